@@ -1,0 +1,1 @@
+//! The Combell API client: signing, transport, paging, jobs, errors.

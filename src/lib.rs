@@ -1,0 +1,9 @@
+//! terraform-provider-combell: a Terraform provider for the Combell reseller API, and
+//! `combell-sim`, a local simulator of that API.
+
+pub mod client;
+pub mod data_sources;
+pub mod provider;
+pub mod resources;
+pub mod sim;
+pub mod tfplugin;

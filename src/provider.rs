@@ -1,0 +1,1 @@
+//! Provider configuration and the list of resources and data sources.

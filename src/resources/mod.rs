@@ -1,0 +1,1 @@
+//! Terraform managed resource types, one file each.

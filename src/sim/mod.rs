@@ -1,0 +1,1 @@
+//! combell-sim: an in-memory simulator of the Combell API.

@@ -1,0 +1,1 @@
+//! The Terraform plugin protocol layer. Knows nothing about Combell.
