@@ -1,0 +1,770 @@
+//! The `tfplugin6.Provider` gRPC service: decodes requests, calls the provider's code,
+//! encodes answers. Everything a user or provider did wrong becomes a diagnostic; gRPC error
+//! statuses are never used.
+
+use std::collections::HashMap;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::{Arc, RwLock};
+
+use tokio_stream::Stream;
+use tokio_util::sync::CancellationToken;
+use tonic::{Request, Response, Status};
+
+use super::diag::{Diagnostic, Diagnostics};
+use super::framework::{Ctx, DataSource, PlanRequest, ProviderData, ProviderDef, Resource};
+use super::proto::tfplugin6 as pb;
+use super::schema::Schema;
+use super::value::{self, Type, Value};
+use crate::logging;
+
+const MODULE: &str = "tfplugin";
+
+struct Typed<T: ?Sized> {
+    imp: Arc<T>,
+    schema: Schema,
+    ty: Type,
+}
+
+pub(crate) struct ProviderService {
+    provider: Arc<dyn ProviderDef>,
+    provider_ty: Type,
+    resources: HashMap<String, Typed<dyn Resource>>,
+    data_sources: HashMap<String, Typed<dyn DataSource>>,
+    schema_response: pb::get_provider_schema::Response,
+    data: RwLock<Option<ProviderData>>,
+    terraform_version: RwLock<String>,
+    stop: CancellationToken,
+}
+
+fn capabilities() -> pb::ServerCapabilities {
+    pb::ServerCapabilities {
+        plan_destroy: false,
+        get_provider_schema_optional: true,
+        move_resource_state: false,
+        generate_resource_config: false,
+    }
+}
+
+impl ProviderService {
+    /// Builds every schema once: Terraform asks for them on each of its 3-5 starts per command.
+    pub(crate) fn new(provider: Arc<dyn ProviderDef>) -> Self {
+        let provider_schema = provider.schema();
+        let mut resources = HashMap::new();
+        let mut data_sources = HashMap::new();
+        let mut resp = pb::get_provider_schema::Response {
+            provider: Some(provider_schema.to_proto()),
+            server_capabilities: Some(capabilities()),
+            ..Default::default()
+        };
+        for r in provider.resources() {
+            let schema = r.schema();
+            resp.resource_schemas
+                .insert(r.type_name().to_string(), schema.to_proto());
+            let ty = schema.value_type();
+            resources.insert(r.type_name().to_string(), Typed { imp: r, schema, ty });
+        }
+        for d in provider.data_sources() {
+            let schema = d.schema();
+            resp.data_source_schemas
+                .insert(d.type_name().to_string(), schema.to_proto());
+            let ty = schema.value_type();
+            data_sources.insert(d.type_name().to_string(), Typed { imp: d, schema, ty });
+        }
+        ProviderService {
+            provider_ty: provider_schema.value_type(),
+            provider,
+            resources,
+            data_sources,
+            schema_response: resp,
+            data: RwLock::new(None),
+            terraform_version: RwLock::new(String::new()),
+            stop: CancellationToken::new(),
+        }
+    }
+
+    fn ctx(&self) -> Ctx {
+        Ctx {
+            data: self.data.read().ok().and_then(|d| d.clone()),
+            stop: self.stop.clone(),
+            terraform_version: self
+                .terraform_version
+                .read()
+                .map(|v| v.clone())
+                .unwrap_or_default(),
+        }
+    }
+
+    fn resource(&self, name: &str) -> Result<&Typed<dyn Resource>, Diagnostics> {
+        self.resources.get(name).ok_or_else(|| {
+            Diagnostic::error(
+                "Unknown resource type",
+                format!("This provider has no resource type {name:?}. This is a bug in the provider or in Terraform, please report it."),
+            )
+            .into()
+        })
+    }
+
+    fn data_source(&self, name: &str) -> Result<&Typed<dyn DataSource>, Diagnostics> {
+        self.data_sources.get(name).ok_or_else(|| {
+            Diagnostic::error(
+                "Unknown data source",
+                format!("This provider has no data source {name:?}. This is a bug in the provider or in Terraform, please report it."),
+            )
+            .into()
+        })
+    }
+}
+
+/// Runs provider code on its own task so that a panic becomes a diagnostic instead of a
+/// dropped connection (which Terraform reports as the plugin crashing mid-apply).
+async fn guarded<T, F>(what: &str, fut: F) -> Result<T, Diagnostics>
+where
+    T: Send + 'static,
+    F: Future<Output = T> + Send + 'static,
+{
+    match tokio::spawn(fut).await {
+        Ok(v) => Ok(v),
+        Err(e) => {
+            logging::error(
+                MODULE,
+                "provider code panicked",
+                &[("operation", what.into()), ("error", e.to_string().into())],
+            );
+            Err(Diagnostic::error(
+                "The provider crashed",
+                format!("The provider panicked during {what}. This is a bug in the provider, please report it."),
+            )
+            .into())
+        }
+    }
+}
+
+fn decode(dv: Option<&pb::DynamicValue>, ty: &Type, what: &str) -> Result<Value, Diagnostics> {
+    let result = match dv {
+        None => Ok(Value::Null),
+        Some(dv) if !dv.msgpack.is_empty() => value::from_msgpack(&dv.msgpack, ty),
+        Some(dv) if !dv.json.is_empty() => serde_json::from_slice::<serde_json::Value>(&dv.json)
+            .map_err(|e| value::ValueError {
+                message: e.to_string(),
+            })
+            .and_then(|j| value::from_json(&j, ty)),
+        Some(_) => Ok(Value::Null),
+    };
+    result.map_err(|e| {
+        Diagnostic::error(
+            format!("Unable to decode the {what}"),
+            format!("Terraform sent a value this provider cannot read: {e}. This is a bug in the provider, please report it."),
+        )
+        .into()
+    })
+}
+
+fn encode(v: &Value, ty: &Type, what: &str) -> Result<pb::DynamicValue, Diagnostics> {
+    value::to_msgpack(v, ty)
+        .map(|msgpack| pb::DynamicValue {
+            msgpack,
+            json: Vec::new(),
+        })
+        .map_err(|e| {
+            Diagnostic::error(
+                format!("Unable to encode the {what}"),
+                format!("The provider produced a value that does not fit its schema: {e}. This is a bug in the provider, please report it."),
+            )
+            .into()
+        })
+}
+
+/// Terraform rejects any state in which a write-only attribute is not null.
+fn strip_write_only(v: &mut Value, schema: &Schema) {
+    if v.is_null() || v.is_unknown() {
+        return;
+    }
+    for a in schema.block.attributes.iter().filter(|a| a.write_only) {
+        v.set(&a.name, Value::Null);
+    }
+}
+
+fn not_supported(what: &str) -> Vec<pb::Diagnostic> {
+    Diagnostics::from(Diagnostic::error(
+        format!("{what} is not supported by this provider"),
+        format!("This provider does not implement {what}."),
+    ))
+    .to_proto()
+}
+
+type BoxStream<T> = Pin<Box<dyn Stream<Item = Result<T, Status>> + Send + 'static>>;
+
+fn one<T: Send + 'static>(item: T) -> BoxStream<T> {
+    Box::pin(tokio_stream::once(Ok(item)))
+}
+
+macro_rules! unsupported {
+    ($name:ident, $module:ident, $what:expr) => {
+        // Written in async_trait's expanded form: the attribute runs before this macro does.
+        fn $name<'life0, 'async_trait>(
+            &'life0 self,
+            _req: Request<pb::$module::Request>,
+        ) -> Pin<
+            Box<
+                dyn Future<Output = Result<Response<pb::$module::Response>, Status>>
+                    + Send
+                    + 'async_trait,
+            >,
+        >
+        where
+            'life0: 'async_trait,
+            Self: 'async_trait,
+        {
+            Box::pin(async move {
+                Ok(Response::new(pb::$module::Response {
+                    diagnostics: not_supported($what),
+                    ..Default::default()
+                }))
+            })
+        }
+    };
+}
+
+#[tonic::async_trait]
+impl pb::provider_server::Provider for Arc<ProviderService> {
+    async fn get_metadata(
+        &self,
+        _req: Request<pb::get_metadata::Request>,
+    ) -> Result<Response<pb::get_metadata::Response>, Status> {
+        use pb::get_metadata as m;
+        Ok(Response::new(m::Response {
+            server_capabilities: Some(capabilities()),
+            resources: self
+                .resources
+                .keys()
+                .map(|k| m::ResourceMetadata {
+                    type_name: k.clone(),
+                })
+                .collect(),
+            data_sources: self
+                .data_sources
+                .keys()
+                .map(|k| m::DataSourceMetadata {
+                    type_name: k.clone(),
+                })
+                .collect(),
+            ..Default::default()
+        }))
+    }
+
+    async fn get_provider_schema(
+        &self,
+        _req: Request<pb::get_provider_schema::Request>,
+    ) -> Result<Response<pb::get_provider_schema::Response>, Status> {
+        Ok(Response::new(self.schema_response.clone()))
+    }
+
+    async fn validate_provider_config(
+        &self,
+        req: Request<pb::validate_provider_config::Request>,
+    ) -> Result<Response<pb::validate_provider_config::Response>, Status> {
+        let req = req.into_inner();
+        let diags = match decode(
+            req.config.as_ref(),
+            &self.provider_ty,
+            "provider configuration",
+        ) {
+            Err(d) => d,
+            Ok(config) => {
+                let p = self.provider.clone();
+                guarded(
+                    "provider validation",
+                    async move { p.validate(&config).await },
+                )
+                .await
+                .unwrap_or_else(|d| d)
+            }
+        };
+        Ok(Response::new(pb::validate_provider_config::Response {
+            diagnostics: diags.to_proto(),
+        }))
+    }
+
+    async fn validate_resource_config(
+        &self,
+        req: Request<pb::validate_resource_config::Request>,
+    ) -> Result<Response<pb::validate_resource_config::Response>, Status> {
+        let req = req.into_inner();
+        let diags = async {
+            let r = self.resource(&req.type_name)?;
+            let config = decode(req.config.as_ref(), &r.ty, "resource configuration")?;
+            let (imp, ctx) = (r.imp.clone(), self.ctx());
+            guarded(
+                "validation",
+                async move { imp.validate(&ctx, &config).await },
+            )
+            .await
+        }
+        .await
+        .unwrap_or_else(|d| d);
+        Ok(Response::new(pb::validate_resource_config::Response {
+            diagnostics: diags.to_proto(),
+        }))
+    }
+
+    async fn validate_data_resource_config(
+        &self,
+        req: Request<pb::validate_data_resource_config::Request>,
+    ) -> Result<Response<pb::validate_data_resource_config::Response>, Status> {
+        let req = req.into_inner();
+        let diags = async {
+            let d = self.data_source(&req.type_name)?;
+            let config = decode(req.config.as_ref(), &d.ty, "data source configuration")?;
+            let (imp, ctx) = (d.imp.clone(), self.ctx());
+            guarded(
+                "validation",
+                async move { imp.validate(&ctx, &config).await },
+            )
+            .await
+        }
+        .await
+        .unwrap_or_else(|d| d);
+        Ok(Response::new(pb::validate_data_resource_config::Response {
+            diagnostics: diags.to_proto(),
+        }))
+    }
+
+    async fn upgrade_resource_state(
+        &self,
+        req: Request<pb::upgrade_resource_state::Request>,
+    ) -> Result<Response<pb::upgrade_resource_state::Response>, Status> {
+        let req = req.into_inner();
+        let result = async {
+            let r = self.resource(&req.type_name)?;
+            let raw = req.raw_state.unwrap_or_default();
+            if raw.json.is_empty() {
+                if raw.flatmap.is_empty() {
+                    return Ok((None, Diagnostics::default()));
+                }
+                return Err(Diagnostic::error(
+                    "Legacy state format is not supported",
+                    "This state was written by a Terraform older than 0.12; refresh it with a newer provider version first.",
+                )
+                .into());
+            }
+            let json: serde_json::Value = serde_json::from_slice(&raw.json).map_err(|e| {
+                Diagnostics::from(Diagnostic::error(
+                    "Unable to read the stored state",
+                    format!("The stored state is not valid JSON: {e}."),
+                ))
+            })?;
+            let (imp, ctx, version) = (r.imp.clone(), self.ctx(), req.version);
+            let (state, diags) = guarded("state upgrade", async move {
+                imp.upgrade_state(&ctx, version, json).await
+            })
+            .await?;
+            let state = match state {
+                Some(mut s) => {
+                    strip_write_only(&mut s, &r.schema);
+                    Some(encode(&s, &r.ty, "upgraded state")?)
+                }
+                None => None,
+            };
+            Ok((state, diags))
+        }
+        .await;
+        let (upgraded_state, diags) = result.unwrap_or_else(|d: Diagnostics| (None, d));
+        Ok(Response::new(pb::upgrade_resource_state::Response {
+            upgraded_state,
+            diagnostics: diags.to_proto(),
+        }))
+    }
+
+    async fn get_resource_identity_schemas(
+        &self,
+        _req: Request<pb::get_resource_identity_schemas::Request>,
+    ) -> Result<Response<pb::get_resource_identity_schemas::Response>, Status> {
+        Ok(Response::new(Default::default()))
+    }
+
+    unsupported!(
+        upgrade_resource_identity,
+        upgrade_resource_identity,
+        "Resource identity"
+    );
+
+    async fn configure_provider(
+        &self,
+        req: Request<pb::configure_provider::Request>,
+    ) -> Result<Response<pb::configure_provider::Response>, Status> {
+        let req = req.into_inner();
+        if let Ok(mut v) = self.terraform_version.write() {
+            v.clone_from(&req.terraform_version);
+        }
+        let diags = async {
+            let config = decode(
+                req.config.as_ref(),
+                &self.provider_ty,
+                "provider configuration",
+            )?;
+            let (p, ctx) = (self.provider.clone(), self.ctx());
+            let (data, diags) =
+                guarded("configure", async move { p.configure(&ctx, &config).await }).await?;
+            if let Ok(mut slot) = self.data.write() {
+                *slot = data;
+            }
+            Ok(diags)
+        }
+        .await
+        .unwrap_or_else(|d: Diagnostics| d);
+        Ok(Response::new(pb::configure_provider::Response {
+            diagnostics: diags.to_proto(),
+        }))
+    }
+
+    async fn read_resource(
+        &self,
+        req: Request<pb::read_resource::Request>,
+    ) -> Result<Response<pb::read_resource::Response>, Status> {
+        let req = req.into_inner();
+        let current = req.current_state.clone();
+        let result = async {
+            let r = self.resource(&req.type_name)?;
+            let state = decode(req.current_state.as_ref(), &r.ty, "current state")?;
+            if state.is_null() {
+                return Ok((current.clone(), req.private.clone(), Diagnostics::default()));
+            }
+            let (imp, ctx) = (r.imp.clone(), self.ctx());
+            let res = guarded("read", async move { imp.read(&ctx, &state).await }).await?;
+            let new_state = match res.state {
+                Some(mut s) => {
+                    strip_write_only(&mut s, &r.schema);
+                    encode(&s, &r.ty, "new state")?
+                }
+                None => encode(&Value::Null, &r.ty, "new state")?,
+            };
+            Ok((
+                Some(new_state),
+                res.private.unwrap_or_else(|| req.private.clone()),
+                res.diagnostics,
+            ))
+        }
+        .await;
+        // On failure the state Terraform sent is echoed back: a failed read must not lose it.
+        let (new_state, private, diags) =
+            result.unwrap_or_else(|d: Diagnostics| (current, req.private.clone(), d));
+        Ok(Response::new(pb::read_resource::Response {
+            new_state,
+            diagnostics: diags.to_proto(),
+            private,
+            ..Default::default()
+        }))
+    }
+
+    async fn plan_resource_change(
+        &self,
+        req: Request<pb::plan_resource_change::Request>,
+    ) -> Result<Response<pb::plan_resource_change::Response>, Status> {
+        let req = req.into_inner();
+        let result = async {
+            let r = self.resource(&req.type_name)?;
+            let plan = PlanRequest {
+                prior: decode(req.prior_state.as_ref(), &r.ty, "prior state")?,
+                proposed: decode(req.proposed_new_state.as_ref(), &r.ty, "proposed state")?,
+                config: decode(req.config.as_ref(), &r.ty, "configuration")?,
+                prior_private: req.prior_private.clone(),
+            };
+            let (imp, ctx) = (r.imp.clone(), self.ctx());
+            let mut resp = guarded("plan", async move { imp.plan(&ctx, plan).await }).await?;
+            strip_write_only(&mut resp.planned, &r.schema);
+            Ok(pb::plan_resource_change::Response {
+                planned_state: Some(encode(&resp.planned, &r.ty, "planned state")?),
+                requires_replace: resp.requires_replace.iter().map(|p| p.to_proto()).collect(),
+                planned_private: resp.private,
+                diagnostics: resp.diagnostics.to_proto(),
+                ..Default::default()
+            })
+        }
+        .await;
+        Ok(Response::new(result.unwrap_or_else(|d: Diagnostics| {
+            pb::plan_resource_change::Response {
+                diagnostics: d.to_proto(),
+                ..Default::default()
+            }
+        })))
+    }
+
+    async fn apply_resource_change(
+        &self,
+        req: Request<pb::apply_resource_change::Request>,
+    ) -> Result<Response<pb::apply_resource_change::Response>, Status> {
+        let req = req.into_inner();
+        let prior_raw = req.prior_state.clone();
+        let result = async {
+            let r = self.resource(&req.type_name)?;
+            let prior = decode(req.prior_state.as_ref(), &r.ty, "prior state")?;
+            let planned = decode(req.planned_state.as_ref(), &r.ty, "planned state")?;
+            let config = decode(req.config.as_ref(), &r.ty, "configuration")?;
+            let (imp, ctx) = (r.imp.clone(), self.ctx());
+            let name = req.type_name.clone();
+            logging::debug(
+                MODULE,
+                "apply",
+                &[
+                    ("type", name.clone().into()),
+                    (
+                        "action",
+                        if prior.is_null() {
+                            "create"
+                        } else if planned.is_null() {
+                            "delete"
+                        } else {
+                            "update"
+                        }
+                        .into(),
+                    ),
+                ],
+            );
+            if planned.is_null() {
+                let diags =
+                    guarded("delete", async move { imp.delete(&ctx, &prior).await }).await?;
+                // A failed delete keeps the object in state.
+                let state = if diags.has_errors() {
+                    req.prior_state.clone()
+                } else {
+                    Some(encode(&Value::Null, &r.ty, "new state")?)
+                };
+                return Ok((state, Vec::new(), diags));
+            }
+            let creating = prior.is_null();
+            let res = guarded(if creating { "create" } else { "update" }, async move {
+                if creating {
+                    imp.create(&ctx, &planned, &config).await
+                } else {
+                    imp.update(&ctx, &prior, &planned, &config).await
+                }
+            })
+            .await?;
+            let state = match res.state {
+                Some(mut s) => {
+                    strip_write_only(&mut s, &r.schema);
+                    Some(encode(&s, &r.ty, "new state")?)
+                }
+                // An update that fails without a state keeps the prior object in state.
+                None if !creating => req.prior_state.clone(),
+                None => Some(encode(&Value::Null, &r.ty, "new state")?),
+            };
+            Ok((state, res.private, res.diagnostics))
+        }
+        .await;
+        let (new_state, private, diags) =
+            result.unwrap_or_else(|d: Diagnostics| (prior_raw, Vec::new(), d));
+        Ok(Response::new(pb::apply_resource_change::Response {
+            new_state,
+            private,
+            diagnostics: diags.to_proto(),
+            ..Default::default()
+        }))
+    }
+
+    async fn import_resource_state(
+        &self,
+        req: Request<pb::import_resource_state::Request>,
+    ) -> Result<Response<pb::import_resource_state::Response>, Status> {
+        let req = req.into_inner();
+        let result = async {
+            let r = self.resource(&req.type_name)?;
+            if req.id.is_empty() {
+                return Err(Diagnostic::error(
+                    "Import needs an ID",
+                    "Import by resource identity is not supported by this provider; give an import ID.",
+                )
+                .into());
+            }
+            let (imp, ctx, id) = (r.imp.clone(), self.ctx(), req.id.clone());
+            let res = guarded("import", async move { imp.import(&ctx, &id).await }).await?;
+            let mut imported = Vec::new();
+            if let Some(mut s) = res.state {
+                strip_write_only(&mut s, &r.schema);
+                imported.push(pb::import_resource_state::ImportedResource {
+                    type_name: req.type_name.clone(),
+                    state: Some(encode(&s, &r.ty, "imported state")?),
+                    private: res.private,
+                    identity: None,
+                });
+            }
+            Ok((imported, res.diagnostics))
+        }
+        .await;
+        let (imported_resources, diags) = result.unwrap_or_else(|d: Diagnostics| (Vec::new(), d));
+        Ok(Response::new(pb::import_resource_state::Response {
+            imported_resources,
+            diagnostics: diags.to_proto(),
+            deferred: None,
+        }))
+    }
+
+    unsupported!(
+        move_resource_state,
+        move_resource_state,
+        "Moving resource state"
+    );
+
+    async fn read_data_source(
+        &self,
+        req: Request<pb::read_data_source::Request>,
+    ) -> Result<Response<pb::read_data_source::Response>, Status> {
+        let req = req.into_inner();
+        let result = async {
+            let d = self.data_source(&req.type_name)?;
+            let config = decode(req.config.as_ref(), &d.ty, "configuration")?;
+            let (imp, ctx) = (d.imp.clone(), self.ctx());
+            let res = guarded(
+                "data source read",
+                async move { imp.read(&ctx, &config).await },
+            )
+            .await?;
+            let state = match res.state {
+                Some(s) => Some(encode(&s, &d.ty, "data source state")?),
+                None => None,
+            };
+            Ok((state, res.diagnostics))
+        }
+        .await;
+        let (state, diags) = result.unwrap_or_else(|d: Diagnostics| (None, d));
+        Ok(Response::new(pb::read_data_source::Response {
+            state,
+            diagnostics: diags.to_proto(),
+            deferred: None,
+        }))
+    }
+
+    unsupported!(
+        generate_resource_config,
+        generate_resource_config,
+        "Generating resource configuration"
+    );
+    unsupported!(
+        validate_ephemeral_resource_config,
+        validate_ephemeral_resource_config,
+        "Ephemeral resources"
+    );
+    unsupported!(
+        open_ephemeral_resource,
+        open_ephemeral_resource,
+        "Ephemeral resources"
+    );
+    unsupported!(
+        renew_ephemeral_resource,
+        renew_ephemeral_resource,
+        "Ephemeral resources"
+    );
+    unsupported!(
+        close_ephemeral_resource,
+        close_ephemeral_resource,
+        "Ephemeral resources"
+    );
+
+    type ListResourceStream = BoxStream<pb::list_resource::Event>;
+    async fn list_resource(
+        &self,
+        _req: Request<pb::list_resource::Request>,
+    ) -> Result<Response<Self::ListResourceStream>, Status> {
+        Ok(Response::new(one(pb::list_resource::Event {
+            diagnostic: not_supported("Listing resources"),
+            ..Default::default()
+        })))
+    }
+
+    unsupported!(
+        validate_list_resource_config,
+        validate_list_resource_config,
+        "Listing resources"
+    );
+
+    async fn get_functions(
+        &self,
+        _req: Request<pb::get_functions::Request>,
+    ) -> Result<Response<pb::get_functions::Response>, Status> {
+        Ok(Response::new(Default::default()))
+    }
+
+    async fn call_function(
+        &self,
+        req: Request<pb::call_function::Request>,
+    ) -> Result<Response<pb::call_function::Response>, Status> {
+        Ok(Response::new(pb::call_function::Response {
+            result: None,
+            error: Some(pb::FunctionError {
+                text: format!(
+                    "Function {:?} is not supported by this provider.",
+                    req.into_inner().name
+                ),
+                function_argument: None,
+            }),
+        }))
+    }
+
+    unsupported!(
+        validate_state_store_config,
+        validate_state_store,
+        "State storage"
+    );
+    unsupported!(
+        configure_state_store,
+        configure_state_store,
+        "State storage"
+    );
+
+    type ReadStateBytesStream = BoxStream<pb::read_state_bytes::Response>;
+    async fn read_state_bytes(
+        &self,
+        _req: Request<pb::read_state_bytes::Request>,
+    ) -> Result<Response<Self::ReadStateBytesStream>, Status> {
+        Ok(Response::new(one(pb::read_state_bytes::Response {
+            diagnostics: not_supported("State storage"),
+            ..Default::default()
+        })))
+    }
+
+    async fn write_state_bytes(
+        &self,
+        _req: Request<tonic::Streaming<pb::write_state_bytes::RequestChunk>>,
+    ) -> Result<Response<pb::write_state_bytes::Response>, Status> {
+        Ok(Response::new(pb::write_state_bytes::Response {
+            diagnostics: not_supported("State storage"),
+        }))
+    }
+
+    unsupported!(get_states, get_states, "State storage");
+    unsupported!(delete_state, delete_state, "State storage");
+    unsupported!(plan_action, plan_action, "Actions");
+
+    type InvokeActionStream = BoxStream<pb::invoke_action::Event>;
+    async fn invoke_action(
+        &self,
+        _req: Request<pb::invoke_action::Request>,
+    ) -> Result<Response<Self::InvokeActionStream>, Status> {
+        use pb::invoke_action::event::{Completed, Type};
+        Ok(Response::new(one(pb::invoke_action::Event {
+            r#type: Some(Type::Completed(Completed {
+                diagnostics: not_supported("Actions"),
+            })),
+        })))
+    }
+
+    unsupported!(validate_action_config, validate_action_config, "Actions");
+
+    async fn stop_provider(
+        &self,
+        _req: Request<pb::stop_provider::Request>,
+    ) -> Result<Response<pb::stop_provider::Response>, Status> {
+        // Only signals: in-flight applies keep running and answer Terraform, which waits
+        // for them. Stopping the server here is what orphaned objects in tf-provider.
+        logging::info(
+            MODULE,
+            "StopProvider received; asking operations to wind down",
+            &[],
+        );
+        self.stop.cancel();
+        Ok(Response::new(pb::stop_provider::Response {
+            error: String::new(),
+        }))
+    }
+}
