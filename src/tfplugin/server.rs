@@ -166,6 +166,64 @@ impl ClientCertVerifier for PinnedClientCert {
     }
 }
 
+/// ECDSA P-521 with SHA-512, the key go-plugin gives its client certificate. ring (our
+/// rustls crypto) has no P-521, so this one algorithm comes from RustCrypto's `p521`.
+#[derive(Debug)]
+struct EcdsaP521Sha512;
+
+impl rustls::pki_types::SignatureVerificationAlgorithm for EcdsaP521Sha512 {
+    fn verify_signature(
+        &self,
+        public_key: &[u8],
+        message: &[u8],
+        signature: &[u8],
+    ) -> Result<(), rustls::pki_types::InvalidSignature> {
+        use p521::ecdsa::signature::Verifier;
+        let key = p521::ecdsa::VerifyingKey::from_sec1_bytes(public_key)
+            .map_err(|_| rustls::pki_types::InvalidSignature)?;
+        let sig = p521::ecdsa::Signature::from_der(signature)
+            .map_err(|_| rustls::pki_types::InvalidSignature)?;
+        key.verify(message, &sig)
+            .map_err(|_| rustls::pki_types::InvalidSignature)
+    }
+    fn public_key_alg_id(&self) -> rustls::pki_types::AlgorithmIdentifier {
+        rustls::pki_types::alg_id::ECDSA_P521
+    }
+    fn signature_alg_id(&self) -> rustls::pki_types::AlgorithmIdentifier {
+        rustls::pki_types::alg_id::ECDSA_SHA512
+    }
+    fn fips(&self) -> bool {
+        false
+    }
+}
+
+static ECDSA_P521_SHA512: EcdsaP521Sha512 = EcdsaP521Sha512;
+static P521_ONLY: [&dyn rustls::pki_types::SignatureVerificationAlgorithm; 1] = [&ECDSA_P521_SHA512];
+
+/// ring's algorithms plus P-521, for checking the client's handshake signature.
+fn client_signature_algorithms() -> rustls::crypto::WebPkiSupportedAlgorithms {
+    use rustls::crypto::ring::default_provider;
+    use rustls::pki_types::SignatureVerificationAlgorithm as Alg;
+    static ALL: std::sync::OnceLock<Vec<&'static dyn Alg>> = std::sync::OnceLock::new();
+    static MAPPING: std::sync::OnceLock<Vec<(SignatureScheme, &'static [&'static dyn Alg])>> =
+        std::sync::OnceLock::new();
+    let base = default_provider().signature_verification_algorithms;
+    let all = ALL.get_or_init(|| {
+        let mut v = base.all.to_vec();
+        v.push(&ECDSA_P521_SHA512);
+        v
+    });
+    let mapping = MAPPING.get_or_init(|| {
+        let mut v = base.mapping.to_vec();
+        v.push((SignatureScheme::ECDSA_NISTP521_SHA512, &P521_ONLY[..]));
+        v
+    });
+    rustls::crypto::WebPkiSupportedAlgorithms {
+        all: all.as_slice(),
+        mapping: mapping.as_slice(),
+    }
+}
+
 /// An ephemeral server certificate shaped as go-plugin's client checks it: self-signed,
 /// usable as its own root, for the name `localhost`, ECDSA P-256.
 fn server_certificate() -> Result<(CertificateDer<'static>, PrivateKeyDer<'static>), StartError> {
@@ -210,7 +268,7 @@ fn tls_config(
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let verifier = Arc::new(PinnedClientCert {
         cert: client,
-        algorithms: provider.signature_verification_algorithms,
+        algorithms: client_signature_algorithms(),
     });
     let mut config = rustls::ServerConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
