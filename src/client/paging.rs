@@ -77,11 +77,13 @@ impl Client {
 mod tests {
     use super::*;
 
+    /// skip, requested take, items, X-Paging-Take, X-Paging-TotalResults, expected next skip.
+    type Row = (u64, u64, u64, Option<u64>, Option<u64>, Option<u64>);
+
     #[test]
     fn paging_rules() {
-        // (skip, requested take, items, X-Paging-Take, X-Paging-TotalResults, next)
         #[rustfmt::skip]
-        let table: Vec<(u64, u64, u64, Option<u64>, Option<u64>, Option<u64>)> = vec![
+        let table: Vec<Row> = vec![
             (0, 100, 100, Some(100), Some(250), Some(100)),
             (100, 100, 100, Some(100), Some(250), Some(200)),
             (200, 100, 50, Some(50), Some(250), None),
