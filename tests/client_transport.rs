@@ -277,6 +277,25 @@ async fn post_is_not_retried_on_timeout_but_get_is() {
 }
 
 #[tokio::test]
+async fn post_is_retried_when_the_connection_was_refused() {
+    // A port that was just free: connecting is refused, so nothing was ever sent.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    drop(listener);
+    let server = Server {
+        script: Arc::default(),
+        endpoint: format!("http://{addr}/v2"),
+    };
+    let err = server
+        .client()
+        .create_dns_record("example.com", &a_record(), &CancellationToken::new())
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Network { attempts: 4, .. }), "{err}");
+    assert!(!err.to_string().contains(SECRET));
+}
+
+#[tokio::test]
 async fn cancellation_interrupts_a_rate_limit_wait() {
     let server = Server::start(vec![answer(429, "").header("retry-after", "5")]).await;
     let client = server.client();

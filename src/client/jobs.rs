@@ -46,6 +46,18 @@ pub struct JobOutcome {
     pub location: Option<String>,
 }
 
+impl JobOutcome {
+    /// The id or name of the created resource: the last segment of the first resource link,
+    /// or of the `Location` when the job listed no links.
+    pub fn resource_id(&self) -> Option<String> {
+        self.resource_links
+            .iter()
+            .chain(self.location.iter())
+            .find_map(|link| parse_location(link).ok())
+            .map(|loc| loc.id)
+    }
+}
+
 /// What the waiter saw at each poll, for progress logs.
 #[derive(Clone, Debug)]
 pub struct JobProgress {
@@ -307,6 +319,26 @@ mod tests {
             next_poll_delay(&config, 10, now, None),
             Duration::from_millis(50)
         );
+    }
+
+    #[test]
+    fn resource_id_prefers_links() {
+        let outcome = JobOutcome {
+            job_id: "j".into(),
+            resource_links: vec!["/v2/mysqldatabases/ID909001_tests".into()],
+            location: Some("/v2/other/1".into()),
+        };
+        assert_eq!(outcome.resource_id().as_deref(), Some("ID909001_tests"));
+        let outcome = JobOutcome {
+            resource_links: Vec::new(),
+            ..outcome
+        };
+        assert_eq!(outcome.resource_id().as_deref(), Some("1"));
+        let outcome = JobOutcome {
+            location: None,
+            ..outcome
+        };
+        assert_eq!(outcome.resource_id(), None);
     }
 
     #[test]

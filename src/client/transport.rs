@@ -356,7 +356,13 @@ impl Inner {
         if config.page_size == 0 {
             return Err(Error::Invalid("the page size must be positive".into()));
         }
-        let http = reqwest::Client::builder()
+        let mut builder = reqwest::Client::builder();
+        if is_loopback(host) {
+            // A local simulator is never behind the proxy that HTTPS_PROXY may name for the
+            // real API.
+            builder = builder.no_proxy();
+        }
+        let http = builder
             .user_agent(config.user_agent.clone())
             .timeout(config.request_timeout)
             .connect_timeout(config.request_timeout.min(Duration::from_secs(15)))
@@ -379,6 +385,14 @@ impl Inner {
             pacer,
         })
     }
+}
+
+fn is_loopback(host: &str) -> bool {
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    host.eq_ignore_ascii_case("localhost")
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
 }
 
 impl super::Client {
@@ -703,6 +717,15 @@ mod tests {
         let inner = Inner::new(config("https://api.combell.com/v2")).unwrap();
         assert_eq!(inner.origin, "https://api.combell.com");
         assert_eq!(inner.base_path, "/v2");
+    }
+
+    #[test]
+    fn loopback_hosts() {
+        assert!(is_loopback("127.0.0.1"));
+        assert!(is_loopback("[::1]"));
+        assert!(is_loopback("LOCALHOST"));
+        assert!(!is_loopback("api.combell.com"));
+        assert!(!is_loopback("10.0.0.1"));
     }
 
     #[test]
