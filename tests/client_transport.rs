@@ -596,3 +596,23 @@ fn a_record() -> DnsRecord {
         ..DnsRecord::default()
     }
 }
+
+/// The provider calls the client from gRPC handlers, which need `Send` futures.
+#[allow(dead_code)]
+fn futures_are_send(client: &Client, cancel: &CancellationToken) {
+    fn is_send<T: Send>(_: T) {}
+    let record = a_record();
+    is_send(client.get_dns_record("d", "i", cancel));
+    is_send(client.create_dns_record("d", &record, cancel));
+    is_send(client.list_dns_records("d", &DnsRecordFilter::default(), cancel));
+    is_send(client.list_accounts(&AccountFilter::default(), cancel));
+    is_send(client.wait_for_job("j", Duration::from_secs(1), cancel, |_| {}));
+    is_send(client.list_servicepacks(cancel));
+}
+
+#[test]
+fn errors_are_send_and_sync() {
+    fn is_send_sync<T: Send + Sync + 'static>() {}
+    is_send_sync::<Error>();
+    is_send_sync::<Client>();
+}

@@ -206,6 +206,16 @@ impl Client {
                 .completion
                 .and_then(|c| c.estimate)
                 .and_then(|text| parse_estimate(&text));
+            logging::debug(
+                "client",
+                "provisioning job still running",
+                &[
+                    ("job_id", json!(job_id)),
+                    ("status", json!(last_status)),
+                    ("polls", json!(polls)),
+                    ("waited_ms", json!(started.elapsed().as_millis() as u64)),
+                ],
+            );
             on_progress(&JobProgress {
                 job_id: job_id.clone(),
                 status: last_status.clone(),

@@ -337,6 +337,14 @@ impl Inner {
             None => format!("{}://{}", url.scheme(), host),
         };
         let base_path = url.path().trim_end_matches('/').to_string();
+        if base_path.is_empty() {
+            // Signatures cover the path including the API version: without it every request
+            // would fail with a 401 that says nothing about the real cause.
+            return Err(Error::Invalid(format!(
+                "endpoint \"{endpoint}\" has no API version path; use e.g. {}",
+                super::DEFAULT_ENDPOINT
+            )));
+        }
         if config.api_key.trim().is_empty() {
             return Err(Error::Invalid("the API key is empty".into()));
         }
@@ -731,6 +739,10 @@ mod tests {
     #[test]
     fn bad_configs_are_errors() {
         assert!(Inner::new(config("api.combell.com")).is_err());
+        let err = Inner::new(config("https://api.combell.com/"))
+            .err()
+            .unwrap();
+        assert!(err.to_string().contains("/v2"), "{err}");
         assert!(Inner::new(config("ftp://api.combell.com/v2")).is_err());
         assert!(Inner::new(config("https://u:p@api.combell.com/v2")).is_err());
         assert!(Inner::new(config("https://api.combell.com/v2?x=1")).is_err());
