@@ -49,9 +49,16 @@ impl Client {
         let take = u64::from(self.page_size());
         let mut all = Vec::new();
         let mut skip = 0u64;
-        for _ in 0..MAX_PAGES {
+        let mut pages = 0u32;
+        loop {
             let page_request = request.clone().query("skip", skip).query("take", take);
             let response = self.send(&page_request, cancel).await?;
+            pages += 1;
+            if pages > MAX_PAGES {
+                return Err(response.unexpected(&format!(
+                    "the list did not end after {MAX_PAGES} pages; the paging headers are wrong"
+                )));
+            }
             let page: Vec<T> = response.json_list()?;
             let next = next_skip(
                 skip,
@@ -66,10 +73,6 @@ impl Client {
                 None => return Ok(all),
             }
         }
-        Err(Error::Invalid(format!(
-            "the list at {} did not end after {MAX_PAGES} pages",
-            request.path
-        )))
     }
 }
 

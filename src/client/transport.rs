@@ -466,6 +466,10 @@ impl super::Client {
                     let retry_after = header_u64(&headers, "retry-after")
                         .or_else(|| header_u64(&headers, "x-ratelimit-reset"))
                         .map(Duration::from_secs);
+                    if let (429, Some(wait)) = (status, retry_after) {
+                        // Even when this request gives up, the others should hold back.
+                        inner.pacer.block_for(wait.min(inner.retry.max_retry_after));
+                    }
                     (
                         AttemptOutcome::Status {
                             status,
