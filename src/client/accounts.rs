@@ -116,7 +116,7 @@ impl Client {
         filter: &AccountFilter,
         cancel: &CancellationToken,
     ) -> Result<Vec<Account>, Error> {
-        let mut request = Request::new(Method::GET, api_path(&["accounts"]));
+        let mut request = Request::new(Method::GET, api_path(&["accounts"])?);
         if let Some(identifier) = &filter.identifier {
             request = request.query("identifier", identifier);
         }
@@ -132,7 +132,7 @@ impl Client {
         id: i64,
         cancel: &CancellationToken,
     ) -> Result<AccountDetail, Error> {
-        let request = Request::new(Method::GET, api_path(&["accounts", &id.to_string()]));
+        let request = Request::new(Method::GET, api_path(&["accounts", &id.to_string()])?);
         self.get_json(request, cancel).await
     }
 
@@ -143,7 +143,7 @@ impl Client {
         account: &CreateAccount,
         cancel: &CancellationToken,
     ) -> Result<JobRef, Error> {
-        let request = Request::new(Method::POST, api_path(&["accounts"])).json(account)?;
+        let request = Request::new(Method::POST, api_path(&["accounts"])?).json(account)?;
         let response = self.send(&request, cancel).await?;
         let location = response.location()?;
         Ok(JobRef {

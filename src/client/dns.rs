@@ -69,7 +69,7 @@ impl Client {
         cancel: &CancellationToken,
     ) -> Result<Vec<DnsRecord>, Error> {
         check_domain(domain)?;
-        let mut request = Request::new(Method::GET, api_path(&["dns", domain, "records"]));
+        let mut request = Request::new(Method::GET, api_path(&["dns", domain, "records"])?);
         if let Some(record_type) = &filter.record_type {
             request = request.query("type", record_type);
         }
@@ -91,7 +91,7 @@ impl Client {
     ) -> Result<DnsRecord, Error> {
         check_domain(domain)?;
         check_id(id)?;
-        let request = Request::new(Method::GET, api_path(&["dns", domain, "records", id]));
+        let request = Request::new(Method::GET, api_path(&["dns", domain, "records", id])?);
         self.get_json(request, cancel).await
     }
 
@@ -110,7 +110,7 @@ impl Client {
             ..record.clone()
         };
         let request =
-            Request::new(Method::POST, api_path(&["dns", domain, "records"])).json(&body)?;
+            Request::new(Method::POST, api_path(&["dns", domain, "records"])?).json(&body)?;
         let response = self.send(&request, cancel).await?;
         Ok(response.location()?.id)
     }
@@ -126,7 +126,7 @@ impl Client {
         check_domain(domain)?;
         check_id(id)?;
         let request =
-            Request::new(Method::PUT, api_path(&["dns", domain, "records", id])).json(record)?;
+            Request::new(Method::PUT, api_path(&["dns", domain, "records", id])?).json(record)?;
         self.send(&request, cancel).await?;
         Ok(())
     }
@@ -141,7 +141,7 @@ impl Client {
     ) -> Result<(), Error> {
         check_domain(domain)?;
         check_id(id)?;
-        let request = Request::new(Method::DELETE, api_path(&["dns", domain, "records", id]));
+        let request = Request::new(Method::DELETE, api_path(&["dns", domain, "records", id])?);
         self.send(&request, cancel).await?;
         Ok(())
     }

@@ -134,7 +134,7 @@ impl Client {
         let job_id = job_id_from(job_id_or_location)?;
         let started = Instant::now();
         let give_up_at = started + deadline;
-        let request = Request::new(Method::GET, api_path(&["provisioningjobs", &job_id]));
+        let request = Request::new(Method::GET, api_path(&["provisioningjobs", &job_id])?);
         let mut polls = 0u32;
         let mut last_status = String::from("not polled yet");
         loop {

@@ -152,13 +152,21 @@ impl Client {
 
 /// Builds a request path below the endpoint from raw segments, encoding each one, e.g.
 /// `api_path(&["dns", domain, "records"])` gives `/dns/example.com/records`.
-pub(crate) fn api_path(segments: &[&str]) -> String {
+///
+/// Empty, `.` and `..` segments are refused: URL normalisation would drop or resolve them (even
+/// percent-encoded), so the request would address another resource than the one signed.
+pub(crate) fn api_path(segments: &[&str]) -> Result<String, Error> {
     let mut out = String::new();
     for segment in segments {
+        if segment.is_empty() || *segment == "." || *segment == ".." {
+            return Err(Error::Invalid(format!(
+                "\"{segment}\" cannot be used as a name or id in a request path"
+            )));
+        }
         out.push('/');
         out.push_str(&location::encode_segment(segment));
     }
-    out
+    Ok(out)
 }
 
 /// For wire fields that are documented as always present but that a tolerant reader should
@@ -192,9 +200,13 @@ mod tests {
     #[test]
     fn api_path_encodes_segments() {
         assert_eq!(
-            api_path(&["dns", "example.com", "records", "1-2"]),
+            api_path(&["dns", "example.com", "records", "1-2"]).unwrap(),
             "/dns/example.com/records/1-2"
         );
-        assert_eq!(api_path(&["dns", "a/b"]), "/dns/a%2Fb");
+        assert_eq!(api_path(&["dns", "a/b"]).unwrap(), "/dns/a%2Fb");
+        assert_eq!(api_path(&["dns", "a..b"]).unwrap(), "/dns/a..b");
+        assert!(api_path(&["dns", ".."]).is_err());
+        assert!(api_path(&["dns", "."]).is_err());
+        assert!(api_path(&["dns", ""]).is_err());
     }
 }

@@ -21,7 +21,7 @@ impl Client {
         &self,
         cancel: &CancellationToken,
     ) -> Result<Vec<Servicepack>, Error> {
-        let request = Request::new(Method::GET, api_path(&["servicepacks"]));
+        let request = Request::new(Method::GET, api_path(&["servicepacks"])?);
         self.send(&request, cancel).await?.json_list()
     }
 }
