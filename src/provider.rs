@@ -1,117 +1,236 @@
-//! Placeholder provider: one in-memory demo resource (`combell_demo`) so that the plugin layer
-//! can be driven by a real Terraform. Replaced by the real provider.
+//! The `combell` provider: its configuration block, which becomes one shared [`Client`], and
+//! the list of resources and data sources. Every API error reaches the user through
+//! [`api_error`], so diagnostics read the same everywhere.
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
 
+use crate::client::{self, Client, ClientConfig, Secret};
+use crate::data_sources::servicepacks::ServicepacksDataSource;
+use crate::resources::dns_record::DnsRecordResource;
 use crate::tfplugin::{
-    ApplyResult, Attribute, Ctx, DataSource, Diagnostic, Diagnostics, ImportResult, ProviderData,
-    ProviderDef, ReadResult, Resource, Schema, Value,
+    Attribute, AttributePath, Ctx, DataSource, Diagnostic, Diagnostics, ProviderData, ProviderDef,
+    Resource, Schema, Value,
 };
 
-pub fn provider() -> impl ProviderDef {
-    Demo
+pub const ENV_ENDPOINT: &str = "COMBELL_ENDPOINT";
+pub const ENV_API_KEY: &str = "COMBELL_API_KEY";
+pub const ENV_API_SECRET: &str = "COMBELL_API_SECRET";
+
+/// The provider as `main` serves it.
+pub fn provider() -> CombellProvider {
+    CombellProvider
 }
 
-struct Demo;
+pub struct CombellProvider;
 
 #[async_trait]
-impl ProviderDef for Demo {
+impl ProviderDef for CombellProvider {
     fn type_name(&self) -> &str {
         "combell"
     }
-    fn schema(&self) -> Schema {
-        Schema::new(vec![Attribute::string("endpoint")
-            .optional()
-            .description("Demo only.")])
-    }
-    async fn configure(&self, _ctx: &Ctx, _config: &Value) -> (Option<ProviderData>, Diagnostics) {
-        (None, Diagnostics::default())
-    }
-    fn resources(&self) -> Vec<Arc<dyn Resource>> {
-        vec![Arc::new(DemoResource::default())]
-    }
-    fn data_sources(&self) -> Vec<Arc<dyn DataSource>> {
-        Vec::new()
-    }
-}
 
-/// Keeps objects in the process only; the state file is what survives between runs, so read
-/// trusts the state it gets. `delay_ms` makes create slow for StopProvider tests.
-#[derive(Default)]
-struct DemoResource {
-    created: Mutex<HashMap<String, Value>>,
-}
-
-#[async_trait]
-impl Resource for DemoResource {
-    fn type_name(&self) -> &str {
-        "combell_demo"
-    }
     fn schema(&self) -> Schema {
         Schema::new(vec![
-            Attribute::string("id").computed(),
-            Attribute::string("name").required(),
-            Attribute::number("delay_ms").optional(),
-            Attribute::string("secret").optional().write_only(),
+            Attribute::string("endpoint").optional().description(
+                "Base URL of the Combell API, including the version path. Defaults to \
+                 `https://api.combell.com/v2`; accounts of Combell's Dutch brand use \
+                 `https://api.combell.nl/v2`, and the local simulator prints its own \
+                 (`http://127.0.0.1:PORT/v2`). Can also be set with `COMBELL_ENDPOINT`.",
+            ),
+            Attribute::string("api_key").optional().description(
+                "API key from the Combell control panel (*Settings → API users*). Can also be \
+                 set with `COMBELL_API_KEY`.",
+            ),
+            Attribute::string("api_secret")
+                .optional()
+                .sensitive()
+                .description(
+                    "API secret belonging to `api_key`. Prefer the `COMBELL_API_SECRET` \
+                     environment variable, which keeps it out of configuration files. The \
+                     calling machine's IP address must also be on the API allow-list in the \
+                     control panel.",
+                ),
         ])
+        .description(
+            "Manages a Combell reseller estate (accounts, DNS, databases, mail, hosting) \
+             through the Combell API v2.",
+        )
     }
-    fn requires_replace(&self) -> &[&str] {
-        &["name"]
+
+    async fn validate(&self, config: &Value) -> Diagnostics {
+        let mut diags = Diagnostics::default();
+        if let Some(endpoint) = config.get_str("endpoint") {
+            if let Err(detail) = check_endpoint(endpoint) {
+                diags.error_at(AttributePath::new("endpoint"), "Invalid endpoint", detail);
+            }
+        }
+        diags
     }
-    async fn validate(&self, _ctx: &Ctx, config: &Value) -> Diagnostics {
-        let mut d = Diagnostics::default();
-        if config.get_str("name") == Some("") {
-            d.error_at(
-                crate::tfplugin::AttributePath::new("name"),
-                "Invalid name",
-                "name must not be empty",
+
+    async fn configure(&self, ctx: &Ctx, config: &Value) -> (Option<ProviderData>, Diagnostics) {
+        let mut diags = Diagnostics::default();
+        // A configuration that depends on values known only after apply: resources get no
+        // client and say so if they need one; planning itself needs none.
+        if ["endpoint", "api_key", "api_secret"]
+            .iter()
+            .any(|name| config.is_unknown_at(name))
+        {
+            return (None, diags);
+        }
+        let endpoint = setting(config, "endpoint", ENV_ENDPOINT)
+            .unwrap_or_else(|| client::DEFAULT_ENDPOINT.to_string());
+        let api_key = setting(config, "api_key", ENV_API_KEY);
+        let api_secret = setting(config, "api_secret", ENV_API_SECRET);
+        if api_key.is_none() {
+            diags.error_at(
+                AttributePath::new("api_key"),
+                "Missing Combell API key",
+                format!(
+                    "Set `api_key` in the provider block or the {ENV_API_KEY} environment \
+                     variable. API keys are made in the Combell control panel."
+                ),
             );
         }
-        d
-    }
-    async fn create(&self, ctx: &Ctx, planned: &Value, _config: &Value) -> ApplyResult {
-        let delay = planned.get_i64("delay_ms").unwrap_or(0).max(0) as u64;
-        tokio::select! {
-            _ = tokio::time::sleep(Duration::from_millis(delay)) => {}
-            _ = ctx.stopping().cancelled() => {}
+        if api_secret.is_none() {
+            diags.error_at(
+                AttributePath::new("api_secret"),
+                "Missing Combell API secret",
+                format!(
+                    "Set the {ENV_API_SECRET} environment variable (or `api_secret` in the \
+                     provider block) to the secret shown with the API key in the Combell \
+                     control panel."
+                ),
+            );
         }
-        let mut state = planned.clone();
-        let id = format!("demo-{}", planned.get_str("name").unwrap_or_default());
-        state.set("id", id.clone());
-        if let Ok(mut m) = self.created.lock() {
-            m.insert(id, state.clone());
+        if let Err(detail) = check_endpoint(&endpoint) {
+            diags.error_at(AttributePath::new("endpoint"), "Invalid endpoint", detail);
         }
-        ApplyResult::ok(state)
-    }
-    async fn read(&self, _ctx: &Ctx, state: &Value) -> ReadResult {
-        ReadResult::ok(state.clone())
-    }
-    async fn update(
-        &self,
-        _ctx: &Ctx,
-        _prior: &Value,
-        planned: &Value,
-        _config: &Value,
-    ) -> ApplyResult {
-        ApplyResult::ok(planned.clone())
-    }
-    async fn delete(&self, _ctx: &Ctx, _prior: &Value) -> Diagnostics {
-        Diagnostics::default()
-    }
-    async fn import(&self, _ctx: &Ctx, id: &str) -> ImportResult {
-        let Some(name) = id.strip_prefix("demo-") else {
-            return ImportResult {
-                diagnostics: Diagnostic::error("Invalid import ID", "expected demo-<name>").into(),
-                ..Default::default()
-            };
+        let (Some(api_key), Some(api_secret)) = (api_key, api_secret) else {
+            return (None, diags);
         };
-        ImportResult {
-            state: Some(Value::object([("id", id.into()), ("name", name.into())])),
-            ..Default::default()
+        if diags.has_errors() {
+            return (None, diags);
         }
+        let version = ctx.terraform_version();
+        let user_agent = if version.is_empty() {
+            format!("terraform-provider-combell/{}", env!("CARGO_PKG_VERSION"))
+        } else {
+            format!(
+                "terraform-provider-combell/{} terraform/{version}",
+                env!("CARGO_PKG_VERSION")
+            )
+        };
+        let config = ClientConfig {
+            endpoint,
+            api_key,
+            api_secret: Secret::new(api_secret),
+            user_agent,
+            request_timeout: Duration::from_secs(60),
+            ..ClientConfig::default()
+        };
+        match Client::new(config) {
+            Ok(client) => (Some(Arc::new(client) as ProviderData), diags),
+            Err(err) => {
+                diags.push(
+                    Diagnostic::error("Invalid Combell provider configuration", err.to_string())
+                        .at(AttributePath::new("endpoint")),
+                );
+                (None, diags)
+            }
+        }
+    }
+
+    fn resources(&self) -> Vec<Arc<dyn Resource>> {
+        vec![Arc::new(DnsRecordResource)]
+    }
+
+    fn data_sources(&self) -> Vec<Arc<dyn DataSource>> {
+        vec![Arc::new(ServicepacksDataSource)]
+    }
+}
+
+/// The provider block's value if set and non-empty, else the environment variable's.
+fn setting(config: &Value, name: &str, env: &str) -> Option<String> {
+    config
+        .get_str(name)
+        .map(str::to_string)
+        .filter(|v| !v.is_empty())
+        .or_else(|| std::env::var(env).ok().filter(|v| !v.is_empty()))
+}
+
+fn check_endpoint(endpoint: &str) -> Result<(), String> {
+    let rest = endpoint
+        .strip_prefix("https://")
+        .or_else(|| endpoint.strip_prefix("http://"));
+    match rest {
+        Some(rest) if rest.contains("/v2") && !rest.starts_with('/') => Ok(()),
+        _ => Err(format!(
+            "The endpoint is a URL ending in the API version, such as \
+             https://api.combell.com/v2; got \"{endpoint}\"."
+        )),
+    }
+}
+
+/// The one way an API error becomes a diagnostic: `summary` says what failed ("Unable to
+/// create combell_dns_record"), the detail says what Combell answered and what to do.
+pub(crate) fn api_error(summary: impl Into<String>, err: &client::Error) -> Diagnostic {
+    let mut detail = err.to_string();
+    if err.is_cancelled() {
+        detail.push_str(
+            "\n\nTerraform asked the provider to stop (for example after Ctrl-C) before the \
+             operation finished.",
+        );
+    }
+    Diagnostic::error(summary, detail)
+}
+
+/// The configured client, or the diagnostic explaining why there is none.
+pub(crate) fn client(ctx: &Ctx) -> Result<Arc<Client>, Diagnostic> {
+    ctx.require::<Client>()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn endpoints_need_scheme_and_version() {
+        assert!(check_endpoint("https://api.combell.com/v2").is_ok());
+        assert!(check_endpoint("http://127.0.0.1:4000/v2").is_ok());
+        assert!(check_endpoint("api.combell.com/v2").is_err());
+        assert!(check_endpoint("https://api.combell.com").is_err());
+    }
+
+    #[tokio::test]
+    async fn missing_credentials_point_at_their_attributes() {
+        // Only meaningful when the environment does not provide them.
+        if std::env::var(ENV_API_KEY).is_ok() || std::env::var(ENV_API_SECRET).is_ok() {
+            return;
+        }
+        let config = Value::object([
+            ("endpoint", Value::Null),
+            ("api_key", Value::Null),
+            ("api_secret", Value::Null),
+        ]);
+        let (data, diags) = provider().configure(&Ctx::for_tests(None), &config).await;
+        assert!(data.is_none());
+        let paths: Vec<_> = diags.iter().filter_map(|d| d.path.clone()).collect();
+        assert!(paths.contains(&AttributePath::new("api_key")));
+        assert!(paths.contains(&AttributePath::new("api_secret")));
+    }
+
+    #[tokio::test]
+    async fn unknown_configuration_defers_without_errors() {
+        let config = Value::object([
+            ("endpoint", Value::Unknown),
+            ("api_key", Value::Null),
+            ("api_secret", Value::Null),
+        ]);
+        let (data, diags) = provider().configure(&Ctx::for_tests(None), &config).await;
+        assert!(data.is_none());
+        assert!(!diags.has_errors());
     }
 }

@@ -1,1 +1,3 @@
-//! Terraform data sources, one file each.
+//! Terraform data sources, one file each: `servicepacks.rs` is `combell_servicepacks`.
+
+pub mod servicepacks;
