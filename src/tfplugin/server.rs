@@ -198,7 +198,8 @@ impl rustls::pki_types::SignatureVerificationAlgorithm for EcdsaP521Sha512 {
 }
 
 static ECDSA_P521_SHA512: EcdsaP521Sha512 = EcdsaP521Sha512;
-static P521_ONLY: [&dyn rustls::pki_types::SignatureVerificationAlgorithm; 1] = [&ECDSA_P521_SHA512];
+static P521_ONLY: [&dyn rustls::pki_types::SignatureVerificationAlgorithm; 1] =
+    [&ECDSA_P521_SHA512];
 
 /// ring's algorithms plus P-521, for checking the client's handshake signature.
 fn client_signature_algorithms() -> rustls::crypto::WebPkiSupportedAlgorithms {
@@ -529,27 +530,20 @@ async fn run(
         // Let the Shutdown answer leave before the connections close.
         tokio::time::sleep(Duration::from_millis(20)).await;
     };
-    let (tx_ready, serve) = match tls {
+    // The handshake line goes out only once the accept loop owns the listener.
+    let serve = match tls {
         Some((config, _)) => {
             let (tx, rx) = tokio::sync::mpsc::channel::<std::io::Result<TlsConn>>(16);
             let acceptor = tokio_rustls::TlsAcceptor::from(config);
-            let accept_loop = accept_tls(listener, acceptor, tx, shutdown.clone());
-            tokio::spawn(accept_loop);
-            (
-                (),
-                tokio::spawn(router.serve_with_incoming_shutdown(ReceiverStream::new(rx), signal)),
-            )
+            tokio::spawn(accept_tls(listener, acceptor, tx, shutdown.clone()));
+            tokio::spawn(router.serve_with_incoming_shutdown(ReceiverStream::new(rx), signal))
         }
         None => {
             let (tx, rx) = tokio::sync::mpsc::channel::<std::io::Result<PlainConn>>(16);
             tokio::spawn(accept_plain(listener, tx, shutdown.clone()));
-            (
-                (),
-                tokio::spawn(router.serve_with_incoming_shutdown(ReceiverStream::new(rx), signal)),
-            )
+            tokio::spawn(router.serve_with_incoming_shutdown(ReceiverStream::new(rx), signal))
         }
     };
-    let _ = tx_ready;
     {
         let mut out = std::io::stdout().lock();
         writeln!(out, "{line}")?;

@@ -216,6 +216,8 @@ macro_rules! unsupported {
             'life0: 'async_trait,
             Self: 'async_trait,
         {
+            // Some responses hold only diagnostics, so the update is sometimes redundant.
+            #[allow(clippy::needless_update)]
             Box::pin(async move {
                 Ok(Response::new(pb::$module::Response {
                     diagnostics: not_supported($what),
