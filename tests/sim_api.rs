@@ -726,3 +726,32 @@ async fn state_file_survives_a_restart() {
     assert_eq!(read.json()["record_name"], "blog");
     assert_eq!(read.json()["priority"], 0);
 }
+
+#[tokio::test]
+async fn in_process_controls_match_the_admin_endpoints() {
+    let api = Api::start(SimConfig::for_tests()).await;
+    api.sim.fail_next_job();
+    let first = api
+        .call(
+            "POST",
+            "/v2/accounts",
+            Some(json!({"identifier": "one.example.org", "servicepack_id": 11})),
+        )
+        .await;
+    let second = api
+        .call(
+            "POST",
+            "/v2/accounts",
+            Some(json!({"identifier": "two.example.org", "servicepack_id": 11})),
+        )
+        .await;
+    let first = poll_job(&api, first.header("location").unwrap()).await;
+    assert_eq!(first.json()["status"], "failed");
+    let second = poll_job(&api, second.header("location").unwrap()).await;
+    assert_eq!(second.status, 201);
+    assert_eq!(api.sim.stats()["by_route"]["POST /v2/accounts"], 2);
+    assert_eq!(api.sim.snapshot().accounts.len(), 3);
+    api.sim.reset();
+    assert_eq!(api.sim.stats()["total"], 0);
+    assert_eq!(api.sim.snapshot().accounts.len(), 2);
+}

@@ -180,7 +180,11 @@ pub(crate) fn set_number(headers: &mut HeaderMap, name: HeaderName, value: impl 
 
 /// An answer with no body and a `Location` header (201 and 202 creates).
 pub(crate) fn located(status: StatusCode, location: &str) -> Response {
-    let mut response = status.into_response();
+    with_location(status.into_response(), location)
+}
+
+/// Adds `Location`, relative as Combell sends it.
+pub(crate) fn with_location(mut response: Response, location: &str) -> Response {
     match HeaderValue::from_str(location) {
         Ok(value) => {
             response.headers_mut().insert(header::LOCATION, value);
@@ -233,12 +237,11 @@ async fn reset(State(shared): State<Arc<Shared>>) -> Response {
 }
 
 async fn fail_next_job(State(shared): State<Arc<Shared>>) -> Response {
-    let armed = shared.write(|state| {
-        state.fail_next_jobs = state.fail_next_jobs.saturating_add(1);
-        Ok(state.fail_next_jobs)
-    });
-    match armed {
-        Ok(armed) => Json(json!({ "armed": armed })).into_response(),
-        Err(e) => e.into_response(),
-    }
+    let armed = shared.arm_job_failure();
+    crate::logging::info(
+        "sim",
+        "the next provisioning job will fail",
+        &[("armed", json!(armed))],
+    );
+    Json(json!({ "armed": armed })).into_response()
 }

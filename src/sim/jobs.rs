@@ -11,7 +11,7 @@ use axum::Json;
 use serde_json::json;
 
 use super::error::ApiError;
-use super::http::located;
+use super::http::with_location;
 use super::state::{Job, JobStatus, JobWork, SimState};
 use super::Shared;
 
@@ -87,18 +87,9 @@ pub(crate) async fn get_one(
     };
     match answer.resource_links {
         Some(links) => {
-            let mut response = located(
-                StatusCode::CREATED,
-                links.first().map(String::as_str).unwrap_or("/v2"),
-            );
-            *response.body_mut() = axum::body::Body::from(
-                json!({"id": answer.id, "resource_links": links}).to_string(),
-            );
-            response.headers_mut().insert(
-                axum::http::header::CONTENT_TYPE,
-                axum::http::HeaderValue::from_static("application/json"),
-            );
-            response
+            let location = links.first().cloned().unwrap_or_else(|| "/v2".to_string());
+            let body = Json(json!({"id": answer.id, "resource_links": links}));
+            with_location((StatusCode::CREATED, body).into_response(), &location)
         }
         None => Json(json!({
             "id": answer.id,

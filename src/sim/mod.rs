@@ -70,6 +70,30 @@ impl Default for SimConfig {
     }
 }
 
+impl SimConfig {
+    /// For tests: quick jobs (100 ms) and no rate limit, otherwise the defaults.
+    pub fn for_tests() -> Self {
+        SimConfig {
+            job_duration: Duration::from_millis(100),
+            rate_limit: None,
+            ..SimConfig::default()
+        }
+    }
+}
+
+/// Why a simulator could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    /// The `--state` file exists but cannot be read or parsed, or cannot be written.
+    #[error("{0}")]
+    StateFile(String),
+    #[error("cannot listen on {addr}: {source}")]
+    Listen {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
+}
+
 /// Reads `250ms`, `2s`, `1m`; a bare number is seconds.
 pub fn parse_duration(text: &str) -> Result<Duration, String> {
     let text = text.trim();
@@ -209,6 +233,14 @@ impl Shared {
         &self.config
     }
 
+    /// Makes one more of the next created jobs fail; returns how many are armed.
+    fn arm_job_failure(&self) -> u32 {
+        let mut state = self.locked_state();
+        state.fail_next_jobs = state.fail_next_jobs.saturating_add(1);
+        self.persist(&state);
+        state.fail_next_jobs
+    }
+
     fn reset(&self) {
         let mut state = lock(&self.state);
         *state = SimState::seed();
@@ -249,6 +281,21 @@ impl RunningSim {
     /// A copy of the current state, for assertions in tests.
     pub fn snapshot(&self) -> SimState {
         self.shared.locked_state().clone()
+    }
+
+    /// What `GET /_sim/stats` answers.
+    pub fn stats(&self) -> serde_json::Value {
+        lock(&self.shared.stats).to_json()
+    }
+
+    /// What `POST /_sim/reset` does.
+    pub fn reset(&self) {
+        self.shared.reset();
+    }
+
+    /// What `POST /_sim/jobs/fail-next` does: the next job created ends `failed`.
+    pub fn fail_next_job(&self) {
+        self.shared.arm_job_failure();
     }
 
     /// Stops accepting, lets requests in flight finish, and waits for the server to end.
