@@ -755,3 +755,67 @@ async fn in_process_controls_match_the_admin_endpoints() {
     assert_eq!(api.sim.stats()["total"], 0);
     assert_eq!(api.sim.snapshot().accounts.len(), 2);
 }
+
+#[tokio::test]
+async fn odd_input_gets_a_client_error_never_a_crash() {
+    let api = Api::start(SimConfig::for_tests()).await;
+    let records = "/v2/dns/example.com/records";
+    let bodies: [&[u8]; 10] = [
+        b"",
+        b"null",
+        b"[]",
+        b"\"text\"",
+        b"{\"type\": 5}",
+        b"{\"type\": \"A\", \"ttl\": 1e99, \"content\": \"192.0.2.1\"}",
+        b"{\"type\": \"A\", \"ttl\": 99999999999999999999, \"content\": \"192.0.2.1\"}",
+        b"{\"type\": \"SRV\", \"service\": \"_\", \"target\": \".\", \"port\": -1}",
+        b"\xff\xfe\x00garbage",
+        b"{\"type\": \"MX\", \"content\": \"\xc3\xa9.example\"}",
+    ];
+    for body in bodies {
+        let auth = api.authorization("POST", records, body);
+        let answer = api.raw("POST", records, body, Some(auth)).await;
+        assert_eq!(
+            answer.status,
+            400,
+            "{:?}: {}",
+            String::from_utf8_lossy(body),
+            answer.body
+        );
+        assert!(answer.json()["validation_errors"].is_array());
+        let auth = api.authorization("POST", "/v2/accounts", body);
+        let answer = api.raw("POST", "/v2/accounts", body, Some(auth)).await;
+        assert_eq!(
+            answer.status,
+            400,
+            "{:?}: {}",
+            String::from_utf8_lossy(body),
+            answer.body
+        );
+    }
+    for path in [
+        "/v2/dns/%FF%FE/records",
+        "/v2/dns/example.com/records/%00",
+        "/v2/accounts/99999999999999999999",
+        "/v2/accounts/-1",
+        "/v2/provisioningjobs/not-a-uuid",
+        "/v2/dns/example.com/records?skip=99999999999",
+        "/v2/dns/example.com/records?take=-5",
+        "/v2/accounts?skip=%ZZ",
+    ] {
+        let answer = api.get(path).await;
+        assert!(
+            answer.status.is_client_error(),
+            "{path}: {} {}",
+            answer.status,
+            answer.body
+        );
+        assert!(
+            answer.body.is_empty() || answer.json().is_object(),
+            "{path}: {}",
+            answer.body
+        );
+    }
+    // Still serving normally afterwards.
+    assert_eq!(api.get("/v2/servicepacks").await.status, 200);
+}
