@@ -620,6 +620,17 @@ async fn authentication_failures_are_401_with_combell_bodies() {
     );
 }
 
+async fn raw_http(api: &Api, request: &str) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut stream = tokio::net::TcpStream::connect(api.sim.addr())
+        .await
+        .unwrap();
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut answer = Vec::new();
+    stream.read_to_end(&mut answer).await.unwrap();
+    String::from_utf8_lossy(&answer).into_owned()
+}
+
 #[tokio::test]
 async fn rate_limit_headers_and_429() {
     let api = Api::start(SimConfig {
@@ -650,6 +661,13 @@ async fn rate_limit_headers_and_429() {
     assert_eq!(
         refused.header("retry-after"),
         refused.header("x-ratelimit-reset")
+    );
+    // The status line carries Combell's reason phrase too.
+    let auth = api.authorization("GET", "/v2/servicepacks", b"");
+    let raw = raw_http(&api, &format!("GET /v2/servicepacks HTTP/1.1\r\nHost: x\r\nAuthorization: {auth}\r\nConnection: close\r\n\r\n")).await;
+    assert!(
+        raw.starts_with("HTTP/1.1 429 Too many requests, retry later.\r\n"),
+        "{raw}"
     );
     // Admin endpoints are outside the limit.
     assert_eq!(api.admin("GET", "/_sim/stats").await.status, 200);

@@ -199,7 +199,7 @@ impl SimState {
             assets,
         });
         if !self.zones.contains_key(identifier) {
-            let records = self.new_zone_records(identifier);
+            let records = self.new_zone_records();
             self.zones.insert(
                 identifier.to_string(),
                 Zone {

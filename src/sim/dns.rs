@@ -462,9 +462,9 @@ fn plain(
     }
 }
 
-fn zone_apex_records(domain: &str, ids: [String; 3]) -> Vec<DnsRecord> {
+/// What Combell puts in every zone: its two name servers and a SOA.
+fn zone_apex_records(ids: [String; 3]) -> Vec<DnsRecord> {
     let [ns1, ns2, soa] = ids;
-    let _ = domain;
     vec![
         plain(&ns1, "NS", "", NAME_SERVERS[0], None),
         plain(&ns2, "NS", "", NAME_SERVERS[1], None),
@@ -484,7 +484,7 @@ fn zone_apex_records(domain: &str, ids: [String; 3]) -> Vec<DnsRecord> {
 /// The seeded zone of `example.com`, with ids `1-10000000NN`.
 pub(crate) fn seed_example_com() -> Vec<DnsRecord> {
     let id = |n: u32| format!("1-10000000{n:02}");
-    let mut records = zone_apex_records("example.com", [id(1), id(2), id(3)]);
+    let mut records = zone_apex_records([id(1), id(2), id(3)]);
     records.extend([
         plain(&id(4), "A", "", "192.0.2.10", None),
         plain(&id(5), "A", "www", "192.0.2.10", None),
@@ -504,7 +504,7 @@ pub(crate) fn seed_example_com() -> Vec<DnsRecord> {
 /// The seeded zone of `example.net`, with ids `1-20000000NN`.
 pub(crate) fn seed_example_net() -> Vec<DnsRecord> {
     let id = |n: u32| format!("1-20000000{n:02}");
-    let mut records = zone_apex_records("example.net", [id(1), id(2), id(3)]);
+    let mut records = zone_apex_records([id(1), id(2), id(3)]);
     records.extend([
         plain(&id(4), "A", "", "198.51.100.10", None),
         plain(&id(5), "CNAME", "www", "example.net", Some(0)),
@@ -539,7 +539,7 @@ impl SimState {
     }
 
     /// NS and SOA for a zone made by an account's job.
-    pub(crate) fn new_zone_records(&self, domain: &str) -> Vec<DnsRecord> {
+    pub(crate) fn new_zone_records(&self) -> Vec<DnsRecord> {
         let mut ids: Vec<String> = Vec::new();
         while ids.len() < 3 {
             let id = self.new_record_id();
@@ -551,7 +551,7 @@ impl SimState {
             Ok(ids) => ids,
             Err(_) => return Vec::new(),
         };
-        zone_apex_records(domain, [a, b, c])
+        zone_apex_records([a, b, c])
     }
 
     pub fn list_records(

@@ -91,14 +91,23 @@ impl IntoResponse for ApiError {
                 )),
             )
                 .into_response(),
-            ApiError::TooManyRequests => (
-                status,
-                Json(ErrorMessage::new(
-                    "too_many_requests",
-                    TOO_MANY_REQUESTS_TEXT,
-                )),
-            )
-                .into_response(),
+            ApiError::TooManyRequests => {
+                let mut response = (
+                    status,
+                    Json(ErrorMessage::new(
+                        "too_many_requests",
+                        TOO_MANY_REQUESTS_TEXT,
+                    )),
+                )
+                    .into_response();
+                // Combell documents this exact reason phrase on the status line.
+                response
+                    .extensions_mut()
+                    .insert(hyper::ext::ReasonPhrase::from_static(
+                        TOO_MANY_REQUESTS_TEXT.as_bytes(),
+                    ));
+                response
+            }
         }
     }
 }
