@@ -837,3 +837,33 @@ async fn odd_input_gets_a_client_error_never_a_crash() {
     // Still serving normally afterwards.
     assert_eq!(api.get("/v2/servicepacks").await.status, 200);
 }
+
+#[tokio::test]
+async fn concurrent_creates_get_distinct_ids() {
+    let api = std::sync::Arc::new(Api::start(SimConfig::for_tests()).await);
+    let mut tasks = Vec::new();
+    for n in 0..20 {
+        let api = api.clone();
+        tasks.push(tokio::spawn(async move {
+            let created = api
+                .call(
+                    "POST",
+                    "/v2/dns/example.net/records",
+                    Some(json!({"type": "TXT", "record_name": format!("t{n}"), "content": "x"})),
+                )
+                .await;
+            assert_eq!(created.status, 201);
+            created.header("location").unwrap().to_string()
+        }));
+    }
+    let mut locations = Vec::new();
+    for task in tasks {
+        locations.push(task.await.unwrap());
+    }
+    locations.sort();
+    locations.dedup();
+    assert_eq!(locations.len(), 20);
+    let listed = api.get("/v2/dns/example.net/records?take=100").await;
+    assert_eq!(listed.number("x-paging-totalresults"), 25);
+    assert_eq!(listed.number("x-paging-take"), 25);
+}
