@@ -232,13 +232,13 @@ async fn stats(State(shared): State<Arc<Shared>>) -> Response {
 
 async fn reset(State(shared): State<Arc<Shared>>) -> Response {
     shared.reset();
-    crate::logging::info("sim", "state reset to the seed", &[]);
+    crate::logging::debug("sim", "state reset to the seed", &[]);
     StatusCode::NO_CONTENT.into_response()
 }
 
 async fn fail_next_job(State(shared): State<Arc<Shared>>) -> Response {
     let armed = shared.arm_job_failure();
-    crate::logging::info(
+    crate::logging::debug(
         "sim",
         "the next provisioning job will fail",
         &[("armed", json!(armed))],

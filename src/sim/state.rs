@@ -210,7 +210,7 @@ impl SimState {
             let done = &mut self.jobs[*index];
             done.status = status;
             done.resource_links = links;
-            crate::logging::info(
+            crate::logging::debug(
                 "sim",
                 "provisioning job ended",
                 &[
