@@ -1,1 +1,172 @@
-fn main() {}
+//! combell-sim: an in-memory simulator of the Combell API v2, so the provider and its tests run
+//! offline. The first stdout line is a contract other tools parse:
+//! `combell-sim listening on http://127.0.0.1:PORT/v2`.
+
+use std::io::Write;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use clap::Parser;
+use combell::sim::{self, RateLimit, SimConfig};
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "combell-sim",
+    version,
+    about = "A local simulator of the Combell reseller API (api.combell.com/v2)",
+    after_help = "Admin endpoints (outside /v2): GET /_sim/stats, POST /_sim/reset, POST /_sim/jobs/fail-next."
+)]
+struct Args {
+    /// Address to listen on; port 0 picks a free port.
+    #[arg(long, default_value = "127.0.0.1:0")]
+    listen: SocketAddr,
+    /// The API key clients must sign with.
+    #[arg(long, default_value = sim::DEFAULT_API_KEY)]
+    api_key: String,
+    /// The API secret clients must sign with.
+    #[arg(long, default_value = sim::DEFAULT_API_SECRET, hide_default_value = true)]
+    api_secret: String,
+    /// How long provisioning jobs (account creation) take: 500ms, 2s, 1m.
+    #[arg(long, default_value = "2s", value_parser = sim::parse_duration)]
+    job_duration: Duration,
+    /// Requests per window per API key, like 100/60s, or off.
+    #[arg(long, default_value = "100/60s", value_parser = parse_rate_limit)]
+    rate_limit: RateLimitArg,
+    /// Load the state from this JSON file if it exists, and rewrite it after every change.
+    #[arg(long)]
+    state: Option<PathBuf>,
+}
+
+/// clap needs one concrete type per value parser; `Option` would read as "flag may be absent".
+#[derive(Clone, Debug)]
+struct RateLimitArg(Option<RateLimit>);
+
+fn parse_rate_limit(text: &str) -> Result<RateLimitArg, String> {
+    sim::parse_rate_limit(text).map(RateLimitArg)
+}
+
+fn describe_rate_limit(limit: Option<RateLimit>) -> String {
+    match limit {
+        Some(l) => format!("{} requests per {:?}", l.limit, l.window),
+        None => "off".to_string(),
+    }
+}
+
+async fn stop_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {}
+                    _ = term.recv() => {}
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    combell::logging::init_from_env();
+    let args = Args::parse();
+    let config = SimConfig {
+        listen: args.listen,
+        api_key: args.api_key,
+        api_secret: args.api_secret,
+        job_duration: args.job_duration,
+        rate_limit: args.rate_limit.0,
+        state_file: args.state,
+    };
+    let mut running = match sim::start(config).await {
+        Ok(running) => running,
+        Err(e) => {
+            eprintln!("combell-sim: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+
+    let config = running.config().clone();
+    let snapshot = running.snapshot();
+    let mut out = String::new();
+    out.push_str(&format!(
+        "combell-sim listening on {}\n",
+        running.base_url()
+    ));
+    out.push_str("Point the provider at it with:\n");
+    out.push_str(&format!(
+        "  export COMBELL_ENDPOINT={}\n",
+        running.base_url()
+    ));
+    out.push_str(&format!("  export COMBELL_API_KEY={}\n", config.api_key));
+    if config.api_secret == sim::DEFAULT_API_SECRET {
+        out.push_str(&format!(
+            "  export COMBELL_API_SECRET={}\n",
+            sim::DEFAULT_API_SECRET
+        ));
+    } else {
+        out.push_str("  export COMBELL_API_SECRET=<the secret given with --api-secret>\n");
+    }
+    out.push_str(&format!(
+        "Job duration {:?}, rate limit {}, state {}\n",
+        config.job_duration,
+        describe_rate_limit(config.rate_limit),
+        config
+            .state_file
+            .as_ref()
+            .map(|p| p.display().to_string())
+            .unwrap_or_else(|| "in memory only".to_string())
+    ));
+    out.push_str(&format!(
+        "Seed: {} servicepacks, {} accounts ({}), {} DNS zones ({} records)\n",
+        snapshot.servicepacks.len(),
+        snapshot.accounts.len(),
+        snapshot
+            .accounts
+            .iter()
+            .map(|a| format!("{} {}", a.id, a.identifier))
+            .collect::<Vec<_>>()
+            .join(", "),
+        snapshot.zones.len(),
+        snapshot
+            .zones
+            .values()
+            .map(|z| z.records.len())
+            .sum::<usize>()
+    ));
+    out.push_str(&format!(
+        "Admin: GET {0}/_sim/stats, POST {0}/_sim/reset, POST {0}/_sim/jobs/fail-next\n",
+        running.root_url()
+    ));
+    let mut stdout = std::io::stdout().lock();
+    if stdout
+        .write_all(out.as_bytes())
+        .and_then(|()| stdout.flush())
+        .is_err()
+    {
+        // Whoever started us stopped reading; serving on is still useful.
+    }
+    drop(stdout);
+
+    let signalled = tokio::select! {
+        _ = stop_signal() => true,
+        _ = running.wait() => false,
+    };
+    if signalled {
+        running.shutdown().await;
+        ExitCode::SUCCESS
+    } else {
+        eprintln!("combell-sim: the server stopped unexpectedly");
+        ExitCode::FAILURE
+    }
+}

@@ -1,0 +1,247 @@
+//! The router: Combell's routes under `/v2` behind one gate (stats, auth, rate limit), the
+//! admin routes under `/_sim`, and the small request/response helpers the area handlers share.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use axum::body::{Body, Bytes};
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{MatchedPath, Query, Request, State};
+use axum::http::{header, HeaderMap, HeaderName, HeaderValue, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::de::DeserializeOwned;
+use serde_json::json;
+
+use super::auth::{self, SignedRequest};
+use super::error::ApiError;
+use super::ratelimit::Decision;
+use super::{accounts, dns, jobs, lock, now_ms, servicepacks, Shared};
+
+/// Larger bodies are refused before anything parses them.
+const MAX_BODY_BYTES: usize = 1024 * 1024;
+
+pub(crate) fn router(shared: Arc<Shared>) -> Router {
+    let v2 = Router::new()
+        .route("/v2/servicepacks", get(servicepacks::list))
+        .route("/v2/accounts", get(accounts::list).post(accounts::create))
+        .route("/v2/accounts/{accountId}", get(accounts::get_one))
+        .route("/v2/provisioningjobs/{jobId}", get(jobs::get_one))
+        .route(
+            "/v2/dns/{domainName}/records",
+            get(dns::list).post(dns::create),
+        )
+        .route(
+            "/v2/dns/{domainName}/records/{recordId}",
+            get(dns::get_one).put(dns::update).delete(dns::delete),
+        );
+    let admin = Router::new()
+        .route("/_sim/stats", get(stats))
+        .route("/_sim/reset", post(reset))
+        .route("/_sim/jobs/fail-next", post(fail_next_job));
+    v2.merge(admin)
+        .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(middleware::from_fn_with_state(shared.clone(), gate))
+        .with_state(shared)
+}
+
+async fn not_found() -> ApiError {
+    ApiError::not_found("not_found", "There is no such resource.")
+}
+
+async fn method_not_allowed() -> ApiError {
+    ApiError::MethodNotAllowed
+}
+
+fn is_v2(path: &str) -> bool {
+    path == "/v2" || path.starts_with("/v2/")
+}
+
+/// Everything a `/v2` request goes through before its handler: counted, authenticated, rate
+/// limited; and every answer gets the `X-RateLimit-*` headers.
+async fn gate(State(shared): State<Arc<Shared>>, request: Request, next: Next) -> Response {
+    if !is_v2(request.uri().path()) {
+        return next.run(request).await;
+    }
+    let method = request.method().as_str().to_string();
+    let route = request
+        .extensions()
+        .get::<MatchedPath>()
+        .map(|m| m.as_str().to_string())
+        .unwrap_or_else(|| "(unmatched)".to_string());
+    lock(&shared.stats).record(&method, &route);
+
+    let path_and_query = request
+        .uri()
+        .path_and_query()
+        .map(|pq| pq.as_str().to_string())
+        .unwrap_or_else(|| request.uri().path().to_string());
+    let (parts, body) = request.into_parts();
+    let authorization = parts
+        .headers
+        .get(header::AUTHORIZATION)
+        .map(|v| v.to_str().unwrap_or("\u{0}invalid"));
+    let claimed_key = authorization
+        .and_then(|h| auth::parse_header(h).ok())
+        .map(|c| c.key.to_string())
+        .unwrap_or_default();
+    let now = now_ms();
+
+    let body = match axum::body::to_bytes(body, MAX_BODY_BYTES).await {
+        Ok(bytes) => bytes,
+        Err(_) => {
+            let decision = lock(&shared.limiter).peek(&claimed_key, now);
+            let refusal = ApiError::invalid(
+                "request_body_too_large",
+                format!("The request body is larger than {MAX_BODY_BYTES} bytes."),
+            );
+            return finish(refusal.into_response(), decision, &method, &route);
+        }
+    };
+    let verdict = {
+        let config = shared.config();
+        let signed = SignedRequest {
+            authorization,
+            method: &method,
+            path_and_query: &path_and_query,
+            body: &body,
+        };
+        auth::verify(
+            &config.api_key,
+            &config.api_secret,
+            &signed,
+            now.div_euclid(1000),
+            &mut lock(&shared.nonces),
+        )
+    };
+    if let Err(refusal) = verdict {
+        let decision = lock(&shared.limiter).peek(&claimed_key, now);
+        return finish(refusal.into_response(), decision, &method, &route);
+    }
+    let decision = lock(&shared.limiter).check(&claimed_key, now);
+    if let Some(d) = decision {
+        if !d.allowed {
+            let mut response = ApiError::TooManyRequests.into_response();
+            set_number(response.headers_mut(), header::RETRY_AFTER, d.reset_secs);
+            return finish(response, decision, &method, &route);
+        }
+    }
+    let response = next.run(Request::from_parts(parts, Body::from(body))).await;
+    finish(response, decision, &method, &route)
+}
+
+fn finish(
+    mut response: Response,
+    decision: Option<Decision>,
+    method: &str,
+    route: &str,
+) -> Response {
+    if let Some(d) = decision {
+        let headers = response.headers_mut();
+        set_number(
+            headers,
+            HeaderName::from_static("x-ratelimit-limit"),
+            d.limit,
+        );
+        set_number(
+            headers,
+            HeaderName::from_static("x-ratelimit-usage"),
+            d.usage,
+        );
+        set_number(
+            headers,
+            HeaderName::from_static("x-ratelimit-remaining"),
+            d.remaining,
+        );
+        set_number(
+            headers,
+            HeaderName::from_static("x-ratelimit-reset"),
+            d.reset_secs,
+        );
+    }
+    crate::logging::debug(
+        "sim",
+        "request",
+        &[
+            ("method", json!(method)),
+            ("route", json!(route)),
+            ("status", json!(response.status().as_u16())),
+        ],
+    );
+    response
+}
+
+pub(crate) fn set_number(headers: &mut HeaderMap, name: HeaderName, value: impl Into<u64>) {
+    headers.insert(name, HeaderValue::from(value.into()));
+}
+
+/// An answer with no body and a `Location` header (201 and 202 creates).
+pub(crate) fn located(status: StatusCode, location: &str) -> Response {
+    with_location(status.into_response(), location)
+}
+
+/// Adds `Location`, relative as Combell sends it.
+pub(crate) fn with_location(mut response: Response, location: &str) -> Response {
+    match HeaderValue::from_str(location) {
+        Ok(value) => {
+            response.headers_mut().insert(header::LOCATION, value);
+        }
+        Err(_) => {
+            crate::logging::warn("sim", "location is not a valid header value", &[]);
+        }
+    }
+    response
+}
+
+/// Query parameters as a map; a malformed query string is a 400, not axum's plain-text answer.
+pub(crate) fn query_map(
+    query: Result<Query<HashMap<String, String>>, QueryRejection>,
+) -> Result<HashMap<String, String>, ApiError> {
+    query.map(|Query(map)| map).map_err(|e| {
+        ApiError::invalid("query_invalid", format!("The query string is invalid: {e}"))
+    })
+}
+
+/// A non-empty query parameter; the spec's nullable filters treat empty as absent.
+pub(crate) fn param<'a>(query: &'a HashMap<String, String>, name: &str) -> Option<&'a str> {
+    query.get(name).map(|v| v.trim()).filter(|v| !v.is_empty())
+}
+
+/// The body as JSON of type `T`; unknown fields are ignored, as Combell does.
+pub(crate) fn parse_json<T: DeserializeOwned>(body: &Bytes) -> Result<T, ApiError> {
+    if body.iter().all(|b| b.is_ascii_whitespace()) {
+        return Err(ApiError::invalid(
+            "request_body_required",
+            "A JSON request body is required.",
+        ));
+    }
+    serde_json::from_slice(body).map_err(|e| {
+        ApiError::invalid(
+            "request_body_invalid",
+            format!("The request body is not valid JSON for this operation: {e}"),
+        )
+    })
+}
+
+async fn stats(State(shared): State<Arc<Shared>>) -> Response {
+    Json(lock(&shared.stats).to_json()).into_response()
+}
+
+async fn reset(State(shared): State<Arc<Shared>>) -> Response {
+    shared.reset();
+    crate::logging::debug("sim", "state reset to the seed", &[]);
+    StatusCode::NO_CONTENT.into_response()
+}
+
+async fn fail_next_job(State(shared): State<Arc<Shared>>) -> Response {
+    let armed = shared.arm_job_failure();
+    crate::logging::debug(
+        "sim",
+        "the next provisioning job will fail",
+        &[("armed", json!(armed))],
+    );
+    Json(json!({ "armed": armed })).into_response()
+}

@@ -1,0 +1,113 @@
+//! skip/take paging with the `X-Paging-*` headers (API-SUMMARY.md §1.5). Lists are bare arrays.
+
+use std::collections::HashMap;
+
+use axum::http::HeaderName;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde::Serialize;
+
+use super::error::ApiError;
+use super::http::{param, set_number};
+
+/// Combell's page size when `take` is not given, for every paged list.
+pub const DEFAULT_TAKE: usize = 25;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Paging {
+    pub skip: usize,
+    pub take: usize,
+}
+
+impl Paging {
+    pub fn from_query(query: &HashMap<String, String>) -> Result<Paging, ApiError> {
+        let number = |name: &str, default: usize, min: usize| -> Result<usize, ApiError> {
+            match param(query, name) {
+                None => Ok(default),
+                Some(text) => text
+                    .parse::<i32>()
+                    .ok()
+                    .and_then(|n| usize::try_from(n).ok())
+                    .filter(|n| *n >= min)
+                    .ok_or_else(|| {
+                        ApiError::invalid(
+                            &format!("paging_{name}_invalid"),
+                            format!("'{name}' must be a whole number of at least {min}."),
+                        )
+                    }),
+            }
+        };
+        let skip = number("skip", 0, 0);
+        let take = number("take", DEFAULT_TAKE, 1);
+        match (skip, take) {
+            (Ok(skip), Ok(take)) => Ok(Paging { skip, take }),
+            (Err(ApiError::Validation(mut a)), Err(ApiError::Validation(b))) => {
+                a.extend(b);
+                Err(ApiError::Validation(a))
+            }
+            (Err(e), _) | (_, Err(e)) => Err(e),
+        }
+    }
+
+    /// One page of `items`, answered with its headers.
+    pub fn respond<T: Serialize>(self, items: Vec<T>) -> Response {
+        let total = items.len();
+        let page: Vec<T> = items.into_iter().skip(self.skip).take(self.take).collect();
+        let returned = page.len();
+        let mut response = Json(page).into_response();
+        let headers = response.headers_mut();
+        let as_u64 = |n: usize| u64::try_from(n).unwrap_or(u64::MAX);
+        set_number(
+            headers,
+            HeaderName::from_static("x-paging-skipped"),
+            as_u64(self.skip),
+        );
+        set_number(
+            headers,
+            HeaderName::from_static("x-paging-take"),
+            as_u64(returned),
+        );
+        set_number(
+            headers,
+            HeaderName::from_static("x-paging-totalresults"),
+            as_u64(total),
+        );
+        response
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn query(pairs: &[(&str, &str)]) -> HashMap<String, String> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn defaults_and_explicit_values() {
+        assert_eq!(
+            Paging::from_query(&query(&[])).unwrap(),
+            Paging { skip: 0, take: 25 }
+        );
+        assert_eq!(
+            Paging::from_query(&query(&[("skip", "5"), ("take", "2")])).unwrap(),
+            Paging { skip: 5, take: 2 }
+        );
+    }
+
+    #[test]
+    fn bad_values_are_all_reported() {
+        match Paging::from_query(&query(&[("skip", "-1"), ("take", "0")])) {
+            Err(ApiError::Validation(errors)) => {
+                let codes: Vec<_> = errors.iter().map(|e| e.error_code.as_str()).collect();
+                assert_eq!(codes, ["paging_skip_invalid", "paging_take_invalid"]);
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(Paging::from_query(&query(&[("take", "lots")])).is_err());
+    }
+}

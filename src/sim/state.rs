@@ -1,0 +1,305 @@
+//! The simulator's whole world as one serialisable value: the seed, the `--state` file, and the
+//! clock-driven part (provisioning jobs that finish when their time comes).
+//!
+//! Each API area adds its operations to [`SimState`] in its own file; nothing here knows HTTP.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use super::dns::DnsRecord;
+
+/// Bumped when the file layout changes incompatibly.
+pub const STATE_FORMAT: u32 = 1;
+
+/// The asset kinds of the spec's `AssetType` enum.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AssetType {
+    Domain,
+    LinuxHosting,
+    Mysql,
+    Dns,
+    Mailbox,
+    WindowsHosting,
+}
+
+impl AssetType {
+    pub fn parse(text: &str) -> Option<AssetType> {
+        Some(match text {
+            "domain" => AssetType::Domain,
+            "linux_hosting" => AssetType::LinuxHosting,
+            "mysql" => AssetType::Mysql,
+            "dns" => AssetType::Dns,
+            "mailbox" => AssetType::Mailbox,
+            "windows_hosting" => AssetType::WindowsHosting,
+            _ => return None,
+        })
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Servicepack {
+    pub id: i32,
+    pub name: String,
+    /// What an account made from this pack contains; not part of the API's view.
+    pub assets: Vec<AssetType>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Account {
+    pub id: i32,
+    pub identifier: String,
+    pub servicepack_id: i32,
+    pub assets: Vec<AssetType>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Zone {
+    pub domain_name: String,
+    pub records: Vec<DnsRecord>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum JobStatus {
+    Ongoing,
+    Failed,
+    Finished,
+}
+
+/// What a job does when its time comes.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum JobWork {
+    CreateAccount {
+        account_id: i32,
+        identifier: String,
+        servicepack_id: i32,
+    },
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Job {
+    pub id: String,
+    pub work: JobWork,
+    /// Unix milliseconds.
+    pub created_ms: i64,
+    pub due_ms: i64,
+    pub status: JobStatus,
+    /// Set by `POST /_sim/jobs/fail-next`: the job ends `failed` and creates nothing.
+    pub will_fail: bool,
+    /// Paths of what the job made, once finished.
+    pub resource_links: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SimState {
+    pub format: u32,
+    pub servicepacks: Vec<Servicepack>,
+    pub accounts: Vec<Account>,
+    /// Keyed by lower-case domain name.
+    pub zones: BTreeMap<String, Zone>,
+    pub jobs: Vec<Job>,
+    pub next_account_id: i32,
+    /// How many of the next created jobs will fail.
+    pub fail_next_jobs: u32,
+}
+
+impl SimState {
+    /// The seed: stable ids, so tests and docs can name them.
+    pub fn seed() -> SimState {
+        let servicepacks = vec![
+            pack(11, "Domain Name Only", &[AssetType::Domain, AssetType::Dns]),
+            pack(
+                12,
+                "Linux Hosting Basic",
+                &[
+                    AssetType::Domain,
+                    AssetType::Dns,
+                    AssetType::LinuxHosting,
+                    AssetType::Mysql,
+                    AssetType::Mailbox,
+                ],
+            ),
+            pack(
+                13,
+                "Linux Hosting Pro",
+                &[
+                    AssetType::Domain,
+                    AssetType::Dns,
+                    AssetType::LinuxHosting,
+                    AssetType::Mysql,
+                    AssetType::Mailbox,
+                ],
+            ),
+            pack(
+                14,
+                "Windows Hosting Basic",
+                &[
+                    AssetType::Domain,
+                    AssetType::Dns,
+                    AssetType::WindowsHosting,
+                    AssetType::Mailbox,
+                ],
+            ),
+            pack(
+                15,
+                "Mail Only",
+                &[AssetType::Domain, AssetType::Dns, AssetType::Mailbox],
+            ),
+        ];
+        let account = |id: i32, identifier: &str, pack_id: i32| Account {
+            id,
+            identifier: identifier.to_string(),
+            servicepack_id: pack_id,
+            assets: servicepacks
+                .iter()
+                .find(|p| p.id == pack_id)
+                .map(|p| p.assets.clone())
+                .unwrap_or_default(),
+        };
+        let accounts = vec![
+            account(1001, "example.com", 12),
+            account(1002, "example.net", 11),
+        ];
+        let mut zones = BTreeMap::new();
+        zones.insert(
+            "example.com".to_string(),
+            Zone {
+                domain_name: "example.com".to_string(),
+                records: super::dns::seed_example_com(),
+            },
+        );
+        zones.insert(
+            "example.net".to_string(),
+            Zone {
+                domain_name: "example.net".to_string(),
+                records: super::dns::seed_example_net(),
+            },
+        );
+        SimState {
+            format: STATE_FORMAT,
+            servicepacks,
+            accounts,
+            zones,
+            jobs: Vec::new(),
+            next_account_id: 1003,
+            fail_next_jobs: 0,
+        }
+    }
+
+    /// Finishes every job whose time has come; true when anything changed.
+    pub fn advance(&mut self, now_ms: i64) -> bool {
+        let due: Vec<usize> = self
+            .jobs
+            .iter()
+            .enumerate()
+            .filter(|(_, j)| j.status == JobStatus::Ongoing && j.due_ms <= now_ms)
+            .map(|(i, _)| i)
+            .collect();
+        for index in &due {
+            let job = self.jobs[*index].clone();
+            let (status, links) = if job.will_fail {
+                (JobStatus::Failed, Vec::new())
+            } else {
+                (JobStatus::Finished, self.perform(&job.work))
+            };
+            let done = &mut self.jobs[*index];
+            done.status = status;
+            done.resource_links = links;
+            crate::logging::debug(
+                "sim",
+                "provisioning job ended",
+                &[
+                    ("job_id", serde_json::json!(job.id)),
+                    ("status", serde_json::json!(status)),
+                ],
+            );
+        }
+        !due.is_empty()
+    }
+
+    fn perform(&mut self, work: &JobWork) -> Vec<String> {
+        match work {
+            JobWork::CreateAccount {
+                account_id,
+                identifier,
+                servicepack_id,
+            } => self.materialise_account(*account_id, identifier, *servicepack_id),
+        }
+    }
+
+    /// Reads a `--state` file; a file that exists but does not parse is an error, not a reseed,
+    /// so that a typo never wipes someone's simulated world.
+    pub fn load(path: &Path) -> Result<Option<SimState>, String> {
+        let text = match std::fs::read(path) {
+            Ok(text) => text,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(format!("cannot read state file {}: {e}", path.display())),
+        };
+        let state: SimState = serde_json::from_slice(&text)
+            .map_err(|e| format!("state file {} is not valid: {e}", path.display()))?;
+        if state.format != STATE_FORMAT {
+            return Err(format!(
+                "state file {} has format {}, this simulator reads format {STATE_FORMAT}",
+                path.display(),
+                state.format
+            ));
+        }
+        Ok(Some(state))
+    }
+
+    /// Writes the whole state beside `path` and renames it into place, so a crash leaves either
+    /// the old file or the new one, never half of one.
+    pub fn save(&self, path: &Path) -> std::io::Result<()> {
+        let bytes = serde_json::to_vec_pretty(self).map_err(std::io::Error::other)?;
+        let file_name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "state.json".to_string());
+        let temp = path.with_file_name(format!(".{file_name}.tmp{}", std::process::id()));
+        {
+            let mut file = std::fs::File::create(&temp)?;
+            file.write_all(&bytes)?;
+            file.write_all(b"\n")?;
+            file.sync_all()?;
+        }
+        std::fs::rename(&temp, path)
+    }
+}
+
+fn pack(id: i32, name: &str, assets: &[AssetType]) -> Servicepack {
+    Servicepack {
+        id,
+        name: name.to_string(),
+        assets: assets.to_vec(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn seed_round_trips_through_a_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("state.json");
+        assert_eq!(SimState::load(&path).unwrap(), None);
+        let seed = SimState::seed();
+        seed.save(&path).unwrap();
+        assert_eq!(SimState::load(&path).unwrap(), Some(seed));
+        // Only the state file is left behind.
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn a_broken_state_file_is_an_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("state.json");
+        std::fs::write(&path, "{not json").unwrap();
+        assert!(SimState::load(&path).is_err());
+    }
+}

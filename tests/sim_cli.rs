@@ -1,0 +1,89 @@
+//! The `combell-sim` binary's contract with the scripts and harnesses that start it: the exact
+//! first stdout line, the flags, and a clean exit on SIGTERM.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Command, Stdio};
+
+fn http_get(addr: &str, path: &str) -> String {
+    let mut stream = TcpStream::connect(addr).unwrap();
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).unwrap();
+    answer
+}
+
+#[test]
+fn first_line_flags_and_sigterm() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("state.json");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_combell-sim"))
+        .args([
+            "--listen",
+            "127.0.0.1:0",
+            "--api-key",
+            "k1",
+            "--api-secret",
+            "s3cr3t-value",
+        ])
+        .args(["--job-duration", "250ms", "--rate-limit", "off", "--state"])
+        .arg(&state)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let first = lines.next().unwrap().unwrap();
+    let url = first
+        .strip_prefix("combell-sim listening on http://")
+        .and_then(|rest| rest.strip_suffix("/v2"))
+        .unwrap_or_else(|| panic!("unexpected first line: {first}"));
+    let (host, port) = url.split_once(':').unwrap();
+    assert_eq!(host, "127.0.0.1");
+    assert!(port.parse::<u16>().unwrap() > 0);
+
+    let mut rest = String::new();
+    for _ in 0..4 {
+        rest.push_str(&lines.next().unwrap().unwrap());
+        rest.push('\n');
+    }
+    assert!(rest.contains(&format!("export COMBELL_ENDPOINT=http://{url}/v2")));
+    assert!(rest.contains("export COMBELL_API_KEY=k1"));
+    assert!(!rest.contains("s3cr3t-value"), "the secret was printed");
+    assert!(state.exists(), "the seed was not written to the state file");
+
+    let stats = http_get(url, "/_sim/stats");
+    assert!(stats.starts_with("HTTP/1.1 200"), "{stats}");
+    assert!(stats.contains("\"total\":0"));
+    let unsigned = http_get(url, "/v2/servicepacks");
+    assert!(unsigned.starts_with("HTTP/1.1 401"), "{unsigned}");
+    assert!(!unsigned.to_ascii_lowercase().contains("x-ratelimit"));
+
+    let killed = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    assert!(child.wait().unwrap().success());
+}
+
+#[test]
+fn bad_flags_fail_with_a_message() {
+    for args in [
+        ["--rate-limit", "lots"],
+        ["--job-duration", "2h"],
+        ["--listen", "nowhere"],
+    ] {
+        let output = Command::new(env!("CARGO_BIN_EXE_combell-sim"))
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(!output.status.success(), "{args:?}");
+        assert!(!output.stderr.is_empty(), "{args:?}");
+        assert!(output.stdout.is_empty(), "{args:?}");
+    }
+}
