@@ -1,4 +1,5 @@
 # shellcheck shell=bash
+# shellcheck disable=SC2034  # TF_BIN and TF_ORIGIN are read by the scripts that source this.
 # Finds a Terraform for the project's scripts. Sourced, not run.
 #
 # Order: $TERRAFORM if set; else `terraform` on PATH when it is at least $TF_MIN_VERSION; else
