@@ -132,3 +132,67 @@ fn sim_harness_reads_address_and_control_routes() {
 fn sim_start_failure_shows_its_stderr() {
     Sim::start_program(&fake_sim(), &["--fail-start"]);
 }
+
+fn fake_terraform(dir: &std::path::Path, name: &str, version_line: &str) -> PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, format!("#!/bin/sh\necho '{version_line}'\n")).unwrap();
+    let mut perms = std::fs::metadata(&path).unwrap().permissions();
+    std::os::unix::fs::PermissionsExt::set_mode(&mut perms, 0o755);
+    std::fs::set_permissions(&path, perms).unwrap();
+    path
+}
+
+#[test]
+fn resolver_takes_terraform_env_as_is() {
+    let dir = tempfile::tempdir().unwrap();
+    let fake = fake_terraform(dir.path(), "my-terraform", "Terraform v0.12.0");
+    let which = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("scripts/which-terraform");
+    let out = Command::new(which)
+        .env("TERRAFORM", &fake)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim(),
+        fake.to_str().unwrap()
+    );
+}
+
+#[test]
+fn resolver_accepts_only_terraform_1_11_or_newer() {
+    let dir = tempfile::tempdir().unwrap();
+    let lib = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("scripts/lib/terraform.sh");
+    let cases = [
+        ("Terraform v1.10.9", false),
+        ("Terraform v1.11.0", true),
+        ("Terraform v1.15.5", true),
+        ("Terraform v2.0.0", true),
+        ("Terraform v0.99.0", false),
+        ("OpenTofu v1.11.1", true),
+        ("something else", false),
+    ];
+    for (i, (line, accepted)) in cases.iter().enumerate() {
+        let fake = fake_terraform(dir.path(), &format!("tf{i}"), line);
+        let script = format!(
+            "source '{}'; tf_new_enough '{}'",
+            lib.display(),
+            fake.display()
+        );
+        // A script just written can briefly fail to exec ("text file busy") while another
+        // test thread forks; retry before calling a rejection real.
+        let mut ok = false;
+        for _ in 0..3 {
+            ok = Command::new("bash")
+                .arg("-c")
+                .arg(&script)
+                .status()
+                .unwrap()
+                .success();
+            if ok {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        assert_eq!(ok, *accepted, "{line}");
+    }
+}
