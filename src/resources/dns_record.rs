@@ -13,7 +13,7 @@
 
 use async_trait::async_trait;
 
-use crate::client::{Client, DnsRecord, DnsRecordFilter};
+use crate::client::{CancellationToken, Client, DnsRecord, DnsRecordFilter};
 use crate::provider::{api_error, client};
 use crate::tfplugin::{
     default_plan, ApplyResult, Attribute, AttributePath, Ctx, Diagnostic, Diagnostics,
@@ -169,7 +169,7 @@ impl Resource for DnsRecordResource {
             &[("domain", domain.into()), ("id", id.clone().into())],
         );
         // The record exists from here on: whatever happens, its id reaches the state.
-        match read_back(&client, domain, &id, planned, ctx).await {
+        match read_back(&client, domain, &id, planned).await {
             Ok(state) => ApplyResult::ok(state),
             Err(diag) => ApplyResult {
                 state: Some(known_state_with_id(planned, &id)),
@@ -247,7 +247,10 @@ impl Resource for DnsRecordResource {
         }
         // Whether Combell keeps a record's id across a PUT has not been observed either way:
         // if the id is gone, find the record by what was just written.
-        let id = match client.get_dns_record(domain, id, ctx.stopping()).await {
+        let id = match client
+            .get_dns_record(domain, id, &CancellationToken::new())
+            .await
+        {
             Err(err) if err.is_not_found() => {
                 match find_by_content(&client, domain, &request, ctx).await {
                     Some(new_id) => new_id,
@@ -266,7 +269,7 @@ impl Resource for DnsRecordResource {
             }
             _ => id.to_string(),
         };
-        match read_back(&client, domain, &id, planned, ctx).await {
+        match read_back(&client, domain, &id, planned).await {
             Ok(state) => ApplyResult::ok(state),
             Err(diag) => ApplyResult {
                 state: Some(known_state_with_id(planned, &id)),
@@ -319,14 +322,20 @@ impl Resource for DnsRecordResource {
 // ---- Helpers --------------------------------------------------------------------------------
 
 /// Reads a record just written and maps it, keeping the planned spelling where equivalent.
+///
+/// Not cut short by StopProvider: the write has happened, and a complete state now saves a
+/// tainted record and its replacement on the next apply. The client's own timeouts and retry
+/// bounds still limit the wait.
 async fn read_back(
     client: &Client,
     domain: &str,
     id: &str,
     planned: &Value,
-    ctx: &Ctx,
 ) -> Result<Value, Diagnostic> {
-    match client.get_dns_record(domain, id, ctx.stopping()).await {
+    match client
+        .get_dns_record(domain, id, &CancellationToken::new())
+        .await
+    {
         Ok(record) => {
             let mut state = state_from(&record, domain, planned);
             state.set("id", id);
