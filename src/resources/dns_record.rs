@@ -13,7 +13,7 @@
 
 use async_trait::async_trait;
 
-use crate::client::{CancellationToken, Client, DnsRecord, DnsRecordFilter};
+use crate::client::{self, CancellationToken, Client, DnsRecord, DnsRecordFilter};
 use crate::provider::{api_error, client};
 use crate::tfplugin::{
     default_plan, ApplyResult, Attribute, AttributePath, Ctx, Diagnostic, Diagnostics,
@@ -246,36 +246,30 @@ impl Resource for DnsRecordResource {
             };
         }
         // Whether Combell keeps a record's id across a PUT has not been observed either way:
-        // if the id is gone, find the record by what was just written.
-        let id = match client
-            .get_dns_record(domain, id, &CancellationToken::new())
-            .await
-        {
+        // if the id is gone, find the record by what was just written. Not cut short by
+        // StopProvider: the write has happened (see `read_back`).
+        let no_cancel = CancellationToken::new();
+        let record = match client.get_dns_record(domain, id, &no_cancel).await {
             Err(err) if err.is_not_found() => {
-                match find_by_content(&client, domain, &request, ctx).await {
-                    Some(new_id) => new_id,
-                    None => {
-                        return ApplyResult::error(Diagnostic::error(
-                            summary,
-                            format!(
-                                "Combell accepted the change of record {id} in {domain}, but the \
-                                 record can no longer be found under that id or by its new \
-                                 values. Check the zone in the control panel and import the \
-                                 record if it exists."
-                            ),
-                        ))
-                    }
-                }
+                find_by_content(&client, domain, &request, &no_cancel).await
             }
-            _ => id.to_string(),
+            other => Some(other),
         };
-        match read_back(&client, domain, &id, planned).await {
-            Ok(state) => ApplyResult::ok(state),
-            Err(diag) => ApplyResult {
-                state: Some(known_state_with_id(planned, &id)),
-                diagnostics: diag.into(),
+        match record {
+            Some(Ok(record)) => ApplyResult::ok(state_from(&record, domain, planned)),
+            Some(Err(err)) => ApplyResult {
+                state: Some(known_state_with_id(planned, id)),
+                diagnostics: api_error(summary, &err).into(),
                 ..Default::default()
             },
+            None => ApplyResult::error(Diagnostic::error(
+                summary,
+                format!(
+                    "Combell accepted the change of record {id} in {domain}, but the record can \
+                     no longer be found under that id or by its new values. Check the zone in \
+                     the control panel and import the record if it exists."
+                ),
+            )),
         }
     }
 
@@ -350,16 +344,17 @@ async fn find_by_content(
     client: &Client,
     domain: &str,
     written: &DnsRecord,
-    ctx: &Ctx,
-) -> Option<String> {
+    cancel: &CancellationToken,
+) -> Option<Result<DnsRecord, client::Error>> {
     let filter = DnsRecordFilter {
         record_type: written.record_type.clone(),
         ..DnsRecordFilter::default()
     };
-    let records = client
-        .list_dns_records(domain, &filter, ctx.stopping())
-        .await
-        .ok()?;
+    let records = match client.list_dns_records(domain, &filter, cancel).await {
+        Ok(records) => records,
+        Err(err) => return Some(Err(err)),
+    };
+    let record_type = written.record_type.as_deref().unwrap_or("");
     records
         .into_iter()
         .find(|r| {
@@ -369,13 +364,11 @@ async fn find_by_content(
                     written.record_name.as_deref().unwrap_or(""),
                 )
                 && match (&r.content, &written.content) {
-                    (Some(a), Some(b)) => {
-                        same_content(written.record_type.as_deref().unwrap_or(""), a, b)
-                    }
+                    (Some(a), Some(b)) => same_content(record_type, a, b),
                     _ => r.target == written.target && r.port == written.port,
                 }
         })
-        .and_then(|r| r.id)
+        .map(Ok)
 }
 
 /// The API request for a planned state: only the fields that apply to the record's type.
