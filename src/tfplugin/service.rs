@@ -770,3 +770,201 @@ impl pb::provider_server::Provider for Arc<ProviderService> {
         }))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tfplugin::framework::{ApplyResult, ReadResult};
+    use crate::tfplugin::schema::Attribute;
+    use async_trait::async_trait;
+    use pb::provider_server::Provider as _;
+
+    struct TestProvider;
+
+    #[async_trait]
+    impl ProviderDef for TestProvider {
+        fn type_name(&self) -> &str {
+            "t"
+        }
+        fn schema(&self) -> Schema {
+            Schema::new(vec![Attribute::string("endpoint").optional()])
+        }
+        async fn configure(
+            &self,
+            _ctx: &Ctx,
+            config: &Value,
+        ) -> (Option<ProviderData>, Diagnostics) {
+            let endpoint = config.get_str("endpoint").unwrap_or("none").to_string();
+            (Some(Arc::new(endpoint)), Diagnostics::default())
+        }
+        fn resources(&self) -> Vec<Arc<dyn Resource>> {
+            vec![Arc::new(Thing)]
+        }
+        fn data_sources(&self) -> Vec<Arc<dyn DataSource>> {
+            Vec::new()
+        }
+    }
+
+    /// `name` drives the behaviour: "half" fails after creating, "panic" panics, "gone" reads
+    /// as deleted.
+    struct Thing;
+
+    #[async_trait]
+    impl Resource for Thing {
+        fn type_name(&self) -> &str {
+            "t_thing"
+        }
+        fn schema(&self) -> Schema {
+            Schema::new(vec![
+                Attribute::string("id").computed(),
+                Attribute::string("name").required(),
+                Attribute::string("endpoint").computed(),
+                Attribute::string("password").optional().write_only(),
+            ])
+        }
+        async fn create(&self, ctx: &Ctx, planned: &Value, _config: &Value) -> ApplyResult {
+            let mut state = planned.clone();
+            state.set("id", "1");
+            state.set("endpoint", ctx.data::<String>().map(|e| e.to_string()));
+            match planned.get_str("name") {
+                Some("panic") => panic!("boom"),
+                Some("half") => ApplyResult {
+                    state: Some(state),
+                    diagnostics: Diagnostic::error("Unable to finish", "").into(),
+                    ..Default::default()
+                },
+                _ => ApplyResult::ok(state),
+            }
+        }
+        async fn read(&self, _ctx: &Ctx, state: &Value) -> ReadResult {
+            if state.get_str("name") == Some("gone") {
+                return ReadResult::gone();
+            }
+            ReadResult::ok(state.clone())
+        }
+        async fn update(&self, _c: &Ctx, _p: &Value, planned: &Value, _cf: &Value) -> ApplyResult {
+            ApplyResult::ok(planned.clone())
+        }
+        async fn delete(&self, _ctx: &Ctx, _prior: &Value) -> Diagnostics {
+            Diagnostics::default()
+        }
+    }
+
+    fn service() -> Arc<ProviderService> {
+        Arc::new(ProviderService::new(Arc::new(TestProvider)))
+    }
+
+    fn ty() -> Type {
+        Thing.schema().value_type()
+    }
+
+    fn dv(v: &Value) -> Option<pb::DynamicValue> {
+        Some(pb::DynamicValue {
+            msgpack: value::to_msgpack(v, &ty()).unwrap(),
+            json: Vec::new(),
+        })
+    }
+
+    async fn create(svc: &Arc<ProviderService>, name: &str) -> pb::apply_resource_change::Response {
+        let planned = Value::object([
+            ("id", Value::Unknown),
+            ("name", name.into()),
+            ("endpoint", Value::Unknown),
+            ("password", "pw".into()),
+        ]);
+        svc.apply_resource_change(Request::new(pb::apply_resource_change::Request {
+            type_name: "t_thing".into(),
+            prior_state: dv(&Value::Null),
+            planned_state: dv(&planned),
+            config: dv(&planned),
+            ..Default::default()
+        }))
+        .await
+        .unwrap()
+        .into_inner()
+    }
+
+    fn state_of(resp: &pb::apply_resource_change::Response) -> Value {
+        value::from_msgpack(&resp.new_state.as_ref().unwrap().msgpack, &ty()).unwrap()
+    }
+
+    #[tokio::test]
+    async fn create_reaches_state_with_provider_data_and_without_write_only_values() {
+        let svc = service();
+        let config = Value::object([("endpoint", "https://sim".into())]);
+        let ptype = TestProvider.schema().value_type();
+        svc.configure_provider(Request::new(pb::configure_provider::Request {
+            terraform_version: "1.14.0".into(),
+            config: Some(pb::DynamicValue {
+                msgpack: value::to_msgpack(&config, &ptype).unwrap(),
+                json: Vec::new(),
+            }),
+            client_capabilities: None,
+        }))
+        .await
+        .unwrap();
+        let resp = create(&svc, "ok").await;
+        assert!(resp.diagnostics.is_empty());
+        let state = state_of(&resp);
+        assert_eq!(state.get_str("endpoint"), Some("https://sim"));
+        assert!(state.get("password").unwrap().is_null());
+    }
+
+    #[tokio::test]
+    async fn a_failed_create_that_made_an_object_still_returns_it() {
+        let resp = create(&service(), "half").await;
+        assert_eq!(resp.diagnostics.len(), 1);
+        assert_eq!(state_of(&resp).get_str("id"), Some("1"));
+    }
+
+    #[tokio::test]
+    async fn a_panic_becomes_a_diagnostic() {
+        let resp = create(&service(), "panic").await;
+        assert!(resp.diagnostics[0].detail.contains("bug in the provider"));
+    }
+
+    #[tokio::test]
+    async fn a_read_of_a_gone_object_removes_it() {
+        let state = Value::object([("id", "1".into()), ("name", "gone".into())]);
+        let resp = service()
+            .read_resource(Request::new(pb::read_resource::Request {
+                type_name: "t_thing".into(),
+                current_state: dv(&state),
+                private: b"keep".to_vec(),
+                ..Default::default()
+            }))
+            .await
+            .unwrap()
+            .into_inner();
+        let new = value::from_msgpack(&resp.new_state.unwrap().msgpack, &ty()).unwrap();
+        assert!(new.is_null());
+    }
+
+    #[tokio::test]
+    async fn malformed_values_become_diagnostics() {
+        let resp = service()
+            .plan_resource_change(Request::new(pb::plan_resource_change::Request {
+                type_name: "t_thing".into(),
+                config: Some(pb::DynamicValue {
+                    msgpack: vec![0xc1, 0xff],
+                    json: Vec::new(),
+                }),
+                ..Default::default()
+            }))
+            .await
+            .unwrap()
+            .into_inner();
+        assert!(resp.diagnostics[0].summary.contains("Unable to decode"));
+    }
+
+    #[tokio::test]
+    async fn stop_provider_cancels_the_token_and_keeps_serving() {
+        let svc = service();
+        svc.stop_provider(Request::new(pb::stop_provider::Request {}))
+            .await
+            .unwrap();
+        assert!(svc.ctx().stopping().is_cancelled());
+        let resp = create(&svc, "ok").await;
+        assert!(resp.diagnostics.is_empty());
+    }
+}

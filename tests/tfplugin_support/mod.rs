@@ -154,7 +154,10 @@ impl ServerCertVerifier for Pinned {
     }
 }
 
-pub async fn connect(plugin: &Plugin, client: &ClientCert) -> Result<Channel, tonic::transport::Error> {
+pub async fn connect(
+    plugin: &Plugin,
+    client: &ClientCert,
+) -> Result<Channel, tonic::transport::Error> {
     let mut config = rustls::ClientConfig::builder_with_provider(Arc::new(
         rustls::crypto::ring::default_provider(),
     ))
@@ -183,4 +186,3 @@ pub async fn connect(plugin: &Plugin, client: &ClientCert) -> Result<Channel, to
         }))
         .await
 }
-
