@@ -589,8 +589,9 @@ async fn run(
     }
 
     shutdown.cancelled().await;
-    // Graceful shutdown waits for the client to hang up; do not wait for ever.
-    let _ = tokio::time::timeout(Duration::from_secs(2), serve).await;
+    // Graceful shutdown waits for the client to hang up, which go-plugin does right after
+    // Shutdown; it kills plugins still running 2 s later, so give up well before that.
+    let _ = tokio::time::timeout(Duration::from_secs(1), serve).await;
     Ok(())
 }
 
