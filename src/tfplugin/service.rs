@@ -116,6 +116,43 @@ impl ProviderService {
     }
 }
 
+/// Logs an RPC's name, type and duration when it ends (debug level, so `TF_LOG=debug` shows
+/// where the time of a slow plan went).
+struct RpcLog {
+    rpc: &'static str,
+    type_name: String,
+    start: std::time::Instant,
+}
+
+impl RpcLog {
+    fn new(rpc: &'static str, type_name: &str) -> Self {
+        RpcLog {
+            rpc,
+            type_name: type_name.to_string(),
+            start: std::time::Instant::now(),
+        }
+    }
+}
+
+impl Drop for RpcLog {
+    fn drop(&mut self) {
+        if logging::enabled(logging::Level::Debug) {
+            logging::debug(
+                MODULE,
+                "rpc done",
+                &[
+                    ("rpc", self.rpc.into()),
+                    ("type", self.type_name.clone().into()),
+                    (
+                        "duration_ms",
+                        (self.start.elapsed().as_secs_f64() * 1000.0).into(),
+                    ),
+                ],
+            );
+        }
+    }
+}
+
 /// Runs provider code on its own task so that a panic becomes a diagnostic instead of a
 /// dropped connection (which Terraform reports as the plugin crashing mid-apply).
 async fn guarded<T, F>(what: &str, fut: F) -> Result<T, Diagnostics>
@@ -293,6 +330,7 @@ impl pb::provider_server::Provider for Arc<ProviderService> {
         req: Request<pb::validate_resource_config::Request>,
     ) -> Result<Response<pb::validate_resource_config::Response>, Status> {
         let req = req.into_inner();
+        let _log = RpcLog::new("ValidateResourceConfig", &req.type_name);
         let diags = async {
             let r = self.resource(&req.type_name)?;
             let config = decode(req.config.as_ref(), &r.ty, "resource configuration")?;
@@ -315,6 +353,7 @@ impl pb::provider_server::Provider for Arc<ProviderService> {
         req: Request<pb::validate_data_resource_config::Request>,
     ) -> Result<Response<pb::validate_data_resource_config::Response>, Status> {
         let req = req.into_inner();
+        let _log = RpcLog::new("ValidateDataResourceConfig", &req.type_name);
         let diags = async {
             let d = self.data_source(&req.type_name)?;
             let config = decode(req.config.as_ref(), &d.ty, "data source configuration")?;
@@ -337,6 +376,7 @@ impl pb::provider_server::Provider for Arc<ProviderService> {
         req: Request<pb::upgrade_resource_state::Request>,
     ) -> Result<Response<pb::upgrade_resource_state::Response>, Status> {
         let req = req.into_inner();
+        let _log = RpcLog::new("UpgradeResourceState", &req.type_name);
         let result = async {
             let r = self.resource(&req.type_name)?;
             let raw = req.raw_state.unwrap_or_default();
@@ -396,6 +436,7 @@ impl pb::provider_server::Provider for Arc<ProviderService> {
         req: Request<pb::configure_provider::Request>,
     ) -> Result<Response<pb::configure_provider::Response>, Status> {
         let req = req.into_inner();
+        let _log = RpcLog::new("ConfigureProvider", "");
         if let Ok(mut v) = self.terraform_version.write() {
             v.clone_from(&req.terraform_version);
         }
@@ -425,6 +466,7 @@ impl pb::provider_server::Provider for Arc<ProviderService> {
         req: Request<pb::read_resource::Request>,
     ) -> Result<Response<pb::read_resource::Response>, Status> {
         let req = req.into_inner();
+        let _log = RpcLog::new("ReadResource", &req.type_name);
         let current = req.current_state.clone();
         let result = async {
             let r = self.resource(&req.type_name)?;
@@ -464,6 +506,7 @@ impl pb::provider_server::Provider for Arc<ProviderService> {
         req: Request<pb::plan_resource_change::Request>,
     ) -> Result<Response<pb::plan_resource_change::Response>, Status> {
         let req = req.into_inner();
+        let _log = RpcLog::new("PlanResourceChange", &req.type_name);
         let result = async {
             let r = self.resource(&req.type_name)?;
             let plan = PlanRequest {
@@ -497,6 +540,7 @@ impl pb::provider_server::Provider for Arc<ProviderService> {
         req: Request<pb::apply_resource_change::Request>,
     ) -> Result<Response<pb::apply_resource_change::Response>, Status> {
         let req = req.into_inner();
+        let _log = RpcLog::new("ApplyResourceChange", &req.type_name);
         let prior_raw = req.prior_state.clone();
         let result = async {
             let r = self.resource(&req.type_name)?;
@@ -570,6 +614,7 @@ impl pb::provider_server::Provider for Arc<ProviderService> {
         req: Request<pb::import_resource_state::Request>,
     ) -> Result<Response<pb::import_resource_state::Response>, Status> {
         let req = req.into_inner();
+        let _log = RpcLog::new("ImportResourceState", &req.type_name);
         let result = async {
             let r = self.resource(&req.type_name)?;
             if req.id.is_empty() {
@@ -613,6 +658,7 @@ impl pb::provider_server::Provider for Arc<ProviderService> {
         req: Request<pb::read_data_source::Request>,
     ) -> Result<Response<pb::read_data_source::Response>, Status> {
         let req = req.into_inner();
+        let _log = RpcLog::new("ReadDataSource", &req.type_name);
         let result = async {
             let d = self.data_source(&req.type_name)?;
             let config = decode(req.config.as_ref(), &d.ty, "configuration")?;
