@@ -693,6 +693,58 @@ mod tests {
     }
 
     #[test]
+    fn verifies_p521_signatures_like_go_plugin_makes() {
+        use p521::ecdsa::signature::hazmat::RandomizedPrehashSigner;
+        use p521::elliptic_curve::rand_core::{CryptoRng, RngCore};
+        use rustls::pki_types::SignatureVerificationAlgorithm;
+        use sha2::Digest;
+
+        /// Deterministic nonces are fine for a test signature.
+        struct Counter(u8);
+        impl RngCore for Counter {
+            fn next_u32(&mut self) -> u32 {
+                self.0 = self.0.wrapping_add(1);
+                u32::from(self.0)
+            }
+            fn next_u64(&mut self) -> u64 {
+                u64::from(self.next_u32())
+            }
+            fn fill_bytes(&mut self, dest: &mut [u8]) {
+                for b in dest {
+                    self.0 = self.0.wrapping_add(7);
+                    *b = self.0 & 0x01;
+                }
+            }
+            fn try_fill_bytes(
+                &mut self,
+                dest: &mut [u8],
+            ) -> Result<(), p521::elliptic_curve::rand_core::Error> {
+                self.fill_bytes(dest);
+                Ok(())
+            }
+        }
+        impl CryptoRng for Counter {}
+        let signing = p521::ecdsa::SigningKey::from_slice(&[1u8; 66]).unwrap();
+        let public = p521::ecdsa::VerifyingKey::from(&signing).to_encoded_point(false);
+        let digest = sha2::Sha512::digest(b"handshake transcript");
+        let sig: p521::ecdsa::Signature = signing
+            .sign_prehash_with_rng(&mut Counter(3), &digest)
+            .unwrap();
+        let der = sig.to_der();
+        let alg = &ECDSA_P521_SHA512;
+        assert!(alg
+            .verify_signature(public.as_bytes(), b"handshake transcript", der.as_bytes())
+            .is_ok());
+        assert!(alg
+            .verify_signature(public.as_bytes(), b"another transcript", der.as_bytes())
+            .is_err());
+        assert!(alg.verify_signature(b"junk", b"x", b"junk").is_err());
+        let schemes = client_signature_algorithms().supported_schemes();
+        assert!(schemes.contains(&SignatureScheme::ECDSA_NISTP521_SHA512));
+        assert!(schemes.contains(&SignatureScheme::ECDSA_NISTP256_SHA256));
+    }
+
+    #[test]
     fn server_certificate_is_usable_for_tls() {
         let (cert, key) = server_certificate().unwrap();
         let client = rcgen::generate_simple_self_signed(vec!["localhost".into()]).unwrap();
