@@ -214,12 +214,7 @@ fn encode(v: &Value, ty: &Type, what: &str) -> Result<pb::DynamicValue, Diagnost
 
 /// Terraform rejects any state in which a write-only attribute is not null.
 fn strip_write_only(v: &mut Value, schema: &Schema) {
-    if v.is_null() || v.is_unknown() {
-        return;
-    }
-    for a in schema.block.attributes.iter().filter(|a| a.write_only) {
-        v.set(&a.name, Value::Null);
-    }
+    super::framework::null_write_only(schema, v);
 }
 
 fn not_supported(what: &str) -> Vec<pb::Diagnostic> {

@@ -240,6 +240,13 @@ impl Value {
             _ => None,
         }
     }
+    /// A mutable attribute of an object or map.
+    pub fn get_mut(&mut self, name: &str) -> Option<&mut Value> {
+        match self {
+            Value::Object(m) | Value::Map(m) => m.get_mut(name),
+            _ => None,
+        }
+    }
     /// Sets an attribute; turns a null into an object first.
     pub fn set(&mut self, name: &str, value: impl Into<Value>) {
         if !matches!(self, Value::Object(_) | Value::Map(_)) {
