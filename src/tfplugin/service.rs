@@ -842,7 +842,30 @@ mod tests {
             vec![Arc::new(Thing)]
         }
         fn data_sources(&self) -> Vec<Arc<dyn DataSource>> {
-            Vec::new()
+            vec![Arc::new(Lookup)]
+        }
+    }
+
+    struct Lookup;
+
+    #[async_trait]
+    impl DataSource for Lookup {
+        fn type_name(&self) -> &str {
+            "t_lookup"
+        }
+        fn schema(&self) -> Schema {
+            Schema::new(vec![
+                Attribute::string("name").required(),
+                Attribute::string("id").computed(),
+            ])
+        }
+        async fn read(&self, _ctx: &Ctx, config: &Value) -> ReadResult {
+            let mut state = config.clone();
+            state.set(
+                "id",
+                format!("id-{}", config.get_str("name").unwrap_or_default()),
+            );
+            ReadResult::ok(state)
         }
     }
 
@@ -979,6 +1002,26 @@ mod tests {
             .into_inner();
         let new = value::from_msgpack(&resp.new_state.unwrap().msgpack, &ty()).unwrap();
         assert!(new.is_null());
+    }
+
+    #[tokio::test]
+    async fn data_sources_read_from_their_configuration() {
+        let ty = Lookup.schema().value_type();
+        let config = Value::object([("name", "x".into())]);
+        let resp = service()
+            .read_data_source(Request::new(pb::read_data_source::Request {
+                type_name: "t_lookup".into(),
+                config: Some(pb::DynamicValue {
+                    msgpack: value::to_msgpack(&config, &ty).unwrap(),
+                    json: Vec::new(),
+                }),
+                ..Default::default()
+            }))
+            .await
+            .unwrap()
+            .into_inner();
+        let state = value::from_msgpack(&resp.state.unwrap().msgpack, &ty).unwrap();
+        assert_eq!(state.get_str("id"), Some("id-x"));
     }
 
     #[tokio::test]
