@@ -150,6 +150,8 @@ async fn a_session_as_terraform_drives_it() {
         .summary
         .contains("Unknown resource type"));
 
+    // As go-plugin's client does: Shutdown, then hang up.
+    drop(provider);
     plugin::grpc_controller_client::GrpcControllerClient::new(channel)
         .shutdown(plugin::Empty {})
         .await

@@ -8,7 +8,7 @@ use async_trait::async_trait;
 use tokio_util::sync::CancellationToken;
 
 use super::diag::{AttributePath, Diagnostic, Diagnostics};
-use super::schema::Schema;
+use super::schema::{Attribute, AttributeType, NestedBlock, Nesting, Schema};
 use super::value::{self, Value};
 
 /// Data produced by [`ProviderDef::configure`] and handed to every operation (e.g. `Arc<Client>`).
@@ -229,8 +229,17 @@ pub trait DataSource: Send + Sync + 'static {
     async fn read(&self, ctx: &Ctx, config: &Value) -> ReadResult;
 }
 
-/// The plan a mature framework makes; see the rules in the body. Resources that override
-/// `plan` can start from this and adjust (e.g. normalise values).
+/// The plan a mature framework makes. Resources that override `plan` can start from this and
+/// adjust (e.g. normalise values).
+///
+/// - destroy: passes through;
+/// - create: computed attributes (also inside nested attributes and blocks) that are null in
+///   the configuration become unknown;
+/// - update: computed values keep the prior value (Terraform's proposal already holds it),
+///   except `recomputed` ones, which become unknown when anything changes;
+/// - `requires_replace` attributes that changed are reported, and the plan is then made as
+///   for a create;
+/// - write-only attributes are null everywhere, always.
 pub fn default_plan(
     schema: &Schema,
     requires_replace: &[&str],
@@ -241,53 +250,133 @@ pub fn default_plan(
         private: req.prior_private.clone(),
         ..Default::default()
     };
-    // Destroy: nothing to plan.
     if req.proposed.is_null() {
         return resp;
     }
     let mut planned = req.proposed.clone();
-    let attrs = &schema.block.attributes;
-    let config_null = |name: &str| req.config.get(name).is_none_or(Value::is_null);
-
-    for a in attrs.iter().filter(|a| a.write_only) {
-        planned.set(&a.name, Value::Null);
-    }
+    let block = &schema.block;
 
     if req.prior.is_null() {
-        for a in attrs.iter().filter(|a| a.computed && !a.write_only) {
-            if config_null(&a.name) {
-                planned.set(&a.name, Value::Unknown);
-            }
-        }
+        plan_fresh(
+            &block.attributes,
+            &block.blocks,
+            &mut planned,
+            &req.config,
+            true,
+        );
         resp.planned = planned;
         return resp;
     }
 
-    let changed = attrs
-        .iter()
-        .filter(|a| !a.write_only)
-        .any(|a| planned.get(&a.name) != req.prior.get(&a.name))
-        || schema
-            .block
-            .blocks
-            .iter()
-            .any(|b| planned.get(&b.type_name) != req.prior.get(&b.type_name));
     for name in requires_replace {
         if planned.get(name) != req.prior.get(name) {
             resp.requires_replace.push(AttributePath::new(name));
         }
     }
-    let replacing = !resp.requires_replace.is_empty();
-    for a in attrs.iter().filter(|a| a.computed && !a.write_only) {
-        if !config_null(&a.name) {
-            continue;
-        }
-        if replacing || (changed && recomputed.contains(&a.name.as_str())) {
-            planned.set(&a.name, Value::Unknown);
+    if !resp.requires_replace.is_empty() {
+        plan_fresh(
+            &block.attributes,
+            &block.blocks,
+            &mut planned,
+            &req.config,
+            true,
+        );
+        resp.planned = planned;
+        return resp;
+    }
+
+    null_write_only_in(&block.attributes, &block.blocks, &mut planned);
+    let changed = block
+        .attributes
+        .iter()
+        .filter(|a| !a.write_only)
+        .map(|a| &a.name)
+        .chain(block.blocks.iter().map(|b| &b.type_name))
+        .any(|name| planned.get(name) != req.prior.get(name));
+    if changed {
+        for a in block
+            .attributes
+            .iter()
+            .filter(|a| a.computed && !a.write_only)
+        {
+            let unset = req.config.get(&a.name).is_none_or(Value::is_null);
+            if unset && recomputed.contains(&a.name.as_str()) {
+                planned.set(&a.name, Value::Unknown);
+            }
         }
     }
     resp.planned = planned;
     resp
+}
+
+/// Nulls every write-only attribute of `value`, however deep: Terraform rejects plans and
+/// states that hold one.
+pub(crate) fn null_write_only(schema: &Schema, value: &mut Value) {
+    null_write_only_in(&schema.block.attributes, &schema.block.blocks, value);
+}
+
+fn null_write_only_in(attrs: &[Attribute], blocks: &[NestedBlock], value: &mut Value) {
+    plan_fresh(attrs, blocks, value, &Value::Null, false);
+}
+
+/// Walks an object of the given attributes and blocks. Write-only attributes become null;
+/// when `fresh`, computed attributes unset in `config` become unknown.
+fn plan_fresh(
+    attrs: &[Attribute],
+    blocks: &[NestedBlock],
+    planned: &mut Value,
+    config: &Value,
+    fresh: bool,
+) {
+    if !matches!(planned, Value::Object(_) | Value::Map(_)) {
+        return;
+    }
+    for a in attrs {
+        let cfg = config.get(&a.name).unwrap_or(&Value::Null);
+        if a.write_only {
+            planned.set(&a.name, Value::Null);
+        } else if fresh && a.computed && cfg.is_null() {
+            planned.set(&a.name, Value::Unknown);
+        } else if let (AttributeType::Nested(nesting, sub), Some(v)) =
+            (&a.ty, planned.get_mut(&a.name))
+        {
+            each_element(*nesting, v, cfg, &mut |item, c| {
+                plan_fresh(sub, &[], item, c, fresh)
+            });
+        }
+    }
+    for b in blocks {
+        let cfg = config.get(&b.type_name).unwrap_or(&Value::Null);
+        if let Some(v) = planned.get_mut(&b.type_name) {
+            each_element(b.nesting, v, cfg, &mut |item, c| {
+                plan_fresh(&b.block.attributes, &b.block.blocks, item, c, fresh)
+            });
+        }
+    }
+}
+
+/// Calls `f` on each object of a nested value with its counterpart in the configuration
+/// (by index for lists and sets, by key for maps).
+fn each_element(
+    nesting: Nesting,
+    value: &mut Value,
+    config: &Value,
+    f: &mut dyn FnMut(&mut Value, &Value),
+) {
+    match (nesting, value) {
+        (Nesting::Single | Nesting::Group, v) => f(v, config),
+        (Nesting::List | Nesting::Set, Value::List(items) | Value::Set(items)) => {
+            for (i, item) in items.iter_mut().enumerate() {
+                f(item, config.as_list().get(i).unwrap_or(&Value::Null));
+            }
+        }
+        (Nesting::Map, Value::Map(m) | Value::Object(m)) => {
+            for (k, item) in m.iter_mut() {
+                f(item, config.get(k).unwrap_or(&Value::Null));
+            }
+        }
+        _ => {}
+    }
 }
 
 #[cfg(test)]
@@ -375,6 +464,41 @@ mod tests {
         assert_eq!(p.requires_replace, vec![AttributePath::new("zone")]);
         assert!(p.planned.is_unknown_at("id"));
         assert!(p.planned.is_unknown_at("ttl"));
+    }
+
+    #[test]
+    fn create_reaches_computed_and_write_only_attributes_inside_nested_ones() {
+        let schema = Schema::new(vec![Attribute::nested(
+            "records",
+            Nesting::List,
+            vec![
+                Attribute::string("id").computed(),
+                Attribute::string("name").required(),
+                Attribute::string("token").optional().write_only(),
+            ],
+        )]);
+        let config = Value::object([(
+            "records",
+            Value::List(vec![Value::object([
+                ("name", "a".into()),
+                ("token", "t".into()),
+            ])]),
+        )]);
+        let p = default_plan(
+            &schema,
+            &[],
+            &[],
+            PlanRequest {
+                prior: Value::Null,
+                proposed: config.clone(),
+                config,
+                prior_private: Vec::new(),
+            },
+        );
+        let record = &p.planned.get_list("records")[0];
+        assert!(record.is_unknown_at("id"));
+        assert_eq!(record.get_str("name"), Some("a"));
+        assert!(record.get("token").unwrap().is_null());
     }
 
     #[test]

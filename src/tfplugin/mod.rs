@@ -26,6 +26,68 @@
 //! - Apply: create when prior is null, delete when planned is null, update otherwise. A
 //!   create that returns a state together with errors still stores that state (tainted).
 //! - Panics in provider code become "this is a bug in the provider" diagnostics.
+//!
+//! A resource, in the order STYLE.md asks for:
+//!
+//! ```no_run
+//! use async_trait::async_trait;
+//! use combell::tfplugin::{
+//!     ApplyResult, Attribute, AttributePath, Ctx, Diagnostics, ImportResult, ReadResult,
+//!     Resource, Schema, Value,
+//! };
+//!
+//! struct Client; // what ProviderDef::configure returned, wrapped in an Arc
+//!
+//! pub struct Example;
+//!
+//! #[async_trait]
+//! impl Resource for Example {
+//!     fn type_name(&self) -> &str {
+//!         "combell_example"
+//!     }
+//!     fn schema(&self) -> Schema {
+//!         Schema::new(vec![
+//!             Attribute::string("id").computed().description("Identifier."),
+//!             Attribute::string("name").required().description("Name, e.g. `www`."),
+//!             Attribute::number("ttl").optional().computed().description("TTL in seconds."),
+//!         ])
+//!     }
+//!     fn requires_replace(&self) -> &[&str] {
+//!         &["name"]
+//!     }
+//!     async fn validate(&self, _ctx: &Ctx, config: &Value) -> Diagnostics {
+//!         let mut diags = Diagnostics::new();
+//!         if let Some(ttl) = config.get_i64("ttl") {
+//!             if ttl < 60 {
+//!                 diags.error_at(AttributePath::new("ttl"), "TTL too short", "Use 60 or more.");
+//!             }
+//!         }
+//!         diags
+//!     }
+//!     async fn create(&self, ctx: &Ctx, planned: &Value, _config: &Value) -> ApplyResult {
+//!         let _client = match ctx.require::<Client>() {
+//!             Ok(c) => c,
+//!             Err(d) => return ApplyResult::error(d),
+//!         };
+//!         let mut state = planned.clone();
+//!         state.set("id", "42");
+//!         state.set("ttl", planned.get_i64("ttl").unwrap_or(3600));
+//!         ApplyResult::ok(state)
+//!     }
+//!     async fn read(&self, _ctx: &Ctx, state: &Value) -> ReadResult {
+//!         ReadResult::ok(state.clone()) // or ReadResult::gone() when the API says 404
+//!     }
+//!     async fn update(&self, _ctx: &Ctx, _prior: &Value, planned: &Value, _config: &Value) -> ApplyResult {
+//!         ApplyResult::ok(planned.clone())
+//!     }
+//!     async fn delete(&self, _ctx: &Ctx, _prior: &Value) -> Diagnostics {
+//!         Diagnostics::new()
+//!     }
+//!     async fn import(&self, _ctx: &Ctx, id: &str) -> ImportResult {
+//!         ImportResult { state: Some(Value::object([("id", id.into())])), ..Default::default() }
+//!     }
+//! }
+//! ```
 
 mod diag;
 mod framework;

@@ -54,7 +54,7 @@ struct Env {
     max_port: u16,
 }
 
-fn read_env(get: impl Fn(&str) -> Option<String>) -> Result<Env, StartError> {
+fn read_env(get: &impl Fn(&str) -> Option<String>) -> Result<Env, StartError> {
     if get(MAGIC_COOKIE_KEY).as_deref() != Some(MAGIC_COOKIE_VALUE) {
         return Err(StartError::NotUnderTerraform(
             "This binary is a plugin for Terraform (or OpenTofu) and is not meant to be run \
@@ -459,7 +459,12 @@ pub fn serve(provider: impl ProviderDef) -> i32 {
             return 1;
         }
     };
-    match runtime.block_on(run(Arc::new(provider), |k| std::env::var(k).ok())) {
+    // `--debug` runs the provider on its own for a debugger: Terraform attaches to it through
+    // TF_REATTACH_PROVIDERS instead of starting it.
+    let debug = std::env::args()
+        .skip(1)
+        .any(|a| a == "--debug" || a == "-debug");
+    match runtime.block_on(run(Arc::new(provider), |k| std::env::var(k).ok(), debug)) {
         Ok(()) => 0,
         Err(StartError::NotUnderTerraform(msg)) => {
             eprintln!("{msg}");
@@ -480,12 +485,30 @@ pub fn serve(provider: impl ProviderDef) -> i32 {
 async fn run(
     provider: Arc<dyn ProviderDef>,
     get: impl Fn(&str) -> Option<String>,
+    debug: bool,
 ) -> Result<(), StartError> {
-    let env = read_env(get)?;
-    ignore_interrupts();
+    let shutdown = CancellationToken::new();
+    let env = if debug {
+        let stop = shutdown.clone();
+        tokio::spawn(async move {
+            if tokio::signal::ctrl_c().await.is_ok() {
+                stop.cancel();
+            }
+        });
+        Env {
+            client_cert: None,
+            min_port: 0,
+            max_port: 0,
+        }
+    } else {
+        let env = read_env(&get)?;
+        ignore_interrupts();
+        env
+    };
     let listener = listen(&env).await?;
     let addr: SocketAddr = listener.local_addr()?;
-    let shutdown = CancellationToken::new();
+    let address = get("TF_PROVIDER_ADDRESS")
+        .unwrap_or_else(|| format!("registry.terraform.io/{0}/{0}", provider.type_name()));
 
     let tls = match &env.client_cert {
         Some(pem) => {
@@ -517,6 +540,21 @@ async fn run(
     if let Some((_, cert)) = &tls {
         line.push('|');
         line.push_str(cert);
+    }
+    if debug {
+        let reattach = serde_json::json!({
+            address: {
+                "Protocol": "grpc",
+                "ProtocolVersion": PROTOCOL_VERSION,
+                "Pid": std::process::id(),
+                "Test": true,
+                "Addr": {"Network": "tcp", "String": addr.to_string()},
+            }
+        });
+        line = format!(
+            "Provider started in debug mode; Ctrl-C stops it. To attach Terraform, run:\n\n\
+             \texport TF_REATTACH_PROVIDERS='{reattach}'\n"
+        );
     }
     logging::debug(
         MODULE,
@@ -551,8 +589,9 @@ async fn run(
     }
 
     shutdown.cancelled().await;
-    // Graceful shutdown waits for the client to hang up; do not wait for ever.
-    let _ = tokio::time::timeout(Duration::from_secs(2), serve).await;
+    // Graceful shutdown waits for the client to hang up, which go-plugin does right after
+    // Shutdown; it kills plugins still running 2 s later, so give up well before that.
+    let _ = tokio::time::timeout(Duration::from_secs(1), serve).await;
     Ok(())
 }
 
@@ -630,14 +669,14 @@ mod tests {
 
     #[test]
     fn refuses_to_run_without_the_cookie() {
-        let err = read_env(env(&[])).unwrap_err();
+        let err = read_env(&env(&[])).unwrap_err();
         assert!(matches!(err, StartError::NotUnderTerraform(_)));
         assert!(err.to_string().contains("plugin for Terraform"));
     }
 
     #[test]
     fn negotiates_protocol_six_only() {
-        let ok = read_env(env(&[
+        let ok = read_env(&env(&[
             (MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE),
             ("PLUGIN_PROTOCOL_VERSIONS", "5,6"),
             ("PLUGIN_MIN_PORT", "10000"),
@@ -645,12 +684,64 @@ mod tests {
         ]))
         .unwrap();
         assert_eq!((ok.min_port, ok.max_port), (10000, 25000));
-        let err = read_env(env(&[
+        let err = read_env(&env(&[
             (MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE),
             ("PLUGIN_PROTOCOL_VERSIONS", "4,5"),
         ]))
         .unwrap_err();
         assert!(err.to_string().contains("protocol 6"));
+    }
+
+    #[test]
+    fn verifies_p521_signatures_like_go_plugin_makes() {
+        use p521::ecdsa::signature::hazmat::RandomizedPrehashSigner;
+        use p521::elliptic_curve::rand_core::{CryptoRng, RngCore};
+        use rustls::pki_types::SignatureVerificationAlgorithm;
+        use sha2::Digest;
+
+        /// Deterministic nonces are fine for a test signature.
+        struct Counter(u8);
+        impl RngCore for Counter {
+            fn next_u32(&mut self) -> u32 {
+                self.0 = self.0.wrapping_add(1);
+                u32::from(self.0)
+            }
+            fn next_u64(&mut self) -> u64 {
+                u64::from(self.next_u32())
+            }
+            fn fill_bytes(&mut self, dest: &mut [u8]) {
+                for b in dest {
+                    self.0 = self.0.wrapping_add(7);
+                    *b = self.0 & 0x01;
+                }
+            }
+            fn try_fill_bytes(
+                &mut self,
+                dest: &mut [u8],
+            ) -> Result<(), p521::elliptic_curve::rand_core::Error> {
+                self.fill_bytes(dest);
+                Ok(())
+            }
+        }
+        impl CryptoRng for Counter {}
+        let signing = p521::ecdsa::SigningKey::from_slice(&[1u8; 66]).unwrap();
+        let public = p521::ecdsa::VerifyingKey::from(&signing).to_encoded_point(false);
+        let digest = sha2::Sha512::digest(b"handshake transcript");
+        let sig: p521::ecdsa::Signature = signing
+            .sign_prehash_with_rng(&mut Counter(3), &digest)
+            .unwrap();
+        let der = sig.to_der();
+        let alg = &ECDSA_P521_SHA512;
+        assert!(alg
+            .verify_signature(public.as_bytes(), b"handshake transcript", der.as_bytes())
+            .is_ok());
+        assert!(alg
+            .verify_signature(public.as_bytes(), b"another transcript", der.as_bytes())
+            .is_err());
+        assert!(alg.verify_signature(b"junk", b"x", b"junk").is_err());
+        let schemes = client_signature_algorithms().supported_schemes();
+        assert!(schemes.contains(&SignatureScheme::ECDSA_NISTP521_SHA512));
+        assert!(schemes.contains(&SignatureScheme::ECDSA_NISTP256_SHA256));
     }
 
     #[test]

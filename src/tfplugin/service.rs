@@ -116,6 +116,43 @@ impl ProviderService {
     }
 }
 
+/// Logs an RPC's name, type and duration when it ends (debug level, so `TF_LOG=debug` shows
+/// where the time of a slow plan went).
+struct RpcLog {
+    rpc: &'static str,
+    type_name: String,
+    start: std::time::Instant,
+}
+
+impl RpcLog {
+    fn new(rpc: &'static str, type_name: &str) -> Self {
+        RpcLog {
+            rpc,
+            type_name: type_name.to_string(),
+            start: std::time::Instant::now(),
+        }
+    }
+}
+
+impl Drop for RpcLog {
+    fn drop(&mut self) {
+        if logging::enabled(logging::Level::Debug) {
+            logging::debug(
+                MODULE,
+                "rpc done",
+                &[
+                    ("rpc", self.rpc.into()),
+                    ("type", self.type_name.clone().into()),
+                    (
+                        "duration_ms",
+                        (self.start.elapsed().as_secs_f64() * 1000.0).into(),
+                    ),
+                ],
+            );
+        }
+    }
+}
+
 /// Runs provider code on its own task so that a panic becomes a diagnostic instead of a
 /// dropped connection (which Terraform reports as the plugin crashing mid-apply).
 async fn guarded<T, F>(what: &str, fut: F) -> Result<T, Diagnostics>
@@ -177,12 +214,7 @@ fn encode(v: &Value, ty: &Type, what: &str) -> Result<pb::DynamicValue, Diagnost
 
 /// Terraform rejects any state in which a write-only attribute is not null.
 fn strip_write_only(v: &mut Value, schema: &Schema) {
-    if v.is_null() || v.is_unknown() {
-        return;
-    }
-    for a in schema.block.attributes.iter().filter(|a| a.write_only) {
-        v.set(&a.name, Value::Null);
-    }
+    super::framework::null_write_only(schema, v);
 }
 
 fn not_supported(what: &str) -> Vec<pb::Diagnostic> {
@@ -293,6 +325,7 @@ impl pb::provider_server::Provider for Arc<ProviderService> {
         req: Request<pb::validate_resource_config::Request>,
     ) -> Result<Response<pb::validate_resource_config::Response>, Status> {
         let req = req.into_inner();
+        let _log = RpcLog::new("ValidateResourceConfig", &req.type_name);
         let diags = async {
             let r = self.resource(&req.type_name)?;
             let config = decode(req.config.as_ref(), &r.ty, "resource configuration")?;
@@ -315,6 +348,7 @@ impl pb::provider_server::Provider for Arc<ProviderService> {
         req: Request<pb::validate_data_resource_config::Request>,
     ) -> Result<Response<pb::validate_data_resource_config::Response>, Status> {
         let req = req.into_inner();
+        let _log = RpcLog::new("ValidateDataResourceConfig", &req.type_name);
         let diags = async {
             let d = self.data_source(&req.type_name)?;
             let config = decode(req.config.as_ref(), &d.ty, "data source configuration")?;
@@ -337,6 +371,7 @@ impl pb::provider_server::Provider for Arc<ProviderService> {
         req: Request<pb::upgrade_resource_state::Request>,
     ) -> Result<Response<pb::upgrade_resource_state::Response>, Status> {
         let req = req.into_inner();
+        let _log = RpcLog::new("UpgradeResourceState", &req.type_name);
         let result = async {
             let r = self.resource(&req.type_name)?;
             let raw = req.raw_state.unwrap_or_default();
@@ -396,6 +431,7 @@ impl pb::provider_server::Provider for Arc<ProviderService> {
         req: Request<pb::configure_provider::Request>,
     ) -> Result<Response<pb::configure_provider::Response>, Status> {
         let req = req.into_inner();
+        let _log = RpcLog::new("ConfigureProvider", "");
         if let Ok(mut v) = self.terraform_version.write() {
             v.clone_from(&req.terraform_version);
         }
@@ -425,6 +461,7 @@ impl pb::provider_server::Provider for Arc<ProviderService> {
         req: Request<pb::read_resource::Request>,
     ) -> Result<Response<pb::read_resource::Response>, Status> {
         let req = req.into_inner();
+        let _log = RpcLog::new("ReadResource", &req.type_name);
         let current = req.current_state.clone();
         let result = async {
             let r = self.resource(&req.type_name)?;
@@ -464,6 +501,7 @@ impl pb::provider_server::Provider for Arc<ProviderService> {
         req: Request<pb::plan_resource_change::Request>,
     ) -> Result<Response<pb::plan_resource_change::Response>, Status> {
         let req = req.into_inner();
+        let _log = RpcLog::new("PlanResourceChange", &req.type_name);
         let result = async {
             let r = self.resource(&req.type_name)?;
             let plan = PlanRequest {
@@ -497,6 +535,7 @@ impl pb::provider_server::Provider for Arc<ProviderService> {
         req: Request<pb::apply_resource_change::Request>,
     ) -> Result<Response<pb::apply_resource_change::Response>, Status> {
         let req = req.into_inner();
+        let _log = RpcLog::new("ApplyResourceChange", &req.type_name);
         let prior_raw = req.prior_state.clone();
         let result = async {
             let r = self.resource(&req.type_name)?;
@@ -570,6 +609,7 @@ impl pb::provider_server::Provider for Arc<ProviderService> {
         req: Request<pb::import_resource_state::Request>,
     ) -> Result<Response<pb::import_resource_state::Response>, Status> {
         let req = req.into_inner();
+        let _log = RpcLog::new("ImportResourceState", &req.type_name);
         let result = async {
             let r = self.resource(&req.type_name)?;
             if req.id.is_empty() {
@@ -613,6 +653,7 @@ impl pb::provider_server::Provider for Arc<ProviderService> {
         req: Request<pb::read_data_source::Request>,
     ) -> Result<Response<pb::read_data_source::Response>, Status> {
         let req = req.into_inner();
+        let _log = RpcLog::new("ReadDataSource", &req.type_name);
         let result = async {
             let d = self.data_source(&req.type_name)?;
             let config = decode(req.config.as_ref(), &d.ty, "configuration")?;
@@ -768,5 +809,246 @@ impl pb::provider_server::Provider for Arc<ProviderService> {
         Ok(Response::new(pb::stop_provider::Response {
             error: String::new(),
         }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tfplugin::framework::{ApplyResult, ReadResult};
+    use crate::tfplugin::schema::Attribute;
+    use async_trait::async_trait;
+    use pb::provider_server::Provider as _;
+
+    struct TestProvider;
+
+    #[async_trait]
+    impl ProviderDef for TestProvider {
+        fn type_name(&self) -> &str {
+            "t"
+        }
+        fn schema(&self) -> Schema {
+            Schema::new(vec![Attribute::string("endpoint").optional()])
+        }
+        async fn configure(
+            &self,
+            _ctx: &Ctx,
+            config: &Value,
+        ) -> (Option<ProviderData>, Diagnostics) {
+            let endpoint = config.get_str("endpoint").unwrap_or("none").to_string();
+            (Some(Arc::new(endpoint)), Diagnostics::default())
+        }
+        fn resources(&self) -> Vec<Arc<dyn Resource>> {
+            vec![Arc::new(Thing)]
+        }
+        fn data_sources(&self) -> Vec<Arc<dyn DataSource>> {
+            vec![Arc::new(Lookup)]
+        }
+    }
+
+    struct Lookup;
+
+    #[async_trait]
+    impl DataSource for Lookup {
+        fn type_name(&self) -> &str {
+            "t_lookup"
+        }
+        fn schema(&self) -> Schema {
+            Schema::new(vec![
+                Attribute::string("name").required(),
+                Attribute::string("id").computed(),
+            ])
+        }
+        async fn read(&self, _ctx: &Ctx, config: &Value) -> ReadResult {
+            let mut state = config.clone();
+            state.set(
+                "id",
+                format!("id-{}", config.get_str("name").unwrap_or_default()),
+            );
+            ReadResult::ok(state)
+        }
+    }
+
+    /// `name` drives the behaviour: "half" fails after creating, "panic" panics, "gone" reads
+    /// as deleted.
+    struct Thing;
+
+    #[async_trait]
+    impl Resource for Thing {
+        fn type_name(&self) -> &str {
+            "t_thing"
+        }
+        fn schema(&self) -> Schema {
+            Schema::new(vec![
+                Attribute::string("id").computed(),
+                Attribute::string("name").required(),
+                Attribute::string("endpoint").computed(),
+                Attribute::string("password").optional().write_only(),
+            ])
+        }
+        async fn create(&self, ctx: &Ctx, planned: &Value, _config: &Value) -> ApplyResult {
+            let mut state = planned.clone();
+            state.set("id", "1");
+            state.set("endpoint", ctx.data::<String>().map(|e| e.to_string()));
+            match planned.get_str("name") {
+                Some("panic") => panic!("boom"),
+                Some("half") => ApplyResult {
+                    state: Some(state),
+                    diagnostics: Diagnostic::error("Unable to finish", "").into(),
+                    ..Default::default()
+                },
+                _ => ApplyResult::ok(state),
+            }
+        }
+        async fn read(&self, _ctx: &Ctx, state: &Value) -> ReadResult {
+            if state.get_str("name") == Some("gone") {
+                return ReadResult::gone();
+            }
+            ReadResult::ok(state.clone())
+        }
+        async fn update(&self, _c: &Ctx, _p: &Value, planned: &Value, _cf: &Value) -> ApplyResult {
+            ApplyResult::ok(planned.clone())
+        }
+        async fn delete(&self, _ctx: &Ctx, _prior: &Value) -> Diagnostics {
+            Diagnostics::default()
+        }
+    }
+
+    fn service() -> Arc<ProviderService> {
+        Arc::new(ProviderService::new(Arc::new(TestProvider)))
+    }
+
+    fn ty() -> Type {
+        Thing.schema().value_type()
+    }
+
+    fn dv(v: &Value) -> Option<pb::DynamicValue> {
+        Some(pb::DynamicValue {
+            msgpack: value::to_msgpack(v, &ty()).unwrap(),
+            json: Vec::new(),
+        })
+    }
+
+    async fn create(svc: &Arc<ProviderService>, name: &str) -> pb::apply_resource_change::Response {
+        let planned = Value::object([
+            ("id", Value::Unknown),
+            ("name", name.into()),
+            ("endpoint", Value::Unknown),
+            ("password", "pw".into()),
+        ]);
+        svc.apply_resource_change(Request::new(pb::apply_resource_change::Request {
+            type_name: "t_thing".into(),
+            prior_state: dv(&Value::Null),
+            planned_state: dv(&planned),
+            config: dv(&planned),
+            ..Default::default()
+        }))
+        .await
+        .unwrap()
+        .into_inner()
+    }
+
+    fn state_of(resp: &pb::apply_resource_change::Response) -> Value {
+        value::from_msgpack(&resp.new_state.as_ref().unwrap().msgpack, &ty()).unwrap()
+    }
+
+    #[tokio::test]
+    async fn create_reaches_state_with_provider_data_and_without_write_only_values() {
+        let svc = service();
+        let config = Value::object([("endpoint", "https://sim".into())]);
+        let ptype = TestProvider.schema().value_type();
+        svc.configure_provider(Request::new(pb::configure_provider::Request {
+            terraform_version: "1.14.0".into(),
+            config: Some(pb::DynamicValue {
+                msgpack: value::to_msgpack(&config, &ptype).unwrap(),
+                json: Vec::new(),
+            }),
+            client_capabilities: None,
+        }))
+        .await
+        .unwrap();
+        let resp = create(&svc, "ok").await;
+        assert!(resp.diagnostics.is_empty());
+        let state = state_of(&resp);
+        assert_eq!(state.get_str("endpoint"), Some("https://sim"));
+        assert!(state.get("password").unwrap().is_null());
+    }
+
+    #[tokio::test]
+    async fn a_failed_create_that_made_an_object_still_returns_it() {
+        let resp = create(&service(), "half").await;
+        assert_eq!(resp.diagnostics.len(), 1);
+        assert_eq!(state_of(&resp).get_str("id"), Some("1"));
+    }
+
+    #[tokio::test]
+    async fn a_panic_becomes_a_diagnostic() {
+        let resp = create(&service(), "panic").await;
+        assert!(resp.diagnostics[0].detail.contains("bug in the provider"));
+    }
+
+    #[tokio::test]
+    async fn a_read_of_a_gone_object_removes_it() {
+        let state = Value::object([("id", "1".into()), ("name", "gone".into())]);
+        let resp = service()
+            .read_resource(Request::new(pb::read_resource::Request {
+                type_name: "t_thing".into(),
+                current_state: dv(&state),
+                private: b"keep".to_vec(),
+                ..Default::default()
+            }))
+            .await
+            .unwrap()
+            .into_inner();
+        let new = value::from_msgpack(&resp.new_state.unwrap().msgpack, &ty()).unwrap();
+        assert!(new.is_null());
+    }
+
+    #[tokio::test]
+    async fn data_sources_read_from_their_configuration() {
+        let ty = Lookup.schema().value_type();
+        let config = Value::object([("name", "x".into())]);
+        let resp = service()
+            .read_data_source(Request::new(pb::read_data_source::Request {
+                type_name: "t_lookup".into(),
+                config: Some(pb::DynamicValue {
+                    msgpack: value::to_msgpack(&config, &ty).unwrap(),
+                    json: Vec::new(),
+                }),
+                ..Default::default()
+            }))
+            .await
+            .unwrap()
+            .into_inner();
+        let state = value::from_msgpack(&resp.state.unwrap().msgpack, &ty).unwrap();
+        assert_eq!(state.get_str("id"), Some("id-x"));
+    }
+
+    #[tokio::test]
+    async fn malformed_values_become_diagnostics() {
+        let resp = service()
+            .plan_resource_change(Request::new(pb::plan_resource_change::Request {
+                type_name: "t_thing".into(),
+                config: Some(pb::DynamicValue {
+                    msgpack: vec![0xc1, 0xff],
+                    json: Vec::new(),
+                }),
+                ..Default::default()
+            }))
+            .await
+            .unwrap()
+            .into_inner();
+        assert!(resp.diagnostics[0].summary.contains("Unable to decode"));
+    }
+
+    #[tokio::test]
+    async fn stop_provider_cancels_the_token_and_keeps_serving() {
+        let svc = service();
+        svc.stop_provider(Request::new(pb::stop_provider::Request {}))
+            .await
+            .unwrap();
+        assert!(svc.ctx().stopping().is_cancelled());
+        let resp = create(&svc, "ok").await;
+        assert!(resp.diagnostics.is_empty());
     }
 }

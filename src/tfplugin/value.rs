@@ -187,6 +187,22 @@ impl From<f64> for Value {
         Value::Number(Number::Float(f))
     }
 }
+impl From<i32> for Value {
+    fn from(i: i32) -> Self {
+        Value::Number(Number::Int(i64::from(i)))
+    }
+}
+impl From<u32> for Value {
+    fn from(i: u32) -> Self {
+        Value::Number(Number::Int(i64::from(i)))
+    }
+}
+/// A list; use `Value::Set(..)` for sets.
+impl<T: Into<Value>> From<Vec<T>> for Value {
+    fn from(items: Vec<T>) -> Self {
+        Value::List(items.into_iter().map(Into::into).collect())
+    }
+}
 impl<T: Into<Value>> From<Option<T>> for Value {
     fn from(v: Option<T>) -> Self {
         v.map_or(Value::Null, Into::into)
@@ -224,6 +240,13 @@ impl Value {
             _ => None,
         }
     }
+    /// A mutable attribute of an object or map.
+    pub fn get_mut(&mut self, name: &str) -> Option<&mut Value> {
+        match self {
+            Value::Object(m) | Value::Map(m) => m.get_mut(name),
+            _ => None,
+        }
+    }
     /// Sets an attribute; turns a null into an object first.
     pub fn set(&mut self, name: &str, value: impl Into<Value>) {
         if !matches!(self, Value::Object(_) | Value::Map(_)) {
@@ -252,6 +275,10 @@ impl Value {
     /// Elements of a list, set or tuple attribute; empty when null or unknown.
     pub fn get_list(&self, name: &str) -> &[Value] {
         self.get(name).map_or(&[], Value::as_list)
+    }
+    /// A map or object attribute's entries; `None` when null, unknown or missing.
+    pub fn get_map(&self, name: &str) -> Option<&BTreeMap<String, Value>> {
+        self.get(name).and_then(Value::as_map)
     }
     /// Whether the attribute is unknown (so validation must skip it).
     pub fn is_unknown_at(&self, name: &str) -> bool {
