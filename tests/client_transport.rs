@@ -296,6 +296,35 @@ async fn post_is_retried_when_the_connection_was_refused() {
 }
 
 #[tokio::test]
+async fn a_post_in_flight_is_answered_even_when_cancelled_but_a_get_is_dropped() {
+    let server = Server::start(vec![
+        answer(201, "")
+            .header("location", "/v2/dns/example.com/records/1-7")
+            .delayed(Duration::from_millis(400)),
+        answer(200, RECORD).delayed(Duration::from_millis(400)),
+    ])
+    .await;
+    let client = server.client();
+    let cancel = CancellationToken::new();
+    let canceller = cancel.clone();
+    tokio::spawn(async move {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        canceller.cancel();
+    });
+    // The POST may have created the record: its id must come back, not a cancellation.
+    let id = client
+        .create_dns_record("example.com", &a_record(), &cancel)
+        .await
+        .unwrap();
+    assert_eq!(id, "1-7");
+    let err = client
+        .get_dns_record("example.com", "1-7", &cancel)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Cancelled { .. }), "{err}");
+}
+
+#[tokio::test]
 async fn cancellation_interrupts_a_rate_limit_wait() {
     let server = Server::start(vec![answer(429, "").header("retry-after", "5")]).await;
     let client = server.client();

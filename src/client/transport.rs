@@ -454,9 +454,16 @@ impl super::Client {
                     .body(bytes.clone());
             }
             let started = Instant::now();
-            let result = tokio::select! {
-                _ = cancel.cancelled() => return Err(cancelled()),
-                result = exchange(builder) => result,
+            // A POST that is on its way may create an object: its answer (the new object's
+            // Location) is awaited even when the caller cancels, so that nothing is created
+            // behind the caller's back. The request timeout still bounds the wait.
+            let result = if request.method == Method::POST {
+                exchange(builder).await
+            } else {
+                tokio::select! {
+                    _ = cancel.cancelled() => return Err(cancelled()),
+                    result = exchange(builder) => result,
+                }
             };
             let elapsed_ms = started.elapsed().as_millis() as u64;
 
