@@ -43,10 +43,19 @@ fn main() {
         let plugin = Plugin::start(BINARY, &client.pem);
         let channel = connect(&plugin, &client).await.expect("connect");
         let mut provider = pb::provider_client::ProviderClient::new(channel);
-        let ty = combell::provider::provider().resources()[0]
+        let ty = combell::provider::provider()
+            .resources()
+            .iter()
+            .find(|r| r.type_name() == "combell_dns_record")
+            .expect("combell_dns_record")
             .schema()
             .value_type();
-        let config = Value::object([("name", "bench".into())]);
+        let config = Value::object([
+            ("domain_name", "example.com".into()),
+            ("type", "A".into()),
+            ("record_name", "bench".into()),
+            ("content", "192.0.2.1".into()),
+        ]);
         let dv = |v: &Value| {
             Some(pb::DynamicValue {
                 msgpack: to_msgpack(v, &ty).expect("encode"),
@@ -70,7 +79,7 @@ fn main() {
             let t = Instant::now();
             provider
                 .plan_resource_change(pb::plan_resource_change::Request {
-                    type_name: "combell_demo".into(),
+                    type_name: "combell_dns_record".into(),
                     prior_state: dv(&Value::Null),
                     proposed_new_state: dv(&config),
                     config: dv(&config),

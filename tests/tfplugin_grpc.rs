@@ -7,45 +7,106 @@ use std::io::Read;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
+use combell::sim::{self, SimConfig};
 use combell::tfplugin::proto::{health, plugin, tfplugin6 as pb};
 use combell::tfplugin::{from_msgpack, to_msgpack, ProviderDef, Type, Value};
 use tfplugin_support::{client_cert, connect, Plugin};
 
 const BINARY: &str = env!("CARGO_BIN_EXE_terraform-provider-combell");
+const RECORD: &str = "combell_dns_record";
 
-fn demo_type() -> Type {
+fn record_type() -> Type {
     combell::provider::provider()
         .resources()
         .iter()
-        .find(|r| r.type_name() == "combell_demo")
+        .find(|r| r.type_name() == RECORD)
         .unwrap()
         .schema()
         .value_type()
 }
 
-fn dv(v: &Value) -> Option<pb::DynamicValue> {
+fn dv(v: &Value, ty: &Type) -> Option<pb::DynamicValue> {
     Some(pb::DynamicValue {
-        msgpack: to_msgpack(v, &demo_type()).unwrap(),
+        msgpack: to_msgpack(v, ty).unwrap(),
         json: Vec::new(),
     })
 }
 
-fn plan_request(config: Value) -> pb::plan_resource_change::Request {
+fn record(pairs: &[(&str, Value)]) -> Value {
+    let mut v = Value::object(
+        [
+            "id",
+            "domain_name",
+            "type",
+            "record_name",
+            "content",
+            "ttl",
+            "priority",
+            "service",
+            "protocol",
+            "target",
+            "port",
+            "weight",
+        ]
+        .map(|name| (name, Value::Null)),
+    );
+    for (k, val) in pairs {
+        v.set(k, val.clone());
+    }
+    v
+}
+
+fn a_record(name: &str) -> Value {
+    record(&[
+        ("domain_name", "example.com".into()),
+        ("type", "A".into()),
+        ("record_name", name.into()),
+        ("content", "192.0.2.1".into()),
+    ])
+}
+
+async fn configure(
+    provider: &mut pb::provider_client::ProviderClient<tonic::transport::Channel>,
+    endpoint: &str,
+) {
+    let config = Value::object([
+        ("endpoint", endpoint.into()),
+        ("api_key", sim::DEFAULT_API_KEY.into()),
+        ("api_secret", sim::DEFAULT_API_SECRET.into()),
+    ]);
+    let ty = combell::provider::provider().schema().value_type();
+    let diags = provider
+        .configure_provider(pb::configure_provider::Request {
+            terraform_version: "1.15.5".into(),
+            config: dv(&config, &ty),
+            client_capabilities: None,
+        })
+        .await
+        .unwrap()
+        .into_inner()
+        .diagnostics;
+    assert!(diags.is_empty(), "{diags:?}");
+}
+
+fn plan_request(config: &Value) -> pb::plan_resource_change::Request {
+    let ty = record_type();
     pb::plan_resource_change::Request {
-        type_name: "combell_demo".into(),
-        prior_state: dv(&Value::Null),
-        proposed_new_state: dv(&config),
-        config: dv(&config),
+        type_name: RECORD.into(),
+        prior_state: dv(&Value::Null, &ty),
+        proposed_new_state: dv(config, &ty),
+        config: dv(config, &ty),
         ..Default::default()
     }
 }
 
 #[tokio::test]
 async fn a_session_as_terraform_drives_it() {
+    let api = sim::start(SimConfig::for_tests()).await.unwrap();
     let client = client_cert();
     let mut plugin = Plugin::start(BINARY, &client.pem);
     let channel = connect(&plugin, &client).await.unwrap();
     let mut provider = pb::provider_client::ProviderClient::new(channel.clone());
+    let ty = record_type();
 
     let health = health::health_client::HealthClient::new(channel.clone())
         .check(health::HealthCheckRequest {
@@ -64,61 +125,73 @@ async fn a_session_as_terraform_drives_it() {
         .await
         .unwrap()
         .into_inner();
-    assert!(schema.resource_schemas.contains_key("combell_demo"));
+    assert!(schema.resource_schemas.contains_key(RECORD));
+    assert!(schema
+        .data_source_schemas
+        .contains_key("combell_servicepacks"));
     let caps = schema.server_capabilities.unwrap();
     assert!(caps.get_provider_schema_optional && !caps.plan_destroy);
 
-    let invalid = Value::object([("name", "".into())]);
+    let mut invalid = a_record("www");
+    invalid.set("ttl", 30i64);
     let diags = provider
         .validate_resource_config(pb::validate_resource_config::Request {
-            type_name: "combell_demo".into(),
-            config: dv(&invalid),
+            type_name: RECORD.into(),
+            config: dv(&invalid, &ty),
             client_capabilities: None,
         })
         .await
         .unwrap()
         .into_inner()
         .diagnostics;
-    assert_eq!(diags.len(), 1);
+    assert_eq!(diags.len(), 1, "{diags:?}");
     assert!(diags[0].attribute.is_some());
 
-    provider
-        .configure_provider(pb::configure_provider::Request {
-            terraform_version: "1.14.0".into(),
-            config: None,
-            client_capabilities: None,
-        })
-        .await
-        .unwrap();
+    configure(&mut provider, &api.base_url()).await;
 
-    let config = Value::object([("name", "a".into()), ("secret", "pw".into())]);
+    let config = a_record("layer3");
     let planned = provider
-        .plan_resource_change(plan_request(config.clone()))
+        .plan_resource_change(plan_request(&config))
         .await
         .unwrap()
         .into_inner();
     assert!(planned.diagnostics.is_empty(), "{:?}", planned.diagnostics);
-    let planned_value = from_msgpack(
-        &planned.planned_state.as_ref().unwrap().msgpack,
-        &demo_type(),
-    )
-    .unwrap();
+    let planned_value =
+        from_msgpack(&planned.planned_state.as_ref().unwrap().msgpack, &ty).unwrap();
     assert!(planned_value.is_unknown_at("id"));
-    assert!(planned_value.get("secret").unwrap().is_null());
+    assert_eq!(planned_value.get_i64("ttl"), Some(3600));
 
     let applied = provider
         .apply_resource_change(pb::apply_resource_change::Request {
-            type_name: "combell_demo".into(),
-            prior_state: dv(&Value::Null),
+            type_name: RECORD.into(),
+            prior_state: dv(&Value::Null, &ty),
             planned_state: planned.planned_state,
-            config: dv(&config),
+            config: dv(&config, &ty),
             ..Default::default()
         })
         .await
         .unwrap()
         .into_inner();
-    let state = from_msgpack(&applied.new_state.unwrap().msgpack, &demo_type()).unwrap();
-    assert_eq!(state.get_str("id"), Some("demo-a"));
+    assert!(applied.diagnostics.is_empty(), "{:?}", applied.diagnostics);
+    let state = from_msgpack(&applied.new_state.unwrap().msgpack, &ty).unwrap();
+    assert!(
+        state.get_str("id").is_some_and(|id| id.starts_with("1-")),
+        "{state:?}"
+    );
+
+    let read = provider
+        .read_resource(pb::read_resource::Request {
+            type_name: RECORD.into(),
+            current_state: dv(&state, &ty),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(
+        from_msgpack(&read.new_state.unwrap().msgpack, &ty).unwrap(),
+        state
+    );
 
     // Unsupported RPCs answer with diagnostics, never hang or fail at the gRPC level.
     let mut events = provider
@@ -159,53 +232,89 @@ async fn a_session_as_terraform_drives_it() {
     assert_eq!(plugin.wait_exit(Duration::from_secs(5)), Some(0));
 }
 
+/// A stand-in for the API whose create takes its time, as a busy Combell can.
+async fn slow_api(create_delay: Duration) -> String {
+    use axum::http::{header, StatusCode};
+    use axum::routing::{get, post};
+    const BODY: &str = r#"{"id":"1-5550001111","type":"A","record_name":"slow","ttl":3600,"content":"192.0.2.1","service":null,"target":null,"protocol":null,"priority":null,"port":null,"weight":null}"#;
+    let app = axum::Router::new()
+        .route(
+            "/v2/dns/{domain}/records",
+            post(move || async move {
+                tokio::time::sleep(create_delay).await;
+                (
+                    StatusCode::CREATED,
+                    [(header::LOCATION, "/v2/dns/example.com/records/1-5550001111")],
+                )
+            }),
+        )
+        .route(
+            "/v2/dns/{domain}/records/{id}",
+            get(|| async { ([(header::CONTENT_TYPE, "application/json")], BODY) }),
+        );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+    format!("http://{addr}/v2")
+}
+
 #[tokio::test]
-async fn stop_provider_answers_while_an_apply_is_in_flight() {
+async fn stop_provider_answers_at_once_and_the_create_in_flight_still_reaches_the_state() {
+    let endpoint = slow_api(Duration::from_millis(1500)).await;
     let client = client_cert();
     let plugin = Plugin::start(BINARY, &client.pem);
     let channel = connect(&plugin, &client).await.unwrap();
     let mut provider = pb::provider_client::ProviderClient::new(channel.clone());
+    let ty = record_type();
+    configure(&mut provider, &endpoint).await;
 
-    let config = Value::object([("name", "slow".into()), ("delay_ms", 30_000i64.into())]);
+    let config = a_record("slow");
     let planned = provider
-        .plan_resource_change(plan_request(config.clone()))
+        .plan_resource_change(plan_request(&config))
         .await
         .unwrap()
         .into_inner();
     let mut applier = provider.clone();
+    let apply_ty = ty.clone();
     let apply = tokio::spawn(async move {
         applier
             .apply_resource_change(pb::apply_resource_change::Request {
-                type_name: "combell_demo".into(),
-                prior_state: dv(&Value::Null),
+                type_name: RECORD.into(),
+                prior_state: dv(&Value::Null, &apply_ty),
                 planned_state: planned.planned_state,
-                config: dv(&config),
+                config: dv(&config, &apply_ty),
                 ..Default::default()
             })
             .await
     });
-    tokio::time::sleep(Duration::from_millis(200)).await;
-    assert!(!apply.is_finished());
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert!(
+        !apply.is_finished(),
+        "the create should still be waiting for the API"
+    );
 
     let stopped = tokio::time::timeout(
-        Duration::from_secs(5),
+        Duration::from_millis(1000),
         provider.stop_provider(pb::stop_provider::Request {}),
     )
     .await
-    .expect("StopProvider must answer at once")
+    .expect("StopProvider must answer at once, not after the apply")
     .unwrap()
     .into_inner();
     assert!(stopped.error.is_empty());
 
-    // The apply still completes over the same server and returns its object.
-    let applied = tokio::time::timeout(Duration::from_secs(10), apply)
+    // The API accepted the create: the object comes back to Terraform, complete.
+    let applied = tokio::time::timeout(Duration::from_secs(30), apply)
         .await
         .unwrap()
         .unwrap()
         .unwrap()
         .into_inner();
-    let state = from_msgpack(&applied.new_state.unwrap().msgpack, &demo_type()).unwrap();
-    assert_eq!(state.get_str("id"), Some("demo-slow"));
+    assert!(applied.diagnostics.is_empty(), "{:?}", applied.diagnostics);
+    let state = from_msgpack(&applied.new_state.unwrap().msgpack, &ty).unwrap();
+    assert_eq!(state.get_str("id"), Some("1-5550001111"));
 }
 
 #[tokio::test]
