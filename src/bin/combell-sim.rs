@@ -26,7 +26,7 @@ struct Args {
     #[arg(long, default_value = sim::DEFAULT_API_KEY)]
     api_key: String,
     /// The API secret clients must sign with.
-    #[arg(long, default_value = sim::DEFAULT_API_SECRET, hide_default_value = true)]
+    #[arg(long, default_value = sim::DEFAULT_API_SECRET)]
     api_secret: String,
     /// How long provisioning jobs (account creation) take: 500ms, 2s, 1m.
     #[arg(long, default_value = "2s", value_parser = sim::parse_duration)]
