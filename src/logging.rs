@@ -51,7 +51,10 @@ pub fn init_from_env() {
         .ok()
         .filter(|v| !v.is_empty())
         .or_else(|| std::env::var("TF_LOG").ok());
-    let level = wanted.as_deref().and_then(Level::parse).unwrap_or(Level::Info);
+    let level = wanted
+        .as_deref()
+        .and_then(Level::parse)
+        .unwrap_or(Level::Info);
     MIN_LEVEL.store(level as u8, Ordering::Relaxed);
 }
 
