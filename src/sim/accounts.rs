@@ -192,6 +192,8 @@ impl SimState {
             .find(|p| p.id == servicepack_id)
             .map(|p| p.assets.clone())
             .unwrap_or_else(|| vec![AssetType::Domain, AssetType::Dns]);
+        self.linux
+            .provision(account_id, identifier, servicepack_id, &assets);
         self.accounts.push(Account {
             id: account_id,
             identifier: identifier.to_string(),

@@ -18,7 +18,7 @@ use serde_json::json;
 use super::auth::{self, SignedRequest};
 use super::error::ApiError;
 use super::ratelimit::Decision;
-use super::{accounts, dns, jobs, lock, now_ms, servicepacks, Shared};
+use super::{accounts, dns, jobs, linux, lock, now_ms, servicepacks, Shared};
 
 /// Larger bodies are refused before anything parses them.
 const MAX_BODY_BYTES: usize = 1024 * 1024;
@@ -41,7 +41,8 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
         .route("/_sim/stats", get(stats))
         .route("/_sim/reset", post(reset))
         .route("/_sim/jobs/fail-next", post(fail_next_job));
-    v2.merge(admin)
+    v2.merge(linux::routes())
+        .merge(admin)
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(middleware::from_fn_with_state(shared.clone(), gate))

@@ -23,6 +23,7 @@ pub mod dns;
 pub mod error;
 mod http;
 pub mod jobs;
+pub mod linux;
 pub mod paging;
 pub mod ratelimit;
 pub mod servicepacks;

@@ -106,6 +106,8 @@ pub struct SimState {
     pub next_account_id: i32,
     /// How many of the next created jobs will fail.
     pub fail_next_jobs: u32,
+    #[serde(default)]
+    pub linux: super::linux::LinuxState,
 }
 
 impl SimState {
@@ -188,6 +190,7 @@ impl SimState {
             jobs: Vec::new(),
             next_account_id: 1003,
             fail_next_jobs: 0,
+            linux: super::linux::seed(),
         }
     }
 
