@@ -473,6 +473,9 @@ async fn ssh_keys_by_fingerprint_and_account_wide() {
         .await
         .empty(204);
     assert_eq!(api.get("/v2/ssh").await.json(), json!([]));
+    api.delete(&format!("{H}/ssh/keys/not-a-fingerprint"))
+        .await
+        .refused(400, &["linux_ssh_key_fingerprint_invalid"]);
 }
 
 #[tokio::test]
@@ -711,4 +714,66 @@ async fn account_creation_provisions_the_servicepacks_hosting() {
         Some("1")
     );
     assert_eq!(api.get("/v2/windowshostings").await.json(), json!([]));
+}
+
+#[tokio::test]
+async fn odd_requests_get_clear_answers() {
+    let api = Api::start().await;
+    // Paths exist without these methods.
+    api.delete(H).await.refused(405, &["method_not_allowed"]);
+    api.post("/v2/linuxhostings", json!({}))
+        .await
+        .refused(405, &["method_not_allowed"]);
+    api.get(&format!("{H}/subsites"))
+        .await
+        .refused(405, &["method_not_allowed"]);
+    // The spec's duplicated query copies of path parameters are neither needed nor harmful.
+    api.get(&format!("{H}?domain_name=other.example"))
+        .await
+        .expect(200);
+    // Unicode and percent-encoded names are names like any other: not found, never a crash.
+    api.put(
+        &format!("{H}/sites/%C3%A9t%C3%A9.be/http2/configuration"),
+        json!({"enabled": true}),
+    )
+    .await
+    .refused(404, &["linux_site_not_found"]);
+    api.post(
+        &format!("{H}/subsites"),
+        json!({"domain_name": "ÉTÉ.example.com", "path": "/data"}),
+    )
+    .await
+    .refused(400, &["linux_subsite_domain_name_invalid"]);
+    api.post(
+        &format!("{H}/subsites"),
+        json!({"domain_name": "x.example.com", "path": "/data/../etc"}),
+    )
+    .await
+    .refused(400, &["linux_subsite_path_invalid"]);
+    api.get(&format!("{H}/scheduledtasks/%20"))
+        .await
+        .refused(404, &["linux_scheduled_task_not_found"]);
+    api.get("/v2/ssh?take=99999999999")
+        .await
+        .refused(400, &["paging_take_invalid"]);
+    api.get("/v2/windowshostings?take=2147483647")
+        .await
+        .expect(200);
+    api.put(
+        &format!("{H}/phpsettings/apcu"),
+        json!({"enabled": true, "apcu_size": 1e300}),
+    )
+    .await
+    .refused(400, &["request_body_invalid"]);
+    api.post(
+        &format!("{H}/ssh/keys"),
+        json!({"public_key": format!("ssh-ed25519 {}", "A".repeat(100_000))}),
+    )
+    .await
+    .refused(400, &["ssh_key_invalid"]);
+    // None of that changed anything.
+    assert_eq!(api.sim.snapshot(), {
+        let fresh = Api::start().await;
+        fresh.sim.snapshot()
+    });
 }

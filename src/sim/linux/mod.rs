@@ -850,7 +850,14 @@ impl LinuxState {
                 format!("The Linux hosting '{domain}' has no SSH key '{fingerprint}'."),
             )
         };
-        let wanted = sshkey::normalise_fingerprint(fingerprint).ok_or_else(not_found)?;
+        let wanted = sshkey::normalise_fingerprint(fingerprint).ok_or_else(|| {
+            ApiError::invalid(
+                "linux_ssh_key_fingerprint_invalid",
+                format!(
+                    "'{fingerprint}' is not a key fingerprint; use the MD5 form the key list shows (aa:bb:…)."
+                ),
+            )
+        })?;
         let hosting = self.hosting_mut(domain)?;
         let before = hosting.ssh_keys.len();
         hosting

@@ -340,7 +340,7 @@ fn ssh_keys_are_unique_per_hosting_and_listed_account_wide() {
     );
     assert_eq!(
         codes(state.delete_ssh_key("example.com", "junk").unwrap_err()),
-        ["linux_ssh_key_not_found"]
+        ["linux_ssh_key_fingerprint_invalid"]
     );
     assert_eq!(state.all_ssh_keys()[0].linux_hostings, ["other.example"]);
 }
