@@ -777,3 +777,50 @@ async fn odd_requests_get_clear_answers() {
         fresh.sim.snapshot()
     });
 }
+
+#[tokio::test]
+async fn concurrent_creates_get_distinct_ids_and_the_state_file_keeps_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("state.json");
+    let config = SimConfig {
+        state_file: Some(path.clone()),
+        ..SimConfig::for_tests()
+    };
+    let api = std::sync::Arc::new(Api {
+        sim: sim::start(config.clone()).await.unwrap(),
+        http: reqwest::Client::new(),
+    });
+    let mut writers = tokio::task::JoinSet::new();
+    for n in 0..16 {
+        let api = api.clone();
+        writers.spawn(async move {
+            let answer = api
+                .post(
+                    &format!("{H}/scheduledtasks"),
+                    json!({"cron_expression": format!("{n} 1 * * *"), "script_location": "/www/a.php"}),
+                )
+                .await;
+            answer.empty(201);
+            answer.header("location").unwrap().to_string()
+        });
+    }
+    let mut locations = writers.join_all().await;
+    locations.sort();
+    locations.dedup();
+    assert_eq!(locations.len(), 16);
+    api.put(
+        &format!("{H}/phpsettings/memorylimit"),
+        json!({"memory_limit": 1024}),
+    )
+    .await
+    .empty(204);
+    let before = api.sim.snapshot();
+
+    // The file is rewritten before each answer, so a second simulator reads it all back.
+    let again = sim::start(config).await.unwrap();
+    let after = again.snapshot();
+    assert_eq!(after.linux, before.linux);
+    let hosting = &after.linux.linux_hostings["example.com"];
+    assert_eq!(hosting.scheduled_tasks.len(), 17);
+    assert_eq!(hosting.php_memory_limit, 1024);
+}

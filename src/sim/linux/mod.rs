@@ -20,8 +20,15 @@
 //!   [`sshkey`] for the fingerprint format);
 //! - PHP versions come from [`PHP_VERSIONS`]; the memory limit is 64–2048 MB and the APCu size
 //!   16–1024 MB (simulator's choice, the spec gives no range);
-//! - every settings body needs its `enabled` flag: a missing flag is a 400, never a silent
-//!   `false`.
+//! - a settings body that carries an `enabled` flag must send it: a missing flag is a 400,
+//!   never a silent `false`; a scheduled task without `enabled` is created enabled;
+//! - a delete by a fingerprint that is not one is a 400 (the spec's declared refusal), a
+//!   well-formed fingerprint of no key on the hosting a 404.
+//!
+//! Synchronous creates answer 201 with a `Location` whose last segment names what was made:
+//! `.../scheduledtasks/{id}`, `.../ssh/keys/{fingerprint}`, `.../subsites/{name}` and
+//! `.../sites/{site}/hostheaders/{name}`; the last three have no GET in the API, so those paths
+//! only name the object, as Combell's do.
 //!
 //! Settings with no read-back field in the spec (SSH on/off, GZIP, APCu, memory limit) are
 //! stored and kept in the state file, but appear in no answer.
