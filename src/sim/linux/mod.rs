@@ -28,7 +28,7 @@
 //! Synchronous creates answer 201 with a `Location` whose last segment names what was made:
 //! `.../scheduledtasks/{id}`, `.../ssh/keys/{fingerprint}`, `.../subsites/{name}` and
 //! `.../sites/{site}/hostheaders/{name}`; the last three have no GET in the API, so those paths
-//! only name the object, as Combell's do.
+//! only name the object.
 //!
 //! Settings with no read-back field in the spec (SSH on/off, GZIP, APCu, memory limit) are
 //! stored and kept in the state file, but appear in no answer.
