@@ -23,6 +23,7 @@ pub mod dns;
 pub mod error;
 mod http;
 pub mod jobs;
+pub mod mailmysql;
 pub mod paging;
 pub mod ratelimit;
 pub mod servicepacks;

@@ -79,6 +79,14 @@ pub enum JobWork {
         identifier: String,
         servicepack_id: i32,
     },
+    CreateMysqlDatabase {
+        account_id: i32,
+        database_name: String,
+    },
+    CreateMysqlUser {
+        database_name: String,
+        user_name: String,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -106,6 +114,8 @@ pub struct SimState {
     pub next_account_id: i32,
     /// How many of the next created jobs will fail.
     pub fail_next_jobs: u32,
+    #[serde(default)]
+    pub mailmysql: super::mailmysql::MailMysqlState,
 }
 
 impl SimState {
@@ -188,6 +198,7 @@ impl SimState {
             jobs: Vec::new(),
             next_account_id: 1003,
             fail_next_jobs: 0,
+            mailmysql: super::mailmysql::MailMysqlState::seed(),
         }
     }
 
@@ -229,6 +240,14 @@ impl SimState {
                 identifier,
                 servicepack_id,
             } => self.materialise_account(*account_id, identifier, *servicepack_id),
+            JobWork::CreateMysqlDatabase {
+                account_id,
+                database_name,
+            } => self.finish_mysql_database(*account_id, database_name),
+            JobWork::CreateMysqlUser {
+                database_name,
+                user_name,
+            } => self.finish_mysql_user(database_name, user_name),
         }
     }
 
