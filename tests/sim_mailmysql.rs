@@ -820,3 +820,54 @@ async fn the_state_file_keeps_mail_and_mysql() {
     };
     assert_eq!(api.get("/v2/mailboxes/kept@example.com").await.status, 200);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn odd_names_and_concurrent_writers() {
+    let api = std::sync::Arc::new(Api::start().await);
+    for path in [
+        "/v2/mailboxes/%C3%A9t%C3%A9@example.com",
+        "/v2/mailboxes/info%2540example.com",
+        "/v2/mailboxes/%FF%FE",
+        "/v2/mysqldatabases/%F0%9F%92%A9",
+        "/v2/mailzones/%00",
+    ] {
+        let answer = api.get(path).await;
+        assert_eq!(answer.status, 404, "{path}: {}", answer.body);
+    }
+    let huge = api.get("/v2/mysqldatabases?take=2147483647").await;
+    assert_eq!(huge.status, 200);
+    assert_eq!(huge.number("x-paging-take"), 1);
+    let unicode = api
+        .post(
+            "/v2/mailboxes",
+            json!({"account_id": 1001, "email_address": "jürgen@example.com", "password": "€uro12345"}),
+        )
+        .await;
+    assert_eq!(
+        unicode.codes(),
+        ["mailbox_email_address_invalid", "mailbox_password_invalid"]
+    );
+
+    // Ten clients race to create the same mailbox: exactly one wins, the rest are told why.
+    let tasks: Vec<_> = (0..10)
+        .map(|_| {
+            let api = api.clone();
+            tokio::spawn(async move {
+                api.post(
+                    "/v2/mailboxes",
+                    json!({"account_id": 1001, "email_address": "race@example.com", "password": "abcdef12"}),
+                )
+                .await
+            })
+        })
+        .collect();
+    let mut answers = Vec::new();
+    for task in tasks {
+        answers.push(task.await.unwrap());
+    }
+    let won = answers.iter().filter(|a| a.status == 201).count();
+    assert_eq!(won, 1);
+    for lost in answers.iter().filter(|a| a.status != 201) {
+        assert_eq!(lost.codes(), ["mailbox_already_exists"]);
+    }
+}
