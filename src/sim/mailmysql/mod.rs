@@ -83,6 +83,47 @@ impl MailMysqlState {
         state.databases.insert(shop.name.to_ascii_lowercase(), shop);
         state
     }
+
+    /// One line for the simulator's start-up banner, e.g. `1 mail zone (example.com), 1 mailbox
+    /// (info@example.com), 1 MySQL database (ID1001_shop)`.
+    pub fn describe(&self) -> String {
+        fn part<'a>(
+            count: usize,
+            one: &str,
+            many: &str,
+            names: impl Iterator<Item = &'a str>,
+        ) -> String {
+            let names: Vec<&str> = names.take(5).collect();
+            let noun = if count == 1 { one } else { many };
+            if names.is_empty() {
+                format!("{count} {noun}")
+            } else {
+                let more = if count > names.len() { ", …" } else { "" };
+                format!("{count} {noun} ({}{more})", names.join(", "))
+            }
+        }
+        [
+            part(
+                self.mail_zones.len(),
+                "mail zone",
+                "mail zones",
+                self.mail_zones.values().map(|z| z.name.as_str()),
+            ),
+            part(
+                self.mailboxes.len(),
+                "mailbox",
+                "mailboxes",
+                self.mailboxes.values().map(|m| m.name.as_str()),
+            ),
+            part(
+                self.databases.len(),
+                "MySQL database",
+                "MySQL databases",
+                self.databases.values().map(|d| d.name.as_str()),
+            ),
+        ]
+        .join(", ")
+    }
 }
 
 impl SimState {
@@ -253,6 +294,14 @@ mod tests {
         let shop = &seed.databases["id1001_shop"];
         assert_eq!(shop.name, "ID1001_shop");
         assert_eq!(shop.users.len(), 2);
+        assert_eq!(
+            seed.describe(),
+            "1 mail zone (example.com), 1 mailbox (info@example.com), 1 MySQL database (ID1001_shop)"
+        );
+        assert_eq!(
+            MailMysqlState::default().describe(),
+            "0 mail zones, 0 mailboxes, 0 MySQL databases"
+        );
     }
 
     #[test]
