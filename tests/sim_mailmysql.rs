@@ -836,6 +836,15 @@ async fn odd_names_and_concurrent_writers() {
         let answer = api.get(path).await;
         assert_eq!(answer.status, 404, "{path}: {}", answer.body);
     }
+    for (method, path) in [
+        ("DELETE", "/v2/mailzones/example.com"),
+        ("POST", "/v2/mysqldatabases/ID1001_shop"),
+        ("GET", "/v2/mailboxes/info@example.com/password"),
+    ] {
+        let answer = api.call(method, path, None).await;
+        assert_eq!(answer.status, 405, "{method} {path}");
+        assert_eq!(answer.codes(), ["method_not_allowed"]);
+    }
     let huge = api.get("/v2/mysqldatabases?take=2147483647").await;
     assert_eq!(huge.status, 200);
     assert_eq!(huge.number("x-paging-take"), 1);
