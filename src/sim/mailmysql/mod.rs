@@ -11,7 +11,8 @@
 //! - A database is created with one `read_and_write` user of the database's own name, the one
 //!   that `CreateMySqlDatabase.password` is for; `POST .../users` adds `read_only` users named
 //!   as submitted. Both creates answer 202 with a provisioning job; a user job's
-//!   `resource_links` hold `/v2/mysqldatabases/{database}/users/{user}`.
+//!   `resource_links` hold `/v2/mysqldatabases/{database}/users/{user}`. Deleting a database
+//!   makes its users' pending jobs end `failed`.
 //! - Missing booleans in a body read as `false`, as Combell's .NET model binding does.
 //! - Passwords are checked and then forgotten: no read returns them, so they are kept out of the
 //!   state (and its file) altogether.

@@ -303,9 +303,17 @@ impl SimState {
         vec![format!("/v2/mysqldatabases/{database_name}")]
     }
 
+    /// Users still being created for the database have nowhere to go: their jobs end `failed`.
     pub fn delete_database(&mut self, name: &str) -> Result<(), ApiError> {
-        self.database(name)?;
+        let real_name = self.database(name)?.name.clone();
         self.mailmysql.databases.remove(&key(name));
+        for job in &mut self.jobs {
+            let orphan = matches!(&job.work, JobWork::CreateMysqlUser { database_name, .. }
+                if *database_name == real_name);
+            if orphan && job.status == JobStatus::Ongoing {
+                job.will_fail = true;
+            }
+        }
         Ok(())
     }
 
@@ -723,5 +731,22 @@ mod tests {
             ["mysql_user_not_found"]
         );
         assert_eq!(state.database_view("ID1001_shop").unwrap().user_count, 2);
+    }
+
+    #[test]
+    fn deleting_a_database_fails_its_pending_user_jobs() {
+        let mut state = SimState::seed();
+        let user = CreateUser {
+            name: Some("late".to_string()),
+            password: Some("abcdef12".to_string()),
+        };
+        let job = state.create_user("ID1001_shop", &user, 0, 10).unwrap();
+        state.delete_database("id1001_shop").unwrap();
+        state.advance(10);
+        assert_eq!(
+            state.job_answer(&job, 10).unwrap().status,
+            JobStatus::Failed
+        );
+        assert!(state.database("ID1001_shop").is_err());
     }
 }
