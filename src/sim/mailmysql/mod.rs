@@ -16,9 +16,17 @@
 //! - Missing booleans in a body read as `false`, as Combell's .NET model binding does.
 //! - Passwords are checked and then forgotten: no read returns them, so they are kept out of the
 //!   state (and its file) altogether.
-//! - Refusals of operations whose spec declares no 400 (`PUT .../password`, `.../autoforward`,
-//!   `.../autoreply`, `.../antispam`, `.../status`, `POST /mailboxes`, `POST .../catchall`) are
-//!   still 400 with `validation_errors`: there is no other way to refuse bad input.
+//! - Database names as submitted: 1–14 lower-case letters, digits and underscores; user names
+//!   as the spec says (2–14 lower-case letters or digits).
+//! - Anti-spam: `basic` by default; `advanced` is allowed only with servicepacks 13 (Linux
+//!   Hosting Pro) and 15 (Mail Only). Mailboxes get the zone account's size (5120 MB); a
+//!   database 1024 MB. A mailbox's `login` is its address.
+//! - `GET /v2/mailboxes` without `domain_name` lists every mailbox (the spec declares no 400).
+//! - Refusals of operations whose spec declares no 400 (`POST /mailboxes`, `PUT` mailbox
+//!   `password`/`autoforward`/`autoreply`, `PUT .../antispam`, `POST .../catchall`, `PUT` MySQL
+//!   user `password`/`status`) are still 400 with `validation_errors`, there being no other way to
+//!   refuse bad input; so are the DELETEs whose 400 declares no body. Unknown names are 404
+//!   `{"error_code","error_text"}` everywhere, as in the rest of the simulator.
 
 pub mod mailboxes;
 pub mod mailzones;
