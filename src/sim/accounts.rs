@@ -200,6 +200,7 @@ impl SimState {
             servicepack_id,
             assets,
         });
+        self.provision_mailmysql(account_id, identifier, servicepack_id);
         if !self.zones.contains_key(identifier) {
             let records = self.new_zone_records();
             self.zones.insert(

@@ -36,7 +36,8 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
         .route(
             "/v2/dns/{domainName}/records/{recordId}",
             get(dns::get_one).put(dns::update).delete(dns::delete),
-        );
+        )
+        .merge(super::mailmysql::routes());
     let admin = Router::new()
         .route("/_sim/stats", get(stats))
         .route("/_sim/reset", post(reset))

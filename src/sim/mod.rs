@@ -24,6 +24,7 @@ pub mod error;
 mod http;
 pub mod jobs;
 pub mod linux;
+pub mod mailmysql;
 pub mod paging;
 pub mod ratelimit;
 pub mod servicepacks;

@@ -79,6 +79,14 @@ pub enum JobWork {
         identifier: String,
         servicepack_id: i32,
     },
+    CreateMysqlDatabase {
+        account_id: i32,
+        database_name: String,
+    },
+    CreateMysqlUser {
+        database_name: String,
+        user_name: String,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -108,6 +116,8 @@ pub struct SimState {
     pub fail_next_jobs: u32,
     #[serde(default)]
     pub linux: super::linux::LinuxState,
+    #[serde(default)]
+    pub mailmysql: super::mailmysql::MailMysqlState,
 }
 
 impl SimState {
@@ -191,6 +201,7 @@ impl SimState {
             next_account_id: 1003,
             fail_next_jobs: 0,
             linux: super::linux::seed(),
+            mailmysql: super::mailmysql::MailMysqlState::seed(),
         }
     }
 
@@ -232,6 +243,14 @@ impl SimState {
                 identifier,
                 servicepack_id,
             } => self.materialise_account(*account_id, identifier, *servicepack_id),
+            JobWork::CreateMysqlDatabase {
+                account_id,
+                database_name,
+            } => self.finish_mysql_database(*account_id, database_name),
+            JobWork::CreateMysqlUser {
+                database_name,
+                user_name,
+            } => self.finish_mysql_user(database_name, user_name),
         }
     }
 

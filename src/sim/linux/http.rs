@@ -143,8 +143,22 @@ async fn list_linux(State(shared): State<Arc<Shared>>, query: Query1) -> Respons
 
 async fn linux_detail(State(shared): State<Arc<Shared>>, path: Path1) -> Response {
     json(path_or_404(path).and_then(|domain| {
-        // The MySQL area links its databases by account; until it does, the list is empty.
-        shared.read(|s| s.linux.linux_detail(&domain, Vec::new()))
+        // A hosting lists the MySQL databases of its account.
+        shared.read(|s| {
+            let account = s
+                .linux
+                .linux_hostings
+                .get(&domain.to_ascii_lowercase())
+                .map(|h| h.account_id);
+            let databases = s
+                .mailmysql
+                .databases
+                .values()
+                .filter(|db| Some(db.account_id) == account)
+                .map(|db| db.name.clone())
+                .collect();
+            s.linux.linux_detail(&domain, databases)
+        })
     }))
 }
 

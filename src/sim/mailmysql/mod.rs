@@ -1,0 +1,330 @@
+//! Mail and MySQL: mailboxes ([`mailboxes`]), mail zones with their aliases, catch-all, anti-spam
+//! and SMTP domains ([`mailzones`]), and MySQL databases with their users ([`mysql`]).
+//!
+//! Where the spec is silent, the simulator decides as follows (each choice is observable):
+//! - An account whose servicepack holds the `mailbox` asset gets a mail zone for its identifier,
+//!   with one mail zone account whose id is the Combell account id (what `POST /v2/mailboxes`
+//!   takes as `account_id`).
+//! - Every name in a path (e-mail address, domain, database, user) is matched without regard to
+//!   case, and may arrive percent-encoded (`info%40example.com`): clients are advised to send
+//!   lower-case URLs, so `/v2/mysqldatabases/id1001_shop` must find `ID1001_shop`.
+//! - A database is created with one `read_and_write` user of the database's own name, the one
+//!   that `CreateMySqlDatabase.password` is for; `POST .../users` adds `read_only` users named
+//!   as submitted. Both creates answer 202 with a provisioning job; a user job's
+//!   `resource_links` hold `/v2/mysqldatabases/{database}/users/{user}`. Deleting a database
+//!   makes its users' pending jobs end `failed`.
+//! - Missing booleans in a body read as `false`, as Combell's .NET model binding does.
+//! - Passwords are checked and then forgotten: no read returns them, so they are kept out of the
+//!   state (and its file) altogether.
+//! - Database names as submitted: 1–14 lower-case letters, digits and underscores; user names
+//!   as the spec says (2–14 lower-case letters or digits).
+//! - Anti-spam: `basic` by default; `advanced` is allowed only with servicepacks 13 (Linux
+//!   Hosting Pro) and 15 (Mail Only). Mailboxes get the zone account's size (5120 MB); a
+//!   database 1024 MB. A mailbox's `login` is its address.
+//! - `GET /v2/mailboxes` without `domain_name` lists every mailbox (the spec declares no 400).
+//! - Refusals of operations whose spec declares no 400 (`POST /mailboxes`, `PUT` mailbox
+//!   `password`/`autoforward`/`autoreply`, `PUT .../antispam`, `POST .../catchall`, `PUT` MySQL
+//!   user `password`/`status`) are still 400 with `validation_errors`, there being no other way to
+//!   refuse bad input; so are the DELETEs whose 400 declares no body. Unknown names are 404
+//!   `{"error_code","error_text"}` everywhere, as in the rest of the simulator.
+
+pub mod mailboxes;
+pub mod mailzones;
+pub mod mysql;
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use axum::extract::rejection::PathRejection;
+use axum::extract::Path;
+use axum::routing::{get, put};
+use axum::Router;
+use serde::{Deserialize, Serialize};
+
+use super::error::ApiError;
+use super::state::{AssetType, SimState};
+use super::Shared;
+
+pub use self::mailboxes::{AutoForward, AutoReply, Mailbox};
+pub use self::mailzones::{
+    Alias, AntiSpam, AntiSpamType, CatchAll, MailZone, MailZoneAccount, SmtpDomain,
+};
+pub use self::mysql::{MysqlDatabase, MysqlUser, UserRights};
+
+/// The size Combell gives a mail zone account, and so each of its mailboxes, in MB.
+pub const MAILBOX_SIZE_MB: i32 = 5120;
+
+/// This area's part of the simulator's state.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MailMysqlState {
+    /// Keyed by lower-case domain name.
+    #[serde(default)]
+    pub mail_zones: BTreeMap<String, MailZone>,
+    /// Keyed by lower-case e-mail address.
+    #[serde(default)]
+    pub mailboxes: BTreeMap<String, Mailbox>,
+    /// Keyed by lower-case database name.
+    #[serde(default)]
+    pub databases: BTreeMap<String, MysqlDatabase>,
+}
+
+impl MailMysqlState {
+    /// `example.com` (account 1001): its mail zone with `info@example.com` and an alias, and the
+    /// database `ID1001_shop` with its own user and a read-only one.
+    pub fn seed() -> MailMysqlState {
+        let mut state = MailMysqlState::default();
+        let mut zone = MailZone::new("example.com", 1001, AntiSpam::for_pack(12));
+        zone.aliases.push(Alias {
+            email_address: "sales@example.com".to_string(),
+            destinations: vec!["info@example.com".to_string()],
+        });
+        state.mail_zones.insert(zone.name.clone(), zone);
+        let mut info = Mailbox::new("info@example.com", 1001);
+        info.actual_size = 12;
+        state.mailboxes.insert(info.name.clone(), info);
+        let mut shop = MysqlDatabase::new("ID1001_shop", 1001);
+        shop.actual_size = 3;
+        shop.users.push(MysqlUser {
+            name: "reporting".to_string(),
+            enabled: true,
+            rights: UserRights::ReadOnly,
+        });
+        state.databases.insert(shop.name.to_ascii_lowercase(), shop);
+        state
+    }
+
+    /// One line for the simulator's start-up banner, e.g. `1 mail zone (example.com), 1 mailbox
+    /// (info@example.com), 1 MySQL database (ID1001_shop)`.
+    pub fn describe(&self) -> String {
+        fn part<'a>(
+            count: usize,
+            one: &str,
+            many: &str,
+            names: impl Iterator<Item = &'a str>,
+        ) -> String {
+            let names: Vec<&str> = names.take(5).collect();
+            let noun = if count == 1 { one } else { many };
+            if names.is_empty() {
+                format!("{count} {noun}")
+            } else {
+                let more = if count > names.len() { ", …" } else { "" };
+                format!("{count} {noun} ({}{more})", names.join(", "))
+            }
+        }
+        [
+            part(
+                self.mail_zones.len(),
+                "mail zone",
+                "mail zones",
+                self.mail_zones.values().map(|z| z.name.as_str()),
+            ),
+            part(
+                self.mailboxes.len(),
+                "mailbox",
+                "mailboxes",
+                self.mailboxes.values().map(|m| m.name.as_str()),
+            ),
+            part(
+                self.databases.len(),
+                "MySQL database",
+                "MySQL databases",
+                self.databases.values().map(|d| d.name.as_str()),
+            ),
+        ]
+        .join(", ")
+    }
+}
+
+impl SimState {
+    /// What a finished account job adds for this area: a mail zone when the servicepack has
+    /// mailboxes. Databases are never made with the account; they are asked for afterwards.
+    pub(crate) fn provision_mailmysql(
+        &mut self,
+        account_id: i32,
+        identifier: &str,
+        servicepack_id: i32,
+    ) {
+        let has_mail = self
+            .servicepacks
+            .iter()
+            .find(|p| p.id == servicepack_id)
+            .is_some_and(|p| p.assets.contains(&AssetType::Mailbox));
+        let key = identifier.trim().to_ascii_lowercase();
+        if has_mail && !self.mailmysql.mail_zones.contains_key(&key) {
+            let zone = MailZone::new(&key, account_id, AntiSpam::for_pack(servicepack_id));
+            self.mailmysql.mail_zones.insert(key, zone);
+        }
+    }
+}
+
+/// The routes of this area, merged into the `/v2` router.
+pub(crate) fn routes() -> Router<Arc<Shared>> {
+    Router::new()
+        .route(
+            "/v2/mailboxes",
+            get(mailboxes::list).post(mailboxes::create),
+        )
+        .route(
+            "/v2/mailboxes/{mailboxName}",
+            get(mailboxes::get_one).delete(mailboxes::delete),
+        )
+        .route(
+            "/v2/mailboxes/{mailboxName}/autoforward",
+            put(mailboxes::autoforward),
+        )
+        .route(
+            "/v2/mailboxes/{mailboxName}/autoreply",
+            put(mailboxes::autoreply),
+        )
+        .route(
+            "/v2/mailboxes/{mailboxName}/password",
+            put(mailboxes::password),
+        )
+        .route("/v2/mailzones/{domainName}", get(mailzones::get_one))
+        .route(
+            "/v2/mailzones/{domainName}/aliases",
+            axum::routing::post(mailzones::create_alias),
+        )
+        .route(
+            "/v2/mailzones/{domainName}/aliases/{emailAddress}",
+            put(mailzones::update_alias).delete(mailzones::delete_alias),
+        )
+        .route(
+            "/v2/mailzones/{domainName}/antispam",
+            put(mailzones::antispam),
+        )
+        .route(
+            "/v2/mailzones/{domainName}/catchall",
+            axum::routing::post(mailzones::create_catch_all),
+        )
+        .route(
+            "/v2/mailzones/{domainName}/catchall/{emailAddress}",
+            axum::routing::delete(mailzones::delete_catch_all),
+        )
+        .route(
+            "/v2/mailzones/{domainName}/smtpdomains",
+            axum::routing::post(mailzones::create_smtp_domain),
+        )
+        .route(
+            "/v2/mailzones/{domainName}/smtpdomains/{hostname}",
+            put(mailzones::update_smtp_domain).delete(mailzones::delete_smtp_domain),
+        )
+        .route("/v2/mysqldatabases", get(mysql::list).post(mysql::create))
+        .route(
+            "/v2/mysqldatabases/{databaseName}",
+            get(mysql::get_one).delete(mysql::delete),
+        )
+        .route(
+            "/v2/mysqldatabases/{databaseName}/users",
+            get(mysql::list_users).post(mysql::create_user),
+        )
+        .route(
+            "/v2/mysqldatabases/{databaseName}/users/{userName}",
+            axum::routing::delete(mysql::delete_user),
+        )
+        .route(
+            "/v2/mysqldatabases/{databaseName}/users/{userName}/password",
+            put(mysql::user_password),
+        )
+        .route(
+            "/v2/mysqldatabases/{databaseName}/users/{userName}/status",
+            put(mysql::user_status),
+        )
+}
+
+/// A path that does not even decode names nothing that exists.
+pub(crate) fn path_or_404<T>(path: Result<Path<T>, PathRejection>) -> Result<T, ApiError> {
+    path.map(|Path(p)| p)
+        .map_err(|_| ApiError::not_found("not_found", "There is no such resource."))
+}
+
+/// Names in paths and bodies compare without case or surrounding blanks.
+pub(crate) fn key(name: &str) -> String {
+    name.trim().to_ascii_lowercase()
+}
+
+/// A plain e-mail address, already lower-cased: a local part of letters, digits and `._+-`
+/// (no leading, trailing or doubled dot, at most 64) and a domain of two labels or more.
+pub fn is_email_address(address: &str) -> bool {
+    let Some((local, domain)) = address.rsplit_once('@') else {
+        return false;
+    };
+    address.len() <= 254
+        && !local.is_empty()
+        && local.len() <= 64
+        && !local.starts_with('.')
+        && !local.ends_with('.')
+        && !local.contains("..")
+        && local
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._+-".contains(&b))
+        && super::accounts::is_domain_name(domain)
+}
+
+/// The domain part of an address (after the last `@`).
+pub(crate) fn domain_of(address: &str) -> &str {
+    address.rsplit_once('@').map(|(_, d)| d).unwrap_or("")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn email_addresses() {
+        for good in ["info@example.com", "a.b+c_d-e@mail.example.co.uk", "x@a.be"] {
+            assert!(is_email_address(good), "{good}");
+        }
+        for bad in [
+            "",
+            "info",
+            "@example.com",
+            "info@",
+            "info@localhost",
+            ".info@example.com",
+            "in..fo@example.com",
+            "in fo@example.com",
+            "Info@example.com",
+            "info@exa_mple.com",
+            "info@@example.com",
+            "é@example.com",
+        ] {
+            assert!(!is_email_address(bad), "{bad}");
+        }
+        assert_eq!(domain_of("info@example.com"), "example.com");
+    }
+
+    #[test]
+    fn the_seed_is_consistent() {
+        let seed = MailMysqlState::seed();
+        let zone = &seed.mail_zones["example.com"];
+        assert_eq!(zone.available_accounts[0].account_id, 1001);
+        assert!(seed.mailboxes.contains_key("info@example.com"));
+        let shop = &seed.databases["id1001_shop"];
+        assert_eq!(shop.name, "ID1001_shop");
+        assert_eq!(shop.users.len(), 2);
+        assert_eq!(
+            seed.describe(),
+            "1 mail zone (example.com), 1 mailbox (info@example.com), 1 MySQL database (ID1001_shop)"
+        );
+        assert_eq!(
+            MailMysqlState::default().describe(),
+            "0 mail zones, 0 mailboxes, 0 MySQL databases"
+        );
+    }
+
+    #[test]
+    fn accounts_with_mail_get_a_mail_zone() {
+        let mut state = SimState::seed();
+        state.provision_mailmysql(2001, "Mail.Example", 15);
+        state.provision_mailmysql(2002, "nomail.example", 11);
+        let zone = &state.mailmysql.mail_zones["mail.example"];
+        assert_eq!(zone.name, "mail.example");
+        assert_eq!(zone.available_accounts[0].account_id, 2001);
+        assert!(zone
+            .anti_spam
+            .allowed_types
+            .contains(&AntiSpamType::Advanced));
+        assert!(!state.mailmysql.mail_zones.contains_key("nomail.example"));
+    }
+}
