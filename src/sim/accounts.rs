@@ -192,6 +192,7 @@ impl SimState {
             .find(|p| p.id == servicepack_id)
             .map(|p| p.assets.clone())
             .unwrap_or_else(|| vec![AssetType::Domain, AssetType::Dns]);
+        self.provision_account_domain(identifier, &assets, now_ms());
         self.accounts.push(Account {
             id: account_id,
             identifier: identifier.to_string(),

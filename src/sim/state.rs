@@ -79,6 +79,10 @@ pub enum JobWork {
         identifier: String,
         servicepack_id: i32,
     },
+    /// A domain registration or transfer: the domain and its DNS zone.
+    ProvisionDomain {
+        domain: Box<super::domainssl::DomainRecord>,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -106,6 +110,8 @@ pub struct SimState {
     pub next_account_id: i32,
     /// How many of the next created jobs will fail.
     pub fail_next_jobs: u32,
+    #[serde(default)]
+    pub domainssl: super::domainssl::DomainSslState,
 }
 
 impl SimState {
@@ -188,6 +194,7 @@ impl SimState {
             jobs: Vec::new(),
             next_account_id: 1003,
             fail_next_jobs: 0,
+            domainssl: super::domainssl::DomainSslState::seed(),
         }
     }
 
@@ -229,6 +236,7 @@ impl SimState {
                 identifier,
                 servicepack_id,
             } => self.materialise_account(*account_id, identifier, *servicepack_id),
+            JobWork::ProvisionDomain { domain } => self.materialise_domain(domain),
         }
     }
 
