@@ -592,3 +592,146 @@ pub(crate) async fn put_renew(
         .map(|()| StatusCode::NO_CONTENT.into_response())
         .unwrap_or_else(IntoResponse::into_response)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn codes(errors: Vec<ErrorMessage>) -> Vec<String> {
+        errors.into_iter().map(|e| e.error_code).collect()
+    }
+
+    fn person(country: &str) -> RegistrantInput {
+        RegistrantInput {
+            first_name: Some("Ann".into()),
+            last_name: Some("Smith".into()),
+            address: Some("Main Street 1".into()),
+            postal_code: Some("9000".into()),
+            city: Some("Gent".into()),
+            country_code: Some(country.into()),
+            email: Some("ann@example.be".into()),
+            phone: Some("+32.93300000".into()),
+            ..RegistrantInput::default()
+        }
+    }
+
+    fn registrant_codes(input: &RegistrantInput, tld: &str) -> Vec<String> {
+        let mut errors = Vec::new();
+        check_registrant(Some(input), tld, &mut errors);
+        codes(errors)
+    }
+
+    #[test]
+    fn phones_and_emails_take_the_documented_syntax() {
+        for good in ["+32.123456789", "+1.5555550100"] {
+            assert!(is_phone(good), "{good}");
+        }
+        for bad in [
+            "0032123456789",
+            "+32123456789",
+            "+32.12",
+            "+.1234567",
+            "+32.12a4567",
+        ] {
+            assert!(!is_phone(bad), "{bad}");
+        }
+        assert!(is_email("Ann.Smith@Example.BE"));
+        assert!(!is_email("ann@localhost"));
+        assert!(!is_email("@example.be"));
+    }
+
+    #[test]
+    fn extra_fields_follow_the_extension_table() {
+        assert!(registrant_codes(&person("BE"), "be").is_empty());
+        assert_eq!(
+            registrant_codes(&person("BE"), "ca"),
+            ["domain_ca_registrant_country_invalid"]
+        );
+        assert!(registrant_codes(&person("ca"), "ca").is_empty());
+        let needs = |input: &RegistrantInput, tld: &str| {
+            registrant_codes(input, tld) == ["domain_registrant_extra_field_required"]
+        };
+        let mut company = person("DK");
+        company.company_name = Some("Hygge ApS".into());
+        assert!(needs(&company, "dk"));
+        assert!(registrant_codes(&person("DK"), "dk").is_empty());
+        assert!(needs(&person("IT"), "it"));
+        let mut italian = person("IT");
+        italian.extra_fields = Some(vec![ExtraField {
+            name: Some("codicefiscal".into()),
+            value: Some("RSSMRA80A01H501U".into()),
+        }]);
+        assert!(registrant_codes(&italian, "it").is_empty());
+        // A passport number is not what an Italian individual needs.
+        italian.extra_fields = Some(vec![ExtraField {
+            name: Some("PassportNumber".into()),
+            value: Some("X1".into()),
+        }]);
+        assert!(needs(&italian, "it"));
+        let mut blank = person("SE");
+        blank.extra_fields = Some(vec![ExtraField {
+            name: Some("PassportNumber".into()),
+            value: Some("  ".into()),
+        }]);
+        assert!(needs(&blank, "se"));
+    }
+
+    #[test]
+    fn name_servers_are_counted_checked_and_normalised() {
+        let mut errors = Vec::new();
+        let servers = check_name_servers(
+            &[
+                "NS1.Example.COM.".to_string(),
+                "ns2.example.com".to_string(),
+            ],
+            &mut errors,
+        );
+        assert!(errors.is_empty());
+        assert_eq!(servers, ["ns1.example.com", "ns2.example.com"]);
+        let many: Vec<String> = (0..14).map(|i| format!("ns{i}.example.com")).collect();
+        let mut errors = Vec::new();
+        check_name_servers(&many, &mut errors);
+        assert_eq!(codes(errors), ["domain_name_servers_count_invalid"]);
+    }
+
+    #[test]
+    fn registrations_expire_a_year_later_at_midnight() {
+        // 2026-02-28T12:00:00Z
+        assert_eq!(
+            expiration_after(1_772_280_000_000, 1),
+            "2027-02-28T00:00:00Z"
+        );
+    }
+
+    #[test]
+    fn a_failed_transfer_leaves_no_domain() {
+        let mut state = SimState::seed();
+        state.fail_next_jobs = 1;
+        let request = RegisterDomain {
+            domain_name: Some("transfer-me.be".into()),
+            registrant: Some(person("BE")),
+            auth_code: Some("code".into()),
+            ..RegisterDomain::default()
+        };
+        let job = state.register_domain(&request, 0, 100).unwrap();
+        assert_eq!(state.jobs.len(), 2);
+        state.advance(1_000);
+        assert_eq!(
+            state.job_answer(&job, 1_000).unwrap().status,
+            JobStatus::Failed
+        );
+        assert!(!state.domainssl.domains.contains_key("transfer-me.be"));
+        assert!(state
+            .domainssl
+            .registered_elsewhere
+            .contains("transfer-me.be"));
+        assert_eq!(state.fail_next_jobs, 0);
+    }
+
+    #[test]
+    fn sub_domains_are_not_registrable() {
+        assert!(super::super::is_registrable("abc.be"));
+        assert!(super::super::is_registrable("abc.co.uk"));
+        assert!(!super::super::is_registrable("shop.abc.be"));
+    }
+}

@@ -342,6 +342,17 @@ impl Certificate {
     }
 }
 
+/// A name a public CA certifies: at least two labels, no `*` left, not an IP address.
+fn is_public_name(name: &str) -> bool {
+    is_host_name(name)
+        && !name.contains('*')
+        && name.contains('.')
+        && name
+            .rsplit('.')
+            .next()
+            .is_some_and(|tld| tld.bytes().any(|b| b.is_ascii_alphabetic()))
+}
+
 /// Checks the names of a CSR against the certificate type; returns them, common name first.
 fn names_for(
     certificate_type: &str,
@@ -356,7 +367,7 @@ fn names_for(
         }
     }
     for name in &names {
-        if !is_host_name(base_name(name)) || base_name(name).contains('*') {
+        if !is_public_name(base_name(name)) {
             errors.push(ErrorMessage::new(
                 "ssl_csr_name_invalid",
                 format!("'{name}' in the CSR is not a valid domain name."),
@@ -1015,6 +1026,94 @@ mod tests {
     fn the_seed_fingerprint_is_the_certificate_s() {
         let der = der::certificate_der(SEED_CERTIFICATE_PEM).unwrap();
         assert_eq!(hex_upper(&der::sha1(&der)), SEED_FINGERPRINT);
+    }
+
+    fn kinds(kind: &str, cn: &str, alt: &[&str]) -> Result<Vec<String>, Vec<String>> {
+        let mut errors = Vec::new();
+        let alt: Vec<String> = alt.iter().map(|s| s.to_string()).collect();
+        let names = names_for(kind, cn, &alt, &mut errors);
+        if errors.is_empty() {
+            Ok(names)
+        } else {
+            Err(errors.into_iter().map(|e| e.error_code).collect())
+        }
+    }
+
+    #[test]
+    fn names_follow_the_certificate_type() {
+        assert_eq!(
+            kinds("standard", "example.com", &["EXAMPLE.com."]).unwrap(),
+            ["example.com", "www.example.com"]
+        );
+        assert_eq!(
+            kinds("standard", "www.example.com", &["example.com"]).unwrap(),
+            ["www.example.com", "example.com"]
+        );
+        assert_eq!(
+            kinds("standard", "a.example.com", &["b.example.com"]).unwrap_err(),
+            ["ssl_standard_certificate_single_domain"]
+        );
+        assert_eq!(
+            kinds("wildcard", "*.example.com", &["example.com"]).unwrap(),
+            ["*.example.com", "example.com"]
+        );
+        assert_eq!(
+            kinds("wildcard", "*.example.com", &["other.example"]).unwrap_err(),
+            ["ssl_wildcard_certificate_single_domain"]
+        );
+        assert_eq!(
+            kinds("multi_domain", "a.example", &["*.b.example"]).unwrap_err(),
+            ["ssl_multi_domain_wildcard_not_supported"]
+        );
+        for bad in ["localhost", "192.0.2.1", "a..example", "*.*.example.com"] {
+            assert!(
+                kinds("multi_domain", bad, &[])
+                    .unwrap_err()
+                    .contains(&"ssl_csr_name_invalid".to_string()),
+                "{bad}"
+            );
+        }
+        let many: Vec<String> = (0..100).map(|i| format!("h{i}.example.com")).collect();
+        let many: Vec<&str> = many.iter().map(String::as_str).collect();
+        assert_eq!(
+            kinds("multi_domain", "example.com", &many).unwrap_err(),
+            ["ssl_too_many_names"]
+        );
+    }
+
+    #[test]
+    fn a_request_lapses_after_thirty_days_unless_issued() {
+        let mut state = SimState::seed();
+        let request = CreateRequest {
+            certificate_type: Some("Multi_Domain".into()),
+            validation_level: Some("domain_validated".into()),
+            csr: Some(
+                "-----BEGIN CERTIFICATE REQUEST-----
+MIIBKDCBzgIBADAoMQswCQYDVQQGEwJCRTEZMBcGA1UEAwwQc2hvcC5leGFtcGxl
+LmNvbTBZMBMGByqGSM49AgEGCCqGSM49AwEHA0IABBGYaORTZeUHHd0qUmWidRxa
+vp2+96b/fymGIvKkJKOuK32xJum/lMrmllOS5q8NIh20zOpHncTkDfmOZk2ExwSg
+RDBCBgkqhkiG9w0BCQ4xNTAzMDEGA1UdEQQqMCiCEHNob3AuZXhhbXBsZS5jb22C
+FHd3dy5zaG9wLmV4YW1wbGUuY29tMAoGCCqGSM49BAMCA0kAMEYCIQD38DwiIbgh
+VsALh/yACOt3yXLJ8iFOmq2/GIw9tg7V9wIhAJvIRDCUNvzHboE8+5Dl9SJF+5vy
+/G2HU45dA7+XQ72t
+-----END CERTIFICATE REQUEST-----"
+                    .into(),
+            ),
+            additional_validation_attributes: None,
+        };
+        let id = state.create_ssl_request(&request, 0).unwrap();
+        assert_eq!(id, FIRST_REQUEST_ID);
+        let outcome = state
+            .ssl_request_outcome("3001", REQUEST_LIFETIME_MS)
+            .unwrap();
+        assert!(matches!(outcome, RequestOutcome::Pending(_)));
+        assert_eq!(
+            state
+                .ssl_request_outcome("3001", REQUEST_LIFETIME_MS + 1)
+                .unwrap(),
+            RequestOutcome::Gone
+        );
+        assert!(state.list_ssl_requests(REQUEST_LIFETIME_MS + 1).is_empty());
     }
 
     #[test]
