@@ -24,7 +24,7 @@ use super::super::accounts::is_domain_name;
 use super::super::error::{ApiError, ErrorMessage};
 use super::super::http::{located, parse_json, query_map};
 use super::super::paging::Paging;
-use super::super::state::{AssetType, Job, JobStatus, JobWork, SimState, Zone};
+use super::super::state::{AssetType, JobStatus, JobWork, SimState, Zone};
 use super::super::{now_ms, Shared};
 use super::{path_or_404, DomainRecord, Registrant};
 
@@ -403,15 +403,13 @@ impl SimState {
             .iter()
             .find(|j| j.id == announced)
             .is_some_and(|j| j.will_fail);
-        self.jobs.push(Job {
-            id: uuid::Uuid::new_v4().to_string(),
-            work,
-            created_ms: now_ms,
-            due_ms: now_ms.saturating_add(duration),
-            status: JobStatus::Ongoing,
-            will_fail,
-            resource_links: Vec::new(),
-        });
+        // The arrival shares the announced job's fate and must not use up an armed failure.
+        let armed = std::mem::take(&mut self.fail_next_jobs);
+        let arrival = self.create_job(work, now_ms, duration);
+        self.fail_next_jobs = armed;
+        if let Some(job) = self.jobs.iter_mut().find(|j| j.id == arrival) {
+            job.will_fail = will_fail;
+        }
         crate::logging::debug(
             "sim",
             "domain transfer queued",
