@@ -727,6 +727,23 @@ mod tests {
     }
 
     #[test]
+    fn registered_domains_survive_the_state_file() {
+        let mut state = SimState::seed();
+        let request = RegisterDomain {
+            domain_name: Some("kept.be".into()),
+            registrant: Some(person("BE")),
+            ..RegisterDomain::default()
+        };
+        state.register_domain(&request, 0, 10).unwrap();
+        state.advance(10);
+        assert!(state.domainssl.domains.contains_key("kept.be"));
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("state.json");
+        state.save(&path).unwrap();
+        assert_eq!(SimState::load(&path).unwrap(), Some(state));
+    }
+
+    #[test]
     fn sub_domains_are_not_registrable() {
         assert!(super::super::is_registrable("abc.be"));
         assert!(super::super::is_registrable("abc.co.uk"));
