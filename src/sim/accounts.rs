@@ -194,6 +194,7 @@ impl SimState {
             .unwrap_or_else(|| vec![AssetType::Domain, AssetType::Dns]);
         self.linux
             .provision(account_id, identifier, servicepack_id, &assets);
+        self.provision_account_domain(identifier, &assets, now_ms());
         self.accounts.push(Account {
             id: account_id,
             identifier: identifier.to_string(),

@@ -10,12 +10,13 @@ use axum::extract::{MatchedPath, Query, Request, State};
 use axum::http::{header, HeaderMap, HeaderName, HeaderValue, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{get, post, put};
 use axum::{Json, Router};
 use serde::de::DeserializeOwned;
 use serde_json::json;
 
 use super::auth::{self, SignedRequest};
+use super::domainssl::{domains, ssl};
 use super::error::ApiError;
 use super::ratelimit::Decision;
 use super::{accounts, dns, jobs, linux, lock, now_ms, servicepacks, Shared};
@@ -37,13 +38,42 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
             "/v2/dns/{domainName}/records/{recordId}",
             get(dns::get_one).put(dns::update).delete(dns::delete),
         )
+        .route("/v2/domains", get(domains::list))
+        .route("/v2/domains/registrations", post(domains::register))
+        .route("/v2/domains/{domainName}", get(domains::get_one))
+        .route(
+            "/v2/domains/{domainName}/nameservers",
+            put(domains::put_name_servers),
+        )
+        .route("/v2/domains/{domainName}/renew", put(domains::put_renew))
+        .route(
+            "/v2/sslcertificaterequests",
+            get(ssl::list_requests).post(ssl::create_request),
+        )
+        .route(
+            "/v2/sslcertificaterequests/{id}",
+            get(ssl::get_request).put(ssl::verify_request),
+        )
+        .route("/v2/sslcertificates", get(ssl::list_certificates))
+        .route(
+            "/v2/sslcertificates/{sha1Fingerprint}",
+            get(ssl::get_certificate),
+        )
+        .route(
+            "/v2/sslcertificates/{sha1Fingerprint}/download",
+            get(ssl::download_certificate),
+        )
+        .merge(linux::routes())
         .merge(super::mailmysql::routes());
     let admin = Router::new()
         .route("/_sim/stats", get(stats))
         .route("/_sim/reset", post(reset))
-        .route("/_sim/jobs/fail-next", post(fail_next_job));
-    v2.merge(linux::routes())
-        .merge(admin)
+        .route("/_sim/jobs/fail-next", post(fail_next_job))
+        .route(
+            "/_sim/sslcertificaterequests/{id}/cancel",
+            post(ssl::cancel_request),
+        );
+    v2.merge(admin)
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(middleware::from_fn_with_state(shared.clone(), gate))

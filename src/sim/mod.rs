@@ -20,6 +20,7 @@
 pub mod accounts;
 pub mod auth;
 pub mod dns;
+pub mod domainssl;
 pub mod error;
 mod http;
 pub mod jobs;

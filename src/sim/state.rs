@@ -87,6 +87,10 @@ pub enum JobWork {
         database_name: String,
         user_name: String,
     },
+    /// A domain registration or transfer: the domain and its DNS zone.
+    ProvisionDomain {
+        domain: Box<super::domainssl::DomainRecord>,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -118,6 +122,8 @@ pub struct SimState {
     pub linux: super::linux::LinuxState,
     #[serde(default)]
     pub mailmysql: super::mailmysql::MailMysqlState,
+    #[serde(default)]
+    pub domainssl: super::domainssl::DomainSslState,
 }
 
 impl SimState {
@@ -202,6 +208,7 @@ impl SimState {
             fail_next_jobs: 0,
             linux: super::linux::seed(),
             mailmysql: super::mailmysql::MailMysqlState::seed(),
+            domainssl: super::domainssl::DomainSslState::seed(),
         }
     }
 
@@ -251,6 +258,7 @@ impl SimState {
                 database_name,
                 user_name,
             } => self.finish_mysql_user(database_name, user_name),
+            JobWork::ProvisionDomain { domain } => self.materialise_domain(domain),
         }
     }
 
