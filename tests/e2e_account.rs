@@ -119,16 +119,29 @@ fn account_life_create_import_update_drift_destroy() {
     fresh.write_config(&config(&account("site", "e2e-site.be", "")));
     fresh.import("combell_account.site", &id);
     fresh.assert_plan_empty();
-    let bad = fresh.fails(&[
+    let empty = Tf::new(&sim);
+    empty.write_config(&config(&account("site", "e2e-site.be", "")));
+    let bad = empty.fails(&[
         "import",
         "-no-color",
         "-input=false",
-        "combell_account.other",
+        "combell_account.site",
         "e2e-site.be",
     ]);
     assert!(
         bad.stderr.contains("Invalid import ID"),
         "an identifier is not an import ID:\n{bad}"
+    );
+    let missing = empty.fails(&[
+        "import",
+        "-no-color",
+        "-input=false",
+        "combell_account.site",
+        "999999",
+    ]);
+    assert!(
+        missing.stderr.contains("non-existent"),
+        "an unknown id cannot be imported:\n{missing}"
     );
 
     // `import {}` with generated configuration: the next plan is empty.
@@ -183,7 +196,10 @@ fn account_life_create_import_update_drift_destroy() {
     );
     tf.assert_plan_empty();
     assert_eq!(accounts_named(&sim, "e2e-site.be").len(), 1);
-    assert_eq!(tf.expect_resource("combell_account.site")["id"], id.as_str());
+    assert_eq!(
+        tf.expect_resource("combell_account.site")["id"],
+        id.as_str()
+    );
 
     // Destroy forgets the account with a warning; Combell (the simulator) still has it.
     let out = tf.destroy();

@@ -70,7 +70,8 @@ impl Timeouts {
                 .to_string(),
             ..Block::default()
         };
-        NestedBlock::new(BLOCK, Nesting::Single, block).items(0, 1)
+        // Terraform wants MinItems = MaxItems (0) for an optional single block.
+        NestedBlock::new(BLOCK, Nesting::Single, block)
     }
 
     /// Plan-time check of every value set in `config`'s block; unknown values are skipped.
@@ -253,6 +254,7 @@ mod tests {
         let block = timeouts().block();
         assert_eq!(block.type_name, "timeouts");
         assert_eq!(block.nesting, Nesting::Single);
+        assert_eq!((block.min_items, block.max_items), (0, 0));
         let names: Vec<_> = block
             .block
             .attributes
