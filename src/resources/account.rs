@@ -715,7 +715,7 @@ fn validate_config(config: &Value) -> Vec<(&'static str, String, String)> {
         }
     }
     if let Some(n) = config.get_known("servicepack_id") {
-        if !n.as_i64().is_some_and(|n| n > 0) {
+        if n.as_i64().is_none_or(|n| n <= 0) {
             problems.push((
                 "servicepack_id",
                 "Invalid servicepack id".into(),
