@@ -208,6 +208,19 @@ fn account_life_create_import_update_drift_destroy() {
     assert!(text.contains("control panel"), "{out}");
     assert_eq!(accounts_named(&sim, "e2e-site.be").len(), 1);
     assert!(tf.resource("combell_account.site").is_none());
+
+    // Applying again takes the forgotten account back rather than requesting a second one.
+    let out = tf.apply();
+    assert!(
+        format!("{}{}", out.stdout, out.stderr).contains("Adopted the existing Combell account"),
+        "{out}"
+    );
+    assert_eq!(
+        tf.expect_resource("combell_account.site")["id"],
+        id.as_str()
+    );
+    assert_eq!(accounts_named(&sim, "e2e-site.be").len(), 1);
+    tf.assert_plan_empty();
 }
 
 #[test]

@@ -330,7 +330,7 @@ impl Resource for AccountResource {
             (Some(id), _) => format!(
                 "Account \"{identifier}\" (id {id}) was removed from the Terraform state, but it \
                  still exists at Combell and may still be billed: Combell's API cannot delete \
-                 accounts. To cancel it, use the Combell control panel (My products) or contact \
+                 accounts. To cancel it, use the Combell control panel or contact \
                  Combell support.\n\nIf Terraform is replacing it, or you apply this \
                  configuration again, a create with the same identifier and servicepack adopts \
                  this account instead of requesting a new one."
