@@ -231,7 +231,8 @@ impl Resource for AccountResource {
             )),
             Err(WaitError::Unfinished(err)) => ApplyResult {
                 state: Some(pending),
-                diagnostics: Diagnostic::error(summary, unfinished_detail(&err, identifier)).into(),
+                diagnostics: Diagnostic::error(summary, unfinished_detail(&err, identifier, false))
+                    .into(),
                 ..Default::default()
             },
             Err(WaitError::Vanished(detail)) => {
@@ -501,7 +502,8 @@ async fn read_pending(client: &Client, ctx: &Ctx, state: &Value) -> ReadResult {
         }
         Err(WaitError::Unfinished(err)) => ReadResult {
             state: Some(state.clone()),
-            diagnostics: Diagnostic::error(summary, unfinished_detail(&err, identifier)).into(),
+            diagnostics: Diagnostic::error(summary, unfinished_detail(&err, identifier, true))
+                .into(),
             ..Default::default()
         },
         Err(WaitError::Vanished(detail)) => ReadResult {
@@ -671,13 +673,19 @@ fn empty_state() -> Value {
     )
 }
 
-fn unfinished_detail(err: &client::Error, identifier: &str) -> String {
-    let mut detail = format!(
-        "Account \"{identifier}\": {err}\n\nThe account is kept in the state (tainted) together \
-         with its provisioning job, so it is not orphaned: the next plan or apply waits for \
-         that job (up to timeouts.create) and uses the account it creates; no second account is \
-         requested. Raise timeouts.create if provisioning regularly takes longer."
-    );
+/// Why a wait ended early, and what happens next. `reading` is a refresh of a pending state.
+fn unfinished_detail(err: &client::Error, identifier: &str, reading: bool) -> String {
+    let next = if reading {
+        "The state still records the job, so nothing is lost: run plan or apply again once the \
+         job has finished (the Combell control panel shows it); the account it creates is then \
+         used, and no second account is requested."
+    } else {
+        "The account is kept in the state (tainted) together with its provisioning job, so it \
+         is not orphaned: the next plan or apply waits for that job (up to timeouts.create) and \
+         uses the account it creates; no second account is requested. Raise timeouts.create if \
+         provisioning regularly takes longer."
+    };
+    let mut detail = format!("Account \"{identifier}\": {err}\n\n{next}");
     if err.is_cancelled() {
         detail.push_str(
             "\n\nTerraform asked the provider to stop (for example after Ctrl-C) before the \
