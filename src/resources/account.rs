@@ -20,8 +20,10 @@
 //!   account, and so does an apply after `terraform destroy` (which only forgets the account).
 //!
 //! Quirks: Combell's API cannot delete an account, so destroy only removes it from the state and
-//! warns that it still exists (and may be billed); it cannot change an account's servicepack or
-//! identifier (both force replacement) nor its FTP password, which is sent only at create.
+//! warns that it still exists (and may be billed). It cannot change an account's identifier
+//! (a new one replaces the account) nor its servicepack: for the same identifier a replacement
+//! could only fail, so the plan refuses it. Nor can it change the FTP password, which is sent
+//! only at create.
 
 use std::time::{Duration, Instant};
 
@@ -66,8 +68,9 @@ fn schema() -> Schema {
         ),
         Attribute::number("servicepack_id").required().description(
             "Id of the servicepack (product) the account is an instance of; \
-             `data.combell_servicepacks` lists them. Changing it replaces the account (the old \
-             one is not deleted; see above).",
+             `data.combell_servicepacks` lists them. Combell's API cannot change it: together \
+             with a new `identifier` it makes a new account; for the same identifier the plan \
+             fails (change the servicepack in the Combell control panel instead).",
         ),
         Attribute::string("ftp_password")
             .optional()
@@ -158,6 +161,33 @@ impl Resource for AccountResource {
         let prior = req.prior.clone();
         let mut resp = default_plan(&schema(), &REPLACE_ON_CHANGE, &[], req);
         let updating = !prior.is_null() && !resp.planned.is_null();
+        let same_identifier = updating
+            && resp.planned.get_str("identifier").is_some()
+            && resp.planned.get("identifier") == prior.get("identifier");
+        let new_pack = resp.planned.get_known("servicepack_id").cloned();
+        if same_identifier && new_pack.is_some() && new_pack.as_ref() != prior.get("servicepack_id")
+        {
+            // The replacement could only fail: the old account cannot be deleted, and a second
+            // account for the same identifier cannot exist beside it.
+            resp.diagnostics.push(
+                Diagnostic::error(
+                    "The servicepack of an existing account cannot be changed",
+                    format!(
+                        "Combell's API cannot change the servicepack of account \"{}\", and \
+                         replacing the account is impossible: accounts cannot be deleted \
+                         through the API and identifiers are unique. Change the servicepack in \
+                         the Combell control panel (the next refresh then shows it), or keep \
+                         servicepack_id = {}.",
+                        prior.get_str("identifier").unwrap_or("(unknown)"),
+                        prior
+                            .get_i64("servicepack_id")
+                            .map(|n| n.to_string())
+                            .unwrap_or_default()
+                    ),
+                )
+                .at(AttributePath::new("servicepack_id")),
+            );
+        }
         if updating
             && resp.requires_replace.is_empty()
             && resp.planned.get("ftp_password_version") != prior.get("ftp_password_version")
@@ -1021,6 +1051,8 @@ mod tests {
             ]),
         );
         assert_eq!(p.requires_replace, [AttributePath::new("servicepack_id")]);
+        // ...which cannot succeed for the same identifier: said at plan time.
+        assert!(p.diagnostics.has_errors());
         assert!(p.planned.is_unknown_at("id"));
         let p = plan(
             stored(),
@@ -1030,6 +1062,20 @@ mod tests {
             ]),
         );
         assert_eq!(p.requires_replace, [AttributePath::new("identifier")]);
+        assert!(!p.diagnostics.has_errors());
+        let p = plan(
+            stored(),
+            config(&[
+                ("identifier", "other.be".into()),
+                ("servicepack_id", 13i64.into()),
+                ("ftp_password_version", 1i64.into()),
+            ]),
+        );
+        assert_eq!(p.requires_replace.len(), 2);
+        assert!(
+            !p.diagnostics.has_errors(),
+            "a new identifier is a new account"
+        );
     }
 
     #[test]
