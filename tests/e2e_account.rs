@@ -175,6 +175,16 @@ fn account_life_create_import_update_drift_destroy() {
     );
     tf.assert_plan_empty();
 
+    // Another servicepack for the same identifier cannot be applied: the plan says so.
+    tf.write_config(&with_password(2).replace("servicepack_id = 12", "servicepack_id = 13"));
+    let out = tf.fails(&["plan", "-no-color", "-input=false"]);
+    assert!(
+        out.stderr
+            .contains("The servicepack of an existing account cannot be changed"),
+        "{out}"
+    );
+    tf.write_config(&with_password(2));
+
     // Drift: a state pointing at an account that does not exist loses it; the next apply
     // adopts the account by its identifier instead of requesting another.
     let pulled = tf.ok(&["state", "pull"]).stdout;
