@@ -8,7 +8,10 @@ use std::time::Duration;
 use async_trait::async_trait;
 
 use crate::client::{self, Client, ClientConfig, Secret};
+use crate::data_sources::account::AccountDataSource;
+use crate::data_sources::accounts::AccountsDataSource;
 use crate::data_sources::servicepacks::ServicepacksDataSource;
+use crate::resources::account::AccountResource;
 use crate::resources::dns_record::DnsRecordResource;
 use crate::tfplugin::{
     Attribute, AttributePath, Ctx, DataSource, Diagnostic, Diagnostics, ProviderData, ProviderDef,
@@ -144,11 +147,15 @@ impl ProviderDef for CombellProvider {
     }
 
     fn resources(&self) -> Vec<Arc<dyn Resource>> {
-        vec![Arc::new(DnsRecordResource)]
+        vec![Arc::new(DnsRecordResource), Arc::new(AccountResource)]
     }
 
     fn data_sources(&self) -> Vec<Arc<dyn DataSource>> {
-        vec![Arc::new(ServicepacksDataSource)]
+        vec![
+            Arc::new(ServicepacksDataSource),
+            Arc::new(AccountDataSource),
+            Arc::new(AccountsDataSource),
+        ]
     }
 }
 

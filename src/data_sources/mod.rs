@@ -1,3 +1,5 @@
 //! Terraform data sources, one file each: `servicepacks.rs` is `combell_servicepacks`.
 
+pub mod account;
+pub mod accounts;
 pub mod servicepacks;

@@ -1,3 +1,6 @@
 //! Terraform managed resource types, one file each: `dns_record.rs` is `combell_dns_record`.
+//! `timeouts.rs` is the `timeouts` block shared by resources that wait for provisioning jobs.
 
+pub mod account;
 pub mod dns_record;
+pub mod timeouts;
