@@ -16,7 +16,9 @@ use combell::sim::{self, RateLimit, SimConfig};
     name = "combell-sim",
     version,
     about = "A local simulator of the Combell reseller API (api.combell.com/v2)",
-    after_help = "Admin endpoints (outside /v2): GET /_sim/stats, POST /_sim/reset, POST /_sim/jobs/fail-next."
+    after_help = "Admin endpoints (outside /v2, unsigned): GET /_sim/stats, POST /_sim/reset, \
+GET/POST/DELETE /_sim/faults, DELETE /_sim/faults/{id}, POST /_sim/jobs/fail-next, \
+POST /_sim/jobs/{id}/fail, POST /_sim/jobs/{id}/cancel."
 )]
 struct Args {
     /// Address to listen on; port 0 picks a free port.
@@ -37,6 +39,13 @@ struct Args {
     /// Load the state from this JSON file if it exists, and rewrite it after every change.
     #[arg(long)]
     state: Option<PathBuf>,
+    /// A fault rule, repeatable: kind=503,method=POST,path=/v2/dns/*/records,rate=0.5,count=3.
+    /// Kinds: 500 502 503 429 latency (delay=) drop hang_job commit_then_fail.
+    #[arg(long = "fault", value_name = "SPEC", value_parser = sim::FaultRule::parse)]
+    faults: Vec<sim::FaultRule>,
+    /// Seed for the fault rules' dice, so a run's failures repeat.
+    #[arg(long)]
+    fault_seed: Option<u64>,
 }
 
 /// clap needs one concrete type per value parser; `Option` would read as "flag may be absent".
@@ -87,6 +96,8 @@ async fn main() -> ExitCode {
         job_duration: args.job_duration,
         rate_limit: args.rate_limit.0,
         state_file: args.state,
+        faults: args.faults,
+        fault_seed: args.fault_seed,
     };
     let mut running = match sim::start(config).await {
         Ok(running) => running,
@@ -144,8 +155,19 @@ async fn main() -> ExitCode {
             .map(|z| z.records.len())
             .sum::<usize>()
     ));
+    if !config.faults.is_empty() {
+        out.push_str(&format!(
+            "Faults: {} rule(s) from --fault{}\n",
+            config.faults.len(),
+            config
+                .fault_seed
+                .map(|s| format!(", seed {s}"))
+                .unwrap_or_default()
+        ));
+    }
     out.push_str(&format!(
-        "Admin: GET {0}/_sim/stats, POST {0}/_sim/reset, POST {0}/_sim/jobs/fail-next\n",
+        "Admin: GET {0}/_sim/stats, POST {0}/_sim/reset, GET/POST/DELETE {0}/_sim/faults, \
+POST {0}/_sim/jobs/fail-next, POST {0}/_sim/jobs/{{id}}/fail|cancel\n",
         running.root_url()
     ));
     let mut stdout = std::io::stdout().lock();

@@ -66,6 +66,8 @@ pub struct Zone {
 #[serde(rename_all = "snake_case")]
 pub enum JobStatus {
     Ongoing,
+    /// Set only by `POST /_sim/jobs/{id}/cancel`; like `failed`, creates nothing.
+    Cancelled,
     Failed,
     Finished,
 }
