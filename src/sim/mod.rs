@@ -5,12 +5,8 @@
 //! Layout: [`state`] holds the world and its persistence; one file per API area ([`accounts`],
 //! [`servicepacks`], [`jobs`], [`dns`]) adds that area's operations to the state and its thin HTTP
 //! handlers; `http` assembles the router with the cross-cutting gate (auth, rate limit, stats)
-//! and the admin endpoints under `/_sim`, which no Combell path can reach:
-//!
-//! - `GET /_sim/stats`: `{"total","by_method","by_route"}` over every `/v2` request.
-//! - `POST /_sim/reset`: back to the seed; also clears stats and rate-limit windows.
-//! - `POST /_sim/jobs/fail-next`: the next provisioning job created ends `failed` (200,
-//!   `"status":"failed"`) and creates nothing. Each call arms one more job.
+//! and the admin endpoints under `/_sim` (`admin`), which no Combell path can reach: stats,
+//! reset, fault rules ([`faults`]) and job fail/cancel.
 //!
 //! Adding an operation: put its state change in the area's file as a method on [`SimState`]
 //! (validate everything first, then change, so a refusal leaves nothing half done), add a thin
