@@ -212,13 +212,13 @@ async fn admin_endpoint_adds_lists_and_removes_rules() {
 
 #[tokio::test]
 async fn latency_delays_the_answer() {
-    let api = Api::with_faults(&["kind=latency,delay=300ms,path=/v2/servicepacks"]).await;
+    let api = Api::with_faults(&["kind=latency,delay=800ms,path=/v2/servicepacks"]).await;
     let started = Instant::now();
     assert_eq!(api.call("GET", "/v2/servicepacks", None).await.status, 200);
-    assert!(started.elapsed() >= Duration::from_millis(300));
+    assert!(started.elapsed() >= Duration::from_millis(800));
     let started = Instant::now();
     assert_eq!(api.call("GET", "/v2/accounts", None).await.status, 200);
-    assert!(started.elapsed() < Duration::from_millis(300));
+    assert!(started.elapsed() < Duration::from_millis(800));
 }
 
 #[tokio::test]
@@ -527,6 +527,12 @@ fn kill_9_never_leaves_a_half_written_state_file() {
     let mut last = seeded;
     for round in 0..4 {
         let (mut child, addr) = spawn_sim(&state);
+        // Whatever the previous kill left half-written was cleared away on start.
+        let names: Vec<String> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(names, ["state.json"], "round {round}");
         let writers: Vec<_> = (0..4)
             .map(|w| {
                 let addr = addr.clone();
@@ -543,7 +549,7 @@ fn kill_9_never_leaves_a_half_written_state_file() {
                 })
             })
             .collect();
-        std::thread::sleep(Duration::from_millis(150 + 70 * round));
+        std::thread::sleep(Duration::from_millis(300 + 100 * round));
         child.kill().unwrap(); // SIGKILL
         child.wait().unwrap();
         for w in writers {

@@ -237,6 +237,7 @@ impl SimState {
     /// Reads a `--state` file; a file that exists but does not parse is an error, not a reseed,
     /// so that a typo never wipes someone's simulated world.
     pub fn load(path: &Path) -> Result<Option<SimState>, String> {
+        remove_stale_temporaries(path);
         let text = match std::fs::read(path) {
             Ok(text) => text,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
@@ -295,6 +296,37 @@ impl SimState {
     }
 }
 
+/// Removes the temporary files of saves that a killed simulator left beside `path` (their
+/// process is gone); a live writer's are left alone. Only where `/proc` tells which processes
+/// live; elsewhere they stay, harmless.
+fn remove_stale_temporaries(path: &Path) {
+    let (Some(dir), Some(name)) = (path.parent(), path.file_name()) else {
+        return;
+    };
+    let dir = if dir.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        dir
+    };
+    if !Path::new("/proc/self").exists() {
+        return;
+    }
+    let prefix = format!(".{}.tmp", name.to_string_lossy());
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let file = entry.file_name().to_string_lossy().into_owned();
+        let Some(rest) = file.strip_prefix(&prefix) else {
+            continue;
+        };
+        let pid = rest.split('-').next().unwrap_or_default();
+        if pid.parse::<u32>().is_ok() && !Path::new("/proc").join(pid).exists() {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
+
 fn pack(id: i32, name: &str, assets: &[AssetType]) -> Servicepack {
     Servicepack {
         id,
@@ -325,6 +357,25 @@ mod tests {
         let path = dir.path().join("state.json");
         std::fs::write(&path, "{not json").unwrap();
         assert!(SimState::load(&path).is_err());
+    }
+
+    #[test]
+    fn loading_removes_what_dead_writers_left() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("state.json");
+        SimState::seed().save(&path).unwrap();
+        // No process has pid 4194304 or more on Linux (the kernel's maximum).
+        let dead = dir.path().join(".state.json.tmp4194304-0");
+        let live = dir
+            .path()
+            .join(format!(".state.json.tmp{}-99", std::process::id()));
+        std::fs::write(&dead, "{half").unwrap();
+        std::fs::write(&live, "{half").unwrap();
+        assert!(SimState::load(&path).unwrap().is_some());
+        if Path::new("/proc/self").exists() {
+            assert!(!dead.exists());
+        }
+        assert!(live.exists());
     }
 
     #[test]
