@@ -16,7 +16,9 @@ use combell::sim::{self, RateLimit, SimConfig};
     name = "combell-sim",
     version,
     about = "A local simulator of the Combell reseller API (api.combell.com/v2)",
-    after_help = "Admin endpoints (outside /v2): GET /_sim/stats, POST /_sim/reset, POST /_sim/jobs/fail-next."
+    after_help = "Admin endpoints (outside /v2, unsigned): GET /_sim/stats, POST /_sim/reset, \
+GET/POST/DELETE /_sim/faults, DELETE /_sim/faults/{id}, POST /_sim/jobs/fail-next, \
+POST /_sim/jobs/{id}/fail, POST /_sim/jobs/{id}/cancel."
 )]
 struct Args {
     /// Address to listen on; port 0 picks a free port.
@@ -37,6 +39,13 @@ struct Args {
     /// Load the state from this JSON file if it exists, and rewrite it after every change.
     #[arg(long)]
     state: Option<PathBuf>,
+    /// A fault rule, repeatable: kind=503,method=POST,path=/v2/dns/*/records,rate=0.5,count=3.
+    /// Kinds: 500 502 503 429 latency (delay=) drop hang_job commit_then_fail.
+    #[arg(long = "fault", value_name = "SPEC", value_parser = sim::FaultRule::parse)]
+    faults: Vec<sim::FaultRule>,
+    /// Seed for the fault rules' dice, so a run's failures repeat.
+    #[arg(long)]
+    fault_seed: Option<u64>,
 }
 
 /// clap needs one concrete type per value parser; `Option` would read as "flag may be absent".
@@ -76,6 +85,35 @@ async fn stop_signal() {
     }
 }
 
+/// Counts of what each API area added to the seed (one `SimState` field per area), named from
+/// the state's own JSON so that an area lands here without touching this file.
+fn other_areas(snapshot: &combell::sim::state::SimState) -> Option<String> {
+    const SHOWN: [&str; 3] = ["servicepacks", "accounts", "zones"];
+    let value = serde_json::to_value(snapshot).ok()?;
+    let mut parts = Vec::new();
+    for (area, content) in value.as_object()? {
+        if SHOWN.contains(&area.as_str()) {
+            continue;
+        }
+        let counts: Vec<String> = match content {
+            serde_json::Value::Object(fields) => fields
+                .iter()
+                .filter_map(|(name, v)| match v {
+                    serde_json::Value::Array(a) => Some(format!("{} {name}", a.len())),
+                    serde_json::Value::Object(o) => Some(format!("{} {name}", o.len())),
+                    _ => None,
+                })
+                .collect(),
+            serde_json::Value::Array(a) if !a.is_empty() => vec![format!("{} {area}", a.len())],
+            _ => Vec::new(),
+        };
+        if !counts.is_empty() {
+            parts.push(format!("{area} ({})", counts.join(", ")));
+        }
+    }
+    (!parts.is_empty()).then(|| parts.join("; "))
+}
+
 #[tokio::main]
 async fn main() -> ExitCode {
     combell::logging::init_from_env();
@@ -87,6 +125,8 @@ async fn main() -> ExitCode {
         job_duration: args.job_duration,
         rate_limit: args.rate_limit.0,
         state_file: args.state,
+        faults: args.faults,
+        fault_seed: args.fault_seed,
     };
     let mut running = match sim::start(config).await {
         Ok(running) => running,
@@ -144,8 +184,22 @@ async fn main() -> ExitCode {
             .map(|z| z.records.len())
             .sum::<usize>()
     ));
+    if let Some(more) = other_areas(&snapshot) {
+        out.push_str(&format!("Seed also: {more}\n"));
+    }
+    if !config.faults.is_empty() {
+        out.push_str(&format!(
+            "Faults: {} rule(s) from --fault{}\n",
+            config.faults.len(),
+            config
+                .fault_seed
+                .map(|s| format!(", seed {s}"))
+                .unwrap_or_default()
+        ));
+    }
     out.push_str(&format!(
-        "Admin: GET {0}/_sim/stats, POST {0}/_sim/reset, POST {0}/_sim/jobs/fail-next\n",
+        "Admin: GET {0}/_sim/stats, POST {0}/_sim/reset, GET/POST/DELETE {0}/_sim/faults, \
+POST {0}/_sim/jobs/fail-next, POST {0}/_sim/jobs/{{id}}/fail|cancel\n",
         running.root_url()
     ));
     let mut stdout = std::io::stdout().lock();

@@ -6,11 +6,11 @@ use std::sync::Arc;
 
 use axum::body::{Body, Bytes};
 use axum::extract::rejection::QueryRejection;
-use axum::extract::{MatchedPath, Query, Request, State};
+use axum::extract::{ConnectInfo, MatchedPath, Query, Request, State};
 use axum::http::{header, HeaderMap, HeaderName, HeaderValue, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post, put};
+use axum::routing::{delete, get, post, put};
 use axum::{Json, Router};
 use serde::de::DeserializeOwned;
 use serde_json::json;
@@ -18,8 +18,9 @@ use serde_json::json;
 use super::auth::{self, SignedRequest};
 use super::domainssl::{domains, ssl};
 use super::error::ApiError;
+use super::faults::KillSwitch;
 use super::ratelimit::Decision;
-use super::{accounts, dns, jobs, linux, lock, now_ms, servicepacks, Shared};
+use super::{accounts, admin, dns, jobs, linux, lock, now_ms, servicepacks, Shared};
 
 /// Larger bodies are refused before anything parses them.
 const MAX_BODY_BYTES: usize = 1024 * 1024;
@@ -66,9 +67,18 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
         .merge(linux::routes())
         .merge(super::mailmysql::routes());
     let admin = Router::new()
-        .route("/_sim/stats", get(stats))
-        .route("/_sim/reset", post(reset))
-        .route("/_sim/jobs/fail-next", post(fail_next_job))
+        .route("/_sim/stats", get(admin::stats))
+        .route("/_sim/reset", post(admin::reset))
+        .route("/_sim/jobs/fail-next", post(admin::fail_next_job))
+        .route("/_sim/jobs/{jobId}/fail", post(admin::fail_job))
+        .route("/_sim/jobs/{jobId}/cancel", post(admin::cancel_job))
+        .route(
+            "/_sim/faults",
+            get(admin::list_faults)
+                .post(admin::add_fault)
+                .delete(admin::clear_faults),
+        )
+        .route("/_sim/faults/{faultId}", delete(admin::remove_fault))
         .route(
             "/_sim/sslcertificaterequests/{id}/cancel",
             post(ssl::cancel_request),
@@ -93,7 +103,8 @@ fn is_v2(path: &str) -> bool {
 }
 
 /// Everything a `/v2` request goes through before its handler: counted, authenticated, rate
-/// limited; and every answer gets the `X-RateLimit-*` headers.
+/// limited, put through the fault rules; and every answer gets the `X-RateLimit-*` headers and
+/// is counted by status.
 async fn gate(State(shared): State<Arc<Shared>>, request: Request, next: Next) -> Response {
     if !is_v2(request.uri().path()) {
         return next.run(request).await;
@@ -105,12 +116,38 @@ async fn gate(State(shared): State<Arc<Shared>>, request: Request, next: Next) -
         .map(|m| m.as_str().to_string())
         .unwrap_or_else(|| "(unmatched)".to_string());
     lock(&shared.stats).record(&method, &route);
+    let switch = request
+        .extensions()
+        .get::<ConnectInfo<KillSwitch>>()
+        .map(|c| c.0.clone());
+    let (response, decision) = checked(&shared, request, next, &method, &route, switch).await;
+    let status = match &response {
+        Some(r) => r.status().as_u16().to_string(),
+        None => "dropped".to_string(),
+    };
+    lock(&shared.stats).record_status(&status);
+    match response {
+        Some(response) => finish(response, decision, &method, &route),
+        // The connection's writes now fail, so this answer never leaves.
+        None => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    }
+}
 
+/// The gate's work; `None` means the connection was dropped unanswered.
+async fn checked(
+    shared: &Arc<Shared>,
+    request: Request,
+    next: Next,
+    method: &str,
+    route: &str,
+    switch: Option<KillSwitch>,
+) -> (Option<Response>, Option<Decision>) {
     let path_and_query = request
         .uri()
         .path_and_query()
         .map(|pq| pq.as_str().to_string())
         .unwrap_or_else(|| request.uri().path().to_string());
+    let path = request.uri().path().to_string();
     let (parts, body) = request.into_parts();
     let authorization = parts
         .headers
@@ -126,18 +163,14 @@ async fn gate(State(shared): State<Arc<Shared>>, request: Request, next: Next) -
         Ok(bytes) => bytes,
         Err(_) => {
             let decision = lock(&shared.limiter).peek(&claimed_key, now);
-            let refusal = ApiError::invalid(
-                "request_body_too_large",
-                format!("The request body is larger than {MAX_BODY_BYTES} bytes."),
-            );
-            return finish(refusal.into_response(), decision, &method, &route);
+            return (Some(body_too_large()), decision);
         }
     };
     let verdict = {
         let config = shared.config();
         let signed = SignedRequest {
             authorization,
-            method: &method,
+            method,
             path_and_query: &path_and_query,
             body: &body,
         };
@@ -151,18 +184,41 @@ async fn gate(State(shared): State<Arc<Shared>>, request: Request, next: Next) -
     };
     if let Err(refusal) = verdict {
         let decision = lock(&shared.limiter).peek(&claimed_key, now);
-        return finish(refusal.into_response(), decision, &method, &route);
+        return (Some(refusal.into_response()), decision);
     }
     let decision = lock(&shared.limiter).check(&claimed_key, now);
     if let Some(d) = decision {
         if !d.allowed {
             let mut response = ApiError::TooManyRequests.into_response();
             set_number(response.headers_mut(), header::RETRY_AFTER, d.reset_secs);
-            return finish(response, decision, &method, &route);
+            return (Some(response), decision);
         }
     }
-    let response = next.run(Request::from_parts(parts, Body::from(body))).await;
-    finish(response, decision, &method, &route)
+    let plan = lock(&shared.faults).plan(method, &path, route);
+    if !plan.delay.is_zero() {
+        tokio::time::sleep(plan.delay).await;
+    }
+    let request = Request::from_parts(parts, Body::from(body));
+    let response = match plan.outcome {
+        None => next.run(request).await,
+        Some(kind) => match admin::apply_fault(shared, kind, request, next, switch).await {
+            Some(response) => response,
+            None => return (None, decision),
+        },
+    };
+    (Some(response), decision)
+}
+
+/// 413 in Combell's single-error shape, before anything has parsed the body.
+fn body_too_large() -> Response {
+    (
+        StatusCode::PAYLOAD_TOO_LARGE,
+        Json(json!({
+            "error_code": "request_body_too_large",
+            "error_text": format!("The request body is larger than {MAX_BODY_BYTES} bytes."),
+        })),
+    )
+        .into_response()
 }
 
 fn finish(
@@ -173,6 +229,10 @@ fn finish(
 ) -> Response {
     if let Some(d) = decision {
         let headers = response.headers_mut();
+        // A fault's 429 brings its own numbers; the real window's must not overwrite them.
+        if headers.contains_key("x-ratelimit-limit") {
+            return response;
+        }
         set_number(
             headers,
             HeaderName::from_static("x-ratelimit-limit"),
@@ -256,24 +316,4 @@ pub(crate) fn parse_json<T: DeserializeOwned>(body: &Bytes) -> Result<T, ApiErro
             format!("The request body is not valid JSON for this operation: {e}"),
         )
     })
-}
-
-async fn stats(State(shared): State<Arc<Shared>>) -> Response {
-    Json(lock(&shared.stats).to_json()).into_response()
-}
-
-async fn reset(State(shared): State<Arc<Shared>>) -> Response {
-    shared.reset();
-    crate::logging::debug("sim", "state reset to the seed", &[]);
-    StatusCode::NO_CONTENT.into_response()
-}
-
-async fn fail_next_job(State(shared): State<Arc<Shared>>) -> Response {
-    let armed = shared.arm_job_failure();
-    crate::logging::debug(
-        "sim",
-        "the next provisioning job will fail",
-        &[("armed", json!(armed))],
-    );
-    Json(json!({ "armed": armed })).into_response()
 }

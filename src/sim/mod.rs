@@ -5,12 +5,8 @@
 //! Layout: [`state`] holds the world and its persistence; one file per API area ([`accounts`],
 //! [`servicepacks`], [`jobs`], [`dns`]) adds that area's operations to the state and its thin HTTP
 //! handlers; `http` assembles the router with the cross-cutting gate (auth, rate limit, stats)
-//! and the admin endpoints under `/_sim`, which no Combell path can reach:
-//!
-//! - `GET /_sim/stats`: `{"total","by_method","by_route"}` over every `/v2` request.
-//! - `POST /_sim/reset`: back to the seed; also clears stats and rate-limit windows.
-//! - `POST /_sim/jobs/fail-next`: the next provisioning job created ends `failed` (200,
-//!   `"status":"failed"`) and creates nothing. Each call arms one more job.
+//! and the admin endpoints under `/_sim` (`admin`), which no Combell path can reach: stats,
+//! reset, fault rules ([`faults`]) and job fail/cancel.
 //!
 //! Adding an operation: put its state change in the area's file as a method on [`SimState`]
 //! (validate everything first, then change, so a refusal leaves nothing half done), add a thin
@@ -18,10 +14,12 @@
 //! state file then apply without further work.
 
 pub mod accounts;
+mod admin;
 pub mod auth;
 pub mod dns;
 pub mod domainssl;
 pub mod error;
+pub mod faults;
 mod http;
 pub mod jobs;
 pub mod linux;
@@ -43,6 +41,8 @@ use tokio_util::sync::CancellationToken;
 
 use self::auth::NonceStore;
 use self::error::ApiError;
+pub use self::faults::FaultRule;
+use self::faults::FaultSet;
 pub use self::ratelimit::RateLimit;
 use self::ratelimit::RateLimiter;
 use self::state::SimState;
@@ -57,6 +57,10 @@ pub struct SimConfig {
     /// `None` switches rate limiting off.
     pub rate_limit: Option<RateLimit>,
     pub state_file: Option<PathBuf>,
+    /// Fault rules in force from the start (`--fault`); more come and go at `/_sim/faults`.
+    pub faults: Vec<FaultRule>,
+    /// Makes which requests a rule with a `rate` hits repeatable (`--fault-seed`).
+    pub fault_seed: Option<u64>,
 }
 
 pub const DEFAULT_API_KEY: &str = "sim-key";
@@ -74,6 +78,8 @@ impl Default for SimConfig {
                 window: Duration::from_secs(60),
             }),
             state_file: None,
+            faults: Vec::new(),
+            fault_seed: None,
         }
     }
 }
@@ -147,12 +153,14 @@ pub fn parse_rate_limit(text: &str) -> Result<Option<RateLimit>, String> {
     Ok(Some(RateLimit { limit, window }))
 }
 
-/// Counts of `/v2` requests, by method and by route template.
+/// Counts of `/v2` requests, by method, by route template and by answer (`dropped` for
+/// connections a fault closed unanswered).
 #[derive(Debug, Default)]
 pub(crate) struct Stats {
     total: u64,
     by_method: BTreeMap<String, u64>,
     by_route: BTreeMap<String, u64>,
+    by_status: BTreeMap<String, u64>,
 }
 
 impl Stats {
@@ -165,8 +173,17 @@ impl Stats {
             .or_default() += 1;
     }
 
+    fn record_status(&mut self, status: &str) {
+        *self.by_status.entry(status.to_string()).or_default() += 1;
+    }
+
     fn to_json(&self) -> serde_json::Value {
-        json!({"total": self.total, "by_method": self.by_method, "by_route": self.by_route})
+        json!({
+            "total": self.total,
+            "by_method": self.by_method,
+            "by_route": self.by_route,
+            "by_status": self.by_status,
+        })
     }
 }
 
@@ -177,6 +194,7 @@ pub(crate) struct Shared {
     nonces: Mutex<NonceStore>,
     limiter: Mutex<RateLimiter>,
     stats: Mutex<Stats>,
+    faults: Mutex<FaultSet>,
 }
 
 /// A poisoned lock only means another request panicked mid-way; the data is still usable.
@@ -293,7 +311,17 @@ impl RunningSim {
 
     /// What `GET /_sim/stats` answers.
     pub fn stats(&self) -> serde_json::Value {
-        lock(&self.shared.stats).to_json()
+        admin::stats_json(&self.shared)
+    }
+
+    /// What `POST /_sim/faults` does; returns the rule's id.
+    pub fn add_fault(&self, rule: FaultRule) -> u64 {
+        lock(&self.shared.faults).add(rule)
+    }
+
+    /// What `DELETE /_sim/faults` does.
+    pub fn clear_faults(&self) {
+        lock(&self.shared.faults).clear();
     }
 
     /// What `POST /_sim/reset` does.
@@ -351,6 +379,7 @@ pub async fn start(config: SimConfig) -> Result<RunningSim, String> {
         .map_err(|e| format!("cannot read the listening address: {e}"))?;
     let shared = Arc::new(Shared {
         limiter: Mutex::new(RateLimiter::new(config.rate_limit)),
+        faults: Mutex::new(FaultSet::new(config.faults.clone(), config.fault_seed)),
         config,
         state: Mutex::new(state),
         nonces: Mutex::new(NonceStore::default()),
@@ -360,7 +389,8 @@ pub async fn start(config: SimConfig) -> Result<RunningSim, String> {
     let cancel = CancellationToken::new();
     let stop = cancel.clone();
     let task = tokio::spawn(async move {
-        let served = axum::serve(listener, router)
+        let service = router.into_make_service_with_connect_info::<faults::KillSwitch>();
+        let served = axum::serve(faults::FaultListener(listener), service)
             .with_graceful_shutdown(async move { stop.cancelled().await })
             .await;
         if let Err(e) = served {

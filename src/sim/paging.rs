@@ -13,6 +13,11 @@ use super::http::{param, set_number};
 /// Combell's page size when `take` is not given, for every paged list.
 pub const DEFAULT_TAKE: usize = 25;
 
+/// The most items one page holds, whatever `take` asks: a huge `take` gets this many, and
+/// `X-Paging-Take` says how many came back, as the spec allows ("might differ from the
+/// requested take").
+pub const MAX_TAKE: usize = 1000;
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Paging {
     pub skip: usize,
@@ -40,7 +45,10 @@ impl Paging {
         let skip = number("skip", 0, 0);
         let take = number("take", DEFAULT_TAKE, 1);
         match (skip, take) {
-            (Ok(skip), Ok(take)) => Ok(Paging { skip, take }),
+            (Ok(skip), Ok(take)) => Ok(Paging {
+                skip,
+                take: take.min(MAX_TAKE),
+            }),
             (Err(ApiError::Validation(mut a)), Err(ApiError::Validation(b))) => {
                 a.extend(b);
                 Err(ApiError::Validation(a))
@@ -109,5 +117,20 @@ mod tests {
             other => panic!("{other:?}"),
         }
         assert!(Paging::from_query(&query(&[("take", "lots")])).is_err());
+    }
+
+    #[test]
+    fn a_huge_take_is_capped_and_the_headers_tell() {
+        let paging = Paging::from_query(&query(&[("take", "2147483647")])).unwrap();
+        assert_eq!(paging.take, MAX_TAKE);
+        let response = Paging {
+            skip: 1,
+            take: MAX_TAKE,
+        }
+        .respond((0..1500).collect::<Vec<i32>>());
+        let header = |n: &str| response.headers()[n].to_str().unwrap().to_string();
+        assert_eq!(header("x-paging-skipped"), "1");
+        assert_eq!(header("x-paging-take"), "1000");
+        assert_eq!(header("x-paging-totalresults"), "1500");
     }
 }

@@ -66,6 +66,8 @@ pub struct Zone {
 #[serde(rename_all = "snake_case")]
 pub enum JobStatus {
     Ongoing,
+    /// Set only by `POST /_sim/jobs/{id}/cancel`; like `failed`, creates nothing.
+    Cancelled,
     Failed,
     Finished,
 }
@@ -265,6 +267,7 @@ impl SimState {
     /// Reads a `--state` file; a file that exists but does not parse is an error, not a reseed,
     /// so that a typo never wipes someone's simulated world.
     pub fn load(path: &Path) -> Result<Option<SimState>, String> {
+        remove_stale_temporaries(path);
         let text = match std::fs::read(path) {
             Ok(text) => text,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
@@ -282,22 +285,75 @@ impl SimState {
         Ok(Some(state))
     }
 
-    /// Writes the whole state beside `path` and renames it into place, so a crash leaves either
-    /// the old file or the new one, never half of one.
+    /// Writes the whole state beside `path`, flushes it to disk and renames it into place, so
+    /// a crash (even `kill -9` or a power cut) leaves either the old file or the new one, never
+    /// half of one. The temporary name is unique to this process and call, so two writers
+    /// (threads or simulators sharing a file) never write into the same temporary file; within
+    /// one simulator, writes are serialised by the state lock anyway.
     pub fn save(&self, path: &Path) -> std::io::Result<()> {
+        static SAVES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
         let bytes = serde_json::to_vec_pretty(self).map_err(std::io::Error::other)?;
         let file_name = path
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| "state.json".to_string());
-        let temp = path.with_file_name(format!(".{file_name}.tmp{}", std::process::id()));
-        {
+        let serial = SAVES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let temp = path.with_file_name(format!(".{file_name}.tmp{}-{serial}", std::process::id()));
+        let written = (|| {
             let mut file = std::fs::File::create(&temp)?;
             file.write_all(&bytes)?;
             file.write_all(b"\n")?;
             file.sync_all()?;
+            std::fs::rename(&temp, path)
+        })();
+        if written.is_err() {
+            let _ = std::fs::remove_file(&temp);
+            return written;
         }
-        std::fs::rename(&temp, path)
+        // The rename itself is durable only once the directory is flushed.
+        #[cfg(unix)]
+        if let Some(dir) = path.parent() {
+            let dir = if dir.as_os_str().is_empty() {
+                Path::new(".")
+            } else {
+                dir
+            };
+            if let Ok(handle) = std::fs::File::open(dir) {
+                let _ = handle.sync_all();
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Removes the temporary files of saves that a killed simulator left beside `path` (their
+/// process is gone); a live writer's are left alone. Only where `/proc` tells which processes
+/// live; elsewhere they stay, harmless.
+fn remove_stale_temporaries(path: &Path) {
+    let (Some(dir), Some(name)) = (path.parent(), path.file_name()) else {
+        return;
+    };
+    let dir = if dir.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        dir
+    };
+    if !Path::new("/proc/self").exists() {
+        return;
+    }
+    let prefix = format!(".{}.tmp", name.to_string_lossy());
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let file = entry.file_name().to_string_lossy().into_owned();
+        let Some(rest) = file.strip_prefix(&prefix) else {
+            continue;
+        };
+        let pid = rest.split('-').next().unwrap_or_default();
+        if pid.parse::<u32>().is_ok() && !Path::new("/proc").join(pid).exists() {
+            let _ = std::fs::remove_file(entry.path());
+        }
     }
 }
 
@@ -331,5 +387,48 @@ mod tests {
         let path = dir.path().join("state.json");
         std::fs::write(&path, "{not json").unwrap();
         assert!(SimState::load(&path).is_err());
+    }
+
+    #[test]
+    fn loading_removes_what_dead_writers_left() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("state.json");
+        SimState::seed().save(&path).unwrap();
+        // No process has pid 4194304 or more on Linux (the kernel's maximum).
+        let dead = dir.path().join(".state.json.tmp4194304-0");
+        let live = dir
+            .path()
+            .join(format!(".state.json.tmp{}-99", std::process::id()));
+        std::fs::write(&dead, "{half").unwrap();
+        std::fs::write(&live, "{half").unwrap();
+        assert!(SimState::load(&path).unwrap().is_some());
+        if Path::new("/proc/self").exists() {
+            assert!(!dead.exists());
+        }
+        assert!(live.exists());
+    }
+
+    #[test]
+    fn concurrent_saves_leave_one_whole_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("state.json");
+        let threads: Vec<_> = (0..8)
+            .map(|i| {
+                let path = path.clone();
+                std::thread::spawn(move || {
+                    let mut state = SimState::seed();
+                    state.next_account_id = 5000 + i;
+                    for _ in 0..20 {
+                        state.save(&path).unwrap();
+                    }
+                })
+            })
+            .collect();
+        for t in threads {
+            t.join().unwrap();
+        }
+        let loaded = SimState::load(&path).unwrap().unwrap();
+        assert!((5000..5008).contains(&loaded.next_account_id));
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
     }
 }
