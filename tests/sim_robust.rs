@@ -541,7 +541,7 @@ fn fault_flags_reach_the_binary() {
     assert!(second.starts_with("HTTP/1.1 200"), "{second}");
     let dropped = raw_request(&addr, "GET", "/v2/accounts", "");
     assert!(
-        matches!(&dropped, Err(_)) || matches!(&dropped, Ok(a) if a.is_empty()),
+        dropped.as_ref().map_or(true, |a| a.is_empty()),
         "{dropped:?}"
     );
     child.kill().unwrap();
