@@ -474,9 +474,13 @@ async fn reset_restores_the_seed_and_keeps_the_faults() {
 }
 
 fn spawn_sim(state: &std::path::Path) -> (std::process::Child, String) {
+    spawn_sim_with(&["--state", &state.display().to_string()])
+}
+
+fn spawn_sim_with(args: &[&str]) -> (std::process::Child, String) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_combell-sim"))
-        .args(["--rate-limit", "off", "--job-duration", "50ms", "--state"])
-        .arg(state)
+        .args(["--rate-limit", "off", "--job-duration", "50ms"])
+        .args(args)
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
@@ -495,11 +499,15 @@ fn spawn_sim(state: &std::path::Path) -> (std::process::Child, String) {
 
 /// Sends a signed POST over a raw socket; errors are expected once the simulator is killed.
 fn raw_post(addr: &str, path: &str, body: &str) -> std::io::Result<()> {
+    raw_request(addr, "POST", path, body).map(|_| ())
+}
+
+fn raw_request(addr: &str, method: &str, path: &str, body: &str) -> std::io::Result<String> {
     let nonce = uuid::Uuid::new_v4().simple().to_string();
     let auth = sign(
         sim::DEFAULT_API_KEY,
         sim::DEFAULT_API_SECRET,
-        "POST",
+        method,
         path,
         body.as_bytes(),
         chrono::Utc::now().timestamp(),
@@ -509,12 +517,35 @@ fn raw_post(addr: &str, path: &str, body: &str) -> std::io::Result<()> {
     stream.set_read_timeout(Some(Duration::from_secs(5)))?;
     write!(
         stream,
-        "POST {path} HTTP/1.1\r\nHost: {addr}\r\nAuthorization: {auth}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nAuthorization: {auth}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
         body.len()
     )?;
     let mut answer = String::new();
     stream.read_to_string(&mut answer)?;
-    Ok(())
+    Ok(answer)
+}
+
+#[test]
+fn fault_flags_reach_the_binary() {
+    let (mut child, addr) = spawn_sim_with(&[
+        "--fault",
+        "kind=503,path=/v2/servicepacks,count=1",
+        "--fault",
+        "kind=drop,path=/v2/accounts,count=1",
+        "--fault-seed",
+        "5",
+    ]);
+    let first = raw_request(&addr, "GET", "/v2/servicepacks", "").unwrap();
+    assert!(first.starts_with("HTTP/1.1 503"), "{first}");
+    let second = raw_request(&addr, "GET", "/v2/servicepacks", "").unwrap();
+    assert!(second.starts_with("HTTP/1.1 200"), "{second}");
+    let dropped = raw_request(&addr, "GET", "/v2/accounts", "");
+    assert!(
+        dropped.as_ref().map_or(true, |a| a.is_empty()),
+        "{dropped:?}"
+    );
+    child.kill().unwrap();
+    child.wait().unwrap();
 }
 
 #[test]
