@@ -563,11 +563,10 @@ async fn run(
     );
 
     let stop = shutdown.clone();
-    let signal = async move {
-        stop.cancelled().await;
-        // Let the Shutdown answer leave before the connections close.
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    };
+    // Graceful shutdown finishes the streams in flight (the Shutdown answer among them) and
+    // then waits for the client to hang up, which go-plugin does right after that answer: no
+    // fixed delay is needed, and Terraform waits for this process to exit on every start.
+    let signal = async move { stop.cancelled().await };
     // The handshake line goes out only once the accept loop owns the listener.
     let serve = match tls {
         Some((config, _)) => {
