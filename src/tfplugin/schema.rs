@@ -88,8 +88,11 @@ impl Attribute {
         self.sensitive = true;
         self
     }
+    /// Never stored by Terraform 1.11 and later. Also sensitive: clients without write-only
+    /// support keep the value in plan and state, where it must at least be redacted.
     pub fn write_only(mut self) -> Self {
         self.write_only = true;
+        self.sensitive = true;
         self
     }
     pub fn deprecated(mut self) -> Self {

@@ -5,6 +5,7 @@
 use std::collections::HashMap;
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, RwLock};
 
 use tokio_stream::Stream;
@@ -34,6 +35,10 @@ pub(crate) struct ProviderService {
     schema_response: pb::get_provider_schema::Response,
     data: RwLock<Option<ProviderData>>,
     terraform_version: RwLock<String>,
+    /// Whether the client stores write-only attributes as such (Terraform 1.11 and later say
+    /// so in ConfigureProvider). When it does not, their values are kept in plan and state as
+    /// sensitive values instead: see [`keep_write_only`].
+    write_only_allowed: AtomicBool,
     stop: CancellationToken,
 }
 
@@ -79,6 +84,7 @@ impl ProviderService {
             schema_response: resp,
             data: RwLock::new(None),
             terraform_version: RwLock::new(String::new()),
+            write_only_allowed: AtomicBool::new(true),
             stop: CancellationToken::new(),
         }
     }
@@ -215,6 +221,27 @@ fn encode(v: &Value, ty: &Type, what: &str) -> Result<pb::DynamicValue, Diagnost
 /// Terraform rejects any state in which a write-only attribute is not null.
 fn strip_write_only(v: &mut Value, schema: &Schema) {
     super::framework::null_write_only(schema, v);
+}
+
+/// The fallback for clients without write-only support (Terraform before 1.11, other tools):
+/// they would see a planned null where the configuration has a value and refuse the plan. For
+/// them the top-level write-only attributes of `target` take their values from `source` (the
+/// configuration when planning, the plan when applying, the prior state when reading), so the
+/// value is kept in plan and state, where the schema marks it sensitive. Terraform 1.11 and
+/// later never get here.
+fn keep_write_only(target: &mut Value, source: &Value, schema: &Schema) {
+    if target.is_null() {
+        return;
+    }
+    for a in schema.block.attributes.iter().filter(|a| a.write_only) {
+        target.set(&a.name, source.get(&a.name).cloned().unwrap_or_default());
+    }
+}
+
+/// Whether a request's client capabilities allow write-only attributes; without any, what
+/// ConfigureProvider said.
+fn allows_write_only(caps: Option<&pb::ClientCapabilities>, configured: bool) -> bool {
+    caps.map_or(configured, |c| c.write_only_attributes_allowed)
 }
 
 fn not_supported(what: &str) -> Vec<pb::Diagnostic> {
@@ -435,6 +462,16 @@ impl pb::provider_server::Provider for Arc<ProviderService> {
         if let Ok(mut v) = self.terraform_version.write() {
             v.clone_from(&req.terraform_version);
         }
+        let write_only = req
+            .client_capabilities
+            .as_ref()
+            .is_some_and(|c| c.write_only_attributes_allowed);
+        self.write_only_allowed.store(write_only, Ordering::Relaxed);
+        logging::debug(
+            MODULE,
+            "client capabilities",
+            &[("write_only_attributes_allowed", write_only.into())],
+        );
         let diags = async {
             let config = decode(
                 req.config.as_ref(),
@@ -469,11 +506,19 @@ impl pb::provider_server::Provider for Arc<ProviderService> {
             if state.is_null() {
                 return Ok((current.clone(), req.private.clone(), Diagnostics::default()));
             }
+            let write_only = allows_write_only(
+                req.client_capabilities.as_ref(),
+                self.write_only_allowed.load(Ordering::Relaxed),
+            );
+            let prior = state.clone();
             let (imp, ctx) = (r.imp.clone(), self.ctx());
             let res = guarded("read", async move { imp.read(&ctx, &state).await }).await?;
             let new_state = match res.state {
                 Some(mut s) => {
                     strip_write_only(&mut s, &r.schema);
+                    if !write_only {
+                        keep_write_only(&mut s, &prior, &r.schema);
+                    }
                     encode(&s, &r.ty, "new state")?
                 }
                 None => encode(&Value::Null, &r.ty, "new state")?,
@@ -510,9 +555,17 @@ impl pb::provider_server::Provider for Arc<ProviderService> {
                 config: decode(req.config.as_ref(), &r.ty, "configuration")?,
                 prior_private: req.prior_private.clone(),
             };
+            let write_only = allows_write_only(
+                req.client_capabilities.as_ref(),
+                self.write_only_allowed.load(Ordering::Relaxed),
+            );
+            let config = plan.config.clone();
             let (imp, ctx) = (r.imp.clone(), self.ctx());
             let mut resp = guarded("plan", async move { imp.plan(&ctx, plan).await }).await?;
             strip_write_only(&mut resp.planned, &r.schema);
+            if !write_only {
+                keep_write_only(&mut resp.planned, &config, &r.schema);
+            }
             Ok(pb::plan_resource_change::Response {
                 planned_state: Some(encode(&resp.planned, &r.ty, "planned state")?),
                 requires_replace: resp.requires_replace.iter().map(|p| p.to_proto()).collect(),
@@ -574,6 +627,8 @@ impl pb::provider_server::Provider for Arc<ProviderService> {
                 return Ok((state, Vec::new(), diags));
             }
             let creating = prior.is_null();
+            let write_only = self.write_only_allowed.load(Ordering::Relaxed);
+            let planned_values = planned.clone();
             let res = guarded(if creating { "create" } else { "update" }, async move {
                 if creating {
                     imp.create(&ctx, &planned, &config).await
@@ -585,6 +640,9 @@ impl pb::provider_server::Provider for Arc<ProviderService> {
             let state = match res.state {
                 Some(mut s) => {
                     strip_write_only(&mut s, &r.schema);
+                    if !write_only {
+                        keep_write_only(&mut s, &planned_values, &r.schema);
+                    }
                     Some(encode(&s, &r.ty, "new state")?)
                 }
                 // An update that fails without a state keeps the prior object in state.
@@ -952,9 +1010,7 @@ mod tests {
         value::from_msgpack(&resp.new_state.as_ref().unwrap().msgpack, &ty()).unwrap()
     }
 
-    #[tokio::test]
-    async fn create_reaches_state_with_provider_data_and_without_write_only_values() {
-        let svc = service();
+    async fn configure(svc: &Arc<ProviderService>, caps: Option<pb::ClientCapabilities>) {
         let config = Value::object([("endpoint", "https://sim".into())]);
         let ptype = TestProvider.schema().value_type();
         svc.configure_provider(Request::new(pb::configure_provider::Request {
@@ -963,15 +1019,72 @@ mod tests {
                 msgpack: value::to_msgpack(&config, &ptype).unwrap(),
                 json: Vec::new(),
             }),
-            client_capabilities: None,
+            client_capabilities: caps,
         }))
         .await
         .unwrap();
+    }
+
+    /// What Terraform 1.11 and later send (checked with 1.11.4 and 1.15.5).
+    fn modern() -> Option<pb::ClientCapabilities> {
+        Some(pb::ClientCapabilities {
+            write_only_attributes_allowed: true,
+            ..Default::default()
+        })
+    }
+
+    #[tokio::test]
+    async fn create_reaches_state_with_provider_data_and_without_write_only_values() {
+        let svc = service();
+        configure(&svc, modern()).await;
         let resp = create(&svc, "ok").await;
         assert!(resp.diagnostics.is_empty());
         let state = state_of(&resp);
         assert_eq!(state.get_str("endpoint"), Some("https://sim"));
         assert!(state.get("password").unwrap().is_null());
+    }
+
+    #[tokio::test]
+    async fn without_write_only_support_the_value_is_kept_as_a_sensitive_one() {
+        let svc = service();
+        configure(&svc, None).await;
+        let config = Value::object([
+            ("id", Value::Null),
+            ("name", "ok".into()),
+            ("endpoint", Value::Null),
+            ("password", "pw".into()),
+        ]);
+        let planned = svc
+            .plan_resource_change(Request::new(pb::plan_resource_change::Request {
+                type_name: "t_thing".into(),
+                prior_state: dv(&Value::Null),
+                proposed_new_state: dv(&config),
+                config: dv(&config),
+                ..Default::default()
+            }))
+            .await
+            .unwrap()
+            .into_inner();
+        let ty = TestProvider.resources()[0].schema().value_type();
+        let planned = value::from_msgpack(&planned.planned_state.unwrap().msgpack, &ty).unwrap();
+        assert_eq!(planned.get_str("password"), Some("pw"));
+        let state = state_of(&create(&svc, "ok").await);
+        assert_eq!(state.get_str("password"), Some("pw"));
+        let read = svc
+            .read_resource(Request::new(pb::read_resource::Request {
+                type_name: "t_thing".into(),
+                current_state: dv(&state),
+                ..Default::default()
+            }))
+            .await
+            .unwrap()
+            .into_inner();
+        let read = value::from_msgpack(&read.new_state.unwrap().msgpack, &ty).unwrap();
+        assert_eq!(read.get_str("password"), Some("pw"));
+        assert!(TestProvider.resources()[0]
+            .schema()
+            .attribute("password")
+            .is_some_and(|a| a.sensitive));
     }
 
     #[tokio::test]
