@@ -206,6 +206,25 @@ KNOWN_BODIES = {
         "path": "/data",
     },
     "PUT /linuxhostings/{domainName}/phpsettings/version": lambda: {"version": "8.3"},
+    "PUT /linuxhostings/{domainName}/phpsettings/memorylimit": lambda: {"memory_limit": 512},
+    "PUT /linuxhostings/{domainName}/phpsettings/apcu": lambda: {"enabled": True, "apcu_size": 64},
+    "PUT /linuxhostings/{domainName}/ftp/configuration": lambda: {"enabled": True},
+    "PUT /linuxhostings/{domainName}/settings/gzipcompression": lambda: {"enabled": True},
+    "PUT /linuxhostings/{domainName}/ssh/configuration": lambda: {"enabled": True},
+    "PUT /linuxhostings/{domainName}/sites/{siteName}/http2/configuration": lambda: {"enabled": True},
+    "POST /linuxhostings/{domainName}/sites/{siteName}/hostheaders": lambda: {
+        "domain_name": "st-%s.example.com" % _unique()
+    },
+    "PUT /linuxhostings/{domainName}/sslsettings/{hostname}/autoredirect": lambda: {"enabled": True},
+    "PUT /linuxhostings/{domainName}/sslsettings/{hostname}/letsencrypt": lambda: {"enabled": True},
+    "PUT /domains/{domainName}/renew": lambda: {"will_renew": True},
+    "PUT /mailboxes/{mailboxName}/autoforward": lambda: {
+        "enabled": True,
+        "copy_to_myself": True,
+        "email_addresses": ["st@example.org"],
+    },
+    "PUT /mailboxes/{mailboxName}/autoreply": lambda: {"enabled": True, "subject": "Away", "message": "Back soon."},
+    "PUT /mailzones/{domainName}/antispam": lambda: {"type": "basic"},
     "POST /mailboxes": lambda: {
         "account_id": 1001,
         "email_address": "st-%s@example.com" % _unique(),
@@ -217,7 +236,7 @@ KNOWN_BODIES = {
         "destinations": ["info@example.com"],
     },
     "PUT /mailzones/{domainName}/aliases/{emailAddress}": lambda: {"destinations": ["info@example.com"]},
-    "POST /mailzones/{domainName}/catchall": lambda: {"email_address": "info@example.com"},
+    "POST /mailzones/{domainName}/catchall": lambda: {"email_address": "st-%s@example.org" % _unique()},
     "POST /mailzones/{domainName}/smtpdomains": lambda: {"hostname": "st-%s.example.org" % _unique()},
     "PUT /mailzones/{domainName}/smtpdomains/{hostname}": lambda: {"enabled": False},
     "POST /mysqldatabases": lambda: {
