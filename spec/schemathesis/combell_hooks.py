@@ -311,6 +311,63 @@ def _windows_hosting():
     return name
 
 
+_ssl = {}
+_ssl_turn = itertools.count()
+
+
+def _issued_ssl_request():
+    """A request proved the way Combell's CA checks it (the validation CNAME published in the
+    simulator's zone, then verify), so that it answers 303 to its certificate. Made once: the CSR
+    is always the same, so its CNAME name would clash the second time."""
+    if "issued" not in _ssl:
+        number = _fresh("POST /sslcertificaterequests", "/sslcertificaterequests")
+        detail = _sim("GET", "/sslcertificaterequests/" + number, expect=(200,)).json()
+        for validation in detail["validations"]:
+            name = validation["cname_validation_name"].rstrip(".")
+            _sim(
+                "POST",
+                "/dns/example.com/records",
+                {
+                    "type": "CNAME",
+                    "record_name": name[: -len(".example.com")],
+                    "ttl": 3600,
+                    "content": validation["cname_validation_content"],
+                },
+                expect=(201,),
+            )
+        _sim("PUT", "/sslcertificaterequests/" + number, expect=(202,))
+        deadline = time.monotonic() + 20
+        while _sim("GET", "/sslcertificaterequests/" + number, expect=(200, 303)).status_code != 303:
+            if time.monotonic() > deadline:
+                raise RuntimeError("fixture SSL request %s was never issued" % number)
+            time.sleep(0.05)
+        _ssl["issued"] = number
+    return _ssl["issued"]
+
+
+def _cancelled_ssl_request():
+    """A request cancelled through the simulator's admin endpoint, so that it answers 410."""
+    if "cancelled" not in _ssl:
+        number = _fresh("POST /sslcertificaterequests", "/sslcertificaterequests")
+        admin = _SIM_URL[: -len("/v2")] + "/_sim/sslcertificaterequests/%s/cancel" % number
+        response = _session.post(admin, timeout=30)
+        if response.status_code != 204:
+            raise RuntimeError("cancelling fixture SSL request %s answered %d" % (number, response.status_code))
+        _ssl["cancelled"] = number
+    return _ssl["cancelled"]
+
+
+def _ssl_request():
+    """In turn a pending request (200, 202), an issued one (303 + Location) and a lapsed one
+    (410), so that every answer the spec declares for a request gets checked."""
+    kind = next(_ssl_turn) % 3
+    if kind == 1:
+        return _issued_ssl_request()
+    if kind == 2:
+        return _cancelled_ssl_request()
+    return _fresh("POST /sslcertificaterequests", "/sslcertificaterequests")
+
+
 # What the seeded turn of an operation needs beyond KNOWN and KNOWN_BODIES, made right before
 # the call: deletes get an object of their own (so the seed survives for every other operation
 # whatever order schemathesis picks), and objects the seed lacks are made on the spot.
@@ -358,12 +415,8 @@ PREPARE = {
         case,
         userName=_fresh("POST /mysqldatabases/{databaseName}/users", "/mysqldatabases/ID1001_shop/users"),
     ),
-    "GET /sslcertificaterequests/{id}": lambda case: _set(
-        case, id=_fresh("POST /sslcertificaterequests", "/sslcertificaterequests")
-    ),
-    "PUT /sslcertificaterequests/{id}": lambda case: _set(
-        case, id=_fresh("POST /sslcertificaterequests", "/sslcertificaterequests")
-    ),
+    "GET /sslcertificaterequests/{id}": lambda case: _set(case, id=_ssl_request()),
+    "PUT /sslcertificaterequests/{id}": lambda case: _set(case, id=_ssl_request()),
     "GET /sslcertificates/{sha1Fingerprint}/download": lambda case: setattr(
         case, "query", {**(case.query or {}), "file_format": "pfx", "password": PASSWORD}
     ),
