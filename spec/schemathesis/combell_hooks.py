@@ -3,14 +3,19 @@
 - Signs every request with Combell's HMAC (API-SUMMARY.md section 1.4), over the exact path,
   query and body bytes that go out; a self-check against the two FIELD-NOTES.md vectors runs at
   import, so a broken signer fails loudly instead of turning every answer into a 401.
-- Points about half of the generated requests at objects the simulator seeds (example.com, account
-  1001, ...), so that success answers get checked and not only 404s.
+- Points every other request at objects that exist (the simulator's seed: example.com, account
+  1001, ... in KNOWN) with a body the simulator accepts (KNOWN_BODIES), so that every operation's
+  success answers get checked and not only its 400s and 404s. What the seed lacks, PREPARE makes
+  right before the call through the simulator itself: each DELETE gets an object of its own (the
+  seed then survives whatever order schemathesis runs operations in), and a Windows hosting and
+  SSL requests (pending, issued, lapsed) are made on demand.
 - Replaces schemathesis' status_code_conformance by `combell_status_conformance`, which also
   accepts the statuses spec/exceptions.json lists (the spec declares no 401/404/429 anywhere but
   Combell answers them), and checks that those undeclared answers carry Combell's error shape.
 
 Configuration comes from the environment: COMBELL_API_KEY, COMBELL_API_SECRET,
-COMBELL_EXCEPTIONS (path of spec/exceptions.json).
+COMBELL_EXCEPTIONS (path of spec/exceptions.json), COMBELL_SIM_URL (the simulator, ending in /v2),
+COMBELL_STATUS_LOG (where each answer's status goes, for the summary).
 """
 
 import base64
