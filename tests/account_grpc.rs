@@ -72,7 +72,11 @@ async fn configured_provider(
         .configure_provider(pb::configure_provider::Request {
             terraform_version: "1.15.5".into(),
             config: dv(&config, &provider_ty),
-            client_capabilities: None,
+            // As Terraform 1.11 and later send them.
+            client_capabilities: Some(pb::ClientCapabilities {
+                write_only_attributes_allowed: true,
+                ..Default::default()
+            }),
         })
         .await
         .unwrap()

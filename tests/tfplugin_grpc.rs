@@ -79,7 +79,11 @@ async fn configure(
         .configure_provider(pb::configure_provider::Request {
             terraform_version: "1.15.5".into(),
             config: dv(&config, &ty),
-            client_capabilities: None,
+            // As Terraform 1.11 and later send them.
+            client_capabilities: Some(pb::ClientCapabilities {
+                write_only_attributes_allowed: true,
+                ..Default::default()
+            }),
         })
         .await
         .unwrap()
@@ -138,7 +142,11 @@ async fn a_session_as_terraform_drives_it() {
         .validate_resource_config(pb::validate_resource_config::Request {
             type_name: RECORD.into(),
             config: dv(&invalid, &ty),
-            client_capabilities: None,
+            // As Terraform 1.11 and later send them.
+            client_capabilities: Some(pb::ClientCapabilities {
+                write_only_attributes_allowed: true,
+                ..Default::default()
+            }),
         })
         .await
         .unwrap()
