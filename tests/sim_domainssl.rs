@@ -1,127 +1,25 @@
 //! Domains, SSL certificate requests and SSL certificates of the simulator, over real HTTP
 //! against an in-process instance, signed as the provider signs.
 
+mod sim_support;
+
 use std::time::Duration;
 
-use combell::client::signing::sign;
-use combell::sim::{self, RunningSim, SimConfig};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
-
-struct Api {
-    sim: RunningSim,
-    http: reqwest::Client,
-}
-
-struct Answer {
-    status: StatusCode,
-    headers: reqwest::header::HeaderMap,
-    bytes: Vec<u8>,
-}
-
-impl Answer {
-    fn json(&self) -> Value {
-        serde_json::from_slice(&self.bytes)
-            .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&self.bytes)))
-    }
-
-    fn header(&self, name: &str) -> Option<&str> {
-        self.headers.get(name).map(|v| v.to_str().unwrap())
-    }
-
-    fn codes(&self) -> Vec<String> {
-        let body = self.json();
-        match body.get("validation_errors") {
-            Some(list) => list
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|e| e["error_code"].as_str().unwrap().to_string())
-                .collect(),
-            None => vec![body["error_code"].as_str().unwrap().to_string()],
-        }
-    }
-}
-
-fn keys(value: &Value) -> Vec<&str> {
-    let mut keys: Vec<&str> = value
-        .as_object()
-        .unwrap_or_else(|| panic!("not an object: {value}"))
-        .keys()
-        .map(String::as_str)
-        .collect();
-    keys.sort_unstable();
-    keys
-}
+use sim_support::{keys, Answer, Api};
 
 impl Api {
-    async fn start() -> Api {
-        Api {
-            sim: sim::start(SimConfig::for_tests()).await.unwrap(),
-            http: reqwest::Client::builder()
-                .redirect(reqwest::redirect::Policy::none())
-                .build()
-                .unwrap(),
-        }
-    }
-
-    async fn send(&self, method: &str, pq: &str, body: Option<Vec<u8>>) -> Answer {
-        let config = self.sim.config();
-        let body = body.unwrap_or_default();
-        let nonce = uuid::Uuid::new_v4().simple().to_string();
-        let ts = chrono::Utc::now().timestamp();
-        let authorization = sign(
-            &config.api_key,
-            &config.api_secret,
-            method,
-            pq,
-            &body,
-            ts,
-            &nonce,
-        );
-        let url = format!("http://{}{pq}", self.sim.addr());
-        let mut request = self
-            .http
-            .request(method.parse().unwrap(), url)
-            .header("Authorization", authorization);
-        if !body.is_empty() {
-            request = request
-                .header("Content-Type", "application/json")
-                .body(body);
-        }
-        let response = request.send().await.unwrap();
-        Answer {
-            status: response.status(),
-            headers: response.headers().clone(),
-            bytes: response.bytes().await.unwrap().to_vec(),
-        }
-    }
-
-    async fn get(&self, pq: &str) -> Answer {
-        self.send("GET", pq, None).await
-    }
-
-    async fn post(&self, pq: &str, body: Value) -> Answer {
-        self.send("POST", pq, Some(body.to_string().into_bytes()))
-            .await
-    }
-
-    async fn put(&self, pq: &str, body: Value) -> Answer {
-        self.send("PUT", pq, Some(body.to_string().into_bytes()))
-            .await
-    }
-
     /// Polls a job until it answers 201; returns its body.
     async fn finished(&self, location: &str) -> Value {
-        for _ in 0..100 {
-            let answer = self.get(location).await;
-            if answer.status == StatusCode::CREATED {
-                return answer.json();
-            }
-            assert_eq!(answer.status, StatusCode::OK);
-            tokio::time::sleep(Duration::from_millis(25)).await;
-        }
-        panic!("job {location} never finished");
+        let answer = self.finish_job(location).await;
+        assert_eq!(
+            answer.status,
+            StatusCode::CREATED,
+            "job {location}: {}",
+            answer.body
+        );
+        answer.json()
     }
 }
 
@@ -291,11 +189,7 @@ async fn registrations_are_validated_like_combell() {
     assert_eq!(taken.codes(), ["domain_already_registered"]);
 
     let malformed = api
-        .send(
-            "POST",
-            "/v2/domains/registrations",
-            Some(b"{\"domain_name\":".to_vec()),
-        )
+        .send("POST", "/v2/domains/registrations", b"{\"domain_name\":")
         .await;
     assert_eq!(malformed.status, StatusCode::BAD_REQUEST);
     assert_eq!(malformed.codes(), ["request_body_invalid"]);
@@ -548,7 +442,7 @@ async fn a_certificate_request_completes_once_its_cname_is_published_and_verifie
         .starts_with("https://shop.example.com/.well-known/pki-validation/"));
 
     // Verify before the records exist: accepted, but nothing completes.
-    let verify = api.send("PUT", &location, None).await;
+    let verify = api.send("PUT", &location, &[]).await;
     assert_eq!(verify.status, StatusCode::ACCEPTED);
     assert!(verify.bytes.is_empty());
     tokio::time::sleep(Duration::from_millis(150)).await;
@@ -577,7 +471,7 @@ async fn a_certificate_request_completes_once_its_cname_is_published_and_verifie
     let fingerprint = certificate.strip_prefix("/v2/sslcertificates/").unwrap();
     assert_eq!(fingerprint.len(), 40);
     assert_eq!(
-        api.send("PUT", &location, None).await.status,
+        api.send("PUT", &location, &[]).await.status,
         StatusCode::SEE_OTHER
     );
     assert_eq!(
@@ -775,7 +669,7 @@ async fn certificate_requests_are_validated_and_can_be_gone() {
     assert_eq!(gone.status, StatusCode::GONE);
     assert!(gone.bytes.is_empty());
     assert_eq!(
-        api.send("PUT", &location, None).await.status,
+        api.send("PUT", &location, &[]).await.status,
         StatusCode::GONE
     );
     assert_eq!(

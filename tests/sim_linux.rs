@@ -2,12 +2,13 @@
 //! simulator: every operation's success answer (status, headers, exact body shape), each
 //! validation rule, the 404s, and coherence with account creation.
 
+mod sim_support;
+
 use std::time::{Duration, Instant};
 
-use combell::client::signing::sign;
-use combell::sim::{self, RunningSim, SimConfig};
-use reqwest::{Method, StatusCode};
+use combell::sim::{self, SimConfig};
 use serde_json::{json, Value};
+use sim_support::{keys as keys_of, Api};
 
 const H: &str = "/v2/linuxhostings/example.com";
 const SEED_KEY: &str = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIDt5iTBIDtIyfZBxo1HueefMCIZhtWfwvJotJ1C5DmK+ deploy@example.com";
@@ -15,134 +16,12 @@ const SEED_FP: &str = "31:52:43:3a:66:f7:e4:5f:28:39:64:08:5f:75:de:3f";
 const OTHER_KEY: &str = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIPU2NVmPIi4Mdmlf8dLmZthfqYnOSNgnwkK3tnO41WDP ci@example.com";
 const OTHER_FP: &str = "4d:4d:8a:5c:23:fe:ff:ac:d0:bb:fc:65:83:16:43:40";
 
-struct Api {
-    sim: RunningSim,
-    http: reqwest::Client,
-}
-
-struct Answer {
-    status: StatusCode,
-    headers: reqwest::header::HeaderMap,
-    body: String,
-}
-
-impl Answer {
-    fn json(&self) -> Value {
-        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("{e}: {}", self.body))
-    }
-
-    fn header(&self, name: &str) -> Option<&str> {
-        self.headers.get(name).map(|v| v.to_str().unwrap())
-    }
-
-    fn codes(&self) -> Vec<String> {
-        let body = self.json();
-        match body.get("validation_errors") {
-            Some(list) => list
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|e| e["error_code"].as_str().unwrap().to_string())
-                .collect(),
-            None => vec![body["error_code"].as_str().unwrap().to_string()],
-        }
-    }
-
-    #[track_caller]
-    fn expect(&self, status: u16) -> &Self {
-        assert_eq!(self.status.as_u16(), status, "{}", self.body);
-        self
-    }
-
-    /// A 201 or 204 carries no body at all.
-    #[track_caller]
-    fn empty(&self, status: u16) -> &Self {
-        self.expect(status);
-        assert_eq!(self.body, "");
-        self
-    }
-
-    #[track_caller]
-    fn refused(&self, status: u16, codes: &[&str]) {
-        self.expect(status);
-        assert_eq!(self.codes(), codes, "{}", self.body);
-    }
-}
-
 impl Api {
-    async fn start() -> Api {
-        Api {
-            sim: sim::start(SimConfig::for_tests()).await.unwrap(),
-            http: reqwest::Client::builder()
-                .redirect(reqwest::redirect::Policy::none())
-                .build()
-                .unwrap(),
-        }
-    }
-
-    async fn send(&self, method: &str, pq: &str, body: Vec<u8>) -> Answer {
-        let config = self.sim.config();
-        let auth = sign(
-            &config.api_key,
-            &config.api_secret,
-            method,
-            pq,
-            &body,
-            chrono::Utc::now().timestamp(),
-            &uuid::Uuid::new_v4().simple().to_string(),
-        );
-        let mut request = self
-            .http
-            .request(
-                Method::from_bytes(method.as_bytes()).unwrap(),
-                format!("{}{pq}", self.sim.root_url()),
-            )
-            .header("authorization", auth);
-        if !body.is_empty() {
-            request = request
-                .header("content-type", "application/json")
-                .body(body);
-        }
-        let response = request.send().await.unwrap();
-        Answer {
-            status: response.status(),
-            headers: response.headers().clone(),
-            body: response.text().await.unwrap(),
-        }
-    }
-
-    async fn get(&self, pq: &str) -> Answer {
-        self.send("GET", pq, Vec::new()).await
-    }
-
-    async fn delete(&self, pq: &str) -> Answer {
-        self.send("DELETE", pq, Vec::new()).await
-    }
-
-    async fn put(&self, pq: &str, body: Value) -> Answer {
-        self.send("PUT", pq, body.to_string().into_bytes()).await
-    }
-
-    async fn post(&self, pq: &str, body: Value) -> Answer {
-        self.send("POST", pq, body.to_string().into_bytes()).await
-    }
-
     async fn detail(&self) -> Value {
         let answer = self.get(H).await;
         answer.expect(200);
         answer.json()
     }
-}
-
-fn keys_of(value: &Value) -> Vec<&str> {
-    let mut keys: Vec<&str> = value
-        .as_object()
-        .unwrap()
-        .keys()
-        .map(String::as_str)
-        .collect();
-    keys.sort_unstable();
-    keys
 }
 
 #[tokio::test]
@@ -285,11 +164,11 @@ async fn settings_are_stored_and_read_back_where_the_spec_shows_them() {
     api.send(
         "PUT",
         &format!("{H}/settings/gzipcompression"),
-        b"{not json".to_vec(),
+        b"{not json",
     )
     .await
     .refused(400, &["request_body_invalid"]);
-    api.send("PUT", &format!("{H}/settings/gzipcompression"), Vec::new())
+    api.send("PUT", &format!("{H}/settings/gzipcompression"), &[])
         .await
         .refused(400, &["request_body_required"]);
     api.put(&format!("{H}/phpsettings/apcu"), json!({"enabled": true}))
@@ -326,7 +205,7 @@ async fn settings_are_stored_and_read_back_where_the_spec_shows_them() {
     api.send(
         "PUT",
         "/v2/linuxhostings/nope.example/phpsettings/version",
-        b"garbage".to_vec(),
+        b"garbage",
     )
     .await
     .refused(404, &["linux_hosting_not_found"]);

@@ -1,129 +1,16 @@
 //! Mailboxes, mail zones and MySQL databases of the simulator over real HTTP: an in-process
 //! instance per test, requests signed with the client's signer.
 
-use std::time::{Duration, Instant};
+mod sim_support;
 
-use combell::client::signing;
-use combell::sim::{self, RunningSim, SimConfig};
-use reqwest::{Method, StatusCode};
+use combell::sim::{self, SimConfig};
 use serde_json::{json, Value};
-
-struct Api {
-    sim: RunningSim,
-    http: reqwest::Client,
-}
-
-struct Answer {
-    status: StatusCode,
-    headers: reqwest::header::HeaderMap,
-    body: String,
-}
-
-impl Answer {
-    fn json(&self) -> Value {
-        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("{e}: {}", self.body))
-    }
-
-    fn header(&self, name: &str) -> Option<&str> {
-        self.headers.get(name).map(|v| v.to_str().unwrap())
-    }
-
-    fn number(&self, name: &str) -> u64 {
-        self.header(name).unwrap().parse().unwrap()
-    }
-
-    fn codes(&self) -> Vec<String> {
-        let body = self.json();
-        match body.get("validation_errors") {
-            Some(list) => list
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|e| e["error_code"].as_str().unwrap().to_string())
-                .collect(),
-            None => vec![body["error_code"].as_str().unwrap().to_string()],
-        }
-    }
-
-    /// An answer without a body, as 201/202/204 are.
-    fn empty(&self, status: u16) {
-        assert_eq!(self.status, status, "{}", self.body);
-        assert_eq!(self.body, "");
-    }
-}
+use sim_support::{Answer, Api};
 
 impl Api {
-    async fn start() -> Api {
-        let sim = sim::start(SimConfig::for_tests()).await.unwrap();
-        let http = reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .unwrap();
-        Api { sim, http }
-    }
-
-    async fn raw(&self, method: &str, pq: &str, body: &[u8]) -> Answer {
-        let config = self.sim.config();
-        let auth = signing::sign(
-            &config.api_key,
-            &config.api_secret,
-            method,
-            pq,
-            body,
-            chrono::Utc::now().timestamp(),
-            &signing::new_nonce(),
-        );
-        let mut request = self
-            .http
-            .request(
-                Method::from_bytes(method.as_bytes()).unwrap(),
-                format!("{}{pq}", self.sim.root_url()),
-            )
-            .header("authorization", auth)
-            .body(body.to_vec());
-        if !body.is_empty() {
-            request = request.header("content-type", "application/json");
-        }
-        let response = request.send().await.unwrap();
-        Answer {
-            status: response.status(),
-            headers: response.headers().clone(),
-            body: response.text().await.unwrap(),
-        }
-    }
-
     async fn call(&self, method: &str, pq: &str, body: Option<Value>) -> Answer {
         let bytes = body.map(|b| b.to_string().into_bytes()).unwrap_or_default();
-        self.raw(method, pq, &bytes).await
-    }
-
-    async fn get(&self, pq: &str) -> Answer {
-        self.call("GET", pq, None).await
-    }
-
-    async fn post(&self, pq: &str, body: Value) -> Answer {
-        self.call("POST", pq, Some(body)).await
-    }
-
-    async fn put(&self, pq: &str, body: Value) -> Answer {
-        self.call("PUT", pq, Some(body)).await
-    }
-
-    async fn delete(&self, pq: &str) -> Answer {
-        self.call("DELETE", pq, None).await
-    }
-
-    /// Polls a job until it is no longer `ongoing`.
-    async fn finish_job(&self, location: &str) -> Answer {
-        let started = Instant::now();
-        loop {
-            let answer = self.get(location).await;
-            let ongoing = answer.status == 200 && answer.json()["status"] == "ongoing";
-            if !ongoing || started.elapsed() > Duration::from_secs(20) {
-                return answer;
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
+        self.send(method, pq, &bytes).await
     }
 
     /// A 202 with an empty body and a job in `Location`; returns the job's final answer.
@@ -348,7 +235,9 @@ async fn mailbox_lifecycle() {
         assert_eq!(refused.status, 400, "{method} {path}: {}", refused.body);
         assert_eq!(refused.codes(), codes, "{method} {path}");
     }
-    let malformed = api.raw("POST", "/v2/mailboxes", b"{\"account_id\": ").await;
+    let malformed = api
+        .send("POST", "/v2/mailboxes", b"{\"account_id\": ")
+        .await;
     assert_eq!(malformed.status, 400);
     assert_eq!(malformed.codes(), ["request_body_invalid"]);
     let wrong_type = api
