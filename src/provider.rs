@@ -147,7 +147,11 @@ impl ProviderDef for CombellProvider {
     }
 
     fn resources(&self) -> Vec<Arc<dyn Resource>> {
-        vec![Arc::new(DnsRecordResource), Arc::new(AccountResource)]
+        vec![
+            Arc::new(DnsRecordResource),
+            Arc::new(AccountResource),
+            Arc::new(crate::resources::mysql_database::MysqlDatabaseResource),
+        ]
     }
 
     fn data_sources(&self) -> Vec<Arc<dyn DataSource>> {
@@ -155,6 +159,7 @@ impl ProviderDef for CombellProvider {
             Arc::new(ServicepacksDataSource),
             Arc::new(AccountDataSource),
             Arc::new(AccountsDataSource),
+            Arc::new(crate::data_sources::mysql_databases::MysqlDatabasesDataSource),
         ]
     }
 }
