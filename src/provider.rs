@@ -151,6 +151,7 @@ impl ProviderDef for CombellProvider {
             Arc::new(DnsRecordResource),
             Arc::new(AccountResource),
             Arc::new(crate::resources::mysql_database::MysqlDatabaseResource),
+            Arc::new(crate::resources::mysql_user::MysqlUserResource),
         ]
     }
 
