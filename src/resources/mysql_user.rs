@@ -541,7 +541,7 @@ fn unfinished_detail(err: &client::Error, name: &str) -> String {
 fn parse_import_id(id: &str) -> Result<(String, String), String> {
     let parts: Vec<&str> = id.trim().split('/').collect();
     match parts.as_slice() {
-        [database, name] if !database.is_empty() && check_name(name).is_ok() => {
+        [database, name] if !database.is_empty() && check_name(name, database).is_ok() => {
             Ok((database.to_string(), name.to_string()))
         }
         _ => Err(format!(
@@ -554,7 +554,8 @@ fn parse_import_id(id: &str) -> Result<(String, String), String> {
 fn validate_config(config: &Value) -> Vec<(&'static str, String, String)> {
     let mut problems = Vec::new();
     if let Some(name) = config.get_str("name") {
-        if let Err(detail) = check_name(name) {
+        let database = config.get_str("database_name").unwrap_or_default();
+        if let Err(detail) = check_name(name, database) {
             problems.push(("name", "Invalid MySQL user name".into(), detail));
         }
     }
@@ -590,8 +591,12 @@ fn validate_config(config: &Value) -> Vec<(&'static str, String, String)> {
     problems
 }
 
-/// The spec's rule: 2–14 lower-case letters or digits.
-fn check_name(name: &str) -> Result<(), String> {
+/// The spec's rule: 2–14 lower-case letters or digits; the database's own user, named like
+/// the database, is the one exception (it can be imported, not created).
+fn check_name(name: &str, database: &str) -> Result<(), String> {
+    if name.eq_ignore_ascii_case(database) {
+        return Ok(());
+    }
     let length = name.chars().count();
     if !(2..=14).contains(&length) {
         return Err(format!(
@@ -707,6 +712,7 @@ mod tests {
             parse_import_id("ID1001_shop/reporting"),
             Ok(("ID1001_shop".into(), "reporting".into()))
         );
+        assert!(parse_import_id("ID1001_shop/ID1001_shop").is_ok());
         for bad in ["ID1001_shop", "/reporting", "ID1001_shop/Rep", "a/b/c", ""] {
             assert!(parse_import_id(bad).is_err(), "{bad}");
         }
