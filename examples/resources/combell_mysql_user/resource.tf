@@ -8,7 +8,7 @@ variable "reporting_password" {
 }
 
 resource "combell_mysql_user" "reporting" {
-  database_name = combell_mysql_database.shop.id
+  database_name = "ID1001_shop" # or combell_mysql_database.shop.id
   name          = "reporting"
 
   # Write-only: never stored in the plan or the state; raise password_version to set a new one.
