@@ -225,3 +225,50 @@ resource "combell_mysql_user" "bad" {
         .sum();
     assert_eq!(writes, 0, "a plan must not write: {stats}");
 }
+
+#[test]
+fn a_failed_job_leaves_nothing_and_a_timeout_is_finished_by_the_next_apply() {
+    let sim = Sim::start_with(&["--job-duration", "4s"]);
+    let tf = Tf::new(&sim);
+    let (status, body) = common::http_request(sim.addr(), "POST", "/_sim/jobs/fail-next")
+        .expect("arm a failing job");
+    assert!((200..300).contains(&status), "{status}: {body}");
+    tf.write_config(&with_password("e2eslow", 1, ""));
+    let out = tf.fails(&["apply", "-auto-approve", "-no-color", "-input=false"]);
+    assert!(out.stderr.contains("failed"), "{out}");
+    assert!(tf.resource("combell_mysql_user.e2eslow").is_none());
+
+    tf.write_config(&with_password(
+        "e2eslow",
+        1,
+        "  timeouts {\n    create = \"1s\"\n  }\n",
+    ));
+    let out = tf.fails(&["apply", "-auto-approve", "-no-color", "-input=false"]);
+    let pending = tf.expect_resource("combell_mysql_user.e2eslow");
+    let job_id = pending["provisioning_job_id"]
+        .as_str()
+        .expect("the pending job is in the state")
+        .to_string();
+    assert!(pending["id"].is_null(), "{pending}");
+    assert!(
+        out.stderr.contains(&job_id),
+        "the error names the job:\n{out}"
+    );
+
+    // Once the job has finished, the next run reads the user and replaces the tainted one.
+    let started = std::time::Instant::now();
+    while user(&sim, "e2eslow").is_none() {
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(60),
+            "the simulator never finished the job"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+    tf.write_config(&with_password("e2eslow", 1, ""));
+    tf.apply();
+    tf.assert_plan_empty();
+    assert_eq!(
+        users(&sim).iter().filter(|u| u.name == "e2eslow").count(),
+        1
+    );
+}

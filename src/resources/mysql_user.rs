@@ -214,8 +214,11 @@ impl Resource for MysqlUserResource {
                 Err(err) => {
                     return ApplyResult {
                         state: Some(pending),
-                        diagnostics: Diagnostic::error(summary, unfinished_detail(&err, name))
-                            .into(),
+                        diagnostics: Diagnostic::error(
+                            summary,
+                            unfinished_detail(&err, name, false),
+                        )
+                        .into(),
                         ..Default::default()
                     }
                 }
@@ -255,8 +258,11 @@ impl Resource for MysqlUserResource {
                     Err(err) => {
                         return ReadResult {
                             state: Some(state.clone()),
-                            diagnostics: Diagnostic::error(summary, unfinished_detail(&err, name))
-                                .into(),
+                            diagnostics: Diagnostic::error(
+                                summary,
+                                unfinished_detail(&err, name, true),
+                            )
+                            .into(),
                             ..Default::default()
                         }
                     }
@@ -530,12 +536,16 @@ fn empty_state() -> Value {
     )
 }
 
-fn unfinished_detail(err: &client::Error, name: &str) -> String {
-    format!(
-        "MySQL user \"{name}\": {err}\n\nThe user is kept in the state (tainted) together with \
-         its provisioning job, so it is not orphaned: the next plan or apply waits for that job \
-         (up to timeouts.create)."
-    )
+/// Why a wait ended early, and what happens next. `reading` is a refresh of a pending state.
+fn unfinished_detail(err: &client::Error, name: &str, reading: bool) -> String {
+    let next = if reading {
+        "The state still records the job, so nothing is lost: run plan or apply again once the \
+         job has finished (the wait is bounded by the timeouts.create stored with the user)."
+    } else {
+        "The user is kept in the state (tainted) together with its provisioning job, so it is \
+         not orphaned: the next plan or apply waits for that job (up to timeouts.create)."
+    };
+    format!("MySQL user \"{name}\": {err}\n\n{next}")
 }
 
 fn parse_import_id(id: &str) -> Result<(String, String), String> {
