@@ -147,7 +147,12 @@ impl ProviderDef for CombellProvider {
     }
 
     fn resources(&self) -> Vec<Arc<dyn Resource>> {
-        vec![Arc::new(DnsRecordResource), Arc::new(AccountResource)]
+        vec![
+            Arc::new(DnsRecordResource),
+            Arc::new(AccountResource),
+            Arc::new(crate::resources::mysql_database::MysqlDatabaseResource),
+            Arc::new(crate::resources::mysql_user::MysqlUserResource),
+        ]
     }
 
     fn data_sources(&self) -> Vec<Arc<dyn DataSource>> {
@@ -155,6 +160,7 @@ impl ProviderDef for CombellProvider {
             Arc::new(ServicepacksDataSource),
             Arc::new(AccountDataSource),
             Arc::new(AccountsDataSource),
+            Arc::new(crate::data_sources::mysql_databases::MysqlDatabasesDataSource),
         ]
     }
 }

@@ -2,4 +2,5 @@
 
 pub mod account;
 pub mod accounts;
+pub mod mysql_databases;
 pub mod servicepacks;

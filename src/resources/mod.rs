@@ -3,4 +3,6 @@
 
 pub mod account;
 pub mod dns_record;
+pub mod mysql_database;
+pub mod mysql_user;
 pub mod timeouts;

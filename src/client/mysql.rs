@@ -1,0 +1,254 @@
+//! MySQL databases and their users. Creating either is asynchronous (202 + provisioning job);
+//! the database's real name (`ID<account>_<name>`) comes from the finished job.
+//!
+//! Every call on one database also sends the `database_name` (and `user_name`) query
+//! parameters that the spec marks required beside the path segment.
+
+use reqwest::Method;
+use serde::{Deserialize, Serialize};
+use tokio_util::sync::CancellationToken;
+
+use super::transport::Request;
+use super::{api_path, null_as_default, Client, Error, JobRef, Secret};
+
+/// The API's `MySqlDatabase`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MysqlDatabase {
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub name: String,
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub hostname: String,
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub account_id: i64,
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub max_size: i64,
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub actual_size: i64,
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub user_count: i64,
+}
+
+/// The API's `MySqlUser`. `rights` is `read_and_write` or `read_only`; kept as text so that a
+/// value Combell adds later reads instead of failing.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MysqlUser {
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub name: String,
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub enabled: bool,
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub rights: String,
+}
+
+/// `POST /mysqldatabases`. `password` is the one of the database's own user.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct CreateMysqlDatabase {
+    pub account_id: i64,
+    pub database_name: String,
+    pub password: Secret,
+}
+
+/// `POST /mysqldatabases/{databaseName}/users`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct CreateMysqlUser {
+    pub name: String,
+    pub password: Secret,
+}
+
+#[derive(Serialize)]
+struct PasswordBody<'a> {
+    password: &'a Secret,
+}
+
+#[derive(Serialize)]
+struct StatusBody {
+    enabled: bool,
+}
+
+fn database_request(method: Method, database: &str, rest: &[&str]) -> Result<Request, Error> {
+    let mut segments = vec!["mysqldatabases", database];
+    segments.extend_from_slice(rest);
+    Ok(Request::new(method, api_path(&segments)?).query("database_name", database))
+}
+
+fn user_request(
+    method: Method,
+    database: &str,
+    user: &str,
+    rest: &[&str],
+) -> Result<Request, Error> {
+    let mut segments = vec!["users", user];
+    segments.extend_from_slice(rest);
+    Ok(database_request(method, database, &segments)?.query("user_name", user))
+}
+
+impl Client {
+    /// `GET /mysqldatabases`, every page.
+    pub async fn list_mysql_databases(
+        &self,
+        cancel: &CancellationToken,
+    ) -> Result<Vec<MysqlDatabase>, Error> {
+        let request = Request::new(Method::GET, api_path(&["mysqldatabases"])?);
+        self.get_paged(request, cancel).await
+    }
+
+    /// `GET /mysqldatabases/{name}`, by the real (prefixed) name.
+    pub async fn get_mysql_database(
+        &self,
+        name: &str,
+        cancel: &CancellationToken,
+    ) -> Result<MysqlDatabase, Error> {
+        self.get_json(database_request(Method::GET, name, &[])?, cancel)
+            .await
+    }
+
+    /// `POST /mysqldatabases`: starts provisioning and returns the job to wait for; the
+    /// database's real name is the last segment of the finished job's resource link.
+    pub async fn create_mysql_database(
+        &self,
+        database: &CreateMysqlDatabase,
+        cancel: &CancellationToken,
+    ) -> Result<JobRef, Error> {
+        let request = Request::new(Method::POST, api_path(&["mysqldatabases"])?).json(database)?;
+        let location = self.send(&request, cancel).await?.location()?;
+        Ok(JobRef {
+            job_id: location.id,
+            location: location.path,
+        })
+    }
+
+    /// `DELETE /mysqldatabases/{name}` (204). A database that is already gone gives an error
+    /// with `is_not_found()`, which callers deleting treat as success.
+    pub async fn delete_mysql_database(
+        &self,
+        name: &str,
+        cancel: &CancellationToken,
+    ) -> Result<(), Error> {
+        self.send(&database_request(Method::DELETE, name, &[])?, cancel)
+            .await?;
+        Ok(())
+    }
+
+    /// `GET /mysqldatabases/{name}/users` (not paged).
+    pub async fn list_mysql_users(
+        &self,
+        database: &str,
+        cancel: &CancellationToken,
+    ) -> Result<Vec<MysqlUser>, Error> {
+        self.send(
+            &database_request(Method::GET, database, &["users"])?,
+            cancel,
+        )
+        .await?
+        .json_list()
+    }
+
+    /// `POST /mysqldatabases/{name}/users`: new users are `read_only`. Returns the job to wait
+    /// for, or `None` when Combell answered without one (the spec does not promise a job).
+    pub async fn create_mysql_user(
+        &self,
+        database: &str,
+        user: &CreateMysqlUser,
+        cancel: &CancellationToken,
+    ) -> Result<Option<JobRef>, Error> {
+        let request = database_request(Method::POST, database, &["users"])?.json(user)?;
+        let response = self.send(&request, cancel).await?;
+        if response.header("location").is_none() {
+            return Ok(None);
+        }
+        let location = response.location()?;
+        Ok(Some(JobRef {
+            job_id: location.id,
+            location: location.path,
+        }))
+    }
+
+    /// `DELETE /mysqldatabases/{name}/users/{user}` (204); Combell only deletes `read_only`
+    /// users.
+    pub async fn delete_mysql_user(
+        &self,
+        database: &str,
+        user: &str,
+        cancel: &CancellationToken,
+    ) -> Result<(), Error> {
+        self.send(&user_request(Method::DELETE, database, user, &[])?, cancel)
+            .await?;
+        Ok(())
+    }
+
+    /// `PUT /mysqldatabases/{name}/users/{user}/password` (204).
+    pub async fn set_mysql_user_password(
+        &self,
+        database: &str,
+        user: &str,
+        password: &Secret,
+        cancel: &CancellationToken,
+    ) -> Result<(), Error> {
+        let request = user_request(Method::PUT, database, user, &["password"])?
+            .json(&PasswordBody { password })?;
+        self.send(&request, cancel).await?;
+        Ok(())
+    }
+
+    /// `PUT /mysqldatabases/{name}/users/{user}/status` (204).
+    pub async fn set_mysql_user_status(
+        &self,
+        database: &str,
+        user: &str,
+        enabled: bool,
+        cancel: &CancellationToken,
+    ) -> Result<(), Error> {
+        let request = user_request(Method::PUT, database, user, &["status"])?
+            .json(&StatusBody { enabled })?;
+        self.send(&request, cancel).await?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn create_body_has_the_wire_names_and_hides_the_password_in_debug() {
+        let create = CreateMysqlDatabase {
+            account_id: 1001,
+            database_name: "shop".into(),
+            password: Secret::new("Passw0rd99"),
+        };
+        assert_eq!(
+            serde_json::to_value(&create).unwrap(),
+            serde_json::json!({"account_id":1001,"database_name":"shop","password":"Passw0rd99"})
+        );
+        assert!(!format!("{create:?}").contains("Passw0rd99"));
+    }
+
+    #[test]
+    fn reads_tolerantly() {
+        let db: MysqlDatabase = serde_json::from_str(
+            r#"{"name":"ID1_a","hostname":null,"account_id":1,"max_size":1024,"new":true}"#,
+        )
+        .unwrap();
+        assert_eq!(db.name, "ID1_a");
+        assert_eq!(db.hostname, "");
+        assert_eq!(db.user_count, 0);
+        let user: MysqlUser =
+            serde_json::from_str(r#"{"name":"u1","enabled":true,"rights":"read_only"}"#).unwrap();
+        assert!(user.enabled);
+        assert_eq!(user.rights, "read_only");
+    }
+
+    #[test]
+    fn requests_carry_the_names_as_path_and_query() {
+        let r = user_request(Method::PUT, "ID1_a", "bob", &["password"]).unwrap();
+        assert_eq!(r.path, "/mysqldatabases/ID1_a/users/bob/password");
+        assert_eq!(
+            r.query,
+            vec![
+                ("database_name".to_string(), "ID1_a".to_string()),
+                ("user_name".to_string(), "bob".to_string())
+            ]
+        );
+        assert!(database_request(Method::GET, "..", &[]).is_err());
+    }
+}
