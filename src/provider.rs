@@ -13,6 +13,7 @@ use crate::data_sources::accounts::AccountsDataSource;
 use crate::data_sources::servicepacks::ServicepacksDataSource;
 use crate::resources::account::AccountResource;
 use crate::resources::dns_record::DnsRecordResource;
+use crate::resources::mailbox::MailboxResource;
 use crate::tfplugin::{
     Attribute, AttributePath, Ctx, DataSource, Diagnostic, Diagnostics, ProviderData, ProviderDef,
     Resource, Schema, Value,
@@ -147,7 +148,11 @@ impl ProviderDef for CombellProvider {
     }
 
     fn resources(&self) -> Vec<Arc<dyn Resource>> {
-        vec![Arc::new(DnsRecordResource), Arc::new(AccountResource)]
+        vec![
+            Arc::new(DnsRecordResource),
+            Arc::new(AccountResource),
+            Arc::new(MailboxResource),
+        ]
     }
 
     fn data_sources(&self) -> Vec<Arc<dyn DataSource>> {

@@ -3,4 +3,5 @@
 
 pub mod account;
 pub mod dns_record;
+pub mod mailbox;
 pub mod timeouts;

@@ -1,0 +1,703 @@
+//! `combell_mailbox`: a mailbox of a domain's mail zone. Import ID: the e-mail address, e.g.
+//! `info@example.com` (`data.combell_mailboxes` lists them).
+//!
+//! Combell creates a mailbox synchronously (`POST /v2/mailboxes` answers 201), so there is no
+//! job to wait for and no `timeouts` block. Auto-reply and auto-forward are **nested
+//! attributes**, not companion resources: every mailbox always has both (disabled by default),
+//! the API has no create or delete for them, only a PUT that replaces the whole setting, and
+//! `GET /v2/mailboxes/{address}` reads them back with the mailbox. A companion resource would
+//! need an invented lifecycle (a "delete" that is really a PUT of `enabled = false`), and two of
+//! them could fight over one mailbox. Both are optional and computed, and so is each of their
+//! fields: left out, a setting is not managed and the state shows what Combell has. (Terraform
+//! keeps the prior value of a left-out nested attribute only when all its fields are computed,
+//! which is why `enabled` is not required.)
+//!
+//! Quirks: the API never returns the password (so it is write-only, with `password_version` to
+//! trigger a change), nor the mail zone account a mailbox belongs to (so `account_id` is kept
+//! from the configuration and is null after an import). Neither the address nor the account can
+//! change: both replace the mailbox.
+
+use async_trait::async_trait;
+use serde_json::json;
+
+use super::account::password_problems;
+use crate::client::{
+    AutoForward, AutoReply, CancellationToken, CreateMailbox, MailboxDetail, Secret,
+};
+use crate::logging;
+use crate::provider::{api_error, client};
+use crate::tfplugin::{
+    default_plan, ApplyResult, Attribute, AttributePath, Ctx, Diagnostic, Diagnostics,
+    ImportResult, Nesting, PlanRequest, PlanResponse, ReadResult, Resource, Schema, Type, Value,
+};
+
+const TYPE_NAME: &str = "combell_mailbox";
+const LOG: &str = "mailbox";
+
+/// Limits on auto-reply and auto-forward. Combell does not publish them; these are the ones its
+/// control panel and the simulator apply, checked at plan time so an apply does not fail halfway.
+const MAX_SUBJECT_CHARS: usize = 255;
+const MAX_MESSAGE_CHARS: usize = 10_000;
+const MAX_FORWARDS: usize = 25;
+
+pub struct MailboxResource;
+
+// ---- Schema ---------------------------------------------------------------------------------
+
+fn schema() -> Schema {
+    Schema::new(vec![
+        Attribute::string("id")
+            .computed()
+            .description("The mailbox's e-mail address, which is how Combell names it."),
+        Attribute::string("email_address").required().description(
+            "The mailbox's e-mail address, such as `info@example.com`, in lower case. Its domain \
+             needs a mail zone at Combell (an account with mail for that domain). Changing it \
+             replaces the mailbox (its mail is lost).",
+        ),
+        Attribute::number("account_id").optional().description(
+            "Id of the mail zone account the mailbox is created in: one of the \
+             `available_accounts` of the domain's mail zone (for an account with one mail zone \
+             account, the Combell account id, such as `1001`). Required to create a mailbox. \
+             Combell's API does not report it, so it is null after an import and a change \
+             outside Terraform is not detected; setting it on an imported mailbox only records \
+             it. Changing a recorded value replaces the mailbox.",
+        ),
+        Attribute::string("password")
+            .optional()
+            .sensitive()
+            .write_only()
+            .description(
+                "**Write-only** (Terraform 1.11 or newer): never stored in the plan or state. \
+                 The mailbox's password, required to create it. Sent again (changing it) when \
+                 `password_version` changes. 8 to 20 characters, letters and digits with at \
+                 least one of each; no spaces and none of `* € $ & + } { ' \" \\`.",
+            ),
+        Attribute::number("password_version")
+            .optional()
+            .description(
+                "Any number you change when you change `password`, so that Terraform notices the \
+             change (write-only values are not compared) and sets the new password. Needs \
+             `password`.",
+            ),
+        auto_reply_attribute(),
+        auto_forward_attribute(),
+        Attribute::string("login")
+            .computed()
+            .description("The login for the mailbox's mail servers (IMAP, POP3, SMTP)."),
+        Attribute::number("max_size")
+            .computed()
+            .description("The mailbox's quota, in MB."),
+        Attribute::number("actual_size")
+            .computed()
+            .description("Space the mailbox uses now, in MB."),
+    ])
+    .description(
+        "A mailbox of a domain whose mail Combell hosts, with its auto-reply and auto-forward \
+         settings. The password is write-only: set `password_version` to change it. Destroying \
+         the resource deletes the mailbox and its mail.",
+    )
+}
+
+pub(crate) fn auto_reply_attribute() -> Attribute {
+    Attribute::nested(
+        "auto_reply",
+        Nesting::Single,
+        vec![
+            Attribute::bool("enabled")
+                .optional()
+                .computed()
+                .description(
+                    "Whether the mailbox answers incoming mail automatically. Left out, \
+                     Combell's current setting is kept (off for a new mailbox).",
+                ),
+            Attribute::string("subject")
+                .optional()
+                .computed()
+                .description(
+                    "Subject of the automatic answer, at most 255 characters. Left out, Combell's \
+                 current subject is kept.",
+                ),
+            Attribute::string("message")
+                .optional()
+                .computed()
+                .description(
+                    "Text of the automatic answer, at most 10000 characters; required when \
+                 `enabled` is true. Left out, Combell's current message is kept.",
+                ),
+        ],
+    )
+    .optional()
+    .computed()
+    .description(
+        "The automatic answer to incoming mail. Left out, it is not managed: the state shows \
+         Combell's setting and removing the attribute later changes nothing at Combell (set \
+         `enabled = false` to turn it off).",
+    )
+}
+
+pub(crate) fn auto_forward_attribute() -> Attribute {
+    Attribute::nested(
+        "auto_forward",
+        Nesting::Single,
+        vec![
+            Attribute::bool("enabled")
+                .optional()
+                .computed()
+                .description(
+                    "Whether incoming mail is forwarded. Left out, Combell's current setting is \
+                     kept (off for a new mailbox).",
+                ),
+            Attribute::new("email_addresses", Type::list(Type::String))
+                .optional()
+                .computed()
+                .description(
+                    "Where mail is forwarded to: 1 to 25 distinct lower-case e-mail addresses \
+                     when `enabled` is true, not the mailbox's own. Left out, Combell's current \
+                     list is kept.",
+                ),
+            Attribute::bool("copy_to_myself")
+                .optional()
+                .computed()
+                .description(
+                    "Whether the mailbox also keeps a copy of forwarded mail. Left out, Combell's \
+                 current setting is kept.",
+                ),
+        ],
+    )
+    .optional()
+    .computed()
+    .description(
+        "Forwarding of incoming mail. Left out, it is not managed: the state shows Combell's \
+         setting and removing the attribute later changes nothing at Combell (set \
+         `enabled = false` to turn it off).",
+    )
+}
+
+// ---- Lifecycle ------------------------------------------------------------------------------
+
+const REPLACE_ON_CHANGE: [&str; 2] = ["email_address", "account_id"];
+
+#[async_trait]
+impl Resource for MailboxResource {
+    fn type_name(&self) -> &str {
+        TYPE_NAME
+    }
+
+    fn schema(&self) -> Schema {
+        schema()
+    }
+
+    fn requires_replace(&self) -> &[&str] {
+        &REPLACE_ON_CHANGE
+    }
+
+    async fn validate(&self, _ctx: &Ctx, config: &Value) -> Diagnostics {
+        let mut diags = Diagnostics::default();
+        for (attribute, summary, detail) in validate_config(config) {
+            diags.error_at(AttributePath::new(attribute), summary, detail);
+        }
+        diags
+    }
+
+    async fn plan(&self, _ctx: &Ctx, mut req: PlanRequest) -> PlanResponse {
+        let creating = req.prior.is_null();
+        let config = req.config.clone();
+        // An imported mailbox has no account_id (the API does not report one): recording it
+        // later is not a change of account, so it must not replace the mailbox.
+        if !creating && req.prior.get("account_id").is_none_or(Value::is_null) {
+            let proposed = req.proposed.get("account_id").cloned().unwrap_or_default();
+            req.prior.set("account_id", proposed);
+        }
+        let mut resp = default_plan(&schema(), &REPLACE_ON_CHANGE, &[], req);
+        let new_object = creating || !resp.requires_replace.is_empty();
+        if resp.planned.is_null() || !new_object {
+            return resp;
+        }
+        if config.get("password").is_some_and(Value::is_null) {
+            resp.diagnostics.push(
+                Diagnostic::error(
+                    "A new mailbox needs a password",
+                    "Combell creates a mailbox only together with its password: set password \
+                     (and password_version, to change it later).",
+                )
+                .at(AttributePath::new("password")),
+            );
+        }
+        if config.get("account_id").is_some_and(Value::is_null) {
+            resp.diagnostics.push(
+                Diagnostic::error(
+                    "A new mailbox needs account_id",
+                    "Combell creates a mailbox in a mail zone account: set account_id to one of \
+                     the available_accounts of the domain's mail zone (for most accounts, the \
+                     Combell account id, such as 1001).",
+                )
+                .at(AttributePath::new("account_id")),
+            );
+        }
+        resp
+    }
+
+    async fn create(&self, ctx: &Ctx, planned: &Value, config: &Value) -> ApplyResult {
+        let summary = format!("Unable to create {TYPE_NAME}");
+        let client = match client(ctx) {
+            Ok(c) => c,
+            Err(d) => return ApplyResult::error(d),
+        };
+        let (Some(address), Some(account_id), Some(password)) = (
+            planned.get_str("email_address"),
+            planned.get_i64("account_id"),
+            config.get_str("password"),
+        ) else {
+            return ApplyResult::error(Diagnostic::error(
+                summary,
+                "email_address, account_id and password must all be known to create a mailbox.",
+            ));
+        };
+        let request = CreateMailbox {
+            account_id,
+            email_address: address.to_string(),
+            password: Secret::new(password),
+        };
+        let id = match client.create_mailbox(&request, ctx.stopping()).await {
+            Ok(id) => id.to_ascii_lowercase(),
+            Err(err) => return ApplyResult::error(api_error(summary, &err)),
+        };
+        logging::info(LOG, "mailbox created", &[("email_address", json!(id))]);
+
+        // The mailbox exists from here on: whatever fails next, it is recorded (tainted), and
+        // Ctrl-C no longer cuts the remaining calls short.
+        let no_cancel = CancellationToken::new();
+        let mut diags = Diagnostics::default();
+        if let Err(err) = apply_settings(&client, &id, &Value::Null, planned, &no_cancel).await {
+            diags.push(api_error(summary.clone(), &err));
+        }
+        let mut fallback = known(planned);
+        fallback.set("id", id.clone());
+        match client.get_mailbox(&id, &no_cancel).await {
+            Ok(detail) => ApplyResult {
+                state: Some(state_from(&detail, planned)),
+                diagnostics: diags,
+                ..Default::default()
+            },
+            Err(err) => {
+                diags.push(api_error(summary, &err));
+                ApplyResult {
+                    state: Some(fallback),
+                    diagnostics: diags,
+                    ..Default::default()
+                }
+            }
+        }
+    }
+
+    async fn read(&self, ctx: &Ctx, state: &Value) -> ReadResult {
+        let summary = format!("Unable to read {TYPE_NAME}");
+        let client = match client(ctx) {
+            Ok(c) => c,
+            Err(d) => return ReadResult::error(d),
+        };
+        let Some(id) = state.get_str("id") else {
+            return ReadResult::gone();
+        };
+        match client.get_mailbox(id, ctx.stopping()).await {
+            Ok(detail) => ReadResult::ok(state_from(&detail, state)),
+            Err(err) if err.is_not_found() => {
+                logging::info(
+                    LOG,
+                    "mailbox no longer exists; removing it from the state",
+                    &[("email_address", json!(id))],
+                );
+                ReadResult::gone()
+            }
+            Err(err) => ReadResult {
+                state: Some(state.clone()),
+                diagnostics: api_error(summary, &err).into(),
+                ..Default::default()
+            },
+        }
+    }
+
+    async fn update(
+        &self,
+        ctx: &Ctx,
+        prior: &Value,
+        planned: &Value,
+        config: &Value,
+    ) -> ApplyResult {
+        let summary = format!("Unable to update {TYPE_NAME}");
+        let client = match client(ctx) {
+            Ok(c) => c,
+            Err(d) => return ApplyResult::error(d),
+        };
+        let Some(id) = prior.get_str("id") else {
+            return ApplyResult::error(Diagnostic::error(summary, "The state has no mailbox id."));
+        };
+        let failed = |diags: Diagnostics| ApplyResult {
+            state: Some(prior.clone()),
+            diagnostics: diags,
+            ..Default::default()
+        };
+        if planned.get("password_version") != prior.get("password_version") {
+            let Some(password) = config.get_str("password") else {
+                return failed(
+                    Diagnostic::error(
+                        summary,
+                        "password_version changed but password is not set: set the new \
+                         password together with its version.",
+                    )
+                    .at(AttributePath::new("password"))
+                    .into(),
+                );
+            };
+            if let Err(err) = client
+                .set_mailbox_password(id, &Secret::new(password), ctx.stopping())
+                .await
+            {
+                return failed(api_error(summary, &err).into());
+            }
+            logging::info(
+                LOG,
+                "mailbox password changed",
+                &[("email_address", json!(id))],
+            );
+        }
+        if let Err(err) = apply_settings(&client, id, prior, planned, ctx.stopping()).await {
+            return failed(api_error(summary, &err).into());
+        }
+        match client.get_mailbox(id, &CancellationToken::new()).await {
+            Ok(detail) => ApplyResult::ok(state_from(&detail, planned)),
+            Err(err) => failed(api_error(summary, &err).into()),
+        }
+    }
+
+    async fn delete(&self, ctx: &Ctx, prior: &Value) -> Diagnostics {
+        let Some(id) = prior.get_str("id") else {
+            return Diagnostics::default();
+        };
+        match client(ctx) {
+            Ok(client) => match client.delete_mailbox(id, ctx.stopping()).await {
+                Ok(()) => Diagnostics::default(),
+                Err(err) if err.is_not_found() => Diagnostics::default(),
+                Err(err) => api_error(format!("Unable to delete {TYPE_NAME}"), &err).into(),
+            },
+            Err(d) => d.into(),
+        }
+    }
+
+    async fn import(&self, _ctx: &Ctx, id: &str) -> ImportResult {
+        let address = id.trim().to_ascii_lowercase();
+        match check_address(&address) {
+            Ok(()) => {
+                let mut state = empty_state();
+                state.set("id", address.clone());
+                state.set("email_address", address);
+                ImportResult {
+                    state: Some(state),
+                    ..Default::default()
+                }
+            }
+            Err(detail) => ImportResult {
+                diagnostics: Diagnostic::error(
+                    format!("Invalid import ID for {TYPE_NAME}"),
+                    format!(
+                        "Expected the mailbox's e-mail address, such as \"info@example.com\". \
+                         {detail}"
+                    ),
+                )
+                .into(),
+                ..Default::default()
+            },
+        }
+    }
+}
+
+// ---- Helpers --------------------------------------------------------------------------------
+
+/// PUTs auto-reply and auto-forward where the plan sets them and they differ from `prior`.
+async fn apply_settings(
+    client: &crate::client::Client,
+    id: &str,
+    prior: &Value,
+    planned: &Value,
+    cancel: &CancellationToken,
+) -> Result<(), crate::client::Error> {
+    let planned_reply = planned.get_known("auto_reply").filter(|v| !v.is_null());
+    if let Some(reply) = planned_reply.filter(|r| Some(*r) != prior.get("auto_reply")) {
+        client
+            .set_mailbox_autoreply(id, &auto_reply_from(reply), cancel)
+            .await?;
+        logging::info(
+            LOG,
+            "mailbox auto-reply set",
+            &[("email_address", json!(id))],
+        );
+    }
+    let planned_forward = planned.get_known("auto_forward").filter(|v| !v.is_null());
+    if let Some(forward) = planned_forward.filter(|f| Some(*f) != prior.get("auto_forward")) {
+        client
+            .set_mailbox_autoforward(id, &auto_forward_from(forward), cancel)
+            .await?;
+        logging::info(
+            LOG,
+            "mailbox auto-forward set",
+            &[("email_address", json!(id))],
+        );
+    }
+    Ok(())
+}
+
+/// Unknown parts (left out on create) are sent as Combell's defaults, which read back the same.
+fn auto_reply_from(value: &Value) -> AutoReply {
+    AutoReply {
+        enabled: value.get_bool("enabled").unwrap_or(false),
+        subject: value.get_str("subject").unwrap_or_default().to_string(),
+        message: value.get_str("message").unwrap_or_default().to_string(),
+    }
+}
+
+fn auto_forward_from(value: &Value) -> AutoForward {
+    AutoForward {
+        enabled: value.get_bool("enabled").unwrap_or(false),
+        email_addresses: value
+            .get_list("email_addresses")
+            .iter()
+            .filter_map(|a| a.as_str().map(str::to_string))
+            .collect(),
+        copy_to_myself: value.get_bool("copy_to_myself").unwrap_or(false),
+    }
+}
+
+pub(crate) fn auto_reply_value(reply: &AutoReply) -> Value {
+    Value::object([
+        ("enabled", reply.enabled.into()),
+        ("subject", reply.subject.clone().into()),
+        ("message", reply.message.clone().into()),
+    ])
+}
+
+pub(crate) fn auto_forward_value(forward: &AutoForward) -> Value {
+    Value::object([
+        ("enabled", forward.enabled.into()),
+        (
+            "email_addresses",
+            Value::List(
+                forward
+                    .email_addresses
+                    .iter()
+                    .map(|a| Value::from(a.clone()))
+                    .collect(),
+            ),
+        ),
+        ("copy_to_myself", forward.copy_to_myself.into()),
+    ])
+}
+
+/// The one mapping API → state, used by create, read, update and import. What the API does not
+/// report (account, password version) comes from `prior`.
+fn state_from(detail: &MailboxDetail, prior: &Value) -> Value {
+    let mut state = known(prior);
+    let address = detail.name.to_ascii_lowercase();
+    state.set("id", address.clone());
+    state.set("email_address", address);
+    state.set("login", detail.login.clone());
+    state.set("max_size", detail.max_size);
+    state.set("actual_size", detail.actual_size);
+    state.set("auto_reply", auto_reply_value(&detail.auto_reply));
+    state.set("auto_forward", auto_forward_value(&detail.auto_forward));
+    state.set("password", Value::Null);
+    state
+}
+
+/// A copy of `value` over every schema attribute, with unknowns as null: the shape of a state.
+fn known(value: &Value) -> Value {
+    let mut state = empty_state();
+    for (name, v) in value.as_map().into_iter().flatten() {
+        if state.get(name).is_some() && v.is_wholly_known() {
+            state.set(name, v.clone());
+        }
+    }
+    state.set("password", Value::Null);
+    state
+}
+
+fn empty_state() -> Value {
+    Value::object(
+        schema()
+            .block
+            .attributes
+            .iter()
+            .map(|a| (a.name.clone(), Value::Null)),
+    )
+}
+
+/// A lower-case e-mail address as Combell takes it for a mailbox.
+pub(crate) fn check_address(address: &str) -> Result<(), String> {
+    if address != address.to_ascii_lowercase() {
+        return Err(format!(
+            "\"{address}\" has upper-case letters; Combell stores addresses in lower case, so \
+             write \"{}\".",
+            address.to_ascii_lowercase()
+        ));
+    }
+    let valid = address.rsplit_once('@').is_some_and(|(local, domain)| {
+        address.len() <= 254
+            && !local.is_empty()
+            && local.len() <= 64
+            && !local.starts_with('.')
+            && !local.ends_with('.')
+            && !local.contains("..")
+            && local
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._+-".contains(&b))
+            && is_domain_name(domain)
+    });
+    if valid {
+        Ok(())
+    } else {
+        Err(format!(
+            "\"{address}\" is not an e-mail address such as \"info@example.com\": a local part \
+             of letters, digits and . _ + - (no leading, trailing or doubled dot), then @ and a \
+             domain name."
+        ))
+    }
+}
+
+fn is_domain_name(domain: &str) -> bool {
+    let labels: Vec<&str> = domain.split('.').collect();
+    domain.len() <= 253
+        && labels.len() >= 2
+        && labels.iter().all(|l| {
+            !l.is_empty()
+                && l.len() <= 63
+                && !l.starts_with('-')
+                && !l.ends_with('-')
+                && l.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        })
+}
+
+/// Every plan-time problem as (attribute, summary, detail); unknown values are not judged.
+fn validate_config(config: &Value) -> Vec<(&'static str, String, String)> {
+    let mut problems = Vec::new();
+    let address = config.get_str("email_address");
+    if let Some(address) = address {
+        if let Err(detail) = check_address(address) {
+            problems.push(("email_address", "Invalid e-mail address".into(), detail));
+        }
+    }
+    if let Some(n) = config.get_known("account_id").filter(|v| !v.is_null()) {
+        if n.as_i64().is_none_or(|n| n <= 0) {
+            problems.push((
+                "account_id",
+                "Invalid account id".into(),
+                "account_id is a positive whole number: a mail zone account id such as 1001."
+                    .into(),
+            ));
+        }
+    }
+    if let Some(password) = config.get_str("password") {
+        for detail in password_problems(password) {
+            problems.push(("password", "Invalid mailbox password".into(), detail));
+        }
+    }
+    let version_set = config
+        .get_known("password_version")
+        .is_some_and(|v| !v.is_null());
+    if version_set && config.get("password").is_some_and(Value::is_null) {
+        problems.push((
+            "password_version",
+            "password_version without password".into(),
+            "password_version tells Terraform to send password again; set password too (or \
+             remove password_version)."
+                .into(),
+        ));
+    }
+    if let Some(reply) = config.get_known("auto_reply").filter(|v| !v.is_null()) {
+        let enabled = reply.get_bool("enabled") == Some(true);
+        let message = reply.get("message");
+        if enabled
+            && message
+                .is_some_and(|m| m.is_null() || m.as_str().is_some_and(|s| s.trim().is_empty()))
+        {
+            problems.push((
+                "auto_reply",
+                "An enabled auto-reply needs a message".into(),
+                "Set auto_reply.message to the text of the automatic answer.".into(),
+            ));
+        }
+        if reply
+            .get_str("subject")
+            .is_some_and(|s| s.chars().count() > MAX_SUBJECT_CHARS)
+        {
+            problems.push((
+                "auto_reply",
+                "Auto-reply subject too long".into(),
+                format!("auto_reply.subject may be at most {MAX_SUBJECT_CHARS} characters."),
+            ));
+        }
+        if reply
+            .get_str("message")
+            .is_some_and(|s| s.chars().count() > MAX_MESSAGE_CHARS)
+        {
+            problems.push((
+                "auto_reply",
+                "Auto-reply message too long".into(),
+                format!("auto_reply.message may be at most {MAX_MESSAGE_CHARS} characters."),
+            ));
+        }
+    }
+    if let Some(forward) = config.get_known("auto_forward").filter(|v| !v.is_null()) {
+        forward_problems(forward, address, &mut problems);
+    }
+    problems
+}
+
+fn forward_problems(
+    forward: &Value,
+    own: Option<&str>,
+    problems: &mut Vec<(&'static str, String, String)>,
+) {
+    let enabled = forward.get_bool("enabled") == Some(true);
+    let Some(list) = forward.get("email_addresses").filter(|l| !l.is_unknown()) else {
+        return;
+    };
+    let addresses = list.as_list();
+    if enabled && addresses.is_empty() {
+        problems.push((
+            "auto_forward",
+            "An enabled auto-forward needs an address".into(),
+            "Set auto_forward.email_addresses to at least one e-mail address.".into(),
+        ));
+    }
+    if addresses.len() > MAX_FORWARDS {
+        problems.push((
+            "auto_forward",
+            "Too many forward addresses".into(),
+            format!(
+                "auto_forward.email_addresses may hold at most {MAX_FORWARDS} addresses; it has {}.",
+                addresses.len()
+            ),
+        ));
+    }
+    let mut seen: Vec<&str> = Vec::new();
+    for address in addresses.iter().filter_map(Value::as_str) {
+        if let Err(detail) = check_address(address) {
+            problems.push(("auto_forward", "Invalid forward address".into(), detail));
+        } else if Some(address) == own {
+            problems.push((
+                "auto_forward",
+                "A mailbox cannot forward to itself".into(),
+                "Remove the mailbox's own address from auto_forward.email_addresses; set \
+                 copy_to_myself = true to keep a copy."
+                    .into(),
+            ));
+        } else if seen.contains(&address) {
+            problems.push((
+                "auto_forward",
+                "Duplicate forward address".into(),
+                format!("\"{address}\" is listed twice in auto_forward.email_addresses."),
+            ));
+        }
+        seen.push(address);
+    }
+}
