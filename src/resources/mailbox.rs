@@ -701,3 +701,348 @@ fn forward_problems(
         seen.push(address);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn detail() -> MailboxDetail {
+        MailboxDetail {
+            name: "info@example.com".into(),
+            max_size: 5120,
+            actual_size: 12,
+            login: "info@example.com".into(),
+            auto_forward: AutoForward {
+                enabled: true,
+                email_addresses: vec!["a@example.org".into()],
+                copy_to_myself: true,
+            },
+            auto_reply: AutoReply {
+                enabled: true,
+                subject: "Away".into(),
+                message: "Back soon".into(),
+            },
+        }
+    }
+
+    fn config(pairs: &[(&str, Value)]) -> Value {
+        let mut v = empty_state();
+        v.set("email_address", "info@example.com");
+        v.set("account_id", 1001i64);
+        for (k, val) in pairs {
+            v.set(k, val.clone());
+        }
+        v
+    }
+
+    fn problems(cfg: &Value) -> Vec<(&'static str, String)> {
+        validate_config(cfg)
+            .into_iter()
+            .map(|(a, s, _)| (a, s))
+            .collect()
+    }
+
+    fn attributes_with_problems(cfg: &Value) -> Vec<&'static str> {
+        problems(cfg).into_iter().map(|(a, _)| a).collect()
+    }
+
+    fn reply(enabled: bool, subject: Value, message: Value) -> Value {
+        Value::object([
+            ("enabled", enabled.into()),
+            ("subject", subject),
+            ("message", message),
+        ])
+    }
+
+    fn forward(enabled: bool, addresses: &[&str]) -> Value {
+        Value::object([
+            ("enabled", enabled.into()),
+            (
+                "email_addresses",
+                Value::List(addresses.iter().map(|a| Value::from(*a)).collect()),
+            ),
+            ("copy_to_myself", Value::Null),
+        ])
+    }
+
+    #[test]
+    fn mapping_fills_every_api_attribute_and_keeps_what_only_config_knows() {
+        let mut planned = config(&[("password_version", 3i64.into())]);
+        planned.set("id", Value::Unknown);
+        planned.set("login", Value::Unknown);
+        let state = state_from(&detail(), &planned);
+        assert_eq!(state.get_str("id"), Some("info@example.com"));
+        assert_eq!(state.get_str("login"), Some("info@example.com"));
+        assert_eq!(state.get_i64("max_size"), Some(5120));
+        assert_eq!(state.get_i64("actual_size"), Some(12));
+        assert_eq!(state.get_i64("account_id"), Some(1001));
+        assert_eq!(state.get_i64("password_version"), Some(3));
+        assert!(state.get("password").is_some_and(Value::is_null));
+        let reply = state.get("auto_reply").unwrap();
+        assert_eq!(reply.get_str("message"), Some("Back soon"));
+        let fwd = state.get("auto_forward").unwrap();
+        assert_eq!(fwd.get_list("email_addresses").len(), 1);
+        assert_eq!(fwd.get_bool("copy_to_myself"), Some(true));
+        assert!(state.is_wholly_known());
+        // Import: the API does not say which account; it stays null.
+        let imported = state_from(&detail(), &empty_state());
+        assert!(imported.get("account_id").is_some_and(Value::is_null));
+        // What is sent is what is read back.
+        assert_eq!(auto_reply_from(reply), detail().auto_reply);
+        assert_eq!(auto_forward_from(fwd), detail().auto_forward);
+    }
+
+    #[test]
+    fn a_valid_configuration_has_no_problems() {
+        let cfg = config(&[
+            ("password", "Secret123".into()),
+            ("password_version", 1i64.into()),
+            ("auto_reply", reply(true, "Away".into(), "Back soon".into())),
+            (
+                "auto_forward",
+                forward(true, &["a@example.org", "b@example.org"]),
+            ),
+        ]);
+        assert!(problems(&cfg).is_empty(), "{:?}", problems(&cfg));
+        let off = config(&[
+            ("auto_reply", reply(false, Value::Null, Value::Null)),
+            ("auto_forward", forward(false, &[])),
+        ]);
+        assert!(problems(&off).is_empty());
+    }
+
+    #[test]
+    fn email_address_rules() {
+        for bad in [
+            "Info@example.com",
+            "info",
+            "@example.com",
+            "info@example",
+            ".info@example.com",
+            "in..fo@example.com",
+            "in fo@example.com",
+            "info@-x.com",
+            "",
+        ] {
+            assert_eq!(
+                attributes_with_problems(&config(&[("email_address", bad.into())])),
+                ["email_address"],
+                "{bad}"
+            );
+        }
+        assert!(attributes_with_problems(&config(&[(
+            "email_address",
+            "first.last+tag@mail.example-1.be".into()
+        )]))
+        .is_empty());
+    }
+
+    #[test]
+    fn account_id_rules() {
+        for bad in [Value::from(0i64), (-1i64).into(), 1.5f64.into()] {
+            assert_eq!(
+                attributes_with_problems(&config(&[("account_id", bad)])),
+                ["account_id"]
+            );
+        }
+    }
+
+    #[test]
+    fn password_rules_are_the_shared_ones() {
+        for (password, count) in [("abc12", 1), ("abcdefgh", 1), ("abc def1$", 2)] {
+            let found = problems(&config(&[("password", password.into())]));
+            assert_eq!(found.len(), count, "{password}: {found:?}");
+            assert!(found.iter().all(|(a, _)| *a == "password"));
+        }
+    }
+
+    #[test]
+    fn a_password_version_needs_a_password() {
+        assert_eq!(
+            attributes_with_problems(&config(&[("password_version", 1i64.into())])),
+            ["password_version"]
+        );
+        // An unknown password (from a variable not yet known) is not judged.
+        assert!(attributes_with_problems(&config(&[
+            ("password_version", 1i64.into()),
+            ("password", Value::Unknown),
+        ]))
+        .is_empty());
+    }
+
+    #[test]
+    fn auto_reply_rules() {
+        for bad in [
+            reply(true, Value::Null, Value::Null),
+            reply(true, Value::Null, "  ".into()),
+            reply(false, "x".repeat(256).into(), Value::Null),
+            reply(false, Value::Null, "x".repeat(10_001).into()),
+        ] {
+            assert_eq!(
+                attributes_with_problems(&config(&[("auto_reply", bad.clone())])),
+                ["auto_reply"],
+                "{bad:?}"
+            );
+        }
+        assert!(attributes_with_problems(&config(&[(
+            "auto_reply",
+            reply(true, "x".repeat(255).into(), "ok".into())
+        )]))
+        .is_empty());
+    }
+
+    #[test]
+    fn auto_forward_rules() {
+        let many: Vec<String> = (0..26).map(|i| format!("u{i}@example.org")).collect();
+        let many: Vec<&str> = many.iter().map(String::as_str).collect();
+        let cases = [
+            ("empty while enabled", forward(true, &[])),
+            ("too many", forward(false, &many)),
+            ("invalid", forward(false, &["not-an-address"])),
+            ("upper case", forward(false, &["A@example.org"])),
+            ("itself", forward(true, &["info@example.com"])),
+            (
+                "duplicate",
+                forward(true, &["a@example.org", "a@example.org"]),
+            ),
+        ];
+        for (what, value) in cases {
+            assert_eq!(
+                attributes_with_problems(&config(&[("auto_forward", value)])),
+                ["auto_forward"],
+                "{what}"
+            );
+        }
+        let mut unknown = forward(true, &[]);
+        unknown.set("email_addresses", Value::Unknown);
+        assert!(attributes_with_problems(&config(&[("auto_forward", unknown)])).is_empty());
+    }
+
+    #[test]
+    fn unknown_values_are_not_judged() {
+        let cfg = config(&[
+            ("email_address", Value::Unknown),
+            ("account_id", Value::Unknown),
+            ("password", Value::Unknown),
+            ("auto_reply", Value::Unknown),
+            ("auto_forward", Value::Unknown),
+        ]);
+        assert!(problems(&cfg).is_empty());
+    }
+
+    fn block_on<F: std::future::Future>(f: F) -> F::Output {
+        tokio::runtime::Builder::new_current_thread()
+            .build()
+            .map(|rt| rt.block_on(f))
+            .unwrap()
+    }
+
+    fn plan(prior: Value, cfg: Value) -> PlanResponse {
+        let mut proposed = cfg.clone();
+        proposed.set("password", Value::Null);
+        for name in [
+            "id",
+            "login",
+            "max_size",
+            "actual_size",
+            "auto_reply",
+            "auto_forward",
+        ] {
+            if cfg.get(name).is_none_or(Value::is_null) {
+                proposed.set(name, prior.get(name).cloned().unwrap_or_default());
+            }
+        }
+        block_on(MailboxResource.plan(
+            &Ctx::for_tests(None),
+            PlanRequest {
+                prior,
+                proposed,
+                config: cfg,
+                prior_private: Vec::new(),
+            },
+        ))
+    }
+
+    fn stored() -> Value {
+        state_from(&detail(), &config(&[("password_version", 1i64.into())]))
+    }
+
+    #[test]
+    fn a_create_needs_a_password_and_an_account() {
+        let p = plan(Value::Null, config(&[("password", "Secret123".into())]));
+        assert!(!p.diagnostics.has_errors());
+        assert!(p.planned.get("password").is_some_and(Value::is_null));
+        let p = plan(Value::Null, config(&[]));
+        assert!(p.diagnostics.has_errors());
+        let p = plan(
+            Value::Null,
+            config(&[
+                ("password", "Secret123".into()),
+                ("account_id", Value::Null),
+            ]),
+        );
+        assert!(p.diagnostics.has_errors());
+    }
+
+    #[test]
+    fn address_and_account_changes_replace_but_recording_an_account_does_not() {
+        let p = plan(stored(), config(&[("password_version", 1i64.into())]));
+        assert!(p.requires_replace.is_empty());
+        assert!(!p.diagnostics.has_errors());
+        let p = plan(
+            stored(),
+            config(&[
+                ("password_version", 1i64.into()),
+                ("account_id", 1002i64.into()),
+                ("password", "Secret123".into()),
+            ]),
+        );
+        assert_eq!(p.requires_replace, [AttributePath::new("account_id")]);
+        assert!(!p.diagnostics.has_errors());
+        let p = plan(
+            stored(),
+            config(&[
+                ("password_version", 1i64.into()),
+                ("email_address", "other@example.com".into()),
+            ]),
+        );
+        assert_eq!(p.requires_replace, [AttributePath::new("email_address")]);
+        assert!(
+            p.diagnostics.has_errors(),
+            "the replacement is a create, which needs a password"
+        );
+        // Imported (no account_id in the state): setting it is an in-place update.
+        let imported = state_from(&detail(), &empty_state());
+        let p = plan(imported, config(&[]));
+        assert!(p.requires_replace.is_empty());
+        assert!(!p.diagnostics.has_errors());
+        assert_eq!(p.planned.get_i64("account_id"), Some(1001));
+    }
+
+    #[test]
+    fn import_takes_the_address_in_any_case() {
+        let result = block_on(MailboxResource.import(&Ctx::for_tests(None), " Info@Example.com"));
+        let state = result.state.unwrap();
+        assert_eq!(state.get_str("id"), Some("info@example.com"));
+        let result = block_on(MailboxResource.import(&Ctx::for_tests(None), "1001"));
+        assert!(result.state.is_none());
+        assert!(result.diagnostics.has_errors());
+    }
+
+    #[test]
+    fn schema_keeps_the_password_write_only_and_describes_everything() {
+        let s = schema();
+        let password = s.attribute("password").unwrap();
+        assert!(password.write_only && password.sensitive);
+        fn all_described(attrs: &[Attribute]) -> bool {
+            attrs.iter().all(|a| {
+                !a.description.is_empty()
+                    && match &a.ty {
+                        crate::tfplugin::AttributeType::Nested(_, sub) => all_described(sub),
+                        _ => true,
+                    }
+            })
+        }
+        assert!(all_described(&s.block.attributes));
+    }
+}
