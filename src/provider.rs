@@ -10,6 +10,7 @@ use async_trait::async_trait;
 use crate::client::{self, Client, ClientConfig, Secret};
 use crate::data_sources::account::AccountDataSource;
 use crate::data_sources::accounts::AccountsDataSource;
+use crate::data_sources::mailboxes::MailboxesDataSource;
 use crate::data_sources::servicepacks::ServicepacksDataSource;
 use crate::resources::account::AccountResource;
 use crate::resources::dns_record::DnsRecordResource;
@@ -160,6 +161,7 @@ impl ProviderDef for CombellProvider {
             Arc::new(ServicepacksDataSource),
             Arc::new(AccountDataSource),
             Arc::new(AccountsDataSource),
+            Arc::new(MailboxesDataSource),
         ]
     }
 }

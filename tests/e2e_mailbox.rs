@@ -244,3 +244,49 @@ fn a_new_mailbox_needs_a_password_and_an_account() {
     assert!(text.contains("A new mailbox needs a password"), "{out}");
     assert!(text.contains("A new mailbox needs account_id"), "{out}");
 }
+
+#[test]
+fn the_data_source_lists_a_domains_mailboxes() {
+    let sim = Sim::start();
+    let tf = Tf::new(&sim);
+    tf.write_config(&config(
+        r#"
+resource "combell_mailbox" "extra" {
+  email_address = "extra@example.com"
+  account_id    = 1001
+  password      = "Mail4Secret9"
+}
+
+data "combell_mailboxes" "all" {
+  domain_name = "example.com"
+  depends_on  = [combell_mailbox.extra]
+}
+
+output "addresses" {
+  value = [for m in data.combell_mailboxes.all.mailboxes : m.email_address]
+}
+
+output "size" {
+  value = data.combell_mailboxes.all.mailboxes[0].max_size
+}
+"#,
+    ));
+    tf.apply();
+    let out = tf.ok(&["output", "-json"]);
+    let outputs: serde_json::Value = serde_json::from_str(&out.stdout).expect("outputs JSON");
+    assert_eq!(
+        outputs["addresses"]["value"],
+        serde_json::json!(["extra@example.com", "info@example.com"])
+    );
+    assert_eq!(outputs["size"]["value"], 5120);
+    tf.assert_plan_empty();
+
+    tf.write_config(&config(
+        "data \"combell_mailboxes\" \"bad\" {\n  domain_name = \"Not A Domain\"\n}\n",
+    ));
+    let out = tf.fails(&["plan", "-no-color", "-input=false"]);
+    assert!(
+        format!("{}{}", out.stdout, out.stderr).contains("Invalid domain name"),
+        "{out}"
+    );
+}

@@ -2,4 +2,5 @@
 
 pub mod account;
 pub mod accounts;
+pub mod mailboxes;
 pub mod servicepacks;
