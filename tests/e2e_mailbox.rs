@@ -290,3 +290,56 @@ output "size" {
         "{out}"
     );
 }
+
+#[test]
+fn an_existing_mailbox_is_not_taken_over_and_a_lost_answer_is_not_orphaned() {
+    // The POST succeeds at Combell but its answer is a 5xx: the mailbox is still recorded.
+    let sim = Sim::start_with(&[
+        "--fault",
+        "kind=commit_then_fail,method=POST,path=/v2/mailboxes,count=1",
+    ]);
+    let tf = Tf::new(&sim);
+    tf.write_config(&config(
+        r#"
+resource "combell_mailbox" "box" {
+  email_address = "lost@example.com"
+  account_id    = 1001
+  password      = "Mail4Secret9"
+}
+"#,
+    ));
+    tf.apply();
+    assert_eq!(
+        tf.expect_resource("combell_mailbox.box")["id"],
+        "lost@example.com"
+    );
+    tf.assert_plan_empty();
+    let stats = sim.stats();
+    let server_errors: u64 = stats["by_status"]
+        .as_object()
+        .map(|m| {
+            m.iter()
+                .filter(|(k, _)| k.starts_with('5'))
+                .filter_map(|(_, v)| v.as_u64())
+                .sum()
+        })
+        .unwrap_or(0);
+    assert!(server_errors >= 1, "the fault did not fire: {stats}");
+
+    // A mailbox that already exists is an error that says how to import it.
+    let other = Tf::new(&sim);
+    other.write_config(&config(
+        r#"
+resource "combell_mailbox" "info" {
+  email_address = "info@example.com"
+  account_id    = 1001
+  password      = "Mail4Secret9"
+}
+"#,
+    ));
+    let out = other.fails(&["apply", "-auto-approve", "-no-color", "-input=false"]);
+    let text = format!("{}{}", out.stdout, out.stderr);
+    assert!(text.contains("already exists"), "{out}");
+    assert!(text.contains("terraform import"), "{out}");
+    assert!(other.resource("combell_mailbox.info").is_none());
+}

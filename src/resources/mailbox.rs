@@ -253,21 +253,53 @@ impl Resource for MailboxResource {
                 "email_address, account_id and password must all be known to create a mailbox.",
             ));
         };
+        // A mailbox that exists before the POST is not ours: taking it over silently would
+        // hand its mail to this configuration (and to its destroy).
+        match client.get_mailbox(address, ctx.stopping()).await {
+            Ok(_) => {
+                return ApplyResult::error(Diagnostic::error(
+                    summary,
+                    format!(
+                        "Mailbox \"{address}\" already exists at Combell. To manage it with \
+                         Terraform, import it: terraform import <resource address> {address} \
+                         (or an import block with id = \"{address}\")."
+                    ),
+                ))
+            }
+            Err(err) if err.is_not_found() => {}
+            Err(err) => return ApplyResult::error(api_error(summary, &err)),
+        }
         let request = CreateMailbox {
             account_id,
             email_address: address.to_string(),
             password: Secret::new(password),
         };
+        // From the POST on, Ctrl-C no longer cuts calls short: a mailbox that exists must reach
+        // the state.
+        let no_cancel = CancellationToken::new();
+        let mut diags = Diagnostics::default();
         let id = match client.create_mailbox(&request, ctx.stopping()).await {
             Ok(id) => id.to_ascii_lowercase(),
-            Err(err) => return ApplyResult::error(api_error(summary, &err)),
+            // The answer was lost (timeout, Ctrl-C, a 5xx after the change): if the mailbox
+            // now exists, this create made it, and it is recorded rather than orphaned.
+            Err(err) => match client.get_mailbox(address, &no_cancel).await {
+                Ok(_) => {
+                    logging::warn(
+                        LOG,
+                        "the create's answer was lost but the mailbox exists; recording it",
+                        &[
+                            ("email_address", json!(address)),
+                            ("error", json!(err.to_string())),
+                        ],
+                    );
+                    address.to_string()
+                }
+                Err(_) => return ApplyResult::error(api_error(summary, &err)),
+            },
         };
         logging::info(LOG, "mailbox created", &[("email_address", json!(id))]);
 
-        // The mailbox exists from here on: whatever fails next, it is recorded (tainted), and
-        // Ctrl-C no longer cuts the remaining calls short.
-        let no_cancel = CancellationToken::new();
-        let mut diags = Diagnostics::default();
+        // Whatever fails next, the mailbox is recorded (tainted).
         if let Err(err) = apply_settings(&client, &id, &Value::Null, planned, &no_cancel).await {
             diags.push(api_error(summary.clone(), &err));
         }
