@@ -65,7 +65,9 @@ resource "combell_mailbox" "box" {{
 #[test]
 fn mailbox_life_create_update_import_drift_destroy() {
     let sim = Sim::start();
-    let tf = Tf::new(&sim);
+    let mut tf = Tf::new(&sim);
+    // Debug logs show every request: the password must still appear nowhere.
+    tf.set_env("TF_LOG_PROVIDER", "debug");
     let client = api(&sim);
     let none = CancellationToken::new();
 
@@ -102,8 +104,12 @@ fn mailbox_life_create_update_import_drift_destroy() {
         "{plan}"
     );
     let before = puts(&sim);
-    tf.apply();
+    let out = tf.apply();
     assert_eq!(puts(&sim), before + 1, "one PUT of the password only");
+    assert!(
+        !out.stderr.contains(PASSWORD) && !out.stdout.contains(PASSWORD),
+        "the password reached Terraform's output"
+    );
     tf.assert_plan_empty();
 
     // A new auto-reply message: one PUT of the auto-reply.
