@@ -24,6 +24,17 @@ async fn mailbox_create_read_settings_password_delete() {
     let api = client(&sim);
     let cancel = CancellationToken::new();
 
+    assert_eq!(
+        api.mail_zone_account_ids("example.com", &cancel)
+            .await
+            .unwrap(),
+        [1001]
+    );
+    assert!(api
+        .mail_zone_account_ids("nomail.example", &cancel)
+        .await
+        .is_err_and(|e| e.is_not_found()));
+
     let seeded = api.list_mailboxes("example.com", &cancel).await.unwrap();
     assert_eq!(seeded.len(), 1);
     assert_eq!(seeded[0].name, "info@example.com");

@@ -239,7 +239,7 @@ resource "combell_mailbox" "incomplete" {
 }
 
 #[test]
-fn a_new_mailbox_needs_a_password_and_an_account() {
+fn a_new_mailbox_needs_a_password() {
     let sim = Sim::start();
     let tf = Tf::new(&sim);
     tf.write_config(&config(
@@ -248,7 +248,27 @@ fn a_new_mailbox_needs_a_password_and_an_account() {
     let out = tf.fails(&["plan", "-no-color", "-input=false"]);
     let text = format!("{}{}", out.stdout, out.stderr);
     assert!(text.contains("A new mailbox needs a password"), "{out}");
-    assert!(text.contains("A new mailbox needs account_id"), "{out}");
+
+    // Without account_id, the domain's only mail zone account is used and recorded.
+    tf.write_config(&config(
+        "resource \"combell_mailbox\" \"box\" {\n  email_address = \"new@example.com\"\n  password      = \"Mail4Secret9\"\n}\n",
+    ));
+    tf.apply();
+    assert_eq!(
+        tf.expect_resource("combell_mailbox.box")["account_id"],
+        1001
+    );
+    tf.assert_plan_empty();
+
+    // A domain without a mail zone cannot have mailboxes: the error says so.
+    tf.write_config(&config(
+        "resource \"combell_mailbox\" \"box\" {\n  email_address = \"new@nomail.example\"\n  password      = \"Mail4Secret9\"\n}\n",
+    ));
+    let out = tf.fails(&["apply", "-auto-approve", "-no-color", "-input=false"]);
+    assert!(
+        format!("{}{}", out.stdout, out.stderr).contains("has no mail zone"),
+        "{out}"
+    );
 }
 
 #[test]

@@ -68,6 +68,20 @@ pub struct CreateMailbox {
     pub password: Secret,
 }
 
+/// The part of `GET /mailzones/{domain}` a mailbox needs: the mail zone accounts it can be
+/// created in.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+struct MailZoneAccounts {
+    #[serde(default, deserialize_with = "null_as_default")]
+    available_accounts: Vec<MailZoneAccount>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+struct MailZoneAccount {
+    #[serde(default, deserialize_with = "null_as_default")]
+    account_id: i64,
+}
+
 #[derive(Serialize)]
 struct PasswordBody<'a> {
     password: &'a Secret,
@@ -93,6 +107,25 @@ impl Client {
         let request =
             Request::new(Method::GET, api_path(&["mailboxes"])?).query("domain_name", domain);
         self.send(&request, cancel).await?.json_list()
+    }
+
+    /// The ids of the mail zone accounts of a domain (`MailZone.available_accounts`), where
+    /// mailboxes are created. A domain without a mail zone gives `is_not_found()`.
+    pub async fn mail_zone_account_ids(
+        &self,
+        domain: &str,
+        cancel: &CancellationToken,
+    ) -> Result<Vec<i64>, Error> {
+        if domain.trim().is_empty() {
+            return Err(Error::Invalid("the domain name is empty".into()));
+        }
+        let request = Request::new(Method::GET, api_path(&["mailzones", domain])?);
+        let zone: MailZoneAccounts = self.get_json(request, cancel).await?;
+        Ok(zone
+            .available_accounts
+            .into_iter()
+            .map(|a| a.account_id)
+            .collect())
     }
 
     /// `GET /mailboxes/{address}`. A missing mailbox is an error with `is_not_found()`.

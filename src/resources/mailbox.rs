@@ -14,8 +14,9 @@
 //!
 //! Quirks: the API never returns the password (so it is write-only, with `password_version` to
 //! trigger a change), nor the mail zone account a mailbox belongs to (so `account_id` is kept
-//! from the configuration and is null after an import). Neither the address nor the account can
-//! change: both replace the mailbox.
+//! from the configuration or, left out, from the create, which takes the domain's only mail zone
+//! account; it is null after an import). Neither the address nor the account can change: both
+//! replace the mailbox.
 
 use async_trait::async_trait;
 use serde_json::json;
@@ -54,14 +55,18 @@ fn schema() -> Schema {
              needs a mail zone at Combell (an account with mail for that domain). Changing it \
              replaces the mailbox (its mail is lost).",
         ),
-        Attribute::number("account_id").optional().description(
-            "Id of the mail zone account the mailbox is created in: one of the \
-             `available_accounts` of the domain's mail zone (for an account with one mail zone \
-             account, the Combell account id, such as `1001`). Required to create a mailbox. \
-             Combell's API does not report it, so it is null after an import and a change \
-             outside Terraform is not detected; setting it on an imported mailbox only records \
-             it. Changing a recorded value replaces the mailbox.",
-        ),
+        Attribute::number("account_id")
+            .optional()
+            .computed()
+            .description(
+                "Id of the mail zone account the mailbox is created in: one of the \
+                 `available_accounts` of the domain's mail zone (usually the Combell account \
+                 id, such as `1001`). Left out, the domain's only mail zone account is used \
+                 (with several, set it). Combell's API does not report it for an existing \
+                 mailbox, so it is null after an import and a change outside Terraform is not \
+                 detected; setting it on an imported mailbox only records it. Changing a \
+                 recorded value replaces the mailbox.",
+            ),
         Attribute::string("password")
             .optional()
             .sensitive()
@@ -223,17 +228,6 @@ impl Resource for MailboxResource {
                 .at(AttributePath::new("password")),
             );
         }
-        if config.get("account_id").is_some_and(Value::is_null) {
-            resp.diagnostics.push(
-                Diagnostic::error(
-                    "A new mailbox needs account_id",
-                    "Combell creates a mailbox in a mail zone account: set account_id to one of \
-                     the available_accounts of the domain's mail zone (for most accounts, the \
-                     Combell account id, such as 1001).",
-                )
-                .at(AttributePath::new("account_id")),
-            );
-        }
         resp
     }
 
@@ -243,16 +237,24 @@ impl Resource for MailboxResource {
             Ok(c) => c,
             Err(d) => return ApplyResult::error(d),
         };
-        let (Some(address), Some(account_id), Some(password)) = (
-            planned.get_str("email_address"),
-            planned.get_i64("account_id"),
-            config.get_str("password"),
-        ) else {
+        let (Some(address), Some(password)) =
+            (planned.get_str("email_address"), config.get_str("password"))
+        else {
             return ApplyResult::error(Diagnostic::error(
                 summary,
-                "email_address, account_id and password must all be known to create a mailbox.",
+                "email_address and password must both be known to create a mailbox.",
             ));
         };
+        let account_id = match planned.get_i64("account_id") {
+            Some(id) => id,
+            None => match zone_account(&client, address, ctx.stopping()).await {
+                Ok(id) => id,
+                Err(diag) => return ApplyResult::error(diag),
+            },
+        };
+        let mut planned = planned.clone();
+        planned.set("account_id", account_id);
+        let planned = &planned;
         // A mailbox that exists before the POST is not ours: taking it over silently would
         // hand its mail to this configuration (and to its destroy).
         match client.get_mailbox(address, ctx.stopping()).await {
@@ -444,6 +446,49 @@ impl Resource for MailboxResource {
 }
 
 // ---- Helpers --------------------------------------------------------------------------------
+
+/// The mail zone account a mailbox goes into when the configuration names none: the domain's
+/// only one. With several, guessing could put the mailbox under the wrong quota.
+async fn zone_account(
+    client: &crate::client::Client,
+    address: &str,
+    cancel: &CancellationToken,
+) -> Result<i64, Diagnostic> {
+    let summary = format!("Unable to create {TYPE_NAME}");
+    let domain = address.rsplit_once('@').map(|(_, d)| d).unwrap_or_default();
+    match client.mail_zone_account_ids(domain, cancel).await {
+        Ok(ids) => match ids.as_slice() {
+            [id] => Ok(*id),
+            [] => Err(Diagnostic::error(
+                summary,
+                format!(
+                    "The mail zone of \"{domain}\" has no mail zone account to create \
+                     \"{address}\" in. Check the account's mail settings in the Combell control \
+                     panel."
+                ),
+            )),
+            many => Err(Diagnostic::error(
+                summary,
+                format!(
+                    "The mail zone of \"{domain}\" has several mail zone accounts ({}); set \
+                     account_id to the one \"{address}\" belongs in.",
+                    many.iter()
+                        .map(i64::to_string)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            )),
+        },
+        Err(err) if err.is_not_found() => Err(Diagnostic::error(
+            summary,
+            format!(
+                "\"{domain}\" has no mail zone at Combell, so it cannot have mailboxes: create \
+                 an account with mail for it first."
+            ),
+        )),
+        Err(err) => Err(api_error(summary, &err)),
+    }
+}
 
 /// PUTs auto-reply and auto-forward where the plan sets them and they differ from `prior`.
 async fn apply_settings(
@@ -1000,12 +1045,13 @@ mod tests {
     }
 
     #[test]
-    fn a_create_needs_a_password_and_an_account() {
+    fn a_create_needs_a_password_but_not_an_account() {
         let p = plan(Value::Null, config(&[("password", "Secret123".into())]));
         assert!(!p.diagnostics.has_errors());
         assert!(p.planned.get("password").is_some_and(Value::is_null));
         let p = plan(Value::Null, config(&[]));
         assert!(p.diagnostics.has_errors());
+        // Left out, the account is found at create: unknown until then.
         let p = plan(
             Value::Null,
             config(&[
@@ -1013,7 +1059,8 @@ mod tests {
                 ("account_id", Value::Null),
             ]),
         );
-        assert!(p.diagnostics.has_errors());
+        assert!(!p.diagnostics.has_errors());
+        assert!(p.planned.is_unknown_at("account_id"));
     }
 
     #[test]

@@ -8,7 +8,9 @@ variable "mailbox_password" {
 
 resource "combell_mailbox" "info" {
   email_address = "info@example.com"
-  account_id    = 1001 # a mail zone account of example.com; usually the Combell account id
+  # A mail zone account of example.com (usually the Combell account id); may be left out when
+  # the domain has only one.
+  account_id = 1001
 
   # Write-only: never stored in the plan or the state. Raise password_version to send a new
   # password.
