@@ -369,3 +369,23 @@ resource "combell_mailbox" "info" {
     assert!(text.contains("terraform import"), "{out}");
     assert!(other.resource("combell_mailbox.info").is_none());
 }
+
+#[test]
+fn the_examples_apply_against_the_simulator() {
+    let sim = Sim::start();
+    let tf = Tf::new(&sim);
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
+    let resource = std::fs::read_to_string(root.join("resources/combell_mailbox/resource.tf"))
+        .expect("resource example");
+    let data = std::fs::read_to_string(root.join("data-sources/combell_mailboxes/data-source.tf"))
+        .expect("data source example");
+    tf.write_config(&config(&format!("{resource}\n{data}")));
+    tf.apply_with(&["-var", "mailbox_password=Mail4Secret9"]);
+    let out = tf.ok(&["output", "-json"]);
+    let outputs: serde_json::Value = serde_json::from_str(&out.stdout).expect("outputs JSON");
+    assert_eq!(outputs["login"]["value"], "contact@example.com");
+    assert!(
+        outputs["mailboxes"]["value"]["info@example.com"].is_string(),
+        "{outputs}"
+    );
+}

@@ -6,8 +6,8 @@ variable "mailbox_password" {
   ephemeral = true
 }
 
-resource "combell_mailbox" "info" {
-  email_address = "info@example.com"
+resource "combell_mailbox" "contact" {
+  email_address = "contact@example.com"
   # A mail zone account of example.com (usually the Combell account id); may be left out when
   # the domain has only one.
   account_id = 1001
@@ -31,5 +31,5 @@ resource "combell_mailbox" "info" {
 }
 
 output "login" {
-  value = combell_mailbox.info.login
+  value = combell_mailbox.contact.login
 }
