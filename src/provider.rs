@@ -10,9 +10,14 @@ use async_trait::async_trait;
 use crate::client::{self, Client, ClientConfig, Secret};
 use crate::data_sources::account::AccountDataSource;
 use crate::data_sources::accounts::AccountsDataSource;
+use crate::data_sources::mailboxes::MailboxesDataSource;
+use crate::data_sources::mysql_databases::MysqlDatabasesDataSource;
 use crate::data_sources::servicepacks::ServicepacksDataSource;
 use crate::resources::account::AccountResource;
 use crate::resources::dns_record::DnsRecordResource;
+use crate::resources::mailbox::MailboxResource;
+use crate::resources::mysql_database::MysqlDatabaseResource;
+use crate::resources::mysql_user::MysqlUserResource;
 use crate::tfplugin::{
     Attribute, AttributePath, Ctx, DataSource, Diagnostic, Diagnostics, ProviderData, ProviderDef,
     Resource, Schema, Value,
@@ -150,8 +155,9 @@ impl ProviderDef for CombellProvider {
         vec![
             Arc::new(DnsRecordResource),
             Arc::new(AccountResource),
-            Arc::new(crate::resources::mysql_database::MysqlDatabaseResource),
-            Arc::new(crate::resources::mysql_user::MysqlUserResource),
+            Arc::new(MysqlDatabaseResource),
+            Arc::new(MysqlUserResource),
+            Arc::new(MailboxResource),
         ]
     }
 
@@ -160,7 +166,8 @@ impl ProviderDef for CombellProvider {
             Arc::new(ServicepacksDataSource),
             Arc::new(AccountDataSource),
             Arc::new(AccountsDataSource),
-            Arc::new(crate::data_sources::mysql_databases::MysqlDatabasesDataSource),
+            Arc::new(MysqlDatabasesDataSource),
+            Arc::new(MailboxesDataSource),
         ]
     }
 }

@@ -2,5 +2,6 @@
 
 pub mod account;
 pub mod accounts;
+pub mod mailboxes;
 pub mod mysql_databases;
 pub mod servicepacks;
