@@ -184,7 +184,12 @@ fn timeouts_table(provider: &impl ProviderDef) -> String {
     let mut table = String::from("| Resource | Operation | Default |\n|---|---|---|\n");
     for resource in provider.resources() {
         let schema = resource.schema();
-        let Some(block) = schema.block.blocks.iter().find(|b| b.type_name == "timeouts") else {
+        let Some(block) = schema
+            .block
+            .blocks
+            .iter()
+            .find(|b| b.type_name == "timeouts")
+        else {
             continue;
         };
         for attr in &block.block.attributes {
@@ -282,7 +287,14 @@ fn schema_section(out: &mut String, schema: &Schema) {
         let _ = writeln!(out, "<a id=\"{anchor}\"></a>");
         let _ = writeln!(out, "### Nested Schema for `{path}`\n");
         let mut more = Vec::new();
-        write_members(out, &pending[i].block, Some(&path), &anchor, &mut more, false);
+        write_members(
+            out,
+            &pending[i].block,
+            Some(&path),
+            &anchor,
+            &mut more,
+            false,
+        );
         pending.extend(more);
         i += 1;
     }
@@ -414,7 +426,11 @@ fn push_description(line: &mut String, description: &str) {
         return;
     }
     line.push(' ');
-    line.push_str(&description.replace("\n\n", "\n\n  ").replace("\n\n  \n", "\n\n"));
+    line.push_str(
+        &description
+            .replace("\n\n", "\n\n  ")
+            .replace("\n\n  \n", "\n\n"),
+    );
 }
 
 fn type_label(attr: &Attribute) -> String {
@@ -457,7 +473,9 @@ mod tests {
     #[test]
     fn schema_lists_flags_and_nested_sections() {
         let schema = Schema::new(vec![
-            Attribute::string("name").required().description("The name."),
+            Attribute::string("name")
+                .required()
+                .description("The name."),
             Attribute::string("password").optional().write_only(),
             Attribute::nested(
                 "records",
