@@ -230,6 +230,13 @@ fn release_packages_zips_sums_and_manifest_as_the_registry_expects() {
         manifest,
         serde_json::json!({"version": 1, "metadata": {"protocol_versions": ["6.0"]}})
     );
+    // The copy at the repository root (read by Registry tooling from the source) says the same.
+    let root_manifest: serde_json::Value = serde_json::from_slice(
+        &fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("terraform-registry-manifest.json"))
+            .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(root_manifest, manifest);
 
     // Each run writes the sums of what it packaged plus the manifest; the windows run was last.
     let sums = fs::read_to_string(out.join("terraform-provider-combell_1.2.3_SHA256SUMS")).unwrap();
