@@ -101,3 +101,36 @@ fn zone_migration_imports_the_seed_zone_and_converges() {
     tf.assert_plan_empty();
     assert_eq!(tf.state_addresses().len(), 8);
 }
+
+/// The client site composition builds a whole site on the simulator in one apply, converges,
+/// and destroys everything Combell's API can delete.
+#[test]
+fn client_site_applies_converges_and_destroys() {
+    let sim = Sim::start();
+    let mut tf = Tf::new(&sim);
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/compositions/client-site");
+    for entry in fs::read_dir(&dir).expect("composition folder").flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.ends_with(".tf") {
+            tf.write_file(
+                &name,
+                &fs::read_to_string(entry.path()).expect("composition file"),
+            );
+        }
+    }
+    for var in [
+        "ftp_password",
+        "database_password",
+        "reporting_password",
+        "mailbox_password",
+    ] {
+        tf.set_env(&format!("TF_VAR_{var}"), "Composition4Secret9");
+    }
+    tf.apply();
+    let apex = tf.expect_resource("combell_dns_record.apex");
+    assert_eq!(apex["domain_name"], "client-site.example");
+    tf.expect_resource("combell_mailbox.box[\"info\"]");
+    tf.expect_resource("combell_mysql_user.reporting");
+    tf.assert_plan_empty();
+    tf.destroy();
+}
