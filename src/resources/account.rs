@@ -30,10 +30,10 @@ use std::time::{Duration, Instant};
 use async_trait::async_trait;
 use serde_json::json;
 
+use super::jobs::{wait_logged, WaitError};
 use super::timeouts::{Op, Timeouts};
 use crate::client::{
-    self, Account, AccountDetail, AccountFilter, CancellationToken, Client, CreateAccount,
-    JobProgress, Secret,
+    self, Account, AccountDetail, AccountFilter, CancellationToken, Client, CreateAccount, Secret,
 };
 use crate::logging;
 use crate::provider::{api_error, client};
@@ -414,16 +414,6 @@ impl Resource for AccountResource {
 
 // ---- Helpers --------------------------------------------------------------------------------
 
-/// Why a wait for the provisioning job ended without an account.
-enum WaitError {
-    /// The job failed or was cancelled at Combell: nothing was created.
-    Failed(client::Error),
-    /// Timeout, Ctrl-C or a network failure: the job may still complete.
-    Unfinished(client::Error),
-    /// The job finished but the account it names cannot be read.
-    Vanished(String),
-}
-
 /// Waits for the job, logging progress at info level, then reads the account it created.
 async fn wait_for_account(
     client: &Client,
@@ -432,27 +422,16 @@ async fn wait_for_account(
     limit: Duration,
     cancel: &CancellationToken,
 ) -> Result<AccountDetail, WaitError> {
-    let on_progress = |p: &JobProgress| {
-        logging::info(
-            LOG,
-            "waiting for the account's provisioning job",
-            &[
-                ("identifier", json!(identifier)),
-                ("job_id", json!(p.job_id)),
-                ("status", json!(p.status)),
-                ("estimate", json!(p.estimate.map(|e| e.to_rfc3339()))),
-                ("waited_s", json!(p.waited.as_secs())),
-            ],
-        );
-    };
-    let outcome = match client
-        .wait_for_job(job_id, limit, cancel, on_progress)
-        .await
-    {
-        Ok(outcome) => outcome,
-        Err(err @ client::Error::JobFailed { .. }) => return Err(WaitError::Failed(err)),
-        Err(err) => return Err(WaitError::Unfinished(err)),
-    };
+    let outcome = wait_logged(
+        client,
+        job_id,
+        limit,
+        cancel,
+        LOG,
+        "waiting for the account's provisioning job",
+        ("identifier", identifier),
+    )
+    .await?;
     // The account exists from here on: the reads are not cut short by Ctrl-C, so its id
     // reaches the state (the client's own timeouts still bound them).
     let no_cancel = CancellationToken::new();

@@ -22,10 +22,9 @@ use async_trait::async_trait;
 use serde_json::json;
 
 use super::account::password_problems;
+use super::jobs::{wait_logged, WaitError};
 use super::timeouts::{Op, Timeouts};
-use crate::client::{
-    self, CancellationToken, Client, CreateMysqlDatabase, JobProgress, MysqlDatabase, Secret,
-};
+use crate::client::{self, CancellationToken, Client, CreateMysqlDatabase, MysqlDatabase, Secret};
 use crate::logging;
 use crate::provider::{api_error, client};
 use crate::tfplugin::{
@@ -355,16 +354,6 @@ impl Resource for MysqlDatabaseResource {
 
 // ---- Helpers --------------------------------------------------------------------------------
 
-/// Why a wait for the provisioning job ended without a database.
-enum WaitError {
-    /// The job failed or was cancelled at Combell: nothing was created.
-    Failed(client::Error),
-    /// Timeout, Ctrl-C or a network failure: the job may still complete.
-    Unfinished(client::Error),
-    /// The job finished but named no database.
-    Vanished(String),
-}
-
 /// Waits for the job, logging progress at info level, then reads the database it created.
 async fn wait_for_database(
     client: &Client,
@@ -373,27 +362,16 @@ async fn wait_for_database(
     limit: Duration,
     cancel: &CancellationToken,
 ) -> Result<MysqlDatabase, WaitError> {
-    let on_progress = |p: &JobProgress| {
-        logging::info(
-            LOG,
-            "waiting for the database's provisioning job",
-            &[
-                ("name", json!(name)),
-                ("job_id", json!(p.job_id)),
-                ("status", json!(p.status)),
-                ("estimate", json!(p.estimate.map(|e| e.to_rfc3339()))),
-                ("waited_s", json!(p.waited.as_secs())),
-            ],
-        );
-    };
-    let outcome = match client
-        .wait_for_job(job_id, limit, cancel, on_progress)
-        .await
-    {
-        Ok(outcome) => outcome,
-        Err(err @ client::Error::JobFailed { .. }) => return Err(WaitError::Failed(err)),
-        Err(err) => return Err(WaitError::Unfinished(err)),
-    };
+    let outcome = wait_logged(
+        client,
+        job_id,
+        limit,
+        cancel,
+        LOG,
+        "waiting for the database's provisioning job",
+        ("name", name),
+    )
+    .await?;
     let Some(real_name) = outcome.resource_id() else {
         return Err(WaitError::Vanished(format!(
             "Provisioning job {job_id} finished but named no database. Check the Combell \

@@ -17,10 +17,9 @@ use async_trait::async_trait;
 use serde_json::json;
 
 use super::account::password_problems;
+use super::jobs::{wait_logged, WaitError};
 use super::timeouts::{Op, Timeouts};
-use crate::client::{
-    self, CancellationToken, Client, CreateMysqlUser, JobProgress, MysqlUser, Secret,
-};
+use crate::client::{self, CancellationToken, Client, CreateMysqlUser, MysqlUser, Secret};
 use crate::logging;
 use crate::provider::{api_error, client};
 use crate::tfplugin::{
@@ -423,22 +422,22 @@ async fn wait(
     limit: Duration,
     cancel: &CancellationToken,
 ) -> Result<(), client::Error> {
-    let on_progress = |p: &JobProgress| {
-        logging::info(
-            LOG,
-            "waiting for the MySQL user's provisioning job",
-            &[
-                ("name", json!(name)),
-                ("job_id", json!(p.job_id)),
-                ("status", json!(p.status)),
-                ("waited_s", json!(p.waited.as_secs())),
-            ],
-        );
-    };
-    client
-        .wait_for_job(job_id, limit, cancel, on_progress)
-        .await
-        .map(|_| ())
+    match wait_logged(
+        client,
+        job_id,
+        limit,
+        cancel,
+        LOG,
+        "waiting for the MySQL user's provisioning job",
+        ("name", name),
+    )
+    .await
+    {
+        Ok(_) => Ok(()),
+        Err(WaitError::Failed(err) | WaitError::Unfinished(err)) => Err(err),
+        // Not produced by the wait itself: the user is looked up by the caller.
+        Err(WaitError::Vanished(detail)) => Err(client::Error::Invalid(detail)),
+    }
 }
 
 /// The user of that name, compared without case; `None` when it or its database is gone.
