@@ -18,6 +18,9 @@ impl DataSource for AccountDataSource {
     fn type_name(&self) -> &str {
         TYPE_NAME
     }
+    fn api_operations(&self) -> &'static [&'static str] {
+        &["GET /accounts/{accountId}"]
+    }
 
     fn schema(&self) -> Schema {
         Schema::new(vec![

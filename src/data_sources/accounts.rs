@@ -21,6 +21,9 @@ impl DataSource for AccountsDataSource {
     fn type_name(&self) -> &str {
         TYPE_NAME
     }
+    fn api_operations(&self) -> &'static [&'static str] {
+        &["GET /accounts"]
+    }
 
     fn schema(&self) -> Schema {
         Schema::new(vec![

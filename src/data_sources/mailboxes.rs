@@ -19,6 +19,9 @@ impl DataSource for MailboxesDataSource {
     fn type_name(&self) -> &str {
         TYPE_NAME
     }
+    fn api_operations(&self) -> &'static [&'static str] {
+        &["GET /mailboxes"]
+    }
 
     fn schema(&self) -> Schema {
         Schema::new(vec![

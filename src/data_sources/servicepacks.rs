@@ -16,6 +16,9 @@ impl DataSource for ServicepacksDataSource {
     fn type_name(&self) -> &str {
         TYPE_NAME
     }
+    fn api_operations(&self) -> &'static [&'static str] {
+        &["GET /servicepacks"]
+    }
 
     fn schema(&self) -> Schema {
         Schema::new(vec![

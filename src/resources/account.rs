@@ -139,6 +139,14 @@ impl Resource for AccountResource {
     fn type_name(&self) -> &str {
         TYPE_NAME
     }
+    fn api_operations(&self) -> &'static [&'static str] {
+        &[
+            "POST /accounts",
+            "GET /accounts",
+            "GET /accounts/{accountId}",
+            "GET /provisioningjobs/{jobId}",
+        ]
+    }
 
     fn schema(&self) -> Schema {
         schema()

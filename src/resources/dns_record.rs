@@ -99,6 +99,15 @@ impl Resource for DnsRecordResource {
     fn type_name(&self) -> &str {
         TYPE_NAME
     }
+    fn api_operations(&self) -> &'static [&'static str] {
+        &[
+            "POST /dns/{domainName}/records",
+            "GET /dns/{domainName}/records",
+            "GET /dns/{domainName}/records/{recordId}",
+            "PUT /dns/{domainName}/records/{recordId}",
+            "DELETE /dns/{domainName}/records/{recordId}",
+        ]
+    }
 
     fn schema(&self) -> Schema {
         schema()

@@ -187,6 +187,17 @@ impl Resource for MailboxResource {
     fn type_name(&self) -> &str {
         TYPE_NAME
     }
+    fn api_operations(&self) -> &'static [&'static str] {
+        &[
+            "POST /mailboxes",
+            "GET /mailboxes/{mailboxName}",
+            "DELETE /mailboxes/{mailboxName}",
+            "PUT /mailboxes/{mailboxName}/password",
+            "PUT /mailboxes/{mailboxName}/autoreply",
+            "PUT /mailboxes/{mailboxName}/autoforward",
+            "GET /mailzones/{domainName}",
+        ]
+    }
 
     fn schema(&self) -> Schema {
         schema()

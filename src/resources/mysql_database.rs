@@ -120,6 +120,15 @@ impl Resource for MysqlDatabaseResource {
     fn type_name(&self) -> &str {
         TYPE_NAME
     }
+    fn api_operations(&self) -> &'static [&'static str] {
+        &[
+            "POST /mysqldatabases",
+            "GET /mysqldatabases/{databaseName}",
+            "DELETE /mysqldatabases/{databaseName}",
+            "PUT /mysqldatabases/{databaseName}/users/{userName}/password",
+            "GET /provisioningjobs/{jobId}",
+        ]
+    }
 
     fn schema(&self) -> Schema {
         schema()

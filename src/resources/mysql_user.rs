@@ -111,6 +111,16 @@ impl Resource for MysqlUserResource {
     fn type_name(&self) -> &str {
         TYPE_NAME
     }
+    fn api_operations(&self) -> &'static [&'static str] {
+        &[
+            "POST /mysqldatabases/{databaseName}/users",
+            "GET /mysqldatabases/{databaseName}/users",
+            "DELETE /mysqldatabases/{databaseName}/users/{userName}",
+            "PUT /mysqldatabases/{databaseName}/users/{userName}/password",
+            "PUT /mysqldatabases/{databaseName}/users/{userName}/status",
+            "GET /provisioningjobs/{jobId}",
+        ]
+    }
 
     fn schema(&self) -> Schema {
         schema()

@@ -154,6 +154,13 @@ pub trait Resource: Send + Sync + 'static {
     /// Full type name, e.g. `combell_dns_record`.
     fn type_name(&self) -> &str;
     fn schema(&self) -> Schema;
+    /// The Combell API operations this type calls, each as `METHOD /path` exactly as the
+    /// path is written in `spec/openapi.yaml` (e.g. `GET /dns/{domainName}/records`). The
+    /// coverage table in `docs/coverage.md` is generated from these and checked by a test
+    /// against the spec, so every operation is reachable from a configuration.
+    fn api_operations(&self) -> &'static [&'static str] {
+        &[]
+    }
     /// Top-level attributes whose change the API cannot apply in place.
     fn requires_replace(&self) -> &[&str] {
         &[]
@@ -222,6 +229,13 @@ pub trait Resource: Send + Sync + 'static {
 pub trait DataSource: Send + Sync + 'static {
     fn type_name(&self) -> &str;
     fn schema(&self) -> Schema;
+    /// The Combell API operations this type calls, each as `METHOD /path` exactly as the
+    /// path is written in `spec/openapi.yaml` (e.g. `GET /dns/{domainName}/records`). The
+    /// coverage table in `docs/coverage.md` is generated from these and checked by a test
+    /// against the spec, so every operation is reachable from a configuration.
+    fn api_operations(&self) -> &'static [&'static str] {
+        &[]
+    }
     async fn validate(&self, _ctx: &Ctx, _config: &Value) -> Diagnostics {
         Diagnostics::default()
     }
