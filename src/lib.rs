@@ -2,6 +2,7 @@
 //! `combell-sim`, a local simulator of that API.
 
 pub mod client;
+pub mod coverage;
 pub mod data_sources;
 pub mod logging;
 pub mod provider;

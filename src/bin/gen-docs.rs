@@ -1,4 +1,4 @@
-//! gen-docs: writes the Terraform Registry docs (`docs/index.md`, `docs/resources/*.md`,
+//! gen-docs: writes the Terraform Registry docs (`docs/index.md`, `docs/coverage.md`, `docs/resources/*.md`,
 //! `docs/data-sources/*.md`, `docs/guides/*.md`) from the provider's own schema, the files in
 //! `examples/` and the prose in `templates/`. `scripts/docs` runs it; `tests/docs.rs` runs it
 //! into a temporary directory and fails when the committed docs differ.
@@ -11,6 +11,7 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use combell::coverage;
 use combell::provider::provider;
 use combell::tfplugin::{Attribute, AttributeType, Block, Nesting, ProviderDef, Schema, Type};
 
@@ -72,7 +73,10 @@ fn run() -> Result<usize, String> {
 /// Every page, as (path under `docs/`, contents), in a fixed order.
 fn pages(root: &Path) -> Result<Vec<(String, String)>, String> {
     let provider = provider();
-    let mut pages = vec![("index.md".to_string(), index_page(root, &provider)?)];
+    let mut pages = vec![
+        ("index.md".to_string(), index_page(root, &provider)?),
+        ("coverage.md".to_string(), coverage_page(root, &provider)?),
+    ];
     for resource in provider.resources() {
         let name = resource.type_name().to_string();
         let page = type_page(root, Kind::Resource, &name, &resource.schema())?;
@@ -115,15 +119,20 @@ fn short_name(type_name: &str) -> &str {
 /// Registry sidebar grouping, by the API area a type belongs to.
 fn subcategory(type_name: &str) -> &'static str {
     let short = short_name(type_name);
-    if short.starts_with("dns") {
-        "DNS"
-    } else if short.starts_with("mysql") {
-        "MySQL"
-    } else if short.starts_with("mail") {
-        "Mail"
-    } else {
-        "Accounts"
-    }
+    let areas: &[(&[&str], &str)] = &[
+        (&["dns"], "DNS"),
+        (&["mysql"], "MySQL"),
+        (&["mail", "smtp"], "Mail"),
+        (&["domain"], "Domains"),
+        (&["ssl"], "SSL"),
+        (&["linux", "ssh", "scheduled", "php"], "Linux hosting"),
+        (&["windows"], "Windows hosting"),
+    ];
+    areas
+        .iter()
+        .find(|(prefixes, _)| prefixes.iter().any(|p| short.starts_with(p)))
+        .map(|(_, area)| *area)
+        .unwrap_or("Accounts")
 }
 
 fn read(path: &Path) -> Result<String, String> {
@@ -149,6 +158,31 @@ fn example_section(out: &mut String, example: &str) {
     out.push_str("## Example Usage\n\n```terraform\n");
     out.push_str(example.trim_end());
     out.push_str("\n```\n\n");
+}
+
+/// `docs/coverage.md`: every operation of `spec/openapi.yaml` and the Terraform types that
+/// reach it, from their `api_operations()`. `tests/coverage.rs` fails when one is unreached.
+fn coverage_page(root: &Path, provider: &impl ProviderDef) -> Result<String, String> {
+    let spec_path = root.join("spec/openapi.yaml");
+    let ops = coverage::spec_operations(&read(&spec_path)?)
+        .map_err(|e| format!("{}: {e}", spec_path.display()))?;
+    let declared = coverage::declared(provider);
+    let mut page = String::new();
+    frontmatter(
+        &mut page,
+        "API coverage",
+        "",
+        "Every Combell API v2 operation and the Terraform types that reach it.",
+    );
+    page.push_str("# API coverage\n\n");
+    page.push_str(
+        "Every operation of Combell's API v2 (`spec/openapi.yaml`) and the resources, data \
+         sources, ephemeral resources and list resources of this provider that call it. The table \
+         is generated from the code (`scripts/docs`), and `tests/coverage.rs` fails when an \
+         operation is reached by nothing or a type declares an operation the spec lacks.\n\n",
+    );
+    page.push_str(&coverage::table(&ops, &declared));
+    Ok(tidy(page))
 }
 
 fn index_page(root: &Path, provider: &impl ProviderDef) -> Result<String, String> {
