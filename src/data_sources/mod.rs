@@ -2,6 +2,8 @@
 
 pub mod account;
 pub mod accounts;
+pub mod domain;
+pub mod domains;
 pub mod mailboxes;
 pub mod mysql_databases;
 pub mod servicepacks;

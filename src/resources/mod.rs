@@ -3,6 +3,8 @@
 
 pub mod account;
 pub mod dns_record;
+pub mod domain;
+pub mod domain_registration;
 pub(crate) mod jobs;
 pub mod mailbox;
 pub mod mysql_database;
