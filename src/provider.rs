@@ -15,6 +15,9 @@ use crate::data_sources::domains::DomainsDataSource;
 use crate::data_sources::mailboxes::MailboxesDataSource;
 use crate::data_sources::mysql_databases::MysqlDatabasesDataSource;
 use crate::data_sources::servicepacks::ServicepacksDataSource;
+use crate::data_sources::ssl_certificate::SslCertificateDataSource;
+use crate::data_sources::ssl_certificate_requests::SslCertificateRequestsDataSource;
+use crate::data_sources::ssl_certificates::SslCertificatesDataSource;
 use crate::resources::account::AccountResource;
 use crate::resources::dns_record::DnsRecordResource;
 use crate::resources::domain::DomainResource;
@@ -22,6 +25,8 @@ use crate::resources::domain_registration::DomainRegistrationResource;
 use crate::resources::mailbox::MailboxResource;
 use crate::resources::mysql_database::MysqlDatabaseResource;
 use crate::resources::mysql_user::MysqlUserResource;
+use crate::resources::ssl_certificate_request::SslCertificateRequestResource;
+use crate::resources::ssl_certificate_validation::SslCertificateValidationResource;
 use crate::tfplugin::{
     Attribute, AttributePath, Ctx, DataSource, Diagnostic, Diagnostics, ProviderData, ProviderDef,
     Resource, Schema, Value,
@@ -164,6 +169,8 @@ impl ProviderDef for CombellProvider {
             Arc::new(MailboxResource),
             Arc::new(DomainResource),
             Arc::new(DomainRegistrationResource),
+            Arc::new(SslCertificateRequestResource),
+            Arc::new(SslCertificateValidationResource),
         ]
     }
 
@@ -176,6 +183,9 @@ impl ProviderDef for CombellProvider {
             Arc::new(MailboxesDataSource),
             Arc::new(DomainDataSource),
             Arc::new(DomainsDataSource),
+            Arc::new(SslCertificateDataSource),
+            Arc::new(SslCertificatesDataSource),
+            Arc::new(SslCertificateRequestsDataSource),
         ]
     }
 }

@@ -9,4 +9,6 @@ pub(crate) mod jobs;
 pub mod mailbox;
 pub mod mysql_database;
 pub mod mysql_user;
+pub mod ssl_certificate_request;
+pub mod ssl_certificate_validation;
 pub mod timeouts;
