@@ -104,7 +104,10 @@ fn domain_settings_create_import_update_drift_destroy() {
         "  will_renew = true",
     ));
     let plan = tf.assert_plan_changes();
-    assert!(plan.stdout.contains("0 to add, 1 to change, 0 to destroy"), "{plan}");
+    assert!(
+        plan.stdout.contains("0 to add, 1 to change, 0 to destroy"),
+        "{plan}"
+    );
     tf.apply();
     tf.assert_plan_empty();
     assert_eq!(domain(&sim, "example.com").unwrap().name_servers.len(), 3);
@@ -112,7 +115,10 @@ fn domain_settings_create_import_update_drift_destroy() {
     // Drift: name servers changed behind Terraform's back are put back.
     block_on(api(&sim).set_domain_name_servers(
         "example.com",
-        &["ns9.elsewhere.net".to_string(), "ns8.elsewhere.net".to_string()],
+        &[
+            "ns9.elsewhere.net".to_string(),
+            "ns8.elsewhere.net".to_string(),
+        ],
         &CancellationToken::new(),
     ))
     .expect("change behind Terraform's back");
@@ -135,7 +141,10 @@ fn domain_settings_create_import_update_drift_destroy() {
         "resource \"combell_domain\" \"x\" {\n  domain_name = \"not-mine.be\"\n  will_renew = true\n}\n",
     ));
     let out = refused.fails(&["plan", "-no-color", "-input=false"]);
-    assert!(text(&out).contains("not a domain of this Combell reseller account"), "{out}");
+    assert!(
+        text(&out).contains("not a domain of this Combell reseller account"),
+        "{out}"
+    );
     refused.write_config(&config(
         "resource \"combell_domain\" \"x\" {\n  domain_name = \"example.com\"\n  name_servers = [\"ns1.a.be\"]\n}\n",
     ));
@@ -186,7 +195,10 @@ fn registration_is_guarded_validated_and_imported() {
     )));
     let out = tf.fails(&["plan", "-no-color", "-input=false"]);
     let all = text(&out);
-    assert!(all.contains("only for registrants with country code CA"), "{out}");
+    assert!(
+        all.contains("only for registrants with country code CA"),
+        "{out}"
+    );
     assert!(all.contains("PassportNumber"), "{out}");
     assert_eq!(count(&sim, "POST"), 0, "nothing was ordered");
 
@@ -212,10 +224,15 @@ fn registration_is_guarded_validated_and_imported() {
     let state = tf.expect_resource("combell_domain_registration.a");
     assert_eq!(state["id"], "fresh-e2e.be");
     assert_eq!(state["registrant"]["country_code"], "BE");
-    assert!(state["expiration_date"].as_str().is_some_and(|d| !d.is_empty()));
+    assert!(state["expiration_date"]
+        .as_str()
+        .is_some_and(|d| !d.is_empty()));
     assert!(state["confirm_purchase"].is_null());
     let stored = std::fs::read_to_string(tf.work_dir().join("terraform.tfstate")).expect("state");
-    assert!(!stored.contains("EPP-e2e-secret"), "the auth code reached the state");
+    assert!(
+        !stored.contains("EPP-e2e-secret"),
+        "the auth code reached the state"
+    );
     assert_eq!(
         servers(&domain(&sim, "fresh-e2e.be").expect("registered")),
         ["ns1.example.org", "ns2.example.org"]
@@ -236,7 +253,10 @@ fn registration_is_guarded_validated_and_imported() {
         &registration("a", "fresh-e2e.be", "").replace("\"Smith\"", "\"Jones\""),
     ));
     let out = fresh.fails(&["plan", "-no-color", "-input=false"]);
-    assert!(text(&out).contains("cannot be changed through Combell's API"), "{out}");
+    assert!(
+        text(&out).contains("cannot be changed through Combell's API"),
+        "{out}"
+    );
 
     // Destroy only forgets; the domains stay registered.
     let out = tf.destroy();
@@ -311,18 +331,30 @@ output "listed" {
 fn ssl_request_published_by_dns_records_verified_and_read() {
     let sim = Sim::start();
     let mut tf = Tf::new(&sim);
-    tf.set_env("TF_VAR_csr", &csr("shop.example.com", &["shop.example.com"]));
+    tf.set_env(
+        "TF_VAR_csr",
+        &csr("shop.example.com", &["shop.example.com"]),
+    );
 
     // The guard first: nothing is ordered without confirm_purchase.
     tf.write_config(&config(&SSL.replace("  confirm_purchase = true\n", "")));
     let out = tf.fails(&["plan", "-no-color", "-input=false"]);
-    assert!(text(&out).contains("Ordering an SSL certificate is a paid purchase"), "{out}");
+    assert!(
+        text(&out).contains("Ordering an SSL certificate is a paid purchase"),
+        "{out}"
+    );
     // A CSR that is not one fails at plan too.
     let mut bad = Tf::new(&sim);
-    bad.set_env("TF_VAR_csr", "-----BEGIN CERTIFICATE REQUEST-----\nAAAA\n-----END CERTIFICATE REQUEST-----");
+    bad.set_env(
+        "TF_VAR_csr",
+        "-----BEGIN CERTIFICATE REQUEST-----\nAAAA\n-----END CERTIFICATE REQUEST-----",
+    );
     bad.write_config(&config(SSL));
     let out = bad.fails(&["plan", "-no-color", "-input=false"]);
-    assert!(text(&out).contains("Invalid certificate signing request"), "{out}");
+    assert!(
+        text(&out).contains("Invalid certificate signing request"),
+        "{out}"
+    );
     assert_eq!(count(&sim, "POST"), 0, "nothing was ordered");
 
     tf.write_config(&config(SSL));
@@ -332,13 +364,22 @@ fn ssl_request_published_by_dns_records_verified_and_read() {
     let id = request["id"].as_str().expect("request id").to_string();
     assert!(request["csr"].is_null());
     let validation = tf.expect_resource("combell_ssl_certificate_validation.shop");
-    let fingerprint = validation["sha1_fingerprint"].as_str().expect("issued").to_string();
+    let fingerprint = validation["sha1_fingerprint"]
+        .as_str()
+        .expect("issued")
+        .to_string();
     let certificate = tf.expect_resource("data.combell_ssl_certificate.shop");
     assert_eq!(certificate["common_name"], "shop.example.com");
     let outputs = tf.ok(&["output", "-json"]);
     assert!(outputs.stdout.contains("www.shop.example.com"), "{outputs}");
     // A refresh sees the request issued.
-    tf.ok(&["apply", "-refresh-only", "-auto-approve", "-no-color", "-input=false"]);
+    tf.ok(&[
+        "apply",
+        "-refresh-only",
+        "-auto-approve",
+        "-no-color",
+        "-input=false",
+    ]);
     let request = tf.expect_resource("combell_ssl_certificate_request.shop");
     assert_eq!(request["status"], "issued");
     assert_eq!(request["sha1_fingerprint"], fingerprint.as_str());
@@ -346,7 +387,10 @@ fn ssl_request_published_by_dns_records_verified_and_read() {
 
     // Import the request and its validation into a fresh state: empty plan.
     let mut fresh = Tf::new(&sim);
-    fresh.set_env("TF_VAR_csr", &csr("shop.example.com", &["shop.example.com"]));
+    fresh.set_env(
+        "TF_VAR_csr",
+        &csr("shop.example.com", &["shop.example.com"]),
+    );
     fresh.write_config(&config(
         r#"
 variable "csr" {
@@ -367,12 +411,17 @@ resource "combell_ssl_certificate_validation" "shop" {
     fresh.import("combell_ssl_certificate_validation.shop", &id);
     fresh.assert_plan_empty();
     // A CSR for another name is another certificate: replacement, which needs the guard.
-    fresh.set_env("TF_VAR_csr", &csr("blog.example.com", &["blog.example.com"]));
+    fresh.set_env(
+        "TF_VAR_csr",
+        &csr("blog.example.com", &["blog.example.com"]),
+    );
     let out = fresh.fails(&["plan", "-no-color", "-input=false"]);
     assert!(text(&out).contains("Paid purchase not confirmed"), "{out}");
 
     // Destroy: the records go, the request and certificate stay (with warnings).
     let out = tf.destroy();
     assert!(text(&out).contains("still exists at Combell"), "{out}");
-    assert!(block_on(api(&sim).get_ssl_certificate(&fingerprint, &CancellationToken::new())).is_ok());
+    assert!(
+        block_on(api(&sim).get_ssl_certificate(&fingerprint, &CancellationToken::new())).is_ok()
+    );
 }

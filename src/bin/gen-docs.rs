@@ -121,6 +121,10 @@ fn subcategory(type_name: &str) -> &'static str {
         "MySQL"
     } else if short.starts_with("mail") {
         "Mail"
+    } else if short.starts_with("domain") {
+        "Domains"
+    } else if short.starts_with("ssl") {
+        "SSL"
     } else {
         "Accounts"
     }
@@ -468,6 +472,8 @@ mod tests {
         assert_eq!(short_name("combell_dns_record"), "dns_record");
         assert_eq!(subcategory("combell_mysql_user"), "MySQL");
         assert_eq!(subcategory("combell_servicepacks"), "Accounts");
+        assert_eq!(subcategory("combell_domain_registration"), "Domains");
+        assert_eq!(subcategory("combell_ssl_certificates"), "SSL");
     }
 
     #[test]

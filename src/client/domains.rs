@@ -203,12 +203,11 @@ impl Client {
         name_servers: &[String],
         cancel: &CancellationToken,
     ) -> Result<(), Error> {
-        let request = domain_request(Method::PUT, domain, &["nameservers"])?.json(
-            &NameServersBody {
+        let request =
+            domain_request(Method::PUT, domain, &["nameservers"])?.json(&NameServersBody {
                 domain_name: domain,
                 name_servers,
-            },
-        )?;
+            })?;
         self.send(&request, cancel).await?;
         Ok(())
     }
@@ -221,9 +220,8 @@ impl Client {
         will_renew: bool,
         cancel: &CancellationToken,
     ) -> Result<(), Error> {
-        let request = domain_request(Method::PUT, domain, &["renew"])?.json(&RenewBody {
-            will_renew,
-        })?;
+        let request =
+            domain_request(Method::PUT, domain, &["renew"])?.json(&RenewBody { will_renew })?;
         self.send(&request, cancel).await?;
         Ok(())
     }

@@ -36,9 +36,9 @@ pub use mailboxes::{AutoForward, AutoReply, CreateMailbox, Mailbox, MailboxDetai
 pub use mysql::{CreateMysqlDatabase, CreateMysqlUser, MysqlDatabase, MysqlUser};
 pub use servicepacks::Servicepack;
 pub use ssl::{
-    AdditionalValidationAttribute, CreateSslCertificateRequest, SslCertificate, SslCertificateDetail,
-    SslCertificateRequest, SslCertificateRequestDetail, SslRequestState, SslValidation,
-    SubjectAltName,
+    AdditionalValidationAttribute, CreateSslCertificateRequest, SslCertificate,
+    SslCertificateDetail, SslCertificateRequest, SslCertificateRequestDetail, SslRequestState,
+    SslValidation, SubjectAltName,
 };
 pub use tokio_util::sync::CancellationToken;
 pub use transport::RetryPolicy;

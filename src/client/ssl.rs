@@ -200,7 +200,8 @@ impl Client {
         request: &CreateSslCertificateRequest,
         cancel: &CancellationToken,
     ) -> Result<i64, Error> {
-        let http = Request::new(Method::POST, api_path(&["sslcertificaterequests"])?).json(request)?;
+        let http =
+            Request::new(Method::POST, api_path(&["sslcertificaterequests"])?).json(request)?;
         let response = self.send(&http, cancel).await?;
         let location = response.location()?;
         location.id.parse::<i64>().map_err(|_| {

@@ -23,7 +23,10 @@ const REGISTRANT_FIELDS: [(&str, &str); 12] = [
         "company_name",
         "Company name; empty when the registrant is an individual.",
     ),
-    ("enterprise_number", "Enterprise number, such as `BE0123456789`."),
+    (
+        "enterprise_number",
+        "Enterprise number, such as `BE0123456789`.",
+    ),
     ("address", "Street address."),
     ("postal_code", "Postal code."),
     ("city", "City."),

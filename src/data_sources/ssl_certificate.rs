@@ -27,27 +27,33 @@ impl DataSource for SslCertificateDataSource {
             Attribute::string("id")
                 .computed()
                 .description("The SHA-1 fingerprint, as Combell writes it."),
-            Attribute::string("sha1_fingerprint").required().description(
-                "The certificate's SHA-1 fingerprint, such as the `sha1_fingerprint` of a \
+            Attribute::string("sha1_fingerprint")
+                .required()
+                .description(
+                    "The certificate's SHA-1 fingerprint, such as the `sha1_fingerprint` of a \
                  `combell_ssl_certificate_validation`.",
-            ),
+                ),
             Attribute::string("common_name")
                 .computed()
                 .description("The certificate's common name, such as `example.com`."),
             Attribute::string("expires_after")
                 .computed()
                 .description("When the certificate expires (ISO 8601)."),
-            Attribute::string("type").computed().description(
-                "`standard`, `multi_domain` or `wildcard`.",
-            ),
-            Attribute::string("validation_level").computed().description(
-                "`domain_validated`, `organization_validated` or `extended_validated`.",
-            ),
+            Attribute::string("type")
+                .computed()
+                .description("`standard`, `multi_domain` or `wildcard`."),
+            Attribute::string("validation_level")
+                .computed()
+                .description(
+                    "`domain_validated`, `organization_validated` or `extended_validated`.",
+                ),
             Attribute::new("subject_alt_names", Type::list(Type::String))
                 .computed()
                 .description("Every DNS name the certificate is valid for."),
         ])
-        .description("Reads one SSL certificate of the Combell reseller account by its SHA-1 fingerprint.")
+        .description(
+            "Reads one SSL certificate of the Combell reseller account by its SHA-1 fingerprint.",
+        )
     }
 
     async fn read(&self, ctx: &Ctx, config: &Value) -> ReadResult {
@@ -59,7 +65,10 @@ impl DataSource for SslCertificateDataSource {
         let Some(fingerprint) = config.get_str("sha1_fingerprint") else {
             return ReadResult::error(Diagnostic::error(summary, "sha1_fingerprint is not known."));
         };
-        match client.get_ssl_certificate(fingerprint, ctx.stopping()).await {
+        match client
+            .get_ssl_certificate(fingerprint, ctx.stopping())
+            .await
+        {
             Ok(certificate) => ReadResult::ok(certificate_value(&certificate, fingerprint)),
             Err(err) if err.is_not_found() => ReadResult::error(
                 Diagnostic::error(

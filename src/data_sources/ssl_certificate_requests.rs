@@ -38,9 +38,11 @@ impl DataSource for SslCertificateRequestsDataSource {
                     Attribute::string("certificate_type")
                         .computed()
                         .description("`standard`, `multi_domain` or `wildcard`."),
-                    Attribute::string("validation_level").computed().description(
-                        "`domain_validated`, `organization_validated` or `extended_validated`.",
-                    ),
+                    Attribute::string("validation_level")
+                        .computed()
+                        .description(
+                            "`domain_validated`, `organization_validated` or `extended_validated`.",
+                        ),
                     Attribute::string("order_code")
                         .computed()
                         .description("Combell's order code."),

@@ -39,9 +39,11 @@ impl DataSource for SslCertificatesDataSource {
                     Attribute::string("type")
                         .computed()
                         .description("`standard`, `multi_domain` or `wildcard`."),
-                    Attribute::string("validation_level").computed().description(
-                        "`domain_validated`, `organization_validated` or `extended_validated`.",
-                    ),
+                    Attribute::string("validation_level")
+                        .computed()
+                        .description(
+                            "`domain_validated`, `organization_validated` or `extended_validated`.",
+                        ),
                 ],
             )
             .computed()

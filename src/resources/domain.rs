@@ -45,11 +45,14 @@ fn schema() -> Schema {
                  dot. Unset, they are left as they are and read from Combell (its own are \
                  `ns3.european-server.com` and `ns4.european-server.com`).",
             ),
-        Attribute::bool("will_renew").optional().computed().description(
-            "Whether Combell renews the domain when it expires. Unset, it is left as it is. \
+        Attribute::bool("will_renew")
+            .optional()
+            .computed()
+            .description(
+                "Whether Combell renews the domain when it expires. Unset, it is left as it is. \
              Combell allows a change only while `can_toggle_renew` is true and only for API \
              users with the finance role; a change it would refuse fails at plan time.",
-        ),
+            ),
         Attribute::bool("can_toggle_renew").computed().description(
             "Whether `will_renew` can be changed now: false while an invoice for the domain is \
              unpaid or its renewal starts within a month.",
@@ -130,7 +133,8 @@ impl Resource for DomainResource {
             known_strings(&prior, "name_servers"),
         ) {
             if !creating && same_servers(&wanted, &had) {
-                resp.planned.set("name_servers", prior.get("name_servers").cloned());
+                resp.planned
+                    .set("name_servers", prior.get("name_servers").cloned());
             }
         }
         let Some(wanted) = config.get_bool("will_renew") else {
@@ -358,9 +362,7 @@ fn state_from(detail: &DomainDetail, prior: &Value) -> Value {
         _ => state.set("name_servers", servers),
     }
     // No value means Combell cannot tell right now: keep what was there.
-    let will_renew = detail
-        .will_renew
-        .or_else(|| prior.get_bool("will_renew"));
+    let will_renew = detail.will_renew.or_else(|| prior.get_bool("will_renew"));
     state.set("will_renew", will_renew);
     state.set("can_toggle_renew", detail.can_toggle_renew);
     state.set("expiration_date", detail.expiration_date.clone());
@@ -421,7 +423,9 @@ pub(crate) fn is_host_name(name: &str) -> bool {
             (1..=63).contains(&label.len())
                 && !label.starts_with('-')
                 && !label.ends_with('-')
-                && label.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+                && label
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-')
         })
 }
 
@@ -492,15 +496,24 @@ mod tests {
         let mut prior = empty_state();
         prior.set(
             "name_servers",
-            vec!["NS1.example.net.".to_string(), "ns2.example.net".to_string()],
+            vec![
+                "NS1.example.net.".to_string(),
+                "ns2.example.net".to_string(),
+            ],
         );
         let state = state_from(&detail(), &prior);
-        assert_eq!(state.get_list("name_servers")[0].as_str(), Some("NS1.example.net."));
+        assert_eq!(
+            state.get_list("name_servers")[0].as_str(),
+            Some("NS1.example.net.")
+        );
         assert_eq!(state.get_str("id"), Some("example.com"));
         assert_eq!(state.get_bool("can_toggle_renew"), Some(false));
         assert!(state.is_wholly_known());
         let fresh = domain_values(&detail());
-        assert_eq!(fresh.get_list("name_servers")[0].as_str(), Some("ns1.example.net"));
+        assert_eq!(
+            fresh.get_list("name_servers")[0].as_str(),
+            Some("ns1.example.net")
+        );
     }
 
     #[test]
@@ -508,8 +521,14 @@ mod tests {
         let list = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
         assert!(name_server_problems(&list(&["ns1.a.be", "ns2.a.be"])).is_empty());
         assert_eq!(name_server_problems(&list(&["ns1.a.be"])).len(), 1);
-        assert_eq!(name_server_problems(&list(&["ns1.a.be", "NS1.a.be."])).len(), 1);
-        assert_eq!(name_server_problems(&list(&["ns1.a.be", "not a host"])).len(), 1);
+        assert_eq!(
+            name_server_problems(&list(&["ns1.a.be", "NS1.a.be."])).len(),
+            1
+        );
+        assert_eq!(
+            name_server_problems(&list(&["ns1.a.be", "not a host"])).len(),
+            1
+        );
         let many: Vec<String> = (0..14).map(|i| format!("ns{i}.a.be")).collect();
         assert_eq!(name_server_problems(&many).len(), 1);
     }
@@ -554,8 +573,14 @@ mod tests {
 
     #[test]
     fn destroy_only_forgets_and_warns() {
-        let diags = block_on(DomainResource.delete(&Ctx::for_tests(None), &domain_values(&detail())));
+        let diags =
+            block_on(DomainResource.delete(&Ctx::for_tests(None), &domain_values(&detail())));
         assert!(!diags.has_errors());
-        assert!(diags.iter().next().unwrap().detail.contains("cannot delete"));
+        assert!(diags
+            .iter()
+            .next()
+            .unwrap()
+            .detail
+            .contains("cannot delete"));
     }
 }

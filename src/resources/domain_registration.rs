@@ -21,7 +21,9 @@ use serde_json::json;
 use super::domain::{check_domain_name, known_strings, name_server_problems};
 use super::jobs::{wait_logged, WaitError};
 use super::timeouts::{Op, Timeouts};
-use crate::client::{self, CancellationToken, Client, DomainDetail, RegisterDomain, Registrant, Secret};
+use crate::client::{
+    self, CancellationToken, Client, DomainDetail, RegisterDomain, Registrant, Secret,
+};
 use crate::data_sources::domain::{registrant_fields, registrant_value};
 use crate::logging;
 use crate::provider::{api_error, client};
@@ -244,7 +246,10 @@ impl Resource for DomainRegistrationResource {
             Ok(job) => job,
             Err(err) => {
                 let mut d = api_error(summary, &err);
-                if err.codes().contains(&"domain_transfer_authorization_code_empty") {
+                if err
+                    .codes()
+                    .contains(&"domain_transfer_authorization_code_empty")
+                {
                     d.detail.push_str(&format!(
                         "\n\n{name} is registered at another registrar: set auth_code to the \
                          authorisation code from that registrar to transfer it."
@@ -330,11 +335,7 @@ impl Resource for DomainRegistrationResource {
                     Ok(()) => {}
                     Err(client::Error::JobFailed { .. }) => return ReadResult::gone(),
                     Err(err) => {
-                        if client
-                            .get_domain(name, ctx.stopping())
-                            .await
-                            .is_err()
-                        {
+                        if client.get_domain(name, ctx.stopping()).await.is_err() {
                             return ReadResult {
                                 state: Some(state.clone()),
                                 diagnostics: Diagnostic::error(
@@ -517,7 +518,12 @@ async fn appear(
     }
 }
 
-async fn read_back(client: &Client, name: &str, base: &Value, mut diags: Diagnostics) -> ApplyResult {
+async fn read_back(
+    client: &Client,
+    name: &str,
+    base: &Value,
+    mut diags: Diagnostics,
+) -> ApplyResult {
     match client.get_domain(name, &CancellationToken::new()).await {
         Ok(detail) => ApplyResult {
             state: Some(state_from(&detail, base)),
@@ -586,7 +592,12 @@ fn known(value: &Value) -> Value {
             state.set(name, v.clone());
         }
     }
-    for name in ["confirm_purchase", "extra_fields", "name_servers", "auth_code"] {
+    for name in [
+        "confirm_purchase",
+        "extra_fields",
+        "name_servers",
+        "auth_code",
+    ] {
         state.set(name, Value::Null);
     }
     state
@@ -641,7 +652,11 @@ fn validate_config(config: &Value) -> Vec<(AttributePath, String, String)> {
     let domain = config.get_str("domain_name");
     if let Some(name) = domain {
         if let Err(detail) = check_domain_name(name) {
-            problems.push((AttributePath::new("domain_name"), "Invalid domain name".into(), detail));
+            problems.push((
+                AttributePath::new("domain_name"),
+                "Invalid domain name".into(),
+                detail,
+            ));
         } else if !is_registrable(name) {
             problems.push((
                 AttributePath::new("domain_name"),
@@ -655,10 +670,17 @@ fn validate_config(config: &Value) -> Vec<(AttributePath, String, String)> {
     }
     if let Some(servers) = known_strings(config, "name_servers") {
         for detail in name_server_problems(&servers) {
-            problems.push((AttributePath::new("name_servers"), "Invalid name servers".into(), detail));
+            problems.push((
+                AttributePath::new("name_servers"),
+                "Invalid name servers".into(),
+                detail,
+            ));
         }
     }
-    if config.get_str("auth_code").is_some_and(|c| c.trim().is_empty()) {
+    if config
+        .get_str("auth_code")
+        .is_some_and(|c| c.trim().is_empty())
+    {
         problems.push((
             AttributePath::new("auth_code"),
             "Empty authorisation code".into(),
@@ -667,7 +689,9 @@ fn validate_config(config: &Value) -> Vec<(AttributePath, String, String)> {
                 .into(),
         ));
     }
-    let Some(registrant) = config.get("registrant").filter(|r| !r.is_null() && !r.is_unknown())
+    let Some(registrant) = config
+        .get("registrant")
+        .filter(|r| !r.is_null() && !r.is_unknown())
     else {
         return problems;
     };
@@ -675,7 +699,11 @@ fn validate_config(config: &Value) -> Vec<(AttributePath, String, String)> {
     let field = |name: &str| registrant.get_str(name);
     for name in REQUIRED_REGISTRANT {
         if field(name).is_some_and(|v| v.trim().is_empty()) {
-            problems.push((at(name), "Missing registrant field".into(), format!("The registrant's {} is required.", name.replace('_', " "))));
+            problems.push((
+                at(name),
+                "Missing registrant field".into(),
+                format!("The registrant's {} is required.", name.replace('_', " ")),
+            ));
         }
     }
     if let Some(country) = field("country_code") {
@@ -698,7 +726,11 @@ fn validate_config(config: &Value) -> Vec<(AttributePath, String, String)> {
     }
     if let Some(email) = field("email") {
         if !is_email(email) {
-            problems.push((at("email"), "Invalid e-mail address".into(), format!("\"{email}\" is not an e-mail address.")));
+            problems.push((
+                at("email"),
+                "Invalid e-mail address".into(),
+                format!("\"{email}\" is not an e-mail address."),
+            ));
         }
     }
     for name in ["phone", "fax"] {
@@ -744,11 +776,16 @@ fn validate_config(config: &Value) -> Vec<(AttributePath, String, String)> {
         }
         let given = config.get_map("extra_fields").is_some_and(|m| {
             m.iter().any(|(k, v)| {
-                k.eq_ignore_ascii_case(wanted) && (v.is_unknown() || v.as_str().is_some_and(|s| !s.trim().is_empty()))
+                k.eq_ignore_ascii_case(wanted)
+                    && (v.is_unknown() || v.as_str().is_some_and(|s| !s.trim().is_empty()))
             })
         });
         if !given {
-            let who = if company { "a company" } else { "an individual" };
+            let who = if company {
+                "a company"
+            } else {
+                "an individual"
+            };
             problems.push((
                 AttributePath::new("extra_fields"),
                 "Missing registrant extra field".into(),
@@ -814,7 +851,11 @@ mod tests {
         let mut with_number = config("hygge.dk", company);
         with_number.set(
             "extra_fields",
-            Value::Map([("CompanyNumber".to_string(), Value::from("12345678"))].into_iter().collect()),
+            Value::Map(
+                [("CompanyNumber".to_string(), Value::from("12345678"))]
+                    .into_iter()
+                    .collect(),
+            ),
         );
         assert!(paths(&with_number).is_empty());
         assert_eq!(paths(&config("pizza.it", registrant("IT"))).len(), 1);
@@ -843,7 +884,9 @@ mod tests {
         c.set("confirm_purchase", false);
         let d = purchase_guard(&c, "registering a domain").unwrap();
         assert_eq!(d.path, Some(AttributePath::new("confirm_purchase")));
-        assert!(d.detail.starts_with("Registering a domain is a paid purchase"));
+        assert!(d
+            .detail
+            .starts_with("Registering a domain is a paid purchase"));
     }
 
     #[test]

@@ -70,10 +70,12 @@ fn validation_attributes() -> Vec<Attribute> {
             "The registered domain the name belongs to, such as `example.com`: the \
              `domain_name` of the `combell_dns_record` that publishes the CNAME.",
         ),
-        Attribute::string("cname_record_name").computed().description(
-            "The CNAME's name relative to `domain_name` (such as `_3F2A...www`): the \
+        Attribute::string("cname_record_name")
+            .computed()
+            .description(
+                "The CNAME's name relative to `domain_name` (such as `_3F2A...www`): the \
              `record_name` of that `combell_dns_record`.",
-        ),
+            ),
         Attribute::string("cname_validation_name")
             .computed()
             .description("The CNAME's full name, as Combell gives it."),
@@ -485,7 +487,10 @@ pub(crate) fn validations_value(validations: &[SslValidation]) -> Value {
                         ("auto_validated", v.auto_validated.into()),
                         ("domain_name", domain.into()),
                         ("cname_record_name", relative.into()),
-                        ("cname_validation_name", v.cname_validation_name.clone().into()),
+                        (
+                            "cname_validation_name",
+                            v.cname_validation_name.clone().into(),
+                        ),
                         (
                             "cname_validation_content",
                             v.cname_validation_content.clone().into(),
@@ -534,7 +539,11 @@ fn known(value: &Value) -> Value {
             state.set(name, v.clone());
         }
     }
-    for name in ["csr", "additional_validation_attributes", "confirm_purchase"] {
+    for name in [
+        "csr",
+        "additional_validation_attributes",
+        "confirm_purchase",
+    ] {
         state.set(name, Value::Null);
     }
     state
@@ -559,7 +568,10 @@ fn validate_config(config: &Value) -> Vec<(&'static str, String, String)> {
             problems.push((
                 "certificate_type",
                 "Invalid certificate type".into(),
-                format!("\"{kind}\" is not a certificate type; use {}.", CERTIFICATE_TYPES.join(", ")),
+                format!(
+                    "\"{kind}\" is not a certificate type; use {}.",
+                    CERTIFICATE_TYPES.join(", ")
+                ),
             ));
         }
     }
@@ -569,7 +581,10 @@ fn validate_config(config: &Value) -> Vec<(&'static str, String, String)> {
             problems.push((
                 "validation_level",
                 "Invalid validation level".into(),
-                format!("\"{level}\" is not a validation level; use {}.", VALIDATION_LEVELS.join(", ")),
+                format!(
+                    "\"{level}\" is not a validation level; use {}.",
+                    VALIDATION_LEVELS.join(", ")
+                ),
             ));
         }
     }
@@ -651,7 +666,8 @@ fn validate_config(config: &Value) -> Vec<(&'static str, String, String)> {
 mod tests {
     use super::*;
 
-    const CSR: &str = "-----BEGIN CERTIFICATE REQUEST-----\nnot really\n-----END CERTIFICATE REQUEST-----";
+    const CSR: &str =
+        "-----BEGIN CERTIFICATE REQUEST-----\nnot really\n-----END CERTIFICATE REQUEST-----";
 
     fn config(pairs: &[(&str, Value)]) -> Value {
         let mut v = empty_state();
@@ -663,17 +679,29 @@ mod tests {
     }
 
     fn problems(cfg: &Value) -> Vec<&'static str> {
-        validate_config(cfg).into_iter().map(|(a, _, _)| a).collect()
+        validate_config(cfg)
+            .into_iter()
+            .map(|(a, _, _)| a)
+            .collect()
     }
 
     #[test]
     fn enums_csr_and_attributes_are_checked() {
         assert!(problems(&config(&[])).is_empty());
-        assert_eq!(problems(&config(&[("certificate_type", "gold".into())])), ["certificate_type"]);
-        assert_eq!(problems(&config(&[("validation_level", "dv".into())])), ["validation_level"]);
+        assert_eq!(
+            problems(&config(&[("certificate_type", "gold".into())])),
+            ["certificate_type"]
+        );
+        assert_eq!(
+            problems(&config(&[("validation_level", "dv".into())])),
+            ["validation_level"]
+        );
         assert_eq!(problems(&config(&[("csr", CSR.into())])), ["csr"]);
         assert_eq!(
-            problems(&config(&[("validation_level", "organization_validated".into())])),
+            problems(&config(&[(
+                "validation_level",
+                "organization_validated".into()
+            )])),
             ["additional_validation_attributes"]
         );
         assert_eq!(
@@ -719,7 +747,10 @@ mod tests {
                 },
             ));
         assert!(plan.diagnostics.has_errors());
-        assert_eq!(plan.planned.get_str("validation_level"), Some("domain_validated"));
+        assert_eq!(
+            plan.planned.get_str("validation_level"),
+            Some("domain_validated")
+        );
         assert!(plan.planned.get("csr").unwrap().is_null());
     }
 

@@ -17,8 +17,8 @@ use crate::client::{CancellationToken, Client, Error, SslCertificateDetail, SslR
 use crate::logging;
 use crate::provider::{api_error, client};
 use crate::tfplugin::{
-    ApplyResult, Attribute, AttributePath, Ctx, Diagnostic, Diagnostics, ImportResult,
-    ReadResult, Resource, Schema, Type, Value,
+    ApplyResult, Attribute, AttributePath, Ctx, Diagnostic, Diagnostics, ImportResult, ReadResult,
+    Resource, Schema, Type, Value,
 };
 
 const TYPE_NAME: &str = "combell_ssl_certificate_validation";
@@ -132,8 +132,7 @@ impl Resource for SslCertificateValidationResource {
                 state.set("expires_after", Value::Null);
                 ApplyResult {
                     state: Some(state),
-                    diagnostics: api_error(format!("Unable to read {TYPE_NAME} back"), &err)
-                        .into(),
+                    diagnostics: api_error(format!("Unable to read {TYPE_NAME} back"), &err).into(),
                     ..Default::default()
                 }
             }
@@ -170,7 +169,10 @@ impl Resource for SslCertificateValidationResource {
                 }
             }
         };
-        match client.get_ssl_certificate(&fingerprint, ctx.stopping()).await {
+        match client
+            .get_ssl_certificate(&fingerprint, ctx.stopping())
+            .await
+        {
             Ok(certificate) => ReadResult::ok(state_from(&certificate, state)),
             Err(err) if err.is_not_found() => {
                 logging::info(
