@@ -97,6 +97,15 @@ fn domain_settings_create_import_update_drift_destroy() {
     ));
     fresh.import("combell_domain.main", "example.com");
     fresh.assert_plan_empty();
+    // Another spelling of the same servers: one update that sends nothing, then no diff.
+    fresh.write_config(&domain_resource(
+        r#""NS1.example.org", "ns2.example.org""#,
+        "  will_renew = false",
+    ));
+    let puts = count(&sim, "PUT");
+    fresh.apply();
+    assert_eq!(count(&sim, "PUT"), puts, "nothing to send");
+    fresh.assert_plan_empty();
 
     // Update in place.
     tf.write_config(&domain_resource(
@@ -417,6 +426,36 @@ resource "combell_ssl_certificate_validation" "shop" {
     );
     let out = fresh.fails(&["plan", "-no-color", "-input=false"]);
     assert!(text(&out).contains("Paid purchase not confirmed"), "{out}");
+
+    // Drift: a pending request that lapses at Combell (410) leaves the state, and the plan
+    // orders a new one.
+    let mut pending = Tf::new(&sim);
+    pending.set_env(
+        "TF_VAR_csr",
+        &csr("blog.example.com", &["blog.example.com"]),
+    );
+    pending.write_config(&config(
+        "variable \"csr\" {\n  type = string\n}\n\nresource \"combell_ssl_certificate_request\" \"blog\" {\n  certificate_type = \"standard\"\n  csr = var.csr\n  confirm_purchase = true\n}\n",
+    ));
+    pending.apply();
+    pending.assert_plan_empty();
+    let blog = pending.expect_resource("combell_ssl_certificate_request.blog");
+    assert_eq!(blog["status"], "pending");
+    assert_eq!(blog["validations"].as_object().map(|m| m.len()), Some(2));
+    let blog_id = blog["id"].as_str().expect("id").to_string();
+    let (status, body) = common::http_request(
+        sim.addr(),
+        "POST",
+        &format!("/_sim/sslcertificaterequests/{blog_id}/cancel"),
+    )
+    .expect("cancel");
+    assert!(status < 300, "{status} {body}");
+    let plan = pending.assert_plan_changes();
+    assert!(
+        plan.stdout
+            .contains("combell_ssl_certificate_request.blog will be created"),
+        "{plan}"
+    );
 
     // Destroy: the records go, the request and certificate stay (with warnings).
     let out = tf.destroy();

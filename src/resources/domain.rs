@@ -126,17 +126,10 @@ impl Resource for DomainResource {
         if resp.planned.is_null() {
             return resp;
         }
+        // Name servers written with another spelling than the state's plan an update that
+        // sends nothing (apply compares without case) and stores the configuration's spelling:
+        // Terraform requires a configured value to be planned as written.
         let creating = prior.is_null() || !resp.requires_replace.is_empty();
-        // Name servers written differently from Combell's spelling are no change.
-        if let (Some(wanted), Some(had)) = (
-            known_strings(&config, "name_servers"),
-            known_strings(&prior, "name_servers"),
-        ) {
-            if !creating && same_servers(&wanted, &had) {
-                resp.planned
-                    .set("name_servers", prior.get("name_servers").cloned());
-            }
-        }
         let Some(wanted) = config.get_bool("will_renew") else {
             return resp;
         };
