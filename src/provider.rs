@@ -10,14 +10,23 @@ use async_trait::async_trait;
 use crate::client::{self, Client, ClientConfig, Secret};
 use crate::data_sources::account::AccountDataSource;
 use crate::data_sources::accounts::AccountsDataSource;
+use crate::data_sources::domain::DomainDataSource;
+use crate::data_sources::domains::DomainsDataSource;
 use crate::data_sources::mailboxes::MailboxesDataSource;
 use crate::data_sources::mysql_databases::MysqlDatabasesDataSource;
 use crate::data_sources::servicepacks::ServicepacksDataSource;
+use crate::data_sources::ssl_certificate::SslCertificateDataSource;
+use crate::data_sources::ssl_certificate_requests::SslCertificateRequestsDataSource;
+use crate::data_sources::ssl_certificates::SslCertificatesDataSource;
 use crate::resources::account::AccountResource;
 use crate::resources::dns_record::DnsRecordResource;
+use crate::resources::domain::DomainResource;
+use crate::resources::domain_registration::DomainRegistrationResource;
 use crate::resources::mailbox::MailboxResource;
 use crate::resources::mysql_database::MysqlDatabaseResource;
 use crate::resources::mysql_user::MysqlUserResource;
+use crate::resources::ssl_certificate_request::SslCertificateRequestResource;
+use crate::resources::ssl_certificate_validation::SslCertificateValidationResource;
 use crate::tfplugin::{
     Attribute, AttributePath, Ctx, DataSource, Diagnostic, Diagnostics, ProviderData, ProviderDef,
     Resource, Schema, Value,
@@ -158,6 +167,10 @@ impl ProviderDef for CombellProvider {
             Arc::new(MysqlDatabaseResource),
             Arc::new(MysqlUserResource),
             Arc::new(MailboxResource),
+            Arc::new(DomainResource),
+            Arc::new(DomainRegistrationResource),
+            Arc::new(SslCertificateRequestResource),
+            Arc::new(SslCertificateValidationResource),
         ]
     }
 
@@ -168,6 +181,11 @@ impl ProviderDef for CombellProvider {
             Arc::new(AccountsDataSource),
             Arc::new(MysqlDatabasesDataSource),
             Arc::new(MailboxesDataSource),
+            Arc::new(DomainDataSource),
+            Arc::new(DomainsDataSource),
+            Arc::new(SslCertificateDataSource),
+            Arc::new(SslCertificatesDataSource),
+            Arc::new(SslCertificateRequestsDataSource),
         ]
     }
 }

@@ -502,6 +502,8 @@ mod tests {
         assert_eq!(short_name("combell_dns_record"), "dns_record");
         assert_eq!(subcategory("combell_mysql_user"), "MySQL");
         assert_eq!(subcategory("combell_servicepacks"), "Accounts");
+        assert_eq!(subcategory("combell_domain_registration"), "Domains");
+        assert_eq!(subcategory("combell_ssl_certificates"), "SSL");
     }
 
     #[test]

@@ -8,6 +8,7 @@
 
 pub mod accounts;
 pub mod dns;
+pub mod domains;
 pub mod error;
 pub mod jobs;
 pub mod location;
@@ -16,6 +17,7 @@ pub mod mysql;
 pub mod paging;
 pub mod servicepacks;
 pub mod signing;
+pub mod ssl;
 pub mod transport;
 
 use std::fmt;
@@ -26,12 +28,18 @@ pub use accounts::{
     Account, AccountDetail, AccountFilter, Addon, AssetType, CreateAccount, JobRef,
 };
 pub use dns::{DnsRecord, DnsRecordFilter};
+pub use domains::{Domain, DomainDetail, NameServer, RegisterDomain, Registrant};
 pub use error::{ApiError, Error, ErrorDetail};
 pub use jobs::{JobOutcome, JobPollConfig, JobProgress};
 pub use location::{parse_location, LocationRef};
 pub use mailboxes::{AutoForward, AutoReply, CreateMailbox, Mailbox, MailboxDetail};
 pub use mysql::{CreateMysqlDatabase, CreateMysqlUser, MysqlDatabase, MysqlUser};
 pub use servicepacks::Servicepack;
+pub use ssl::{
+    AdditionalValidationAttribute, CreateSslCertificateRequest, SslCertificate,
+    SslCertificateDetail, SslCertificateRequest, SslCertificateRequestDetail, SslRequestState,
+    SslValidation, SubjectAltName,
+};
 pub use tokio_util::sync::CancellationToken;
 pub use transport::RetryPolicy;
 

@@ -2,6 +2,11 @@
 
 pub mod account;
 pub mod accounts;
+pub mod domain;
+pub mod domains;
 pub mod mailboxes;
 pub mod mysql_databases;
 pub mod servicepacks;
+pub mod ssl_certificate;
+pub mod ssl_certificate_requests;
+pub mod ssl_certificates;

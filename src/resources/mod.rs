@@ -3,8 +3,12 @@
 
 pub mod account;
 pub mod dns_record;
+pub mod domain;
+pub mod domain_registration;
 pub(crate) mod jobs;
 pub mod mailbox;
 pub mod mysql_database;
 pub mod mysql_user;
+pub mod ssl_certificate_request;
+pub mod ssl_certificate_validation;
 pub mod timeouts;

@@ -1,0 +1,765 @@
+//! `combell_ssl_certificate_request`: orders an SSL certificate from a CSR. **A paid
+//! purchase**: nothing is ordered unless `confirm_purchase = true`, checked at plan time. Import
+//! ID: the request's numeric id.
+//!
+//! The request exposes, per DNS name, the CNAME Combell wants published (name relative to the
+//! domain and target), so a `combell_dns_record` in the same configuration can publish it; a
+//! `combell_ssl_certificate_validation` then asks Combell to verify and waits for the
+//! certificate. Once issued, Combell answers 303 for the request: the state keeps the last
+//! validations and records the certificate's fingerprint. A request that lapsed (410) leaves the
+//! state. The CSR is write-only; its common name is compared with the request's at plan time, so
+//! a CSR for another name replaces the request. The API has no delete: destroy only forgets.
+
+use std::collections::BTreeMap;
+
+use async_trait::async_trait;
+use serde_json::json;
+
+use super::domain_registration::purchase_guard;
+use crate::client::{
+    AdditionalValidationAttribute, CancellationToken, Client, CreateSslCertificateRequest,
+    SslCertificateRequestDetail, SslRequestState, SslValidation,
+};
+use crate::logging;
+use crate::provider::{api_error, client};
+use crate::sim::domainssl::der::parse_csr;
+use crate::tfplugin::{
+    default_plan, ApplyResult, Attribute, AttributePath, Ctx, Diagnostic, Diagnostics,
+    ImportResult, Nesting, PlanRequest, PlanResponse, ReadResult, Resource, Schema, Type, Value,
+};
+
+const TYPE_NAME: &str = "combell_ssl_certificate_request";
+const LOG: &str = "ssl_certificate_request";
+
+pub(crate) const CERTIFICATE_TYPES: [&str; 3] = ["standard", "multi_domain", "wildcard"];
+pub(crate) const VALIDATION_LEVELS: [&str; 3] = [
+    "domain_validated",
+    "organization_validated",
+    "extended_validated",
+];
+const DEFAULT_LEVEL: &str = "domain_validated";
+/// What organisation and extended validation need, per Combell's table.
+const REQUIRED_ATTRIBUTES: [&str; 8] = [
+    "Firstname",
+    "Lastname",
+    "Phone",
+    "EmailAddress",
+    "Street",
+    "Number",
+    "PostalCode",
+    "VatCountryCode",
+];
+const TWO_LABEL_SUFFIXES: [&str; 6] = ["co.uk", "org.uk", "com.au", "co.nz", "co.za", "com.br"];
+
+pub struct SslCertificateRequestResource;
+
+// ---- Schema ---------------------------------------------------------------------------------
+
+fn validation_attributes() -> Vec<Attribute> {
+    vec![
+        Attribute::string("dns_name")
+            .computed()
+            .description("The certificate name this entry proves control of."),
+        Attribute::string("type")
+            .computed()
+            .description("How Combell expects the proof: `dns`, `file` or `email`."),
+        Attribute::bool("auto_validated").computed().description(
+            "True when Combell validates this name by itself and nothing needs publishing.",
+        ),
+        Attribute::string("domain_name").computed().description(
+            "The registered domain the name belongs to, such as `example.com`: the \
+             `domain_name` of the `combell_dns_record` that publishes the CNAME.",
+        ),
+        Attribute::string("cname_record_name")
+            .computed()
+            .description(
+                "The CNAME's name relative to `domain_name` (such as `_3F2A...www`): the \
+             `record_name` of that `combell_dns_record`.",
+            ),
+        Attribute::string("cname_validation_name")
+            .computed()
+            .description("The CNAME's full name, as Combell gives it."),
+        Attribute::string("cname_validation_content")
+            .computed()
+            .description("What the CNAME points to: the `content` of that `combell_dns_record`."),
+        Attribute::string("file_validation_url_http")
+            .computed()
+            .description("For file validation: the http URL the file must be served at."),
+        Attribute::string("file_validation_url_https")
+            .computed()
+            .description("For file validation: the https URL the file must be served at."),
+        Attribute::new("file_validation_content", Type::list(Type::String))
+            .computed()
+            .description("For file validation: the file's lines."),
+        Attribute::new("email_addresses", Type::list(Type::String))
+            .computed()
+            .description("For e-mail validation: the addresses Combell may write to."),
+    ]
+}
+
+fn schema() -> Schema {
+    Schema::new(vec![
+        Attribute::string("id")
+            .computed()
+            .description("Combell's numeric id of the request, such as `3001`: the import ID."),
+        Attribute::string("certificate_type").required().description(
+            "`standard` (one name, Combell adds `www.`), `multi_domain` (several names, no \
+             wildcards) or `wildcard` (`*.example.com` and `example.com`). Changing it orders a \
+             new certificate.",
+        ),
+        Attribute::string("validation_level")
+            .optional()
+            .computed()
+            .description(
+                "`domain_validated` (the default), `organization_validated` or \
+                 `extended_validated` (not for wildcards). The last two need \
+                 `additional_validation_attributes`. Changing it orders a new certificate.",
+            ),
+        Attribute::string("csr").required().write_only().description(
+            "The certificate signing request, PEM-encoded (`-----BEGIN CERTIFICATE REQUEST-----`), \
+             with the common name (CN) and every other name as subjectAltNames. Checked at plan \
+             time. Write-only: not stored; a CSR with another common name than the request's \
+             orders a new certificate.",
+        ),
+        Attribute::new("additional_validation_attributes", Type::map(Type::String))
+            .optional()
+            .write_only()
+            .description(
+                "For organisation and extended validation: `Firstname`, `Lastname`, `Phone`, \
+                 `EmailAddress` (the technical contact), `Street`, `Number`, `PostalCode`, \
+                 `VatCountryCode` (the organisation) are required, `OrganizationNumber` is \
+                 optional. Write-only: sent with the order only.",
+            ),
+        Attribute::bool("confirm_purchase")
+            .optional()
+            .write_only()
+            .description(
+                "**Must be `true` to order: a certificate request is a paid purchase** billed to \
+                 the reseller account at Combell's current price (promotional prices do not \
+                 apply through the API), and the API cannot cancel it. Checked at plan time; \
+                 only needed for the order itself. Write-only.",
+            ),
+        Attribute::string("common_name")
+            .computed()
+            .description("The certificate's common name, from the CSR."),
+        Attribute::new("subject_alt_names", Type::list(Type::String))
+            .computed()
+            .description("Every DNS name the certificate will carry."),
+        Attribute::string("order_code")
+            .computed()
+            .description("Combell's order code for the request."),
+        Attribute::string("vendor")
+            .computed()
+            .description("The certificate authority, such as `sectigo`."),
+        Attribute::nested("validations", Nesting::Map, validation_attributes())
+            .computed()
+            .description(
+                "What to publish to prove control of each name, keyed by the name (`dns_name`). \
+                 Publish the CNAME with a `combell_dns_record` (`domain_name`, \
+                 `cname_record_name`, `cname_validation_content`), then verify with a \
+                 `combell_ssl_certificate_validation`. Kept as last seen once the certificate is \
+                 issued.",
+            ),
+        Attribute::string("status").computed().description(
+            "`pending` while Combell waits for the validations, `issued` once the certificate \
+             exists.",
+        ),
+        Attribute::string("sha1_fingerprint").computed().description(
+            "The issued certificate's SHA-1 fingerprint (null while pending), for \
+             `data.combell_ssl_certificate`. Known after a refresh following the issue; \
+             `combell_ssl_certificate_validation` has it at once.",
+        ),
+    ])
+    .description(
+        "Orders an SSL certificate from Combell (Sectigo) for a certificate signing request, and \
+         exposes the DNS validation values to publish.\n\n\
+         ~> **This is a paid purchase.** Combell bills every request to the reseller account at \
+         its current price and its API cannot cancel one. Nothing is ordered unless \
+         `confirm_purchase = true` is set.\n\n\
+         Publish each entry of `validations` with a `combell_dns_record` (type `CNAME`) and add a \
+         `combell_ssl_certificate_validation` that depends on those records: it asks Combell to \
+         verify and waits for the certificate. Combell's API has no delete: destroying this \
+         resource only removes it from the Terraform state, with a warning; a pending request \
+         lapses at Combell if never validated, and an issued certificate stays.",
+    )
+}
+
+// ---- Lifecycle ------------------------------------------------------------------------------
+
+const REPLACE_ON_CHANGE: [&str; 2] = ["certificate_type", "validation_level"];
+
+#[async_trait]
+impl Resource for SslCertificateRequestResource {
+    fn type_name(&self) -> &str {
+        TYPE_NAME
+    }
+    fn api_operations(&self) -> &'static [&'static str] {
+        &[
+            "POST /sslcertificaterequests",
+            "GET /sslcertificaterequests/{id}",
+            "GET /sslcertificates/{sha1Fingerprint}",
+        ]
+    }
+
+    fn schema(&self) -> Schema {
+        schema()
+    }
+
+    fn requires_replace(&self) -> &[&str] {
+        &REPLACE_ON_CHANGE
+    }
+
+    async fn validate(&self, _ctx: &Ctx, config: &Value) -> Diagnostics {
+        let mut diags = Diagnostics::default();
+        for (attribute, summary, detail) in validate_config(config) {
+            diags.error_at(AttributePath::new(attribute), summary, detail);
+        }
+        diags
+    }
+
+    async fn plan(&self, _ctx: &Ctx, req: PlanRequest) -> PlanResponse {
+        let prior = req.prior.clone();
+        let config = req.config.clone();
+        let mut fresh_req = req.clone();
+        let mut resp = default_plan(&schema(), &REPLACE_ON_CHANGE, &[], req);
+        if resp.planned.is_null() {
+            return resp;
+        }
+        if !prior.is_null() && resp.requires_replace.is_empty() {
+            let wanted = config
+                .get_str("csr")
+                .and_then(parse_csr)
+                .and_then(|c| c.common_name)
+                .map(|cn| cn.trim().to_ascii_lowercase());
+            if let (Some(wanted), Some(had)) = (wanted, prior.get_str("common_name")) {
+                if !wanted.eq_ignore_ascii_case(had) {
+                    fresh_req.prior = Value::Null;
+                    let fresh = default_plan(&schema(), &[], &[], fresh_req);
+                    resp.planned = fresh.planned;
+                    resp.requires_replace = vec![AttributePath::new("common_name")];
+                }
+            }
+        }
+        let creating = prior.is_null() || !resp.requires_replace.is_empty();
+        if creating {
+            if config.get("validation_level").is_none_or(Value::is_null) {
+                resp.planned.set("validation_level", DEFAULT_LEVEL);
+            }
+            if let Some(d) = purchase_guard(&config, "ordering an SSL certificate") {
+                resp.diagnostics.push(d);
+            }
+        }
+        resp
+    }
+
+    async fn create(&self, ctx: &Ctx, planned: &Value, config: &Value) -> ApplyResult {
+        let summary = format!("Unable to create {TYPE_NAME}");
+        if let Some(d) = purchase_guard(config, "ordering an SSL certificate") {
+            return ApplyResult::error(d);
+        }
+        let client = match client(ctx) {
+            Ok(c) => c,
+            Err(d) => return ApplyResult::error(d),
+        };
+        let (Some(kind), Some(csr)) = (planned.get_str("certificate_type"), config.get_str("csr"))
+        else {
+            return ApplyResult::error(Diagnostic::error(
+                summary,
+                "certificate_type or csr is not known.",
+            ));
+        };
+        let level = planned.get_str("validation_level").unwrap_or(DEFAULT_LEVEL);
+        let order = CreateSslCertificateRequest {
+            certificate_type: kind.to_string(),
+            validation_level: level.to_string(),
+            csr: csr.to_string(),
+            additional_validation_attributes: config
+                .get_map("additional_validation_attributes")
+                .into_iter()
+                .flatten()
+                .filter_map(|(name, v)| {
+                    v.as_str().map(|value| AdditionalValidationAttribute {
+                        name: name.clone(),
+                        value: value.to_string(),
+                    })
+                })
+                .collect(),
+        };
+        let id = match client
+            .create_ssl_certificate_request(&order, ctx.stopping())
+            .await
+        {
+            Ok(id) => id,
+            Err(err) => return ApplyResult::error(api_error(summary, &err)),
+        };
+        logging::info(
+            LOG,
+            "SSL certificate request ordered",
+            &[("request_id", json!(id))],
+        );
+        let mut base = known(planned);
+        base.set("id", id.to_string());
+        // The request exists (and is paid for) from here on: nothing below drops it.
+        match refresh(&client, id, &base, &CancellationToken::new()).await {
+            Ok(Some(state)) => ApplyResult::ok(state),
+            Ok(None) => ApplyResult::error(Diagnostic::error(
+                summary,
+                format!("Combell created SSL certificate request {id} but it was gone at once."),
+            )),
+            Err(err) => ApplyResult {
+                state: Some(base),
+                diagnostics: api_error(format!("Unable to read {TYPE_NAME} back"), &err).into(),
+                ..Default::default()
+            },
+        }
+    }
+
+    async fn read(&self, ctx: &Ctx, state: &Value) -> ReadResult {
+        let summary = format!("Unable to read {TYPE_NAME}");
+        let client = match client(ctx) {
+            Ok(c) => c,
+            Err(d) => return ReadResult::error(d),
+        };
+        let Some(id) = state.get_str("id").and_then(|s| s.parse::<i64>().ok()) else {
+            return ReadResult::gone();
+        };
+        match refresh(&client, id, state, ctx.stopping()).await {
+            Ok(Some(new)) => ReadResult::ok(new),
+            Ok(None) => ReadResult::gone(),
+            Err(err) => ReadResult {
+                state: Some(state.clone()),
+                diagnostics: api_error(summary, &err).into(),
+                ..Default::default()
+            },
+        }
+    }
+
+    async fn update(
+        &self,
+        _ctx: &Ctx,
+        _prior: &Value,
+        planned: &Value,
+        _config: &Value,
+    ) -> ApplyResult {
+        // Every setting that reaches Combell replaces the request; nothing to send.
+        ApplyResult::ok(known(planned))
+    }
+
+    async fn delete(&self, _ctx: &Ctx, prior: &Value) -> Diagnostics {
+        let id = prior.get_str("id").unwrap_or("unknown");
+        let issued = prior.get_str("status") == Some("issued");
+        logging::warn(
+            LOG,
+            "SSL certificate request removed from the state only",
+            &[("request_id", json!(id))],
+        );
+        let left = if issued {
+            "Its certificate stays in the reseller account until it expires."
+        } else {
+            "A pending request lapses at Combell if it is never validated; it is not refunded."
+        };
+        Diagnostic::warning(
+            format!("SSL certificate request {id} still exists at Combell"),
+            format!(
+                "Combell's API cannot delete or cancel a certificate request, so request {id} was \
+                 only removed from the Terraform state. {left}"
+            ),
+        )
+        .into()
+    }
+
+    async fn import(&self, _ctx: &Ctx, id: &str) -> ImportResult {
+        match id.trim().parse::<i64>() {
+            Ok(n) if n > 0 => {
+                let mut state = empty_state();
+                state.set("id", n.to_string());
+                ImportResult {
+                    state: Some(state),
+                    ..Default::default()
+                }
+            }
+            _ => ImportResult {
+                diagnostics: Diagnostic::error(
+                    format!("Invalid import ID for {TYPE_NAME}"),
+                    format!(
+                        "The import ID is the request's numeric id, such as \"3001\"; got \"{id}\"."
+                    ),
+                )
+                .into(),
+                ..Default::default()
+            },
+        }
+    }
+}
+
+// ---- Helpers --------------------------------------------------------------------------------
+
+/// The state after asking Combell: pending (the detail), issued (the certificate's
+/// fingerprint, and what the certificate says when the state knows nothing yet) or `None` when
+/// the request lapsed or never existed.
+async fn refresh(
+    client: &Client,
+    id: i64,
+    prior: &Value,
+    cancel: &CancellationToken,
+) -> Result<Option<Value>, crate::client::Error> {
+    let outcome = match client.get_ssl_certificate_request(id, cancel).await {
+        Ok(outcome) => outcome,
+        Err(err) if err.is_not_found() => return Ok(None),
+        Err(err) => return Err(err),
+    };
+    match outcome {
+        SslRequestState::Pending(Some(detail)) => Ok(Some(state_from(&detail, prior))),
+        SslRequestState::Pending(None) => Ok(Some(known(prior))),
+        SslRequestState::Issued(fingerprint) => {
+            let mut state = known(prior);
+            state.set("status", "issued");
+            if state.get("common_name").is_none_or(Value::is_null) {
+                let certificate = client.get_ssl_certificate(&fingerprint, cancel).await?;
+                state.set("common_name", certificate.common_name.clone());
+                state.set("certificate_type", certificate.kind.clone());
+                state.set("validation_level", certificate.validation_level.clone());
+                state.set(
+                    "subject_alt_names",
+                    certificate
+                        .subject_alt_names
+                        .iter()
+                        .map(|s| s.value.clone())
+                        .collect::<Vec<_>>(),
+                );
+            }
+            if state.get("validations").is_none_or(Value::is_null) {
+                state.set("validations", Value::Map(BTreeMap::new()));
+            }
+            state.set("sha1_fingerprint", fingerprint);
+            Ok(Some(state))
+        }
+        SslRequestState::Gone => {
+            logging::info(
+                LOG,
+                "SSL certificate request lapsed without a certificate; removing it from the state",
+                &[("request_id", json!(id))],
+            );
+            Ok(None)
+        }
+    }
+}
+
+/// The one mapping API → state for a pending request.
+fn state_from(detail: &SslCertificateRequestDetail, prior: &Value) -> Value {
+    let mut state = known(prior);
+    state.set("id", detail.id.to_string());
+    state.set("certificate_type", detail.certificate_type.clone());
+    state.set("validation_level", detail.validation_level.clone());
+    state.set("common_name", detail.common_name.clone());
+    state.set(
+        "subject_alt_names",
+        detail
+            .subject_alt_names
+            .iter()
+            .map(|s| s.value.clone())
+            .collect::<Vec<_>>(),
+    );
+    state.set("order_code", detail.order_code.clone());
+    state.set("vendor", detail.vendor.clone());
+    state.set("validations", validations_value(&detail.validations));
+    state.set("status", "pending");
+    state.set("sha1_fingerprint", Value::Null);
+    state
+}
+
+pub(crate) fn validations_value(validations: &[SslValidation]) -> Value {
+    Value::Map(
+        validations
+            .iter()
+            .map(|v| {
+                let name = v.cname_validation_name.trim_end_matches('.').to_string();
+                let domain = registered_domain(&v.dns_name);
+                let relative = name
+                    .strip_suffix(&format!(".{domain}"))
+                    .unwrap_or(&name)
+                    .to_string();
+                (
+                    v.dns_name.clone(),
+                    Value::object([
+                        ("dns_name", v.dns_name.clone().into()),
+                        ("type", v.kind.clone().into()),
+                        ("auto_validated", v.auto_validated.into()),
+                        ("domain_name", domain.into()),
+                        ("cname_record_name", relative.into()),
+                        (
+                            "cname_validation_name",
+                            v.cname_validation_name.clone().into(),
+                        ),
+                        (
+                            "cname_validation_content",
+                            v.cname_validation_content.clone().into(),
+                        ),
+                        (
+                            "file_validation_url_http",
+                            v.file_validation_url_http.clone().into(),
+                        ),
+                        (
+                            "file_validation_url_https",
+                            v.file_validation_url_https.clone().into(),
+                        ),
+                        (
+                            "file_validation_content",
+                            v.file_validation_content.clone().into(),
+                        ),
+                        ("email_addresses", v.email_addresses.clone().into()),
+                    ]),
+                )
+            })
+            .collect(),
+    )
+}
+
+/// The registered domain of a host name: its last two labels, three under `co.uk` and the like.
+fn registered_domain(name: &str) -> String {
+    let name = name
+        .trim_start_matches("*.")
+        .trim_end_matches('.')
+        .to_ascii_lowercase();
+    let labels: Vec<&str> = name.split('.').collect();
+    let keep = if labels.len() >= 3
+        && TWO_LABEL_SUFFIXES.contains(&labels[labels.len() - 2..].join(".").as_str())
+    {
+        3
+    } else {
+        2
+    };
+    labels[labels.len().saturating_sub(keep)..].join(".")
+}
+
+fn known(value: &Value) -> Value {
+    let mut state = empty_state();
+    for (name, v) in value.as_map().into_iter().flatten() {
+        if state.get(name).is_some() && !v.is_unknown() {
+            state.set(name, v.clone());
+        }
+    }
+    for name in [
+        "csr",
+        "additional_validation_attributes",
+        "confirm_purchase",
+    ] {
+        state.set(name, Value::Null);
+    }
+    state
+}
+
+fn empty_state() -> Value {
+    Value::object(
+        schema()
+            .block
+            .attributes
+            .iter()
+            .map(|a| (a.name.clone(), Value::Null)),
+    )
+}
+
+/// Every plan-time problem with the attribute it concerns; unknown values are skipped.
+fn validate_config(config: &Value) -> Vec<(&'static str, String, String)> {
+    let mut problems = Vec::new();
+    let kind = config.get_str("certificate_type");
+    if let Some(kind) = kind {
+        if !CERTIFICATE_TYPES.contains(&kind) {
+            problems.push((
+                "certificate_type",
+                "Invalid certificate type".into(),
+                format!(
+                    "\"{kind}\" is not a certificate type; use {}.",
+                    CERTIFICATE_TYPES.join(", ")
+                ),
+            ));
+        }
+    }
+    let level = config.get_str("validation_level");
+    if let Some(level) = level {
+        if !VALIDATION_LEVELS.contains(&level) {
+            problems.push((
+                "validation_level",
+                "Invalid validation level".into(),
+                format!(
+                    "\"{level}\" is not a validation level; use {}.",
+                    VALIDATION_LEVELS.join(", ")
+                ),
+            ));
+        }
+    }
+    if let Some(csr) = config.get_str("csr") {
+        match parse_csr(csr) {
+            None => problems.push((
+                "csr",
+                "Invalid certificate signing request".into(),
+                "csr is not a PEM-encoded PKCS#10 certificate signing request (-----BEGIN \
+                 CERTIFICATE REQUEST-----)."
+                    .into(),
+            )),
+            Some(parsed) => match parsed.common_name.as_deref().map(str::trim) {
+                None | Some("") => problems.push((
+                    "csr",
+                    "The CSR has no common name".into(),
+                    "Combell needs the CSR's subject to carry a common name (CN), such as \
+                     example.com or *.example.com."
+                        .into(),
+                )),
+                Some(cn) => {
+                    let wildcard = cn.starts_with("*.");
+                    if kind == Some("wildcard") && !wildcard {
+                        problems.push((
+                            "csr",
+                            "A wildcard certificate needs a wildcard common name".into(),
+                            format!("The CSR's common name is \"{cn}\"; a wildcard certificate needs one like *.example.com."),
+                        ));
+                    }
+                    if wildcard && matches!(kind, Some("standard" | "multi_domain")) {
+                        problems.push((
+                            "certificate_type",
+                            "A wildcard name needs a wildcard certificate".into(),
+                            format!("The CSR's common name \"{cn}\" is a wildcard: use certificate_type = \"wildcard\"."),
+                        ));
+                    }
+                }
+            },
+        }
+    }
+    if level == Some("extended_validated") && kind == Some("wildcard") {
+        problems.push((
+            "validation_level",
+            "No extended validation for wildcards".into(),
+            "Extended validation is not available for wildcard certificates.".into(),
+        ));
+    }
+    let needs_attributes = matches!(level, Some("organization_validated" | "extended_validated"));
+    if needs_attributes && !config.is_unknown_at("additional_validation_attributes") {
+        let given = config.get_map("additional_validation_attributes");
+        let missing: Vec<&str> = REQUIRED_ATTRIBUTES
+            .iter()
+            .copied()
+            .filter(|wanted| {
+                !given.is_some_and(|m| {
+                    m.iter().any(|(k, v)| {
+                        k.eq_ignore_ascii_case(wanted)
+                            && (v.is_unknown() || v.as_str().is_some_and(|s| !s.trim().is_empty()))
+                    })
+                })
+            })
+            .collect();
+        if !missing.is_empty() {
+            problems.push((
+                "additional_validation_attributes",
+                "Missing validation attributes".into(),
+                format!(
+                    "{} needs additional_validation_attributes {}.",
+                    level.unwrap_or_default(),
+                    missing.join(", ")
+                ),
+            ));
+        }
+    }
+    problems
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const CSR: &str =
+        "-----BEGIN CERTIFICATE REQUEST-----\nnot really\n-----END CERTIFICATE REQUEST-----";
+
+    fn config(pairs: &[(&str, Value)]) -> Value {
+        let mut v = empty_state();
+        v.set("certificate_type", "standard");
+        for (k, val) in pairs {
+            v.set(k, val.clone());
+        }
+        v
+    }
+
+    fn problems(cfg: &Value) -> Vec<&'static str> {
+        validate_config(cfg)
+            .into_iter()
+            .map(|(a, _, _)| a)
+            .collect()
+    }
+
+    #[test]
+    fn enums_csr_and_attributes_are_checked() {
+        assert!(problems(&config(&[])).is_empty());
+        assert_eq!(
+            problems(&config(&[("certificate_type", "gold".into())])),
+            ["certificate_type"]
+        );
+        assert_eq!(
+            problems(&config(&[("validation_level", "dv".into())])),
+            ["validation_level"]
+        );
+        assert_eq!(problems(&config(&[("csr", CSR.into())])), ["csr"]);
+        assert_eq!(
+            problems(&config(&[(
+                "validation_level",
+                "organization_validated".into()
+            )])),
+            ["additional_validation_attributes"]
+        );
+        assert_eq!(
+            problems(&config(&[
+                ("certificate_type", "wildcard".into()),
+                ("validation_level", "extended_validated".into()),
+                ("additional_validation_attributes", Value::Unknown),
+            ])),
+            ["validation_level"]
+        );
+        assert!(problems(&config(&[("csr", Value::Unknown)])).is_empty());
+    }
+
+    #[test]
+    fn validations_name_the_record_to_publish() {
+        let v = SslValidation {
+            dns_name: "www.shop.example.co.uk".into(),
+            kind: "dns".into(),
+            cname_validation_name: "_AB12.www.shop.example.co.uk".into(),
+            cname_validation_content: "x.y.sectigo.com".into(),
+            ..SslValidation::default()
+        };
+        let value = validations_value(&[v]);
+        let entry = value.get("www.shop.example.co.uk").unwrap();
+        assert_eq!(entry.get_str("domain_name"), Some("example.co.uk"));
+        assert_eq!(entry.get_str("cname_record_name"), Some("_AB12.www.shop"));
+        assert_eq!(registered_domain("*.example.com"), "example.com");
+    }
+
+    #[test]
+    fn the_order_must_be_confirmed_at_plan() {
+        let cfg = config(&[]);
+        let plan = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap()
+            .block_on(SslCertificateRequestResource.plan(
+                &Ctx::for_tests(None),
+                PlanRequest {
+                    prior: Value::Null,
+                    proposed: cfg.clone(),
+                    config: cfg,
+                    prior_private: Vec::new(),
+                },
+            ));
+        assert!(plan.diagnostics.has_errors());
+        assert_eq!(
+            plan.planned.get_str("validation_level"),
+            Some("domain_validated")
+        );
+        assert!(plan.planned.get("csr").unwrap().is_null());
+    }
+
+    #[test]
+    fn import_ids() {
+        let ok = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap()
+            .block_on(SslCertificateRequestResource.import(&Ctx::for_tests(None), "3001"));
+        assert_eq!(ok.state.unwrap().get_str("id"), Some("3001"));
+    }
+}
