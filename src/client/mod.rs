@@ -26,7 +26,7 @@ pub use accounts::{
     Account, AccountDetail, AccountFilter, Addon, AssetType, CreateAccount, JobRef,
 };
 pub use dns::{DnsRecord, DnsRecordFilter};
-pub use error::{ApiError, Error, ErrorDetail};
+pub use error::{ApiError, Error, ErrorDetail, WriteFate};
 pub use jobs::{JobOutcome, JobPollConfig, JobProgress};
 pub use location::{parse_location, LocationRef};
 pub use mailboxes::{AutoForward, AutoReply, CreateMailbox, Mailbox, MailboxDetail};

@@ -11,8 +11,11 @@
 //! target or port, so changing them replaces the record; Combell refuses to create wildcard
 //! (`*`) names but lists them, so such records can be imported and updated, not created.
 
+use std::time::Duration;
+
 use async_trait::async_trait;
 
+use super::reconcile::{create_once, CreateSpec, Created};
 use crate::client::{self, CancellationToken, Client, DnsRecord, DnsRecordFilter};
 use crate::provider::{api_error, client};
 use crate::tfplugin::{
@@ -165,12 +168,42 @@ impl Resource for DnsRecordResource {
             return ApplyResult::error(Diagnostic::error(summary, "domain_name is not known."));
         };
         let request = request_from(planned);
-        let id = match client
-            .create_dns_record(domain, &request, ctx.stopping())
-            .await
-        {
-            Ok(id) => id,
-            Err(err) => return ApplyResult::error(api_error(summary, &err)),
+        // Records with the same type, name and content may exist already (zones allow it): the
+        // ones present before the POST are not this create's, whatever happens to its answer.
+        let before: Vec<String> =
+            match same_key_records(&client, domain, &request, ctx.stopping()).await {
+                Ok(records) => records.into_iter().filter_map(|r| r.id).collect(),
+                Err(err) => return ApplyResult::error(api_error(summary, &err)),
+            };
+        let no_cancel = CancellationToken::new();
+        let what = format!(
+            "the {} record \"{}\" in {domain}",
+            request.record_type.as_deref().unwrap_or(""),
+            planned.get_str("record_name").unwrap_or("")
+        );
+        let created = create_once(
+            CreateSpec {
+                module: "dns_record",
+                what: &what,
+                settle: Duration::ZERO,
+                cancel: ctx.stopping(),
+            },
+            || client.create_dns_record(domain, &request, ctx.stopping()),
+            || async {
+                let records = same_key_records(&client, domain, &request, &no_cancel).await?;
+                let mut new = records
+                    .into_iter()
+                    .filter_map(|r| r.id)
+                    .filter(|id| !before.contains(id));
+                // Two new ones would mean another client made the same record meanwhile:
+                // either is as good, the first is taken.
+                Ok(new.next())
+            },
+        )
+        .await;
+        let id = match created {
+            Ok(Created::Posted(id) | Created::Found(id)) => id,
+            Err(failure) => return ApplyResult::error(failure.diagnostic(summary)),
         };
         crate::logging::debug(
             "dns_record",
@@ -346,6 +379,67 @@ async fn read_back(
         }
         Err(err) => Err(api_error(format!("Unable to read {TYPE_NAME}"), &err)),
     }
+}
+
+/// The records of `domain` that have the natural key of `written`: type, name and content;
+/// for MX the priority too, and for SRV service, protocol, target, port and priority (Combell
+/// derives an SRV record's name and content from those).
+async fn same_key_records(
+    client: &Client,
+    domain: &str,
+    written: &DnsRecord,
+    cancel: &CancellationToken,
+) -> Result<Vec<DnsRecord>, client::Error> {
+    let record_type = written.record_type.clone().unwrap_or_default();
+    // The API filters by name only for some types; the match below decides in any case.
+    let by_name = ["A", "CNAME", "TXT", "ALIAS", "TLSA"].contains(&record_type.as_str());
+    let filter = DnsRecordFilter {
+        record_type: Some(record_type),
+        record_name: written.record_name.clone().filter(|_| by_name),
+        ..DnsRecordFilter::default()
+    };
+    let records = client.list_dns_records(domain, &filter, cancel).await?;
+    Ok(records
+        .into_iter()
+        .filter(|r| same_key(r, written))
+        .collect())
+}
+
+/// Whether the record `api` (as listed) has the natural key of the record `written` (as sent).
+fn same_key(api: &DnsRecord, written: &DnsRecord) -> bool {
+    let record_type = written
+        .record_type
+        .as_deref()
+        .unwrap_or_default()
+        .to_ascii_uppercase();
+    if !api
+        .record_type
+        .as_deref()
+        .is_some_and(|t| t.eq_ignore_ascii_case(&record_type))
+    {
+        return false;
+    }
+    let same_text = |a: &Option<String>, b: &Option<String>, f: &dyn Fn(&str, &str) -> bool| match (
+        a, b,
+    ) {
+        (Some(a), Some(b)) => f(a, b),
+        _ => false,
+    };
+    if record_type == "SRV" {
+        let protocol = |p: &Option<String>| p.as_deref().and_then(canonical_protocol);
+        return same_text(&api.service, &written.service, &|a, b| {
+            canonical_service(a) == canonical_service(b)
+        }) && protocol(&api.protocol) == protocol(&written.protocol)
+            && same_text(&api.target, &written.target, &same_host)
+            && api.port == written.port
+            && api.priority == written.priority;
+    }
+    same_record_name(
+        api.record_name.as_deref().unwrap_or(""),
+        written.record_name.as_deref().unwrap_or(""),
+    ) && same_text(&api.content, &written.content, &|a, b| {
+        same_content(&record_type, a, b)
+    }) && (record_type != "MX" || api.priority == written.priority)
 }
 
 /// Looks a record up by type, name and content (the zone's natural key for it).
