@@ -26,6 +26,10 @@ const MAX_POSTS: u32 = 3;
 const REPEAT_PAUSE: Duration = Duration::from_millis(500);
 /// Pause between lookups while a lost request's object is being provisioned.
 const SETTLE_POLL: Duration = Duration::from_secs(1);
+/// Lookups tried before the create gives up on knowing what happened, and the pause before
+/// the second one (doubled after each). The transport retries gateway errors within each.
+const LOOKUP_ATTEMPTS: u32 = 4;
+const LOOKUP_PAUSE: Duration = Duration::from_millis(500);
 
 /// How a create ended.
 #[derive(Debug)]
@@ -127,7 +131,7 @@ where
                 ("attempt", json!(posts)),
             ],
         );
-        match lookup().await {
+        match look_up(&spec, &mut lookup).await {
             Ok(Some(found)) => {
                 logging::warn(
                     spec.module,
@@ -178,6 +182,36 @@ where
     }
 }
 
+/// One lookup, tried again on errors: giving up here leaves an object that may exist outside
+/// the state, so a passing failure of the API must not decide it.
+async fn look_up<F, L, LF>(spec: &CreateSpec<'_>, lookup: &mut L) -> Result<Option<F>, client::Error>
+where
+    L: FnMut() -> LF,
+    LF: Future<Output = Result<Option<F>, client::Error>>,
+{
+    let mut pause = LOOKUP_PAUSE;
+    let mut attempt = 1;
+    loop {
+        match lookup().await {
+            Err(err) if attempt < LOOKUP_ATTEMPTS && !err.is_cancelled() => {
+                logging::warn(
+                    spec.module,
+                    "looking up the object of a lost create failed; trying again",
+                    &[
+                        ("object", json!(spec.what)),
+                        ("error", json!(err.to_string())),
+                        ("attempt", json!(attempt)),
+                    ],
+                );
+                tokio::time::sleep(pause).await;
+                pause = pause.saturating_mul(2);
+                attempt += 1;
+            }
+            other => return other,
+        }
+    }
+}
+
 /// Looks the object up until it appears or `spec.settle` has passed since the create started.
 async fn settle<F, L, LF>(
     spec: &CreateSpec<'_>,
@@ -190,7 +224,7 @@ where
     LF: Future<Output = Result<Option<F>, client::Error>>,
 {
     loop {
-        match lookup().await {
+        match look_up(spec, lookup).await {
             Ok(Some(found)) => {
                 logging::warn(
                     spec.module,
@@ -344,15 +378,26 @@ mod tests {
 
     #[test]
     fn a_failed_lookup_says_the_outcome_is_unknown() {
-        let (result, posts, _) = run(
+        let (result, posts, lookups) = run(
             vec![Err(api(500, ""))],
-            vec![Err(api(503, ""))],
+            (0..LOOKUP_ATTEMPTS).map(|_| Err(api(500, ""))).collect(),
             Duration::ZERO,
         );
         let text = result.unwrap_err().diagnostic("Unable to create").detail;
         assert!(text.contains("not known"), "{text}");
         assert!(text.contains("import it"), "{text}");
-        assert_eq!(posts, 1);
+        assert_eq!((posts, lookups), (1, LOOKUP_ATTEMPTS as usize));
+    }
+
+    #[test]
+    fn a_passing_lookup_failure_is_tried_again() {
+        let (result, posts, lookups) = run(
+            vec![Err(api(500, ""))],
+            vec![Err(api(500, "")), Ok(Some("found"))],
+            Duration::ZERO,
+        );
+        assert!(matches!(result, Ok(Created::Found("found"))));
+        assert_eq!((posts, lookups), (1, 2));
     }
 
     #[test]
