@@ -177,7 +177,10 @@ fn state_ids(tf: &Tf) -> BTreeMap<&'static str, Vec<String>> {
             "combell_account" => ("combell_account", id),
             "combell_dns_record" => (
                 "combell_dns_record",
-                format!("{}/{id}", values["domain_name"].as_str().unwrap_or_default()),
+                format!(
+                    "{}/{id}",
+                    values["domain_name"].as_str().unwrap_or_default()
+                ),
             ),
             "combell_mailbox" => ("combell_mailbox", id.to_ascii_lowercase()),
             "combell_mysql_database" => ("combell_mysql_database", id),
@@ -358,7 +361,10 @@ fn faults_converge_without_duplicates_or_orphans() {
         "too few commit-then-fail faults fired to prove anything: {faults}"
     );
     for kind in ["429", "drop", "503", "latency"] {
-        assert!(faults[kind].as_u64().unwrap_or(0) > 0, "no {kind}: {faults}");
+        assert!(
+            faults[kind].as_u64().unwrap_or(0) > 0,
+            "no {kind}: {faults}"
+        );
     }
 
     clear_faults(&sim);
@@ -530,7 +536,10 @@ fn interrupts_failed_jobs_and_timeouts_converge() {
         "-input=false",
         "-parallelism=10",
     ]);
-    assert!(!out.success(), "a timed-out job must fail the apply:\n{out}");
+    assert!(
+        !out.success(),
+        "a timed-out job must fail the apply:\n{out}"
+    );
     assert!(out.stderr.contains("timeouts.create"), "{out}");
     tf.write_config(&slow_config("5m"));
     let applies = apply_until_converged(&tf);

@@ -434,7 +434,10 @@ mod tests {
             path: "/v2/accounts".into(),
         };
         let table = [
-            (api(400, r#"{"error_code":"x","error_text":"y"}"#), WriteFate::NotDone),
+            (
+                api(400, r#"{"error_code":"x","error_text":"y"}"#),
+                WriteFate::NotDone,
+            ),
             (api(404, ""), WriteFate::NotDone),
             (api(429, ""), WriteFate::NotDone),
             (api(500, ""), WriteFate::Unknown),
@@ -464,8 +467,11 @@ mod tests {
             r#"{"error_code":"x","error_text":"An account for 'a.be' already exists."}"#
         )
         .is_already_exists());
-        assert!(!api(400, r#"{"error_code":"mysql_name_invalid","error_text":"x"}"#)
-            .is_already_exists());
+        assert!(!api(
+            400,
+            r#"{"error_code":"mysql_name_invalid","error_text":"x"}"#
+        )
+        .is_already_exists());
         assert!(!api(500, "already exists").is_already_exists());
     }
 

@@ -419,12 +419,11 @@ fn same_key(api: &DnsRecord, written: &DnsRecord) -> bool {
     {
         return false;
     }
-    let same_text = |a: &Option<String>, b: &Option<String>, f: &dyn Fn(&str, &str) -> bool| match (
-        a, b,
-    ) {
-        (Some(a), Some(b)) => f(a, b),
-        _ => false,
-    };
+    let same_text =
+        |a: &Option<String>, b: &Option<String>, f: &dyn Fn(&str, &str) -> bool| match (a, b) {
+            (Some(a), Some(b)) => f(a, b),
+            _ => false,
+        };
     if record_type == "SRV" {
         let protocol = |p: &Option<String>| p.as_deref().and_then(canonical_protocol);
         return same_text(&api.service, &written.service, &|a, b| {

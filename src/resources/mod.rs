@@ -4,8 +4,8 @@
 pub mod account;
 pub mod dns_record;
 pub(crate) mod jobs;
-pub(crate) mod reconcile;
 pub mod mailbox;
 pub mod mysql_database;
 pub mod mysql_user;
+pub(crate) mod reconcile;
 pub mod timeouts;

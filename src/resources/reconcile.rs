@@ -109,7 +109,9 @@ where
                  waiting for its object",
                 &[("object", json!(spec.what))],
             );
-            return settle(&spec, &mut lookup, started, err).await.map(Created::Found);
+            return settle(&spec, &mut lookup, started, err)
+                .await
+                .map(Created::Found);
         }
         let fate = err.write_fate();
         if fate == WriteFate::NotDone {
@@ -142,7 +144,9 @@ where
             }
             Ok(None) if fate == WriteFate::Done => {
                 // Combell accepted the request: the object is there or on its way.
-                return settle(&spec, &mut lookup, started, err).await.map(Created::Found);
+                return settle(&spec, &mut lookup, started, err)
+                    .await
+                    .map(Created::Found);
             }
             Ok(None) => {}
             Err(lookup_err) => {
@@ -184,7 +188,10 @@ where
 
 /// One lookup, tried again on errors: giving up here leaves an object that may exist outside
 /// the state, so a passing failure of the API must not decide it.
-async fn look_up<F, L, LF>(spec: &CreateSpec<'_>, lookup: &mut L) -> Result<Option<F>, client::Error>
+async fn look_up<F, L, LF>(
+    spec: &CreateSpec<'_>,
+    lookup: &mut L,
+) -> Result<Option<F>, client::Error>
 where
     L: FnMut() -> LF,
     LF: Future<Output = Result<Option<F>, client::Error>>,
@@ -346,8 +353,11 @@ mod tests {
 
     #[test]
     fn a_lost_answer_whose_object_exists_adopts_it() {
-        let (result, posts, lookups) =
-            run(vec![Err(api(500, ""))], vec![Ok(Some("found"))], Duration::ZERO);
+        let (result, posts, lookups) = run(
+            vec![Err(api(500, ""))],
+            vec![Ok(Some("found"))],
+            Duration::ZERO,
+        );
         assert!(matches!(result, Ok(Created::Found("found"))));
         assert_eq!((posts, lookups), (1, 1));
     }
