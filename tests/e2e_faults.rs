@@ -5,7 +5,8 @@
 //!
 //! - `faults_converge_without_duplicates_or_orphans`: 108 resources (accounts, DNS records in
 //!   four zones, mailboxes, MySQL databases and users) under latency, 5xx answers, 429 bursts,
-//!   dropped connections and POSTs that create their object and then answer 500. Applies are
+//!   dropped connections and POSTs that create their object and then answer 500 or drop the
+//!   connection. Applies are
 //!   repeated until one succeeds (as a user would re-run apply), at most `MAX_APPLIES` times.
 //! - `interrupts_failed_jobs_and_timeouts_converge`: Ctrl-C (SIGINT to Terraform) while slow
 //!   creates are in flight, a provisioning job that fails, and one that outlives its
@@ -318,13 +319,14 @@ resource "combell_mysql_user" "user" {
 
 /// Every fault kind the issue names, on a fixed seed: what fires depends on the order in which
 /// parallel requests arrive, so runs differ a little, but never in kind.
-const FAULTS: [&str; 8] = [
+const FAULTS: [&str; 9] = [
     "kind=latency,delay=30ms",
     "kind=503,method=GET,rate=0.05",
     "kind=502,method=DELETE,rate=0.1",
     "kind=429,retry_after=1,rate=0.04,count=12",
     "kind=drop,rate=0.03,count=10",
     "kind=commit_then_fail,method=POST,rate=0.2,count=20",
+    "kind=commit_then_drop,method=POST,rate=0.05,count=6",
     "kind=503,method=POST,rate=0.05,count=6",
     "kind=500,method=GET,path=/v2/mysqldatabases/*/users,rate=0.05,count=3",
 ];
@@ -360,7 +362,7 @@ fn faults_converge_without_duplicates_or_orphans() {
         faults["commit_then_fail"].as_u64().unwrap_or(0) >= 5,
         "too few commit-then-fail faults fired to prove anything: {faults}"
     );
-    for kind in ["429", "drop", "503", "latency"] {
+    for kind in ["429", "drop", "503", "latency", "commit_then_drop"] {
         assert!(
             faults[kind].as_u64().unwrap_or(0) > 0,
             "no {kind}: {faults}"
@@ -497,6 +499,25 @@ fn interrupts_failed_jobs_and_timeouts_converge() {
     let (code, output) = interrupted_apply(&tf, || posts_served(&sim) >= 12);
     assert_ne!(code, 0, "an interrupted apply must fail:\n{output}");
     assert!(output.contains("Interrupt received"), "{output}");
+    let held: usize = Inventory::read(&sim)
+        .minus(&seed)
+        .values()
+        .map(Vec::len)
+        .sum();
+    let state = tf.state_json();
+    let resources = state["values"]["root_module"]["resources"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    let pending = resources
+        .iter()
+        .filter(|r| r["values"]["id"].is_null())
+        .count();
+    eprintln!(
+        "after SIGINT: the simulator holds {held} new objects; the state records {} \
+         ({pending} of them waiting for their provisioning job)",
+        resources.len()
+    );
     let applies = apply_until_converged(&tf);
     assert_inventory_equals_state(&sim, &seed, &tf);
     tf.assert_plan_empty();

@@ -3,6 +3,12 @@
 //! Import ID: `<domain_name>/<id>`, e.g. `example.com/1-4787652784` (ids are Combell's own,
 //! opaque strings; `GET /v2/dns/<domain>/records` lists them).
 //!
+//! A POST whose answer is lost (a 5xx, a dropped connection, a timeout) is reconciled by the
+//! record's natural key (type, name, content; MX priority; SRV service, protocol, target, port
+//! and priority) before it is sent again: the records with that key listed just before the POST
+//! are left out, so a record found afterwards is the one this create made. That costs one list
+//! request per create.
+//!
 //! Quirks handled here, each one a bug of the earlier Go provider: the apex is `""` on the wire
 //! and `@` is accepted and kept as written; `priority` only exists for MX and SRV (Combell
 //! answers `null` or `0` for the other types, which never shows as a diff); SRV `protocol` and
@@ -1253,6 +1259,62 @@ fn same_record_name(a: &str, b: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn listed(record_type: &str, name: &str, content: &str, priority: Option<i64>) -> DnsRecord {
+        DnsRecord {
+            id: Some("1-1".into()),
+            record_type: Some(record_type.into()),
+            record_name: Some(name.into()),
+            content: Some(content.into()),
+            priority,
+            ttl: Some(3600),
+            ..DnsRecord::default()
+        }
+    }
+
+    #[test]
+    fn natural_key_compares_by_meaning() {
+        let planned = |pairs: &[(&str, Value)]| request_from(&config(pairs));
+        let a = planned(&[
+            ("domain_name", "example.com".into()),
+            ("type", "A".into()),
+            ("record_name", "@".into()),
+            ("content", "192.0.2.1".into()),
+        ]);
+        assert!(same_key(&listed("A", "", "192.0.2.1", None), &a));
+        assert!(!same_key(&listed("A", "www", "192.0.2.1", None), &a));
+        assert!(!same_key(&listed("A", "", "192.0.2.2", None), &a));
+        assert!(!same_key(&listed("AAAA", "", "192.0.2.1", None), &a));
+        let mx = planned(&[
+            ("type", "MX".into()),
+            ("record_name", "".into()),
+            ("content", "mx.example.org".into()),
+            ("priority", 20.into()),
+        ]);
+        assert!(same_key(
+            &listed("MX", "", "MX.example.org.", Some(20)),
+            &mx
+        ));
+        assert!(!same_key(
+            &listed("MX", "", "mx.example.org", Some(10)),
+            &mx
+        ));
+        let srv = planned(&[
+            ("type", "SRV".into()),
+            ("service", "sip".into()),
+            ("protocol", "TCP".into()),
+            ("target", "sip.example.org".into()),
+            ("port", 5060.into()),
+        ]);
+        let mut listed_srv = listed("SRV", "_sip._tcp", "0 5060 sip.example.org", Some(10));
+        listed_srv.service = Some("_sip".into());
+        listed_srv.protocol = Some("_tcp".into());
+        listed_srv.target = Some("sip.example.org".into());
+        listed_srv.port = Some(5060);
+        assert!(same_key(&listed_srv, &srv));
+        listed_srv.port = Some(5061);
+        assert!(!same_key(&listed_srv, &srv));
+    }
 
     fn config(pairs: &[(&str, Value)]) -> Value {
         let mut v = empty_state();

@@ -7,6 +7,10 @@
 //! the account (`shop` becomes `ID1001_shop`); the real name is taken from the job's
 //! `resource_links` and is the resource's `id`.
 //!
+//! Never duplicated: create refuses a name that exists already (import it instead), and a POST
+//! whose answer is lost (a 5xx, a dropped connection) is reconciled by the name before it is
+//! sent again (see `reconcile.rs`).
+//!
 //! Never orphaned: when the wait ends early (timeout, Ctrl-C, a network failure), the create
 //! returns an error naming the job *and* a state holding `provisioning_job_id` with a null `id`;
 //! Terraform stores it tainted, and the next refresh waits for that job (again bounded by

@@ -7,6 +7,9 @@
 //! operation changes rights, so `rights` is read-only here. `status` (enabled/disabled) and the
 //! password change in place.
 //!
+//! Create refuses a user that exists already (import it instead) and reconciles a POST whose
+//! answer is lost by the user's name before sending it again (see `reconcile.rs`).
+//!
 //! Combell deletes only `read_only` users. The database's own `read_and_write` user (named like
 //! the database) can be imported to manage its status and password; destroying it only removes
 //! it from the state, with a warning: it goes with its database.
