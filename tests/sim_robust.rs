@@ -252,6 +252,21 @@ async fn commit_then_fail_creates_the_record_but_answers_an_error() {
     assert_eq!(api.record_count("example.com"), before + 2);
 }
 
+#[tokio::test]
+async fn commit_then_drop_creates_the_record_but_never_answers() {
+    let api = Api::with_faults(&["kind=commit_then_drop,method=POST,count=1"]).await;
+    let before = api.record_count("example.com");
+    let body = serde_json::to_vec(&txt("lost")).unwrap();
+    let dropped = api.send("POST", "/v2/dns/example.com/records", &body).await;
+    assert!(
+        dropped.is_err(),
+        "an answer came: {}",
+        dropped.unwrap().status
+    );
+    assert_eq!(api.record_count("example.com"), before + 1);
+    assert_eq!(api.sim.stats()["by_status"]["dropped"], 1);
+}
+
 async fn create_account(api: &Api, identifier: &str) -> String {
     let created = api
         .call(

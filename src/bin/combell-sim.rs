@@ -40,7 +40,7 @@ struct Args {
     #[arg(long)]
     state: Option<PathBuf>,
     /// A fault rule, repeatable: kind=503,method=POST,path=/v2/dns/*/records,rate=0.5,count=3.
-    /// Kinds: 500 502 503 429 latency (delay=) drop hang_job commit_then_fail.
+    /// Kinds: 500 502 503 429 latency (delay=) drop hang_job commit_then_fail commit_then_drop.
     #[arg(long = "fault", value_name = "SPEC", value_parser = sim::FaultRule::parse)]
     faults: Vec<sim::FaultRule>,
     /// Seed for the fault rules' dice, so a run's failures repeat.

@@ -117,6 +117,61 @@ impl Error {
             _ => None,
         }
     }
+
+    /// What this error, returned by a request that creates something (a POST), says about
+    /// whether the object was created. The one place that decides it; see [`WriteFate`].
+    pub fn write_fate(&self) -> WriteFate {
+        match self {
+            // Refused before or while being read: nothing was done. 429 is a refusal too.
+            Error::Api(api) if api.status < 500 => WriteFate::NotDone,
+            // A 5xx can come after the change was made (a proxy's 502/504, a crash while
+            // answering): the object may exist.
+            Error::Api(_) => WriteFate::Unknown,
+            // The connection broke or the answer did not come in time: the request may have
+            // been carried out. (A refused connection is retried by the transport and, when
+            // retries run out, lands here too: looking is harmless.)
+            Error::Network { .. } | Error::Timeout { .. } => WriteFate::Unknown,
+            // A success status whose answer could not be used (no Location, bad body): the
+            // change was made, only its id was lost.
+            Error::Decode { .. } | Error::UnexpectedResponse { .. } => WriteFate::Done,
+            // Nothing was sent: bad input, or the caller stopped before the request left (the
+            // transport never cuts a POST short once it is on its way).
+            Error::Invalid(_) | Error::Cancelled { .. } => WriteFate::NotDone,
+            // Job errors come after the create's answer arrived; they are not about the POST.
+            Error::JobFailed { .. } | Error::JobDeadline { .. } | Error::JobCancelled { .. } => {
+                WriteFate::NotDone
+            }
+        }
+    }
+
+    /// Whether the API refused a create because the object exists already or is being
+    /// provisioned (409, or an `..._already_exists` code as Combell uses them).
+    pub fn is_already_exists(&self) -> bool {
+        match self {
+            Error::Api(api) => {
+                api.status == 409
+                    || (api.status == 400
+                        && api.details.iter().any(|d| {
+                            d.code.ends_with("already_exists")
+                                || d.text.to_ascii_lowercase().contains("already exists")
+                        }))
+            }
+            _ => false,
+        }
+    }
+}
+
+/// Whether a failed create request made its object. Decides what a resource does next: a
+/// create whose fate is not [`WriteFate::NotDone`] must look for the object by its natural key
+/// before it sends the request again or gives up, or it could make a second one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum WriteFate {
+    /// The API refused the request, or it was never sent: nothing was created.
+    NotDone,
+    /// The request may or may not have been carried out (5xx, broken connection, timeout).
+    Unknown,
+    /// The request was carried out, but its answer (the new object's id or job) was lost.
+    Done,
 }
 
 /// One `{error_code, error_text}` pair.
@@ -352,6 +407,72 @@ mod tests {
         assert!(text.contains("API key and secret"), "{text}");
         assert!(text.contains("allow-list"), "{text}");
         assert!(text.contains("clock"), "{text}");
+    }
+
+    #[test]
+    fn write_fate_table() {
+        let network = Error::Network {
+            method: "POST".into(),
+            path: "/v2/accounts".into(),
+            attempts: 1,
+            message: "connection reset".into(),
+        };
+        let timeout = Error::Timeout {
+            method: "POST".into(),
+            path: "/v2/accounts".into(),
+            timeout: Duration::from_secs(30),
+            attempts: 1,
+        };
+        let no_location = Error::UnexpectedResponse {
+            method: "POST".into(),
+            path: "/v2/accounts".into(),
+            status: 202,
+            message: "no Location header in the answer".into(),
+        };
+        let cancelled = Error::Cancelled {
+            method: "POST".into(),
+            path: "/v2/accounts".into(),
+        };
+        let table = [
+            (
+                api(400, r#"{"error_code":"x","error_text":"y"}"#),
+                WriteFate::NotDone,
+            ),
+            (api(404, ""), WriteFate::NotDone),
+            (api(429, ""), WriteFate::NotDone),
+            (api(500, ""), WriteFate::Unknown),
+            (api(502, "<html>"), WriteFate::Unknown),
+            (api(503, ""), WriteFate::Unknown),
+            (network, WriteFate::Unknown),
+            (timeout, WriteFate::Unknown),
+            (no_location, WriteFate::Done),
+            (cancelled, WriteFate::NotDone),
+            (Error::Invalid("x".into()), WriteFate::NotDone),
+        ];
+        for (err, fate) in table {
+            assert_eq!(err.write_fate(), fate, "{err}");
+        }
+    }
+
+    #[test]
+    fn already_exists_is_recognised_by_status_or_code() {
+        assert!(api(409, "").is_already_exists());
+        assert!(api(
+            400,
+            r#"{"validation_errors":[{"error_code":"mysql_user_already_exists","error_text":"x"}]}"#
+        )
+        .is_already_exists());
+        assert!(api(
+            400,
+            r#"{"error_code":"x","error_text":"An account for 'a.be' already exists."}"#
+        )
+        .is_already_exists());
+        assert!(!api(
+            400,
+            r#"{"error_code":"mysql_name_invalid","error_text":"x"}"#
+        )
+        .is_already_exists());
+        assert!(!api(500, "already exists").is_already_exists());
     }
 
     #[test]

@@ -29,7 +29,7 @@ pub use accounts::{
 };
 pub use dns::{DnsRecord, DnsRecordFilter};
 pub use domains::{Domain, DomainDetail, NameServer, RegisterDomain, Registrant};
-pub use error::{ApiError, Error, ErrorDetail};
+pub use error::{ApiError, Error, ErrorDetail, WriteFate};
 pub use jobs::{JobOutcome, JobPollConfig, JobProgress};
 pub use location::{parse_location, LocationRef};
 pub use mailboxes::{AutoForward, AutoReply, CreateMailbox, Mailbox, MailboxDetail};

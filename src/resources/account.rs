@@ -31,6 +31,7 @@ use async_trait::async_trait;
 use serde_json::json;
 
 use super::jobs::{wait_logged, WaitError};
+use super::reconcile::{create_once, CreateSpec, Created};
 use super::timeouts::{Op, Timeouts};
 use crate::client::{
     self, Account, AccountDetail, AccountFilter, CancellationToken, Client, CreateAccount, Secret,
@@ -242,9 +243,27 @@ impl Resource for AccountResource {
             servicepack_id,
             ftp_password: config.get_str("ftp_password").map(Secret::new),
         };
-        let job = match client.create_account(&request, ctx.stopping()).await {
-            Ok(job) => job,
-            Err(err) => return ApplyResult::error(api_error(summary, &err)),
+        let no_cancel = CancellationToken::new();
+        let what = format!("account \"{identifier}\"");
+        // A lost answer is reconciled by the identifier; an account still being provisioned
+        // by a lost request shows up there when its job ends, within timeouts.create.
+        let created = create_once(
+            CreateSpec {
+                module: LOG,
+                what: &what,
+                settle: limit.saturating_sub(started.elapsed()),
+                cancel: ctx.stopping(),
+            },
+            || client.create_account(&request, ctx.stopping()),
+            || find_by_identifier(&client, identifier, &no_cancel),
+        )
+        .await;
+        let job = match created {
+            Ok(Created::Posted(job)) => job,
+            Ok(Created::Found(existing)) => {
+                return adopt(&client, existing, planned, servicepack_id).await
+            }
+            Err(failure) => return ApplyResult::error(failure.diagnostic(summary)),
         };
         logging::info(
             LOG,

@@ -3,6 +3,12 @@
 //! Import ID: `<domain_name>/<id>`, e.g. `example.com/1-4787652784` (ids are Combell's own,
 //! opaque strings; `GET /v2/dns/<domain>/records` lists them).
 //!
+//! A POST whose answer is lost (a 5xx, a dropped connection, a timeout) is reconciled by the
+//! record's natural key (type, name, content; MX priority; SRV service, protocol, target, port
+//! and priority) before it is sent again: the records with that key listed just before the POST
+//! are left out, so a record found afterwards is the one this create made. That costs one list
+//! request per create.
+//!
 //! Quirks handled here, each one a bug of the earlier Go provider: the apex is `""` on the wire
 //! and `@` is accepted and kept as written; `priority` only exists for MX and SRV (Combell
 //! answers `null` or `0` for the other types, which never shows as a diff); SRV `protocol` and
@@ -11,8 +17,11 @@
 //! target or port, so changing them replaces the record; Combell refuses to create wildcard
 //! (`*`) names but lists them, so such records can be imported and updated, not created.
 
+use std::time::Duration;
+
 use async_trait::async_trait;
 
+use super::reconcile::{create_once, CreateSpec, Created};
 use crate::client::{self, CancellationToken, Client, DnsRecord, DnsRecordFilter};
 use crate::provider::{api_error, client};
 use crate::tfplugin::{
@@ -165,12 +174,42 @@ impl Resource for DnsRecordResource {
             return ApplyResult::error(Diagnostic::error(summary, "domain_name is not known."));
         };
         let request = request_from(planned);
-        let id = match client
-            .create_dns_record(domain, &request, ctx.stopping())
-            .await
-        {
-            Ok(id) => id,
-            Err(err) => return ApplyResult::error(api_error(summary, &err)),
+        // Records with the same type, name and content may exist already (zones allow it): the
+        // ones present before the POST are not this create's, whatever happens to its answer.
+        let before: Vec<String> =
+            match same_key_records(&client, domain, &request, ctx.stopping()).await {
+                Ok(records) => records.into_iter().filter_map(|r| r.id).collect(),
+                Err(err) => return ApplyResult::error(api_error(summary, &err)),
+            };
+        let no_cancel = CancellationToken::new();
+        let what = format!(
+            "the {} record \"{}\" in {domain}",
+            request.record_type.as_deref().unwrap_or(""),
+            planned.get_str("record_name").unwrap_or("")
+        );
+        let created = create_once(
+            CreateSpec {
+                module: "dns_record",
+                what: &what,
+                settle: Duration::ZERO,
+                cancel: ctx.stopping(),
+            },
+            || client.create_dns_record(domain, &request, ctx.stopping()),
+            || async {
+                let records = same_key_records(&client, domain, &request, &no_cancel).await?;
+                let mut new = records
+                    .into_iter()
+                    .filter_map(|r| r.id)
+                    .filter(|id| !before.contains(id));
+                // Two new ones would mean another client made the same record meanwhile:
+                // either is as good, the first is taken.
+                Ok(new.next())
+            },
+        )
+        .await;
+        let id = match created {
+            Ok(Created::Posted(id) | Created::Found(id)) => id,
+            Err(failure) => return ApplyResult::error(failure.diagnostic(summary)),
         };
         crate::logging::debug(
             "dns_record",
@@ -346,6 +385,66 @@ async fn read_back(
         }
         Err(err) => Err(api_error(format!("Unable to read {TYPE_NAME}"), &err)),
     }
+}
+
+/// The records of `domain` that have the natural key of `written`: type, name and content;
+/// for MX the priority too, and for SRV service, protocol, target, port and priority (Combell
+/// derives an SRV record's name and content from those).
+async fn same_key_records(
+    client: &Client,
+    domain: &str,
+    written: &DnsRecord,
+    cancel: &CancellationToken,
+) -> Result<Vec<DnsRecord>, client::Error> {
+    let record_type = written.record_type.clone().unwrap_or_default();
+    // The API filters by name only for some types; the match below decides in any case.
+    let by_name = ["A", "CNAME", "TXT", "ALIAS", "TLSA"].contains(&record_type.as_str());
+    let filter = DnsRecordFilter {
+        record_type: Some(record_type),
+        record_name: written.record_name.clone().filter(|_| by_name),
+        ..DnsRecordFilter::default()
+    };
+    let records = client.list_dns_records(domain, &filter, cancel).await?;
+    Ok(records
+        .into_iter()
+        .filter(|r| same_key(r, written))
+        .collect())
+}
+
+/// Whether the record `api` (as listed) has the natural key of the record `written` (as sent).
+fn same_key(api: &DnsRecord, written: &DnsRecord) -> bool {
+    let record_type = written
+        .record_type
+        .as_deref()
+        .unwrap_or_default()
+        .to_ascii_uppercase();
+    if !api
+        .record_type
+        .as_deref()
+        .is_some_and(|t| t.eq_ignore_ascii_case(&record_type))
+    {
+        return false;
+    }
+    let same_text =
+        |a: &Option<String>, b: &Option<String>, f: &dyn Fn(&str, &str) -> bool| match (a, b) {
+            (Some(a), Some(b)) => f(a, b),
+            _ => false,
+        };
+    if record_type == "SRV" {
+        let protocol = |p: &Option<String>| p.as_deref().and_then(canonical_protocol);
+        return same_text(&api.service, &written.service, &|a, b| {
+            canonical_service(a) == canonical_service(b)
+        }) && protocol(&api.protocol) == protocol(&written.protocol)
+            && same_text(&api.target, &written.target, &same_host)
+            && api.port == written.port
+            && api.priority == written.priority;
+    }
+    same_record_name(
+        api.record_name.as_deref().unwrap_or(""),
+        written.record_name.as_deref().unwrap_or(""),
+    ) && same_text(&api.content, &written.content, &|a, b| {
+        same_content(&record_type, a, b)
+    }) && (record_type != "MX" || api.priority == written.priority)
 }
 
 /// Looks a record up by type, name and content (the zone's natural key for it).
@@ -1160,6 +1259,62 @@ fn same_record_name(a: &str, b: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn listed(record_type: &str, name: &str, content: &str, priority: Option<i64>) -> DnsRecord {
+        DnsRecord {
+            id: Some("1-1".into()),
+            record_type: Some(record_type.into()),
+            record_name: Some(name.into()),
+            content: Some(content.into()),
+            priority,
+            ttl: Some(3600),
+            ..DnsRecord::default()
+        }
+    }
+
+    #[test]
+    fn natural_key_compares_by_meaning() {
+        let planned = |pairs: &[(&str, Value)]| request_from(&config(pairs));
+        let a = planned(&[
+            ("domain_name", "example.com".into()),
+            ("type", "A".into()),
+            ("record_name", "@".into()),
+            ("content", "192.0.2.1".into()),
+        ]);
+        assert!(same_key(&listed("A", "", "192.0.2.1", None), &a));
+        assert!(!same_key(&listed("A", "www", "192.0.2.1", None), &a));
+        assert!(!same_key(&listed("A", "", "192.0.2.2", None), &a));
+        assert!(!same_key(&listed("AAAA", "", "192.0.2.1", None), &a));
+        let mx = planned(&[
+            ("type", "MX".into()),
+            ("record_name", "".into()),
+            ("content", "mx.example.org".into()),
+            ("priority", 20.into()),
+        ]);
+        assert!(same_key(
+            &listed("MX", "", "MX.example.org.", Some(20)),
+            &mx
+        ));
+        assert!(!same_key(
+            &listed("MX", "", "mx.example.org", Some(10)),
+            &mx
+        ));
+        let srv = planned(&[
+            ("type", "SRV".into()),
+            ("service", "sip".into()),
+            ("protocol", "TCP".into()),
+            ("target", "sip.example.org".into()),
+            ("port", 5060.into()),
+        ]);
+        let mut listed_srv = listed("SRV", "_sip._tcp", "0 5060 sip.example.org", Some(10));
+        listed_srv.service = Some("_sip".into());
+        listed_srv.protocol = Some("_tcp".into());
+        listed_srv.target = Some("sip.example.org".into());
+        listed_srv.port = Some(5060);
+        assert!(same_key(&listed_srv, &srv));
+        listed_srv.port = Some(5061);
+        assert!(!same_key(&listed_srv, &srv));
+    }
 
     fn config(pairs: &[(&str, Value)]) -> Value {
         let mut v = empty_state();

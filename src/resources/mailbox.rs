@@ -18,10 +18,13 @@
 //! account; it is null after an import). Neither the address nor the account can change: both
 //! replace the mailbox.
 
+use std::time::Duration;
+
 use async_trait::async_trait;
 use serde_json::json;
 
 use super::account::password_problems;
+use super::reconcile::{create_once, CreateSpec, Created};
 use crate::client::{
     AutoForward, AutoReply, CancellationToken, CreateMailbox, MailboxDetail, Secret,
 };
@@ -291,24 +294,30 @@ impl Resource for MailboxResource {
         // the state.
         let no_cancel = CancellationToken::new();
         let mut diags = Diagnostics::default();
-        let id = match client.create_mailbox(&request, ctx.stopping()).await {
-            Ok(id) => id.to_ascii_lowercase(),
-            // The answer was lost (timeout, Ctrl-C, a 5xx after the change): if the mailbox
-            // now exists, this create made it, and it is recorded rather than orphaned.
-            Err(err) => match client.get_mailbox(address, &no_cancel).await {
-                Ok(_) => {
-                    logging::warn(
-                        LOG,
-                        "the create's answer was lost but the mailbox exists; recording it",
-                        &[
-                            ("email_address", json!(address)),
-                            ("error", json!(err.to_string())),
-                        ],
-                    );
-                    address.to_string()
-                }
-                Err(_) => return ApplyResult::error(api_error(summary, &err)),
+        let what = format!("mailbox \"{address}\"");
+        // The address did not exist a moment ago: a mailbox found under it after a lost answer
+        // (a 5xx after the change, a broken connection) was made by this create.
+        let created = create_once(
+            CreateSpec {
+                module: LOG,
+                what: &what,
+                settle: Duration::ZERO,
+                cancel: ctx.stopping(),
             },
+            || client.create_mailbox(&request, ctx.stopping()),
+            || async {
+                match client.get_mailbox(address, &no_cancel).await {
+                    Ok(_) => Ok(Some(())),
+                    Err(err) if err.is_not_found() => Ok(None),
+                    Err(err) => Err(err),
+                }
+            },
+        )
+        .await;
+        let id = match created {
+            Ok(Created::Posted(id)) => id.to_ascii_lowercase(),
+            Ok(Created::Found(())) => address.to_string(),
+            Err(failure) => return ApplyResult::error(failure.diagnostic(summary)),
         };
         logging::info(LOG, "mailbox created", &[("email_address", json!(id))]);
 

@@ -9,6 +9,7 @@ pub(crate) mod jobs;
 pub mod mailbox;
 pub mod mysql_database;
 pub mod mysql_user;
+pub(crate) mod reconcile;
 pub mod ssl_certificate_request;
 pub mod ssl_certificate_validation;
 pub mod timeouts;

@@ -7,6 +7,10 @@
 //! the account (`shop` becomes `ID1001_shop`); the real name is taken from the job's
 //! `resource_links` and is the resource's `id`.
 //!
+//! Never duplicated: create refuses a name that exists already (import it instead), and a POST
+//! whose answer is lost (a 5xx, a dropped connection) is reconciled by the name before it is
+//! sent again (see `reconcile.rs`).
+//!
 //! Never orphaned: when the wait ends early (timeout, Ctrl-C, a network failure), the create
 //! returns an error naming the job *and* a state holding `provisioning_job_id` with a null `id`;
 //! Terraform stores it tainted, and the next refresh waits for that job (again bounded by
@@ -23,6 +27,7 @@ use serde_json::json;
 
 use super::account::password_problems;
 use super::jobs::{wait_logged, WaitError};
+use super::reconcile::{create_once, CreateSpec, Created};
 use super::timeouts::{Op, Timeouts};
 use crate::client::{self, CancellationToken, Client, CreateMysqlDatabase, MysqlDatabase, Secret};
 use crate::logging;
@@ -189,9 +194,42 @@ impl Resource for MysqlDatabaseResource {
             database_name: name.to_string(),
             password: Secret::new(password),
         };
-        let job = match client.create_mysql_database(&request, ctx.stopping()).await {
-            Ok(job) => job,
+        // A database with this name that exists before the POST is not this create's: it is
+        // never adopted (that would hand it to this configuration's destroy).
+        match find_by_name(&client, account_id, name, ctx.stopping()).await {
+            Ok(None) => {}
+            Ok(Some(existing)) => {
+                return ApplyResult::error(Diagnostic::error(
+                    summary,
+                    format!(
+                        "Database \"{}\" already exists at Combell. To manage it with \
+                         Terraform, import it: terraform import <resource address> {} (or an \
+                         import block with id = \"{}\").",
+                        existing.name, existing.name, existing.name
+                    ),
+                ))
+            }
             Err(err) => return ApplyResult::error(api_error(summary, &err)),
+        }
+        let no_cancel = CancellationToken::new();
+        let what = format!("database \"{name}\" of account {account_id}");
+        // A lost answer is reconciled by the name; a database still being provisioned by a
+        // lost request appears when its job ends, within timeouts.create.
+        let created = create_once(
+            CreateSpec {
+                module: LOG,
+                what: &what,
+                settle: limit.saturating_sub(started.elapsed()),
+                cancel: ctx.stopping(),
+            },
+            || client.create_mysql_database(&request, ctx.stopping()),
+            || find_by_name(&client, account_id, name, &no_cancel),
+        )
+        .await;
+        let job = match created {
+            Ok(Created::Posted(job)) => job,
+            Ok(Created::Found(db)) => return ApplyResult::ok(state_from(&db, planned)),
+            Err(failure) => return ApplyResult::error(failure.diagnostic(summary)),
         };
         logging::info(
             LOG,
@@ -403,6 +441,21 @@ async fn wait_for_database(
         .get_mysql_database(&real_name, &CancellationToken::new())
         .await
         .map_err(WaitError::Unfinished)
+}
+
+/// The database of `account_id` that was submitted as `name` (the natural key: Combell adds
+/// the account prefix), if it exists.
+async fn find_by_name(
+    client: &Client,
+    account_id: i64,
+    name: &str,
+    cancel: &CancellationToken,
+) -> Result<Option<MysqlDatabase>, client::Error> {
+    let databases = client.list_mysql_databases(cancel).await?;
+    Ok(databases.into_iter().find(|db| {
+        db.account_id == account_id
+            && submitted_name(&db.name, account_id).is_some_and(|n| n.eq_ignore_ascii_case(name))
+    }))
 }
 
 /// Read of a state whose create did not see its job finish.

@@ -7,6 +7,9 @@
 //! operation changes rights, so `rights` is read-only here. `status` (enabled/disabled) and the
 //! password change in place.
 //!
+//! Create refuses a user that exists already (import it instead) and reconciles a POST whose
+//! answer is lost by the user's name before sending it again (see `reconcile.rs`).
+//!
 //! Combell deletes only `read_only` users. The database's own `read_and_write` user (named like
 //! the database) can be imported to manage its status and password; destroying it only removes
 //! it from the state, with a warning: it goes with its database.
@@ -18,6 +21,7 @@ use serde_json::json;
 
 use super::account::password_problems;
 use super::jobs::{wait_logged, WaitError};
+use super::reconcile::{create_once, CreateSpec, Created};
 use super::timeouts::{Op, Timeouts};
 use crate::client::{self, CancellationToken, Client, CreateMysqlUser, MysqlUser, Secret};
 use crate::logging;
@@ -188,12 +192,42 @@ impl Resource for MysqlUserResource {
             name: name.to_string(),
             password: Secret::new(password),
         };
-        let job = match client
-            .create_mysql_user(database, &request, ctx.stopping())
-            .await
-        {
-            Ok(job) => job,
+        // A user of this name that exists before the POST is not this create's: it is never
+        // adopted (that would hand it to this configuration's destroy).
+        match find_user(&client, database, name, ctx.stopping()).await {
+            Ok(None) => {}
+            Ok(Some(_)) => {
+                return ApplyResult::error(Diagnostic::error(
+                    summary,
+                    format!(
+                        "MySQL user \"{name}\" of database {database} already exists at \
+                         Combell. To manage it with Terraform, import it: terraform import \
+                         <resource address> {database}/{name}."
+                    ),
+                ))
+            }
             Err(err) => return ApplyResult::error(api_error(summary, &err)),
+        }
+        let lookup_cancel = CancellationToken::new();
+        let what = format!("MySQL user \"{name}\" of database {database}");
+        // A lost answer is reconciled by the name; a user still being provisioned by a lost
+        // request appears when its job ends, within timeouts.create.
+        let created = create_once(
+            CreateSpec {
+                module: LOG,
+                what: &what,
+                settle: limit.saturating_sub(started.elapsed()),
+                cancel: ctx.stopping(),
+            },
+            || client.create_mysql_user(database, &request, ctx.stopping()),
+            || find_user(&client, database, name, &lookup_cancel),
+        )
+        .await;
+        let job = match created {
+            Ok(Created::Posted(job)) => job,
+            // Found by its name: it exists, there is no job to wait for.
+            Ok(Created::Found(_)) => None,
+            Err(failure) => return ApplyResult::error(failure.diagnostic(summary)),
         };
         let mut pending = known(planned);
         if let Some(job) = &job {

@@ -248,6 +248,18 @@ pub(crate) async fn apply_fault(
                 Some(response)
             }
         }
+        FaultKind::CommitThenDrop => {
+            let response = next.run(request).await;
+            match switch {
+                Some(switch) if response.status().is_success() => {
+                    switch.trip();
+                    None
+                }
+                // Served without the fault listener (never by `start`): the nearest thing.
+                None if response.status().is_success() => Some(server_error(502)),
+                _ => Some(response),
+            }
+        }
         // Latency is folded into the plan's delay and never is an outcome.
         FaultKind::Latency(_) => Some(next.run(request).await),
     }

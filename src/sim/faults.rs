@@ -6,7 +6,8 @@
 //! `X-RateLimit-*` headers), `latency` (answer late by `delay`), `drop` (close the connection
 //! without answering), `hang_job` (the provisioning job the request creates never finishes) and
 //! `commit_then_fail` (the request takes effect, then the client gets a 5xx: the case that makes
-//! naive clients create duplicates).
+//! naive clients create duplicates) and `commit_then_drop` (the request takes effect, then the
+//! connection closes without an answer, as when a network path breaks on the way back).
 //!
 //! The same rule is written `kind=503,method=POST,path=/v2/dns/*/records,rate=0.5,count=3` on
 //! the command line (`--fault`) and as a JSON object with those keys at `POST /_sim/faults`.
@@ -45,6 +46,8 @@ pub enum FaultKind {
     HangJob,
     /// Run the operation, then answer this 5xx instead of its success.
     CommitThenFail(u16),
+    /// Run the operation, then close the connection without answering.
+    CommitThenDrop,
 }
 
 impl FaultKind {
@@ -56,6 +59,7 @@ impl FaultKind {
             FaultKind::Drop => "drop".to_string(),
             FaultKind::HangJob => "hang_job".to_string(),
             FaultKind::CommitThenFail(_) => "commit_then_fail".to_string(),
+            FaultKind::CommitThenDrop => "commit_then_drop".to_string(),
         }
     }
 }
@@ -139,7 +143,7 @@ impl FaultRule {
                 .ok_or_else(|| format!("status '{text}' must be one of 500, 501, 502, 503, 504"))
         };
         let kind_text = get("kind").ok_or(
-            "a fault needs a kind: 500, 502, 503, 429, latency, drop, hang_job or commit_then_fail",
+            "a fault needs a kind: 500, 502, 503, 429, latency, drop, hang_job, commit_then_fail or commit_then_drop",
         )?;
         let kind = match kind_text {
             "429" => FaultKind::RateLimited {
@@ -166,9 +170,10 @@ impl FaultRule {
             "commit_then_fail" => FaultKind::CommitThenFail(server_error(
                 get("status").unwrap_or("500"),
             )?),
+            "commit_then_drop" => FaultKind::CommitThenDrop,
             "error" => FaultKind::Status(server_error(get("status").unwrap_or("500"))?),
             other => FaultKind::Status(server_error(other).map_err(|_| {
-                format!("unknown fault kind '{other}'; use 500, 502, 503, 429, latency, drop, hang_job or commit_then_fail")
+                format!("unknown fault kind '{other}'; use 500, 502, 503, 429, latency, drop, hang_job, commit_then_fail or commit_then_drop")
             })?),
         };
         let method = match get("method") {
@@ -237,7 +242,7 @@ impl FaultRule {
             FaultKind::Latency(d) => {
                 object.insert("delay".into(), format!("{}ms", d.as_millis()).into());
             }
-            FaultKind::Drop | FaultKind::HangJob => {}
+            FaultKind::Drop | FaultKind::HangJob | FaultKind::CommitThenDrop => {}
         }
         Value::Object(object)
     }
@@ -498,6 +503,12 @@ mod tests {
         assert_eq!(
             FaultRule::parse("kind=commit_then_fail").unwrap().kind,
             FaultKind::CommitThenFail(500)
+        );
+        assert_eq!(
+            FaultRule::parse("kind=commit_then_drop,method=POST")
+                .unwrap()
+                .kind,
+            FaultKind::CommitThenDrop
         );
     }
 

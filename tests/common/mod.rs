@@ -458,6 +458,18 @@ impl Tf {
 
     /// Runs Terraform with `args` in the working directory, whatever the outcome.
     pub fn run(&self, args: &[&str]) -> TfOutput {
+        run_with_timeout(
+            self.command(args),
+            &self.terraform,
+            args,
+            &self.work,
+            tf_timeout(),
+        )
+    }
+
+    /// The Terraform command `run` would start, for a test that drives the process itself
+    /// (to interrupt it, say): same directory, environment and CLI configuration.
+    pub fn command(&self, args: &[&str]) -> Command {
         let mut cmd = Command::new(&self.terraform);
         cmd.args(args)
             .current_dir(&self.work)
@@ -480,7 +492,7 @@ impl Tf {
         for (k, v) in &self.env {
             cmd.env(k, v);
         }
-        run_with_timeout(cmd, &self.terraform, args, &self.work, tf_timeout())
+        cmd
     }
 
     /// Runs Terraform and panics, showing stdout and stderr, unless it exits 0.
