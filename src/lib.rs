@@ -3,6 +3,8 @@
 
 pub mod client;
 pub mod data_sources;
+pub mod ephemeral_resources;
+pub mod list_resources;
 pub mod logging;
 pub mod provider;
 pub mod resources;
