@@ -98,7 +98,10 @@ fn pages(root: &Path) -> Result<Vec<(String, String)>, String> {
     for ephemeral in provider.ephemeral_resources() {
         let name = ephemeral.type_name().to_string();
         let page = type_page(root, Kind::Ephemeral, &name, &ephemeral.schema())?;
-        pages.push((format!("ephemeral-resources/{}.md", short_name(&name)), page));
+        pages.push((
+            format!("ephemeral-resources/{}.md", short_name(&name)),
+            page,
+        ));
     }
     for list in provider.list_resources() {
         let name = list.type_name().to_string();
@@ -246,7 +249,11 @@ fn type_page(root: &Path, kind: Kind, name: &str, schema: &Schema) -> Result<Str
             "ephemeral-resources",
             "ephemeral-resource.tf",
         ),
-        Kind::List => ("List Resource", "list-resources", "list-resource.tfquery.hcl"),
+        Kind::List => (
+            "List Resource",
+            "list-resources",
+            "list-resource.tfquery.hcl",
+        ),
     };
     let description = schema.block.description.trim();
     if description.is_empty() {
@@ -292,7 +299,10 @@ fn identity_section(name: &str, identity: &IdentitySchema) -> String {
         "\n## Resource Identity\n\nWith Terraform 1.12 or newer the object can also be \
          imported by its identity, as `terraform query -generate-config-out` does:\n\n",
     );
-    let _ = writeln!(out, "```terraform\nimport {{\n  to = {name}.example\n  identity = {{");
+    let _ = writeln!(
+        out,
+        "```terraform\nimport {{\n  to = {name}.example\n  identity = {{"
+    );
     for a in &identity.attributes {
         let _ = writeln!(out, "    {} = \"...\"", a.name);
     }

@@ -44,7 +44,9 @@ impl Client {
     ) -> Result<CertificateFile, Error> {
         let fingerprint = fingerprint.trim();
         if fingerprint.is_empty() {
-            return Err(Error::Invalid("the certificate fingerprint is empty".into()));
+            return Err(Error::Invalid(
+                "the certificate fingerprint is empty".into(),
+            ));
         }
         let request = Request::new(
             Method::GET,
@@ -113,10 +115,9 @@ mod tests {
 
     #[test]
     fn secret_query_values_are_masked() {
-        let request = Request::new(Method::GET, "/x").query("a", "1").query_secret(
-            "password",
-            &Secret::new("hunter22"),
-        );
+        let request = Request::new(Method::GET, "/x")
+            .query("a", "1")
+            .query_secret("password", &Secret::new("hunter22"));
         assert_eq!(request.query[1].1, "hunter22");
         assert_eq!(request.secret_keys, ["password"]);
     }

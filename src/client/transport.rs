@@ -215,26 +215,28 @@ impl Request {
     /// A query parameter holding a secret (the certificate download's file password: the API
     /// takes it only in the query string).
     pub fn query_secret(mut self, key: &str, value: &super::Secret) -> Request {
-        self.query.push((key.to_string(), value.expose().to_string()));
+        self.query
+            .push((key.to_string(), value.expose().to_string()));
         self.secret_keys.push(key.to_string());
         self
     }
 
     /// Path and query as logs and errors show them: secret values replaced by `***`.
     fn shown_query(&self) -> String {
-        let shown: Vec<(String, String)> = self
-            .query
+        self.query
             .iter()
             .map(|(k, v)| {
-                let v = if self.secret_keys.contains(k) {
-                    "***".to_string()
+                if self.secret_keys.contains(k) {
+                    format!(
+                        "{}=***",
+                        query_string(&[(k.clone(), String::new())]).trim_end_matches('=')
+                    )
                 } else {
-                    v.clone()
-                };
-                (k.clone(), v)
+                    query_string(&[(k.clone(), v.clone())])
+                }
             })
-            .collect();
-        query_string(&shown)
+            .collect::<Vec<_>>()
+            .join("&")
     }
 
     pub fn query(mut self, key: &str, value: impl ToString) -> Request {

@@ -24,31 +24,42 @@ pub struct SslCertificateDownload;
 
 fn schema() -> Schema {
     Schema::new(vec![
-        Attribute::string("sha1_fingerprint").required().description(
-            "The SHA-1 fingerprint of the certificate, 40 hexadecimal digits such as \
+        Attribute::string("sha1_fingerprint")
+            .required()
+            .description(
+                "The SHA-1 fingerprint of the certificate, 40 hexadecimal digits such as \
              `823639776FEED06A181077D3C3382C9D8202AFB4` (`GET /v2/sslcertificates` lists them).",
-        ),
-        Attribute::string("file_format").optional().computed().description(
-            "The file format: `pfx` (PKCS #12: the certificate, its chain and its private key \
+            ),
+        Attribute::string("file_format")
+            .optional()
+            .computed()
+            .description(
+                "The file format: `pfx` (PKCS #12: the certificate, its chain and its private key \
              in one password-protected archive), the only format Combell offers. Defaults to \
              `pfx`.",
-        ),
-        Attribute::string("password").required().sensitive().description(
-            "The password that protects the file. Combell requires one. Use an ephemeral or \
+            ),
+        Attribute::string("password")
+            .required()
+            .sensitive()
+            .description(
+                "The password that protects the file. Combell requires one. Use an ephemeral or \
              sensitive value (a variable marked `ephemeral = true`, or another ephemeral \
              resource) so that it stays out of the plan and state as well.",
-        ),
-        Attribute::string("content_base64").computed().sensitive().description(
-            "The file, base64-encoded, as Combell produced it. Use it where ephemeral values \
+            ),
+        Attribute::string("content_base64")
+            .computed()
+            .sensitive()
+            .description(
+                "The file, base64-encoded, as Combell produced it. Use it where ephemeral values \
              are accepted: a write-only argument, a provider configuration, an ephemeral \
              output; `base64decode` does not apply to binary files, so pass it on encoded.",
-        ),
-        Attribute::string("content_type").computed().description(
-            "The media type Combell gave the file, such as `application/x-pkcs12`.",
-        ),
-        Attribute::string("file_name").computed().description(
-            "The file name Combell suggests, such as `example.com.pfx`.",
-        ),
+            ),
+        Attribute::string("content_type")
+            .computed()
+            .description("The media type Combell gave the file, such as `application/x-pkcs12`."),
+        Attribute::string("file_name")
+            .computed()
+            .description("The file name Combell suggests, such as `example.com.pfx`."),
     ])
     .description(
         "Downloads an SSL certificate with its private key and chain as a password-protected \
@@ -176,7 +187,10 @@ mod tests {
     fn fingerprints() {
         assert!(check_fingerprint("823639776FEED06A181077D3C3382C9D8202AFB4").is_ok());
         assert!(check_fingerprint("823639776feed06a181077d3c3382c9d8202afb4").is_ok());
-        assert!(check_fingerprint("82:36:39:77:6F:EE:D0:6A:18:10:77:D3:C3:38:2C:9D:82:02:AF:B4").is_ok());
+        assert!(
+            check_fingerprint("82:36:39:77:6F:EE:D0:6A:18:10:77:D3:C3:38:2C:9D:82:02:AF:B4")
+                .is_ok()
+        );
         assert!(check_fingerprint("823639776FEED06A").is_err());
         assert!(check_fingerprint("Z23639776FEED06A181077D3C3382C9D8202AFB4").is_err());
     }

@@ -7,9 +7,7 @@ use async_trait::async_trait;
 use crate::client::AccountFilter;
 use crate::provider::{api_error, client};
 use crate::resources::account::AccountResource;
-use crate::tfplugin::{
-    Attribute, Ctx, Diagnostics, ListRequest, ListResource, ListSink, Schema,
-};
+use crate::tfplugin::{Attribute, Ctx, Diagnostics, ListRequest, ListResource, ListSink, Schema};
 
 use super::send_imported;
 

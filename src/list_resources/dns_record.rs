@@ -63,7 +63,10 @@ impl ListResource for DnsRecordList {
                 );
             }
         }
-        if config.get_str("domain_name").is_some_and(|d| d.trim().is_empty()) {
+        if config
+            .get_str("domain_name")
+            .is_some_and(|d| d.trim().is_empty())
+        {
             diags.error_at(
                 AttributePath::new("domain_name"),
                 "Empty domain name",

@@ -7,8 +7,7 @@ use async_trait::async_trait;
 use crate::provider::{api_error, client};
 use crate::resources::mailbox::MailboxResource;
 use crate::tfplugin::{
-    Attribute, AttributePath, Ctx, Diagnostics, ListRequest, ListResource, ListSink, Schema,
-    Value,
+    Attribute, AttributePath, Ctx, Diagnostics, ListRequest, ListResource, ListSink, Schema, Value,
 };
 
 use super::send_imported;
@@ -18,10 +17,12 @@ const TYPE_NAME: &str = "combell_mailbox";
 pub struct MailboxList;
 
 fn schema() -> Schema {
-    Schema::new(vec![Attribute::string("domain_name").required().description(
-        "The domain whose mailboxes are listed, such as `example.com`. Combell's API lists \
+    Schema::new(vec![Attribute::string("domain_name")
+        .required()
+        .description(
+            "The domain whose mailboxes are listed, such as `example.com`. Combell's API lists \
          mailboxes by domain only.",
-    )])
+        )])
     .description("Lists the mailboxes of a domain whose mail Combell hosts, for `terraform query`.")
 }
 
@@ -39,7 +40,10 @@ impl ListResource for MailboxList {
 
     async fn validate(&self, _ctx: &Ctx, config: &Value) -> Diagnostics {
         let mut diags = Diagnostics::default();
-        if config.get_str("domain_name").is_some_and(|d| d.trim().is_empty()) {
+        if config
+            .get_str("domain_name")
+            .is_some_and(|d| d.trim().is_empty())
+        {
             diags.error_at(
                 AttributePath::new("domain_name"),
                 "Empty domain name",

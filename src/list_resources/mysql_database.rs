@@ -15,10 +15,12 @@ const TYPE_NAME: &str = "combell_mysql_database";
 pub struct MysqlDatabaseList;
 
 fn schema() -> Schema {
-    Schema::new(vec![Attribute::number("account_id").optional().description(
-        "Only the databases of this Combell account, such as `1001`. Left out, those of every \
+    Schema::new(vec![Attribute::number("account_id")
+        .optional()
+        .description(
+            "Only the databases of this Combell account, such as `1001`. Left out, those of every \
          account.",
-    )])
+        )])
     .description("Lists the MySQL databases of the Combell accounts, for `terraform query`.")
 }
 

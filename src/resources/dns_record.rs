@@ -16,8 +16,9 @@ use async_trait::async_trait;
 use crate::client::{self, CancellationToken, Client, DnsRecord, DnsRecordFilter};
 use crate::provider::{api_error, client};
 use crate::tfplugin::{
-    default_plan, identity_strings, IdentityAttribute, IdentitySchema, ApplyResult, Attribute, AttributePath, Ctx, Diagnostic, Diagnostics,
-    ImportResult, PlanRequest, PlanResponse, ReadResult, Resource, Schema, Value,
+    default_plan, identity_strings, ApplyResult, Attribute, AttributePath, Ctx, Diagnostic,
+    Diagnostics, IdentityAttribute, IdentitySchema, ImportResult, PlanRequest, PlanResponse,
+    ReadResult, Resource, Schema, Value,
 };
 
 const TYPE_NAME: &str = "combell_dns_record";

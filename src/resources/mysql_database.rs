@@ -28,8 +28,9 @@ use crate::client::{self, CancellationToken, Client, CreateMysqlDatabase, MysqlD
 use crate::logging;
 use crate::provider::{api_error, client};
 use crate::tfplugin::{
-    default_plan, identity_strings, IdentityAttribute, IdentitySchema, ApplyResult, Attribute, AttributePath, Ctx, Diagnostic, Diagnostics,
-    ImportResult, PlanRequest, PlanResponse, ReadResult, Resource, Schema, Value,
+    default_plan, identity_strings, ApplyResult, Attribute, AttributePath, Ctx, Diagnostic,
+    Diagnostics, IdentityAttribute, IdentitySchema, ImportResult, PlanRequest, PlanResponse,
+    ReadResult, Resource, Schema, Value,
 };
 
 const TYPE_NAME: &str = "combell_mysql_database";

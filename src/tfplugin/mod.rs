@@ -108,9 +108,8 @@ mod value;
 pub use diag::{AttributePath, Diagnostic, Diagnostics, PathStep, Severity};
 pub use framework::{
     default_plan, identity_strings, ApplyResult, Ctx, DataSource, EphemeralResource,
-    IdentityAttribute, IdentitySchema, ImportResult, ListItem, ListRequest, ListResource,
-    ListSink, OpenResult, PlanRequest, PlanResponse, ProviderData, ProviderDef, ReadResult,
-    Resource,
+    IdentityAttribute, IdentitySchema, ImportResult, ListItem, ListRequest, ListResource, ListSink,
+    OpenResult, PlanRequest, PlanResponse, ProviderData, ProviderDef, ReadResult, Resource,
 };
 pub use schema::{Attribute, AttributeType, Block, NestedBlock, Nesting, Schema};
 pub use server::{serve, StartError, MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE};

@@ -14,8 +14,8 @@ use tonic::{Request, Response, Status};
 
 use super::diag::{Diagnostic, Diagnostics};
 use super::framework::{
-    Ctx, DataSource, EphemeralResource, ListItem, ListRequest, ListResource, ListSink,
-    PlanRequest, ProviderData, ProviderDef, Resource,
+    Ctx, DataSource, EphemeralResource, ListItem, ListRequest, ListResource, ListSink, PlanRequest,
+    ProviderData, ProviderDef, Resource,
 };
 use super::proto::tfplugin6 as pb;
 use super::schema::Schema;
@@ -157,10 +157,7 @@ impl ProviderService {
         })
     }
 
-    fn ephemeral_resource(
-        &self,
-        name: &str,
-    ) -> Result<&Typed<dyn EphemeralResource>, Diagnostics> {
+    fn ephemeral_resource(&self, name: &str) -> Result<&Typed<dyn EphemeralResource>, Diagnostics> {
         self.ephemeral_resources.get(name).ok_or_else(|| {
             Diagnostic::error(
                 "Unknown ephemeral resource",
@@ -846,7 +843,12 @@ impl pb::provider_server::Provider for Arc<ProviderService> {
         // On failure the state (and identity) Terraform sent is echoed back: a failed read
         // must not lose it.
         let (new_state, private, diags, new_identity) = result.unwrap_or_else(|d: Diagnostics| {
-            (current, req.private.clone(), d, req.current_identity.clone())
+            (
+                current,
+                req.private.clone(),
+                d,
+                req.current_identity.clone(),
+            )
         });
         Ok(Response::new(pb::read_resource::Response {
             new_state,
@@ -1080,7 +1082,11 @@ impl pb::provider_server::Provider for Arc<ProviderService> {
         let _log = RpcLog::new("ValidateEphemeralResourceConfig", &req.type_name);
         let diags = async {
             let e = self.ephemeral_resource(&req.type_name)?;
-            let config = decode(req.config.as_ref(), &e.ty, "ephemeral resource configuration")?;
+            let config = decode(
+                req.config.as_ref(),
+                &e.ty,
+                "ephemeral resource configuration",
+            )?;
             let (imp, ctx) = (e.imp.clone(), self.ctx());
             guarded(
                 "validation",
@@ -1105,7 +1111,11 @@ impl pb::provider_server::Provider for Arc<ProviderService> {
         let _log = RpcLog::new("OpenEphemeralResource", &req.type_name);
         let result = async {
             let e = self.ephemeral_resource(&req.type_name)?;
-            let config = decode(req.config.as_ref(), &e.ty, "ephemeral resource configuration")?;
+            let config = decode(
+                req.config.as_ref(),
+                &e.ty,
+                "ephemeral resource configuration",
+            )?;
             if !config.is_wholly_known() {
                 // Terraform opens it again once the configuration is known.
                 return Ok((
@@ -1114,10 +1124,9 @@ impl pb::provider_server::Provider for Arc<ProviderService> {
                 ));
             }
             let (imp, ctx) = (e.imp.clone(), self.ctx());
-            let res = guarded(
-                "ephemeral resource open",
-                async move { imp.open(&ctx, &config).await },
-            )
+            let res = guarded("ephemeral resource open", async move {
+                imp.open(&ctx, &config).await
+            })
             .await?;
             let result = match res.result {
                 Some(v) => Some(encode(&v, &e.ty, "ephemeral result")?),
@@ -1286,10 +1295,14 @@ impl pb::provider_server::Provider for Arc<ProviderService> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::tfplugin::framework::{ApplyResult, ReadResult};
+    use crate::tfplugin::framework::{
+        identity_strings, ApplyResult, IdentityAttribute, IdentitySchema, ImportResult, OpenResult,
+        ReadResult,
+    };
     use crate::tfplugin::schema::Attribute;
     use async_trait::async_trait;
     use pb::provider_server::Provider as _;
+    use tokio_stream::StreamExt;
 
     struct TestProvider;
 
@@ -1314,6 +1327,79 @@ mod tests {
         }
         fn data_sources(&self) -> Vec<Arc<dyn DataSource>> {
             vec![Arc::new(Lookup)]
+        }
+        fn list_resources(&self) -> Vec<Arc<dyn ListResource>> {
+            vec![Arc::new(ThingList)]
+        }
+        fn ephemeral_resources(&self) -> Vec<Arc<dyn EphemeralResource>> {
+            vec![Arc::new(Token)]
+        }
+    }
+
+    /// Lists `count` things named `thing-N` (N from 1) as import states: just the id.
+    struct ThingList;
+
+    #[async_trait]
+    impl ListResource for ThingList {
+        fn type_name(&self) -> &str {
+            "t_thing"
+        }
+        fn schema(&self) -> Schema {
+            Schema::new(vec![Attribute::number("count").required()])
+        }
+        async fn validate(&self, _ctx: &Ctx, config: &Value) -> Diagnostics {
+            let mut d = Diagnostics::default();
+            if config.get_i64("count").is_some_and(|c| c < 0) {
+                d.error("negative count", "");
+            }
+            d
+        }
+        async fn list(&self, _ctx: &Ctx, req: ListRequest, out: &ListSink) -> Diagnostics {
+            for n in 1..=req.config.get_i64("count").unwrap_or(0) {
+                let item = ListItem {
+                    display_name: format!("thing {n}"),
+                    state: Value::object([
+                        ("id", n.to_string().into()),
+                        ("name", format!("thing-{n}").into()),
+                        ("endpoint", Value::Null),
+                        ("password", Value::Null),
+                    ]),
+                    complete: false,
+                };
+                if !out.send(item).await {
+                    return Diagnostics::default();
+                }
+            }
+            let mut d = Diagnostics::default();
+            d.warning("listed them all", "");
+            d
+        }
+    }
+
+    /// An ephemeral token derived from its configuration.
+    struct Token;
+
+    #[async_trait]
+    impl EphemeralResource for Token {
+        fn type_name(&self) -> &str {
+            "t_token"
+        }
+        fn schema(&self) -> Schema {
+            Schema::new(vec![
+                Attribute::string("seed").required(),
+                Attribute::string("token").computed().sensitive(),
+            ])
+        }
+        async fn open(&self, _ctx: &Ctx, config: &Value) -> OpenResult {
+            let mut result = config.clone();
+            result.set(
+                "token",
+                format!("tok-{}", config.get_str("seed").unwrap_or("")),
+            );
+            OpenResult {
+                result: Some(result),
+                diagnostics: Diagnostics::default(),
+            }
         }
     }
 
@@ -1375,7 +1461,34 @@ mod tests {
             if state.get_str("name") == Some("gone") {
                 return ReadResult::gone();
             }
-            ReadResult::ok(state.clone())
+            let mut state = state.clone();
+            if state.get_str("endpoint").is_none() {
+                state.set("endpoint", "read");
+            }
+            ReadResult::ok(state)
+        }
+        fn identity_schema(&self) -> Option<IdentitySchema> {
+            Some(IdentitySchema::new(vec![IdentityAttribute::string(
+                "id", "The id.",
+            )]))
+        }
+        fn identity(&self, state: &Value) -> Option<Value> {
+            let [id] = identity_strings(state, ["id"])?;
+            Some(Value::object([("id", id.into())]))
+        }
+        fn import_id_from_identity(&self, identity: &Value) -> Result<String, String> {
+            identity_strings(identity, ["id"])
+                .map(|[id]| id.to_string())
+                .ok_or_else(|| "no id".to_string())
+        }
+        async fn import(&self, _ctx: &Ctx, id: &str) -> ImportResult {
+            ImportResult {
+                state: Some(Value::object([
+                    ("id", id.into()),
+                    ("name", "imported".into()),
+                ])),
+                ..Default::default()
+            }
         }
         async fn update(&self, _c: &Ctx, _p: &Value, planned: &Value, _cf: &Value) -> ApplyResult {
             ApplyResult::ok(planned.clone())
@@ -1565,6 +1678,226 @@ mod tests {
             .unwrap()
             .into_inner();
         assert!(resp.diagnostics[0].summary.contains("Unable to decode"));
+    }
+
+    fn identity_ty() -> Type {
+        Type::Object([("id".to_string(), Type::String)].into_iter().collect())
+    }
+
+    fn identity_of(data: Option<&pb::ResourceIdentityData>) -> Value {
+        let dv = data
+            .and_then(|d| d.identity_data.as_ref())
+            .expect("an identity");
+        value::from_msgpack(&dv.msgpack, &identity_ty()).unwrap()
+    }
+
+    fn list_config(count: i64) -> Option<pb::DynamicValue> {
+        let ty = ThingList.schema().value_type();
+        Some(pb::DynamicValue {
+            msgpack: value::to_msgpack(&Value::object([("count", count.into())]), &ty).unwrap(),
+            json: Vec::new(),
+        })
+    }
+
+    async fn list(
+        svc: &Arc<ProviderService>,
+        count: i64,
+        include: bool,
+        limit: i64,
+    ) -> Vec<pb::list_resource::Event> {
+        let stream = svc
+            .list_resource(Request::new(pb::list_resource::Request {
+                type_name: "t_thing".into(),
+                config: list_config(count),
+                include_resource_object: include,
+                limit,
+            }))
+            .await
+            .unwrap()
+            .into_inner();
+        stream.map(|e| e.unwrap()).collect().await
+    }
+
+    #[tokio::test]
+    async fn metadata_and_schemas_name_list_ephemeral_and_identity_types() {
+        let svc = service();
+        let meta = svc
+            .get_metadata(Request::new(pb::get_metadata::Request {}))
+            .await
+            .unwrap()
+            .into_inner();
+        assert_eq!(meta.list_resources[0].type_name, "t_thing");
+        assert_eq!(meta.ephemeral_resources[0].type_name, "t_token");
+        let schema = svc
+            .get_provider_schema(Request::new(pb::get_provider_schema::Request {}))
+            .await
+            .unwrap()
+            .into_inner();
+        assert!(schema.list_resource_schemas.contains_key("t_thing"));
+        assert!(schema.ephemeral_resource_schemas.contains_key("t_token"));
+        let ids = svc
+            .get_resource_identity_schemas(Request::new(
+                pb::get_resource_identity_schemas::Request {},
+            ))
+            .await
+            .unwrap()
+            .into_inner();
+        let thing = &ids.identity_schemas["t_thing"];
+        assert_eq!(thing.identity_attributes[0].name, "id");
+        assert!(thing.identity_attributes[0].required_for_import);
+        assert_eq!(thing.identity_attributes[0].r#type, b"\"string\"".to_vec());
+    }
+
+    #[tokio::test]
+    async fn apply_read_and_import_answer_with_the_identity() {
+        let svc = service();
+        let created = create(&svc, "ok").await;
+        assert_eq!(
+            identity_of(created.new_identity.as_ref()).get_str("id"),
+            Some("1")
+        );
+        let read = svc
+            .read_resource(Request::new(pb::read_resource::Request {
+                type_name: "t_thing".into(),
+                current_state: created.new_state.clone(),
+                ..Default::default()
+            }))
+            .await
+            .unwrap()
+            .into_inner();
+        assert_eq!(
+            identity_of(read.new_identity.as_ref()).get_str("id"),
+            Some("1")
+        );
+
+        // Import by identity, as `import { identity = { id = "7" } }` does.
+        let identity = Value::object([("id", "7".into())]);
+        let imported = svc
+            .import_resource_state(Request::new(pb::import_resource_state::Request {
+                type_name: "t_thing".into(),
+                identity: Some(pb::ResourceIdentityData {
+                    identity_data: Some(pb::DynamicValue {
+                        msgpack: value::to_msgpack(&identity, &identity_ty()).unwrap(),
+                        json: Vec::new(),
+                    }),
+                }),
+                ..Default::default()
+            }))
+            .await
+            .unwrap()
+            .into_inner();
+        assert!(
+            imported.diagnostics.is_empty(),
+            "{:?}",
+            imported.diagnostics
+        );
+        let object = &imported.imported_resources[0];
+        assert_eq!(
+            identity_of(object.identity.as_ref()).get_str("id"),
+            Some("7")
+        );
+        let state = value::from_msgpack(&object.state.as_ref().unwrap().msgpack, &ty()).unwrap();
+        assert_eq!(state.get_str("id"), Some("7"));
+
+        // Neither an ID nor an identity: a diagnostic, not a crash.
+        let neither = svc
+            .import_resource_state(Request::new(pb::import_resource_state::Request {
+                type_name: "t_thing".into(),
+                ..Default::default()
+            }))
+            .await
+            .unwrap()
+            .into_inner();
+        assert!(neither.imported_resources.is_empty());
+        assert_eq!(neither.diagnostics.len(), 1);
+    }
+
+    #[tokio::test]
+    async fn stored_identities_are_upgraded_as_they_are() {
+        let resp = service()
+            .upgrade_resource_identity(Request::new(pb::upgrade_resource_identity::Request {
+                type_name: "t_thing".into(),
+                version: 0,
+                raw_identity: Some(pb::RawState {
+                    json: br#"{"id":"9"}"#.to_vec(),
+                    ..Default::default()
+                }),
+            }))
+            .await
+            .unwrap()
+            .into_inner();
+        assert!(resp.diagnostics.is_empty());
+        assert_eq!(
+            identity_of(resp.upgraded_identity.as_ref()).get_str("id"),
+            Some("9")
+        );
+    }
+
+    #[tokio::test]
+    async fn listing_streams_identities_and_reads_objects_when_asked() {
+        let svc = service();
+        let events = list(&svc, 3, false, 100).await;
+        // Three objects, then the listing's own warning.
+        assert_eq!(events.len(), 4);
+        assert_eq!(events[0].display_name, "thing 1");
+        assert_eq!(
+            identity_of(events[2].identity.as_ref()).get_str("id"),
+            Some("3")
+        );
+        assert!(events[0].resource_object.is_none());
+        assert_eq!(events[3].diagnostic[0].summary, "listed them all");
+
+        let events = list(&svc, 2, true, 100).await;
+        let object =
+            value::from_msgpack(&events[1].resource_object.as_ref().unwrap().msgpack, &ty())
+                .unwrap();
+        // Partial states were completed by the resource's read.
+        assert_eq!(object.get_str("endpoint"), Some("read"));
+        assert_eq!(object.get_str("name"), Some("thing-2"));
+    }
+
+    #[tokio::test]
+    async fn listing_stops_at_the_limit() {
+        let events = list(&service(), 1000, false, 2).await;
+        assert_eq!(events.len(), 2);
+        assert!(events.iter().all(|e| e.diagnostic.is_empty()));
+    }
+
+    #[tokio::test]
+    async fn list_configuration_is_validated() {
+        let resp = service()
+            .validate_list_resource_config(Request::new(
+                pb::validate_list_resource_config::Request {
+                    type_name: "t_thing".into(),
+                    config: list_config(-1),
+                    ..Default::default()
+                },
+            ))
+            .await
+            .unwrap()
+            .into_inner();
+        assert_eq!(resp.diagnostics[0].summary, "negative count");
+    }
+
+    #[tokio::test]
+    async fn ephemeral_resources_open_with_their_result() {
+        let ty = Token.schema().value_type();
+        let config = Value::object([("seed", "s".into()), ("token", Value::Null)]);
+        let resp = service()
+            .open_ephemeral_resource(Request::new(pb::open_ephemeral_resource::Request {
+                type_name: "t_token".into(),
+                config: Some(pb::DynamicValue {
+                    msgpack: value::to_msgpack(&config, &ty).unwrap(),
+                    json: Vec::new(),
+                }),
+                client_capabilities: None,
+            }))
+            .await
+            .unwrap()
+            .into_inner();
+        assert!(resp.diagnostics.is_empty());
+        let result = value::from_msgpack(&resp.result.unwrap().msgpack, &ty).unwrap();
+        assert_eq!(result.get_str("token"), Some("tok-s"));
     }
 
     #[tokio::test]
