@@ -255,7 +255,8 @@ list "combell_mysql_database" "none" {
     assert_eq!(found["resource_object"]["priority"], 10, "{found}");
     assert_eq!(found["identity"]["id"], "1-1000000006", "{found}");
 
-    // A bad filter is a plan-time error pointing at the attribute; a missing zone an API error.
+    // A bad filter is a plan-time error pointing at the attribute; a zone Combell does not
+    // host is an API error; a domain without mailboxes has none to list.
     tf.write_file(
         "q.tfquery.hcl",
         r#"
@@ -280,13 +281,21 @@ list "combell_mailbox" "nowhere" {
     domain_name = "no-such-domain.example"
   }
 }
+
+list "combell_dns_record" "nowhere" {
+  provider = combell
+  config {
+    domain_name = "no-such-zone.example"
+  }
+}
 "#,
     );
-    let missing = tf.run(&["query", "-no-color"]);
+    let missing = tf.fails(&["query", "-no-color"]);
     assert!(
-        !missing.success() || results(&missing.stdout, "list.combell_mailbox.nowhere").is_empty(),
+        missing.stderr.contains("Unable to list combell_dns_record"),
         "{missing}"
     );
+    assert!(results(&missing.stdout, "list.combell_mailbox.nowhere").is_empty());
 }
 
 /// Every example query of the docs runs against the seed.
