@@ -146,6 +146,12 @@ pub fn declared(provider: &impl ProviderDef) -> BTreeMap<String, Vec<(Kind, Stri
     for d in provider.data_sources() {
         add(Kind::DataSource, d.type_name(), d.api_operations());
     }
+    for e in provider.ephemeral_resources() {
+        add(Kind::EphemeralResource, e.type_name(), e.api_operations());
+    }
+    for l in provider.list_resources() {
+        add(Kind::ListResource, l.type_name(), l.api_operations());
+    }
     for types in map.values_mut() {
         types.sort();
         types.dedup();

@@ -4,6 +4,8 @@
 pub mod client;
 pub mod coverage;
 pub mod data_sources;
+pub mod ephemeral_resources;
+pub mod list_resources;
 pub mod logging;
 pub mod provider;
 pub mod resources;

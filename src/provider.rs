@@ -1,5 +1,5 @@
 //! The `combell` provider: its configuration block, which becomes one shared [`Client`], and
-//! the list of resources and data sources. Every API error reaches the user through
+//! the list of resources, data sources, list resources and ephemeral resources. Every API error reaches the user through
 //! [`api_error`], so diagnostics read the same everywhere.
 
 use std::sync::Arc;
@@ -18,6 +18,11 @@ use crate::data_sources::servicepacks::ServicepacksDataSource;
 use crate::data_sources::ssl_certificate::SslCertificateDataSource;
 use crate::data_sources::ssl_certificate_requests::SslCertificateRequestsDataSource;
 use crate::data_sources::ssl_certificates::SslCertificatesDataSource;
+use crate::ephemeral_resources::ssl_certificate_download::SslCertificateDownload;
+use crate::list_resources::account::AccountList;
+use crate::list_resources::dns_record::DnsRecordList;
+use crate::list_resources::mailbox::MailboxList;
+use crate::list_resources::mysql_database::MysqlDatabaseList;
 use crate::resources::account::AccountResource;
 use crate::resources::dns_record::DnsRecordResource;
 use crate::resources::domain::DomainResource;
@@ -28,8 +33,8 @@ use crate::resources::mysql_user::MysqlUserResource;
 use crate::resources::ssl_certificate_request::SslCertificateRequestResource;
 use crate::resources::ssl_certificate_validation::SslCertificateValidationResource;
 use crate::tfplugin::{
-    Attribute, AttributePath, Ctx, DataSource, Diagnostic, Diagnostics, ProviderData, ProviderDef,
-    Resource, Schema, Value,
+    Attribute, AttributePath, Ctx, DataSource, Diagnostic, Diagnostics, EphemeralResource,
+    ListResource, ProviderData, ProviderDef, Resource, Schema, Value,
 };
 
 pub const ENV_ENDPOINT: &str = "COMBELL_ENDPOINT";
@@ -188,6 +193,19 @@ impl ProviderDef for CombellProvider {
             Arc::new(SslCertificateRequestsDataSource),
         ]
     }
+
+    fn list_resources(&self) -> Vec<Arc<dyn ListResource>> {
+        vec![
+            Arc::new(DnsRecordList),
+            Arc::new(MailboxList),
+            Arc::new(MysqlDatabaseList),
+            Arc::new(AccountList),
+        ]
+    }
+
+    fn ephemeral_resources(&self) -> Vec<Arc<dyn EphemeralResource>> {
+        vec![Arc::new(SslCertificateDownload)]
+    }
 }
 
 /// The provider block's value if set and non-empty, else the environment variable's.
@@ -270,5 +288,22 @@ mod tests {
         let (data, diags) = provider().configure(&Ctx::for_tests(None), &config).await;
         assert!(data.is_none());
         assert!(!diags.has_errors());
+    }
+
+    #[test]
+    fn every_list_resource_lists_a_resource_with_an_identity() {
+        let p = provider();
+        let resources = p.resources();
+        for list in p.list_resources() {
+            let resource = resources
+                .iter()
+                .find(|r| r.type_name() == list.type_name())
+                .unwrap_or_else(|| panic!("{} lists no resource type", list.type_name()));
+            assert!(
+                resource.identity_schema().is_some(),
+                "{} has no identity schema",
+                list.type_name()
+            );
+        }
     }
 }

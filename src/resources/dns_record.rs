@@ -25,8 +25,9 @@ use super::reconcile::{create_once, CreateSpec, Created};
 use crate::client::{self, CancellationToken, Client, DnsRecord, DnsRecordFilter};
 use crate::provider::{api_error, client};
 use crate::tfplugin::{
-    default_plan, ApplyResult, Attribute, AttributePath, Ctx, Diagnostic, Diagnostics,
-    ImportResult, PlanRequest, PlanResponse, ReadResult, Resource, Schema, Value,
+    default_plan, identity_strings, ApplyResult, Attribute, AttributePath, Ctx, Diagnostic,
+    Diagnostics, IdentityAttribute, IdentitySchema, ImportResult, PlanRequest, PlanResponse,
+    ReadResult, Resource, Schema, Value,
 };
 
 const TYPE_NAME: &str = "combell_dns_record";
@@ -120,6 +121,32 @@ impl Resource for DnsRecordResource {
 
     fn schema(&self) -> Schema {
         schema()
+    }
+
+    fn identity_schema(&self) -> Option<IdentitySchema> {
+        Some(IdentitySchema::new(vec![
+            IdentityAttribute::string(
+                "domain_name",
+                "The zone, in lower case, such as `example.com`.",
+            ),
+            IdentityAttribute::string("id", "Combell's id of the record, such as `1-4787652784`."),
+        ]))
+    }
+
+    /// The zone in canonical form (lower case, no final dot): `domain_name` keeps the
+    /// configuration's spelling, the identity must not change with it.
+    fn identity(&self, state: &Value) -> Option<Value> {
+        let [domain, id] = identity_strings(state, ["domain_name", "id"])?;
+        Some(Value::object([
+            ("domain_name", canonical_domain(domain).into()),
+            ("id", id.into()),
+        ]))
+    }
+
+    fn import_id_from_identity(&self, identity: &Value) -> Result<String, String> {
+        identity_strings(identity, ["domain_name", "id"])
+            .map(|[domain, id]| format!("{domain}/{id}"))
+            .ok_or_else(|| "The identity needs domain_name and id.".to_string())
     }
 
     async fn validate(&self, _ctx: &Ctx, config: &Value) -> Diagnostics {
@@ -520,7 +547,7 @@ fn request_from(planned: &Value) -> DnsRecord {
 /// The one mapping API → state, used by create, read, update and import. Where `prior` (the
 /// planned or stored state) spells a value differently but means the same, its spelling is
 /// kept, so that no configuration shows a perpetual diff.
-fn state_from(api: &DnsRecord, domain: &str, prior: &Value) -> Value {
+pub(crate) fn state_from(api: &DnsRecord, domain: &str, prior: &Value) -> Value {
     let record_type = api
         .record_type
         .clone()
@@ -735,6 +762,11 @@ fn known_state_with_id(planned: &Value, id: &str) -> Value {
     state
 }
 
+/// A zone name as Combell stores it: lower case, without a final dot.
+pub(crate) fn canonical_domain(domain: &str) -> String {
+    domain.trim().trim_end_matches('.').to_ascii_lowercase()
+}
+
 fn parse_import_id(id: &str) -> Result<(String, String), String> {
     match id.split_once('/') {
         Some((domain, record))
@@ -813,7 +845,7 @@ impl RecordConfig {
 // ---- Plan-time rules ------------------------------------------------------------------------
 
 /// Record types this resource can create. NS and SOA exist in zones but Combell refuses them on write.
-const WRITABLE_TYPES: [&str; 9] = [
+pub(crate) const WRITABLE_TYPES: [&str; 9] = [
     "A", "AAAA", "CNAME", "MX", "SRV", "TXT", "ALIAS", "TLSA", "CAA",
 ];
 const TTL_RANGE: std::ops::RangeInclusive<i64> = 60..=86_400;

@@ -31,8 +31,9 @@ use crate::client::{
 use crate::logging;
 use crate::provider::{api_error, client};
 use crate::tfplugin::{
-    default_plan, ApplyResult, Attribute, AttributePath, Ctx, Diagnostic, Diagnostics,
-    ImportResult, Nesting, PlanRequest, PlanResponse, ReadResult, Resource, Schema, Type, Value,
+    default_plan, identity_strings, ApplyResult, Attribute, AttributePath, Ctx, Diagnostic,
+    Diagnostics, IdentityAttribute, IdentitySchema, ImportResult, Nesting, PlanRequest,
+    PlanResponse, ReadResult, Resource, Schema, Type, Value,
 };
 
 const TYPE_NAME: &str = "combell_mailbox";
@@ -204,6 +205,27 @@ impl Resource for MailboxResource {
 
     fn schema(&self) -> Schema {
         schema()
+    }
+
+    fn identity_schema(&self) -> Option<IdentitySchema> {
+        Some(IdentitySchema::new(vec![IdentityAttribute::string(
+            "email_address",
+            "The mailbox's e-mail address, in lower case, such as `info@example.com`.",
+        )]))
+    }
+
+    fn identity(&self, state: &Value) -> Option<Value> {
+        let [address] = identity_strings(state, ["email_address"])?;
+        Some(Value::object([(
+            "email_address",
+            address.trim().to_ascii_lowercase().into(),
+        )]))
+    }
+
+    fn import_id_from_identity(&self, identity: &Value) -> Result<String, String> {
+        identity_strings(identity, ["email_address"])
+            .map(|[address]| address.to_string())
+            .ok_or_else(|| "The identity needs email_address.".to_string())
     }
 
     fn requires_replace(&self) -> &[&str] {

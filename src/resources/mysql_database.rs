@@ -33,8 +33,9 @@ use crate::client::{self, CancellationToken, Client, CreateMysqlDatabase, MysqlD
 use crate::logging;
 use crate::provider::{api_error, client};
 use crate::tfplugin::{
-    default_plan, ApplyResult, Attribute, AttributePath, Ctx, Diagnostic, Diagnostics,
-    ImportResult, PlanRequest, PlanResponse, ReadResult, Resource, Schema, Value,
+    default_plan, identity_strings, ApplyResult, Attribute, AttributePath, Ctx, Diagnostic,
+    Diagnostics, IdentityAttribute, IdentitySchema, ImportResult, PlanRequest, PlanResponse,
+    ReadResult, Resource, Schema, Value,
 };
 
 const TYPE_NAME: &str = "combell_mysql_database";
@@ -137,6 +138,25 @@ impl Resource for MysqlDatabaseResource {
 
     fn schema(&self) -> Schema {
         schema()
+    }
+
+    fn identity_schema(&self) -> Option<IdentitySchema> {
+        Some(IdentitySchema::new(vec![IdentityAttribute::string(
+            "id",
+            "The database's real name with its account prefix, such as `ID1001_shop`.",
+        )]))
+    }
+
+    /// None while the database is still being provisioned (its name is not known yet).
+    fn identity(&self, state: &Value) -> Option<Value> {
+        let [id] = identity_strings(state, ["id"])?;
+        Some(Value::object([("id", id.into())]))
+    }
+
+    fn import_id_from_identity(&self, identity: &Value) -> Result<String, String> {
+        identity_strings(identity, ["id"])
+            .map(|[id]| id.to_string())
+            .ok_or_else(|| "The identity needs id.".to_string())
     }
 
     fn requires_replace(&self) -> &[&str] {
@@ -519,7 +539,7 @@ pub(crate) fn submitted_name(real_name: &str, account_id: i64) -> Option<&str> {
 
 /// The one mapping API → state, used by create, read, update and import. What only the
 /// configuration knows (password version, job id, timeouts) comes from `prior`.
-fn state_from(db: &MysqlDatabase, prior: &Value) -> Value {
+pub(crate) fn state_from(db: &MysqlDatabase, prior: &Value) -> Value {
     let mut state = known(prior);
     state.set("id", db.name.clone());
     for (name, value) in database_values(db) {

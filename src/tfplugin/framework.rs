@@ -1,5 +1,6 @@
-//! What a provider implements: [`ProviderDef`], [`Resource`], [`DataSource`], and the
-//! request/result types they exchange with the gRPC layer.
+//! What a provider implements: [`ProviderDef`], [`Resource`] (optionally with a resource
+//! identity), [`DataSource`], [`ListResource`] (`terraform query`), [`EphemeralResource`], and
+//! the request/result types they exchange with the gRPC layer.
 
 use std::any::Any;
 use std::sync::Arc;
@@ -8,8 +9,9 @@ use async_trait::async_trait;
 use tokio_util::sync::CancellationToken;
 
 use super::diag::{AttributePath, Diagnostic, Diagnostics};
+use super::proto::tfplugin6 as pb;
 use super::schema::{Attribute, AttributeType, NestedBlock, Nesting, Schema};
-use super::value::{self, Value};
+use super::value::{self, Type, Value};
 
 /// Data produced by [`ProviderDef::configure`] and handed to every operation (e.g. `Arc<Client>`).
 pub type ProviderData = Arc<dyn Any + Send + Sync>;
@@ -70,6 +72,14 @@ pub trait ProviderDef: Send + Sync + 'static {
     async fn configure(&self, ctx: &Ctx, config: &Value) -> (Option<ProviderData>, Diagnostics);
     fn resources(&self) -> Vec<Arc<dyn Resource>>;
     fn data_sources(&self) -> Vec<Arc<dyn DataSource>>;
+    /// List resources for `terraform query`. Each must share its type name with a resource
+    /// that has an identity schema: Terraform refuses a list resource without one.
+    fn list_resources(&self) -> Vec<Arc<dyn ListResource>> {
+        Vec::new()
+    }
+    fn ephemeral_resources(&self) -> Vec<Arc<dyn EphemeralResource>> {
+        Vec::new()
+    }
 }
 
 /// PlanResourceChange's inputs. `prior` is null on create, `proposed` null on destroy.
@@ -223,6 +233,26 @@ pub trait Resource: Send + Sync + 'static {
             ),
         }
     }
+    /// The resource identity schema (Terraform 1.12+): the few attributes that name one
+    /// object for good. `None`: the type has no identity (and no list resource).
+    fn identity_schema(&self) -> Option<IdentitySchema> {
+        None
+    }
+    /// The identity of the object `state` describes, a value of the identity schema's type;
+    /// `None` while the state does not name an object yet (e.g. a pending provisioning).
+    /// It must not change for the life of the object: Terraform rejects a read whose identity
+    /// differs from the stored one, so derive it from canonical (normalised) values.
+    fn identity(&self, _state: &Value) -> Option<Value> {
+        None
+    }
+    /// The import ID an identity stands for, so that `import { identity = {...} }` (which
+    /// `terraform query -generate-config-out` writes) runs the same [`Resource::import`].
+    fn import_id_from_identity(&self, _identity: &Value) -> Result<String, String> {
+        Err(format!(
+            "{} cannot be imported by identity; give an import ID.",
+            self.type_name()
+        ))
+    }
 }
 
 #[async_trait]
@@ -241,6 +271,165 @@ pub trait DataSource: Send + Sync + 'static {
     }
     /// Returns the full state: the config with computed attributes filled in.
     async fn read(&self, ctx: &Ctx, config: &Value) -> ReadResult;
+}
+
+// ---- Resource identity ----------------------------------------------------------------------
+
+/// A resource type's identity schema: flat attributes of primitive types.
+#[derive(Clone, Debug, PartialEq)]
+pub struct IdentitySchema {
+    pub version: i64,
+    pub attributes: Vec<IdentityAttribute>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct IdentityAttribute {
+    pub name: String,
+    pub ty: Type,
+    /// Every required attribute must be given in `import { identity = {...} }`.
+    pub required_for_import: bool,
+    pub description: String,
+}
+
+impl IdentityAttribute {
+    /// A string attribute needed for import.
+    pub fn string(name: &str, description: &str) -> Self {
+        IdentityAttribute {
+            name: name.to_string(),
+            ty: Type::String,
+            required_for_import: true,
+            description: description.to_string(),
+        }
+    }
+}
+
+impl IdentitySchema {
+    pub fn new(attributes: Vec<IdentityAttribute>) -> Self {
+        IdentitySchema {
+            version: 0,
+            attributes,
+        }
+    }
+    /// The object type of identity values.
+    pub fn value_type(&self) -> Type {
+        Type::Object(
+            self.attributes
+                .iter()
+                .map(|a| (a.name.clone(), a.ty.clone()))
+                .collect(),
+        )
+    }
+    pub(crate) fn to_proto(&self) -> pb::ResourceIdentitySchema {
+        pb::ResourceIdentitySchema {
+            version: self.version,
+            identity_attributes: self
+                .attributes
+                .iter()
+                .map(|a| pb::resource_identity_schema::IdentityAttribute {
+                    name: a.name.clone(),
+                    r#type: a.ty.to_json_bytes(),
+                    required_for_import: a.required_for_import,
+                    optional_for_import: !a.required_for_import,
+                    description: a.description.clone(),
+                })
+                .collect(),
+        }
+    }
+}
+
+/// The string attributes `names` of an identity value, all present and non-empty, or `None`.
+pub fn identity_strings<'a, const N: usize>(
+    identity: &'a Value,
+    names: [&str; N],
+) -> Option<[&'a str; N]> {
+    let mut out = [""; N];
+    for (slot, name) in out.iter_mut().zip(names) {
+        *slot = identity.get_str(name).filter(|s| !s.is_empty())?;
+    }
+    Some(out)
+}
+
+// ---- List resources (terraform query) -------------------------------------------------------
+
+/// ListResource's inputs.
+#[derive(Clone, Debug)]
+pub struct ListRequest {
+    /// The `config` block of the `list` block, a value of [`ListResource::schema`].
+    pub config: Value,
+    /// Whether Terraform wants each object's full state (`include_resource = true`, and always
+    /// with `-generate-config-out`).
+    pub include_resource: bool,
+    /// At most this many results; 0 or less means no limit.
+    pub limit: i64,
+}
+
+/// One object found by a list resource.
+#[derive(Clone, Debug)]
+pub struct ListItem {
+    /// What `terraform query` shows for the object.
+    pub display_name: String,
+    /// A state of the resource type: at least what [`Resource::identity`] and
+    /// [`Resource::read`] need (what import produces), or the full state.
+    pub state: Value,
+    /// Whether `state` is already what [`Resource::read`] would return. When it is not and
+    /// the object is wanted, the framework reads it through the resource.
+    pub complete: bool,
+}
+
+/// Where a list resource sends what it finds, one object at a time (they stream to Terraform
+/// as they are found).
+pub struct ListSink {
+    pub(crate) tx: tokio::sync::mpsc::Sender<ListItem>,
+}
+
+impl ListSink {
+    /// Sends one object. `false` means stop: the limit is reached or Terraform went away.
+    pub async fn send(&self, item: ListItem) -> bool {
+        self.tx.send(item).await.is_ok()
+    }
+}
+
+#[async_trait]
+pub trait ListResource: Send + Sync + 'static {
+    /// The resource type listed, e.g. `combell_dns_record`.
+    fn type_name(&self) -> &str;
+    /// The schema of the `config` block inside a `list` block (filters).
+    fn schema(&self) -> Schema;
+    /// The Combell API operations this list calls, as for [`Resource::api_operations`].
+    fn api_operations(&self) -> &'static [&'static str] {
+        &[]
+    }
+    async fn validate(&self, _ctx: &Ctx, _config: &Value) -> Diagnostics {
+        Diagnostics::default()
+    }
+    /// Finds the objects and sends each to `out`, stopping when `send` says so. Returns the
+    /// diagnostics of the whole listing (an error ends it).
+    async fn list(&self, ctx: &Ctx, req: ListRequest, out: &ListSink) -> Diagnostics;
+}
+
+// ---- Ephemeral resources --------------------------------------------------------------------
+
+/// The outcome of opening an ephemeral resource: its result never reaches plan or state.
+#[derive(Clone, Debug, Default)]
+pub struct OpenResult {
+    pub result: Option<Value>,
+    pub diagnostics: Diagnostics,
+}
+
+#[async_trait]
+pub trait EphemeralResource: Send + Sync + 'static {
+    fn type_name(&self) -> &str;
+    fn schema(&self) -> Schema;
+    /// The Combell API operations it calls, as for [`Resource::api_operations`].
+    fn api_operations(&self) -> &'static [&'static str] {
+        &[]
+    }
+    async fn validate(&self, _ctx: &Ctx, _config: &Value) -> Diagnostics {
+        Diagnostics::default()
+    }
+    /// Returns the configuration with computed attributes filled in. Called at plan and at
+    /// apply, each time anew; nothing to renew or close afterwards.
+    async fn open(&self, ctx: &Ctx, config: &Value) -> OpenResult;
 }
 
 /// The plan a mature framework makes. Resources that override `plan` can start from this and

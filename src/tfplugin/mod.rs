@@ -26,6 +26,14 @@
 //! - Apply: create when prior is null, delete when planned is null, update otherwise. A
 //!   create that returns a state together with errors still stores that state (tainted).
 //! - Panics in provider code become "this is a bug in the provider" diagnostics.
+//! - Resource identity (Terraform 1.12+): [`Resource::identity_schema`] and
+//!   [`Resource::identity`] (derived from state) make Read, Apply and Import answer with the
+//!   object's identity; [`Resource::import_id_from_identity`] serves `import { identity }`.
+//! - `terraform query` (1.14+): a [`ListResource`] of the same type name streams
+//!   [`ListItem`]s (a state, possibly partial); the framework derives each identity and, when
+//!   Terraform wants the objects, completes partial states through [`Resource::read`].
+//! - [`EphemeralResource`]s (1.10+) are opened at plan and apply; their results never reach
+//!   plan or state.
 //!
 //! A resource, in the order STYLE.md asks for:
 //!
@@ -99,8 +107,9 @@ mod value;
 
 pub use diag::{AttributePath, Diagnostic, Diagnostics, PathStep, Severity};
 pub use framework::{
-    default_plan, ApplyResult, Ctx, DataSource, ImportResult, PlanRequest, PlanResponse,
-    ProviderData, ProviderDef, ReadResult, Resource,
+    default_plan, identity_strings, ApplyResult, Ctx, DataSource, EphemeralResource,
+    IdentityAttribute, IdentitySchema, ImportResult, ListItem, ListRequest, ListResource, ListSink,
+    OpenResult, PlanRequest, PlanResponse, ProviderData, ProviderDef, ReadResult, Resource,
 };
 pub use schema::{Attribute, AttributeType, Block, NestedBlock, Nesting, Schema};
 pub use server::{serve, StartError, MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE};

