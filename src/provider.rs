@@ -10,14 +10,24 @@ use async_trait::async_trait;
 use crate::client::{self, Client, ClientConfig, Secret};
 use crate::data_sources::account::AccountDataSource;
 use crate::data_sources::accounts::AccountsDataSource;
+use crate::data_sources::linux_hosting::LinuxHostingDataSource;
+use crate::data_sources::linux_hostings::LinuxHostingsDataSource;
 use crate::data_sources::mailboxes::MailboxesDataSource;
 use crate::data_sources::mysql_databases::MysqlDatabasesDataSource;
+use crate::data_sources::php_versions::PhpVersionsDataSource;
 use crate::data_sources::servicepacks::ServicepacksDataSource;
+use crate::data_sources::ssh_keys::SshKeysDataSource;
 use crate::resources::account::AccountResource;
 use crate::resources::dns_record::DnsRecordResource;
+use crate::resources::linux_host_header::LinuxHostHeaderResource;
+use crate::resources::linux_hosting_settings::LinuxHostingSettingsResource;
+use crate::resources::linux_site_settings::LinuxSiteSettingsResource;
+use crate::resources::linux_subsite::LinuxSubsiteResource;
 use crate::resources::mailbox::MailboxResource;
 use crate::resources::mysql_database::MysqlDatabaseResource;
 use crate::resources::mysql_user::MysqlUserResource;
+use crate::resources::scheduled_task::ScheduledTaskResource;
+use crate::resources::ssh_key::SshKeyResource;
 use crate::tfplugin::{
     Attribute, AttributePath, Ctx, DataSource, Diagnostic, Diagnostics, ProviderData, ProviderDef,
     Resource, Schema, Value,
@@ -158,6 +168,12 @@ impl ProviderDef for CombellProvider {
             Arc::new(MysqlDatabaseResource),
             Arc::new(MysqlUserResource),
             Arc::new(MailboxResource),
+            Arc::new(LinuxHostingSettingsResource),
+            Arc::new(LinuxSiteSettingsResource),
+            Arc::new(SshKeyResource),
+            Arc::new(ScheduledTaskResource),
+            Arc::new(LinuxSubsiteResource),
+            Arc::new(LinuxHostHeaderResource),
         ]
     }
 
@@ -168,6 +184,10 @@ impl ProviderDef for CombellProvider {
             Arc::new(AccountsDataSource),
             Arc::new(MysqlDatabasesDataSource),
             Arc::new(MailboxesDataSource),
+            Arc::new(LinuxHostingDataSource),
+            Arc::new(LinuxHostingsDataSource),
+            Arc::new(PhpVersionsDataSource),
+            Arc::new(SshKeysDataSource),
         ]
     }
 }

@@ -10,6 +10,7 @@ pub mod accounts;
 pub mod dns;
 pub mod error;
 pub mod jobs;
+pub mod linux;
 pub mod location;
 pub mod mailboxes;
 pub mod mysql;
@@ -28,6 +29,10 @@ pub use accounts::{
 pub use dns::{DnsRecord, DnsRecordFilter};
 pub use error::{ApiError, Error, ErrorDetail};
 pub use jobs::{JobOutcome, JobPollConfig, JobProgress};
+pub use linux::{
+    Apcu, HostHeader, LinuxHosting, LinuxHostingDetail, LinuxSite, ScheduledTask, SshKey,
+    SshKeyDetail,
+};
 pub use location::{parse_location, LocationRef};
 pub use mailboxes::{AutoForward, AutoReply, CreateMailbox, Mailbox, MailboxDetail};
 pub use mysql::{CreateMysqlDatabase, CreateMysqlUser, MysqlDatabase, MysqlUser};

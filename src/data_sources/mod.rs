@@ -2,6 +2,10 @@
 
 pub mod account;
 pub mod accounts;
+pub mod linux_hosting;
+pub mod linux_hostings;
 pub mod mailboxes;
 pub mod mysql_databases;
+pub mod php_versions;
 pub mod servicepacks;
+pub mod ssh_keys;

@@ -4,7 +4,14 @@
 pub mod account;
 pub mod dns_record;
 pub(crate) mod jobs;
+pub(crate) mod linux_common;
+pub mod linux_host_header;
+pub mod linux_hosting_settings;
+pub mod linux_site_settings;
+pub mod linux_subsite;
 pub mod mailbox;
 pub mod mysql_database;
 pub mod mysql_user;
+pub mod scheduled_task;
+pub mod ssh_key;
 pub mod timeouts;
