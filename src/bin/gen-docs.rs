@@ -121,6 +121,11 @@ fn subcategory(type_name: &str) -> &'static str {
         "MySQL"
     } else if short.starts_with("mail") {
         "Mail"
+    } else if ["linux", "ssh", "scheduled_task", "php"]
+        .iter()
+        .any(|p| short.starts_with(p))
+    {
+        "Linux hosting"
     } else {
         "Accounts"
     }
@@ -468,6 +473,8 @@ mod tests {
         assert_eq!(short_name("combell_dns_record"), "dns_record");
         assert_eq!(subcategory("combell_mysql_user"), "MySQL");
         assert_eq!(subcategory("combell_servicepacks"), "Accounts");
+        assert_eq!(subcategory("combell_ssh_keys"), "Linux hosting");
+        assert_eq!(subcategory("combell_linux_subsite"), "Linux hosting");
     }
 
     #[test]
