@@ -75,6 +75,7 @@ struct Knobs {
     cron: &'static str,
     task_enabled: bool,
     http2: bool,
+    apcu: bool,
 }
 
 fn estate(k: &Knobs) -> String {
@@ -84,8 +85,7 @@ resource "combell_linux_hosting_settings" "h" {{
   domain_name      = "example.com"
   php_version      = "{php}"
   php_memory_limit = 512
-  apcu_enabled     = true
-  apcu_size        = 64
+  {apcu}
   gzip_enabled     = false
   ftp_enabled      = false
   ssh_enabled      = true
@@ -142,6 +142,12 @@ data "combell_ssh_keys" "all" {{
         cron = k.cron,
         enabled = k.task_enabled,
         http2 = k.http2,
+        // Switching APCu off needs no size.
+        apcu = if k.apcu {
+            "apcu_enabled = true\n  apcu_size    = 64"
+        } else {
+            "apcu_enabled = false"
+        },
     ))
 }
 
@@ -158,6 +164,7 @@ fn linux_hosting_estate_create_update_drift_import_destroy() {
         cron: "*/15 * * * *",
         task_enabled: true,
         http2: true,
+        apcu: true,
     }));
     tf.apply();
     tf.assert_plan_empty();
@@ -196,6 +203,7 @@ fn linux_hosting_estate_create_update_drift_import_destroy() {
         cron: "0 4 * * 1",
         task_enabled: false,
         http2: false,
+        apcu: false,
     }));
     let plan = tf.assert_plan_changes();
     assert!(
@@ -244,9 +252,11 @@ fn linux_hosting_estate_create_update_drift_import_destroy() {
     }
     tf.apply();
     tf.assert_plan_empty();
-    // Settings that did not change in the configuration were never sent again.
+    // Settings that did not change in the configuration were never sent again; APCu was
+    // switched off once.
     for route in UNREPORTED {
-        assert_eq!(route_calls(&sim, route), 1, "{route}");
+        let expected = if route.ends_with("apcu") { 2 } else { 1 };
+        assert_eq!(route_calls(&sim, route), expected, "{route}");
     }
 
     // Import everything into a fresh state with `import {}` blocks; the plan after is empty.

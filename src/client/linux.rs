@@ -135,11 +135,12 @@ pub struct SshKeyDetail {
     pub linux_hostings: Vec<String>,
 }
 
-/// `UpdatePhpAPcuRequest`.
+/// `UpdatePhpAPcuRequest`. A size left out is not sent: switching the cache off needs none.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct Apcu {
     pub enabled: bool,
-    pub apcu_size: i64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub apcu_size: Option<i64>,
 }
 
 #[derive(Deserialize)]
@@ -527,11 +528,16 @@ mod tests {
         );
         let apcu = Apcu {
             enabled: true,
-            apcu_size: 64,
+            apcu_size: Some(64),
         };
         assert_eq!(
             serde_json::to_string(&apcu).unwrap(),
             r#"{"enabled":true,"apcu_size":64}"#
         );
+        let off = Apcu {
+            enabled: false,
+            apcu_size: None,
+        };
+        assert_eq!(serde_json::to_string(&off).unwrap(), r#"{"enabled":false}"#);
     }
 }

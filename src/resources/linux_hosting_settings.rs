@@ -342,7 +342,7 @@ async fn put_changes(
         if let Some(enabled) = planned.get_bool("apcu_enabled") {
             let apcu = Apcu {
                 enabled,
-                apcu_size: planned.get_i64("apcu_size").unwrap_or(0),
+                apcu_size: planned.get_i64("apcu_size"),
             };
             client.set_php_apcu(domain, apcu, cancel).await?;
             done.set("apcu_enabled", enabled);
