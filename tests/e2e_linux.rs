@@ -441,15 +441,27 @@ resource "combell_linux_host_header" "h" {
         }
     }
 
-    // A well-formed PHP version the hosting does not offer is refused at plan time too.
+    // A well-formed PHP version the hosting does not offer, and HTTP/2 on a site without SSL,
+    // are refused at plan time too (after reads only).
     tf.write_config(&config(
-        "resource \"combell_linux_hosting_settings\" \"h\" {\n  domain_name = \"example.com\"\n  php_version = \"9.9\"\n}\n",
+        r#"
+resource "combell_linux_hosting_settings" "h" {
+  domain_name = "example.com"
+  php_version = "9.9"
+}
+
+resource "combell_linux_site_settings" "blog" {
+  domain_name   = "example.com"
+  site_name     = "blog.example.com"
+  http2_enabled = true
+}
+"#,
     ));
     let out = tf.fails(&["plan", "-no-color", "-input=false"]);
-    assert!(
-        flat(&out.stderr).contains("PHP version not available"),
-        "{out}"
-    );
+    let err = flat(&out.stderr);
+    assert!(err.contains("PHP version not available"), "{out}");
+    assert!(err.contains("HTTP/2 needs SSL"), "{out}");
+    assert!(err.contains("http2_enabled ="), "{out}");
     assert!(
         out.stderr.contains("8.4"),
         "the available versions are listed: {out}"

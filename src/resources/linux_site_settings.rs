@@ -9,7 +9,8 @@
 //! from the configuration, and drift is detected only when the site has lost SSL altogether (the
 //! list then reads as empty). The redirect is set through the site's own name.
 //!
-//! Apply order follows the API's rule that HTTP/2 needs SSL: HTTP/2 off, certificates on,
+//! HTTP/2 needs SSL: switching it on for a site that has none, with no certificate planned, is
+//! refused at plan time (after a read of the hosting). Apply order follows the same rule: HTTP/2 off, certificates on,
 //! certificates off, redirect, HTTP/2 on. Nothing can be deleted: destroy only forgets the
 //! resource (with a warning) and leaves the site's settings as they are.
 
@@ -23,8 +24,8 @@ use super::linux_common::{
 use crate::client::{CancellationToken, Client, Error, LinuxHostingDetail};
 use crate::provider::{api_error, client};
 use crate::tfplugin::{
-    ApplyResult, Attribute, AttributePath, Ctx, Diagnostic, Diagnostics, ImportResult, ReadResult,
-    Resource, Schema, Type, Value,
+    default_plan, ApplyResult, Attribute, AttributePath, Ctx, Diagnostic, Diagnostics,
+    ImportResult, PlanRequest, PlanResponse, ReadResult, Resource, Schema, Type, Value,
 };
 
 const TYPE_NAME: &str = "combell_linux_site_settings";
@@ -115,6 +116,45 @@ impl Resource for LinuxSiteSettingsResource {
             }
         }
         diags
+    }
+
+    async fn plan(&self, ctx: &Ctx, req: PlanRequest) -> PlanResponse {
+        let prior = req.prior.clone();
+        let mut resp = default_plan(&schema(), &["domain_name", "site_name"], &[], req);
+        let planned = &resp.planned;
+        let turning_on = planned.get_bool("http2_enabled") == Some(true)
+            && prior.get_bool("http2_enabled") != Some(true);
+        // Certificates planned here give the site SSL before HTTP/2 is switched on.
+        let certificates_coming = planned.is_unknown_at("lets_encrypt_hostnames")
+            || hostnames(planned).is_some_and(|h| !h.is_empty());
+        let (Some(domain), Some(site)) =
+            (planned.get_str("domain_name"), planned.get_str("site_name"))
+        else {
+            return resp;
+        };
+        if !turning_on || certificates_coming {
+            return resp;
+        }
+        let Ok(client) = client(ctx) else {
+            return resp;
+        };
+        // A read only; a site that does not exist yet (a subsite made in the same apply) is
+        // left to apply.
+        if let Ok(detail) = client.get_linux_hosting(domain, ctx.stopping()).await {
+            if detail.site(site).is_some_and(|s| !s.ssl_enabled) {
+                resp.diagnostics.push(
+                    Diagnostic::error(
+                        "HTTP/2 needs SSL",
+                        format!(
+                            "Combell enables HTTP/2 only on a site with SSL, and the site                              \"{site}\" has none. Add its host names to lets_encrypt_hostnames \
+                             (or give it a certificate) first."
+                        ),
+                    )
+                    .at(AttributePath::new("http2_enabled")),
+                );
+            }
+        }
+        resp
     }
 
     async fn create(&self, ctx: &Ctx, planned: &Value, _config: &Value) -> ApplyResult {
