@@ -12,9 +12,13 @@ use crate::data_sources::account::AccountDataSource;
 use crate::data_sources::accounts::AccountsDataSource;
 use crate::data_sources::domain::DomainDataSource;
 use crate::data_sources::domains::DomainsDataSource;
+use crate::data_sources::linux_hosting::LinuxHostingDataSource;
+use crate::data_sources::linux_hostings::LinuxHostingsDataSource;
 use crate::data_sources::mailboxes::MailboxesDataSource;
 use crate::data_sources::mysql_databases::MysqlDatabasesDataSource;
+use crate::data_sources::php_versions::PhpVersionsDataSource;
 use crate::data_sources::servicepacks::ServicepacksDataSource;
+use crate::data_sources::ssh_keys::SshKeysDataSource;
 use crate::data_sources::ssl_certificate::SslCertificateDataSource;
 use crate::data_sources::ssl_certificate_requests::SslCertificateRequestsDataSource;
 use crate::data_sources::ssl_certificates::SslCertificatesDataSource;
@@ -27,9 +31,15 @@ use crate::resources::account::AccountResource;
 use crate::resources::dns_record::DnsRecordResource;
 use crate::resources::domain::DomainResource;
 use crate::resources::domain_registration::DomainRegistrationResource;
+use crate::resources::linux_host_header::LinuxHostHeaderResource;
+use crate::resources::linux_hosting_settings::LinuxHostingSettingsResource;
+use crate::resources::linux_site_settings::LinuxSiteSettingsResource;
+use crate::resources::linux_subsite::LinuxSubsiteResource;
 use crate::resources::mailbox::MailboxResource;
 use crate::resources::mysql_database::MysqlDatabaseResource;
 use crate::resources::mysql_user::MysqlUserResource;
+use crate::resources::scheduled_task::ScheduledTaskResource;
+use crate::resources::ssh_key::SshKeyResource;
 use crate::resources::ssl_certificate_request::SslCertificateRequestResource;
 use crate::resources::ssl_certificate_validation::SslCertificateValidationResource;
 use crate::tfplugin::{
@@ -176,6 +186,12 @@ impl ProviderDef for CombellProvider {
             Arc::new(DomainRegistrationResource),
             Arc::new(SslCertificateRequestResource),
             Arc::new(SslCertificateValidationResource),
+            Arc::new(LinuxHostingSettingsResource),
+            Arc::new(LinuxSiteSettingsResource),
+            Arc::new(SshKeyResource),
+            Arc::new(ScheduledTaskResource),
+            Arc::new(LinuxSubsiteResource),
+            Arc::new(LinuxHostHeaderResource),
         ]
     }
 
@@ -191,6 +207,10 @@ impl ProviderDef for CombellProvider {
             Arc::new(SslCertificateDataSource),
             Arc::new(SslCertificatesDataSource),
             Arc::new(SslCertificateRequestsDataSource),
+            Arc::new(LinuxHostingDataSource),
+            Arc::new(LinuxHostingsDataSource),
+            Arc::new(PhpVersionsDataSource),
+            Arc::new(SshKeysDataSource),
         ]
     }
 

@@ -575,6 +575,8 @@ mod tests {
         assert_eq!(subcategory("combell_servicepacks"), "Accounts");
         assert_eq!(subcategory("combell_domain_registration"), "Domains");
         assert_eq!(subcategory("combell_ssl_certificates"), "SSL");
+        assert_eq!(subcategory("combell_ssh_keys"), "Linux hosting");
+        assert_eq!(subcategory("combell_linux_subsite"), "Linux hosting");
     }
 
     #[test]

@@ -12,6 +12,7 @@ pub mod dns;
 pub mod domains;
 pub mod error;
 pub mod jobs;
+pub mod linux;
 pub mod location;
 pub mod mailboxes;
 pub mod mysql;
@@ -33,6 +34,10 @@ pub use dns::{DnsRecord, DnsRecordFilter};
 pub use domains::{Domain, DomainDetail, NameServer, RegisterDomain, Registrant};
 pub use error::{ApiError, Error, ErrorDetail, WriteFate};
 pub use jobs::{JobOutcome, JobPollConfig, JobProgress};
+pub use linux::{
+    Apcu, HostHeader, LinuxHosting, LinuxHostingDetail, LinuxSite, ScheduledTask, SshKey,
+    SshKeyDetail,
+};
 pub use location::{parse_location, LocationRef};
 pub use mailboxes::{AutoForward, AutoReply, CreateMailbox, Mailbox, MailboxDetail};
 pub use mysql::{CreateMysqlDatabase, CreateMysqlUser, MysqlDatabase, MysqlUser};
