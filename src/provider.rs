@@ -10,11 +10,18 @@ use async_trait::async_trait;
 use crate::client::{self, Client, ClientConfig, Secret};
 use crate::data_sources::account::AccountDataSource;
 use crate::data_sources::accounts::AccountsDataSource;
+use crate::data_sources::mail_zone::MailZoneDataSource;
 use crate::data_sources::mailboxes::MailboxesDataSource;
 use crate::data_sources::mysql_databases::MysqlDatabasesDataSource;
 use crate::data_sources::servicepacks::ServicepacksDataSource;
+use crate::data_sources::windows_hosting::WindowsHostingDataSource;
+use crate::data_sources::windows_hostings::WindowsHostingsDataSource;
 use crate::resources::account::AccountResource;
 use crate::resources::dns_record::DnsRecordResource;
+use crate::resources::mail_alias::MailAliasResource;
+use crate::resources::mail_antispam::MailAntispamResource;
+use crate::resources::mail_catch_all::MailCatchAllResource;
+use crate::resources::mail_smtp_domain::MailSmtpDomainResource;
 use crate::resources::mailbox::MailboxResource;
 use crate::resources::mysql_database::MysqlDatabaseResource;
 use crate::resources::mysql_user::MysqlUserResource;
@@ -158,6 +165,10 @@ impl ProviderDef for CombellProvider {
             Arc::new(MysqlDatabaseResource),
             Arc::new(MysqlUserResource),
             Arc::new(MailboxResource),
+            Arc::new(MailAliasResource),
+            Arc::new(MailCatchAllResource),
+            Arc::new(MailSmtpDomainResource),
+            Arc::new(MailAntispamResource),
         ]
     }
 
@@ -168,6 +179,9 @@ impl ProviderDef for CombellProvider {
             Arc::new(AccountsDataSource),
             Arc::new(MysqlDatabasesDataSource),
             Arc::new(MailboxesDataSource),
+            Arc::new(MailZoneDataSource),
+            Arc::new(WindowsHostingDataSource),
+            Arc::new(WindowsHostingsDataSource),
         ]
     }
 }

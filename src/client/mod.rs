@@ -12,11 +12,13 @@ pub mod error;
 pub mod jobs;
 pub mod location;
 pub mod mailboxes;
+pub mod mailzones;
 pub mod mysql;
 pub mod paging;
 pub mod servicepacks;
 pub mod signing;
 pub mod transport;
+pub mod windows;
 
 use std::fmt;
 use std::sync::Arc;
@@ -30,10 +32,14 @@ pub use error::{ApiError, Error, ErrorDetail};
 pub use jobs::{JobOutcome, JobPollConfig, JobProgress};
 pub use location::{parse_location, LocationRef};
 pub use mailboxes::{AutoForward, AutoReply, CreateMailbox, Mailbox, MailboxDetail};
+pub use mailzones::{AntiSpam, CatchAll, MailAlias, MailZone, MailZoneAccount, SmtpDomain};
 pub use mysql::{CreateMysqlDatabase, CreateMysqlUser, MysqlDatabase, MysqlUser};
 pub use servicepacks::Servicepack;
 pub use tokio_util::sync::CancellationToken;
 pub use transport::RetryPolicy;
+pub use windows::{
+    ApplicationPool, SiteBinding, WindowsHosting, WindowsHostingDetail, WindowsSite,
+};
 
 /// The production endpoint.
 pub const DEFAULT_ENDPOINT: &str = "https://api.combell.com/v2";

@@ -1,0 +1,161 @@
+//! What the mail zone resources (`combell_mail_alias`, `combell_mail_catch_all`,
+//! `combell_mail_smtp_domain`, `combell_mail_antispam`) share. None of their objects has a GET
+//! of its own: each is read from `GET /mailzones/{domain}`, the zone that lists it. The alias
+//! and SMTP domain PUTs answer 202 ("accepted") without a job to follow, so a write is read back
+//! until the zone shows it, for a bounded time.
+
+use std::time::Duration;
+
+use crate::client::{CancellationToken, Client, Error, MailZone};
+use crate::tfplugin::{Diagnostic, Value};
+
+/// How long a write may take to show in the zone before the state records the plan instead,
+/// with a warning. Combell applies these changes at once in practice; this is a safety net.
+const SETTLE_LIMIT: Duration = Duration::from_secs(60);
+const SETTLE_FIRST_PAUSE: Duration = Duration::from_millis(250);
+const SETTLE_MAX_PAUSE: Duration = Duration::from_secs(5);
+
+/// `GET /mailzones/{domain}`; `None` when the domain has no mail zone (any more).
+pub(crate) async fn read_zone(
+    client: &Client,
+    domain: &str,
+    cancel: &CancellationToken,
+) -> Result<Option<MailZone>, Error> {
+    match client.get_mail_zone(domain, cancel).await {
+        Ok(zone) => Ok(Some(zone)),
+        Err(err) if err.is_not_found() => Ok(None),
+        Err(err) => Err(err),
+    }
+}
+
+/// Reads the zone until `done` holds for it. Returns the last zone read (`None`: no zone) and
+/// whether `done` held; gives up after [`SETTLE_LIMIT`] or when `cancel` fires.
+pub(crate) async fn settle(
+    client: &Client,
+    domain: &str,
+    cancel: &CancellationToken,
+    done: impl Fn(&MailZone) -> bool,
+) -> Result<(Option<MailZone>, bool), Error> {
+    // The reads after a write are not cut short by Ctrl-C: what exists must reach the state.
+    let no_cancel = CancellationToken::new();
+    let started = tokio::time::Instant::now();
+    let mut pause = SETTLE_FIRST_PAUSE;
+    loop {
+        let zone = read_zone(client, domain, &no_cancel).await?;
+        let ok = zone.as_ref().is_some_and(&done);
+        if ok || zone.is_none() || started.elapsed() >= SETTLE_LIMIT || cancel.is_cancelled() {
+            return Ok((zone, ok));
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(pause) => {}
+            _ = cancel.cancelled() => {}
+        }
+        pause = (pause * 2).min(SETTLE_MAX_PAUSE);
+    }
+}
+
+/// The warning when a write was accepted but the zone did not show it in time.
+pub(crate) fn not_settled(type_name: &str, what: &str) -> Diagnostic {
+    Diagnostic::warning(
+        format!("{type_name}: Combell has not applied the change yet"),
+        format!(
+            "Combell accepted the change of {what} but the mail zone did not show it within {} \
+             seconds. The state records the configuration; the next plan shows a difference if \
+             Combell did not apply it.",
+            SETTLE_LIMIT.as_secs()
+        ),
+    )
+}
+
+/// The detail for a domain without a mail zone.
+pub(crate) fn no_zone(domain: &str) -> String {
+    format!(
+        "\"{domain}\" has no mail zone at Combell. A mail zone comes with an account whose \
+         servicepack includes mail for that domain (see data.combell_accounts with asset_type = \
+         \"mailbox\")."
+    )
+}
+
+/// A lower-case domain name such as `example.com`, as mail zones are named.
+pub(crate) fn check_domain(domain: &str) -> Result<(), String> {
+    if super::mailbox::is_domain_name(domain) {
+        Ok(())
+    } else {
+        Err(format!(
+            "\"{domain}\" is not a lower-case domain name such as \"example.com\"."
+        ))
+    }
+}
+
+/// `<domain>/<part>` import IDs (trimmed, lower-cased): `(domain, part)`.
+pub(crate) fn split_import_id(id: &str) -> Option<(String, String)> {
+    let id = id.trim().to_ascii_lowercase();
+    let (domain, part) = id.split_once('/')?;
+    let (domain, part) = (domain.trim(), part.trim());
+    if domain.is_empty() || part.is_empty() || part.contains('/') {
+        return None;
+    }
+    Some((domain.to_string(), part.to_string()))
+}
+
+/// A copy of `value` over every attribute of `empty`, with unknowns as null: the shape of a
+/// state built from a plan or a prior state.
+pub(crate) fn known(value: &Value, empty: Value) -> Value {
+    let mut state = empty;
+    for (name, v) in value.as_map().into_iter().flatten() {
+        if state.get(name).is_some() && v.is_wholly_known() {
+            state.set(name, v.clone());
+        }
+    }
+    state
+}
+
+/// A set of strings, sorted so that states compare stably.
+pub(crate) fn string_set(items: impl IntoIterator<Item = String>) -> Value {
+    let mut items: Vec<String> = items.into_iter().collect();
+    items.sort();
+    items.dedup();
+    Value::Set(items.into_iter().map(Value::from).collect())
+}
+
+/// The strings of a list or set value (unknown and null elements are skipped).
+pub(crate) fn strings(value: Option<&Value>) -> Vec<String> {
+    value
+        .map(Value::as_list)
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|v| v.as_str().map(str::to_string))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn import_ids() {
+        assert_eq!(
+            split_import_id(" Example.com/Team@Example.com "),
+            Some(("example.com".into(), "team@example.com".into()))
+        );
+        for bad in ["example.com", "/a@b.be", "example.com/", "a/b/c", ""] {
+            assert_eq!(split_import_id(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn domains_and_sets() {
+        assert!(check_domain("example.com").is_ok());
+        for bad in ["Example.com", "example", "", "a b.com"] {
+            assert!(check_domain(bad).is_err(), "{bad}");
+        }
+        assert_eq!(
+            string_set(["b".to_string(), "a".to_string(), "b".to_string()]),
+            Value::Set(vec!["a".into(), "b".into()])
+        );
+        assert_eq!(
+            strings(Some(&Value::Set(vec!["x".into(), Value::Unknown]))),
+            ["x"]
+        );
+    }
+}
