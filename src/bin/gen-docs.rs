@@ -121,6 +121,8 @@ fn subcategory(type_name: &str) -> &'static str {
         "MySQL"
     } else if short.starts_with("mail") {
         "Mail"
+    } else if short.starts_with("windows") {
+        "Windows hosting"
     } else {
         "Accounts"
     }

@@ -8,7 +8,7 @@ use async_trait::async_trait;
 
 use crate::client::MailZone;
 use crate::provider::{api_error, client};
-use crate::resources::mail_zone_shared::{check_domain, no_zone};
+use crate::resources::mail_zone_shared::{check_domain, no_zone, read_zone};
 use crate::tfplugin::{
     Attribute, AttributePath, Ctx, DataSource, Diagnostic, Diagnostics, Nesting, ReadResult,
     Schema, Type, Value,
@@ -123,9 +123,10 @@ impl DataSource for MailZoneDataSource {
         let Some(domain) = config.get_str("domain_name") else {
             return ReadResult::error(Diagnostic::error(summary, "domain_name is not known."));
         };
-        match client.get_mail_zone(domain, ctx.stopping()).await {
-            Ok(zone) => ReadResult::ok(state_from(domain, &zone)),
-            Err(err) if err.is_not_found() => ReadResult::error(
+        // Shared with the refresh of the zone's parts in the same run (one GET for all).
+        match read_zone(&client, domain, ctx.stopping()).await {
+            Ok(Some(zone)) => ReadResult::ok(state_from(domain, &zone)),
+            Ok(None) => ReadResult::error(
                 Diagnostic::error(summary, no_zone(domain)).at(AttributePath::new("domain_name")),
             ),
             Err(err) => ReadResult::error(api_error(summary, &err)),

@@ -12,8 +12,8 @@ use async_trait::async_trait;
 use serde_json::json;
 
 use super::mail_zone_shared::{
-    check_domain, known, no_zone, not_settled, read_zone, settle, split_import_id, string_set,
-    strings,
+    check_domain, known, no_zone, not_settled, read_zone, read_zone_fresh, settle, split_import_id,
+    string_set, strings,
 };
 use super::mailbox::check_address;
 use crate::client::{CancellationToken, Client, MailAlias, MailZone};
@@ -112,7 +112,7 @@ impl Resource for MailAliasResource {
         let destinations = strings(planned.get("destinations"));
         // An alias that exists before the POST is not ours: taking it over would hand it to
         // this configuration's destroy.
-        match read_zone(&client, domain, ctx.stopping()).await {
+        match read_zone_fresh(&client, domain, ctx.stopping()).await {
             Ok(None) => {
                 return ApplyResult::error(
                     Diagnostic::error(summary, no_zone(domain))
@@ -140,7 +140,7 @@ impl Resource for MailAliasResource {
             // The answer was lost (timeout, Ctrl-C, a 5xx after the change): an alias that now
             // exists was made by this create and is recorded rather than orphaned.
             let exists = matches!(
-                read_zone(&client, domain, &no_cancel).await,
+                read_zone_fresh(&client, domain, &no_cancel).await,
                 Ok(Some(zone)) if zone.alias(address).is_some()
             );
             if !exists {

@@ -13,7 +13,7 @@
 use async_trait::async_trait;
 use serde_json::json;
 
-use super::mail_zone_shared::{check_domain, known, no_zone, read_zone};
+use super::mail_zone_shared::{check_domain, known, no_zone, read_zone, read_zone_fresh};
 use crate::client::{AntiSpam, CancellationToken};
 use crate::logging;
 use crate::provider::{api_error, client};
@@ -290,7 +290,7 @@ async fn apply(ctx: &Ctx, planned: &Value, prior: Option<&Value>, summary: &str)
     // From here the setting is applied: it reaches the state whatever the read-back does.
     let mut fallback = known(planned, empty_state());
     fallback.set("id", domain);
-    match read_zone(&client, domain, &CancellationToken::new()).await {
+    match read_zone_fresh(&client, domain, &CancellationToken::new()).await {
         Ok(Some(zone)) => ApplyResult::ok(state_from(domain, &zone.anti_spam)),
         Ok(None) => ApplyResult {
             state: Some(fallback),

@@ -11,7 +11,7 @@ use async_trait::async_trait;
 use serde_json::json;
 
 use super::mail_zone_shared::{
-    check_domain, known, no_zone, not_settled, read_zone, settle, split_import_id,
+    check_domain, known, no_zone, not_settled, read_zone, read_zone_fresh, settle, split_import_id,
 };
 use super::mailbox::check_address;
 use crate::client::{CancellationToken, Client, MailZone};
@@ -115,7 +115,7 @@ impl Resource for MailCatchAllResource {
                 "domain_name and email_address must be known to create a catch-all.",
             ));
         };
-        match read_zone(&client, domain, ctx.stopping()).await {
+        match read_zone_fresh(&client, domain, ctx.stopping()).await {
             Ok(None) => {
                 return ApplyResult::error(
                     Diagnostic::error(summary, no_zone(domain))
@@ -141,7 +141,7 @@ impl Resource for MailCatchAllResource {
         {
             // A lost answer: if the address is now there, this create put it there.
             let exists = matches!(
-                read_zone(&client, domain, &CancellationToken::new()).await,
+                read_zone_fresh(&client, domain, &CancellationToken::new()).await,
                 Ok(Some(zone)) if zone.has_catch_all(address)
             );
             if !exists {

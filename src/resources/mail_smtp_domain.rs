@@ -11,7 +11,7 @@ use async_trait::async_trait;
 use serde_json::json;
 
 use super::mail_zone_shared::{
-    check_domain, known, no_zone, not_settled, read_zone, settle, split_import_id,
+    check_domain, known, no_zone, not_settled, read_zone, read_zone_fresh, settle, split_import_id,
 };
 use crate::client::{CancellationToken, Client, MailZone, SmtpDomain};
 use crate::logging;
@@ -118,7 +118,7 @@ impl Resource for MailSmtpDomainResource {
                 "domain_name and hostname must be known to create an SMTP domain.",
             ));
         };
-        match read_zone(&client, domain, ctx.stopping()).await {
+        match read_zone_fresh(&client, domain, ctx.stopping()).await {
             Ok(None) => {
                 return ApplyResult::error(
                     Diagnostic::error(summary, no_zone(domain))
@@ -144,7 +144,7 @@ impl Resource for MailSmtpDomainResource {
             .await
         {
             let exists = matches!(
-                read_zone(&client, domain, &no_cancel).await,
+                read_zone_fresh(&client, domain, &no_cancel).await,
                 Ok(Some(zone)) if zone.smtp_domain(hostname).is_some()
             );
             if !exists {

@@ -3,8 +3,19 @@
 //! of its own: each is read from `GET /mailzones/{domain}`, the zone that lists it. The alias
 //! and SMTP domain PUTs answer 202 ("accepted") without a job to follow, so a write is read back
 //! until the zone shows it, for a bounded time.
+//!
+//! Because every part is read from its whole zone, a refresh of N parts of one zone would cost
+//! N identical GETs against a rate limit of about 100 requests a minute. [`read_zone`] therefore
+//! shares one answer per zone for a few seconds within the provider process, and concurrent
+//! readers of one zone wait for a single request. Reads after a write never use it
+//! ([`read_zone_fresh`]), and what they read replaces the shared answer.
 
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex as StdMutex, OnceLock};
 use std::time::Duration;
+
+use tokio::sync::Mutex;
+use tokio::time::Instant;
 
 use crate::client::{CancellationToken, Client, Error, MailZone};
 use crate::tfplugin::{Diagnostic, Value};
@@ -15,8 +26,28 @@ const SETTLE_LIMIT: Duration = Duration::from_secs(60);
 const SETTLE_FIRST_PAUSE: Duration = Duration::from_millis(250);
 const SETTLE_MAX_PAUSE: Duration = Duration::from_secs(5);
 
-/// `GET /mailzones/{domain}`; `None` when the domain has no mail zone (any more).
-pub(crate) async fn read_zone(
+/// How long one answer of `GET /mailzones/{domain}` serves the refreshes of a zone's parts.
+const SHARED_FOR: Duration = Duration::from_secs(5);
+
+type Slot = Arc<Mutex<Option<(Instant, Option<MailZone>)>>>;
+
+/// One slot per (client, domain). The client's address tells provider configurations apart:
+/// each configured provider has one `Client` for the life of the process.
+fn slot(client: &Client, domain: &str) -> Slot {
+    static SLOTS: OnceLock<StdMutex<HashMap<(usize, String), Slot>>> = OnceLock::new();
+    let key = (
+        std::ptr::from_ref(client) as usize,
+        domain.to_ascii_lowercase(),
+    );
+    let slots = SLOTS.get_or_init(Default::default);
+    let mut slots = match slots.lock() {
+        Ok(guard) => guard,
+        Err(poisoned) => poisoned.into_inner(),
+    };
+    slots.entry(key).or_default().clone()
+}
+
+async fn fetch(
     client: &Client,
     domain: &str,
     cancel: &CancellationToken,
@@ -26,6 +57,41 @@ pub(crate) async fn read_zone(
         Err(err) if err.is_not_found() => Ok(None),
         Err(err) => Err(err),
     }
+}
+
+/// `GET /mailzones/{domain}`, or the answer another part of the zone got in the last few
+/// seconds; `None` when the domain has no mail zone (any more). For refreshes and plan checks.
+pub(crate) async fn read_zone(
+    client: &Client,
+    domain: &str,
+    cancel: &CancellationToken,
+) -> Result<Option<MailZone>, Error> {
+    let slot = slot(client, domain);
+    let mut guard = slot.lock().await;
+    if let Some((at, zone)) = guard.as_ref() {
+        if at.elapsed() < SHARED_FOR {
+            return Ok(zone.clone());
+        }
+    }
+    let zone = fetch(client, domain, cancel).await?;
+    *guard = Some((Instant::now(), zone.clone()));
+    Ok(zone)
+}
+
+/// `GET /mailzones/{domain}` now, whatever was read before: before and after writes.
+pub(crate) async fn read_zone_fresh(
+    client: &Client,
+    domain: &str,
+    cancel: &CancellationToken,
+) -> Result<Option<MailZone>, Error> {
+    let slot = slot(client, domain);
+    let mut guard = slot.lock().await;
+    let zone = fetch(client, domain, cancel).await;
+    *guard = match &zone {
+        Ok(zone) => Some((Instant::now(), zone.clone())),
+        Err(_) => None,
+    };
+    zone
 }
 
 /// Reads the zone until `done` holds for it. Returns the last zone read (`None`: no zone) and
@@ -41,7 +107,7 @@ pub(crate) async fn settle(
     let started = tokio::time::Instant::now();
     let mut pause = SETTLE_FIRST_PAUSE;
     loop {
-        let zone = read_zone(client, domain, &no_cancel).await?;
+        let zone = read_zone_fresh(client, domain, &no_cancel).await?;
         let ok = zone.as_ref().is_some_and(&done);
         if ok || zone.is_none() || started.elapsed() >= SETTLE_LIMIT || cancel.is_cancelled() {
             return Ok((zone, ok));
