@@ -460,7 +460,8 @@ mod tests {
     #[test]
     fn configuration_rules() {
         assert!(attributes_with_problems(&config(&[])).is_empty());
-        let cases: Vec<(Vec<(&str, Value)>, Vec<&str>)> = vec![
+        type Case<'a> = (Vec<(&'a str, Value)>, Vec<&'a str>);
+        let cases: Vec<Case> = vec![
             (
                 vec![("domain_name", "Example.com".into())],
                 vec!["domain_name"],
