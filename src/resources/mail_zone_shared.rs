@@ -198,6 +198,56 @@ pub(crate) fn strings(value: Option<&Value>) -> Vec<String> {
 mod tests {
     use super::*;
 
+    fn gets(sim: &crate::sim::RunningSim) -> u64 {
+        sim.stats()["by_method"]["GET"].as_u64().unwrap_or(0)
+    }
+
+    #[tokio::test]
+    async fn parts_of_a_zone_share_one_read_and_writes_read_fresh() {
+        let sim = crate::sim::start(crate::sim::SimConfig::for_tests())
+            .await
+            .unwrap();
+        let client = Client::new(crate::client::ClientConfig {
+            endpoint: sim.base_url(),
+            api_key: sim.config().api_key.clone(),
+            api_secret: crate::client::Secret::new(sim.config().api_secret.clone()),
+            ..Default::default()
+        })
+        .unwrap();
+        let cancel = CancellationToken::new();
+        let reads = futures_join(&client, &cancel).await;
+        assert!(reads
+            .iter()
+            .all(|z| z.as_ref().is_some_and(|z| z.name == "example.com")));
+        assert_eq!(gets(&sim), 1, "five concurrent refreshes, one GET");
+
+        let dest = vec!["a@example.org".to_string()];
+        client
+            .create_mail_alias("example.com", "team@example.com", &dest, &cancel)
+            .await
+            .unwrap();
+        let (zone, done) = settle(&client, "example.com", &cancel, |z| {
+            z.alias("team@example.com").is_some()
+        })
+        .await
+        .unwrap();
+        assert!(done && zone.is_some());
+        assert_eq!(gets(&sim), 2, "a write is read back fresh");
+        let shared = read_zone(&client, "example.com", &cancel).await.unwrap();
+        assert!(shared.unwrap().alias("team@example.com").is_some());
+        assert_eq!(gets(&sim), 2, "and the fresh answer is shared");
+        assert_eq!(
+            read_zone(&client, "nomail.example", &cancel).await.unwrap(),
+            None
+        );
+    }
+
+    async fn futures_join(client: &Client, cancel: &CancellationToken) -> Vec<Option<MailZone>> {
+        let one = || async { read_zone(client, "Example.com", cancel).await.unwrap() };
+        let (a, b, c, d, e) = tokio::join!(one(), one(), one(), one(), one());
+        vec![a, b, c, d, e]
+    }
+
     #[test]
     fn import_ids() {
         assert_eq!(
