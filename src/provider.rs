@@ -14,6 +14,7 @@ use crate::data_sources::domain::DomainDataSource;
 use crate::data_sources::domains::DomainsDataSource;
 use crate::data_sources::linux_hosting::LinuxHostingDataSource;
 use crate::data_sources::linux_hostings::LinuxHostingsDataSource;
+use crate::data_sources::mail_zone::MailZoneDataSource;
 use crate::data_sources::mailboxes::MailboxesDataSource;
 use crate::data_sources::mysql_databases::MysqlDatabasesDataSource;
 use crate::data_sources::php_versions::PhpVersionsDataSource;
@@ -22,6 +23,8 @@ use crate::data_sources::ssh_keys::SshKeysDataSource;
 use crate::data_sources::ssl_certificate::SslCertificateDataSource;
 use crate::data_sources::ssl_certificate_requests::SslCertificateRequestsDataSource;
 use crate::data_sources::ssl_certificates::SslCertificatesDataSource;
+use crate::data_sources::windows_hosting::WindowsHostingDataSource;
+use crate::data_sources::windows_hostings::WindowsHostingsDataSource;
 use crate::ephemeral_resources::ssl_certificate_download::SslCertificateDownload;
 use crate::list_resources::account::AccountList;
 use crate::list_resources::dns_record::DnsRecordList;
@@ -35,6 +38,10 @@ use crate::resources::linux_host_header::LinuxHostHeaderResource;
 use crate::resources::linux_hosting_settings::LinuxHostingSettingsResource;
 use crate::resources::linux_site_settings::LinuxSiteSettingsResource;
 use crate::resources::linux_subsite::LinuxSubsiteResource;
+use crate::resources::mail_alias::MailAliasResource;
+use crate::resources::mail_antispam::MailAntispamResource;
+use crate::resources::mail_catch_all::MailCatchAllResource;
+use crate::resources::mail_smtp_domain::MailSmtpDomainResource;
 use crate::resources::mailbox::MailboxResource;
 use crate::resources::mysql_database::MysqlDatabaseResource;
 use crate::resources::mysql_user::MysqlUserResource;
@@ -192,6 +199,10 @@ impl ProviderDef for CombellProvider {
             Arc::new(ScheduledTaskResource),
             Arc::new(LinuxSubsiteResource),
             Arc::new(LinuxHostHeaderResource),
+            Arc::new(MailAliasResource),
+            Arc::new(MailCatchAllResource),
+            Arc::new(MailSmtpDomainResource),
+            Arc::new(MailAntispamResource),
         ]
     }
 
@@ -211,6 +222,9 @@ impl ProviderDef for CombellProvider {
             Arc::new(LinuxHostingsDataSource),
             Arc::new(PhpVersionsDataSource),
             Arc::new(SshKeysDataSource),
+            Arc::new(MailZoneDataSource),
+            Arc::new(WindowsHostingDataSource),
+            Arc::new(WindowsHostingsDataSource),
         ]
     }
 

@@ -15,12 +15,14 @@ pub mod jobs;
 pub mod linux;
 pub mod location;
 pub mod mailboxes;
+pub mod mailzones;
 pub mod mysql;
 pub mod paging;
 pub mod servicepacks;
 pub mod signing;
 pub mod ssl;
 pub mod transport;
+pub mod windows;
 
 use std::fmt;
 use std::sync::Arc;
@@ -40,6 +42,7 @@ pub use linux::{
 };
 pub use location::{parse_location, LocationRef};
 pub use mailboxes::{AutoForward, AutoReply, CreateMailbox, Mailbox, MailboxDetail};
+pub use mailzones::{AntiSpam, CatchAll, MailAlias, MailZone, MailZoneAccount, SmtpDomain};
 pub use mysql::{CreateMysqlDatabase, CreateMysqlUser, MysqlDatabase, MysqlUser};
 pub use servicepacks::Servicepack;
 pub use ssl::{
@@ -49,6 +52,9 @@ pub use ssl::{
 };
 pub use tokio_util::sync::CancellationToken;
 pub use transport::RetryPolicy;
+pub use windows::{
+    ApplicationPool, SiteBinding, WindowsHosting, WindowsHostingDetail, WindowsSite,
+};
 
 /// The production endpoint.
 pub const DEFAULT_ENDPOINT: &str = "https://api.combell.com/v2";

@@ -681,7 +681,7 @@ pub(crate) fn check_address(address: &str) -> Result<(), String> {
     }
 }
 
-fn is_domain_name(domain: &str) -> bool {
+pub(crate) fn is_domain_name(domain: &str) -> bool {
     let labels: Vec<&str> = domain.split('.').collect();
     domain.len() <= 253
         && labels.len() >= 2
