@@ -63,24 +63,44 @@ fn describe_rate_limit(limit: Option<RateLimit>) -> String {
     }
 }
 
-async fn stop_signal() {
-    #[cfg(unix)]
-    {
-        use tokio::signal::unix::{signal, SignalKind};
-        match signal(SignalKind::terminate()) {
-            Ok(mut term) => {
-                tokio::select! {
-                    _ = tokio::signal::ctrl_c() => {}
-                    _ = term.recv() => {}
+/// SIGTERM and SIGINT (Ctrl-C) as one future. The handlers are registered when this is called,
+/// not when the future is first polled: it is called before the address line is printed, so a
+/// signal sent by whoever read that line always stops the simulator cleanly (exit 0) instead of
+/// killing it with the default action.
+#[cfg(unix)]
+fn stop_signal() -> impl std::future::Future<Output = ()> {
+    use tokio::signal::unix::{signal, SignalKind};
+    let term = signal(SignalKind::terminate()).ok();
+    let int = signal(SignalKind::interrupt()).ok();
+    async move {
+        let term = async move {
+            match term {
+                Some(mut s) => {
+                    s.recv().await;
+                }
+                None => std::future::pending::<()>().await,
+            }
+        };
+        let int = async move {
+            match int {
+                Some(mut s) => {
+                    s.recv().await;
+                }
+                None => {
+                    let _ = tokio::signal::ctrl_c().await;
                 }
             }
-            Err(_) => {
-                let _ = tokio::signal::ctrl_c().await;
-            }
+        };
+        tokio::select! {
+            _ = term => {}
+            _ = int => {}
         }
     }
-    #[cfg(not(unix))]
-    {
+}
+
+#[cfg(not(unix))]
+fn stop_signal() -> impl std::future::Future<Output = ()> {
+    async {
         let _ = tokio::signal::ctrl_c().await;
     }
 }
@@ -136,6 +156,7 @@ async fn main() -> ExitCode {
         }
     };
 
+    let stop = stop_signal();
     let config = running.config().clone();
     let snapshot = running.snapshot();
     let mut out = String::new();
@@ -213,7 +234,7 @@ POST {0}/_sim/jobs/fail-next, POST {0}/_sim/jobs/{{id}}/fail|cancel\n",
     drop(stdout);
 
     let signalled = tokio::select! {
-        _ = stop_signal() => true,
+        _ = stop => true,
         _ = running.wait() => false,
     };
     if signalled {
