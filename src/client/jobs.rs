@@ -169,6 +169,8 @@ impl Client {
                 .map(str::to_ascii_lowercase)
                 .unwrap_or_default();
             if response.status == 201 || status == "finished" {
+                // What the job created appears in some list only now.
+                self.caches().invalidate_all();
                 logging::debug(
                     "client",
                     "provisioning job finished",
