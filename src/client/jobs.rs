@@ -317,12 +317,23 @@ mod tests {
             Duration::from_secs(30)
         );
         assert_eq!(
-            next_poll_delay(&config, 1, now, Some(now + chrono::Duration::milliseconds(10))),
+            next_poll_delay(
+                &config,
+                1,
+                now,
+                Some(now + chrono::Duration::milliseconds(10))
+            ),
             Duration::from_secs(1)
         );
         // Overdue: every second at first, then a tenth of the delay, up to the ceiling.
-        assert_eq!(next_poll_delay(&config, 9, now, Some(at(11, 59, 55))), ms(1000));
-        assert_eq!(next_poll_delay(&config, 9, now, Some(at(11, 59, 0))), ms(6000));
+        assert_eq!(
+            next_poll_delay(&config, 9, now, Some(at(11, 59, 55))),
+            ms(1000)
+        );
+        assert_eq!(
+            next_poll_delay(&config, 9, now, Some(at(11, 59, 0))),
+            ms(6000)
+        );
         assert_eq!(
             next_poll_delay(&config, 9, now, Some(at(11, 0, 0))),
             Duration::from_secs(30)
@@ -351,10 +362,16 @@ mod tests {
     fn a_five_minute_job_is_seen_quickly_with_few_polls() {
         // The estimate is right.
         let (polls, late) = replay(300.0, Some(300.0));
-        assert!(polls <= 15 && late <= 1.0, "{polls} polls, {late:.2} s late");
+        assert!(
+            polls <= 15 && late <= 1.0,
+            "{polls} polls, {late:.2} s late"
+        );
         // The job overruns its estimate by 20 s: seen within a tenth of the overrun.
         let (polls, late) = replay(320.0, Some(300.0));
-        assert!(polls <= 30 && late <= 2.0, "{polls} polls, {late:.2} s late");
+        assert!(
+            polls <= 30 && late <= 2.0,
+            "{polls} polls, {late:.2} s late"
+        );
         // A short job.
         let (polls, late) = replay(2.0, Some(2.0));
         assert!(polls <= 3 && late <= 1.0, "{polls} polls, {late:.2} s late");
