@@ -909,7 +909,7 @@ mod tests {
             let latency = Duration::from_millis(15);
             let mut pace = PaceState::default();
             // Each worker: when it is next ready to ask for a slot.
-            let mut ready = vec![t0; 4];
+            let mut ready = [t0; 4];
             let (mut refused, mut last_answer) = (0, t0);
             for _ in 0..requests {
                 let (worker, now) = ready
