@@ -137,8 +137,9 @@ impl RateHeaders {
 /// Requests sent at the learned rate are spaced this much wider than `window / limit`, so
 /// that network jitter cannot squeeze one request too many into a window.
 const SPACING_MARGIN: f64 = 1.02;
-/// A short burst is let through unspaced: this share of the limit (at least one request).
-const BURST_SHARE: u64 = 10;
+/// A burst of up to half the limit goes unspaced, so that a small plan or apply never waits;
+/// only a long run is spread out.
+const BURST_DIVISOR: u64 = 2;
 /// Held back after the estimated end of a used-up window, for clock granularity.
 const WINDOW_END_MARGIN: Duration = Duration::from_millis(50);
 /// Upper bound on any pause the headers ask for, so that a bogus header cannot hang an apply.
@@ -149,7 +150,7 @@ const MAX_PAUSE: Duration = Duration::from_secs(300);
 ///
 /// - **Spreading**: once an answer told the limit `L` and the window `W` (the longest
 ///   `X-RateLimit-Reset` seen is the window rounded up), requests are spaced `W / L` apart
-///   (plus [`SPACING_MARGIN`]), after a burst of `L / 10`: the generic cell rate algorithm,
+///   (plus [`SPACING_MARGIN`]), after a burst of `L / 2`: the generic cell rate algorithm,
 ///   with `tat` its theoretical arrival time.
 /// - **Never over the limit**: when an answer says that no more than the requests already in
 ///   flight fit in the window, everything waits for the window's end. That end is known only
@@ -228,7 +229,7 @@ impl PaceState {
         if let (Some(limit), Some(window)) = (headers.limit.filter(|l| *l > 0), self.window) {
             let spacing = window.as_secs_f64() / limit as f64 * SPACING_MARGIN;
             self.interval = Duration::from_secs_f64(spacing);
-            let burst = (limit / BURST_SHARE).max(1) - 1;
+            let burst = (limit / BURST_DIVISOR).max(1) - 1;
             self.burst = self.interval.saturating_mul(burst as u32);
         }
         // The requests still in flight may not be counted yet: they are assumed to take what
@@ -859,11 +860,17 @@ mod tests {
         assert_eq!(pace.reserve(t0), t0);
         pace.sent();
         pace.answered(t0, headers(20, 19, 5));
-        // 20 per 5 s: 250 ms apart, plus the margin; a burst of 20 / 10 = 2 goes at once.
-        let slots: Vec<u128> = (0..5)
+        // 20 per 5 s: 250 ms apart, plus the margin; a burst of 20 / 2 = 10 goes at once.
+        let slots: Vec<u128> = (0..13)
             .map(|_| (pace.reserve(t0) - t0).as_millis())
             .collect();
-        assert_eq!(slots, vec![0, 0, 255, 510, 765]);
+        assert_eq!(slots, vec![0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 255, 510, 765]);
+        // The burst comes back at the same rate: 1.02 s later, four more go at once.
+        let later = t0 + Duration::from_millis(765 + 1020);
+        let slots: Vec<u128> = (0..5)
+            .map(|_| (pace.reserve(later) - later).as_millis())
+            .collect();
+        assert_eq!(slots, vec![0, 0, 0, 0, 255]);
         // Without rate-limit headers nothing changes.
         pace.answered(t0, RateHeaders::from_headers(&HeaderMap::new()));
         assert_eq!(pace.blocked_until(t0), None);
