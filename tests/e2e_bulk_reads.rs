@@ -116,3 +116,74 @@ fn runtime() -> tokio::runtime::Runtime {
         .build()
         .expect("tokio runtime")
 }
+
+/// The client on its own: concurrent reads of one zone share one list call, and the client's
+/// own create and delete invalidate the zone, so a read right after sees the change.
+#[test]
+fn reads_share_a_list_and_see_the_clients_own_writes() {
+    use combell::client::{CancellationToken, DnsRecord};
+
+    let sim = Sim::start_with(&["--rate-limit", "off"]);
+    let client = api(&sim);
+    let cancel = CancellationToken::new();
+    runtime().block_on(async {
+        let ids: Vec<String> = client
+            .list_dns_records("example.com", &Default::default(), &cancel)
+            .await
+            .expect("list")
+            .into_iter()
+            .filter_map(|r| r.id)
+            .collect();
+        assert!(ids.len() >= 3, "the seeded zone has records: {ids:?}");
+
+        let before = sim.stats();
+        let reads: Vec<_> = ids
+            .iter()
+            .map(|id| {
+                let (client, id, cancel) = (client.clone(), id.clone(), cancel.clone());
+                tokio::spawn(
+                    async move { client.read_dns_record("example.com", &id, &cancel).await },
+                )
+            })
+            .collect();
+        for read in reads {
+            assert!(read.await.expect("task").expect("read").is_some());
+        }
+        assert_eq!(dns_calls(&before, &sim.stats()), (1, 0, 0));
+
+        // Create: the next read lists again and finds it.
+        let new_id = client
+            .create_dns_record(
+                "example.com",
+                &DnsRecord {
+                    record_type: Some("TXT".into()),
+                    record_name: Some("fresh".into()),
+                    ttl: Some(3600),
+                    content: Some("hello".into()),
+                    ..DnsRecord::default()
+                },
+                &cancel,
+            )
+            .await
+            .expect("create");
+        let found = client
+            .read_dns_record("example.com", &new_id, &cancel)
+            .await
+            .expect("read after create");
+        assert_eq!(found.and_then(|r| r.content).as_deref(), Some("hello"));
+
+        // Delete: the next read does not return it.
+        client
+            .delete_dns_record("example.com", &new_id, &cancel)
+            .await
+            .expect("delete");
+        let before = sim.stats();
+        let gone = client
+            .read_dns_record("example.com", &new_id, &cancel)
+            .await
+            .expect("read after delete");
+        assert_eq!(gone, None);
+        // One fresh list, and one GET to confirm the record is really gone.
+        assert_eq!(dns_calls(&before, &sim.stats()), (1, 1, 0));
+    });
+}
