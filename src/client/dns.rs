@@ -8,6 +8,7 @@ use reqwest::Method;
 use serde::{Deserialize, Serialize};
 use tokio_util::sync::CancellationToken;
 
+use super::cache::InvalidateOnDrop;
 use super::transport::Request;
 use super::{api_path, Client, Error};
 
@@ -95,6 +96,44 @@ impl Client {
         self.get_json(request, cancel).await
     }
 
+    /// One record, read from the zone's list (one paged call shared by every read of the zone
+    /// in this process, see [`super::cache`]); `None` when the record does not exist.
+    ///
+    /// A record missing from the list is looked up with the single GET before it is declared
+    /// gone, so that a list that is a few moments old never drops a record from the state.
+    pub async fn read_dns_record(
+        &self,
+        domain: &str,
+        id: &str,
+        cancel: &CancellationToken,
+    ) -> Result<Option<DnsRecord>, Error> {
+        check_domain(domain)?;
+        check_id(id)?;
+        let everything = DnsRecordFilter::default();
+        let listed = self
+            .caches()
+            .dns_records
+            .get(domain, || {
+                self.list_dns_records(domain, &everything, cancel)
+            })
+            .await;
+        match listed {
+            Ok(records) => {
+                if let Some(record) = records.iter().find(|r| r.id.as_deref() == Some(id)) {
+                    return Ok(Some(record.clone()));
+                }
+            }
+            // No such zone (any more): the single GET below says what that means for the record.
+            Err(err) if err.is_not_found() => {}
+            Err(err) => return Err(err),
+        }
+        match self.get_dns_record(domain, id, cancel).await {
+            Ok(record) => Ok(Some(record)),
+            Err(err) if err.is_not_found() => Ok(None),
+            Err(err) => Err(err),
+        }
+    }
+
     /// `POST /dns/{domain}/records`; returns the new record's id, taken from `Location`.
     /// Never re-sent after a timeout: a retry could create the record twice.
     pub async fn create_dns_record(
@@ -104,6 +143,7 @@ impl Client {
         cancel: &CancellationToken,
     ) -> Result<String, Error> {
         check_domain(domain)?;
+        let _invalidate = InvalidateOnDrop::new(&self.caches().dns_records, domain);
         // The API ignores an id on create; leaving it out keeps the signed body honest.
         let body = DnsRecord {
             id: None,
@@ -124,6 +164,7 @@ impl Client {
         cancel: &CancellationToken,
     ) -> Result<(), Error> {
         check_domain(domain)?;
+        let _invalidate = InvalidateOnDrop::new(&self.caches().dns_records, domain);
         check_id(id)?;
         let request =
             Request::new(Method::PUT, api_path(&["dns", domain, "records", id])?).json(record)?;
@@ -140,6 +181,7 @@ impl Client {
         cancel: &CancellationToken,
     ) -> Result<(), Error> {
         check_domain(domain)?;
+        let _invalidate = InvalidateOnDrop::new(&self.caches().dns_records, domain);
         check_id(id)?;
         let request = Request::new(Method::DELETE, api_path(&["dns", domain, "records", id])?);
         self.send(&request, cancel).await?;

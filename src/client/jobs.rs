@@ -97,9 +97,20 @@ pub fn parse_estimate(text: &str) -> Option<DateTime<Utc>> {
         .map(|naive| naive.and_utc())
 }
 
-/// The wait before poll number `polls + 1`: the time left until the estimate when there is
-/// one in the future, otherwise exponential backoff from `min_interval`; always within
-/// `[min_interval, max_interval]`.
+/// Polls land this long after the estimate, so that a job due exactly then is done.
+pub const ESTIMATE_SLACK: Duration = Duration::from_millis(100);
+
+/// The wait before poll number `polls + 1`.
+///
+/// - With an estimate in the future: wait until just after it, but no longer than
+///   `max_interval` (the estimate may move), so a 5-minute job takes about 5 min / 30 s = 10
+///   polls and is seen done within [`ESTIMATE_SLACK`] of its estimate.
+/// - Once the estimate has passed: poll every `min_interval` at first, backing off as the job
+///   gets more overdue (a tenth of the delay so far), so a job a little late is still seen
+///   within `min_interval`, and one that is very late costs few polls.
+/// - Without an estimate: exponential backoff from `min_interval`.
+///
+/// Always within `[min_interval, max_interval]`.
 pub fn next_poll_delay(
     config: &JobPollConfig,
     polls: u32,
@@ -107,11 +118,11 @@ pub fn next_poll_delay(
     estimate: Option<DateTime<Utc>>,
 ) -> Duration {
     let ceiling = config.max_interval.max(config.min_interval);
-    let until_estimate = estimate
-        .and_then(|at| (at - now).to_std().ok())
-        .filter(|left| !left.is_zero());
-    let wanted = match until_estimate {
-        Some(left) => left,
+    let wanted = match estimate {
+        Some(at) => match (at - now).to_std() {
+            Ok(left) if !left.is_zero() => left + ESTIMATE_SLACK,
+            _ => (now - at).to_std().unwrap_or_default() / 10,
+        },
         None => config
             .min_interval
             .saturating_mul(1u32 << polls.saturating_sub(1).min(16)),
@@ -169,6 +180,8 @@ impl Client {
                 .map(str::to_ascii_lowercase)
                 .unwrap_or_default();
             if response.status == 201 || status == "finished" {
+                // What the job created appears in some list only now.
+                self.caches().invalidate_all();
                 logging::debug(
                     "client",
                     "provisioning job finished",
@@ -288,20 +301,16 @@ mod tests {
             .map(|polls| next_poll_delay(&config, polls, now, None).as_secs())
             .collect();
         assert_eq!(delays, vec![1, 2, 4, 8, 16, 30, 30, 30]);
-        // An estimate in the past counts as none.
-        assert_eq!(
-            next_poll_delay(&config, 3, now, Some(at(11, 0, 0))),
-            Duration::from_secs(4)
-        );
     }
 
     #[test]
     fn estimate_is_used_within_floor_and_ceiling() {
         let config = JobPollConfig::default();
         let now = at(12, 0, 0);
+        let ms = Duration::from_millis;
         assert_eq!(
             next_poll_delay(&config, 1, now, Some(at(12, 0, 10))),
-            Duration::from_secs(10)
+            ms(10_100)
         );
         assert_eq!(
             next_poll_delay(&config, 1, now, Some(at(13, 0, 0))),
@@ -316,6 +325,56 @@ mod tests {
             ),
             Duration::from_secs(1)
         );
+        // Overdue: every second at first, then a tenth of the delay, up to the ceiling.
+        assert_eq!(
+            next_poll_delay(&config, 9, now, Some(at(11, 59, 55))),
+            ms(1000)
+        );
+        assert_eq!(
+            next_poll_delay(&config, 9, now, Some(at(11, 59, 0))),
+            ms(6000)
+        );
+        assert_eq!(
+            next_poll_delay(&config, 9, now, Some(at(11, 0, 0))),
+            Duration::from_secs(30)
+        );
+    }
+
+    /// Replays the waiter's schedule with a made-up clock: (polls, seconds from the job's
+    /// end to the poll that saw it) for a job that ends at `ends` and reports `estimate`.
+    fn replay(ends: f64, estimate: Option<f64>) -> (u32, f64) {
+        let config = JobPollConfig::default();
+        let start = at(12, 0, 0);
+        let to_time = |secs: f64| start + chrono::Duration::milliseconds((secs * 1000.0) as i64);
+        let mut now = 0.0;
+        let mut polls = 0;
+        loop {
+            polls += 1;
+            if now >= ends {
+                return (polls, now - ends);
+            }
+            let delay = next_poll_delay(&config, polls, to_time(now), estimate.map(to_time));
+            now += delay.as_secs_f64();
+        }
+    }
+
+    #[test]
+    fn a_five_minute_job_is_seen_quickly_with_few_polls() {
+        // The estimate is right.
+        let (polls, late) = replay(300.0, Some(300.0));
+        assert!(
+            polls <= 15 && late <= 1.0,
+            "{polls} polls, {late:.2} s late"
+        );
+        // The job overruns its estimate by 20 s: seen within a tenth of the overrun.
+        let (polls, late) = replay(320.0, Some(300.0));
+        assert!(
+            polls <= 30 && late <= 2.0,
+            "{polls} polls, {late:.2} s late"
+        );
+        // A short job.
+        let (polls, late) = replay(2.0, Some(2.0));
+        assert!(polls <= 3 && late <= 1.0, "{polls} polls, {late:.2} s late");
     }
 
     #[test]

@@ -7,6 +7,7 @@
 //! [`CancellationToken`] and returns [`Error::Cancelled`] promptly when it fires.
 
 pub mod accounts;
+pub mod cache;
 pub mod certificate_download;
 pub mod dns;
 pub mod domains;
@@ -145,6 +146,8 @@ impl Default for ClientConfig {
 #[derive(Clone)]
 pub struct Client {
     inner: Arc<transport::Inner>,
+    /// Bulk reads (see [`cache`]): per process, since clones share it.
+    caches: Arc<cache::Caches>,
 }
 
 impl fmt::Debug for Client {
@@ -161,12 +164,18 @@ impl Client {
     pub fn new(config: ClientConfig) -> Result<Client, Error> {
         Ok(Client {
             inner: Arc::new(transport::Inner::new(config)?),
+            caches: Arc::new(cache::Caches::new(cache::DEFAULT_TTL)),
         })
     }
 
     /// The endpoint this client talks to, normalised (no trailing `/`).
     pub fn endpoint(&self) -> &str {
         &self.inner.endpoint
+    }
+
+    /// The list caches behind the bulk reads.
+    pub fn caches(&self) -> &cache::Caches {
+        &self.caches
     }
 
     /// The `take` used by list calls.

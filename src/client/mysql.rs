@@ -8,6 +8,7 @@ use reqwest::Method;
 use serde::{Deserialize, Serialize};
 use tokio_util::sync::CancellationToken;
 
+use super::cache::InvalidateOnDrop;
 use super::transport::Request;
 use super::{api_path, null_as_default, Client, Error, JobRef, Secret};
 
@@ -102,6 +103,29 @@ impl Client {
             .await
     }
 
+    /// One database by its real name, read from the reseller's list (one paged call shared by
+    /// every read in this process, see [`super::cache`]); `None` when it does not exist. A name
+    /// missing from the list is checked with the single GET before it is declared gone.
+    pub async fn read_mysql_database(
+        &self,
+        name: &str,
+        cancel: &CancellationToken,
+    ) -> Result<Option<MysqlDatabase>, Error> {
+        let listed = self
+            .caches()
+            .mysql_databases
+            .get("", || self.list_mysql_databases(cancel))
+            .await?;
+        if let Some(db) = listed.iter().find(|db| db.name.eq_ignore_ascii_case(name)) {
+            return Ok(Some(db.clone()));
+        }
+        match self.get_mysql_database(name, cancel).await {
+            Ok(db) => Ok(Some(db)),
+            Err(err) if err.is_not_found() => Ok(None),
+            Err(err) => Err(err),
+        }
+    }
+
     /// `POST /mysqldatabases`: starts provisioning and returns the job to wait for; the
     /// database's real name is the last segment of the finished job's resource link.
     pub async fn create_mysql_database(
@@ -109,6 +133,7 @@ impl Client {
         database: &CreateMysqlDatabase,
         cancel: &CancellationToken,
     ) -> Result<JobRef, Error> {
+        let _invalidate = InvalidateOnDrop::new(&self.caches().mysql_databases, "");
         let request = Request::new(Method::POST, api_path(&["mysqldatabases"])?).json(database)?;
         let location = self.send(&request, cancel).await?.location()?;
         Ok(JobRef {
@@ -124,6 +149,9 @@ impl Client {
         name: &str,
         cancel: &CancellationToken,
     ) -> Result<(), Error> {
+        let _invalidate = InvalidateOnDrop::new(&self.caches().mysql_databases, "");
+        // The database's users go with it.
+        let _users = InvalidateOnDrop::new(&self.caches().mysql_users, name);
         self.send(&database_request(Method::DELETE, name, &[])?, cancel)
             .await?;
         Ok(())
@@ -143,6 +171,19 @@ impl Client {
         .json_list()
     }
 
+    /// The users of a database through the cache (see [`super::cache`]): concurrent reads of
+    /// the users of one database share one call.
+    pub async fn read_mysql_users(
+        &self,
+        database: &str,
+        cancel: &CancellationToken,
+    ) -> Result<std::sync::Arc<Vec<MysqlUser>>, Error> {
+        self.caches()
+            .mysql_users
+            .get(database, || self.list_mysql_users(database, cancel))
+            .await
+    }
+
     /// `POST /mysqldatabases/{name}/users`: new users are `read_only`. Returns the job to wait
     /// for, or `None` when Combell answered without one (the spec does not promise a job).
     pub async fn create_mysql_user(
@@ -151,6 +192,9 @@ impl Client {
         user: &CreateMysqlUser,
         cancel: &CancellationToken,
     ) -> Result<Option<JobRef>, Error> {
+        // user_count changes.
+        let _count = InvalidateOnDrop::new(&self.caches().mysql_databases, "");
+        let _invalidate = InvalidateOnDrop::new(&self.caches().mysql_users, database);
         let request = database_request(Method::POST, database, &["users"])?.json(user)?;
         let response = self.send(&request, cancel).await?;
         if response.header("location").is_none() {
@@ -171,6 +215,8 @@ impl Client {
         user: &str,
         cancel: &CancellationToken,
     ) -> Result<(), Error> {
+        let _count = InvalidateOnDrop::new(&self.caches().mysql_databases, "");
+        let _invalidate = InvalidateOnDrop::new(&self.caches().mysql_users, database);
         self.send(&user_request(Method::DELETE, database, user, &[])?, cancel)
             .await?;
         Ok(())
@@ -198,6 +244,7 @@ impl Client {
         enabled: bool,
         cancel: &CancellationToken,
     ) -> Result<(), Error> {
+        let _invalidate = InvalidateOnDrop::new(&self.caches().mysql_users, database);
         let request = user_request(Method::PUT, database, user, &["status"])?
             .json(&StatusBody { enabled })?;
         self.send(&request, cancel).await?;

@@ -7,8 +7,10 @@ use tokio_util::sync::CancellationToken;
 use super::transport::{header_u64, Request};
 use super::{Client, Error};
 
-/// Combell's own default is 25; larger pages mean fewer requests against the rate limit.
-pub const DEFAULT_PAGE_SIZE: u32 = 100;
+/// Combell's own default is 25; larger pages mean fewer requests against the rate limit. No
+/// maximum is documented (clients use 100 to 1000) and `X-Paging-Take` says when a server
+/// returned fewer, so 500 lists a zone of a few hundred records in one call.
+pub const DEFAULT_PAGE_SIZE: u32 = 500;
 
 /// A guard against a server whose headers never say "done": no real list is this long.
 const MAX_PAGES: u32 = 10_000;

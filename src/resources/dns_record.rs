@@ -276,9 +276,11 @@ impl Resource for DnsRecordResource {
                  provider; please report it.",
             ));
         };
-        match client.get_dns_record(domain, id, ctx.stopping()).await {
-            Ok(record) => ReadResult::ok(state_from(&record, domain, state)),
-            Err(err) if err.is_not_found() => {
+        // From the zone's list, shared with every other record of the zone read by this
+        // process (refresh and import alike): one paged call per zone instead of one per record.
+        match client.read_dns_record(domain, id, ctx.stopping()).await {
+            Ok(Some(record)) => ReadResult::ok(state_from(&record, domain, state)),
+            Ok(None) => {
                 crate::logging::info(
                     "dns_record",
                     "DNS record no longer exists; removing it from the state",

@@ -129,6 +129,7 @@ impl Resource for MysqlDatabaseResource {
     fn api_operations(&self) -> &'static [&'static str] {
         &[
             "POST /mysqldatabases",
+            "GET /mysqldatabases",
             "GET /mysqldatabases/{databaseName}",
             "DELETE /mysqldatabases/{databaseName}",
             "PUT /mysqldatabases/{databaseName}/users/{userName}/password",
@@ -294,9 +295,10 @@ impl Resource for MysqlDatabaseResource {
         let Some(id) = state.get_str("id") else {
             return read_pending(&client, ctx, state).await;
         };
-        match client.get_mysql_database(id, ctx.stopping()).await {
-            Ok(db) => ReadResult::ok(state_from(&db, state)),
-            Err(err) if err.is_not_found() => {
+        // From the reseller's database list, shared by every database read of this process.
+        match client.read_mysql_database(id, ctx.stopping()).await {
+            Ok(Some(db)) => ReadResult::ok(state_from(&db, state)),
+            Ok(None) => {
                 logging::info(
                     LOG,
                     "database no longer exists; removing it from the state",

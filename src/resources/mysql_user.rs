@@ -491,10 +491,12 @@ async fn find_user(
     name: &str,
     cancel: &CancellationToken,
 ) -> Result<Option<MysqlUser>, client::Error> {
-    match client.list_mysql_users(database, cancel).await {
+    // Through the cache: the users of one database read in parallel share one call.
+    match client.read_mysql_users(database, cancel).await {
         Ok(users) => Ok(users
-            .into_iter()
-            .find(|u| u.name.eq_ignore_ascii_case(name))),
+            .iter()
+            .find(|u| u.name.eq_ignore_ascii_case(name))
+            .cloned()),
         Err(err) if err.is_not_found() => Ok(None),
         Err(err) => Err(err),
     }

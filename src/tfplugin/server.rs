@@ -519,23 +519,6 @@ async fn run(
         None => None,
     };
 
-    let service = Arc::new(ProviderService::new(provider));
-    let router = tonic::transport::Server::builder()
-        .tcp_nodelay(true)
-        .add_service(
-            pb::provider_server::ProviderServer::new(service)
-                .max_decoding_message_size(MAX_MESSAGE)
-                .max_encoding_message_size(MAX_MESSAGE),
-        )
-        .add_service(ppb::grpc_controller_server::GrpcControllerServer::new(
-            Controller {
-                shutdown: shutdown.clone(),
-            },
-        ))
-        .add_service(ppb::grpc_stdio_server::GrpcStdioServer::new(Stdio))
-        .add_service(ppb::grpc_broker_server::GrpcBrokerServer::new(Broker))
-        .add_service(hpb::health_server::HealthServer::new(Health));
-
     let mut line = format!("1|{PROTOCOL_VERSION}|tcp|{addr}|grpc");
     if let Some((_, cert)) = &tls {
         line.push('|');
@@ -567,18 +550,24 @@ async fn run(
     // then waits for the client to hang up, which go-plugin does right after that answer: no
     // fixed delay is needed, and Terraform waits for this process to exit on every start.
     let signal = async move { stop.cancelled().await };
-    // The handshake line goes out only once the accept loop owns the listener.
-    let serve = match tls {
+    // The accept loop owns the listener before the handshake line goes out; the schemas and
+    // the gRPC router are built only after it, so Terraform's wait for the line does not
+    // include them (connections wait in the channel meanwhile).
+    enum Incoming {
+        Tls(tokio::sync::mpsc::Receiver<std::io::Result<TlsConn>>),
+        Plain(tokio::sync::mpsc::Receiver<std::io::Result<PlainConn>>),
+    }
+    let incoming = match tls {
         Some((config, _)) => {
             let (tx, rx) = tokio::sync::mpsc::channel::<std::io::Result<TlsConn>>(16);
             let acceptor = tokio_rustls::TlsAcceptor::from(config);
             tokio::spawn(accept_tls(listener, acceptor, tx, shutdown.clone()));
-            tokio::spawn(router.serve_with_incoming_shutdown(ReceiverStream::new(rx), signal))
+            Incoming::Tls(rx)
         }
         None => {
             let (tx, rx) = tokio::sync::mpsc::channel::<std::io::Result<PlainConn>>(16);
             tokio::spawn(accept_plain(listener, tx, shutdown.clone()));
-            tokio::spawn(router.serve_with_incoming_shutdown(ReceiverStream::new(rx), signal))
+            Incoming::Plain(rx)
         }
     };
     {
@@ -586,6 +575,32 @@ async fn run(
         writeln!(out, "{line}")?;
         out.flush()?;
     }
+
+    let service = Arc::new(ProviderService::new(provider));
+    let router = tonic::transport::Server::builder()
+        .tcp_nodelay(true)
+        .add_service(
+            pb::provider_server::ProviderServer::new(service)
+                .max_decoding_message_size(MAX_MESSAGE)
+                .max_encoding_message_size(MAX_MESSAGE),
+        )
+        .add_service(ppb::grpc_controller_server::GrpcControllerServer::new(
+            Controller {
+                shutdown: shutdown.clone(),
+            },
+        ))
+        .add_service(ppb::grpc_stdio_server::GrpcStdioServer::new(Stdio))
+        .add_service(ppb::grpc_broker_server::GrpcBrokerServer::new(Broker))
+        .add_service(hpb::health_server::HealthServer::new(Health));
+
+    let serve = match incoming {
+        Incoming::Tls(rx) => {
+            tokio::spawn(router.serve_with_incoming_shutdown(ReceiverStream::new(rx), signal))
+        }
+        Incoming::Plain(rx) => {
+            tokio::spawn(router.serve_with_incoming_shutdown(ReceiverStream::new(rx), signal))
+        }
+    };
 
     shutdown.cancelled().await;
     // Graceful shutdown waits for the client to hang up, which go-plugin does right after
