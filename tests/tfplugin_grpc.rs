@@ -257,7 +257,10 @@ async fn slow_api(create_delay: Duration) -> String {
                     StatusCode::CREATED,
                     [(header::LOCATION, "/v2/dns/example.com/records/1-5550001111")],
                 )
-            }),
+            })
+            // The zone's list, which a create reads once (what it must never adopt as its own
+            // after a lost answer): empty here.
+            .get(|| async { ([(header::CONTENT_TYPE, "application/json")], "[]") }),
         )
         .route(
             "/v2/dns/{domain}/records/{id}",

@@ -19,7 +19,7 @@
 //!   never has to remember to; a finished provisioning job invalidates every cache, because the
 //!   object it created appears only then.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::future::Future;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
@@ -145,6 +145,64 @@ impl<T> ListCache<T> {
     }
 }
 
+/// Per zone, the ids of the DNS records that a create of this process must never adopt as its
+/// own after a lost answer: those the zone held when this process first created a record in it,
+/// and those this process created since. Taking it once per zone (rather than listing before
+/// every create) keeps a large apply at one POST and one read-back per record: the ids that can
+/// appear between then and a create's lookup are that create's, or another client's identical
+/// record made at the same moment, which is as good.
+#[derive(Default)]
+pub struct KnownDnsIds {
+    zones: std::sync::Mutex<HashMap<String, Arc<tokio::sync::OnceCell<()>>>>,
+    ids: std::sync::Mutex<HashMap<String, HashSet<String>>>,
+}
+
+impl KnownDnsIds {
+    /// Makes sure the zone's baseline was taken (by `fetch`, once per zone, shared by concurrent
+    /// callers; a failed fetch is not kept, the next caller tries again).
+    pub async fn ensure<F, Fut>(&self, zone: &str, fetch: F) -> Result<(), Error>
+    where
+        F: FnOnce() -> Fut,
+        Fut: std::future::Future<Output = Result<Vec<String>, Error>>,
+    {
+        let key = zone.to_ascii_lowercase();
+        let cell = {
+            let mut zones = self.zones.lock().unwrap_or_else(|p| p.into_inner());
+            zones.entry(key.clone()).or_default().clone()
+        };
+        cell.get_or_try_init(|| async {
+            let ids = fetch().await?;
+            self.ids
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .entry(key.clone())
+                .or_default()
+                .extend(ids);
+            Ok::<(), Error>(())
+        })
+        .await?;
+        Ok(())
+    }
+
+    /// Records an id this process created (or adopted).
+    pub fn add(&self, zone: &str, id: &str) {
+        self.ids
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .entry(zone.to_ascii_lowercase())
+            .or_default()
+            .insert(id.to_string());
+    }
+
+    pub fn contains(&self, zone: &str, id: &str) -> bool {
+        self.ids
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(&zone.to_ascii_lowercase())
+            .is_some_and(|ids| ids.contains(id))
+    }
+}
+
 /// The list caches of one [`super::Client`].
 pub struct Caches {
     /// `GET /dns/{domain}/records`, by domain.
@@ -153,6 +211,8 @@ pub struct Caches {
     pub mysql_databases: ListCache<MysqlDatabase>,
     /// `GET /mysqldatabases/{name}/users`, by database name.
     pub mysql_users: ListCache<MysqlUser>,
+    /// What a DNS create must not adopt after a lost answer.
+    pub dns_known_ids: KnownDnsIds,
 }
 
 impl Caches {
@@ -161,6 +221,7 @@ impl Caches {
             dns_records: ListCache::new(ttl),
             mysql_databases: ListCache::new(ttl),
             mysql_users: ListCache::new(ttl),
+            dns_known_ids: KnownDnsIds::default(),
         }
     }
 

@@ -5,9 +5,9 @@
 //!
 //! A POST whose answer is lost (a 5xx, a dropped connection, a timeout) is reconciled by the
 //! record's natural key (type, name, content; MX priority; SRV service, protocol, target, port
-//! and priority) before it is sent again: the records with that key listed just before the POST
-//! are left out, so a record found afterwards is the one this create made. That costs one list
-//! request per create.
+//! and priority) before it is sent again: records the zone held before this process's first
+//! create in it, and records this process made since, are left out, so a record found afterwards
+//! is the one this create made. That costs one list request per zone and process.
 //!
 //! Quirks handled here, each one a bug of the earlier Go provider: the apex is `""` on the wire
 //! and `@` is accepted and kept as written; `priority` only exists for MX and SRV (Combell
@@ -202,12 +202,21 @@ impl Resource for DnsRecordResource {
         };
         let request = request_from(planned);
         // Records with the same type, name and content may exist already (zones allow it): the
-        // ones present before the POST are not this create's, whatever happens to its answer.
-        let before: Vec<String> =
-            match same_key_records(&client, domain, &request, ctx.stopping()).await {
-                Ok(records) => records.into_iter().filter_map(|r| r.id).collect(),
-                Err(err) => return ApplyResult::error(api_error(summary, &err)),
-            };
+        // ones the zone held before this process's first create in it, and the ones this
+        // process made since, are never this create's, whatever happens to its answer. One
+        // list per zone and process, not one per create.
+        let known = &client.caches().dns_known_ids;
+        let baseline = known
+            .ensure(domain, || async {
+                let records = client
+                    .list_dns_records(domain, &DnsRecordFilter::default(), ctx.stopping())
+                    .await?;
+                Ok(records.into_iter().filter_map(|r| r.id).collect())
+            })
+            .await;
+        if let Err(err) = baseline {
+            return ApplyResult::error(api_error(summary, &err));
+        }
         let no_cancel = CancellationToken::new();
         let what = format!(
             "the {} record \"{}\" in {domain}",
@@ -227,7 +236,7 @@ impl Resource for DnsRecordResource {
                 let mut new = records
                     .into_iter()
                     .filter_map(|r| r.id)
-                    .filter(|id| !before.contains(id));
+                    .filter(|id| !known.contains(domain, id));
                 // Two new ones would mean another client made the same record meanwhile:
                 // either is as good, the first is taken.
                 Ok(new.next())
@@ -238,6 +247,7 @@ impl Resource for DnsRecordResource {
             Ok(Created::Posted(id) | Created::Found(id)) => id,
             Err(failure) => return ApplyResult::error(failure.diagnostic(summary)),
         };
+        known.add(domain, &id);
         crate::logging::debug(
             "dns_record",
             "created DNS record",
