@@ -3,6 +3,8 @@
 
 pub mod client;
 pub mod data_sources;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod logging;
 pub mod provider;
 pub mod resources;

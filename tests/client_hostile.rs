@@ -220,7 +220,10 @@ fn call(client: &Client, call: Call) -> Result<String, Error> {
                 .list_dns_records("example.com", &Default::default(), &cancel)
                 .await
                 .map(|v| format!("{v:?}")),
-            Call::Get => client.get_account(1, &cancel).await.map(|v| format!("{v:?}")),
+            Call::Get => client
+                .get_account(1, &cancel)
+                .await
+                .map(|v| format!("{v:?}")),
             Call::Create => {
                 let record = DnsRecord {
                     record_type: Some("A".into()),
@@ -291,7 +294,8 @@ fn hostile_answers_become_clear_errors_through_the_client() {
         let server = Server::start(reply);
         let client = server.client(Duration::from_secs(2), 2);
         let started = Instant::now();
-        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| call(&client, which)));
+        let outcome =
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| call(&client, which)));
         let took = started.elapsed();
         let problem = match outcome {
             Err(_) => Some("the client panicked".to_string()),
@@ -306,7 +310,10 @@ fn hostile_answers_become_clear_errors_through_the_client() {
             }
         };
         if let Some(problem) = problem {
-            failures.push(format!("{what} ({which:?}, {} request(s)): {problem}", server.requests()));
+            failures.push(format!(
+                "{what} ({which:?}, {} request(s)): {problem}",
+                server.requests()
+            ));
         }
         assert!(took < Duration::from_secs(15), "{what} took {took:?}");
     }
@@ -341,10 +348,33 @@ fn provider_config(endpoint: &str) -> String {
 #[test]
 fn hostile_answers_become_diagnostics_in_terraform() {
     let rows = [
-        (raw("200 OK", &["Content-Type: application/json"], r#"[{"id": 12, "na"#), "could not decode"),
-        (raw("500 Internal Server Error", &["Content-Type: text/html"], HTML_500), "HTTP 500"),
-        (raw("302 Found", &["Location: /v2/servicepacks"], ""), "redirect to /v2/servicepacks"),
-        (Reply::Huge { bytes: 50 << 20, chunked: true }, "larger than 32 MiB"),
+        (
+            raw(
+                "200 OK",
+                &["Content-Type: application/json"],
+                r#"[{"id": 12, "na"#,
+            ),
+            "could not decode",
+        ),
+        (
+            raw(
+                "500 Internal Server Error",
+                &["Content-Type: text/html"],
+                HTML_500,
+            ),
+            "HTTP 500",
+        ),
+        (
+            raw("302 Found", &["Location: /v2/servicepacks"], ""),
+            "redirect to /v2/servicepacks",
+        ),
+        (
+            Reply::Huge {
+                bytes: 50 << 20,
+                chunked: true,
+            },
+            "larger than 32 MiB",
+        ),
     ];
     for (reply, expected) in rows {
         let server = Server::start(reply);
@@ -356,7 +386,10 @@ fn hostile_answers_become_diagnostics_in_terraform() {
         // Terraform wraps long details; compare with single spaces.
         let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
         assert!(text.contains(expected), "expected {expected:?}:\n{out}");
-        assert!(text.contains("combell_servicepacks"), "names the data source:\n{out}");
+        assert!(
+            text.contains("combell_servicepacks"),
+            "names the data source:\n{out}"
+        );
         for crash in ["panicked", "plugin crashed", "Plugin did not respond"] {
             assert!(!text.contains(crash), "{crash}:\n{out}");
         }

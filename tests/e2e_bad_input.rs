@@ -150,7 +150,9 @@ fn render(rows: &[Row], provider_block: &str, endpoint: &str) -> (String, Vec<us
         let header_line = line;
         let mut lines_of: BTreeMap<String, usize> = BTreeMap::new();
         match row.kind.split_once(' ') {
-            Some((kind, type_name)) => text.push_str(&format!("{kind} \"{type_name}\" \"{name}\" {{\n")),
+            Some((kind, type_name)) => {
+                text.push_str(&format!("{kind} \"{type_name}\" \"{name}\" {{\n"))
+            }
             None => {
                 text.push_str(&format!("provider \"combell\" {{\n  alias = \"{name}\"\n"));
                 line += 1;
@@ -165,7 +167,10 @@ fn render(rows: &[Row], provider_block: &str, endpoint: &str) -> (String, Vec<us
                 .trim()
                 .to_string();
             lines_of.insert(attribute, line);
-            text.push_str(&format!("  {}\n", body_line.replace("{endpoint}", endpoint)));
+            text.push_str(&format!(
+                "  {}\n",
+                body_line.replace("{endpoint}", endpoint)
+            ));
         }
         text.push_str("}\n");
         if row.kind == "provider" {
@@ -234,7 +239,10 @@ fn every_validate_rule_reports_on_its_attribute() {
     let report: Value = serde_json::from_str(&out.stdout)
         .unwrap_or_else(|e| panic!("validate -json is not JSON ({e}):\n{out}"));
     assert_eq!(report["valid"], false, "{out}");
-    let diagnostics = report["diagnostics"].as_array().cloned().unwrap_or_default();
+    let diagnostics = report["diagnostics"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
     check(&rows, &lines, &diagnostics, "terraform validate");
 }
 
@@ -263,8 +271,7 @@ fn every_plan_rule_reports_on_its_attribute() {
     check(&rows, &lines, &diagnostics, "terraform plan");
     // Nothing was created on the way.
     assert!(
-        !sim.stats()["by_method"]["POST"].is_u64()
-            || sim.stats()["by_method"]["POST"] == 0,
+        !sim.stats()["by_method"]["POST"].is_u64() || sim.stats()["by_method"]["POST"] == 0,
         "{}",
         sim.stats()
     );

@@ -105,8 +105,8 @@ impl Evidence {
     }
 
     fn file(&mut self, path: &Path) {
-        let bytes = std::fs::read(path)
-            .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+        let bytes =
+            std::fs::read(path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
         self.places.push((path.display().to_string(), bytes));
     }
 
@@ -233,10 +233,7 @@ fn no_secret_reaches_log_state_plan_or_output() {
         "TF_LOG=TRACE wrote no trace with provider lines to {}",
         log.display()
     );
-    assert!(
-        log_text.len() > 100_000,
-        "the trace is suspiciously short"
-    );
+    assert!(log_text.len() > 100_000, "the trace is suspiciously short");
 
     let leaks = seen.leaks();
     assert!(

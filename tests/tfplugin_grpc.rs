@@ -356,10 +356,7 @@ async fn only_the_client_with_terraforms_certificate_gets_an_answer() {
         .connect_timeout(Duration::from_secs(5))
         .connect()
         .await;
-    assert!(
-        refused(plaintext).await,
-        "gRPC without TLS was accepted"
-    );
+    assert!(refused(plaintext).await, "gRPC without TLS was accepted");
 
     // The refusals did not take the plugin down: Terraform's own client still gets through.
     assert!(!refused(connect(&plugin, &expected).await).await);
@@ -394,7 +391,12 @@ fn sockets_of(pid: u32) -> Vec<(&'static str, String, bool)> {
         .filter_map(|fd| std::fs::read_link(fd.ok()?.path()).ok())
         .filter_map(|target| {
             let target = target.to_string_lossy().into_owned();
-            Some(target.strip_prefix("socket:[")?.strip_suffix(']')?.to_string())
+            Some(
+                target
+                    .strip_prefix("socket:[")?
+                    .strip_suffix(']')?
+                    .to_string(),
+            )
         })
         .collect();
     assert!(!inodes.is_empty(), "the plugin holds no socket at all");
@@ -418,7 +420,11 @@ fn proc_address(text: &str) -> String {
     let (ip, port) = text.split_once(':').unwrap();
     let port = u16::from_str_radix(port, 16).unwrap();
     let words: Vec<[u8; 4]> = (0..ip.len() / 8)
-        .map(|i| u32::from_str_radix(&ip[i * 8..i * 8 + 8], 16).unwrap().to_le_bytes())
+        .map(|i| {
+            u32::from_str_radix(&ip[i * 8..i * 8 + 8], 16)
+                .unwrap()
+                .to_le_bytes()
+        })
         .collect();
     if words.len() == 1 {
         let [a, b, c, d] = words[0];

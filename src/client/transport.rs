@@ -276,9 +276,7 @@ impl Response {
             )));
         }
         if self.body.iter().all(u8::is_ascii_whitespace) {
-            return Err(self.unexpected(&format!(
-                "an empty body where {type_name} was expected"
-            )));
+            return Err(self.unexpected(&format!("an empty body where {type_name} was expected")));
         }
         Ok(())
     }
@@ -587,7 +585,7 @@ impl super::Client {
                             attempts,
                             message: failure.unwrap_or_default(),
                         },
-                    })
+                    });
                 }
             }
         }
