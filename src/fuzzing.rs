@@ -84,3 +84,40 @@ pub fn client_answer(answer: &Answer<'_>) -> usize {
     let _ = next_skip(skip, 100, accepted as u64, take, total);
     accepted
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Inputs the fuzz targets are seeded with; crashes they find are added here.
+    #[test]
+    fn tricky_answers_do_not_panic() {
+        let cases: [(u16, &[(&str, &[u8])], &[u8]); 7] = [
+            (200, &[], b"[]"),
+            (201, &[("location", b"/v2/x/%")], b""),
+            (200, &[("x-paging-take", b"18446744073709551615")], b"[{}]"),
+            (302, &[("location", b"\xff\xfe")], b"moved"),
+            (400, &[], br#"{"validation_errors":[{"error_code":null}]}"#),
+            (500, &[], b"<html>\x00\x01</html>"),
+            (
+                200,
+                &[],
+                br#"{"status":"finished","resource_links":["::::", "/v2/a/%zz"]}"#,
+            ),
+        ];
+        for (status, headers, body) in cases {
+            client_answer(&Answer {
+                status,
+                headers: headers.to_vec(),
+                body,
+            });
+        }
+        assert!(
+            client_answer(&Answer {
+                status: 200,
+                headers: vec![],
+                body: b"[]"
+            }) >= 5
+        );
+    }
+}
