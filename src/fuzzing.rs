@@ -92,7 +92,8 @@ mod tests {
     /// Inputs the fuzz targets are seeded with; crashes they find are added here.
     #[test]
     fn tricky_answers_do_not_panic() {
-        let cases: [(u16, &[(&str, &[u8])], &[u8]); 7] = [
+        type Case<'a> = (u16, &'a [(&'a str, &'a [u8])], &'a [u8]);
+        let cases: [Case; 7] = [
             (200, &[], b"[]"),
             (201, &[("location", b"/v2/x/%")], b""),
             (200, &[("x-paging-take", b"18446744073709551615")], b"[{}]"),
