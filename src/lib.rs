@@ -5,6 +5,8 @@ pub mod client;
 pub mod coverage;
 pub mod data_sources;
 pub mod ephemeral_resources;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod list_resources;
 pub mod logging;
 pub mod provider;

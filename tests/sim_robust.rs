@@ -512,9 +512,10 @@ fn spawn_sim_with(args: &[&str]) -> (std::process::Child, String) {
     (child, addr)
 }
 
-/// Sends a signed POST over a raw socket; errors are expected once the simulator is killed.
-fn raw_post(addr: &str, path: &str, body: &str) -> std::io::Result<()> {
-    raw_request(addr, "POST", path, body).map(|_| ())
+/// Sends a signed POST over a raw socket and returns the status line; errors are expected
+/// once the simulator is killed.
+fn raw_post(addr: &str, path: &str, body: &str) -> std::io::Result<String> {
+    raw_request(addr, "POST", path, body).map(|a| a.lines().next().unwrap_or_default().to_string())
 }
 
 fn raw_request(addr: &str, method: &str, path: &str, body: &str) -> std::io::Result<String> {
@@ -563,15 +564,34 @@ fn fault_flags_reach_the_binary() {
     child.wait().unwrap();
 }
 
+/// `--state` promises that an answered change is on disk (the file is rewritten, flushed and
+/// renamed into place before the answer goes out). Rounds of: start from the file, four
+/// threads creating records as fast as they can, SIGKILL at a random moment; then the file
+/// must parse, hold every record whose creation was answered 201 in any round, and a new
+/// simulator must start from it and serve those records.
 #[test]
 fn kill_9_never_leaves_a_half_written_state_file() {
+    use std::sync::Mutex;
+
     let dir = tempfile::tempdir().unwrap();
     let state = dir.path().join("state.json");
     let seeded = combell::sim::state::SimState::seed().zones["example.com"]
         .records
         .len();
-    let mut last = seeded;
-    for round in 0..4 {
+    let acknowledged: Arc<Mutex<Vec<String>>> = Arc::default();
+    let names_in = |loaded: &combell::sim::state::SimState| -> std::collections::HashSet<String> {
+        serde_json::to_value(&loaded.zones["example.com"].records)
+            .unwrap()
+            .as_array()
+            .map(|records| {
+                records
+                    .iter()
+                    .filter_map(|r| r["record_name"].as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    for round in 0..6u64 {
         let (mut child, addr) = spawn_sim(&state);
         // Whatever the previous kill left half-written was cleared away on start.
         let names: Vec<String> = std::fs::read_dir(dir.path())
@@ -582,20 +602,27 @@ fn kill_9_never_leaves_a_half_written_state_file() {
         let writers: Vec<_> = (0..4)
             .map(|w| {
                 let addr = addr.clone();
+                let acknowledged = acknowledged.clone();
                 std::thread::spawn(move || {
                     for n in 0.. {
+                        let name = format!("r{round}w{w}n{n}");
                         let body = format!(
-                            r#"{{"type":"TXT","record_name":"r{round}w{w}n{n}","content":"{}"}}"#,
+                            r#"{{"type":"TXT","record_name":"{name}","content":"{}"}}"#,
                             "x".repeat(200)
                         );
-                        if raw_post(&addr, "/v2/dns/example.com/records", &body).is_err() {
-                            break;
+                        match raw_post(&addr, "/v2/dns/example.com/records", &body) {
+                            Ok(status) if status.starts_with("HTTP/1.1 201") => {
+                                acknowledged.lock().unwrap().push(name)
+                            }
+                            Ok(status) if status.is_empty() => break,
+                            Ok(status) => panic!("{name}: {status}"),
+                            Err(_) => break,
                         }
                     }
                 })
             })
             .collect();
-        std::thread::sleep(Duration::from_millis(300 + 100 * round));
+        std::thread::sleep(Duration::from_millis(rand::random_range(150..900)));
         child.kill().unwrap(); // SIGKILL
         child.wait().unwrap();
         for w in writers {
@@ -604,10 +631,40 @@ fn kill_9_never_leaves_a_half_written_state_file() {
         let loaded = combell::sim::state::SimState::load(&state)
             .unwrap_or_else(|e| panic!("round {round}: {e}"))
             .expect("the state file exists");
-        let now = loaded.zones["example.com"].records.len();
-        // Every acknowledged write of earlier rounds is still there.
-        assert!(now >= last, "round {round}: {now} records after {last}");
-        last = now;
+        let on_disk = names_in(&loaded);
+        let acknowledged = acknowledged.lock().unwrap();
+        let lost: Vec<&String> = acknowledged
+            .iter()
+            .filter(|n| !on_disk.contains(*n))
+            .collect();
+        assert!(
+            lost.is_empty(),
+            "round {round}: {} of {} answered creations are not in the file: {:?}",
+            lost.len(),
+            acknowledged.len(),
+            &lost[..lost.len().min(10)]
+        );
     }
-    assert!(last > seeded, "no write reached the state file");
+    let acknowledged = acknowledged.lock().unwrap().len();
+    assert!(acknowledged > 0, "no write was answered");
+    eprintln!("{acknowledged} answered creations survived 6 kills");
+
+    // A last simulator starts from the file and serves what it holds.
+    let (mut child, addr) = spawn_sim(&state);
+    let answer = raw_request(&addr, "GET", "/v2/dns/example.com/records?take=10", "").unwrap();
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer:.300}");
+    let total: usize = answer
+        .lines()
+        .find_map(|l| {
+            let (name, value) = l.split_once(':')?;
+            name.eq_ignore_ascii_case("x-paging-totalresults")
+                .then(|| value.trim().parse().ok())?
+        })
+        .unwrap_or_else(|| panic!("no X-Paging-TotalResults: {answer:.300}"));
+    assert!(
+        total >= seeded + acknowledged,
+        "{total} records served, {seeded} seeded + {acknowledged} acknowledged"
+    );
 }

@@ -3,14 +3,13 @@
 
 mod tfplugin_support;
 
-use std::io::Read;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use combell::sim::{self, SimConfig};
 use combell::tfplugin::proto::{health, plugin, tfplugin6 as pb};
 use combell::tfplugin::{from_msgpack, to_msgpack, ProviderDef, Type, Value};
-use tfplugin_support::{client_cert, connect, Plugin};
+use tfplugin_support::{client_cert, connect, connect_as, Plugin};
 
 const BINARY: &str = env!("CARGO_BIN_EXE_terraform-provider-combell");
 const RECORD: &str = "combell_dns_record";
@@ -331,37 +330,158 @@ async fn stop_provider_answers_at_once_and_the_create_in_flight_still_reaches_th
     assert_eq!(state.get_str("id"), Some("1-5550001111"));
 }
 
+/// True when no RPC gets through `channel` (or no channel could be made at all).
+async fn refused(channel: Result<tonic::transport::Channel, tonic::transport::Error>) -> bool {
+    let Ok(channel) = channel else {
+        return true;
+    };
+    let mut provider = pb::provider_client::ProviderClient::new(channel);
+    let call = provider.get_provider_schema(pb::get_provider_schema::Request {});
+    match tokio::time::timeout(Duration::from_secs(10), call).await {
+        Ok(answer) => answer.is_err(),
+        Err(_) => panic!("the plugin neither answered nor refused within 10 s"),
+    }
+}
+
 #[tokio::test]
-async fn a_client_with_another_certificate_is_refused() {
+async fn only_the_client_with_terraforms_certificate_gets_an_answer() {
     let expected = client_cert();
     let intruder = client_cert();
     let plugin = Plugin::start(BINARY, &expected.pem);
-    let refused = match connect(&plugin, &intruder).await {
-        Err(_) => true,
-        Ok(channel) => pb::provider_client::ProviderClient::new(channel)
-            .get_provider_schema(pb::get_provider_schema::Request {})
-            .await
-            .is_err(),
-    };
-    assert!(refused);
+
+    assert!(
+        refused(connect_as(&plugin, Some(&intruder)).await).await,
+        "another self-signed certificate was accepted"
+    );
+    assert!(
+        refused(connect_as(&plugin, None).await).await,
+        "a client without a certificate was accepted"
+    );
+    let plaintext = tonic::transport::Endpoint::from_shared(format!("http://{}", plugin.addr))
+        .unwrap()
+        .connect_timeout(Duration::from_secs(5))
+        .connect()
+        .await;
+    assert!(refused(plaintext).await, "gRPC without TLS was accepted");
+
+    // The refusals did not take the plugin down: Terraform's own client still gets through.
+    assert!(!refused(connect(&plugin, &expected).await).await);
 }
 
 #[test]
 fn without_the_cookie_it_explains_and_exits_non_zero() {
-    let mut child = Command::new(BINARY)
-        .env_remove("TF_PLUGIN_MAGIC_COOKIE")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let status = child.wait().unwrap();
-    let mut stderr = String::new();
-    child
-        .stderr
-        .take()
+    for cookie in [None, Some("not-the-cookie")] {
+        let mut command = Command::new(BINARY);
+        match cookie {
+            Some(value) => command.env("TF_PLUGIN_MAGIC_COOKIE", value),
+            None => command.env_remove("TF_PLUGIN_MAGIC_COOKIE"),
+        };
+        let out = command
+            .env("PLUGIN_PROTOCOL_VERSIONS", "5,6")
+            .stdin(Stdio::null())
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success(), "cookie {cookie:?}");
+        assert!(stderr.contains("plugin for Terraform"), "{stderr}");
+        // No handshake line: nothing was served.
+        assert!(out.stdout.is_empty(), "cookie {cookie:?}: {:?}", out.stdout);
+    }
+}
+
+/// `(protocol, local address as "a.b.c.d:port" or "[v6]:port", is listening)` of every socket
+/// the process `pid` holds, from /proc.
+fn sockets_of(pid: u32) -> Vec<(&'static str, String, bool)> {
+    let inodes: Vec<String> = std::fs::read_dir(format!("/proc/{pid}/fd"))
         .unwrap()
-        .read_to_string(&mut stderr)
-        .unwrap();
-    assert!(!status.success());
-    assert!(stderr.contains("plugin for Terraform"), "{stderr}");
+        .filter_map(|fd| std::fs::read_link(fd.ok()?.path()).ok())
+        .filter_map(|target| {
+            let target = target.to_string_lossy().into_owned();
+            Some(
+                target
+                    .strip_prefix("socket:[")?
+                    .strip_suffix(']')?
+                    .to_string(),
+            )
+        })
+        .collect();
+    assert!(!inodes.is_empty(), "the plugin holds no socket at all");
+    let mut found = Vec::new();
+    for proto in ["tcp", "tcp6", "udp", "udp6", "raw", "raw6"] {
+        let Ok(table) = std::fs::read_to_string(format!("/proc/{pid}/net/{proto}")) else {
+            continue;
+        };
+        for line in table.lines().skip(1) {
+            let cols: Vec<&str> = line.split_whitespace().collect();
+            if cols.len() > 9 && inodes.iter().any(|i| i == cols[9]) {
+                found.push((proto, proc_address(cols[1]), cols[3] == "0A"));
+            }
+        }
+    }
+    found
+}
+
+/// /proc/net's `0100007F:2710` (little-endian words) as `127.0.0.1:10000`.
+fn proc_address(text: &str) -> String {
+    let (ip, port) = text.split_once(':').unwrap();
+    let port = u16::from_str_radix(port, 16).unwrap();
+    let words: Vec<[u8; 4]> = (0..ip.len() / 8)
+        .map(|i| {
+            u32::from_str_radix(&ip[i * 8..i * 8 + 8], 16)
+                .unwrap()
+                .to_le_bytes()
+        })
+        .collect();
+    if words.len() == 1 {
+        let [a, b, c, d] = words[0];
+        format!("{a}.{b}.{c}.{d}:{port}")
+    } else {
+        let bytes: Vec<u8> = words.concat();
+        let mut octets = [0u8; 16];
+        octets.copy_from_slice(&bytes);
+        format!("[{}]:{port}", std::net::Ipv6Addr::from(octets))
+    }
+}
+
+#[tokio::test]
+async fn it_listens_on_loopback_only_and_nowhere_else() {
+    let api = sim::start(SimConfig::for_tests()).await.unwrap();
+    let client = client_cert();
+    let plugin = Plugin::start(BINARY, &client.pem);
+    let (host, _) = plugin.addr.rsplit_once(':').unwrap();
+    assert_eq!(host, "127.0.0.1", "handshake address {}", plugin.addr);
+    let pid = plugin.child.id();
+
+    let check = |when: &str| {
+        let sockets = sockets_of(pid);
+        let listeners: Vec<_> = sockets.iter().filter(|s| s.2).collect();
+        assert_eq!(
+            listeners.len(),
+            1,
+            "{when}: exactly one listening socket expected: {sockets:?}"
+        );
+        assert_eq!(
+            (listeners[0].0, listeners[0].1.as_str()),
+            ("tcp", plugin.addr.as_str()),
+            "{when}: {sockets:?}"
+        );
+        assert!(
+            sockets.iter().all(|s| s.0.starts_with("tcp")),
+            "{when}: a socket other than TCP: {sockets:?}"
+        );
+    };
+    check("after the handshake");
+
+    // Working sessions open outgoing connections (to Terraform's client, to the API) but no
+    // further listener.
+    let mut provider =
+        pb::provider_client::ProviderClient::new(connect(&plugin, &client).await.unwrap());
+    configure(&mut provider, &api.base_url()).await;
+    let plan = provider
+        .plan_resource_change(plan_request(&a_record("loopback")))
+        .await
+        .unwrap()
+        .into_inner();
+    assert!(plan.diagnostics.is_empty(), "{:?}", plan.diagnostics);
+    check("while serving");
 }

@@ -69,19 +69,19 @@ pub struct JobProgress {
 }
 
 #[derive(Deserialize, Default)]
-struct WireJob {
+pub(crate) struct WireJob {
     #[serde(default)]
-    status: Option<String>,
+    pub(crate) status: Option<String>,
     #[serde(default)]
-    completion: Option<WireCompletion>,
+    pub(crate) completion: Option<WireCompletion>,
     #[serde(default)]
-    resource_links: Option<Vec<String>>,
+    pub(crate) resource_links: Option<Vec<String>>,
 }
 
 #[derive(Deserialize, Default)]
-struct WireCompletion {
+pub(crate) struct WireCompletion {
     #[serde(default)]
-    estimate: Option<String>,
+    pub(crate) estimate: Option<String>,
 }
 
 /// Reads `completion.estimate`: RFC 3339 with any number of fractional digits, or without a

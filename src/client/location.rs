@@ -27,6 +27,10 @@ pub fn parse_location(value: &str) -> Result<LocationRef, Error> {
         value
     };
     let path = path.split(['?', '#']).next().unwrap_or_default();
+    // A bare word is no location: whatever form the API uses, it names a path.
+    if !path.contains('/') {
+        return Err(bad("not a path"));
+    }
     let last = path
         .split('/')
         .rev()
@@ -35,6 +39,9 @@ pub fn parse_location(value: &str) -> Result<LocationRef, Error> {
     let id = percent_decode(last).ok_or_else(|| bad("bad percent-encoding"))?;
     if id.is_empty() {
         return Err(bad("empty id"));
+    }
+    if id.chars().any(|c| c.is_control() || c.is_whitespace()) {
+        return Err(bad("the id holds blanks or control characters"));
     }
     Ok(LocationRef {
         path: path.to_string(),
@@ -126,6 +133,9 @@ mod tests {
         assert!(parse_location("https://api.combell.com").is_err());
         assert!(parse_location("/v2/x/%zz").is_err());
         assert!(parse_location("/v2/x/%c3").is_err());
+        assert!(parse_location("::::").is_err());
+        assert!(parse_location("1-9988776610").is_err());
+        assert!(parse_location("/v2/x/a%0Ab").is_err());
     }
 
     #[test]

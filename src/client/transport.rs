@@ -443,8 +443,25 @@ impl Response {
         }
     }
 
+    /// A redirect or an empty answer where JSON was expected, as a clear error (the decoder
+    /// would only say "EOF while parsing").
+    fn expect_json_body(&self, type_name: &str) -> Result<(), Error> {
+        if (300..400).contains(&self.status) {
+            let target = self.header("location").unwrap_or("nowhere");
+            return Err(self.unexpected(&format!(
+                "a redirect to {target} instead of {type_name}; the provider follows no \
+                 redirects: check that the endpoint is the API's base URL"
+            )));
+        }
+        if self.body.iter().all(u8::is_ascii_whitespace) {
+            return Err(self.unexpected(&format!("an empty body where {type_name} was expected")));
+        }
+        Ok(())
+    }
+
     /// Decodes the body as one `T`.
     pub fn json<T: DeserializeOwned>(&self) -> Result<T, Error> {
+        self.expect_json_body(short_type_name::<T>())?;
         serde_json::from_slice(&self.body)
             .map_err(|e| self.decode_error(short_type_name::<T>(), e.to_string()))
     }
@@ -452,6 +469,7 @@ impl Response {
     /// Decodes a bare JSON array of `T`; a bad element is named by its index (`[3]: ...`).
     pub fn json_list<T: DeserializeOwned>(&self) -> Result<Vec<T>, Error> {
         let type_name = format!("a list of {}", short_type_name::<T>());
+        self.expect_json_body(&type_name)?;
         let values: Vec<serde_json::Value> = serde_json::from_slice(&self.body)
             .map_err(|e| self.decode_error(&type_name, e.to_string()))?;
         values
@@ -739,6 +757,15 @@ impl super::Client {
                             &shown,
                             &bytes,
                         ))),
+                        // An answer that arrived but could not be taken (too large).
+                        (None, AttemptOutcome::Status { status, .. }) => {
+                            Error::UnexpectedResponse {
+                                method: method_name,
+                                path: path_and_query,
+                                status,
+                                message: failure.unwrap_or_default(),
+                            }
+                        }
                         (None, AttemptOutcome::Timeout) => Error::Timeout {
                             method: method_name,
                             path: shown,
@@ -751,7 +778,7 @@ impl super::Client {
                             attempts,
                             message: failure.unwrap_or_default(),
                         },
-                    })
+                    });
                 }
             }
         }
@@ -770,13 +797,44 @@ type Answer = (u16, HeaderMap, Vec<u8>);
 
 /// One HTTP exchange; errors are classified for the retry policy, with a message free of
 /// secrets (reqwest's messages carry the URL at most, which holds none).
+///
+/// The body is read up to [`MAX_BODY_BYTES`]: a larger answer (announced or actually sent) is
+/// an error with the status as its outcome, so that a broken or hostile server cannot make the
+/// provider hold an unbounded body in memory. A slow body is bounded by the request timeout.
 async fn exchange(builder: reqwest::RequestBuilder) -> Result<Answer, (AttemptOutcome, String)> {
-    let response = builder.send().await.map_err(classify)?;
+    let mut response = builder.send().await.map_err(classify)?;
     let status = response.status().as_u16();
     let headers = response.headers().clone();
-    let bytes = response.bytes().await.map_err(classify)?;
-    Ok((status, headers, bytes.to_vec()))
+    let too_large = || {
+        (
+            AttemptOutcome::Status {
+                status,
+                retry_after: None,
+            },
+            format!(
+                "the answer's body is larger than {} MiB, more than any Combell answer; it was \
+                 not read. Check that the endpoint is Combell's API",
+                MAX_BODY_BYTES >> 20
+            ),
+        )
+    };
+    let announced = response.content_length().unwrap_or(0);
+    if announced > MAX_BODY_BYTES as u64 {
+        return Err(too_large());
+    }
+    let mut body = Vec::with_capacity(announced as usize);
+    while let Some(chunk) = response.chunk().await.map_err(classify)? {
+        if body.len() + chunk.len() > MAX_BODY_BYTES {
+            return Err(too_large());
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok((status, headers, body))
 }
+
+/// The largest answer body the client reads. Combell pages its lists, so real answers stay far
+/// below this.
+pub const MAX_BODY_BYTES: usize = 32 << 20;
 
 fn classify(err: reqwest::Error) -> (AttemptOutcome, String) {
     // A connect error (refused, DNS, TLS handshake) means nothing was sent; check it before

@@ -465,6 +465,12 @@ impl Tf {
         self
     }
 
+    /// Stops setting an environment variable that [`Tf::new`] or [`Tf::set_env`] set.
+    pub fn unset_env(&mut self, key: &str) -> &mut Tf {
+        self.env.retain(|(k, _)| k != key);
+        self
+    }
+
     /// Writes `main.tf`.
     pub fn write_config(&self, hcl: &str) {
         self.write_file("main.tf", hcl);

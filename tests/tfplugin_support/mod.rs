@@ -158,18 +158,30 @@ pub async fn connect(
     plugin: &Plugin,
     client: &ClientCert,
 ) -> Result<Channel, tonic::transport::Error> {
-    let mut config = rustls::ClientConfig::builder_with_provider(Arc::new(
+    connect_as(plugin, Some(client)).await
+}
+
+/// Like [`connect`]; `None` offers no client certificate at all.
+pub async fn connect_as(
+    plugin: &Plugin,
+    client: Option<&ClientCert>,
+) -> Result<Channel, tonic::transport::Error> {
+    let builder = rustls::ClientConfig::builder_with_provider(Arc::new(
         rustls::crypto::ring::default_provider(),
     ))
     .with_safe_default_protocol_versions()
     .unwrap()
     .dangerous()
-    .with_custom_certificate_verifier(Arc::new(Pinned(plugin.server_cert.clone())))
-    .with_client_auth_cert(
-        vec![client.der.clone()],
-        PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(client.key.clone())),
-    )
-    .unwrap();
+    .with_custom_certificate_verifier(Arc::new(Pinned(plugin.server_cert.clone())));
+    let mut config = match client {
+        Some(client) => builder
+            .with_client_auth_cert(
+                vec![client.der.clone()],
+                PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(client.key.clone())),
+            )
+            .unwrap(),
+        None => builder.with_no_client_auth(),
+    };
     config.alpn_protocols = vec![b"h2".to_vec()];
     let connector = tokio_rustls::TlsConnector::from(Arc::new(config));
     let addr = plugin.addr.clone();
