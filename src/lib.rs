@@ -4,6 +4,7 @@
 pub mod client;
 pub mod coverage;
 pub mod data_sources;
+pub mod der;
 pub mod ephemeral_resources;
 #[doc(hidden)]
 pub mod fuzzing;

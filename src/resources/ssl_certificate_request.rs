@@ -20,9 +20,9 @@ use crate::client::{
     AdditionalValidationAttribute, CancellationToken, Client, CreateSslCertificateRequest,
     SslCertificateRequestDetail, SslRequestState, SslValidation,
 };
+use crate::der::parse_csr;
 use crate::logging;
 use crate::provider::{api_error, client};
-use crate::sim::domainssl::der::parse_csr;
 use crate::tfplugin::{
     default_plan, ApplyResult, Attribute, AttributePath, Ctx, Diagnostic, Diagnostics,
     ImportResult, Nesting, PlanRequest, PlanResponse, ReadResult, Resource, Schema, Type, Value,

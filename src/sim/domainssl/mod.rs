@@ -3,7 +3,7 @@
 //!
 //! Their state is one value, [`DomainSslState`], kept in `SimState::domainssl`.
 
-pub mod der;
+pub use crate::der;
 pub mod domains;
 pub mod pfx;
 pub mod ssl;

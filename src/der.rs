@@ -1,7 +1,8 @@
 //! Just enough DER to read what a client puts in a certificate signing request (the subject's
 //! common name and the DNS names of a subjectAltName extension request), plus SHA-1 for the
 //! certificate fingerprints Combell uses as ids. The signature of the request is not checked:
-//! the simulator never acts on the key, it only needs the names.
+//! neither user needs the key, only the names. Shared by the provider
+//! (`combell_ssl_certificate_request` reads the names of a CSR at plan time) and the simulator.
 
 use base64::Engine;
 
