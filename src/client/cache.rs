@@ -26,7 +26,7 @@ use std::time::{Duration, Instant};
 
 use tokio::sync::OnceCell;
 
-use super::{DnsRecord, Error, MysqlDatabase, MysqlUser};
+use super::{DnsRecord, Error, MailZone, MysqlDatabase, MysqlUser};
 
 /// How long a fetched list answers reads. A refresh asks for all its objects within moments;
 /// anything older is better fetched again than trusted.
@@ -213,7 +213,14 @@ pub struct Caches {
     pub mysql_users: ListCache<MysqlUser>,
     /// What a DNS create must not adopt after a lost answer.
     pub dns_known_ids: KnownDnsIds,
+    /// `GET /mailzones/{domain}` by domain, as a list of one (none: no mail zone). The parts of
+    /// a zone (aliases, catch-alls, SMTP domains, anti-spam) have no GET of their own: a refresh
+    /// of N of them shares one read. Kept only a few seconds.
+    pub mail_zones: ListCache<MailZone>,
 }
+
+/// How long a mail zone read serves the refreshes of its parts.
+pub const MAIL_ZONE_TTL: Duration = Duration::from_secs(5);
 
 impl Caches {
     pub fn new(ttl: Duration) -> Caches {
@@ -222,12 +229,14 @@ impl Caches {
             mysql_databases: ListCache::new(ttl),
             mysql_users: ListCache::new(ttl),
             dns_known_ids: KnownDnsIds::default(),
+            mail_zones: ListCache::new(ttl.min(MAIL_ZONE_TTL)),
         }
     }
 
     /// A provisioning job finished: whatever it created shows up in some list only now.
     pub fn invalidate_all(&self) {
         self.dns_records.invalidate_all();
+        self.mail_zones.invalidate_all();
         self.mysql_databases.invalidate_all();
         self.mysql_users.invalidate_all();
     }

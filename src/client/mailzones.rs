@@ -7,6 +7,7 @@ use reqwest::Method;
 use serde::{Deserialize, Serialize};
 use tokio_util::sync::CancellationToken;
 
+use super::cache::InvalidateOnDrop;
 use super::transport::Request;
 use super::{api_path, null_as_default, Client, Error};
 
@@ -171,6 +172,8 @@ impl Client {
             destinations,
         };
         let request = Request::new(Method::POST, zone_path(domain, &["aliases"])?).json(&body)?;
+        // The zone's cached read is stale on every way out of a write.
+        let _invalidate = InvalidateOnDrop::new(&self.caches().mail_zones, domain);
         self.send(&request, cancel).await?;
         Ok(())
     }
@@ -186,6 +189,8 @@ impl Client {
         check("alias address", address)?;
         let request = Request::new(Method::PUT, zone_path(domain, &["aliases", address])?)
             .json(&UpdateAliasBody { destinations })?;
+        // The zone's cached read is stale on every way out of a write.
+        let _invalidate = InvalidateOnDrop::new(&self.caches().mail_zones, domain);
         self.send(&request, cancel).await?;
         Ok(())
     }
@@ -200,6 +205,8 @@ impl Client {
     ) -> Result<(), Error> {
         check("alias address", address)?;
         let request = Request::new(Method::DELETE, zone_path(domain, &["aliases", address])?);
+        // The zone's cached read is stale on every way out of a write.
+        let _invalidate = InvalidateOnDrop::new(&self.caches().mail_zones, domain);
         self.send(&request, cancel).await?;
         Ok(())
     }
@@ -215,6 +222,8 @@ impl Client {
         check("anti-spam type", spam_type)?;
         let request = Request::new(Method::PUT, zone_path(domain, &["antispam"])?)
             .json(&AntiSpamBody { spam_type })?;
+        // The zone's cached read is stale on every way out of a write.
+        let _invalidate = InvalidateOnDrop::new(&self.caches().mail_zones, domain);
         self.send(&request, cancel).await?;
         Ok(())
     }
@@ -231,6 +240,8 @@ impl Client {
             Request::new(Method::POST, zone_path(domain, &["catchall"])?).json(&CatchAllBody {
                 email_address: address,
             })?;
+        // The zone's cached read is stale on every way out of a write.
+        let _invalidate = InvalidateOnDrop::new(&self.caches().mail_zones, domain);
         self.send(&request, cancel).await?;
         Ok(())
     }
@@ -245,6 +256,8 @@ impl Client {
     ) -> Result<(), Error> {
         check("catch-all address", address)?;
         let request = Request::new(Method::DELETE, zone_path(domain, &["catchall", address])?);
+        // The zone's cached read is stale on every way out of a write.
+        let _invalidate = InvalidateOnDrop::new(&self.caches().mail_zones, domain);
         self.send(&request, cancel).await?;
         Ok(())
     }
@@ -259,6 +272,8 @@ impl Client {
         check("SMTP domain's host name", hostname)?;
         let request = Request::new(Method::POST, zone_path(domain, &["smtpdomains"])?)
             .json(&CreateSmtpDomainBody { hostname })?;
+        // The zone's cached read is stale on every way out of a write.
+        let _invalidate = InvalidateOnDrop::new(&self.caches().mail_zones, domain);
         self.send(&request, cancel).await?;
         Ok(())
     }
@@ -274,6 +289,8 @@ impl Client {
         check("SMTP domain's host name", hostname)?;
         let request = Request::new(Method::PUT, zone_path(domain, &["smtpdomains", hostname])?)
             .json(&UpdateSmtpDomainBody { enabled })?;
+        // The zone's cached read is stale on every way out of a write.
+        let _invalidate = InvalidateOnDrop::new(&self.caches().mail_zones, domain);
         self.send(&request, cancel).await?;
         Ok(())
     }
@@ -291,6 +308,8 @@ impl Client {
             Method::DELETE,
             zone_path(domain, &["smtpdomains", hostname])?,
         );
+        // The zone's cached read is stale on every way out of a write.
+        let _invalidate = InvalidateOnDrop::new(&self.caches().mail_zones, domain);
         self.send(&request, cancel).await?;
         Ok(())
     }

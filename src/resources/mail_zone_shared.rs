@@ -6,16 +6,12 @@
 //!
 //! Because every part is read from its whole zone, a refresh of N parts of one zone would cost
 //! N identical GETs against a rate limit of about 100 requests a minute. [`read_zone`] therefore
-//! shares one answer per zone for a few seconds within the provider process, and concurrent
-//! readers of one zone wait for a single request. Reads after a write never use it
-//! ([`read_zone_fresh`]), and what they read replaces the shared answer.
+//! shares one answer per zone for a few seconds through the client's list cache
+//! (`Caches::mail_zones`: single flight, invalidated by the process's own writes). Reads before
+//! and after a write never use an earlier answer ([`read_zone_fresh`]), and what they read
+//! replaces the shared answer.
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex as StdMutex, OnceLock};
 use std::time::Duration;
-
-use tokio::sync::Mutex;
-use tokio::time::Instant;
 
 use crate::client::{CancellationToken, Client, Error, MailZone};
 use crate::tfplugin::{Diagnostic, Value};
@@ -26,72 +22,37 @@ const SETTLE_LIMIT: Duration = Duration::from_secs(60);
 const SETTLE_FIRST_PAUSE: Duration = Duration::from_millis(250);
 const SETTLE_MAX_PAUSE: Duration = Duration::from_secs(5);
 
-/// How long one answer of `GET /mailzones/{domain}` serves the refreshes of a zone's parts.
-const SHARED_FOR: Duration = Duration::from_secs(5);
-
-type Slot = Arc<Mutex<Option<(Instant, Option<MailZone>)>>>;
-
-/// One slot per (client, domain). The client's address tells provider configurations apart:
-/// each configured provider has one `Client` for the life of the process.
-fn slot(client: &Client, domain: &str) -> Slot {
-    static SLOTS: OnceLock<StdMutex<HashMap<(usize, String), Slot>>> = OnceLock::new();
-    let key = (
-        std::ptr::from_ref(client) as usize,
-        domain.to_ascii_lowercase(),
-    );
-    let slots = SLOTS.get_or_init(Default::default);
-    let mut slots = match slots.lock() {
-        Ok(guard) => guard,
-        Err(poisoned) => poisoned.into_inner(),
-    };
-    slots.entry(key).or_default().clone()
-}
-
-async fn fetch(
-    client: &Client,
-    domain: &str,
-    cancel: &CancellationToken,
-) -> Result<Option<MailZone>, Error> {
-    match client.get_mail_zone(domain, cancel).await {
-        Ok(zone) => Ok(Some(zone)),
-        Err(err) if err.is_not_found() => Ok(None),
-        Err(err) => Err(err),
-    }
-}
-
 /// `GET /mailzones/{domain}`, or the answer another part of the zone got in the last few
-/// seconds; `None` when the domain has no mail zone (any more). For refreshes and plan checks.
+/// seconds (the client's cache, which the process's own writes invalidate); `None` when the
+/// domain has no mail zone (any more). For refreshes and plan checks.
 pub(crate) async fn read_zone(
     client: &Client,
     domain: &str,
     cancel: &CancellationToken,
 ) -> Result<Option<MailZone>, Error> {
-    let slot = slot(client, domain);
-    let mut guard = slot.lock().await;
-    if let Some((at, zone)) = guard.as_ref() {
-        if at.elapsed() < SHARED_FOR {
-            return Ok(zone.clone());
-        }
-    }
-    let zone = fetch(client, domain, cancel).await?;
-    *guard = Some((Instant::now(), zone.clone()));
-    Ok(zone)
+    let zone = client
+        .caches()
+        .mail_zones
+        .get(domain, || async {
+            match client.get_mail_zone(domain, cancel).await {
+                Ok(zone) => Ok(vec![zone]),
+                Err(err) if err.is_not_found() => Ok(Vec::new()),
+                Err(err) => Err(err),
+            }
+        })
+        .await?;
+    Ok(zone.first().cloned())
 }
 
-/// `GET /mailzones/{domain}` now, whatever was read before: before and after writes.
+/// `GET /mailzones/{domain}` now, whatever was read before: before and after writes. What it
+/// reads is what the next [`read_zone`] shares.
 pub(crate) async fn read_zone_fresh(
     client: &Client,
     domain: &str,
     cancel: &CancellationToken,
 ) -> Result<Option<MailZone>, Error> {
-    let slot = slot(client, domain);
-    let mut guard = slot.lock().await;
-    let zone = fetch(client, domain, cancel).await;
-    *guard = match &zone {
-        Ok(zone) => Some((Instant::now(), zone.clone())),
-        Err(_) => None,
-    };
-    zone
+    client.caches().mail_zones.invalidate(domain);
+    read_zone(client, domain, cancel).await
 }
 
 /// Reads the zone until `done` holds for it. Returns the last zone read (`None`: no zone) and
