@@ -158,6 +158,19 @@ impl Client {
         self.get_json(request, cancel).await
     }
 
+    /// Sends a write to `domain`'s mail zone. The zone's cached read is stale on every way out
+    /// of it (success, error, or the future dropped half-way).
+    async fn write_zone(
+        &self,
+        domain: &str,
+        request: &Request,
+        cancel: &CancellationToken,
+    ) -> Result<(), Error> {
+        let _invalidate = InvalidateOnDrop::new(&self.caches().mail_zones, domain);
+        self.send(request, cancel).await?;
+        Ok(())
+    }
+
     /// `POST /mailzones/{domain}/aliases` (201). Never re-sent blindly after a timeout.
     pub async fn create_mail_alias(
         &self,
@@ -172,10 +185,7 @@ impl Client {
             destinations,
         };
         let request = Request::new(Method::POST, zone_path(domain, &["aliases"])?).json(&body)?;
-        // The zone's cached read is stale on every way out of a write.
-        let _invalidate = InvalidateOnDrop::new(&self.caches().mail_zones, domain);
-        self.send(&request, cancel).await?;
-        Ok(())
+        self.write_zone(domain, &request, cancel).await
     }
 
     /// `PUT /mailzones/{domain}/aliases/{address}` (202): replaces the destinations.
@@ -189,10 +199,7 @@ impl Client {
         check("alias address", address)?;
         let request = Request::new(Method::PUT, zone_path(domain, &["aliases", address])?)
             .json(&UpdateAliasBody { destinations })?;
-        // The zone's cached read is stale on every way out of a write.
-        let _invalidate = InvalidateOnDrop::new(&self.caches().mail_zones, domain);
-        self.send(&request, cancel).await?;
-        Ok(())
+        self.write_zone(domain, &request, cancel).await
     }
 
     /// `DELETE /mailzones/{domain}/aliases/{address}` (204). A missing alias (or zone) gives
@@ -205,10 +212,7 @@ impl Client {
     ) -> Result<(), Error> {
         check("alias address", address)?;
         let request = Request::new(Method::DELETE, zone_path(domain, &["aliases", address])?);
-        // The zone's cached read is stale on every way out of a write.
-        let _invalidate = InvalidateOnDrop::new(&self.caches().mail_zones, domain);
-        self.send(&request, cancel).await?;
-        Ok(())
+        self.write_zone(domain, &request, cancel).await
     }
 
     /// `PUT /mailzones/{domain}/antispam` (204). `spam_type` must be one of the zone's
@@ -222,10 +226,7 @@ impl Client {
         check("anti-spam type", spam_type)?;
         let request = Request::new(Method::PUT, zone_path(domain, &["antispam"])?)
             .json(&AntiSpamBody { spam_type })?;
-        // The zone's cached read is stale on every way out of a write.
-        let _invalidate = InvalidateOnDrop::new(&self.caches().mail_zones, domain);
-        self.send(&request, cancel).await?;
-        Ok(())
+        self.write_zone(domain, &request, cancel).await
     }
 
     /// `POST /mailzones/{domain}/catchall` (201): one more catch-all address.
@@ -240,10 +241,7 @@ impl Client {
             Request::new(Method::POST, zone_path(domain, &["catchall"])?).json(&CatchAllBody {
                 email_address: address,
             })?;
-        // The zone's cached read is stale on every way out of a write.
-        let _invalidate = InvalidateOnDrop::new(&self.caches().mail_zones, domain);
-        self.send(&request, cancel).await?;
-        Ok(())
+        self.write_zone(domain, &request, cancel).await
     }
 
     /// `DELETE /mailzones/{domain}/catchall/{address}` (204). A missing address (or zone)
@@ -256,10 +254,7 @@ impl Client {
     ) -> Result<(), Error> {
         check("catch-all address", address)?;
         let request = Request::new(Method::DELETE, zone_path(domain, &["catchall", address])?);
-        // The zone's cached read is stale on every way out of a write.
-        let _invalidate = InvalidateOnDrop::new(&self.caches().mail_zones, domain);
-        self.send(&request, cancel).await?;
-        Ok(())
+        self.write_zone(domain, &request, cancel).await
     }
 
     /// `POST /mailzones/{domain}/smtpdomains` (201). Combell enables a new SMTP domain.
@@ -272,10 +267,7 @@ impl Client {
         check("SMTP domain's host name", hostname)?;
         let request = Request::new(Method::POST, zone_path(domain, &["smtpdomains"])?)
             .json(&CreateSmtpDomainBody { hostname })?;
-        // The zone's cached read is stale on every way out of a write.
-        let _invalidate = InvalidateOnDrop::new(&self.caches().mail_zones, domain);
-        self.send(&request, cancel).await?;
-        Ok(())
+        self.write_zone(domain, &request, cancel).await
     }
 
     /// `PUT /mailzones/{domain}/smtpdomains/{hostname}` (202): enables or disables it.
@@ -289,10 +281,7 @@ impl Client {
         check("SMTP domain's host name", hostname)?;
         let request = Request::new(Method::PUT, zone_path(domain, &["smtpdomains", hostname])?)
             .json(&UpdateSmtpDomainBody { enabled })?;
-        // The zone's cached read is stale on every way out of a write.
-        let _invalidate = InvalidateOnDrop::new(&self.caches().mail_zones, domain);
-        self.send(&request, cancel).await?;
-        Ok(())
+        self.write_zone(domain, &request, cancel).await
     }
 
     /// `DELETE /mailzones/{domain}/smtpdomains/{hostname}` (204). A missing SMTP domain (or
@@ -308,10 +297,7 @@ impl Client {
             Method::DELETE,
             zone_path(domain, &["smtpdomains", hostname])?,
         );
-        // The zone's cached read is stale on every way out of a write.
-        let _invalidate = InvalidateOnDrop::new(&self.caches().mail_zones, domain);
-        self.send(&request, cancel).await?;
-        Ok(())
+        self.write_zone(domain, &request, cancel).await
     }
 }
 
