@@ -39,9 +39,9 @@ use crate::client::{
 use crate::logging;
 use crate::provider::{api_error, client};
 use crate::tfplugin::{
-    default_plan, identity_strings, ApplyResult, Attribute, AttributePath, Ctx, Diagnostic,
-    Diagnostics, IdentityAttribute, IdentitySchema, ImportResult, Nesting, PlanRequest,
-    PlanResponse, ReadResult, Resource, Schema, Value,
+    default_plan, ApplyResult, Attribute, AttributePath, Ctx, Diagnostic, Diagnostics,
+    IdentityAttribute, IdentitySchema, ImportResult, Nesting, PlanRequest, PlanResponse,
+    ReadResult, Resource, Schema, Value,
 };
 
 const TYPE_NAME: &str = "combell_account";
@@ -159,18 +159,6 @@ impl Resource for AccountResource {
             "id",
             "Combell's numeric id of the account, such as `1001`.",
         )]))
-    }
-
-    /// None while the account is still being provisioned (its id is not known yet).
-    fn identity(&self, state: &Value) -> Option<Value> {
-        let [id] = identity_strings(state, ["id"])?;
-        Some(Value::object([("id", id.into())]))
-    }
-
-    fn import_id_from_identity(&self, identity: &Value) -> Result<String, String> {
-        identity_strings(identity, ["id"])
-            .map(|[id]| id.to_string())
-            .ok_or_else(|| "The identity needs id.".to_string())
     }
 
     fn requires_replace(&self) -> &[&str] {

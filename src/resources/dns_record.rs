@@ -143,12 +143,6 @@ impl Resource for DnsRecordResource {
         ]))
     }
 
-    fn import_id_from_identity(&self, identity: &Value) -> Result<String, String> {
-        identity_strings(identity, ["domain_name", "id"])
-            .map(|[domain, id]| format!("{domain}/{id}"))
-            .ok_or_else(|| "The identity needs domain_name and id.".to_string())
-    }
-
     async fn validate(&self, _ctx: &Ctx, config: &Value) -> Diagnostics {
         let mut diags = Diagnostics::default();
         for p in validate_config(&RecordConfig::from_value(config)) {

@@ -222,12 +222,6 @@ impl Resource for MailboxResource {
         )]))
     }
 
-    fn import_id_from_identity(&self, identity: &Value) -> Result<String, String> {
-        identity_strings(identity, ["email_address"])
-            .map(|[address]| address.to_string())
-            .ok_or_else(|| "The identity needs email_address.".to_string())
-    }
-
     fn requires_replace(&self) -> &[&str] {
         &REPLACE_ON_CHANGE
     }

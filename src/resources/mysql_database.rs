@@ -33,9 +33,9 @@ use crate::client::{self, CancellationToken, Client, CreateMysqlDatabase, MysqlD
 use crate::logging;
 use crate::provider::{api_error, client};
 use crate::tfplugin::{
-    default_plan, identity_strings, ApplyResult, Attribute, AttributePath, Ctx, Diagnostic,
-    Diagnostics, IdentityAttribute, IdentitySchema, ImportResult, PlanRequest, PlanResponse,
-    ReadResult, Resource, Schema, Value,
+    default_plan, ApplyResult, Attribute, AttributePath, Ctx, Diagnostic, Diagnostics,
+    IdentityAttribute, IdentitySchema, ImportResult, PlanRequest, PlanResponse, ReadResult,
+    Resource, Schema, Value,
 };
 
 const TYPE_NAME: &str = "combell_mysql_database";
@@ -146,18 +146,6 @@ impl Resource for MysqlDatabaseResource {
             "id",
             "The database's real name with its account prefix, such as `ID1001_shop`.",
         )]))
-    }
-
-    /// None while the database is still being provisioned (its name is not known yet).
-    fn identity(&self, state: &Value) -> Option<Value> {
-        let [id] = identity_strings(state, ["id"])?;
-        Some(Value::object([("id", id.into())]))
-    }
-
-    fn import_id_from_identity(&self, identity: &Value) -> Result<String, String> {
-        identity_strings(identity, ["id"])
-            .map(|[id]| id.to_string())
-            .ok_or_else(|| "The identity needs id.".to_string())
     }
 
     fn requires_replace(&self) -> &[&str] {

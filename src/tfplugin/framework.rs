@@ -242,16 +242,35 @@ pub trait Resource: Send + Sync + 'static {
     /// `None` while the state does not name an object yet (e.g. a pending provisioning).
     /// It must not change for the life of the object: Terraform rejects a read whose identity
     /// differs from the stored one, so derive it from canonical (normalised) values.
-    fn identity(&self, _state: &Value) -> Option<Value> {
-        None
+    ///
+    /// The default takes each identity attribute from the state attribute of the same name
+    /// (`None` unless all are non-empty strings); override it to normalise.
+    fn identity(&self, state: &Value) -> Option<Value> {
+        let schema = self.identity_schema()?;
+        let mut fields = Vec::with_capacity(schema.attributes.len());
+        for attr in &schema.attributes {
+            let value = state.get_str(&attr.name).filter(|s| !s.is_empty())?;
+            fields.push((attr.name.clone(), Value::from(value)));
+        }
+        Some(Value::object(fields))
     }
     /// The import ID an identity stands for, so that `import { identity = {...} }` (which
     /// `terraform query -generate-config-out` writes) runs the same [`Resource::import`].
-    fn import_id_from_identity(&self, _identity: &Value) -> Result<String, String> {
-        Err(format!(
-            "{} cannot be imported by identity; give an import ID.",
-            self.type_name()
-        ))
+    /// The default joins the identity's attributes, in schema order, with `/`.
+    fn import_id_from_identity(&self, identity: &Value) -> Result<String, String> {
+        let Some(schema) = self.identity_schema() else {
+            return Err(format!(
+                "{} cannot be imported by identity; give an import ID.",
+                self.type_name()
+            ));
+        };
+        let names: Vec<&str> = schema.attributes.iter().map(|a| a.name.as_str()).collect();
+        names
+            .iter()
+            .map(|name| identity.get_str(name).filter(|s| !s.is_empty()))
+            .collect::<Option<Vec<&str>>>()
+            .map(|parts| parts.join("/"))
+            .ok_or_else(|| format!("The identity needs {}.", names.join(" and ")))
     }
 }
 
