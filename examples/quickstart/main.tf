@@ -1,8 +1,11 @@
-# Quick start: a few DNS records on a zone, and the servicepacks of the reseller account.
-# scripts/quickstart runs this against the local simulator, whose seed has example.com.
+# Quick start: a client's web site on Combell from nothing, in one apply. scripts/quickstart runs
+# it against the local simulator: the hosting account (its create waits for Combell's
+# provisioning job), the site's DNS records, a MySQL database with a second user and a mailbox.
+# Every password is write-only: sent to Combell, never written to the plan or the state.
+# examples/modules/client-site is the same site as a reusable module.
 
 terraform {
-  required_version = ">= 1.11"
+  required_version = ">= 1.11" # write-only passwords
   required_providers {
     combell = {
       source = "combell/combell"
@@ -13,50 +16,79 @@ terraform {
 # Endpoint and credentials come from COMBELL_ENDPOINT, COMBELL_API_KEY, COMBELL_API_SECRET.
 provider "combell" {}
 
-resource "combell_dns_record" "www2" {
-  domain_name = var.domain_name
+data "combell_servicepacks" "all" {}
+
+resource "combell_account" "site" {
+  identifier = var.domain_name
+  servicepack_id = one([
+    for p in data.combell_servicepacks.all.servicepacks : p.id if p.name == "Linux Hosting Basic"
+  ])
+
+  ftp_password         = var.ftp_password # write-only
+  ftp_password_version = 1
+}
+
+# Combell creates the account's DNS zone; point the site at the web server, its mail at Combell.
+resource "combell_dns_record" "apex" {
+  domain_name = combell_account.site.identifier
   type        = "A"
-  record_name = "www2"
-  content     = var.www_ip
+  record_name = ""
+  content     = var.web_server_ip
   ttl         = var.ttl
 }
 
-resource "combell_dns_record" "blog" {
-  domain_name = var.domain_name
+resource "combell_dns_record" "www" {
+  domain_name = combell_account.site.identifier
   type        = "CNAME"
-  record_name = "blog"
-  content     = "www2.${var.domain_name}"
+  record_name = "www"
+  content     = combell_account.site.identifier
   ttl         = var.ttl
 }
 
 resource "combell_dns_record" "mx" {
-  domain_name = var.domain_name
+  domain_name = combell_account.site.identifier
   type        = "MX"
-  record_name = "@"
-  content     = "mail.${var.domain_name}"
+  record_name = ""
+  content     = "mail.${combell_account.site.identifier}"
   priority    = 10
   ttl         = var.ttl
 }
 
-resource "combell_dns_record" "txt" {
-  domain_name = var.domain_name
+resource "combell_dns_record" "spf" {
+  domain_name = combell_account.site.identifier
   type        = "TXT"
-  record_name = "_quickstart"
-  content     = "managed-by=terraform"
+  record_name = ""
+  content     = "v=spf1 mx include:spf.combell.com -all"
   ttl         = var.ttl
 }
 
-# SRV records have no record_name: the API derives it from service and protocol.
-resource "combell_dns_record" "submission" {
-  domain_name = var.domain_name
-  type        = "SRV"
-  service     = "_submission"
-  protocol    = "TCP"
-  target      = "mail.${var.domain_name}"
-  port        = 587
-  priority    = 10
-  weight      = 1
-  ttl         = var.ttl
+resource "combell_mysql_database" "app" {
+  account_id = combell_account.site.id
+  name       = "app" # Combell prefixes it: ID<account>_app
+
+  password         = var.database_password # write-only
+  password_version = 1
 }
 
-data "combell_servicepacks" "all" {}
+resource "combell_mysql_user" "reporting" {
+  database_name = combell_mysql_database.app.id
+  name          = "reporting"
+  status        = "enabled"
+
+  password         = var.reporting_password # write-only
+  password_version = 1
+}
+
+resource "combell_mailbox" "info" {
+  email_address = "info@${combell_account.site.identifier}"
+  account_id    = combell_account.site.id
+
+  password         = var.mailbox_password # write-only
+  password_version = 1
+
+  auto_reply = {
+    enabled = var.auto_reply != null
+    subject = "Thank you for your mail"
+    message = coalesce(var.auto_reply, "-")
+  }
+}

@@ -1,20 +1,19 @@
-output "record_ids" {
-  description = "Combell ids of the records; `<domain_name>/<id>` imports one."
-  value = {
-    www2       = combell_dns_record.www2.id
-    blog       = combell_dns_record.blog.id
-    mx         = combell_dns_record.mx.id
-    txt        = combell_dns_record.txt.id
-    submission = combell_dns_record.submission.id
-  }
+output "account_id" {
+  description = "Combell's id of the hosting account; `terraform import combell_account.site <id>` adopts it."
+  value       = combell_account.site.id
 }
 
-output "www2" {
-  description = "What www2 points at."
-  value       = "${combell_dns_record.www2.record_name}.${var.domain_name} A ${combell_dns_record.www2.content} (ttl ${combell_dns_record.www2.ttl})"
+output "database" {
+  description = "The MySQL database as Combell named it, and where to connect."
+  value       = "${combell_mysql_database.app.id} on ${combell_mysql_database.app.hostname}"
 }
 
-output "servicepacks" {
-  description = "The servicepacks the reseller account can create accounts with."
-  value       = data.combell_servicepacks.all.servicepacks
+output "mailbox_login" {
+  description = "Login of info@ for IMAP, POP3 and SMTP."
+  value       = combell_mailbox.info.login
+}
+
+output "site" {
+  description = "What the apex points at."
+  value       = "${var.domain_name} A ${combell_dns_record.apex.content} (ttl ${combell_dns_record.apex.ttl})"
 }
