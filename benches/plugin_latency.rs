@@ -2,7 +2,7 @@
 //! automatic mutual TLS, as Terraform always runs it), and the round trip of single RPCs over
 //! one mTLS connection. Run with `cargo bench --bench plugin_latency` (a release build).
 
-#[path = "../tests/tfplugin_support/mod.rs"]
+#[path = "../tests/it/tfplugin_support/mod.rs"]
 mod tfplugin_support;
 
 use std::time::{Duration, Instant};

@@ -5,7 +5,7 @@
 //! reads the operations out of the spec, joins the two, and reports what does not line up: an
 //! operation no Terraform type reaches, or a declared operation the spec does not have (a typo or
 //! a stale declaration). `gen-docs` writes the joined table to `docs/coverage.md`; the test in
-//! `tests/coverage.rs` fails on any problem, so the table cannot drift from the code.
+//! `tests/it/coverage.rs` fails on any problem, so the table cannot drift from the code.
 
 use std::collections::BTreeMap;
 

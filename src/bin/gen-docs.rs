@@ -1,7 +1,7 @@
 //! gen-docs: writes the Terraform Registry docs (`docs/index.md`, `docs/coverage.md`,
 //! `docs/resources/*.md`, `docs/data-sources/*.md`, `docs/ephemeral-resources/*.md`,
 //! `docs/list-resources/*.md`, `docs/guides/*.md`) from the provider's own schema, the files in
-//! `examples/` and the prose in `templates/`. `scripts/docs` runs it; `tests/docs.rs` runs it
+//! `examples/` and the prose in `templates/`. `scripts/docs` runs it; `tests/it/docs.rs` runs it
 //! into a temporary directory and fails when the committed docs differ.
 //!
 //! Usage: `gen-docs [--root DIR] [--out DIR]`. `--root` is the checkout holding `examples/` and
@@ -188,7 +188,7 @@ fn example_section(out: &mut String, example: &str) {
 }
 
 /// `docs/coverage.md`: every operation of `spec/openapi.yaml` and the Terraform types that
-/// reach it, from their `api_operations()`. `tests/coverage.rs` fails when one is unreached.
+/// reach it, from their `api_operations()`. `tests/it/coverage.rs` fails when one is unreached.
 fn coverage_page(root: &Path, provider: &impl ProviderDef) -> Result<String, String> {
     let spec_path = root.join("spec/openapi.yaml");
     let ops = coverage::spec_operations(&read(&spec_path)?)
@@ -205,7 +205,7 @@ fn coverage_page(root: &Path, provider: &impl ProviderDef) -> Result<String, Str
     page.push_str(
         "Every operation of Combell's API v2 (`spec/openapi.yaml`) and the resources, data \
          sources, ephemeral resources and list resources of this provider that call it. The table \
-         is generated from the code (`scripts/docs`), and `tests/coverage.rs` fails when an \
+         is generated from the code (`scripts/docs`), and `tests/it/coverage.rs` fails when an \
          operation is reached by nothing or a type declares an operation the spec lacks.\n\n",
     );
     page.push_str(&coverage::table(&ops, &declared));

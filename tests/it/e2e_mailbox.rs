@@ -3,10 +3,10 @@
 //! auto-forward → empty plan → password version update → settings update → import (CLI and
 //! `import {}` with generated configuration) → drift and deletion outside Terraform → destroy.
 
-mod common;
+use crate::common;
 
+use crate::common::{Sim, Tf};
 use combell::client::{AutoReply, CancellationToken, Client, ClientConfig, Secret};
-use common::{Sim, Tf};
 
 fn config(body: &str) -> String {
     format!(

@@ -11,10 +11,10 @@
 //!   configuration, verified by `combell_ssl_certificate_validation`, the certificate read by
 //!   `data.combell_ssl_certificate`; empty plans, import, the guard.
 
-mod common;
+use crate::common;
 
+use crate::common::{Sim, Tf};
 use combell::client::{CancellationToken, Client, ClientConfig, DomainDetail, Secret};
-use common::{Sim, Tf};
 
 fn config(body: &str) -> String {
     format!(

@@ -8,7 +8,7 @@
 //!
 //! The test needs `gpg`; a machine without it gets it from apt (as root) rather than a skip.
 
-mod common;
+use crate::common;
 
 use std::collections::HashMap;
 use std::fs;
@@ -19,7 +19,7 @@ use std::process::{Command, Output, Stdio};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::thread;
 
-use common::{Sim, Tf};
+use crate::common::{Sim, Tf};
 use rcgen::{
     BasicConstraints, CertificateParams, DnType, ExtendedKeyUsagePurpose, IsCa, Issuer, KeyPair,
     KeyUsagePurpose,

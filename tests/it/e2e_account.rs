@@ -5,12 +5,12 @@
 //! the account; a failed job; a create timeout that the next apply finishes without a second
 //! account.
 
-mod common;
+use crate::common;
 
 use std::time::{Duration, Instant};
 
+use crate::common::{Sim, Tf};
 use combell::client::{Account, AccountFilter, CancellationToken, Client, ClientConfig, Secret};
-use common::{Sim, Tf};
 
 fn config(body: &str) -> String {
     format!(

@@ -5,13 +5,11 @@
 //! provider's own log lines). A bad password and an unknown fingerprint fail with diagnostics
 //! that do not echo the password.
 
-mod common;
-
 use std::fs;
 use std::process::Command;
 
+use crate::common::{Sim, Tf};
 use base64::Engine as _;
-use common::{Sim, Tf};
 
 const FINGERPRINT: &str = "823639776FEED06A181077D3C3382C9D8202AFB4";
 const PASSWORD: &str = "Pfx4Secret9x";

@@ -2,13 +2,11 @@
 //! simulator: every operation's success answer (status, headers, exact body shape), each
 //! validation rule, the 404s, and coherence with account creation.
 
-mod sim_support;
-
 use std::time::{Duration, Instant};
 
+use crate::sim_support::{keys as keys_of, Api};
 use combell::sim::{self, SimConfig};
 use serde_json::{json, Value};
-use sim_support::{keys as keys_of, Api};
 
 const H: &str = "/v2/linuxhostings/example.com";
 const SEED_KEY: &str = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIDt5iTBIDtIyfZBxo1HueefMCIZhtWfwvJotJ1C5DmK+ deploy@example.com";

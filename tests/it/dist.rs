@@ -3,13 +3,13 @@
 //! are named, zipped and summed as the Terraform Registry expects. Both are fed the debug build
 //! (or a stand-in) through `--bin-dir`, so no release build happens here.
 
-mod common;
+use crate::common;
 
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
-use common::{Sim, Tf};
+use crate::common::{Sim, Tf};
 use sha2::{Digest, Sha256};
 
 const VERSION: &str = "0.1.0";

@@ -12,11 +12,11 @@
 //! Rules that need an object in the state first (an account's servicepack change, its FTP
 //! password version) are covered by tests/e2e_account.rs.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 
-use common::{Sim, Tf};
+use crate::common::{Sim, Tf};
 use serde_json::Value;
 
 /// One invalid configuration and the diagnostic it must produce.

@@ -4,13 +4,13 @@
 //! The provider is installed into a filesystem mirror so that `terraform init` works offline, as
 //! a module's CI would run it.
 
-mod common;
+use crate::common;
 
 use std::fs;
 use std::path::Path;
 use std::process::{Command, Stdio};
 
-use common::{Sim, Tf};
+use crate::common::{Sim, Tf};
 
 fn copy_tree(from: &Path, to: &Path) {
     fs::create_dir_all(to).unwrap();

@@ -12,7 +12,7 @@
 //!   creates are in flight, a provisioning job that fails, and one that outlives its
 //!   `timeouts.create`; each time the next apply converges to the same clean inventory.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 use std::io::Read;
@@ -20,10 +20,10 @@ use std::process::Command;
 use std::thread;
 use std::time::{Duration, Instant};
 
+use crate::common::{http_request, Sim, Tf};
 use combell::client::{
     AccountFilter, CancellationToken, Client, ClientConfig, DnsRecordFilter, Secret,
 };
-use common::{http_request, Sim, Tf};
 use serde_json::Value;
 
 /// A user would give up re-running apply long before this.

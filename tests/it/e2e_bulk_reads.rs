@@ -4,9 +4,9 @@
 //! deleted behind Terraform's back is still noticed (the list misses it, one GET confirms).
 //! Counts calls, not time.
 
-mod common;
+use crate::common;
 
-use common::{Sim, Tf};
+use crate::common::{Sim, Tf};
 use serde_json::Value;
 
 const PER_ZONE: usize = 40;

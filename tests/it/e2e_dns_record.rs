@@ -3,14 +3,14 @@
 //! apply → empty plan → import into a fresh state → empty plan → update → drift behind
 //! Terraform's back → destroy → nothing of ours left in the zone.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 
+use crate::common::{Sim, Tf};
 use combell::client::{
     CancellationToken, Client, ClientConfig, DnsRecord, DnsRecordFilter, Secret,
 };
-use common::{Sim, Tf};
 
 const ZONE: &str = "example.com";
 

@@ -1,13 +1,11 @@
 //! Domains, SSL certificate requests and SSL certificates of the simulator, over real HTTP
 //! against an in-process instance, signed as the provider signs.
 
-mod sim_support;
-
 use std::time::Duration;
 
+use crate::sim_support::{keys, Answer, Api};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
-use sim_support::{keys, Answer, Api};
 
 impl Api {
     /// Polls a job until it answers 201; returns its body.

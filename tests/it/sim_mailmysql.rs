@@ -1,11 +1,9 @@
 //! Mailboxes, mail zones and MySQL databases of the simulator over real HTTP: an in-process
 //! instance per test, requests signed with the client's signer.
 
-mod sim_support;
-
+use crate::sim_support::{Answer, Api};
 use combell::sim::{self, SimConfig};
 use serde_json::{json, Value};
-use sim_support::{Answer, Api};
 
 impl Api {
     async fn call(&self, method: &str, pq: &str, body: Option<Value>) -> Answer {

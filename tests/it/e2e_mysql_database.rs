@@ -4,12 +4,12 @@
 //! with generated configuration) → password version update → deletion behind Terraform's back
 //! → re-create → destroy; a failed job; a create timeout that the next apply finishes.
 
-mod common;
+use crate::common;
 
 use std::time::{Duration, Instant};
 
+use crate::common::{Sim, Tf};
 use combell::client::{CancellationToken, Client, ClientConfig, MysqlDatabase, Secret};
-use common::{Sim, Tf};
 
 fn config(body: &str) -> String {
     format!(

@@ -1,15 +1,13 @@
 //! Layer 3: the built provider binary, started the way Terraform starts it (magic cookie,
 //! protocol negotiation, automatic mutual TLS), driven RPC by RPC over gRPC.
 
-mod tfplugin_support;
-
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
+use crate::tfplugin_support::{client_cert, connect, connect_as, Plugin};
 use combell::sim::{self, SimConfig};
 use combell::tfplugin::proto::{health, plugin, tfplugin6 as pb};
 use combell::tfplugin::{from_msgpack, to_msgpack, ProviderDef, Type, Value};
-use tfplugin_support::{client_cert, connect, connect_as, Plugin};
 
 const BINARY: &str = env!("CARGO_BIN_EXE_terraform-provider-combell");
 const RECORD: &str = "combell_dns_record";

@@ -2,12 +2,10 @@
 //! the provider's real schema (through dev_overrides), so that an attribute renamed in code but
 //! not in an example fails here rather than in a user's hands.
 
-mod common;
-
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use common::{Sim, Tf};
+use crate::common::{Sim, Tf};
 
 const REQUIRED_PROVIDERS: &str = r#"terraform {
   required_providers {

@@ -4,7 +4,7 @@
 //! and a few through the provider with a real Terraform, each must become a clear error: no
 //! panic, no hang, no unbounded memory.
 
-mod common;
+use crate::common;
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -13,11 +13,11 @@ use std::sync::Arc;
 use std::thread;
 use std::time::{Duration, Instant};
 
+use crate::common::Tf;
 use combell::client::transport::MAX_BODY_BYTES;
 use combell::client::{
     CancellationToken, Client, ClientConfig, DnsRecord, Error, JobPollConfig, RetryPolicy, Secret,
 };
-use common::Tf;
 
 /// One misbehaviour, repeated for every request.
 #[derive(Clone)]

@@ -4,10 +4,10 @@
 //! updates → deletion behind Terraform's back → re-create → destroy; the database's own
 //! read_and_write user imported and "destroyed" (only forgotten); plan-time validation.
 
-mod common;
+use crate::common;
 
+use crate::common::{Sim, Tf};
 use combell::client::{CancellationToken, Client, ClientConfig, MysqlUser, Secret};
-use common::{Sim, Tf};
 
 fn config(body: &str) -> String {
     format!(

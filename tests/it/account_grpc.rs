@@ -2,14 +2,12 @@
 //! job. The provider answers at once, and the create returns the job with an error and a state,
 //! so the account cannot be orphaned; a read of that state later finds the finished account.
 
-mod tfplugin_support;
-
 use std::time::Duration;
 
+use crate::tfplugin_support::{client_cert, connect, Plugin};
 use combell::sim::{self, SimConfig};
 use combell::tfplugin::proto::tfplugin6 as pb;
 use combell::tfplugin::{from_msgpack, to_msgpack, ProviderDef, Type, Value};
-use tfplugin_support::{client_cert, connect, Plugin};
 
 const BINARY: &str = env!("CARGO_BIN_EXE_terraform-provider-combell");
 const ACCOUNT: &str = "combell_account";

@@ -6,10 +6,10 @@
 //! validation without API writes; a lost create answer; data sources on the seed and on a
 //! Windows account made in the same configuration.
 
-mod common;
+use crate::common;
 
+use crate::common::{Sim, Tf};
 use combell::client::{CancellationToken, Client, ClientConfig, Secret};
-use common::{Sim, Tf};
 
 fn config(body: &str) -> String {
     format!(

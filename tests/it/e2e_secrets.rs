@@ -8,12 +8,12 @@
 //! Terraform itself stores a non-ephemeral variable's value in a saved plan, so the secrets
 //! reach Terraform as ephemeral variables (`TF_VAR_*`), as the examples recommend.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 use std::process::Command;
 
-use common::{Sim, Tf, TfOutput};
+use crate::common::{Sim, Tf, TfOutput};
 
 const API_SECRET: &str = "ApiQz7Wk4xSecretVv81";
 const FTP_PASSWORD: &str = "FtpQz7Wk4x11";

@@ -7,12 +7,10 @@
 //! Runs with the Terraform of [`Tf::new_for_query`] (1.15.5 from the wheel when the usual one is
 //! older than 1.14).
 
-mod common;
-
 use std::fs;
 use std::path::Path;
 
-use common::{Sim, Tf};
+use crate::common::{Sim, Tf};
 
 const PROVIDER_CONFIG: &str = r#"terraform {
   required_providers {

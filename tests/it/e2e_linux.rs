@@ -8,10 +8,10 @@
 //! A second test checks that invalid configurations fail at plan with their attribute paths
 //! and without any write to the API.
 
-mod common;
+use crate::common;
 
+use crate::common::{Sim, Tf};
 use combell::client::{CancellationToken, Client, ClientConfig, ScheduledTask, Secret};
-use common::{Sim, Tf};
 
 fn config(body: &str) -> String {
     format!(

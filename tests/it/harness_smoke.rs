@@ -2,12 +2,12 @@
 //! provider: Terraform's built-in `terraform_data` through apply, empty plan, change and
 //! destroy, plus the simulator plumbing against a stand-in simulator.
 
-mod common;
+use crate::common;
 
 use std::path::PathBuf;
 use std::process::Command;
 
-use common::{Sim, Tf};
+use crate::common::{Sim, Tf};
 
 const CONFIG: &str = r#"
 variable "greeting" {
@@ -103,7 +103,7 @@ fn failures_show_terraform_output() {
 }
 
 fn fake_sim() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/common/fake_sim.py")
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/it/common/fake_sim.py")
 }
 
 #[test]

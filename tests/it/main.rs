@@ -1,0 +1,44 @@
+//! The integration tests of the provider, the client and the simulator, as one test binary
+//! (one link of the crate instead of one per file). Each module is one area; the harnesses
+//! `common` (a simulator and a real Terraform), `sim_support` (signed HTTP against an
+//! in-process simulator) and `tfplugin_support` (the provider over gRPC) are shared.
+
+mod common;
+mod sim_support;
+mod tfplugin_support;
+
+mod account_grpc;
+mod client_hostile;
+mod client_mailboxes;
+mod client_sim;
+mod client_transport;
+mod coverage;
+mod dist;
+mod docs;
+mod e2e_account;
+mod e2e_bad_input;
+mod e2e_bulk_reads;
+mod e2e_dns_record;
+mod e2e_domains;
+mod e2e_faults;
+mod e2e_linux;
+mod e2e_mail_zone;
+mod e2e_mailbox;
+mod e2e_mysql_database;
+mod e2e_mysql_user;
+mod e2e_query;
+mod e2e_secrets;
+mod e2e_ssl_certificate_download;
+mod examples;
+mod harness_smoke;
+mod sim_api;
+mod sim_cli;
+mod sim_domainssl;
+mod sim_linux;
+mod sim_mailmysql;
+mod sim_robust;
+mod sim_schemathesis;
+mod tfplugin_grpc;
+mod module_tests;
+mod readme_links;
+mod registry_install;
