@@ -761,7 +761,7 @@ impl super::Client {
                         (None, AttemptOutcome::Status { status, .. }) => {
                             Error::UnexpectedResponse {
                                 method: method_name,
-                                path: path_and_query,
+                                path: shown,
                                 status,
                                 message: failure.unwrap_or_default(),
                             }

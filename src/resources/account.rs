@@ -261,6 +261,7 @@ impl Resource for AccountResource {
                 what: &what,
                 settle: limit.saturating_sub(started.elapsed()),
                 cancel: ctx.stopping(),
+                order: None,
             },
             || client.create_account(&request, ctx.stopping()),
             || find_by_identifier(&client, identifier, &no_cancel),

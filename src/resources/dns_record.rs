@@ -223,6 +223,7 @@ impl Resource for DnsRecordResource {
                 what: &what,
                 settle: Duration::ZERO,
                 cancel: ctx.stopping(),
+                order: None,
             },
             || client.create_dns_record(domain, &request, ctx.stopping()),
             || async {

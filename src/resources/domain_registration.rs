@@ -11,6 +11,14 @@
 //! purchase (name servers are managed afterwards with `combell_domain`). The API has no delete:
 //! destroy removes the registration from the state, with a warning. The `.ca` rule and the
 //! registrant extra fields Combell requires per extension are checked at plan time.
+//!
+//! Bought once (see `reconcile`). Natural key: the domain name, in the reseller account
+//! (`GET /domains/{domainName}`). A domain already there is adopted, with a warning, instead of
+//! being bought again: before the order is sent and after its answer was lost (then waited for
+//! a while, since a registration shows only once its job has run). When that lookup cannot
+//! decide, the create fails saying an order may have been placed, and the state keeps a pending
+//! entry (a null `id`, no job); its refresh looks the domain up again, adopting it or, when the
+//! account does not have it, dropping the entry so that the next apply orders.
 
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
@@ -20,6 +28,7 @@ use serde_json::json;
 
 use super::domain::{check_domain_name, known_strings, name_server_problems};
 use super::jobs::{wait_logged, WaitError};
+use super::reconcile::{create_once, CreateSpec, Created};
 use super::timeouts::{Op, Timeouts};
 use crate::client::{
     self, CancellationToken, Client, DomainDetail, RegisterDomain, Registrant, Secret,
@@ -242,10 +251,54 @@ impl Resource for DomainRegistrationResource {
         };
         let transfer = registration.auth_code.is_some();
         let what = if transfer { "transfer" } else { "registration" };
-        let job = match client.register_domain(&registration, ctx.stopping()).await {
-            Ok(job) => job,
-            Err(err) => {
-                let mut d = api_error(summary, &err);
+        let object = format!("the {what} of {name}");
+        let no_cancel = CancellationToken::new();
+        let created = create_once(
+            CreateSpec {
+                module: LOG,
+                what: &object,
+                settle: ORDER_SETTLE.min(limit),
+                cancel: ctx.stopping(),
+                order: Some(ORDER_CHECK),
+            },
+            || client.register_domain(&registration, ctx.stopping()),
+            || find_domain(&client, name, &no_cancel),
+        )
+        .await;
+        let job = match created {
+            Ok(Created::Posted(job)) => job,
+            Ok(Created::Found(detail)) => {
+                let mut diags = Diagnostics::default();
+                diags.warning(
+                    format!("Adopted {name}, already in the reseller account"),
+                    format!(
+                        "{name} was already in the reseller account, bought by an earlier run \
+                         whose answer was lost or left by a destroy (which cannot cancel a \
+                         registration). It is now managed by this resource; nothing was \
+                         ordered. name_servers, extra_fields and auth_code were not sent."
+                    ),
+                );
+                let mut base = known(planned);
+                base.set("provisioning_job_id", Value::Null);
+                return ApplyResult {
+                    state: Some(state_from(&detail, &base)),
+                    diagnostics: diags,
+                    ..Default::default()
+                };
+            }
+            Err(failure) if failure.pending => {
+                let mut pending = known(planned);
+                pending.set("id", Value::Null);
+                pending.set("provisioning_job_id", Value::Null);
+                return ApplyResult {
+                    state: Some(pending),
+                    diagnostics: failure.diagnostic(summary).into(),
+                    ..Default::default()
+                };
+            }
+            Err(failure) => {
+                let err = &failure.error;
+                let mut d = failure.diagnostic(summary);
                 if err
                     .codes()
                     .contains(&"domain_transfer_authorization_code_empty")
@@ -460,6 +513,26 @@ fn capitalise(text: &str) -> String {
         .next()
         .map(|c| c.to_uppercase().chain(chars).collect())
         .unwrap_or_default()
+}
+
+/// How long a registration whose answer was lost may take to show in the reseller account
+/// before the create gives up on knowing (and keeps a pending entry instead of ordering again).
+const ORDER_SETTLE: Duration = Duration::from_secs(120);
+/// Where a user sees whether a registration was ordered.
+const ORDER_CHECK: &str = "the domains and orders in the Combell control panel, or \
+    data.combell_domains; a domain that is there can also be imported";
+
+/// The domain in the reseller account, if it is there: the natural key of a registration.
+async fn find_domain(
+    client: &Client,
+    name: &str,
+    cancel: &CancellationToken,
+) -> Result<Option<DomainDetail>, client::Error> {
+    match client.get_domain(name, cancel).await {
+        Ok(detail) => Ok(Some(detail)),
+        Err(err) if err.is_not_found() => Ok(None),
+        Err(err) => Err(err),
+    }
 }
 
 async fn wait(

@@ -8,6 +8,11 @@
 //! at the site until it is removed in the control panel. For the same reason a create finds a
 //! host header that is already on the site (for example one a previous destroy left behind)
 //! and takes it over instead of failing.
+//!
+//! Created once (see `reconcile`). Natural key: the host name among the site's host headers;
+//! after a lost answer it is looked up there again.
+
+use std::time::Duration;
 
 use async_trait::async_trait;
 use serde_json::json;
@@ -15,6 +20,7 @@ use serde_json::json;
 use super::linux_common::{
     forgotten, host_name_at, hosting, known_part, null_state, split_import_id,
 };
+use super::reconcile::{create_once, CreateSpec, Created};
 use crate::client::{CancellationToken, LinuxHostingDetail};
 use crate::logging;
 use crate::provider::{api_error, client};
@@ -122,11 +128,27 @@ impl Resource for LinuxHostHeaderResource {
             );
             return ApplyResult::ok(state);
         }
-        if let Err(err) = client
-            .add_linux_host_header(domain, site, name, ctx.stopping())
-            .await
-        {
-            return ApplyResult::error(api_error(summary, &err));
+        let what = format!("host header \"{name}\" of the site \"{site}\"");
+        let no_cancel = CancellationToken::new();
+        let created = create_once(
+            CreateSpec {
+                module: "linux_host_header",
+                what: &what,
+                settle: Duration::ZERO,
+                cancel: ctx.stopping(),
+                order: None,
+            },
+            || client.add_linux_host_header(domain, site, name, ctx.stopping()),
+            || async {
+                let detail = client.get_linux_hosting(domain, &no_cancel).await?;
+                Ok(state_from(&detail, site, name, planned))
+            },
+        )
+        .await;
+        match created {
+            Ok(Created::Posted(())) => {}
+            Ok(Created::Found(state)) => return ApplyResult::ok(state),
+            Err(failure) => return ApplyResult::error(failure.diagnostic(summary)),
         }
         let mut fallback = known_part(&schema(), planned);
         fallback.set("id", format!("{domain}/{site}/{name}"));

@@ -6,10 +6,16 @@
 //! `sites` of `GET /linuxhostings/{domain}`. Nothing can change in place. The folder must
 //! already exist on the hosting (Combell does not create it); left out, it is
 //! `/subsites/<name>`.
+//!
+//! Created once (see `reconcile`). Natural key: the subsite's name among the hosting's sites;
+//! after a lost answer a site of that name is the one the create made.
+
+use std::time::Duration;
 
 use async_trait::async_trait;
 
 use super::linux_common::{host_name_at, known_part, null_state, split_import_id};
+use super::reconcile::{create_once, CreateSpec, Created};
 use crate::client::{CancellationToken, LinuxHostingDetail};
 use crate::provider::{api_error, client};
 use crate::tfplugin::{
@@ -102,12 +108,27 @@ impl Resource for LinuxSubsiteResource {
             ));
         };
         let path = planned.get_str("path").unwrap_or_default();
-        let created = match client
-            .create_linux_subsite(domain, name, path, ctx.stopping())
-            .await
-        {
-            Ok(created) => created,
-            Err(err) => return ApplyResult::error(api_error(summary, &err)),
+        let what = format!("subsite \"{name}\" of the Linux hosting \"{domain}\"");
+        let no_cancel = CancellationToken::new();
+        let created = create_once(
+            CreateSpec {
+                module: "linux_subsite",
+                what: &what,
+                settle: Duration::ZERO,
+                cancel: ctx.stopping(),
+                order: None,
+            },
+            || client.create_linux_subsite(domain, name, path, ctx.stopping()),
+            || async {
+                let detail = client.get_linux_hosting(domain, &no_cancel).await?;
+                Ok(state_from(&detail, name, planned))
+            },
+        )
+        .await;
+        let created = match created {
+            Ok(Created::Posted(created)) => created,
+            Ok(Created::Found(state)) => return ApplyResult::ok(state),
+            Err(failure) => return ApplyResult::error(failure.diagnostic(summary)),
         };
         let mut fallback = known_part(&schema(), planned);
         fallback.set("id", format!("{domain}/{created}"));

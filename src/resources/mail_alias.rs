@@ -7,6 +7,11 @@
 //! destinations answers 202 (accepted, no job), so the change is read back until the zone shows
 //! it. The alias address and the zone cannot change in place: both replace the alias. An alias
 //! cannot have the address of a mailbox (Combell refuses it).
+//!
+//! Created once (see `reconcile`). Natural key: the alias address in its zone; after a lost
+//! answer the zone is read again and an alias there with that address is the one created.
+
+use std::time::Duration;
 
 use async_trait::async_trait;
 use serde_json::json;
@@ -16,6 +21,7 @@ use super::mail_zone_shared::{
     string_set, strings,
 };
 use super::mailbox::check_address;
+use super::reconcile::{create_once, CreateSpec};
 use crate::client::{CancellationToken, Client, MailAlias, MailZone};
 use crate::logging;
 use crate::provider::{api_error, client};
@@ -133,27 +139,24 @@ impl Resource for MailAliasResource {
             Err(err) => return ApplyResult::error(api_error(summary, &err)),
         }
         let no_cancel = CancellationToken::new();
-        if let Err(err) = client
-            .create_mail_alias(domain, address, &destinations, ctx.stopping())
-            .await
-        {
-            // The answer was lost (timeout, Ctrl-C, a 5xx after the change): an alias that now
-            // exists was made by this create and is recorded rather than orphaned.
-            let exists = matches!(
-                read_zone_fresh(&client, domain, &no_cancel).await,
-                Ok(Some(zone)) if zone.alias(address).is_some()
-            );
-            if !exists {
-                return ApplyResult::error(api_error(summary, &err));
-            }
-            logging::warn(
-                LOG,
-                "the create's answer was lost but the alias exists; recording it",
-                &[
-                    ("email_address", json!(address)),
-                    ("error", json!(err.to_string())),
-                ],
-            );
+        let what = format!("alias \"{address}\"");
+        let created = create_once(
+            CreateSpec {
+                module: LOG,
+                what: &what,
+                settle: Duration::ZERO,
+                cancel: ctx.stopping(),
+                order: None,
+            },
+            || client.create_mail_alias(domain, address, &destinations, ctx.stopping()),
+            || async {
+                let zone = read_zone_fresh(&client, domain, &no_cancel).await?;
+                Ok(zone.filter(|zone| zone.alias(address).is_some()).map(drop))
+            },
+        )
+        .await;
+        if let Err(failure) = created {
+            return ApplyResult::error(failure.diagnostic(summary));
         }
         logging::info(LOG, "alias created", &[("email_address", json!(address))]);
         finish(&client, planned, ctx.stopping(), &summary).await

@@ -6,6 +6,11 @@
 //! own resource and several can coexist. There is no GET of one: it is read from
 //! `GET /mailzones/{domain}`. Nothing can change in place (the API has only create and
 //! delete), so any change replaces it.
+//!
+//! Created once (see `reconcile`). Natural key: the address among the zone's catch-all
+//! addresses; after a lost answer the zone is read again.
+
+use std::time::Duration;
 
 use async_trait::async_trait;
 use serde_json::json;
@@ -14,6 +19,7 @@ use super::mail_zone_shared::{
     check_domain, known, no_zone, not_settled, read_zone, read_zone_fresh, settle, split_import_id,
 };
 use super::mailbox::check_address;
+use super::reconcile::{create_once, CreateSpec};
 use crate::client::{CancellationToken, Client, MailZone};
 use crate::logging;
 use crate::provider::{api_error, client};
@@ -135,26 +141,25 @@ impl Resource for MailCatchAllResource {
             Ok(Some(_)) => {}
             Err(err) => return ApplyResult::error(api_error(summary, &err)),
         }
-        if let Err(err) = client
-            .create_mail_catch_all(domain, address, ctx.stopping())
-            .await
-        {
-            // A lost answer: if the address is now there, this create put it there.
-            let exists = matches!(
-                read_zone_fresh(&client, domain, &CancellationToken::new()).await,
-                Ok(Some(zone)) if zone.has_catch_all(address)
-            );
-            if !exists {
-                return ApplyResult::error(api_error(summary, &err));
-            }
-            logging::warn(
-                LOG,
-                "the create's answer was lost but the catch-all exists; recording it",
-                &[
-                    ("email_address", json!(address)),
-                    ("error", json!(err.to_string())),
-                ],
-            );
+        let no_cancel = CancellationToken::new();
+        let what = format!("catch-all address \"{address}\" of \"{domain}\"");
+        let created = create_once(
+            CreateSpec {
+                module: LOG,
+                what: &what,
+                settle: Duration::ZERO,
+                cancel: ctx.stopping(),
+                order: None,
+            },
+            || client.create_mail_catch_all(domain, address, ctx.stopping()),
+            || async {
+                let zone = read_zone_fresh(&client, domain, &no_cancel).await?;
+                Ok(zone.filter(|zone| zone.has_catch_all(address)).map(drop))
+            },
+        )
+        .await;
+        if let Err(failure) = created {
+            return ApplyResult::error(failure.diagnostic(summary));
         }
         logging::info(
             LOG,

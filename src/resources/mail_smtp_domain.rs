@@ -6,6 +6,11 @@
 //! creates it enabled; `enabled` is changed in place with a PUT that answers 202 (accepted, no
 //! job), read back until the zone shows it. `enabled` defaults to true, so a domain disabled
 //! outside Terraform shows as drift. The host name and the zone replace the resource.
+//!
+//! Created once (see `reconcile`). Natural key: the host name among the zone's SMTP domains;
+//! after a lost answer the zone is read again.
+
+use std::time::Duration;
 
 use async_trait::async_trait;
 use serde_json::json;
@@ -13,6 +18,7 @@ use serde_json::json;
 use super::mail_zone_shared::{
     check_domain, known, no_zone, not_settled, read_zone, read_zone_fresh, settle, split_import_id,
 };
+use super::reconcile::{create_once, CreateSpec};
 use crate::client::{CancellationToken, Client, MailZone, SmtpDomain};
 use crate::logging;
 use crate::provider::{api_error, client};
@@ -139,25 +145,26 @@ impl Resource for MailSmtpDomainResource {
             Err(err) => return ApplyResult::error(api_error(summary, &err)),
         }
         let no_cancel = CancellationToken::new();
-        if let Err(err) = client
-            .create_smtp_domain(domain, hostname, ctx.stopping())
-            .await
-        {
-            let exists = matches!(
-                read_zone_fresh(&client, domain, &no_cancel).await,
-                Ok(Some(zone)) if zone.smtp_domain(hostname).is_some()
-            );
-            if !exists {
-                return ApplyResult::error(api_error(summary, &err));
-            }
-            logging::warn(
-                LOG,
-                "the create's answer was lost but the SMTP domain exists; recording it",
-                &[
-                    ("hostname", json!(hostname)),
-                    ("error", json!(err.to_string())),
-                ],
-            );
+        let what = format!("SMTP domain \"{hostname}\" of \"{domain}\"");
+        let created = create_once(
+            CreateSpec {
+                module: LOG,
+                what: &what,
+                settle: Duration::ZERO,
+                cancel: ctx.stopping(),
+                order: None,
+            },
+            || client.create_smtp_domain(domain, hostname, ctx.stopping()),
+            || async {
+                let zone = read_zone_fresh(&client, domain, &no_cancel).await?;
+                Ok(zone
+                    .filter(|zone| zone.smtp_domain(hostname).is_some())
+                    .map(drop))
+            },
+        )
+        .await;
+        if let Err(failure) = created {
+            return ApplyResult::error(failure.diagnostic(summary));
         }
         logging::info(
             LOG,

@@ -319,6 +319,7 @@ impl Resource for MailboxResource {
                 what: &what,
                 settle: Duration::ZERO,
                 cancel: ctx.stopping(),
+                order: None,
             },
             || client.create_mailbox(&request, ctx.stopping()),
             || async {

@@ -230,6 +230,7 @@ impl Resource for MysqlDatabaseResource {
                 what: &what,
                 settle: limit.saturating_sub(started.elapsed()),
                 cancel: ctx.stopping(),
+                order: None,
             },
             || client.create_mysql_database(&request, ctx.stopping()),
             || find_by_name(&client, account_id, name, &no_cancel),

@@ -218,6 +218,7 @@ impl Resource for MysqlUserResource {
                 what: &what,
                 settle: limit.saturating_sub(started.elapsed()),
                 cancel: ctx.stopping(),
+                order: None,
             },
             || client.create_mysql_user(database, &request, ctx.stopping()),
             || find_user(&client, database, name, &lookup_cancel),

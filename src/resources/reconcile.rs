@@ -9,6 +9,13 @@
 //! (a bounded number of times). A repeat that the API refuses as "already exists" means the lost
 //! request did take effect and its object is still being provisioned: the lookup is then
 //! repeated until the object appears, within the create's time limit.
+//!
+//! A paid order ([`CreateSpec::order`]) is stricter: a second order costs money. It is looked
+//! up before it is sent (an earlier apply may have placed it and lost the answer), it is never
+//! sent twice by one create, and after a lost answer an object that does not show is waited for
+//! (within `settle`) instead of being ordered again. When the lookup cannot decide, the failure
+//! says so ([`CreateFailure::pending`]) and the resource keeps a pending entry in the state, so
+//! that the next plan or apply looks again before anything is bought.
 
 use std::future::Future;
 use std::time::{Duration, Instant};
@@ -46,11 +53,26 @@ pub(crate) enum Created<T, F> {
 pub(crate) struct CreateFailure {
     pub error: client::Error,
     pub note: Option<String>,
+    /// The object may exist (a request may have taken effect and no lookup has shown it to be
+    /// absent): the resource keeps a pending entry so that the next run looks before it sends.
+    pub pending: bool,
 }
 
 impl CreateFailure {
     fn plain(error: client::Error) -> CreateFailure {
-        CreateFailure { error, note: None }
+        CreateFailure {
+            error,
+            note: None,
+            pending: false,
+        }
+    }
+
+    fn undecided(error: client::Error, note: String) -> CreateFailure {
+        CreateFailure {
+            error,
+            note: Some(note),
+            pending: true,
+        }
     }
 
     /// The diagnostic for the user: the API error, then the note.
@@ -75,6 +97,22 @@ pub(crate) struct CreateSpec<'a> {
     pub settle: Duration,
     /// Ctrl-C: no POST is sent again after it, and settling ends early.
     pub cancel: &'a CancellationToken,
+    /// `Some` for a paid order: where the user can see whether it was placed (such as "the
+    /// certificate requests in the Combell control panel"). See the module documentation.
+    pub order: Option<&'a str>,
+}
+
+impl CreateSpec<'_> {
+    /// The note of a failure after which an order may have been placed.
+    fn order_note(&self, check: &str, why: String) -> String {
+        format!(
+            "An order for {} may have been placed and billed: {why} Nothing was ordered a \
+             second time. The state keeps a pending entry, so the next plan or apply looks for \
+             the order again and adopts it before anything is ordered. To check it yourself, \
+             see {check}.",
+            self.what
+        )
+    }
 }
 
 /// Sends the create with `post` and reconciles a lost answer with `lookup` (which must find
@@ -92,6 +130,30 @@ where
     LF: Future<Output = Result<Option<F>, client::Error>>,
 {
     let started = Instant::now();
+    if let Some(check) = spec.order {
+        // An earlier run may have placed this order and lost its answer.
+        match look_up(&spec, &mut lookup).await {
+            Ok(Some(found)) => {
+                logging::warn(
+                    spec.module,
+                    "the order exists already; recording it instead of ordering again",
+                    &[("object", json!(spec.what))],
+                );
+                return Ok(Created::Found(found));
+            }
+            Ok(None) => {}
+            Err(lookup_err) => {
+                let note = format!(
+                    "Nothing was ordered: an order is only sent once a lookup has shown that {} \
+                     was not ordered before (by an earlier run whose answer was lost), and that \
+                     lookup failed. The state keeps a pending entry, so the next plan or apply \
+                     looks again first. To check it yourself, see {check}.",
+                    spec.what
+                );
+                return Err(CreateFailure::undecided(lookup_err, note));
+            }
+        }
+    }
     // The last POST whose fate was not known: from then on an "already exists" answer means
     // that POST took effect.
     let mut lost: Option<client::Error> = None;
@@ -122,7 +184,11 @@ where
                     spec.what, spec.what
                 )
             });
-            return Err(CreateFailure { error: err, note });
+            return Err(CreateFailure {
+                error: err,
+                note,
+                pending: false,
+            });
         }
         logging::warn(
             spec.module,
@@ -142,27 +208,37 @@ where
                 );
                 return Ok(Created::Found(found));
             }
-            Ok(None) if fate == WriteFate::Done => {
-                // Combell accepted the request: the object is there or on its way.
+            Ok(None) if fate == WriteFate::Done || spec.order.is_some() => {
+                // Combell accepted the request, or may have (and a second order costs money):
+                // the object is there or on its way.
                 return settle(&spec, &mut lookup, started, err)
                     .await
                     .map(Created::Found);
             }
             Ok(None) => {}
             Err(lookup_err) => {
-                return Err(CreateFailure {
-                    note: Some(format!(
+                let note = match spec.order {
+                    Some(check) => spec.order_note(
+                        check,
+                        format!(
+                            "Combell may have carried out the request although its answer was \
+                             lost, and looking for the order afterwards failed too \
+                             ({lookup_err})."
+                        ),
+                    ),
+                    None => format!(
                         "Whether {} was created is not known: looking it up afterwards failed \
                          too ({lookup_err}). Check at Combell (control panel or a data source) \
                          before applying again; if it exists, import it.",
                         spec.what
-                    )),
-                    error: err,
-                })
+                    ),
+                };
+                return Err(CreateFailure::undecided(err, note));
             }
         }
         if posts >= MAX_POSTS || spec.cancel.is_cancelled() {
             return Err(CreateFailure {
+                pending: false,
                 note: Some(format!(
                     "{posts} request(s) to create {} failed without a usable answer; each time \
                      it was looked up afterwards and not found, so nothing was created. Apply \
@@ -242,29 +318,43 @@ where
             }
             Ok(None) => {}
             Err(lookup_err) => {
-                return Err(CreateFailure {
-                    note: Some(format!(
+                let note = match spec.order {
+                    Some(check) => spec.order_note(
+                        check,
+                        format!(
+                            "the request's answer was lost, and looking for the order \
+                             afterwards failed ({lookup_err})."
+                        ),
+                    ),
+                    None => format!(
                         "Combell accepted a request to create {} whose answer was lost, and \
                          looking the object up failed ({lookup_err}). Check at Combell before \
                          applying again; if it exists, import it.",
                         spec.what
-                    )),
-                    error: err,
-                })
+                    ),
+                };
+                return Err(CreateFailure::undecided(err, note));
             }
         }
         if started.elapsed() >= spec.settle || spec.cancel.is_cancelled() {
-            return Err(CreateFailure {
-                note: Some(format!(
+            let waited = started.elapsed().as_secs();
+            let note = match spec.order {
+                Some(check) => spec.order_note(
+                    check,
+                    format!(
+                        "the request's answer was lost, and the order had not shown at Combell \
+                         after {waited}s (it may still be on its way)."
+                    ),
+                ),
+                None => format!(
                     "Combell accepted a request to create {} but its answer was lost, and the \
-                     object had not appeared after {}s. It is probably still being provisioned: \
-                     wait for it, then import it (or apply again; a create of the same object \
-                     is refused while it exists).",
-                    spec.what,
-                    started.elapsed().as_secs()
-                )),
-                error: err,
-            });
+                     object had not appeared after {waited}s. It is probably still being \
+                     provisioned: wait for it, then import it (or apply again; a create of the \
+                     same object is refused while it exists).",
+                    spec.what
+                ),
+            };
+            return Err(CreateFailure::undecided(err, note));
         }
         tokio::select! {
             _ = spec.cancel.cancelled() => {}
@@ -302,11 +392,22 @@ mod tests {
         posts: Vec<Result<&'static str, client::Error>>,
         lookups: Vec<Result<Option<&'static str>, client::Error>>,
         settle: Duration,
-    ) -> (
+    ) -> Outcome {
+        run_spec(posts, lookups, settle, None)
+    }
+
+    type Outcome = (
         Result<Created<&'static str, &'static str>, CreateFailure>,
         usize,
         usize,
-    ) {
+    );
+
+    fn run_spec(
+        posts: Vec<Result<&'static str, client::Error>>,
+        lookups: Vec<Result<Option<&'static str>, client::Error>>,
+        settle: Duration,
+        order: Option<&'static str>,
+    ) -> Outcome {
         let posts = RefCell::new(VecDeque::from(posts));
         let lookups = RefCell::new(VecDeque::from(lookups));
         let (post_count, lookup_count) = (RefCell::new(0), RefCell::new(0));
@@ -321,6 +422,7 @@ mod tests {
                 what: "mailbox \"a@b.be\"",
                 settle,
                 cancel: &cancel,
+                order,
             },
             || {
                 *post_count.borrow_mut() += 1;
@@ -457,5 +559,85 @@ mod tests {
         );
         assert!(matches!(result, Ok(Created::Found("there"))));
         assert_eq!(posts, 1);
+    }
+
+    const CHECK: Option<&str> = Some("the orders in the control panel");
+
+    #[test]
+    fn an_order_found_before_it_is_sent_is_adopted_without_a_post() {
+        let (result, posts, lookups) =
+            run_spec(vec![], vec![Ok(Some("earlier"))], Duration::ZERO, CHECK);
+        assert!(matches!(result, Ok(Created::Found("earlier"))));
+        assert_eq!((posts, lookups), (0, 1));
+    }
+
+    #[test]
+    fn an_order_whose_first_lookup_fails_is_not_sent() {
+        let (result, posts, lookups) = run_spec(
+            vec![],
+            (0..LOOKUP_ATTEMPTS).map(|_| Err(api(500, ""))).collect(),
+            Duration::ZERO,
+            CHECK,
+        );
+        let failure = result.unwrap_err();
+        assert!(failure.pending);
+        let text = failure.diagnostic("Unable to create").detail;
+        assert!(text.contains("Nothing was ordered"), "{text}");
+        assert!(text.contains("the orders in the control panel"), "{text}");
+        assert_eq!((posts, lookups), (0, LOOKUP_ATTEMPTS as usize));
+    }
+
+    #[test]
+    fn a_lost_order_is_found_and_adopted() {
+        let (result, posts, _) = run_spec(
+            vec![Err(api(500, ""))],
+            vec![Ok(None), Ok(Some("ordered"))],
+            Duration::ZERO,
+            CHECK,
+        );
+        assert!(matches!(result, Ok(Created::Found("ordered"))));
+        assert_eq!(posts, 1);
+    }
+
+    #[test]
+    fn a_lost_order_that_does_not_show_is_never_sent_again() {
+        let (result, posts, lookups) = run_spec(
+            vec![Err(api(502, ""))],
+            vec![],
+            Duration::from_secs(2),
+            CHECK,
+        );
+        let failure = result.unwrap_err();
+        assert!(failure.pending);
+        let text = failure.diagnostic("Unable to create").detail;
+        assert!(text.contains("may have been placed"), "{text}");
+        assert!(text.contains("pending entry"), "{text}");
+        assert_eq!(posts, 1);
+        assert!(lookups >= 3, "{lookups}");
+    }
+
+    #[test]
+    fn a_lost_order_whose_lookup_fails_says_it_may_have_been_placed() {
+        let mut lookups: Vec<_> = vec![Ok(None)];
+        lookups.extend((0..LOOKUP_ATTEMPTS).map(|_| Err(api(500, ""))));
+        let (result, posts, _) = run_spec(vec![Err(api(500, ""))], lookups, Duration::ZERO, CHECK);
+        let failure = result.unwrap_err();
+        assert!(failure.pending);
+        let text = failure.diagnostic("Unable to create").detail;
+        assert!(text.contains("may have been placed"), "{text}");
+        assert!(text.contains("the orders in the control panel"), "{text}");
+        assert_eq!(posts, 1);
+    }
+
+    #[test]
+    fn an_unknown_outcome_is_pending_and_a_refusal_is_not() {
+        let (result, _, _) = run(
+            vec![Err(api(500, ""))],
+            (0..LOOKUP_ATTEMPTS).map(|_| Err(api(500, ""))).collect(),
+            Duration::ZERO,
+        );
+        assert!(result.unwrap_err().pending);
+        let (result, _, _) = run(vec![Err(api(400, ""))], vec![], Duration::ZERO);
+        assert!(!result.unwrap_err().pending);
     }
 }

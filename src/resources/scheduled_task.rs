@@ -7,10 +7,18 @@
 //! the weekday `1-7` (Monday to Sunday), each but the minute also `*`. The expression is checked
 //! at plan time. Extra spaces are sent as single ones, and a configured spelling that means
 //! what Combell reads back (`0  3 * * *` for `0 3 * * *`) is kept in the state.
+//!
+//! Created once (see `reconcile`). Tasks have no name and two may be alike, so the natural key
+//! is the script location and the cron expression (spaces aside) of a task that was not on the
+//! hosting before the create: the hosting's task ids are listed before the POST, and after a
+//! lost answer a new task with that key is the one it made.
+
+use std::time::Duration;
 
 use async_trait::async_trait;
 
 use super::linux_common::{host_name_at, known_part, null_state, split_import_id};
+use super::reconcile::{create_once, CreateSpec, Created};
 use crate::client::{CancellationToken, ScheduledTask};
 use crate::provider::{api_error, client};
 use crate::tfplugin::{
@@ -62,6 +70,7 @@ impl Resource for ScheduledTaskResource {
     fn api_operations(&self) -> &'static [&'static str] {
         &[
             "POST /linuxhostings/{domainName}/scheduledtasks",
+            "GET /linuxhostings/{domainName}/scheduledtasks",
             "GET /linuxhostings/{domainName}/scheduledtasks/{scheduledTaskId}",
             "PUT /linuxhostings/{domainName}/scheduledtasks/{scheduledTaskId}",
             "DELETE /linuxhostings/{domainName}/scheduledtasks/{scheduledTaskId}",
@@ -113,12 +122,41 @@ impl Resource for ScheduledTaskResource {
         let Some(domain) = planned.get_str("domain_name") else {
             return ApplyResult::error(Diagnostic::error(summary, "domain_name is not known."));
         };
-        let id = match client
-            .create_scheduled_task(domain, &task_from(planned), ctx.stopping())
-            .await
-        {
-            Ok(id) => id,
+        let task = task_from(planned);
+        let before: Vec<String> = match client.list_scheduled_tasks(domain, ctx.stopping()).await {
+            Ok(tasks) => tasks.into_iter().map(|t| t.id).collect(),
             Err(err) => return ApplyResult::error(api_error(summary, &err)),
+        };
+        let what = format!(
+            "scheduled task \"{}\" of the Linux hosting \"{domain}\"",
+            task.script_location
+        );
+        let no_cancel = CancellationToken::new();
+        let created = create_once(
+            CreateSpec {
+                module: "scheduled_task",
+                what: &what,
+                settle: Duration::ZERO,
+                cancel: ctx.stopping(),
+                order: None,
+            },
+            || client.create_scheduled_task(domain, &task, ctx.stopping()),
+            || async {
+                let tasks = client.list_scheduled_tasks(domain, &no_cancel).await?;
+                Ok(tasks.into_iter().find(|t| {
+                    !before.contains(&t.id)
+                        && t.script_location == task.script_location
+                        && normalise_cron(&t.cron_expression) == task.cron_expression
+                }))
+            },
+        )
+        .await;
+        let id = match created {
+            Ok(Created::Posted(id)) => id,
+            Ok(Created::Found(found)) => {
+                return ApplyResult::ok(state_from(domain, &found, planned))
+            }
+            Err(failure) => return ApplyResult::error(failure.diagnostic(summary)),
         };
         let mut fallback = known_part(&schema(), planned);
         fallback.set("task_id", id.clone());

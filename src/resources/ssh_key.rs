@@ -6,11 +6,17 @@
 //! one by fingerprint; there is no read of one key and no update, so a read lists the keys and
 //! any change of key replaces it. The fingerprint names the key material, so once it is found
 //! the configured text (its comment and spacing) is kept as written.
+//!
+//! Created once (see `reconcile`). Natural key: the fingerprint, the MD5 of the key material,
+//! computed from the configured key and looked up among the hosting's keys after a lost answer.
+
+use std::time::Duration;
 
 use async_trait::async_trait;
 use serde_json::json;
 
 use super::linux_common::{host_name_at, known_part, null_state, split_import_id};
+use super::reconcile::{create_once, CreateSpec, Created};
 use crate::client::{CancellationToken, SshKey};
 use crate::logging;
 use crate::provider::{api_error, client};
@@ -104,9 +110,31 @@ impl Resource for SshKeyResource {
                 "domain_name and public_key must be known.",
             ));
         };
-        let fingerprint = match client.add_linux_ssh_key(domain, key, ctx.stopping()).await {
-            Ok(f) => f,
-            Err(err) if err.codes().contains(&"ssh_key_already_exists") => {
+        let what = format!("SSH key on the Linux hosting \"{domain}\"");
+        let no_cancel = CancellationToken::new();
+        let created = create_once(
+            CreateSpec {
+                module: "ssh_key",
+                what: &what,
+                settle: Duration::ZERO,
+                cancel: ctx.stopping(),
+                order: None,
+            },
+            || client.add_linux_ssh_key(domain, key, ctx.stopping()),
+            || async {
+                let Some(fingerprint) = key_fingerprint(key) else {
+                    return Ok(None);
+                };
+                let keys = client.list_linux_ssh_keys(domain, &no_cancel).await?;
+                Ok(state_from(domain, &fingerprint, &keys, planned))
+            },
+        )
+        .await;
+        let fingerprint = match created {
+            Ok(Created::Posted(f)) => f,
+            Ok(Created::Found(state)) => return ApplyResult::ok(state),
+            Err(failure) if failure.error.codes().contains(&"ssh_key_already_exists") => {
+                let err = &failure.error;
                 return ApplyResult::error(Diagnostic::error(
                     summary,
                     format!(
@@ -115,9 +143,9 @@ impl Resource for SshKeyResource {
                          {domain}/<fingerprint> (data.combell_linux_hosting lists the \
                          fingerprints). {err}"
                     ),
-                ))
+                ));
             }
-            Err(err) => return ApplyResult::error(api_error(summary, &err)),
+            Err(failure) => return ApplyResult::error(failure.diagnostic(summary)),
         };
         logging::info(
             "ssh_key",
@@ -223,6 +251,24 @@ impl Resource for SshKeyResource {
 }
 
 /// Fingerprints compare without case, `MD5:` prefix or colons.
+/// The MD5 fingerprint (`aa:bb:…`) of an OpenSSH public key, as Combell names keys.
+fn key_fingerprint(public_key: &str) -> Option<String> {
+    use base64::Engine;
+    use md5::{Digest, Md5};
+    let data = public_key.split_whitespace().nth(1)?;
+    let blob = base64::engine::general_purpose::STANDARD
+        .decode(data)
+        .ok()?;
+    let digest = Md5::digest(&blob);
+    Some(
+        digest
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect::<Vec<_>>()
+            .join(":"),
+    )
+}
+
 fn same_fingerprint(a: &str, b: &str) -> bool {
     let norm = |f: &str| {
         let f = f.trim();

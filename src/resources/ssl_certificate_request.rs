@@ -9,15 +9,27 @@
 //! validations and records the certificate's fingerprint. A request that lapsed (410) leaves the
 //! state. The CSR is write-only; its common name is compared with the request's at plan time, so
 //! a CSR for another name replaces the request. The API has no delete: destroy only forgets.
+//!
+//! Ordered once (see `reconcile`). Natural key of an order: its common name (without case), its
+//! certificate type and validation level, and the CSR's DNS names, all among the names of a
+//! request that is still pending at Combell (an issued or lapsed request is not an open order).
+//! Such a request is adopted, with a warning, instead of ordering again: before the order is
+//! sent and after its answer was lost. When that lookup cannot decide, the create fails saying
+//! an order may have been placed, and the state keeps a pending entry (a null `id` with the
+//! common name, names, type and level); its refresh looks the order up again, adopting it or,
+//! when Combell shows none, dropping the entry so that the next apply orders.
 
 use std::collections::BTreeMap;
 
 use async_trait::async_trait;
 use serde_json::json;
 
+use std::time::Duration;
+
 use super::domain_registration::purchase_guard;
+use super::reconcile::{create_once, CreateSpec, Created};
 use crate::client::{
-    AdditionalValidationAttribute, CancellationToken, Client, CreateSslCertificateRequest,
+    self, AdditionalValidationAttribute, CancellationToken, Client, CreateSslCertificateRequest,
     SslCertificateRequestDetail, SslRequestState, SslValidation,
 };
 use crate::der::parse_csr;
@@ -285,12 +297,49 @@ impl Resource for SslCertificateRequestResource {
                 })
                 .collect(),
         };
-        let id = match client
-            .create_ssl_certificate_request(&order, ctx.stopping())
-            .await
-        {
-            Ok(id) => id,
-            Err(err) => return ApplyResult::error(api_error(summary, &err)),
+        let Some(key) = OrderKey::of_csr(csr, kind, level) else {
+            return ApplyResult::error(
+                Diagnostic::error(summary, "The CSR has no common name that can be read.")
+                    .at(AttributePath::new("csr")),
+            );
+        };
+        let what = format!("the {kind} SSL certificate for \"{}\"", key.common_name);
+        let no_cancel = CancellationToken::new();
+        let created = create_once(
+            CreateSpec {
+                module: LOG,
+                what: &what,
+                settle: ORDER_SETTLE,
+                cancel: ctx.stopping(),
+                order: Some(ORDER_CHECK),
+            },
+            || client.create_ssl_certificate_request(&order, ctx.stopping()),
+            || find_order(&client, &key, &no_cancel),
+        )
+        .await;
+        let mut diagnostics = Diagnostics::default();
+        let id = match created {
+            Ok(Created::Posted(id)) => id,
+            Ok(Created::Found(id)) => {
+                diagnostics.warning(
+                    format!("Adopted the pending SSL certificate request {id}"),
+                    format!(
+                        "Combell already had a pending request for {what} with these names \
+                         (request {id}), placed by an earlier run whose answer was lost or left \
+                         by a destroy (which cannot cancel requests). It is now managed by this \
+                         resource; no new certificate was ordered."
+                    ),
+                );
+                id
+            }
+            Err(failure) if failure.pending => {
+                return ApplyResult {
+                    state: Some(pending_state(planned, &key)),
+                    diagnostics: failure.diagnostic(summary).into(),
+                    ..Default::default()
+                }
+            }
+            Err(failure) => return ApplyResult::error(failure.diagnostic(summary)),
         };
         logging::info(
             LOG,
@@ -301,7 +350,11 @@ impl Resource for SslCertificateRequestResource {
         base.set("id", id.to_string());
         // The request exists (and is paid for) from here on: nothing below drops it.
         match refresh(&client, id, &base, &CancellationToken::new()).await {
-            Ok(Some(state)) => ApplyResult::ok(state),
+            Ok(Some(state)) => ApplyResult {
+                state: Some(state),
+                diagnostics,
+                ..Default::default()
+            },
             Ok(None) => ApplyResult::error(Diagnostic::error(
                 summary,
                 format!("Combell created SSL certificate request {id} but it was gone at once."),
@@ -320,6 +373,9 @@ impl Resource for SslCertificateRequestResource {
             Ok(c) => c,
             Err(d) => return ReadResult::error(d),
         };
+        if state.get("id").is_none_or(Value::is_null) {
+            return read_pending(&client, state, ctx.stopping()).await;
+        }
         let Some(id) = state.get_str("id").and_then(|s| s.parse::<i64>().ok()) else {
             return ReadResult::gone();
         };
@@ -346,7 +402,19 @@ impl Resource for SslCertificateRequestResource {
     }
 
     async fn delete(&self, _ctx: &Ctx, prior: &Value) -> Diagnostics {
-        let id = prior.get_str("id").unwrap_or("unknown");
+        let Some(id) = prior.get_str("id") else {
+            let name = prior.get_str("common_name").unwrap_or("(unknown)");
+            return Diagnostic::warning(
+                format!("An SSL certificate order for \"{name}\" may exist at Combell"),
+                format!(
+                    "The order for \"{name}\" had not been confirmed (its answer was lost) when \
+                     it was removed from the Terraform state. If it was placed, it is a pending \
+                     request at Combell (see {ORDER_CHECK}); a later create with the same CSR, \
+                     type and level adopts it instead of ordering again."
+                ),
+            )
+            .into();
+        };
         let issued = prior.get_str("status") == Some("issued");
         logging::warn(
             LOG,
@@ -393,6 +461,166 @@ impl Resource for SslCertificateRequestResource {
 }
 
 // ---- Helpers --------------------------------------------------------------------------------
+
+/// How long an order whose answer was lost may take to show at Combell before the create gives
+/// up on knowing (and keeps a pending entry instead of ordering again).
+const ORDER_SETTLE: Duration = Duration::from_secs(30);
+/// Where a user sees whether an order was placed.
+const ORDER_CHECK: &str = "the SSL certificate requests in the Combell control panel or \
+    data.combell_ssl_certificate_requests; an open request for these names can also be imported";
+
+/// The natural key of an order: see the module documentation.
+#[derive(Debug, Clone, PartialEq)]
+struct OrderKey {
+    common_name: String,
+    kind: String,
+    level: String,
+    /// Lower case; the common name when the CSR lists no other.
+    names: Vec<String>,
+}
+
+impl OrderKey {
+    fn of_csr(csr: &str, kind: &str, level: &str) -> Option<OrderKey> {
+        let parsed = parse_csr(csr)?;
+        let common_name = parsed.common_name?.trim().to_ascii_lowercase();
+        if common_name.is_empty() {
+            return None;
+        }
+        let mut names: Vec<String> = parsed
+            .dns_names
+            .iter()
+            .map(|n| n.trim().to_ascii_lowercase())
+            .collect();
+        if names.is_empty() {
+            names.push(common_name.clone());
+        }
+        Some(OrderKey {
+            common_name,
+            kind: kind.to_string(),
+            level: level.to_string(),
+            names,
+        })
+    }
+
+    /// The key a pending entry was stored with.
+    fn of_state(state: &Value) -> Option<OrderKey> {
+        let common_name = state.get_str("common_name")?.to_ascii_lowercase();
+        let names = match state.get("subject_alt_names") {
+            Some(Value::List(list)) => list
+                .iter()
+                .filter_map(|v| v.as_str().map(str::to_ascii_lowercase))
+                .collect(),
+            _ => vec![common_name.clone()],
+        };
+        Some(OrderKey {
+            common_name,
+            kind: state.get_str("certificate_type")?.to_string(),
+            level: state
+                .get_str("validation_level")
+                .unwrap_or(DEFAULT_LEVEL)
+                .to_string(),
+            names,
+        })
+    }
+
+    fn matches(&self, detail: &SslCertificateRequestDetail) -> bool {
+        detail.common_name.eq_ignore_ascii_case(&self.common_name)
+            && detail.certificate_type == self.kind
+            && detail.validation_level == self.level
+            && self.names.iter().all(|name| {
+                detail
+                    .subject_alt_names
+                    .iter()
+                    .any(|san| san.value.eq_ignore_ascii_case(name))
+            })
+    }
+}
+
+/// The pending request Combell has for this key, if any.
+async fn find_order(
+    client: &Client,
+    key: &OrderKey,
+    cancel: &CancellationToken,
+) -> Result<Option<i64>, client::Error> {
+    let requests = client.list_ssl_certificate_requests(cancel).await?;
+    for request in requests.iter().filter(|r| {
+        r.common_name.eq_ignore_ascii_case(&key.common_name)
+            && r.certificate_type == key.kind
+            && r.validation_level == key.level
+    }) {
+        match client.get_ssl_certificate_request(request.id, cancel).await {
+            Ok(SslRequestState::Pending(Some(detail))) if key.matches(&detail) => {
+                return Ok(Some(request.id))
+            }
+            Ok(_) => {}
+            Err(err) if err.is_not_found() => {}
+            Err(err) => return Err(err),
+        }
+    }
+    Ok(None)
+}
+
+/// What is stored when an order may have been placed but no lookup has shown it yet
+/// (Terraform keeps it tainted): the key, so that the refresh can look again.
+fn pending_state(planned: &Value, key: &OrderKey) -> Value {
+    let mut state = known(planned);
+    state.set("id", Value::Null);
+    state.set("common_name", key.common_name.clone());
+    state.set("subject_alt_names", key.names.clone());
+    state.set("certificate_type", key.kind.clone());
+    state.set("validation_level", key.level.clone());
+    state
+}
+
+/// Refresh of a pending entry: the order is adopted once Combell shows it, and the entry goes
+/// once Combell shows none (so the next apply orders, after looking once more).
+async fn read_pending(client: &Client, state: &Value, cancel: &CancellationToken) -> ReadResult {
+    let Some(key) = OrderKey::of_state(state) else {
+        return ReadResult::gone();
+    };
+    match find_order(client, &key, cancel).await {
+        Ok(Some(id)) => {
+            logging::warn(
+                LOG,
+                "the order of a pending entry exists; recording it",
+                &[("request_id", json!(id))],
+            );
+            let mut base = state.clone();
+            base.set("id", id.to_string());
+            match refresh(client, id, &base, cancel).await {
+                Ok(Some(new)) => ReadResult::ok(new),
+                Ok(None) => ReadResult::gone(),
+                Err(err) => ReadResult {
+                    state: Some(state.clone()),
+                    diagnostics: api_error(format!("Unable to read {TYPE_NAME}"), &err).into(),
+                    ..Default::default()
+                },
+            }
+        }
+        Ok(None) => {
+            logging::info(
+                LOG,
+                "no order of a pending entry at Combell; removing it from the state",
+                &[("common_name", json!(key.common_name))],
+            );
+            ReadResult::gone()
+        }
+        Err(err) => ReadResult {
+            state: Some(state.clone()),
+            diagnostics: Diagnostic::error(
+                format!("Unable to read {TYPE_NAME}"),
+                format!(
+                    "An order for \"{}\" may have been placed and is kept as pending, but \
+                     looking for it failed: {err}. Nothing is ordered until a lookup answers; \
+                     see {ORDER_CHECK}.",
+                    key.common_name
+                ),
+            )
+            .into(),
+            ..Default::default()
+        },
+    }
+}
 
 /// The state after asking Combell: pending (the detail), issued (the certificate's
 /// fingerprint, and what the certificate says when the state knows nothing yet) or `None` when

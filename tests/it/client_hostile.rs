@@ -336,6 +336,34 @@ fn a_post_is_never_resent_after_a_broken_answer() {
     assert_eq!(server.requests(), 1, "the create was sent again");
 }
 
+#[test]
+fn a_too_large_answer_does_not_show_a_secret_query_value() {
+    let server = Server::start(Reply::Huge {
+        bytes: 50 << 20,
+        chunked: false,
+    });
+    let client = server.client(Duration::from_secs(5), 1);
+    let cancel = CancellationToken::new();
+    let err = block_on(client.download_certificate(
+        "0123456789abcdef0123456789abcdef01234567",
+        "pfx",
+        &Secret::new("hunter22-secret"),
+        &cancel,
+    ))
+    .unwrap_err();
+    assert!(
+        matches!(err, Error::UnexpectedResponse { .. }),
+        "the too-large branch: {err:?}"
+    );
+    let shown = format!("{err} {err:?}");
+    assert!(shown.contains("larger than 32 MiB"), "{shown}");
+    assert!(
+        shown.contains("password="),
+        "names the masked query: {shown}"
+    );
+    assert!(!shown.contains("hunter22"), "the password leaked: {shown}");
+}
+
 fn provider_config(endpoint: &str) -> String {
     format!(
         "terraform {{\n  required_providers {{\n    combell = {{ source = \"{}\" }}\n  }}\n}}\n\n\
