@@ -42,3 +42,4 @@ mod tfplugin_grpc;
 mod module_tests;
 mod readme_links;
 mod registry_install;
+mod e2e_lost_answers;

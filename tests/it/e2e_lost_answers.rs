@@ -8,14 +8,14 @@
 //! must fail saying an order may have been placed, keep a pending entry, and the next apply
 //! must adopt the order without a second POST.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 
 use combell::client::{AccountFilter, CancellationToken, Client, ClientConfig, Secret};
 use combell::provider::provider;
 use combell::tfplugin::ProviderDef;
-use common::{http_request, Sim, Tf};
+use crate::common::{http_request, Sim, Tf};
 
 const KEY: &str =
     "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAILostE2eDtIyfZBxo1HueefMCIZhtWfwvJotJ1C5DmK+ lost@example.com";
