@@ -90,9 +90,12 @@ fn schema() -> Schema {
                  only needed for the purchase itself. Write-only.",
             ),
         Attribute::nested("registrant", Nesting::Single, registrant)
-            .required()
+            .optional()
+            .computed()
             .description(
-                "The owner of the domain. The registrant is a company when `company_name` is \
+                "The owner of the domain. Left out, Combell registers the domain to the \
+                 reseller account's default contact, which is then read back into this \
+                 attribute. The registrant is a company when `company_name` is \
                  set, otherwise an individual. Phone and fax are written `+32.123456789`, \
                  `country_code` in upper case (`BE`), `language_code` in lower case (`nl`). \
                  Only registrants with country code `CA` can register `.ca` domains. Combell's \
