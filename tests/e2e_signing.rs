@@ -106,6 +106,8 @@ fn accepted(sim: &Sim, reading: &str) -> u64 {
 struct Counted {
     refused: u64,
     processes: usize,
+    /// Provider processes that logged the reading they learned (each logs it once).
+    learned: usize,
     log: String,
 }
 
@@ -123,9 +125,14 @@ fn counted(tf: &mut Tf, sim: &Sim, name: &str, args: &[&str]) -> Counted {
         .lines()
         .filter(|l| l.contains("plugin started") && l.contains("combell"))
         .count();
+    let learned = log
+        .lines()
+        .filter(|l| l.contains("learned how the API reads signed paths"))
+        .count();
     Counted {
         refused: refused(sim) - before,
         processes,
+        learned,
         log,
     }
 }
@@ -147,14 +154,12 @@ fn full_life_against(reading: &str) -> Vec<(String, Counted)> {
         ),
     ));
     assert_eq!(
-        tf.expect_resource("combell_mysql_database.db")["values"]["id"],
+        tf.expect_resource("combell_mysql_database.db")["id"],
         "ID1001_signing"
     );
-    assert!(
-        tf.expect_resource("combell_ssh_key.deploy")["values"]["fingerprint"]
-            .as_str()
-            .is_some_and(|f| f.contains(':'))
-    );
+    assert!(tf.expect_resource("combell_ssh_key.deploy")["fingerprint"]
+        .as_str()
+        .is_some_and(|f| f.contains(':')));
     runs.push((
         "plan".to_string(),
         counted(
@@ -211,8 +216,8 @@ fn full_life_against(reading: &str) -> Vec<(String, Counted)> {
         "--signing {reading}: {}; accepted by reading: both {}, official {}, spec {}",
         runs.iter()
             .map(|(name, r)| format!(
-                "{name} {} refused / {} provider processes",
-                r.refused, r.processes
+                "{name} {} refused / {} provider processes ({} learned a reading)",
+                r.refused, r.processes, r.learned
             ))
             .collect::<Vec<_>>()
             .join(", "),
@@ -230,6 +235,10 @@ fn mysql_ssh_keys_and_an_idn_zone_work_against_a_spec_server() {
     // provider learns.
     let (_, apply) = &runs[0];
     assert!(apply.refused >= 1, "no request was ever refused");
+    // Exactly one refusal for each process that had to find the reading out.
+    for (name, run) in &runs {
+        assert_eq!(run.refused, run.learned as u64, "spec {name}");
+    }
     assert!(
         apply.log.contains("learned how the API reads signed paths"),
         "the reading learned is not in the debug log"

@@ -200,6 +200,13 @@ impl Resource for DomainRegistrationResource {
             }
             return resp;
         }
+        if config.get("registrant").is_none_or(Value::is_null) {
+            // Left out, the registrant is whatever Combell holds, which only the control panel
+            // changes: the prior one, not an unknown value.
+            if let Some(registrant) = prior.get("registrant").cloned() {
+                resp.planned.set("registrant", registrant);
+            }
+        }
         let wanted = resp.planned.get("registrant");
         if wanted.is_some_and(Value::is_wholly_known) && wanted != prior.get("registrant") {
             resp.diagnostics.push(
