@@ -137,8 +137,8 @@ fn counted(tf: &mut Tf, sim: &Sim, name: &str, args: &[&str]) -> Counted {
     }
 }
 
-/// Every kind of path whose readings differ travels through a server of one reading: MySQL names with
-/// capitals, a fingerprint, an IDN zone; create, read, update and delete.
+/// Every kind of path whose readings differ travels through a server of one reading: MySQL
+/// names with capitals, a fingerprint, an IDN zone; create, read, update and delete.
 fn full_life_against(reading: &str) -> Vec<(String, Counted)> {
     let (sim, _dir) = sim_with_idn_zone(reading);
     let mut tf = Tf::new(&sim);
@@ -337,7 +337,8 @@ fn send_raw(addr: SocketAddr, method: &str, target: &str, authorization: &str) -
         .unwrap_or_else(|| panic!("no status line in {answer:?}"))
 }
 
-/// Requests whose paths and queries hold escapes, as a client that escapes more than it must sends them.
+/// Requests whose paths and queries hold escapes, as a client that escapes more than it must
+/// sends them.
 const PHP_CLIENT_REQUESTS: [(&str, &str, &[u16]); 6] = [
     ("GET", "/v2/accounts?identifier=no%20such%20account", &[200]),
     ("GET", "/v2/accounts?identifier=a%2Bb", &[200]),
