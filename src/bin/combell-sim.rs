@@ -46,6 +46,10 @@ struct Args {
     /// Seed for the fault rules' dice, so a run's failures repeat.
     #[arg(long)]
     fault_seed: Option<u64>,
+    /// Which reading of the signed path to verify: spec (lowercased, as received), official
+    /// (as Combell's PHP client signs: case kept, decoded once when it holds escapes) or either.
+    #[arg(long, default_value = "either", value_parser = sim::SigningMode::parse)]
+    signing: sim::SigningMode,
 }
 
 /// clap needs one concrete type per value parser; `Option` would read as "flag may be absent".
@@ -147,6 +151,7 @@ async fn main() -> ExitCode {
         state_file: args.state,
         faults: args.faults,
         fault_seed: args.fault_seed,
+        signing: args.signing,
     };
     let mut running = match sim::start(config).await {
         Ok(running) => running,
@@ -179,9 +184,10 @@ async fn main() -> ExitCode {
         out.push_str("  export COMBELL_API_SECRET=<the secret given with --api-secret>\n");
     }
     out.push_str(&format!(
-        "Job duration {:?}, rate limit {}, state {}\n",
+        "Job duration {:?}, rate limit {}, signing {}, state {}\n",
         config.job_duration,
         describe_rate_limit(config.rate_limit),
+        config.signing.name(),
         config
             .state_file
             .as_ref()

@@ -104,6 +104,8 @@ pub struct RegisterDomain {
     pub domain_name: String,
     /// Empty: Combell's default name servers.
     pub name_servers: Vec<String>,
+    /// All fields empty (and no extra fields): none is sent, and Combell registers the domain
+    /// to the reseller's default contact.
     pub registrant: Registrant,
     /// TLD-specific registrant fields (`CompanyNumber`, `PassportNumber`, `CodiceFiscal`).
     pub extra_fields: BTreeMap<String, String>,
@@ -115,24 +117,28 @@ struct RegisterBody<'a> {
     domain_name: &'a str,
     #[serde(skip_serializing_if = "<[String]>::is_empty")]
     name_servers: &'a [String],
-    registrant: RegistrantInput<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    registrant: Option<RegistrantInput<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     auth_code: Option<&'a Secret>,
 }
 
 impl RegisterDomain {
     fn body(&self) -> RegisterBody<'_> {
+        let registrant = RegistrantInput {
+            registrant: &self.registrant,
+            extra_fields: self
+                .extra_fields
+                .iter()
+                .map(|(name, value)| ExtraField { name, value })
+                .collect(),
+        };
+        let none_given =
+            self.registrant == Registrant::default() && registrant.extra_fields.is_empty();
         RegisterBody {
             domain_name: &self.domain_name,
             name_servers: &self.name_servers,
-            registrant: RegistrantInput {
-                registrant: &self.registrant,
-                extra_fields: self
-                    .extra_fields
-                    .iter()
-                    .map(|(name, value)| ExtraField { name, value })
-                    .collect(),
-            },
+            registrant: (!none_given).then_some(registrant),
             auth_code: self.auth_code.as_ref(),
         }
     }
@@ -266,5 +272,13 @@ mod tests {
             r#"{"domain_name":"abc.se","registrant":{"first_name":"Ann","country_code":"SE","extra_fields":[{"name":"PassportNumber","value":"X1"}]},"auth_code":"epp-123"}"#
         );
         assert!(!format!("{registration:?}").contains("epp-123"));
+        let bare = RegisterDomain {
+            domain_name: "abc.be".into(),
+            ..RegisterDomain::default()
+        };
+        assert_eq!(
+            serde_json::to_string(&bare.body()).unwrap(),
+            r#"{"domain_name":"abc.be"}"#
+        );
     }
 }

@@ -334,6 +334,131 @@ impl Pacer {
     }
 }
 
+/// Which reading of the signed path (see [`signing::Reading`]) an endpoint verifies, once
+/// learned; shared by every client of the same endpoint and key in the process, like the pacer.
+#[derive(Debug, Default)]
+pub struct ReadingMemory {
+    learned: Mutex<Option<signing::Reading>>,
+    /// Held by the one request that finds out while nothing is learned yet, so that a spec
+    /// server refuses a process one request, not one per request in flight.
+    probe: tokio::sync::Mutex<()>,
+}
+
+impl ReadingMemory {
+    fn shared(endpoint: &str, api_key: &str) -> Arc<ReadingMemory> {
+        static MEMORIES: OnceLock<Mutex<HashMap<String, Arc<ReadingMemory>>>> = OnceLock::new();
+        let map = MEMORIES.get_or_init(|| Mutex::new(HashMap::new()));
+        let mut map = match map.lock() {
+            Ok(guard) => guard,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        map.entry(format!("{endpoint} {api_key}"))
+            .or_insert_with(|| Arc::new(ReadingMemory::default()))
+            .clone()
+    }
+
+    fn learned(&self) -> Option<signing::Reading> {
+        match self.learned.lock() {
+            Ok(guard) => *guard,
+            Err(poisoned) => *poisoned.into_inner(),
+        }
+    }
+
+    fn learn(&self, reading: signing::Reading) {
+        let mut learned = match self.learned.lock() {
+            Ok(guard) => guard,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        if *learned != Some(reading) {
+            *learned = Some(reading);
+            logging::debug(
+                MODULE,
+                "learned how the API reads signed paths",
+                &[("reading", json!(reading.name()))],
+            );
+        }
+    }
+}
+
+/// How one request is signed, attempt by attempt: in the learned reading, else as Combell's
+/// own client signs; once the other way after a 401 when the two readings differ.
+struct RequestSigner<'a> {
+    memory: &'a ReadingMemory,
+    reading: signing::Reading,
+    readings_differ: bool,
+    switched: bool,
+    _probe: Option<tokio::sync::MutexGuard<'a, ()>>,
+}
+
+impl<'a> RequestSigner<'a> {
+    /// `None` if cancelled while another request was finding the reading out.
+    async fn begin(
+        memory: &'a ReadingMemory,
+        path_and_query: &str,
+        cancel: &CancellationToken,
+    ) -> Option<RequestSigner<'a>> {
+        let readings_differ = !signing::readings_agree(path_and_query);
+        let mut probe = None;
+        if readings_differ && memory.learned().is_none() {
+            tokio::select! {
+                _ = cancel.cancelled() => return None,
+                guard = memory.probe.lock() => probe = Some(guard),
+            }
+        }
+        Some(RequestSigner {
+            memory,
+            reading: memory.learned().unwrap_or(signing::Reading::Official),
+            readings_differ,
+            switched: false,
+            _probe: probe.filter(|_| memory.learned().is_none()),
+        })
+    }
+
+    fn authorization(
+        &self,
+        inner: &Inner,
+        method: &str,
+        path_and_query: &str,
+        body: &[u8],
+    ) -> String {
+        // A fresh nonce and timestamp per attempt: a server that remembers nonces would
+        // refuse a re-sent signature as a replay.
+        signing::sign_as(
+            self.reading,
+            &inner.api_key,
+            inner.api_secret.expose(),
+            method,
+            path_and_query,
+            body,
+            chrono::Utc::now().timestamp(),
+            &signing::new_nonce(),
+        )
+    }
+
+    /// Takes an answer's status; `true` when the request is to be sent again, signed the other
+    /// way. A refused signature changes nothing on the server, so this is safe for a POST too.
+    fn resend_other_way(&mut self, status: u16) -> bool {
+        if !self.readings_differ {
+            return false;
+        }
+        if status == 401 {
+            if self.switched {
+                return false;
+            }
+            self.switched = true;
+            self.reading = self.reading.other();
+            return true;
+        }
+        // Whatever else the answer says, it got past the signature check (a 429 or a gateway
+        // error may come from in front of it).
+        if !matches!(status, 429 | 502..=504) {
+            self.memory.learn(self.reading);
+            self._probe = None;
+        }
+        false
+    }
+}
+
 pub(crate) fn header_u64(headers: &HeaderMap, name: &str) -> Option<u64> {
     headers.get(name)?.to_str().ok()?.trim().parse().ok()
 }
@@ -503,6 +628,7 @@ pub(crate) struct Inner {
     request_timeout: Duration,
     http: reqwest::Client,
     pacer: Arc<Pacer>,
+    readings: Arc<ReadingMemory>,
 }
 
 impl Inner {
@@ -575,6 +701,7 @@ impl Inner {
             .build()
             .map_err(|e| Error::Invalid(format!("could not build the HTTP client: {e}")))?;
         let pacer = Pacer::shared(&endpoint, &config.api_key);
+        let readings = ReadingMemory::shared(&endpoint, &config.api_key);
         Ok(Inner {
             endpoint,
             api_key: config.api_key,
@@ -587,6 +714,7 @@ impl Inner {
             request_timeout: config.request_timeout,
             http,
             pacer,
+            readings,
         })
     }
 }
@@ -632,24 +760,17 @@ impl super::Client {
             path: shown.clone(),
         };
 
+        let Some(mut signer) = RequestSigner::begin(&inner.readings, &path_and_query, cancel).await
+        else {
+            return Err(cancelled());
+        };
         let mut attempts = 0u32;
         loop {
             attempts += 1;
             let Some(in_flight) = inner.pacer.wait(cancel).await else {
                 return Err(cancelled());
             };
-            // A fresh nonce and timestamp per attempt: a server that remembers nonces would
-            // refuse a re-sent signature as a replay.
-            let unix_ts = chrono::Utc::now().timestamp();
-            let authorization = signing::sign(
-                &inner.api_key,
-                inner.api_secret.expose(),
-                &method_name,
-                &path_and_query,
-                body,
-                unix_ts,
-                &signing::new_nonce(),
-            );
+            let authorization = signer.authorization(inner, &method_name, &path_and_query, body);
             let mut builder = inner
                 .http
                 .request(request.method.clone(), &url)
@@ -716,6 +837,9 @@ impl super::Client {
             );
 
             if let Some((status, headers, bytes)) = &answer {
+                if signer.resend_other_way(*status) {
+                    continue;
+                }
                 if *status < 400 {
                     return Ok(Response {
                         status: *status,

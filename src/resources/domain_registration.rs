@@ -99,9 +99,12 @@ fn schema() -> Schema {
                  only needed for the purchase itself. Write-only.",
             ),
         Attribute::nested("registrant", Nesting::Single, registrant)
-            .required()
+            .optional()
+            .computed()
             .description(
-                "The owner of the domain. The registrant is a company when `company_name` is \
+                "The owner of the domain. Left out, Combell registers the domain to the \
+                 reseller account's default contact, which is then read back into this \
+                 attribute. The registrant is a company when `company_name` is \
                  set, otherwise an individual. Phone and fax are written `+32.123456789`, \
                  `country_code` in upper case (`BE`), `language_code` in lower case (`nl`). \
                  Only registrants with country code `CA` can register `.ca` domains. Combell's \
@@ -205,6 +208,13 @@ impl Resource for DomainRegistrationResource {
                 resp.diagnostics.push(d);
             }
             return resp;
+        }
+        if config.get("registrant").is_none_or(Value::is_null) {
+            // Left out, the registrant is whatever Combell holds, which only the control panel
+            // changes: the prior one, not an unknown value.
+            if let Some(registrant) = prior.get("registrant").cloned() {
+                resp.planned.set("registrant", registrant);
+            }
         }
         let wanted = resp.planned.get("registrant");
         if wanted.is_some_and(Value::is_wholly_known) && wanted != prior.get("registrant") {

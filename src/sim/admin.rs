@@ -1,8 +1,11 @@
 //! The admin endpoints under `/_sim` (no Combell path starts so, and they need no signature),
 //! and what the fault rules do to a request once the dice have chosen it:
 //!
-//! - `GET /_sim/stats`: `{"total","by_method","by_route","by_status","faults"}`; every `/v2`
-//!   request counts, faulted and dropped ones too (`by_status."dropped"`).
+//! - `GET /_sim/stats`: `{"total","by_method","by_route","by_status","signing","faults"}`; every
+//!   `/v2` request counts, faulted and dropped ones too (`by_status."dropped"`). `signing` has
+//!   the `--signing` mode, the accepted signatures by the reading they matched
+//!   (`accepted_by_reading`: `both`, `official`, `spec`) and how many were `refused` for not
+//!   matching.
 //! - `POST /_sim/reset`: back to the seed; clears stats and rate-limit windows, keeps faults.
 //! - `GET /_sim/faults`, `POST /_sim/faults` (one rule as JSON, answers 201 with its `id`),
 //!   `DELETE /_sim/faults` (all), `DELETE /_sim/faults/{id}`.
@@ -76,7 +79,7 @@ fn admin_error(status: StatusCode, code: &str, text: impl Into<String>) -> Respo
 
 /// What `GET /_sim/stats` answers.
 pub(crate) fn stats_json(shared: &Shared) -> Value {
-    let mut stats = lock(&shared.stats).to_json();
+    let mut stats = lock(&shared.stats).to_json(shared.config().signing);
     stats["faults"] = lock(&shared.faults).fired_json();
     stats
 }

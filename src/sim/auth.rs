@@ -1,6 +1,8 @@
 //! HMAC verification of `Authorization: hmac key:signature:nonce:timestamp`, as API-SUMMARY.md
-//! §1.4 describes it. The spec says to sign the lowercased path, Combell's own PHP client signs
-//! it as sent; the real API accepts both, so the simulator does too.
+//! §1.4 describes it. The spec says to sign the lowercased path; Combell's own PHP client keeps
+//! the case and decodes a path with escapes once before encoding it. Which of the two the real
+//! API verifies is not known, so [`SigningMode`] lets the simulator play either server, or
+//! accept both (the default).
 //!
 //! Every refusal is a 401 whose text says what is wrong without echoing the signature.
 
@@ -13,6 +15,7 @@ use md5::{Digest, Md5};
 use sha2::Sha256;
 
 use super::error::ApiError;
+use crate::client::signing;
 
 /// How far a request's timestamp may be from the server clock, either way.
 pub const MAX_SKEW_SECS: i64 = 300;
@@ -22,15 +25,7 @@ const CODE_HMAC: &str = "authorization_hmac_invalid";
 
 /// PHP `urlencode`: everything but `A-Za-z0-9-_.` becomes `%XX` (upper-case hex), space `+`.
 pub fn php_urlencode(input: &str) -> String {
-    let mut out = String::with_capacity(input.len() * 3);
-    for byte in input.bytes() {
-        match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => out.push(byte as char),
-            b' ' => out.push('+'),
-            _ => out.push_str(&format!("%{byte:02X}")),
-        }
-    }
-    out
+    php_urlencode_bytes(input.as_bytes())
 }
 
 /// The string that gets signed, with `path_and_query` encoded exactly as given (the caller
@@ -43,16 +38,127 @@ pub fn string_to_sign(
     nonce: &str,
     body: &[u8],
 ) -> String {
+    message(
+        key,
+        method,
+        &php_urlencode(path_and_query),
+        timestamp,
+        nonce,
+        body,
+    )
+}
+
+/// The string that gets signed, around a path and query already url-encoded.
+fn message(
+    key: &str,
+    method: &str,
+    encoded_path_and_query: &str,
+    timestamp: &str,
+    nonce: &str,
+    body: &[u8],
+) -> String {
     let content = if body.is_empty() {
         String::new()
     } else {
         BASE64.encode(Md5::digest(body))
     };
     format!(
-        "{key}{}{}{timestamp}{nonce}{content}",
+        "{key}{}{encoded_path_and_query}{timestamp}{nonce}{content}",
         method.to_ascii_lowercase(),
-        php_urlencode(path_and_query)
     )
+}
+
+/// Which readings of the signed path the simulator verifies (`--signing`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum SigningMode {
+    /// The lowercased path and query as received, as the spec says.
+    Spec,
+    /// As Combell's PHP client signs: case kept, the path and query as received or, when they
+    /// hold escapes, decoded once.
+    Official,
+    /// Any of those.
+    #[default]
+    Either,
+}
+
+impl SigningMode {
+    pub fn parse(text: &str) -> Result<SigningMode, String> {
+        match text.trim().to_ascii_lowercase().as_str() {
+            "spec" => Ok(SigningMode::Spec),
+            "official" => Ok(SigningMode::Official),
+            "either" => Ok(SigningMode::Either),
+            _ => Err(format!(
+                "'{text}' is not a signing reading; use spec, official or either"
+            )),
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            SigningMode::Spec => "spec",
+            SigningMode::Official => "official",
+            SigningMode::Either => "either",
+        }
+    }
+}
+
+/// Which reading an accepted signature matched.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Matched {
+    /// The two readings give the same string (a lower-case path without escapes).
+    Both,
+    Spec,
+    Official,
+}
+
+impl Matched {
+    pub fn name(self) -> &'static str {
+        match self {
+            Matched::Both => "both",
+            Matched::Spec => "spec",
+            Matched::Official => "official",
+        }
+    }
+}
+
+/// The url-encoded forms of `path_and_query` that `mode` accepts, each with the reading it
+/// stands for.
+fn accepted_forms(mode: SigningMode, path_and_query: &str) -> Vec<(String, Matched)> {
+    let spec = php_urlencode(&path_and_query.to_ascii_lowercase());
+    let as_received = php_urlencode(path_and_query);
+    let decoded = signing::has_escape(path_and_query)
+        .then(|| php_urlencode_bytes(&signing::php_urldecode(path_and_query)));
+    let official: Vec<String> = std::iter::once(as_received).chain(decoded).collect();
+    let label = |form: &str, reading: Matched| {
+        if form == spec && official.iter().any(|o| o == form) {
+            Matched::Both
+        } else {
+            reading
+        }
+    };
+    let mut forms = Vec::new();
+    if mode != SigningMode::Official {
+        forms.push((spec.clone(), label(&spec, Matched::Spec)));
+    }
+    if mode != SigningMode::Spec {
+        for form in &official {
+            forms.push((form.clone(), label(form, Matched::Official)));
+        }
+    }
+    forms.dedup_by(|a, b| a.0 == b.0);
+    forms
+}
+
+fn php_urlencode_bytes(input: &[u8]) -> String {
+    let mut out = String::with_capacity(input.len() * 3);
+    for &byte in input {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => out.push(byte as char),
+            b' ' => out.push('+'),
+            _ => out.push_str(&format!("%{byte:02X}")),
+        }
+    }
+    out
 }
 
 fn mac(secret: &str, message: &str) -> Result<Hmac<Sha256>, ApiError> {
@@ -150,15 +256,35 @@ pub struct SignedRequest<'a> {
     pub body: &'a [u8],
 }
 
-/// Checks header format, key, timestamp, signature and nonce, in that order; a nonce is only
-/// recorded once everything else passed, so a forged request cannot burn a real client's nonce.
+/// [`verify_as`] in the default mode, which accepts either reading.
 pub fn verify(
     api_key: &str,
     api_secret: &str,
     request: &SignedRequest<'_>,
     now: i64,
     nonces: &mut NonceStore,
-) -> Result<(), ApiError> {
+) -> Result<Matched, ApiError> {
+    verify_as(
+        SigningMode::Either,
+        api_key,
+        api_secret,
+        request,
+        now,
+        nonces,
+    )
+}
+
+/// Checks header format, key, timestamp, signature and nonce, in that order; a nonce is only
+/// recorded once everything else passed, so a forged request cannot burn a real client's nonce.
+/// Tells which reading the signature matched.
+pub fn verify_as(
+    mode: SigningMode,
+    api_key: &str,
+    api_secret: &str,
+    request: &SignedRequest<'_>,
+    now: i64,
+    nonces: &mut NonceStore,
+) -> Result<Matched, ApiError> {
     let header = request.authorization.ok_or_else(|| {
         ApiError::unauthorized(CODE_FORMAT, "The Authorization header is missing.")
     })?;
@@ -183,33 +309,24 @@ pub fn verify(
     let claimed = BASE64
         .decode(creds.signature)
         .map_err(|_| ApiError::unauthorized(CODE_HMAC, "The signature is not valid base64."))?;
-    let lowered = request.path_and_query.to_ascii_lowercase();
-    let candidates: &[&str] = if lowered == request.path_and_query {
-        &[request.path_and_query]
-    } else {
-        &[lowered.as_str(), request.path_and_query]
-    };
-    let mut matched = false;
-    for path in candidates {
-        let message = string_to_sign(
+    let mut matched = None;
+    for (form, reading) in accepted_forms(mode, request.path_and_query) {
+        let message = message(
             creds.key,
             request.method,
-            path,
+            &form,
             creds.timestamp,
             creds.nonce,
             request.body,
         );
         if mac(api_secret, &message)?.verify_slice(&claimed).is_ok() {
-            matched = true;
+            matched = Some(reading);
             break;
         }
     }
-    if !matched {
-        return Err(ApiError::unauthorized(
-            CODE_HMAC,
-            "The signature does not match the request.",
-        ));
-    }
+    let Some(matched) = matched else {
+        return Err(signature_mismatch());
+    };
     if nonces.seen(creds.key, creds.nonce) {
         return Err(ApiError::unauthorized(
             CODE_HMAC,
@@ -217,7 +334,19 @@ pub fn verify(
         ));
     }
     nonces.remember(creds.key, creds.nonce, timestamp, now);
-    Ok(())
+    Ok(matched)
+}
+
+/// The refusal of a well-formed, timely request whose signature matches no accepted reading.
+pub fn signature_mismatch() -> ApiError {
+    ApiError::unauthorized(CODE_HMAC, SIGNATURE_MISMATCH)
+}
+
+const SIGNATURE_MISMATCH: &str = "The signature does not match the request.";
+
+/// Whether `refusal` is [`signature_mismatch`], as opposed to a bad header, key or clock.
+pub fn is_signature_mismatch(refusal: &ApiError) -> bool {
+    matches!(refusal, ApiError::Unauthorized(m) if m.error_text == SIGNATURE_MISMATCH)
 }
 
 #[cfg(test)]
@@ -246,7 +375,7 @@ mod tests {
             path_and_query: pq,
             body,
         };
-        verify("my_key", "my_secret", &req, now, nonces)
+        verify("my_key", "my_secret", &req, now, nonces).map(|_| ())
     }
 
     fn code(err: ApiError) -> String {
@@ -357,6 +486,78 @@ mod tests {
         );
         let auth = header(&signature("my_secret", &message), "n3", NOW);
         assert!(check("GET", pq, b"", &auth, NOW, &mut nonces).is_err());
+    }
+
+    /// Signs `signed` (the text before url-encoding) and checks `received` in `mode`.
+    fn check_mode(mode: SigningMode, received: &str, signed: &[u8]) -> Result<Matched, ApiError> {
+        let nonce = crate::client::signing::new_nonce();
+        let message = message(
+            "my_key",
+            "get",
+            &php_urlencode_bytes(signed),
+            "1700000000",
+            &nonce,
+            b"",
+        );
+        let auth = header(&signature("my_secret", &message), &nonce, NOW);
+        let req = SignedRequest {
+            authorization: Some(&auth),
+            method: "GET",
+            path_and_query: received,
+            body: b"",
+        };
+        verify_as(
+            mode,
+            "my_key",
+            "my_secret",
+            &req,
+            NOW,
+            &mut NonceStore::default(),
+        )
+    }
+
+    #[test]
+    fn each_mode_accepts_its_readings_only() {
+        use SigningMode::{Either, Official, Spec};
+        let idn = "/v2/dns/b%C3%BCcher.be/records";
+        let decoded = "/v2/dns/bücher.be/records".as_bytes();
+        let lowered = b"/v2/dns/b%c3%bccher.be/records";
+        let upper = "/v2/mysqldatabases/ID1001_shop";
+        let plain = "/v2/dns/example.com/records";
+        #[rustfmt::skip]
+        let table: &[(SigningMode, &str, &[u8], Option<Matched>)] = &[
+            (Spec, idn, lowered, Some(Matched::Spec)),
+            (Spec, idn, decoded, None),
+            (Spec, idn, idn.as_bytes(), None),
+            (Official, idn, decoded, Some(Matched::Official)),
+            (Official, idn, idn.as_bytes(), Some(Matched::Official)),
+            (Official, idn, lowered, None),
+            (Either, idn, lowered, Some(Matched::Spec)),
+            (Either, idn, decoded, Some(Matched::Official)),
+            (Spec, upper, b"/v2/mysqldatabases/id1001_shop", Some(Matched::Spec)),
+            (Spec, upper, upper.as_bytes(), None),
+            (Official, upper, upper.as_bytes(), Some(Matched::Official)),
+            (Official, upper, b"/v2/mysqldatabases/id1001_shop", None),
+            (Spec, plain, plain.as_bytes(), Some(Matched::Both)),
+            (Official, plain, plain.as_bytes(), Some(Matched::Both)),
+            (Either, plain, plain.as_bytes(), Some(Matched::Both)),
+            // PHP's urldecode reads `+` as a space.
+            (Official, "/v2/accounts?identifier=a%20b+c", b"/v2/accounts?identifier=a b c", Some(Matched::Official)),
+        ];
+        for (mode, received, signed, expected) in table {
+            let got = check_mode(*mode, received, signed);
+            match expected {
+                Some(reading) => assert_eq!(got.ok(), Some(*reading), "{mode:?} {received}"),
+                None => {
+                    let err = got.expect_err(received);
+                    assert!(is_signature_mismatch(&err), "{mode:?} {received}: {err:?}");
+                }
+            }
+        }
+        assert_eq!(SigningMode::parse("Official"), Ok(Official));
+        assert_eq!(SigningMode::parse("either"), Ok(Either));
+        assert!(SigningMode::parse("lower").is_err());
+        assert_eq!(SigningMode::default(), Either);
     }
 
     fn signed_get(nonce: &str, ts: i64) -> String {

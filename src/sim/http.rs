@@ -174,7 +174,8 @@ async fn checked(
             path_and_query: &path_and_query,
             body: &body,
         };
-        auth::verify(
+        auth::verify_as(
+            config.signing,
             &config.api_key,
             &config.api_secret,
             &signed,
@@ -182,6 +183,13 @@ async fn checked(
             &mut lock(&shared.nonces),
         )
     };
+    match &verdict {
+        Ok(reading) => lock(&shared.stats).record_signature(Some(*reading)),
+        Err(refusal) if auth::is_signature_mismatch(refusal) => {
+            lock(&shared.stats).record_signature(None)
+        }
+        Err(_) => {}
+    }
     if let Err(refusal) = verdict {
         let decision = lock(&shared.limiter).peek(&claimed_key, now);
         return (Some(refusal.into_response()), decision);

@@ -40,6 +40,7 @@ use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
 use self::auth::NonceStore;
+pub use self::auth::SigningMode;
 use self::error::ApiError;
 pub use self::faults::FaultRule;
 use self::faults::FaultSet;
@@ -61,6 +62,8 @@ pub struct SimConfig {
     pub faults: Vec<FaultRule>,
     /// Makes which requests a rule with a `rate` hits repeatable (`--fault-seed`).
     pub fault_seed: Option<u64>,
+    /// Which readings of the signed path are accepted (`--signing`).
+    pub signing: SigningMode,
 }
 
 pub const DEFAULT_API_KEY: &str = "sim-key";
@@ -80,6 +83,7 @@ impl Default for SimConfig {
             state_file: None,
             faults: Vec::new(),
             fault_seed: None,
+            signing: SigningMode::Either,
         }
     }
 }
@@ -154,13 +158,16 @@ pub fn parse_rate_limit(text: &str) -> Result<Option<RateLimit>, String> {
 }
 
 /// Counts of `/v2` requests, by method, by route template and by answer (`dropped` for
-/// connections a fault closed unanswered).
+/// connections a fault closed unanswered); and of signatures, by the reading they matched
+/// (`both` when the readings agree) or refused as not matching any accepted reading.
 #[derive(Debug, Default)]
 pub(crate) struct Stats {
     total: u64,
     by_method: BTreeMap<String, u64>,
     by_route: BTreeMap<String, u64>,
     by_status: BTreeMap<String, u64>,
+    signed_by_reading: BTreeMap<String, u64>,
+    signatures_refused: u64,
 }
 
 impl Stats {
@@ -177,12 +184,33 @@ impl Stats {
         *self.by_status.entry(status.to_string()).or_default() += 1;
     }
 
-    fn to_json(&self) -> serde_json::Value {
+    fn record_signature(&mut self, matched: Option<auth::Matched>) {
+        match matched {
+            Some(reading) => {
+                *self
+                    .signed_by_reading
+                    .entry(reading.name().to_string())
+                    .or_default() += 1
+            }
+            None => self.signatures_refused += 1,
+        }
+    }
+
+    fn to_json(&self, mode: SigningMode) -> serde_json::Value {
+        let mut by_reading = json!({"both": 0, "official": 0, "spec": 0});
+        for (reading, count) in &self.signed_by_reading {
+            by_reading[reading] = json!(count);
+        }
         json!({
             "total": self.total,
             "by_method": self.by_method,
             "by_route": self.by_route,
             "by_status": self.by_status,
+            "signing": {
+                "mode": mode.name(),
+                "accepted_by_reading": by_reading,
+                "refused": self.signatures_refused,
+            },
         })
     }
 }

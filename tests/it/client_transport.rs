@@ -56,6 +56,7 @@ struct Seen {
     body: String,
     nonce: String,
     signature_ok: bool,
+    authorization: String,
 }
 
 #[derive(Default)]
@@ -100,6 +101,7 @@ async fn handle(State(script): State<Arc<Script>>, request: Request) -> Response
         body: String::from_utf8_lossy(&body).into_owned(),
         nonce: parts.map(|p| p.nonce).unwrap_or_default(),
         signature_ok,
+        authorization: auth.clone(),
     });
     let next = script.answers.lock().unwrap().pop_front();
     let next = next.unwrap_or_else(|| answer(500, r#"{"error_code":"script_exhausted"}"#));
@@ -644,4 +646,68 @@ fn errors_are_send_and_sync() {
     fn is_send_sync<T: Send + Sync + 'static>() {}
     is_send_sync::<Error>();
     is_send_sync::<Client>();
+}
+
+/// Whether `seen` carries a valid signature in `reading`.
+fn signed_as(seen: &Seen, reading: signing::Reading) -> bool {
+    let Some(parts) = signing::parse_authorization(&seen.authorization) else {
+        return false;
+    };
+    parts.signature
+        == signing::signature_as(
+            reading,
+            KEY,
+            SECRET,
+            &seen.method,
+            &seen.path_and_query,
+            seen.body.as_bytes(),
+            parts.unix_ts,
+            &parts.nonce,
+        )
+}
+
+#[tokio::test]
+async fn a_refused_reading_is_signed_the_other_way_once_and_remembered() {
+    let server = Server::start(vec![
+        answer(401, r#"{"error_code":"authorization_hmac_invalid"}"#),
+        answer(200, RECORD),
+        answer(200, RECORD),
+    ])
+    .await;
+    let cancel = CancellationToken::new();
+    let client = server.client();
+    for _ in 0..2 {
+        client
+            .get_dns_record("bücher.be", "1-1", &cancel)
+            .await
+            .unwrap();
+    }
+    let seen = server.seen();
+    assert_eq!(seen.len(), 3, "{seen:?}");
+    assert_eq!(seen[0].path_and_query, "/v2/dns/b%C3%BCcher.be/records/1-1");
+    use signing::Reading::{Official, Spec};
+    assert!(signed_as(&seen[0], Official), "{seen:?}");
+    assert!(signed_as(&seen[1], Spec), "{seen:?}");
+    // Learned: the next request goes the spec's way at once.
+    assert!(signed_as(&seen[2], Spec), "{seen:?}");
+    assert_ne!(seen[0].nonce, seen[1].nonce);
+}
+
+#[tokio::test]
+async fn a_401_in_both_readings_keeps_todays_explanation() {
+    let server = Server::start(vec![
+        answer(401, "<html>denied</html>"),
+        answer(401, "<html>denied</html>"),
+    ])
+    .await;
+    let err = server
+        .client()
+        .get_dns_record("bücher.be", "1-1", &CancellationToken::new())
+        .await
+        .unwrap_err();
+    assert_eq!(err.status(), Some(401));
+    let text = err.to_string();
+    assert!(text.contains("allow-list"), "{text}");
+    assert!(!text.contains(SECRET));
+    assert_eq!(server.seen().len(), 2, "signed the other way once, no more");
 }

@@ -273,6 +273,27 @@ fn registration_is_guarded_validated_and_imported() {
     assert!(domain(&sim, "fresh-e2e.be").is_some());
 }
 
+/// Combell's own client documents `{"domain_name": "…"}` as a complete registration: the
+/// reseller's default contact becomes the registrant, and is read back into the state.
+#[test]
+fn a_registration_without_registrant_takes_the_resellers_contact() {
+    let sim = Sim::start();
+    let tf = Tf::new(&sim);
+    tf.write_config(&config(
+        "\nresource \"combell_domain_registration\" \"bare\" {\n  domain_name      = \"bare-e2e.be\"\n  confirm_purchase = true\n}\n",
+    ));
+    tf.apply();
+    tf.assert_plan_empty();
+    let state = tf.expect_resource("combell_domain_registration.bare");
+    assert_eq!(state["id"], "bare-e2e.be");
+    assert_eq!(state["registrant"]["company_name"], "Example Reseller BV");
+    let detail = domain(&sim, "bare-e2e.be").expect("registered");
+    assert_eq!(
+        detail.registrant.company_name.as_deref(),
+        Some("Example Reseller BV")
+    );
+}
+
 fn csr(common_name: &str, alt_names: &[&str]) -> String {
     let key = rcgen::KeyPair::generate().expect("key");
     let mut params =

@@ -43,3 +43,4 @@ mod module_tests;
 mod readme_links;
 mod registry_install;
 mod e2e_lost_answers;
+mod e2e_signing;

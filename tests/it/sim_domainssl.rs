@@ -140,15 +140,36 @@ async fn a_registration_is_a_job_that_leaves_the_domain_and_its_zone() {
 }
 
 #[tokio::test]
+async fn a_registration_without_registrant_uses_the_resellers_default_contact() {
+    let api = Api::start().await;
+    let location = job_location(
+        &api.post(
+            "/v2/domains/registrations",
+            json!({"domain_name": "no-contact.be"}),
+        )
+        .await,
+    );
+    api.finished(&location).await;
+    let detail = api.get("/v2/domains/no-contact.be").await.json();
+    assert_eq!(detail["registrant"]["company_name"], "Example Reseller BV");
+    assert_eq!(detail["registrant"]["country_code"], "BE");
+    // The extension rules still apply, to that contact.
+    let canadian = api
+        .post(
+            "/v2/domains/registrations",
+            json!({"domain_name": "no-contact.ca"}),
+        )
+        .await;
+    assert_eq!(canadian.codes(), ["domain_ca_registrant_country_invalid"]);
+}
+
+#[tokio::test]
 async fn registrations_are_validated_like_combell() {
     let api = Api::start().await;
     let post = |body: Value| api.post("/v2/domains/registrations", body);
     let empty = post(json!({})).await;
     assert_eq!(empty.status, StatusCode::BAD_REQUEST);
-    assert_eq!(
-        empty.codes(),
-        ["domain_name_required", "domain_registrant_required"]
-    );
+    assert_eq!(empty.codes(), ["domain_name_required"]);
     let bad = post(json!({
         "domain_name": "not a domain",
         "registrant": {"country_code": "Belgium", "email": "nope", "phone": "0032 9"}

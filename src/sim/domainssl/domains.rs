@@ -174,18 +174,42 @@ fn clean(value: &Option<String>) -> Option<String> {
         .map(str::to_string)
 }
 
-/// The registrant as stored, or every problem with it; `tld` drives the `.ca` and extra-field rules.
+/// The reseller's default contact as a registration's input: what Combell registers a domain
+/// to when the request names no registrant (the spec marks no field of `RegisterDomain`
+/// required, and Combell's own client documents a body with the domain name alone).
+fn default_registrant_input() -> RegistrantInput {
+    let contact = super::reseller_registrant();
+    RegistrantInput {
+        address: contact.address,
+        city: contact.city,
+        company_name: contact.company_name,
+        country_code: contact.country_code,
+        email: contact.email,
+        enterprise_number: contact.enterprise_number,
+        extra_fields: None,
+        fax: contact.fax,
+        first_name: contact.first_name,
+        language_code: contact.language_code,
+        last_name: contact.last_name,
+        phone: contact.phone,
+        postal_code: contact.postal_code,
+    }
+}
+
+/// The registrant as stored, or every problem with it; `tld` drives the `.ca` and extra-field
+/// rules, which apply to the reseller's default contact too when no registrant is given.
 pub(crate) fn check_registrant(
     input: Option<&RegistrantInput>,
     tld: &str,
     errors: &mut Vec<ErrorMessage>,
 ) -> Registrant {
-    let Some(input) = input else {
-        errors.push(ErrorMessage::new(
-            "domain_registrant_required",
-            "A registrant is required.",
-        ));
-        return Registrant::default();
+    let default;
+    let input = match input {
+        Some(input) => input,
+        None => {
+            default = default_registrant_input();
+            &default
+        }
     };
     let registrant = Registrant {
         address: clean(&input.address),
