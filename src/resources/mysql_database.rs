@@ -25,7 +25,7 @@ use std::time::{Duration, Instant};
 use async_trait::async_trait;
 use serde_json::json;
 
-use super::account::password_problems;
+use super::rules::{self, password_problems};
 use super::jobs::{wait_logged, WaitError};
 use super::reconcile::{create_once, CreateSpec, Created};
 use super::timeouts::{Op, Timeouts};
@@ -647,13 +647,12 @@ fn validate_config(config: &Value) -> Vec<(&'static str, String, String)> {
         }
     }
     if let Some(n) = config.get_known("account_id") {
-        if n.as_i64().is_none_or(|n| n <= 0) {
-            problems.push((
-                "account_id",
-                "Invalid account id".into(),
-                "account_id is a positive whole number; data.combell_accounts lists the ids."
-                    .into(),
-            ));
+        if let Err(detail) = rules::positive_id(
+            n,
+            "account_id",
+            " (data.combell_accounts lists the ids)",
+        ) {
+            problems.push(("account_id", "Invalid account id".into(), detail));
         }
     }
     if let Some(password) = config.get_str("password") {

@@ -19,7 +19,7 @@ use std::time::{Duration, Instant};
 use async_trait::async_trait;
 use serde_json::json;
 
-use super::account::password_problems;
+use super::rules::password_problems;
 use super::jobs::{wait_logged, WaitError};
 use super::reconcile::{create_once, CreateSpec, Created};
 use super::timeouts::{Op, Timeouts};
@@ -615,9 +615,12 @@ fn validate_config(config: &Value) -> Vec<(&'static str, String, String)> {
         }
     }
     if let Some(database) = config.get_str("database_name") {
+        // A real name is `ID<account>_<name>`; anything else (dots, slashes, escapes) would
+        // only reach another path.
         if database.is_empty()
-            || database.contains('/')
-            || database.chars().any(char::is_whitespace)
+            || !database
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_')
         {
             problems.push((
                 "database_name",
