@@ -263,6 +263,11 @@ pub(crate) fn to_ascii(name: &str) -> Option<String> {
             out.push(label.to_string());
             continue;
         }
+        // UTS 46 maps symbols and emoji too; IDNA 2008, which registries apply, allows only
+        // letters, digits, combining marks and hyphens.
+        if !label.chars().all(is_label_character) {
+            return None;
+        }
         let ascii = idna::domain_to_ascii_strict(label).ok()?;
         if ascii.contains('.') || ascii.is_empty() {
             return None;
@@ -270,6 +275,27 @@ pub(crate) fn to_ascii(name: &str) -> Option<String> {
         out.push(ascii);
     }
     Some(format!("{}{dot}", out.join(".")))
+}
+
+/// Whether `c` may be in a Unicode label: a letter, a digit, a hyphen or a combining mark
+/// (`is_alphanumeric` covers the spacing marks of most scripts; the non-spacing ones are
+/// listed).
+fn is_label_character(c: char) -> bool {
+    c.is_alphanumeric()
+        || c == '-'
+        || matches!(c,
+            '\u{0300}'..='\u{036f}'
+            | '\u{0483}'..='\u{0489}'
+            | '\u{0591}'..='\u{05bd}'
+            | '\u{064b}'..='\u{065f}'
+            | '\u{093c}' | '\u{094d}' | '\u{09cd}' | '\u{0a4d}' | '\u{0acd}' | '\u{0b4d}'
+            | '\u{0bcd}' | '\u{0c4d}' | '\u{0ccd}' | '\u{0d4d}' | '\u{0e31}'..='\u{0e3a}'
+            | '\u{0e47}'..='\u{0e4e}'
+            | '\u{1ab0}'..='\u{1aff}'
+            | '\u{1dc0}'..='\u{1dff}'
+            | '\u{20d0}'..='\u{20ff}'
+            | '\u{3099}'..='\u{309a}'
+            | '\u{fe20}'..='\u{fe2f}')
 }
 
 /// Two host names are the same name: no case, no final dot, Unicode and A-label spellings
