@@ -791,7 +791,7 @@ fn parse_import_id(id: &str) -> Result<(String, String), String> {
                             \"example.com/1-4787652784\".";
             rules::host_name(domain, HostRules::FULL_NAME)
                 .and_then(|_| rules::path_segment(record))
-                .map_err(|why| format!("{why} {expected}"))?;
+                .map_err(|why| format!("{why} {expected} Got {}.", rules::quoted(id)))?;
             Ok((domain.to_string(), record.to_string()))
         }
         _ => Err(format!(

@@ -58,8 +58,11 @@ pub(crate) fn split_import_id(
         .find_map(|p| super::rules::path_segment(p).err());
     if let (true, Some(why)) = (parts.len() == names.len(), unsafe_part) {
         return Err(ImportResult {
-            diagnostics: Diagnostic::error(format!("Invalid import ID for {type_name}"), why)
-                .into(),
+            diagnostics: Diagnostic::error(
+                format!("Invalid import ID for {type_name}"),
+                format!("{why} Got {}.", super::rules::quoted(id)),
+            )
+            .into(),
             ..Default::default()
         });
     }

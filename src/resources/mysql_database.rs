@@ -621,13 +621,18 @@ fn missing_password_detail(new_version: bool) -> String {
     }
 }
 
+/// A database's real name as Combell makes it: `ID<account>_<name>`, letters, digits and
+/// underscores (the prefix, at most 14 characters of name; 64 is MySQL's limit).
+pub(crate) fn is_real_name(name: &str) -> bool {
+    (4..=64).contains(&name.len())
+        && name.get(..2).is_some_and(|p| p.eq_ignore_ascii_case("ID"))
+        && name.contains('_')
+        && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+}
+
 fn parse_import_id(id: &str) -> Result<String, String> {
     let id = id.trim();
-    let ok = id.len() > 3
-        && id.get(..2).is_some_and(|p| p.eq_ignore_ascii_case("ID"))
-        && id.contains('_')
-        && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
-    if ok {
+    if is_real_name(id) {
         Ok(id.to_string())
     } else {
         Err(format!(

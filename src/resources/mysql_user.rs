@@ -19,6 +19,7 @@ use std::time::{Duration, Instant};
 use async_trait::async_trait;
 use serde_json::json;
 
+use super::mysql_database::is_real_name;
 use super::rules::password_problems;
 use super::jobs::{wait_logged, WaitError};
 use super::reconcile::{create_once, CreateSpec, Created};
@@ -596,7 +597,7 @@ fn unfinished_detail(err: &client::Error, name: &str, reading: bool) -> String {
 fn parse_import_id(id: &str) -> Result<(String, String), String> {
     let parts: Vec<&str> = id.trim().split('/').collect();
     match parts.as_slice() {
-        [database, name] if !database.is_empty() && check_name(name, database).is_ok() => {
+        [database, name] if is_real_name(database) && check_name(name, database).is_ok() => {
             Ok((database.to_string(), name.to_string()))
         }
         _ => Err(format!(
@@ -615,13 +616,8 @@ fn validate_config(config: &Value) -> Vec<(&'static str, String, String)> {
         }
     }
     if let Some(database) = config.get_str("database_name") {
-        // A real name is `ID<account>_<name>`; anything else (dots, slashes, escapes) would
-        // only reach another path.
-        if database.is_empty()
-            || !database
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '_')
-        {
+        // Anything but a real name (dots, slashes, escapes) would only reach another path.
+        if !is_real_name(database) {
             problems.push((
                 "database_name",
                 "Invalid database name".into(),
