@@ -57,7 +57,10 @@ fn hostile_strings() -> Vec<(&'static str, &'static str)> {
         ("empty", r#""""#),
         ("blank", r#"" ""#),
         ("tab", r#""a\tb.be""#),
-        ("10,000 characters", r#"join("", [for i in range(1000) : "abcdefghij"])"#),
+        (
+            "10,000 characters",
+            r#"join("", [for i in range(1000) : "abcdefghij"])"#,
+        ),
         ("emoji", r#""💩.example.com""#),
         ("right-to-left mark", r#""\u200Fexample.com""#),
         ("NUL", r#""exa\u0000mple.com""#),
@@ -259,7 +262,10 @@ fn render(rows: &[&Row], provider_block: &str) -> (String, Vec<usize>) {
 fn diagnostics_of_validate(out: &common::TfOutput) -> Vec<Value> {
     let report: Value = serde_json::from_str(&out.stdout)
         .unwrap_or_else(|e| panic!("validate -json is not JSON ({e}):\n{out}"));
-    report["diagnostics"].as_array().cloned().unwrap_or_default()
+    report["diagnostics"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
 }
 
 fn diagnostics_of_plan(out: &common::TfOutput) -> Vec<Value> {
@@ -394,23 +400,91 @@ fn every_hostile_value_is_refused_where_the_table_says() {
 #[test]
 fn malformed_import_ids_are_refused() {
     let ids: Vec<(&str, &str, &str)> = vec![
-        ("combell_dns_record", "example.com", r#"domain_name = "example.com" ; type = "A" ; record_name = "imp" ; content = "192.0.2.1""#),
-        ("combell_dns_record", "../example.com/1-1", r#"domain_name = "example.com" ; type = "A" ; record_name = "imp" ; content = "192.0.2.1""#),
-        ("combell_dns_record", "example.com/..", r#"domain_name = "example.com" ; type = "A" ; record_name = "imp" ; content = "192.0.2.1""#),
-        ("combell_dns_record", "example.com/1%2F..", r#"domain_name = "example.com" ; type = "A" ; record_name = "imp" ; content = "192.0.2.1""#),
-        ("combell_dns_record", "exam ple.com/1-1", r#"domain_name = "example.com" ; type = "A" ; record_name = "imp" ; content = "192.0.2.1""#),
-        ("combell_account", "../1001", r#"identifier = "example.com" ; servicepack_id = 12"#),
-        ("combell_account", "1001.5", r#"identifier = "example.com" ; servicepack_id = 12"#),
-        ("combell_account", "-1", r#"identifier = "example.com" ; servicepack_id = 12"#),
-        ("combell_mailbox", "info%2F@example.com", r#"email_address = "info@example.com""#),
-        ("combell_mailbox", "../info@example.com", r#"email_address = "info@example.com""#),
-        ("combell_mysql_database", "ID1001_shop/..", r#"account_id = 1001 ; name = "shop""#),
-        ("combell_mysql_user", "ID1001_shop/../x", r#"database_name = "ID1001_shop" ; name = "u1""#),
-        ("combell_mysql_user", "..%2F/u1", r#"database_name = "ID1001_shop" ; name = "u1""#),
-        ("combell_mail_alias", "example.com/../x@example.com", r#"domain_name = "example.com" ; email_address = "x@example.com" ; destinations = ["info@example.com"]"#),
-        ("combell_linux_subsite", "example.com/..", r#"domain_name = "example.com" ; name = "shop.example.com""#),
-        ("combell_ssh_key", "example.com/%2e%2e", r#"domain_name = "example.com" ; public_key = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIJWSHR6erSQZLaLEBf/t9vMuBhqb9KQupEQYDJYiOPYz e2e@hostile""#),
-        ("combell_domain", "Example.com/..", r#"domain_name = "example.com""#),
+        (
+            "combell_dns_record",
+            "example.com",
+            r#"domain_name = "example.com" ; type = "A" ; record_name = "imp" ; content = "192.0.2.1""#,
+        ),
+        (
+            "combell_dns_record",
+            "../example.com/1-1",
+            r#"domain_name = "example.com" ; type = "A" ; record_name = "imp" ; content = "192.0.2.1""#,
+        ),
+        (
+            "combell_dns_record",
+            "example.com/..",
+            r#"domain_name = "example.com" ; type = "A" ; record_name = "imp" ; content = "192.0.2.1""#,
+        ),
+        (
+            "combell_dns_record",
+            "example.com/1%2F..",
+            r#"domain_name = "example.com" ; type = "A" ; record_name = "imp" ; content = "192.0.2.1""#,
+        ),
+        (
+            "combell_dns_record",
+            "exam ple.com/1-1",
+            r#"domain_name = "example.com" ; type = "A" ; record_name = "imp" ; content = "192.0.2.1""#,
+        ),
+        (
+            "combell_account",
+            "../1001",
+            r#"identifier = "example.com" ; servicepack_id = 12"#,
+        ),
+        (
+            "combell_account",
+            "1001.5",
+            r#"identifier = "example.com" ; servicepack_id = 12"#,
+        ),
+        (
+            "combell_account",
+            "-1",
+            r#"identifier = "example.com" ; servicepack_id = 12"#,
+        ),
+        (
+            "combell_mailbox",
+            "info%2F@example.com",
+            r#"email_address = "info@example.com""#,
+        ),
+        (
+            "combell_mailbox",
+            "../info@example.com",
+            r#"email_address = "info@example.com""#,
+        ),
+        (
+            "combell_mysql_database",
+            "ID1001_shop/..",
+            r#"account_id = 1001 ; name = "shop""#,
+        ),
+        (
+            "combell_mysql_user",
+            "ID1001_shop/../x",
+            r#"database_name = "ID1001_shop" ; name = "u1""#,
+        ),
+        (
+            "combell_mysql_user",
+            "..%2F/u1",
+            r#"database_name = "ID1001_shop" ; name = "u1""#,
+        ),
+        (
+            "combell_mail_alias",
+            "example.com/../x@example.com",
+            r#"domain_name = "example.com" ; email_address = "x@example.com" ; destinations = ["info@example.com"]"#,
+        ),
+        (
+            "combell_linux_subsite",
+            "example.com/..",
+            r#"domain_name = "example.com" ; name = "shop.example.com""#,
+        ),
+        (
+            "combell_ssh_key",
+            "example.com/%2e%2e",
+            r#"domain_name = "example.com" ; public_key = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIJWSHR6erSQZLaLEBf/t9vMuBhqb9KQupEQYDJYiOPYz e2e@hostile""#,
+        ),
+        (
+            "combell_domain",
+            "Example.com/..",
+            r#"domain_name = "example.com""#,
+        ),
     ];
     let sim = Sim::start();
     let mut text = format!(
@@ -418,10 +492,7 @@ fn malformed_import_ids_are_refused() {
         common::PROVIDER_SOURCE
     );
     for (index, (type_name, id, body)) in ids.iter().enumerate() {
-        let body: String = body
-            .split(" ; ")
-            .map(|l| format!("  {l}\n"))
-            .collect();
+        let body: String = body.split(" ; ").map(|l| format!("  {l}\n")).collect();
         text.push_str(&format!(
             "\nimport {{\n  to = {type_name}.i{index}\n  id = {}\n}}\n\nresource \"{type_name}\" \"i{index}\" {{\n{body}}}\n",
             serde_json::to_string(id).unwrap()
@@ -478,7 +549,13 @@ fn malformed_import_ids_are_refused() {
             "terraform {{\n  required_providers {{\n    combell = {{ source = \"{}\" }}\n  }}\n}}\n\nresource \"{type_name}\" \"x\" {{\n{body}}}\n",
             common::PROVIDER_SOURCE
         ));
-        let out = tf.run(&["import", "-no-color", "-input=false", &format!("{type_name}.x"), id]);
+        let out = tf.run(&[
+            "import",
+            "-no-color",
+            "-input=false",
+            &format!("{type_name}.x"),
+            id,
+        ]);
         let text = normalised(&format!("{}{}", out.stdout, out.stderr));
         if out.success() || !text.contains(&format!("Invalid import ID for {type_name}")) {
             failures.push(format!("terraform import {type_name} {id:?}:\n{out}"));
@@ -498,22 +575,102 @@ fn malformed_import_ids_are_refused() {
 #[test]
 fn values_unknown_at_plan_are_refused_before_any_write() {
     let cases: Vec<(&str, &str, &str, &str)> = vec![
-        ("combell_dns_record", r#"domain_name = "example.com" ; type = "A" ; record_name = "www" ; content = "192.0.2.1""#, "domain_name", r#""../example.com""#),
-        ("combell_dns_record", r#"domain_name = "example.com" ; type = "A" ; record_name = "www" ; content = "192.0.2.1""#, "record_name", r#""bad name!""#),
-        ("combell_dns_record", r#"domain_name = "example.com" ; type = "ALIAS" ; record_name = "" ; content = "a.example.com""#, "content", r#""-bad-.example.com""#),
-        ("combell_dns_record", r#"domain_name = "example.com" ; type = "A" ; record_name = "www" ; content = "192.0.2.1""#, "ttl", "3600.5"),
-        ("combell_dns_record", r#"domain_name = "example.com" ; type = "SRV" ; service = "_sip" ; target = "sip.example.com" ; port = 5060"#, "target", r#""bad target!""#),
-        ("combell_account", r#"identifier = "hostile.be" ; servicepack_id = 12"#, "ftp_password", r#""Abcd\u00001234""#),
-        ("combell_account", r#"identifier = "hostile.be" ; servicepack_id = 12"#, "servicepack_id", "-1"),
-        ("combell_account", r#"identifier = "hostile.be" ; servicepack_id = 12"#, "identifier", r#""Hostile.be""#),
-        ("combell_mailbox", r#"email_address = "a@example.com" ; password = "Mail4Secret9""#, "email_address", r#""a%2F@example.com""#),
-        ("combell_mailbox", r#"email_address = "a@example.com" ; password = "Mail4Secret9""#, "password", r#""Abcd\u00001234""#),
-        ("combell_mailbox", r#"email_address = "a@example.com" ; password = "Mail4Secret9" ; account_id = 1001"#, "account_id", "0.5"),
-        ("combell_mysql_database", r#"account_id = 1001 ; name = "shop2" ; password = "Db4Secret9""#, "name", r#""../x""#),
-        ("combell_mysql_database", r#"account_id = 1001 ; name = "shop2" ; password = "Db4Secret9""#, "password", r#""Abcd\u00001234""#),
-        ("combell_mysql_user", r#"database_name = "ID1001_shop" ; name = "u1" ; password = "User4Secret9""#, "database_name", r#""..""#),
-        ("combell_mail_alias", r#"domain_name = "example.com" ; email_address = "sales@example.com" ; destinations = ["info@example.com"]"#, "domain_name", r#""example.com/..""#),
-        ("combell_linux_subsite", r#"domain_name = "example.com" ; name = "shop.example.com""#, "name", r#""../x""#),
+        (
+            "combell_dns_record",
+            r#"domain_name = "example.com" ; type = "A" ; record_name = "www" ; content = "192.0.2.1""#,
+            "domain_name",
+            r#""../example.com""#,
+        ),
+        (
+            "combell_dns_record",
+            r#"domain_name = "example.com" ; type = "A" ; record_name = "www" ; content = "192.0.2.1""#,
+            "record_name",
+            r#""bad name!""#,
+        ),
+        (
+            "combell_dns_record",
+            r#"domain_name = "example.com" ; type = "ALIAS" ; record_name = "" ; content = "a.example.com""#,
+            "content",
+            r#""-bad-.example.com""#,
+        ),
+        (
+            "combell_dns_record",
+            r#"domain_name = "example.com" ; type = "A" ; record_name = "www" ; content = "192.0.2.1""#,
+            "ttl",
+            "3600.5",
+        ),
+        (
+            "combell_dns_record",
+            r#"domain_name = "example.com" ; type = "SRV" ; service = "_sip" ; target = "sip.example.com" ; port = 5060"#,
+            "target",
+            r#""bad target!""#,
+        ),
+        (
+            "combell_account",
+            r#"identifier = "hostile.be" ; servicepack_id = 12"#,
+            "ftp_password",
+            r#""Abcd\u00001234""#,
+        ),
+        (
+            "combell_account",
+            r#"identifier = "hostile.be" ; servicepack_id = 12"#,
+            "servicepack_id",
+            "-1",
+        ),
+        (
+            "combell_account",
+            r#"identifier = "hostile.be" ; servicepack_id = 12"#,
+            "identifier",
+            r#""Hostile.be""#,
+        ),
+        (
+            "combell_mailbox",
+            r#"email_address = "a@example.com" ; password = "Mail4Secret9""#,
+            "email_address",
+            r#""a%2F@example.com""#,
+        ),
+        (
+            "combell_mailbox",
+            r#"email_address = "a@example.com" ; password = "Mail4Secret9""#,
+            "password",
+            r#""Abcd\u00001234""#,
+        ),
+        (
+            "combell_mailbox",
+            r#"email_address = "a@example.com" ; password = "Mail4Secret9" ; account_id = 1001"#,
+            "account_id",
+            "0.5",
+        ),
+        (
+            "combell_mysql_database",
+            r#"account_id = 1001 ; name = "shop2" ; password = "Db4Secret9""#,
+            "name",
+            r#""../x""#,
+        ),
+        (
+            "combell_mysql_database",
+            r#"account_id = 1001 ; name = "shop2" ; password = "Db4Secret9""#,
+            "password",
+            r#""Abcd\u00001234""#,
+        ),
+        (
+            "combell_mysql_user",
+            r#"database_name = "ID1001_shop" ; name = "u1" ; password = "User4Secret9""#,
+            "database_name",
+            r#""..""#,
+        ),
+        (
+            "combell_mail_alias",
+            r#"domain_name = "example.com" ; email_address = "sales@example.com" ; destinations = ["info@example.com"]"#,
+            "domain_name",
+            r#""example.com/..""#,
+        ),
+        (
+            "combell_linux_subsite",
+            r#"domain_name = "example.com" ; name = "shop.example.com""#,
+            "name",
+            r#""../x""#,
+        ),
     ];
     let sim = Sim::start();
     let mut text = format!(
@@ -530,14 +687,22 @@ fn values_unknown_at_plan_are_refused_before_any_write() {
                 text.push_str(&format!("  {line}\n"));
             }
         }
-        text.push_str(&format!("  {attribute} = terraform_data.v{index}.output\n}}\n"));
+        text.push_str(&format!(
+            "  {attribute} = terraform_data.v{index}.output\n}}\n"
+        ));
     }
     let tf = Tf::new(&sim);
     tf.write_config(&text);
     // The plan passes: every hostile value is unknown then.
     let plan = tf.run(&["plan", "-no-color", "-input=false"]);
     assert!(plan.success(), "the plan should pass:\n{plan}");
-    let out = tf.run(&["apply", "-json", "-auto-approve", "-no-color", "-input=false"]);
+    let out = tf.run(&[
+        "apply",
+        "-json",
+        "-auto-approve",
+        "-no-color",
+        "-input=false",
+    ]);
     assert!(!out.success(), "the apply should fail:\n{out}");
     let diagnostics = diagnostics_of_plan(&out);
     let mut failures = Vec::new();
@@ -551,7 +716,9 @@ fn values_unknown_at_plan_are_refused_before_any_write() {
                     .is_some_and(|c| c.contains(&format!("terraform_data.v{index}.output")))
         });
         if !found {
-            failures.push(format!("{address}.{attribute} = {value}: no error on its line"));
+            failures.push(format!(
+                "{address}.{attribute} = {value}: no error on its line"
+            ));
         }
     }
     assert!(
@@ -561,4 +728,59 @@ fn values_unknown_at_plan_are_refused_before_any_write() {
         failures.join("\n  ")
     );
     assert_no_writes(&sim);
+}
+
+/// Unicode host names reach the API as A-labels (the simulator, like Combell, refuses anything
+/// else), the state keeps the configured spelling, and reading the A-labels back is no drift.
+#[test]
+fn unicode_host_names_are_sent_as_a_labels_without_drift() {
+    let sim = Sim::start();
+    let tf = Tf::new(&sim);
+    tf.write_config(&format!(
+        r#"terraform {{
+  required_providers {{
+    combell = {{ source = "{}" }}
+  }}
+}}
+
+resource "combell_dns_record" "cname" {{
+  domain_name = "example.com"
+  type        = "CNAME"
+  record_name = "bücher"
+  content     = "bücher.be"
+}}
+
+resource "combell_dns_record" "mx" {{
+  domain_name = "example.com"
+  type        = "MX"
+  record_name = "idn"
+  content     = "mail.bücher.be"
+}}
+
+resource "combell_dns_record" "srv" {{
+  domain_name = "example.com"
+  type        = "SRV"
+  service     = "_sip"
+  target      = "sip.bücher.be"
+  port        = 5060
+}}
+"#,
+        common::PROVIDER_SOURCE
+    ));
+    tf.apply();
+    tf.assert_plan_empty();
+    let cname = tf.expect_resource("combell_dns_record.cname");
+    assert_eq!(cname["values"]["record_name"], "bücher");
+    assert_eq!(cname["values"]["content"], "bücher.be");
+    let mx = tf.expect_resource("combell_dns_record.mx");
+    assert_eq!(mx["values"]["content"], "mail.bücher.be");
+    let srv = tf.expect_resource("combell_dns_record.srv");
+    assert_eq!(srv["values"]["target"], "sip.bücher.be");
+    assert!(
+        srv["values"]["content"]
+            .as_str()
+            .is_some_and(|c| c.ends_with("sip.xn--bcher-kva.be")),
+        "{srv}"
+    );
+    tf.destroy();
 }

@@ -77,7 +77,11 @@ impl DataSource for MysqlDatabasesDataSource {
                 "account_id",
                 " (data.combell_accounts lists the ids)",
             ) {
-                diags.error_at(AttributePath::new("account_id"), "Invalid account id", detail);
+                diags.error_at(
+                    AttributePath::new("account_id"),
+                    "Invalid account id",
+                    detail,
+                );
             }
         }
         diags

@@ -46,8 +46,16 @@ impl ListResource for AccountList {
     async fn validate(&self, _ctx: &Ctx, config: &Value) -> Diagnostics {
         let mut diags = Diagnostics::default();
         if let Some(n) = config.get_known("servicepack_id") {
-            if let Err(detail) = crate::resources::rules::positive_id(n, "servicepack_id", " (data.combell_servicepacks lists the ids)") {
-                diags.error_at(AttributePath::new("servicepack_id"), "Invalid servicepack id", detail);
+            if let Err(detail) = crate::resources::rules::positive_id(
+                n,
+                "servicepack_id",
+                " (data.combell_servicepacks lists the ids)",
+            ) {
+                diags.error_at(
+                    AttributePath::new("servicepack_id"),
+                    "Invalid servicepack id",
+                    detail,
+                );
             }
         }
         diags

@@ -40,8 +40,16 @@ impl ListResource for MysqlDatabaseList {
     async fn validate(&self, _ctx: &Ctx, config: &Value) -> Diagnostics {
         let mut diags = Diagnostics::default();
         if let Some(n) = config.get_known("account_id") {
-            if let Err(detail) = crate::resources::rules::positive_id(n, "account_id", " (data.combell_accounts lists the ids)") {
-                diags.error_at(AttributePath::new("account_id"), "Invalid account id", detail);
+            if let Err(detail) = crate::resources::rules::positive_id(
+                n,
+                "account_id",
+                " (data.combell_accounts lists the ids)",
+            ) {
+                diags.error_at(
+                    AttributePath::new("account_id"),
+                    "Invalid account id",
+                    detail,
+                );
             }
         }
         diags

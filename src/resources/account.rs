@@ -32,8 +32,8 @@ use serde_json::json;
 
 use super::jobs::{wait_logged, WaitError};
 use super::reconcile::{create_once, CreateSpec, Created};
-use super::timeouts::{Op, Timeouts};
 use super::rules::{self, password_problems};
+use super::timeouts::{Op, Timeouts};
 use crate::client::{
     self, Account, AccountDetail, AccountFilter, CancellationToken, Client, CreateAccount, Secret,
 };

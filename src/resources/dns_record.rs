@@ -53,13 +53,16 @@ fn schema() -> Schema {
             "Name relative to the zone: `www` for `www.example.com`, `\"\"` (the default) or `@` for \
              the zone apex. Wildcard names (`*`, `*.dev`) can be imported and updated but Combell \
              refuses to create them. Not used by SRV records, whose name Combell derives from \
-             `service` and `protocol` (e.g. `_sip._tcp`).",
+             `service` and `protocol` (e.g. `_sip._tcp`). Unicode names (`bücher`) are sent \
+             as IDNA A-labels (`xn--bcher-kva`) and kept as written.",
         ),
         Attribute::string("content").optional().computed().description(
             "The record's data: an IPv4 address (A), an IPv6 address (AAAA), a host name (CNAME, \
              ALIAS, MX), free text (TXT), `usage selector matching_type data` (TLSA) or \
              `flags tag \"value\"` (CAA). Not used by SRV records, whose content Combell derives \
-             as `weight port target`.",
+             as `weight port target`. A host name may be written in Unicode (`bücher.be`): it is \
+             sent as IDNA A-labels (`xn--bcher-kva.be`) and kept as written. At most 65,535 \
+             octets of record data.",
         ),
         Attribute::number("ttl").optional().computed().description(
             "Time to live in seconds, from 60 to 86400. Defaults to 3600.",
@@ -77,7 +80,8 @@ fn schema() -> Schema {
              TCP, which Combell reports as `_tcp`. Changing it replaces the record.",
         ),
         Attribute::string("target").optional().description(
-            "SRV only: host name of the machine providing the service. Changing it replaces the record.",
+            "SRV only: host name of the machine providing the service, in ASCII or Unicode (sent \
+             as IDNA A-labels). Changing it replaces the record.",
         ),
         Attribute::number("port").optional().description(
             "SRV only: port of the service, from 1 to 65535. Changing it replaces the record.",
@@ -1227,12 +1231,14 @@ fn check_record_name(name: &str, domain: Option<&str>) -> Result<(), String> {
             ));
         }
     }
-    rules::host_name(name, HostRules::RECORD_NAME).map(|_| ()).map_err(|why| {
-        format!(
-            "{why} A record name is relative to its zone: dot-separated labels of letters, \
+    rules::host_name(name, HostRules::RECORD_NAME)
+        .map(|_| ())
+        .map_err(|why| {
+            format!(
+                "{why} A record name is relative to its zone: dot-separated labels of letters, \
              digits, hyphens and underscores, or \"\" (or \"@\") for the zone apex."
-        )
-    })
+            )
+        })
 }
 
 fn relative_hint(name: &str, zone: &str) -> String {
@@ -1296,7 +1302,12 @@ fn number_problems(config: &Value) -> Vec<Problem> {
     let mut problems = Vec::new();
     for (attribute, range, what, summary) in [
         ("ttl", TTL_RANGE, "A TTL", "TTL out of range"),
-        ("priority", PRIORITY_RANGE, "A priority", "Priority out of range"),
+        (
+            "priority",
+            PRIORITY_RANGE,
+            "A priority",
+            "Priority out of range",
+        ),
         ("port", 1..=65_535, "An SRV port", "Port out of range"),
         ("weight", 0..=65_535, "An SRV weight", "Weight out of range"),
     ] {
@@ -1417,7 +1428,10 @@ mod tests {
         ]));
         assert_eq!(srv.target.as_deref(), Some("sip.xn--bcher-kva.be"));
         // TXT content is text, not a host name: sent as written.
-        let txt = request_from(&config(&[("type", "TXT".into()), ("content", "bücher".into())]));
+        let txt = request_from(&config(&[
+            ("type", "TXT".into()),
+            ("content", "bücher".into()),
+        ]));
         assert_eq!(txt.content.as_deref(), Some("bücher"));
         for bad in ["💩.be", "bü_cher.be", "-bad-.example.com"] {
             assert!(

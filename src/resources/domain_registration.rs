@@ -19,8 +19,8 @@ use async_trait::async_trait;
 use serde_json::json;
 
 use super::domain::{known_strings, name_server_problems};
-use super::rules::{self, HostRules};
 use super::jobs::{wait_logged, WaitError};
+use super::rules::{self, HostRules};
 use super::timeouts::{Op, Timeouts};
 use crate::client::{
     self, CancellationToken, Client, DomainDetail, RegisterDomain, Registrant, Secret,

@@ -12,8 +12,8 @@ use async_trait::async_trait;
 use serde_json::json;
 
 use super::mail_zone_shared::{
-    known, no_zone, not_settled, read_zone, read_zone_fresh, settle, split_import_id,
-    string_set, strings,
+    known, no_zone, not_settled, read_zone, read_zone_fresh, settle, split_import_id, string_set,
+    strings,
 };
 use super::rules;
 use crate::client::{CancellationToken, Client, MailAlias, MailZone};

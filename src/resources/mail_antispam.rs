@@ -13,8 +13,8 @@
 use async_trait::async_trait;
 use serde_json::json;
 
-use super::rules;
 use super::mail_zone_shared::{known, no_zone, read_zone, read_zone_fresh};
+use super::rules;
 use crate::client::{AntiSpam, CancellationToken};
 use crate::logging;
 use crate::provider::{api_error, client};

@@ -10,10 +10,10 @@
 use async_trait::async_trait;
 use serde_json::json;
 
-use super::rules;
 use super::mail_zone_shared::{
     known, no_zone, not_settled, read_zone, read_zone_fresh, settle, split_import_id,
 };
+use super::rules;
 use crate::client::{CancellationToken, Client, MailZone, SmtpDomain};
 use crate::logging;
 use crate::provider::{api_error, client};

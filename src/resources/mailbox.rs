@@ -23,8 +23,8 @@ use std::time::Duration;
 use async_trait::async_trait;
 use serde_json::json;
 
-use super::rules::{self, password_problems};
 use super::reconcile::{create_once, CreateSpec, Created};
+use super::rules::{self, password_problems};
 use crate::client::{
     AutoForward, AutoReply, CancellationToken, CreateMailbox, MailboxDetail, Secret,
 };
@@ -653,11 +653,9 @@ fn validate_config(config: &Value) -> Vec<(&'static str, String, String)> {
         }
     }
     if let Some(n) = config.get_known("account_id").filter(|v| !v.is_null()) {
-        if let Err(detail) = rules::positive_id(
-            n,
-            "account_id",
-            ": a mail zone account id such as 1001",
-        ) {
+        if let Err(detail) =
+            rules::positive_id(n, "account_id", ": a mail zone account id such as 1001")
+        {
             problems.push(("account_id", "Invalid account id".into(), detail));
         }
     }

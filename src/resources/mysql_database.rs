@@ -25,9 +25,9 @@ use std::time::{Duration, Instant};
 use async_trait::async_trait;
 use serde_json::json;
 
-use super::rules::{self, password_problems};
 use super::jobs::{wait_logged, WaitError};
 use super::reconcile::{create_once, CreateSpec, Created};
+use super::rules::{self, password_problems};
 use super::timeouts::{Op, Timeouts};
 use crate::client::{self, CancellationToken, Client, CreateMysqlDatabase, MysqlDatabase, Secret};
 use crate::logging;
@@ -652,11 +652,9 @@ fn validate_config(config: &Value) -> Vec<(&'static str, String, String)> {
         }
     }
     if let Some(n) = config.get_known("account_id") {
-        if let Err(detail) = rules::positive_id(
-            n,
-            "account_id",
-            " (data.combell_accounts lists the ids)",
-        ) {
+        if let Err(detail) =
+            rules::positive_id(n, "account_id", " (data.combell_accounts lists the ids)")
+        {
             problems.push(("account_id", "Invalid account id".into(), detail));
         }
     }

@@ -19,10 +19,10 @@ use std::time::{Duration, Instant};
 use async_trait::async_trait;
 use serde_json::json;
 
-use super::mysql_database::is_real_name;
-use super::rules::password_problems;
 use super::jobs::{wait_logged, WaitError};
+use super::mysql_database::is_real_name;
 use super::reconcile::{create_once, CreateSpec, Created};
+use super::rules::password_problems;
 use super::timeouts::{Op, Timeouts};
 use crate::client::{self, CancellationToken, Client, CreateMysqlUser, MysqlUser, Secret};
 use crate::logging;

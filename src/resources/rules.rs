@@ -160,9 +160,7 @@ fn host_problem(name: &str, rules: HostRules) -> Result<String, String> {
             .any(|l| l.len() > 4 && l[..4].eq_ignore_ascii_case("xn--"))
             && idna::domain_to_unicode(bare).1.is_err()
         {
-            return Err(
-                "a label starts with \"xn--\" but is not a valid IDNA A-label".to_string(),
-            );
+            return Err("a label starts with \"xn--\" but is not a valid IDNA A-label".to_string());
         }
         bare.to_string()
     } else if rules.unicode {
@@ -229,9 +227,7 @@ fn label_problem(label: &str, index: usize, rules: HostRules) -> Result<(), Stri
             quoted(label)
         ));
     }
-    let allowed = |c: char| {
-        c.is_ascii_alphanumeric() || c == '-' || (rules.underscore && c == '_')
-    };
+    let allowed = |c: char| c.is_ascii_alphanumeric() || c == '-' || (rules.underscore && c == '_');
     if let Some(bad) = label.chars().find(|c| !allowed(*c)) {
         return Err(format!(
             "the label {} has {}; labels hold letters, digits and hyphens{}",
@@ -416,7 +412,10 @@ pub(crate) fn password_problems(password: &str) -> Vec<String> {
     if !password.chars().any(|c| c.is_ascii_digit()) {
         problems.push("The password must contain at least one digit.".into());
     }
-    if password.chars().any(|c| c.is_whitespace() && !c.is_control()) {
+    if password
+        .chars()
+        .any(|c| c.is_whitespace() && !c.is_control())
+    {
         problems.push("The password cannot contain spaces.".into());
     }
     if password.chars().any(|c| PASSWORD_FORBIDDEN.contains(c)) {
@@ -472,7 +471,9 @@ pub(crate) fn positive_id(value: &Value, what: &str, hint: &str) -> Result<Optio
         None if f.is_finite() && f.fract() != 0.0 => Err(format!(
             "{what} is a positive whole number{hint}; got {f}, which is not a whole number."
         )),
-        None => Err(format!("{what} is a positive whole number{hint}; got {f:e}.")),
+        None => Err(format!(
+            "{what} is a positive whole number{hint}; got {f:e}."
+        )),
     }
 }
 
@@ -503,7 +504,12 @@ mod tests {
 
     #[test]
     fn host_names_follow_the_label_rules() {
-        for good in ["example.com", "a-b.example.com", "xn--bcher-kva.be", "x1.be"] {
+        for good in [
+            "example.com",
+            "a-b.example.com",
+            "xn--bcher-kva.be",
+            "x1.be",
+        ] {
             assert_eq!(
                 host_name(good, HostRules::DOMAIN).as_deref(),
                 Ok(good),
@@ -552,7 +558,13 @@ mod tests {
             host_name("*.Dev", HostRules::RECORD_NAME).as_deref(),
             Ok("*.Dev")
         );
-        for bad in ["💩.be", "a\u{200f}.be", "-bad-.example.com", "a.*.b", "bü cher.be"] {
+        for bad in [
+            "💩.be",
+            "a\u{200f}.be",
+            "-bad-.example.com",
+            "a.*.b",
+            "bü cher.be",
+        ] {
             assert!(host_name(bad, HostRules::RECORD_DATA).is_err(), "{bad:?}");
         }
         assert!(same_host_name("Bücher.be.", "xn--bcher-kva.be"));
@@ -624,7 +636,10 @@ mod tests {
         assert_eq!(ttl(3600.0f64.into()), Ok(Some(3600)));
         assert_eq!(ttl(Value::Null), Ok(None));
         let err = ttl(3600.5f64.into()).unwrap_err();
-        assert!(err.contains("got 3600.5, which is not a whole number"), "{err}");
+        assert!(
+            err.contains("got 3600.5, which is not a whole number"),
+            "{err}"
+        );
         assert!(!err.contains("9223372036854775808"), "{err}");
         assert!(ttl(30i64.into()).unwrap_err().contains("got 30"));
         assert!(ttl(1e30f64.into()).unwrap_err().contains("got 1e30"));
