@@ -770,14 +770,14 @@ resource "combell_dns_record" "srv" {{
     tf.apply();
     tf.assert_plan_empty();
     let cname = tf.expect_resource("combell_dns_record.cname");
-    assert_eq!(cname["values"]["record_name"], "bücher");
-    assert_eq!(cname["values"]["content"], "bücher.be");
+    assert_eq!(cname["record_name"], "bücher");
+    assert_eq!(cname["content"], "bücher.be");
     let mx = tf.expect_resource("combell_dns_record.mx");
-    assert_eq!(mx["values"]["content"], "mail.bücher.be");
+    assert_eq!(mx["content"], "mail.bücher.be");
     let srv = tf.expect_resource("combell_dns_record.srv");
-    assert_eq!(srv["values"]["target"], "sip.bücher.be");
+    assert_eq!(srv["target"], "sip.bücher.be");
     assert!(
-        srv["values"]["content"]
+        srv["content"]
             .as_str()
             .is_some_and(|c| c.ends_with("sip.xn--bcher-kva.be")),
         "{srv}"
