@@ -6,7 +6,8 @@ use async_trait::async_trait;
 
 use crate::client::Registrant;
 use crate::provider::{api_error, client};
-use crate::resources::domain::{check_domain_name, domain_values};
+use crate::resources::domain::domain_values;
+use crate::resources::rules;
 use crate::tfplugin::{
     Attribute, AttributePath, Ctx, DataSource, Diagnostic, Diagnostics, Nesting, ReadResult,
     Schema, Type, Value,
@@ -88,7 +89,7 @@ impl DataSource for DomainDataSource {
     async fn validate(&self, _ctx: &Ctx, config: &Value) -> Diagnostics {
         let mut diags = Diagnostics::default();
         if let Some(name) = config.get_str("domain_name") {
-            if let Err(detail) = check_domain_name(name) {
+            if let Err(detail) = rules::domain_name(name) {
                 diags.error_at(
                     AttributePath::new("domain_name"),
                     "Invalid domain name",

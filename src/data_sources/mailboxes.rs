@@ -56,7 +56,7 @@ impl DataSource for MailboxesDataSource {
     async fn validate(&self, _ctx: &Ctx, config: &Value) -> Diagnostics {
         let mut diags = Diagnostics::default();
         if let Some(domain) = config.get_str("domain_name") {
-            if let Err(detail) = check_domain(domain) {
+            if let Err(detail) = crate::resources::rules::domain_name(domain) {
                 diags.error_at(
                     AttributePath::new("domain_name"),
                     "Invalid domain name",
@@ -112,15 +112,6 @@ fn state_from(domain: &str, mailboxes: &[Mailbox]) -> Value {
     ])
 }
 
-fn check_domain(domain: &str) -> Result<(), String> {
-    match crate::resources::mailbox::check_address(&format!("x@{domain}")) {
-        Ok(()) => Ok(()),
-        Err(_) => Err(format!(
-            "\"{domain}\" is not a lower-case domain name such as \"example.com\"."
-        )),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -157,9 +148,9 @@ mod tests {
 
     #[test]
     fn domain_rules() {
-        assert!(check_domain("example.com").is_ok());
+        assert!(crate::resources::rules::domain_name("example.com").is_ok());
         for bad in ["Example.com", "example", "", "a b.com", "@example.com"] {
-            assert!(check_domain(bad).is_err(), "{bad}");
+            assert!(crate::resources::rules::domain_name(bad).is_err(), "{bad}");
         }
     }
 }

@@ -72,11 +72,15 @@ impl DataSource for MysqlDatabasesDataSource {
     async fn validate(&self, _ctx: &Ctx, config: &Value) -> Diagnostics {
         let mut diags = Diagnostics::default();
         if let Some(n) = config.get_known("account_id") {
-            if n.as_i64().is_none_or(|n| n <= 0) {
+            if let Err(detail) = crate::resources::rules::positive_id(
+                n,
+                "account_id",
+                " (data.combell_accounts lists the ids)",
+            ) {
                 diags.error_at(
                     AttributePath::new("account_id"),
                     "Invalid account id",
-                    "account_id is a positive whole number; data.combell_accounts lists the ids.",
+                    detail,
                 );
             }
         }

@@ -6,7 +6,7 @@ use async_trait::async_trait;
 
 use crate::client::{SiteBinding, WindowsHostingDetail, WindowsSite};
 use crate::provider::{api_error, client};
-use crate::resources::mail_zone_shared::check_domain;
+use crate::resources::rules;
 use crate::tfplugin::{
     Attribute, AttributePath, Ctx, DataSource, Diagnostic, Diagnostics, Nesting, ReadResult,
     Schema, Type, Value,
@@ -123,7 +123,7 @@ impl DataSource for WindowsHostingDataSource {
     async fn validate(&self, _ctx: &Ctx, config: &Value) -> Diagnostics {
         let mut diags = Diagnostics::default();
         if let Some(domain) = config.get_str("domain_name") {
-            if let Err(detail) = check_domain(domain) {
+            if let Err(detail) = rules::domain_name(domain) {
                 diags.error_at(
                     AttributePath::new("domain_name"),
                     "Invalid domain name",

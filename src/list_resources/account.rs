@@ -7,7 +7,9 @@ use async_trait::async_trait;
 use crate::client::AccountFilter;
 use crate::provider::{api_error, client};
 use crate::resources::account::AccountResource;
-use crate::tfplugin::{Attribute, Ctx, Diagnostics, ListRequest, ListResource, ListSink, Schema};
+use crate::tfplugin::{
+    Attribute, AttributePath, Ctx, Diagnostics, ListRequest, ListResource, ListSink, Schema, Value,
+};
 
 use super::send_imported;
 
@@ -39,6 +41,24 @@ impl ListResource for AccountList {
     }
     fn api_operations(&self) -> &'static [&'static str] {
         &["GET /accounts", "GET /accounts/{accountId}"]
+    }
+
+    async fn validate(&self, _ctx: &Ctx, config: &Value) -> Diagnostics {
+        let mut diags = Diagnostics::default();
+        if let Some(n) = config.get_known("servicepack_id") {
+            if let Err(detail) = crate::resources::rules::positive_id(
+                n,
+                "servicepack_id",
+                " (data.combell_servicepacks lists the ids)",
+            ) {
+                diags.error_at(
+                    AttributePath::new("servicepack_id"),
+                    "Invalid servicepack id",
+                    detail,
+                );
+            }
+        }
+        diags
     }
 
     async fn list(&self, ctx: &Ctx, req: ListRequest, out: &ListSink) -> Diagnostics {

@@ -2,6 +2,7 @@
 //! optionally of one type or name. NS and SOA records are left out: Combell manages them and
 //! `combell_dns_record` cannot hold them.
 
+use crate::resources::rules::{self, HostRules};
 use async_trait::async_trait;
 
 use crate::client::DnsRecordFilter;
@@ -72,6 +73,18 @@ impl ListResource for DnsRecordList {
                 "Empty domain name",
                 "Set domain_name to the zone to list, such as \"example.com\".",
             );
+        }
+        if let Some(domain) = config
+            .get_str("domain_name")
+            .filter(|d| !d.trim().is_empty())
+        {
+            if let Err(detail) = rules::host_name(domain.trim(), HostRules::FULL_NAME) {
+                diags.error_at(
+                    AttributePath::new("domain_name"),
+                    "Invalid domain name",
+                    detail,
+                );
+            }
         }
         diags
     }

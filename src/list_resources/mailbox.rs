@@ -2,6 +2,7 @@
 //! only). The listing gives addresses and sizes; each full object is read with
 //! `GET /mailboxes/{mailboxName}` when Terraform asks for it.
 
+use crate::resources::rules::{self, HostRules};
 use async_trait::async_trait;
 
 use crate::provider::{api_error, client};
@@ -49,6 +50,18 @@ impl ListResource for MailboxList {
                 "Empty domain name",
                 "Set domain_name to the domain whose mailboxes to list, such as \"example.com\".",
             );
+        }
+        if let Some(domain) = config
+            .get_str("domain_name")
+            .filter(|d| !d.trim().is_empty())
+        {
+            if let Err(detail) = rules::host_name(domain.trim(), HostRules::FULL_NAME) {
+                diags.error_at(
+                    AttributePath::new("domain_name"),
+                    "Invalid domain name",
+                    detail,
+                );
+            }
         }
         diags
     }

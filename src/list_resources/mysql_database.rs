@@ -7,7 +7,8 @@ use async_trait::async_trait;
 use crate::provider::{api_error, client};
 use crate::resources::mysql_database::state_from;
 use crate::tfplugin::{
-    Attribute, Ctx, Diagnostics, ListItem, ListRequest, ListResource, ListSink, Schema, Value,
+    Attribute, AttributePath, Ctx, Diagnostics, ListItem, ListRequest, ListResource, ListSink,
+    Schema, Value,
 };
 
 const TYPE_NAME: &str = "combell_mysql_database";
@@ -34,6 +35,24 @@ impl ListResource for MysqlDatabaseList {
     }
     fn api_operations(&self) -> &'static [&'static str] {
         &["GET /mysqldatabases"]
+    }
+
+    async fn validate(&self, _ctx: &Ctx, config: &Value) -> Diagnostics {
+        let mut diags = Diagnostics::default();
+        if let Some(n) = config.get_known("account_id") {
+            if let Err(detail) = crate::resources::rules::positive_id(
+                n,
+                "account_id",
+                " (data.combell_accounts lists the ids)",
+            ) {
+                diags.error_at(
+                    AttributePath::new("account_id"),
+                    "Invalid account id",
+                    detail,
+                );
+            }
+        }
+        diags
     }
 
     async fn list(&self, ctx: &Ctx, req: ListRequest, out: &ListSink) -> Diagnostics {

@@ -32,6 +32,7 @@ use serde_json::json;
 
 use super::jobs::{wait_logged, WaitError};
 use super::reconcile::{create_once, CreateSpec, Created};
+use super::rules::{self, password_problems};
 use super::timeouts::{Op, Timeouts};
 use crate::client::{
     self, Account, AccountDetail, AccountFilter, CancellationToken, Client, CreateAccount, Secret,
@@ -768,14 +769,12 @@ fn validate_config(config: &Value) -> Vec<(&'static str, String, String)> {
         }
     }
     if let Some(n) = config.get_known("servicepack_id") {
-        if n.as_i64().is_none_or(|n| n <= 0) {
-            problems.push((
-                "servicepack_id",
-                "Invalid servicepack id".into(),
-                "servicepack_id is a positive whole number; data.combell_servicepacks lists \
-                 the ids."
-                    .into(),
-            ));
+        if let Err(detail) = rules::positive_id(
+            n,
+            "servicepack_id",
+            " (data.combell_servicepacks lists the ids)",
+        ) {
+            problems.push(("servicepack_id", "Invalid servicepack id".into(), detail));
         }
     }
     if let Some(password) = config.get_str("ftp_password") {
@@ -788,58 +787,7 @@ fn validate_config(config: &Value) -> Vec<(&'static str, String, String)> {
 
 /// A domain name as Combell takes it for an account: lower case, at least two labels.
 fn check_identifier(identifier: &str) -> Result<(), String> {
-    if identifier != identifier.to_ascii_lowercase() {
-        return Err(format!(
-            "\"{identifier}\" has upper-case letters; Combell stores identifiers in lower case, \
-             so write \"{}\".",
-            identifier.to_ascii_lowercase()
-        ));
-    }
-    let labels: Vec<&str> = identifier.split('.').collect();
-    let ok = identifier.len() <= 253
-        && labels.len() >= 2
-        && labels.iter().all(|l| {
-            !l.is_empty()
-                && l.len() <= 63
-                && !l.starts_with('-')
-                && !l.ends_with('-')
-                && l.bytes()
-                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-        });
-    if ok {
-        Ok(())
-    } else {
-        Err(format!(
-            "\"{identifier}\" is not a domain name such as \"example.com\": use at least two \
-             dot-separated labels of letters, digits and hyphens, without a trailing dot."
-        ))
-    }
-}
-
-/// Combell's password rules, one message per broken rule. Messages never quote the password.
-pub(crate) fn password_problems(password: &str) -> Vec<String> {
-    let mut problems = Vec::new();
-    let length = password.chars().count();
-    if !(8..=20).contains(&length) {
-        problems.push(format!(
-            "The password must be 8 to 20 characters long; it has {length}."
-        ));
-    }
-    if !password.chars().any(|c| c.is_ascii_alphabetic()) {
-        problems.push("The password must contain at least one letter.".into());
-    }
-    if !password.chars().any(|c| c.is_ascii_digit()) {
-        problems.push("The password must contain at least one digit.".into());
-    }
-    if password.chars().any(char::is_whitespace) {
-        problems.push("The password cannot contain spaces.".into());
-    }
-    if password.chars().any(|c| "*€$&+}{'\"\\".contains(c)) {
-        problems.push(
-            "The password cannot contain any of these characters: * € $ & + } { ' \" \\".into(),
-        );
-    }
-    problems
+    rules::domain_name(identifier)
 }
 
 #[cfg(test)]

@@ -22,6 +22,7 @@ use std::time::Duration;
 use async_trait::async_trait;
 
 use super::reconcile::{create_once, CreateSpec, Created};
+use super::rules::{self, HostRules};
 use crate::client::{self, CancellationToken, Client, DnsRecord, DnsRecordFilter};
 use crate::provider::{api_error, client};
 use crate::tfplugin::{
@@ -52,13 +53,16 @@ fn schema() -> Schema {
             "Name relative to the zone: `www` for `www.example.com`, `\"\"` (the default) or `@` for \
              the zone apex. Wildcard names (`*`, `*.dev`) can be imported and updated but Combell \
              refuses to create them. Not used by SRV records, whose name Combell derives from \
-             `service` and `protocol` (e.g. `_sip._tcp`).",
+             `service` and `protocol` (e.g. `_sip._tcp`). Unicode names (`bücher`) are sent \
+             as IDNA A-labels (`xn--bcher-kva`) and kept as written.",
         ),
         Attribute::string("content").optional().computed().description(
             "The record's data: an IPv4 address (A), an IPv6 address (AAAA), a host name (CNAME, \
              ALIAS, MX), free text (TXT), `usage selector matching_type data` (TLSA) or \
              `flags tag \"value\"` (CAA). Not used by SRV records, whose content Combell derives \
-             as `weight port target`.",
+             as `weight port target`. A host name may be written in Unicode (`bücher.be`): it is \
+             sent as IDNA A-labels (`xn--bcher-kva.be`) and kept as written. At most 65,535 \
+             octets of record data.",
         ),
         Attribute::number("ttl").optional().computed().description(
             "Time to live in seconds, from 60 to 86400. Defaults to 3600.",
@@ -76,7 +80,8 @@ fn schema() -> Schema {
              TCP, which Combell reports as `_tcp`. Changing it replaces the record.",
         ),
         Attribute::string("target").optional().description(
-            "SRV only: host name of the machine providing the service. Changing it replaces the record.",
+            "SRV only: host name of the machine providing the service, in ASCII or Unicode (sent \
+             as IDNA A-labels). Changing it replaces the record.",
         ),
         Attribute::number("port").optional().description(
             "SRV only: port of the service, from 1 to 65535. Changing it replaces the record.",
@@ -145,7 +150,9 @@ impl Resource for DnsRecordResource {
 
     async fn validate(&self, _ctx: &Ctx, config: &Value) -> Diagnostics {
         let mut diags = Diagnostics::default();
-        for p in validate_config(&RecordConfig::from_value(config)) {
+        let mut problems = number_problems(config);
+        problems.extend(validate_config(&RecordConfig::from_value(config)));
+        for p in problems {
             diags.error_at(AttributePath::new(p.attribute), p.summary, p.detail);
         }
         diags
@@ -532,7 +539,7 @@ fn request_from(planned: &Value) -> DnsRecord {
                 .trim_start_matches('_')
                 .to_ascii_uppercase(),
         );
-        record.target = planned.get_str("target").map(str::to_string);
+        record.target = planned.get_str("target").map(ascii_host);
         record.port = planned.get_i64("port");
         record.priority = Some(planned.get_i64("priority").unwrap_or(DEFAULT_PRIORITY));
         record.weight = Some(planned.get_i64("weight").unwrap_or(DEFAULT_WEIGHT));
@@ -541,9 +548,15 @@ fn request_from(planned: &Value) -> DnsRecord {
         record.record_name = Some(if name == "@" {
             String::new()
         } else {
-            name.to_string()
+            ascii_host(name)
         });
-        record.content = planned.get_str("content").map(str::to_string);
+        record.content = planned.get_str("content").map(|content| {
+            if HOST_CONTENT.contains(&record_type.as_str()) {
+                ascii_host(content)
+            } else {
+                content.to_string()
+            }
+        });
         if record_type == "MX" {
             record.priority = Some(planned.get_i64("priority").unwrap_or(DEFAULT_PRIORITY));
         }
@@ -779,6 +792,11 @@ fn parse_import_id(id: &str) -> Result<(String, String), String> {
         Some((domain, record))
             if !domain.is_empty() && !record.is_empty() && !record.contains('/') =>
         {
+            let expected = "The import ID is \"<domain_name>/<record id>\", such as \
+                            \"example.com/1-4787652784\".";
+            rules::host_name(domain, HostRules::ZONE)
+                .and_then(|_| rules::path_segment(record))
+                .map_err(|why| format!("{why} {expected} Got {}.", rules::quoted(id)))?;
             Ok((domain.to_string(), record.to_string()))
         }
         _ => Err(format!(
@@ -828,8 +846,9 @@ impl RecordConfig {
                 Some(Value::Unknown) => Field::Unknown,
                 Some(n @ Value::Number(_)) => match n.as_i64() {
                     Some(i) => Field::Known(i),
-                    // A fractional number: out of every range we check.
-                    None => Field::Known(i64::MIN),
+                    // Fractional or beyond i64: `number_problems` reports it; no range rule
+                    // can judge it.
+                    None => Field::Unknown,
                 },
                 _ => Field::Null,
             }
@@ -918,7 +937,7 @@ fn problem(attribute: &'static str, summary: &str, detail: String) -> Problem {
 fn validate_config(config: &RecordConfig) -> Vec<Problem> {
     let mut problems = Vec::new();
     if let Some(domain) = config.domain_name.known() {
-        if let Err(why) = check_host_name(domain) {
+        if let Err(why) = rules::host_name(domain, HostRules::ZONE) {
             problems.push(problem("domain_name", "Invalid domain name", why));
         }
     }
@@ -1007,6 +1026,8 @@ fn validate_config(config: &RecordConfig) -> Vec<Problem> {
             Field::Known(content) => {
                 if let Err(why) = check_content(record_type, content) {
                     problems.push(problem("content", "Invalid record content", why));
+                } else if let Err(why) = rules::record_data_length(record_type, content) {
+                    problems.push(problem("content", "Record content too long", why));
                 }
             }
         }
@@ -1089,7 +1110,7 @@ fn validate_srv(config: &RecordConfig, problems: &mut Vec<Problem>) {
         }
     }
     if let Some(target) = config.target.known() {
-        if let Err(why) = check_host_name(target) {
+        if let Err(why) = rules::host_name(target, HostRules::RECORD_DATA) {
             problems.push(problem("target", "Invalid SRV target", why));
         }
     }
@@ -1136,12 +1157,12 @@ fn check_content(record_type: &str, content: &str) -> Result<(), String> {
             .parse::<std::net::Ipv6Addr>()
             .map(|_| ())
             .map_err(|_| format!("An AAAA record's content is an IPv6 address such as 2001:db8::10; got \"{content}\".")),
-        "CNAME" | "ALIAS" | "MX" => check_host_name(content),
+        "CNAME" | "ALIAS" | "MX" => rules::host_name(content, HostRules::RECORD_DATA).map(|_| ()),
         "TXT" => {
             if content.is_empty() {
                 Err("A TXT record's content cannot be empty.".to_string())
             } else {
-                Ok(())
+                rules::no_invisible_characters(content, "A TXT record's content")
             }
         }
         "TLSA" => check_tlsa(content),
@@ -1192,28 +1213,6 @@ fn check_caa(content: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// A host name as Combell takes it: dot-separated labels of letters, digits, hyphens and
-/// underscores, at most 253 characters, an optional trailing dot.
-fn check_host_name(name: &str) -> Result<(), String> {
-    let trimmed = name.strip_suffix('.').unwrap_or(name);
-    let valid = !trimmed.is_empty()
-        && trimmed.len() <= 253
-        && trimmed.split('.').all(|label| {
-            !label.is_empty()
-                && label.len() <= 63
-                && label
-                    .chars()
-                    .all(|c| c.is_alphanumeric() || c == '-' || c == '_')
-        });
-    if valid {
-        Ok(())
-    } else {
-        Err(format!(
-            "\"{name}\" is not a valid host name: use dot-separated labels of letters, digits and hyphens."
-        ))
-    }
-}
-
 /// A record name is relative to its zone: `""` or `@` is the apex, `www` is `www.<zone>`.
 fn check_record_name(name: &str, domain: Option<&str>) -> Result<(), String> {
     if is_apex(name) {
@@ -1233,20 +1232,14 @@ fn check_record_name(name: &str, domain: Option<&str>) -> Result<(), String> {
             ));
         }
     }
-    let labels_ok = name.split('.').all(|label| {
-        !label.is_empty()
-            && label.len() <= 63
-            && label
-                .chars()
-                .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '*'))
-    });
-    if !labels_ok || name.len() > 253 {
-        return Err(format!(
-            "\"{name}\" is not a valid record name: use dot-separated labels of letters, digits, hyphens \
-             and underscores, or \"\" (or \"@\") for the zone apex."
-        ));
-    }
-    Ok(())
+    rules::host_name(name, HostRules::RECORD_NAME)
+        .map(|_| ())
+        .map_err(|why| {
+            format!(
+                "{why} A record name is relative to its zone: dot-separated labels of letters, \
+             digits, hyphens and underscores, or \"\" (or \"@\") for the zone apex."
+            )
+        })
 }
 
 fn relative_hint(name: &str, zone: &str) -> String {
@@ -1283,16 +1276,50 @@ fn canonical_service(service: &str) -> String {
     format!("_{}", service.trim_start_matches('_').to_ascii_lowercase())
 }
 
-/// Names and host names compare without case and without a trailing dot.
+/// Names and host names compare without case and without a trailing dot, and a Unicode name
+/// is its A-label spelling (`bücher` is `xn--bcher-kva`).
 fn same_host(a: &str, b: &str) -> bool {
-    a.trim_end_matches('.')
-        .eq_ignore_ascii_case(b.trim_end_matches('.'))
+    rules::same_host_name(a, b)
 }
 
 fn same_record_name(a: &str, b: &str) -> bool {
     let a = if a == "@" { "" } else { a };
     let b = if b == "@" { "" } else { b };
-    a.eq_ignore_ascii_case(b)
+    rules::same_host_name(a, b)
+}
+
+/// Record types whose content is a host name.
+const HOST_CONTENT: [&str; 3] = ["CNAME", "ALIAS", "MX"];
+
+/// A host name as sent to Combell: Unicode labels as IDNA A-labels. Validation has refused
+/// names that cannot be converted; should one get here, it is sent as written and Combell
+/// judges it.
+fn ascii_host(name: &str) -> String {
+    rules::to_ascii(name).unwrap_or_else(|| name.to_string())
+}
+
+/// Numbers that are fractional or too large for any range: named as such, with the range.
+fn number_problems(config: &Value) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    for (attribute, range, what, summary) in [
+        ("ttl", TTL_RANGE, "A TTL", "TTL out of range"),
+        (
+            "priority",
+            PRIORITY_RANGE,
+            "A priority",
+            "Priority out of range",
+        ),
+        ("port", 1..=65_535, "An SRV port", "Port out of range"),
+        ("weight", 0..=65_535, "An SRV weight", "Weight out of range"),
+    ] {
+        let Some(value) = config.get(attribute).filter(|v| v.as_i64().is_none()) else {
+            continue;
+        };
+        if let Err(detail) = rules::whole_number_in(value, range, what, "") {
+            problems.push(problem(attribute, summary, detail));
+        }
+    }
+    problems
 }
 
 #[cfg(test)]
@@ -1362,6 +1389,84 @@ mod tests {
         }
         v.set("id", Value::Null);
         v
+    }
+
+    #[test]
+    fn unicode_host_names_are_sent_as_a_labels_and_read_back_without_drift() {
+        let planned = config(&[
+            ("domain_name", "example.com".into()),
+            ("type", "CNAME".into()),
+            ("record_name", "bücher".into()),
+            ("content", "Bücher.be".into()),
+        ]);
+        assert!(problems_for(&[
+            ("domain_name", "example.com".into()),
+            ("type", "CNAME".into()),
+            ("record_name", "bücher".into()),
+            ("content", "Bücher.be".into()),
+        ])
+        .is_empty());
+        let request = request_from(&planned);
+        assert_eq!(request.record_name.as_deref(), Some("xn--bcher-kva"));
+        assert_eq!(request.content.as_deref(), Some("xn--bcher-kva.be"));
+        let api = DnsRecord {
+            id: Some("1-9".into()),
+            record_type: Some("CNAME".into()),
+            record_name: Some("xn--bcher-kva".into()),
+            content: Some("xn--bcher-kva.be".into()),
+            ttl: Some(3600),
+            ..DnsRecord::default()
+        };
+        let state = state_from(&api, "example.com", &planned);
+        assert_eq!(state.get_str("record_name"), Some("bücher"));
+        assert_eq!(state.get_str("content"), Some("Bücher.be"));
+        assert!(same_key(&api, &request));
+        let srv = request_from(&config(&[
+            ("type", "SRV".into()),
+            ("service", "_sip".into()),
+            ("target", "sip.bücher.be".into()),
+            ("port", 5060.into()),
+        ]));
+        assert_eq!(srv.target.as_deref(), Some("sip.xn--bcher-kva.be"));
+        // TXT content is text, not a host name: sent as written.
+        let txt = request_from(&config(&[
+            ("type", "TXT".into()),
+            ("content", "bücher".into()),
+        ]));
+        assert_eq!(txt.content.as_deref(), Some("bücher"));
+        for bad in ["💩.be", "bü_cher.be", "-bad-.example.com"] {
+            assert!(
+                !problems_for(&[
+                    ("domain_name", "example.com".into()),
+                    ("type", "ALIAS".into()),
+                    ("content", bad.into()),
+                ])
+                .is_empty(),
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn fractional_and_huge_numbers_are_named() {
+        let cfg = config(&[
+            ("domain_name", "example.com".into()),
+            ("type", "SRV".into()),
+            ("service", "_sip".into()),
+            ("target", "sip.example.com".into()),
+            ("port", 1e30f64.into()),
+            ("ttl", 3600.5f64.into()),
+            ("weight", 0.5f64.into()),
+        ]);
+        let problems = number_problems(&cfg);
+        let details: Vec<&str> = problems.iter().map(|p| p.detail.as_str()).collect();
+        assert_eq!(problems.len(), 3, "{details:?}");
+        assert!(details.iter().all(|d| !d.contains("9223372036854775808")));
+        assert!(details[0].contains("got 3600.5, which is not a whole number"));
+        assert!(details[1].contains("got 1e30"));
+        assert!(details[2].contains("got 0.5, which is not a whole number"));
+        // The range rules leave such values to these messages: one problem each.
+        assert!(validate_config(&RecordConfig::from_value(&cfg)).is_empty());
     }
 
     fn problems_for(pairs: &[(&str, Value)]) -> Vec<(&'static str, String)> {
@@ -1624,7 +1729,18 @@ mod tests {
             parse_import_id("example.com/1-123"),
             Ok(("example.com".into(), "1-123".into()))
         );
-        for bad in ["", "example.com", "example.com/", "/1-2", "a/b/c"] {
+        for bad in [
+            "",
+            "example.com",
+            "example.com/",
+            "/1-2",
+            "a/b/c",
+            "../1-2",
+            "example.com/..",
+            "example.com/%2e%2e",
+            "example.com/1?x",
+            "exa mple.com/1-2",
+        ] {
             assert!(parse_import_id(bad).is_err(), "{bad}");
         }
     }

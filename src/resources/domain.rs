@@ -11,6 +11,7 @@
 use async_trait::async_trait;
 use serde_json::json;
 
+use super::rules::{self, HostRules};
 use crate::client::{CancellationToken, Client, DomainDetail};
 use crate::logging;
 use crate::provider::{api_error, client};
@@ -99,7 +100,7 @@ impl Resource for DomainResource {
     async fn validate(&self, _ctx: &Ctx, config: &Value) -> Diagnostics {
         let mut diags = Diagnostics::default();
         if let Some(name) = config.get_str("domain_name") {
-            if let Err(detail) = check_domain_name(name) {
+            if let Err(detail) = rules::domain_name(name) {
                 diags.error_at(
                     AttributePath::new("domain_name"),
                     "Invalid domain name",
@@ -270,7 +271,7 @@ impl Resource for DomainResource {
 
     async fn import(&self, _ctx: &Ctx, id: &str) -> ImportResult {
         let name = id.trim();
-        match check_domain_name(name) {
+        match rules::domain_name(name) {
             Ok(()) => {
                 let mut state = empty_state();
                 state.set("id", name);
@@ -406,22 +407,6 @@ fn same_servers(a: &[String], b: &[String]) -> bool {
     a.len() == b.len() && a.iter().zip(b).all(|(x, y)| host_key(x) == host_key(y))
 }
 
-/// A host name: dot-separated labels of letters, digits and hyphens, 1–63 characters each, at
-/// least two labels, at most 253 characters.
-pub(crate) fn is_host_name(name: &str) -> bool {
-    let name = name.trim_end_matches('.');
-    name.len() <= 253
-        && name.contains('.')
-        && name.split('.').all(|label| {
-            (1..=63).contains(&label.len())
-                && !label.starts_with('-')
-                && !label.ends_with('-')
-                && label
-                    .bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b == b'-')
-        })
-}
-
 /// Combell's rules for a name server list: 2 to 13 distinct host names.
 pub(crate) fn name_server_problems(servers: &[String]) -> Vec<String> {
     let mut problems = Vec::new();
@@ -432,7 +417,7 @@ pub(crate) fn name_server_problems(servers: &[String]) -> Vec<String> {
         ));
     }
     for (i, server) in servers.iter().enumerate() {
-        if !is_host_name(server.trim()) {
+        if rules::host_name(server.trim(), HostRules::FULL_NAME).is_err() {
             problems.push(format!(
                 "\"{server}\" is not a host name such as ns1.example.net."
             ));
@@ -441,22 +426,6 @@ pub(crate) fn name_server_problems(servers: &[String]) -> Vec<String> {
         }
     }
     problems
-}
-
-/// A domain name as Combell writes it: lower case, no trailing dot.
-pub(crate) fn check_domain_name(name: &str) -> Result<(), String> {
-    if !is_host_name(name) || name.ends_with('.') {
-        return Err(format!(
-            "\"{name}\" is not a domain name such as example.com."
-        ));
-    }
-    if name.bytes().any(|b| b.is_ascii_uppercase()) {
-        return Err(format!(
-            "Write domain names in lower case, as Combell does: \"{}\".",
-            name.to_ascii_lowercase()
-        ));
-    }
-    Ok(())
 }
 
 #[cfg(test)]
@@ -528,11 +497,11 @@ mod tests {
 
     #[test]
     fn domain_names_are_lower_case_without_trailing_dot() {
-        assert!(check_domain_name("example.com").is_ok());
-        assert!(check_domain_name("Example.com").is_err());
-        assert!(check_domain_name("example.com.").is_err());
-        assert!(check_domain_name("example").is_err());
-        assert!(check_domain_name("").is_err());
+        assert!(rules::domain_name("example.com").is_ok());
+        assert!(rules::domain_name("Example.com").is_err());
+        assert!(rules::domain_name("example.com.").is_err());
+        assert!(rules::domain_name("example").is_err());
+        assert!(rules::domain_name("").is_err());
     }
 
     fn block_on<F: std::future::Future>(f: F) -> F::Output {

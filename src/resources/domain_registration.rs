@@ -26,9 +26,10 @@ use std::time::{Duration, Instant};
 use async_trait::async_trait;
 use serde_json::json;
 
-use super::domain::{check_domain_name, known_strings, name_server_problems};
+use super::domain::{known_strings, name_server_problems};
 use super::jobs::{wait_logged, WaitError};
 use super::reconcile::{create_once, CreateSpec, Created};
+use super::rules::{self, HostRules};
 use super::timeouts::{Op, Timeouts};
 use crate::client::{
     self, CancellationToken, Client, DomainDetail, RegisterDomain, Registrant, Secret,
@@ -473,7 +474,7 @@ impl Resource for DomainRegistrationResource {
 
     async fn import(&self, _ctx: &Ctx, id: &str) -> ImportResult {
         let name = id.trim();
-        match check_domain_name(name) {
+        match rules::domain_name(name) {
             Ok(()) => {
                 let mut state = empty_state();
                 state.set("id", name);
@@ -725,7 +726,7 @@ fn is_email(text: &str) -> bool {
     text.split_once('@').is_some_and(|(local, host)| {
         !local.is_empty()
             && !local.contains(char::is_whitespace)
-            && super::domain::is_host_name(host)
+            && rules::host_name(host, HostRules::FULL_NAME).is_ok()
     })
 }
 
@@ -734,7 +735,7 @@ fn validate_config(config: &Value) -> Vec<(AttributePath, String, String)> {
     let mut problems = Vec::new();
     let domain = config.get_str("domain_name");
     if let Some(name) = domain {
-        if let Err(detail) = check_domain_name(name) {
+        if let Err(detail) = rules::domain_name(name) {
             problems.push((
                 AttributePath::new("domain_name"),
                 "Invalid domain name".into(),

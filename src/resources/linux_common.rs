@@ -31,31 +31,10 @@ pub(crate) fn known_part(schema: &Schema, value: &Value) -> Value {
     state
 }
 
-/// A lower-case DNS host name such as `shop.example.com` (at least two labels).
-pub(crate) fn check_host_name(name: &str) -> Result<(), String> {
-    let labels: Vec<&str> = name.split('.').collect();
-    let label_ok = |l: &&str| {
-        !l.is_empty()
-            && l.len() <= 63
-            && !l.starts_with('-')
-            && !l.ends_with('-')
-            && l.bytes()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-    };
-    if name.len() <= 253 && labels.len() >= 2 && labels.iter().all(label_ok) {
-        Ok(())
-    } else {
-        Err(format!(
-            "\"{name}\" is not a lower-case host name such as \"example.com\" or \
-             \"shop.example.com\"."
-        ))
-    }
-}
-
 /// Adds an error at `attribute` when its known string value is not a host name.
 pub(crate) fn host_name_at(config: &Value, attribute: &str, what: &str, diags: &mut Diagnostics) {
     if let Some(name) = config.get_str(attribute) {
-        if let Err(detail) = check_host_name(name) {
+        if let Err(detail) = super::rules::domain_name(name) {
             diags.error_at(
                 AttributePath::new(attribute),
                 format!("Invalid {what}"),
@@ -74,6 +53,19 @@ pub(crate) fn split_import_id(
     example: &str,
 ) -> Result<Vec<String>, ImportResult> {
     let parts: Vec<String> = id.trim().split('/').map(|p| p.trim().to_string()).collect();
+    let unsafe_part = parts
+        .iter()
+        .find_map(|p| super::rules::path_segment(p).err());
+    if let (true, Some(why)) = (parts.len() == names.len(), unsafe_part) {
+        return Err(ImportResult {
+            diagnostics: Diagnostic::error(
+                format!("Invalid import ID for {type_name}"),
+                format!("{why} Got {}.", super::rules::quoted(id)),
+            )
+            .into(),
+            ..Default::default()
+        });
+    }
     if parts.len() != names.len() || parts.iter().any(String::is_empty) {
         return Err(ImportResult {
             diagnostics: Diagnostic::error(
@@ -132,7 +124,7 @@ mod tests {
     #[test]
     fn host_names() {
         for good in ["example.com", "shop.example.com", "a-1.example.be"] {
-            assert!(check_host_name(good).is_ok(), "{good}");
+            assert!(crate::resources::rules::domain_name(good).is_ok(), "{good}");
         }
         for bad in [
             "Example.com",
@@ -142,7 +134,7 @@ mod tests {
             "a..b",
             "a b.com",
         ] {
-            assert!(check_host_name(bad).is_err(), "{bad}");
+            assert!(crate::resources::rules::domain_name(bad).is_err(), "{bad}");
         }
     }
 

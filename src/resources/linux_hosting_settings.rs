@@ -391,7 +391,7 @@ fn state_from(detail: &LinuxHostingDetail, base: &Value) -> Value {
 fn validate_config(config: &Value) -> Vec<(&'static str, String, String)> {
     let mut problems = Vec::new();
     if let Some(domain) = config.get_str("domain_name") {
-        if let Err(detail) = super::linux_common::check_host_name(domain) {
+        if let Err(detail) = super::rules::domain_name(domain) {
             problems.push(("domain_name", "Invalid domain name".into(), detail));
         }
     }

@@ -106,7 +106,7 @@ impl Resource for LinuxSiteSettingsResource {
         host_name_at(config, "site_name", "site name", &mut diags);
         if let Some(list) = config.get_known("lets_encrypt_hostnames") {
             for name in list.as_list().iter().filter_map(Value::as_str) {
-                if let Err(detail) = super::linux_common::check_host_name(name) {
+                if let Err(detail) = super::rules::domain_name(name) {
                     diags.error_at(
                         AttributePath::new("lets_encrypt_hostnames"),
                         "Invalid host name",

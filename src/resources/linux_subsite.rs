@@ -80,13 +80,16 @@ impl Resource for LinuxSubsiteResource {
         host_name_at(config, "domain_name", "domain name", &mut diags);
         host_name_at(config, "name", "subsite name", &mut diags);
         if let Some(path) = config.get_str("path") {
-            if !path.starts_with('/') || path.split('/').any(|s| s == "..") {
+            if !path.starts_with('/')
+                || path.split('/').any(|s| s == "..")
+                || path.chars().any(super::rules::is_invisible)
+            {
                 diags.error_at(
                     AttributePath::new("path"),
                     "Invalid subsite path",
                     format!(
                         "\"{path}\" is not an absolute folder on the hosting (such as \
-                         /subsites/shop.example.com), without \"..\"."
+                         /subsites/shop.example.com), without \"..\" or control characters."
                     ),
                 );
             }

@@ -17,11 +17,11 @@ use async_trait::async_trait;
 use serde_json::json;
 
 use super::mail_zone_shared::{
-    check_domain, known, no_zone, not_settled, read_zone, read_zone_fresh, settle, split_import_id,
-    string_set, strings,
+    known, no_zone, not_settled, read_zone, read_zone_fresh, settle, split_import_id, string_set,
+    strings,
 };
-use super::mailbox::check_address;
 use super::reconcile::{create_once, CreateSpec};
+use super::rules;
 use crate::client::{CancellationToken, Client, MailAlias, MailZone};
 use crate::logging;
 use crate::provider::{api_error, client};
@@ -359,8 +359,8 @@ fn parse_import_id(id: &str) -> Result<(String, String), String> {
         }
     };
     let usage = "Expected <domain>/<alias address>, such as \"example.com/sales@example.com\".";
-    check_domain(&domain).map_err(|e| format!("{usage} {e}"))?;
-    check_address(&address).map_err(|e| format!("{usage} {e}"))?;
+    rules::domain_name(&domain).map_err(|e| format!("{usage} {e}"))?;
+    rules::email_address(&address).map_err(|e| format!("{usage} {e}"))?;
     Ok((domain, address))
 }
 
@@ -369,15 +369,15 @@ fn validate_config(config: &Value) -> Vec<(&'static str, String, String)> {
     let mut problems = Vec::new();
     let domain = config.get_str("domain_name");
     if let Some(domain) = domain {
-        if let Err(detail) = check_domain(domain) {
+        if let Err(detail) = rules::domain_name(domain) {
             problems.push(("domain_name", "Invalid domain name".into(), detail));
         }
     }
     let address = config.get_str("email_address");
     if let Some(address) = address {
-        if let Err(detail) = check_address(address) {
+        if let Err(detail) = rules::email_address(address) {
             problems.push(("email_address", "Invalid alias address".into(), detail));
-        } else if let Some(domain) = domain.filter(|d| check_domain(d).is_ok()) {
+        } else if let Some(domain) = domain.filter(|d| rules::domain_name(d).is_ok()) {
             let own = address.rsplit_once('@').map(|(_, d)| d).unwrap_or_default();
             if own != domain {
                 problems.push((
@@ -401,7 +401,7 @@ fn validate_config(config: &Value) -> Vec<(&'static str, String, String)> {
             ));
         }
         for item in items.iter().filter_map(Value::as_str) {
-            if let Err(detail) = check_address(item) {
+            if let Err(detail) = rules::email_address(item) {
                 problems.push(("destinations", "Invalid destination".into(), detail));
             } else if Some(item) == address {
                 problems.push((

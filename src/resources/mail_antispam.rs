@@ -13,7 +13,8 @@
 use async_trait::async_trait;
 use serde_json::json;
 
-use super::mail_zone_shared::{check_domain, known, no_zone, read_zone, read_zone_fresh};
+use super::mail_zone_shared::{known, no_zone, read_zone, read_zone_fresh};
+use super::rules;
 use crate::client::{AntiSpam, CancellationToken};
 use crate::logging;
 use crate::provider::{api_error, client};
@@ -85,7 +86,7 @@ impl Resource for MailAntispamResource {
     async fn validate(&self, _ctx: &Ctx, config: &Value) -> Diagnostics {
         let mut diags = Diagnostics::default();
         if let Some(domain) = config.get_str("domain_name") {
-            if let Err(detail) = check_domain(domain) {
+            if let Err(detail) = rules::domain_name(domain) {
                 diags.error_at(
                     AttributePath::new("domain_name"),
                     "Invalid domain name",
@@ -231,7 +232,7 @@ impl Resource for MailAntispamResource {
 
     async fn import(&self, _ctx: &Ctx, id: &str) -> ImportResult {
         let domain = id.trim().to_ascii_lowercase();
-        match check_domain(&domain) {
+        match rules::domain_name(&domain) {
             Ok(()) => {
                 let mut state = empty_state();
                 state.set("id", domain.clone());

@@ -16,10 +16,10 @@ use async_trait::async_trait;
 use serde_json::json;
 
 use super::mail_zone_shared::{
-    check_domain, known, no_zone, not_settled, read_zone, read_zone_fresh, settle, split_import_id,
+    known, no_zone, not_settled, read_zone, read_zone_fresh, settle, split_import_id,
 };
-use super::mailbox::check_address;
 use super::reconcile::{create_once, CreateSpec};
+use super::rules;
 use crate::client::{CancellationToken, Client, MailZone};
 use crate::logging;
 use crate::provider::{api_error, client};
@@ -86,7 +86,7 @@ impl Resource for MailCatchAllResource {
     async fn validate(&self, _ctx: &Ctx, config: &Value) -> Diagnostics {
         let mut diags = Diagnostics::default();
         if let Some(domain) = config.get_str("domain_name") {
-            if let Err(detail) = check_domain(domain) {
+            if let Err(detail) = rules::domain_name(domain) {
                 diags.error_at(
                     AttributePath::new("domain_name"),
                     "Invalid domain name",
@@ -95,7 +95,7 @@ impl Resource for MailCatchAllResource {
             }
         }
         if let Some(address) = config.get_str("email_address") {
-            if let Err(detail) = check_address(address) {
+            if let Err(detail) = rules::email_address(address) {
                 diags.error_at(
                     AttributePath::new("email_address"),
                     "Invalid catch-all address",
@@ -307,8 +307,8 @@ fn state_from(domain: &str, address: &str) -> Value {
 fn parse_import_id(id: &str) -> Result<(String, String), String> {
     let usage = "Expected <domain>/<catch-all address>, such as \"example.com/info@example.com\".";
     let (domain, address) = split_import_id(id).ok_or_else(|| usage.to_string())?;
-    check_domain(&domain).map_err(|e| format!("{usage} {e}"))?;
-    check_address(&address).map_err(|e| format!("{usage} {e}"))?;
+    rules::domain_name(&domain).map_err(|e| format!("{usage} {e}"))?;
+    rules::email_address(&address).map_err(|e| format!("{usage} {e}"))?;
     Ok((domain, address))
 }
 

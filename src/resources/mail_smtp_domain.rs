@@ -16,9 +16,10 @@ use async_trait::async_trait;
 use serde_json::json;
 
 use super::mail_zone_shared::{
-    check_domain, known, no_zone, not_settled, read_zone, read_zone_fresh, settle, split_import_id,
+    known, no_zone, not_settled, read_zone, read_zone_fresh, settle, split_import_id,
 };
 use super::reconcile::{create_once, CreateSpec};
+use super::rules;
 use crate::client::{CancellationToken, Client, MailZone, SmtpDomain};
 use crate::logging;
 use crate::provider::{api_error, client};
@@ -289,8 +290,8 @@ impl Resource for MailSmtpDomainResource {
         let parsed = split_import_id(id)
             .ok_or_else(|| usage.to_string())
             .and_then(|(domain, hostname)| {
-                check_domain(&domain).map_err(|e| format!("{usage} {e}"))?;
-                check_domain(&hostname).map_err(|e| format!("{usage} {e}"))?;
+                rules::domain_name(&domain).map_err(|e| format!("{usage} {e}"))?;
+                rules::domain_name(&hostname).map_err(|e| format!("{usage} {e}"))?;
                 Ok((domain, hostname))
             });
         match parsed {
@@ -378,12 +379,12 @@ fn validate_config(config: &Value) -> Vec<(&'static str, String, String)> {
     let mut problems = Vec::new();
     let domain = config.get_str("domain_name");
     if let Some(domain) = domain {
-        if let Err(detail) = check_domain(domain) {
+        if let Err(detail) = rules::domain_name(domain) {
             problems.push(("domain_name", "Invalid domain name".into(), detail));
         }
     }
     if let Some(hostname) = config.get_str("hostname") {
-        if let Err(detail) = check_domain(hostname) {
+        if let Err(detail) = rules::domain_name(hostname) {
             problems.push(("hostname", "Invalid SMTP domain".into(), detail));
         } else if Some(hostname) == domain {
             problems.push((

@@ -103,17 +103,6 @@ pub(crate) fn no_zone(domain: &str) -> String {
     )
 }
 
-/// A lower-case domain name such as `example.com`, as mail zones are named.
-pub(crate) fn check_domain(domain: &str) -> Result<(), String> {
-    if super::mailbox::is_domain_name(domain) {
-        Ok(())
-    } else {
-        Err(format!(
-            "\"{domain}\" is not a lower-case domain name such as \"example.com\"."
-        ))
-    }
-}
-
 /// `<domain>/<part>` import IDs (trimmed, lower-cased): `(domain, part)`.
 pub(crate) fn split_import_id(id: &str) -> Option<(String, String)> {
     let id = id.trim().to_ascii_lowercase();
@@ -222,9 +211,9 @@ mod tests {
 
     #[test]
     fn domains_and_sets() {
-        assert!(check_domain("example.com").is_ok());
+        assert!(crate::resources::rules::domain_name("example.com").is_ok());
         for bad in ["Example.com", "example", "", "a b.com"] {
-            assert!(check_domain(bad).is_err(), "{bad}");
+            assert!(crate::resources::rules::domain_name(bad).is_err(), "{bad}");
         }
         assert_eq!(
             string_set(["b".to_string(), "a".to_string(), "b".to_string()]),

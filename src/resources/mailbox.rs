@@ -23,8 +23,8 @@ use std::time::Duration;
 use async_trait::async_trait;
 use serde_json::json;
 
-use super::account::password_problems;
 use super::reconcile::{create_once, CreateSpec, Created};
+use super::rules::{self, password_problems};
 use crate::client::{
     AutoForward, AutoReply, CancellationToken, CreateMailbox, MailboxDetail, Secret,
 };
@@ -457,7 +457,7 @@ impl Resource for MailboxResource {
 
     async fn import(&self, _ctx: &Ctx, id: &str) -> ImportResult {
         let address = id.trim().to_ascii_lowercase();
-        match check_address(&address) {
+        match rules::email_address(&address) {
             Ok(()) => {
                 let mut state = empty_state();
                 state.set("id", address.clone());
@@ -644,69 +644,20 @@ fn empty_state() -> Value {
     )
 }
 
-/// A lower-case e-mail address as Combell takes it for a mailbox.
-pub(crate) fn check_address(address: &str) -> Result<(), String> {
-    if address != address.to_ascii_lowercase() {
-        return Err(format!(
-            "\"{address}\" has upper-case letters; Combell stores addresses in lower case, so \
-             write \"{}\".",
-            address.to_ascii_lowercase()
-        ));
-    }
-    let valid = address.rsplit_once('@').is_some_and(|(local, domain)| {
-        address.len() <= 254
-            && !local.is_empty()
-            && local.len() <= 64
-            && !local.starts_with('.')
-            && !local.ends_with('.')
-            && !local.contains("..")
-            && local
-                .bytes()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._+-".contains(&b))
-            && is_domain_name(domain)
-    });
-    if valid {
-        Ok(())
-    } else {
-        Err(format!(
-            "\"{address}\" is not an e-mail address such as \"info@example.com\": a local part \
-             of letters, digits and . _ + - (no leading, trailing or doubled dot), then @ and a \
-             domain name."
-        ))
-    }
-}
-
-pub(crate) fn is_domain_name(domain: &str) -> bool {
-    let labels: Vec<&str> = domain.split('.').collect();
-    domain.len() <= 253
-        && labels.len() >= 2
-        && labels.iter().all(|l| {
-            !l.is_empty()
-                && l.len() <= 63
-                && !l.starts_with('-')
-                && !l.ends_with('-')
-                && l.bytes()
-                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-        })
-}
-
 /// Every plan-time problem as (attribute, summary, detail); unknown values are not judged.
 fn validate_config(config: &Value) -> Vec<(&'static str, String, String)> {
     let mut problems = Vec::new();
     let address = config.get_str("email_address");
     if let Some(address) = address {
-        if let Err(detail) = check_address(address) {
+        if let Err(detail) = rules::email_address(address) {
             problems.push(("email_address", "Invalid e-mail address".into(), detail));
         }
     }
     if let Some(n) = config.get_known("account_id").filter(|v| !v.is_null()) {
-        if n.as_i64().is_none_or(|n| n <= 0) {
-            problems.push((
-                "account_id",
-                "Invalid account id".into(),
-                "account_id is a positive whole number: a mail zone account id such as 1001."
-                    .into(),
-            ));
+        if let Err(detail) =
+            rules::positive_id(n, "account_id", ": a mail zone account id such as 1001")
+        {
+            problems.push(("account_id", "Invalid account id".into(), detail));
         }
     }
     if let Some(password) = config.get_str("password") {
@@ -795,7 +746,7 @@ fn forward_problems(
     }
     let mut seen: Vec<&str> = Vec::new();
     for address in addresses.iter().filter_map(Value::as_str) {
-        if let Err(detail) = check_address(address) {
+        if let Err(detail) = rules::email_address(address) {
             problems.push(("auto_forward", "Invalid forward address".into(), detail));
         } else if Some(address) == own {
             problems.push((

@@ -20,6 +20,7 @@ pub mod mailbox;
 pub mod mysql_database;
 pub mod mysql_user;
 pub(crate) mod reconcile;
+pub(crate) mod rules;
 pub mod scheduled_task;
 pub mod ssh_key;
 pub mod ssl_certificate_request;

@@ -25,9 +25,9 @@ use std::time::{Duration, Instant};
 use async_trait::async_trait;
 use serde_json::json;
 
-use super::account::password_problems;
 use super::jobs::{wait_logged, WaitError};
 use super::reconcile::{create_once, CreateSpec, Created};
+use super::rules::{self, password_problems};
 use super::timeouts::{Op, Timeouts};
 use crate::client::{self, CancellationToken, Client, CreateMysqlDatabase, MysqlDatabase, Secret};
 use crate::logging;
@@ -622,13 +622,18 @@ fn missing_password_detail(new_version: bool) -> String {
     }
 }
 
+/// A database's real name as Combell makes it: `ID<account>_<name>`, letters, digits and
+/// underscores (the prefix, at most 14 characters of name; 64 is MySQL's limit).
+pub(crate) fn is_real_name(name: &str) -> bool {
+    (4..=64).contains(&name.len())
+        && name.get(..2).is_some_and(|p| p.eq_ignore_ascii_case("ID"))
+        && name.contains('_')
+        && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+}
+
 fn parse_import_id(id: &str) -> Result<String, String> {
     let id = id.trim();
-    let ok = id.len() > 3
-        && id.get(..2).is_some_and(|p| p.eq_ignore_ascii_case("ID"))
-        && id.contains('_')
-        && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
-    if ok {
+    if is_real_name(id) {
         Ok(id.to_string())
     } else {
         Err(format!(
@@ -648,13 +653,10 @@ fn validate_config(config: &Value) -> Vec<(&'static str, String, String)> {
         }
     }
     if let Some(n) = config.get_known("account_id") {
-        if n.as_i64().is_none_or(|n| n <= 0) {
-            problems.push((
-                "account_id",
-                "Invalid account id".into(),
-                "account_id is a positive whole number; data.combell_accounts lists the ids."
-                    .into(),
-            ));
+        if let Err(detail) =
+            rules::positive_id(n, "account_id", " (data.combell_accounts lists the ids)")
+        {
+            problems.push(("account_id", "Invalid account id".into(), detail));
         }
     }
     if let Some(password) = config.get_str("password") {

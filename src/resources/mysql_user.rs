@@ -19,9 +19,10 @@ use std::time::{Duration, Instant};
 use async_trait::async_trait;
 use serde_json::json;
 
-use super::account::password_problems;
 use super::jobs::{wait_logged, WaitError};
+use super::mysql_database::is_real_name;
 use super::reconcile::{create_once, CreateSpec, Created};
+use super::rules::password_problems;
 use super::timeouts::{Op, Timeouts};
 use crate::client::{self, CancellationToken, Client, CreateMysqlUser, MysqlUser, Secret};
 use crate::logging;
@@ -597,7 +598,7 @@ fn unfinished_detail(err: &client::Error, name: &str, reading: bool) -> String {
 fn parse_import_id(id: &str) -> Result<(String, String), String> {
     let parts: Vec<&str> = id.trim().split('/').collect();
     match parts.as_slice() {
-        [database, name] if !database.is_empty() && check_name(name, database).is_ok() => {
+        [database, name] if is_real_name(database) && check_name(name, database).is_ok() => {
             Ok((database.to_string(), name.to_string()))
         }
         _ => Err(format!(
@@ -616,10 +617,8 @@ fn validate_config(config: &Value) -> Vec<(&'static str, String, String)> {
         }
     }
     if let Some(database) = config.get_str("database_name") {
-        if database.is_empty()
-            || database.contains('/')
-            || database.chars().any(char::is_whitespace)
-        {
+        // Anything but a real name (dots, slashes, escapes) would only reach another path.
+        if !is_real_name(database) {
             problems.push((
                 "database_name",
                 "Invalid database name".into(),

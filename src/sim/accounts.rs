@@ -250,6 +250,11 @@ pub(crate) fn check_password(password: &str) -> Result<(), String> {
             "The password cannot contain spaces or any of * € $ & + } { ' \" \\.".to_string(),
         );
     }
+    // The rules allow letters, digits and punctuation; control characters (NUL, escape,
+    // line breaks) are none of those.
+    if password.chars().any(char::is_control) {
+        return Err("The password cannot contain control characters.".to_string());
+    }
     Ok(())
 }
 
@@ -416,6 +421,8 @@ mod tests {
             "abc def12",
             "abcdef12$",
             "a1234567890123456789x",
+            "abcd\u{0}1234",
+            "abcd\u{1b}1234",
         ] {
             assert!(check_password(bad).is_err(), "{bad}");
         }

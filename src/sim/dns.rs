@@ -102,6 +102,19 @@ pub fn normalise_protocol(raw: Option<&str>) -> String {
     format!("_{}", raw.trim_start_matches('_').to_ascii_lowercase())
 }
 
+/// RDLENGTH is 16 bits: no record holds more data than this.
+const MAX_RECORD_DATA: usize = 65_535;
+
+/// The octets `content` takes as record data: TXT text is split into strings of at most 255
+/// octets, each preceded by its length.
+fn record_data_octets(kind: &str, content: &str) -> usize {
+    if kind == "TXT" {
+        content.len() + content.len().div_ceil(255).max(1)
+    } else {
+        content.len()
+    }
+}
+
 /// What the priority reads back as for a type that has none of its own (as observed).
 fn fixed_priority(record_type: &str) -> Option<i64> {
     match record_type {
@@ -110,9 +123,13 @@ fn fixed_priority(record_type: &str) -> Option<i64> {
     }
 }
 
+/// A label: 1 to 63 letters, digits, hyphens and underscores, not starting or ending with a
+/// hyphen (RFC 1123 host names; underscores for service names such as `_dmarc`).
 fn label_ok(label: &str, allow_upper: bool) -> bool {
     !label.is_empty()
         && label.len() <= 63
+        && !label.starts_with('-')
+        && !label.ends_with('-')
         && label.bytes().all(|b| {
             b.is_ascii_lowercase()
                 || (allow_upper && b.is_ascii_uppercase())
@@ -306,6 +323,14 @@ fn fill_plain(
             errors.push(ErrorMessage::new(
                 "dns_invalid_content",
                 format!("The content of a {kind} record must be {expected}, not '{content}'."),
+            ));
+        } else if record_data_octets(kind, &content) > MAX_RECORD_DATA {
+            errors.push(ErrorMessage::new(
+                "dns_invalid_content",
+                format!(
+                    "The content of a {kind} record cannot exceed {MAX_RECORD_DATA} octets of \
+                     record data."
+                ),
             ));
         }
     }
@@ -852,6 +877,18 @@ mod tests {
             ),
             (
                 serde_json::json!({"type": "CNAME", "content": "not a host"}),
+                "dns_invalid_content",
+            ),
+            (
+                serde_json::json!({"type": "ALIAS", "content": "-bad-.example.com"}),
+                "dns_invalid_content",
+            ),
+            (
+                serde_json::json!({"type": "A", "record_name": "-www", "content": "192.0.2.1"}),
+                "dns_invalid_record_name",
+            ),
+            (
+                serde_json::json!({"type": "TXT", "content": "x".repeat(70_000)}),
                 "dns_invalid_content",
             ),
             (

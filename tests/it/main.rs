@@ -44,3 +44,4 @@ mod readme_links;
 mod registry_install;
 mod e2e_lost_answers;
 mod e2e_signing;
+mod e2e_hostile_values;
