@@ -73,12 +73,15 @@ impl ProviderDef for CombellProvider {
 
     fn schema(&self) -> Schema {
         Schema::new(vec![
-            Attribute::string("endpoint").optional().description(
-                "Base URL of the Combell API, including the version path. Defaults to \
+            Attribute::string("endpoint")
+                .optional()
+                .default(client::DEFAULT_ENDPOINT)
+                .description(
+                    "Base URL of the Combell API, including the version path. Defaults to \
                  `https://api.combell.com/v2`; accounts of Combell's Dutch brand use \
                  `https://api.combell.nl/v2`, and the local simulator prints its own \
                  (`http://127.0.0.1:PORT/v2`). Can also be set with `COMBELL_ENDPOINT`.",
-            ),
+                ),
             Attribute::string("api_key").optional().description(
                 "API key from the Combell control panel (*Settings → API users*). Can also be \
                  set with `COMBELL_API_KEY`.",
@@ -285,6 +288,119 @@ pub(crate) fn client(ctx: &Ctx) -> Result<Arc<Client>, Diagnostic> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::tfplugin::{AttributeType, Block};
+
+    /// Whether a description promises what a left-out value means.
+    fn names_a_default(description: &str) -> bool {
+        let d = description.to_ascii_lowercase();
+        d.contains("defaults to") || d.contains("(the default)")
+    }
+
+    fn rendered(value: &Value) -> String {
+        match value {
+            Value::String(s) => s.clone(),
+            Value::Bool(b) => b.to_string(),
+            Value::Number(n) => n.as_i64().map(|i| i.to_string()).unwrap_or_default(),
+            other => format!("{other:?}"),
+        }
+    }
+
+    /// Every attribute of a block, however deep, with its path and whether it lives in state
+    /// (`stored`: a resource's attribute outside `timeouts`).
+    fn walk<'a>(
+        path: &str,
+        block: &'a Block,
+        stored: bool,
+        out: &mut Vec<(String, &'a Attribute, bool)>,
+    ) {
+        fn attrs<'a>(
+            path: &str,
+            list: &'a [Attribute],
+            stored: bool,
+            out: &mut Vec<(String, &'a Attribute, bool)>,
+        ) {
+            for a in list {
+                let here = format!("{path}.{}", a.name);
+                if let AttributeType::Nested(_, sub) = &a.ty {
+                    attrs(&here, sub, stored, out);
+                }
+                out.push((here, a, stored));
+            }
+        }
+        attrs(path, &block.attributes, stored, out);
+        for b in &block.blocks {
+            let stored = stored && b.type_name != "timeouts";
+            walk(&format!("{path}.{}", b.type_name), &b.block, stored, out);
+        }
+    }
+
+    #[test]
+    fn every_documented_default_is_declared_and_every_declared_one_documented() {
+        let p = provider();
+        let mut all = Vec::new();
+        let schemas: Vec<(String, Schema, bool)> =
+            std::iter::once(("provider".to_string(), p.schema(), false))
+                .chain(
+                    p.resources()
+                        .iter()
+                        .map(|r| (r.type_name().to_string(), r.schema(), true)),
+                )
+                .chain(
+                    p.data_sources()
+                        .iter()
+                        .map(|d| (d.type_name().to_string(), d.schema(), false)),
+                )
+                .chain(
+                    p.ephemeral_resources()
+                        .iter()
+                        .map(|e| (e.type_name().to_string(), e.schema(), false)),
+                )
+                .chain(
+                    p.list_resources()
+                        .iter()
+                        .map(|l| (format!("list {}", l.type_name()), l.schema(), false)),
+                )
+                .collect();
+        for (name, schema, stored) in &schemas {
+            walk(name, &schema.block, *stored, &mut all);
+        }
+        let mut problems = Vec::new();
+        for (path, a, stored) in &all {
+            match (&a.default, names_a_default(&a.description)) {
+                (None, true) => problems.push(format!(
+                    "{path}: the description names a default that is not declared"
+                )),
+                (Some(_), false) => problems.push(format!(
+                    "{path}: a declared default the description does not name"
+                )),
+                (Some(d), true) => {
+                    if !a.description.contains(&rendered(&d.value)) {
+                        problems.push(format!(
+                            "{path}: the description does not say the declared default {:?}",
+                            d.value
+                        ));
+                    }
+                    // A stored value is only planned back when Terraform lets the provider
+                    // choose it: optional and computed.
+                    if *stored && !(a.optional && a.computed) {
+                        problems.push(format!(
+                            "{path}: a default on a stored attribute needs optional and computed"
+                        ));
+                    }
+                    // The default plan applies declared defaults to top-level attributes.
+                    if *stored && path.matches('.').count() > 1 {
+                        problems.push(format!(
+                            "{path}: a nested attribute's default is not planned"
+                        ));
+                    }
+                }
+                (None, false) => {}
+            }
+        }
+        assert!(problems.is_empty(), "{}", problems.join("\n"));
+        let declared = all.iter().filter(|(_, a, _)| a.default.is_some()).count();
+        assert!(declared >= 9, "the walk found the defaults ({declared})");
+    }
 
     #[test]
     fn endpoints_need_scheme_and_version() {

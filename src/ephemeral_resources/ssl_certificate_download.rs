@@ -33,6 +33,7 @@ fn schema() -> Schema {
         Attribute::string("file_format")
             .optional()
             .computed()
+            .default("pfx")
             .description(
                 "The file format: `pfx` (PKCS #12: the certificate, its chain and its private key \
              in one password-protected archive), the only format Combell offers. Defaults to \

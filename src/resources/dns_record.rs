@@ -49,7 +49,7 @@ fn schema() -> Schema {
             "Record type: `A`, `AAAA`, `CNAME`, `MX`, `SRV`, `TXT`, `ALIAS`, `TLSA` or `CAA`, in \
              upper case. Changing it replaces the record. Combell manages NS and SOA records itself.",
         ),
-        Attribute::string("record_name").optional().computed().description(
+        Attribute::string("record_name").optional().computed().default_when("", "type", &NAMED_TYPES).description(
             "Name relative to the zone: `www` for `www.example.com`, `\"\"` (the default) or `@` for \
              the zone apex. Wildcard names (`*`, `*.dev`) can be imported and updated but Combell \
              refuses to create them. Not used by SRV records, whose name Combell derives from \
@@ -64,10 +64,10 @@ fn schema() -> Schema {
              sent as IDNA A-labels (`xn--bcher-kva.be`) and kept as written. At most 65,535 \
              octets of record data.",
         ),
-        Attribute::number("ttl").optional().computed().description(
+        Attribute::number("ttl").optional().computed().default(DEFAULT_TTL).description(
             "Time to live in seconds, from 60 to 86400. Defaults to 3600.",
         ),
-        Attribute::number("priority").optional().computed().description(
+        Attribute::number("priority").optional().computed().default_when(DEFAULT_PRIORITY, "type", &["MX", "SRV"]).description(
             "MX and SRV only: priority from 1 to 9999, lower is preferred. Defaults to 10; null for \
              other record types.",
         ),
@@ -75,7 +75,7 @@ fn schema() -> Schema {
             "SRV only: the symbolic service name, such as `_sip` (`sip` is accepted too). Changing \
              it replaces the record.",
         ),
-        Attribute::string("protocol").optional().computed().description(
+        Attribute::string("protocol").optional().computed().default_when("_tcp", "type", &["SRV"]).description(
             "SRV only: `TCP`, `UDP` or `TLS` (`_tcp`, `_udp`, `_tls` are accepted too). Defaults to \
              TCP, which Combell reports as `_tcp`. Changing it replaces the record.",
         ),
@@ -86,7 +86,7 @@ fn schema() -> Schema {
         Attribute::number("port").optional().description(
             "SRV only: port of the service, from 1 to 65535. Changing it replaces the record.",
         ),
-        Attribute::number("weight").optional().computed().description(
+        Attribute::number("weight").optional().computed().default_when(DEFAULT_WEIGHT, "type", &["SRV"]).description(
             "SRV only: weight among records of the same priority, higher is preferred. Defaults to 0.",
         ),
     ])
@@ -644,63 +644,22 @@ pub(crate) fn state_from(api: &DnsRecord, domain: &str, prior: &Value) -> Value 
     ])
 }
 
-/// Fills the computed attributes of a plan whose configuration left them out.
+/// Fills the computed attributes of a plan whose configuration left them out, beyond the
+/// declared defaults (`ttl`, `priority`, `weight`, `protocol`, `record_name`) that
+/// [`default_plan`] has planned already.
 fn plan_computed(planned: &mut Value, prior: &Value, config: &Value, fresh: bool) {
     let config_null = |name: &str| config.get(name).is_none_or(Value::is_null);
     if fresh {
         planned.set("id", Value::Unknown);
     }
     let Some(record_type) = config.get_str("type") else {
-        // Type not known yet: every computed value depends on it.
-        for name in [
-            "record_name",
-            "content",
-            "ttl",
-            "priority",
-            "protocol",
-            "weight",
-        ] {
-            if config_null(name) {
-                planned.set(name, Value::Unknown);
-            }
+        // Type not known yet: the content depends on it.
+        if config_null("content") {
+            planned.set("content", Value::Unknown);
         }
         return;
     };
-    let srv = record_type == "SRV";
-    if config_null("ttl") {
-        planned.set("ttl", DEFAULT_TTL);
-    }
-    if config_null("priority") {
-        planned.set(
-            "priority",
-            if srv || record_type == "MX" {
-                Value::from(DEFAULT_PRIORITY)
-            } else {
-                Value::Null
-            },
-        );
-    }
-    if config_null("weight") {
-        planned.set(
-            "weight",
-            if srv {
-                Value::from(DEFAULT_WEIGHT)
-            } else {
-                Value::Null
-            },
-        );
-    }
-    if config_null("protocol") {
-        planned.set(
-            "protocol",
-            if srv {
-                Value::from("_tcp")
-            } else {
-                Value::Null
-            },
-        );
-    }
-    if srv {
+    if record_type == "SRV" {
         // Combell derives an SRV record's name and content; known again after apply.
         if fresh {
             planned.set("record_name", Value::Unknown);
@@ -720,8 +679,6 @@ fn plan_computed(planned: &mut Value, prior: &Value, config: &Value, fresh: bool
             };
             planned.set("content", content);
         }
-    } else if config_null("record_name") {
-        planned.set("record_name", "");
     }
 }
 
@@ -871,6 +828,8 @@ impl RecordConfig {
 // ---- Plan-time rules ------------------------------------------------------------------------
 
 /// Record types this resource can create. NS and SOA exist in zones but Combell refuses them on write.
+/// The types whose name is configured (SRV derives its own): `""` is their default name.
+const NAMED_TYPES: [&str; 8] = ["A", "AAAA", "CNAME", "MX", "TXT", "ALIAS", "TLSA", "CAA"];
 pub(crate) const WRITABLE_TYPES: [&str; 9] = [
     "A", "AAAA", "CNAME", "MX", "SRV", "TXT", "ALIAS", "TLSA", "CAA",
 ];

@@ -24,8 +24,8 @@ use crate::client::{CancellationToken, Client, MailZone, SmtpDomain};
 use crate::logging;
 use crate::provider::{api_error, client};
 use crate::tfplugin::{
-    default_plan, ApplyResult, Attribute, AttributePath, Ctx, Diagnostic, Diagnostics,
-    ImportResult, PlanRequest, PlanResponse, ReadResult, Resource, Schema, Value,
+    ApplyResult, Attribute, AttributePath, Ctx, Diagnostic, Diagnostics, ImportResult, ReadResult,
+    Resource, Schema, Value,
 };
 
 const TYPE_NAME: &str = "combell_mail_smtp_domain";
@@ -53,6 +53,7 @@ fn schema() -> Schema {
         Attribute::bool("enabled")
             .optional()
             .computed()
+            .default(true)
             .description(
                 "Whether mail for the extra domain is accepted. Defaults to `true`; a change \
                  made outside Terraform shows as drift.",
@@ -98,17 +99,6 @@ impl Resource for MailSmtpDomainResource {
             diags.error_at(AttributePath::new(attribute), summary, detail);
         }
         diags
-    }
-
-    /// `enabled` left out means `true`, so that a domain disabled behind Terraform's back
-    /// shows in the plan.
-    async fn plan(&self, _ctx: &Ctx, req: PlanRequest) -> PlanResponse {
-        let config = req.config.clone();
-        let mut resp = default_plan(&schema(), &REPLACE_ON_CHANGE, &[], req);
-        if !resp.planned.is_null() && config.get("enabled").is_some_and(Value::is_null) {
-            resp.planned.set("enabled", true);
-        }
-        resp
     }
 
     async fn create(&self, ctx: &Ctx, planned: &Value, _config: &Value) -> ApplyResult {
@@ -403,6 +393,7 @@ fn validate_config(config: &Value) -> Vec<(&'static str, String, String)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::tfplugin::PlanRequest;
 
     fn block_on<F: std::future::Future>(f: F) -> F::Output {
         tokio::runtime::Builder::new_current_thread()

@@ -51,7 +51,11 @@ fn schema() -> Schema {
         Attribute::bool("enabled")
             .optional()
             .computed()
-            .description("Whether the task runs. Defaults to `true`."),
+            .default(true)
+            .description(
+                "Whether the task runs. Defaults to `true`: left out, a task switched off \
+                 outside Terraform is planned back on.",
+            ),
         Attribute::string("task_id")
             .computed()
             .description("Combell's id of the task."),

@@ -5,7 +5,9 @@
 //! The API adds a key (201, the fingerprint in `Location`), lists a hosting's keys and deletes
 //! one by fingerprint; there is no read of one key and no update, so a read lists the keys and
 //! any change of key replaces it. The fingerprint names the key material, so once it is found
-//! the configured text (its comment and spacing) is kept as written.
+//! the configured text (its comment and spacing) is kept as written. The key is checked and
+//! sent without the whitespace around it (a `.pub` file ends with a newline), and a change of
+//! that whitespace alone is an in-place update of the state, not a new key.
 //!
 //! Created once (see `reconcile`). Natural key: the fingerprint, the MD5 of the key material,
 //! computed from the configured key and looked up among the hosting's keys after a lost answer.
@@ -21,8 +23,8 @@ use crate::client::{CancellationToken, SshKey};
 use crate::logging;
 use crate::provider::{api_error, client};
 use crate::tfplugin::{
-    ApplyResult, Attribute, AttributePath, Ctx, Diagnostic, Diagnostics, ImportResult, ReadResult,
-    Resource, Schema, Value,
+    default_plan, ApplyResult, Attribute, AttributePath, Ctx, Diagnostic, Diagnostics,
+    ImportResult, PlanRequest, PlanResponse, ReadResult, Resource, Schema, Value,
 };
 
 const TYPE_NAME: &str = "combell_ssh_key";
@@ -48,7 +50,9 @@ fn schema() -> Schema {
         Attribute::string("public_key").required().description(
             "The public key, as in an OpenSSH `.pub` file: `type base64 [comment]`, such as \
              `ssh-ed25519 AAAA… me@laptop`. Types: `ssh-ed25519`, `ssh-rsa` and \
-             `ecdsa-sha2-nistp256/384/521`. Never a private key. Changing it replaces the key.",
+             `ecdsa-sha2-nistp256/384/521`. Never a private key. Spacing around it is \
+             allowed, so `file(\"deploy.pub\")` works as it is; the state keeps the text as \
+             configured. Changing the key itself replaces it; changing only that spacing does not.",
         ),
         Attribute::string("fingerprint")
             .computed()
@@ -77,14 +81,36 @@ impl Resource for SshKeyResource {
         schema()
     }
     fn requires_replace(&self) -> &[&str] {
-        &["domain_name", "public_key"]
+        &["domain_name"]
+    }
+
+    /// A key is replaced when its text changes meaning: the spacing around it (the final
+    /// newline of a `.pub` file read with `file()`) is no change, and is only stored.
+    async fn plan(&self, _ctx: &Ctx, req: PlanRequest) -> PlanResponse {
+        let (prior, config) = (req.prior.clone(), req.config.clone());
+        let mut resp = default_plan(&schema(), &["domain_name"], &[], req.clone());
+        if prior.is_null() || resp.planned.is_null() || !resp.requires_replace.is_empty() {
+            return resp;
+        }
+        let key_changed = match (config.get("public_key"), prior.get_str("public_key")) {
+            (Some(Value::String(new)), Some(old)) => new.trim() != old.trim(),
+            (Some(new), _) => new.is_unknown() || Some(new) != prior.get("public_key"),
+            (None, _) => false,
+        };
+        if key_changed {
+            let mut fresh = req;
+            fresh.prior = Value::Null;
+            resp.planned = default_plan(&schema(), &[], &[], fresh).planned;
+            resp.requires_replace = vec![AttributePath::new("public_key")];
+        }
+        resp
     }
 
     async fn validate(&self, _ctx: &Ctx, config: &Value) -> Diagnostics {
         let mut diags = Diagnostics::default();
         host_name_at(config, "domain_name", "domain name", &mut diags);
         if let Some(key) = config.get_str("public_key") {
-            if let Err(detail) = check_public_key(key) {
+            if let Err(detail) = check_public_key(key.trim()) {
                 diags.error_at(
                     AttributePath::new("public_key"),
                     "Invalid SSH public key",
@@ -103,7 +129,7 @@ impl Resource for SshKeyResource {
         };
         let (Some(domain), Some(key)) = (
             planned.get_str("domain_name"),
-            planned.get_str("public_key"),
+            planned.get_str("public_key").map(str::trim),
         ) else {
             return ApplyResult::error(Diagnostic::error(
                 summary,
@@ -350,6 +376,54 @@ mod tests {
             let err = check_public_key(bad).unwrap_err();
             assert!(!err.contains("NzaC1"), "the key is never echoed: {err}");
         }
+    }
+
+    #[test]
+    fn a_pub_file_as_read_is_accepted_and_its_spacing_replaces_nothing() {
+        let file = format!("{KEY}\n");
+        let config = Value::object([
+            ("id", Value::Null),
+            ("domain_name", "example.com".into()),
+            ("public_key", file.clone().into()),
+            ("fingerprint", Value::Null),
+        ]);
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        let diags = rt.block_on(SshKeyResource.validate(&Ctx::for_tests(None), &config));
+        assert!(!diags.has_errors(), "{diags:?}");
+        let prior = Value::object([
+            ("id", "example.com/aa".into()),
+            ("domain_name", "example.com".into()),
+            ("public_key", KEY.into()),
+            ("fingerprint", "aa".into()),
+        ]);
+        let mut proposed = config.clone();
+        proposed.set("id", "example.com/aa");
+        proposed.set("fingerprint", "aa");
+        let plan = |config: &Value, proposed: &Value| {
+            rt.block_on(SshKeyResource.plan(
+                &Ctx::for_tests(None),
+                PlanRequest {
+                    prior: prior.clone(),
+                    proposed: proposed.clone(),
+                    config: config.clone(),
+                    prior_private: Vec::new(),
+                },
+            ))
+        };
+        let p = plan(&config, &proposed);
+        assert!(p.requires_replace.is_empty());
+        assert_eq!(p.planned.get_str("public_key"), Some(file.as_str()));
+        assert_eq!(p.planned.get_str("fingerprint"), Some("aa"));
+        let other =
+            "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIJWSHR6erSQZLaLEBf/t9vMuBhqb9KQupEQYDJYiOPYz x";
+        let mut config = config;
+        config.set("public_key", other);
+        proposed.set("public_key", other);
+        let p = plan(&config, &proposed);
+        assert_eq!(p.requires_replace, vec![AttributePath::new("public_key")]);
+        assert!(p.planned.is_unknown_at("fingerprint"));
     }
 
     #[test]

@@ -122,6 +122,7 @@ fn schema() -> Schema {
         Attribute::string("validation_level")
             .optional()
             .computed()
+            .default(DEFAULT_LEVEL)
             .description(
                 "`domain_validated` (the default), `organization_validated` or \
                  `extended_validated` (not for wildcards). The last two need \
@@ -153,10 +154,14 @@ fn schema() -> Schema {
             ),
         Attribute::string("common_name")
             .computed()
-            .description("The certificate's common name, from the CSR."),
+            .description("The certificate's common name, from the CSR: known at plan time."),
         Attribute::new("subject_alt_names", Type::list(Type::String))
             .computed()
-            .description("Every DNS name the certificate will carry."),
+            .description(
+                "Every DNS name the certificate will carry: the CSR's common name and \
+                 subjectAltNames, plus the `www.` name Combell adds to a `standard` certificate \
+                 for a bare domain. Known at plan time.",
+            ),
         Attribute::string("order_code")
             .computed()
             .description("Combell's order code for the request."),
@@ -166,11 +171,16 @@ fn schema() -> Schema {
         Attribute::nested("validations", Nesting::Map, validation_attributes())
             .computed()
             .description(
-                "What to publish to prove control of each name, keyed by the name (`dns_name`). \
-                 Publish the CNAME with a `combell_dns_record` (`domain_name`, \
-                 `cname_record_name`, `cname_validation_content`), then verify with a \
+                "What to publish to prove control of each name, keyed by the name (`dns_name`): \
+                 one entry per name of `subject_alt_names`, a wildcard and its base name \
+                 sharing one (keyed by the wildcard). The keys, `dns_name` and `domain_name` are \
+                 known at plan time, so `for_each = combell_ssl_certificate_request.<name>.validations` \
+                 plans; the other values are known after the order. Publish the CNAME with a \
+                 `combell_dns_record` (`domain_name`, `cname_record_name`, \
+                 `cname_validation_content`), then verify with a \
                  `combell_ssl_certificate_validation`. Kept as last seen once the certificate is \
-                 issued.",
+                 issued. Should Combell's answer hold other names than planned, the apply fails \
+                 naming them.",
             ),
         Attribute::string("status").computed().description(
             "`pending` while Combell waits for the validations, `issued` once the certificate \
@@ -254,14 +264,23 @@ impl Resource for SslCertificateRequestResource {
         }
         let creating = prior.is_null() || !resp.requires_replace.is_empty();
         if creating {
-            if config.get("validation_level").is_none_or(Value::is_null) {
-                resp.planned.set("validation_level", DEFAULT_LEVEL);
-            }
+            plan_names(&mut resp.planned, &config);
             if let Some(d) = purchase_guard(&config, "ordering an SSL certificate") {
                 resp.diagnostics.push(d);
             }
         }
         resp
+    }
+
+    fn check_applied(&self, planned: &Value, state: &Value) -> Diagnostics {
+        match names_differ(planned, state) {
+            Some(detail) => Diagnostic::error(
+                format!("{TYPE_NAME} holds other names than planned"),
+                detail,
+            )
+            .into(),
+            None => Diagnostics::default(),
+        }
     }
 
     async fn create(&self, ctx: &Ctx, planned: &Value, config: &Value) -> ApplyResult {
@@ -679,15 +698,21 @@ fn state_from(detail: &SslCertificateRequestDetail, prior: &Value) -> Value {
     state.set("id", detail.id.to_string());
     state.set("certificate_type", detail.certificate_type.clone());
     state.set("validation_level", detail.validation_level.clone());
-    state.set("common_name", detail.common_name.clone());
-    state.set(
-        "subject_alt_names",
-        detail
-            .subject_alt_names
-            .iter()
-            .map(|s| s.value.clone())
-            .collect::<Vec<_>>(),
-    );
+    let same_cn = prior
+        .get_str("common_name")
+        .is_some_and(|had| had.eq_ignore_ascii_case(&detail.common_name));
+    if !same_cn {
+        state.set("common_name", detail.common_name.clone());
+    }
+    let names: Vec<String> = detail
+        .subject_alt_names
+        .iter()
+        .map(|s| s.value.clone())
+        .collect();
+    // The order Combell lists the names in carries no meaning: the planned one stays.
+    if prior_names(prior).map(|p| name_set(&p)) != Some(name_set(&names)) {
+        state.set("subject_alt_names", names);
+    }
     state.set("order_code", detail.order_code.clone());
     state.set("vendor", detail.vendor.clone());
     state.set("validations", validations_value(&detail.validations));
@@ -760,11 +785,13 @@ fn registered_domain(name: &str) -> String {
     labels[labels.len().saturating_sub(keep)..].join(".")
 }
 
+/// The known part of a plan or state; a value known only in part (the validations planned
+/// with their keys) keeps its known parts, with null where the plan had unknowns.
 fn known(value: &Value) -> Value {
     let mut state = empty_state();
     for (name, v) in value.as_map().into_iter().flatten() {
         if state.get(name).is_some() && !v.is_unknown() {
-            state.set(name, v.clone());
+            state.set(name, null_unknowns(v));
         }
     }
     for name in [
@@ -775,6 +802,183 @@ fn known(value: &Value) -> Value {
         state.set(name, Value::Null);
     }
     state
+}
+
+fn null_unknowns(value: &Value) -> Value {
+    match value {
+        Value::Unknown => Value::Null,
+        Value::List(items) => Value::List(items.iter().map(null_unknowns).collect()),
+        Value::Set(items) => Value::Set(items.iter().map(null_unknowns).collect()),
+        Value::Tuple(items) => Value::Tuple(items.iter().map(null_unknowns).collect()),
+        Value::Map(m) => Value::Map(
+            m.iter()
+                .map(|(k, v)| (k.clone(), null_unknowns(v)))
+                .collect(),
+        ),
+        Value::Object(m) => Value::Object(
+            m.iter()
+                .map(|(k, v)| (k.clone(), null_unknowns(v)))
+                .collect(),
+        ),
+        other => other.clone(),
+    }
+}
+
+// ---- Names known at plan time ---------------------------------------------------------------
+
+fn normalise_name(name: &str) -> String {
+    name.trim().trim_end_matches('.').to_ascii_lowercase()
+}
+
+/// The names Combell gives a request for a CSR, common name first, by Combell's rule: the
+/// CSR's common name and DNS names, each once, and for a `standard` certificate whose common
+/// name is a bare domain its `www.` name too (Sectigo adds it for free).
+fn certificate_names(kind: &str, common_name: &str, dns_names: &[String]) -> Vec<String> {
+    let common_name = normalise_name(common_name);
+    let mut names = vec![common_name.clone()];
+    for name in dns_names.iter().map(|n| normalise_name(n)) {
+        if !name.is_empty() && !names.contains(&name) {
+            names.push(name);
+        }
+    }
+    if kind == "standard" && !common_name.starts_with("www.") && !common_name.starts_with("*.") {
+        let www = format!("www.{common_name}");
+        if !names.contains(&www) {
+            names.push(www);
+        }
+    }
+    names
+}
+
+/// The keys of `validations` for those names: one per name to prove, a wildcard folded onto
+/// its base name (the first of the two keys the entry).
+fn validation_keys(names: &[String]) -> Vec<String> {
+    let mut seen: Vec<&str> = Vec::new();
+    let mut keys = Vec::new();
+    for name in names {
+        let base = name.strip_prefix("*.").unwrap_or(name);
+        if !seen.contains(&base) {
+            seen.push(base);
+            keys.push(name.clone());
+        }
+    }
+    keys
+}
+
+/// At create: the names from the CSR and the validations keyed by them, the values Combell
+/// chooses left unknown. Without a known CSR and type, all three stay unknown.
+fn plan_names(planned: &mut Value, config: &Value) {
+    let (Some(kind), Some(csr)) = (config.get_str("certificate_type"), config.get_str("csr"))
+    else {
+        return;
+    };
+    let Some(parsed) = parse_csr(csr) else {
+        return;
+    };
+    let Some(cn) = parsed
+        .common_name
+        .as_deref()
+        .filter(|cn| !cn.trim().is_empty())
+    else {
+        return;
+    };
+    let names = certificate_names(kind, cn, &parsed.dns_names);
+    let validations = validation_keys(&names)
+        .into_iter()
+        .map(|key| {
+            let mut entry = Value::object(
+                validation_attributes()
+                    .iter()
+                    .map(|a| (a.name.clone(), Value::Unknown)),
+            );
+            entry.set("dns_name", key.clone());
+            entry.set("domain_name", registered_domain(&key));
+            (key, entry)
+        })
+        .collect();
+    planned.set("common_name", normalise_name(cn));
+    planned.set("subject_alt_names", names);
+    planned.set("validations", Value::Map(validations));
+}
+
+fn prior_names(value: &Value) -> Option<Vec<String>> {
+    let list = value.get("subject_alt_names")?;
+    if !list.is_wholly_known() || list.is_null() {
+        return None;
+    }
+    Some(
+        list.as_list()
+            .iter()
+            .filter_map(|v| v.as_str().map(str::to_string))
+            .collect(),
+    )
+}
+
+fn name_set(names: &[String]) -> std::collections::BTreeSet<String> {
+    names.iter().map(|n| normalise_name(n)).collect()
+}
+
+/// What differs between the names planned from the CSR and the request Combell made, in
+/// words; `None` when they agree or nothing was planned.
+fn names_differ(planned: &Value, state: &Value) -> Option<String> {
+    let mut problems = Vec::new();
+    let describe = |what: &str,
+                    wanted: &std::collections::BTreeSet<String>,
+                    got: &std::collections::BTreeSet<String>| {
+        let missing: Vec<&str> = wanted.difference(got).map(String::as_str).collect();
+        let extra: Vec<&str> = got.difference(wanted).map(String::as_str).collect();
+        let mut parts = Vec::new();
+        if !missing.is_empty() {
+            parts.push(format!(
+                "planned but not in Combell's answer: {}",
+                missing.join(", ")
+            ));
+        }
+        if !extra.is_empty() {
+            parts.push(format!(
+                "in Combell's answer but not planned: {}",
+                extra.join(", ")
+            ));
+        }
+        format!("{what}: {}", parts.join("; "))
+    };
+    if let (Some(wanted), Some(got)) =
+        (planned.get_str("common_name"), state.get_str("common_name"))
+    {
+        if !wanted.eq_ignore_ascii_case(got) {
+            problems.push(format!(
+                "common_name: planned \"{wanted}\" from the CSR, Combell's answer has \"{got}\""
+            ));
+        }
+    }
+    if let (Some(wanted), Some(got)) = (prior_names(planned), prior_names(state)) {
+        let (wanted, got) = (name_set(&wanted), name_set(&got));
+        if wanted != got {
+            problems.push(describe("subject_alt_names", &wanted, &got));
+        }
+    }
+    let keys = |v: &Value| -> Option<std::collections::BTreeSet<String>> {
+        v.get_map("validations")
+            .map(|m| m.keys().map(|k| normalise_name(k)).collect())
+    };
+    // Once issued, Combell no longer lists validations: nothing to compare them with.
+    let issued = state.get_str("status") == Some("issued");
+    if let (Some(wanted), Some(got), false) = (keys(planned), keys(state), issued) {
+        if wanted != got {
+            problems.push(describe("validations", &wanted, &got));
+        }
+    }
+    if problems.is_empty() {
+        return None;
+    }
+    let id = state.get_str("id").unwrap_or("?");
+    Some(format!(
+        "The names planned from the CSR are not those of the request Combell made. {}. The \
+         request ({id}) exists and is kept in the state, marked tainted; Combell's API cannot \
+         cancel it. Please report this difference as a provider bug: the plan-time rule for \
+         Combell's names needs it. To keep the request as it is, run `terraform untaint` on it.",
+        problems.join(". ")
+    ))
 }
 
 fn empty_state() -> Value {
@@ -980,6 +1184,149 @@ mod tests {
             Some("domain_validated")
         );
         assert!(plan.planned.get("csr").unwrap().is_null());
+    }
+
+    fn names(kind: &str, cn: &str, alt: &[&str]) -> Vec<String> {
+        let alt: Vec<String> = alt.iter().map(|s| s.to_string()).collect();
+        certificate_names(kind, cn, &alt)
+    }
+
+    #[test]
+    fn names_follow_combell_s_rule() {
+        assert_eq!(
+            names("standard", "Example.com.", &["example.com"]),
+            ["example.com", "www.example.com"]
+        );
+        assert_eq!(
+            names("standard", "www.example.com", &["example.com"]),
+            ["www.example.com", "example.com"]
+        );
+        assert_eq!(
+            names(
+                "multi_domain",
+                "a.example.com",
+                &["b.example.net", "a.example.com"]
+            ),
+            ["a.example.com", "b.example.net"]
+        );
+        let wildcard = names("wildcard", "*.example.com", &["example.com"]);
+        assert_eq!(wildcard, ["*.example.com", "example.com"]);
+        assert_eq!(validation_keys(&wildcard), ["*.example.com"]);
+        assert_eq!(
+            validation_keys(&names("standard", "shop.example.com", &[])),
+            ["shop.example.com", "www.shop.example.com"]
+        );
+    }
+
+    fn real_csr() -> String {
+        let key = rcgen::KeyPair::generate().unwrap();
+        let mut params = rcgen::CertificateParams::new(vec![
+            "shop.example.com".to_string(),
+            "api.example.net".to_string(),
+        ])
+        .unwrap();
+        params
+            .distinguished_name
+            .push(rcgen::DnType::CommonName, "shop.example.com");
+        params.serialize_request(&key).unwrap().pem().unwrap()
+    }
+
+    #[test]
+    fn create_plans_names_and_validation_keys_from_the_csr() {
+        let mut cfg = config(&[
+            ("certificate_type", "multi_domain".into()),
+            ("csr", format!("\n{}\n\n", real_csr()).into()),
+            ("confirm_purchase", true.into()),
+        ]);
+        let plan = |cfg: &Value| {
+            tokio::runtime::Builder::new_current_thread()
+                .build()
+                .unwrap()
+                .block_on(SslCertificateRequestResource.plan(
+                    &Ctx::for_tests(None),
+                    PlanRequest {
+                        prior: Value::Null,
+                        proposed: cfg.clone(),
+                        config: cfg.clone(),
+                        prior_private: Vec::new(),
+                    },
+                ))
+        };
+        let p = plan(&cfg);
+        assert!(!p.diagnostics.has_errors(), "{:?}", p.diagnostics);
+        assert_eq!(p.planned.get_str("common_name"), Some("shop.example.com"));
+        assert_eq!(
+            p.planned.get("subject_alt_names").unwrap().as_list().len(),
+            2
+        );
+        let validations = p.planned.get_map("validations").unwrap();
+        let keys: Vec<&str> = validations.keys().map(String::as_str).collect();
+        assert_eq!(keys, ["api.example.net", "shop.example.com"]);
+        let entry = &validations["api.example.net"];
+        assert_eq!(entry.get_str("domain_name"), Some("example.net"));
+        assert!(entry.is_unknown_at("cname_validation_content"));
+        // What reaches the state of a failed read-back is wholly known.
+        assert!(known(&p.planned).is_wholly_known());
+        // Without a known CSR the names wait for the apply.
+        cfg.set("csr", Value::Unknown);
+        let p = plan(&cfg);
+        assert!(p.planned.is_unknown_at("validations"));
+        assert!(p.planned.is_unknown_at("common_name"));
+    }
+
+    #[test]
+    fn an_answer_with_other_names_is_reported() {
+        let entry = |name: &str| Value::object([("dns_name", name.into())]);
+        let planned = Value::object([
+            ("common_name", "shop.example.com".into()),
+            (
+                "subject_alt_names",
+                vec![
+                    "shop.example.com".to_string(),
+                    "www.shop.example.com".to_string(),
+                ]
+                .into(),
+            ),
+            (
+                "validations",
+                Value::Map(BTreeMap::from([
+                    ("shop.example.com".to_string(), entry("shop.example.com")),
+                    (
+                        "www.shop.example.com".to_string(),
+                        entry("www.shop.example.com"),
+                    ),
+                ])),
+            ),
+        ]);
+        let mut same = planned.clone();
+        same.set("id", "3001");
+        same.set("status", "pending");
+        same.set(
+            "subject_alt_names",
+            vec![
+                "www.shop.example.com".to_string(),
+                "shop.example.com".to_string(),
+            ],
+        );
+        assert_eq!(names_differ(&planned, &same), None);
+        let mut other = same.clone();
+        other.set("subject_alt_names", vec!["shop.example.com".to_string()]);
+        other.set(
+            "validations",
+            Value::Map(BTreeMap::from([(
+                "shop.example.com".to_string(),
+                entry("shop.example.com"),
+            )])),
+        );
+        let detail = names_differ(&planned, &other).unwrap();
+        assert!(detail.contains("www.shop.example.com"), "{detail}");
+        assert!(
+            detail.contains("planned but not in Combell's answer"),
+            "{detail}"
+        );
+        assert!(detail.contains("3001"), "{detail}");
+        let diags = SslCertificateRequestResource.check_applied(&planned, &other);
+        assert!(diags.has_errors());
     }
 
     #[test]

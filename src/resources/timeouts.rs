@@ -52,6 +52,7 @@ impl Timeouts {
             .map(|(op, default)| {
                 Attribute::string(op.name())
                     .optional()
+                    .default(format_duration(*default))
                     .description(&format!(
                         "How long {} may wait, as a duration such as `\"30s\"`, `\"10m\"` or \
                      `\"1h30m\"` (units `s`, `m`, `h`). Defaults to `\"{}\"`.",

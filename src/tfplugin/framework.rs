@@ -193,6 +193,13 @@ pub trait Resource: Send + Sync + 'static {
         )
     }
     async fn create(&self, ctx: &Ctx, planned: &Value, config: &Value) -> ApplyResult;
+    /// Called after a create or update that succeeded, with the plan and the new state: errors
+    /// returned here fail the apply (the state is still stored, tainted). For plans that
+    /// promise what the API decides, so that a different answer is reported in the provider's
+    /// words instead of as Terraform's "inconsistent result".
+    fn check_applied(&self, _planned: &Value, _state: &Value) -> Diagnostics {
+        Diagnostics::default()
+    }
     async fn read(&self, ctx: &Ctx, state: &Value) -> ReadResult;
     async fn update(
         &self,
@@ -461,7 +468,10 @@ pub trait EphemeralResource: Send + Sync + 'static {
 ///   except `recomputed` ones, which become unknown when anything changes;
 /// - `requires_replace` attributes that changed are reported, and the plan is then made as
 ///   for a create;
-/// - write-only attributes are null everywhere, always.
+/// - write-only attributes are null everywhere, always;
+/// - optional and computed attributes with a declared default ([`Attribute::default`]) that
+///   the configuration leaves null are planned as the default, on create and update alike, so
+///   a value changed outside Terraform is planned back.
 pub fn default_plan(
     schema: &Schema,
     requires_replace: &[&str],
@@ -486,9 +496,13 @@ pub fn default_plan(
             &req.config,
             true,
         );
+        plan_defaults(&block.attributes, &mut planned, &req.config);
         resp.planned = planned;
         return resp;
     }
+    // Before the comparisons below: a default that differs from the prior value is a change
+    // (drift planned back), and on a replace-only attribute a replacement.
+    plan_defaults(&block.attributes, &mut planned, &req.config);
 
     for name in requires_replace {
         if planned.get(name) != req.prior.get(name) {
@@ -503,6 +517,7 @@ pub fn default_plan(
             &req.config,
             true,
         );
+        plan_defaults(&block.attributes, &mut planned, &req.config);
         resp.planned = planned;
         return resp;
     }
@@ -529,6 +544,24 @@ pub fn default_plan(
     }
     resp.planned = planned;
     resp
+}
+
+/// Sets every optional and computed attribute with a declared default that the configuration
+/// leaves null to that default. Terraform only lets a provider choose the planned value of a
+/// computed attribute, so on the others the default stays the provider's business.
+fn plan_defaults(attrs: &[Attribute], planned: &mut Value, config: &Value) {
+    if !matches!(planned, Value::Object(_)) {
+        return;
+    }
+    for a in attrs {
+        let Some(default) = &a.default else { continue };
+        if !(a.optional && a.computed) || a.write_only {
+            continue;
+        }
+        if config.get(&a.name).is_none_or(Value::is_null) {
+            planned.set(&a.name, default.resolve(config));
+        }
+    }
 }
 
 /// Nulls every write-only attribute of `value`, however deep: Terraform rejects plans and
@@ -721,6 +754,102 @@ mod tests {
         assert!(record.is_unknown_at("id"));
         assert_eq!(record.get_str("name"), Some("a"));
         assert!(record.get("token").unwrap().is_null());
+    }
+
+    fn defaults_schema() -> Schema {
+        Schema::new(vec![
+            Attribute::string("id").computed(),
+            Attribute::string("type").required(),
+            Attribute::bool("enabled")
+                .optional()
+                .computed()
+                .default(true),
+            Attribute::number("priority")
+                .optional()
+                .computed()
+                .default_when(10i64, "type", &["MX", "SRV"]),
+            Attribute::string("level")
+                .optional()
+                .computed()
+                .default("basic"),
+            Attribute::string("timeout").optional().default("10m"),
+        ])
+    }
+
+    fn plan_defaults_of(prior: Value, config: Value) -> PlanResponse {
+        let mut proposed = config.clone();
+        for name in ["id", "enabled", "priority", "level"] {
+            if config.get(name).is_none_or(Value::is_null) {
+                proposed.set(name, prior.get(name).cloned().unwrap_or_default());
+            }
+        }
+        default_plan(
+            &defaults_schema(),
+            &["level"],
+            &[],
+            PlanRequest {
+                prior,
+                proposed,
+                config,
+                prior_private: Vec::new(),
+            },
+        )
+    }
+
+    fn defaults_config(kind: Value) -> Value {
+        Value::object([
+            ("id", Value::Null),
+            ("type", kind),
+            ("enabled", Value::Null),
+            ("priority", Value::Null),
+            ("level", Value::Null),
+            ("timeout", Value::Null),
+        ])
+    }
+
+    #[test]
+    fn declared_defaults_are_planned_on_create() {
+        let p = plan_defaults_of(Value::Null, defaults_config("MX".into()));
+        assert_eq!(p.planned.get_bool("enabled"), Some(true));
+        assert_eq!(p.planned.get_i64("priority"), Some(10));
+        assert_eq!(p.planned.get_str("level"), Some("basic"));
+        assert!(p.planned.is_unknown_at("id"));
+        // Not computed: Terraform wants the configured null back.
+        assert!(p.planned.get("timeout").unwrap().is_null());
+        let a = plan_defaults_of(Value::Null, defaults_config("A".into()));
+        assert!(a.planned.get("priority").unwrap().is_null());
+        let unknown = plan_defaults_of(Value::Null, defaults_config(Value::Unknown));
+        assert!(unknown.planned.is_unknown_at("priority"));
+        let mut given = defaults_config("MX".into());
+        given.set("enabled", false);
+        given.set("priority", 5i64);
+        let p = plan_defaults_of(Value::Null, given);
+        assert_eq!(p.planned.get_bool("enabled"), Some(false));
+        assert_eq!(p.planned.get_i64("priority"), Some(5));
+    }
+
+    #[test]
+    fn declared_defaults_plan_drift_back() {
+        let prior = Value::object([
+            ("id", "1".into()),
+            ("type", "MX".into()),
+            ("enabled", false.into()),
+            ("priority", 20i64.into()),
+            ("level", "basic".into()),
+            ("timeout", Value::Null),
+        ]);
+        let p = plan_defaults_of(prior.clone(), defaults_config("MX".into()));
+        assert_eq!(p.planned.get_bool("enabled"), Some(true));
+        assert_eq!(p.planned.get_i64("priority"), Some(10));
+        assert_eq!(p.planned.get_str("id"), Some("1"));
+        assert!(p.requires_replace.is_empty());
+        let mut other_level = prior;
+        other_level.set("level", "premium");
+        other_level.set("enabled", true);
+        other_level.set("priority", 10i64);
+        let p = plan_defaults_of(other_level, defaults_config("MX".into()));
+        assert_eq!(p.requires_replace, vec![AttributePath::new("level")]);
+        assert_eq!(p.planned.get_str("level"), Some("basic"));
     }
 
     #[test]

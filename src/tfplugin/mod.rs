@@ -111,6 +111,6 @@ pub use framework::{
     IdentityAttribute, IdentitySchema, ImportResult, ListItem, ListRequest, ListResource, ListSink,
     OpenResult, PlanRequest, PlanResponse, ProviderData, ProviderDef, ReadResult, Resource,
 };
-pub use schema::{Attribute, AttributeType, Block, NestedBlock, Nesting, Schema};
+pub use schema::{Attribute, AttributeType, Block, NestedBlock, Nesting, PlanDefault, Schema};
 pub use server::{serve, StartError, MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE};
 pub use value::{from_json, from_msgpack, to_json, to_msgpack, Number, Type, Value, ValueError};

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use super::proto::tfplugin6 as pb;
-use super::value::Type;
+use super::value::{Type, Value};
 
 /// How nested attributes or blocks repeat.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -36,6 +36,37 @@ pub struct Attribute {
     /// Given in configuration, sent to the provider, never stored in state or plan.
     pub write_only: bool,
     pub deprecated: bool,
+    /// The value a null configuration stands for; see [`PlanDefault`].
+    pub default: Option<PlanDefault>,
+}
+
+/// What an attribute left out of the configuration means.
+///
+/// On an optional and computed resource attribute, [`crate::tfplugin::default_plan`] plans
+/// the default whenever the configuration leaves the attribute null, on create and on every
+/// update, so a value changed outside Terraform is planned back. On an attribute that is not
+/// computed (provider configuration, `timeouts`, ephemeral resources) Terraform keeps the null
+/// in plan and state; the provider uses the default when it acts.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PlanDefault {
+    pub value: Value,
+    /// Only when the sibling attribute `.0` is one of the strings `.1`: null for other known
+    /// values, unknown while the sibling is.
+    pub only_when: Option<(String, Vec<String>)>,
+}
+
+impl PlanDefault {
+    /// The planned value for an object whose configuration is `config`.
+    pub fn resolve(&self, config: &Value) -> Value {
+        let Some((sibling, values)) = &self.only_when else {
+            return self.value.clone();
+        };
+        match config.get(sibling) {
+            Some(Value::Unknown) => Value::Unknown,
+            Some(Value::String(s)) if values.iter().any(|v| v == s) => self.value.clone(),
+            _ => Value::Null,
+        }
+    }
 }
 
 impl Attribute {
@@ -51,6 +82,7 @@ impl Attribute {
             sensitive: false,
             write_only: false,
             deprecated: false,
+            default: None,
         }
     }
     pub fn string(name: &str) -> Self {
@@ -97,6 +129,26 @@ impl Attribute {
     }
     pub fn deprecated(mut self) -> Self {
         self.deprecated = true;
+        self
+    }
+    /// What a null configuration means (see [`PlanDefault`]). The description must say it.
+    pub fn default(mut self, value: impl Into<Value>) -> Self {
+        self.default = Some(PlanDefault {
+            value: value.into(),
+            only_when: None,
+        });
+        self
+    }
+    /// A default that applies only while the sibling attribute `sibling` is one of `values`
+    /// (a record type, say); for its other values the attribute is planned null.
+    pub fn default_when(mut self, value: impl Into<Value>, sibling: &str, values: &[&str]) -> Self {
+        self.default = Some(PlanDefault {
+            value: value.into(),
+            only_when: Some((
+                sibling.to_string(),
+                values.iter().map(|v| v.to_string()).collect(),
+            )),
+        });
         self
     }
 

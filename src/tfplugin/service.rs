@@ -961,7 +961,7 @@ impl pb::provider_server::Provider for Arc<ProviderService> {
             let creating = prior.is_null();
             let write_only = self.write_only_allowed.load(Ordering::Relaxed);
             let planned_values = planned.clone();
-            let res = guarded(if creating { "create" } else { "update" }, async move {
+            let mut res = guarded(if creating { "create" } else { "update" }, async move {
                 if creating {
                     imp.create(&ctx, &planned, &config).await
                 } else {
@@ -969,6 +969,10 @@ impl pb::provider_server::Provider for Arc<ProviderService> {
                 }
             })
             .await?;
+            if let (false, Some(state)) = (res.diagnostics.has_errors(), &res.state) {
+                let problems = r.imp.check_applied(&planned_values, state);
+                res.diagnostics.extend(problems);
+            }
             let (state, identity) = match res.state {
                 Some(mut s) => {
                     strip_write_only(&mut s, &r.schema);

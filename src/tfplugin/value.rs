@@ -901,6 +901,28 @@ mod tests {
     }
 
     #[test]
+    fn a_known_map_of_unknown_values_round_trips() {
+        // What a for_each over a map needs at plan: known keys, values known after apply.
+        let entry = Type::Object(BTreeMap::from([
+            ("name".to_string(), Type::String),
+            ("content".to_string(), Type::String),
+        ]));
+        let ty = Type::map(entry);
+        let v = Value::Map(BTreeMap::from([
+            (
+                "a.example.com".to_string(),
+                Value::object([
+                    ("name", "a.example.com".into()),
+                    ("content", Value::Unknown),
+                ]),
+            ),
+            ("b.example.com".to_string(), Value::Unknown),
+        ]));
+        let bytes = to_msgpack(&v, &ty).unwrap();
+        assert_eq!(from_msgpack(&bytes, &ty).unwrap(), v);
+    }
+
+    #[test]
     fn encoding_emits_every_attribute_of_the_type() {
         let ty = record_type();
         let v = Value::object([("name", "www".into())]);

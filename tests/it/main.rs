@@ -45,3 +45,5 @@ mod registry_install;
 mod e2e_lost_answers;
 mod e2e_signing;
 mod e2e_hostile_values;
+mod e2e_defaults;
+mod e2e_ssl_for_each;

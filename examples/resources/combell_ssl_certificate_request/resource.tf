@@ -7,23 +7,21 @@ variable "shop_csr" {
   type        = string
 }
 
-locals {
-  shop_names = ["shop.example.com", "www.shop.example.com"]
-}
-
 resource "combell_ssl_certificate_request" "shop" {
   certificate_type = "standard"
   validation_level = "domain_validated"
-  csr              = var.shop_csr # write-only
+  csr              = var.shop_csr # write-only; file("shop.csr") works as well
   confirm_purchase = true
 }
 
+# The keys of validations (one per name) and each entry's domain_name are known at plan time,
+# from the CSR: for_each over the request plans, and one apply orders, publishes and verifies.
 resource "combell_dns_record" "shop_validation" {
-  for_each    = toset(local.shop_names)
-  domain_name = combell_ssl_certificate_request.shop.validations[each.key].domain_name
+  for_each    = combell_ssl_certificate_request.shop.validations
+  domain_name = each.value.domain_name
   type        = "CNAME"
-  record_name = combell_ssl_certificate_request.shop.validations[each.key].cname_record_name
-  content     = combell_ssl_certificate_request.shop.validations[each.key].cname_validation_content
+  record_name = each.value.cname_record_name
+  content     = each.value.cname_validation_content
 }
 
 resource "combell_ssl_certificate_validation" "shop" {
