@@ -12,9 +12,9 @@ use crate::common;
 
 use std::process::Command;
 
+use crate::common::{Sim, Tf};
 use base64::Engine as _;
 use combell::client::{CancellationToken, Client, ClientConfig, DnsRecord, Secret};
-use crate::common::{Sim, Tf};
 
 fn config(body: &str) -> String {
     format!(

@@ -12,10 +12,10 @@ use crate::common;
 
 use std::collections::BTreeSet;
 
+use crate::common::{http_request, Sim, Tf};
 use combell::client::{AccountFilter, CancellationToken, Client, ClientConfig, Secret};
 use combell::provider::provider;
 use combell::tfplugin::ProviderDef;
-use crate::common::{http_request, Sim, Tf};
 
 const KEY: &str =
     "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAILostE2eDtIyfZBxo1HueefMCIZhtWfwvJotJ1C5DmK+ lost@example.com";

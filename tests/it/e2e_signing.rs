@@ -15,10 +15,10 @@ use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::time::Duration;
 
+use crate::common::{Sim, Tf};
 use base64::engine::general_purpose::STANDARD as BASE64;
 use base64::Engine as _;
 use combell::sim::state::{SimState, Zone};
-use crate::common::{Sim, Tf};
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
