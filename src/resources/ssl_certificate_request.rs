@@ -175,7 +175,9 @@ fn schema() -> Schema {
                  one entry per name of `subject_alt_names`, a wildcard and its base name \
                  sharing one (keyed by the wildcard). The keys, `dns_name` and `domain_name` are \
                  known at plan time, so `for_each = combell_ssl_certificate_request.<name>.validations` \
-                 plans; the other values are known after the order. Publish the CNAME with a \
+                 plans; the other values are known after the order. That needs the CSR itself \
+                 at plan time (a file, a variable): a CSR made by another resource in the same \
+                 run is only known at apply, and so are the keys then. Publish the CNAME with a \
                  `combell_dns_record` (`domain_name`, `cname_record_name`, \
                  `cname_validation_content`), then verify with a \
                  `combell_ssl_certificate_validation`. Kept as last seen once the certificate is \
