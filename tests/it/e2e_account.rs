@@ -9,25 +9,8 @@ use crate::common;
 
 use std::time::{Duration, Instant};
 
-use crate::common::{Sim, Tf};
-use combell::client::{Account, AccountFilter, CancellationToken, Client, ClientConfig, Secret};
-
-fn config(body: &str) -> String {
-    format!(
-        "terraform {{\n  required_providers {{\n    combell = {{ source = \"{}\" }}\n  }}\n}}\n\nprovider \"combell\" {{}}\n{body}",
-        common::PROVIDER_SOURCE
-    )
-}
-
-fn api(sim: &Sim) -> Client {
-    Client::new(ClientConfig {
-        endpoint: sim.base_url().to_string(),
-        api_key: sim.api_key().to_string(),
-        api_secret: Secret::new(sim.api_secret()),
-        ..ClientConfig::default()
-    })
-    .expect("client for the simulator")
-}
+use crate::common::{api, config, Sim, Tf};
+use combell::client::{Account, AccountFilter, CancellationToken};
 
 fn accounts_named(sim: &Sim, identifier: &str) -> Vec<Account> {
     let rt = tokio::runtime::Builder::new_current_thread()

@@ -8,38 +8,11 @@
 //!   same key through `chomp(file())`: no new key, no diff after apply.
 //! - `combell_ssl_certificate_request` with its CSR read by `file()`: names known at plan.
 
-use crate::common;
-
 use std::process::Command;
 
-use crate::common::{Sim, Tf};
+use crate::common::{api, block_on, config, Sim, Tf};
 use base64::Engine as _;
-use combell::client::{CancellationToken, Client, ClientConfig, DnsRecord, Secret};
-
-fn config(body: &str) -> String {
-    format!(
-        "terraform {{\n  required_providers {{\n    combell = {{ source = \"{}\" }}\n  }}\n}}\n\nprovider \"combell\" {{}}\n{body}",
-        common::PROVIDER_SOURCE
-    )
-}
-
-fn api(sim: &Sim) -> Client {
-    Client::new(ClientConfig {
-        endpoint: sim.base_url().to_string(),
-        api_key: sim.api_key().to_string(),
-        api_secret: Secret::new(sim.api_secret()),
-        ..ClientConfig::default()
-    })
-    .expect("client for the simulator")
-}
-
-fn block_on<F: std::future::Future>(f: F) -> F::Output {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("tokio runtime")
-        .block_on(f)
-}
+use combell::client::{CancellationToken, DnsRecord};
 
 /// Terraform's output without its diagnostic frames and line wrapping, for phrase matching.
 fn flat(text: &str) -> String {

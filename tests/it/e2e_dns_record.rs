@@ -7,10 +7,8 @@ use crate::common;
 
 use std::collections::BTreeMap;
 
-use crate::common::{Sim, Tf};
-use combell::client::{
-    CancellationToken, Client, ClientConfig, DnsRecord, DnsRecordFilter, Secret,
-};
+use crate::common::{api, Sim, Tf};
+use combell::client::{CancellationToken, DnsRecord, DnsRecordFilter};
 
 const ZONE: &str = "example.com";
 
@@ -20,16 +18,6 @@ fn config(resources: &str) -> String {
         "terraform {{\n  required_providers {{\n    combell = {{ source = \"{}\" }}\n  }}\n}}\n\nprovider \"combell\" {{}}\n{resources}",
         common::PROVIDER_SOURCE
     )
-}
-
-fn api(sim: &Sim) -> Client {
-    Client::new(ClientConfig {
-        endpoint: sim.base_url().to_string(),
-        api_key: sim.api_key().to_string(),
-        api_secret: Secret::new(sim.api_secret()),
-        ..ClientConfig::default()
-    })
-    .expect("client for the simulator")
 }
 
 fn runtime() -> tokio::runtime::Runtime {

@@ -12,18 +12,14 @@
 //!   creates are in flight, a provisioning job that fails, and one that outlives its
 //!   `timeouts.create`; each time the next apply converges to the same clean inventory.
 
-use crate::common;
-
 use std::collections::BTreeMap;
 use std::io::Read;
 use std::process::Command;
 use std::thread;
 use std::time::{Duration, Instant};
 
-use crate::common::{http_request, Sim, Tf};
-use combell::client::{
-    AccountFilter, CancellationToken, Client, ClientConfig, DnsRecordFilter, Secret,
-};
+use crate::common::{api, block_on, config, http_request, Sim, Tf};
+use combell::client::{AccountFilter, CancellationToken, DnsRecordFilter};
 use serde_json::Value;
 
 /// A user would give up re-running apply long before this.
@@ -31,31 +27,6 @@ const MAX_APPLIES: usize = 5;
 
 const SEED_ZONES: [&str; 2] = ["example.com", "example.net"];
 const ACCOUNTS: [&str; 2] = ["faults-0.be", "faults-1.be"];
-
-fn config(body: &str) -> String {
-    format!(
-        "terraform {{\n  required_providers {{\n    combell = {{ source = \"{}\" }}\n  }}\n}}\n\nprovider \"combell\" {{}}\n{body}",
-        common::PROVIDER_SOURCE
-    )
-}
-
-fn api(sim: &Sim) -> Client {
-    Client::new(ClientConfig {
-        endpoint: sim.base_url().to_string(),
-        api_key: sim.api_key().to_string(),
-        api_secret: Secret::new(sim.api_secret()),
-        ..ClientConfig::default()
-    })
-    .expect("client for the simulator")
-}
-
-fn block_on<F: std::future::Future>(f: F) -> F::Output {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("tokio runtime")
-        .block_on(f)
-}
 
 /// What the simulator holds, per resource type, as the ids the provider puts in `id`; DNS
 /// records as `zone/id`, with their natural key beside them to find duplicates.

@@ -8,35 +8,8 @@
 //! A second test checks that invalid configurations fail at plan with their attribute paths
 //! and without any write to the API.
 
-use crate::common;
-
-use crate::common::{Sim, Tf};
-use combell::client::{CancellationToken, Client, ClientConfig, ScheduledTask, Secret};
-
-fn config(body: &str) -> String {
-    format!(
-        "terraform {{\n  required_providers {{\n    combell = {{ source = \"{}\" }}\n  }}\n}}\n\nprovider \"combell\" {{}}\n{body}",
-        common::PROVIDER_SOURCE
-    )
-}
-
-fn api(sim: &Sim) -> Client {
-    Client::new(ClientConfig {
-        endpoint: sim.base_url().to_string(),
-        api_key: sim.api_key().to_string(),
-        api_secret: Secret::new(sim.api_secret()),
-        ..ClientConfig::default()
-    })
-    .expect("client for the simulator")
-}
-
-fn block_on<F: std::future::Future>(f: F) -> F::Output {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("tokio runtime")
-        .block_on(f)
-}
+use crate::common::{api, block_on, config, Sim, Tf};
+use combell::client::{CancellationToken, ScheduledTask};
 
 fn writes(sim: &Sim) -> u64 {
     let stats = sim.stats();

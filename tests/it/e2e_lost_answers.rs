@@ -12,8 +12,8 @@ use crate::common;
 
 use std::collections::BTreeSet;
 
-use crate::common::{http_request, Sim, Tf};
-use combell::client::{AccountFilter, CancellationToken, Client, ClientConfig, Secret};
+use crate::common::{api, block_on, config, http_request, Sim, Tf};
+use combell::client::{AccountFilter, CancellationToken, Client};
 use combell::provider::provider;
 use combell::tfplugin::ProviderDef;
 
@@ -32,31 +32,6 @@ const REGISTRANT: &str = r#"
     phone        = "+32.93300000"
   }
 "#;
-
-fn config(body: &str) -> String {
-    format!(
-        "terraform {{\n  required_providers {{\n    combell = {{ source = \"{}\" }}\n  }}\n}}\n\nprovider \"combell\" {{}}\n{body}",
-        common::PROVIDER_SOURCE
-    )
-}
-
-fn api(sim: &Sim) -> Client {
-    Client::new(ClientConfig {
-        endpoint: sim.base_url().to_string(),
-        api_key: sim.api_key().to_string(),
-        api_secret: Secret::new(sim.api_secret()),
-        ..ClientConfig::default()
-    })
-    .expect("client for the simulator")
-}
-
-fn block_on<F: std::future::Future>(f: F) -> F::Output {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("tokio runtime")
-        .block_on(f)
-}
 
 fn csr(common_name: &str) -> String {
     let key = rcgen::KeyPair::generate().expect("key");

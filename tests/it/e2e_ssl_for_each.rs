@@ -4,16 +4,7 @@
 //! configuration: the plan knows every key, one apply orders, publishes and verifies all three,
 //! and the plan after is empty.
 
-use crate::common;
-
-use crate::common::{Sim, Tf};
-
-fn config(body: &str) -> String {
-    format!(
-        "terraform {{\n  required_providers {{\n    combell = {{ source = \"{}\" }}\n  }}\n}}\n\nprovider \"combell\" {{}}\n{body}",
-        common::PROVIDER_SOURCE
-    )
-}
+use crate::common::{config, Sim, Tf};
 
 fn flat(text: &str) -> String {
     text.replace(['│', '╷', '╵'], " ")

@@ -881,6 +881,38 @@ fn tail(text: &str, max: usize) -> &str {
     &text[start..]
 }
 
+// ---------------------------------------------------------------------------------------------
+// Small helpers the end-to-end modules share
+// ---------------------------------------------------------------------------------------------
+
+/// A configuration: the provider's `required_providers` entry, an empty provider block, `body`.
+pub fn config(body: &str) -> String {
+    format!(
+        "terraform {{\n  required_providers {{\n    combell = {{ source = \"{}\" }}\n  }}\n}}\n\nprovider \"combell\" {{}}\n{body}",
+        PROVIDER_SOURCE
+    )
+}
+
+/// The project's own API client, pointed at `sim`: for checks and changes behind Terraform's back.
+pub fn api(sim: &Sim) -> combell::client::Client {
+    combell::client::Client::new(combell::client::ClientConfig {
+        endpoint: sim.base_url().to_string(),
+        api_key: sim.api_key().to_string(),
+        api_secret: combell::client::Secret::new(sim.api_secret()),
+        ..combell::client::ClientConfig::default()
+    })
+    .expect("client for the simulator")
+}
+
+/// Runs one future to completion on a fresh single-threaded runtime.
+pub fn block_on<F: std::future::Future>(f: F) -> F::Output {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("tokio runtime")
+        .block_on(f)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
