@@ -2,7 +2,7 @@
 //! decoder, `Location` and the paging headers, fed arbitrary statuses, headers and bodies.
 #![no_main]
 
-use combell::fuzzing::{client_answer, Answer};
+use combell_api::fuzzing::{client_answer, Answer};
 use libfuzzer_sys::fuzz_target;
 
 const HEADERS: [&str; 5] = [

@@ -3,8 +3,8 @@
 //! request the client signed must be accepted.
 #![no_main]
 
-use combell::client::signing;
-use combell::sim::auth::{parse_header, verify, NonceStore, SignedRequest};
+use combell_api::signing;
+use combell_sim::auth::{parse_header, verify, NonceStore, SignedRequest};
 use libfuzzer_sys::fuzz_target;
 
 const KEY: &str = "fuzz-key";

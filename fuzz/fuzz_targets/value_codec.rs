@@ -5,13 +5,13 @@
 
 use std::sync::OnceLock;
 
-use combell::tfplugin::{from_json, from_msgpack, to_msgpack, ProviderDef, Type};
+use tfplugin::{from_json, from_msgpack, to_msgpack, ProviderDef, Type};
 use libfuzzer_sys::fuzz_target;
 
 fn types() -> &'static [Type] {
     static TYPES: OnceLock<Vec<Type>> = OnceLock::new();
     TYPES.get_or_init(|| {
-        let provider = combell::provider::provider();
+        let provider = terraform_provider_combell::provider::provider();
         let mut types = vec![
             provider.schema().value_type(),
             Type::Dynamic,

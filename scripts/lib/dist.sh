@@ -15,7 +15,7 @@ dist_die() {
 
 # The [package] version of Cargo.toml.
 dist_cargo_version() {
-  sed -n -E '/^\[package\]/,/^\[/{s/^version[[:space:]]*=[[:space:]]*"([^"]+)".*/\1/p}' \
+  sed -n -E '/^\[(workspace\.)?package\]/,/^\[/{s/^version[[:space:]]*=[[:space:]]*"([^"]+)".*/\1/p}' \
     "$DIST_REPO_ROOT/Cargo.toml" | head -n 1
 }
 

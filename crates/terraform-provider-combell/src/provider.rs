@@ -1,0 +1,459 @@
+//! The `combell` provider: its configuration block, which becomes one shared [`Client`], and
+//! the list of resources, data sources, list resources and ephemeral resources. Every API error reaches the user through
+//! [`api_error`], so diagnostics read the same everywhere.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use async_trait::async_trait;
+
+use crate::data_sources::account::AccountDataSource;
+use crate::data_sources::accounts::AccountsDataSource;
+use crate::data_sources::domain::DomainDataSource;
+use crate::data_sources::domains::DomainsDataSource;
+use crate::data_sources::linux_hosting::LinuxHostingDataSource;
+use crate::data_sources::linux_hostings::LinuxHostingsDataSource;
+use crate::data_sources::mail_zone::MailZoneDataSource;
+use crate::data_sources::mailboxes::MailboxesDataSource;
+use crate::data_sources::mysql_databases::MysqlDatabasesDataSource;
+use crate::data_sources::php_versions::PhpVersionsDataSource;
+use crate::data_sources::servicepacks::ServicepacksDataSource;
+use crate::data_sources::ssh_keys::SshKeysDataSource;
+use crate::data_sources::ssl_certificate::SslCertificateDataSource;
+use crate::data_sources::ssl_certificate_requests::SslCertificateRequestsDataSource;
+use crate::data_sources::ssl_certificates::SslCertificatesDataSource;
+use crate::data_sources::windows_hosting::WindowsHostingDataSource;
+use crate::data_sources::windows_hostings::WindowsHostingsDataSource;
+use crate::ephemeral_resources::ssl_certificate_download::SslCertificateDownload;
+use crate::list_resources::account::AccountList;
+use crate::list_resources::dns_record::DnsRecordList;
+use crate::list_resources::mailbox::MailboxList;
+use crate::list_resources::mysql_database::MysqlDatabaseList;
+use crate::resources::account::AccountResource;
+use crate::resources::dns_record::DnsRecordResource;
+use crate::resources::domain::DomainResource;
+use crate::resources::domain_registration::DomainRegistrationResource;
+use crate::resources::linux_host_header::LinuxHostHeaderResource;
+use crate::resources::linux_hosting_settings::LinuxHostingSettingsResource;
+use crate::resources::linux_site_settings::LinuxSiteSettingsResource;
+use crate::resources::linux_subsite::LinuxSubsiteResource;
+use crate::resources::mail_alias::MailAliasResource;
+use crate::resources::mail_antispam::MailAntispamResource;
+use crate::resources::mail_catch_all::MailCatchAllResource;
+use crate::resources::mail_smtp_domain::MailSmtpDomainResource;
+use crate::resources::mailbox::MailboxResource;
+use crate::resources::mysql_database::MysqlDatabaseResource;
+use crate::resources::mysql_user::MysqlUserResource;
+use crate::resources::scheduled_task::ScheduledTaskResource;
+use crate::resources::ssh_key::SshKeyResource;
+use crate::resources::ssl_certificate_request::SslCertificateRequestResource;
+use crate::resources::ssl_certificate_validation::SslCertificateValidationResource;
+use combell_api::{self as client, Client, ClientConfig, Secret};
+use tfplugin::{
+    Attribute, AttributePath, Ctx, DataSource, Diagnostic, Diagnostics, EphemeralResource,
+    ListResource, ProviderData, ProviderDef, Resource, Schema, Value,
+};
+
+pub const ENV_ENDPOINT: &str = "COMBELL_ENDPOINT";
+pub const ENV_API_KEY: &str = "COMBELL_API_KEY";
+pub const ENV_API_SECRET: &str = "COMBELL_API_SECRET";
+
+/// The provider as `main` serves it.
+pub fn provider() -> CombellProvider {
+    CombellProvider
+}
+
+pub struct CombellProvider;
+
+#[async_trait]
+impl ProviderDef for CombellProvider {
+    fn type_name(&self) -> &str {
+        "combell"
+    }
+
+    fn schema(&self) -> Schema {
+        Schema::new(vec![
+            Attribute::string("endpoint")
+                .optional()
+                .default(client::DEFAULT_ENDPOINT)
+                .description(
+                    "Base URL of the Combell API, including the version path. Defaults to \
+                 `https://api.combell.com/v2`; accounts of Combell's Dutch brand use \
+                 `https://api.combell.nl/v2`, and the local simulator prints its own \
+                 (`http://127.0.0.1:PORT/v2`). Can also be set with `COMBELL_ENDPOINT`.",
+                ),
+            Attribute::string("api_key").optional().description(
+                "API key from the Combell control panel (*Settings → API users*). Can also be \
+                 set with `COMBELL_API_KEY`.",
+            ),
+            Attribute::string("api_secret")
+                .optional()
+                .sensitive()
+                .description(
+                    "API secret belonging to `api_key`. Prefer the `COMBELL_API_SECRET` \
+                     environment variable, which keeps it out of configuration files. The \
+                     calling machine's IP address must also be on the API allow-list in the \
+                     control panel.",
+                ),
+        ])
+        .description(
+            "Manages a Combell reseller estate (accounts, DNS, databases, mail, hosting) \
+             through the Combell API v2.",
+        )
+    }
+
+    async fn validate(&self, config: &Value) -> Diagnostics {
+        let mut diags = Diagnostics::default();
+        if let Some(endpoint) = config.get_str("endpoint") {
+            if let Err(detail) = check_endpoint(endpoint) {
+                diags.error_at(AttributePath::new("endpoint"), "Invalid endpoint", detail);
+            }
+        }
+        diags
+    }
+
+    async fn configure(&self, ctx: &Ctx, config: &Value) -> (Option<ProviderData>, Diagnostics) {
+        let mut diags = Diagnostics::default();
+        // A configuration that depends on values known only after apply: resources get no
+        // client and say so if they need one; planning itself needs none.
+        if ["endpoint", "api_key", "api_secret"]
+            .iter()
+            .any(|name| config.is_unknown_at(name))
+        {
+            return (None, diags);
+        }
+        let endpoint = setting(config, "endpoint", ENV_ENDPOINT)
+            .unwrap_or_else(|| client::DEFAULT_ENDPOINT.to_string());
+        let api_key = setting(config, "api_key", ENV_API_KEY);
+        let api_secret = setting(config, "api_secret", ENV_API_SECRET);
+        if api_key.is_none() {
+            diags.error_at(
+                AttributePath::new("api_key"),
+                "Missing Combell API key",
+                format!(
+                    "Set `api_key` in the provider block or the {ENV_API_KEY} environment \
+                     variable. API keys are made in the Combell control panel."
+                ),
+            );
+        }
+        if api_secret.is_none() {
+            diags.error_at(
+                AttributePath::new("api_secret"),
+                "Missing Combell API secret",
+                format!(
+                    "Set the {ENV_API_SECRET} environment variable (or `api_secret` in the \
+                     provider block) to the secret shown with the API key in the Combell \
+                     control panel."
+                ),
+            );
+        }
+        if let Err(detail) = check_endpoint(&endpoint) {
+            diags.error_at(AttributePath::new("endpoint"), "Invalid endpoint", detail);
+        }
+        let (Some(api_key), Some(api_secret)) = (api_key, api_secret) else {
+            return (None, diags);
+        };
+        if diags.has_errors() {
+            return (None, diags);
+        }
+        let version = ctx.terraform_version();
+        let user_agent = if version.is_empty() {
+            format!("terraform-provider-combell/{}", env!("CARGO_PKG_VERSION"))
+        } else {
+            format!(
+                "terraform-provider-combell/{} terraform/{version}",
+                env!("CARGO_PKG_VERSION")
+            )
+        };
+        let config = ClientConfig {
+            endpoint,
+            api_key,
+            api_secret: Secret::new(api_secret),
+            user_agent,
+            request_timeout: Duration::from_secs(60),
+            ..ClientConfig::default()
+        };
+        match Client::new(config) {
+            Ok(client) => (Some(Arc::new(client) as ProviderData), diags),
+            Err(err) => {
+                diags.push(
+                    Diagnostic::error("Invalid Combell provider configuration", err.to_string())
+                        .at(AttributePath::new("endpoint")),
+                );
+                (None, diags)
+            }
+        }
+    }
+
+    fn resources(&self) -> Vec<Arc<dyn Resource>> {
+        vec![
+            Arc::new(DnsRecordResource),
+            Arc::new(AccountResource),
+            Arc::new(MysqlDatabaseResource),
+            Arc::new(MysqlUserResource),
+            Arc::new(MailboxResource),
+            Arc::new(DomainResource),
+            Arc::new(DomainRegistrationResource),
+            Arc::new(SslCertificateRequestResource),
+            Arc::new(SslCertificateValidationResource),
+            Arc::new(LinuxHostingSettingsResource),
+            Arc::new(LinuxSiteSettingsResource),
+            Arc::new(SshKeyResource),
+            Arc::new(ScheduledTaskResource),
+            Arc::new(LinuxSubsiteResource),
+            Arc::new(LinuxHostHeaderResource),
+            Arc::new(MailAliasResource),
+            Arc::new(MailCatchAllResource),
+            Arc::new(MailSmtpDomainResource),
+            Arc::new(MailAntispamResource),
+        ]
+    }
+
+    fn data_sources(&self) -> Vec<Arc<dyn DataSource>> {
+        vec![
+            Arc::new(ServicepacksDataSource),
+            Arc::new(AccountDataSource),
+            Arc::new(AccountsDataSource),
+            Arc::new(MysqlDatabasesDataSource),
+            Arc::new(MailboxesDataSource),
+            Arc::new(DomainDataSource),
+            Arc::new(DomainsDataSource),
+            Arc::new(SslCertificateDataSource),
+            Arc::new(SslCertificatesDataSource),
+            Arc::new(SslCertificateRequestsDataSource),
+            Arc::new(LinuxHostingDataSource),
+            Arc::new(LinuxHostingsDataSource),
+            Arc::new(PhpVersionsDataSource),
+            Arc::new(SshKeysDataSource),
+            Arc::new(MailZoneDataSource),
+            Arc::new(WindowsHostingDataSource),
+            Arc::new(WindowsHostingsDataSource),
+        ]
+    }
+
+    fn list_resources(&self) -> Vec<Arc<dyn ListResource>> {
+        vec![
+            Arc::new(DnsRecordList),
+            Arc::new(MailboxList),
+            Arc::new(MysqlDatabaseList),
+            Arc::new(AccountList),
+        ]
+    }
+
+    fn ephemeral_resources(&self) -> Vec<Arc<dyn EphemeralResource>> {
+        vec![Arc::new(SslCertificateDownload)]
+    }
+}
+
+/// The provider block's value if set and non-empty, else the environment variable's.
+fn setting(config: &Value, name: &str, env: &str) -> Option<String> {
+    config
+        .get_str(name)
+        .map(str::to_string)
+        .filter(|v| !v.is_empty())
+        .or_else(|| std::env::var(env).ok().filter(|v| !v.is_empty()))
+}
+
+fn check_endpoint(endpoint: &str) -> Result<(), String> {
+    let rest = endpoint
+        .strip_prefix("https://")
+        .or_else(|| endpoint.strip_prefix("http://"));
+    match rest {
+        Some(rest) if rest.contains("/v2") && !rest.starts_with('/') => Ok(()),
+        _ => Err(format!(
+            "The endpoint is a URL ending in the API version, such as \
+             https://api.combell.com/v2; got \"{endpoint}\"."
+        )),
+    }
+}
+
+/// The one way an API error becomes a diagnostic: `summary` says what failed ("Unable to
+/// create combell_dns_record"), the detail says what Combell answered and what to do.
+pub(crate) fn api_error(summary: impl Into<String>, err: &client::Error) -> Diagnostic {
+    let mut detail = err.to_string();
+    if err.is_cancelled() {
+        detail.push_str(
+            "\n\nTerraform asked the provider to stop (for example after Ctrl-C) before the \
+             operation finished.",
+        );
+    }
+    Diagnostic::error(summary, detail)
+}
+
+/// The configured client, or the diagnostic explaining why there is none.
+pub(crate) fn client(ctx: &Ctx) -> Result<Arc<Client>, Diagnostic> {
+    ctx.require::<Client>()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tfplugin::{AttributeType, Block};
+
+    /// Whether a description promises what a left-out value means.
+    fn names_a_default(description: &str) -> bool {
+        let d = description.to_ascii_lowercase();
+        d.contains("defaults to") || d.contains("(the default)")
+    }
+
+    fn rendered(value: &Value) -> String {
+        match value {
+            Value::String(s) => s.clone(),
+            Value::Bool(b) => b.to_string(),
+            Value::Number(n) => n.as_i64().map(|i| i.to_string()).unwrap_or_default(),
+            other => format!("{other:?}"),
+        }
+    }
+
+    /// Every attribute of a block, however deep, with its path and whether it lives in state
+    /// (`stored`: a resource's attribute outside `timeouts`).
+    fn walk<'a>(
+        path: &str,
+        block: &'a Block,
+        stored: bool,
+        out: &mut Vec<(String, &'a Attribute, bool)>,
+    ) {
+        fn attrs<'a>(
+            path: &str,
+            list: &'a [Attribute],
+            stored: bool,
+            out: &mut Vec<(String, &'a Attribute, bool)>,
+        ) {
+            for a in list {
+                let here = format!("{path}.{}", a.name);
+                if let AttributeType::Nested(_, sub) = &a.ty {
+                    attrs(&here, sub, stored, out);
+                }
+                out.push((here, a, stored));
+            }
+        }
+        attrs(path, &block.attributes, stored, out);
+        for b in &block.blocks {
+            let stored = stored && b.type_name != "timeouts";
+            walk(&format!("{path}.{}", b.type_name), &b.block, stored, out);
+        }
+    }
+
+    #[test]
+    fn every_documented_default_is_declared_and_every_declared_one_documented() {
+        let p = provider();
+        let mut all = Vec::new();
+        let schemas: Vec<(String, Schema, bool)> =
+            std::iter::once(("provider".to_string(), p.schema(), false))
+                .chain(
+                    p.resources()
+                        .iter()
+                        .map(|r| (r.type_name().to_string(), r.schema(), true)),
+                )
+                .chain(
+                    p.data_sources()
+                        .iter()
+                        .map(|d| (d.type_name().to_string(), d.schema(), false)),
+                )
+                .chain(
+                    p.ephemeral_resources()
+                        .iter()
+                        .map(|e| (e.type_name().to_string(), e.schema(), false)),
+                )
+                .chain(
+                    p.list_resources()
+                        .iter()
+                        .map(|l| (format!("list {}", l.type_name()), l.schema(), false)),
+                )
+                .collect();
+        for (name, schema, stored) in &schemas {
+            walk(name, &schema.block, *stored, &mut all);
+        }
+        let mut problems = Vec::new();
+        for (path, a, stored) in &all {
+            match (&a.default, names_a_default(&a.description)) {
+                (None, true) => problems.push(format!(
+                    "{path}: the description names a default that is not declared"
+                )),
+                (Some(_), false) => problems.push(format!(
+                    "{path}: a declared default the description does not name"
+                )),
+                (Some(d), true) => {
+                    if !a.description.contains(&rendered(&d.value)) {
+                        problems.push(format!(
+                            "{path}: the description does not say the declared default {:?}",
+                            d.value
+                        ));
+                    }
+                    // A stored value is only planned back when Terraform lets the provider
+                    // choose it: optional and computed.
+                    if *stored && !(a.optional && a.computed) {
+                        problems.push(format!(
+                            "{path}: a default on a stored attribute needs optional and computed"
+                        ));
+                    }
+                    // The default plan applies declared defaults to top-level attributes.
+                    if *stored && path.matches('.').count() > 1 {
+                        problems.push(format!(
+                            "{path}: a nested attribute's default is not planned"
+                        ));
+                    }
+                }
+                (None, false) => {}
+            }
+        }
+        assert!(problems.is_empty(), "{}", problems.join("\n"));
+        let declared = all.iter().filter(|(_, a, _)| a.default.is_some()).count();
+        assert!(declared >= 9, "the walk found the defaults ({declared})");
+    }
+
+    #[test]
+    fn endpoints_need_scheme_and_version() {
+        assert!(check_endpoint("https://api.combell.com/v2").is_ok());
+        assert!(check_endpoint("http://127.0.0.1:4000/v2").is_ok());
+        assert!(check_endpoint("api.combell.com/v2").is_err());
+        assert!(check_endpoint("https://api.combell.com").is_err());
+    }
+
+    #[tokio::test]
+    async fn missing_credentials_point_at_their_attributes() {
+        // Only meaningful when the environment does not provide them.
+        if std::env::var(ENV_API_KEY).is_ok() || std::env::var(ENV_API_SECRET).is_ok() {
+            return;
+        }
+        let config = Value::object([
+            ("endpoint", Value::Null),
+            ("api_key", Value::Null),
+            ("api_secret", Value::Null),
+        ]);
+        let (data, diags) = provider().configure(&Ctx::for_tests(None), &config).await;
+        assert!(data.is_none());
+        let paths: Vec<_> = diags.iter().filter_map(|d| d.path.clone()).collect();
+        assert!(paths.contains(&AttributePath::new("api_key")));
+        assert!(paths.contains(&AttributePath::new("api_secret")));
+    }
+
+    #[tokio::test]
+    async fn unknown_configuration_defers_without_errors() {
+        let config = Value::object([
+            ("endpoint", Value::Unknown),
+            ("api_key", Value::Null),
+            ("api_secret", Value::Null),
+        ]);
+        let (data, diags) = provider().configure(&Ctx::for_tests(None), &config).await;
+        assert!(data.is_none());
+        assert!(!diags.has_errors());
+    }
+
+    #[test]
+    fn every_list_resource_lists_a_resource_with_an_identity() {
+        let p = provider();
+        let resources = p.resources();
+        for list in p.list_resources() {
+            let resource = resources
+                .iter()
+                .find(|r| r.type_name() == list.type_name())
+                .unwrap_or_else(|| panic!("{} lists no resource type", list.type_name()));
+            assert!(
+                resource.identity_schema().is_some(),
+                "{} has no identity schema",
+                list.type_name()
+            );
+        }
+    }
+}
