@@ -1,53 +1,53 @@
 //! The `combell` provider: its configuration block, which becomes one shared [`Client`], and
 //! the list of resources, data sources, list resources and ephemeral resources. Every API error reaches the user through
-//! [`api_error`], so diagnostics read the same everywhere.
+//! [`crate::core::api_error`], so diagnostics read the same everywhere.
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
 
-use crate::data_sources::account::AccountDataSource;
-use crate::data_sources::accounts::AccountsDataSource;
-use crate::data_sources::domain::DomainDataSource;
-use crate::data_sources::domains::DomainsDataSource;
-use crate::data_sources::linux_hosting::LinuxHostingDataSource;
-use crate::data_sources::linux_hostings::LinuxHostingsDataSource;
-use crate::data_sources::mail_zone::MailZoneDataSource;
-use crate::data_sources::mailboxes::MailboxesDataSource;
-use crate::data_sources::mysql_databases::MysqlDatabasesDataSource;
-use crate::data_sources::php_versions::PhpVersionsDataSource;
-use crate::data_sources::servicepacks::ServicepacksDataSource;
-use crate::data_sources::ssh_keys::SshKeysDataSource;
-use crate::data_sources::ssl_certificate::SslCertificateDataSource;
-use crate::data_sources::ssl_certificate_requests::SslCertificateRequestsDataSource;
-use crate::data_sources::ssl_certificates::SslCertificatesDataSource;
-use crate::data_sources::windows_hosting::WindowsHostingDataSource;
-use crate::data_sources::windows_hostings::WindowsHostingsDataSource;
-use crate::ephemeral_resources::ssl_certificate_download::SslCertificateDownload;
-use crate::list_resources::account::AccountList;
-use crate::list_resources::dns_record::DnsRecordList;
-use crate::list_resources::mailbox::MailboxList;
-use crate::list_resources::mysql_database::MysqlDatabaseList;
-use crate::resources::account::AccountResource;
-use crate::resources::dns_record::DnsRecordResource;
-use crate::resources::domain::DomainResource;
-use crate::resources::domain_registration::DomainRegistrationResource;
-use crate::resources::linux_host_header::LinuxHostHeaderResource;
-use crate::resources::linux_hosting_settings::LinuxHostingSettingsResource;
-use crate::resources::linux_site_settings::LinuxSiteSettingsResource;
-use crate::resources::linux_subsite::LinuxSubsiteResource;
-use crate::resources::mail_alias::MailAliasResource;
-use crate::resources::mail_antispam::MailAntispamResource;
-use crate::resources::mail_catch_all::MailCatchAllResource;
-use crate::resources::mail_smtp_domain::MailSmtpDomainResource;
-use crate::resources::mailbox::MailboxResource;
-use crate::resources::mysql_database::MysqlDatabaseResource;
-use crate::resources::mysql_user::MysqlUserResource;
-use crate::resources::scheduled_task::ScheduledTaskResource;
-use crate::resources::ssh_key::SshKeyResource;
-use crate::resources::ssl_certificate_request::SslCertificateRequestResource;
-use crate::resources::ssl_certificate_validation::SslCertificateValidationResource;
+use crate::accounts::account::AccountResource;
+use crate::accounts::account_data::AccountDataSource;
+use crate::accounts::account_list::AccountList;
+use crate::accounts::accounts_data::AccountsDataSource;
+use crate::accounts::servicepacks_data::ServicepacksDataSource;
+use crate::dns::record::DnsRecordResource;
+use crate::dns::record_list::DnsRecordList;
+use crate::domains::domain::DomainResource;
+use crate::domains::domain_data::DomainDataSource;
+use crate::domains::domains_data::DomainsDataSource;
+use crate::domains::registration::DomainRegistrationResource;
+use crate::linux::host_header::LinuxHostHeaderResource;
+use crate::linux::hosting_data::LinuxHostingDataSource;
+use crate::linux::hosting_settings::LinuxHostingSettingsResource;
+use crate::linux::hostings_data::LinuxHostingsDataSource;
+use crate::linux::php_versions_data::PhpVersionsDataSource;
+use crate::linux::scheduled_task::ScheduledTaskResource;
+use crate::linux::site_settings::LinuxSiteSettingsResource;
+use crate::linux::ssh_key::SshKeyResource;
+use crate::linux::ssh_keys_data::SshKeysDataSource;
+use crate::linux::subsite::LinuxSubsiteResource;
+use crate::mail::alias::MailAliasResource;
+use crate::mail::antispam::MailAntispamResource;
+use crate::mail::catch_all::MailCatchAllResource;
+use crate::mail::mailbox::MailboxResource;
+use crate::mail::mailbox_list::MailboxList;
+use crate::mail::mailboxes_data::MailboxesDataSource;
+use crate::mail::smtp_domain::MailSmtpDomainResource;
+use crate::mail::zone_data::MailZoneDataSource;
+use crate::mysql::database::MysqlDatabaseResource;
+use crate::mysql::database_list::MysqlDatabaseList;
+use crate::mysql::databases_data::MysqlDatabasesDataSource;
+use crate::mysql::user::MysqlUserResource;
+use crate::ssl::certificate_data::SslCertificateDataSource;
+use crate::ssl::certificate_download_ephemeral::SslCertificateDownload;
+use crate::ssl::certificate_request::SslCertificateRequestResource;
+use crate::ssl::certificate_requests_data::SslCertificateRequestsDataSource;
+use crate::ssl::certificate_validation::SslCertificateValidationResource;
+use crate::ssl::certificates_data::SslCertificatesDataSource;
+use crate::windows::hosting_data::WindowsHostingDataSource;
+use crate::windows::hostings_data::WindowsHostingsDataSource;
 use combell_api::{self as client, Client, ClientConfig, Secret};
 use tfplugin::{
     Attribute, AttributePath, Ctx, DataSource, Diagnostic, Diagnostics, EphemeralResource,
@@ -265,24 +265,6 @@ fn check_endpoint(endpoint: &str) -> Result<(), String> {
              https://api.combell.com/v2; got \"{endpoint}\"."
         )),
     }
-}
-
-/// The one way an API error becomes a diagnostic: `summary` says what failed ("Unable to
-/// create combell_dns_record"), the detail says what Combell answered and what to do.
-pub(crate) fn api_error(summary: impl Into<String>, err: &client::Error) -> Diagnostic {
-    let mut detail = err.to_string();
-    if err.is_cancelled() {
-        detail.push_str(
-            "\n\nTerraform asked the provider to stop (for example after Ctrl-C) before the \
-             operation finished.",
-        );
-    }
-    Diagnostic::error(summary, detail)
-}
-
-/// The configured client, or the diagnostic explaining why there is none.
-pub(crate) fn client(ctx: &Ctx) -> Result<Arc<Client>, Diagnostic> {
-    ctx.require::<Client>()
 }
 
 #[cfg(test)]

@@ -5,8 +5,9 @@
 //! `main` calls [`serve`]:
 //!
 //! ```no_run
-//! # fn provider() -> impl tfplugin::ProviderDef { unimplemented!() }
-//! std::process::exit(tfplugin::serve(provider()));
+//! # fn main_of(provider: impl tfplugin::ProviderDef) {
+//! std::process::exit(tfplugin::serve(provider));
+//! # }
 //! ```
 //!
 //! - Values: [`Value`] (null, unknown, bool, number, string, collections, objects) with
@@ -98,6 +99,7 @@
 
 mod diag;
 mod framework;
+pub mod model;
 pub mod proto;
 mod routes;
 mod schema;
@@ -111,6 +113,7 @@ pub use framework::{
     IdentityAttribute, IdentitySchema, ImportResult, ListItem, ListRequest, ListResource, ListSink,
     OpenResult, PlanRequest, PlanResponse, ProviderData, ProviderDef, ReadResult, Resource,
 };
+pub use model::{Field, FieldType, Model};
 pub use schema::{Attribute, AttributeType, Block, NestedBlock, Nesting, PlanDefault, Schema};
 pub use server::{serve, StartError, MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE};
 pub use value::{from_json, from_msgpack, to_json, to_msgpack, Number, Type, Value, ValueError};

@@ -1,0 +1,1093 @@
+//! `combell_account`: a Combell account, the instance of a servicepack (product) for one
+//! identifier (a domain name). Import ID: the account's numeric id, e.g. `1001`
+//! (`GET /v2/accounts` lists them).
+//!
+//! Combell creates an account asynchronously: `POST /v2/accounts` answers with a provisioning
+//! job, and create blocks until that job has finished (bounded by `timeouts.create`, logging
+//! progress at info level), then reads the account named by the job's `resource_links`.
+//!
+//! Never orphaned, never duplicated. Combell asks not to re-submit a provisioning while its job
+//! runs, and identifiers are unique per account, so:
+//! - when the wait ends early (timeout, Ctrl-C, a network failure), the create returns an error
+//!   naming the job *and* a state holding the identifier and `provisioning_job_id` with a null
+//!   `id`; Terraform stores it tainted;
+//! - read of such a pending state looks the account up by its identifier (the natural key) and
+//!   otherwise waits for the recorded job (again bounded by `timeouts.create`); a job that failed
+//!   created nothing, so the object leaves the state;
+//! - create always looks the identifier up before it POSTs: an account that already exists with
+//!   the same servicepack is adopted (with a warning) instead of being requested a second time.
+//!   The replacement Terraform plans for the tainted object therefore ends with the same
+//!   account, and so does an apply after `terraform destroy` (which only forgets the account).
+//!
+//! Quirks: Combell's API cannot delete an account, so destroy only removes it from the state and
+//! warns that it still exists (and may be billed). It cannot change an account's identifier
+//! (a new one replaces the account) nor its servicepack: for the same identifier a replacement
+//! could only fail, so the plan refuses it. Nor can it change the FTP password, which is sent
+//! only at create.
+
+use std::time::{Duration, Instant};
+
+use async_trait::async_trait;
+use serde_json::json;
+
+use crate::core::jobs::{wait_logged, WaitError};
+use crate::core::reconcile::{create_once, CreateSpec, Created};
+use crate::core::rules::{self, password_problems};
+use crate::core::timeouts::{Op, Timeouts};
+use crate::core::{api_error, client};
+use combell_api::{
+    self as client, Account, AccountDetail, AccountFilter, CancellationToken, Client,
+    CreateAccount, Secret,
+};
+use tfplugin::{
+    default_plan, ApplyResult, Attribute, AttributePath, Ctx, Diagnostic, Diagnostics,
+    IdentityAttribute, IdentitySchema, ImportResult, Nesting, PlanRequest, PlanResponse,
+    ReadResult, Resource, Schema, Value,
+};
+
+const TYPE_NAME: &str = "combell_account";
+const LOG: &str = "account";
+
+/// Provisioning an account takes minutes at Combell; half an hour leaves room for a busy day.
+const DEFAULT_CREATE_TIMEOUT: Duration = Duration::from_secs(30 * 60);
+
+fn timeouts() -> Timeouts {
+    Timeouts::new(&[(Op::Create, DEFAULT_CREATE_TIMEOUT)])
+}
+
+pub struct AccountResource;
+
+// ---- Schema ---------------------------------------------------------------------------------
+
+fn schema() -> Schema {
+    Schema::new(vec![
+        Attribute::string("id")
+            .computed()
+            .description("Combell's numeric id of the account, such as `1001`. Null while the account's provisioning job has not finished."),
+        Attribute::string("identifier").required().description(
+            "The account's identifier: the domain name it is for, such as `example.com` or \
+             `shop.example.com`, in lower case. Unique among Combell accounts. Changing it \
+             replaces the account (the old one is not deleted; see above).",
+        ),
+        Attribute::number("servicepack_id").required().description(
+            "Id of the servicepack (product) the account is an instance of; \
+             `data.combell_servicepacks` lists them. Combell's API cannot change it: together \
+             with a new `identifier` it makes a new account; for the same identifier the plan \
+             fails (change the servicepack in the Combell control panel instead).",
+        ),
+        Attribute::string("ftp_password")
+            .optional()
+            .sensitive()
+            .write_only()
+            .description(
+                "**Write-only** (Terraform 1.11 or newer): never stored in the plan or state. The \
+                 FTP password of the account's hosting; only used by servicepacks with hosting, \
+                 and only sent when the account is created, because Combell's API cannot change \
+                 it later. 8 to 20 characters, letters and digits with at least one of each; no \
+                 spaces and none of `* € $ & + } { ' \" \\`.",
+            ),
+        Attribute::number("ftp_password_version").optional().description(
+            "Any number you change when you change `ftp_password`, so that Terraform notices the \
+             change (write-only values are not compared). Combell's API cannot change an \
+             account's FTP password: a new version is recorded with a warning and the password \
+             must be changed in the Combell control panel.",
+        ),
+        Attribute::string("servicepack_name")
+            .computed()
+            .description("Name of the servicepack, as Combell reports it."),
+        addons_attribute(),
+        Attribute::string("provisioning_job_id").computed().description(
+            "Id of the Combell provisioning job that created the account (null for imported \
+             accounts). Kept so that a create interrupted by a timeout or Ctrl-C is finished by \
+             the next run instead of being requested twice.",
+        ),
+    ])
+    .block(timeouts().block())
+    .description(
+        "A Combell account: one instance of a servicepack (product) for a domain name. \
+         Creating one waits for Combell's provisioning job to finish.\n\n\
+         **Combell's API cannot delete an account.** `terraform destroy` (or removing the \
+         resource) only removes it from the Terraform state, with a warning: the account still \
+         exists at Combell and may still be billed. Cancel it in the Combell control panel or \
+         through Combell support. A later create with the same identifier and servicepack adopts \
+         the existing account instead of requesting a second one.",
+    )
+}
+
+/// `addons`, shared with the data source so both describe them the same way.
+pub(crate) fn addons_attribute() -> Attribute {
+    Attribute::nested(
+        "addons",
+        Nesting::List,
+        vec![
+            Attribute::number("id")
+                .computed()
+                .description("The addon's id."),
+            Attribute::string("name")
+                .computed()
+                .description("The addon's name."),
+        ],
+    )
+    .computed()
+    .description("Addons (extra products) of the account, as Combell lists them.")
+}
+
+// ---- Lifecycle ------------------------------------------------------------------------------
+
+/// Attributes whose change Combell cannot apply to an existing account.
+const REPLACE_ON_CHANGE: [&str; 2] = ["identifier", "servicepack_id"];
+
+#[async_trait]
+impl Resource for AccountResource {
+    fn type_name(&self) -> &str {
+        TYPE_NAME
+    }
+    fn api_operations(&self) -> &'static [&'static str] {
+        &[
+            "POST /accounts",
+            "GET /accounts",
+            "GET /accounts/{accountId}",
+            "GET /provisioningjobs/{jobId}",
+        ]
+    }
+
+    fn schema(&self) -> Schema {
+        schema()
+    }
+
+    fn identity_schema(&self) -> Option<IdentitySchema> {
+        Some(IdentitySchema::new(vec![IdentityAttribute::string(
+            "id",
+            "Combell's numeric id of the account, such as `1001`.",
+        )]))
+    }
+
+    fn requires_replace(&self) -> &[&str] {
+        &REPLACE_ON_CHANGE
+    }
+
+    async fn validate(&self, _ctx: &Ctx, config: &Value) -> Diagnostics {
+        let mut diags = Diagnostics::default();
+        for (attribute, summary, detail) in validate_config(config) {
+            diags.error_at(AttributePath::new(attribute), summary, detail);
+        }
+        timeouts().validate(config, &mut diags);
+        diags
+    }
+
+    async fn plan(&self, _ctx: &Ctx, req: PlanRequest) -> PlanResponse {
+        let prior = req.prior.clone();
+        let mut resp = default_plan(&schema(), &REPLACE_ON_CHANGE, &[], req);
+        let updating = !prior.is_null() && !resp.planned.is_null();
+        let same_identifier = updating
+            && resp.planned.get_str("identifier").is_some()
+            && resp.planned.get("identifier") == prior.get("identifier");
+        let new_pack = resp.planned.get_known("servicepack_id").cloned();
+        if same_identifier && new_pack.is_some() && new_pack.as_ref() != prior.get("servicepack_id")
+        {
+            // The replacement could only fail: the old account cannot be deleted, and a second
+            // account for the same identifier cannot exist beside it.
+            resp.diagnostics.push(
+                Diagnostic::error(
+                    "The servicepack of an existing account cannot be changed",
+                    format!(
+                        "Combell's API cannot change the servicepack of account \"{}\", and \
+                         replacing the account is impossible: accounts cannot be deleted \
+                         through the API and identifiers are unique. Change the servicepack in \
+                         the Combell control panel (the next refresh then shows it), or keep \
+                         servicepack_id = {}.",
+                        prior.get_str("identifier").unwrap_or("(unknown)"),
+                        prior
+                            .get_i64("servicepack_id")
+                            .map(|n| n.to_string())
+                            .unwrap_or_default()
+                    ),
+                )
+                .at(AttributePath::new("servicepack_id")),
+            );
+        }
+        if updating
+            && resp.requires_replace.is_empty()
+            && resp.planned.get("ftp_password_version") != prior.get("ftp_password_version")
+        {
+            resp.diagnostics.push(
+                Diagnostic::warning(
+                    "The FTP password cannot be changed through Combell's API",
+                    password_not_changed_detail(&prior),
+                )
+                .at(AttributePath::new("ftp_password_version")),
+            );
+        }
+        resp
+    }
+
+    async fn create(&self, ctx: &Ctx, planned: &Value, config: &Value) -> ApplyResult {
+        let summary = format!("Unable to create {TYPE_NAME}");
+        let client = match client(ctx) {
+            Ok(c) => c,
+            Err(d) => return ApplyResult::error(d),
+        };
+        let (Some(identifier), Some(servicepack_id)) = (
+            planned.get_str("identifier"),
+            planned.get_i64("servicepack_id"),
+        ) else {
+            return ApplyResult::error(Diagnostic::error(
+                summary,
+                "identifier or servicepack_id is not known.",
+            ));
+        };
+        let started = Instant::now();
+        let limit = timeouts().get(planned, Op::Create);
+
+        // The natural key first: an account for this identifier (left by an interrupted
+        // create, or forgotten by a destroy) is adopted, never requested twice.
+        match find_by_identifier(&client, identifier, ctx.stopping()).await {
+            Ok(Some(existing)) => return adopt(&client, existing, planned, servicepack_id).await,
+            Ok(None) => {}
+            Err(err) => return ApplyResult::error(api_error(summary, &err)),
+        }
+
+        let request = CreateAccount {
+            identifier: identifier.to_string(),
+            servicepack_id,
+            ftp_password: config.get_str("ftp_password").map(Secret::new),
+        };
+        let no_cancel = CancellationToken::new();
+        let what = format!("account \"{identifier}\"");
+        // A lost answer is reconciled by the identifier; an account still being provisioned
+        // by a lost request shows up there when its job ends, within timeouts.create.
+        let created = create_once(
+            CreateSpec {
+                module: LOG,
+                what: &what,
+                settle: limit.saturating_sub(started.elapsed()),
+                cancel: ctx.stopping(),
+                order: None,
+            },
+            || client.create_account(&request, ctx.stopping()),
+            || find_by_identifier(&client, identifier, &no_cancel),
+        )
+        .await;
+        let job = match created {
+            Ok(Created::Posted(job)) => job,
+            Ok(Created::Found(existing)) => {
+                return adopt(&client, existing, planned, servicepack_id).await
+            }
+            Err(failure) => return ApplyResult::error(failure.diagnostic(summary)),
+        };
+        hclog::info(
+            LOG,
+            "account provisioning started; waiting for its job",
+            &[
+                ("identifier", json!(identifier)),
+                ("job_id", json!(job.job_id)),
+                ("timeout_s", json!(limit.as_secs())),
+            ],
+        );
+        let left = limit.saturating_sub(started.elapsed());
+        let pending = pending_state(planned, &job.job_id);
+        match wait_for_account(&client, &job.job_id, identifier, left, ctx.stopping()).await {
+            Ok(detail) => ApplyResult::ok(state_from(&detail, &pending)),
+            Err(WaitError::Failed(err)) => ApplyResult::error(Diagnostic::error(
+                summary,
+                format!(
+                    "Combell's provisioning job {} for account \"{identifier}\" failed: {err}\n\n\
+                     Nothing was created, so nothing is kept in the state.",
+                    job.job_id
+                ),
+            )),
+            Err(WaitError::Unfinished(err)) => ApplyResult {
+                state: Some(pending),
+                diagnostics: Diagnostic::error(summary, unfinished_detail(&err, identifier, false))
+                    .into(),
+                ..Default::default()
+            },
+            Err(WaitError::Vanished(detail)) => {
+                ApplyResult::error(Diagnostic::error(summary, detail))
+            }
+        }
+    }
+
+    async fn read(&self, ctx: &Ctx, state: &Value) -> ReadResult {
+        let summary = format!("Unable to read {TYPE_NAME}");
+        let client = match client(ctx) {
+            Ok(c) => c,
+            Err(d) => return ReadResult::error(d),
+        };
+        let Some(id) = state.get_str("id") else {
+            return read_pending(&client, ctx, state).await;
+        };
+        let Ok(account_id) = parse_import_id(id) else {
+            hclog::info(
+                LOG,
+                "account id in the state is not a Combell account id; removing it from the state",
+                &[("id", json!(id))],
+            );
+            return ReadResult::gone();
+        };
+        match client.get_account(account_id, ctx.stopping()).await {
+            Ok(detail) => ReadResult::ok(state_from(&detail, state)),
+            Err(err) if err.is_not_found() => {
+                hclog::info(
+                    LOG,
+                    "account no longer exists; removing it from the state",
+                    &[("id", json!(account_id))],
+                );
+                ReadResult::gone()
+            }
+            Err(err) => ReadResult {
+                state: Some(state.clone()),
+                diagnostics: api_error(summary, &err).into(),
+                ..Default::default()
+            },
+        }
+    }
+
+    async fn update(
+        &self,
+        ctx: &Ctx,
+        prior: &Value,
+        planned: &Value,
+        _config: &Value,
+    ) -> ApplyResult {
+        // Only ftp_password_version and timeouts change in place, and neither reaches Combell:
+        // the update reads the account back so that state and API agree.
+        let summary = format!("Unable to update {TYPE_NAME}");
+        let mut diags = Diagnostics::default();
+        if planned.get("ftp_password_version") != prior.get("ftp_password_version") {
+            diags.push(Diagnostic::warning(
+                "The FTP password was not changed",
+                password_not_changed_detail(prior),
+            ));
+        }
+        let client = match client(ctx) {
+            Ok(c) => c,
+            Err(d) => return ApplyResult::error(d),
+        };
+        let Some(account_id) = prior.get_str("id").and_then(|id| parse_import_id(id).ok()) else {
+            // A pending create that was untainted: nothing to read until its job finishes.
+            return ApplyResult {
+                state: Some(known(planned)),
+                diagnostics: diags,
+                ..Default::default()
+            };
+        };
+        match client
+            .get_account(account_id, &CancellationToken::new())
+            .await
+        {
+            Ok(detail) => ApplyResult {
+                state: Some(state_from(&detail, planned)),
+                diagnostics: diags,
+                ..Default::default()
+            },
+            Err(err) => {
+                diags.push(api_error(summary, &err));
+                ApplyResult {
+                    state: Some(prior.clone()),
+                    diagnostics: diags,
+                    ..Default::default()
+                }
+            }
+        }
+    }
+
+    async fn delete(&self, _ctx: &Ctx, prior: &Value) -> Diagnostics {
+        let identifier = prior.get_str("identifier").unwrap_or("(unknown)");
+        let detail = match (prior.get_str("id"), prior.get_str("provisioning_job_id")) {
+            (Some(id), _) => format!(
+                "Account \"{identifier}\" (id {id}) was removed from the Terraform state, but it \
+                 still exists at Combell and may still be billed: Combell's API cannot delete \
+                 accounts. To cancel it, use the Combell control panel or contact \
+                 Combell support.\n\nIf Terraform is replacing it, or you apply this \
+                 configuration again, a create with the same identifier and servicepack adopts \
+                 this account instead of requesting a new one."
+            ),
+            (None, job) => format!(
+                "The creation of account \"{identifier}\" had not finished (provisioning job {}). \
+                 It was removed from the Terraform state; if the job completes, the account \
+                 exists at Combell and may be billed, and a later create with the same \
+                 identifier and servicepack adopts it. Combell's API cannot delete accounts: \
+                 cancel it in the Combell control panel or through Combell support.",
+                job.unwrap_or("unknown")
+            ),
+        };
+        hclog::warn(
+            LOG,
+            "account removed from the state only; it still exists at Combell",
+            &[
+                ("identifier", json!(identifier)),
+                ("id", json!(prior.get_str("id"))),
+            ],
+        );
+        Diagnostic::warning(
+            format!("Combell account \"{identifier}\" still exists"),
+            detail,
+        )
+        .into()
+    }
+
+    async fn import(&self, _ctx: &Ctx, id: &str) -> ImportResult {
+        match parse_import_id(id) {
+            Ok(account_id) => {
+                let mut state = empty_state();
+                state.set("id", account_id.to_string());
+                ImportResult {
+                    state: Some(state),
+                    ..Default::default()
+                }
+            }
+            Err(detail) => ImportResult {
+                diagnostics: Diagnostic::error(
+                    format!("Invalid import ID for {TYPE_NAME}"),
+                    detail,
+                )
+                .into(),
+                ..Default::default()
+            },
+        }
+    }
+}
+
+// ---- Helpers --------------------------------------------------------------------------------
+
+/// Waits for the job, logging progress at info level, then reads the account it created.
+async fn wait_for_account(
+    client: &Client,
+    job_id: &str,
+    identifier: &str,
+    limit: Duration,
+    cancel: &CancellationToken,
+) -> Result<AccountDetail, WaitError> {
+    let outcome = wait_logged(
+        client,
+        job_id,
+        limit,
+        cancel,
+        LOG,
+        "waiting for the account's provisioning job",
+        ("identifier", identifier),
+    )
+    .await?;
+    // The account exists from here on: the reads are not cut short by Ctrl-C, so its id
+    // reaches the state (the client's own timeouts still bound them).
+    let no_cancel = CancellationToken::new();
+    let account_id = match outcome.resource_id().and_then(|id| id.parse::<i64>().ok()) {
+        Some(id) => id,
+        None => match find_by_identifier(client, identifier, &no_cancel).await {
+            Ok(Some(account)) => account.id,
+            Ok(None) => {
+                return Err(WaitError::Vanished(format!(
+                    "Provisioning job {job_id} finished but named no account, and no account \
+                     \"{identifier}\" can be found. Check the Combell control panel and import \
+                     the account if it exists."
+                )))
+            }
+            Err(err) => return Err(WaitError::Unfinished(err)),
+        },
+    };
+    hclog::info(
+        LOG,
+        "account provisioned",
+        &[
+            ("identifier", json!(identifier)),
+            ("job_id", json!(job_id)),
+            ("id", json!(account_id)),
+        ],
+    );
+    client
+        .get_account(account_id, &no_cancel)
+        .await
+        .map_err(WaitError::Unfinished)
+}
+
+/// Read of a state whose create did not see its job finish.
+async fn read_pending(client: &Client, ctx: &Ctx, state: &Value) -> ReadResult {
+    let summary = format!("Unable to read {TYPE_NAME}");
+    let Some(identifier) = state.get_str("identifier") else {
+        return ReadResult::gone();
+    };
+    match find_by_identifier(client, identifier, ctx.stopping()).await {
+        Ok(Some(account)) => {
+            return match client.get_account(account.id, ctx.stopping()).await {
+                Ok(detail) => ReadResult::ok(state_from(&detail, state)),
+                Err(err) => ReadResult {
+                    state: Some(state.clone()),
+                    diagnostics: api_error(summary, &err).into(),
+                    ..Default::default()
+                },
+            }
+        }
+        Ok(None) => {}
+        Err(err) => {
+            return ReadResult {
+                state: Some(state.clone()),
+                diagnostics: api_error(summary, &err).into(),
+                ..Default::default()
+            }
+        }
+    }
+    let Some(job_id) = state.get_str("provisioning_job_id") else {
+        return ReadResult::gone();
+    };
+    let limit = timeouts().get(state, Op::Create);
+    hclog::info(
+        LOG,
+        "an earlier create of this account did not see its job finish; waiting for it",
+        &[("identifier", json!(identifier)), ("job_id", json!(job_id))],
+    );
+    match wait_for_account(client, job_id, identifier, limit, ctx.stopping()).await {
+        Ok(detail) => ReadResult::ok(state_from(&detail, state)),
+        Err(WaitError::Failed(err)) => {
+            hclog::warn(
+                LOG,
+                "the pending account's provisioning job failed; nothing was created",
+                &[("job_id", json!(job_id)), ("error", json!(err.to_string()))],
+            );
+            ReadResult::gone()
+        }
+        Err(WaitError::Unfinished(err)) => ReadResult {
+            state: Some(state.clone()),
+            diagnostics: Diagnostic::error(summary, unfinished_detail(&err, identifier, true))
+                .into(),
+            ..Default::default()
+        },
+        Err(WaitError::Vanished(detail)) => ReadResult {
+            state: Some(state.clone()),
+            diagnostics: Diagnostic::error(summary, detail).into(),
+            ..Default::default()
+        },
+    }
+}
+
+/// Uses an account that already exists for the planned identifier instead of creating one.
+async fn adopt(
+    client: &Client,
+    existing: Account,
+    planned: &Value,
+    servicepack_id: i64,
+) -> ApplyResult {
+    let summary = format!("Unable to create {TYPE_NAME}");
+    if existing.servicepack_id != servicepack_id {
+        return ApplyResult::error(Diagnostic::error(
+            summary,
+            format!(
+                "An account for \"{}\" already exists (id {}) with servicepack {}, not {}. \
+                 Identifiers are unique at Combell and its API cannot change an account's \
+                 servicepack. Change the servicepack in the Combell control panel, or set \
+                 servicepack_id = {} to manage the existing account.",
+                existing.identifier,
+                existing.id,
+                existing.servicepack_id,
+                servicepack_id,
+                existing.servicepack_id
+            ),
+        ));
+    }
+    match client
+        .get_account(existing.id, &CancellationToken::new())
+        .await
+    {
+        Ok(detail) => {
+            hclog::info(
+                LOG,
+                "adopted an existing account instead of creating one",
+                &[
+                    ("identifier", json!(existing.identifier)),
+                    ("id", json!(existing.id)),
+                ],
+            );
+            let mut state = state_from(&detail, &known(planned));
+            if state.get("provisioning_job_id").is_none_or(Value::is_null) {
+                state.set("provisioning_job_id", Value::Null);
+            }
+            ApplyResult {
+                state: Some(state),
+                diagnostics: Diagnostic::warning(
+                    format!(
+                        "Adopted the existing Combell account \"{}\"",
+                        existing.identifier
+                    ),
+                    format!(
+                        "An account for \"{}\" already existed (id {}), left by an earlier \
+                         create that did not finish or by a destroy (which cannot delete \
+                         accounts). It is now managed by this resource; no new account was \
+                         requested. ftp_password is not sent to an existing account.",
+                        existing.identifier, existing.id
+                    ),
+                )
+                .into(),
+                ..Default::default()
+            }
+        }
+        Err(err) => ApplyResult::error(api_error(summary, &err)),
+    }
+}
+
+/// The account with this identifier, compared without case: the API's filter is documented
+/// as "matching", which a tolerant client does not take to mean "equal".
+pub(crate) async fn find_by_identifier(
+    client: &Client,
+    identifier: &str,
+    cancel: &CancellationToken,
+) -> Result<Option<Account>, client::Error> {
+    let filter = AccountFilter {
+        identifier: Some(identifier.to_string()),
+        ..AccountFilter::default()
+    };
+    let accounts = client.list_accounts(&filter, cancel).await?;
+    Ok(accounts
+        .into_iter()
+        .find(|a| a.identifier.eq_ignore_ascii_case(identifier)))
+}
+
+/// The attributes an account has in the API, shared with the data sources: the one mapping
+/// API → Terraform.
+pub(crate) fn account_values(detail: &AccountDetail) -> Vec<(&'static str, Value)> {
+    let addons = detail
+        .addons
+        .iter()
+        .map(|a| Value::object([("id", a.id.into()), ("name", a.name.clone().into())]))
+        .collect();
+    vec![
+        ("id", detail.id.to_string().into()),
+        ("identifier", detail.identifier.clone().into()),
+        (
+            "servicepack_id",
+            Value::from(detail.servicepack.as_ref().map(|p| p.id)),
+        ),
+        (
+            "servicepack_name",
+            Value::from(detail.servicepack.as_ref().map(|p| p.name.clone())),
+        ),
+        ("addons", Value::List(addons)),
+    ]
+}
+
+/// The one mapping API → state, used by create, read, update and import. What only the
+/// configuration knows (password version, job id, timeouts) comes from `prior`.
+fn state_from(detail: &AccountDetail, prior: &Value) -> Value {
+    let mut state = known(prior);
+    for (name, value) in account_values(detail) {
+        state.set(name, value);
+    }
+    if detail.servicepack.is_none() {
+        state.set(
+            "servicepack_id",
+            prior.get("servicepack_id").cloned().unwrap_or_default(),
+        );
+    }
+    state.set("ftp_password", Value::Null);
+    state
+}
+
+/// A copy of `value` over every schema attribute, with unknowns as null: the shape of a state.
+fn known(value: &Value) -> Value {
+    let mut state = empty_state();
+    for (name, v) in value.as_map().into_iter().flatten() {
+        if state.get(name).is_some() && !v.is_unknown() {
+            state.set(name, v.clone());
+        }
+    }
+    state
+}
+
+/// What is stored when the job was started but not seen to finish (Terraform taints it).
+fn pending_state(planned: &Value, job_id: &str) -> Value {
+    let mut state = known(planned);
+    state.set("provisioning_job_id", job_id);
+    state.set("ftp_password", Value::Null);
+    state
+}
+
+/// A state with every attribute and block null, for import and for building states.
+fn empty_state() -> Value {
+    let schema = schema();
+    Value::object(
+        schema
+            .block
+            .attributes
+            .iter()
+            .map(|a| (a.name.clone(), Value::Null))
+            .chain(
+                schema
+                    .block
+                    .blocks
+                    .iter()
+                    .map(|b| (b.type_name.clone(), Value::Null)),
+            ),
+    )
+}
+
+/// Why a wait ended early, and what happens next. `reading` is a refresh of a pending state.
+fn unfinished_detail(err: &client::Error, identifier: &str, reading: bool) -> String {
+    let next = if reading {
+        "The state still records the job, so nothing is lost: run plan or apply again once the \
+         job has finished (the Combell control panel shows it); the account it creates is then \
+         used, and no second account is requested."
+    } else {
+        "The account is kept in the state (tainted) together with its provisioning job, so it \
+         is not orphaned: the next plan or apply waits for that job (up to timeouts.create) and \
+         uses the account it creates; no second account is requested. Raise timeouts.create if \
+         provisioning regularly takes longer."
+    };
+    let mut detail = format!("Account \"{identifier}\": {err}\n\n{next}");
+    if err.is_cancelled() {
+        detail.push_str(
+            "\n\nTerraform asked the provider to stop (for example after Ctrl-C) before the \
+             job finished.",
+        );
+    }
+    detail
+}
+
+fn password_not_changed_detail(prior: &Value) -> String {
+    format!(
+        "Combell's API sets an account's FTP password only when the account is created. The new \
+         ftp_password_version is recorded, but the password of account \"{}\" is unchanged: \
+         change it in the Combell control panel (hosting settings, FTP).",
+        prior.get_str("identifier").unwrap_or("(unknown)")
+    )
+}
+
+fn parse_import_id(id: &str) -> Result<i64, String> {
+    match id.trim().parse::<i64>() {
+        Ok(n) if n > 0 && !id.trim().starts_with('+') => Ok(n),
+        _ => Err(format!(
+            "Expected a Combell account id, a positive whole number such as \"1001\"; got \
+             \"{id}\". `data.combell_accounts` or GET /v2/accounts lists the ids."
+        )),
+    }
+}
+
+/// Every plan-time problem as (attribute, summary, detail); unknown values are not judged.
+fn validate_config(config: &Value) -> Vec<(&'static str, String, String)> {
+    let mut problems = Vec::new();
+    if let Some(identifier) = config.get_str("identifier") {
+        if let Err(detail) = check_identifier(identifier) {
+            problems.push(("identifier", "Invalid account identifier".into(), detail));
+        }
+    }
+    if let Some(n) = config.get_known("servicepack_id") {
+        if let Err(detail) = rules::positive_id(
+            n,
+            "servicepack_id",
+            " (data.combell_servicepacks lists the ids)",
+        ) {
+            problems.push(("servicepack_id", "Invalid servicepack id".into(), detail));
+        }
+    }
+    if let Some(password) = config.get_str("ftp_password") {
+        for detail in password_problems(password) {
+            problems.push(("ftp_password", "Invalid FTP password".into(), detail));
+        }
+    }
+    problems
+}
+
+/// A domain name as Combell takes it for an account: lower case, at least two labels.
+fn check_identifier(identifier: &str) -> Result<(), String> {
+    rules::domain_name(identifier)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use combell_api::{Addon, Servicepack};
+
+    fn detail() -> AccountDetail {
+        AccountDetail {
+            id: 1003,
+            identifier: "new-site.be".into(),
+            servicepack: Some(Servicepack {
+                id: 12,
+                name: "Linux Hosting Basic".into(),
+            }),
+            addons: vec![Addon {
+                id: 7,
+                name: "Extra storage".into(),
+            }],
+        }
+    }
+
+    fn config(pairs: &[(&str, Value)]) -> Value {
+        let mut v = empty_state();
+        v.set("identifier", "new-site.be");
+        v.set("servicepack_id", 12i64);
+        for (k, val) in pairs {
+            v.set(k, val.clone());
+        }
+        v
+    }
+
+    #[test]
+    fn mapping_fills_every_api_attribute_and_keeps_what_only_config_knows() {
+        let mut planned = config(&[
+            ("ftp_password_version", 2i64.into()),
+            ("timeouts", Value::object([("create", "45m".into())])),
+        ]);
+        planned.set("id", Value::Unknown);
+        planned.set("servicepack_name", Value::Unknown);
+        planned.set("addons", Value::Unknown);
+        let pending = pending_state(&planned, "job-1");
+        let state = state_from(&detail(), &pending);
+        assert_eq!(state.get_str("id"), Some("1003"));
+        assert_eq!(state.get_i64("servicepack_id"), Some(12));
+        assert_eq!(
+            state.get_str("servicepack_name"),
+            Some("Linux Hosting Basic")
+        );
+        let addons = state.get_list("addons");
+        assert_eq!(addons.len(), 1);
+        assert_eq!(addons[0].get_str("name"), Some("Extra storage"));
+        assert_eq!(state.get_i64("ftp_password_version"), Some(2));
+        assert_eq!(state.get_str("provisioning_job_id"), Some("job-1"));
+        assert!(state.get("ftp_password").is_some_and(Value::is_null));
+        assert_eq!(
+            state.get("timeouts").and_then(|t| t.get_str("create")),
+            Some("45m")
+        );
+        assert!(state.is_wholly_known());
+        // Import: the same mapping from an empty state leaves configuration-only values null.
+        let imported = state_from(&detail(), &empty_state());
+        assert_eq!(imported.get_str("id"), Some("1003"));
+        assert!(imported
+            .get("provisioning_job_id")
+            .is_some_and(Value::is_null));
+        assert!(imported.get("timeouts").is_some_and(Value::is_null));
+    }
+
+    #[test]
+    fn a_pending_state_is_wholly_known_with_a_null_id() {
+        let mut planned = config(&[("ftp_password", "Secret123".into())]);
+        planned.set("id", Value::Unknown);
+        let state = pending_state(&planned, "job-9");
+        assert!(state.is_wholly_known());
+        assert!(state.get("id").is_some_and(Value::is_null));
+        assert!(state.get("ftp_password").is_some_and(Value::is_null));
+        assert_eq!(state.get_str("provisioning_job_id"), Some("job-9"));
+    }
+
+    fn attributes_with_problems(cfg: &Value) -> Vec<&'static str> {
+        validate_config(cfg)
+            .into_iter()
+            .map(|(a, _, _)| a)
+            .collect()
+    }
+
+    #[test]
+    fn a_valid_configuration_has_no_problems() {
+        assert!(
+            attributes_with_problems(&config(&[("ftp_password", "abcdef12".into())])).is_empty()
+        );
+        assert!(
+            attributes_with_problems(&config(&[("ftp_password", "Abc-123_x!yz.987".into())]))
+                .is_empty()
+        );
+    }
+
+    #[test]
+    fn every_password_rule_is_checked_on_its_own() {
+        let cases = [
+            ("abc12", 1),                 // too short
+            ("a1234567890123456789x", 1), // too long
+            ("abcdefgh", 1),              // no digit
+            ("12345678", 1),              // no letter
+            ("abc def12", 1),             // space
+            ("abcdef12*", 1),
+            ("abcdef12€", 1),
+            ("abcdef12$", 1),
+            ("abcdef12&", 1),
+            ("abcdef12+", 1),
+            ("abcdef12}", 1),
+            ("abcdef12{", 1),
+            ("abcdef12'", 1),
+            ("abcdef12\"", 1),
+            ("abcdef12\\", 1),
+            ("$ x", 4), // short, no letter... has x: short, no digit, space, forbidden
+        ];
+        for (password, count) in cases {
+            let problems = password_problems(password);
+            assert_eq!(problems.len(), count, "{password}: {problems:?}");
+            assert!(
+                problems.iter().all(|p| !p.contains(password)),
+                "a message quotes the password: {problems:?}"
+            );
+            assert_eq!(
+                attributes_with_problems(&config(&[("ftp_password", password.into())])),
+                vec!["ftp_password"; count]
+            );
+        }
+    }
+
+    #[test]
+    fn identifier_and_servicepack_rules() {
+        for bad in [
+            "Example.com",
+            "example",
+            "example.com.",
+            "-a.com",
+            "a_b.com",
+            "",
+        ] {
+            assert_eq!(
+                attributes_with_problems(&config(&[("identifier", bad.into())])),
+                ["identifier"],
+                "{bad}"
+            );
+        }
+        assert!(attributes_with_problems(&config(&[(
+            "identifier",
+            "shop.example-1.co.uk".into()
+        )]))
+        .is_empty());
+        for bad in [0i64, -3] {
+            assert_eq!(
+                attributes_with_problems(&config(&[("servicepack_id", bad.into())])),
+                ["servicepack_id"]
+            );
+        }
+        assert_eq!(
+            attributes_with_problems(&config(&[("servicepack_id", 1.5f64.into())])),
+            ["servicepack_id"]
+        );
+    }
+
+    #[test]
+    fn unknown_values_are_not_judged() {
+        let cfg = config(&[
+            ("identifier", Value::Unknown),
+            ("servicepack_id", Value::Unknown),
+            ("ftp_password", Value::Unknown),
+        ]);
+        assert!(attributes_with_problems(&cfg).is_empty());
+    }
+
+    #[test]
+    fn import_ids() {
+        assert_eq!(parse_import_id("1001"), Ok(1001));
+        assert_eq!(parse_import_id(" 42 "), Ok(42));
+        for bad in ["", "0", "-1", "abc", "10.5", "+7", "1001/x"] {
+            assert!(parse_import_id(bad).is_err(), "{bad}");
+        }
+    }
+
+    fn block_on<F: std::future::Future>(f: F) -> F::Output {
+        tokio::runtime::Builder::new_current_thread()
+            .build()
+            .map(|rt| rt.block_on(f))
+            .unwrap()
+    }
+
+    fn stored() -> Value {
+        let mut s = state_from(&detail(), &config(&[("ftp_password_version", 1i64.into())]));
+        s.set("provisioning_job_id", "job-1");
+        s
+    }
+
+    fn plan(prior: Value, cfg: Value) -> PlanResponse {
+        let mut proposed = cfg.clone();
+        for name in ["id", "servicepack_name", "addons", "provisioning_job_id"] {
+            proposed.set(name, prior.get(name).cloned().unwrap_or_default());
+        }
+        block_on(AccountResource.plan(
+            &Ctx::for_tests(None),
+            PlanRequest {
+                prior,
+                proposed,
+                config: cfg,
+                prior_private: Vec::new(),
+            },
+        ))
+    }
+
+    #[test]
+    fn identifier_and_servicepack_changes_replace() {
+        let p = plan(stored(), config(&[("ftp_password_version", 1i64.into())]));
+        assert!(p.requires_replace.is_empty());
+        assert!(p.diagnostics.is_empty());
+        let p = plan(
+            stored(),
+            config(&[
+                ("servicepack_id", 13i64.into()),
+                ("ftp_password_version", 1i64.into()),
+            ]),
+        );
+        assert_eq!(p.requires_replace, [AttributePath::new("servicepack_id")]);
+        // ...which cannot succeed for the same identifier: said at plan time.
+        assert!(p.diagnostics.has_errors());
+        assert!(p.planned.is_unknown_at("id"));
+        let p = plan(
+            stored(),
+            config(&[
+                ("identifier", "other.be".into()),
+                ("ftp_password_version", 1i64.into()),
+            ]),
+        );
+        assert_eq!(p.requires_replace, [AttributePath::new("identifier")]);
+        assert!(!p.diagnostics.has_errors());
+        let p = plan(
+            stored(),
+            config(&[
+                ("identifier", "other.be".into()),
+                ("servicepack_id", 13i64.into()),
+                ("ftp_password_version", 1i64.into()),
+            ]),
+        );
+        assert_eq!(p.requires_replace.len(), 2);
+        assert!(
+            !p.diagnostics.has_errors(),
+            "a new identifier is a new account"
+        );
+    }
+
+    #[test]
+    fn a_new_password_version_updates_in_place_with_a_warning() {
+        let p = plan(
+            stored(),
+            config(&[
+                ("ftp_password_version", 2i64.into()),
+                ("ftp_password", "Newpass123".into()),
+            ]),
+        );
+        assert!(p.requires_replace.is_empty());
+        assert!(!p.diagnostics.has_errors());
+        assert_eq!(p.diagnostics.iter().count(), 1);
+        assert_eq!(p.planned.get_str("id"), Some("1003"));
+        assert!(p.planned.get("ftp_password").is_some_and(Value::is_null));
+    }
+
+    #[test]
+    fn destroy_warns_that_the_account_still_exists() {
+        let diags = block_on(AccountResource.delete(&Ctx::for_tests(None), &stored()));
+        assert!(!diags.has_errors());
+        let warning = diags.iter().next().unwrap();
+        assert!(warning.summary.contains("new-site.be"));
+        assert!(warning.detail.contains("1003"));
+        assert!(warning.detail.contains("billed"));
+        assert!(warning.detail.contains("control panel"));
+        let pending = pending_state(&config(&[]), "job-7");
+        let diags = block_on(AccountResource.delete(&Ctx::for_tests(None), &pending));
+        assert!(diags.iter().next().unwrap().detail.contains("job-7"));
+    }
+
+    #[test]
+    fn import_gives_the_id_for_read_to_fill_in() {
+        let result = block_on(AccountResource.import(&Ctx::for_tests(None), "1001"));
+        let state = result.state.unwrap();
+        assert_eq!(state.get_str("id"), Some("1001"));
+        assert!(state.get("identifier").is_some_and(Value::is_null));
+        let result = block_on(AccountResource.import(&Ctx::for_tests(None), "example.com"));
+        assert!(result.state.is_none());
+        assert!(result.diagnostics.has_errors());
+    }
+
+    #[test]
+    fn schema_says_up_front_that_destroy_does_not_delete() {
+        let s = schema();
+        assert!(s.block.description.contains("cannot delete an account"));
+        let password = s.attribute("ftp_password").unwrap();
+        assert!(password.write_only && password.sensitive);
+        assert!(s.block.blocks.iter().any(|b| b.type_name == "timeouts"));
+    }
+}

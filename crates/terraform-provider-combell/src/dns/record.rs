@@ -1,0 +1,1803 @@
+//! `combell_dns_record`: one record in a DNS zone hosted by Combell.
+//!
+//! Import ID: `<domain_name>/<id>`, e.g. `example.com/1-4787652784` (ids are Combell's own,
+//! opaque strings; `GET /v2/dns/<domain>/records` lists them).
+//!
+//! A POST whose answer is lost (a 5xx, a dropped connection, a timeout) is reconciled by the
+//! record's natural key (type, name, content; MX priority; SRV service, protocol, target, port
+//! and priority) before it is sent again: records the zone held before this process's first
+//! create in it, and records this process made since, are left out, so a record found afterwards
+//! is the one this create made. That costs one list request per zone and process.
+//!
+//! Quirks handled here, each one a bug of the earlier Go provider: the apex is `""` on the wire
+//! and `@` is accepted and kept as written; `priority` only exists for MX and SRV (Combell
+//! answers `null` or `0` for the other types, which never shows as a diff); SRV `protocol` and
+//! `service` come back as `_tcp` and `_sip` whatever form was written; an SRV record's name and
+//! content are derived by Combell; Combell cannot edit an SRV record's service, protocol,
+//! target or port, so changing them replaces the record; Combell refuses to create wildcard
+//! (`*`) names but lists them, so such records can be imported and updated, not created.
+
+use std::time::Duration;
+
+use async_trait::async_trait;
+
+use crate::core::reconcile::{create_once, CreateSpec, Created};
+use crate::core::rules::{self, HostRules};
+use crate::core::{api_error, client};
+use combell_api::{self as client, CancellationToken, Client, DnsRecord, DnsRecordFilter};
+use tfplugin::{
+    default_plan, identity_strings, ApplyResult, Attribute, AttributePath, Ctx, Diagnostic,
+    Diagnostics, IdentityAttribute, IdentitySchema, ImportResult, PlanRequest, PlanResponse,
+    ReadResult, Resource, Schema, Value,
+};
+
+const TYPE_NAME: &str = "combell_dns_record";
+
+pub struct DnsRecordResource;
+
+// ---- Schema ---------------------------------------------------------------------------------
+
+fn schema() -> Schema {
+    Schema::new(vec![
+        Attribute::string("id")
+            .computed()
+            .description("Combell's id of the record, such as `1-4787652784`."),
+        Attribute::string("domain_name")
+            .required()
+            .description("The zone (domain name) the record belongs to, such as `example.com`. Changing it replaces the record."),
+        Attribute::string("type").required().description(
+            "Record type: `A`, `AAAA`, `CNAME`, `MX`, `SRV`, `TXT`, `ALIAS`, `TLSA` or `CAA`, in \
+             upper case. Changing it replaces the record. Combell manages NS and SOA records itself.",
+        ),
+        Attribute::string("record_name").optional().computed().default_when("", "type", &NAMED_TYPES).description(
+            "Name relative to the zone: `www` for `www.example.com`, `\"\"` (the default) or `@` for \
+             the zone apex. Wildcard names (`*`, `*.dev`) can be imported and updated but Combell \
+             refuses to create them. Not used by SRV records, whose name Combell derives from \
+             `service` and `protocol` (e.g. `_sip._tcp`). Unicode names (`bücher`) are sent \
+             as IDNA A-labels (`xn--bcher-kva`) and kept as written.",
+        ),
+        Attribute::string("content").optional().computed().description(
+            "The record's data: an IPv4 address (A), an IPv6 address (AAAA), a host name (CNAME, \
+             ALIAS, MX), free text (TXT), `usage selector matching_type data` (TLSA) or \
+             `flags tag \"value\"` (CAA). Not used by SRV records, whose content Combell derives \
+             as `weight port target`. A host name may be written in Unicode (`bücher.be`): it is \
+             sent as IDNA A-labels (`xn--bcher-kva.be`) and kept as written. At most 65,535 \
+             octets of record data.",
+        ),
+        Attribute::number("ttl").optional().computed().default(DEFAULT_TTL).description(
+            "Time to live in seconds, from 60 to 86400. Defaults to 3600.",
+        ),
+        Attribute::number("priority").optional().computed().default_when(DEFAULT_PRIORITY, "type", &["MX", "SRV"]).description(
+            "MX and SRV only: priority from 1 to 9999, lower is preferred. Defaults to 10; null for \
+             other record types.",
+        ),
+        Attribute::string("service").optional().description(
+            "SRV only: the symbolic service name, such as `_sip` (`sip` is accepted too). Changing \
+             it replaces the record.",
+        ),
+        Attribute::string("protocol").optional().computed().default_when("_tcp", "type", &["SRV"]).description(
+            "SRV only: `TCP`, `UDP` or `TLS` (`_tcp`, `_udp`, `_tls` are accepted too). Defaults to \
+             TCP, which Combell reports as `_tcp`. Changing it replaces the record.",
+        ),
+        Attribute::string("target").optional().description(
+            "SRV only: host name of the machine providing the service, in ASCII or Unicode (sent \
+             as IDNA A-labels). Changing it replaces the record.",
+        ),
+        Attribute::number("port").optional().description(
+            "SRV only: port of the service, from 1 to 65535. Changing it replaces the record.",
+        ),
+        Attribute::number("weight").optional().computed().default_when(DEFAULT_WEIGHT, "type", &["SRV"]).description(
+            "SRV only: weight among records of the same priority, higher is preferred. Defaults to 0.",
+        ),
+    ])
+    .description(
+        "A DNS record in a zone hosted by Combell. Records are created, changed and deleted \
+         one by one; NS and SOA records stay under Combell's control.",
+    )
+}
+
+// ---- Lifecycle ------------------------------------------------------------------------------
+
+/// Attributes whose change Combell cannot apply in place (compared by meaning, not spelling:
+/// `TCP` to `_tcp` is no change).
+const REPLACE_ON_CHANGE: [&str; 6] = [
+    "domain_name",
+    "type",
+    "service",
+    "protocol",
+    "target",
+    "port",
+];
+
+#[async_trait]
+impl Resource for DnsRecordResource {
+    fn type_name(&self) -> &str {
+        TYPE_NAME
+    }
+    fn api_operations(&self) -> &'static [&'static str] {
+        &[
+            "POST /dns/{domainName}/records",
+            "GET /dns/{domainName}/records",
+            "GET /dns/{domainName}/records/{recordId}",
+            "PUT /dns/{domainName}/records/{recordId}",
+            "DELETE /dns/{domainName}/records/{recordId}",
+        ]
+    }
+
+    fn schema(&self) -> Schema {
+        schema()
+    }
+
+    fn identity_schema(&self) -> Option<IdentitySchema> {
+        Some(IdentitySchema::new(vec![
+            IdentityAttribute::string(
+                "domain_name",
+                "The zone, in lower case, such as `example.com`.",
+            ),
+            IdentityAttribute::string("id", "Combell's id of the record, such as `1-4787652784`."),
+        ]))
+    }
+
+    /// The zone in canonical form (lower case, no final dot): `domain_name` keeps the
+    /// configuration's spelling, the identity must not change with it.
+    fn identity(&self, state: &Value) -> Option<Value> {
+        let [domain, id] = identity_strings(state, ["domain_name", "id"])?;
+        Some(Value::object([
+            ("domain_name", canonical_domain(domain).into()),
+            ("id", id.into()),
+        ]))
+    }
+
+    async fn validate(&self, _ctx: &Ctx, config: &Value) -> Diagnostics {
+        let mut diags = Diagnostics::default();
+        let mut problems = number_problems(config);
+        problems.extend(validate_config(&RecordConfig::from_value(config)));
+        for p in problems {
+            diags.error_at(AttributePath::new(p.attribute), p.summary, p.detail);
+        }
+        diags
+    }
+
+    async fn plan(&self, _ctx: &Ctx, req: PlanRequest) -> PlanResponse {
+        if req.proposed.is_null() {
+            return default_plan(&schema(), &[], &[], req);
+        }
+        let prior = req.prior.clone();
+        let config = req.config.clone();
+        let mut resp = default_plan(&schema(), &[], &[], req);
+        let creating = prior.is_null();
+        if !creating {
+            resp.requires_replace = REPLACE_ON_CHANGE
+                .iter()
+                .filter(|name| replace_attribute_changed(name, &prior, &config))
+                .map(|name| AttributePath::new(name))
+                .collect();
+        }
+        let fresh = creating || !resp.requires_replace.is_empty();
+        plan_computed(&mut resp.planned, &prior, &config, fresh);
+        if fresh {
+            if let Some(name) = config.get_str("record_name").filter(|n| n.contains('*')) {
+                resp.diagnostics.error_at(
+                    AttributePath::new("record_name"),
+                    "Wildcard records cannot be created",
+                    format!(
+                        "Combell's API refuses to create a record named \"{name}\" \
+                         (error dns_invalid_record_name), although it lists and updates such \
+                         records. Create it in the Combell control panel, then bring it under \
+                         Terraform with `terraform import {TYPE_NAME}.<name> <domain>/<id>`."
+                    ),
+                );
+            }
+        }
+        resp
+    }
+
+    async fn create(&self, ctx: &Ctx, planned: &Value, _config: &Value) -> ApplyResult {
+        let summary = format!("Unable to create {TYPE_NAME}");
+        let client = match client(ctx) {
+            Ok(c) => c,
+            Err(d) => return ApplyResult::error(d),
+        };
+        let Some(domain) = planned.get_str("domain_name") else {
+            return ApplyResult::error(Diagnostic::error(summary, "domain_name is not known."));
+        };
+        let request = request_from(planned);
+        // Records with the same type, name and content may exist already (zones allow it): the
+        // ones the zone held before this process's first create in it, and the ones this
+        // process made since, are never this create's, whatever happens to its answer. One
+        // list per zone and process, not one per create.
+        let known = &client.caches().dns_known_ids;
+        let baseline = known
+            .ensure(domain, || async {
+                let records = client
+                    .list_dns_records(domain, &DnsRecordFilter::default(), ctx.stopping())
+                    .await?;
+                Ok(records.into_iter().filter_map(|r| r.id).collect())
+            })
+            .await;
+        if let Err(err) = baseline {
+            return ApplyResult::error(api_error(summary, &err));
+        }
+        let no_cancel = CancellationToken::new();
+        let what = format!(
+            "the {} record \"{}\" in {domain}",
+            request.record_type.as_deref().unwrap_or(""),
+            planned.get_str("record_name").unwrap_or("")
+        );
+        let created = create_once(
+            CreateSpec {
+                module: "dns_record",
+                what: &what,
+                settle: Duration::ZERO,
+                cancel: ctx.stopping(),
+                order: None,
+            },
+            || client.create_dns_record(domain, &request, ctx.stopping()),
+            || async {
+                let records = same_key_records(&client, domain, &request, &no_cancel).await?;
+                let mut new = records
+                    .into_iter()
+                    .filter_map(|r| r.id)
+                    .filter(|id| !known.contains(domain, id));
+                // Two new ones would mean another client made the same record meanwhile:
+                // either is as good, the first is taken.
+                Ok(new.next())
+            },
+        )
+        .await;
+        let id = match created {
+            Ok(Created::Posted(id) | Created::Found(id)) => id,
+            Err(failure) => return ApplyResult::error(failure.diagnostic(summary)),
+        };
+        known.add(domain, &id);
+        hclog::debug(
+            "dns_record",
+            "created DNS record",
+            &[("domain", domain.into()), ("id", id.clone().into())],
+        );
+        // The record exists from here on: whatever happens, its id reaches the state.
+        match read_back(&client, domain, &id, planned).await {
+            Ok(state) => ApplyResult::ok(state),
+            Err(diag) => ApplyResult {
+                state: Some(known_state_with_id(planned, &id)),
+                diagnostics: Diagnostic::error(
+                    summary,
+                    format!(
+                        "Combell created the record (id {id}) but reading it back failed: {}\n\n\
+                         The record is kept in the state, marked tainted; the next apply \
+                         replaces it.",
+                        diag.detail
+                    ),
+                )
+                .into(),
+                ..Default::default()
+            },
+        }
+    }
+
+    async fn read(&self, ctx: &Ctx, state: &Value) -> ReadResult {
+        let summary = format!("Unable to read {TYPE_NAME}");
+        let client = match client(ctx) {
+            Ok(c) => c,
+            Err(d) => return ReadResult::error(d),
+        };
+        let (Some(domain), Some(id)) = (state.get_str("domain_name"), state.get_str("id")) else {
+            return ReadResult::error(Diagnostic::error(
+                summary,
+                "The state holds no domain_name or id for this record. This is a bug in the \
+                 provider; please report it.",
+            ));
+        };
+        // From the zone's list, shared with every other record of the zone read by this
+        // process (refresh and import alike): one paged call per zone instead of one per record.
+        match client.read_dns_record(domain, id, ctx.stopping()).await {
+            Ok(Some(record)) => ReadResult::ok(state_from(&record, domain, state)),
+            Ok(None) => {
+                hclog::info(
+                    "dns_record",
+                    "DNS record no longer exists; removing it from the state",
+                    &[("domain", domain.into()), ("id", id.into())],
+                );
+                ReadResult::gone()
+            }
+            Err(err) => ReadResult::error(api_error(summary, &err)),
+        }
+    }
+
+    async fn update(
+        &self,
+        ctx: &Ctx,
+        prior: &Value,
+        planned: &Value,
+        _config: &Value,
+    ) -> ApplyResult {
+        let summary = format!("Unable to update {TYPE_NAME}");
+        let client = match client(ctx) {
+            Ok(c) => c,
+            Err(d) => return ApplyResult::error(d),
+        };
+        let (Some(domain), Some(id)) = (planned.get_str("domain_name"), prior.get_str("id")) else {
+            return ApplyResult::error(Diagnostic::error(
+                summary,
+                "domain_name or id is not known.",
+            ));
+        };
+        let request = request_from(planned);
+        if let Err(err) = client
+            .update_dns_record(domain, id, &request, ctx.stopping())
+            .await
+        {
+            // The record is as it was: keep the prior state so nothing is lost.
+            return ApplyResult {
+                state: Some(prior.clone()),
+                diagnostics: api_error(summary, &err).into(),
+                ..Default::default()
+            };
+        }
+        // Whether Combell keeps a record's id across a PUT has not been observed either way:
+        // if the id is gone, find the record by what was just written. Not cut short by
+        // StopProvider: the write has happened (see `read_back`).
+        let no_cancel = CancellationToken::new();
+        let record = match client.get_dns_record(domain, id, &no_cancel).await {
+            Err(err) if err.is_not_found() => {
+                find_by_content(&client, domain, &request, &no_cancel).await
+            }
+            other => Some(other),
+        };
+        match record {
+            Some(Ok(record)) => ApplyResult::ok(state_from(&record, domain, planned)),
+            Some(Err(err)) => ApplyResult {
+                state: Some(known_state_with_id(planned, id)),
+                diagnostics: api_error(summary, &err).into(),
+                ..Default::default()
+            },
+            None => ApplyResult::error(Diagnostic::error(
+                summary,
+                format!(
+                    "Combell accepted the change of record {id} in {domain}, but the record can \
+                     no longer be found under that id or by its new values. Check the zone in \
+                     the control panel and import the record if it exists."
+                ),
+            )),
+        }
+    }
+
+    async fn delete(&self, ctx: &Ctx, prior: &Value) -> Diagnostics {
+        let summary = format!("Unable to delete {TYPE_NAME}");
+        let client = match client(ctx) {
+            Ok(c) => c,
+            Err(d) => return d.into(),
+        };
+        let (Some(domain), Some(id)) = (prior.get_str("domain_name"), prior.get_str("id")) else {
+            return Diagnostics::default();
+        };
+        match client.delete_dns_record(domain, id, ctx.stopping()).await {
+            Ok(()) => Diagnostics::default(),
+            // Already gone (also after a retried DELETE whose first attempt worked).
+            Err(err) if err.is_not_found() => Diagnostics::default(),
+            Err(err) => api_error(summary, &err).into(),
+        }
+    }
+
+    async fn import(&self, _ctx: &Ctx, id: &str) -> ImportResult {
+        match parse_import_id(id) {
+            Ok((domain, record_id)) => {
+                let mut state = empty_state();
+                state.set("domain_name", domain);
+                state.set("id", record_id);
+                ImportResult {
+                    state: Some(state),
+                    ..Default::default()
+                }
+            }
+            Err(detail) => ImportResult {
+                diagnostics: Diagnostic::error(
+                    format!("Invalid import ID for {TYPE_NAME}"),
+                    detail,
+                )
+                .into(),
+                ..Default::default()
+            },
+        }
+    }
+}
+
+// ---- Helpers --------------------------------------------------------------------------------
+
+/// Reads a record just written and maps it, keeping the planned spelling where equivalent.
+///
+/// Not cut short by StopProvider: the write has happened, and a complete state now saves a
+/// tainted record and its replacement on the next apply. The client's own timeouts and retry
+/// bounds still limit the wait.
+async fn read_back(
+    client: &Client,
+    domain: &str,
+    id: &str,
+    planned: &Value,
+) -> Result<Value, Diagnostic> {
+    match client
+        .get_dns_record(domain, id, &CancellationToken::new())
+        .await
+    {
+        Ok(record) => {
+            let mut state = state_from(&record, domain, planned);
+            state.set("id", id);
+            Ok(state)
+        }
+        Err(err) => Err(api_error(format!("Unable to read {TYPE_NAME}"), &err)),
+    }
+}
+
+/// The records of `domain` that have the natural key of `written`: type, name and content;
+/// for MX the priority too, and for SRV service, protocol, target, port and priority (Combell
+/// derives an SRV record's name and content from those).
+async fn same_key_records(
+    client: &Client,
+    domain: &str,
+    written: &DnsRecord,
+    cancel: &CancellationToken,
+) -> Result<Vec<DnsRecord>, client::Error> {
+    let record_type = written.record_type.clone().unwrap_or_default();
+    // The API filters by name only for some types; the match below decides in any case.
+    let by_name = ["A", "CNAME", "TXT", "ALIAS", "TLSA"].contains(&record_type.as_str());
+    let filter = DnsRecordFilter {
+        record_type: Some(record_type),
+        record_name: written.record_name.clone().filter(|_| by_name),
+        ..DnsRecordFilter::default()
+    };
+    let records = client.list_dns_records(domain, &filter, cancel).await?;
+    Ok(records
+        .into_iter()
+        .filter(|r| same_key(r, written))
+        .collect())
+}
+
+/// Whether the record `api` (as listed) has the natural key of the record `written` (as sent).
+fn same_key(api: &DnsRecord, written: &DnsRecord) -> bool {
+    let record_type = written
+        .record_type
+        .as_deref()
+        .unwrap_or_default()
+        .to_ascii_uppercase();
+    if !api
+        .record_type
+        .as_deref()
+        .is_some_and(|t| t.eq_ignore_ascii_case(&record_type))
+    {
+        return false;
+    }
+    let same_text =
+        |a: &Option<String>, b: &Option<String>, f: &dyn Fn(&str, &str) -> bool| match (a, b) {
+            (Some(a), Some(b)) => f(a, b),
+            _ => false,
+        };
+    if record_type == "SRV" {
+        let protocol = |p: &Option<String>| p.as_deref().and_then(canonical_protocol);
+        return same_text(&api.service, &written.service, &|a, b| {
+            canonical_service(a) == canonical_service(b)
+        }) && protocol(&api.protocol) == protocol(&written.protocol)
+            && same_text(&api.target, &written.target, &same_host)
+            && api.port == written.port
+            && api.priority == written.priority;
+    }
+    same_record_name(
+        api.record_name.as_deref().unwrap_or(""),
+        written.record_name.as_deref().unwrap_or(""),
+    ) && same_text(&api.content, &written.content, &|a, b| {
+        same_content(&record_type, a, b)
+    }) && (record_type != "MX" || api.priority == written.priority)
+}
+
+/// Looks a record up by type, name and content (the zone's natural key for it).
+async fn find_by_content(
+    client: &Client,
+    domain: &str,
+    written: &DnsRecord,
+    cancel: &CancellationToken,
+) -> Option<Result<DnsRecord, client::Error>> {
+    let filter = DnsRecordFilter {
+        record_type: written.record_type.clone(),
+        ..DnsRecordFilter::default()
+    };
+    let records = match client.list_dns_records(domain, &filter, cancel).await {
+        Ok(records) => records,
+        Err(err) => return Some(Err(err)),
+    };
+    let record_type = written.record_type.as_deref().unwrap_or("");
+    records
+        .into_iter()
+        .find(|r| {
+            r.record_type == written.record_type
+                && same_record_name(
+                    r.record_name.as_deref().unwrap_or(""),
+                    written.record_name.as_deref().unwrap_or(""),
+                )
+                && match (&r.content, &written.content) {
+                    (Some(a), Some(b)) => same_content(record_type, a, b),
+                    _ => r.target == written.target && r.port == written.port,
+                }
+        })
+        .map(Ok)
+}
+
+/// The API request for a planned state: only the fields that apply to the record's type.
+fn request_from(planned: &Value) -> DnsRecord {
+    let record_type = planned.get_str("type").unwrap_or_default().to_string();
+    let srv = record_type == "SRV";
+    let mut record = DnsRecord {
+        record_type: Some(record_type.clone()),
+        ttl: Some(planned.get_i64("ttl").unwrap_or(DEFAULT_TTL)),
+        ..DnsRecord::default()
+    };
+    if srv {
+        record.service = planned.get_str("service").map(canonical_service);
+        record.protocol = Some(
+            planned
+                .get_str("protocol")
+                .and_then(canonical_protocol)
+                .unwrap_or("_tcp")
+                .trim_start_matches('_')
+                .to_ascii_uppercase(),
+        );
+        record.target = planned.get_str("target").map(ascii_host);
+        record.port = planned.get_i64("port");
+        record.priority = Some(planned.get_i64("priority").unwrap_or(DEFAULT_PRIORITY));
+        record.weight = Some(planned.get_i64("weight").unwrap_or(DEFAULT_WEIGHT));
+    } else {
+        let name = planned.get_str("record_name").unwrap_or_default();
+        record.record_name = Some(if name == "@" {
+            String::new()
+        } else {
+            ascii_host(name)
+        });
+        record.content = planned.get_str("content").map(|content| {
+            if HOST_CONTENT.contains(&record_type.as_str()) {
+                ascii_host(content)
+            } else {
+                content.to_string()
+            }
+        });
+        if record_type == "MX" {
+            record.priority = Some(planned.get_i64("priority").unwrap_or(DEFAULT_PRIORITY));
+        }
+    }
+    record
+}
+
+/// The one mapping API → state, used by create, read, update and import. Where `prior` (the
+/// planned or stored state) spells a value differently but means the same, its spelling is
+/// kept, so that no configuration shows a perpetual diff.
+pub(crate) fn state_from(api: &DnsRecord, domain: &str, prior: &Value) -> Value {
+    let record_type = api
+        .record_type
+        .clone()
+        .unwrap_or_default()
+        .to_ascii_uppercase();
+    let srv = record_type == "SRV";
+    let keep =
+        |name: &str, api_value: Option<String>, same: &dyn Fn(&str, &str) -> bool| -> Value {
+            match (prior.get_str(name), api_value) {
+                (Some(p), Some(a)) if same(p, &a) => p.into(),
+                (_, a) => a.into(),
+            }
+        };
+    let api_name = api.record_name.clone().unwrap_or_default();
+    let record_name = if srv {
+        Value::from(api_name)
+    } else {
+        keep("record_name", Some(api_name), &same_record_name)
+    };
+    let content = if srv {
+        Value::from(api.content.clone())
+    } else {
+        keep("content", api.content.clone(), &|a, b| {
+            same_content(&record_type, a, b)
+        })
+    };
+    let srv_only = |v: Value| if srv { v } else { Value::Null };
+    let priority = if srv || record_type == "MX" {
+        Value::from(api.priority)
+    } else {
+        Value::Null
+    };
+    Value::object([
+        (
+            "id",
+            Value::from(
+                api.id
+                    .clone()
+                    .or_else(|| prior.get_str("id").map(str::to_string)),
+            ),
+        ),
+        (
+            "domain_name",
+            keep("domain_name", Some(domain.to_string()), &same_host),
+        ),
+        (
+            "type",
+            keep("type", Some(record_type.clone()), &|a, b| {
+                a.eq_ignore_ascii_case(b)
+            }),
+        ),
+        ("record_name", record_name),
+        ("content", content),
+        ("ttl", Value::from(api.ttl)),
+        ("priority", priority),
+        (
+            "service",
+            srv_only(keep("service", api.service.clone(), &|a, b| {
+                canonical_service(a) == canonical_service(b)
+            })),
+        ),
+        (
+            "protocol",
+            srv_only(keep("protocol", api.protocol.clone(), &|a, b| {
+                canonical_protocol(a).is_some() && canonical_protocol(a) == canonical_protocol(b)
+            })),
+        ),
+        (
+            "target",
+            srv_only(keep("target", api.target.clone(), &same_host)),
+        ),
+        ("port", srv_only(Value::from(api.port))),
+        ("weight", srv_only(Value::from(api.weight))),
+    ])
+}
+
+/// Fills the computed attributes of a plan whose configuration left them out, beyond the
+/// declared defaults (`ttl`, `priority`, `weight`, `protocol`, `record_name`) that
+/// [`default_plan`] has planned already.
+fn plan_computed(planned: &mut Value, prior: &Value, config: &Value, fresh: bool) {
+    let config_null = |name: &str| config.get(name).is_none_or(Value::is_null);
+    if fresh {
+        planned.set("id", Value::Unknown);
+    }
+    let Some(record_type) = config.get_str("type") else {
+        // Type not known yet: the content depends on it.
+        if config_null("content") {
+            planned.set("content", Value::Unknown);
+        }
+        return;
+    };
+    if record_type == "SRV" {
+        // Combell derives an SRV record's name and content; known again after apply.
+        if fresh {
+            planned.set("record_name", Value::Unknown);
+            planned.set("content", Value::Unknown);
+        } else {
+            planned.set(
+                "record_name",
+                prior.get("record_name").cloned().unwrap_or_default(),
+            );
+            let content_inputs_same = ["weight", "port", "target"]
+                .iter()
+                .all(|name| planned.get(name) == prior.get(name));
+            let content = if content_inputs_same {
+                prior.get("content").cloned().unwrap_or_default()
+            } else {
+                Value::Unknown
+            };
+            planned.set("content", content);
+        }
+    }
+}
+
+/// Whether a replace-only attribute changes meaning between the prior state and the config.
+fn replace_attribute_changed(name: &str, prior: &Value, config: &Value) -> bool {
+    let Some(new) = config.get(name) else {
+        return false;
+    };
+    if new.is_unknown() {
+        return true;
+    }
+    let old = prior.get(name).cloned().unwrap_or_default();
+    match name {
+        "domain_name" | "target" => match (old.as_str(), new.as_str()) {
+            (Some(a), Some(b)) => !same_host(a, b),
+            (a, b) => a != b,
+        },
+        "type" => match (old.as_str(), new.as_str()) {
+            (Some(a), Some(b)) => !a.eq_ignore_ascii_case(b),
+            (a, b) => a != b,
+        },
+        "service" => old.as_str().map(canonical_service) != new.as_str().map(canonical_service),
+        "protocol" => {
+            // Left out means TCP, which is what Combell reports for it.
+            let is_srv = config.get_str("type") == Some("SRV");
+            let canon = |v: &Value| match v.as_str() {
+                Some(p) => canonical_protocol(p).map(str::to_string),
+                None if is_srv => Some("_tcp".to_string()),
+                None => None,
+            };
+            canon(&old) != canon(new)
+        }
+        _ => old != *new,
+    }
+}
+
+/// A state with every attribute null, for import to fill in.
+fn empty_state() -> Value {
+    Value::object(
+        schema()
+            .block
+            .attributes
+            .iter()
+            .map(|a| (a.name.clone(), Value::Null)),
+    )
+}
+
+/// The planned state with the new id and no unknowns left: what is stored when a record was
+/// created but could not be read back (Terraform then marks it tainted).
+fn known_state_with_id(planned: &Value, id: &str) -> Value {
+    let mut state = empty_state();
+    for (name, value) in planned.as_map().into_iter().flatten() {
+        if !value.is_unknown() {
+            state.set(name, value.clone());
+        }
+    }
+    state.set("id", id);
+    state
+}
+
+/// A zone name as Combell stores it: lower case, without a final dot.
+pub(crate) fn canonical_domain(domain: &str) -> String {
+    domain.trim().trim_end_matches('.').to_ascii_lowercase()
+}
+
+fn parse_import_id(id: &str) -> Result<(String, String), String> {
+    match id.split_once('/') {
+        Some((domain, record))
+            if !domain.is_empty() && !record.is_empty() && !record.contains('/') =>
+        {
+            let expected = "The import ID is \"<domain_name>/<record id>\", such as \
+                            \"example.com/1-4787652784\".";
+            rules::host_name(domain, HostRules::ZONE)
+                .and_then(|_| rules::path_segment(record))
+                .map_err(|why| format!("{why} {expected} Got {}.", rules::quoted(id)))?;
+            Ok((domain.to_string(), record.to_string()))
+        }
+        _ => Err(format!(
+            "Expected \"<domain_name>/<record id>\", such as \"example.com/1-4787652784\"; got \
+             \"{id}\". Record ids are listed by GET /v2/dns/<domain>/records."
+        )),
+    }
+}
+
+fn same_content(record_type: &str, a: &str, b: &str) -> bool {
+    match record_type {
+        "A" => match (
+            a.parse::<std::net::Ipv4Addr>(),
+            b.parse::<std::net::Ipv4Addr>(),
+        ) {
+            (Ok(x), Ok(y)) => x == y,
+            _ => a == b,
+        },
+        "AAAA" => match (
+            a.parse::<std::net::Ipv6Addr>(),
+            b.parse::<std::net::Ipv6Addr>(),
+        ) {
+            (Ok(x), Ok(y)) => x == y,
+            _ => a == b,
+        },
+        "CNAME" | "ALIAS" | "MX" => same_host(a, b),
+        "TXT" => a == b || a.trim_matches('"') == b.trim_matches('"'),
+        "TLSA" => a
+            .split_whitespace()
+            .map(str::to_ascii_lowercase)
+            .eq(b.split_whitespace().map(str::to_ascii_lowercase)),
+        _ => a == b,
+    }
+}
+
+impl RecordConfig {
+    fn from_value(config: &Value) -> RecordConfig {
+        fn text(v: &Value, name: &str) -> Field<String> {
+            match v.get(name) {
+                Some(Value::Unknown) => Field::Unknown,
+                Some(Value::String(s)) => Field::Known(s.clone()),
+                _ => Field::Null,
+            }
+        }
+        fn int(v: &Value, name: &str) -> Field<i64> {
+            match v.get(name) {
+                Some(Value::Unknown) => Field::Unknown,
+                Some(n @ Value::Number(_)) => match n.as_i64() {
+                    Some(i) => Field::Known(i),
+                    // Fractional or beyond i64: `number_problems` reports it; no range rule
+                    // can judge it.
+                    None => Field::Unknown,
+                },
+                _ => Field::Null,
+            }
+        }
+        RecordConfig {
+            domain_name: text(config, "domain_name"),
+            record_type: text(config, "type"),
+            record_name: text(config, "record_name"),
+            content: text(config, "content"),
+            ttl: int(config, "ttl"),
+            priority: int(config, "priority"),
+            service: text(config, "service"),
+            protocol: text(config, "protocol"),
+            target: text(config, "target"),
+            port: int(config, "port"),
+            weight: int(config, "weight"),
+        }
+    }
+}
+// ---- Plan-time rules ------------------------------------------------------------------------
+
+/// Record types this resource can create. NS and SOA exist in zones but Combell refuses them on write.
+/// The types whose name is configured (SRV derives its own): `""` is their default name.
+const NAMED_TYPES: [&str; 8] = ["A", "AAAA", "CNAME", "MX", "TXT", "ALIAS", "TLSA", "CAA"];
+pub(crate) const WRITABLE_TYPES: [&str; 9] = [
+    "A", "AAAA", "CNAME", "MX", "SRV", "TXT", "ALIAS", "TLSA", "CAA",
+];
+const TTL_RANGE: std::ops::RangeInclusive<i64> = 60..=86_400;
+const PRIORITY_RANGE: std::ops::RangeInclusive<i64> = 1..=9_999;
+const DEFAULT_TTL: i64 = 3_600;
+const DEFAULT_PRIORITY: i64 = 10;
+const DEFAULT_WEIGHT: i64 = 0;
+
+/// A configuration attribute as plan-time validation sees it.
+#[derive(Clone, Debug, PartialEq)]
+enum Field<T> {
+    Null,
+    Unknown,
+    Known(T),
+}
+
+impl<T> Field<T> {
+    fn known(&self) -> Option<&T> {
+        match self {
+            Field::Known(v) => Some(v),
+            _ => None,
+        }
+    }
+    fn is_null(&self) -> bool {
+        matches!(self, Field::Null)
+    }
+}
+
+/// The configuration of one record, attribute by attribute.
+#[derive(Clone, Debug)]
+struct RecordConfig {
+    domain_name: Field<String>,
+    record_type: Field<String>,
+    record_name: Field<String>,
+    content: Field<String>,
+    ttl: Field<i64>,
+    priority: Field<i64>,
+    service: Field<String>,
+    protocol: Field<String>,
+    target: Field<String>,
+    port: Field<i64>,
+    weight: Field<i64>,
+}
+
+/// One problem found in a configuration: the attribute, a summary, a detail.
+#[derive(Clone, Debug, PartialEq)]
+struct Problem {
+    attribute: &'static str,
+    summary: String,
+    detail: String,
+}
+
+fn problem(attribute: &'static str, summary: &str, detail: String) -> Problem {
+    Problem {
+        attribute,
+        summary: summary.to_string(),
+        detail,
+    }
+}
+
+/// Every rule Combell applies to a record that can be checked before calling it. Unknown values
+/// are skipped; all problems are collected, not just the first.
+fn validate_config(config: &RecordConfig) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    if let Some(domain) = config.domain_name.known() {
+        if let Err(why) = rules::host_name(domain, HostRules::ZONE) {
+            problems.push(problem("domain_name", "Invalid domain name", why));
+        }
+    }
+    if let Some(ttl) = config.ttl.known() {
+        if !TTL_RANGE.contains(ttl) {
+            problems.push(problem(
+                "ttl",
+                "TTL out of range",
+                format!("Combell accepts a TTL from 60 to 86400 seconds; got {ttl}."),
+            ));
+        }
+    }
+    if let Some(name) = config.record_name.known() {
+        if let Err(why) = check_record_name(name, config.domain_name.known().map(String::as_str)) {
+            problems.push(problem("record_name", "Invalid record name", why));
+        }
+    }
+    let record_type = match config.record_type.known() {
+        Some(t) => t.as_str(),
+        None => return problems,
+    };
+    if !WRITABLE_TYPES.contains(&record_type) {
+        let hint = if WRITABLE_TYPES.contains(&record_type.to_ascii_uppercase().as_str()) {
+            format!(
+                " Write it in upper case: \"{}\".",
+                record_type.to_ascii_uppercase()
+            )
+        } else if matches!(record_type, "NS" | "SOA") {
+            " Combell manages a zone's NS and SOA records itself; they cannot be created."
+                .to_string()
+        } else {
+            String::new()
+        };
+        problems.push(problem(
+            "type",
+            "Unsupported record type",
+            format!(
+                "The record type must be one of {}; got \"{record_type}\".{hint}",
+                WRITABLE_TYPES.join(", ")
+            ),
+        ));
+        return problems;
+    }
+    let srv_only: [(&'static str, bool); 4] = [
+        ("service", config.service.is_null()),
+        ("protocol", config.protocol.is_null()),
+        ("target", config.target.is_null()),
+        ("port", config.port.is_null()),
+    ];
+    if record_type == "SRV" {
+        validate_srv(config, &mut problems);
+    } else {
+        for (attribute, is_null) in srv_only {
+            if !is_null {
+                problems.push(problem(
+                    attribute,
+                    "Attribute applies only to SRV records",
+                    format!("`{attribute}` is only used by SRV records; remove it from this {record_type} record."),
+                ));
+            }
+        }
+        if !config.weight.is_null() {
+            problems.push(problem(
+                "weight",
+                "Attribute applies only to SRV records",
+                format!("`weight` is only used by SRV records; remove it from this {record_type} record."),
+            ));
+        }
+        if record_type != "MX" && !config.priority.is_null() {
+            problems.push(problem(
+                "priority",
+                "Attribute applies only to MX and SRV records",
+                format!("`priority` is only used by MX and SRV records; remove it from this {record_type} record."),
+            ));
+        }
+        match &config.content {
+            Field::Null => problems.push(problem(
+                "content",
+                "Missing record content",
+                format!(
+                    "A {record_type} record needs `content`: {}.",
+                    content_hint(record_type)
+                ),
+            )),
+            Field::Unknown => {}
+            Field::Known(content) => {
+                if let Err(why) = check_content(record_type, content) {
+                    problems.push(problem("content", "Invalid record content", why));
+                } else if let Err(why) = rules::record_data_length(record_type, content) {
+                    problems.push(problem("content", "Record content too long", why));
+                }
+            }
+        }
+        if record_type == "CNAME" {
+            if let Some(name) = config.record_name.known() {
+                if is_apex(name) {
+                    problems.push(problem(
+                        "record_name",
+                        "CNAME at the zone apex",
+                        "DNS forbids a CNAME at the apex of a zone, beside its NS and SOA records. \
+                         Use an ALIAS record for the apex instead."
+                            .to_string(),
+                    ));
+                }
+            }
+        }
+    }
+    if let Some(priority) = config.priority.known() {
+        if !PRIORITY_RANGE.contains(priority) {
+            problems.push(problem(
+                "priority",
+                "Priority out of range",
+                format!("Combell accepts a priority from 1 to 9999 (lower is preferred); got {priority}."),
+            ));
+        }
+    }
+    problems
+}
+
+fn validate_srv(config: &RecordConfig, problems: &mut Vec<Problem>) {
+    if !config.record_name.is_null() {
+        problems.push(problem(
+            "record_name",
+            "record_name does not apply to SRV records",
+            "Combell derives an SRV record's name from `service` and `protocol` \
+             (for example `_sip._tcp`); remove `record_name`."
+                .to_string(),
+        ));
+    }
+    if !config.content.is_null() {
+        problems.push(problem(
+            "content",
+            "content does not apply to SRV records",
+            "Combell derives an SRV record's content from `weight`, `port` and `target`; remove `content`."
+                .to_string(),
+        ));
+    }
+    for (attribute, missing) in [
+        ("service", config.service.is_null()),
+        ("target", config.target.is_null()),
+        ("port", config.port.is_null()),
+    ] {
+        if missing {
+            problems.push(problem(
+                attribute,
+                "Missing SRV attribute",
+                format!(
+                    "An SRV record needs `service`, `target` and `port`; `{attribute}` is not set."
+                ),
+            ));
+        }
+    }
+    if let Some(service) = config.service.known() {
+        let bare = service.strip_prefix('_').unwrap_or(service);
+        if bare.is_empty() || !bare.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
+            problems.push(problem(
+                "service",
+                "Invalid SRV service",
+                format!("The service is a symbolic name such as `_sip` or `sip` (letters, digits, hyphens); got \"{service}\"."),
+            ));
+        }
+    }
+    if let Some(protocol) = config.protocol.known() {
+        if canonical_protocol(protocol).is_none() {
+            problems.push(problem(
+                "protocol",
+                "Invalid SRV protocol",
+                format!("The protocol is TCP, UDP or TLS (`_tcp`, `_udp`, `_tls` are accepted too); got \"{protocol}\"."),
+            ));
+        }
+    }
+    if let Some(target) = config.target.known() {
+        if let Err(why) = rules::host_name(target, HostRules::RECORD_DATA) {
+            problems.push(problem("target", "Invalid SRV target", why));
+        }
+    }
+    if let Some(port) = config.port.known() {
+        if !(1..=65_535).contains(port) {
+            problems.push(problem(
+                "port",
+                "Port out of range",
+                format!("An SRV port is from 1 to 65535; got {port}."),
+            ));
+        }
+    }
+    if let Some(weight) = config.weight.known() {
+        if !(0..=65_535).contains(weight) {
+            problems.push(problem(
+                "weight",
+                "Weight out of range",
+                format!("An SRV weight is from 0 to 65535; got {weight}."),
+            ));
+        }
+    }
+}
+
+fn content_hint(record_type: &str) -> &'static str {
+    match record_type {
+        "A" => "an IPv4 address such as 192.0.2.10",
+        "AAAA" => "an IPv6 address such as 2001:db8::10",
+        "CNAME" | "ALIAS" => "the canonical host name, such as www.example.net",
+        "MX" => "the mail host name, such as mail.example.com",
+        "TXT" => "free text, such as an SPF policy",
+        "TLSA" => "\"usage selector matching_type data\", such as \"3 1 1 0123…ef\"",
+        "CAA" => "\"flags tag value\", such as 0 issue \"letsencrypt.org\"",
+        _ => "the record's data",
+    }
+}
+
+fn check_content(record_type: &str, content: &str) -> Result<(), String> {
+    match record_type {
+        "A" => content
+            .parse::<std::net::Ipv4Addr>()
+            .map(|_| ())
+            .map_err(|_| format!("An A record's content is an IPv4 address such as 192.0.2.10; got \"{content}\".")),
+        "AAAA" => content
+            .parse::<std::net::Ipv6Addr>()
+            .map(|_| ())
+            .map_err(|_| format!("An AAAA record's content is an IPv6 address such as 2001:db8::10; got \"{content}\".")),
+        "CNAME" | "ALIAS" | "MX" => rules::host_name(content, HostRules::RECORD_DATA).map(|_| ()),
+        "TXT" => {
+            if content.is_empty() {
+                Err("A TXT record's content cannot be empty.".to_string())
+            } else {
+                rules::no_invisible_characters(content, "A TXT record's content")
+            }
+        }
+        "TLSA" => check_tlsa(content),
+        "CAA" => check_caa(content),
+        _ => Ok(()),
+    }
+}
+
+fn check_tlsa(content: &str) -> Result<(), String> {
+    let parts: Vec<&str> = content.split_whitespace().collect();
+    let bad = || {
+        format!(
+            "A TLSA record's content is \"usage selector matching_type data\": usage 0-3, selector 0-1, \
+             matching type 0-2, data in hexadecimal; got \"{content}\"."
+        )
+    };
+    if parts.len() != 4 {
+        return Err(bad());
+    }
+    let in_range = |s: &str, max: u8| s.parse::<u8>().is_ok_and(|n| n <= max);
+    if !in_range(parts[0], 3) || !in_range(parts[1], 1) || !in_range(parts[2], 2) {
+        return Err(bad());
+    }
+    if parts[3].is_empty() || !parts[3].chars().all(|c| c.is_ascii_hexdigit()) {
+        return Err(bad());
+    }
+    Ok(())
+}
+
+fn check_caa(content: &str) -> Result<(), String> {
+    let bad = || {
+        format!(
+            "A CAA record's content is `flags tag \"value\"` with flags 0-255 and tag issue, issuewild or \
+             iodef, such as 0 issue \"letsencrypt.org\"; got '{content}'."
+        )
+    };
+    let mut parts = content.splitn(3, ' ');
+    let (flags, tag, value) = match (parts.next(), parts.next(), parts.next()) {
+        (Some(f), Some(t), Some(v)) => (f, t, v),
+        _ => return Err(bad()),
+    };
+    if flags.parse::<u8>().is_err()
+        || !matches!(tag, "issue" | "issuewild" | "iodef")
+        || value.trim().is_empty()
+    {
+        return Err(bad());
+    }
+    Ok(())
+}
+
+/// A record name is relative to its zone: `""` or `@` is the apex, `www` is `www.<zone>`.
+fn check_record_name(name: &str, domain: Option<&str>) -> Result<(), String> {
+    if is_apex(name) {
+        return Ok(());
+    }
+    if let Some(domain) = domain {
+        let lower = name.to_ascii_lowercase();
+        let zone = domain.to_ascii_lowercase();
+        if lower == zone
+            || lower.ends_with(&format!(".{zone}"))
+            || lower.ends_with(&format!(".{zone}."))
+        {
+            return Err(format!(
+                "The record name is relative to the zone: write \"{}\" rather than \"{name}\" \
+                 (Combell would create {name}.{domain}).",
+                relative_hint(&lower, &zone)
+            ));
+        }
+    }
+    rules::host_name(name, HostRules::RECORD_NAME)
+        .map(|_| ())
+        .map_err(|why| {
+            format!(
+                "{why} A record name is relative to its zone: dot-separated labels of letters, \
+             digits, hyphens and underscores, or \"\" (or \"@\") for the zone apex."
+            )
+        })
+}
+
+fn relative_hint(name: &str, zone: &str) -> String {
+    let name = name.strip_suffix('.').unwrap_or(name);
+    match name
+        .strip_suffix(zone)
+        .map(|rest| rest.trim_end_matches('.'))
+    {
+        Some("") | None => "@".to_string(),
+        Some(rest) => rest.to_string(),
+    }
+}
+
+fn is_apex(name: &str) -> bool {
+    name.is_empty() || name == "@"
+}
+
+/// `TCP`, `tcp` and `_tcp` are the same protocol; Combell answers `_tcp`.
+fn canonical_protocol(protocol: &str) -> Option<&'static str> {
+    match protocol
+        .trim_start_matches('_')
+        .to_ascii_lowercase()
+        .as_str()
+    {
+        "tcp" => Some("_tcp"),
+        "udp" => Some("_udp"),
+        "tls" => Some("_tls"),
+        _ => None,
+    }
+}
+
+/// `sip` and `_sip` are the same service; Combell answers `_sip`.
+fn canonical_service(service: &str) -> String {
+    format!("_{}", service.trim_start_matches('_').to_ascii_lowercase())
+}
+
+/// Names and host names compare without case and without a trailing dot, and a Unicode name
+/// is its A-label spelling (`bücher` is `xn--bcher-kva`).
+fn same_host(a: &str, b: &str) -> bool {
+    rules::same_host_name(a, b)
+}
+
+fn same_record_name(a: &str, b: &str) -> bool {
+    let a = if a == "@" { "" } else { a };
+    let b = if b == "@" { "" } else { b };
+    rules::same_host_name(a, b)
+}
+
+/// Record types whose content is a host name.
+const HOST_CONTENT: [&str; 3] = ["CNAME", "ALIAS", "MX"];
+
+/// A host name as sent to Combell: Unicode labels as IDNA A-labels. Validation has refused
+/// names that cannot be converted; should one get here, it is sent as written and Combell
+/// judges it.
+fn ascii_host(name: &str) -> String {
+    rules::to_ascii(name).unwrap_or_else(|| name.to_string())
+}
+
+/// Numbers that are fractional or too large for any range: named as such, with the range.
+fn number_problems(config: &Value) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    for (attribute, range, what, summary) in [
+        ("ttl", TTL_RANGE, "A TTL", "TTL out of range"),
+        (
+            "priority",
+            PRIORITY_RANGE,
+            "A priority",
+            "Priority out of range",
+        ),
+        ("port", 1..=65_535, "An SRV port", "Port out of range"),
+        ("weight", 0..=65_535, "An SRV weight", "Weight out of range"),
+    ] {
+        let Some(value) = config.get(attribute).filter(|v| v.as_i64().is_none()) else {
+            continue;
+        };
+        if let Err(detail) = rules::whole_number_in(value, range, what, "") {
+            problems.push(problem(attribute, summary, detail));
+        }
+    }
+    problems
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn listed(record_type: &str, name: &str, content: &str, priority: Option<i64>) -> DnsRecord {
+        DnsRecord {
+            id: Some("1-1".into()),
+            record_type: Some(record_type.into()),
+            record_name: Some(name.into()),
+            content: Some(content.into()),
+            priority,
+            ttl: Some(3600),
+            ..DnsRecord::default()
+        }
+    }
+
+    #[test]
+    fn natural_key_compares_by_meaning() {
+        let planned = |pairs: &[(&str, Value)]| request_from(&config(pairs));
+        let a = planned(&[
+            ("domain_name", "example.com".into()),
+            ("type", "A".into()),
+            ("record_name", "@".into()),
+            ("content", "192.0.2.1".into()),
+        ]);
+        assert!(same_key(&listed("A", "", "192.0.2.1", None), &a));
+        assert!(!same_key(&listed("A", "www", "192.0.2.1", None), &a));
+        assert!(!same_key(&listed("A", "", "192.0.2.2", None), &a));
+        assert!(!same_key(&listed("AAAA", "", "192.0.2.1", None), &a));
+        let mx = planned(&[
+            ("type", "MX".into()),
+            ("record_name", "".into()),
+            ("content", "mx.example.org".into()),
+            ("priority", 20.into()),
+        ]);
+        assert!(same_key(
+            &listed("MX", "", "MX.example.org.", Some(20)),
+            &mx
+        ));
+        assert!(!same_key(
+            &listed("MX", "", "mx.example.org", Some(10)),
+            &mx
+        ));
+        let srv = planned(&[
+            ("type", "SRV".into()),
+            ("service", "sip".into()),
+            ("protocol", "TCP".into()),
+            ("target", "sip.example.org".into()),
+            ("port", 5060.into()),
+        ]);
+        let mut listed_srv = listed("SRV", "_sip._tcp", "0 5060 sip.example.org", Some(10));
+        listed_srv.service = Some("_sip".into());
+        listed_srv.protocol = Some("_tcp".into());
+        listed_srv.target = Some("sip.example.org".into());
+        listed_srv.port = Some(5060);
+        assert!(same_key(&listed_srv, &srv));
+        listed_srv.port = Some(5061);
+        assert!(!same_key(&listed_srv, &srv));
+    }
+
+    fn config(pairs: &[(&str, Value)]) -> Value {
+        let mut v = empty_state();
+        for (k, val) in pairs {
+            v.set(k, val.clone());
+        }
+        v.set("id", Value::Null);
+        v
+    }
+
+    #[test]
+    fn unicode_host_names_are_sent_as_a_labels_and_read_back_without_drift() {
+        let planned = config(&[
+            ("domain_name", "example.com".into()),
+            ("type", "CNAME".into()),
+            ("record_name", "bücher".into()),
+            ("content", "Bücher.be".into()),
+        ]);
+        assert!(problems_for(&[
+            ("domain_name", "example.com".into()),
+            ("type", "CNAME".into()),
+            ("record_name", "bücher".into()),
+            ("content", "Bücher.be".into()),
+        ])
+        .is_empty());
+        let request = request_from(&planned);
+        assert_eq!(request.record_name.as_deref(), Some("xn--bcher-kva"));
+        assert_eq!(request.content.as_deref(), Some("xn--bcher-kva.be"));
+        let api = DnsRecord {
+            id: Some("1-9".into()),
+            record_type: Some("CNAME".into()),
+            record_name: Some("xn--bcher-kva".into()),
+            content: Some("xn--bcher-kva.be".into()),
+            ttl: Some(3600),
+            ..DnsRecord::default()
+        };
+        let state = state_from(&api, "example.com", &planned);
+        assert_eq!(state.get_str("record_name"), Some("bücher"));
+        assert_eq!(state.get_str("content"), Some("Bücher.be"));
+        assert!(same_key(&api, &request));
+        let srv = request_from(&config(&[
+            ("type", "SRV".into()),
+            ("service", "_sip".into()),
+            ("target", "sip.bücher.be".into()),
+            ("port", 5060.into()),
+        ]));
+        assert_eq!(srv.target.as_deref(), Some("sip.xn--bcher-kva.be"));
+        // TXT content is text, not a host name: sent as written.
+        let txt = request_from(&config(&[
+            ("type", "TXT".into()),
+            ("content", "bücher".into()),
+        ]));
+        assert_eq!(txt.content.as_deref(), Some("bücher"));
+        for bad in ["💩.be", "bü_cher.be", "-bad-.example.com"] {
+            assert!(
+                !problems_for(&[
+                    ("domain_name", "example.com".into()),
+                    ("type", "ALIAS".into()),
+                    ("content", bad.into()),
+                ])
+                .is_empty(),
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn fractional_and_huge_numbers_are_named() {
+        let cfg = config(&[
+            ("domain_name", "example.com".into()),
+            ("type", "SRV".into()),
+            ("service", "_sip".into()),
+            ("target", "sip.example.com".into()),
+            ("port", 1e30f64.into()),
+            ("ttl", 3600.5f64.into()),
+            ("weight", 0.5f64.into()),
+        ]);
+        let problems = number_problems(&cfg);
+        let details: Vec<&str> = problems.iter().map(|p| p.detail.as_str()).collect();
+        assert_eq!(problems.len(), 3, "{details:?}");
+        assert!(details.iter().all(|d| !d.contains("9223372036854775808")));
+        assert!(details[0].contains("got 3600.5, which is not a whole number"));
+        assert!(details[1].contains("got 1e30"));
+        assert!(details[2].contains("got 0.5, which is not a whole number"));
+        // The range rules leave such values to these messages: one problem each.
+        assert!(validate_config(&RecordConfig::from_value(&cfg)).is_empty());
+    }
+
+    fn problems_for(pairs: &[(&str, Value)]) -> Vec<(&'static str, String)> {
+        validate_config(&RecordConfig::from_value(&config(pairs)))
+            .into_iter()
+            .map(|p| (p.attribute, p.summary))
+            .collect()
+    }
+
+    fn a_record() -> Vec<(&'static str, Value)> {
+        vec![
+            ("domain_name", "example.com".into()),
+            ("type", "A".into()),
+            ("record_name", "www".into()),
+            ("content", "192.0.2.10".into()),
+        ]
+    }
+
+    fn with(
+        mut base: Vec<(&'static str, Value)>,
+        key: &'static str,
+        v: Value,
+    ) -> Vec<(&'static str, Value)> {
+        base.retain(|(k, _)| *k != key);
+        base.push((key, v));
+        base
+    }
+
+    fn srv_record() -> Vec<(&'static str, Value)> {
+        vec![
+            ("domain_name", "example.com".into()),
+            ("type", "SRV".into()),
+            ("service", "_sip".into()),
+            ("protocol", "TCP".into()),
+            ("target", "sip.example.com".into()),
+            ("port", 5060i64.into()),
+        ]
+    }
+
+    #[test]
+    fn a_valid_record_has_no_problems() {
+        assert!(problems_for(&a_record()).is_empty());
+        assert!(problems_for(&srv_record()).is_empty());
+    }
+
+    #[test]
+    fn every_rule_reports_on_its_attribute() {
+        let cases: Vec<(Vec<(&'static str, Value)>, &str)> = vec![
+            (with(a_record(), "ttl", 59i64.into()), "ttl"),
+            (with(a_record(), "ttl", 86_401i64.into()), "ttl"),
+            (with(a_record(), "type", "a".into()), "type"),
+            (with(a_record(), "type", "NS".into()), "type"),
+            (with(a_record(), "content", "not-an-ip".into()), "content"),
+            (with(a_record(), "content", Value::Null), "content"),
+            (with(a_record(), "priority", 10i64.into()), "priority"),
+            (with(a_record(), "port", 80i64.into()), "port"),
+            (with(a_record(), "weight", 1i64.into()), "weight"),
+            (
+                with(a_record(), "record_name", "www.example.com".into()),
+                "record_name",
+            ),
+            (
+                with(a_record(), "record_name", "bad name".into()),
+                "record_name",
+            ),
+            (
+                with(a_record(), "domain_name", "not a domain".into()),
+                "domain_name",
+            ),
+            (
+                with(
+                    with(a_record(), "type", "AAAA".into()),
+                    "content",
+                    "192.0.2.1".into(),
+                ),
+                "content",
+            ),
+            (
+                with(
+                    with(a_record(), "type", "CNAME".into()),
+                    "record_name",
+                    "".into(),
+                ),
+                "record_name",
+            ),
+            (
+                with(
+                    with(a_record(), "type", "MX".into()),
+                    "priority",
+                    0i64.into(),
+                ),
+                "priority",
+            ),
+            (
+                with(
+                    with(a_record(), "type", "MX".into()),
+                    "priority",
+                    10_000i64.into(),
+                ),
+                "priority",
+            ),
+            (
+                with(
+                    with(a_record(), "type", "TLSA".into()),
+                    "content",
+                    "3 1 1 zz".into(),
+                ),
+                "content",
+            ),
+            (
+                with(
+                    with(a_record(), "type", "CAA".into()),
+                    "content",
+                    "0 issue".into(),
+                ),
+                "content",
+            ),
+            (
+                with(with(a_record(), "type", "TXT".into()), "content", "".into()),
+                "content",
+            ),
+            (
+                with(srv_record(), "record_name", "_sip._tcp".into()),
+                "record_name",
+            ),
+            (
+                with(srv_record(), "content", "0 5060 sip.example.com".into()),
+                "content",
+            ),
+            (with(srv_record(), "service", Value::Null), "service"),
+            (with(srv_record(), "service", "s i p".into()), "service"),
+            (with(srv_record(), "target", Value::Null), "target"),
+            (with(srv_record(), "port", Value::Null), "port"),
+            (with(srv_record(), "port", 70_000i64.into()), "port"),
+            (with(srv_record(), "protocol", "SCTP".into()), "protocol"),
+            (with(srv_record(), "weight", (-1i64).into()), "weight"),
+        ];
+        for (case, attribute) in cases {
+            let problems = problems_for(&case);
+            assert!(
+                problems.iter().any(|(a, _)| *a == attribute),
+                "expected a problem on {attribute} for {case:?}, got {problems:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn unknown_values_are_not_judged() {
+        let case = with(
+            with(a_record(), "content", Value::Unknown),
+            "type",
+            Value::Unknown,
+        );
+        assert!(problems_for(&case).is_empty());
+        let case = with(a_record(), "ttl", Value::Unknown);
+        assert!(problems_for(&case).is_empty());
+    }
+
+    #[test]
+    fn all_problems_are_collected() {
+        let case = with(with(a_record(), "ttl", 1i64.into()), "content", "x".into());
+        assert_eq!(problems_for(&case).len(), 2);
+    }
+
+    fn api_a() -> DnsRecord {
+        DnsRecord {
+            id: Some("1-1234567890".into()),
+            record_type: Some("A".into()),
+            record_name: Some("".into()),
+            ttl: Some(3600),
+            content: Some("192.0.2.10".into()),
+            priority: None,
+            ..DnsRecord::default()
+        }
+    }
+
+    #[test]
+    fn apex_written_as_at_stays_at() {
+        let prior = config(&with(a_record(), "record_name", "@".into()));
+        let state = state_from(&api_a(), "example.com", &prior);
+        assert_eq!(state.get_str("record_name"), Some("@"));
+        let imported = state_from(&api_a(), "example.com", &empty_state());
+        assert_eq!(imported.get_str("record_name"), Some(""));
+    }
+
+    #[test]
+    fn priority_of_non_mx_records_is_null_whatever_the_api_says() {
+        for api_priority in [None, Some(0)] {
+            let api = DnsRecord {
+                record_type: Some("CNAME".into()),
+                content: Some("www.example.net".into()),
+                priority: api_priority,
+                ..api_a()
+            };
+            let state = state_from(&api, "example.com", &empty_state());
+            assert!(state.get("priority").is_some_and(Value::is_null));
+        }
+    }
+
+    #[test]
+    fn srv_fields_keep_the_configured_spelling() {
+        let api = DnsRecord {
+            id: Some("1-2".into()),
+            record_type: Some("SRV".into()),
+            record_name: Some("_sip._tcp".into()),
+            ttl: Some(3600),
+            content: Some("0 5060 sip.example.com".into()),
+            service: Some("_sip".into()),
+            protocol: Some("_tcp".into()),
+            target: Some("sip.example.com".into()),
+            priority: Some(10),
+            port: Some(5060),
+            weight: Some(0),
+        };
+        let prior = config(&with(srv_record(), "service", "sip".into()));
+        let state = state_from(&api, "example.com", &prior);
+        assert_eq!(state.get_str("protocol"), Some("TCP"));
+        assert_eq!(state.get_str("service"), Some("sip"));
+        assert_eq!(state.get_str("record_name"), Some("_sip._tcp"));
+        assert_eq!(state.get_i64("priority"), Some(10));
+        let imported = state_from(&api, "example.com", &empty_state());
+        assert_eq!(imported.get_str("protocol"), Some("_tcp"));
+    }
+
+    #[test]
+    fn host_names_compare_without_case_or_trailing_dot() {
+        let api = DnsRecord {
+            record_type: Some("CNAME".into()),
+            record_name: Some("www".into()),
+            content: Some("target.example.net".into()),
+            ..api_a()
+        };
+        let prior = config(&[("content", "Target.Example.NET.".into())]);
+        let state = state_from(&api, "example.com", &prior);
+        assert_eq!(state.get_str("content"), Some("Target.Example.NET."));
+    }
+
+    #[test]
+    fn requests_carry_only_what_applies_to_the_type() {
+        let mut planned = config(&with(a_record(), "record_name", "@".into()));
+        planned.set("ttl", 600i64);
+        let req = request_from(&planned);
+        assert_eq!(req.record_name.as_deref(), Some(""));
+        assert_eq!(req.priority, None);
+        assert_eq!(req.port, None);
+        let mut planned = config(&with(srv_record(), "service", "sip".into()));
+        planned.set("protocol", "_udp");
+        let req = request_from(&planned);
+        assert_eq!(req.service.as_deref(), Some("_sip"));
+        assert_eq!(req.protocol.as_deref(), Some("UDP"));
+        assert_eq!(req.priority, Some(10));
+        assert_eq!(req.weight, Some(0));
+        assert_eq!(req.record_name, None);
+        assert_eq!(req.content, None);
+    }
+
+    #[test]
+    fn import_ids() {
+        assert_eq!(
+            parse_import_id("example.com/1-123"),
+            Ok(("example.com".into(), "1-123".into()))
+        );
+        for bad in [
+            "",
+            "example.com",
+            "example.com/",
+            "/1-2",
+            "a/b/c",
+            "../1-2",
+            "example.com/..",
+            "example.com/%2e%2e",
+            "example.com/1?x",
+            "exa mple.com/1-2",
+        ] {
+            assert!(parse_import_id(bad).is_err(), "{bad}");
+        }
+    }
+
+    fn plan_of(prior: Value, cfg: Value) -> PlanResponse {
+        let resource = DnsRecordResource;
+        let ctx = Ctx::for_tests(None);
+        let proposed = {
+            let mut p = cfg.clone();
+            for name in [
+                "id",
+                "record_name",
+                "content",
+                "ttl",
+                "priority",
+                "protocol",
+                "weight",
+            ] {
+                if cfg.get(name).is_none_or(Value::is_null) {
+                    p.set(name, prior.get(name).cloned().unwrap_or_default());
+                }
+            }
+            p
+        };
+        futures_block_on(resource.plan(
+            &ctx,
+            PlanRequest {
+                prior,
+                proposed,
+                config: cfg,
+                prior_private: Vec::new(),
+            },
+        ))
+    }
+
+    fn futures_block_on<F: std::future::Future>(f: F) -> F::Output {
+        tokio::runtime::Builder::new_current_thread()
+            .build()
+            .map(|rt| rt.block_on(f))
+            .unwrap()
+    }
+
+    #[test]
+    fn create_plans_defaults_and_only_the_id_unknown() {
+        let p = plan_of(Value::Null, config(&a_record()));
+        assert!(p.planned.is_unknown_at("id"));
+        assert_eq!(p.planned.get_i64("ttl"), Some(3600));
+        assert!(p.planned.get("priority").is_some_and(Value::is_null));
+        let mx = with(
+            with(a_record(), "type", "MX".into()),
+            "content",
+            "mail.example.com".into(),
+        );
+        let p = plan_of(Value::Null, config(&mx));
+        assert_eq!(p.planned.get_i64("priority"), Some(10));
+        assert!(p.diagnostics.is_empty());
+    }
+
+    #[test]
+    fn wildcard_names_cannot_be_created_but_can_be_updated() {
+        let cfg = config(&with(a_record(), "record_name", "*".into()));
+        let p = plan_of(Value::Null, cfg.clone());
+        assert!(p.diagnostics.has_errors());
+        let mut prior = cfg.clone();
+        prior.set("id", "1-1");
+        prior.set("ttl", 3600i64);
+        let mut changed = cfg;
+        changed.set("content", "192.0.2.99");
+        let p = plan_of(prior, changed);
+        assert!(!p.diagnostics.has_errors());
+        assert!(p.requires_replace.is_empty());
+    }
+
+    #[test]
+    fn srv_changes_replace_only_when_the_meaning_changes() {
+        let mut prior = config(&with(srv_record(), "protocol", "_tcp".into()));
+        prior.set("id", "1-9");
+        prior.set("record_name", "_sip._tcp");
+        prior.set("content", "0 5060 sip.example.com");
+        prior.set("ttl", 3600i64);
+        prior.set("priority", 10i64);
+        prior.set("weight", 0i64);
+        let same_meaning = config(&with(srv_record(), "protocol", "TCP".into()));
+        assert!(plan_of(prior.clone(), same_meaning)
+            .requires_replace
+            .is_empty());
+        let no_protocol = config(&with(srv_record(), "protocol", Value::Null));
+        assert!(plan_of(prior.clone(), no_protocol)
+            .requires_replace
+            .is_empty());
+        let other_port = config(&with(srv_record(), "port", 5061i64.into()));
+        let p = plan_of(prior.clone(), other_port);
+        assert_eq!(p.requires_replace, vec![AttributePath::new("port")]);
+        assert!(p.planned.is_unknown_at("id"));
+        let heavier = config(&with(srv_record(), "weight", 5i64.into()));
+        let p = plan_of(prior, heavier);
+        assert!(p.requires_replace.is_empty());
+        assert!(p.planned.is_unknown_at("content"));
+        assert_eq!(p.planned.get_str("id"), Some("1-9"));
+    }
+}

@@ -1,0 +1,149 @@
+//! List resource `combell_dns_record`: the records of one zone (`GET /dns/{domainName}/records`),
+//! optionally of one type or name. NS and SOA records are left out: Combell manages them and
+//! `combell_dns_record` cannot hold them.
+
+use crate::core::rules::{self, HostRules};
+use async_trait::async_trait;
+
+use crate::core::{api_error, client};
+use crate::dns::record::{canonical_domain, state_from, WRITABLE_TYPES};
+use combell_api::DnsRecordFilter;
+use tfplugin::{
+    Attribute, AttributePath, Ctx, Diagnostics, ListItem, ListRequest, ListResource, ListSink,
+    Schema, Value,
+};
+
+const TYPE_NAME: &str = "combell_dns_record";
+
+pub struct DnsRecordList;
+
+fn schema() -> Schema {
+    Schema::new(vec![
+        Attribute::string("domain_name")
+            .required()
+            .description("The zone whose records are listed, such as `example.com`."),
+        Attribute::string("type").optional().description(
+            "Only records of this type (`A`, `AAAA`, `CNAME`, `MX`, `SRV`, `TXT`, `ALIAS`, `TLSA` \
+             or `CAA`). Left out, all of them.",
+        ),
+        Attribute::string("record_name").optional().description(
+            "Only records with this name relative to the zone (`www`; `\"\"` or `@` for the \
+             apex). Left out, all names.",
+        ),
+    ])
+    .description(
+        "Lists the DNS records of a zone hosted by Combell, for `terraform query`. NS and SOA \
+         records, which Combell manages itself, are not listed.",
+    )
+}
+
+#[async_trait]
+impl ListResource for DnsRecordList {
+    fn type_name(&self) -> &str {
+        TYPE_NAME
+    }
+    fn schema(&self) -> Schema {
+        schema()
+    }
+    fn api_operations(&self) -> &'static [&'static str] {
+        &["GET /dns/{domainName}/records"]
+    }
+
+    async fn validate(&self, _ctx: &Ctx, config: &Value) -> Diagnostics {
+        let mut diags = Diagnostics::default();
+        if let Some(t) = config.get_str("type") {
+            if !WRITABLE_TYPES.contains(&t) {
+                diags.error_at(
+                    AttributePath::new("type"),
+                    "Unsupported record type",
+                    format!(
+                        "\"{t}\" is not a type combell_dns_record manages; use one of {}, in \
+                         upper case.",
+                        WRITABLE_TYPES.join(", ")
+                    ),
+                );
+            }
+        }
+        if config
+            .get_str("domain_name")
+            .is_some_and(|d| d.trim().is_empty())
+        {
+            diags.error_at(
+                AttributePath::new("domain_name"),
+                "Empty domain name",
+                "Set domain_name to the zone to list, such as \"example.com\".",
+            );
+        }
+        if let Some(domain) = config
+            .get_str("domain_name")
+            .filter(|d| !d.trim().is_empty())
+        {
+            if let Err(detail) = rules::host_name(domain.trim(), HostRules::FULL_NAME) {
+                diags.error_at(
+                    AttributePath::new("domain_name"),
+                    "Invalid domain name",
+                    detail,
+                );
+            }
+        }
+        diags
+    }
+
+    async fn list(&self, ctx: &Ctx, req: ListRequest, out: &ListSink) -> Diagnostics {
+        let summary = format!("Unable to list {TYPE_NAME}");
+        let client = match client(ctx) {
+            Ok(c) => c,
+            Err(d) => return d.into(),
+        };
+        let domain = canonical_domain(req.config.get_str("domain_name").unwrap_or_default());
+        let wanted_type = req.config.get_str("type");
+        let wanted_name = req
+            .config
+            .get_str("record_name")
+            .map(|n| if n == "@" { "" } else { n });
+        let filter = DnsRecordFilter {
+            record_type: wanted_type.map(str::to_string),
+            ..DnsRecordFilter::default()
+        };
+        let records = match client
+            .list_dns_records(&domain, &filter, ctx.stopping())
+            .await
+        {
+            Ok(records) => records,
+            Err(err) => return api_error(summary, &err).into(),
+        };
+        for record in records {
+            let record_type = record
+                .record_type
+                .as_deref()
+                .unwrap_or_default()
+                .to_ascii_uppercase();
+            let name = record.record_name.clone().unwrap_or_default();
+            // The API's filters are not trusted to be exact: both are checked here too.
+            if !WRITABLE_TYPES.contains(&record_type.as_str())
+                || wanted_type.is_some_and(|t| t != record_type)
+                || wanted_name.is_some_and(|n| !n.eq_ignore_ascii_case(&name))
+                || record.id.is_none()
+            {
+                continue;
+            }
+            let fqdn = if name.is_empty() {
+                domain.clone()
+            } else {
+                format!("{name}.{domain}")
+            };
+            let item = ListItem {
+                display_name: format!(
+                    "{fqdn} {record_type} {}",
+                    record.content.as_deref().unwrap_or_default()
+                ),
+                state: state_from(&record, &domain, &Value::Null),
+                complete: true,
+            };
+            if !out.send(item).await {
+                break;
+            }
+        }
+        Diagnostics::default()
+    }
+}

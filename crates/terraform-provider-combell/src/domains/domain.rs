@@ -1,0 +1,547 @@
+//! `combell_domain`: the name servers and the renew flag of a domain already in the Combell
+//! reseller account. Import ID: the domain name, such as `example.com`.
+//!
+//! Nothing is bought here: create adopts an existing domain (registration is
+//! `combell_domain_registration`), and the API has no delete, so destroy only removes the domain
+//! from the state, with a warning. Name servers compare without case or trailing dot, and keep
+//! the spelling of the configuration. Combell lets the renew flag change only while
+//! `can_toggle_renew` is true (no unpaid invoice, renewal not within a month); a change it would
+//! refuse is reported at plan time.
+
+use async_trait::async_trait;
+use serde_json::json;
+
+use crate::core::rules::{self, HostRules};
+use crate::core::{api_error, client};
+use combell_api::{CancellationToken, Client, DomainDetail};
+use tfplugin::{
+    default_plan, ApplyResult, Attribute, AttributePath, Ctx, Diagnostic, Diagnostics,
+    ImportResult, PlanRequest, PlanResponse, ReadResult, Resource, Schema, Type, Value,
+};
+
+const TYPE_NAME: &str = "combell_domain";
+const LOG: &str = "domain";
+
+pub struct DomainResource;
+
+// ---- Schema ---------------------------------------------------------------------------------
+
+fn schema() -> Schema {
+    Schema::new(vec![
+        Attribute::string("id")
+            .computed()
+            .description("The domain name: the import ID."),
+        Attribute::string("domain_name").required().description(
+            "The domain, in lower case, such as `example.com`. It must already be in the \
+             reseller account (`data.combell_domains` lists them). Changing it manages another \
+             domain.",
+        ),
+        Attribute::new("name_servers", Type::list(Type::String))
+            .optional()
+            .computed()
+            .description(
+                "The domain's name servers, 2 to 13 host names in order, such as \
+                 `[\"ns1.example.net\", \"ns2.example.net\"]`. Compared without case or trailing \
+                 dot. Unset, they are left as they are and read from Combell (its own are \
+                 `ns3.european-server.com` and `ns4.european-server.com`).",
+            ),
+        Attribute::bool("will_renew")
+            .optional()
+            .computed()
+            .description(
+                "Whether Combell renews the domain when it expires. Unset, it is left as it is. \
+             Combell allows a change only while `can_toggle_renew` is true and only for API \
+             users with the finance role; a change it would refuse fails at plan time.",
+            ),
+        Attribute::bool("can_toggle_renew").computed().description(
+            "Whether `will_renew` can be changed now: false while an invoice for the domain is \
+             unpaid or its renewal starts within a month.",
+        ),
+        Attribute::string("expiration_date")
+            .computed()
+            .description("When the registration expires, as Combell gives it (ISO 8601)."),
+    ])
+    .description(
+        "Name servers and automatic renewal of a domain already in the Combell reseller \
+         account. Creating this resource buys nothing: it takes over the settings of an \
+         existing domain (use `combell_domain_registration` to register one). Combell's API \
+         cannot delete a domain, so destroying this resource only removes it from the Terraform \
+         state, with a warning: the domain stays registered with the name servers and renew \
+         setting it had.",
+    )
+}
+
+// ---- Lifecycle ------------------------------------------------------------------------------
+
+const REPLACE_ON_CHANGE: [&str; 1] = ["domain_name"];
+
+#[async_trait]
+impl Resource for DomainResource {
+    fn type_name(&self) -> &str {
+        TYPE_NAME
+    }
+    fn api_operations(&self) -> &'static [&'static str] {
+        &[
+            "GET /domains/{domainName}",
+            "PUT /domains/{domainName}/nameservers",
+            "PUT /domains/{domainName}/renew",
+        ]
+    }
+
+    fn schema(&self) -> Schema {
+        schema()
+    }
+
+    fn requires_replace(&self) -> &[&str] {
+        &REPLACE_ON_CHANGE
+    }
+
+    async fn validate(&self, _ctx: &Ctx, config: &Value) -> Diagnostics {
+        let mut diags = Diagnostics::default();
+        if let Some(name) = config.get_str("domain_name") {
+            if let Err(detail) = rules::domain_name(name) {
+                diags.error_at(
+                    AttributePath::new("domain_name"),
+                    "Invalid domain name",
+                    detail,
+                );
+            }
+        }
+        if let Some(servers) = known_strings(config, "name_servers") {
+            for detail in name_server_problems(&servers) {
+                diags.error_at(
+                    AttributePath::new("name_servers"),
+                    "Invalid name servers",
+                    detail,
+                );
+            }
+        }
+        diags
+    }
+
+    async fn plan(&self, ctx: &Ctx, req: PlanRequest) -> PlanResponse {
+        let prior = req.prior.clone();
+        let config = req.config.clone();
+        let mut resp = default_plan(&schema(), &REPLACE_ON_CHANGE, &[], req);
+        if resp.planned.is_null() {
+            return resp;
+        }
+        // Name servers written with another spelling than the state's plan an update that
+        // sends nothing (apply compares without case) and stores the configuration's spelling:
+        // Terraform requires a configured value to be planned as written.
+        let creating = prior.is_null() || !resp.requires_replace.is_empty();
+        let Some(wanted) = config.get_bool("will_renew") else {
+            return resp;
+        };
+        let (can_toggle, current) = if creating {
+            // Only ask Combell when a configured value will be sent.
+            let (Some(name), Ok(client)) = (config.get_str("domain_name"), client(ctx)) else {
+                return resp;
+            };
+            match client.get_domain(name, ctx.stopping()).await {
+                Ok(detail) => (detail.can_toggle_renew, detail.will_renew),
+                Err(err) if err.is_not_found() => {
+                    resp.diagnostics.push(
+                        Diagnostic::error("Domain not in the reseller account", not_here(name))
+                            .at(AttributePath::new("domain_name")),
+                    );
+                    return resp;
+                }
+                // The apply reports it properly.
+                Err(_) => return resp,
+            }
+        } else {
+            (
+                prior.get_bool("can_toggle_renew").unwrap_or(true),
+                prior.get_bool("will_renew"),
+            )
+        };
+        if current != Some(wanted) && !can_toggle {
+            resp.diagnostics.push(
+                Diagnostic::error(
+                    "The renew setting cannot be changed now",
+                    format!(
+                        "Combell allows changing will_renew of {} only while can_toggle_renew is \
+                         true; it is false now (an invoice for the domain is unpaid, or its \
+                         renewal starts within a month). Leave will_renew unset or set it to \
+                         {}, and try again later.",
+                        config.get_str("domain_name").unwrap_or("the domain"),
+                        current.map_or("its current value".to_string(), |v| v.to_string())
+                    ),
+                )
+                .at(AttributePath::new("will_renew")),
+            );
+        }
+        resp
+    }
+
+    async fn create(&self, ctx: &Ctx, planned: &Value, _config: &Value) -> ApplyResult {
+        let summary = format!("Unable to create {TYPE_NAME}");
+        let client = match client(ctx) {
+            Ok(c) => c,
+            Err(d) => return ApplyResult::error(d),
+        };
+        let Some(name) = planned.get_str("domain_name") else {
+            return ApplyResult::error(Diagnostic::error(summary, "domain_name is not known."));
+        };
+        let detail = match client.get_domain(name, ctx.stopping()).await {
+            Ok(detail) => detail,
+            Err(err) if err.is_not_found() => {
+                return ApplyResult::error(Diagnostic::error(summary, not_here(name)))
+            }
+            Err(err) => return ApplyResult::error(api_error(summary, &err)),
+        };
+        apply_settings(&client, &detail, planned, summary, ctx.stopping()).await
+    }
+
+    async fn read(&self, ctx: &Ctx, state: &Value) -> ReadResult {
+        let summary = format!("Unable to read {TYPE_NAME}");
+        let client = match client(ctx) {
+            Ok(c) => c,
+            Err(d) => return ReadResult::error(d),
+        };
+        let Some(name) = state.get_str("domain_name") else {
+            return ReadResult::gone();
+        };
+        match client.get_domain(name, ctx.stopping()).await {
+            Ok(detail) => ReadResult::ok(state_from(&detail, state)),
+            Err(err) if err.is_not_found() => {
+                hclog::info(
+                    LOG,
+                    "domain no longer in the reseller account; removing it from the state",
+                    &[("domain", json!(name))],
+                );
+                ReadResult::gone()
+            }
+            Err(err) => ReadResult {
+                state: Some(state.clone()),
+                diagnostics: api_error(summary, &err).into(),
+                ..Default::default()
+            },
+        }
+    }
+
+    async fn update(
+        &self,
+        ctx: &Ctx,
+        prior: &Value,
+        planned: &Value,
+        _config: &Value,
+    ) -> ApplyResult {
+        let summary = format!("Unable to update {TYPE_NAME}");
+        let client = match client(ctx) {
+            Ok(c) => c,
+            Err(d) => return ApplyResult::error(d),
+        };
+        let Some(name) = prior.get_str("domain_name") else {
+            return ApplyResult::error(Diagnostic::error(summary, "The state has no domain_name."));
+        };
+        let detail = match client.get_domain(name, ctx.stopping()).await {
+            Ok(detail) => detail,
+            Err(err) => {
+                return ApplyResult {
+                    state: Some(prior.clone()),
+                    diagnostics: api_error(summary, &err).into(),
+                    ..Default::default()
+                }
+            }
+        };
+        apply_settings(&client, &detail, planned, summary, ctx.stopping()).await
+    }
+
+    async fn delete(&self, _ctx: &Ctx, prior: &Value) -> Diagnostics {
+        let name = prior.get_str("domain_name").unwrap_or("the domain");
+        hclog::warn(
+            LOG,
+            "domain removed from the state only",
+            &[("domain", json!(name))],
+        );
+        Diagnostic::warning(
+            format!("Domain {name} is still registered"),
+            format!(
+                "Combell's API cannot delete or cancel a domain, so {name} was only removed from \
+                 the Terraform state. It stays in the reseller account with its current name \
+                 servers and renew setting; cancel it in the Combell control panel if it should \
+                 go."
+            ),
+        )
+        .into()
+    }
+
+    async fn import(&self, _ctx: &Ctx, id: &str) -> ImportResult {
+        let name = id.trim();
+        match rules::domain_name(name) {
+            Ok(()) => {
+                let mut state = empty_state();
+                state.set("id", name);
+                state.set("domain_name", name);
+                ImportResult {
+                    state: Some(state),
+                    ..Default::default()
+                }
+            }
+            Err(detail) => ImportResult {
+                diagnostics: Diagnostic::error(
+                    format!("Invalid import ID for {TYPE_NAME}"),
+                    format!("The import ID is the domain name, such as \"example.com\". {detail}"),
+                )
+                .into(),
+                ..Default::default()
+            },
+        }
+    }
+}
+
+// ---- Helpers --------------------------------------------------------------------------------
+
+/// Sends what the plan changes (name servers, then the renew flag), then reads the domain back.
+async fn apply_settings(
+    client: &Client,
+    detail: &DomainDetail,
+    planned: &Value,
+    summary: String,
+    cancel: &CancellationToken,
+) -> ApplyResult {
+    let name = detail.domain_name.as_str();
+    let current: Vec<String> = detail.name_servers.iter().map(|n| n.name.clone()).collect();
+    let mut diags = Diagnostics::default();
+    if let Some(wanted) = known_strings(planned, "name_servers") {
+        if !same_servers(&wanted, &current) {
+            if let Err(err) = client.set_domain_name_servers(name, &wanted, cancel).await {
+                diags.push(api_error(summary.clone(), &err).at(AttributePath::new("name_servers")));
+            }
+        }
+    }
+    if let Some(wanted) = planned.get_bool("will_renew") {
+        if detail.will_renew != Some(wanted) && !diags.has_errors() {
+            if let Err(err) = client.set_domain_will_renew(name, wanted, cancel).await {
+                let mut d = api_error(summary.clone(), &err).at(AttributePath::new("will_renew"));
+                d.detail.push_str(
+                    "\n\nCombell changes the renew flag only while can_toggle_renew is true, and \
+                     only for API users with the finance role.",
+                );
+                diags.push(d);
+            }
+        }
+    }
+    // The state is what Combell now says, even after a failed PUT.
+    match client.get_domain(name, &CancellationToken::new()).await {
+        Ok(after) => ApplyResult {
+            state: Some(state_from(&after, planned)),
+            diagnostics: diags,
+            ..Default::default()
+        },
+        Err(err) => {
+            diags.push(api_error(format!("Unable to read {TYPE_NAME} back"), &err));
+            ApplyResult {
+                state: Some(state_from(detail, planned)),
+                diagnostics: diags,
+                ..Default::default()
+            }
+        }
+    }
+}
+
+/// The one mapping API → state. Name servers keep the spelling of `prior` when they match.
+fn state_from(detail: &DomainDetail, prior: &Value) -> Value {
+    let mut state = empty_state();
+    state.set("id", detail.domain_name.clone());
+    state.set("domain_name", detail.domain_name.clone());
+    let servers: Vec<String> = detail.name_servers.iter().map(|n| n.name.clone()).collect();
+    match known_strings(prior, "name_servers") {
+        Some(written) if same_servers(&written, &servers) => {
+            state.set("name_servers", written);
+        }
+        _ => state.set("name_servers", servers),
+    }
+    // No value means Combell cannot tell right now: keep what was there.
+    let will_renew = detail.will_renew.or_else(|| prior.get_bool("will_renew"));
+    state.set("will_renew", will_renew);
+    state.set("can_toggle_renew", detail.can_toggle_renew);
+    state.set("expiration_date", detail.expiration_date.clone());
+    state
+}
+
+/// The values of `state` as attributes, for the data source: the same mapping.
+pub(crate) fn domain_values(detail: &DomainDetail) -> Value {
+    state_from(detail, &Value::Null)
+}
+
+fn empty_state() -> Value {
+    Value::object(
+        schema()
+            .block
+            .attributes
+            .iter()
+            .map(|a| (a.name.clone(), Value::Null)),
+    )
+}
+
+fn not_here(name: &str) -> String {
+    format!(
+        "{name} is not a domain of this Combell reseller account (data.combell_domains lists \
+         them). combell_domain manages an existing domain; combell_domain_registration registers \
+         or transfers one."
+    )
+}
+
+/// A list of strings when the attribute and all its elements are known.
+pub(crate) fn known_strings(value: &Value, name: &str) -> Option<Vec<String>> {
+    let list = value.get(name)?;
+    if list.is_null() || list.is_unknown() {
+        return None;
+    }
+    list.as_list()
+        .iter()
+        .map(|v| v.as_str().map(str::to_string))
+        .collect()
+}
+
+/// How Combell compares host names: no case, no trailing dot, no surrounding space.
+pub(crate) fn host_key(name: &str) -> String {
+    name.trim().trim_end_matches('.').to_ascii_lowercase()
+}
+
+fn same_servers(a: &[String], b: &[String]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| host_key(x) == host_key(y))
+}
+
+/// Combell's rules for a name server list: 2 to 13 distinct host names.
+pub(crate) fn name_server_problems(servers: &[String]) -> Vec<String> {
+    let mut problems = Vec::new();
+    if !(2..=13).contains(&servers.len()) {
+        problems.push(format!(
+            "A domain has 2 to 13 name servers; {} given.",
+            servers.len()
+        ));
+    }
+    for (i, server) in servers.iter().enumerate() {
+        if rules::host_name(server.trim(), HostRules::FULL_NAME).is_err() {
+            problems.push(format!(
+                "\"{server}\" is not a host name such as ns1.example.net."
+            ));
+        } else if servers[..i].iter().any(|s| host_key(s) == host_key(server)) {
+            problems.push(format!("\"{server}\" is listed more than once."));
+        }
+    }
+    problems
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use combell_api::NameServer;
+
+    fn detail() -> DomainDetail {
+        DomainDetail {
+            domain_name: "example.com".into(),
+            expiration_date: "2027-09-14T00:00:00Z".into(),
+            will_renew: Some(true),
+            can_toggle_renew: false,
+            name_servers: vec![
+                NameServer {
+                    name: "ns1.example.net".into(),
+                    ip: None,
+                },
+                NameServer {
+                    name: "ns2.example.net".into(),
+                    ip: None,
+                },
+            ],
+            registrant: Default::default(),
+        }
+    }
+
+    #[test]
+    fn mapping_keeps_the_configured_spelling_of_name_servers() {
+        let mut prior = empty_state();
+        prior.set(
+            "name_servers",
+            vec![
+                "NS1.example.net.".to_string(),
+                "ns2.example.net".to_string(),
+            ],
+        );
+        let state = state_from(&detail(), &prior);
+        assert_eq!(
+            state.get_list("name_servers")[0].as_str(),
+            Some("NS1.example.net.")
+        );
+        assert_eq!(state.get_str("id"), Some("example.com"));
+        assert_eq!(state.get_bool("can_toggle_renew"), Some(false));
+        assert!(state.is_wholly_known());
+        let fresh = domain_values(&detail());
+        assert_eq!(
+            fresh.get_list("name_servers")[0].as_str(),
+            Some("ns1.example.net")
+        );
+    }
+
+    #[test]
+    fn name_server_rules() {
+        let list = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert!(name_server_problems(&list(&["ns1.a.be", "ns2.a.be"])).is_empty());
+        assert_eq!(name_server_problems(&list(&["ns1.a.be"])).len(), 1);
+        assert_eq!(
+            name_server_problems(&list(&["ns1.a.be", "NS1.a.be."])).len(),
+            1
+        );
+        assert_eq!(
+            name_server_problems(&list(&["ns1.a.be", "not a host"])).len(),
+            1
+        );
+        let many: Vec<String> = (0..14).map(|i| format!("ns{i}.a.be")).collect();
+        assert_eq!(name_server_problems(&many).len(), 1);
+    }
+
+    #[test]
+    fn domain_names_are_lower_case_without_trailing_dot() {
+        assert!(rules::domain_name("example.com").is_ok());
+        assert!(rules::domain_name("Example.com").is_err());
+        assert!(rules::domain_name("example.com.").is_err());
+        assert!(rules::domain_name("example").is_err());
+        assert!(rules::domain_name("").is_err());
+    }
+
+    fn block_on<F: std::future::Future>(f: F) -> F::Output {
+        tokio::runtime::Builder::new_current_thread()
+            .build()
+            .map(|rt| rt.block_on(f))
+            .unwrap()
+    }
+
+    #[test]
+    fn a_renew_change_combell_would_refuse_fails_at_plan() {
+        let prior = state_from(&detail(), &Value::Null);
+        let mut config = empty_state();
+        config.set("domain_name", "example.com");
+        config.set("will_renew", false);
+        let mut proposed = prior.clone();
+        proposed.set("will_renew", false);
+        let plan = block_on(DomainResource.plan(
+            &Ctx::for_tests(None),
+            PlanRequest {
+                prior,
+                proposed,
+                config,
+                prior_private: Vec::new(),
+            },
+        ));
+        assert!(plan.diagnostics.has_errors());
+        let d = plan.diagnostics.iter().next().unwrap();
+        assert_eq!(d.path, Some(AttributePath::new("will_renew")));
+    }
+
+    #[test]
+    fn destroy_only_forgets_and_warns() {
+        let diags =
+            block_on(DomainResource.delete(&Ctx::for_tests(None), &domain_values(&detail())));
+        assert!(!diags.has_errors());
+        assert!(diags
+            .iter()
+            .next()
+            .unwrap()
+            .detail
+            .contains("cannot delete"));
+    }
+}

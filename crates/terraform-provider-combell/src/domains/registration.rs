@@ -1,0 +1,981 @@
+//! `combell_domain_registration`: registers a new domain, or transfers one from another
+//! registrar when `auth_code` is given. **A paid purchase**: nothing is bought unless the
+//! configuration sets `confirm_purchase = true`, checked at plan time. Import ID: the domain
+//! name.
+//!
+//! Combell registers asynchronously (202 + provisioning job; a transfer's job may still run after
+//! the domain has arrived); create waits within `timeouts.create`, and an interrupted create is
+//! kept (tainted) with its job so that the next run finishes it. The registrant is read back and
+//! compared, but Combell's API cannot change it, so a change fails at plan time. `name_servers`,
+//! `extra_fields`, `auth_code` and `confirm_purchase` are write-only: they only matter for the
+//! purchase (name servers are managed afterwards with `combell_domain`). The API has no delete:
+//! destroy removes the registration from the state, with a warning. The `.ca` rule and the
+//! registrant extra fields Combell requires per extension are checked at plan time.
+//!
+//! Bought once (see `reconcile`). Natural key: the domain name, in the reseller account
+//! (`GET /domains/{domainName}`). A domain already there is adopted, with a warning, instead of
+//! being bought again: before the order is sent and after its answer was lost (then waited for
+//! a while, since a registration shows only once its job has run). When that lookup cannot
+//! decide, the create fails saying an order may have been placed, and the state keeps a pending
+//! entry (a null `id`, no job); its refresh looks the domain up again, adopting it or, when the
+//! account does not have it, dropping the entry so that the next apply orders.
+
+use std::collections::BTreeMap;
+use std::time::{Duration, Instant};
+
+use async_trait::async_trait;
+use serde_json::json;
+
+use crate::core::jobs::{wait_logged, WaitError};
+use crate::core::reconcile::{create_once, CreateSpec, Created};
+use crate::core::rules::{self, HostRules};
+use crate::core::timeouts::{Op, Timeouts};
+use crate::core::{api_error, client};
+use crate::domains::domain::{known_strings, name_server_problems};
+use crate::domains::domain_data::{registrant_fields, registrant_value};
+use combell_api::{
+    self as client, CancellationToken, Client, DomainDetail, RegisterDomain, Registrant, Secret,
+};
+use tfplugin::{
+    default_plan, ApplyResult, Attribute, AttributePath, Ctx, Diagnostic, Diagnostics,
+    ImportResult, Nesting, PlanRequest, PlanResponse, ReadResult, Resource, Schema, Type, Value,
+};
+
+const TYPE_NAME: &str = "combell_domain_registration";
+const LOG: &str = "domain_registration";
+
+const DEFAULT_CREATE_TIMEOUT: Duration = Duration::from_secs(30 * 60);
+
+/// Registrant fields Combell needs; the others are optional.
+const REQUIRED_REGISTRANT: [&str; 8] = [
+    "first_name",
+    "last_name",
+    "address",
+    "postal_code",
+    "city",
+    "country_code",
+    "email",
+    "phone",
+];
+
+/// Second-level registrations under these are one registrable name (`shop.co.uk`).
+const TWO_LABEL_SUFFIXES: [&str; 6] = ["co.uk", "org.uk", "com.au", "co.nz", "co.za", "com.br"];
+
+fn timeouts() -> Timeouts {
+    Timeouts::new(&[(Op::Create, DEFAULT_CREATE_TIMEOUT)])
+}
+
+pub struct DomainRegistrationResource;
+
+// ---- Schema ---------------------------------------------------------------------------------
+
+fn schema() -> Schema {
+    let registrant = registrant_fields()
+        .iter()
+        .map(|(name, text)| {
+            let a = Attribute::string(name).description(text);
+            if REQUIRED_REGISTRANT.contains(name) {
+                a.required()
+            } else {
+                a.optional()
+            }
+        })
+        .collect();
+    Schema::new(vec![
+        Attribute::string("id")
+            .computed()
+            .description("The domain name: the import ID. Null while the provisioning job runs."),
+        Attribute::string("domain_name").required().description(
+            "The domain to register or transfer: the name and its extension only, in lower case, \
+             such as `example.be` (not `www.example.be`). Changing it registers another domain.",
+        ),
+        Attribute::bool("confirm_purchase")
+            .optional()
+            .write_only()
+            .description(
+                "**Must be `true` to register or transfer: a registration is a paid purchase** \
+                 billed to the reseller account at Combell's current price (promotional prices do \
+                 not apply through the API), and the API cannot cancel it. Checked at plan time; \
+                 only needed for the purchase itself. Write-only.",
+            ),
+        Attribute::nested("registrant", Nesting::Single, registrant)
+            .optional()
+            .computed()
+            .description(
+                "The owner of the domain. Left out, Combell registers the domain to the \
+                 reseller account's default contact, which is then read back into this \
+                 attribute. The registrant is a company when `company_name` is \
+                 set, otherwise an individual. Phone and fax are written `+32.123456789`, \
+                 `country_code` in upper case (`BE`), `language_code` in lower case (`nl`). \
+                 Only registrants with country code `CA` can register `.ca` domains. Combell's \
+                 API cannot change a registrant after registration: a change fails at plan time \
+                 (make it in the Combell control panel, then update the configuration).",
+            ),
+        Attribute::new("extra_fields", Type::map(Type::String))
+            .optional()
+            .write_only()
+            .description(
+                "Registrant fields some extensions need, by name: `CompanyNumber` for a company \
+                 registering `.dk`, `.es`, `.fr`, `.nu` or `.se`; `PassportNumber` for an \
+                 individual registering `.es`, `.nu`, `.se`, or `.it` from outside Italy; \
+                 `CodiceFiscal` for an Italian individual registering `.it`. Checked at plan \
+                 time. Write-only: sent with the registration only.",
+            ),
+        Attribute::new("name_servers", Type::list(Type::String))
+            .optional()
+            .write_only()
+            .description(
+                "Name servers to register the domain with (2 to 13 host names); unset, Combell's \
+                 own. Write-only: used for the registration only; manage them afterwards with a \
+                 `combell_domain` resource.",
+            ),
+        Attribute::string("auth_code")
+            .optional()
+            .write_only()
+            .description(
+                "The authorisation (EPP) code from the current registrar: setting it makes this a \
+                 transfer of a domain registered elsewhere, which Combell refuses without one. \
+                 Write-only: never stored in the plan or state.",
+            ),
+        Attribute::string("expiration_date")
+            .computed()
+            .description("When the registration expires (ISO 8601), as Combell reports it."),
+        Attribute::string("provisioning_job_id")
+            .computed()
+            .description(
+                "Id of Combell's provisioning job for the registration (null for imported \
+                 domains). Kept so that an interrupted create is finished by the next run.",
+            ),
+    ])
+    .block(timeouts().block())
+    .description(
+        "Registers a domain, or transfers one from another registrar (with `auth_code`), in the \
+         Combell reseller account.\n\n\
+         ~> **This is a paid purchase.** Combell bills the registration or transfer to the \
+         reseller account at its current price, and its API cannot undo it. Nothing happens \
+         unless `confirm_purchase = true` is set.\n\n\
+         Combell's API has no operation to delete or cancel a domain: destroying this resource \
+         only removes it from the Terraform state, with a warning, and the domain stays \
+         registered (and renews unless `will_renew` is turned off with `combell_domain`). Manage \
+         the name servers and renewal of a registered domain with `combell_domain`.",
+    )
+}
+
+// ---- Lifecycle ------------------------------------------------------------------------------
+
+const REPLACE_ON_CHANGE: [&str; 1] = ["domain_name"];
+
+#[async_trait]
+impl Resource for DomainRegistrationResource {
+    fn type_name(&self) -> &str {
+        TYPE_NAME
+    }
+    fn api_operations(&self) -> &'static [&'static str] {
+        &[
+            "POST /domains/registrations",
+            "GET /domains/{domainName}",
+            "GET /provisioningjobs/{jobId}",
+        ]
+    }
+
+    fn schema(&self) -> Schema {
+        schema()
+    }
+
+    fn requires_replace(&self) -> &[&str] {
+        &REPLACE_ON_CHANGE
+    }
+
+    async fn validate(&self, _ctx: &Ctx, config: &Value) -> Diagnostics {
+        let mut diags = Diagnostics::default();
+        for (path, summary, detail) in validate_config(config) {
+            diags.error_at(path, summary, detail);
+        }
+        timeouts().validate(config, &mut diags);
+        diags
+    }
+
+    async fn plan(&self, _ctx: &Ctx, req: PlanRequest) -> PlanResponse {
+        let prior = req.prior.clone();
+        let config = req.config.clone();
+        let mut resp = default_plan(&schema(), &REPLACE_ON_CHANGE, &[], req);
+        if resp.planned.is_null() {
+            return resp;
+        }
+        let creating = prior.is_null() || !resp.requires_replace.is_empty();
+        if creating {
+            if let Some(d) = purchase_guard(&config, "registering or transferring a domain") {
+                resp.diagnostics.push(d);
+            }
+            return resp;
+        }
+        if config.get("registrant").is_none_or(Value::is_null) {
+            // Left out, the registrant is whatever Combell holds, which only the control panel
+            // changes: the prior one, not an unknown value.
+            if let Some(registrant) = prior.get("registrant").cloned() {
+                resp.planned.set("registrant", registrant);
+            }
+        }
+        let wanted = resp.planned.get("registrant");
+        if wanted.is_some_and(Value::is_wholly_known) && wanted != prior.get("registrant") {
+            resp.diagnostics.push(
+                Diagnostic::error(
+                    "The registrant cannot be changed through Combell's API",
+                    format!(
+                        "The registrant of {} differs from the configuration, and Combell's API \
+                         has no operation to change it. Change the registrant in the Combell \
+                         control panel (an owner change may need the registry's procedure), then \
+                         make the configuration match what Combell shows.",
+                        prior.get_str("domain_name").unwrap_or("the domain")
+                    ),
+                )
+                .at(AttributePath::new("registrant")),
+            );
+        }
+        resp
+    }
+
+    async fn create(&self, ctx: &Ctx, planned: &Value, config: &Value) -> ApplyResult {
+        let summary = format!("Unable to create {TYPE_NAME}");
+        if let Some(d) = purchase_guard(config, "registering or transferring a domain") {
+            return ApplyResult::error(d);
+        }
+        let client = match client(ctx) {
+            Ok(c) => c,
+            Err(d) => return ApplyResult::error(d),
+        };
+        let Some(name) = planned.get_str("domain_name") else {
+            return ApplyResult::error(Diagnostic::error(summary, "domain_name is not known."));
+        };
+        let started = Instant::now();
+        let limit = timeouts().get(planned, Op::Create);
+        let registration = RegisterDomain {
+            domain_name: name.to_string(),
+            name_servers: known_strings(config, "name_servers").unwrap_or_default(),
+            registrant: registrant_from(planned.get("registrant").unwrap_or(&Value::Null)),
+            extra_fields: extra_fields(config),
+            auth_code: config
+                .get_str("auth_code")
+                .filter(|c| !c.trim().is_empty())
+                .map(Secret::new),
+        };
+        let transfer = registration.auth_code.is_some();
+        let what = if transfer { "transfer" } else { "registration" };
+        let object = format!("the {what} of {name}");
+        let no_cancel = CancellationToken::new();
+        let created = create_once(
+            CreateSpec {
+                module: LOG,
+                what: &object,
+                settle: ORDER_SETTLE.min(limit),
+                cancel: ctx.stopping(),
+                order: Some(ORDER_CHECK),
+            },
+            || client.register_domain(&registration, ctx.stopping()),
+            || find_domain(&client, name, &no_cancel),
+        )
+        .await;
+        let job = match created {
+            Ok(Created::Posted(job)) => job,
+            Ok(Created::Found(detail)) => {
+                let mut diags = Diagnostics::default();
+                diags.warning(
+                    format!("Adopted {name}, already in the reseller account"),
+                    format!(
+                        "{name} was already in the reseller account, bought by an earlier run \
+                         whose answer was lost or left by a destroy (which cannot cancel a \
+                         registration). It is now managed by this resource; nothing was \
+                         ordered. name_servers, extra_fields and auth_code were not sent."
+                    ),
+                );
+                let mut base = known(planned);
+                base.set("provisioning_job_id", Value::Null);
+                return ApplyResult {
+                    state: Some(state_from(&detail, &base)),
+                    diagnostics: diags,
+                    ..Default::default()
+                };
+            }
+            Err(failure) if failure.pending => {
+                let mut pending = known(planned);
+                pending.set("id", Value::Null);
+                pending.set("provisioning_job_id", Value::Null);
+                return ApplyResult {
+                    state: Some(pending),
+                    diagnostics: failure.diagnostic(summary).into(),
+                    ..Default::default()
+                };
+            }
+            Err(failure) => {
+                let err = &failure.error;
+                let mut d = failure.diagnostic(summary);
+                if err
+                    .codes()
+                    .contains(&"domain_transfer_authorization_code_empty")
+                {
+                    d.detail.push_str(&format!(
+                        "\n\n{name} is registered at another registrar: set auth_code to the \
+                         authorisation code from that registrar to transfer it."
+                    ));
+                }
+                return ApplyResult::error(d);
+            }
+        };
+        hclog::info(
+            LOG,
+            &format!("domain {what} ordered"),
+            &[
+                ("domain", json!(name)),
+                ("job_id", json!(job.as_ref().map(|j| j.job_id.clone()))),
+            ],
+        );
+        let mut pending = known(planned);
+        let left = limit.saturating_sub(started.elapsed());
+        let outcome = match &job {
+            Some(job) => {
+                pending.set("provisioning_job_id", job.job_id.clone());
+                wait(&client, &job.job_id, name, left, ctx.stopping()).await
+            }
+            None => appear(&client, name, left, ctx.stopping()).await,
+        };
+        let no_cancel = CancellationToken::new();
+        match outcome {
+            Ok(()) => read_back(&client, name, &pending, Diagnostics::default()).await,
+            Err(err @ client::Error::JobFailed { .. }) => ApplyResult::error(Diagnostic::error(
+                summary,
+                format!(
+                    "Combell's provisioning job for the {what} of {name} failed: {err}\n\n\
+                     Nothing was registered, so nothing is kept in the state."
+                ),
+            )),
+            Err(err) => {
+                // A transfer's job may go on after the domain has arrived.
+                if let Ok(detail) = client.get_domain(name, &no_cancel).await {
+                    let mut diags = Diagnostics::default();
+                    diags.warning(
+                        format!("The {what} of {name} is still being finalised"),
+                        format!(
+                            "The domain is in the reseller account, but Combell's job had not \
+                             finished: {err}"
+                        ),
+                    );
+                    return ApplyResult {
+                        state: Some(state_from(&detail, &pending)),
+                        diagnostics: diags,
+                        ..Default::default()
+                    };
+                }
+                ApplyResult {
+                    state: Some(pending),
+                    diagnostics: Diagnostic::error(
+                        summary,
+                        format!(
+                            "The {what} of {name}: {err}\n\nThe domain is kept in the state \
+                             (tainted) with its provisioning job, so the purchase is not lost: \
+                             the next plan or apply waits for that job (up to timeouts.create)."
+                        ),
+                    )
+                    .into(),
+                    ..Default::default()
+                }
+            }
+        }
+    }
+
+    async fn read(&self, ctx: &Ctx, state: &Value) -> ReadResult {
+        let summary = format!("Unable to read {TYPE_NAME}");
+        let client = match client(ctx) {
+            Ok(c) => c,
+            Err(d) => return ReadResult::error(d),
+        };
+        let Some(name) = state.get_str("domain_name") else {
+            return ReadResult::gone();
+        };
+        if state.get("id").is_none_or(Value::is_null) {
+            if let Some(job_id) = state.get_str("provisioning_job_id") {
+                let limit = timeouts().get(state, Op::Create);
+                match wait(&client, job_id, name, limit, ctx.stopping()).await {
+                    Ok(()) => {}
+                    Err(client::Error::JobFailed { .. }) => return ReadResult::gone(),
+                    Err(err) => {
+                        if client.get_domain(name, ctx.stopping()).await.is_err() {
+                            return ReadResult {
+                                state: Some(state.clone()),
+                                diagnostics: Diagnostic::error(
+                                    summary,
+                                    format!(
+                                        "The registration of {name} has not finished: {err}. \
+                                         Run plan or apply again later."
+                                    ),
+                                )
+                                .into(),
+                                ..Default::default()
+                            };
+                        }
+                    }
+                }
+            }
+        }
+        match client.get_domain(name, ctx.stopping()).await {
+            Ok(detail) => ReadResult::ok(state_from(&detail, state)),
+            Err(err) if err.is_not_found() => {
+                hclog::info(
+                    LOG,
+                    "domain no longer in the reseller account; removing it from the state",
+                    &[("domain", json!(name))],
+                );
+                ReadResult::gone()
+            }
+            Err(err) => ReadResult {
+                state: Some(state.clone()),
+                diagnostics: api_error(summary, &err).into(),
+                ..Default::default()
+            },
+        }
+    }
+
+    async fn update(
+        &self,
+        ctx: &Ctx,
+        prior: &Value,
+        planned: &Value,
+        _config: &Value,
+    ) -> ApplyResult {
+        // Only the timeouts can change in place; the registrant is refused at plan time.
+        let client = match client(ctx) {
+            Ok(c) => c,
+            Err(d) => return ApplyResult::error(d),
+        };
+        let Some(name) = prior.get_str("domain_name") else {
+            return ApplyResult::ok(known(planned));
+        };
+        read_back(&client, name, planned, Diagnostics::default()).await
+    }
+
+    async fn delete(&self, _ctx: &Ctx, prior: &Value) -> Diagnostics {
+        let name = prior.get_str("domain_name").unwrap_or("the domain");
+        hclog::warn(
+            LOG,
+            "domain registration removed from the state only",
+            &[("domain", json!(name))],
+        );
+        Diagnostic::warning(
+            format!("Domain {name} is still registered"),
+            format!(
+                "Combell's API cannot delete or cancel a domain registration, so {name} was only \
+                 removed from the Terraform state. It stays in the reseller account and is \
+                 renewed (and billed) when it expires unless renewal is turned off (will_renew = \
+                 false on a combell_domain, or in the Combell control panel)."
+            ),
+        )
+        .into()
+    }
+
+    async fn import(&self, _ctx: &Ctx, id: &str) -> ImportResult {
+        let name = id.trim();
+        match rules::domain_name(name) {
+            Ok(()) => {
+                let mut state = empty_state();
+                state.set("id", name);
+                state.set("domain_name", name);
+                ImportResult {
+                    state: Some(state),
+                    ..Default::default()
+                }
+            }
+            Err(detail) => ImportResult {
+                diagnostics: Diagnostic::error(
+                    format!("Invalid import ID for {TYPE_NAME}"),
+                    format!("The import ID is the domain name, such as \"example.com\". {detail}"),
+                )
+                .into(),
+                ..Default::default()
+            },
+        }
+    }
+}
+
+// ---- Helpers --------------------------------------------------------------------------------
+
+/// The refusal to buy without `confirm_purchase = true`; `None` when the purchase is confirmed
+/// (or not yet known at plan time). Shared with `combell_ssl_certificate_request`.
+pub(crate) fn purchase_guard(config: &Value, what: &str) -> Option<Diagnostic> {
+    match config.get("confirm_purchase") {
+        Some(Value::Unknown) | Some(Value::Bool(true)) => None,
+        _ => Some(
+            Diagnostic::error(
+                "Paid purchase not confirmed",
+                format!(
+                    "{} is a paid purchase at Combell, billed to the reseller account at Combell's \
+                     current price, and cannot be undone through the API. Set confirm_purchase = \
+                     true to proceed.",
+                    capitalise(what)
+                ),
+            )
+            .at(AttributePath::new("confirm_purchase")),
+        ),
+    }
+}
+
+fn capitalise(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}
+
+/// How long a registration whose answer was lost may take to show in the reseller account
+/// before the create gives up on knowing (and keeps a pending entry instead of ordering again).
+const ORDER_SETTLE: Duration = Duration::from_secs(120);
+/// Where a user sees whether a registration was ordered.
+const ORDER_CHECK: &str = "the domains and orders in the Combell control panel, or \
+    data.combell_domains; a domain that is there can also be imported";
+
+/// The domain in the reseller account, if it is there: the natural key of a registration.
+async fn find_domain(
+    client: &Client,
+    name: &str,
+    cancel: &CancellationToken,
+) -> Result<Option<DomainDetail>, client::Error> {
+    match client.get_domain(name, cancel).await {
+        Ok(detail) => Ok(Some(detail)),
+        Err(err) if err.is_not_found() => Ok(None),
+        Err(err) => Err(err),
+    }
+}
+
+async fn wait(
+    client: &Client,
+    job_id: &str,
+    name: &str,
+    limit: Duration,
+    cancel: &CancellationToken,
+) -> Result<(), client::Error> {
+    match wait_logged(
+        client,
+        job_id,
+        limit,
+        cancel,
+        LOG,
+        "waiting for the domain's provisioning job",
+        ("domain", name),
+    )
+    .await
+    {
+        Ok(_) => Ok(()),
+        Err(WaitError::Failed(err) | WaitError::Unfinished(err)) => Err(err),
+        Err(WaitError::Vanished(detail)) => Err(client::Error::Invalid(detail)),
+    }
+}
+
+/// Without a job to follow: polls the domain until it is in the account, within `limit`.
+async fn appear(
+    client: &Client,
+    name: &str,
+    limit: Duration,
+    cancel: &CancellationToken,
+) -> Result<(), client::Error> {
+    let started = Instant::now();
+    let mut delay = Duration::from_secs(1);
+    loop {
+        match client.get_domain(name, cancel).await {
+            Ok(_) => return Ok(()),
+            Err(err) if !err.is_not_found() => return Err(err),
+            Err(_) => {}
+        }
+        if started.elapsed() + delay > limit {
+            return Err(client::Error::Invalid(format!(
+                "{name} did not appear in the reseller account within {limit:?}"
+            )));
+        }
+        tokio::select! {
+            _ = cancel.cancelled() => {
+                return Err(client::Error::Invalid(format!(
+                    "stopped while waiting for {name} to appear"
+                )))
+            }
+            _ = tokio::time::sleep(delay) => {}
+        }
+        delay = (delay * 2).min(Duration::from_secs(30));
+    }
+}
+
+async fn read_back(
+    client: &Client,
+    name: &str,
+    base: &Value,
+    mut diags: Diagnostics,
+) -> ApplyResult {
+    match client.get_domain(name, &CancellationToken::new()).await {
+        Ok(detail) => ApplyResult {
+            state: Some(state_from(&detail, base)),
+            diagnostics: diags,
+            ..Default::default()
+        },
+        Err(err) => {
+            diags.push(api_error(format!("Unable to read {TYPE_NAME} back"), &err));
+            ApplyResult {
+                state: Some(known(base)),
+                diagnostics: diags,
+                ..Default::default()
+            }
+        }
+    }
+}
+
+/// The one mapping API → state; the job id comes from `prior`.
+fn state_from(detail: &DomainDetail, prior: &Value) -> Value {
+    let mut state = known(prior);
+    state.set("id", detail.domain_name.clone());
+    state.set("domain_name", detail.domain_name.clone());
+    state.set("registrant", registrant_value(&detail.registrant));
+    state.set("expiration_date", detail.expiration_date.clone());
+    state
+}
+
+fn registrant_from(value: &Value) -> Registrant {
+    let get = |name: &str| {
+        value
+            .get_str(name)
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+    };
+    Registrant {
+        first_name: get("first_name"),
+        last_name: get("last_name"),
+        company_name: get("company_name"),
+        enterprise_number: get("enterprise_number"),
+        address: get("address"),
+        postal_code: get("postal_code"),
+        city: get("city"),
+        country_code: get("country_code"),
+        language_code: get("language_code"),
+        email: get("email"),
+        phone: get("phone"),
+        fax: get("fax"),
+    }
+}
+
+fn extra_fields(config: &Value) -> BTreeMap<String, String> {
+    config
+        .get_map("extra_fields")
+        .into_iter()
+        .flatten()
+        .filter_map(|(k, v)| v.as_str().map(|v| (k.clone(), v.to_string())))
+        .collect()
+}
+
+/// Known values of `value` copied onto an empty state, write-only attributes left null.
+fn known(value: &Value) -> Value {
+    let mut state = empty_state();
+    for (name, v) in value.as_map().into_iter().flatten() {
+        if state.get(name).is_some() && !v.is_unknown() {
+            state.set(name, v.clone());
+        }
+    }
+    for name in [
+        "confirm_purchase",
+        "extra_fields",
+        "name_servers",
+        "auth_code",
+    ] {
+        state.set(name, Value::Null);
+    }
+    state
+}
+
+fn empty_state() -> Value {
+    let schema = schema();
+    Value::object(
+        schema
+            .block
+            .attributes
+            .iter()
+            .map(|a| (a.name.clone(), Value::Null))
+            .chain(
+                schema
+                    .block
+                    .blocks
+                    .iter()
+                    .map(|b| (b.type_name.clone(), Value::Null)),
+            ),
+    )
+}
+
+/// A name one registers: `abc.be` or `abc.co.uk`, not `shop.abc.be`.
+fn is_registrable(name: &str) -> bool {
+    let labels = name.split('.').count();
+    labels == 2 || (labels == 3 && TWO_LABEL_SUFFIXES.iter().any(|s| name.ends_with(s)))
+}
+
+/// `+32.123456789`: the syntax Combell documents for phone and fax.
+fn is_phone(text: &str) -> bool {
+    let Some((country, number)) = text.strip_prefix('+').and_then(|r| r.split_once('.')) else {
+        return false;
+    };
+    (1..=3).contains(&country.len())
+        && country.bytes().all(|b| b.is_ascii_digit())
+        && (4..=14).contains(&number.len())
+        && number.bytes().all(|b| b.is_ascii_digit())
+}
+
+fn is_email(text: &str) -> bool {
+    text.split_once('@').is_some_and(|(local, host)| {
+        !local.is_empty()
+            && !local.contains(char::is_whitespace)
+            && rules::host_name(host, HostRules::FULL_NAME).is_ok()
+    })
+}
+
+/// Every plan-time problem, with its path. Unknown values are skipped.
+fn validate_config(config: &Value) -> Vec<(AttributePath, String, String)> {
+    let mut problems = Vec::new();
+    let domain = config.get_str("domain_name");
+    if let Some(name) = domain {
+        if let Err(detail) = rules::domain_name(name) {
+            problems.push((
+                AttributePath::new("domain_name"),
+                "Invalid domain name".into(),
+                detail,
+            ));
+        } else if !is_registrable(name) {
+            problems.push((
+                AttributePath::new("domain_name"),
+                "Not a registrable domain name".into(),
+                format!(
+                    "\"{name}\" is not registrable: give the name and its extension only, such \
+                     as \"example.be\" (a sub-domain such as www.example.be is not registered)."
+                ),
+            ));
+        }
+    }
+    if let Some(servers) = known_strings(config, "name_servers") {
+        for detail in name_server_problems(&servers) {
+            problems.push((
+                AttributePath::new("name_servers"),
+                "Invalid name servers".into(),
+                detail,
+            ));
+        }
+    }
+    if config
+        .get_str("auth_code")
+        .is_some_and(|c| c.trim().is_empty())
+    {
+        problems.push((
+            AttributePath::new("auth_code"),
+            "Empty authorisation code".into(),
+            "auth_code is empty: leave it unset for a registration, or give the code from the \
+             current registrar for a transfer."
+                .into(),
+        ));
+    }
+    let Some(registrant) = config
+        .get("registrant")
+        .filter(|r| !r.is_null() && !r.is_unknown())
+    else {
+        return problems;
+    };
+    let at = |field: &str| AttributePath::new("registrant").attr(field);
+    let field = |name: &str| registrant.get_str(name);
+    for name in REQUIRED_REGISTRANT {
+        if field(name).is_some_and(|v| v.trim().is_empty()) {
+            problems.push((
+                at(name),
+                "Missing registrant field".into(),
+                format!("The registrant's {} is required.", name.replace('_', " ")),
+            ));
+        }
+    }
+    if let Some(country) = field("country_code") {
+        if country.len() != 2 || !country.bytes().all(|b| b.is_ascii_uppercase()) {
+            problems.push((
+                at("country_code"),
+                "Invalid country code".into(),
+                format!("\"{country}\" is not a two-letter upper-case country code such as BE."),
+            ));
+        }
+    }
+    if let Some(language) = field("language_code") {
+        if !(2..=3).contains(&language.len()) || !language.bytes().all(|b| b.is_ascii_lowercase()) {
+            problems.push((
+                at("language_code"),
+                "Invalid language code".into(),
+                format!("\"{language}\" is not a lower-case language code such as nl or en."),
+            ));
+        }
+    }
+    if let Some(email) = field("email") {
+        if !is_email(email) {
+            problems.push((
+                at("email"),
+                "Invalid e-mail address".into(),
+                format!("\"{email}\" is not an e-mail address."),
+            ));
+        }
+    }
+    for name in ["phone", "fax"] {
+        if let Some(number) = field(name) {
+            if !is_phone(number) {
+                problems.push((
+                    at(name),
+                    format!("Invalid {name} number"),
+                    format!("\"{number}\" is not written as Combell wants: +32.123456789 (country code, a dot, the number)."),
+                ));
+            }
+        }
+    }
+    // The extension rules need the domain, the country and the registrant kind to be known.
+    let (Some(name), Some(country)) = (domain, field("country_code")) else {
+        return problems;
+    };
+    if registrant.is_unknown_at("company_name") {
+        return problems;
+    }
+    let tld = name.rsplit('.').next().unwrap_or("");
+    if tld == "ca" && country != "CA" {
+        problems.push((
+            at("country_code"),
+            "A .ca domain needs a Canadian registrant".into(),
+            format!(
+                "Combell registers .ca domains only for registrants with country code CA; the \
+                 registrant of {name} has {country}."
+            ),
+        ));
+    }
+    let company = field("company_name").is_some_and(|c| !c.trim().is_empty());
+    let needed = match (tld, company) {
+        ("dk" | "es" | "fr" | "nu" | "se", true) => Some("CompanyNumber"),
+        ("es" | "nu" | "se", false) => Some("PassportNumber"),
+        ("it", false) if country == "IT" => Some("CodiceFiscal"),
+        ("it", false) => Some("PassportNumber"),
+        _ => None,
+    };
+    if let Some(wanted) = needed {
+        if config.is_unknown_at("extra_fields") {
+            return problems;
+        }
+        let given = config.get_map("extra_fields").is_some_and(|m| {
+            m.iter().any(|(k, v)| {
+                k.eq_ignore_ascii_case(wanted)
+                    && (v.is_unknown() || v.as_str().is_some_and(|s| !s.trim().is_empty()))
+            })
+        });
+        if !given {
+            let who = if company {
+                "a company"
+            } else {
+                "an individual"
+            };
+            problems.push((
+                AttributePath::new("extra_fields"),
+                "Missing registrant extra field".into(),
+                format!(
+                    "Combell needs the extra field {wanted} when {who} registers a .{tld} domain: \
+                     set extra_fields = {{ {wanted} = \"...\" }}."
+                ),
+            ));
+        }
+    }
+    problems
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn registrant(country: &str) -> Value {
+        let mut r = Value::object(registrant_fields().iter().map(|(n, _)| (*n, Value::Null)));
+        for (k, v) in [
+            ("first_name", "Ann"),
+            ("last_name", "Smith"),
+            ("address", "Main Street 1"),
+            ("postal_code", "9000"),
+            ("city", "Gent"),
+            ("country_code", country),
+            ("email", "ann@example.be"),
+            ("phone", "+32.93300000"),
+        ] {
+            r.set(k, v);
+        }
+        r
+    }
+
+    fn config(domain: &str, registrant: Value) -> Value {
+        let mut c = empty_state();
+        c.set("domain_name", domain);
+        c.set("registrant", registrant);
+        c.set("confirm_purchase", true);
+        c
+    }
+
+    fn paths(cfg: &Value) -> Vec<String> {
+        validate_config(cfg)
+            .into_iter()
+            .map(|(p, _, _)| format!("{p:?}"))
+            .collect()
+    }
+
+    #[test]
+    fn a_valid_registration_passes() {
+        assert!(paths(&config("example.be", registrant("BE"))).is_empty());
+        assert!(paths(&config("shop.co.uk", registrant("GB"))).is_empty());
+    }
+
+    #[test]
+    fn the_ca_rule_and_extra_fields_are_checked() {
+        assert_eq!(paths(&config("maple.ca", registrant("BE"))).len(), 1);
+        assert!(paths(&config("maple.ca", registrant("CA"))).is_empty());
+        let mut company = registrant("DK");
+        company.set("company_name", "Hygge ApS");
+        assert_eq!(paths(&config("hygge.dk", company.clone())).len(), 1);
+        let mut with_number = config("hygge.dk", company);
+        with_number.set(
+            "extra_fields",
+            Value::Map(
+                [("CompanyNumber".to_string(), Value::from("12345678"))]
+                    .into_iter()
+                    .collect(),
+            ),
+        );
+        assert!(paths(&with_number).is_empty());
+        assert_eq!(paths(&config("pizza.it", registrant("IT"))).len(), 1);
+        assert_eq!(paths(&config("swede.se", registrant("BE"))).len(), 1);
+    }
+
+    #[test]
+    fn names_and_registrant_syntax_are_checked() {
+        assert_eq!(paths(&config("www.example.be", registrant("BE"))).len(), 1);
+        assert_eq!(paths(&config("Example.be", registrant("BE"))).len(), 1);
+        let mut bad = registrant("be");
+        bad.set("phone", "0032 9 330 00 00");
+        bad.set("email", "nobody");
+        assert_eq!(paths(&config("example.be", bad)).len(), 3);
+        let mut unknown = registrant("BE");
+        unknown.set("country_code", Value::Unknown);
+        assert!(paths(&config("maple.ca", unknown)).is_empty());
+    }
+
+    #[test]
+    fn the_purchase_must_be_confirmed() {
+        let mut c = config("example.be", registrant("BE"));
+        assert!(purchase_guard(&c, "x").is_none());
+        c.set("confirm_purchase", Value::Null);
+        assert!(purchase_guard(&c, "x").is_some());
+        c.set("confirm_purchase", false);
+        let d = purchase_guard(&c, "registering a domain").unwrap();
+        assert_eq!(d.path, Some(AttributePath::new("confirm_purchase")));
+        assert!(d
+            .detail
+            .starts_with("Registering a domain is a paid purchase"));
+    }
+
+    #[test]
+    fn phones() {
+        assert!(is_phone("+32.123456789"));
+        assert!(!is_phone("+32123456789"));
+        assert!(!is_phone("+32.12"));
+    }
+}

@@ -1,0 +1,150 @@
+//! What the Linux hosting resources share: state skeletons built from a schema, import IDs of
+//! the form `<hosting>/<part>[/<part>]`, host-name checks, and the diagnostics for a hosting
+//! that does not exist and for a destroy the API cannot carry out.
+
+use std::sync::Arc;
+
+use crate::core::api_error;
+use combell_api::{CancellationToken, Client, LinuxHostingDetail};
+use tfplugin::{AttributePath, Diagnostic, Diagnostics, ImportResult, Schema, Value};
+
+/// An object of the schema's attributes, all null.
+pub(crate) fn null_state(schema: &Schema) -> Value {
+    Value::object(
+        schema
+            .block
+            .attributes
+            .iter()
+            .map(|a| (a.name.clone(), Value::Null)),
+    )
+}
+
+/// `value`'s wholly known attributes over a null skeleton: the start of a state built from a
+/// plan (unknowns must not reach the state).
+pub(crate) fn known_part(schema: &Schema, value: &Value) -> Value {
+    let mut state = null_state(schema);
+    for (name, v) in value.as_map().into_iter().flatten() {
+        if state.get(name).is_some() && v.is_wholly_known() {
+            state.set(name, v.clone());
+        }
+    }
+    state
+}
+
+/// Adds an error at `attribute` when its known string value is not a host name.
+pub(crate) fn host_name_at(config: &Value, attribute: &str, what: &str, diags: &mut Diagnostics) {
+    if let Some(name) = config.get_str(attribute) {
+        if let Err(detail) = crate::core::rules::domain_name(name) {
+            diags.error_at(
+                AttributePath::new(attribute),
+                format!("Invalid {what}"),
+                detail,
+            );
+        }
+    }
+}
+
+/// Splits an import ID into exactly `names.len()` non-empty parts separated by `/`; the error
+/// names the expected form.
+pub(crate) fn split_import_id(
+    type_name: &str,
+    id: &str,
+    names: &[&str],
+    example: &str,
+) -> Result<Vec<String>, ImportResult> {
+    let parts: Vec<String> = id.trim().split('/').map(|p| p.trim().to_string()).collect();
+    let unsafe_part = parts
+        .iter()
+        .find_map(|p| crate::core::rules::path_segment(p).err());
+    if let (true, Some(why)) = (parts.len() == names.len(), unsafe_part) {
+        return Err(ImportResult {
+            diagnostics: Diagnostic::error(
+                format!("Invalid import ID for {type_name}"),
+                format!("{why} Got {}.", crate::core::rules::quoted(id)),
+            )
+            .into(),
+            ..Default::default()
+        });
+    }
+    if parts.len() != names.len() || parts.iter().any(String::is_empty) {
+        return Err(ImportResult {
+            diagnostics: Diagnostic::error(
+                format!("Invalid import ID for {type_name}"),
+                format!(
+                    "Expected \"{}\", such as \"{example}\"; got \"{id}\".",
+                    names
+                        .iter()
+                        .map(|n| format!("<{n}>"))
+                        .collect::<Vec<_>>()
+                        .join("/")
+                ),
+            )
+            .into(),
+            ..Default::default()
+        });
+    }
+    Ok(parts)
+}
+
+/// `GET /linuxhostings/{domain}` with a diagnostic that says what a 404 means here.
+pub(crate) async fn hosting(
+    client: &Arc<Client>,
+    domain: &str,
+    summary: &str,
+    cancel: &CancellationToken,
+) -> Result<LinuxHostingDetail, Diagnostic> {
+    match client.get_linux_hosting(domain, cancel).await {
+        Ok(detail) => Ok(detail),
+        Err(err) if err.is_not_found() => Err(Diagnostic::error(
+            summary,
+            format!(
+                "There is no Linux hosting \"{domain}\" in this Combell account. A Linux \
+                 hosting comes with an account whose servicepack includes one \
+                 (combell_account); data.combell_linux_hostings lists the existing ones."
+            ),
+        )
+        .at(AttributePath::new("domain_name"))),
+        Err(err) => Err(api_error(summary, &err)),
+    }
+}
+
+/// The warning of a destroy that cannot undo anything at Combell.
+pub(crate) fn forgotten(type_name: &str, what_stays: &str) -> Diagnostics {
+    Diagnostic::warning(
+        format!("{type_name} removed from the Terraform state only"),
+        what_stays.to_string(),
+    )
+    .into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn host_names() {
+        for good in ["example.com", "shop.example.com", "a-1.example.be"] {
+            assert!(crate::core::rules::domain_name(good).is_ok(), "{good}");
+        }
+        for bad in [
+            "Example.com",
+            "example",
+            "",
+            "-a.example.com",
+            "a..b",
+            "a b.com",
+        ] {
+            assert!(crate::core::rules::domain_name(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn import_ids() {
+        let parts = split_import_id("t", " example.com/5001 ", &["hosting", "id"], "x/1").unwrap();
+        assert_eq!(parts, ["example.com", "5001"]);
+        for bad in ["example.com", "example.com/", "/5001", "a/b/c"] {
+            let err = split_import_id("t", bad, &["hosting", "id"], "x/1").unwrap_err();
+            assert!(err.diagnostics.has_errors(), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,398 @@
+//! `combell_scheduled_task`: a cron job of a Linux hosting. Import ID:
+//! `<hosting domain>/<task id>`, e.g. `example.com/5001`.
+//!
+//! Combell creates a task synchronously (201, the id in `Location`), reads and replaces it
+//! whole, and deletes it. Its cron syntax is narrower than cron's: five fields, the minute
+//! `0-59` or `*/5`, `*/10`, `*/15`, `*/30`, the hour `0-23`, the day `1-31`, the month `1-12` and
+//! the weekday `1-7` (Monday to Sunday), each but the minute also `*`. The expression is checked
+//! at plan time. Extra spaces are sent as single ones, and a configured spelling that means
+//! what Combell reads back (`0  3 * * *` for `0 3 * * *`) is kept in the state.
+//!
+//! Created once (see `reconcile`). Tasks have no name and two may be alike, so the natural key
+//! is the script location and the cron expression (spaces aside) of a task that was not on the
+//! hosting before the create: the hosting's task ids are listed before the POST, and after a
+//! lost answer a new task with that key is the one it made.
+
+use std::time::Duration;
+
+use async_trait::async_trait;
+
+use crate::core::reconcile::{create_once, CreateSpec, Created};
+use crate::core::{api_error, client};
+use crate::linux::common::{host_name_at, known_part, null_state, split_import_id};
+use combell_api::{CancellationToken, ScheduledTask};
+use tfplugin::{
+    ApplyResult, Attribute, AttributePath, Ctx, Diagnostic, Diagnostics, ImportResult, ReadResult,
+    Resource, Schema, Value,
+};
+
+const TYPE_NAME: &str = "combell_scheduled_task";
+
+pub struct ScheduledTaskResource;
+
+fn schema() -> Schema {
+    Schema::new(vec![
+        Attribute::string("id")
+            .computed()
+            .description("`<domain_name>/<task_id>`."),
+        Attribute::string("domain_name").required().description(
+            "Domain name of the Linux hosting that runs the task, such as `example.com`. \
+             Changing it replaces the task.",
+        ),
+        Attribute::string("cron_expression").required().description(
+            "When the task runs: five fields, `minute hour day-of-month month day-of-week`. \
+             Combell accepts a minute `0`-`59` or `*/5`, `*/10`, `*/15`, `*/30`; an hour `0`-`23`; \
+             a day `1`-`31`; a month `1`-`12`; a weekday `1`-`7` (Monday to Sunday); all but \
+             the minute may be `*`. Example: `0 3 * * *` (every night at 3:00).",
+        ),
+        Attribute::string("script_location").required().description(
+            "Absolute path on the hosting of the script to run, such as `/www/cron/cleanup.php`.",
+        ),
+        Attribute::bool("enabled")
+            .optional()
+            .computed()
+            .default(true)
+            .description(
+                "Whether the task runs. Defaults to `true`: left out, a task switched off \
+                 outside Terraform is planned back on.",
+            ),
+        Attribute::string("task_id")
+            .computed()
+            .description("Combell's id of the task."),
+    ])
+    .description(
+        "A scheduled task (cron job) on a Linux hosting. Destroying the resource deletes the \
+         task.",
+    )
+}
+
+#[async_trait]
+impl Resource for ScheduledTaskResource {
+    fn type_name(&self) -> &str {
+        TYPE_NAME
+    }
+    fn api_operations(&self) -> &'static [&'static str] {
+        &[
+            "POST /linuxhostings/{domainName}/scheduledtasks",
+            "GET /linuxhostings/{domainName}/scheduledtasks",
+            "GET /linuxhostings/{domainName}/scheduledtasks/{scheduledTaskId}",
+            "PUT /linuxhostings/{domainName}/scheduledtasks/{scheduledTaskId}",
+            "DELETE /linuxhostings/{domainName}/scheduledtasks/{scheduledTaskId}",
+        ]
+    }
+    fn schema(&self) -> Schema {
+        schema()
+    }
+    fn requires_replace(&self) -> &[&str] {
+        &["domain_name"]
+    }
+
+    async fn validate(&self, _ctx: &Ctx, config: &Value) -> Diagnostics {
+        let mut diags = Diagnostics::default();
+        host_name_at(config, "domain_name", "domain name", &mut diags);
+        if let Some(cron) = config.get_str("cron_expression") {
+            if let Err(detail) = check_cron(cron) {
+                diags.error_at(
+                    AttributePath::new("cron_expression"),
+                    "Invalid cron expression",
+                    detail,
+                );
+            }
+        }
+        if let Some(path) = config.get_str("script_location") {
+            let ok = path.starts_with('/')
+                && !path.split('/').any(|s| s == "..")
+                && !path.chars().any(char::is_control);
+            if !ok {
+                diags.error_at(
+                    AttributePath::new("script_location"),
+                    "Invalid script location",
+                    format!(
+                        "\"{path}\" is not an absolute path on the hosting (such as \
+                         /www/cron/cleanup.php), without \"..\"."
+                    ),
+                );
+            }
+        }
+        diags
+    }
+
+    async fn create(&self, ctx: &Ctx, planned: &Value, _config: &Value) -> ApplyResult {
+        let summary = format!("Unable to create {TYPE_NAME}");
+        let client = match client(ctx) {
+            Ok(c) => c,
+            Err(d) => return ApplyResult::error(d),
+        };
+        let Some(domain) = planned.get_str("domain_name") else {
+            return ApplyResult::error(Diagnostic::error(summary, "domain_name is not known."));
+        };
+        let task = task_from(planned);
+        let before: Vec<String> = match client.list_scheduled_tasks(domain, ctx.stopping()).await {
+            Ok(tasks) => tasks.into_iter().map(|t| t.id).collect(),
+            Err(err) => return ApplyResult::error(api_error(summary, &err)),
+        };
+        let what = format!(
+            "scheduled task \"{}\" of the Linux hosting \"{domain}\"",
+            task.script_location
+        );
+        let no_cancel = CancellationToken::new();
+        let created = create_once(
+            CreateSpec {
+                module: "scheduled_task",
+                what: &what,
+                settle: Duration::ZERO,
+                cancel: ctx.stopping(),
+                order: None,
+            },
+            || client.create_scheduled_task(domain, &task, ctx.stopping()),
+            || async {
+                let tasks = client.list_scheduled_tasks(domain, &no_cancel).await?;
+                Ok(tasks.into_iter().find(|t| {
+                    !before.contains(&t.id)
+                        && t.script_location == task.script_location
+                        && normalise_cron(&t.cron_expression) == task.cron_expression
+                }))
+            },
+        )
+        .await;
+        let id = match created {
+            Ok(Created::Posted(id)) => id,
+            Ok(Created::Found(found)) => {
+                return ApplyResult::ok(state_from(domain, &found, planned))
+            }
+            Err(failure) => return ApplyResult::error(failure.diagnostic(summary)),
+        };
+        let mut fallback = known_part(&schema(), planned);
+        fallback.set("task_id", id.clone());
+        fallback.set("id", format!("{domain}/{id}"));
+        if fallback.get("enabled").is_some_and(Value::is_null) {
+            fallback.set("enabled", true);
+        }
+        match client
+            .get_scheduled_task(domain, &id, &CancellationToken::new())
+            .await
+        {
+            Ok(task) => ApplyResult::ok(state_from(domain, &task, planned)),
+            Err(err) => ApplyResult {
+                state: Some(fallback),
+                diagnostics: api_error(summary, &err).into(),
+                ..Default::default()
+            },
+        }
+    }
+
+    async fn read(&self, ctx: &Ctx, state: &Value) -> ReadResult {
+        let client = match client(ctx) {
+            Ok(c) => c,
+            Err(d) => return ReadResult::error(d),
+        };
+        let (Some(domain), Some(id)) = (state.get_str("domain_name"), state.get_str("task_id"))
+        else {
+            return ReadResult::gone();
+        };
+        match client.get_scheduled_task(domain, id, ctx.stopping()).await {
+            Ok(task) => ReadResult::ok(state_from(domain, &task, state)),
+            Err(err) if err.is_not_found() => ReadResult::gone(),
+            Err(err) => ReadResult {
+                state: Some(state.clone()),
+                diagnostics: api_error(format!("Unable to read {TYPE_NAME}"), &err).into(),
+                ..Default::default()
+            },
+        }
+    }
+
+    async fn update(
+        &self,
+        ctx: &Ctx,
+        prior: &Value,
+        planned: &Value,
+        _config: &Value,
+    ) -> ApplyResult {
+        let summary = format!("Unable to update {TYPE_NAME}");
+        let client = match client(ctx) {
+            Ok(c) => c,
+            Err(d) => return ApplyResult::error(d),
+        };
+        let (Some(domain), Some(id)) = (prior.get_str("domain_name"), prior.get_str("task_id"))
+        else {
+            return ApplyResult::error(Diagnostic::error(summary, "The state has no task id."));
+        };
+        let failed = |diag: Diagnostic| ApplyResult {
+            state: Some(prior.clone()),
+            diagnostics: diag.into(),
+            ..Default::default()
+        };
+        if let Err(err) = client
+            .update_scheduled_task(domain, id, &task_from(planned), ctx.stopping())
+            .await
+        {
+            return failed(api_error(summary, &err));
+        }
+        match client
+            .get_scheduled_task(domain, id, &CancellationToken::new())
+            .await
+        {
+            Ok(task) => ApplyResult::ok(state_from(domain, &task, planned)),
+            Err(err) => failed(api_error(summary, &err)),
+        }
+    }
+
+    async fn delete(&self, ctx: &Ctx, prior: &Value) -> Diagnostics {
+        let (Some(domain), Some(id)) = (prior.get_str("domain_name"), prior.get_str("task_id"))
+        else {
+            return Diagnostics::default();
+        };
+        let client = match client(ctx) {
+            Ok(c) => c,
+            Err(d) => return d.into(),
+        };
+        match client
+            .delete_scheduled_task(domain, id, ctx.stopping())
+            .await
+        {
+            Ok(()) => Diagnostics::default(),
+            Err(err) if err.is_not_found() => Diagnostics::default(),
+            Err(err) => api_error(format!("Unable to delete {TYPE_NAME}"), &err).into(),
+        }
+    }
+
+    async fn import(&self, _ctx: &Ctx, id: &str) -> ImportResult {
+        let parts = match split_import_id(
+            TYPE_NAME,
+            id,
+            &["domain_name", "task_id"],
+            "example.com/5001",
+        ) {
+            Ok(parts) => parts,
+            Err(result) => return result,
+        };
+        let mut state = null_state(&schema());
+        state.set("domain_name", parts[0].to_ascii_lowercase());
+        state.set("task_id", parts[1].clone());
+        ImportResult {
+            state: Some(state),
+            ..Default::default()
+        }
+    }
+}
+
+/// The request body; a left-out `enabled` is sent as `true`, the API's default.
+fn task_from(planned: &Value) -> ScheduledTask {
+    ScheduledTask {
+        id: String::new(),
+        cron_expression: normalise_cron(planned.get_str("cron_expression").unwrap_or_default()),
+        script_location: planned
+            .get_str("script_location")
+            .unwrap_or_default()
+            .to_string(),
+        enabled: planned.get_bool("enabled").unwrap_or(true),
+    }
+}
+
+fn normalise_cron(cron: &str) -> String {
+    cron.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The one mapping from the API. The configured spelling of an expression that means the same
+/// (other spacing) is kept, so that it never shows as a change.
+fn state_from(domain: &str, task: &ScheduledTask, base: &Value) -> Value {
+    let mut state = known_part(&schema(), base);
+    let domain = domain.to_ascii_lowercase();
+    state.set("id", format!("{domain}/{}", task.id));
+    state.set("domain_name", domain);
+    state.set("task_id", task.id.clone());
+    let same_cron = base
+        .get_str("cron_expression")
+        .is_some_and(|c| normalise_cron(c) == normalise_cron(&task.cron_expression));
+    if !same_cron {
+        state.set("cron_expression", task.cron_expression.clone());
+    }
+    state.set("script_location", task.script_location.clone());
+    state.set("enabled", task.enabled);
+    state
+}
+
+/// Combell's cron rules; every problem of the expression is listed.
+fn check_cron(cron: &str) -> Result<(), String> {
+    let fields: Vec<&str> = cron.split_whitespace().collect();
+    if fields.len() != 5 {
+        return Err(format!(
+            "\"{cron}\" has {} fields; Combell needs five: minute hour day-of-month month \
+             day-of-week, such as \"0 3 * * *\".",
+            fields.len()
+        ));
+    }
+    let in_range = |text: &str, low: u8, high: u8| {
+        text.len() <= 2
+            && text.bytes().all(|b| b.is_ascii_digit())
+            && text.parse::<u8>().is_ok_and(|n| (low..=high).contains(&n))
+    };
+    let star_or = |text: &str, low, high| text == "*" || in_range(text, low, high);
+    let mut problems = Vec::new();
+    if !(in_range(fields[0], 0, 59) || ["*/5", "*/10", "*/15", "*/30"].contains(&fields[0])) {
+        problems.push("the minute must be 0-59, */5, */10, */15 or */30");
+    }
+    if !star_or(fields[1], 0, 23) {
+        problems.push("the hour must be 0-23 or *");
+    }
+    if !star_or(fields[2], 1, 31) {
+        problems.push("the day of the month must be 1-31 or *");
+    }
+    if !star_or(fields[3], 1, 12) {
+        problems.push("the month must be 1-12 or *");
+    }
+    if !star_or(fields[4], 1, 7) {
+        problems.push("the day of the week must be 1-7 (Monday to Sunday) or *");
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(format!("In \"{cron}\", {}.", problems.join("; ")))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cron_rules() {
+        for good in ["0 3 * * *", "*/15 * * * 7", "59 23 31 12 1", "0  3 * * *"] {
+            assert!(check_cron(good).is_ok(), "{good}");
+        }
+        for bad in [
+            "* * * * *",
+            "*/7 * * * *",
+            "0 24 * * *",
+            "0 3 0 * *",
+            "0 3 * 13 *",
+            "0 3 * * 0",
+            "0 3 * *",
+            "0 3 * * * *",
+        ] {
+            assert!(check_cron(bad).is_err(), "{bad}");
+        }
+        let err = check_cron("60 24 * * *").unwrap_err();
+        assert!(err.contains("minute") && err.contains("hour"), "{err}");
+    }
+
+    #[test]
+    fn mapping_keeps_the_configured_spacing() {
+        let task = ScheduledTask {
+            id: "5002".into(),
+            cron_expression: "0 3 * * *".into(),
+            script_location: "/www/x.php".into(),
+            enabled: true,
+        };
+        let mut base = null_state(&schema());
+        base.set("cron_expression", "0  3 * * *");
+        let state = state_from("example.com", &task, &base);
+        assert_eq!(state.get_str("cron_expression"), Some("0  3 * * *"));
+        assert_eq!(state.get_str("id"), Some("example.com/5002"));
+        assert_eq!(state.get_bool("enabled"), Some(true));
+        base.set("cron_expression", "0 4 * * *");
+        let drifted = state_from("example.com", &task, &base);
+        assert_eq!(drifted.get_str("cron_expression"), Some("0 3 * * *"));
+        assert_eq!(task_from(&base).cron_expression, "0 4 * * *");
+    }
+}

@@ -1,0 +1,448 @@
+//! `combell_ssh_key`: an OpenSSH public key that may log in to a Linux hosting over SSH.
+//! Import ID: `<hosting domain>/<fingerprint>`, e.g. `example.com/31:52:43:…` (the MD5
+//! fingerprint `data.combell_linux_hosting` and `data.combell_ssh_keys` show).
+//!
+//! The API adds a key (201, the fingerprint in `Location`), lists a hosting's keys and deletes
+//! one by fingerprint; there is no read of one key and no update, so a read lists the keys and
+//! any change of key replaces it. The fingerprint names the key material, so once it is found
+//! the configured text (its comment and spacing) is kept as written. The key is checked and
+//! sent without the whitespace around it (a `.pub` file ends with a newline), and a change of
+//! that whitespace alone is an in-place update of the state, not a new key.
+//!
+//! Created once (see `reconcile`). Natural key: the fingerprint, the MD5 of the key material,
+//! computed from the configured key and looked up among the hosting's keys after a lost answer.
+
+use std::time::Duration;
+
+use async_trait::async_trait;
+use serde_json::json;
+
+use crate::core::reconcile::{create_once, CreateSpec, Created};
+use crate::core::{api_error, client};
+use crate::linux::common::{host_name_at, known_part, null_state, split_import_id};
+use combell_api::{CancellationToken, SshKey};
+use tfplugin::{
+    default_plan, ApplyResult, Attribute, AttributePath, Ctx, Diagnostic, Diagnostics,
+    ImportResult, PlanRequest, PlanResponse, ReadResult, Resource, Schema, Value,
+};
+
+const TYPE_NAME: &str = "combell_ssh_key";
+const KEY_TYPES: [&str; 5] = [
+    "ssh-ed25519",
+    "ssh-rsa",
+    "ecdsa-sha2-nistp256",
+    "ecdsa-sha2-nistp384",
+    "ecdsa-sha2-nistp521",
+];
+
+pub struct SshKeyResource;
+
+fn schema() -> Schema {
+    Schema::new(vec![
+        Attribute::string("id")
+            .computed()
+            .description("`<domain_name>/<fingerprint>`."),
+        Attribute::string("domain_name").required().description(
+            "Domain name of the Linux hosting the key gives access to, such as `example.com`. \
+             Changing it replaces the key.",
+        ),
+        Attribute::string("public_key").required().description(
+            "The public key, as in an OpenSSH `.pub` file: `type base64 [comment]`, such as \
+             `ssh-ed25519 AAAA… me@laptop`. Types: `ssh-ed25519`, `ssh-rsa` and \
+             `ecdsa-sha2-nistp256/384/521`. Never a private key. Spacing around it is \
+             allowed, so `file(\"deploy.pub\")` works as it is; the state keeps the text as \
+             configured. Changing the key itself replaces it; changing only that spacing does not.",
+        ),
+        Attribute::string("fingerprint")
+            .computed()
+            .description("The key's MD5 fingerprint, as Combell names it (`aa:bb:…`)."),
+    ])
+    .description(
+        "An SSH public key on a Linux hosting. SSH itself is switched on with \
+         `combell_linux_hosting_settings.ssh_enabled`. Destroying the resource removes the key \
+         from the hosting.",
+    )
+}
+
+#[async_trait]
+impl Resource for SshKeyResource {
+    fn type_name(&self) -> &str {
+        TYPE_NAME
+    }
+    fn api_operations(&self) -> &'static [&'static str] {
+        &[
+            "GET /linuxhostings/{domainName}/ssh/keys",
+            "POST /linuxhostings/{domainName}/ssh/keys",
+            "DELETE /linuxhostings/{domainName}/ssh/keys/{fingerprint}",
+        ]
+    }
+    fn schema(&self) -> Schema {
+        schema()
+    }
+    fn requires_replace(&self) -> &[&str] {
+        &["domain_name"]
+    }
+
+    /// A key is replaced when its text changes meaning: the spacing around it (the final
+    /// newline of a `.pub` file read with `file()`) is no change, and is only stored.
+    async fn plan(&self, _ctx: &Ctx, req: PlanRequest) -> PlanResponse {
+        let (prior, config) = (req.prior.clone(), req.config.clone());
+        let mut resp = default_plan(&schema(), &["domain_name"], &[], req.clone());
+        if prior.is_null() || resp.planned.is_null() || !resp.requires_replace.is_empty() {
+            return resp;
+        }
+        let key_changed = match (config.get("public_key"), prior.get_str("public_key")) {
+            (Some(Value::String(new)), Some(old)) => new.trim() != old.trim(),
+            (Some(new), _) => new.is_unknown() || Some(new) != prior.get("public_key"),
+            (None, _) => false,
+        };
+        if key_changed {
+            let mut fresh = req;
+            fresh.prior = Value::Null;
+            resp.planned = default_plan(&schema(), &[], &[], fresh).planned;
+            resp.requires_replace = vec![AttributePath::new("public_key")];
+        }
+        resp
+    }
+
+    async fn validate(&self, _ctx: &Ctx, config: &Value) -> Diagnostics {
+        let mut diags = Diagnostics::default();
+        host_name_at(config, "domain_name", "domain name", &mut diags);
+        if let Some(key) = config.get_str("public_key") {
+            if let Err(detail) = check_public_key(key.trim()) {
+                diags.error_at(
+                    AttributePath::new("public_key"),
+                    "Invalid SSH public key",
+                    detail,
+                );
+            }
+        }
+        diags
+    }
+
+    async fn create(&self, ctx: &Ctx, planned: &Value, _config: &Value) -> ApplyResult {
+        let summary = format!("Unable to create {TYPE_NAME}");
+        let client = match client(ctx) {
+            Ok(c) => c,
+            Err(d) => return ApplyResult::error(d),
+        };
+        let (Some(domain), Some(key)) = (
+            planned.get_str("domain_name"),
+            planned.get_str("public_key").map(str::trim),
+        ) else {
+            return ApplyResult::error(Diagnostic::error(
+                summary,
+                "domain_name and public_key must be known.",
+            ));
+        };
+        let what = format!("SSH key on the Linux hosting \"{domain}\"");
+        let no_cancel = CancellationToken::new();
+        let created = create_once(
+            CreateSpec {
+                module: "ssh_key",
+                what: &what,
+                settle: Duration::ZERO,
+                cancel: ctx.stopping(),
+                order: None,
+            },
+            || client.add_linux_ssh_key(domain, key, ctx.stopping()),
+            || async {
+                let Some(fingerprint) = key_fingerprint(key) else {
+                    return Ok(None);
+                };
+                let keys = client.list_linux_ssh_keys(domain, &no_cancel).await?;
+                Ok(state_from(domain, &fingerprint, &keys, planned))
+            },
+        )
+        .await;
+        let fingerprint = match created {
+            Ok(Created::Posted(f)) => f,
+            Ok(Created::Found(state)) => return ApplyResult::ok(state),
+            Err(failure) if failure.error.codes().contains(&"ssh_key_already_exists") => {
+                let err = &failure.error;
+                return ApplyResult::error(Diagnostic::error(
+                    summary,
+                    format!(
+                        "This key is already on the Linux hosting \"{domain}\". To manage it \
+                         with Terraform, import it: terraform import <resource address> \
+                         {domain}/<fingerprint> (data.combell_linux_hosting lists the \
+                         fingerprints). {err}"
+                    ),
+                ));
+            }
+            Err(failure) => return ApplyResult::error(failure.diagnostic(summary)),
+        };
+        hclog::info(
+            "ssh_key",
+            "SSH key added",
+            &[
+                ("domain_name", json!(domain)),
+                ("fingerprint", json!(fingerprint)),
+            ],
+        );
+        let mut state = known_part(&schema(), planned);
+        state.set("id", format!("{domain}/{fingerprint}"));
+        state.set("fingerprint", fingerprint.clone());
+        // Read back so that the state holds Combell's fingerprint form.
+        match client
+            .list_linux_ssh_keys(domain, &CancellationToken::new())
+            .await
+        {
+            Ok(keys) => match state_from(domain, &fingerprint, &keys, &state) {
+                Some(s) => ApplyResult::ok(s),
+                None => ApplyResult::ok(state),
+            },
+            Err(err) => ApplyResult {
+                state: Some(state),
+                diagnostics: api_error(summary, &err).into(),
+                ..Default::default()
+            },
+        }
+    }
+
+    async fn read(&self, ctx: &Ctx, state: &Value) -> ReadResult {
+        let client = match client(ctx) {
+            Ok(c) => c,
+            Err(d) => return ReadResult::error(d),
+        };
+        let (Some(domain), Some(fingerprint)) =
+            (state.get_str("domain_name"), state.get_str("fingerprint"))
+        else {
+            return ReadResult::gone();
+        };
+        match client.list_linux_ssh_keys(domain, ctx.stopping()).await {
+            Ok(keys) => match state_from(domain, fingerprint, &keys, state) {
+                Some(s) => ReadResult::ok(s),
+                None => ReadResult::gone(),
+            },
+            Err(err) if err.is_not_found() => ReadResult::gone(),
+            Err(err) => ReadResult {
+                state: Some(state.clone()),
+                diagnostics: api_error(format!("Unable to read {TYPE_NAME}"), &err).into(),
+                ..Default::default()
+            },
+        }
+    }
+
+    async fn update(
+        &self,
+        _ctx: &Ctx,
+        _prior: &Value,
+        planned: &Value,
+        _config: &Value,
+    ) -> ApplyResult {
+        // Every configurable attribute replaces the key; nothing else can change.
+        ApplyResult::ok(planned.clone())
+    }
+
+    async fn delete(&self, ctx: &Ctx, prior: &Value) -> Diagnostics {
+        let (Some(domain), Some(fingerprint)) =
+            (prior.get_str("domain_name"), prior.get_str("fingerprint"))
+        else {
+            return Diagnostics::default();
+        };
+        let client = match client(ctx) {
+            Ok(c) => c,
+            Err(d) => return d.into(),
+        };
+        match client
+            .delete_linux_ssh_key(domain, fingerprint, ctx.stopping())
+            .await
+        {
+            Ok(()) => Diagnostics::default(),
+            Err(err) if err.is_not_found() => Diagnostics::default(),
+            Err(err) => api_error(format!("Unable to delete {TYPE_NAME}"), &err).into(),
+        }
+    }
+
+    async fn import(&self, _ctx: &Ctx, id: &str) -> ImportResult {
+        let parts = match split_import_id(
+            TYPE_NAME,
+            id,
+            &["domain_name", "fingerprint"],
+            "example.com/31:52:43:3a:66:f7:e4:5f:28:39:64:08:5f:75:de:3f",
+        ) {
+            Ok(parts) => parts,
+            Err(result) => return result,
+        };
+        let mut state = null_state(&schema());
+        state.set("domain_name", parts[0].to_ascii_lowercase());
+        state.set("fingerprint", parts[1].to_ascii_lowercase());
+        ImportResult {
+            state: Some(state),
+            ..Default::default()
+        }
+    }
+}
+
+/// Fingerprints compare without case, `MD5:` prefix or colons.
+/// The MD5 fingerprint (`aa:bb:…`) of an OpenSSH public key, as Combell names keys.
+fn key_fingerprint(public_key: &str) -> Option<String> {
+    use base64::Engine;
+    use md5::{Digest, Md5};
+    let data = public_key.split_whitespace().nth(1)?;
+    let blob = base64::engine::general_purpose::STANDARD
+        .decode(data)
+        .ok()?;
+    let digest = Md5::digest(&blob);
+    Some(
+        digest
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect::<Vec<_>>()
+            .join(":"),
+    )
+}
+
+fn same_fingerprint(a: &str, b: &str) -> bool {
+    let norm = |f: &str| {
+        let f = f.trim();
+        let f = f
+            .strip_prefix("MD5:")
+            .or_else(|| f.strip_prefix("md5:"))
+            .unwrap_or(f);
+        f.replace(':', "").to_ascii_lowercase()
+    };
+    norm(a) == norm(b)
+}
+
+/// The one mapping from the API; `None` when the key is not on the hosting.
+fn state_from(domain: &str, fingerprint: &str, keys: &[SshKey], base: &Value) -> Option<Value> {
+    let key = keys
+        .iter()
+        .find(|k| same_fingerprint(&k.fingerprint, fingerprint))?;
+    let mut state = known_part(&schema(), base);
+    let domain = domain.to_ascii_lowercase();
+    state.set("id", format!("{domain}/{}", key.fingerprint));
+    state.set("domain_name", domain);
+    state.set("fingerprint", key.fingerprint.clone());
+    if state.get_str("public_key").is_none() {
+        state.set("public_key", key.public_key.clone());
+    }
+    Some(state)
+}
+
+/// The shape of an OpenSSH public key; the text is never echoed (a pasted private key must not
+/// reach a log or a terminal).
+fn check_public_key(key: &str) -> Result<(), String> {
+    if key.contains("PRIVATE KEY") {
+        return Err(
+            "This is a private key. Give the public key (the .pub file) instead, and keep the \
+             private key out of your configuration."
+                .into(),
+        );
+    }
+    let words: Vec<&str> = key.split_whitespace().collect();
+    let [kind, data, ..] = words.as_slice() else {
+        return Err(
+            "A public key reads \"type base64 [comment]\", such as \"ssh-ed25519 AAAA… me@host\"."
+                .into(),
+        );
+    };
+    if !KEY_TYPES.contains(kind) {
+        return Err(format!(
+            "The key type must be one of {}.",
+            KEY_TYPES.join(", ")
+        ));
+    }
+    let base64_ok = data.len() >= 16
+        && data
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'+' || b == b'/' || b == b'=');
+    if !base64_ok || key.contains('\n') {
+        return Err(
+            "The key data (the second word) must be base64 on one line, as in a .pub file.".into(),
+        );
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const KEY: &str = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIDt5iTBIDtIyfZBxo1HueefMCIZhtWfwvJotJ1C5DmK+ deploy@example.com";
+
+    #[test]
+    fn public_key_rules() {
+        assert!(check_public_key(KEY).is_ok());
+        for bad in [
+            "-----BEGIN OPENSSH PRIVATE KEY-----\nabc",
+            "ssh-dss AAAAB3NzaC1kc3MAAACBAP",
+            "ssh-ed25519",
+            "ssh-ed25519 not*base64*at*all*!!",
+        ] {
+            let err = check_public_key(bad).unwrap_err();
+            assert!(!err.contains("NzaC1"), "the key is never echoed: {err}");
+        }
+    }
+
+    #[test]
+    fn a_pub_file_as_read_is_accepted_and_its_spacing_replaces_nothing() {
+        let file = format!("{KEY}\n");
+        let config = Value::object([
+            ("id", Value::Null),
+            ("domain_name", "example.com".into()),
+            ("public_key", file.clone().into()),
+            ("fingerprint", Value::Null),
+        ]);
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        let diags = rt.block_on(SshKeyResource.validate(&Ctx::for_tests(None), &config));
+        assert!(!diags.has_errors(), "{diags:?}");
+        let prior = Value::object([
+            ("id", "example.com/aa".into()),
+            ("domain_name", "example.com".into()),
+            ("public_key", KEY.into()),
+            ("fingerprint", "aa".into()),
+        ]);
+        let mut proposed = config.clone();
+        proposed.set("id", "example.com/aa");
+        proposed.set("fingerprint", "aa");
+        let plan = |config: &Value, proposed: &Value| {
+            rt.block_on(SshKeyResource.plan(
+                &Ctx::for_tests(None),
+                PlanRequest {
+                    prior: prior.clone(),
+                    proposed: proposed.clone(),
+                    config: config.clone(),
+                    prior_private: Vec::new(),
+                },
+            ))
+        };
+        let p = plan(&config, &proposed);
+        assert!(p.requires_replace.is_empty());
+        assert_eq!(p.planned.get_str("public_key"), Some(file.as_str()));
+        assert_eq!(p.planned.get_str("fingerprint"), Some("aa"));
+        let other =
+            "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIJWSHR6erSQZLaLEBf/t9vMuBhqb9KQupEQYDJYiOPYz x";
+        let mut config = config;
+        config.set("public_key", other);
+        proposed.set("public_key", other);
+        let p = plan(&config, &proposed);
+        assert_eq!(p.requires_replace, vec![AttributePath::new("public_key")]);
+        assert!(p.planned.is_unknown_at("fingerprint"));
+    }
+
+    #[test]
+    fn mapping_finds_the_key_by_fingerprint_in_any_form() {
+        let keys = [SshKey {
+            fingerprint: "31:52:43:3a:66:f7:e4:5f:28:39:64:08:5f:75:de:3f".into(),
+            public_key: KEY.into(),
+        }];
+        let state = state_from(
+            "Example.com",
+            "MD5:3152433A66F7E45F283964085F75DE3F",
+            &keys,
+            &null_state(&schema()),
+        )
+        .unwrap();
+        assert_eq!(
+            state.get_str("id"),
+            Some("example.com/31:52:43:3a:66:f7:e4:5f:28:39:64:08:5f:75:de:3f")
+        );
+        assert_eq!(state.get_str("public_key"), Some(KEY));
+        assert!(state_from("example.com", "00:11", &keys, &state).is_none());
+    }
+}

@@ -1,0 +1,521 @@
+//! `combell_mail_alias`: an alias of a mail zone, an address that forwards what it receives to
+//! one or more destinations. Import ID: `<domain>/<alias address>`, e.g.
+//! `example.com/sales@example.com` (the alias address alone also works).
+//!
+//! Combell has no GET for one alias: it is read from `GET /mailzones/{domain}`, which lists
+//! them, and an alias missing there has been deleted. Creating answers 201; changing the
+//! destinations answers 202 (accepted, no job), so the change is read back until the zone shows
+//! it. The alias address and the zone cannot change in place: both replace the alias. An alias
+//! cannot have the address of a mailbox (Combell refuses it).
+//!
+//! Created once (see `reconcile`). Natural key: the alias address in its zone; after a lost
+//! answer the zone is read again and an alias there with that address is the one created.
+
+use std::time::Duration;
+
+use async_trait::async_trait;
+use serde_json::json;
+
+use crate::core::reconcile::{create_once, CreateSpec};
+use crate::core::rules;
+use crate::core::{api_error, client};
+use crate::mail::zone_shared::{
+    known, no_zone, not_settled, read_zone, read_zone_fresh, settle, split_import_id, string_set,
+    strings,
+};
+use combell_api::{CancellationToken, Client, MailAlias, MailZone};
+use tfplugin::{
+    ApplyResult, Attribute, AttributePath, Ctx, Diagnostic, Diagnostics, ImportResult, ReadResult,
+    Resource, Schema, Type, Value,
+};
+
+const TYPE_NAME: &str = "combell_mail_alias";
+const LOG: &str = "mail_alias";
+
+pub struct MailAliasResource;
+
+// ---- Schema ---------------------------------------------------------------------------------
+
+fn schema() -> Schema {
+    Schema::new(vec![
+        Attribute::string("id").computed().description(
+            "`<domain_name>/<email_address>`, such as `example.com/sales@example.com`.",
+        ),
+        Attribute::string("domain_name").required().description(
+            "The mail zone the alias belongs to: a domain whose mail Combell hosts, such as \
+             `example.com`, in lower case. Changing it replaces the alias.",
+        ),
+        Attribute::string("email_address").required().description(
+            "The alias address, such as `sales@example.com`, in lower case and in the mail \
+             zone's domain. It cannot be the address of a mailbox. Changing it replaces the \
+             alias.",
+        ),
+        Attribute::new("destinations", Type::set(Type::String))
+            .required()
+            .description(
+                "The addresses that receive the alias's mail: at least one, in lower case, in \
+                 any domain, not the alias itself. Changed in place.",
+            ),
+    ])
+    .description(
+        "An alias of a mail zone: an e-mail address that forwards everything it receives to \
+         one or more destinations, without a mailbox of its own. Destroying the resource \
+         deletes the alias.",
+    )
+}
+
+// ---- Lifecycle ------------------------------------------------------------------------------
+
+const REPLACE_ON_CHANGE: [&str; 2] = ["domain_name", "email_address"];
+
+#[async_trait]
+impl Resource for MailAliasResource {
+    fn type_name(&self) -> &str {
+        TYPE_NAME
+    }
+
+    fn api_operations(&self) -> &'static [&'static str] {
+        &[
+            "GET /mailzones/{domainName}",
+            "POST /mailzones/{domainName}/aliases",
+            "PUT /mailzones/{domainName}/aliases/{emailAddress}",
+            "DELETE /mailzones/{domainName}/aliases/{emailAddress}",
+        ]
+    }
+
+    fn schema(&self) -> Schema {
+        schema()
+    }
+
+    fn requires_replace(&self) -> &[&str] {
+        &REPLACE_ON_CHANGE
+    }
+
+    async fn validate(&self, _ctx: &Ctx, config: &Value) -> Diagnostics {
+        let mut diags = Diagnostics::default();
+        for (attribute, summary, detail) in validate_config(config) {
+            diags.error_at(AttributePath::new(attribute), summary, detail);
+        }
+        diags
+    }
+
+    async fn create(&self, ctx: &Ctx, planned: &Value, _config: &Value) -> ApplyResult {
+        let summary = format!("Unable to create {TYPE_NAME}");
+        let client = match client(ctx) {
+            Ok(c) => c,
+            Err(d) => return ApplyResult::error(d),
+        };
+        let (Some(domain), Some(address)) = (
+            planned.get_str("domain_name"),
+            planned.get_str("email_address"),
+        ) else {
+            return ApplyResult::error(Diagnostic::error(
+                summary,
+                "domain_name and email_address must be known to create an alias.",
+            ));
+        };
+        let destinations = strings(planned.get("destinations"));
+        // An alias that exists before the POST is not ours: taking it over would hand it to
+        // this configuration's destroy.
+        match read_zone_fresh(&client, domain, ctx.stopping()).await {
+            Ok(None) => {
+                return ApplyResult::error(
+                    Diagnostic::error(summary, no_zone(domain))
+                        .at(AttributePath::new("domain_name")),
+                )
+            }
+            Ok(Some(zone)) if zone.alias(address).is_some() => {
+                return ApplyResult::error(Diagnostic::error(
+                    summary,
+                    format!(
+                        "Alias \"{address}\" already exists in the mail zone of \"{domain}\". To \
+                         manage it with Terraform, import it: terraform import <resource \
+                         address> {domain}/{address}"
+                    ),
+                ))
+            }
+            Ok(Some(_)) => {}
+            Err(err) => return ApplyResult::error(api_error(summary, &err)),
+        }
+        let no_cancel = CancellationToken::new();
+        let what = format!("alias \"{address}\"");
+        let created = create_once(
+            CreateSpec {
+                module: LOG,
+                what: &what,
+                settle: Duration::ZERO,
+                cancel: ctx.stopping(),
+                order: None,
+            },
+            || client.create_mail_alias(domain, address, &destinations, ctx.stopping()),
+            || async {
+                let zone = read_zone_fresh(&client, domain, &no_cancel).await?;
+                Ok(zone.filter(|zone| zone.alias(address).is_some()).map(drop))
+            },
+        )
+        .await;
+        if let Err(failure) = created {
+            return ApplyResult::error(failure.diagnostic(summary));
+        }
+        hclog::info(LOG, "alias created", &[("email_address", json!(address))]);
+        finish(&client, planned, ctx.stopping(), &summary).await
+    }
+
+    async fn read(&self, ctx: &Ctx, state: &Value) -> ReadResult {
+        let summary = format!("Unable to read {TYPE_NAME}");
+        let client = match client(ctx) {
+            Ok(c) => c,
+            Err(d) => return ReadResult::error(d),
+        };
+        let (Some(domain), Some(address)) =
+            (state.get_str("domain_name"), state.get_str("email_address"))
+        else {
+            return ReadResult::gone();
+        };
+        match read_zone(&client, domain, ctx.stopping()).await {
+            Ok(Some(zone)) => match zone.alias(address) {
+                Some(alias) => ReadResult::ok(state_from(domain, alias)),
+                None => {
+                    hclog::info(
+                        LOG,
+                        "alias no longer exists; removing it from the state",
+                        &[("email_address", json!(address))],
+                    );
+                    ReadResult::gone()
+                }
+            },
+            Ok(None) => {
+                hclog::info(
+                    LOG,
+                    "mail zone no longer exists; removing the alias from the state",
+                    &[("domain_name", json!(domain))],
+                );
+                ReadResult::gone()
+            }
+            Err(err) => ReadResult {
+                state: Some(state.clone()),
+                diagnostics: api_error(summary, &err).into(),
+                ..Default::default()
+            },
+        }
+    }
+
+    async fn update(
+        &self,
+        ctx: &Ctx,
+        prior: &Value,
+        planned: &Value,
+        _config: &Value,
+    ) -> ApplyResult {
+        let summary = format!("Unable to update {TYPE_NAME}");
+        let client = match client(ctx) {
+            Ok(c) => c,
+            Err(d) => return ApplyResult::error(d),
+        };
+        let failed = |diags: Diagnostics| ApplyResult {
+            state: Some(prior.clone()),
+            diagnostics: diags,
+            ..Default::default()
+        };
+        let (Some(domain), Some(address)) =
+            (prior.get_str("domain_name"), prior.get_str("email_address"))
+        else {
+            return failed(Diagnostic::error(summary, "The state has no alias address.").into());
+        };
+        let destinations = strings(planned.get("destinations"));
+        if let Err(err) = client
+            .update_mail_alias(domain, address, &destinations, ctx.stopping())
+            .await
+        {
+            return failed(api_error(summary, &err).into());
+        }
+        hclog::info(
+            LOG,
+            "alias destinations changed",
+            &[("email_address", json!(address))],
+        );
+        finish(&client, planned, ctx.stopping(), &summary).await
+    }
+
+    async fn delete(&self, ctx: &Ctx, prior: &Value) -> Diagnostics {
+        let (Some(domain), Some(address)) =
+            (prior.get_str("domain_name"), prior.get_str("email_address"))
+        else {
+            return Diagnostics::default();
+        };
+        match client(ctx) {
+            Ok(client) => match client
+                .delete_mail_alias(domain, address, ctx.stopping())
+                .await
+            {
+                Ok(()) => Diagnostics::default(),
+                Err(err) if err.is_not_found() => Diagnostics::default(),
+                Err(err) => api_error(format!("Unable to delete {TYPE_NAME}"), &err).into(),
+            },
+            Err(d) => d.into(),
+        }
+    }
+
+    async fn import(&self, _ctx: &Ctx, id: &str) -> ImportResult {
+        match parse_import_id(id) {
+            Ok((domain, address)) => {
+                let mut state = empty_state();
+                state.set("id", format!("{domain}/{address}"));
+                state.set("domain_name", domain);
+                state.set("email_address", address);
+                ImportResult {
+                    state: Some(state),
+                    ..Default::default()
+                }
+            }
+            Err(detail) => ImportResult {
+                diagnostics: Diagnostic::error(
+                    format!("Invalid import ID for {TYPE_NAME}"),
+                    detail,
+                )
+                .into(),
+                ..Default::default()
+            },
+        }
+    }
+}
+
+// ---- Helpers --------------------------------------------------------------------------------
+
+/// Reads the zone until it shows the alias as planned, then maps it; records the plan with a
+/// warning if it does not in time.
+async fn finish(
+    client: &Client,
+    planned: &Value,
+    cancel: &CancellationToken,
+    summary: &str,
+) -> ApplyResult {
+    let domain = planned.get_str("domain_name").unwrap_or_default();
+    let address = planned.get_str("email_address").unwrap_or_default();
+    let wanted = strings(planned.get("destinations"));
+    let matches = |zone: &MailZone| zone.alias(address).is_some_and(|a| same(a, &wanted));
+    let mut fallback = known(planned, empty_state());
+    fallback.set("id", format!("{domain}/{address}"));
+    match settle(client, domain, cancel, matches).await {
+        Ok((Some(zone), true)) => match zone.alias(address) {
+            Some(alias) => ApplyResult::ok(state_from(domain, alias)),
+            None => ApplyResult::ok(fallback),
+        },
+        Ok(_) => ApplyResult {
+            state: Some(fallback),
+            diagnostics: not_settled(TYPE_NAME, &format!("alias \"{address}\"")).into(),
+            ..Default::default()
+        },
+        Err(err) => ApplyResult {
+            state: Some(fallback),
+            diagnostics: api_error(summary, &err).into(),
+            ..Default::default()
+        },
+    }
+}
+
+fn same(alias: &MailAlias, wanted: &[String]) -> bool {
+    string_set(alias.destinations.iter().map(|d| d.to_ascii_lowercase()))
+        == string_set(wanted.iter().cloned())
+}
+
+/// The one mapping API → state, used by create, read, update and import.
+fn state_from(domain: &str, alias: &MailAlias) -> Value {
+    let domain = domain.to_ascii_lowercase();
+    let address = alias.email_address.to_ascii_lowercase();
+    Value::object([
+        ("id", format!("{domain}/{address}").into()),
+        ("domain_name", domain.into()),
+        ("email_address", address.into()),
+        (
+            "destinations",
+            string_set(alias.destinations.iter().map(|d| d.to_ascii_lowercase())),
+        ),
+    ])
+}
+
+fn empty_state() -> Value {
+    Value::object(
+        schema()
+            .block
+            .attributes
+            .iter()
+            .map(|a| (a.name.clone(), Value::Null)),
+    )
+}
+
+/// `<domain>/<address>`, or the address alone (its domain is the zone's).
+fn parse_import_id(id: &str) -> Result<(String, String), String> {
+    let (domain, address) = match split_import_id(id) {
+        Some(parts) => parts,
+        None => {
+            let address = id.trim().to_ascii_lowercase();
+            let domain = address
+                .rsplit_once('@')
+                .map(|(_, d)| d.to_string())
+                .unwrap_or_default();
+            (domain, address)
+        }
+    };
+    let usage = "Expected <domain>/<alias address>, such as \"example.com/sales@example.com\".";
+    rules::domain_name(&domain).map_err(|e| format!("{usage} {e}"))?;
+    rules::email_address(&address).map_err(|e| format!("{usage} {e}"))?;
+    Ok((domain, address))
+}
+
+/// Every plan-time problem as (attribute, summary, detail); unknown values are not judged.
+fn validate_config(config: &Value) -> Vec<(&'static str, String, String)> {
+    let mut problems = Vec::new();
+    let domain = config.get_str("domain_name");
+    if let Some(domain) = domain {
+        if let Err(detail) = rules::domain_name(domain) {
+            problems.push(("domain_name", "Invalid domain name".into(), detail));
+        }
+    }
+    let address = config.get_str("email_address");
+    if let Some(address) = address {
+        if let Err(detail) = rules::email_address(address) {
+            problems.push(("email_address", "Invalid alias address".into(), detail));
+        } else if let Some(domain) = domain.filter(|d| rules::domain_name(d).is_ok()) {
+            let own = address.rsplit_once('@').map(|(_, d)| d).unwrap_or_default();
+            if own != domain {
+                problems.push((
+                    "email_address",
+                    "Alias outside its mail zone".into(),
+                    format!(
+                        "An alias of the mail zone \"{domain}\" is an address ending in \
+                         \"@{domain}\"; \"{address}\" is not."
+                    ),
+                ));
+            }
+        }
+    }
+    if let Some(list) = config.get_known("destinations").filter(|v| !v.is_null()) {
+        let items = list.as_list();
+        if items.is_empty() {
+            problems.push((
+                "destinations",
+                "An alias needs a destination".into(),
+                "Set destinations to at least one e-mail address.".into(),
+            ));
+        }
+        for item in items.iter().filter_map(Value::as_str) {
+            if let Err(detail) = rules::email_address(item) {
+                problems.push(("destinations", "Invalid destination".into(), detail));
+            } else if Some(item) == address {
+                problems.push((
+                    "destinations",
+                    "An alias cannot forward to itself".into(),
+                    format!("Remove \"{item}\" from destinations."),
+                ));
+            }
+        }
+    }
+    problems
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config(pairs: &[(&str, Value)]) -> Value {
+        let mut v = empty_state();
+        v.set("domain_name", "example.com");
+        v.set("email_address", "team@example.com");
+        v.set("destinations", string_set(["a@example.org".to_string()]));
+        for (k, val) in pairs {
+            v.set(k, val.clone());
+        }
+        v
+    }
+
+    fn attributes_with_problems(cfg: &Value) -> Vec<&'static str> {
+        validate_config(cfg)
+            .into_iter()
+            .map(|(a, _, _)| a)
+            .collect()
+    }
+
+    #[test]
+    fn mapping_lower_cases_and_sorts() {
+        let alias = MailAlias {
+            email_address: "Team@Example.com".into(),
+            destinations: vec!["b@example.org".into(), "A@example.org".into()],
+        };
+        let state = state_from("example.com", &alias);
+        assert_eq!(state.get_str("id"), Some("example.com/team@example.com"));
+        assert_eq!(
+            state.get("destinations"),
+            Some(&Value::Set(vec![
+                "a@example.org".into(),
+                "b@example.org".into()
+            ]))
+        );
+        assert!(state.is_wholly_known());
+        assert!(same(
+            &alias,
+            &["b@example.org".to_string(), "a@example.org".to_string()]
+        ));
+        assert!(!same(&alias, &["a@example.org".to_string()]));
+    }
+
+    #[test]
+    fn configuration_rules() {
+        assert!(attributes_with_problems(&config(&[])).is_empty());
+        type Case<'a> = (Vec<(&'a str, Value)>, Vec<&'a str>);
+        let cases: Vec<Case> = vec![
+            (
+                vec![("domain_name", "Example.com".into())],
+                vec!["domain_name"],
+            ),
+            (
+                vec![("email_address", "team".into())],
+                vec!["email_address"],
+            ),
+            (
+                vec![("email_address", "team@other.com".into())],
+                vec!["email_address"],
+            ),
+            (
+                vec![("destinations", Value::Set(vec![]))],
+                vec!["destinations"],
+            ),
+            (
+                vec![("destinations", string_set(["Nope".to_string()]))],
+                vec!["destinations"],
+            ),
+            (
+                vec![("destinations", string_set(["team@example.com".to_string()]))],
+                vec!["destinations"],
+            ),
+        ];
+        for (pairs, expected) in cases {
+            assert_eq!(
+                attributes_with_problems(&config(&pairs)),
+                expected,
+                "{pairs:?}"
+            );
+        }
+        let unknown = config(&[
+            ("domain_name", Value::Unknown),
+            ("email_address", Value::Unknown),
+            ("destinations", Value::Unknown),
+        ]);
+        assert!(attributes_with_problems(&unknown).is_empty());
+    }
+
+    #[test]
+    fn import_ids() {
+        assert_eq!(
+            parse_import_id("Example.com/Sales@Example.com").unwrap(),
+            ("example.com".to_string(), "sales@example.com".to_string())
+        );
+        assert_eq!(
+            parse_import_id("sales@example.com").unwrap(),
+            ("example.com".to_string(), "sales@example.com".to_string())
+        );
+        for bad in ["example.com", "example.com/nope", "", "x/y/z"] {
+            assert!(parse_import_id(bad).is_err(), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,357 @@
+//! `combell_mail_catch_all`: one address that receives the mail a zone gets for addresses that
+//! are neither a mailbox nor an alias. Import ID: `<domain>/<catch-all address>`, e.g.
+//! `example.com/info@example.com`.
+//!
+//! A zone's catch-all is a list (`MailZone.catch_all.email_addresses`), so each address is its
+//! own resource and several can coexist. There is no GET of one: it is read from
+//! `GET /mailzones/{domain}`. Nothing can change in place (the API has only create and
+//! delete), so any change replaces it.
+//!
+//! Created once (see `reconcile`). Natural key: the address among the zone's catch-all
+//! addresses; after a lost answer the zone is read again.
+
+use std::time::Duration;
+
+use async_trait::async_trait;
+use serde_json::json;
+
+use crate::core::reconcile::{create_once, CreateSpec};
+use crate::core::rules;
+use crate::core::{api_error, client};
+use crate::mail::zone_shared::{
+    known, no_zone, not_settled, read_zone, read_zone_fresh, settle, split_import_id,
+};
+use combell_api::{CancellationToken, Client, MailZone};
+use tfplugin::{
+    ApplyResult, Attribute, AttributePath, Ctx, Diagnostic, Diagnostics, ImportResult, ReadResult,
+    Resource, Schema, Value,
+};
+
+const TYPE_NAME: &str = "combell_mail_catch_all";
+const LOG: &str = "mail_catch_all";
+
+pub struct MailCatchAllResource;
+
+// ---- Schema ---------------------------------------------------------------------------------
+
+fn schema() -> Schema {
+    Schema::new(vec![
+        Attribute::string("id").computed().description(
+            "`<domain_name>/<email_address>`, such as `example.com/info@example.com`.",
+        ),
+        Attribute::string("domain_name").required().description(
+            "The mail zone whose unclaimed mail is caught: a domain whose mail Combell hosts, \
+             such as `example.com`, in lower case. Changing it replaces the resource.",
+        ),
+        Attribute::string("email_address").required().description(
+            "The address that receives mail sent to addresses of the zone that are neither a \
+             mailbox nor an alias, such as `info@example.com`, in lower case (any domain). \
+             Changing it replaces the resource.",
+        ),
+    ])
+    .description(
+        "A catch-all address of a mail zone: it receives the mail sent to addresses of the \
+         domain that have no mailbox or alias. A zone may have several; each is one resource. \
+         Destroying the resource removes the address from the zone's catch-all.",
+    )
+}
+
+// ---- Lifecycle ------------------------------------------------------------------------------
+
+const REPLACE_ON_CHANGE: [&str; 2] = ["domain_name", "email_address"];
+
+#[async_trait]
+impl Resource for MailCatchAllResource {
+    fn type_name(&self) -> &str {
+        TYPE_NAME
+    }
+
+    fn api_operations(&self) -> &'static [&'static str] {
+        &[
+            "GET /mailzones/{domainName}",
+            "POST /mailzones/{domainName}/catchall",
+            "DELETE /mailzones/{domainName}/catchall/{emailAddress}",
+        ]
+    }
+
+    fn schema(&self) -> Schema {
+        schema()
+    }
+
+    fn requires_replace(&self) -> &[&str] {
+        &REPLACE_ON_CHANGE
+    }
+
+    async fn validate(&self, _ctx: &Ctx, config: &Value) -> Diagnostics {
+        let mut diags = Diagnostics::default();
+        if let Some(domain) = config.get_str("domain_name") {
+            if let Err(detail) = rules::domain_name(domain) {
+                diags.error_at(
+                    AttributePath::new("domain_name"),
+                    "Invalid domain name",
+                    detail,
+                );
+            }
+        }
+        if let Some(address) = config.get_str("email_address") {
+            if let Err(detail) = rules::email_address(address) {
+                diags.error_at(
+                    AttributePath::new("email_address"),
+                    "Invalid catch-all address",
+                    detail,
+                );
+            }
+        }
+        diags
+    }
+
+    async fn create(&self, ctx: &Ctx, planned: &Value, _config: &Value) -> ApplyResult {
+        let summary = format!("Unable to create {TYPE_NAME}");
+        let client = match client(ctx) {
+            Ok(c) => c,
+            Err(d) => return ApplyResult::error(d),
+        };
+        let (Some(domain), Some(address)) = (
+            planned.get_str("domain_name"),
+            planned.get_str("email_address"),
+        ) else {
+            return ApplyResult::error(Diagnostic::error(
+                summary,
+                "domain_name and email_address must be known to create a catch-all.",
+            ));
+        };
+        match read_zone_fresh(&client, domain, ctx.stopping()).await {
+            Ok(None) => {
+                return ApplyResult::error(
+                    Diagnostic::error(summary, no_zone(domain))
+                        .at(AttributePath::new("domain_name")),
+                )
+            }
+            Ok(Some(zone)) if zone.has_catch_all(address) => {
+                return ApplyResult::error(Diagnostic::error(
+                    summary,
+                    format!(
+                        "\"{address}\" already receives the catch-all mail of \"{domain}\". To \
+                         manage it with Terraform, import it: terraform import <resource \
+                         address> {domain}/{address}"
+                    ),
+                ))
+            }
+            Ok(Some(_)) => {}
+            Err(err) => return ApplyResult::error(api_error(summary, &err)),
+        }
+        let no_cancel = CancellationToken::new();
+        let what = format!("catch-all address \"{address}\" of \"{domain}\"");
+        let created = create_once(
+            CreateSpec {
+                module: LOG,
+                what: &what,
+                settle: Duration::ZERO,
+                cancel: ctx.stopping(),
+                order: None,
+            },
+            || client.create_mail_catch_all(domain, address, ctx.stopping()),
+            || async {
+                let zone = read_zone_fresh(&client, domain, &no_cancel).await?;
+                Ok(zone.filter(|zone| zone.has_catch_all(address)).map(drop))
+            },
+        )
+        .await;
+        if let Err(failure) = created {
+            return ApplyResult::error(failure.diagnostic(summary));
+        }
+        hclog::info(
+            LOG,
+            "catch-all address added",
+            &[
+                ("domain_name", json!(domain)),
+                ("email_address", json!(address)),
+            ],
+        );
+        finish(&client, planned, ctx.stopping(), &summary).await
+    }
+
+    async fn read(&self, ctx: &Ctx, state: &Value) -> ReadResult {
+        let summary = format!("Unable to read {TYPE_NAME}");
+        let client = match client(ctx) {
+            Ok(c) => c,
+            Err(d) => return ReadResult::error(d),
+        };
+        let (Some(domain), Some(address)) =
+            (state.get_str("domain_name"), state.get_str("email_address"))
+        else {
+            return ReadResult::gone();
+        };
+        match read_zone(&client, domain, ctx.stopping()).await {
+            Ok(Some(zone)) if zone.has_catch_all(address) => {
+                ReadResult::ok(state_from(domain, address))
+            }
+            Ok(_) => {
+                hclog::info(
+                    LOG,
+                    "catch-all address no longer set; removing it from the state",
+                    &[
+                        ("domain_name", json!(domain)),
+                        ("email_address", json!(address)),
+                    ],
+                );
+                ReadResult::gone()
+            }
+            Err(err) => ReadResult {
+                state: Some(state.clone()),
+                diagnostics: api_error(summary, &err).into(),
+                ..Default::default()
+            },
+        }
+    }
+
+    /// Every attribute replaces the resource, so Terraform never asks for an update.
+    async fn update(
+        &self,
+        _ctx: &Ctx,
+        prior: &Value,
+        _planned: &Value,
+        _config: &Value,
+    ) -> ApplyResult {
+        ApplyResult {
+            state: Some(prior.clone()),
+            diagnostics: Diagnostic::error(
+                format!("Unable to update {TYPE_NAME}"),
+                "A catch-all address cannot change in place; this is a bug in the provider, \
+                 please report it.",
+            )
+            .into(),
+            ..Default::default()
+        }
+    }
+
+    async fn delete(&self, ctx: &Ctx, prior: &Value) -> Diagnostics {
+        let (Some(domain), Some(address)) =
+            (prior.get_str("domain_name"), prior.get_str("email_address"))
+        else {
+            return Diagnostics::default();
+        };
+        match client(ctx) {
+            Ok(client) => match client
+                .delete_mail_catch_all(domain, address, ctx.stopping())
+                .await
+            {
+                Ok(()) => Diagnostics::default(),
+                Err(err) if err.is_not_found() => Diagnostics::default(),
+                Err(err) => api_error(format!("Unable to delete {TYPE_NAME}"), &err).into(),
+            },
+            Err(d) => d.into(),
+        }
+    }
+
+    async fn import(&self, _ctx: &Ctx, id: &str) -> ImportResult {
+        match parse_import_id(id) {
+            Ok((domain, address)) => ImportResult {
+                state: Some(state_from(&domain, &address)),
+                ..Default::default()
+            },
+            Err(detail) => ImportResult {
+                diagnostics: Diagnostic::error(
+                    format!("Invalid import ID for {TYPE_NAME}"),
+                    detail,
+                )
+                .into(),
+                ..Default::default()
+            },
+        }
+    }
+}
+
+// ---- Helpers --------------------------------------------------------------------------------
+
+async fn finish(
+    client: &Client,
+    planned: &Value,
+    cancel: &CancellationToken,
+    summary: &str,
+) -> ApplyResult {
+    let domain = planned.get_str("domain_name").unwrap_or_default();
+    let address = planned.get_str("email_address").unwrap_or_default();
+    let present = |zone: &MailZone| zone.has_catch_all(address);
+    match settle(client, domain, cancel, present).await {
+        Ok((_, true)) => ApplyResult::ok(state_from(domain, address)),
+        Ok(_) => {
+            let mut fallback = known(planned, state_from(domain, address));
+            fallback.set("id", format!("{domain}/{address}"));
+            ApplyResult {
+                state: Some(fallback),
+                diagnostics: not_settled(TYPE_NAME, &format!("catch-all \"{address}\"")).into(),
+                ..Default::default()
+            }
+        }
+        Err(err) => ApplyResult {
+            state: Some(state_from(domain, address)),
+            diagnostics: api_error(summary, &err).into(),
+            ..Default::default()
+        },
+    }
+}
+
+/// The one mapping to state: the zone lists the address and nothing else about it.
+fn state_from(domain: &str, address: &str) -> Value {
+    let domain = domain.to_ascii_lowercase();
+    let address = address.to_ascii_lowercase();
+    Value::object([
+        ("id", format!("{domain}/{address}").into()),
+        ("domain_name", domain.into()),
+        ("email_address", address.into()),
+    ])
+}
+
+fn parse_import_id(id: &str) -> Result<(String, String), String> {
+    let usage = "Expected <domain>/<catch-all address>, such as \"example.com/info@example.com\".";
+    let (domain, address) = split_import_id(id).ok_or_else(|| usage.to_string())?;
+    rules::domain_name(&domain).map_err(|e| format!("{usage} {e}"))?;
+    rules::email_address(&address).map_err(|e| format!("{usage} {e}"))?;
+    Ok((domain, address))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mapping_and_import_ids() {
+        let state = state_from("Example.com", "Info@Example.com");
+        assert_eq!(state.get_str("id"), Some("example.com/info@example.com"));
+        assert_eq!(state.get_str("email_address"), Some("info@example.com"));
+        assert_eq!(
+            parse_import_id("example.com/catch@example.org").unwrap(),
+            ("example.com".to_string(), "catch@example.org".to_string())
+        );
+        for bad in [
+            "catch@example.org",
+            "example.com/",
+            "bad domain/a@b.be",
+            "x.be/nope",
+        ] {
+            assert!(parse_import_id(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn validation_names_the_attributes() {
+        let cfg = Value::object([
+            ("id", Value::Null),
+            ("domain_name", "Not A Domain".into()),
+            ("email_address", "nobody".into()),
+        ]);
+        let diags = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap()
+            .block_on(MailCatchAllResource.validate(&Ctx::for_tests(None), &cfg));
+        let paths: Vec<_> = diags.iter().filter_map(|d| d.path.clone()).collect();
+        assert_eq!(
+            paths,
+            [
+                AttributePath::new("domain_name"),
+                AttributePath::new("email_address")
+            ]
+        );
+    }
+}

@@ -1,0 +1,156 @@
+//! `combell_mailboxes`: the mailboxes of one domain (`GET /v2/mailboxes?domain_name=`). The
+//! list gives each mailbox's address and sizes; `combell_mailbox` manages one (import it by its
+//! address to see its auto-reply and auto-forward).
+
+use async_trait::async_trait;
+
+use crate::core::{api_error, client};
+use combell_api::Mailbox;
+use tfplugin::{
+    Attribute, AttributePath, Ctx, DataSource, Diagnostics, Nesting, ReadResult, Schema, Value,
+};
+
+pub struct MailboxesDataSource;
+
+const TYPE_NAME: &str = "combell_mailboxes";
+
+#[async_trait]
+impl DataSource for MailboxesDataSource {
+    fn type_name(&self) -> &str {
+        TYPE_NAME
+    }
+    fn api_operations(&self) -> &'static [&'static str] {
+        &["GET /mailboxes"]
+    }
+
+    fn schema(&self) -> Schema {
+        Schema::new(vec![
+            Attribute::string("id")
+                .computed()
+                .description("The domain name; present because Terraform expects an id."),
+            Attribute::string("domain_name").required().description(
+                "The domain whose mailboxes are listed, such as `example.com`, in lower case. \
+                 Combell's API lists mailboxes by domain only.",
+            ),
+            Attribute::nested(
+                "mailboxes",
+                Nesting::List,
+                vec![
+                    Attribute::string("email_address")
+                        .computed()
+                        .description("The mailbox's e-mail address, such as `info@example.com`."),
+                    Attribute::number("max_size")
+                        .computed()
+                        .description("The mailbox's quota, in MB."),
+                    Attribute::number("actual_size")
+                        .computed()
+                        .description("Space the mailbox uses, in MB."),
+                ],
+            )
+            .computed()
+            .description("The domain's mailboxes, sorted by address."),
+        ])
+        .description("Lists the mailboxes of a domain whose mail Combell hosts.")
+    }
+
+    async fn validate(&self, _ctx: &Ctx, config: &Value) -> Diagnostics {
+        let mut diags = Diagnostics::default();
+        if let Some(domain) = config.get_str("domain_name") {
+            if let Err(detail) = crate::core::rules::domain_name(domain) {
+                diags.error_at(
+                    AttributePath::new("domain_name"),
+                    "Invalid domain name",
+                    detail,
+                );
+            }
+        }
+        diags
+    }
+
+    async fn read(&self, ctx: &Ctx, config: &Value) -> ReadResult {
+        let summary = format!("Unable to read {TYPE_NAME}");
+        let client = match client(ctx) {
+            Ok(client) => client,
+            Err(diag) => return ReadResult::error(diag),
+        };
+        let Some(domain) = config.get_str("domain_name") else {
+            return ReadResult::error(tfplugin::Diagnostic::error(
+                summary,
+                "domain_name is not known.",
+            ));
+        };
+        match client.list_mailboxes(domain, ctx.stopping()).await {
+            Ok(mailboxes) => ReadResult::ok(state_from(domain, &mailboxes)),
+            Err(err) => ReadResult::error(api_error(summary, &err)),
+        }
+    }
+}
+
+/// Only the domain's own mailboxes, sorted: a tolerant reader does not trust the filter to be
+/// exact, and a stable order keeps `[0]` meaning the same mailbox.
+fn state_from(domain: &str, mailboxes: &[Mailbox]) -> Value {
+    let suffix = format!("@{}", domain.to_ascii_lowercase());
+    let mut list: Vec<&Mailbox> = mailboxes
+        .iter()
+        .filter(|m| m.name.to_ascii_lowercase().ends_with(&suffix))
+        .collect();
+    list.sort_by_key(|m| m.name.to_ascii_lowercase());
+    let list = list
+        .into_iter()
+        .map(|m| {
+            Value::object([
+                ("email_address", m.name.to_ascii_lowercase().into()),
+                ("max_size", m.max_size.into()),
+                ("actual_size", m.actual_size.into()),
+            ])
+        })
+        .collect();
+    Value::object([
+        ("id", domain.into()),
+        ("domain_name", domain.into()),
+        ("mailboxes", Value::List(list)),
+    ])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn mailbox(name: &str) -> Mailbox {
+        Mailbox {
+            name: name.into(),
+            max_size: 5120,
+            actual_size: 3,
+        }
+    }
+
+    #[test]
+    fn keeps_the_domains_mailboxes_sorted() {
+        let state = state_from(
+            "example.com",
+            &[
+                mailbox("sales@example.com"),
+                mailbox("info@other.com"),
+                mailbox("Info@Example.com"),
+                mailbox("x@sub.example.com"),
+            ],
+        );
+        let list = state.get_list("mailboxes");
+        let names: Vec<_> = list
+            .iter()
+            .filter_map(|m| m.get_str("email_address"))
+            .collect();
+        assert_eq!(names, ["info@example.com", "sales@example.com"]);
+        assert_eq!(list[0].get_i64("max_size"), Some(5120));
+        assert_eq!(state.get_str("id"), Some("example.com"));
+        assert!(state.is_wholly_known());
+    }
+
+    #[test]
+    fn domain_rules() {
+        assert!(crate::core::rules::domain_name("example.com").is_ok());
+        for bad in ["Example.com", "example", "", "a b.com", "@example.com"] {
+            assert!(crate::core::rules::domain_name(bad).is_err(), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,15 @@
+//! Mailboxes and mail zones (aliases, anti-spam, catch-all, SMTP domains).
+//!
+//! One file per Terraform type: `<name>.rs` is a resource, `<name>_data.rs` a data source,
+//! `<name>_list.rs` a list resource (`terraform query`); helpers shared inside the area are
+//! `pub(crate)`.
+
+pub mod alias;
+pub mod antispam;
+pub mod catch_all;
+pub mod mailbox;
+pub mod mailbox_list;
+pub mod mailboxes_data;
+pub mod smtp_domain;
+pub mod zone_data;
+pub(crate) mod zone_shared;

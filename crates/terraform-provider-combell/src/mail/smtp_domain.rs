@@ -1,0 +1,478 @@
+//! `combell_mail_smtp_domain`: an extra SMTP domain of a mail zone. Mail sent to
+//! `someone@<hostname>` is delivered to `someone@<zone domain>`. Import ID:
+//! `<domain>/<hostname>`, e.g. `example.com/example.be`.
+//!
+//! There is no GET of one SMTP domain: it is read from `GET /mailzones/{domain}`. Combell
+//! creates it enabled; `enabled` is changed in place with a PUT that answers 202 (accepted, no
+//! job), read back until the zone shows it. `enabled` defaults to true, so a domain disabled
+//! outside Terraform shows as drift. The host name and the zone replace the resource.
+//!
+//! Created once (see `reconcile`). Natural key: the host name among the zone's SMTP domains;
+//! after a lost answer the zone is read again.
+
+use std::time::Duration;
+
+use async_trait::async_trait;
+use serde_json::json;
+
+use crate::core::reconcile::{create_once, CreateSpec};
+use crate::core::rules;
+use crate::core::{api_error, client};
+use crate::mail::zone_shared::{
+    known, no_zone, not_settled, read_zone, read_zone_fresh, settle, split_import_id,
+};
+use combell_api::{CancellationToken, Client, MailZone, SmtpDomain};
+use tfplugin::{
+    ApplyResult, Attribute, AttributePath, Ctx, Diagnostic, Diagnostics, ImportResult, ReadResult,
+    Resource, Schema, Value,
+};
+
+const TYPE_NAME: &str = "combell_mail_smtp_domain";
+const LOG: &str = "mail_smtp_domain";
+
+pub struct MailSmtpDomainResource;
+
+// ---- Schema ---------------------------------------------------------------------------------
+
+fn schema() -> Schema {
+    Schema::new(vec![
+        Attribute::string("id")
+            .computed()
+            .description("`<domain_name>/<hostname>`, such as `example.com/example.be`."),
+        Attribute::string("domain_name").required().description(
+            "The mail zone that receives the mail: a domain whose mail Combell hosts, such as \
+             `example.com`, in lower case. Changing it replaces the resource.",
+        ),
+        Attribute::string("hostname").required().description(
+            "The extra domain, such as `example.be`, in lower case and without a final dot; \
+             not the zone's own domain. Mail to `someone@<hostname>` reaches \
+             `someone@<domain_name>`. Its MX records must point at Combell's mail servers. \
+             Changing it replaces the resource.",
+        ),
+        Attribute::bool("enabled")
+            .optional()
+            .computed()
+            .default(true)
+            .description(
+                "Whether mail for the extra domain is accepted. Defaults to `true`; a change \
+                 made outside Terraform shows as drift.",
+            ),
+    ])
+    .description(
+        "An extra SMTP domain of a mail zone: mail sent to an address of the extra domain is \
+         delivered to the same address of the zone's domain. Destroying the resource deletes \
+         the SMTP domain.",
+    )
+}
+
+// ---- Lifecycle ------------------------------------------------------------------------------
+
+const REPLACE_ON_CHANGE: [&str; 2] = ["domain_name", "hostname"];
+
+#[async_trait]
+impl Resource for MailSmtpDomainResource {
+    fn type_name(&self) -> &str {
+        TYPE_NAME
+    }
+
+    fn api_operations(&self) -> &'static [&'static str] {
+        &[
+            "GET /mailzones/{domainName}",
+            "POST /mailzones/{domainName}/smtpdomains",
+            "PUT /mailzones/{domainName}/smtpdomains/{hostname}",
+            "DELETE /mailzones/{domainName}/smtpdomains/{hostname}",
+        ]
+    }
+
+    fn schema(&self) -> Schema {
+        schema()
+    }
+
+    fn requires_replace(&self) -> &[&str] {
+        &REPLACE_ON_CHANGE
+    }
+
+    async fn validate(&self, _ctx: &Ctx, config: &Value) -> Diagnostics {
+        let mut diags = Diagnostics::default();
+        for (attribute, summary, detail) in validate_config(config) {
+            diags.error_at(AttributePath::new(attribute), summary, detail);
+        }
+        diags
+    }
+
+    async fn create(&self, ctx: &Ctx, planned: &Value, _config: &Value) -> ApplyResult {
+        let summary = format!("Unable to create {TYPE_NAME}");
+        let client = match client(ctx) {
+            Ok(c) => c,
+            Err(d) => return ApplyResult::error(d),
+        };
+        let (Some(domain), Some(hostname)) =
+            (planned.get_str("domain_name"), planned.get_str("hostname"))
+        else {
+            return ApplyResult::error(Diagnostic::error(
+                summary,
+                "domain_name and hostname must be known to create an SMTP domain.",
+            ));
+        };
+        match read_zone_fresh(&client, domain, ctx.stopping()).await {
+            Ok(None) => {
+                return ApplyResult::error(
+                    Diagnostic::error(summary, no_zone(domain))
+                        .at(AttributePath::new("domain_name")),
+                )
+            }
+            Ok(Some(zone)) if zone.smtp_domain(hostname).is_some() => {
+                return ApplyResult::error(Diagnostic::error(
+                    summary,
+                    format!(
+                        "\"{hostname}\" is already an SMTP domain of the mail zone \
+                         \"{domain}\". To manage it with Terraform, import it: terraform \
+                         import <resource address> {domain}/{hostname}"
+                    ),
+                ))
+            }
+            Ok(Some(_)) => {}
+            Err(err) => return ApplyResult::error(api_error(summary, &err)),
+        }
+        let no_cancel = CancellationToken::new();
+        let what = format!("SMTP domain \"{hostname}\" of \"{domain}\"");
+        let created = create_once(
+            CreateSpec {
+                module: LOG,
+                what: &what,
+                settle: Duration::ZERO,
+                cancel: ctx.stopping(),
+                order: None,
+            },
+            || client.create_smtp_domain(domain, hostname, ctx.stopping()),
+            || async {
+                let zone = read_zone_fresh(&client, domain, &no_cancel).await?;
+                Ok(zone
+                    .filter(|zone| zone.smtp_domain(hostname).is_some())
+                    .map(drop))
+            },
+        )
+        .await;
+        if let Err(failure) = created {
+            return ApplyResult::error(failure.diagnostic(summary));
+        }
+        hclog::info(
+            LOG,
+            "SMTP domain created",
+            &[
+                ("domain_name", json!(domain)),
+                ("hostname", json!(hostname)),
+            ],
+        );
+        // Combell creates it enabled; from here on it exists and must reach the state.
+        if planned.get_bool("enabled") == Some(false) {
+            if let Err(err) = client
+                .update_smtp_domain(domain, hostname, false, &no_cancel)
+                .await
+            {
+                let mut state = known(planned, empty_state());
+                state.set("id", format!("{domain}/{hostname}"));
+                state.set("enabled", true);
+                return ApplyResult {
+                    state: Some(state),
+                    diagnostics: api_error(summary, &err).into(),
+                    ..Default::default()
+                };
+            }
+        }
+        finish(&client, planned, ctx.stopping(), &summary).await
+    }
+
+    async fn read(&self, ctx: &Ctx, state: &Value) -> ReadResult {
+        let summary = format!("Unable to read {TYPE_NAME}");
+        let client = match client(ctx) {
+            Ok(c) => c,
+            Err(d) => return ReadResult::error(d),
+        };
+        let (Some(domain), Some(hostname)) =
+            (state.get_str("domain_name"), state.get_str("hostname"))
+        else {
+            return ReadResult::gone();
+        };
+        match read_zone(&client, domain, ctx.stopping()).await {
+            Ok(Some(zone)) => match zone.smtp_domain(hostname) {
+                Some(smtp) => ReadResult::ok(state_from(domain, smtp)),
+                None => {
+                    hclog::info(
+                        LOG,
+                        "SMTP domain no longer exists; removing it from the state",
+                        &[("hostname", json!(hostname))],
+                    );
+                    ReadResult::gone()
+                }
+            },
+            Ok(None) => ReadResult::gone(),
+            Err(err) => ReadResult {
+                state: Some(state.clone()),
+                diagnostics: api_error(summary, &err).into(),
+                ..Default::default()
+            },
+        }
+    }
+
+    async fn update(
+        &self,
+        ctx: &Ctx,
+        prior: &Value,
+        planned: &Value,
+        _config: &Value,
+    ) -> ApplyResult {
+        let summary = format!("Unable to update {TYPE_NAME}");
+        let client = match client(ctx) {
+            Ok(c) => c,
+            Err(d) => return ApplyResult::error(d),
+        };
+        let failed = |diags: Diagnostics| ApplyResult {
+            state: Some(prior.clone()),
+            diagnostics: diags,
+            ..Default::default()
+        };
+        let (Some(domain), Some(hostname), Some(enabled)) = (
+            prior.get_str("domain_name"),
+            prior.get_str("hostname"),
+            planned.get_bool("enabled"),
+        ) else {
+            return failed(
+                Diagnostic::error(summary, "The state or the plan lacks the SMTP domain.").into(),
+            );
+        };
+        if let Err(err) = client
+            .update_smtp_domain(domain, hostname, enabled, ctx.stopping())
+            .await
+        {
+            return failed(api_error(summary, &err).into());
+        }
+        hclog::info(
+            LOG,
+            "SMTP domain switched",
+            &[("hostname", json!(hostname)), ("enabled", json!(enabled))],
+        );
+        finish(&client, planned, ctx.stopping(), &summary).await
+    }
+
+    async fn delete(&self, ctx: &Ctx, prior: &Value) -> Diagnostics {
+        let (Some(domain), Some(hostname)) =
+            (prior.get_str("domain_name"), prior.get_str("hostname"))
+        else {
+            return Diagnostics::default();
+        };
+        match client(ctx) {
+            Ok(client) => match client
+                .delete_smtp_domain(domain, hostname, ctx.stopping())
+                .await
+            {
+                Ok(()) => Diagnostics::default(),
+                Err(err) if err.is_not_found() => Diagnostics::default(),
+                Err(err) => api_error(format!("Unable to delete {TYPE_NAME}"), &err).into(),
+            },
+            Err(d) => d.into(),
+        }
+    }
+
+    async fn import(&self, _ctx: &Ctx, id: &str) -> ImportResult {
+        let usage = "Expected <domain>/<hostname>, such as \"example.com/example.be\".";
+        let parsed = split_import_id(id)
+            .ok_or_else(|| usage.to_string())
+            .and_then(|(domain, hostname)| {
+                rules::domain_name(&domain).map_err(|e| format!("{usage} {e}"))?;
+                rules::domain_name(&hostname).map_err(|e| format!("{usage} {e}"))?;
+                Ok((domain, hostname))
+            });
+        match parsed {
+            Ok((domain, hostname)) => {
+                let mut state = empty_state();
+                state.set("id", format!("{domain}/{hostname}"));
+                state.set("domain_name", domain);
+                state.set("hostname", hostname);
+                ImportResult {
+                    state: Some(state),
+                    ..Default::default()
+                }
+            }
+            Err(detail) => ImportResult {
+                diagnostics: Diagnostic::error(
+                    format!("Invalid import ID for {TYPE_NAME}"),
+                    detail,
+                )
+                .into(),
+                ..Default::default()
+            },
+        }
+    }
+}
+
+// ---- Helpers --------------------------------------------------------------------------------
+
+async fn finish(
+    client: &Client,
+    planned: &Value,
+    cancel: &CancellationToken,
+    summary: &str,
+) -> ApplyResult {
+    let domain = planned.get_str("domain_name").unwrap_or_default();
+    let hostname = planned.get_str("hostname").unwrap_or_default();
+    let enabled = planned.get_bool("enabled").unwrap_or(true);
+    let matches = |zone: &MailZone| {
+        zone.smtp_domain(hostname)
+            .is_some_and(|d| d.enabled == enabled)
+    };
+    let mut fallback = known(planned, empty_state());
+    fallback.set("id", format!("{domain}/{hostname}"));
+    fallback.set("enabled", enabled);
+    match settle(client, domain, cancel, matches).await {
+        Ok((Some(zone), true)) => match zone.smtp_domain(hostname) {
+            Some(smtp) => ApplyResult::ok(state_from(domain, smtp)),
+            None => ApplyResult::ok(fallback),
+        },
+        Ok(_) => ApplyResult {
+            state: Some(fallback),
+            diagnostics: not_settled(TYPE_NAME, &format!("SMTP domain \"{hostname}\"")).into(),
+            ..Default::default()
+        },
+        Err(err) => ApplyResult {
+            state: Some(fallback),
+            diagnostics: api_error(summary, &err).into(),
+            ..Default::default()
+        },
+    }
+}
+
+/// The one mapping API → state, used by create, read, update and import.
+fn state_from(domain: &str, smtp: &SmtpDomain) -> Value {
+    let domain = domain.to_ascii_lowercase();
+    let hostname = smtp.hostname.trim_end_matches('.').to_ascii_lowercase();
+    Value::object([
+        ("id", format!("{domain}/{hostname}").into()),
+        ("domain_name", domain.into()),
+        ("hostname", hostname.into()),
+        ("enabled", smtp.enabled.into()),
+    ])
+}
+
+fn empty_state() -> Value {
+    Value::object(
+        schema()
+            .block
+            .attributes
+            .iter()
+            .map(|a| (a.name.clone(), Value::Null)),
+    )
+}
+
+fn validate_config(config: &Value) -> Vec<(&'static str, String, String)> {
+    let mut problems = Vec::new();
+    let domain = config.get_str("domain_name");
+    if let Some(domain) = domain {
+        if let Err(detail) = rules::domain_name(domain) {
+            problems.push(("domain_name", "Invalid domain name".into(), detail));
+        }
+    }
+    if let Some(hostname) = config.get_str("hostname") {
+        if let Err(detail) = rules::domain_name(hostname) {
+            problems.push(("hostname", "Invalid SMTP domain".into(), detail));
+        } else if Some(hostname) == domain {
+            problems.push((
+                "hostname",
+                "An SMTP domain cannot be its own mail zone".into(),
+                format!(
+                    "\"{hostname}\" is the mail zone itself; an extra SMTP domain is another \
+                     domain whose mail the zone receives."
+                ),
+            ));
+        }
+    }
+    problems
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tfplugin::PlanRequest;
+
+    fn block_on<F: std::future::Future>(f: F) -> F::Output {
+        tokio::runtime::Builder::new_current_thread()
+            .build()
+            .map(|rt| rt.block_on(f))
+            .unwrap()
+    }
+
+    fn cfg(hostname: &str, enabled: Value) -> Value {
+        Value::object([
+            ("id", Value::Null),
+            ("domain_name", "example.com".into()),
+            ("hostname", hostname.into()),
+            ("enabled", enabled),
+        ])
+    }
+
+    #[test]
+    fn mapping_strips_the_final_dot() {
+        let state = state_from(
+            "example.com",
+            &SmtpDomain {
+                hostname: "Example.BE.".into(),
+                enabled: false,
+            },
+        );
+        assert_eq!(state.get_str("id"), Some("example.com/example.be"));
+        assert_eq!(state.get_bool("enabled"), Some(false));
+    }
+
+    #[test]
+    fn configuration_rules() {
+        let attrs = |c: &Value| -> Vec<&str> {
+            validate_config(c).into_iter().map(|(a, _, _)| a).collect()
+        };
+        assert!(attrs(&cfg("example.be", Value::Null)).is_empty());
+        assert_eq!(attrs(&cfg("example.com", Value::Null)), ["hostname"]);
+        assert_eq!(attrs(&cfg("Example.be", Value::Null)), ["hostname"]);
+        assert_eq!(attrs(&cfg("example.be.", Value::Null)), ["hostname"]);
+        assert!(attrs(&cfg("example.be", Value::Unknown)).is_empty());
+    }
+
+    #[test]
+    fn enabled_defaults_to_true_and_drift_shows() {
+        let plan = |prior: Value, config: Value| {
+            let mut proposed = config.clone();
+            if config.get("enabled").is_some_and(Value::is_null) {
+                proposed.set("enabled", prior.get("enabled").cloned().unwrap_or_default());
+            }
+            block_on(MailSmtpDomainResource.plan(
+                &Ctx::for_tests(None),
+                PlanRequest {
+                    prior,
+                    proposed,
+                    config,
+                    prior_private: Vec::new(),
+                },
+            ))
+        };
+        let created = plan(Value::Null, cfg("example.be", Value::Null));
+        assert_eq!(created.planned.get_bool("enabled"), Some(true));
+        assert!(created.planned.is_unknown_at("id"));
+        let mut disabled = cfg("example.be", false.into());
+        disabled.set("id", "example.com/example.be");
+        let drift = plan(disabled, cfg("example.be", Value::Null));
+        assert_eq!(drift.planned.get_bool("enabled"), Some(true));
+        let off = plan(Value::Null, cfg("example.be", false.into()));
+        assert_eq!(off.planned.get_bool("enabled"), Some(false));
+    }
+
+    #[test]
+    fn import_ids() {
+        let ok = block_on(
+            MailSmtpDomainResource.import(&Ctx::for_tests(None), "Example.com/Example.BE"),
+        );
+        let state = ok.state.unwrap();
+        assert_eq!(state.get_str("hostname"), Some("example.be"));
+        for bad in ["example.be", "example.com/not a host", "a/b/c"] {
+            let r = block_on(MailSmtpDomainResource.import(&Ctx::for_tests(None), bad));
+            assert!(r.state.is_none() && r.diagnostics.has_errors(), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,265 @@
+//! `combell_mail_zone`: everything `GET /v2/mailzones/{domain}` says about a domain's mail
+//! zone: its mail zone accounts (where mailboxes go), aliases, catch-all addresses, extra SMTP
+//! domains and anti-spam scanning. The resources `combell_mail_alias`,
+//! `combell_mail_catch_all`, `combell_mail_smtp_domain` and `combell_mail_antispam` manage
+//! those parts one by one.
+
+use async_trait::async_trait;
+
+use crate::core::rules;
+use crate::core::{api_error, client};
+use crate::mail::zone_shared::{no_zone, read_zone};
+use combell_api::MailZone;
+use tfplugin::{
+    Attribute, AttributePath, Ctx, DataSource, Diagnostic, Diagnostics, Nesting, ReadResult,
+    Schema, Type, Value,
+};
+
+pub struct MailZoneDataSource;
+
+const TYPE_NAME: &str = "combell_mail_zone";
+
+#[async_trait]
+impl DataSource for MailZoneDataSource {
+    fn type_name(&self) -> &str {
+        TYPE_NAME
+    }
+
+    fn api_operations(&self) -> &'static [&'static str] {
+        &["GET /mailzones/{domainName}"]
+    }
+
+    fn schema(&self) -> Schema {
+        Schema::new(vec![
+            Attribute::string("id")
+                .computed()
+                .description("The domain name; present because Terraform expects an id."),
+            Attribute::string("domain_name").required().description(
+                "The domain whose mail zone is read, such as `example.com`, in lower case.",
+            ),
+            Attribute::bool("enabled")
+                .computed()
+                .description("Whether the mail zone is enabled."),
+            Attribute::nested(
+                "available_accounts",
+                Nesting::List,
+                vec![
+                    Attribute::number("account_id").computed().description(
+                        "Id of the mail zone account: the `account_id` of a `combell_mailbox`.",
+                    ),
+                    Attribute::number("size")
+                        .computed()
+                        .description("Mailbox size of the account, in MB."),
+                ],
+            )
+            .computed()
+            .description("The mail zone accounts mailboxes can be created in."),
+            Attribute::nested(
+                "aliases",
+                Nesting::List,
+                vec![
+                    Attribute::string("email_address")
+                        .computed()
+                        .description("The alias address, such as `sales@example.com`."),
+                    Attribute::new("destinations", Type::list(Type::String))
+                        .computed()
+                        .description("Where the alias forwards its mail, sorted."),
+                ],
+            )
+            .computed()
+            .description("The zone's aliases, sorted by address."),
+            Attribute::new("catch_all_addresses", Type::list(Type::String))
+                .computed()
+                .description(
+                    "The addresses that receive mail sent to addresses of the zone without a \
+                     mailbox or alias, sorted; empty when there is no catch-all.",
+                ),
+            Attribute::nested(
+                "smtp_domains",
+                Nesting::List,
+                vec![
+                    Attribute::string("hostname")
+                        .computed()
+                        .description("The extra domain, such as `example.be`."),
+                    Attribute::bool("enabled")
+                        .computed()
+                        .description("Whether mail for it is accepted."),
+                ],
+            )
+            .computed()
+            .description("The zone's extra SMTP domains, sorted by host name."),
+            Attribute::string("anti_spam_type")
+                .computed()
+                .description("The anti-spam scanning: `none`, `basic` or `advanced`."),
+            Attribute::new("anti_spam_allowed_types", Type::list(Type::String))
+                .computed()
+                .description("The anti-spam types the zone's servicepack allows."),
+        ])
+        .description(
+            "Reads the mail zone of a domain whose mail Combell hosts: its mail zone accounts, \
+             aliases, catch-all addresses, extra SMTP domains and anti-spam scanning.",
+        )
+    }
+
+    async fn validate(&self, _ctx: &Ctx, config: &Value) -> Diagnostics {
+        let mut diags = Diagnostics::default();
+        if let Some(domain) = config.get_str("domain_name") {
+            if let Err(detail) = rules::domain_name(domain) {
+                diags.error_at(
+                    AttributePath::new("domain_name"),
+                    "Invalid domain name",
+                    detail,
+                );
+            }
+        }
+        diags
+    }
+
+    async fn read(&self, ctx: &Ctx, config: &Value) -> ReadResult {
+        let summary = format!("Unable to read {TYPE_NAME}");
+        let client = match client(ctx) {
+            Ok(client) => client,
+            Err(diag) => return ReadResult::error(diag),
+        };
+        let Some(domain) = config.get_str("domain_name") else {
+            return ReadResult::error(Diagnostic::error(summary, "domain_name is not known."));
+        };
+        // Shared with the refresh of the zone's parts in the same run (one GET for all).
+        match read_zone(&client, domain, ctx.stopping()).await {
+            Ok(Some(zone)) => ReadResult::ok(state_from(domain, &zone)),
+            Ok(None) => ReadResult::error(
+                Diagnostic::error(summary, no_zone(domain)).at(AttributePath::new("domain_name")),
+            ),
+            Err(err) => ReadResult::error(api_error(summary, &err)),
+        }
+    }
+}
+
+fn sorted_lower(items: &[String]) -> Value {
+    let mut items: Vec<String> = items.iter().map(|s| s.to_ascii_lowercase()).collect();
+    items.sort();
+    Value::List(items.into_iter().map(Value::from).collect())
+}
+
+/// Sorted throughout, so that `[0]` keeps meaning the same thing between reads.
+fn state_from(domain: &str, zone: &MailZone) -> Value {
+    let accounts = zone
+        .available_accounts
+        .iter()
+        .map(|a| Value::object([("account_id", a.account_id.into()), ("size", a.size.into())]))
+        .collect();
+    let mut aliases: Vec<_> = zone.aliases.iter().collect();
+    aliases.sort_by_key(|a| a.email_address.to_ascii_lowercase());
+    let aliases = aliases
+        .into_iter()
+        .map(|a| {
+            Value::object([
+                ("email_address", a.email_address.to_ascii_lowercase().into()),
+                ("destinations", sorted_lower(&a.destinations)),
+            ])
+        })
+        .collect();
+    let mut smtp: Vec<_> = zone.smtp_domains.iter().collect();
+    smtp.sort_by_key(|d| d.hostname.to_ascii_lowercase());
+    let smtp = smtp
+        .into_iter()
+        .map(|d| {
+            Value::object([
+                (
+                    "hostname",
+                    d.hostname.trim_end_matches('.').to_ascii_lowercase().into(),
+                ),
+                ("enabled", d.enabled.into()),
+            ])
+        })
+        .collect();
+    Value::object([
+        ("id", domain.into()),
+        ("domain_name", domain.into()),
+        ("enabled", zone.enabled.into()),
+        ("available_accounts", Value::List(accounts)),
+        ("aliases", Value::List(aliases)),
+        (
+            "catch_all_addresses",
+            sorted_lower(&zone.catch_all.email_addresses),
+        ),
+        ("smtp_domains", Value::List(smtp)),
+        (
+            "anti_spam_type",
+            zone.anti_spam.spam_type.to_ascii_lowercase().into(),
+        ),
+        (
+            "anti_spam_allowed_types",
+            Value::List(
+                zone.anti_spam
+                    .allowed_types
+                    .iter()
+                    .map(|t| Value::from(t.to_ascii_lowercase()))
+                    .collect(),
+            ),
+        ),
+    ])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use combell_api::{AntiSpam, CatchAll, MailAlias, MailZoneAccount, SmtpDomain};
+
+    #[test]
+    fn maps_every_part_sorted() {
+        let zone = MailZone {
+            name: "example.com".into(),
+            enabled: true,
+            available_accounts: vec![MailZoneAccount {
+                account_id: 1001,
+                size: 5120,
+            }],
+            aliases: vec![
+                MailAlias {
+                    email_address: "sales@example.com".into(),
+                    destinations: vec!["b@x.be".into(), "A@x.be".into()],
+                },
+                MailAlias {
+                    email_address: "Info2@example.com".into(),
+                    destinations: vec![],
+                },
+            ],
+            catch_all: CatchAll {
+                email_addresses: vec!["z@example.com".into(), "a@example.com".into()],
+            },
+            anti_spam: AntiSpam {
+                spam_type: "basic".into(),
+                allowed_types: vec!["none".into(), "basic".into()],
+            },
+            smtp_domains: vec![SmtpDomain {
+                hostname: "Example.BE.".into(),
+                enabled: false,
+            }],
+        };
+        let state = state_from("example.com", &zone);
+        assert!(state.is_wholly_known());
+        let aliases = state.get_list("aliases");
+        assert_eq!(
+            aliases[0].get_str("email_address"),
+            Some("info2@example.com")
+        );
+        assert_eq!(
+            aliases[1].get_list("destinations"),
+            [Value::from("a@x.be"), Value::from("b@x.be")]
+        );
+        assert_eq!(
+            state.get_list("catch_all_addresses")[0].as_str(),
+            Some("a@example.com")
+        );
+        assert_eq!(
+            state.get_list("smtp_domains")[0].get_str("hostname"),
+            Some("example.be")
+        );
+        assert_eq!(
+            state.get_list("available_accounts")[0].get_i64("account_id"),
+            Some(1001)
+        );
+        assert_eq!(state.get_str("anti_spam_type"), Some("basic"));
+    }
+}

@@ -1,0 +1,227 @@
+//! What the mail zone resources (`combell_mail_alias`, `combell_mail_catch_all`,
+//! `combell_mail_smtp_domain`, `combell_mail_antispam`) share. None of their objects has a GET
+//! of its own: each is read from `GET /mailzones/{domain}`, the zone that lists it. The alias
+//! and SMTP domain PUTs answer 202 ("accepted") without a job to follow, so a write is read back
+//! until the zone shows it, for a bounded time.
+//!
+//! Because every part is read from its whole zone, a refresh of N parts of one zone would cost
+//! N identical GETs against a rate limit of about 100 requests a minute. [`read_zone`] therefore
+//! shares one answer per zone for a few seconds through the client's list cache
+//! (`Caches::mail_zones`: single flight, invalidated by the process's own writes). Reads before
+//! and after a write never use an earlier answer ([`read_zone_fresh`]), and what they read
+//! replaces the shared answer.
+
+use std::time::Duration;
+
+use combell_api::{CancellationToken, Client, Error, MailZone};
+use tfplugin::{Diagnostic, Value};
+
+/// How long a write may take to show in the zone before the state records the plan instead,
+/// with a warning. Combell applies these changes at once in practice; this is a safety net.
+const SETTLE_LIMIT: Duration = Duration::from_secs(60);
+const SETTLE_FIRST_PAUSE: Duration = Duration::from_millis(250);
+const SETTLE_MAX_PAUSE: Duration = Duration::from_secs(5);
+
+/// `GET /mailzones/{domain}`, or the answer another part of the zone got in the last few
+/// seconds (the client's cache, which the process's own writes invalidate); `None` when the
+/// domain has no mail zone (any more). For refreshes and plan checks.
+pub(crate) async fn read_zone(
+    client: &Client,
+    domain: &str,
+    cancel: &CancellationToken,
+) -> Result<Option<MailZone>, Error> {
+    let zone = client
+        .caches()
+        .mail_zones
+        .get(domain, || async {
+            match client.get_mail_zone(domain, cancel).await {
+                Ok(zone) => Ok(vec![zone]),
+                Err(err) if err.is_not_found() => Ok(Vec::new()),
+                Err(err) => Err(err),
+            }
+        })
+        .await?;
+    Ok(zone.first().cloned())
+}
+
+/// `GET /mailzones/{domain}` now, whatever was read before: before and after writes. What it
+/// reads is what the next [`read_zone`] shares.
+pub(crate) async fn read_zone_fresh(
+    client: &Client,
+    domain: &str,
+    cancel: &CancellationToken,
+) -> Result<Option<MailZone>, Error> {
+    client.caches().mail_zones.invalidate(domain);
+    read_zone(client, domain, cancel).await
+}
+
+/// Reads the zone until `done` holds for it. Returns the last zone read (`None`: no zone) and
+/// whether `done` held; gives up after [`SETTLE_LIMIT`] or when `cancel` fires.
+pub(crate) async fn settle(
+    client: &Client,
+    domain: &str,
+    cancel: &CancellationToken,
+    done: impl Fn(&MailZone) -> bool,
+) -> Result<(Option<MailZone>, bool), Error> {
+    // The reads after a write are not cut short by Ctrl-C: what exists must reach the state.
+    let no_cancel = CancellationToken::new();
+    let started = tokio::time::Instant::now();
+    let mut pause = SETTLE_FIRST_PAUSE;
+    loop {
+        let zone = read_zone_fresh(client, domain, &no_cancel).await?;
+        let ok = zone.as_ref().is_some_and(&done);
+        if ok || zone.is_none() || started.elapsed() >= SETTLE_LIMIT || cancel.is_cancelled() {
+            return Ok((zone, ok));
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(pause) => {}
+            _ = cancel.cancelled() => {}
+        }
+        pause = (pause * 2).min(SETTLE_MAX_PAUSE);
+    }
+}
+
+/// The warning when a write was accepted but the zone did not show it in time.
+pub(crate) fn not_settled(type_name: &str, what: &str) -> Diagnostic {
+    Diagnostic::warning(
+        format!("{type_name}: Combell has not applied the change yet"),
+        format!(
+            "Combell accepted the change of {what} but the mail zone did not show it within {} \
+             seconds. The state records the configuration; the next plan shows a difference if \
+             Combell did not apply it.",
+            SETTLE_LIMIT.as_secs()
+        ),
+    )
+}
+
+/// The detail for a domain without a mail zone.
+pub(crate) fn no_zone(domain: &str) -> String {
+    format!(
+        "\"{domain}\" has no mail zone at Combell. A mail zone comes with an account whose \
+         servicepack includes mail for that domain (see data.combell_accounts with asset_type = \
+         \"mailbox\")."
+    )
+}
+
+/// `<domain>/<part>` import IDs (trimmed, lower-cased): `(domain, part)`.
+pub(crate) fn split_import_id(id: &str) -> Option<(String, String)> {
+    let id = id.trim().to_ascii_lowercase();
+    let (domain, part) = id.split_once('/')?;
+    let (domain, part) = (domain.trim(), part.trim());
+    if domain.is_empty() || part.is_empty() || part.contains('/') {
+        return None;
+    }
+    Some((domain.to_string(), part.to_string()))
+}
+
+/// A copy of `value` over every attribute of `empty`, with unknowns as null: the shape of a
+/// state built from a plan or a prior state.
+pub(crate) fn known(value: &Value, empty: Value) -> Value {
+    let mut state = empty;
+    for (name, v) in value.as_map().into_iter().flatten() {
+        if state.get(name).is_some() && v.is_wholly_known() {
+            state.set(name, v.clone());
+        }
+    }
+    state
+}
+
+/// A set of strings, sorted so that states compare stably.
+pub(crate) fn string_set(items: impl IntoIterator<Item = String>) -> Value {
+    let mut items: Vec<String> = items.into_iter().collect();
+    items.sort();
+    items.dedup();
+    Value::Set(items.into_iter().map(Value::from).collect())
+}
+
+/// The strings of a list or set value (unknown and null elements are skipped).
+pub(crate) fn strings(value: Option<&Value>) -> Vec<String> {
+    value
+        .map(Value::as_list)
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|v| v.as_str().map(str::to_string))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn gets(sim: &combell_sim::RunningSim) -> u64 {
+        sim.stats()["by_method"]["GET"].as_u64().unwrap_or(0)
+    }
+
+    #[tokio::test]
+    async fn parts_of_a_zone_share_one_read_and_writes_read_fresh() {
+        let sim = combell_sim::start(combell_sim::SimConfig::for_tests())
+            .await
+            .unwrap();
+        let client = Client::new(combell_api::ClientConfig {
+            endpoint: sim.base_url(),
+            api_key: sim.config().api_key.clone(),
+            api_secret: combell_api::Secret::new(sim.config().api_secret.clone()),
+            ..Default::default()
+        })
+        .unwrap();
+        let cancel = CancellationToken::new();
+        let reads = futures_join(&client, &cancel).await;
+        assert!(reads
+            .iter()
+            .all(|z| z.as_ref().is_some_and(|z| z.name == "example.com")));
+        assert_eq!(gets(&sim), 1, "five concurrent refreshes, one GET");
+
+        let dest = vec!["a@example.org".to_string()];
+        client
+            .create_mail_alias("example.com", "team@example.com", &dest, &cancel)
+            .await
+            .unwrap();
+        let (zone, done) = settle(&client, "example.com", &cancel, |z| {
+            z.alias("team@example.com").is_some()
+        })
+        .await
+        .unwrap();
+        assert!(done && zone.is_some());
+        assert_eq!(gets(&sim), 2, "a write is read back fresh");
+        let shared = read_zone(&client, "example.com", &cancel).await.unwrap();
+        assert!(shared.unwrap().alias("team@example.com").is_some());
+        assert_eq!(gets(&sim), 2, "and the fresh answer is shared");
+        assert_eq!(
+            read_zone(&client, "nomail.example", &cancel).await.unwrap(),
+            None
+        );
+    }
+
+    async fn futures_join(client: &Client, cancel: &CancellationToken) -> Vec<Option<MailZone>> {
+        let one = || async { read_zone(client, "Example.com", cancel).await.unwrap() };
+        let (a, b, c, d, e) = tokio::join!(one(), one(), one(), one(), one());
+        vec![a, b, c, d, e]
+    }
+
+    #[test]
+    fn import_ids() {
+        assert_eq!(
+            split_import_id(" Example.com/Team@Example.com "),
+            Some(("example.com".into(), "team@example.com".into()))
+        );
+        for bad in ["example.com", "/a@b.be", "example.com/", "a/b/c", ""] {
+            assert_eq!(split_import_id(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn domains_and_sets() {
+        assert!(crate::core::rules::domain_name("example.com").is_ok());
+        for bad in ["Example.com", "example", "", "a b.com"] {
+            assert!(crate::core::rules::domain_name(bad).is_err(), "{bad}");
+        }
+        assert_eq!(
+            string_set(["b".to_string(), "a".to_string(), "b".to_string()]),
+            Value::Set(vec!["a".into(), "b".into()])
+        );
+        assert_eq!(
+            strings(Some(&Value::Set(vec!["x".into(), Value::Unknown]))),
+            ["x"]
+        );
+    }
+}

@@ -1,0 +1,919 @@
+//! `combell_mysql_database`: a MySQL database on a Combell account. Import ID: the database's
+//! real name, such as `ID1001_shop` (`data.combell_mysql_databases` lists them).
+//!
+//! Combell creates a database asynchronously: `POST /v2/mysqldatabases` answers with a
+//! provisioning job, and create blocks until that job has finished (bounded by
+//! `timeouts.create`, logging progress at info level). Combell prefixes the submitted name with
+//! the account (`shop` becomes `ID1001_shop`); the real name is taken from the job's
+//! `resource_links` and is the resource's `id`.
+//!
+//! Never duplicated: create refuses a name that exists already (import it instead), and a POST
+//! whose answer is lost (a 5xx, a dropped connection) is reconciled by the name before it is
+//! sent again (see `core::reconcile`).
+//!
+//! Never orphaned: when the wait ends early (timeout, Ctrl-C, a network failure), the create
+//! returns an error naming the job *and* a state holding `provisioning_job_id` with a null `id`;
+//! Terraform stores it tainted, and the next refresh waits for that job (again bounded by
+//! `timeouts.create`). A job that failed created nothing, so the object leaves the state.
+//!
+//! The `password` is that of the database's own user, which Combell creates with the
+//! database and names after it (`read_and_write` rights). A new `password_version` sets it again
+//! with `PUT .../users/{database}/password`. Account and name cannot change in place.
+
+use std::time::{Duration, Instant};
+
+use async_trait::async_trait;
+use serde_json::json;
+
+use crate::core::jobs::{wait_logged, WaitError};
+use crate::core::reconcile::{create_once, CreateSpec, Created};
+use crate::core::rules::{self, password_problems};
+use crate::core::timeouts::{Op, Timeouts};
+use crate::core::{api_error, client};
+use combell_api::{
+    self as client, CancellationToken, Client, CreateMysqlDatabase, MysqlDatabase, Secret,
+};
+use tfplugin::{
+    default_plan, ApplyResult, Attribute, AttributePath, Ctx, Diagnostic, Diagnostics,
+    IdentityAttribute, IdentitySchema, ImportResult, PlanRequest, PlanResponse, ReadResult,
+    Resource, Schema, Value,
+};
+
+const TYPE_NAME: &str = "combell_mysql_database";
+const LOG: &str = "mysql_database";
+
+/// Longest name Combell accepts as submitted, before its `ID<account>_` prefix.
+pub(crate) const MAX_NAME: usize = 14;
+
+/// A database is provisioned in a minute or two; a quarter of an hour leaves room.
+const DEFAULT_CREATE_TIMEOUT: Duration = Duration::from_secs(15 * 60);
+
+fn timeouts() -> Timeouts {
+    Timeouts::new(&[(Op::Create, DEFAULT_CREATE_TIMEOUT)])
+}
+
+pub struct MysqlDatabaseResource;
+
+// ---- Schema ---------------------------------------------------------------------------------
+
+fn schema() -> Schema {
+    Schema::new(vec![
+        Attribute::string("id").computed().description(
+            "The database's real name, as Combell provisioned it: the submitted `name` with the \
+             account's prefix, such as `ID1001_shop`. Use it to connect and to address the \
+             database's users. Null while the provisioning job has not finished.",
+        ),
+        Attribute::number("account_id").required().description(
+            "Id of the Combell account that holds the database; its servicepack must include \
+             MySQL. Changing it replaces the database (deleting the old one and its data).",
+        ),
+        Attribute::string("name").required().description(
+            "The name as submitted: 1 to 14 lower-case letters, digits and underscores, such \
+             as `shop`. Combell adds the account's prefix (see `id`). Changing it replaces the \
+             database (deleting the old one and its data).",
+        ),
+        Attribute::string("password")
+            .optional()
+            .sensitive()
+            .write_only()
+            .description(
+                "**Write-only** (Terraform 1.11 or newer): never stored in the plan or state. \
+                 The password of the database's own user (named like the database, with \
+                 read-and-write rights). Required to create the database; sent again when \
+                 `password_version` changes. 8 to 20 characters, letters and digits with at \
+                 least one of each; no spaces and none of `* € $ & + } { ' \" \\`.",
+            ),
+        Attribute::number("password_version")
+            .optional()
+            .description(
+                "Any number you change when you change `password`, so that Terraform notices the \
+             change (write-only values are not compared): a new version sets the password of \
+             the database's own user in place.",
+            ),
+        Attribute::string("hostname")
+            .computed()
+            .description("The host to connect to, such as `ID1001_shop.db.webhosting.be`."),
+        Attribute::number("max_size")
+            .computed()
+            .description("The most the database may hold, in MB, as the servicepack allows."),
+        Attribute::number("actual_size")
+            .computed()
+            .description("How much the database holds, in MB, when Terraform last read it."),
+        Attribute::number("user_count")
+            .computed()
+            .description("How many MySQL users the database has, its own user included."),
+        Attribute::string("provisioning_job_id")
+            .computed()
+            .description(
+                "Id of the Combell provisioning job that created the database (null for imported \
+             databases). Kept so that a create interrupted by a timeout or Ctrl-C is finished \
+             by the next run instead of being requested twice.",
+            ),
+    ])
+    .block(timeouts().block())
+    .description(
+        "A MySQL database on a Combell account. Creating one waits for Combell's provisioning \
+         job to finish. Destroying it deletes the database and everything in it.",
+    )
+}
+
+// ---- Lifecycle ------------------------------------------------------------------------------
+
+/// Attributes whose change Combell cannot apply to an existing database.
+const REPLACE_ON_CHANGE: [&str; 2] = ["account_id", "name"];
+
+#[async_trait]
+impl Resource for MysqlDatabaseResource {
+    fn type_name(&self) -> &str {
+        TYPE_NAME
+    }
+    fn api_operations(&self) -> &'static [&'static str] {
+        &[
+            "POST /mysqldatabases",
+            "GET /mysqldatabases",
+            "GET /mysqldatabases/{databaseName}",
+            "DELETE /mysqldatabases/{databaseName}",
+            "PUT /mysqldatabases/{databaseName}/users/{userName}/password",
+            "GET /provisioningjobs/{jobId}",
+        ]
+    }
+
+    fn schema(&self) -> Schema {
+        schema()
+    }
+
+    fn identity_schema(&self) -> Option<IdentitySchema> {
+        Some(IdentitySchema::new(vec![IdentityAttribute::string(
+            "id",
+            "The database's real name with its account prefix, such as `ID1001_shop`.",
+        )]))
+    }
+
+    fn requires_replace(&self) -> &[&str] {
+        &REPLACE_ON_CHANGE
+    }
+
+    async fn validate(&self, _ctx: &Ctx, config: &Value) -> Diagnostics {
+        let mut diags = Diagnostics::default();
+        for (attribute, summary, detail) in validate_config(config) {
+            diags.error_at(AttributePath::new(attribute), summary, detail);
+        }
+        timeouts().validate(config, &mut diags);
+        diags
+    }
+
+    async fn plan(&self, _ctx: &Ctx, req: PlanRequest) -> PlanResponse {
+        let prior = req.prior.clone();
+        let config = req.config.clone();
+        let mut resp = default_plan(&schema(), &REPLACE_ON_CHANGE, &[], req);
+        if resp.planned.is_null() {
+            return resp;
+        }
+        let creating = prior.is_null() || !resp.requires_replace.is_empty();
+        let new_version =
+            !creating && resp.planned.get("password_version") != prior.get("password_version");
+        if let Some(detail) = missing_password(&config, creating, new_version) {
+            resp.diagnostics.push(
+                Diagnostic::error("A password is required", detail)
+                    .at(AttributePath::new("password")),
+            );
+        }
+        resp
+    }
+
+    async fn create(&self, ctx: &Ctx, planned: &Value, config: &Value) -> ApplyResult {
+        let summary = format!("Unable to create {TYPE_NAME}");
+        let client = match client(ctx) {
+            Ok(c) => c,
+            Err(d) => return ApplyResult::error(d),
+        };
+        let (Some(account_id), Some(name), Some(password)) = (
+            planned.get_i64("account_id"),
+            planned.get_str("name"),
+            config.get_str("password"),
+        ) else {
+            return ApplyResult::error(Diagnostic::error(
+                summary,
+                "account_id, name or password is not known.",
+            ));
+        };
+        let started = Instant::now();
+        let limit = timeouts().get(planned, Op::Create);
+        let request = CreateMysqlDatabase {
+            account_id,
+            database_name: name.to_string(),
+            password: Secret::new(password),
+        };
+        // A database with this name that exists before the POST is not this create's: it is
+        // never adopted (that would hand it to this configuration's destroy).
+        match find_by_name(&client, account_id, name, ctx.stopping()).await {
+            Ok(None) => {}
+            Ok(Some(existing)) => {
+                return ApplyResult::error(Diagnostic::error(
+                    summary,
+                    format!(
+                        "Database \"{}\" already exists at Combell. To manage it with \
+                         Terraform, import it: terraform import <resource address> {} (or an \
+                         import block with id = \"{}\").",
+                        existing.name, existing.name, existing.name
+                    ),
+                ))
+            }
+            Err(err) => return ApplyResult::error(api_error(summary, &err)),
+        }
+        let no_cancel = CancellationToken::new();
+        let what = format!("database \"{name}\" of account {account_id}");
+        // A lost answer is reconciled by the name; a database still being provisioned by a
+        // lost request appears when its job ends, within timeouts.create.
+        let created = create_once(
+            CreateSpec {
+                module: LOG,
+                what: &what,
+                settle: limit.saturating_sub(started.elapsed()),
+                cancel: ctx.stopping(),
+                order: None,
+            },
+            || client.create_mysql_database(&request, ctx.stopping()),
+            || find_by_name(&client, account_id, name, &no_cancel),
+        )
+        .await;
+        let job = match created {
+            Ok(Created::Posted(job)) => job,
+            Ok(Created::Found(db)) => return ApplyResult::ok(state_from(&db, planned)),
+            Err(failure) => return ApplyResult::error(failure.diagnostic(summary)),
+        };
+        hclog::info(
+            LOG,
+            "database provisioning started; waiting for its job",
+            &[
+                ("name", json!(name)),
+                ("account_id", json!(account_id)),
+                ("job_id", json!(job.job_id)),
+                ("timeout_s", json!(limit.as_secs())),
+            ],
+        );
+        let left = limit.saturating_sub(started.elapsed());
+        let pending = pending_state(planned, &job.job_id);
+        match wait_for_database(&client, &job.job_id, name, left, ctx.stopping()).await {
+            Ok(db) => ApplyResult::ok(state_from(&db, &pending)),
+            Err(WaitError::Failed(err)) => ApplyResult::error(Diagnostic::error(
+                summary,
+                format!(
+                    "Combell's provisioning job {} for database \"{name}\" failed: {err}\n\n\
+                     Nothing was created, so nothing is kept in the state.",
+                    job.job_id
+                ),
+            )),
+            Err(WaitError::Unfinished(err)) => ApplyResult {
+                state: Some(pending),
+                diagnostics: Diagnostic::error(summary, unfinished_detail(&err, name, false))
+                    .into(),
+                ..Default::default()
+            },
+            Err(WaitError::Vanished(detail)) => {
+                ApplyResult::error(Diagnostic::error(summary, detail))
+            }
+        }
+    }
+
+    async fn read(&self, ctx: &Ctx, state: &Value) -> ReadResult {
+        let summary = format!("Unable to read {TYPE_NAME}");
+        let client = match client(ctx) {
+            Ok(c) => c,
+            Err(d) => return ReadResult::error(d),
+        };
+        let Some(id) = state.get_str("id") else {
+            return read_pending(&client, ctx, state).await;
+        };
+        // From the reseller's database list, shared by every database read of this process.
+        match client.read_mysql_database(id, ctx.stopping()).await {
+            Ok(Some(db)) => ReadResult::ok(state_from(&db, state)),
+            Ok(None) => {
+                hclog::info(
+                    LOG,
+                    "database no longer exists; removing it from the state",
+                    &[("id", json!(id))],
+                );
+                ReadResult::gone()
+            }
+            Err(err) => ReadResult {
+                state: Some(state.clone()),
+                diagnostics: api_error(summary, &err).into(),
+                ..Default::default()
+            },
+        }
+    }
+
+    async fn update(
+        &self,
+        ctx: &Ctx,
+        prior: &Value,
+        planned: &Value,
+        config: &Value,
+    ) -> ApplyResult {
+        // Only password_version (with password) and timeouts change in place.
+        let summary = format!("Unable to update {TYPE_NAME}");
+        let client = match client(ctx) {
+            Ok(c) => c,
+            Err(d) => return ApplyResult::error(d),
+        };
+        let Some(id) = prior.get_str("id") else {
+            // A pending create: nothing to change until its job finishes.
+            return ApplyResult::ok(known(planned));
+        };
+        if planned.get("password_version") != prior.get("password_version") {
+            let Some(password) = config.get_str("password") else {
+                return ApplyResult {
+                    state: Some(prior.clone()),
+                    diagnostics: Diagnostic::error(summary, missing_password_detail(true)).into(),
+                    ..Default::default()
+                };
+            };
+            // The database's own user bears the database's name.
+            if let Err(err) = client
+                .set_mysql_user_password(id, id, &Secret::new(password), ctx.stopping())
+                .await
+            {
+                return ApplyResult {
+                    state: Some(prior.clone()),
+                    diagnostics: api_error(summary, &err).into(),
+                    ..Default::default()
+                };
+            }
+            hclog::info(
+                LOG,
+                "password of the database's own user set",
+                &[("id", json!(id))],
+            );
+        }
+        match client
+            .get_mysql_database(id, &CancellationToken::new())
+            .await
+        {
+            Ok(db) => ApplyResult::ok(state_from(&db, planned)),
+            Err(err) => ApplyResult {
+                state: Some(known(planned)),
+                diagnostics: api_error(summary, &err).into(),
+                ..Default::default()
+            },
+        }
+    }
+
+    async fn delete(&self, ctx: &Ctx, prior: &Value) -> Diagnostics {
+        let summary = format!("Unable to delete {TYPE_NAME}");
+        let Some(id) = prior.get_str("id") else {
+            let name = prior.get_str("name").unwrap_or("(unknown)");
+            return Diagnostic::warning(
+                format!("The creation of database \"{name}\" had not finished"),
+                format!(
+                    "Provisioning job {} had not finished, so there was no database to delete \
+                     and it was removed from the Terraform state. If the job still completes, \
+                     the database exists at Combell: import it (terraform import) or delete it \
+                     in the Combell control panel.",
+                    prior.get_str("provisioning_job_id").unwrap_or("unknown")
+                ),
+            )
+            .into();
+        };
+        let client = match client(ctx) {
+            Ok(c) => c,
+            Err(d) => return d.into(),
+        };
+        match client.delete_mysql_database(id, ctx.stopping()).await {
+            Ok(()) => {
+                hclog::info(LOG, "database deleted", &[("id", json!(id))]);
+                Diagnostics::default()
+            }
+            Err(err) if err.is_not_found() => Diagnostics::default(),
+            Err(err) => api_error(summary, &err).into(),
+        }
+    }
+
+    async fn import(&self, _ctx: &Ctx, id: &str) -> ImportResult {
+        match parse_import_id(id) {
+            Ok(name) => {
+                let mut state = empty_state();
+                state.set("id", name);
+                ImportResult {
+                    state: Some(state),
+                    ..Default::default()
+                }
+            }
+            Err(detail) => ImportResult {
+                diagnostics: Diagnostic::error(
+                    format!("Invalid import ID for {TYPE_NAME}"),
+                    detail,
+                )
+                .into(),
+                ..Default::default()
+            },
+        }
+    }
+}
+
+// ---- Helpers --------------------------------------------------------------------------------
+
+/// Waits for the job, logging progress at info level, then reads the database it created.
+async fn wait_for_database(
+    client: &Client,
+    job_id: &str,
+    name: &str,
+    limit: Duration,
+    cancel: &CancellationToken,
+) -> Result<MysqlDatabase, WaitError> {
+    let outcome = wait_logged(
+        client,
+        job_id,
+        limit,
+        cancel,
+        LOG,
+        "waiting for the database's provisioning job",
+        ("name", name),
+    )
+    .await?;
+    let Some(real_name) = outcome.resource_id() else {
+        return Err(WaitError::Vanished(format!(
+            "Provisioning job {job_id} finished but named no database. Check the Combell \
+             control panel and import the database (its name starts with ID and the account \
+             id) if it exists."
+        )));
+    };
+    hclog::info(
+        LOG,
+        "database provisioned",
+        &[
+            ("name", json!(name)),
+            ("job_id", json!(job_id)),
+            ("id", json!(real_name)),
+        ],
+    );
+    // The database exists from here on: the read is not cut short by Ctrl-C, so its name
+    // reaches the state.
+    client
+        .get_mysql_database(&real_name, &CancellationToken::new())
+        .await
+        .map_err(WaitError::Unfinished)
+}
+
+/// The database of `account_id` that was submitted as `name` (the natural key: Combell adds
+/// the account prefix), if it exists.
+async fn find_by_name(
+    client: &Client,
+    account_id: i64,
+    name: &str,
+    cancel: &CancellationToken,
+) -> Result<Option<MysqlDatabase>, client::Error> {
+    let databases = client.list_mysql_databases(cancel).await?;
+    Ok(databases.into_iter().find(|db| {
+        db.account_id == account_id
+            && submitted_name(&db.name, account_id).is_some_and(|n| n.eq_ignore_ascii_case(name))
+    }))
+}
+
+/// Read of a state whose create did not see its job finish.
+async fn read_pending(client: &Client, ctx: &Ctx, state: &Value) -> ReadResult {
+    let summary = format!("Unable to read {TYPE_NAME}");
+    let (Some(job_id), name) = (
+        state.get_str("provisioning_job_id"),
+        state.get_str("name").unwrap_or("(unknown)"),
+    ) else {
+        return ReadResult::gone();
+    };
+    let limit = timeouts().get(state, Op::Create);
+    hclog::info(
+        LOG,
+        "an earlier create of this database did not see its job finish; waiting for it",
+        &[("name", json!(name)), ("job_id", json!(job_id))],
+    );
+    match wait_for_database(client, job_id, name, limit, ctx.stopping()).await {
+        Ok(db) => ReadResult::ok(state_from(&db, state)),
+        Err(WaitError::Failed(err)) => {
+            hclog::warn(
+                LOG,
+                "the pending database's provisioning job failed; nothing was created",
+                &[("job_id", json!(job_id)), ("error", json!(err.to_string()))],
+            );
+            ReadResult::gone()
+        }
+        Err(WaitError::Unfinished(err)) => ReadResult {
+            state: Some(state.clone()),
+            diagnostics: Diagnostic::error(summary, unfinished_detail(&err, name, true)).into(),
+            ..Default::default()
+        },
+        Err(WaitError::Vanished(detail)) => ReadResult {
+            state: Some(state.clone()),
+            diagnostics: Diagnostic::error(summary, detail).into(),
+            ..Default::default()
+        },
+    }
+}
+
+/// The attributes a database has in the API, shared with the data source: the one mapping
+/// API → Terraform.
+pub(crate) fn database_values(db: &MysqlDatabase) -> Vec<(&'static str, Value)> {
+    vec![
+        ("account_id", db.account_id.into()),
+        ("hostname", db.hostname.clone().into()),
+        ("max_size", db.max_size.into()),
+        ("actual_size", db.actual_size.into()),
+        ("user_count", db.user_count.into()),
+    ]
+}
+
+/// The submitted name inside a real one: `ID1001_shop` on account 1001 gives `shop`.
+pub(crate) fn submitted_name(real_name: &str, account_id: i64) -> Option<&str> {
+    let prefix = format!("ID{account_id}_");
+    let head = real_name.get(..prefix.len())?;
+    head.eq_ignore_ascii_case(&prefix)
+        .then(|| &real_name[prefix.len()..])
+        .filter(|rest| !rest.is_empty())
+}
+
+/// The one mapping API → state, used by create, read, update and import. What only the
+/// configuration knows (password version, job id, timeouts) comes from `prior`.
+pub(crate) fn state_from(db: &MysqlDatabase, prior: &Value) -> Value {
+    let mut state = known(prior);
+    state.set("id", db.name.clone());
+    for (name, value) in database_values(db) {
+        state.set(name, value);
+    }
+    let name = submitted_name(&db.name, db.account_id)
+        .map(str::to_string)
+        .or_else(|| prior.get_str("name").map(str::to_string))
+        .unwrap_or_else(|| db.name.clone());
+    state.set("name", name);
+    state.set("password", Value::Null);
+    state
+}
+
+/// A copy of `value` over every schema attribute, with unknowns as null: the shape of a state.
+fn known(value: &Value) -> Value {
+    let mut state = empty_state();
+    for (name, v) in value.as_map().into_iter().flatten() {
+        if state.get(name).is_some() && !v.is_unknown() {
+            state.set(name, v.clone());
+        }
+    }
+    state.set("password", Value::Null);
+    state
+}
+
+/// What is stored when the job was started but not seen to finish (Terraform taints it).
+fn pending_state(planned: &Value, job_id: &str) -> Value {
+    let mut state = known(planned);
+    state.set("provisioning_job_id", job_id);
+    state
+}
+
+/// A state with every attribute and block null, for import and for building states.
+fn empty_state() -> Value {
+    let schema = schema();
+    Value::object(
+        schema
+            .block
+            .attributes
+            .iter()
+            .map(|a| (a.name.clone(), Value::Null))
+            .chain(
+                schema
+                    .block
+                    .blocks
+                    .iter()
+                    .map(|b| (b.type_name.clone(), Value::Null)),
+            ),
+    )
+}
+
+/// Why a wait ended early, and what happens next. `reading` is a refresh of a pending state.
+fn unfinished_detail(err: &client::Error, name: &str, reading: bool) -> String {
+    let next = if reading {
+        "The state still records the job, so nothing is lost: run plan or apply again once the \
+         job has finished; the database it creates is then used."
+    } else {
+        "The database is kept in the state (tainted) together with its provisioning job, so it \
+         is not orphaned: the next plan or apply waits for that job (up to timeouts.create) \
+         and then replaces the tainted database. Raise timeouts.create if provisioning \
+         regularly takes longer."
+    };
+    let mut detail = format!("Database \"{name}\": {err}\n\n{next}");
+    if err.is_cancelled() {
+        detail.push_str(
+            "\n\nTerraform asked the provider to stop (for example after Ctrl-C) before the \
+             job finished.",
+        );
+    }
+    detail
+}
+
+/// Whether the plan lacks a password it needs: always to create, and with a new version.
+fn missing_password(config: &Value, creating: bool, new_version: bool) -> Option<String> {
+    let absent = config.get("password").is_none_or(Value::is_null);
+    (absent && (creating || new_version)).then(|| missing_password_detail(!creating))
+}
+
+fn missing_password_detail(new_version: bool) -> String {
+    if new_version {
+        "password_version changed, but no password is set: set password to the new password \
+         of the database's own user."
+            .into()
+    } else {
+        "Combell needs the password of the database's own user to create the database: set \
+         password (and password_version, so that later changes are noticed)."
+            .into()
+    }
+}
+
+/// A database's real name as Combell makes it: `ID<account>_<name>`, letters, digits and
+/// underscores (the prefix, at most 14 characters of name; 64 is MySQL's limit).
+pub(crate) fn is_real_name(name: &str) -> bool {
+    (4..=64).contains(&name.len())
+        && name.get(..2).is_some_and(|p| p.eq_ignore_ascii_case("ID"))
+        && name.contains('_')
+        && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+}
+
+fn parse_import_id(id: &str) -> Result<String, String> {
+    let id = id.trim();
+    if is_real_name(id) {
+        Ok(id.to_string())
+    } else {
+        Err(format!(
+            "Expected the database's real name with its account prefix, such as \
+             \"ID1001_shop\"; got \"{id}\". data.combell_mysql_databases or GET \
+             /v2/mysqldatabases lists the names."
+        ))
+    }
+}
+
+/// Every plan-time problem as (attribute, summary, detail); unknown values are not judged.
+fn validate_config(config: &Value) -> Vec<(&'static str, String, String)> {
+    let mut problems = Vec::new();
+    if let Some(name) = config.get_str("name") {
+        if let Err(detail) = check_name(name) {
+            problems.push(("name", "Invalid database name".into(), detail));
+        }
+    }
+    if let Some(n) = config.get_known("account_id") {
+        if let Err(detail) =
+            rules::positive_id(n, "account_id", " (data.combell_accounts lists the ids)")
+        {
+            problems.push(("account_id", "Invalid account id".into(), detail));
+        }
+    }
+    if let Some(password) = config.get_str("password") {
+        for detail in password_problems(password) {
+            problems.push(("password", "Invalid database password".into(), detail));
+        }
+    }
+    problems
+}
+
+/// A name as submitted: Combell prefixes it, so it is short and plain.
+fn check_name(name: &str) -> Result<(), String> {
+    let length = name.chars().count();
+    if !(1..=MAX_NAME).contains(&length) {
+        return Err(format!(
+            "The name must be 1 to {MAX_NAME} characters long (Combell adds the \"ID<account>_\" \
+             prefix itself); it has {length}."
+        ));
+    }
+    if !name
+        .bytes()
+        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+    {
+        return Err(format!(
+            "\"{name}\" may only hold lower-case letters, digits and underscores."
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn db() -> MysqlDatabase {
+        MysqlDatabase {
+            name: "ID1001_shop".into(),
+            hostname: "ID1001_shop.db.webhosting.be".into(),
+            account_id: 1001,
+            max_size: 1024,
+            actual_size: 3,
+            user_count: 1,
+        }
+    }
+
+    fn config(pairs: &[(&str, Value)]) -> Value {
+        let mut v = empty_state();
+        v.set("account_id", 1001i64);
+        v.set("name", "shop");
+        for (k, val) in pairs {
+            v.set(k, val.clone());
+        }
+        v
+    }
+
+    fn attributes_with_problems(cfg: &Value) -> Vec<&'static str> {
+        validate_config(cfg)
+            .into_iter()
+            .map(|(a, _, _)| a)
+            .collect()
+    }
+
+    #[test]
+    fn mapping_fills_every_api_attribute_and_keeps_what_only_config_knows() {
+        let mut planned = config(&[
+            ("password_version", 2i64.into()),
+            ("timeouts", Value::object([("create", "20m".into())])),
+        ]);
+        for name in ["id", "hostname", "max_size", "actual_size", "user_count"] {
+            planned.set(name, Value::Unknown);
+        }
+        let state = state_from(&db(), &pending_state(&planned, "job-1"));
+        assert_eq!(state.get_str("id"), Some("ID1001_shop"));
+        assert_eq!(state.get_str("name"), Some("shop"));
+        assert_eq!(
+            state.get_str("hostname"),
+            Some("ID1001_shop.db.webhosting.be")
+        );
+        assert_eq!(state.get_i64("max_size"), Some(1024));
+        assert_eq!(state.get_i64("user_count"), Some(1));
+        assert_eq!(state.get_i64("password_version"), Some(2));
+        assert_eq!(state.get_str("provisioning_job_id"), Some("job-1"));
+        assert!(state.is_wholly_known());
+        // Import: the same mapping from an empty state derives the submitted name.
+        let imported = state_from(&db(), &empty_state());
+        assert_eq!(imported.get_str("name"), Some("shop"));
+        assert_eq!(imported.get_i64("account_id"), Some(1001));
+        assert!(imported
+            .get("provisioning_job_id")
+            .is_some_and(Value::is_null));
+    }
+
+    #[test]
+    fn submitted_names() {
+        assert_eq!(submitted_name("ID1001_shop", 1001), Some("shop"));
+        assert_eq!(submitted_name("id1001_a_b", 1001), Some("a_b"));
+        assert_eq!(submitted_name("ID1002_shop", 1001), None);
+        assert_eq!(submitted_name("ID1001_", 1001), None);
+        assert_eq!(submitted_name("shop", 1001), None);
+        assert_eq!(submitted_name("ID1001_ä", 1001), Some("ä"));
+    }
+
+    #[test]
+    fn a_pending_state_is_wholly_known_with_a_null_id() {
+        let mut planned = config(&[("password", "Secret123".into())]);
+        planned.set("id", Value::Unknown);
+        let state = pending_state(&planned, "job-9");
+        assert!(state.is_wholly_known());
+        assert!(state.get("id").is_some_and(Value::is_null));
+        assert!(state.get("password").is_some_and(Value::is_null));
+    }
+
+    #[test]
+    fn name_rules() {
+        for good in ["shop", "a", "shop_2024", "abcdefghijklmn"] {
+            assert!(
+                attributes_with_problems(&config(&[("name", good.into())])).is_empty(),
+                "{good}"
+            );
+        }
+        for bad in [
+            "",
+            "abcdefghijklmno",
+            "Shop",
+            "my-shop",
+            "my shop",
+            "winkelé",
+        ] {
+            assert_eq!(
+                attributes_with_problems(&config(&[("name", bad.into())])),
+                ["name"],
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn account_id_rules() {
+        for bad in [Value::from(0i64), Value::from(-1i64), Value::from(1.5f64)] {
+            assert_eq!(
+                attributes_with_problems(&config(&[("account_id", bad)])),
+                ["account_id"]
+            );
+        }
+    }
+
+    #[test]
+    fn every_password_rule_is_reported_on_the_password() {
+        assert!(attributes_with_problems(&config(&[("password", "Secret123".into())])).is_empty());
+        for (password, count) in [
+            ("abc12", 1),
+            ("a1234567890123456789x", 1),
+            ("abcdefgh", 1),
+            ("12345678", 1),
+            ("abc def12", 1),
+            ("abcdef12$", 1),
+            ("abcdef12\\", 1),
+        ] {
+            assert_eq!(
+                attributes_with_problems(&config(&[("password", password.into())])),
+                vec!["password"; count],
+                "{password}"
+            );
+        }
+    }
+
+    #[test]
+    fn unknown_values_are_not_judged() {
+        let cfg = config(&[
+            ("name", Value::Unknown),
+            ("account_id", Value::Unknown),
+            ("password", Value::Unknown),
+        ]);
+        assert!(attributes_with_problems(&cfg).is_empty());
+    }
+
+    #[test]
+    fn import_ids() {
+        assert_eq!(parse_import_id(" ID1001_shop "), Ok("ID1001_shop".into()));
+        for bad in ["", "shop", "ID", "ID1001", "ID1001/shop", "../x"] {
+            assert!(parse_import_id(bad).is_err(), "{bad}");
+        }
+    }
+
+    fn block_on<F: std::future::Future>(f: F) -> F::Output {
+        tokio::runtime::Builder::new_current_thread()
+            .build()
+            .map(|rt| rt.block_on(f))
+            .unwrap()
+    }
+
+    fn plan(prior: Value, cfg: Value) -> PlanResponse {
+        let mut proposed = cfg.clone();
+        for name in [
+            "id",
+            "hostname",
+            "max_size",
+            "actual_size",
+            "user_count",
+            "provisioning_job_id",
+        ] {
+            proposed.set(name, prior.get(name).cloned().unwrap_or_default());
+        }
+        block_on(MysqlDatabaseResource.plan(
+            &Ctx::for_tests(None),
+            PlanRequest {
+                prior,
+                proposed,
+                config: cfg,
+                prior_private: Vec::new(),
+            },
+        ))
+    }
+
+    #[test]
+    fn plans_need_a_password_to_create_and_for_a_new_version() {
+        let p = plan(Value::Null, config(&[]));
+        assert!(p.diagnostics.has_errors());
+        let p = plan(Value::Null, config(&[("password", "Secret123".into())]));
+        assert!(!p.diagnostics.has_errors());
+        assert!(p.planned.get("password").is_some_and(Value::is_null));
+        let stored = state_from(&db(), &config(&[("password_version", 1i64.into())]));
+        let p = plan(stored.clone(), config(&[("password_version", 1i64.into())]));
+        assert!(p.diagnostics.is_empty());
+        assert!(p.requires_replace.is_empty());
+        let p = plan(stored.clone(), config(&[("password_version", 2i64.into())]));
+        assert!(p.diagnostics.has_errors());
+        let p = plan(
+            stored.clone(),
+            config(&[
+                ("password_version", 2i64.into()),
+                ("password", "Other1234".into()),
+            ]),
+        );
+        assert!(!p.diagnostics.has_errors());
+        assert!(p.requires_replace.is_empty());
+        let p = plan(
+            stored,
+            config(&[("name", "other".into()), ("password", "Other1234".into())]),
+        );
+        assert_eq!(p.requires_replace, [AttributePath::new("name")]);
+    }
+
+    #[test]
+    fn import_gives_the_id_for_read_to_fill_in() {
+        let result = block_on(MysqlDatabaseResource.import(&Ctx::for_tests(None), "ID1001_shop"));
+        assert_eq!(result.state.unwrap().get_str("id"), Some("ID1001_shop"));
+        let result = block_on(MysqlDatabaseResource.import(&Ctx::for_tests(None), "shop"));
+        assert!(result.diagnostics.has_errors());
+    }
+
+    #[test]
+    fn schema_keeps_the_password_write_only() {
+        let s = schema();
+        let password = s.attribute("password").unwrap();
+        assert!(password.write_only && password.sensitive);
+        assert!(s.block.blocks.iter().any(|b| b.type_name == "timeouts"));
+    }
+}

@@ -1,0 +1,83 @@
+//! List resource `combell_mysql_database`: the MySQL databases of all accounts
+//! (`GET /mysqldatabases`), optionally of one account. The listing holds everything the
+//! resource reads, so no further call is made per database.
+
+use async_trait::async_trait;
+
+use crate::core::{api_error, client};
+use crate::mysql::database::state_from;
+use tfplugin::{
+    Attribute, AttributePath, Ctx, Diagnostics, ListItem, ListRequest, ListResource, ListSink,
+    Schema, Value,
+};
+
+const TYPE_NAME: &str = "combell_mysql_database";
+
+pub struct MysqlDatabaseList;
+
+fn schema() -> Schema {
+    Schema::new(vec![Attribute::number("account_id")
+        .optional()
+        .description(
+            "Only the databases of this Combell account, such as `1001`. Left out, those of every \
+         account.",
+        )])
+    .description("Lists the MySQL databases of the Combell accounts, for `terraform query`.")
+}
+
+#[async_trait]
+impl ListResource for MysqlDatabaseList {
+    fn type_name(&self) -> &str {
+        TYPE_NAME
+    }
+    fn schema(&self) -> Schema {
+        schema()
+    }
+    fn api_operations(&self) -> &'static [&'static str] {
+        &["GET /mysqldatabases"]
+    }
+
+    async fn validate(&self, _ctx: &Ctx, config: &Value) -> Diagnostics {
+        let mut diags = Diagnostics::default();
+        if let Some(n) = config.get_known("account_id") {
+            if let Err(detail) = crate::core::rules::positive_id(
+                n,
+                "account_id",
+                " (data.combell_accounts lists the ids)",
+            ) {
+                diags.error_at(
+                    AttributePath::new("account_id"),
+                    "Invalid account id",
+                    detail,
+                );
+            }
+        }
+        diags
+    }
+
+    async fn list(&self, ctx: &Ctx, req: ListRequest, out: &ListSink) -> Diagnostics {
+        let summary = format!("Unable to list {TYPE_NAME}");
+        let client = match client(ctx) {
+            Ok(c) => c,
+            Err(d) => return d.into(),
+        };
+        let account = req.config.get_i64("account_id");
+        let mut databases = match client.list_mysql_databases(ctx.stopping()).await {
+            Ok(d) => d,
+            Err(err) => return api_error(summary, &err).into(),
+        };
+        databases.retain(|db| account.is_none_or(|a| db.account_id == a));
+        databases.sort_by(|a, b| a.name.cmp(&b.name));
+        for db in databases {
+            let item = ListItem {
+                display_name: format!("{} (account {})", db.name, db.account_id),
+                state: state_from(&db, &Value::Null),
+                complete: true,
+            };
+            if !out.send(item).await {
+                break;
+            }
+        }
+        Diagnostics::default()
+    }
+}

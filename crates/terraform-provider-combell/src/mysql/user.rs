@@ -1,0 +1,810 @@
+//! `combell_mysql_user`: a user of a Combell MySQL database. Import ID:
+//! `<database real name>/<user name>`, such as `ID1001_shop/reporting`.
+//!
+//! Combell creates users asynchronously (`POST .../users` answers 202, with a provisioning job
+//! in practice); create waits for it within `timeouts.create`, and an interrupted create is kept
+//! (tainted) with its job, as for databases. New users always get `read_only` rights and no
+//! operation changes rights, so `rights` is read-only here. `status` (enabled/disabled) and the
+//! password change in place.
+//!
+//! Create refuses a user that exists already (import it instead) and reconciles a POST whose
+//! answer is lost by the user's name before sending it again (see `core::reconcile`).
+//!
+//! Combell deletes only `read_only` users. The database's own `read_and_write` user (named like
+//! the database) can be imported to manage its status and password; destroying it only removes
+//! it from the state, with a warning: it goes with its database.
+
+use std::time::{Duration, Instant};
+
+use async_trait::async_trait;
+use serde_json::json;
+
+use crate::core::jobs::{wait_logged, WaitError};
+use crate::core::reconcile::{create_once, CreateSpec, Created};
+use crate::core::rules::password_problems;
+use crate::core::timeouts::{Op, Timeouts};
+use crate::core::{api_error, client};
+use crate::mysql::database::is_real_name;
+use combell_api::{self as client, CancellationToken, Client, CreateMysqlUser, MysqlUser, Secret};
+use tfplugin::{
+    default_plan, ApplyResult, Attribute, AttributePath, Ctx, Diagnostic, Diagnostics,
+    ImportResult, PlanRequest, PlanResponse, ReadResult, Resource, Schema, Value,
+};
+
+const TYPE_NAME: &str = "combell_mysql_user";
+const LOG: &str = "mysql_user";
+
+const DEFAULT_CREATE_TIMEOUT: Duration = Duration::from_secs(15 * 60);
+
+const ENABLED: &str = "enabled";
+const DISABLED: &str = "disabled";
+const READ_ONLY: &str = "read_only";
+
+fn timeouts() -> Timeouts {
+    Timeouts::new(&[(Op::Create, DEFAULT_CREATE_TIMEOUT)])
+}
+
+pub struct MysqlUserResource;
+
+// ---- Schema ---------------------------------------------------------------------------------
+
+fn schema() -> Schema {
+    Schema::new(vec![
+        Attribute::string("id").computed().description(
+            "`<database_name>/<name>`, such as `ID1001_shop/reporting`: the import ID. Null \
+             while the provisioning job has not finished.",
+        ),
+        Attribute::string("database_name").required().description(
+            "The database's real name with its account prefix, such as `ID1001_shop` (the `id` \
+             of a `combell_mysql_database`). Changing it replaces the user.",
+        ),
+        Attribute::string("name").required().description(
+            "The user name: 2 to 14 lower-case letters or digits, such as `reporting`. \
+             Changing it replaces the user.",
+        ),
+        Attribute::string("password")
+            .optional()
+            .sensitive()
+            .write_only()
+            .description(
+                "**Write-only** (Terraform 1.11 or newer): never stored in the plan or state. \
+                 Required to create the user; sent again when `password_version` changes. 8 to \
+                 20 characters, letters and digits with at least one of each; no spaces and \
+                 none of `* € $ & + } { ' \" \\`.",
+            ),
+        Attribute::number("password_version")
+            .optional()
+            .description(
+                "Any number you change when you change `password`, so that Terraform notices the \
+             change (write-only values are not compared): a new version sets the password in \
+             place.",
+            ),
+        Attribute::string("status")
+            .optional()
+            .computed()
+            .description(
+            "`enabled` or `disabled`: whether the user can log in. Changes in place. Unset, it \
+             follows Combell (new users are enabled).",
+        ),
+        Attribute::string("rights").computed().description(
+            "`read_only` or `read_and_write`. Combell creates every new user `read_only` and \
+             its API cannot change rights; only the database's own user is `read_and_write`.",
+        ),
+        Attribute::string("provisioning_job_id")
+            .computed()
+            .description(
+                "Id of the Combell provisioning job that created the user (null for imported \
+             users). Kept so that an interrupted create is finished by the next run.",
+            ),
+    ])
+    .block(timeouts().block())
+    .description(
+        "A user of a Combell MySQL database. New users have read-only rights (Combell's API \
+         cannot grant more). Destroying a read-only user deletes it; the database's own \
+         read-and-write user cannot be deleted through the API, so destroying it only removes \
+         it from the Terraform state, with a warning.",
+    )
+}
+
+// ---- Lifecycle ------------------------------------------------------------------------------
+
+const REPLACE_ON_CHANGE: [&str; 2] = ["database_name", "name"];
+
+#[async_trait]
+impl Resource for MysqlUserResource {
+    fn type_name(&self) -> &str {
+        TYPE_NAME
+    }
+    fn api_operations(&self) -> &'static [&'static str] {
+        &[
+            "POST /mysqldatabases/{databaseName}/users",
+            "GET /mysqldatabases/{databaseName}/users",
+            "DELETE /mysqldatabases/{databaseName}/users/{userName}",
+            "PUT /mysqldatabases/{databaseName}/users/{userName}/password",
+            "PUT /mysqldatabases/{databaseName}/users/{userName}/status",
+            "GET /provisioningjobs/{jobId}",
+        ]
+    }
+
+    fn schema(&self) -> Schema {
+        schema()
+    }
+
+    fn requires_replace(&self) -> &[&str] {
+        &REPLACE_ON_CHANGE
+    }
+
+    async fn validate(&self, _ctx: &Ctx, config: &Value) -> Diagnostics {
+        let mut diags = Diagnostics::default();
+        for (attribute, summary, detail) in validate_config(config) {
+            diags.error_at(AttributePath::new(attribute), summary, detail);
+        }
+        timeouts().validate(config, &mut diags);
+        diags
+    }
+
+    async fn plan(&self, _ctx: &Ctx, req: PlanRequest) -> PlanResponse {
+        let prior = req.prior.clone();
+        let config = req.config.clone();
+        let mut resp = default_plan(&schema(), &REPLACE_ON_CHANGE, &[], req);
+        if resp.planned.is_null() {
+            return resp;
+        }
+        let creating = prior.is_null() || !resp.requires_replace.is_empty();
+        let new_version =
+            !creating && resp.planned.get("password_version") != prior.get("password_version");
+        let absent = config.get("password").is_none_or(Value::is_null);
+        if absent && (creating || new_version) {
+            let detail = if creating {
+                "Combell needs a password to create a MySQL user: set password (and \
+                 password_version, so that later changes are noticed)."
+            } else {
+                "password_version changed, but no password is set: set password to the new \
+                 password."
+            };
+            resp.diagnostics.push(
+                Diagnostic::error("A password is required", detail)
+                    .at(AttributePath::new("password")),
+            );
+        }
+        resp
+    }
+
+    async fn create(&self, ctx: &Ctx, planned: &Value, config: &Value) -> ApplyResult {
+        let summary = format!("Unable to create {TYPE_NAME}");
+        let client = match client(ctx) {
+            Ok(c) => c,
+            Err(d) => return ApplyResult::error(d),
+        };
+        let (Some(database), Some(name), Some(password)) = (
+            planned.get_str("database_name"),
+            planned.get_str("name"),
+            config.get_str("password"),
+        ) else {
+            return ApplyResult::error(Diagnostic::error(
+                summary,
+                "database_name, name or password is not known.",
+            ));
+        };
+        let started = Instant::now();
+        let limit = timeouts().get(planned, Op::Create);
+        let request = CreateMysqlUser {
+            name: name.to_string(),
+            password: Secret::new(password),
+        };
+        // A user of this name that exists before the POST is not this create's: it is never
+        // adopted (that would hand it to this configuration's destroy).
+        match find_user(&client, database, name, ctx.stopping()).await {
+            Ok(None) => {}
+            Ok(Some(_)) => {
+                return ApplyResult::error(Diagnostic::error(
+                    summary,
+                    format!(
+                        "MySQL user \"{name}\" of database {database} already exists at \
+                         Combell. To manage it with Terraform, import it: terraform import \
+                         <resource address> {database}/{name}."
+                    ),
+                ))
+            }
+            Err(err) => return ApplyResult::error(api_error(summary, &err)),
+        }
+        let lookup_cancel = CancellationToken::new();
+        let what = format!("MySQL user \"{name}\" of database {database}");
+        // A lost answer is reconciled by the name; a user still being provisioned by a lost
+        // request appears when its job ends, within timeouts.create.
+        let created = create_once(
+            CreateSpec {
+                module: LOG,
+                what: &what,
+                settle: limit.saturating_sub(started.elapsed()),
+                cancel: ctx.stopping(),
+                order: None,
+            },
+            || client.create_mysql_user(database, &request, ctx.stopping()),
+            || find_user(&client, database, name, &lookup_cancel),
+        )
+        .await;
+        let job = match created {
+            Ok(Created::Posted(job)) => job,
+            // Found by its name: it exists, there is no job to wait for.
+            Ok(Created::Found(_)) => None,
+            Err(failure) => return ApplyResult::error(failure.diagnostic(summary)),
+        };
+        let mut pending = known(planned);
+        if let Some(job) = &job {
+            pending.set("provisioning_job_id", job.job_id.clone());
+            hclog::info(
+                LOG,
+                "user creation started; waiting for its job",
+                &[
+                    ("database", json!(database)),
+                    ("name", json!(name)),
+                    ("job_id", json!(job.job_id)),
+                ],
+            );
+            let left = limit.saturating_sub(started.elapsed());
+            match wait(&client, &job.job_id, name, left, ctx.stopping()).await {
+                Ok(()) => {}
+                Err(err @ client::Error::JobFailed { .. }) => {
+                    return ApplyResult::error(Diagnostic::error(
+                        summary,
+                        format!(
+                            "Combell's provisioning job {} for MySQL user \"{name}\" failed: \
+                             {err}\n\nNothing was created, so nothing is kept in the state.",
+                            job.job_id
+                        ),
+                    ))
+                }
+                Err(err) => {
+                    return ApplyResult {
+                        state: Some(pending),
+                        diagnostics: Diagnostic::error(
+                            summary,
+                            unfinished_detail(&err, name, false),
+                        )
+                        .into(),
+                        ..Default::default()
+                    }
+                }
+            }
+        }
+        // The user exists from here on: what follows is not cut short by Ctrl-C.
+        let no_cancel = CancellationToken::new();
+        if planned.get_str("status") == Some(DISABLED) {
+            if let Err(err) = client
+                .set_mysql_user_status(database, name, false, &no_cancel)
+                .await
+            {
+                let mut diags = Diagnostics::default();
+                diags.push(api_error(summary, &err));
+                return read_back(&client, database, name, &pending, diags).await;
+            }
+        }
+        read_back(&client, database, name, &pending, Diagnostics::default()).await
+    }
+
+    async fn read(&self, ctx: &Ctx, state: &Value) -> ReadResult {
+        let summary = format!("Unable to read {TYPE_NAME}");
+        let client = match client(ctx) {
+            Ok(c) => c,
+            Err(d) => return ReadResult::error(d),
+        };
+        let (Some(database), Some(name)) = (state.get_str("database_name"), state.get_str("name"))
+        else {
+            return ReadResult::gone();
+        };
+        if state.get("id").is_none_or(Value::is_null) {
+            if let Some(job_id) = state.get_str("provisioning_job_id") {
+                let limit = timeouts().get(state, Op::Create);
+                match wait(&client, job_id, name, limit, ctx.stopping()).await {
+                    Ok(()) => {}
+                    Err(client::Error::JobFailed { .. }) => return ReadResult::gone(),
+                    Err(err) => {
+                        return ReadResult {
+                            state: Some(state.clone()),
+                            diagnostics: Diagnostic::error(
+                                summary,
+                                unfinished_detail(&err, name, true),
+                            )
+                            .into(),
+                            ..Default::default()
+                        }
+                    }
+                }
+            }
+        }
+        match find_user(&client, database, name, ctx.stopping()).await {
+            Ok(Some(user)) => ReadResult::ok(state_from(database, &user, state)),
+            Ok(None) => {
+                hclog::info(
+                    LOG,
+                    "MySQL user no longer exists; removing it from the state",
+                    &[("database", json!(database)), ("name", json!(name))],
+                );
+                ReadResult::gone()
+            }
+            Err(err) => ReadResult {
+                state: Some(state.clone()),
+                diagnostics: api_error(summary, &err).into(),
+                ..Default::default()
+            },
+        }
+    }
+
+    async fn update(
+        &self,
+        ctx: &Ctx,
+        prior: &Value,
+        planned: &Value,
+        config: &Value,
+    ) -> ApplyResult {
+        let summary = format!("Unable to update {TYPE_NAME}");
+        let client = match client(ctx) {
+            Ok(c) => c,
+            Err(d) => return ApplyResult::error(d),
+        };
+        let (Some(database), Some(name)) = (prior.get_str("database_name"), prior.get_str("name"))
+        else {
+            return ApplyResult::ok(known(planned));
+        };
+        let failed = |err: client::Error| ApplyResult {
+            state: Some(prior.clone()),
+            diagnostics: api_error(summary.clone(), &err).into(),
+            ..Default::default()
+        };
+        if planned.get("password_version") != prior.get("password_version") {
+            let Some(password) = config.get_str("password") else {
+                return ApplyResult {
+                    state: Some(prior.clone()),
+                    diagnostics: Diagnostic::error(
+                        summary.clone(),
+                        "password_version changed, but no password is set.",
+                    )
+                    .into(),
+                    ..Default::default()
+                };
+            };
+            if let Err(err) = client
+                .set_mysql_user_password(database, name, &Secret::new(password), ctx.stopping())
+                .await
+            {
+                return failed(err);
+            }
+        }
+        if let Some(status) = planned.get_str("status") {
+            if prior.get_str("status") != Some(status) {
+                if let Err(err) = client
+                    .set_mysql_user_status(database, name, status == ENABLED, ctx.stopping())
+                    .await
+                {
+                    return failed(err);
+                }
+            }
+        }
+        read_back(&client, database, name, planned, Diagnostics::default()).await
+    }
+
+    async fn delete(&self, ctx: &Ctx, prior: &Value) -> Diagnostics {
+        let summary = format!("Unable to delete {TYPE_NAME}");
+        let (Some(database), Some(name)) = (prior.get_str("database_name"), prior.get_str("name"))
+        else {
+            return Diagnostics::default();
+        };
+        if prior.get("id").is_none_or(Value::is_null) {
+            return Diagnostic::warning(
+                format!("The creation of MySQL user \"{name}\" had not finished"),
+                format!(
+                    "Provisioning job {} had not finished, so there was no user to delete and it \
+                     was removed from the Terraform state. If the job still completes, the user \
+                     exists in database {database}: import it or delete it in the Combell \
+                     control panel.",
+                    prior.get_str("provisioning_job_id").unwrap_or("unknown")
+                ),
+            )
+            .into();
+        }
+        if prior.get_str("rights").is_some_and(|r| r != READ_ONLY) {
+            hclog::warn(
+                LOG,
+                "read_and_write MySQL user removed from the state only",
+                &[("database", json!(database)), ("name", json!(name))],
+            );
+            return Diagnostic::warning(
+                format!("MySQL user \"{name}\" still exists"),
+                format!(
+                    "Combell deletes only read_only users, and \"{name}\" has {} rights (it is \
+                     the own user of database {database}). It was removed from the Terraform \
+                     state but still exists; it is deleted together with its database.",
+                    prior.get_str("rights").unwrap_or("other")
+                ),
+            )
+            .into();
+        }
+        let client = match client(ctx) {
+            Ok(c) => c,
+            Err(d) => return d.into(),
+        };
+        match client
+            .delete_mysql_user(database, name, ctx.stopping())
+            .await
+        {
+            Ok(()) => Diagnostics::default(),
+            Err(err) if err.is_not_found() => Diagnostics::default(),
+            Err(err) => api_error(summary, &err).into(),
+        }
+    }
+
+    async fn import(&self, _ctx: &Ctx, id: &str) -> ImportResult {
+        match parse_import_id(id) {
+            Ok((database, name)) => {
+                let mut state = empty_state();
+                state.set("id", format!("{database}/{name}"));
+                state.set("database_name", database);
+                state.set("name", name);
+                ImportResult {
+                    state: Some(state),
+                    ..Default::default()
+                }
+            }
+            Err(detail) => ImportResult {
+                diagnostics: Diagnostic::error(
+                    format!("Invalid import ID for {TYPE_NAME}"),
+                    detail,
+                )
+                .into(),
+                ..Default::default()
+            },
+        }
+    }
+}
+
+// ---- Helpers --------------------------------------------------------------------------------
+
+async fn wait(
+    client: &Client,
+    job_id: &str,
+    name: &str,
+    limit: Duration,
+    cancel: &CancellationToken,
+) -> Result<(), client::Error> {
+    match wait_logged(
+        client,
+        job_id,
+        limit,
+        cancel,
+        LOG,
+        "waiting for the MySQL user's provisioning job",
+        ("name", name),
+    )
+    .await
+    {
+        Ok(_) => Ok(()),
+        Err(WaitError::Failed(err) | WaitError::Unfinished(err)) => Err(err),
+        // Not produced by the wait itself: the user is looked up by the caller.
+        Err(WaitError::Vanished(detail)) => Err(client::Error::Invalid(detail)),
+    }
+}
+
+/// The user of that name, compared without case; `None` when it or its database is gone.
+async fn find_user(
+    client: &Client,
+    database: &str,
+    name: &str,
+    cancel: &CancellationToken,
+) -> Result<Option<MysqlUser>, client::Error> {
+    // Through the cache: the users of one database read in parallel share one call.
+    match client.read_mysql_users(database, cancel).await {
+        Ok(users) => Ok(users
+            .iter()
+            .find(|u| u.name.eq_ignore_ascii_case(name))
+            .cloned()),
+        Err(err) if err.is_not_found() => Ok(None),
+        Err(err) => Err(err),
+    }
+}
+
+/// Ends create and update: the state is what the API now says.
+async fn read_back(
+    client: &Client,
+    database: &str,
+    name: &str,
+    base: &Value,
+    mut diags: Diagnostics,
+) -> ApplyResult {
+    let summary = format!("Unable to read {TYPE_NAME} back");
+    match find_user(client, database, name, &CancellationToken::new()).await {
+        Ok(Some(user)) => ApplyResult {
+            state: Some(state_from(database, &user, base)),
+            diagnostics: diags,
+            ..Default::default()
+        },
+        Ok(None) => {
+            diags.push(Diagnostic::error(
+                summary,
+                format!(
+                    "Combell accepted MySQL user \"{name}\" for database {database} but does not \
+                     list it. Import it once it appears (ID {database}/{name})."
+                ),
+            ));
+            ApplyResult {
+                diagnostics: diags,
+                ..Default::default()
+            }
+        }
+        Err(err) => {
+            diags.push(api_error(summary, &err));
+            ApplyResult {
+                state: Some(known(base)),
+                diagnostics: diags,
+                ..Default::default()
+            }
+        }
+    }
+}
+
+/// The one mapping API → state. What only the configuration knows comes from `prior`.
+fn state_from(database: &str, user: &MysqlUser, prior: &Value) -> Value {
+    let mut state = known(prior);
+    state.set("id", format!("{database}/{}", user.name));
+    state.set("database_name", database.to_string());
+    state.set("name", user.name.clone());
+    state.set("status", if user.enabled { ENABLED } else { DISABLED });
+    state.set("rights", user.rights.clone());
+    state
+}
+
+fn known(value: &Value) -> Value {
+    let mut state = empty_state();
+    for (name, v) in value.as_map().into_iter().flatten() {
+        if state.get(name).is_some() && !v.is_unknown() {
+            state.set(name, v.clone());
+        }
+    }
+    state.set("password", Value::Null);
+    state
+}
+
+fn empty_state() -> Value {
+    let schema = schema();
+    Value::object(
+        schema
+            .block
+            .attributes
+            .iter()
+            .map(|a| (a.name.clone(), Value::Null))
+            .chain(
+                schema
+                    .block
+                    .blocks
+                    .iter()
+                    .map(|b| (b.type_name.clone(), Value::Null)),
+            ),
+    )
+}
+
+/// Why a wait ended early, and what happens next. `reading` is a refresh of a pending state.
+fn unfinished_detail(err: &client::Error, name: &str, reading: bool) -> String {
+    let next = if reading {
+        "The state still records the job, so nothing is lost: run plan or apply again once the \
+         job has finished (the wait is bounded by the timeouts.create stored with the user)."
+    } else {
+        "The user is kept in the state (tainted) together with its provisioning job, so it is \
+         not orphaned: the next plan or apply waits for that job (up to timeouts.create)."
+    };
+    format!("MySQL user \"{name}\": {err}\n\n{next}")
+}
+
+fn parse_import_id(id: &str) -> Result<(String, String), String> {
+    let parts: Vec<&str> = id.trim().split('/').collect();
+    match parts.as_slice() {
+        [database, name] if is_real_name(database) && check_name(name, database).is_ok() => {
+            Ok((database.to_string(), name.to_string()))
+        }
+        _ => Err(format!(
+            "Expected <database real name>/<user name>, such as \"ID1001_shop/reporting\"; got \
+             \"{id}\"."
+        )),
+    }
+}
+
+fn validate_config(config: &Value) -> Vec<(&'static str, String, String)> {
+    let mut problems = Vec::new();
+    if let Some(name) = config.get_str("name") {
+        let database = config.get_str("database_name").unwrap_or_default();
+        if let Err(detail) = check_name(name, database) {
+            problems.push(("name", "Invalid MySQL user name".into(), detail));
+        }
+    }
+    if let Some(database) = config.get_str("database_name") {
+        // Anything but a real name (dots, slashes, escapes) would only reach another path.
+        if !is_real_name(database) {
+            problems.push((
+                "database_name",
+                "Invalid database name".into(),
+                format!(
+                    "\"{database}\" is not a database's real name such as \"ID1001_shop\" (the \
+                     id of a combell_mysql_database)."
+                ),
+            ));
+        }
+    }
+    if let Some(status) = config.get_str("status") {
+        if status != ENABLED && status != DISABLED {
+            problems.push((
+                "status",
+                "Invalid status".into(),
+                format!("\"{status}\" is not a status; use \"enabled\" or \"disabled\"."),
+            ));
+        }
+    }
+    if let Some(password) = config.get_str("password") {
+        for detail in password_problems(password) {
+            problems.push(("password", "Invalid MySQL user password".into(), detail));
+        }
+    }
+    problems
+}
+
+/// The spec's rule: 2–14 lower-case letters or digits; the database's own user, named like
+/// the database, is the one exception (it can be imported, not created).
+fn check_name(name: &str, database: &str) -> Result<(), String> {
+    if name.eq_ignore_ascii_case(database) {
+        return Ok(());
+    }
+    let length = name.chars().count();
+    if !(2..=14).contains(&length) {
+        return Err(format!(
+            "A MySQL user name has 2 to 14 characters; \"{name}\" has {length}."
+        ));
+    }
+    if !name
+        .bytes()
+        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+    {
+        return Err(format!(
+            "\"{name}\" may only hold lower-case letters and digits (no spaces)."
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config(pairs: &[(&str, Value)]) -> Value {
+        let mut v = empty_state();
+        v.set("database_name", "ID1001_shop");
+        v.set("name", "reporting");
+        for (k, val) in pairs {
+            v.set(k, val.clone());
+        }
+        v
+    }
+
+    fn problems(cfg: &Value) -> Vec<&'static str> {
+        validate_config(cfg)
+            .into_iter()
+            .map(|(a, _, _)| a)
+            .collect()
+    }
+
+    #[test]
+    fn mapping() {
+        let user = MysqlUser {
+            name: "reporting".into(),
+            enabled: false,
+            rights: "read_only".into(),
+        };
+        let state = state_from(
+            "ID1001_shop",
+            &user,
+            &config(&[
+                ("password_version", 3i64.into()),
+                ("status", Value::Unknown),
+            ]),
+        );
+        assert_eq!(state.get_str("id"), Some("ID1001_shop/reporting"));
+        assert_eq!(state.get_str("status"), Some("disabled"));
+        assert_eq!(state.get_str("rights"), Some("read_only"));
+        assert_eq!(state.get_i64("password_version"), Some(3));
+        assert!(state.is_wholly_known());
+    }
+
+    #[test]
+    fn name_rules() {
+        assert!(problems(&config(&[])).is_empty());
+        for good in ["ab", "user2", "abcdefghijklmn"] {
+            assert!(
+                problems(&config(&[("name", good.into())])).is_empty(),
+                "{good}"
+            );
+        }
+        for bad in [
+            "a",
+            "abcdefghijklmno",
+            "Report",
+            "my user",
+            "my_user",
+            "rép",
+        ] {
+            assert_eq!(
+                problems(&config(&[("name", bad.into())])),
+                ["name"],
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn status_database_and_password_rules() {
+        assert_eq!(problems(&config(&[("status", "off".into())])), ["status"]);
+        assert!(problems(&config(&[("status", "disabled".into())])).is_empty());
+        for bad in ["", "ID1001 shop", "a/b"] {
+            assert_eq!(
+                problems(&config(&[("database_name", bad.into())])),
+                ["database_name"],
+                "{bad}"
+            );
+        }
+        assert_eq!(
+            problems(&config(&[("password", "short".into())])),
+            ["password", "password"]
+        );
+        assert!(problems(&config(&[("password", "Secret123".into())])).is_empty());
+        let unknown = config(&[
+            ("name", Value::Unknown),
+            ("status", Value::Unknown),
+            ("password", Value::Unknown),
+        ]);
+        assert!(problems(&unknown).is_empty());
+    }
+
+    #[test]
+    fn import_ids() {
+        assert_eq!(
+            parse_import_id("ID1001_shop/reporting"),
+            Ok(("ID1001_shop".into(), "reporting".into()))
+        );
+        assert!(parse_import_id("ID1001_shop/ID1001_shop").is_ok());
+        for bad in ["ID1001_shop", "/reporting", "ID1001_shop/Rep", "a/b/c", ""] {
+            assert!(parse_import_id(bad).is_err(), "{bad}");
+        }
+    }
+
+    fn block_on<F: std::future::Future>(f: F) -> F::Output {
+        tokio::runtime::Builder::new_current_thread()
+            .build()
+            .map(|rt| rt.block_on(f))
+            .unwrap()
+    }
+
+    #[test]
+    fn a_password_is_required_to_create() {
+        let plan = |cfg: Value| {
+            block_on(MysqlUserResource.plan(
+                &Ctx::for_tests(None),
+                PlanRequest {
+                    prior: Value::Null,
+                    proposed: cfg.clone(),
+                    config: cfg,
+                    prior_private: Vec::new(),
+                },
+            ))
+        };
+        assert!(plan(config(&[])).diagnostics.has_errors());
+        assert!(!plan(config(&[("password", "Secret123".into())]))
+            .diagnostics
+            .has_errors());
+    }
+
+    #[test]
+    fn destroying_the_databases_own_user_only_forgets_it() {
+        let mut prior = config(&[]);
+        prior.set("id", "ID1001_shop/ID1001_shop");
+        prior.set("rights", "read_and_write");
+        let diags = block_on(MysqlUserResource.delete(&Ctx::for_tests(None), &prior));
+        assert!(!diags.has_errors());
+        assert!(diags.iter().next().unwrap().detail.contains("read_only"));
+    }
+}

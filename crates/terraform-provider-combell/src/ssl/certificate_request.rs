@@ -1,0 +1,1341 @@
+//! `combell_ssl_certificate_request`: orders an SSL certificate from a CSR. **A paid
+//! purchase**: nothing is ordered unless `confirm_purchase = true`, checked at plan time. Import
+//! ID: the request's numeric id.
+//!
+//! The request exposes, per DNS name, the CNAME Combell wants published (name relative to the
+//! domain and target), so a `combell_dns_record` in the same configuration can publish it; a
+//! `combell_ssl_certificate_validation` then asks Combell to verify and waits for the
+//! certificate. Once issued, Combell answers 303 for the request: the state keeps the last
+//! validations and records the certificate's fingerprint. A request that lapsed (410) leaves the
+//! state. The CSR is write-only; its common name is compared with the request's at plan time, so
+//! a CSR for another name replaces the request. The API has no delete: destroy only forgets.
+//!
+//! Ordered once (see `reconcile`). Natural key of an order: its common name (without case), its
+//! certificate type and validation level, and the CSR's DNS names, all among the names of a
+//! request that is still pending at Combell (an issued or lapsed request is not an open order).
+//! Such a request is adopted, with a warning, instead of ordering again: before the order is
+//! sent and after its answer was lost. When that lookup cannot decide, the create fails saying
+//! an order may have been placed, and the state keeps a pending entry (a null `id` with the
+//! common name, names, type and level); its refresh looks the order up again, adopting it or,
+//! when Combell shows none, dropping the entry so that the next apply orders.
+
+use std::collections::BTreeMap;
+
+use async_trait::async_trait;
+use serde_json::json;
+
+use std::time::Duration;
+
+use crate::core::reconcile::{create_once, CreateSpec, Created};
+use crate::core::{api_error, client};
+use crate::domains::registration::purchase_guard;
+use combell_api::der::parse_csr;
+use combell_api::{
+    self as client, AdditionalValidationAttribute, CancellationToken, Client,
+    CreateSslCertificateRequest, SslCertificateRequestDetail, SslRequestState, SslValidation,
+};
+use tfplugin::{
+    default_plan, ApplyResult, Attribute, AttributePath, Ctx, Diagnostic, Diagnostics,
+    ImportResult, Nesting, PlanRequest, PlanResponse, ReadResult, Resource, Schema, Type, Value,
+};
+
+const TYPE_NAME: &str = "combell_ssl_certificate_request";
+const LOG: &str = "ssl_certificate_request";
+
+pub(crate) const CERTIFICATE_TYPES: [&str; 3] = ["standard", "multi_domain", "wildcard"];
+pub(crate) const VALIDATION_LEVELS: [&str; 3] = [
+    "domain_validated",
+    "organization_validated",
+    "extended_validated",
+];
+const DEFAULT_LEVEL: &str = "domain_validated";
+/// What organisation and extended validation need, per Combell's table.
+const REQUIRED_ATTRIBUTES: [&str; 8] = [
+    "Firstname",
+    "Lastname",
+    "Phone",
+    "EmailAddress",
+    "Street",
+    "Number",
+    "PostalCode",
+    "VatCountryCode",
+];
+const TWO_LABEL_SUFFIXES: [&str; 6] = ["co.uk", "org.uk", "com.au", "co.nz", "co.za", "com.br"];
+
+pub struct SslCertificateRequestResource;
+
+// ---- Schema ---------------------------------------------------------------------------------
+
+fn validation_attributes() -> Vec<Attribute> {
+    vec![
+        Attribute::string("dns_name")
+            .computed()
+            .description("The certificate name this entry proves control of."),
+        Attribute::string("type")
+            .computed()
+            .description("How Combell expects the proof: `dns`, `file` or `email`."),
+        Attribute::bool("auto_validated").computed().description(
+            "True when Combell validates this name by itself and nothing needs publishing.",
+        ),
+        Attribute::string("domain_name").computed().description(
+            "The registered domain the name belongs to, such as `example.com`: the \
+             `domain_name` of the `combell_dns_record` that publishes the CNAME.",
+        ),
+        Attribute::string("cname_record_name")
+            .computed()
+            .description(
+                "The CNAME's name relative to `domain_name` (such as `_3F2A...www`): the \
+             `record_name` of that `combell_dns_record`.",
+            ),
+        Attribute::string("cname_validation_name")
+            .computed()
+            .description("The CNAME's full name, as Combell gives it."),
+        Attribute::string("cname_validation_content")
+            .computed()
+            .description("What the CNAME points to: the `content` of that `combell_dns_record`."),
+        Attribute::string("file_validation_url_http")
+            .computed()
+            .description("For file validation: the http URL the file must be served at."),
+        Attribute::string("file_validation_url_https")
+            .computed()
+            .description("For file validation: the https URL the file must be served at."),
+        Attribute::new("file_validation_content", Type::list(Type::String))
+            .computed()
+            .description("For file validation: the file's lines."),
+        Attribute::new("email_addresses", Type::list(Type::String))
+            .computed()
+            .description("For e-mail validation: the addresses Combell may write to."),
+    ]
+}
+
+fn schema() -> Schema {
+    Schema::new(vec![
+        Attribute::string("id")
+            .computed()
+            .description("Combell's numeric id of the request, such as `3001`: the import ID."),
+        Attribute::string("certificate_type").required().description(
+            "`standard` (one name, Combell adds `www.`), `multi_domain` (several names, no \
+             wildcards) or `wildcard` (`*.example.com` and `example.com`). Changing it orders a \
+             new certificate.",
+        ),
+        Attribute::string("validation_level")
+            .optional()
+            .computed()
+            .default(DEFAULT_LEVEL)
+            .description(
+                "`domain_validated` (the default), `organization_validated` or \
+                 `extended_validated` (not for wildcards). The last two need \
+                 `additional_validation_attributes`. Changing it orders a new certificate.",
+            ),
+        Attribute::string("csr").required().write_only().description(
+            "The certificate signing request, PEM-encoded (`-----BEGIN CERTIFICATE REQUEST-----`), \
+             with the common name (CN) and every other name as subjectAltNames. Checked at plan \
+             time. Write-only: not stored; a CSR with another common name than the request's \
+             orders a new certificate.",
+        ),
+        Attribute::new("additional_validation_attributes", Type::map(Type::String))
+            .optional()
+            .write_only()
+            .description(
+                "For organisation and extended validation: `Firstname`, `Lastname`, `Phone`, \
+                 `EmailAddress` (the technical contact), `Street`, `Number`, `PostalCode`, \
+                 `VatCountryCode` (the organisation) are required, `OrganizationNumber` is \
+                 optional. Write-only: sent with the order only.",
+            ),
+        Attribute::bool("confirm_purchase")
+            .optional()
+            .write_only()
+            .description(
+                "**Must be `true` to order: a certificate request is a paid purchase** billed to \
+                 the reseller account at Combell's current price (promotional prices do not \
+                 apply through the API), and the API cannot cancel it. Checked at plan time; \
+                 only needed for the order itself. Write-only.",
+            ),
+        Attribute::string("common_name")
+            .computed()
+            .description("The certificate's common name, from the CSR: known at plan time."),
+        Attribute::new("subject_alt_names", Type::list(Type::String))
+            .computed()
+            .description(
+                "Every DNS name the certificate will carry: the CSR's common name and \
+                 subjectAltNames, plus the `www.` name Combell adds to a `standard` certificate \
+                 for a bare domain. Known at plan time.",
+            ),
+        Attribute::string("order_code")
+            .computed()
+            .description("Combell's order code for the request."),
+        Attribute::string("vendor")
+            .computed()
+            .description("The certificate authority, such as `sectigo`."),
+        Attribute::nested("validations", Nesting::Map, validation_attributes())
+            .computed()
+            .description(
+                "What to publish to prove control of each name, keyed by the name (`dns_name`): \
+                 one entry per name of `subject_alt_names`, a wildcard and its base name \
+                 sharing one (keyed by the wildcard). The keys, `dns_name` and `domain_name` are \
+                 known at plan time, so `for_each = combell_ssl_certificate_request.<name>.validations` \
+                 plans; the other values are known after the order. That needs the CSR itself \
+                 at plan time (a file, a variable): a CSR made by another resource in the same \
+                 run is only known at apply, and so are the keys then. Publish the CNAME with a \
+                 `combell_dns_record` (`domain_name`, `cname_record_name`, \
+                 `cname_validation_content`), then verify with a \
+                 `combell_ssl_certificate_validation`. Kept as last seen once the certificate is \
+                 issued. Should Combell's answer hold other names than planned, the apply fails \
+                 naming them.",
+            ),
+        Attribute::string("status").computed().description(
+            "`pending` while Combell waits for the validations, `issued` once the certificate \
+             exists.",
+        ),
+        Attribute::string("sha1_fingerprint").computed().description(
+            "The issued certificate's SHA-1 fingerprint (null while pending), for \
+             `data.combell_ssl_certificate`. Known after a refresh following the issue; \
+             `combell_ssl_certificate_validation` has it at once.",
+        ),
+    ])
+    .description(
+        "Orders an SSL certificate from Combell (Sectigo) for a certificate signing request, and \
+         exposes the DNS validation values to publish.\n\n\
+         ~> **This is a paid purchase.** Combell bills every request to the reseller account at \
+         its current price and its API cannot cancel one. Nothing is ordered unless \
+         `confirm_purchase = true` is set.\n\n\
+         Publish each entry of `validations` with a `combell_dns_record` (type `CNAME`) and add a \
+         `combell_ssl_certificate_validation` that depends on those records: it asks Combell to \
+         verify and waits for the certificate. Combell's API has no delete: destroying this \
+         resource only removes it from the Terraform state, with a warning; a pending request \
+         lapses at Combell if never validated, and an issued certificate stays.",
+    )
+}
+
+// ---- Lifecycle ------------------------------------------------------------------------------
+
+const REPLACE_ON_CHANGE: [&str; 2] = ["certificate_type", "validation_level"];
+
+#[async_trait]
+impl Resource for SslCertificateRequestResource {
+    fn type_name(&self) -> &str {
+        TYPE_NAME
+    }
+    fn api_operations(&self) -> &'static [&'static str] {
+        &[
+            "POST /sslcertificaterequests",
+            "GET /sslcertificaterequests/{id}",
+            "GET /sslcertificates/{sha1Fingerprint}",
+        ]
+    }
+
+    fn schema(&self) -> Schema {
+        schema()
+    }
+
+    fn requires_replace(&self) -> &[&str] {
+        &REPLACE_ON_CHANGE
+    }
+
+    async fn validate(&self, _ctx: &Ctx, config: &Value) -> Diagnostics {
+        let mut diags = Diagnostics::default();
+        for (attribute, summary, detail) in validate_config(config) {
+            diags.error_at(AttributePath::new(attribute), summary, detail);
+        }
+        diags
+    }
+
+    async fn plan(&self, _ctx: &Ctx, req: PlanRequest) -> PlanResponse {
+        let prior = req.prior.clone();
+        let config = req.config.clone();
+        let mut fresh_req = req.clone();
+        let mut resp = default_plan(&schema(), &REPLACE_ON_CHANGE, &[], req);
+        if resp.planned.is_null() {
+            return resp;
+        }
+        if !prior.is_null() && resp.requires_replace.is_empty() {
+            let wanted = config
+                .get_str("csr")
+                .and_then(parse_csr)
+                .and_then(|c| c.common_name)
+                .map(|cn| cn.trim().to_ascii_lowercase());
+            if let (Some(wanted), Some(had)) = (wanted, prior.get_str("common_name")) {
+                if !wanted.eq_ignore_ascii_case(had) {
+                    fresh_req.prior = Value::Null;
+                    let fresh = default_plan(&schema(), &[], &[], fresh_req);
+                    resp.planned = fresh.planned;
+                    resp.requires_replace = vec![AttributePath::new("common_name")];
+                }
+            }
+        }
+        let creating = prior.is_null() || !resp.requires_replace.is_empty();
+        if creating {
+            plan_names(&mut resp.planned, &config);
+            if let Some(d) = purchase_guard(&config, "ordering an SSL certificate") {
+                resp.diagnostics.push(d);
+            }
+        }
+        resp
+    }
+
+    fn check_applied(&self, planned: &Value, state: &Value) -> Diagnostics {
+        match names_differ(planned, state) {
+            Some(detail) => Diagnostic::error(
+                format!("{TYPE_NAME} holds other names than planned"),
+                detail,
+            )
+            .into(),
+            None => Diagnostics::default(),
+        }
+    }
+
+    async fn create(&self, ctx: &Ctx, planned: &Value, config: &Value) -> ApplyResult {
+        let summary = format!("Unable to create {TYPE_NAME}");
+        if let Some(d) = purchase_guard(config, "ordering an SSL certificate") {
+            return ApplyResult::error(d);
+        }
+        let client = match client(ctx) {
+            Ok(c) => c,
+            Err(d) => return ApplyResult::error(d),
+        };
+        let (Some(kind), Some(csr)) = (planned.get_str("certificate_type"), config.get_str("csr"))
+        else {
+            return ApplyResult::error(Diagnostic::error(
+                summary,
+                "certificate_type or csr is not known.",
+            ));
+        };
+        let level = planned.get_str("validation_level").unwrap_or(DEFAULT_LEVEL);
+        let order = CreateSslCertificateRequest {
+            certificate_type: kind.to_string(),
+            validation_level: level.to_string(),
+            csr: csr.to_string(),
+            additional_validation_attributes: config
+                .get_map("additional_validation_attributes")
+                .into_iter()
+                .flatten()
+                .filter_map(|(name, v)| {
+                    v.as_str().map(|value| AdditionalValidationAttribute {
+                        name: name.clone(),
+                        value: value.to_string(),
+                    })
+                })
+                .collect(),
+        };
+        let Some(key) = OrderKey::of_csr(csr, kind, level) else {
+            return ApplyResult::error(
+                Diagnostic::error(summary, "The CSR has no common name that can be read.")
+                    .at(AttributePath::new("csr")),
+            );
+        };
+        let what = format!("the {kind} SSL certificate for \"{}\"", key.common_name);
+        let no_cancel = CancellationToken::new();
+        let created = create_once(
+            CreateSpec {
+                module: LOG,
+                what: &what,
+                settle: ORDER_SETTLE,
+                cancel: ctx.stopping(),
+                order: Some(ORDER_CHECK),
+            },
+            || client.create_ssl_certificate_request(&order, ctx.stopping()),
+            || find_order(&client, &key, &no_cancel),
+        )
+        .await;
+        let mut diagnostics = Diagnostics::default();
+        let id = match created {
+            Ok(Created::Posted(id)) => id,
+            Ok(Created::Found(id)) => {
+                diagnostics.warning(
+                    format!("Adopted the pending SSL certificate request {id}"),
+                    format!(
+                        "Combell already had a pending request for {what} with these names \
+                         (request {id}), placed by an earlier run whose answer was lost or left \
+                         by a destroy (which cannot cancel requests). It is now managed by this \
+                         resource; no new certificate was ordered."
+                    ),
+                );
+                id
+            }
+            Err(failure) if failure.pending => {
+                return ApplyResult {
+                    state: Some(pending_state(planned, &key)),
+                    diagnostics: failure.diagnostic(summary).into(),
+                    ..Default::default()
+                }
+            }
+            Err(failure) => return ApplyResult::error(failure.diagnostic(summary)),
+        };
+        hclog::info(
+            LOG,
+            "SSL certificate request ordered",
+            &[("request_id", json!(id))],
+        );
+        let mut base = known(planned);
+        base.set("id", id.to_string());
+        // The request exists (and is paid for) from here on: nothing below drops it.
+        match refresh(&client, id, &base, &CancellationToken::new()).await {
+            Ok(Some(state)) => ApplyResult {
+                state: Some(state),
+                diagnostics,
+                ..Default::default()
+            },
+            Ok(None) => ApplyResult::error(Diagnostic::error(
+                summary,
+                format!("Combell created SSL certificate request {id} but it was gone at once."),
+            )),
+            Err(err) => ApplyResult {
+                state: Some(base),
+                diagnostics: api_error(format!("Unable to read {TYPE_NAME} back"), &err).into(),
+                ..Default::default()
+            },
+        }
+    }
+
+    async fn read(&self, ctx: &Ctx, state: &Value) -> ReadResult {
+        let summary = format!("Unable to read {TYPE_NAME}");
+        let client = match client(ctx) {
+            Ok(c) => c,
+            Err(d) => return ReadResult::error(d),
+        };
+        if state.get("id").is_none_or(Value::is_null) {
+            return read_pending(&client, state, ctx.stopping()).await;
+        }
+        let Some(id) = state.get_str("id").and_then(|s| s.parse::<i64>().ok()) else {
+            return ReadResult::gone();
+        };
+        match refresh(&client, id, state, ctx.stopping()).await {
+            Ok(Some(new)) => ReadResult::ok(new),
+            Ok(None) => ReadResult::gone(),
+            Err(err) => ReadResult {
+                state: Some(state.clone()),
+                diagnostics: api_error(summary, &err).into(),
+                ..Default::default()
+            },
+        }
+    }
+
+    async fn update(
+        &self,
+        _ctx: &Ctx,
+        _prior: &Value,
+        planned: &Value,
+        _config: &Value,
+    ) -> ApplyResult {
+        // Every setting that reaches Combell replaces the request; nothing to send.
+        ApplyResult::ok(known(planned))
+    }
+
+    async fn delete(&self, _ctx: &Ctx, prior: &Value) -> Diagnostics {
+        let Some(id) = prior.get_str("id") else {
+            let name = prior.get_str("common_name").unwrap_or("(unknown)");
+            return Diagnostic::warning(
+                format!("An SSL certificate order for \"{name}\" may exist at Combell"),
+                format!(
+                    "The order for \"{name}\" had not been confirmed (its answer was lost) when \
+                     it was removed from the Terraform state. If it was placed, it is a pending \
+                     request at Combell (see {ORDER_CHECK}); a later create with the same CSR, \
+                     type and level adopts it instead of ordering again."
+                ),
+            )
+            .into();
+        };
+        let issued = prior.get_str("status") == Some("issued");
+        hclog::warn(
+            LOG,
+            "SSL certificate request removed from the state only",
+            &[("request_id", json!(id))],
+        );
+        let left = if issued {
+            "Its certificate stays in the reseller account until it expires."
+        } else {
+            "A pending request lapses at Combell if it is never validated; it is not refunded."
+        };
+        Diagnostic::warning(
+            format!("SSL certificate request {id} still exists at Combell"),
+            format!(
+                "Combell's API cannot delete or cancel a certificate request, so request {id} was \
+                 only removed from the Terraform state. {left}"
+            ),
+        )
+        .into()
+    }
+
+    async fn import(&self, _ctx: &Ctx, id: &str) -> ImportResult {
+        match id.trim().parse::<i64>() {
+            Ok(n) if n > 0 => {
+                let mut state = empty_state();
+                state.set("id", n.to_string());
+                ImportResult {
+                    state: Some(state),
+                    ..Default::default()
+                }
+            }
+            _ => ImportResult {
+                diagnostics: Diagnostic::error(
+                    format!("Invalid import ID for {TYPE_NAME}"),
+                    format!(
+                        "The import ID is the request's numeric id, such as \"3001\"; got \"{id}\"."
+                    ),
+                )
+                .into(),
+                ..Default::default()
+            },
+        }
+    }
+}
+
+// ---- Helpers --------------------------------------------------------------------------------
+
+/// How long an order whose answer was lost may take to show at Combell before the create gives
+/// up on knowing (and keeps a pending entry instead of ordering again).
+const ORDER_SETTLE: Duration = Duration::from_secs(30);
+/// Where a user sees whether an order was placed.
+const ORDER_CHECK: &str = "the SSL certificate requests in the Combell control panel or \
+    data.combell_ssl_certificate_requests; an open request for these names can also be imported";
+
+/// The natural key of an order: see the module documentation.
+#[derive(Debug, Clone, PartialEq)]
+struct OrderKey {
+    common_name: String,
+    kind: String,
+    level: String,
+    /// Lower case; the common name when the CSR lists no other.
+    names: Vec<String>,
+}
+
+impl OrderKey {
+    fn of_csr(csr: &str, kind: &str, level: &str) -> Option<OrderKey> {
+        let parsed = parse_csr(csr)?;
+        let common_name = parsed.common_name?.trim().to_ascii_lowercase();
+        if common_name.is_empty() {
+            return None;
+        }
+        let mut names: Vec<String> = parsed
+            .dns_names
+            .iter()
+            .map(|n| n.trim().to_ascii_lowercase())
+            .collect();
+        if names.is_empty() {
+            names.push(common_name.clone());
+        }
+        Some(OrderKey {
+            common_name,
+            kind: kind.to_string(),
+            level: level.to_string(),
+            names,
+        })
+    }
+
+    /// The key a pending entry was stored with.
+    fn of_state(state: &Value) -> Option<OrderKey> {
+        let common_name = state.get_str("common_name")?.to_ascii_lowercase();
+        let names = match state.get("subject_alt_names") {
+            Some(Value::List(list)) => list
+                .iter()
+                .filter_map(|v| v.as_str().map(str::to_ascii_lowercase))
+                .collect(),
+            _ => vec![common_name.clone()],
+        };
+        Some(OrderKey {
+            common_name,
+            kind: state.get_str("certificate_type")?.to_string(),
+            level: state
+                .get_str("validation_level")
+                .unwrap_or(DEFAULT_LEVEL)
+                .to_string(),
+            names,
+        })
+    }
+
+    fn matches(&self, detail: &SslCertificateRequestDetail) -> bool {
+        detail.common_name.eq_ignore_ascii_case(&self.common_name)
+            && detail.certificate_type == self.kind
+            && detail.validation_level == self.level
+            && self.names.iter().all(|name| {
+                detail
+                    .subject_alt_names
+                    .iter()
+                    .any(|san| san.value.eq_ignore_ascii_case(name))
+            })
+    }
+}
+
+/// The pending request Combell has for this key, if any.
+async fn find_order(
+    client: &Client,
+    key: &OrderKey,
+    cancel: &CancellationToken,
+) -> Result<Option<i64>, client::Error> {
+    let requests = client.list_ssl_certificate_requests(cancel).await?;
+    for request in requests.iter().filter(|r| {
+        r.common_name.eq_ignore_ascii_case(&key.common_name)
+            && r.certificate_type == key.kind
+            && r.validation_level == key.level
+    }) {
+        match client.get_ssl_certificate_request(request.id, cancel).await {
+            Ok(SslRequestState::Pending(Some(detail))) if key.matches(&detail) => {
+                return Ok(Some(request.id))
+            }
+            Ok(_) => {}
+            Err(err) if err.is_not_found() => {}
+            Err(err) => return Err(err),
+        }
+    }
+    Ok(None)
+}
+
+/// What is stored when an order may have been placed but no lookup has shown it yet
+/// (Terraform keeps it tainted): the key, so that the refresh can look again.
+fn pending_state(planned: &Value, key: &OrderKey) -> Value {
+    let mut state = known(planned);
+    state.set("id", Value::Null);
+    state.set("common_name", key.common_name.clone());
+    state.set("subject_alt_names", key.names.clone());
+    state.set("certificate_type", key.kind.clone());
+    state.set("validation_level", key.level.clone());
+    state
+}
+
+/// Refresh of a pending entry: the order is adopted once Combell shows it, and the entry goes
+/// once Combell shows none (so the next apply orders, after looking once more).
+async fn read_pending(client: &Client, state: &Value, cancel: &CancellationToken) -> ReadResult {
+    let Some(key) = OrderKey::of_state(state) else {
+        return ReadResult::gone();
+    };
+    match find_order(client, &key, cancel).await {
+        Ok(Some(id)) => {
+            hclog::warn(
+                LOG,
+                "the order of a pending entry exists; recording it",
+                &[("request_id", json!(id))],
+            );
+            let mut base = state.clone();
+            base.set("id", id.to_string());
+            match refresh(client, id, &base, cancel).await {
+                Ok(Some(new)) => ReadResult::ok(new),
+                Ok(None) => ReadResult::gone(),
+                Err(err) => ReadResult {
+                    state: Some(state.clone()),
+                    diagnostics: api_error(format!("Unable to read {TYPE_NAME}"), &err).into(),
+                    ..Default::default()
+                },
+            }
+        }
+        Ok(None) => {
+            hclog::info(
+                LOG,
+                "no order of a pending entry at Combell; removing it from the state",
+                &[("common_name", json!(key.common_name))],
+            );
+            ReadResult::gone()
+        }
+        Err(err) => ReadResult {
+            state: Some(state.clone()),
+            diagnostics: Diagnostic::error(
+                format!("Unable to read {TYPE_NAME}"),
+                format!(
+                    "An order for \"{}\" may have been placed and is kept as pending, but \
+                     looking for it failed: {err}. Nothing is ordered until a lookup answers; \
+                     see {ORDER_CHECK}.",
+                    key.common_name
+                ),
+            )
+            .into(),
+            ..Default::default()
+        },
+    }
+}
+
+/// The state after asking Combell: pending (the detail), issued (the certificate's
+/// fingerprint, and what the certificate says when the state knows nothing yet) or `None` when
+/// the request lapsed or never existed.
+async fn refresh(
+    client: &Client,
+    id: i64,
+    prior: &Value,
+    cancel: &CancellationToken,
+) -> Result<Option<Value>, combell_api::Error> {
+    let outcome = match client.get_ssl_certificate_request(id, cancel).await {
+        Ok(outcome) => outcome,
+        Err(err) if err.is_not_found() => return Ok(None),
+        Err(err) => return Err(err),
+    };
+    match outcome {
+        SslRequestState::Pending(Some(detail)) => Ok(Some(state_from(&detail, prior))),
+        SslRequestState::Pending(None) => Ok(Some(known(prior))),
+        SslRequestState::Issued(fingerprint) => {
+            let mut state = known(prior);
+            state.set("status", "issued");
+            if state.get("common_name").is_none_or(Value::is_null) {
+                let certificate = client.get_ssl_certificate(&fingerprint, cancel).await?;
+                state.set("common_name", certificate.common_name.clone());
+                state.set("certificate_type", certificate.kind.clone());
+                state.set("validation_level", certificate.validation_level.clone());
+                state.set(
+                    "subject_alt_names",
+                    certificate
+                        .subject_alt_names
+                        .iter()
+                        .map(|s| s.value.clone())
+                        .collect::<Vec<_>>(),
+                );
+            }
+            if state.get("validations").is_none_or(Value::is_null) {
+                state.set("validations", Value::Map(BTreeMap::new()));
+            }
+            state.set("sha1_fingerprint", fingerprint);
+            Ok(Some(state))
+        }
+        SslRequestState::Gone => {
+            hclog::info(
+                LOG,
+                "SSL certificate request lapsed without a certificate; removing it from the state",
+                &[("request_id", json!(id))],
+            );
+            Ok(None)
+        }
+    }
+}
+
+/// The one mapping API → state for a pending request.
+fn state_from(detail: &SslCertificateRequestDetail, prior: &Value) -> Value {
+    let mut state = known(prior);
+    state.set("id", detail.id.to_string());
+    state.set("certificate_type", detail.certificate_type.clone());
+    state.set("validation_level", detail.validation_level.clone());
+    let same_cn = prior
+        .get_str("common_name")
+        .is_some_and(|had| had.eq_ignore_ascii_case(&detail.common_name));
+    if !same_cn {
+        state.set("common_name", detail.common_name.clone());
+    }
+    let names: Vec<String> = detail
+        .subject_alt_names
+        .iter()
+        .map(|s| s.value.clone())
+        .collect();
+    // The order Combell lists the names in carries no meaning: the planned one stays.
+    if prior_names(prior).map(|p| name_set(&p)) != Some(name_set(&names)) {
+        state.set("subject_alt_names", names);
+    }
+    state.set("order_code", detail.order_code.clone());
+    state.set("vendor", detail.vendor.clone());
+    state.set("validations", validations_value(&detail.validations));
+    state.set("status", "pending");
+    state.set("sha1_fingerprint", Value::Null);
+    state
+}
+
+pub(crate) fn validations_value(validations: &[SslValidation]) -> Value {
+    Value::Map(
+        validations
+            .iter()
+            .map(|v| {
+                let name = v.cname_validation_name.trim_end_matches('.').to_string();
+                let domain = registered_domain(&v.dns_name);
+                let relative = name
+                    .strip_suffix(&format!(".{domain}"))
+                    .unwrap_or(&name)
+                    .to_string();
+                (
+                    v.dns_name.clone(),
+                    Value::object([
+                        ("dns_name", v.dns_name.clone().into()),
+                        ("type", v.kind.clone().into()),
+                        ("auto_validated", v.auto_validated.into()),
+                        ("domain_name", domain.into()),
+                        ("cname_record_name", relative.into()),
+                        (
+                            "cname_validation_name",
+                            v.cname_validation_name.clone().into(),
+                        ),
+                        (
+                            "cname_validation_content",
+                            v.cname_validation_content.clone().into(),
+                        ),
+                        (
+                            "file_validation_url_http",
+                            v.file_validation_url_http.clone().into(),
+                        ),
+                        (
+                            "file_validation_url_https",
+                            v.file_validation_url_https.clone().into(),
+                        ),
+                        (
+                            "file_validation_content",
+                            v.file_validation_content.clone().into(),
+                        ),
+                        ("email_addresses", v.email_addresses.clone().into()),
+                    ]),
+                )
+            })
+            .collect(),
+    )
+}
+
+/// The registered domain of a host name: its last two labels, three under `co.uk` and the like.
+fn registered_domain(name: &str) -> String {
+    let name = name
+        .trim_start_matches("*.")
+        .trim_end_matches('.')
+        .to_ascii_lowercase();
+    let labels: Vec<&str> = name.split('.').collect();
+    let keep = if labels.len() >= 3
+        && TWO_LABEL_SUFFIXES.contains(&labels[labels.len() - 2..].join(".").as_str())
+    {
+        3
+    } else {
+        2
+    };
+    labels[labels.len().saturating_sub(keep)..].join(".")
+}
+
+/// The known part of a plan or state; a value known only in part (the validations planned
+/// with their keys) keeps its known parts, with null where the plan had unknowns.
+fn known(value: &Value) -> Value {
+    let mut state = empty_state();
+    for (name, v) in value.as_map().into_iter().flatten() {
+        if state.get(name).is_some() && !v.is_unknown() {
+            state.set(name, null_unknowns(v));
+        }
+    }
+    for name in [
+        "csr",
+        "additional_validation_attributes",
+        "confirm_purchase",
+    ] {
+        state.set(name, Value::Null);
+    }
+    state
+}
+
+fn null_unknowns(value: &Value) -> Value {
+    match value {
+        Value::Unknown => Value::Null,
+        Value::List(items) => Value::List(items.iter().map(null_unknowns).collect()),
+        Value::Set(items) => Value::Set(items.iter().map(null_unknowns).collect()),
+        Value::Tuple(items) => Value::Tuple(items.iter().map(null_unknowns).collect()),
+        Value::Map(m) => Value::Map(
+            m.iter()
+                .map(|(k, v)| (k.clone(), null_unknowns(v)))
+                .collect(),
+        ),
+        Value::Object(m) => Value::Object(
+            m.iter()
+                .map(|(k, v)| (k.clone(), null_unknowns(v)))
+                .collect(),
+        ),
+        other => other.clone(),
+    }
+}
+
+// ---- Names known at plan time ---------------------------------------------------------------
+
+fn normalise_name(name: &str) -> String {
+    name.trim().trim_end_matches('.').to_ascii_lowercase()
+}
+
+/// The names Combell gives a request for a CSR, common name first, by Combell's rule: the
+/// CSR's common name and DNS names, each once, and for a `standard` certificate whose common
+/// name is a bare domain its `www.` name too (Sectigo adds it for free).
+fn certificate_names(kind: &str, common_name: &str, dns_names: &[String]) -> Vec<String> {
+    let common_name = normalise_name(common_name);
+    let mut names = vec![common_name.clone()];
+    for name in dns_names.iter().map(|n| normalise_name(n)) {
+        if !name.is_empty() && !names.contains(&name) {
+            names.push(name);
+        }
+    }
+    if kind == "standard" && !common_name.starts_with("www.") && !common_name.starts_with("*.") {
+        let www = format!("www.{common_name}");
+        if !names.contains(&www) {
+            names.push(www);
+        }
+    }
+    names
+}
+
+/// The keys of `validations` for those names: one per name to prove, a wildcard folded onto
+/// its base name (the first of the two keys the entry).
+fn validation_keys(names: &[String]) -> Vec<String> {
+    let mut seen: Vec<&str> = Vec::new();
+    let mut keys = Vec::new();
+    for name in names {
+        let base = name.strip_prefix("*.").unwrap_or(name);
+        if !seen.contains(&base) {
+            seen.push(base);
+            keys.push(name.clone());
+        }
+    }
+    keys
+}
+
+/// At create: the names from the CSR and the validations keyed by them, the values Combell
+/// chooses left unknown. Without a known CSR and type, all three stay unknown.
+fn plan_names(planned: &mut Value, config: &Value) {
+    let (Some(kind), Some(csr)) = (config.get_str("certificate_type"), config.get_str("csr"))
+    else {
+        return;
+    };
+    let Some(parsed) = parse_csr(csr) else {
+        return;
+    };
+    let Some(cn) = parsed
+        .common_name
+        .as_deref()
+        .filter(|cn| !cn.trim().is_empty())
+    else {
+        return;
+    };
+    let names = certificate_names(kind, cn, &parsed.dns_names);
+    let validations = validation_keys(&names)
+        .into_iter()
+        .map(|key| {
+            let mut entry = Value::object(
+                validation_attributes()
+                    .iter()
+                    .map(|a| (a.name.clone(), Value::Unknown)),
+            );
+            entry.set("dns_name", key.clone());
+            entry.set("domain_name", registered_domain(&key));
+            (key, entry)
+        })
+        .collect();
+    planned.set("common_name", normalise_name(cn));
+    planned.set("subject_alt_names", names);
+    planned.set("validations", Value::Map(validations));
+}
+
+fn prior_names(value: &Value) -> Option<Vec<String>> {
+    let list = value.get("subject_alt_names")?;
+    if !list.is_wholly_known() || list.is_null() {
+        return None;
+    }
+    Some(
+        list.as_list()
+            .iter()
+            .filter_map(|v| v.as_str().map(str::to_string))
+            .collect(),
+    )
+}
+
+fn name_set(names: &[String]) -> std::collections::BTreeSet<String> {
+    names.iter().map(|n| normalise_name(n)).collect()
+}
+
+/// What differs between the names planned from the CSR and the request Combell made, in
+/// words; `None` when they agree or nothing was planned.
+fn names_differ(planned: &Value, state: &Value) -> Option<String> {
+    let mut problems = Vec::new();
+    let describe = |what: &str,
+                    wanted: &std::collections::BTreeSet<String>,
+                    got: &std::collections::BTreeSet<String>| {
+        let missing: Vec<&str> = wanted.difference(got).map(String::as_str).collect();
+        let extra: Vec<&str> = got.difference(wanted).map(String::as_str).collect();
+        let mut parts = Vec::new();
+        if !missing.is_empty() {
+            parts.push(format!(
+                "planned but not in Combell's answer: {}",
+                missing.join(", ")
+            ));
+        }
+        if !extra.is_empty() {
+            parts.push(format!(
+                "in Combell's answer but not planned: {}",
+                extra.join(", ")
+            ));
+        }
+        format!("{what}: {}", parts.join("; "))
+    };
+    if let (Some(wanted), Some(got)) =
+        (planned.get_str("common_name"), state.get_str("common_name"))
+    {
+        if !wanted.eq_ignore_ascii_case(got) {
+            problems.push(format!(
+                "common_name: planned \"{wanted}\" from the CSR, Combell's answer has \"{got}\""
+            ));
+        }
+    }
+    if let (Some(wanted), Some(got)) = (prior_names(planned), prior_names(state)) {
+        let (wanted, got) = (name_set(&wanted), name_set(&got));
+        if wanted != got {
+            problems.push(describe("subject_alt_names", &wanted, &got));
+        }
+    }
+    let keys = |v: &Value| -> Option<std::collections::BTreeSet<String>> {
+        v.get_map("validations")
+            .map(|m| m.keys().map(|k| normalise_name(k)).collect())
+    };
+    // Once issued, Combell no longer lists validations: nothing to compare them with.
+    let issued = state.get_str("status") == Some("issued");
+    if let (Some(wanted), Some(got), false) = (keys(planned), keys(state), issued) {
+        if wanted != got {
+            problems.push(describe("validations", &wanted, &got));
+        }
+    }
+    if problems.is_empty() {
+        return None;
+    }
+    let id = state.get_str("id").unwrap_or("?");
+    Some(format!(
+        "The names planned from the CSR are not those of the request Combell made. {}. The \
+         request ({id}) exists and is kept in the state, marked tainted; Combell's API cannot \
+         cancel it. Please report this difference as a provider bug: the plan-time rule for \
+         Combell's names needs it. To keep the request as it is, run `terraform untaint` on it.",
+        problems.join(". ")
+    ))
+}
+
+fn empty_state() -> Value {
+    Value::object(
+        schema()
+            .block
+            .attributes
+            .iter()
+            .map(|a| (a.name.clone(), Value::Null)),
+    )
+}
+
+/// Every plan-time problem with the attribute it concerns; unknown values are skipped.
+fn validate_config(config: &Value) -> Vec<(&'static str, String, String)> {
+    let mut problems = Vec::new();
+    let kind = config.get_str("certificate_type");
+    if let Some(kind) = kind {
+        if !CERTIFICATE_TYPES.contains(&kind) {
+            problems.push((
+                "certificate_type",
+                "Invalid certificate type".into(),
+                format!(
+                    "\"{kind}\" is not a certificate type; use {}.",
+                    CERTIFICATE_TYPES.join(", ")
+                ),
+            ));
+        }
+    }
+    let level = config.get_str("validation_level");
+    if let Some(level) = level {
+        if !VALIDATION_LEVELS.contains(&level) {
+            problems.push((
+                "validation_level",
+                "Invalid validation level".into(),
+                format!(
+                    "\"{level}\" is not a validation level; use {}.",
+                    VALIDATION_LEVELS.join(", ")
+                ),
+            ));
+        }
+    }
+    if let Some(csr) = config.get_str("csr") {
+        match parse_csr(csr) {
+            None => problems.push((
+                "csr",
+                "Invalid certificate signing request".into(),
+                "csr is not a PEM-encoded PKCS#10 certificate signing request (-----BEGIN \
+                 CERTIFICATE REQUEST-----)."
+                    .into(),
+            )),
+            Some(parsed) => match parsed.common_name.as_deref().map(str::trim) {
+                None | Some("") => problems.push((
+                    "csr",
+                    "The CSR has no common name".into(),
+                    "Combell needs the CSR's subject to carry a common name (CN), such as \
+                     example.com or *.example.com."
+                        .into(),
+                )),
+                Some(cn) => {
+                    let wildcard = cn.starts_with("*.");
+                    if kind == Some("wildcard") && !wildcard {
+                        problems.push((
+                            "csr",
+                            "A wildcard certificate needs a wildcard common name".into(),
+                            format!("The CSR's common name is \"{cn}\"; a wildcard certificate needs one like *.example.com."),
+                        ));
+                    }
+                    if wildcard && matches!(kind, Some("standard" | "multi_domain")) {
+                        problems.push((
+                            "certificate_type",
+                            "A wildcard name needs a wildcard certificate".into(),
+                            format!("The CSR's common name \"{cn}\" is a wildcard: use certificate_type = \"wildcard\"."),
+                        ));
+                    }
+                }
+            },
+        }
+    }
+    if level == Some("extended_validated") && kind == Some("wildcard") {
+        problems.push((
+            "validation_level",
+            "No extended validation for wildcards".into(),
+            "Extended validation is not available for wildcard certificates.".into(),
+        ));
+    }
+    let needs_attributes = matches!(level, Some("organization_validated" | "extended_validated"));
+    if needs_attributes && !config.is_unknown_at("additional_validation_attributes") {
+        let given = config.get_map("additional_validation_attributes");
+        let missing: Vec<&str> = REQUIRED_ATTRIBUTES
+            .iter()
+            .copied()
+            .filter(|wanted| {
+                !given.is_some_and(|m| {
+                    m.iter().any(|(k, v)| {
+                        k.eq_ignore_ascii_case(wanted)
+                            && (v.is_unknown() || v.as_str().is_some_and(|s| !s.trim().is_empty()))
+                    })
+                })
+            })
+            .collect();
+        if !missing.is_empty() {
+            problems.push((
+                "additional_validation_attributes",
+                "Missing validation attributes".into(),
+                format!(
+                    "{} needs additional_validation_attributes {}.",
+                    level.unwrap_or_default(),
+                    missing.join(", ")
+                ),
+            ));
+        }
+    }
+    problems
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const CSR: &str =
+        "-----BEGIN CERTIFICATE REQUEST-----\nnot really\n-----END CERTIFICATE REQUEST-----";
+
+    fn config(pairs: &[(&str, Value)]) -> Value {
+        let mut v = empty_state();
+        v.set("certificate_type", "standard");
+        for (k, val) in pairs {
+            v.set(k, val.clone());
+        }
+        v
+    }
+
+    fn problems(cfg: &Value) -> Vec<&'static str> {
+        validate_config(cfg)
+            .into_iter()
+            .map(|(a, _, _)| a)
+            .collect()
+    }
+
+    #[test]
+    fn enums_csr_and_attributes_are_checked() {
+        assert!(problems(&config(&[])).is_empty());
+        assert_eq!(
+            problems(&config(&[("certificate_type", "gold".into())])),
+            ["certificate_type"]
+        );
+        assert_eq!(
+            problems(&config(&[("validation_level", "dv".into())])),
+            ["validation_level"]
+        );
+        assert_eq!(problems(&config(&[("csr", CSR.into())])), ["csr"]);
+        assert_eq!(
+            problems(&config(&[(
+                "validation_level",
+                "organization_validated".into()
+            )])),
+            ["additional_validation_attributes"]
+        );
+        assert_eq!(
+            problems(&config(&[
+                ("certificate_type", "wildcard".into()),
+                ("validation_level", "extended_validated".into()),
+                ("additional_validation_attributes", Value::Unknown),
+            ])),
+            ["validation_level"]
+        );
+        assert!(problems(&config(&[("csr", Value::Unknown)])).is_empty());
+    }
+
+    #[test]
+    fn validations_name_the_record_to_publish() {
+        let v = SslValidation {
+            dns_name: "www.shop.example.co.uk".into(),
+            kind: "dns".into(),
+            cname_validation_name: "_AB12.www.shop.example.co.uk".into(),
+            cname_validation_content: "x.y.sectigo.com".into(),
+            ..SslValidation::default()
+        };
+        let value = validations_value(&[v]);
+        let entry = value.get("www.shop.example.co.uk").unwrap();
+        assert_eq!(entry.get_str("domain_name"), Some("example.co.uk"));
+        assert_eq!(entry.get_str("cname_record_name"), Some("_AB12.www.shop"));
+        assert_eq!(registered_domain("*.example.com"), "example.com");
+    }
+
+    #[test]
+    fn the_order_must_be_confirmed_at_plan() {
+        let cfg = config(&[]);
+        let plan = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap()
+            .block_on(SslCertificateRequestResource.plan(
+                &Ctx::for_tests(None),
+                PlanRequest {
+                    prior: Value::Null,
+                    proposed: cfg.clone(),
+                    config: cfg,
+                    prior_private: Vec::new(),
+                },
+            ));
+        assert!(plan.diagnostics.has_errors());
+        assert_eq!(
+            plan.planned.get_str("validation_level"),
+            Some("domain_validated")
+        );
+        assert!(plan.planned.get("csr").unwrap().is_null());
+    }
+
+    fn names(kind: &str, cn: &str, alt: &[&str]) -> Vec<String> {
+        let alt: Vec<String> = alt.iter().map(|s| s.to_string()).collect();
+        certificate_names(kind, cn, &alt)
+    }
+
+    #[test]
+    fn names_follow_combell_s_rule() {
+        assert_eq!(
+            names("standard", "Example.com.", &["example.com"]),
+            ["example.com", "www.example.com"]
+        );
+        assert_eq!(
+            names("standard", "www.example.com", &["example.com"]),
+            ["www.example.com", "example.com"]
+        );
+        assert_eq!(
+            names(
+                "multi_domain",
+                "a.example.com",
+                &["b.example.net", "a.example.com"]
+            ),
+            ["a.example.com", "b.example.net"]
+        );
+        let wildcard = names("wildcard", "*.example.com", &["example.com"]);
+        assert_eq!(wildcard, ["*.example.com", "example.com"]);
+        assert_eq!(validation_keys(&wildcard), ["*.example.com"]);
+        assert_eq!(
+            validation_keys(&names("standard", "shop.example.com", &[])),
+            ["shop.example.com", "www.shop.example.com"]
+        );
+    }
+
+    fn real_csr() -> String {
+        let key = rcgen::KeyPair::generate().unwrap();
+        let mut params = rcgen::CertificateParams::new(vec![
+            "shop.example.com".to_string(),
+            "api.example.net".to_string(),
+        ])
+        .unwrap();
+        params
+            .distinguished_name
+            .push(rcgen::DnType::CommonName, "shop.example.com");
+        params.serialize_request(&key).unwrap().pem().unwrap()
+    }
+
+    #[test]
+    fn create_plans_names_and_validation_keys_from_the_csr() {
+        let mut cfg = config(&[
+            ("certificate_type", "multi_domain".into()),
+            ("csr", format!("\n{}\n\n", real_csr()).into()),
+            ("confirm_purchase", true.into()),
+        ]);
+        let plan = |cfg: &Value| {
+            tokio::runtime::Builder::new_current_thread()
+                .build()
+                .unwrap()
+                .block_on(SslCertificateRequestResource.plan(
+                    &Ctx::for_tests(None),
+                    PlanRequest {
+                        prior: Value::Null,
+                        proposed: cfg.clone(),
+                        config: cfg.clone(),
+                        prior_private: Vec::new(),
+                    },
+                ))
+        };
+        let p = plan(&cfg);
+        assert!(!p.diagnostics.has_errors(), "{:?}", p.diagnostics);
+        assert_eq!(p.planned.get_str("common_name"), Some("shop.example.com"));
+        assert_eq!(
+            p.planned.get("subject_alt_names").unwrap().as_list().len(),
+            2
+        );
+        let validations = p.planned.get_map("validations").unwrap();
+        let keys: Vec<&str> = validations.keys().map(String::as_str).collect();
+        assert_eq!(keys, ["api.example.net", "shop.example.com"]);
+        let entry = &validations["api.example.net"];
+        assert_eq!(entry.get_str("domain_name"), Some("example.net"));
+        assert!(entry.is_unknown_at("cname_validation_content"));
+        // What reaches the state of a failed read-back is wholly known.
+        assert!(known(&p.planned).is_wholly_known());
+        // Without a known CSR the names wait for the apply.
+        cfg.set("csr", Value::Unknown);
+        let p = plan(&cfg);
+        assert!(p.planned.is_unknown_at("validations"));
+        assert!(p.planned.is_unknown_at("common_name"));
+    }
+
+    #[test]
+    fn an_answer_with_other_names_is_reported() {
+        let entry = |name: &str| Value::object([("dns_name", name.into())]);
+        let planned = Value::object([
+            ("common_name", "shop.example.com".into()),
+            (
+                "subject_alt_names",
+                vec![
+                    "shop.example.com".to_string(),
+                    "www.shop.example.com".to_string(),
+                ]
+                .into(),
+            ),
+            (
+                "validations",
+                Value::Map(BTreeMap::from([
+                    ("shop.example.com".to_string(), entry("shop.example.com")),
+                    (
+                        "www.shop.example.com".to_string(),
+                        entry("www.shop.example.com"),
+                    ),
+                ])),
+            ),
+        ]);
+        let mut same = planned.clone();
+        same.set("id", "3001");
+        same.set("status", "pending");
+        same.set(
+            "subject_alt_names",
+            vec![
+                "www.shop.example.com".to_string(),
+                "shop.example.com".to_string(),
+            ],
+        );
+        assert_eq!(names_differ(&planned, &same), None);
+        let mut other = same.clone();
+        other.set("subject_alt_names", vec!["shop.example.com".to_string()]);
+        other.set(
+            "validations",
+            Value::Map(BTreeMap::from([(
+                "shop.example.com".to_string(),
+                entry("shop.example.com"),
+            )])),
+        );
+        let detail = names_differ(&planned, &other).unwrap();
+        assert!(detail.contains("www.shop.example.com"), "{detail}");
+        assert!(
+            detail.contains("planned but not in Combell's answer"),
+            "{detail}"
+        );
+        assert!(detail.contains("3001"), "{detail}");
+        let diags = SslCertificateRequestResource.check_applied(&planned, &other);
+        assert!(diags.has_errors());
+    }
+
+    #[test]
+    fn import_ids() {
+        let ok = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap()
+            .block_on(SslCertificateRequestResource.import(&Ctx::for_tests(None), "3001"));
+        assert_eq!(ok.state.unwrap().get_str("id"), Some("3001"));
+    }
+}

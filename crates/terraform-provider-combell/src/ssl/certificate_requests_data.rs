@@ -1,0 +1,93 @@
+//! `combell_ssl_certificate_requests`: the pending SSL certificate requests of the reseller
+//! account (all pages). Complete and lapsed requests are no longer listed by Combell.
+
+use async_trait::async_trait;
+
+use crate::core::{api_error, client};
+use tfplugin::{Attribute, Ctx, DataSource, Nesting, ReadResult, Schema, Value};
+
+pub struct SslCertificateRequestsDataSource;
+
+const TYPE_NAME: &str = "combell_ssl_certificate_requests";
+
+#[async_trait]
+impl DataSource for SslCertificateRequestsDataSource {
+    fn type_name(&self) -> &str {
+        TYPE_NAME
+    }
+    fn api_operations(&self) -> &'static [&'static str] {
+        &["GET /sslcertificaterequests"]
+    }
+
+    fn schema(&self) -> Schema {
+        Schema::new(vec![
+            Attribute::string("id").computed().description(
+                "Always `sslcertificaterequests`; present because Terraform expects an id.",
+            ),
+            Attribute::nested(
+                "requests",
+                Nesting::List,
+                vec![
+                    Attribute::string("id").computed().description(
+                        "The request's numeric id: the import ID of a \
+                         `combell_ssl_certificate_request`.",
+                    ),
+                    Attribute::string("common_name")
+                        .computed()
+                        .description("The requested certificate's common name."),
+                    Attribute::string("certificate_type")
+                        .computed()
+                        .description("`standard`, `multi_domain` or `wildcard`."),
+                    Attribute::string("validation_level")
+                        .computed()
+                        .description(
+                            "`domain_validated`, `organization_validated` or `extended_validated`.",
+                        ),
+                    Attribute::string("order_code")
+                        .computed()
+                        .description("Combell's order code."),
+                    Attribute::string("vendor")
+                        .computed()
+                        .description("The certificate authority, such as `sectigo`."),
+                ],
+            )
+            .computed()
+            .description("The pending requests, in the order Combell lists them."),
+        ])
+        .description(
+            "Lists the pending SSL certificate requests of the Combell reseller account (issued \
+             and lapsed requests are no longer listed).",
+        )
+    }
+
+    async fn read(&self, ctx: &Ctx, _config: &Value) -> ReadResult {
+        let summary = format!("Unable to read {TYPE_NAME}");
+        let client = match client(ctx) {
+            Ok(client) => client,
+            Err(diag) => return ReadResult::error(diag),
+        };
+        match client.list_ssl_certificate_requests(ctx.stopping()).await {
+            Ok(list) => ReadResult::ok(Value::object([
+                ("id", "sslcertificaterequests".into()),
+                (
+                    "requests",
+                    Value::List(
+                        list.into_iter()
+                            .map(|r| {
+                                Value::object([
+                                    ("id", r.id.to_string().into()),
+                                    ("common_name", r.common_name.into()),
+                                    ("certificate_type", r.certificate_type.into()),
+                                    ("validation_level", r.validation_level.into()),
+                                    ("order_code", r.order_code.into()),
+                                    ("vendor", r.vendor.into()),
+                                ])
+                            })
+                            .collect(),
+                    ),
+                ),
+            ])),
+            Err(err) => ReadResult::error(api_error(summary, &err)),
+        }
+    }
+}

@@ -1,0 +1,257 @@
+//! `combell_windows_hosting`: one Windows hosting in detail (`GET /v2/windowshostings/{domain}`):
+//! sizes, IP, FTP user, application pool, MS SQL databases and sites with their bindings.
+//! Read-only: Combell's API has no write for Windows hostings.
+
+use async_trait::async_trait;
+
+use crate::core::rules;
+use crate::core::{api_error, client};
+use combell_api::{SiteBinding, WindowsHostingDetail, WindowsSite};
+use tfplugin::{
+    Attribute, AttributePath, Ctx, DataSource, Diagnostic, Diagnostics, Nesting, ReadResult,
+    Schema, Type, Value,
+};
+
+pub struct WindowsHostingDataSource;
+
+const TYPE_NAME: &str = "combell_windows_hosting";
+
+fn strings(items: &[String]) -> Value {
+    Value::List(items.iter().map(|s| Value::from(s.clone())).collect())
+}
+
+#[async_trait]
+impl DataSource for WindowsHostingDataSource {
+    fn type_name(&self) -> &str {
+        TYPE_NAME
+    }
+
+    fn api_operations(&self) -> &'static [&'static str] {
+        &["GET /windowshostings/{domainName}"]
+    }
+
+    fn schema(&self) -> Schema {
+        let binding = vec![
+            Attribute::string("host_name")
+                .computed()
+                .description("The host name the binding answers for."),
+            Attribute::string("ip_address")
+                .computed()
+                .description("The IP address of the binding."),
+            Attribute::number("port")
+                .computed()
+                .description("The port of the binding, such as `80` or `443`."),
+            Attribute::string("protocol")
+                .computed()
+                .description("The protocol of the binding, such as `http`."),
+            Attribute::bool("ssl_enabled")
+                .computed()
+                .description("Whether the binding uses SSL."),
+            Attribute::string("cert_thumbprint")
+                .computed()
+                .description("Thumbprint of the binding's certificate; empty without SSL."),
+        ];
+        Schema::new(vec![
+            Attribute::string("id")
+                .computed()
+                .description("The domain name; present because Terraform expects an id."),
+            Attribute::string("domain_name").required().description(
+                "The Windows hosting's domain name, such as `example.com`, in lower case.",
+            ),
+            Attribute::number("servicepack_id")
+                .computed()
+                .description("Id of the hosting's servicepack."),
+            Attribute::number("max_size")
+                .computed()
+                .description("The webspace quota, in MB."),
+            Attribute::number("actual_size")
+                .computed()
+                .description("The webspace in use, in MB."),
+            Attribute::string("ip")
+                .computed()
+                .description("The hosting's IP address."),
+            Attribute::string("ip_type")
+                .computed()
+                .description("`shared` or `dedicated`."),
+            Attribute::string("ftp_username")
+                .computed()
+                .description("The FTP user name of the hosting."),
+            Attribute::nested(
+                "application_pool",
+                Nesting::Single,
+                vec![
+                    Attribute::string("runtime")
+                        .computed()
+                        .description("The active .NET runtime, such as `v4.0`."),
+                    Attribute::string("pipeline_mode")
+                        .computed()
+                        .description("The IIS pipeline mode, such as `Integrated`."),
+                    Attribute::new("installed_net_core_runtimes", Type::list(Type::String))
+                        .computed()
+                        .description("The .NET (Core) runtimes installed for the hosting."),
+                ],
+            )
+            .computed()
+            .description("The hosting's IIS application pool."),
+            Attribute::new("mssql_database_names", Type::list(Type::String))
+                .computed()
+                .description("The MS SQL databases linked to the hosting."),
+            Attribute::nested(
+                "sites",
+                Nesting::List,
+                vec![
+                    Attribute::string("name")
+                        .computed()
+                        .description("The site's name."),
+                    Attribute::string("path")
+                        .computed()
+                        .description("The site's folder on the hosting."),
+                    Attribute::nested("bindings", Nesting::List, binding)
+                        .computed()
+                        .description("The site's bindings (host name, IP, port, protocol)."),
+                ],
+            )
+            .computed()
+            .description("The websites of the hosting, in the order Combell lists them."),
+        ])
+        .description(
+            "Reads one Windows hosting: sizes, IP, FTP user, application pool, MS SQL databases \
+             and sites. Combell's API can only read Windows hostings.",
+        )
+    }
+
+    async fn validate(&self, _ctx: &Ctx, config: &Value) -> Diagnostics {
+        let mut diags = Diagnostics::default();
+        if let Some(domain) = config.get_str("domain_name") {
+            if let Err(detail) = rules::domain_name(domain) {
+                diags.error_at(
+                    AttributePath::new("domain_name"),
+                    "Invalid domain name",
+                    detail,
+                );
+            }
+        }
+        diags
+    }
+
+    async fn read(&self, ctx: &Ctx, config: &Value) -> ReadResult {
+        let summary = format!("Unable to read {TYPE_NAME}");
+        let client = match client(ctx) {
+            Ok(client) => client,
+            Err(diag) => return ReadResult::error(diag),
+        };
+        let Some(domain) = config.get_str("domain_name") else {
+            return ReadResult::error(Diagnostic::error(summary, "domain_name is not known."));
+        };
+        match client.get_windows_hosting(domain, ctx.stopping()).await {
+            Ok(detail) => ReadResult::ok(state_from(domain, &detail)),
+            Err(err) if err.is_not_found() => ReadResult::error(
+                Diagnostic::error(
+                    summary,
+                    format!(
+                        "\"{domain}\" has no Windows hosting at Combell \
+                         (data.combell_windows_hostings lists them)."
+                    ),
+                )
+                .at(AttributePath::new("domain_name")),
+            ),
+            Err(err) => ReadResult::error(api_error(summary, &err)),
+        }
+    }
+}
+
+fn binding_value(b: &SiteBinding) -> Value {
+    Value::object([
+        ("host_name", b.host_name.clone().into()),
+        ("ip_address", b.ip_address.clone().into()),
+        ("port", b.port.into()),
+        ("protocol", b.protocol.clone().into()),
+        ("ssl_enabled", b.ssl_enabled.into()),
+        ("cert_thumbprint", b.cert_thumbprint.clone().into()),
+    ])
+}
+
+fn site_value(site: &WindowsSite) -> Value {
+    Value::object([
+        ("name", site.name.clone().into()),
+        ("path", site.path.clone().into()),
+        (
+            "bindings",
+            Value::List(site.bindings.iter().map(binding_value).collect()),
+        ),
+    ])
+}
+
+fn state_from(domain: &str, h: &WindowsHostingDetail) -> Value {
+    let pool = &h.application_pool;
+    Value::object([
+        ("id", domain.into()),
+        ("domain_name", domain.into()),
+        ("servicepack_id", h.servicepack_id.into()),
+        ("max_size", h.max_size.into()),
+        ("actual_size", h.actual_size.into()),
+        ("ip", h.ip.clone().into()),
+        ("ip_type", h.ip_type.clone().into()),
+        ("ftp_username", h.ftp_username.clone().into()),
+        (
+            "application_pool",
+            Value::object([
+                ("runtime", pool.runtime.clone().into()),
+                ("pipeline_mode", pool.pipeline_mode.clone().into()),
+                (
+                    "installed_net_core_runtimes",
+                    strings(&pool.installed_net_core_runtimes),
+                ),
+            ]),
+        ),
+        ("mssql_database_names", strings(&h.mssql_database_names)),
+        (
+            "sites",
+            Value::List(h.sites.iter().map(site_value).collect()),
+        ),
+    ])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use combell_api::ApplicationPool;
+
+    #[test]
+    fn maps_every_field() {
+        let detail = WindowsHostingDetail {
+            domain_name: "win.example".into(),
+            servicepack_id: 14,
+            max_size: 10240,
+            actual_size: 7,
+            ip: "203.0.113.20".into(),
+            ip_type: "shared".into(),
+            ftp_username: "winexample".into(),
+            application_pool: ApplicationPool {
+                runtime: "v4.0".into(),
+                pipeline_mode: "Integrated".into(),
+                installed_net_core_runtimes: vec!["8.0".into()],
+            },
+            mssql_database_names: vec![],
+            sites: vec![WindowsSite {
+                name: "win.example".into(),
+                path: "/wwwroot".into(),
+                bindings: vec![SiteBinding {
+                    host_name: "win.example".into(),
+                    ip_address: "203.0.113.20".into(),
+                    port: 80,
+                    protocol: "http".into(),
+                    ssl_enabled: false,
+                    cert_thumbprint: String::new(),
+                }],
+            }],
+        };
+        let state = state_from("win.example", &detail);
+        assert!(state.is_wholly_known());
+        let pool = state.get("application_pool").unwrap();
+        assert_eq!(pool.get_str("pipeline_mode"), Some("Integrated"));
+        let site = &state.get_list("sites")[0];
+        assert_eq!(site.get_list("bindings")[0].get_i64("port"), Some(80));
+        assert_eq!(state.get_i64("max_size"), Some(10240));
+    }
+}

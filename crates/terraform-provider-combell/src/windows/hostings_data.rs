@@ -1,0 +1,102 @@
+//! `combell_windows_hostings`: every Windows hosting the API key can see
+//! (`GET /v2/windowshostings`, all pages). Windows hostings are read-only in Combell's API;
+//! `combell_windows_hosting` reads one in detail.
+
+use async_trait::async_trait;
+
+use crate::core::{api_error, client};
+use combell_api::WindowsHosting;
+use tfplugin::{Attribute, Ctx, DataSource, Nesting, ReadResult, Schema, Value};
+
+pub struct WindowsHostingsDataSource;
+
+const TYPE_NAME: &str = "combell_windows_hostings";
+
+#[async_trait]
+impl DataSource for WindowsHostingsDataSource {
+    fn type_name(&self) -> &str {
+        TYPE_NAME
+    }
+
+    fn api_operations(&self) -> &'static [&'static str] {
+        &["GET /windowshostings"]
+    }
+
+    fn schema(&self) -> Schema {
+        Schema::new(vec![
+            Attribute::string("id")
+                .computed()
+                .description("Always `windows_hostings`; present because Terraform expects an id."),
+            Attribute::nested(
+                "hostings",
+                Nesting::List,
+                vec![
+                    Attribute::string("domain_name")
+                        .computed()
+                        .description("The hosting's domain name, such as `example.com`."),
+                    Attribute::number("servicepack_id")
+                        .computed()
+                        .description("Id of the hosting's servicepack."),
+                ],
+            )
+            .computed()
+            .description("The Windows hostings, sorted by domain name."),
+        ])
+        .description(
+            "Lists the Windows hostings the API key can see. Combell's API can only read \
+             Windows hostings; they come with an account whose servicepack includes one.",
+        )
+    }
+
+    async fn read(&self, ctx: &Ctx, _config: &Value) -> ReadResult {
+        let client = match client(ctx) {
+            Ok(client) => client,
+            Err(diag) => return ReadResult::error(diag),
+        };
+        match client.list_windows_hostings(ctx.stopping()).await {
+            Ok(hostings) => ReadResult::ok(state_from(&hostings)),
+            Err(err) => ReadResult::error(api_error(format!("Unable to read {TYPE_NAME}"), &err)),
+        }
+    }
+}
+
+fn state_from(hostings: &[WindowsHosting]) -> Value {
+    let mut sorted: Vec<&WindowsHosting> = hostings.iter().collect();
+    sorted.sort_by_key(|h| h.domain_name.to_ascii_lowercase());
+    let list = sorted
+        .into_iter()
+        .map(|h| {
+            Value::object([
+                ("domain_name", h.domain_name.to_ascii_lowercase().into()),
+                ("servicepack_id", h.servicepack_id.into()),
+            ])
+        })
+        .collect();
+    Value::object([
+        ("id", "windows_hostings".into()),
+        ("hostings", Value::List(list)),
+    ])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sorted_by_domain() {
+        let state = state_from(&[
+            WindowsHosting {
+                domain_name: "b.be".into(),
+                servicepack_id: 14,
+            },
+            WindowsHosting {
+                domain_name: "A.be".into(),
+                servicepack_id: 14,
+            },
+        ]);
+        let list = state.get_list("hostings");
+        assert_eq!(list[0].get_str("domain_name"), Some("a.be"));
+        assert_eq!(list[1].get_i64("servicepack_id"), Some(14));
+        assert!(state.is_wholly_known());
+    }
+}
