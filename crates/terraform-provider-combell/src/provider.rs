@@ -384,6 +384,43 @@ mod tests {
         assert!(declared >= 9, "the walk found the defaults ({declared})");
     }
 
+    /// Each type's typed model has exactly the schema's top-level attributes, in schema order:
+    /// a misspelt or forgotten attribute fails here instead of reading null at run time.
+    #[test]
+    fn every_model_matches_its_schema() {
+        let p = provider();
+        let mut types: Vec<(String, Vec<&'static str>, Schema)> = Vec::new();
+        for r in p.resources() {
+            types.push((r.type_name().to_string(), r.model_attributes(), r.schema()));
+        }
+        for d in p.data_sources() {
+            let name = format!("data.{}", d.type_name());
+            types.push((name, d.model_attributes(), d.schema()));
+        }
+        let mut untyped = Vec::new();
+        for (name, model, schema) in types {
+            let attributes: Vec<&str> = schema
+                .block
+                .attributes
+                .iter()
+                .map(|a| a.name.as_str())
+                .chain(schema.block.blocks.iter().map(|b| b.type_name.as_str()))
+                .collect();
+            if model.is_empty() {
+                untyped.push(name);
+            } else {
+                assert_eq!(model, attributes, "{name}: model and schema differ");
+            }
+        }
+        assert!(
+            untyped.len() <= UNTYPED_AT_MOST,
+            "types without a model: {untyped:?}"
+        );
+    }
+
+    /// How many types may still read their state by attribute name; it only goes down.
+    const UNTYPED_AT_MOST: usize = 35;
+
     #[test]
     fn endpoints_need_scheme_and_version() {
         assert!(check_endpoint("https://api.combell.com/v2").is_ok());

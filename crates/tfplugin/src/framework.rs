@@ -123,6 +123,12 @@ impl ApplyResult {
     }
 }
 
+impl From<Diagnostics> for ApplyResult {
+    fn from(diagnostics: Diagnostics) -> Self {
+        ApplyResult::error(diagnostics)
+    }
+}
+
 /// The outcome of read. `state: None` means the object is gone: it leaves the state.
 /// `private: None` keeps the private data Terraform sent.
 #[derive(Clone, Debug, Default)]
@@ -150,6 +156,12 @@ impl ReadResult {
     }
 }
 
+impl From<Diagnostics> for ReadResult {
+    fn from(diagnostics: Diagnostics) -> Self {
+        ReadResult::error(diagnostics)
+    }
+}
+
 /// The outcome of import: a state (at least the attributes read needs) that Terraform then
 /// passes to [`Resource::read`].
 #[derive(Clone, Debug, Default)]
@@ -157,6 +169,15 @@ pub struct ImportResult {
     pub state: Option<Value>,
     pub private: Vec<u8>,
     pub diagnostics: Diagnostics,
+}
+
+impl From<Diagnostics> for ImportResult {
+    fn from(diagnostics: Diagnostics) -> Self {
+        ImportResult {
+            diagnostics,
+            ..Default::default()
+        }
+    }
 }
 
 #[async_trait]
@@ -170,6 +191,11 @@ pub trait Resource: Send + Sync + 'static {
     /// against the spec, so every operation is reachable from a configuration.
     fn api_operations(&self) -> &'static [&'static str] {
         &[]
+    }
+    /// The attributes of the typed model the type reads and writes its state with
+    /// ([`crate::Model::attribute_names`]); a schema test holds them against [`Resource::schema`].
+    fn model_attributes(&self) -> Vec<&'static str> {
+        Vec::new()
     }
     /// Top-level attributes whose change the API cannot apply in place.
     fn requires_replace(&self) -> &[&str] {
@@ -291,6 +317,11 @@ pub trait DataSource: Send + Sync + 'static {
     /// against the spec, so every operation is reachable from a configuration.
     fn api_operations(&self) -> &'static [&'static str] {
         &[]
+    }
+    /// The attributes of the typed model the data source reads its configuration and writes
+    /// its state with; a schema test holds them against [`DataSource::schema`].
+    fn model_attributes(&self) -> Vec<&'static str> {
+        Vec::new()
     }
     async fn validate(&self, _ctx: &Ctx, _config: &Value) -> Diagnostics {
         Diagnostics::default()

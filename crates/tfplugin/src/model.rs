@@ -324,6 +324,9 @@ pub trait Model: Sized {
     fn decode_at(value: &Value, path: &AttributePath) -> Result<Self, Diagnostic>;
     /// The object value, every attribute present.
     fn encode(&self) -> Value;
+    /// This model with every attribute that is not wholly known made null: what a create
+    /// can store when it fails after the object exists.
+    fn known_part(&self) -> Self;
 
     /// Reads a whole state, plan or configuration. A null or unknown object reads as all
     /// null or all unknown fields.
@@ -353,6 +356,21 @@ pub fn decode_field<T: FieldType>(
         Value::Unknown => Ok(Field::Unknown),
         _ => Field::decode_at(object.get(name), &at),
     }
+}
+
+/// Decodes a value into a model, or returns the diagnostics from the enclosing function (whose
+/// result must convert from [`Diagnostics`]: `ApplyResult`, `ReadResult`, `ImportResult`,
+/// `Diagnostics`): `let planned = decode!(DnsRecord, planned);`.
+#[macro_export]
+macro_rules! decode {
+    ($model:ty, $value:expr) => {
+        match <$model as $crate::Model>::decode($value) {
+            ::std::result::Result::Ok(model) => model,
+            ::std::result::Result::Err(diagnostics) => {
+                return ::std::convert::From::from(diagnostics);
+            }
+        }
+    };
 }
 
 /// Declares a model: a struct whose fields are attributes (`name: Type` becomes
@@ -387,6 +405,15 @@ macro_rules! model {
                         path,
                     )?, )*
                 })
+            }
+            fn known_part(&self) -> Self {
+                $name {
+                    $( $field: if self.$field.encode().is_wholly_known() {
+                        self.$field.clone()
+                    } else {
+                        $crate::Field::Null
+                    }, )*
+                }
             }
             fn encode(&self) -> $crate::Value {
                 $crate::Value::object([

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use crate::core::api_error;
 use combell_api::{CancellationToken, Client, LinuxHostingDetail};
-use tfplugin::{AttributePath, Diagnostic, Diagnostics, ImportResult, Schema, Value};
+use tfplugin::{AttributePath, Diagnostic, Diagnostics, Field, ImportResult, Schema, Value};
 
 /// An object of the schema's attributes, all null.
 pub(crate) fn null_state(schema: &Schema) -> Value {
@@ -34,6 +34,24 @@ pub(crate) fn known_part(schema: &Schema, value: &Value) -> Value {
 /// Adds an error at `attribute` when its known string value is not a host name.
 pub(crate) fn host_name_at(config: &Value, attribute: &str, what: &str, diags: &mut Diagnostics) {
     if let Some(name) = config.get_str(attribute) {
+        if let Err(detail) = crate::core::rules::domain_name(name) {
+            diags.error_at(
+                AttributePath::new(attribute),
+                format!("Invalid {what}"),
+                detail,
+            );
+        }
+    }
+}
+
+/// Adds an error at `attribute` when the field is a known string that is not a host name.
+pub(crate) fn host_name_in(
+    field: &Field<String>,
+    attribute: &str,
+    what: &str,
+    diags: &mut Diagnostics,
+) {
+    if let Some(name) = field.as_str() {
         if let Err(detail) = crate::core::rules::domain_name(name) {
             diags.error_at(
                 AttributePath::new(attribute),

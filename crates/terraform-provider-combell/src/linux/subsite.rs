@@ -16,14 +16,25 @@ use async_trait::async_trait;
 
 use crate::core::reconcile::{create_once, CreateSpec, Created};
 use crate::core::{api_error, client};
-use crate::linux::common::{host_name_at, known_part, null_state, split_import_id};
+use crate::linux::common::{host_name_in, split_import_id};
 use combell_api::{CancellationToken, LinuxHostingDetail};
 use tfplugin::{
-    ApplyResult, Attribute, AttributePath, Ctx, Diagnostic, Diagnostics, ImportResult, ReadResult,
-    Resource, Schema, Value,
+    decode, model, ApplyResult, Attribute, AttributePath, Ctx, Diagnostic, Diagnostics, Field,
+    ImportResult, Model, ReadResult, Resource, Schema, Value,
 };
 
 const TYPE_NAME: &str = "combell_linux_subsite";
+
+model! {
+    /// The state, plan and configuration of `combell_linux_subsite`.
+    pub struct Subsite {
+        id: String,
+        domain_name: String,
+        name: String,
+        path: String,
+        ssl_enabled: bool,
+    }
+}
 
 pub struct LinuxSubsiteResource;
 
@@ -71,15 +82,24 @@ impl Resource for LinuxSubsiteResource {
     fn schema(&self) -> Schema {
         schema()
     }
+    fn model_attributes(&self) -> Vec<&'static str> {
+        Subsite::attribute_names()
+    }
     fn requires_replace(&self) -> &[&str] {
         &["domain_name", "name", "path"]
     }
 
     async fn validate(&self, _ctx: &Ctx, config: &Value) -> Diagnostics {
+        let config = decode!(Subsite, config);
         let mut diags = Diagnostics::default();
-        host_name_at(config, "domain_name", "domain name", &mut diags);
-        host_name_at(config, "name", "subsite name", &mut diags);
-        if let Some(path) = config.get_str("path") {
+        host_name_in(
+            &config.domain_name,
+            "domain_name",
+            "domain name",
+            &mut diags,
+        );
+        host_name_in(&config.name, "name", "subsite name", &mut diags);
+        if let Some(path) = config.path.as_str() {
             if !path.starts_with('/')
                 || path.split('/').any(|s| s == "..")
                 || path.chars().any(crate::core::rules::is_invisible)
@@ -99,18 +119,19 @@ impl Resource for LinuxSubsiteResource {
 
     async fn create(&self, ctx: &Ctx, planned: &Value, _config: &Value) -> ApplyResult {
         let summary = format!("Unable to create {TYPE_NAME}");
+        let planned = decode!(Subsite, planned);
         let client = match client(ctx) {
             Ok(c) => c,
             Err(d) => return ApplyResult::error(d),
         };
-        let (Some(domain), Some(name)) = (planned.get_str("domain_name"), planned.get_str("name"))
+        let (Some(domain), Some(name)) = (planned.domain_name.as_str(), planned.name.as_str())
         else {
             return ApplyResult::error(Diagnostic::error(
                 summary,
                 "domain_name and name must be known.",
             ));
         };
-        let path = planned.get_str("path").unwrap_or_default();
+        let path = planned.path.as_str().unwrap_or_default();
         let what = format!("subsite \"{name}\" of the Linux hosting \"{domain}\"");
         let no_cancel = CancellationToken::new();
         let created = create_once(
@@ -124,7 +145,7 @@ impl Resource for LinuxSubsiteResource {
             || client.create_linux_subsite(domain, name, path, ctx.stopping()),
             || async {
                 let detail = client.get_linux_hosting(domain, &no_cancel).await?;
-                Ok(state_from(&detail, name, planned))
+                Ok(state_from(&detail, name, &planned).map(|s| s.encode()))
             },
         )
         .await;
@@ -133,16 +154,16 @@ impl Resource for LinuxSubsiteResource {
             Ok(Created::Found(state)) => return ApplyResult::ok(state),
             Err(failure) => return ApplyResult::error(failure.diagnostic(summary)),
         };
-        let mut fallback = known_part(&schema(), planned);
-        fallback.set("id", format!("{domain}/{created}"));
+        let mut fallback = planned.known_part();
+        fallback.id.set(format!("{domain}/{created}"));
         match client
             .get_linux_hosting(domain, &CancellationToken::new())
             .await
         {
-            Ok(detail) => match state_from(&detail, name, planned) {
-                Some(state) => ApplyResult::ok(state),
+            Ok(detail) => match state_from(&detail, name, &planned) {
+                Some(state) => ApplyResult::ok(state.encode()),
                 None => ApplyResult {
-                    state: Some(fallback),
+                    state: Some(fallback.encode()),
                     diagnostics: Diagnostic::error(
                         summary,
                         format!(
@@ -155,7 +176,7 @@ impl Resource for LinuxSubsiteResource {
                 },
             },
             Err(err) => ApplyResult {
-                state: Some(fallback),
+                state: Some(fallback.encode()),
                 diagnostics: api_error(summary, &err).into(),
                 ..Default::default()
             },
@@ -163,17 +184,18 @@ impl Resource for LinuxSubsiteResource {
     }
 
     async fn read(&self, ctx: &Ctx, state: &Value) -> ReadResult {
+        let current = decode!(Subsite, state);
         let client = match client(ctx) {
             Ok(c) => c,
             Err(d) => return ReadResult::error(d),
         };
-        let (Some(domain), Some(name)) = (state.get_str("domain_name"), state.get_str("name"))
+        let (Some(domain), Some(name)) = (current.domain_name.as_str(), current.name.as_str())
         else {
             return ReadResult::gone();
         };
         match client.get_linux_hosting(domain, ctx.stopping()).await {
-            Ok(detail) => match state_from(&detail, name, state) {
-                Some(s) => ReadResult::ok(s),
+            Ok(detail) => match state_from(&detail, name, &current) {
+                Some(s) => ReadResult::ok(s.encode()),
                 None => ReadResult::gone(),
             },
             Err(err) if err.is_not_found() => ReadResult::gone(),
@@ -197,8 +219,8 @@ impl Resource for LinuxSubsiteResource {
     }
 
     async fn delete(&self, ctx: &Ctx, prior: &Value) -> Diagnostics {
-        let (Some(domain), Some(name)) = (prior.get_str("domain_name"), prior.get_str("name"))
-        else {
+        let prior = decode!(Subsite, prior);
+        let (Some(domain), Some(name)) = (prior.domain_name.as_str(), prior.name.as_str()) else {
             return Diagnostics::default();
         };
         let client = match client(ctx) {
@@ -225,11 +247,13 @@ impl Resource for LinuxSubsiteResource {
             Ok(parts) => parts,
             Err(result) => return result,
         };
-        let mut state = null_state(&schema());
-        state.set("domain_name", parts[0].to_ascii_lowercase());
-        state.set("name", parts[1].to_ascii_lowercase());
+        let state = Subsite {
+            domain_name: parts[0].to_ascii_lowercase().into(),
+            name: parts[1].to_ascii_lowercase().into(),
+            ..Default::default()
+        };
         ImportResult {
-            state: Some(state),
+            state: Some(state.encode()),
             ..Default::default()
         }
     }
@@ -238,25 +262,29 @@ impl Resource for LinuxSubsiteResource {
 /// The one mapping from the API; `None` when the hosting has no such site, or when it is the
 /// hosting's main site (not a subsite). A configured path that differs only by a trailing `/`
 /// is kept as written.
-fn state_from(detail: &LinuxHostingDetail, name: &str, base: &Value) -> Option<Value> {
+fn state_from(detail: &LinuxHostingDetail, name: &str, base: &Subsite) -> Option<Subsite> {
     let site = detail.site(name)?;
     let domain = detail.domain_name.to_ascii_lowercase();
     if site.name.eq_ignore_ascii_case(&domain) {
         return None;
     }
-    let mut state = known_part(&schema(), base);
     let name = site.name.to_ascii_lowercase();
-    state.set("id", format!("{domain}/{name}"));
-    state.set("domain_name", domain);
-    state.set("name", name);
     let same_path = base
-        .get_str("path")
+        .path
+        .as_str()
         .is_some_and(|p| p.trim_end_matches('/') == site.path.trim_end_matches('/'));
-    if !same_path {
-        state.set("path", site.path.clone());
-    }
-    state.set("ssl_enabled", site.ssl_enabled);
-    Some(state)
+    let path = if same_path {
+        base.path.clone()
+    } else {
+        Field::Known(site.path.clone())
+    };
+    Some(Subsite {
+        id: format!("{domain}/{name}").into(),
+        domain_name: domain.into(),
+        name: name.into(),
+        path,
+        ssl_enabled: site.ssl_enabled.into(),
+    })
 }
 
 #[cfg(test)]
@@ -279,12 +307,14 @@ mod tests {
             ],
             ..Default::default()
         };
-        let mut base = null_state(&schema());
-        base.set("path", "/subsites/shop.example.com/");
+        let base = Subsite {
+            path: "/subsites/shop.example.com/".to_string().into(),
+            ..Default::default()
+        };
         let state = state_from(&detail, "Shop.example.com", &base).unwrap();
-        assert_eq!(state.get_str("id"), Some("example.com/shop.example.com"));
-        assert_eq!(state.get_str("path"), Some("/subsites/shop.example.com/"));
-        assert!(state.is_wholly_known());
+        assert_eq!(state.id.as_str(), Some("example.com/shop.example.com"));
+        assert_eq!(state.path.as_str(), Some("/subsites/shop.example.com/"));
+        assert!(state.encode().is_wholly_known());
         assert!(state_from(&detail, "example.com", &base).is_none());
         assert!(state_from(&detail, "nope.example.com", &base).is_none());
     }
