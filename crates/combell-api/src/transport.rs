@@ -726,22 +726,22 @@ fn is_loopback(host: &str) -> bool {
             .is_ok_and(|ip| ip.is_loopback())
 }
 
-impl super::Client {
-    /// Sends `request` with retries and pacing. Answers with status 400 and above become
-    /// [`Error::Api`]; everything below is returned for the caller to interpret.
-    pub(crate) async fn send(
-        &self,
-        request: &Request,
-        cancel: &CancellationToken,
-    ) -> Result<Response, Error> {
-        let inner = &self.inner;
+/// Where a request goes and how it is shown: the signed path, the URL, and the path with
+/// secret query values masked (what logs and errors show).
+struct Target {
+    method: String,
+    path_and_query: String,
+    url: String,
+    shown: String,
+}
+
+impl Target {
+    fn of(inner: &Inner, request: &Request) -> Target {
         let mut path_and_query = format!("{}{}", inner.base_path, request.path);
         if !request.query.is_empty() {
             path_and_query.push('?');
             path_and_query.push_str(&query_string(&request.query));
         }
-        let url = format!("{}{}", inner.origin, path_and_query);
-        // What logs and errors show: the signed path with secret query values masked.
         let shown = if request.secret_keys.is_empty() {
             path_and_query.clone()
         } else {
@@ -752,158 +752,213 @@ impl super::Client {
                 request.shown_query()
             )
         };
-        let method_name = request.method.as_str().to_string();
-        let body: &[u8] = request.body.as_deref().unwrap_or_default();
-        let cancelled = || Error::Cancelled {
-            method: method_name.clone(),
-            path: shown.clone(),
-        };
+        Target {
+            method: request.method.as_str().to_string(),
+            url: format!("{}{}", inner.origin, path_and_query),
+            path_and_query,
+            shown,
+        }
+    }
 
-        let Some(mut signer) = RequestSigner::begin(&inner.readings, &path_and_query, cancel).await
+    fn cancelled(&self) -> Error {
+        Error::Cancelled {
+            method: self.method.clone(),
+            path: self.shown.clone(),
+        }
+    }
+}
+
+/// What one attempt gave: its outcome for the retry policy, the answer if one arrived, and
+/// the failure's message if none did.
+struct Attempt {
+    outcome: AttemptOutcome,
+    answer: Option<Answer>,
+    failure: Option<String>,
+}
+
+impl Attempt {
+    fn status(&self) -> Option<u16> {
+        self.answer.as_ref().map(|(status, _, _)| *status)
+    }
+}
+
+impl super::Client {
+    /// Sends `request` with retries and pacing. Answers with status 400 and above become
+    /// [`Error::Api`]; everything below is returned for the caller to interpret.
+    ///
+    /// Each turn of the loop is one step per concern: wait for the pacer, sign, exchange
+    /// ([`Client::attempt`]), log, re-sign once if the signature reading was refused, then
+    /// let the retry policy decide between the answer, a wait, or the error.
+    pub(crate) async fn send(
+        &self,
+        request: &Request,
+        cancel: &CancellationToken,
+    ) -> Result<Response, Error> {
+        let inner = &self.inner;
+        let target = Target::of(inner, request);
+        let Some(mut signer) =
+            RequestSigner::begin(&inner.readings, &target.path_and_query, cancel).await
         else {
-            return Err(cancelled());
+            return Err(target.cancelled());
         };
         let mut attempts = 0u32;
         loop {
             attempts += 1;
             let Some(in_flight) = inner.pacer.wait(cancel).await else {
-                return Err(cancelled());
+                return Err(target.cancelled());
             };
-            let authorization = signer.authorization(inner, &method_name, &path_and_query, body);
-            let mut builder = inner
-                .http
-                .request(request.method.clone(), &url)
-                .header(AUTHORIZATION, authorization)
-                .header(ACCEPT, "application/json");
-            if let Some(bytes) = &request.body {
-                builder = builder
-                    .header(CONTENT_TYPE, "application/json")
-                    .body(bytes.clone());
-            }
+            let body: &[u8] = request.body.as_deref().unwrap_or_default();
+            let authorization =
+                signer.authorization(inner, &target.method, &target.path_and_query, body);
             let started = Instant::now();
-            // A POST that is on its way may create an object: its answer (the new object's
-            // Location) is awaited even when the caller cancels, so that nothing is created
-            // behind the caller's back. The request timeout still bounds the wait.
-            let result = if request.method == Method::POST {
-                exchange(builder).await
-            } else {
-                tokio::select! {
-                    _ = cancel.cancelled() => return Err(cancelled()),
-                    result = exchange(builder) => result,
-                }
-            };
-            let elapsed_ms = started.elapsed().as_millis() as u64;
+            let attempt = self
+                .attempt(request, &target, authorization, in_flight, cancel)
+                .await?;
+            log_attempt(&target, &attempt, attempts, started.elapsed());
 
-            let (outcome, answer, failure) = match result {
-                Ok((status, headers, bytes)) => {
-                    in_flight.answered(&headers);
-                    let retry_after = header_u64(&headers, "retry-after")
-                        .or_else(|| header_u64(&headers, "x-ratelimit-reset"))
-                        .map(Duration::from_secs);
-                    if let (429, Some(wait)) = (status, retry_after) {
-                        // Even when this request gives up, the others should hold back.
-                        inner.pacer.block_for(wait.min(inner.retry.max_retry_after));
-                    }
-                    (
-                        AttemptOutcome::Status {
-                            status,
-                            retry_after: if status == 429 { retry_after } else { None },
-                        },
-                        Some((status, headers, bytes)),
-                        None,
-                    )
-                }
-                Err((outcome, message)) => {
-                    // Not in flight any more, also while a retry waits below.
-                    drop(in_flight);
-                    (outcome, None, Some(message))
-                }
-            };
-            hclog::debug(
-                MODULE,
-                "request",
-                &[
-                    ("method", json!(method_name)),
-                    ("path", json!(shown)),
-                    (
-                        "status",
-                        json!(answer.as_ref().map(|(status, _, _)| *status)),
-                    ),
-                    ("attempt", json!(attempts)),
-                    ("duration_ms", json!(elapsed_ms)),
-                    ("error", json!(failure)),
-                ],
-            );
-
-            if let Some((status, headers, bytes)) = &answer {
-                if signer.resend_other_way(*status) {
+            if let Some(status) = attempt.status() {
+                if signer.resend_other_way(status) {
                     continue;
                 }
-                if *status < 400 {
-                    return Ok(Response {
-                        status: *status,
-                        headers: headers.clone(),
-                        body: bytes.clone(),
-                        method: method_name,
-                        path: shown,
-                    });
-                }
             }
-
-            match retry_decision(&inner.retry, &request.method, outcome, attempts) {
+            if let Some((status @ ..=399, headers, body)) = attempt.answer {
+                return Ok(Response {
+                    status,
+                    headers,
+                    body,
+                    method: target.method,
+                    path: target.shown,
+                });
+            }
+            match retry_decision(&inner.retry, &request.method, attempt.outcome, attempts) {
                 Some(wait) => {
-                    hclog::debug(
-                        MODULE,
-                        "retrying request",
-                        &[
-                            ("method", json!(method_name)),
-                            ("path", json!(shown)),
-                            ("attempt", json!(attempts)),
-                            ("wait_ms", json!(wait.as_millis() as u64)),
-                        ],
-                    );
-                    if matches!(outcome, AttemptOutcome::Status { status: 429, .. }) {
-                        // Everyone waits, not only this request: the limit is per key.
-                        inner.pacer.block_for(wait);
-                    } else {
-                        tokio::select! {
-                            _ = cancel.cancelled() => return Err(cancelled()),
-                            _ = tokio::time::sleep(with_jitter(wait)) => {}
-                        }
-                    }
+                    self.wait_to_retry(&target, &attempt, attempts, wait, cancel)
+                        .await?
                 }
-                None => {
-                    return Err(match (answer, outcome) {
-                        (Some((status, _, bytes)), _) => Error::Api(Box::new(ApiError::from_body(
-                            status,
-                            &method_name,
-                            &shown,
-                            &bytes,
-                        ))),
-                        // An answer that arrived but could not be taken (too large).
-                        (None, AttemptOutcome::Status { status, .. }) => {
-                            Error::UnexpectedResponse {
-                                method: method_name,
-                                path: shown,
-                                status,
-                                message: failure.unwrap_or_default(),
-                            }
-                        }
-                        (None, AttemptOutcome::Timeout) => Error::Timeout {
-                            method: method_name,
-                            path: shown,
-                            timeout: inner.request_timeout,
-                            attempts,
-                        },
-                        (None, _) => Error::Network {
-                            method: method_name,
-                            path: shown,
-                            attempts,
-                            message: failure.unwrap_or_default(),
-                        },
-                    });
+                None => return Err(self.final_error(target, attempt, attempts)),
+            }
+        }
+    }
+
+    /// One exchange, paced and signed. Feeds the pacer from the answer's headers; a 429 with
+    /// a wait makes every request of this key hold back, not only this one.
+    async fn attempt(
+        &self,
+        request: &Request,
+        target: &Target,
+        authorization: String,
+        in_flight: InFlight<'_>,
+        cancel: &CancellationToken,
+    ) -> Result<Attempt, Error> {
+        let inner = &self.inner;
+        let mut builder = inner
+            .http
+            .request(request.method.clone(), &target.url)
+            .header(AUTHORIZATION, authorization)
+            .header(ACCEPT, "application/json");
+        if let Some(bytes) = &request.body {
+            builder = builder
+                .header(CONTENT_TYPE, "application/json")
+                .body(bytes.clone());
+        }
+        // A POST that is on its way may create an object: its answer (the new object's
+        // Location) is awaited even when the caller cancels, so that nothing is created
+        // behind the caller's back. The request timeout still bounds the wait.
+        let result = if request.method == Method::POST {
+            exchange(builder).await
+        } else {
+            tokio::select! {
+                _ = cancel.cancelled() => return Err(target.cancelled()),
+                result = exchange(builder) => result,
+            }
+        };
+        Ok(match result {
+            Ok((status, headers, bytes)) => {
+                in_flight.answered(&headers);
+                let retry_after = header_u64(&headers, "retry-after")
+                    .or_else(|| header_u64(&headers, "x-ratelimit-reset"))
+                    .map(Duration::from_secs);
+                if let (429, Some(wait)) = (status, retry_after) {
+                    // Even when this request gives up, the others should hold back.
+                    inner.pacer.block_for(wait.min(inner.retry.max_retry_after));
+                }
+                Attempt {
+                    outcome: AttemptOutcome::Status {
+                        status,
+                        retry_after: if status == 429 { retry_after } else { None },
+                    },
+                    answer: Some((status, headers, bytes)),
+                    failure: None,
                 }
             }
+            Err((outcome, message)) => {
+                // Not in flight any more, also while a retry waits.
+                drop(in_flight);
+                Attempt {
+                    outcome,
+                    answer: None,
+                    failure: Some(message),
+                }
+            }
+        })
+    }
+
+    /// Waits before the next attempt: a 429 makes everyone wait (the limit is per key),
+    /// anything else only this request, with jitter, ending early on cancel.
+    async fn wait_to_retry(
+        &self,
+        target: &Target,
+        attempt: &Attempt,
+        attempts: u32,
+        wait: Duration,
+        cancel: &CancellationToken,
+    ) -> Result<(), Error> {
+        hclog::debug(
+            MODULE,
+            "retrying request",
+            &[
+                ("method", json!(target.method)),
+                ("path", json!(target.shown)),
+                ("attempt", json!(attempts)),
+                ("wait_ms", json!(wait.as_millis() as u64)),
+            ],
+        );
+        if matches!(attempt.outcome, AttemptOutcome::Status { status: 429, .. }) {
+            self.inner.pacer.block_for(wait);
+            return Ok(());
+        }
+        tokio::select! {
+            _ = cancel.cancelled() => Err(target.cancelled()),
+            _ = tokio::time::sleep(with_jitter(wait)) => Ok(()),
+        }
+    }
+
+    /// The error of the last attempt, once the policy gives up.
+    fn final_error(&self, target: Target, attempt: Attempt, attempts: u32) -> Error {
+        let Target { method, shown, .. } = target;
+        match (attempt.answer, attempt.outcome) {
+            (Some((status, _, bytes)), _) => Error::Api(Box::new(ApiError::from_body(
+                status, &method, &shown, &bytes,
+            ))),
+            // An answer that arrived but could not be taken (too large).
+            (None, AttemptOutcome::Status { status, .. }) => Error::UnexpectedResponse {
+                method,
+                path: shown,
+                status,
+                message: attempt.failure.unwrap_or_default(),
+            },
+            (None, AttemptOutcome::Timeout) => Error::Timeout {
+                method,
+                path: shown,
+                timeout: self.inner.request_timeout,
+                attempts,
+            },
+            (None, _) => Error::Network {
+                method,
+                path: shown,
+                attempts,
+                message: attempt.failure.unwrap_or_default(),
+            },
         }
     }
 
@@ -914,6 +969,22 @@ impl super::Client {
     ) -> Result<T, Error> {
         self.send(&request, cancel).await?.json()
     }
+}
+
+/// One debug line per attempt (never the signature or a secret query value).
+fn log_attempt(target: &Target, attempt: &Attempt, attempts: u32, elapsed: Duration) {
+    hclog::debug(
+        MODULE,
+        "request",
+        &[
+            ("method", json!(target.method)),
+            ("path", json!(target.shown)),
+            ("status", json!(attempt.status())),
+            ("attempt", json!(attempts)),
+            ("duration_ms", json!(elapsed.as_millis() as u64)),
+            ("error", json!(attempt.failure)),
+        ],
+    );
 }
 
 type Answer = (u16, HeaderMap, Vec<u8>);
