@@ -1,6 +1,11 @@
 //! The `tfplugin6.Provider` gRPC service: decodes requests, calls the provider's code,
 //! encodes answers. Everything a user or provider did wrong becomes a diagnostic; gRPC error
 //! statuses are never used.
+//!
+//! One module per RPC family holds the handlers (`provider`, `resources`, `data`, `ephemeral`,
+//! `list`); this module has the service's state, the codec and logging helpers they share, and
+//! the trait implementation, which only delegates (and answers "not supported" for state
+//! storage and actions).
 
 use std::collections::HashMap;
 use std::future::Future;
@@ -20,6 +25,12 @@ use super::framework::{
 use super::proto::tfplugin6 as pb;
 use super::schema::Schema;
 use super::value::{self, Type, Value};
+
+mod data;
+mod ephemeral;
+mod list;
+mod provider;
+mod resources;
 
 const MODULE: &str = "tfplugin";
 
@@ -209,136 +220,6 @@ impl ProviderService {
             .into()
         })
     }
-}
-
-impl ProviderService {
-    /// Starts a listing: the list resource produces [`ListItem`]s on one task; a second turns
-    /// each into an event (identity, and the full object when asked for, read through the
-    /// resource when the item is partial), honouring the limit. Terraform reads the events as
-    /// they come and may hang up early, which ends both tasks.
-    fn start_list(
-        &self,
-        req: pb::list_resource::Request,
-    ) -> Result<BoxStream<pb::list_resource::Event>, Diagnostics> {
-        let l = self.list_type(&req.type_name)?;
-        let (Some(r), Some(identity_ty)) = (
-            self.resources.get(&req.type_name),
-            self.identity_types.get(&req.type_name),
-        ) else {
-            return Err(Diagnostic::error(
-                "List resource without an identity",
-                format!(
-                    "{} is listed but has no resource with an identity schema. This is a bug in the provider, please report it.",
-                    req.type_name
-                ),
-            )
-            .into());
-        };
-        let config = decode(req.config.as_ref(), &l.ty, "list configuration")?;
-        let list_req = ListRequest {
-            config,
-            include_resource: req.include_resource_object,
-            limit: req.limit,
-        };
-        let (item_tx, mut item_rx) = tokio::sync::mpsc::channel::<ListItem>(1);
-        let (event_tx, event_rx) =
-            tokio::sync::mpsc::channel::<Result<pb::list_resource::Event, Status>>(1);
-        let (imp, ctx) = (l.imp.clone(), self.ctx());
-        let producer = tokio::spawn(guarded("list", async move {
-            let sink = ListSink { tx: item_tx };
-            imp.list(&ctx, list_req, &sink).await
-        }));
-        let resource = Typed {
-            imp: r.imp.clone(),
-            schema: r.schema.clone(),
-            ty: r.ty.clone(),
-        };
-        let identity_ty = identity_ty.clone();
-        let (include, limit) = (req.include_resource_object, req.limit);
-        let ctx = self.ctx();
-        tokio::spawn(async move {
-            let mut sent: i64 = 0;
-            while limit <= 0 || sent < limit {
-                let Some(item) = item_rx.recv().await else {
-                    break;
-                };
-                let event = match list_event(&resource, &identity_ty, &ctx, item, include).await {
-                    Ok(Some(event)) => event,
-                    Ok(None) => continue,
-                    Err(d) => pb::list_resource::Event {
-                        diagnostic: d.to_proto(),
-                        ..Default::default()
-                    },
-                };
-                let failed = !event.diagnostic.is_empty();
-                if event_tx.send(Ok(event)).await.is_err() || failed {
-                    return;
-                }
-                sent += 1;
-            }
-            // Stops the producer at its next send once the limit is reached.
-            drop(item_rx);
-            let diags = match producer.await {
-                Ok(Ok(d)) | Ok(Err(d)) => d,
-                Err(_) => Diagnostics::default(),
-            };
-            if !diags.is_empty() {
-                let _ = event_tx
-                    .send(Ok(pb::list_resource::Event {
-                        diagnostic: diags.to_proto(),
-                        ..Default::default()
-                    }))
-                    .await;
-            }
-        });
-        Ok(Box::pin(tokio_stream::wrappers::ReceiverStream::new(
-            event_rx,
-        )))
-    }
-}
-
-/// One listed object as a ListResource event; `None` when it vanished before it was read.
-async fn list_event(
-    r: &Typed<dyn Resource>,
-    identity_ty: &Type,
-    ctx: &Ctx,
-    item: ListItem,
-    include: bool,
-) -> Result<Option<pb::list_resource::Event>, Diagnostics> {
-    let mut state = item.state;
-    if include && !item.complete {
-        let (imp, ctx, partial) = (r.imp.clone(), ctx.clone(), state.clone());
-        let res = guarded("read", async move { imp.read(&ctx, &partial).await }).await?;
-        if res.diagnostics.has_errors() {
-            return Err(res.diagnostics);
-        }
-        match res.state {
-            Some(s) => state = s,
-            None => return Ok(None),
-        }
-    }
-    strip_write_only(&mut state, &r.schema);
-    let Some(identity) = identity_data(r, identity_ty, &state) else {
-        return Err(Diagnostic::error(
-            format!("Unable to list {}", r.imp.type_name()),
-            format!(
-                "The provider found {:?} but could not name it with a resource identity. This is a bug in the provider, please report it.",
-                item.display_name
-            ),
-        )
-        .into());
-    };
-    let resource_object = if include {
-        Some(encode(&state, &r.ty, "listed resource")?)
-    } else {
-        None
-    };
-    Ok(Some(pb::list_resource::Event {
-        identity: Some(identity),
-        display_name: item.display_name,
-        resource_object,
-        diagnostic: Vec::new(),
-    }))
 }
 
 /// Logs an RPC's name, type and duration when it ends (debug level, so `TF_LOG=debug` shows
@@ -541,499 +422,93 @@ macro_rules! unsupported {
 impl pb::provider_server::Provider for Arc<ProviderService> {
     async fn get_metadata(
         &self,
-        _req: Request<pb::get_metadata::Request>,
+        req: Request<pb::get_metadata::Request>,
     ) -> Result<Response<pb::get_metadata::Response>, Status> {
-        use pb::get_metadata as m;
-        Ok(Response::new(m::Response {
-            server_capabilities: Some(capabilities()),
-            resources: self
-                .resources
-                .keys()
-                .map(|k| m::ResourceMetadata {
-                    type_name: k.clone(),
-                })
-                .collect(),
-            data_sources: self
-                .data_sources
-                .keys()
-                .map(|k| m::DataSourceMetadata {
-                    type_name: k.clone(),
-                })
-                .collect(),
-            list_resources: self
-                .list_resources
-                .keys()
-                .map(|k| m::ListResourceMetadata {
-                    type_name: k.clone(),
-                })
-                .collect(),
-            ephemeral_resources: self
-                .ephemeral_resources
-                .keys()
-                .map(|k| m::EphemeralMetadata {
-                    type_name: k.clone(),
-                })
-                .collect(),
-            ..Default::default()
-        }))
+        ProviderService::get_metadata(self, req).await
     }
 
     async fn get_provider_schema(
         &self,
-        _req: Request<pb::get_provider_schema::Request>,
+        req: Request<pb::get_provider_schema::Request>,
     ) -> Result<Response<pb::get_provider_schema::Response>, Status> {
-        Ok(Response::new(self.schema_response.clone()))
+        ProviderService::get_provider_schema(self, req).await
     }
 
     async fn validate_provider_config(
         &self,
         req: Request<pb::validate_provider_config::Request>,
     ) -> Result<Response<pb::validate_provider_config::Response>, Status> {
-        let req = req.into_inner();
-        let diags = match decode(
-            req.config.as_ref(),
-            &self.provider_ty,
-            "provider configuration",
-        ) {
-            Err(d) => d,
-            Ok(config) => {
-                let p = self.provider.clone();
-                guarded(
-                    "provider validation",
-                    async move { p.validate(&config).await },
-                )
-                .await
-                .unwrap_or_else(|d| d)
-            }
-        };
-        Ok(Response::new(pb::validate_provider_config::Response {
-            diagnostics: diags.to_proto(),
-        }))
+        ProviderService::validate_provider_config(self, req).await
     }
 
     async fn validate_resource_config(
         &self,
         req: Request<pb::validate_resource_config::Request>,
     ) -> Result<Response<pb::validate_resource_config::Response>, Status> {
-        let req = req.into_inner();
-        let _log = RpcLog::new("ValidateResourceConfig", &req.type_name);
-        let diags = async {
-            let r = self.resource(&req.type_name)?;
-            let config = decode(req.config.as_ref(), &r.ty, "resource configuration")?;
-            let (imp, ctx) = (r.imp.clone(), self.ctx());
-            guarded(
-                "validation",
-                async move { imp.validate(&ctx, &config).await },
-            )
-            .await
-        }
-        .await
-        .unwrap_or_else(|d| d);
-        Ok(Response::new(pb::validate_resource_config::Response {
-            diagnostics: diags.to_proto(),
-        }))
+        ProviderService::validate_resource_config(self, req).await
     }
 
     async fn validate_data_resource_config(
         &self,
         req: Request<pb::validate_data_resource_config::Request>,
     ) -> Result<Response<pb::validate_data_resource_config::Response>, Status> {
-        let req = req.into_inner();
-        let _log = RpcLog::new("ValidateDataResourceConfig", &req.type_name);
-        let diags = async {
-            let d = self.data_source(&req.type_name)?;
-            let config = decode(req.config.as_ref(), &d.ty, "data source configuration")?;
-            let (imp, ctx) = (d.imp.clone(), self.ctx());
-            guarded(
-                "validation",
-                async move { imp.validate(&ctx, &config).await },
-            )
-            .await
-        }
-        .await
-        .unwrap_or_else(|d| d);
-        Ok(Response::new(pb::validate_data_resource_config::Response {
-            diagnostics: diags.to_proto(),
-        }))
+        ProviderService::validate_data_resource_config(self, req).await
     }
 
     async fn upgrade_resource_state(
         &self,
         req: Request<pb::upgrade_resource_state::Request>,
     ) -> Result<Response<pb::upgrade_resource_state::Response>, Status> {
-        let req = req.into_inner();
-        let _log = RpcLog::new("UpgradeResourceState", &req.type_name);
-        let result = async {
-            let r = self.resource(&req.type_name)?;
-            let raw = req.raw_state.unwrap_or_default();
-            if raw.json.is_empty() {
-                if raw.flatmap.is_empty() {
-                    return Ok((None, Diagnostics::default()));
-                }
-                return Err(Diagnostic::error(
-                    "Legacy state format is not supported",
-                    "This state was written by a Terraform older than 0.12; refresh it with a newer provider version first.",
-                )
-                .into());
-            }
-            let json: serde_json::Value = serde_json::from_slice(&raw.json).map_err(|e| {
-                Diagnostics::from(Diagnostic::error(
-                    "Unable to read the stored state",
-                    format!("The stored state is not valid JSON: {e}."),
-                ))
-            })?;
-            let (imp, ctx, version) = (r.imp.clone(), self.ctx(), req.version);
-            let (state, diags) = guarded("state upgrade", async move {
-                imp.upgrade_state(&ctx, version, json).await
-            })
-            .await?;
-            let state = match state {
-                Some(mut s) => {
-                    strip_write_only(&mut s, &r.schema);
-                    Some(encode(&s, &r.ty, "upgraded state")?)
-                }
-                None => None,
-            };
-            Ok((state, diags))
-        }
-        .await;
-        let (upgraded_state, diags) = result.unwrap_or_else(|d: Diagnostics| (None, d));
-        Ok(Response::new(pb::upgrade_resource_state::Response {
-            upgraded_state,
-            diagnostics: diags.to_proto(),
-        }))
+        ProviderService::upgrade_resource_state(self, req).await
     }
 
     async fn get_resource_identity_schemas(
         &self,
-        _req: Request<pb::get_resource_identity_schemas::Request>,
+        req: Request<pb::get_resource_identity_schemas::Request>,
     ) -> Result<Response<pb::get_resource_identity_schemas::Response>, Status> {
-        Ok(Response::new(self.identity_response.clone()))
+        ProviderService::get_resource_identity_schemas(self, req).await
     }
 
-    /// Every identity schema is at version 0 so far: the stored identity is read as it is.
     async fn upgrade_resource_identity(
         &self,
         req: Request<pb::upgrade_resource_identity::Request>,
     ) -> Result<Response<pb::upgrade_resource_identity::Response>, Status> {
-        let req = req.into_inner();
-        let _log = RpcLog::new("UpgradeResourceIdentity", &req.type_name);
-        let result = (|| {
-            let ty = self.identity_types.get(&req.type_name).ok_or_else(|| {
-                Diagnostics::from(Diagnostic::error(
-                    "Unknown resource identity",
-                    format!(
-                        "This provider has no identity for {:?}. This is a bug in the provider or in Terraform, please report it.",
-                        req.type_name
-                    ),
-                ))
-            })?;
-            let raw = req.raw_identity.unwrap_or_default();
-            let json: serde_json::Value = serde_json::from_slice(&raw.json).map_err(|e| {
-                Diagnostic::error(
-                    "Unable to read the stored resource identity",
-                    format!("The stored identity is not JSON: {e}."),
-                )
-            })?;
-            let identity = value::from_json(&json, ty).map_err(|e| {
-                Diagnostic::error(
-                    "Unable to read the stored resource identity",
-                    format!("The stored identity does not match the identity schema: {e}."),
-                )
-            })?;
-            Ok(pb::ResourceIdentityData {
-                identity_data: Some(encode(&identity, ty, "upgraded identity")?),
-            })
-        })();
-        let (upgraded_identity, diags) = match result {
-            Ok(id) => (Some(id), Diagnostics::default()),
-            Err(d) => (None, d),
-        };
-        Ok(Response::new(pb::upgrade_resource_identity::Response {
-            upgraded_identity,
-            diagnostics: diags.to_proto(),
-        }))
+        ProviderService::upgrade_resource_identity(self, req).await
     }
 
     async fn configure_provider(
         &self,
         req: Request<pb::configure_provider::Request>,
     ) -> Result<Response<pb::configure_provider::Response>, Status> {
-        let req = req.into_inner();
-        let _log = RpcLog::new("ConfigureProvider", "");
-        if let Ok(mut v) = self.terraform_version.write() {
-            v.clone_from(&req.terraform_version);
-        }
-        let write_only = req
-            .client_capabilities
-            .as_ref()
-            .is_some_and(|c| c.write_only_attributes_allowed);
-        self.write_only_allowed.store(write_only, Ordering::Relaxed);
-        hclog::debug(
-            MODULE,
-            "client capabilities",
-            &[("write_only_attributes_allowed", write_only.into())],
-        );
-        let diags = async {
-            let config = decode(
-                req.config.as_ref(),
-                &self.provider_ty,
-                "provider configuration",
-            )?;
-            let (p, ctx) = (self.provider.clone(), self.ctx());
-            let (data, diags) =
-                guarded("configure", async move { p.configure(&ctx, &config).await }).await?;
-            if let Ok(mut slot) = self.data.write() {
-                *slot = data;
-            }
-            Ok(diags)
-        }
-        .await
-        .unwrap_or_else(|d: Diagnostics| d);
-        Ok(Response::new(pb::configure_provider::Response {
-            diagnostics: diags.to_proto(),
-        }))
+        ProviderService::configure_provider(self, req).await
     }
 
     async fn read_resource(
         &self,
         req: Request<pb::read_resource::Request>,
     ) -> Result<Response<pb::read_resource::Response>, Status> {
-        let req = req.into_inner();
-        let _log = RpcLog::new("ReadResource", &req.type_name);
-        let current = req.current_state.clone();
-        let result = async {
-            let r = self.resource(&req.type_name)?;
-            let state = decode(req.current_state.as_ref(), &r.ty, "current state")?;
-            if state.is_null() {
-                return Ok((
-                    current.clone(),
-                    req.private.clone(),
-                    Diagnostics::default(),
-                    None,
-                ));
-            }
-            let write_only = allows_write_only(
-                req.client_capabilities.as_ref(),
-                self.write_only_allowed.load(Ordering::Relaxed),
-            );
-            let prior = state.clone();
-            let (imp, ctx) = (r.imp.clone(), self.ctx());
-            let res = guarded("read", async move { imp.read(&ctx, &state).await }).await?;
-            let (new_state, identity) = match res.state {
-                Some(mut s) => {
-                    strip_write_only(&mut s, &r.schema);
-                    let identity = self.identity_of(&req.type_name, &s);
-                    if !write_only {
-                        keep_write_only(&mut s, &prior, &r.schema);
-                    }
-                    (encode(&s, &r.ty, "new state")?, identity)
-                }
-                None => (encode(&Value::Null, &r.ty, "new state")?, None),
-            };
-            Ok((
-                Some(new_state),
-                res.private.unwrap_or_else(|| req.private.clone()),
-                res.diagnostics,
-                identity,
-            ))
-        }
-        .await;
-        // On failure the state (and identity) Terraform sent is echoed back: a failed read
-        // must not lose it.
-        let (new_state, private, diags, new_identity) = result.unwrap_or_else(|d: Diagnostics| {
-            (
-                current,
-                req.private.clone(),
-                d,
-                req.current_identity.clone(),
-            )
-        });
-        Ok(Response::new(pb::read_resource::Response {
-            new_state,
-            diagnostics: diags.to_proto(),
-            private,
-            new_identity,
-            ..Default::default()
-        }))
+        ProviderService::read_resource(self, req).await
     }
 
     async fn plan_resource_change(
         &self,
         req: Request<pb::plan_resource_change::Request>,
     ) -> Result<Response<pb::plan_resource_change::Response>, Status> {
-        let req = req.into_inner();
-        let _log = RpcLog::new("PlanResourceChange", &req.type_name);
-        let result = async {
-            let r = self.resource(&req.type_name)?;
-            let plan = PlanRequest {
-                prior: decode(req.prior_state.as_ref(), &r.ty, "prior state")?,
-                proposed: decode(req.proposed_new_state.as_ref(), &r.ty, "proposed state")?,
-                config: decode(req.config.as_ref(), &r.ty, "configuration")?,
-                prior_private: req.prior_private.clone(),
-            };
-            let write_only = allows_write_only(
-                req.client_capabilities.as_ref(),
-                self.write_only_allowed.load(Ordering::Relaxed),
-            );
-            let config = plan.config.clone();
-            let (imp, ctx) = (r.imp.clone(), self.ctx());
-            let mut resp = guarded("plan", async move { imp.plan(&ctx, plan).await }).await?;
-            strip_write_only(&mut resp.planned, &r.schema);
-            if !write_only {
-                keep_write_only(&mut resp.planned, &config, &r.schema);
-            }
-            // Known only when the plan keeps the object (an update): a new one gets its
-            // identity at apply.
-            let planned_identity = if resp.requires_replace.is_empty() {
-                self.identity_of(&req.type_name, &resp.planned)
-            } else {
-                None
-            };
-            Ok(pb::plan_resource_change::Response {
-                planned_state: Some(encode(&resp.planned, &r.ty, "planned state")?),
-                requires_replace: resp.requires_replace.iter().map(|p| p.to_proto()).collect(),
-                planned_private: resp.private,
-                diagnostics: resp.diagnostics.to_proto(),
-                planned_identity,
-                ..Default::default()
-            })
-        }
-        .await;
-        Ok(Response::new(result.unwrap_or_else(|d: Diagnostics| {
-            pb::plan_resource_change::Response {
-                diagnostics: d.to_proto(),
-                ..Default::default()
-            }
-        })))
+        ProviderService::plan_resource_change(self, req).await
     }
 
     async fn apply_resource_change(
         &self,
         req: Request<pb::apply_resource_change::Request>,
     ) -> Result<Response<pb::apply_resource_change::Response>, Status> {
-        let req = req.into_inner();
-        let _log = RpcLog::new("ApplyResourceChange", &req.type_name);
-        let prior_raw = req.prior_state.clone();
-        let result = async {
-            let r = self.resource(&req.type_name)?;
-            let prior = decode(req.prior_state.as_ref(), &r.ty, "prior state")?;
-            let planned = decode(req.planned_state.as_ref(), &r.ty, "planned state")?;
-            let config = decode(req.config.as_ref(), &r.ty, "configuration")?;
-            let (imp, ctx) = (r.imp.clone(), self.ctx());
-            let name = req.type_name.clone();
-            hclog::debug(
-                MODULE,
-                "apply",
-                &[
-                    ("type", name.clone().into()),
-                    (
-                        "action",
-                        if prior.is_null() {
-                            "create"
-                        } else if planned.is_null() {
-                            "delete"
-                        } else {
-                            "update"
-                        }
-                        .into(),
-                    ),
-                ],
-            );
-            let prior_identity = self.identity_of(&req.type_name, &prior);
-            if planned.is_null() {
-                let diags =
-                    guarded("delete", async move { imp.delete(&ctx, &prior).await }).await?;
-                // A failed delete keeps the object in state.
-                let state = if diags.has_errors() {
-                    req.prior_state.clone()
-                } else {
-                    Some(encode(&Value::Null, &r.ty, "new state")?)
-                };
-                let identity = if diags.has_errors() {
-                    prior_identity
-                } else {
-                    None
-                };
-                return Ok((state, Vec::new(), diags, identity));
-            }
-            let creating = prior.is_null();
-            let write_only = self.write_only_allowed.load(Ordering::Relaxed);
-            let planned_values = planned.clone();
-            let mut res = guarded(if creating { "create" } else { "update" }, async move {
-                if creating {
-                    imp.create(&ctx, &planned, &config).await
-                } else {
-                    imp.update(&ctx, &prior, &planned, &config).await
-                }
-            })
-            .await?;
-            if let (false, Some(state)) = (res.diagnostics.has_errors(), &res.state) {
-                let problems = r.imp.check_applied(&planned_values, state);
-                res.diagnostics.extend(problems);
-            }
-            let (state, identity) = match res.state {
-                Some(mut s) => {
-                    strip_write_only(&mut s, &r.schema);
-                    let identity = self.identity_of(&req.type_name, &s);
-                    if !write_only {
-                        keep_write_only(&mut s, &planned_values, &r.schema);
-                    }
-                    (Some(encode(&s, &r.ty, "new state")?), identity)
-                }
-                // An update that fails without a state keeps the prior object in state.
-                None if !creating => (req.prior_state.clone(), prior_identity),
-                None => (Some(encode(&Value::Null, &r.ty, "new state")?), None),
-            };
-            Ok((state, res.private, res.diagnostics, identity))
-        }
-        .await;
-        let (new_state, private, diags, new_identity) = result.unwrap_or_else(|d: Diagnostics| {
-            (prior_raw, Vec::new(), d, req.planned_identity.clone())
-        });
-        Ok(Response::new(pb::apply_resource_change::Response {
-            new_state,
-            private,
-            diagnostics: diags.to_proto(),
-            new_identity,
-            ..Default::default()
-        }))
+        ProviderService::apply_resource_change(self, req).await
     }
 
     async fn import_resource_state(
         &self,
         req: Request<pb::import_resource_state::Request>,
     ) -> Result<Response<pb::import_resource_state::Response>, Status> {
-        let req = req.into_inner();
-        let _log = RpcLog::new("ImportResourceState", &req.type_name);
-        let result = async {
-            let r = self.resource(&req.type_name)?;
-            let id = if req.id.is_empty() {
-                self.import_id_from_identity(r, &req.type_name, req.identity.as_ref())?
-            } else {
-                req.id.clone()
-            };
-            let (imp, ctx) = (r.imp.clone(), self.ctx());
-            let res = guarded("import", async move { imp.import(&ctx, &id).await }).await?;
-            let mut imported = Vec::new();
-            if let Some(mut s) = res.state {
-                strip_write_only(&mut s, &r.schema);
-                imported.push(pb::import_resource_state::ImportedResource {
-                    type_name: req.type_name.clone(),
-                    identity: self.identity_of(&req.type_name, &s),
-                    state: Some(encode(&s, &r.ty, "imported state")?),
-                    private: res.private,
-                });
-            }
-            Ok((imported, res.diagnostics))
-        }
-        .await;
-        let (imported_resources, diags) = result.unwrap_or_else(|d: Diagnostics| (Vec::new(), d));
-        Ok(Response::new(pb::import_resource_state::Response {
-            imported_resources,
-            diagnostics: diags.to_proto(),
-            deferred: None,
-        }))
+        ProviderService::import_resource_state(self, req).await
     }
 
     unsupported!(
@@ -1046,30 +521,7 @@ impl pb::provider_server::Provider for Arc<ProviderService> {
         &self,
         req: Request<pb::read_data_source::Request>,
     ) -> Result<Response<pb::read_data_source::Response>, Status> {
-        let req = req.into_inner();
-        let _log = RpcLog::new("ReadDataSource", &req.type_name);
-        let result = async {
-            let d = self.data_source(&req.type_name)?;
-            let config = decode(req.config.as_ref(), &d.ty, "configuration")?;
-            let (imp, ctx) = (d.imp.clone(), self.ctx());
-            let res = guarded(
-                "data source read",
-                async move { imp.read(&ctx, &config).await },
-            )
-            .await?;
-            let state = match res.state {
-                Some(s) => Some(encode(&s, &d.ty, "data source state")?),
-                None => None,
-            };
-            Ok((state, res.diagnostics))
-        }
-        .await;
-        let (state, diags) = result.unwrap_or_else(|d: Diagnostics| (None, d));
-        Ok(Response::new(pb::read_data_source::Response {
-            state,
-            diagnostics: diags.to_proto(),
-            deferred: None,
-        }))
+        ProviderService::read_data_source(self, req).await
     }
 
     unsupported!(
@@ -1077,154 +529,63 @@ impl pb::provider_server::Provider for Arc<ProviderService> {
         generate_resource_config,
         "Generating resource configuration"
     );
+
     async fn validate_ephemeral_resource_config(
         &self,
         req: Request<pb::validate_ephemeral_resource_config::Request>,
     ) -> Result<Response<pb::validate_ephemeral_resource_config::Response>, Status> {
-        let req = req.into_inner();
-        let _log = RpcLog::new("ValidateEphemeralResourceConfig", &req.type_name);
-        let diags = async {
-            let e = self.ephemeral_resource(&req.type_name)?;
-            let config = decode(
-                req.config.as_ref(),
-                &e.ty,
-                "ephemeral resource configuration",
-            )?;
-            let (imp, ctx) = (e.imp.clone(), self.ctx());
-            guarded(
-                "validation",
-                async move { imp.validate(&ctx, &config).await },
-            )
-            .await
-        }
-        .await
-        .unwrap_or_else(|d| d);
-        Ok(Response::new(
-            pb::validate_ephemeral_resource_config::Response {
-                diagnostics: diags.to_proto(),
-            },
-        ))
+        ProviderService::validate_ephemeral_resource_config(self, req).await
     }
 
     async fn open_ephemeral_resource(
         &self,
         req: Request<pb::open_ephemeral_resource::Request>,
     ) -> Result<Response<pb::open_ephemeral_resource::Response>, Status> {
-        let req = req.into_inner();
-        let _log = RpcLog::new("OpenEphemeralResource", &req.type_name);
-        let result = async {
-            let e = self.ephemeral_resource(&req.type_name)?;
-            let config = decode(
-                req.config.as_ref(),
-                &e.ty,
-                "ephemeral resource configuration",
-            )?;
-            if !config.is_wholly_known() {
-                // Terraform opens it again once the configuration is known.
-                return Ok((
-                    Some(encode(&Value::Unknown, &e.ty, "ephemeral result")?),
-                    Diagnostics::default(),
-                ));
-            }
-            let (imp, ctx) = (e.imp.clone(), self.ctx());
-            let res = guarded("ephemeral resource open", async move {
-                imp.open(&ctx, &config).await
-            })
-            .await?;
-            let result = match res.result {
-                Some(v) => Some(encode(&v, &e.ty, "ephemeral result")?),
-                None => None,
-            };
-            Ok((result, res.diagnostics))
-        }
-        .await;
-        let (result, diags) = result.unwrap_or_else(|d: Diagnostics| (None, d));
-        Ok(Response::new(pb::open_ephemeral_resource::Response {
-            diagnostics: diags.to_proto(),
-            renew_at: None,
-            result,
-            private: None,
-            deferred: None,
-        }))
+        ProviderService::open_ephemeral_resource(self, req).await
     }
 
-    /// Nothing to renew: results are fetched whole and hold no lease.
     async fn renew_ephemeral_resource(
         &self,
-        _req: Request<pb::renew_ephemeral_resource::Request>,
+        req: Request<pb::renew_ephemeral_resource::Request>,
     ) -> Result<Response<pb::renew_ephemeral_resource::Response>, Status> {
-        Ok(Response::new(Default::default()))
+        ProviderService::renew_ephemeral_resource(self, req).await
     }
 
-    /// Nothing to close: no ephemeral resource holds a remote lease or session.
     async fn close_ephemeral_resource(
         &self,
-        _req: Request<pb::close_ephemeral_resource::Request>,
+        req: Request<pb::close_ephemeral_resource::Request>,
     ) -> Result<Response<pb::close_ephemeral_resource::Response>, Status> {
-        Ok(Response::new(Default::default()))
+        ProviderService::close_ephemeral_resource(self, req).await
     }
 
     type ListResourceStream = BoxStream<pb::list_resource::Event>;
+
     async fn list_resource(
         &self,
         req: Request<pb::list_resource::Request>,
     ) -> Result<Response<Self::ListResourceStream>, Status> {
-        let req = req.into_inner();
-        let _log = RpcLog::new("ListResource", &req.type_name);
-        let stream = match self.start_list(req) {
-            Ok(stream) => stream,
-            Err(d) => one(pb::list_resource::Event {
-                diagnostic: d.to_proto(),
-                ..Default::default()
-            }),
-        };
-        Ok(Response::new(stream))
+        ProviderService::list_resource(self, req).await
     }
 
     async fn validate_list_resource_config(
         &self,
         req: Request<pb::validate_list_resource_config::Request>,
     ) -> Result<Response<pb::validate_list_resource_config::Response>, Status> {
-        let req = req.into_inner();
-        let _log = RpcLog::new("ValidateListResourceConfig", &req.type_name);
-        let diags = async {
-            let l = self.list_type(&req.type_name)?;
-            let config = decode(req.config.as_ref(), &l.ty, "list configuration")?;
-            let (imp, ctx) = (l.imp.clone(), self.ctx());
-            guarded(
-                "validation",
-                async move { imp.validate(&ctx, &config).await },
-            )
-            .await
-        }
-        .await
-        .unwrap_or_else(|d| d);
-        Ok(Response::new(pb::validate_list_resource_config::Response {
-            diagnostics: diags.to_proto(),
-        }))
+        ProviderService::validate_list_resource_config(self, req).await
     }
 
     async fn get_functions(
         &self,
-        _req: Request<pb::get_functions::Request>,
+        req: Request<pb::get_functions::Request>,
     ) -> Result<Response<pb::get_functions::Response>, Status> {
-        Ok(Response::new(Default::default()))
+        ProviderService::get_functions(self, req).await
     }
 
     async fn call_function(
         &self,
         req: Request<pb::call_function::Request>,
     ) -> Result<Response<pb::call_function::Response>, Status> {
-        Ok(Response::new(pb::call_function::Response {
-            result: None,
-            error: Some(pb::FunctionError {
-                text: format!(
-                    "Function {:?} is not supported by this provider.",
-                    req.into_inner().name
-                ),
-                function_argument: None,
-            }),
-        }))
+        ProviderService::call_function(self, req).await
     }
 
     unsupported!(
@@ -1232,6 +593,7 @@ impl pb::provider_server::Provider for Arc<ProviderService> {
         validate_state_store,
         "State storage"
     );
+
     unsupported!(
         configure_state_store,
         configure_state_store,
@@ -1239,6 +601,7 @@ impl pb::provider_server::Provider for Arc<ProviderService> {
     );
 
     type ReadStateBytesStream = BoxStream<pb::read_state_bytes::Response>;
+
     async fn read_state_bytes(
         &self,
         _req: Request<pb::read_state_bytes::Request>,
@@ -1259,10 +622,13 @@ impl pb::provider_server::Provider for Arc<ProviderService> {
     }
 
     unsupported!(get_states, get_states, "State storage");
+
     unsupported!(delete_state, delete_state, "State storage");
+
     unsupported!(plan_action, plan_action, "Actions");
 
     type InvokeActionStream = BoxStream<pb::invoke_action::Event>;
+
     async fn invoke_action(
         &self,
         _req: Request<pb::invoke_action::Request>,
@@ -1279,19 +645,9 @@ impl pb::provider_server::Provider for Arc<ProviderService> {
 
     async fn stop_provider(
         &self,
-        _req: Request<pb::stop_provider::Request>,
+        req: Request<pb::stop_provider::Request>,
     ) -> Result<Response<pb::stop_provider::Response>, Status> {
-        // Only signals: in-flight applies keep running and answer Terraform, which waits
-        // for them. Stopping the server here is what orphaned objects in tf-provider.
-        hclog::info(
-            MODULE,
-            "StopProvider received; asking operations to wind down",
-            &[],
-        );
-        self.stop.cancel();
-        Ok(Response::new(pb::stop_provider::Response {
-            error: String::new(),
-        }))
+        ProviderService::stop_provider(self, req).await
     }
 }
 
