@@ -210,14 +210,22 @@ pub trait Resource: Send + Sync + 'static {
     async fn validate(&self, _ctx: &Ctx, _config: &Value) -> Diagnostics {
         Diagnostics::default()
     }
-    async fn plan(&self, _ctx: &Ctx, req: PlanRequest) -> PlanResponse {
-        default_plan(
+    /// The plan: [`default_plan`] (declared defaults, requires-replace, unknown computed
+    /// values, write-only nulls), then [`Resource::modify_plan`]. Override `modify_plan`, not
+    /// this, for a type-specific rule.
+    async fn plan(&self, ctx: &Ctx, req: PlanRequest) -> PlanResponse {
+        let mut resp = default_plan(
             &self.schema(),
             self.requires_replace(),
             self.recomputed_on_update(),
-            req,
-        )
+            req.clone(),
+        );
+        self.modify_plan(ctx, &req, &mut resp).await;
+        resp
     }
+    /// Runs after the default plan, for what a declaration cannot say (a value derived from
+    /// others, a replacement that depends on the old value). Errors go in `resp.diagnostics`.
+    async fn modify_plan(&self, _ctx: &Ctx, _req: &PlanRequest, _resp: &mut PlanResponse) {}
     async fn create(&self, ctx: &Ctx, planned: &Value, config: &Value) -> ApplyResult;
     /// Called after a create or update that succeeded, with the plan and the new state: errors
     /// returned here fail the apply (the state is still stored, tainted). For plans that
@@ -535,7 +543,18 @@ pub fn default_plan(
     // (drift planned back), and on a replace-only attribute a replacement.
     plan_defaults(&block.attributes, &mut planned, &req.config);
 
-    for name in requires_replace {
+    let declared = schema.replacing_attributes();
+    let requires_replace: Vec<&str> = requires_replace
+        .iter()
+        .copied()
+        .chain(
+            declared
+                .iter()
+                .copied()
+                .filter(|d| !requires_replace.contains(d)),
+        )
+        .collect();
+    for name in &requires_replace {
         if planned.get(name) != req.prior.get(name) {
             resp.requires_replace.push(AttributePath::new(name));
         }
@@ -679,6 +698,30 @@ mod tests {
             Attribute::string("updated_at").computed(),
             Attribute::string("password").optional().write_only(),
         ])
+    }
+
+    #[test]
+    fn a_declared_replacing_attribute_replaces() {
+        let schema = Schema::new(vec![
+            Attribute::string("id").computed(),
+            Attribute::string("name").required().requires_replace(),
+        ]);
+        let prior = Value::object([("id", "1".into()), ("name", "a".into())]);
+        let next = Value::object([("id", "1".into()), ("name", "b".into())]);
+        let config = Value::object([("id", Value::Null), ("name", "b".into())]);
+        let resp = default_plan(
+            &schema,
+            &[],
+            &[],
+            PlanRequest {
+                prior,
+                proposed: next,
+                config,
+                prior_private: Vec::new(),
+            },
+        );
+        assert_eq!(resp.requires_replace, vec![AttributePath::new("name")]);
+        assert!(resp.planned.get("id").is_some_and(Value::is_unknown));
     }
 
     fn plan(prior: Value, config: Value, proposed: Value) -> PlanResponse {

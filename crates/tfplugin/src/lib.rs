@@ -114,6 +114,8 @@ pub use framework::{
     OpenResult, PlanRequest, PlanResponse, ProviderData, ProviderDef, ReadResult, Resource,
 };
 pub use model::{Field, FieldType, Model};
-pub use schema::{Attribute, AttributeType, Block, NestedBlock, Nesting, PlanDefault, Schema};
+pub use schema::{
+    Attribute, AttributeType, Block, NestedBlock, Nesting, PlanDefault, Schema, Validator,
+};
 pub use server::{serve, StartError, MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE};
 pub use value::{from_json, from_msgpack, to_json, to_msgpack, Number, Type, Value, ValueError};

@@ -38,6 +38,92 @@ pub struct Attribute {
     pub deprecated: bool,
     /// The value a null configuration stands for; see [`PlanDefault`].
     pub default: Option<PlanDefault>,
+    /// A change of this attribute replaces the object (the API cannot apply it in place).
+    pub replaces: bool,
+    /// Checks of a known configured value, run by the framework at validation with this
+    /// attribute's path (top-level attributes; null and unknown values are skipped).
+    pub validators: Vec<Validator>,
+}
+
+/// A declared check of an attribute's known, non-null configured value.
+#[derive(Clone)]
+pub struct Validator {
+    /// What the check requires, for docs and debugging: `one of "A", "AAAA"`.
+    pub describe: String,
+    check: std::sync::Arc<Check>,
+}
+
+/// A validator's test: `Err(detail)` when the value is refused.
+type Check = dyn Fn(&Value) -> Result<(), String> + Send + Sync;
+
+impl std::fmt::Debug for Validator {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Validator({})", self.describe)
+    }
+}
+
+impl PartialEq for Validator {
+    fn eq(&self, other: &Self) -> bool {
+        self.describe == other.describe
+    }
+}
+
+impl Validator {
+    /// Any check: `Err(detail)` is the diagnostic's detail.
+    pub fn custom(
+        describe: &str,
+        check: impl Fn(&Value) -> Result<(), String> + Send + Sync + 'static,
+    ) -> Validator {
+        Validator {
+            describe: describe.to_string(),
+            check: std::sync::Arc::new(check),
+        }
+    }
+    /// A string that is one of `allowed` (exactly, case included).
+    pub fn one_of(allowed: &[&str]) -> Validator {
+        let allowed: Vec<String> = allowed.iter().map(|a| a.to_string()).collect();
+        let listed = allowed
+            .iter()
+            .map(|a| format!("\"{a}\""))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let describe = format!("one of {listed}");
+        Validator::custom(&describe.clone(), move |value| match value.as_str() {
+            Some(s) if allowed.iter().any(|a| a == s) => Ok(()),
+            Some(s) => Err(format!("\"{s}\" is not {describe}.")),
+            None => Ok(()),
+        })
+    }
+    /// A whole number from `min` to `max`, both included.
+    pub fn int_range(min: i64, max: i64) -> Validator {
+        Validator::custom(
+            &format!("a whole number from {min} to {max}"),
+            move |value| {
+                let Some(n) = value.as_f64() else {
+                    return Ok(());
+                };
+                match value.as_i64() {
+                    Some(i) if (min..=max).contains(&i) => Ok(()),
+                    _ => Err(format!("{n} is not a whole number from {min} to {max}.")),
+                }
+            },
+        )
+    }
+    /// A string that `matches` accepts; `what` names the form: `a host name`.
+    pub fn pattern(what: &str, matches: fn(&str) -> bool) -> Validator {
+        let what = what.to_string();
+        Validator::custom(&what.clone(), move |value| match value.as_str() {
+            Some(s) if !matches(s) => Err(format!("\"{s}\" is not {what}.")),
+            _ => Ok(()),
+        })
+    }
+    /// Runs the check on a known, non-null value.
+    pub fn check(&self, value: &Value) -> Result<(), String> {
+        if value.is_null() || !value.is_wholly_known() {
+            return Ok(());
+        }
+        (self.check)(value)
+    }
 }
 
 /// What an attribute left out of the configuration means.
@@ -83,6 +169,8 @@ impl Attribute {
             write_only: false,
             deprecated: false,
             default: None,
+            replaces: false,
+            validators: Vec::new(),
         }
     }
     pub fn string(name: &str) -> Self {
@@ -129,6 +217,16 @@ impl Attribute {
     }
     pub fn deprecated(mut self) -> Self {
         self.deprecated = true;
+        self
+    }
+    /// A change of this attribute replaces the object; [`crate::default_plan`] reports it.
+    pub fn requires_replace(mut self) -> Self {
+        self.replaces = true;
+        self
+    }
+    /// A check the framework runs on the configured value at validation (see [`Validator`]).
+    pub fn validate(mut self, validator: Validator) -> Self {
+        self.validators.push(validator);
         self
     }
     /// What a null configuration means (see [`PlanDefault`]). The description must say it.
@@ -329,6 +427,35 @@ impl Schema {
     pub fn attribute(&self, name: &str) -> Option<&Attribute> {
         self.block.attributes.iter().find(|a| a.name == name)
     }
+    /// Runs every declared [`Validator`] of the top-level attributes on `config`, one error
+    /// per failed check at the attribute's path ("Invalid <attribute>").
+    pub fn validate_config(&self, config: &Value) -> crate::Diagnostics {
+        let mut diags = crate::Diagnostics::default();
+        for a in &self.block.attributes {
+            let Some(value) = config.get(&a.name) else {
+                continue;
+            };
+            for v in &a.validators {
+                if let Err(detail) = v.check(value) {
+                    diags.error_at(
+                        crate::AttributePath::new(&a.name),
+                        format!("Invalid {}", a.name),
+                        detail,
+                    );
+                }
+            }
+        }
+        diags
+    }
+    /// The top-level attributes declared [`Attribute::requires_replace`].
+    pub fn replacing_attributes(&self) -> Vec<&str> {
+        self.block
+            .attributes
+            .iter()
+            .filter(|a| a.replaces)
+            .map(|a| a.name.as_str())
+            .collect()
+    }
     pub(crate) fn to_proto(&self) -> pb::Schema {
         pb::Schema {
             version: self.version,
@@ -356,6 +483,44 @@ mod tests {
         ])
         .version(2)
         .block(NestedBlock::new("timeouts", Nesting::Single, Block::default()).items(0, 1))
+    }
+
+    #[test]
+    fn declared_validators_report_at_their_path_and_skip_unknown_and_null() {
+        let schema = Schema::new(vec![
+            Attribute::string("type")
+                .required()
+                .validate(Validator::one_of(&["A", "MX"])),
+            Attribute::number("ttl")
+                .optional()
+                .validate(Validator::int_range(60, 86_400)),
+            Attribute::string("name")
+                .optional()
+                .requires_replace()
+                .validate(Validator::pattern("lower case", |s| {
+                    s == s.to_ascii_lowercase()
+                })),
+        ]);
+        let config = Value::object([
+            ("type", "TXT".into()),
+            ("ttl", 1.5.into()),
+            ("name", "WWW".into()),
+        ]);
+        let diags = schema.validate_config(&config);
+        let paths: Vec<String> = diags
+            .iter()
+            .map(|d| format!("{:?}: {}", d.path, d.detail))
+            .collect();
+        assert_eq!(diags.iter().count(), 3, "{paths:?}");
+        assert!(
+            paths[0].contains("\"TXT\" is not one of \"A\", \"MX\""),
+            "{paths:?}"
+        );
+        assert!(paths[1].contains("1.5 is not a whole number from 60 to 86400"));
+        assert!(paths[2].contains("\"WWW\" is not lower case"));
+        let fine = Value::object([("type", Value::Unknown), ("ttl", Value::Null)]);
+        assert!(schema.validate_config(&fine).is_empty());
+        assert_eq!(schema.replacing_attributes(), ["name"]);
     }
 
     #[test]

@@ -43,16 +43,20 @@ fn schema() -> Schema {
         Attribute::string("id")
             .computed()
             .description("`<domain_name>/<name>`."),
-        Attribute::string("domain_name").required().description(
+        Attribute::string("domain_name").required().requires_replace().description(
             "Domain name of the Linux hosting, such as `example.com`. Changing it replaces the \
              subsite.",
         ),
-        Attribute::string("name").required().description(
+        Attribute::string("name").required().requires_replace().description(
             "Host name the subsite answers to, such as `shop.example.com` (also its site name, \
              for `combell_linux_site_settings` and `combell_linux_host_header`). Changing it \
              replaces the subsite.",
         ),
-        Attribute::string("path").optional().computed().description(
+        Attribute::string("path")
+            .optional()
+            .computed()
+            .requires_replace()
+            .description(
             "Folder of the subsite on the hosting, such as `/subsites/shop.example.com`. It must \
              already exist: Combell does not create it. Left out, `/subsites/<name>` is used. \
              Changing it replaces the subsite.",
@@ -84,9 +88,6 @@ impl Resource for LinuxSubsiteResource {
     }
     fn model_attributes(&self) -> Vec<&'static str> {
         Subsite::attribute_names()
-    }
-    fn requires_replace(&self) -> &[&str] {
-        &["domain_name", "name", "path"]
     }
 
     async fn validate(&self, _ctx: &Ctx, config: &Value) -> Diagnostics {

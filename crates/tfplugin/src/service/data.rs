@@ -13,11 +13,15 @@ impl ProviderService {
             let d = self.data_source(&req.type_name)?;
             let config = decode(req.config.as_ref(), &d.ty, "data source configuration")?;
             let (imp, ctx) = (d.imp.clone(), self.ctx());
-            guarded(
-                "validation",
-                async move { imp.validate(&ctx, &config).await },
-            )
-            .await
+            let mut diags = d.schema.validate_config(&config);
+            diags.extend(
+                guarded(
+                    "validation",
+                    async move { imp.validate(&ctx, &config).await },
+                )
+                .await?,
+            );
+            Ok::<Diagnostics, Diagnostics>(diags)
         }
         .await
         .unwrap_or_else(|d| d);

@@ -17,11 +17,15 @@ impl ProviderService {
                 "ephemeral resource configuration",
             )?;
             let (imp, ctx) = (e.imp.clone(), self.ctx());
-            guarded(
-                "validation",
-                async move { imp.validate(&ctx, &config).await },
-            )
-            .await
+            let mut diags = e.schema.validate_config(&config);
+            diags.extend(
+                guarded(
+                    "validation",
+                    async move { imp.validate(&ctx, &config).await },
+                )
+                .await?,
+            );
+            Ok::<Diagnostics, Diagnostics>(diags)
         }
         .await
         .unwrap_or_else(|d| d);

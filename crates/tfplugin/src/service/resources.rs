@@ -15,11 +15,15 @@ impl ProviderService {
             let r = self.resource(&req.type_name)?;
             let config = decode(req.config.as_ref(), &r.ty, "resource configuration")?;
             let (imp, ctx) = (r.imp.clone(), self.ctx());
-            guarded(
-                "validation",
-                async move { imp.validate(&ctx, &config).await },
-            )
-            .await
+            let mut diags = r.schema.validate_config(&config);
+            diags.extend(
+                guarded(
+                    "validation",
+                    async move { imp.validate(&ctx, &config).await },
+                )
+                .await?,
+            );
+            Ok::<Diagnostics, Diagnostics>(diags)
         }
         .await
         .unwrap_or_else(|d| d);
