@@ -852,6 +852,10 @@ mod tests {
         Number::Int(i).into()
     }
 
+    fn text(s: &str) -> Field<String> {
+        s.to_string().into()
+    }
+
     #[test]
     fn mapping_fills_every_api_attribute_and_keeps_what_only_config_knows() {
         let mut planned = config(|c| {
@@ -873,8 +877,8 @@ mod tests {
         assert_eq!(state.provisioning_job_id.as_str(), Some("job-1"));
         assert!(state.ftp_password.is_null());
         assert_eq!(
-            state.timeouts.known().and_then(|t| t.get_str("create")),
-            Some("45m")
+            state.timeouts,
+            Field::Known(Value::object([("create", "45m".into())]))
         );
         assert!(state.encode().is_wholly_known());
         // Import: the same mapping from an empty state leaves configuration-only values null.
@@ -886,7 +890,7 @@ mod tests {
 
     #[test]
     fn a_pending_state_is_wholly_known_with_a_null_id() {
-        let mut planned = config(|c| c.ftp_password.set("Secret123"));
+        let mut planned = config(|c| c.ftp_password = text("Secret123"));
         planned.id = Field::Unknown;
         let state = pending_state(&planned, "job-9");
         assert!(state.encode().is_wholly_known());
@@ -904,9 +908,11 @@ mod tests {
 
     #[test]
     fn a_valid_configuration_has_no_problems() {
-        assert!(attributes_with_problems(&config(|c| c.ftp_password.set("abcdef12"))).is_empty());
         assert!(
-            attributes_with_problems(&config(|c| c.ftp_password.set("Abc-123_x!yz.987")))
+            attributes_with_problems(&config(|c| c.ftp_password = text("abcdef12"))).is_empty()
+        );
+        assert!(
+            attributes_with_problems(&config(|c| c.ftp_password = text("Abc-123_x!yz.987")))
                 .is_empty()
         );
     }
@@ -939,7 +945,7 @@ mod tests {
                 "a message quotes the password: {problems:?}"
             );
             assert_eq!(
-                attributes_with_problems(&config(|c| c.ftp_password.set(password))),
+                attributes_with_problems(&config(|c| c.ftp_password = text(password))),
                 vec!["ftp_password"; count]
             );
         }
@@ -956,13 +962,13 @@ mod tests {
             "",
         ] {
             assert_eq!(
-                attributes_with_problems(&config(|c| c.identifier.set(bad))),
+                attributes_with_problems(&config(|c| c.identifier = text(bad))),
                 ["identifier"],
                 "{bad}"
             );
         }
         assert!(
-            attributes_with_problems(&config(|c| c.identifier.set("shop.example-1.co.uk")))
+            attributes_with_problems(&config(|c| c.identifier = text("shop.example-1.co.uk")))
                 .is_empty()
         );
         for bad in [0i64, -3] {
@@ -1005,7 +1011,7 @@ mod tests {
 
     fn stored() -> AccountState {
         let mut s = state_from(&detail(), &config(|c| c.ftp_password_version = n(1)));
-        s.provisioning_job_id.set("job-1");
+        s.provisioning_job_id = text("job-1");
         s
     }
 
@@ -1051,7 +1057,7 @@ mod tests {
         let p = plan(
             stored(),
             config(|c| {
-                c.identifier.set("other.be");
+                c.identifier = text("other.be");
                 c.ftp_password_version = n(1);
             }),
         );
@@ -1060,7 +1066,7 @@ mod tests {
         let p = plan(
             stored(),
             config(|c| {
-                c.identifier.set("other.be");
+                c.identifier = text("other.be");
                 c.servicepack_id = n(13);
                 c.ftp_password_version = n(1);
             }),
@@ -1078,7 +1084,7 @@ mod tests {
             stored(),
             config(|c| {
                 c.ftp_password_version = n(2);
-                c.ftp_password.set("Newpass123");
+                c.ftp_password = text("Newpass123");
             }),
         );
         assert!(p.requires_replace.is_empty());
