@@ -40,9 +40,9 @@ use combell_api::{
     CreateAccount, Secret,
 };
 use tfplugin::{
-    default_plan, ApplyResult, Attribute, AttributePath, Ctx, Diagnostic, Diagnostics,
-    IdentityAttribute, IdentitySchema, ImportResult, Nesting, PlanRequest, PlanResponse,
-    ReadResult, Resource, Schema, Value,
+    decode, default_plan, model, ApplyResult, Attribute, AttributePath, Ctx, Diagnostic,
+    Diagnostics, Field, IdentityAttribute, IdentitySchema, ImportResult, Model, Nesting, Number,
+    PlanRequest, PlanResponse, ReadResult, Resource, Schema, Value,
 };
 
 const TYPE_NAME: &str = "combell_account";
@@ -56,6 +56,43 @@ fn timeouts() -> Timeouts {
 }
 
 pub struct AccountResource;
+
+model! {
+    /// One addon of an account.
+    pub struct AddonState {
+        id: i64,
+        name: String,
+    }
+}
+
+model! {
+    /// The state, plan and configuration of `combell_account`. The numbers are [`Number`]s so
+    /// that validation names a fractional servicepack id in its own words; `timeouts` stays a
+    /// value for [`Timeouts`].
+    pub struct AccountState {
+        id: String,
+        identifier: String,
+        servicepack_id: Number,
+        ftp_password: String,
+        ftp_password_version: Number,
+        servicepack_name: String,
+        addons: Vec<AddonState>,
+        provisioning_job_id: String,
+        timeouts: Value,
+    }
+}
+
+model! {
+    /// What an account is in the API: the state of the `combell_account` data source, and the
+    /// part of the resource's state that Combell decides.
+    pub struct AccountData {
+        id: String,
+        identifier: String,
+        servicepack_id: Number,
+        servicepack_name: String,
+        addons: Vec<AddonState>,
+    }
+}
 
 // ---- Schema ---------------------------------------------------------------------------------
 
@@ -154,6 +191,9 @@ impl Resource for AccountResource {
     fn schema(&self) -> Schema {
         schema()
     }
+    fn model_attributes(&self) -> Vec<&'static str> {
+        AccountState::attribute_names()
+    }
 
     fn identity_schema(&self) -> Option<IdentitySchema> {
         Some(IdentitySchema::new(vec![IdentityAttribute::string(
@@ -168,7 +208,7 @@ impl Resource for AccountResource {
 
     async fn validate(&self, _ctx: &Ctx, config: &Value) -> Diagnostics {
         let mut diags = Diagnostics::default();
-        for (attribute, summary, detail) in validate_config(config) {
+        for (attribute, summary, detail) in validate_config(&decode!(AccountState, config)) {
             diags.error_at(AttributePath::new(attribute), summary, detail);
         }
         timeouts().validate(config, &mut diags);
@@ -176,15 +216,22 @@ impl Resource for AccountResource {
     }
 
     async fn plan(&self, _ctx: &Ctx, req: PlanRequest) -> PlanResponse {
-        let prior = req.prior.clone();
+        let had_prior = !req.prior.is_null();
+        let prior = AccountState::decode(&req.prior);
         let mut resp = default_plan(&schema(), &REPLACE_ON_CHANGE, &[], req);
-        let updating = !prior.is_null() && !resp.planned.is_null();
-        let same_identifier = updating
-            && resp.planned.get_str("identifier").is_some()
-            && resp.planned.get("identifier") == prior.get("identifier");
-        let new_pack = resp.planned.get_known("servicepack_id").cloned();
-        if same_identifier && new_pack.is_some() && new_pack.as_ref() != prior.get("servicepack_id")
-        {
+        let updating = had_prior && !resp.planned.is_null();
+        let (prior, planned) =
+            match prior.and_then(|p| Ok((p, AccountState::decode(&resp.planned)?))) {
+                Ok(decoded) => decoded,
+                Err(diags) => {
+                    resp.diagnostics.extend(diags);
+                    return resp;
+                }
+            };
+        let same_identifier =
+            updating && planned.identifier.is_known() && planned.identifier == prior.identifier;
+        let new_pack = planned.servicepack_id.get();
+        if same_identifier && new_pack.is_some_and(|n| Field::Known(n) != prior.servicepack_id) {
             // The replacement could only fail: the old account cannot be deleted, and a second
             // account for the same identifier cannot exist beside it.
             resp.diagnostics.push(
@@ -196,9 +243,11 @@ impl Resource for AccountResource {
                          through the API and identifiers are unique. Change the servicepack in \
                          the Combell control panel (the next refresh then shows it), or keep \
                          servicepack_id = {}.",
-                        prior.get_str("identifier").unwrap_or("(unknown)"),
+                        prior.identifier.as_str().unwrap_or("(unknown)"),
                         prior
-                            .get_i64("servicepack_id")
+                            .servicepack_id
+                            .get()
+                            .and_then(Number::as_i64)
                             .map(|n| n.to_string())
                             .unwrap_or_default()
                     ),
@@ -208,7 +257,7 @@ impl Resource for AccountResource {
         }
         if updating
             && resp.requires_replace.is_empty()
-            && resp.planned.get("ftp_password_version") != prior.get("ftp_password_version")
+            && planned.ftp_password_version != prior.ftp_password_version
         {
             resp.diagnostics.push(
                 Diagnostic::warning(
@@ -221,15 +270,17 @@ impl Resource for AccountResource {
         resp
     }
 
-    async fn create(&self, ctx: &Ctx, planned: &Value, config: &Value) -> ApplyResult {
+    async fn create(&self, ctx: &Ctx, planned_value: &Value, config: &Value) -> ApplyResult {
         let summary = format!("Unable to create {TYPE_NAME}");
+        let planned = decode!(AccountState, planned_value);
+        let config = decode!(AccountState, config);
         let client = match client(ctx) {
             Ok(c) => c,
             Err(d) => return ApplyResult::error(d),
         };
         let (Some(identifier), Some(servicepack_id)) = (
-            planned.get_str("identifier"),
-            planned.get_i64("servicepack_id"),
+            planned.identifier.as_str(),
+            planned.servicepack_id.get().and_then(Number::as_i64),
         ) else {
             return ApplyResult::error(Diagnostic::error(
                 summary,
@@ -237,12 +288,12 @@ impl Resource for AccountResource {
             ));
         };
         let started = Instant::now();
-        let limit = timeouts().get(planned, Op::Create);
+        let limit = timeouts().get(planned_value, Op::Create);
 
         // The natural key first: an account for this identifier (left by an interrupted
         // create, or forgotten by a destroy) is adopted, never requested twice.
         match find_by_identifier(&client, identifier, ctx.stopping()).await {
-            Ok(Some(existing)) => return adopt(&client, existing, planned, servicepack_id).await,
+            Ok(Some(existing)) => return adopt(&client, existing, &planned, servicepack_id).await,
             Ok(None) => {}
             Err(err) => return ApplyResult::error(api_error(summary, &err)),
         }
@@ -250,7 +301,7 @@ impl Resource for AccountResource {
         let request = CreateAccount {
             identifier: identifier.to_string(),
             servicepack_id,
-            ftp_password: config.get_str("ftp_password").map(Secret::new),
+            ftp_password: config.ftp_password.as_str().map(Secret::new),
         };
         let no_cancel = CancellationToken::new();
         let what = format!("account \"{identifier}\"");
@@ -271,7 +322,7 @@ impl Resource for AccountResource {
         let job = match created {
             Ok(Created::Posted(job)) => job,
             Ok(Created::Found(existing)) => {
-                return adopt(&client, existing, planned, servicepack_id).await
+                return adopt(&client, existing, &planned, servicepack_id).await
             }
             Err(failure) => return ApplyResult::error(failure.diagnostic(summary)),
         };
@@ -285,9 +336,9 @@ impl Resource for AccountResource {
             ],
         );
         let left = limit.saturating_sub(started.elapsed());
-        let pending = pending_state(planned, &job.job_id);
+        let pending = pending_state(&planned, &job.job_id);
         match wait_for_account(&client, &job.job_id, identifier, left, ctx.stopping()).await {
-            Ok(detail) => ApplyResult::ok(state_from(&detail, &pending)),
+            Ok(detail) => ApplyResult::ok(state_from(&detail, &pending).encode()),
             Err(WaitError::Failed(err)) => ApplyResult::error(Diagnostic::error(
                 summary,
                 format!(
@@ -297,7 +348,7 @@ impl Resource for AccountResource {
                 ),
             )),
             Err(WaitError::Unfinished(err)) => ApplyResult {
-                state: Some(pending),
+                state: Some(pending.encode()),
                 diagnostics: Diagnostic::error(summary, unfinished_detail(&err, identifier, false))
                     .into(),
                 ..Default::default()
@@ -310,12 +361,13 @@ impl Resource for AccountResource {
 
     async fn read(&self, ctx: &Ctx, state: &Value) -> ReadResult {
         let summary = format!("Unable to read {TYPE_NAME}");
+        let current = decode!(AccountState, state);
         let client = match client(ctx) {
             Ok(c) => c,
             Err(d) => return ReadResult::error(d),
         };
-        let Some(id) = state.get_str("id") else {
-            return read_pending(&client, ctx, state).await;
+        let Some(id) = current.id.as_str() else {
+            return read_pending(&client, ctx, state, &current).await;
         };
         let Ok(account_id) = parse_import_id(id) else {
             hclog::info(
@@ -326,7 +378,7 @@ impl Resource for AccountResource {
             return ReadResult::gone();
         };
         match client.get_account(account_id, ctx.stopping()).await {
-            Ok(detail) => ReadResult::ok(state_from(&detail, state)),
+            Ok(detail) => ReadResult::ok(state_from(&detail, &current).encode()),
             Err(err) if err.is_not_found() => {
                 hclog::info(
                     LOG,
@@ -353,21 +405,23 @@ impl Resource for AccountResource {
         // Only ftp_password_version and timeouts change in place, and neither reaches Combell:
         // the update reads the account back so that state and API agree.
         let summary = format!("Unable to update {TYPE_NAME}");
+        let stored = decode!(AccountState, prior);
+        let planned = decode!(AccountState, planned);
         let mut diags = Diagnostics::default();
-        if planned.get("ftp_password_version") != prior.get("ftp_password_version") {
+        if planned.ftp_password_version != stored.ftp_password_version {
             diags.push(Diagnostic::warning(
                 "The FTP password was not changed",
-                password_not_changed_detail(prior),
+                password_not_changed_detail(&stored),
             ));
         }
         let client = match client(ctx) {
             Ok(c) => c,
             Err(d) => return ApplyResult::error(d),
         };
-        let Some(account_id) = prior.get_str("id").and_then(|id| parse_import_id(id).ok()) else {
+        let Some(account_id) = stored.id.as_str().and_then(|id| parse_import_id(id).ok()) else {
             // A pending create that was untainted: nothing to read until its job finishes.
             return ApplyResult {
-                state: Some(known(planned)),
+                state: Some(planned.known_part().encode()),
                 diagnostics: diags,
                 ..Default::default()
             };
@@ -377,7 +431,7 @@ impl Resource for AccountResource {
             .await
         {
             Ok(detail) => ApplyResult {
-                state: Some(state_from(&detail, planned)),
+                state: Some(state_from(&detail, &planned).encode()),
                 diagnostics: diags,
                 ..Default::default()
             },
@@ -393,8 +447,9 @@ impl Resource for AccountResource {
     }
 
     async fn delete(&self, _ctx: &Ctx, prior: &Value) -> Diagnostics {
-        let identifier = prior.get_str("identifier").unwrap_or("(unknown)");
-        let detail = match (prior.get_str("id"), prior.get_str("provisioning_job_id")) {
+        let prior = decode!(AccountState, prior);
+        let identifier = prior.identifier.as_str().unwrap_or("(unknown)");
+        let detail = match (prior.id.as_str(), prior.provisioning_job_id.as_str()) {
             (Some(id), _) => format!(
                 "Account \"{identifier}\" (id {id}) was removed from the Terraform state, but it \
                  still exists at Combell and may still be billed: Combell's API cannot delete \
@@ -417,7 +472,7 @@ impl Resource for AccountResource {
             "account removed from the state only; it still exists at Combell",
             &[
                 ("identifier", json!(identifier)),
-                ("id", json!(prior.get_str("id"))),
+                ("id", json!(prior.id.as_str())),
             ],
         );
         Diagnostic::warning(
@@ -430,10 +485,12 @@ impl Resource for AccountResource {
     async fn import(&self, _ctx: &Ctx, id: &str) -> ImportResult {
         match parse_import_id(id) {
             Ok(account_id) => {
-                let mut state = empty_state();
-                state.set("id", account_id.to_string());
+                let state = AccountState {
+                    id: account_id.to_string().into(),
+                    ..Default::default()
+                };
                 ImportResult {
-                    state: Some(state),
+                    state: Some(state.encode()),
                     ..Default::default()
                 }
             }
@@ -502,15 +559,20 @@ async fn wait_for_account(
 }
 
 /// Read of a state whose create did not see its job finish.
-async fn read_pending(client: &Client, ctx: &Ctx, state: &Value) -> ReadResult {
+async fn read_pending(
+    client: &Client,
+    ctx: &Ctx,
+    state: &Value,
+    current: &AccountState,
+) -> ReadResult {
     let summary = format!("Unable to read {TYPE_NAME}");
-    let Some(identifier) = state.get_str("identifier") else {
+    let Some(identifier) = current.identifier.as_str() else {
         return ReadResult::gone();
     };
     match find_by_identifier(client, identifier, ctx.stopping()).await {
         Ok(Some(account)) => {
             return match client.get_account(account.id, ctx.stopping()).await {
-                Ok(detail) => ReadResult::ok(state_from(&detail, state)),
+                Ok(detail) => ReadResult::ok(state_from(&detail, current).encode()),
                 Err(err) => ReadResult {
                     state: Some(state.clone()),
                     diagnostics: api_error(summary, &err).into(),
@@ -527,7 +589,7 @@ async fn read_pending(client: &Client, ctx: &Ctx, state: &Value) -> ReadResult {
             }
         }
     }
-    let Some(job_id) = state.get_str("provisioning_job_id") else {
+    let Some(job_id) = current.provisioning_job_id.as_str() else {
         return ReadResult::gone();
     };
     let limit = timeouts().get(state, Op::Create);
@@ -537,7 +599,7 @@ async fn read_pending(client: &Client, ctx: &Ctx, state: &Value) -> ReadResult {
         &[("identifier", json!(identifier)), ("job_id", json!(job_id))],
     );
     match wait_for_account(client, job_id, identifier, limit, ctx.stopping()).await {
-        Ok(detail) => ReadResult::ok(state_from(&detail, state)),
+        Ok(detail) => ReadResult::ok(state_from(&detail, current).encode()),
         Err(WaitError::Failed(err)) => {
             hclog::warn(
                 LOG,
@@ -564,7 +626,7 @@ async fn read_pending(client: &Client, ctx: &Ctx, state: &Value) -> ReadResult {
 async fn adopt(
     client: &Client,
     existing: Account,
-    planned: &Value,
+    planned: &AccountState,
     servicepack_id: i64,
 ) -> ApplyResult {
     let summary = format!("Unable to create {TYPE_NAME}");
@@ -597,12 +659,9 @@ async fn adopt(
                     ("id", json!(existing.id)),
                 ],
             );
-            let mut state = state_from(&detail, &known(planned));
-            if state.get("provisioning_job_id").is_none_or(Value::is_null) {
-                state.set("provisioning_job_id", Value::Null);
-            }
+            let state = state_from(&detail, planned);
             ApplyResult {
-                state: Some(state),
+                state: Some(state.encode()),
                 diagnostics: Diagnostic::warning(
                     format!(
                         "Adopted the existing Combell account \"{}\"",
@@ -641,82 +700,50 @@ pub(crate) async fn find_by_identifier(
         .find(|a| a.identifier.eq_ignore_ascii_case(identifier)))
 }
 
-/// The attributes an account has in the API, shared with the data sources: the one mapping
-/// API → Terraform.
-pub(crate) fn account_values(detail: &AccountDetail) -> Vec<(&'static str, Value)> {
-    let addons = detail
+/// What an account is in the API, shared with the data source: the one mapping API →
+/// Terraform.
+pub(crate) fn account_values(detail: &AccountDetail) -> AccountData {
+    let addons: Vec<AddonState> = detail
         .addons
         .iter()
-        .map(|a| Value::object([("id", a.id.into()), ("name", a.name.clone().into())]))
+        .map(|a| AddonState {
+            id: a.id.into(),
+            name: a.name.clone().into(),
+        })
         .collect();
-    vec![
-        ("id", detail.id.to_string().into()),
-        ("identifier", detail.identifier.clone().into()),
-        (
-            "servicepack_id",
-            Value::from(detail.servicepack.as_ref().map(|p| p.id)),
-        ),
-        (
-            "servicepack_name",
-            Value::from(detail.servicepack.as_ref().map(|p| p.name.clone())),
-        ),
-        ("addons", Value::List(addons)),
-    ]
+    AccountData {
+        id: detail.id.to_string().into(),
+        identifier: detail.identifier.clone().into(),
+        servicepack_id: Field::from_option(detail.servicepack.as_ref().map(|p| Number::Int(p.id))),
+        servicepack_name: Field::from_option(detail.servicepack.as_ref().map(|p| p.name.clone())),
+        addons: addons.into(),
+    }
 }
 
 /// The one mapping API → state, used by create, read, update and import. What only the
-/// configuration knows (password version, job id, timeouts) comes from `prior`.
-fn state_from(detail: &AccountDetail, prior: &Value) -> Value {
-    let mut state = known(prior);
-    for (name, value) in account_values(detail) {
-        state.set(name, value);
+/// configuration knows (password version, job id, timeouts) comes from `prior`, without its
+/// unknowns; without a servicepack from Combell, `prior`'s is kept.
+fn state_from(detail: &AccountDetail, prior: &AccountState) -> AccountState {
+    let prior = prior.known_part();
+    let api = account_values(detail);
+    AccountState {
+        id: api.id,
+        identifier: api.identifier,
+        servicepack_id: api.servicepack_id.or(prior.servicepack_id),
+        ftp_password: Field::Null,
+        servicepack_name: api.servicepack_name,
+        addons: api.addons,
+        ..prior
     }
-    if detail.servicepack.is_none() {
-        state.set(
-            "servicepack_id",
-            prior.get("servicepack_id").cloned().unwrap_or_default(),
-        );
-    }
-    state.set("ftp_password", Value::Null);
-    state
-}
-
-/// A copy of `value` over every schema attribute, with unknowns as null: the shape of a state.
-fn known(value: &Value) -> Value {
-    let mut state = empty_state();
-    for (name, v) in value.as_map().into_iter().flatten() {
-        if state.get(name).is_some() && !v.is_unknown() {
-            state.set(name, v.clone());
-        }
-    }
-    state
 }
 
 /// What is stored when the job was started but not seen to finish (Terraform taints it).
-fn pending_state(planned: &Value, job_id: &str) -> Value {
-    let mut state = known(planned);
-    state.set("provisioning_job_id", job_id);
-    state.set("ftp_password", Value::Null);
-    state
-}
-
-/// A state with every attribute and block null, for import and for building states.
-fn empty_state() -> Value {
-    let schema = schema();
-    Value::object(
-        schema
-            .block
-            .attributes
-            .iter()
-            .map(|a| (a.name.clone(), Value::Null))
-            .chain(
-                schema
-                    .block
-                    .blocks
-                    .iter()
-                    .map(|b| (b.type_name.clone(), Value::Null)),
-            ),
-    )
+fn pending_state(planned: &AccountState, job_id: &str) -> AccountState {
+    AccountState {
+        provisioning_job_id: job_id.to_string().into(),
+        ftp_password: Field::Null,
+        ..planned.known_part()
+    }
 }
 
 /// Why a wait ended early, and what happens next. `reading` is a refresh of a pending state.
@@ -741,12 +768,12 @@ fn unfinished_detail(err: &client::Error, identifier: &str, reading: bool) -> St
     detail
 }
 
-fn password_not_changed_detail(prior: &Value) -> String {
+fn password_not_changed_detail(prior: &AccountState) -> String {
     format!(
         "Combell's API sets an account's FTP password only when the account is created. The new \
          ftp_password_version is recorded, but the password of account \"{}\" is unchanged: \
          change it in the Combell control panel (hosting settings, FTP).",
-        prior.get_str("identifier").unwrap_or("(unknown)")
+        prior.identifier.as_str().unwrap_or("(unknown)")
     )
 }
 
@@ -761,23 +788,23 @@ fn parse_import_id(id: &str) -> Result<i64, String> {
 }
 
 /// Every plan-time problem as (attribute, summary, detail); unknown values are not judged.
-fn validate_config(config: &Value) -> Vec<(&'static str, String, String)> {
+fn validate_config(config: &AccountState) -> Vec<(&'static str, String, String)> {
     let mut problems = Vec::new();
-    if let Some(identifier) = config.get_str("identifier") {
+    if let Some(identifier) = config.identifier.as_str() {
         if let Err(detail) = check_identifier(identifier) {
             problems.push(("identifier", "Invalid account identifier".into(), detail));
         }
     }
-    if let Some(n) = config.get_known("servicepack_id") {
+    if let Some(n) = config.servicepack_id.get() {
         if let Err(detail) = rules::positive_id(
-            n,
+            &Value::Number(n),
             "servicepack_id",
             " (data.combell_servicepacks lists the ids)",
         ) {
             problems.push(("servicepack_id", "Invalid servicepack id".into(), detail));
         }
     }
-    if let Some(password) = config.get_str("ftp_password") {
+    if let Some(password) = config.ftp_password.as_str() {
         for detail in password_problems(password) {
             problems.push(("ftp_password", "Invalid FTP password".into(), detail));
         }
@@ -810,65 +837,69 @@ mod tests {
         }
     }
 
-    fn config(pairs: &[(&str, Value)]) -> Value {
-        let mut v = empty_state();
-        v.set("identifier", "new-site.be");
-        v.set("servicepack_id", 12i64);
-        for (k, val) in pairs {
-            v.set(k, val.clone());
-        }
+    /// A configuration of `new-site.be` with servicepack 12, changed by `edit`.
+    fn config(edit: impl FnOnce(&mut AccountState)) -> AccountState {
+        let mut v = AccountState {
+            identifier: "new-site.be".to_string().into(),
+            servicepack_id: Number::Int(12).into(),
+            ..Default::default()
+        };
+        edit(&mut v);
         v
+    }
+
+    fn n(i: i64) -> Field<Number> {
+        Number::Int(i).into()
+    }
+
+    fn text(s: &str) -> Field<String> {
+        s.to_string().into()
     }
 
     #[test]
     fn mapping_fills_every_api_attribute_and_keeps_what_only_config_knows() {
-        let mut planned = config(&[
-            ("ftp_password_version", 2i64.into()),
-            ("timeouts", Value::object([("create", "45m".into())])),
-        ]);
-        planned.set("id", Value::Unknown);
-        planned.set("servicepack_name", Value::Unknown);
-        planned.set("addons", Value::Unknown);
+        let mut planned = config(|c| {
+            c.ftp_password_version = n(2);
+            c.timeouts = Value::object([("create", "45m".into())]).into();
+        });
+        planned.id = Field::Unknown;
+        planned.servicepack_name = Field::Unknown;
+        planned.addons = Field::Unknown;
         let pending = pending_state(&planned, "job-1");
         let state = state_from(&detail(), &pending);
-        assert_eq!(state.get_str("id"), Some("1003"));
-        assert_eq!(state.get_i64("servicepack_id"), Some(12));
-        assert_eq!(
-            state.get_str("servicepack_name"),
-            Some("Linux Hosting Basic")
-        );
-        let addons = state.get_list("addons");
+        assert_eq!(state.id.as_str(), Some("1003"));
+        assert_eq!(state.servicepack_id, n(12));
+        assert_eq!(state.servicepack_name.as_str(), Some("Linux Hosting Basic"));
+        let addons = state.addons.items();
         assert_eq!(addons.len(), 1);
-        assert_eq!(addons[0].get_str("name"), Some("Extra storage"));
-        assert_eq!(state.get_i64("ftp_password_version"), Some(2));
-        assert_eq!(state.get_str("provisioning_job_id"), Some("job-1"));
-        assert!(state.get("ftp_password").is_some_and(Value::is_null));
+        assert_eq!(addons[0].name.as_str(), Some("Extra storage"));
+        assert_eq!(state.ftp_password_version, n(2));
+        assert_eq!(state.provisioning_job_id.as_str(), Some("job-1"));
+        assert!(state.ftp_password.is_null());
         assert_eq!(
-            state.get("timeouts").and_then(|t| t.get_str("create")),
-            Some("45m")
+            state.timeouts,
+            Field::Known(Value::object([("create", "45m".into())]))
         );
-        assert!(state.is_wholly_known());
+        assert!(state.encode().is_wholly_known());
         // Import: the same mapping from an empty state leaves configuration-only values null.
-        let imported = state_from(&detail(), &empty_state());
-        assert_eq!(imported.get_str("id"), Some("1003"));
-        assert!(imported
-            .get("provisioning_job_id")
-            .is_some_and(Value::is_null));
-        assert!(imported.get("timeouts").is_some_and(Value::is_null));
+        let imported = state_from(&detail(), &AccountState::default());
+        assert_eq!(imported.id.as_str(), Some("1003"));
+        assert!(imported.provisioning_job_id.is_null());
+        assert!(imported.timeouts.is_null());
     }
 
     #[test]
     fn a_pending_state_is_wholly_known_with_a_null_id() {
-        let mut planned = config(&[("ftp_password", "Secret123".into())]);
-        planned.set("id", Value::Unknown);
+        let mut planned = config(|c| c.ftp_password = text("Secret123"));
+        planned.id = Field::Unknown;
         let state = pending_state(&planned, "job-9");
-        assert!(state.is_wholly_known());
-        assert!(state.get("id").is_some_and(Value::is_null));
-        assert!(state.get("ftp_password").is_some_and(Value::is_null));
-        assert_eq!(state.get_str("provisioning_job_id"), Some("job-9"));
+        assert!(state.encode().is_wholly_known());
+        assert!(state.id.is_null());
+        assert!(state.ftp_password.is_null());
+        assert_eq!(state.provisioning_job_id.as_str(), Some("job-9"));
     }
 
-    fn attributes_with_problems(cfg: &Value) -> Vec<&'static str> {
+    fn attributes_with_problems(cfg: &AccountState) -> Vec<&'static str> {
         validate_config(cfg)
             .into_iter()
             .map(|(a, _, _)| a)
@@ -878,10 +909,10 @@ mod tests {
     #[test]
     fn a_valid_configuration_has_no_problems() {
         assert!(
-            attributes_with_problems(&config(&[("ftp_password", "abcdef12".into())])).is_empty()
+            attributes_with_problems(&config(|c| c.ftp_password = text("abcdef12"))).is_empty()
         );
         assert!(
-            attributes_with_problems(&config(&[("ftp_password", "Abc-123_x!yz.987".into())]))
+            attributes_with_problems(&config(|c| c.ftp_password = text("Abc-123_x!yz.987")))
                 .is_empty()
         );
     }
@@ -914,7 +945,7 @@ mod tests {
                 "a message quotes the password: {problems:?}"
             );
             assert_eq!(
-                attributes_with_problems(&config(&[("ftp_password", password.into())])),
+                attributes_with_problems(&config(|c| c.ftp_password = text(password))),
                 vec!["ftp_password"; count]
             );
         }
@@ -931,35 +962,34 @@ mod tests {
             "",
         ] {
             assert_eq!(
-                attributes_with_problems(&config(&[("identifier", bad.into())])),
+                attributes_with_problems(&config(|c| c.identifier = text(bad))),
                 ["identifier"],
                 "{bad}"
             );
         }
-        assert!(attributes_with_problems(&config(&[(
-            "identifier",
-            "shop.example-1.co.uk".into()
-        )]))
-        .is_empty());
+        assert!(
+            attributes_with_problems(&config(|c| c.identifier = text("shop.example-1.co.uk")))
+                .is_empty()
+        );
         for bad in [0i64, -3] {
             assert_eq!(
-                attributes_with_problems(&config(&[("servicepack_id", bad.into())])),
+                attributes_with_problems(&config(|c| c.servicepack_id = n(bad))),
                 ["servicepack_id"]
             );
         }
         assert_eq!(
-            attributes_with_problems(&config(&[("servicepack_id", 1.5f64.into())])),
+            attributes_with_problems(&config(|c| c.servicepack_id.set(Number::Float(1.5)))),
             ["servicepack_id"]
         );
     }
 
     #[test]
     fn unknown_values_are_not_judged() {
-        let cfg = config(&[
-            ("identifier", Value::Unknown),
-            ("servicepack_id", Value::Unknown),
-            ("ftp_password", Value::Unknown),
-        ]);
+        let cfg = config(|c| {
+            c.identifier = Field::Unknown;
+            c.servicepack_id = Field::Unknown;
+            c.ftp_password = Field::Unknown;
+        });
         assert!(attributes_with_problems(&cfg).is_empty());
     }
 
@@ -979,60 +1009,67 @@ mod tests {
             .unwrap()
     }
 
-    fn stored() -> Value {
-        let mut s = state_from(&detail(), &config(&[("ftp_password_version", 1i64.into())]));
-        s.set("provisioning_job_id", "job-1");
+    fn stored() -> AccountState {
+        let mut s = state_from(&detail(), &config(|c| c.ftp_password_version = n(1)));
+        s.provisioning_job_id = text("job-1");
         s
     }
 
-    fn plan(prior: Value, cfg: Value) -> PlanResponse {
-        let mut proposed = cfg.clone();
-        for name in ["id", "servicepack_name", "addons", "provisioning_job_id"] {
-            proposed.set(name, prior.get(name).cloned().unwrap_or_default());
-        }
+    fn plan(prior: AccountState, cfg: AccountState) -> PlanResponse {
+        let proposed = AccountState {
+            id: prior.id.clone(),
+            servicepack_name: prior.servicepack_name.clone(),
+            addons: prior.addons.clone(),
+            provisioning_job_id: prior.provisioning_job_id.clone(),
+            ..cfg.clone()
+        };
         block_on(AccountResource.plan(
             &Ctx::for_tests(None),
             PlanRequest {
-                prior,
-                proposed,
-                config: cfg,
+                prior: prior.encode(),
+                proposed: proposed.encode(),
+                config: cfg.encode(),
                 prior_private: Vec::new(),
             },
         ))
     }
 
+    fn planned(p: &PlanResponse) -> AccountState {
+        AccountState::decode(&p.planned).unwrap()
+    }
+
     #[test]
     fn identifier_and_servicepack_changes_replace() {
-        let p = plan(stored(), config(&[("ftp_password_version", 1i64.into())]));
+        let p = plan(stored(), config(|c| c.ftp_password_version = n(1)));
         assert!(p.requires_replace.is_empty());
         assert!(p.diagnostics.is_empty());
         let p = plan(
             stored(),
-            config(&[
-                ("servicepack_id", 13i64.into()),
-                ("ftp_password_version", 1i64.into()),
-            ]),
+            config(|c| {
+                c.servicepack_id = n(13);
+                c.ftp_password_version = n(1);
+            }),
         );
         assert_eq!(p.requires_replace, [AttributePath::new("servicepack_id")]);
         // ...which cannot succeed for the same identifier: said at plan time.
         assert!(p.diagnostics.has_errors());
-        assert!(p.planned.is_unknown_at("id"));
+        assert!(planned(&p).id.is_unknown());
         let p = plan(
             stored(),
-            config(&[
-                ("identifier", "other.be".into()),
-                ("ftp_password_version", 1i64.into()),
-            ]),
+            config(|c| {
+                c.identifier = text("other.be");
+                c.ftp_password_version = n(1);
+            }),
         );
         assert_eq!(p.requires_replace, [AttributePath::new("identifier")]);
         assert!(!p.diagnostics.has_errors());
         let p = plan(
             stored(),
-            config(&[
-                ("identifier", "other.be".into()),
-                ("servicepack_id", 13i64.into()),
-                ("ftp_password_version", 1i64.into()),
-            ]),
+            config(|c| {
+                c.identifier = text("other.be");
+                c.servicepack_id = n(13);
+                c.ftp_password_version = n(1);
+            }),
         );
         assert_eq!(p.requires_replace.len(), 2);
         assert!(
@@ -1045,28 +1082,28 @@ mod tests {
     fn a_new_password_version_updates_in_place_with_a_warning() {
         let p = plan(
             stored(),
-            config(&[
-                ("ftp_password_version", 2i64.into()),
-                ("ftp_password", "Newpass123".into()),
-            ]),
+            config(|c| {
+                c.ftp_password_version = n(2);
+                c.ftp_password = text("Newpass123");
+            }),
         );
         assert!(p.requires_replace.is_empty());
         assert!(!p.diagnostics.has_errors());
         assert_eq!(p.diagnostics.iter().count(), 1);
-        assert_eq!(p.planned.get_str("id"), Some("1003"));
-        assert!(p.planned.get("ftp_password").is_some_and(Value::is_null));
+        assert_eq!(planned(&p).id.as_str(), Some("1003"));
+        assert!(planned(&p).ftp_password.is_null());
     }
 
     #[test]
     fn destroy_warns_that_the_account_still_exists() {
-        let diags = block_on(AccountResource.delete(&Ctx::for_tests(None), &stored()));
+        let diags = block_on(AccountResource.delete(&Ctx::for_tests(None), &stored().encode()));
         assert!(!diags.has_errors());
         let warning = diags.iter().next().unwrap();
         assert!(warning.summary.contains("new-site.be"));
         assert!(warning.detail.contains("1003"));
         assert!(warning.detail.contains("billed"));
         assert!(warning.detail.contains("control panel"));
-        let pending = pending_state(&config(&[]), "job-7");
+        let pending = pending_state(&config(|_| {}), "job-7").encode();
         let diags = block_on(AccountResource.delete(&Ctx::for_tests(None), &pending));
         assert!(diags.iter().next().unwrap().detail.contains("job-7"));
     }
@@ -1074,9 +1111,9 @@ mod tests {
     #[test]
     fn import_gives_the_id_for_read_to_fill_in() {
         let result = block_on(AccountResource.import(&Ctx::for_tests(None), "1001"));
-        let state = result.state.unwrap();
-        assert_eq!(state.get_str("id"), Some("1001"));
-        assert!(state.get("identifier").is_some_and(Value::is_null));
+        let state = AccountState::decode(&result.state.unwrap()).unwrap();
+        assert_eq!(state.id.as_str(), Some("1001"));
+        assert!(state.identifier.is_null());
         let result = block_on(AccountResource.import(&Ctx::for_tests(None), "example.com"));
         assert!(result.state.is_none());
         assert!(result.diagnostics.has_errors());

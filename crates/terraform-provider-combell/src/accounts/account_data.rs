@@ -3,10 +3,11 @@
 
 use async_trait::async_trait;
 
-use crate::accounts::account::{account_values, addons_attribute, find_by_identifier};
+use crate::accounts::account::{account_values, addons_attribute, find_by_identifier, AccountData};
 use crate::core::{api_error, client};
 use tfplugin::{
-    Attribute, AttributePath, Ctx, DataSource, Diagnostic, Diagnostics, ReadResult, Schema, Value,
+    decode, Attribute, AttributePath, Ctx, DataSource, Diagnostic, Diagnostics, Model, ReadResult,
+    Schema, Value,
 };
 
 pub struct AccountDataSource;
@@ -20,6 +21,9 @@ impl DataSource for AccountDataSource {
     }
     fn api_operations(&self) -> &'static [&'static str] {
         &["GET /accounts/{accountId}"]
+    }
+    fn model_attributes(&self) -> Vec<&'static str> {
+        AccountData::attribute_names()
     }
 
     fn schema(&self) -> Schema {
@@ -48,8 +52,9 @@ impl DataSource for AccountDataSource {
     }
 
     async fn validate(&self, _ctx: &Ctx, config: &Value) -> Diagnostics {
+        let config = decode!(AccountData, config);
         let mut diags = Diagnostics::default();
-        if let Err((attribute, detail)) = check_selector(config) {
+        if let Err((attribute, detail)) = check_selector(&config) {
             diags.error_at(
                 AttributePath::new(attribute),
                 "Give exactly one of id and identifier",
@@ -61,11 +66,12 @@ impl DataSource for AccountDataSource {
 
     async fn read(&self, ctx: &Ctx, config: &Value) -> ReadResult {
         let summary = format!("Unable to read {TYPE_NAME}");
+        let config = decode!(AccountData, config);
         let client = match client(ctx) {
             Ok(client) => client,
             Err(diag) => return ReadResult::error(diag),
         };
-        let account_id = match (config.get_str("id"), config.get_str("identifier")) {
+        let account_id = match (config.id.as_str(), config.identifier.as_str()) {
             (Some(id), _) => match id.trim().parse::<i64>() {
                 Ok(n) if n > 0 => n,
                 _ => {
@@ -103,7 +109,7 @@ impl DataSource for AccountDataSource {
             }
         };
         match client.get_account(account_id, ctx.stopping()).await {
-            Ok(detail) => ReadResult::ok(Value::object(account_values(&detail))),
+            Ok(detail) => ReadResult::ok(account_values(&detail).encode()),
             Err(err) if err.is_not_found() => ReadResult::error(Diagnostic::error(
                 summary,
                 format!("Combell has no account with id {account_id}."),
@@ -114,9 +120,8 @@ impl DataSource for AccountDataSource {
 }
 
 /// Exactly one of `id` and `identifier`; an unknown value counts as given.
-fn check_selector(config: &Value) -> Result<(), (&'static str, String)> {
-    let given = |name: &str| config.get(name).is_some_and(|v| !v.is_null());
-    match (given("id"), given("identifier")) {
+fn check_selector(config: &AccountData) -> Result<(), (&'static str, String)> {
+    match (!config.id.is_null(), !config.identifier.is_null()) {
         (true, false) | (false, true) => Ok(()),
         (true, true) => Err((
             "identifier",
@@ -134,24 +139,29 @@ fn check_selector(config: &Value) -> Result<(), (&'static str, String)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use tfplugin::Field;
 
-    fn cfg(id: Value, identifier: Value) -> Value {
-        Value::object([("id", id), ("identifier", identifier)])
+    fn cfg(id: Field<&str>, identifier: Field<&str>) -> AccountData {
+        AccountData {
+            id: id.to_owned_field(),
+            identifier: identifier.to_owned_field(),
+            ..Default::default()
+        }
     }
 
     #[test]
     fn exactly_one_selector() {
-        assert!(check_selector(&cfg("1001".into(), Value::Null)).is_ok());
-        assert!(check_selector(&cfg(Value::Null, "example.com".into())).is_ok());
-        assert!(check_selector(&cfg(Value::Unknown, Value::Null)).is_ok());
+        assert!(check_selector(&cfg(Field::Known("1001"), Field::Null)).is_ok());
+        assert!(check_selector(&cfg(Field::Null, Field::Known("example.com"))).is_ok());
+        assert!(check_selector(&cfg(Field::Unknown, Field::Null)).is_ok());
         assert_eq!(
-            check_selector(&cfg(Value::Null, Value::Null))
+            check_selector(&cfg(Field::Null, Field::Null))
                 .unwrap_err()
                 .0,
             "id"
         );
         assert_eq!(
-            check_selector(&cfg("1".into(), "example.com".into()))
+            check_selector(&cfg(Field::Known("1"), Field::Known("example.com")))
                 .unwrap_err()
                 .0,
             "identifier"

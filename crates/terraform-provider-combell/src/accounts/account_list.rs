@@ -8,7 +8,8 @@ use crate::accounts::account::AccountResource;
 use crate::core::{api_error, client};
 use combell_api::AccountFilter;
 use tfplugin::{
-    Attribute, AttributePath, Ctx, Diagnostics, ListRequest, ListResource, ListSink, Schema, Value,
+    decode, model, Attribute, AttributePath, Ctx, Diagnostics, ListRequest, ListResource, ListSink,
+    Number, Schema, Value,
 };
 
 use crate::core::list::send_imported;
@@ -16,6 +17,15 @@ use crate::core::list::send_imported;
 const TYPE_NAME: &str = "combell_account";
 
 pub struct AccountList;
+
+model! {
+    /// The configuration of the `combell_account` list. `servicepack_id` is a [`Number`] so
+    /// that validation names a fractional one in its own words.
+    pub struct AccountListConfig {
+        identifier: String,
+        servicepack_id: Number,
+    }
+}
 
 fn schema() -> Schema {
     Schema::new(vec![
@@ -44,10 +54,11 @@ impl ListResource for AccountList {
     }
 
     async fn validate(&self, _ctx: &Ctx, config: &Value) -> Diagnostics {
+        let config = decode!(AccountListConfig, config);
         let mut diags = Diagnostics::default();
-        if let Some(n) = config.get_known("servicepack_id") {
+        if let Some(n) = config.servicepack_id.get() {
             if let Err(detail) = crate::core::rules::positive_id(
-                n,
+                &Value::Number(n),
                 "servicepack_id",
                 " (data.combell_servicepacks lists the ids)",
             ) {
@@ -63,15 +74,16 @@ impl ListResource for AccountList {
 
     async fn list(&self, ctx: &Ctx, req: ListRequest, out: &ListSink) -> Diagnostics {
         let summary = format!("Unable to list {TYPE_NAME}");
+        let config = decode!(AccountListConfig, &req.config);
         let client = match client(ctx) {
             Ok(c) => c,
             Err(d) => return d.into(),
         };
-        let identifier = req
-            .config
-            .get_str("identifier")
+        let identifier = config
+            .identifier
+            .as_str()
             .map(|i| i.trim().to_ascii_lowercase());
-        let servicepack = req.config.get_i64("servicepack_id");
+        let servicepack = config.servicepack_id.get().and_then(Number::as_i64);
         let filter = AccountFilter {
             identifier: identifier.clone(),
             ..AccountFilter::default()

@@ -6,10 +6,30 @@ use async_trait::async_trait;
 use crate::core::{api_error, client};
 use combell_api::{Account, AccountFilter, AssetType};
 use tfplugin::{
-    Attribute, AttributePath, Ctx, DataSource, Diagnostics, Nesting, ReadResult, Schema, Value,
+    decode, model, Attribute, AttributePath, Ctx, DataSource, Diagnostics, Model, Nesting,
+    ReadResult, Schema, Value,
 };
 
 pub struct AccountsDataSource;
+
+model! {
+    /// One account of `combell_accounts`.
+    pub struct AccountItem {
+        id: String,
+        identifier: String,
+        servicepack_id: i64,
+    }
+}
+
+model! {
+    /// The configuration and state of `combell_accounts`.
+    pub struct Accounts {
+        id: String,
+        identifier: String,
+        asset_type: String,
+        accounts: Vec<AccountItem>,
+    }
+}
 
 const TYPE_NAME: &str = "combell_accounts";
 
@@ -23,6 +43,9 @@ impl DataSource for AccountsDataSource {
     }
     fn api_operations(&self) -> &'static [&'static str] {
         &["GET /accounts"]
+    }
+    fn model_attributes(&self) -> Vec<&'static str> {
+        Accounts::attribute_names()
     }
 
     fn schema(&self) -> Schema {
@@ -63,8 +86,9 @@ impl DataSource for AccountsDataSource {
     }
 
     async fn validate(&self, _ctx: &Ctx, config: &Value) -> Diagnostics {
+        let config = decode!(Accounts, config);
         let mut diags = Diagnostics::default();
-        if let Some(text) = config.get_str("asset_type") {
+        if let Some(text) = config.asset_type.as_str() {
             if text.parse::<AssetType>().is_err() {
                 diags.error_at(
                     AttributePath::new("asset_type"),
@@ -78,25 +102,27 @@ impl DataSource for AccountsDataSource {
 
     async fn read(&self, ctx: &Ctx, config: &Value) -> ReadResult {
         let summary = format!("Unable to read {TYPE_NAME}");
+        let config = decode!(Accounts, config);
         let client = match client(ctx) {
             Ok(client) => client,
             Err(diag) => return ReadResult::error(diag),
         };
         let filter = AccountFilter {
-            identifier: config.get_str("identifier").map(str::to_string),
+            identifier: config.identifier.known().cloned(),
             asset_type: config
-                .get_str("asset_type")
+                .asset_type
+                .as_str()
                 .and_then(|t| t.parse::<AssetType>().ok()),
         };
         match client.list_accounts(&filter, ctx.stopping()).await {
-            Ok(accounts) => ReadResult::ok(state_from(config, &accounts, &filter)),
+            Ok(accounts) => ReadResult::ok(state_from(config, &accounts, &filter).encode()),
             Err(err) => ReadResult::error(api_error(summary, &err)),
         }
     }
 }
 
-fn state_from(config: &Value, accounts: &[Account], filter: &AccountFilter) -> Value {
-    let list = accounts
+fn state_from(config: Accounts, accounts: &[Account], filter: &AccountFilter) -> Accounts {
+    let list: Vec<AccountItem> = accounts
         .iter()
         // "Matching" in the API's words: keep only exact matches, compared without case.
         .filter(|a| {
@@ -105,26 +131,17 @@ fn state_from(config: &Value, accounts: &[Account], filter: &AccountFilter) -> V
                 .as_ref()
                 .is_none_or(|want| a.identifier.eq_ignore_ascii_case(want))
         })
-        .map(|a| {
-            Value::object([
-                ("id", a.id.to_string().into()),
-                ("identifier", a.identifier.clone().into()),
-                ("servicepack_id", a.servicepack_id.into()),
-            ])
+        .map(|a| AccountItem {
+            id: a.id.to_string().into(),
+            identifier: a.identifier.clone().into(),
+            servicepack_id: a.servicepack_id.into(),
         })
         .collect();
-    Value::object([
-        ("id", "accounts".into()),
-        (
-            "identifier",
-            config.get("identifier").cloned().unwrap_or_default(),
-        ),
-        (
-            "asset_type",
-            config.get("asset_type").cloned().unwrap_or_default(),
-        ),
-        ("accounts", Value::List(list)),
-    ])
+    Accounts {
+        id: "accounts".to_string().into(),
+        accounts: list.into(),
+        ..config
+    }
 }
 
 #[cfg(test)]
@@ -148,13 +165,17 @@ mod tests {
 
     #[test]
     fn maps_accounts_in_order_keeping_the_filters() {
-        let config = Value::object([("identifier", Value::Null), ("asset_type", "dns".into())]);
-        let state = state_from(&config, &accounts(), &AccountFilter::default());
-        let list = state.get_list("accounts");
+        let config = Accounts {
+            asset_type: "dns".to_string().into(),
+            ..Default::default()
+        };
+        let state = state_from(config, &accounts(), &AccountFilter::default());
+        let list = state.accounts.items();
         assert_eq!(list.len(), 2);
-        assert_eq!(list[0].get_str("id"), Some("1001"));
-        assert_eq!(list[1].get_i64("servicepack_id"), Some(11));
-        assert_eq!(state.get_str("asset_type"), Some("dns"));
+        assert_eq!(list[0].id.as_str(), Some("1001"));
+        assert_eq!(list[1].servicepack_id.get(), Some(11));
+        assert_eq!(state.asset_type.as_str(), Some("dns"));
+        assert!(state.identifier.is_null());
     }
 
     #[test]
@@ -163,11 +184,14 @@ mod tests {
             identifier: Some("Example.com".into()),
             ..AccountFilter::default()
         };
-        let config = Value::object([("identifier", "Example.com".into())]);
-        let state = state_from(&config, &accounts(), &filter);
-        let list = state.get_list("accounts");
+        let config = Accounts {
+            identifier: "Example.com".to_string().into(),
+            ..Default::default()
+        };
+        let state = state_from(config, &accounts(), &filter);
+        let list = state.accounts.items();
         assert_eq!(list.len(), 1);
-        assert_eq!(list[0].get_str("identifier"), Some("example.com"));
+        assert_eq!(list[0].identifier.as_str(), Some("example.com"));
     }
 
     #[test]
@@ -177,9 +201,16 @@ mod tests {
             .build()
             .unwrap();
         let ctx = Ctx::for_tests(None);
-        let bad = Value::object([("asset_type", "ftp".into())]);
+        let with = |t: &str| {
+            Accounts {
+                asset_type: t.to_string().into(),
+                ..Default::default()
+            }
+            .encode()
+        };
+        let bad = with("ftp");
         assert!(rt.block_on(ds.validate(&ctx, &bad)).has_errors());
-        let good = Value::object([("asset_type", "linux_hosting".into())]);
+        let good = with("linux_hosting");
         assert!(!rt.block_on(ds.validate(&ctx, &good)).has_errors());
     }
 }

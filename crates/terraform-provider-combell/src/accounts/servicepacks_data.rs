@@ -5,9 +5,25 @@ use async_trait::async_trait;
 
 use crate::core::{api_error, client};
 use combell_api::Servicepack;
-use tfplugin::{Attribute, Ctx, DataSource, Nesting, ReadResult, Schema, Value};
+use tfplugin::{model, Attribute, Ctx, DataSource, Model, Nesting, ReadResult, Schema, Value};
 
 pub struct ServicepacksDataSource;
+
+model! {
+    /// One servicepack of `combell_servicepacks`.
+    pub struct ServicepackItem {
+        id: i64,
+        name: String,
+    }
+}
+
+model! {
+    /// The state of `combell_servicepacks`.
+    pub struct Servicepacks {
+        id: String,
+        servicepacks: Vec<ServicepackItem>,
+    }
+}
 
 const TYPE_NAME: &str = "combell_servicepacks";
 
@@ -18,6 +34,9 @@ impl DataSource for ServicepacksDataSource {
     }
     fn api_operations(&self) -> &'static [&'static str] {
         &["GET /servicepacks"]
+    }
+    fn model_attributes(&self) -> Vec<&'static str> {
+        Servicepacks::attribute_names()
     }
 
     fn schema(&self) -> Schema {
@@ -52,25 +71,24 @@ impl DataSource for ServicepacksDataSource {
             Err(diag) => return ReadResult::error(diag),
         };
         match client.list_servicepacks(ctx.stopping()).await {
-            Ok(packs) => ReadResult::ok(state_from(&packs)),
+            Ok(packs) => ReadResult::ok(state_from(&packs).encode()),
             Err(err) => ReadResult::error(api_error(format!("Unable to read {TYPE_NAME}"), &err)),
         }
     }
 }
 
-fn state_from(packs: &[Servicepack]) -> Value {
-    Value::object([
-        ("id", "servicepacks".into()),
-        (
-            "servicepacks",
-            Value::List(
-                packs
-                    .iter()
-                    .map(|p| Value::object([("id", p.id.into()), ("name", p.name.clone().into())]))
-                    .collect(),
-            ),
-        ),
-    ])
+fn state_from(packs: &[Servicepack]) -> Servicepacks {
+    Servicepacks {
+        id: "servicepacks".to_string().into(),
+        servicepacks: packs
+            .iter()
+            .map(|p| ServicepackItem {
+                id: p.id.into(),
+                name: p.name.clone().into(),
+            })
+            .collect::<Vec<_>>()
+            .into(),
+    }
 }
 
 #[cfg(test)]
@@ -90,9 +108,9 @@ mod tests {
             },
         ];
         let state = state_from(&packs);
-        let list = state.get_list("servicepacks");
+        let list = state.servicepacks.items();
         assert_eq!(list.len(), 2);
-        assert_eq!(list[0].get_i64("id"), Some(2));
-        assert_eq!(list[1].get_str("name"), Some("Basic"));
+        assert_eq!(list[0].id.get(), Some(2));
+        assert_eq!(list[1].name.as_str(), Some("Basic"));
     }
 }

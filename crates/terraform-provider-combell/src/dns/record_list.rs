@@ -9,13 +9,22 @@ use crate::core::{api_error, client};
 use crate::dns::record::{canonical_domain, state_from, WRITABLE_TYPES};
 use combell_api::DnsRecordFilter;
 use tfplugin::{
-    Attribute, AttributePath, Ctx, Diagnostics, ListItem, ListRequest, ListResource, ListSink,
-    Schema, Value,
+    decode, model, Attribute, AttributePath, Ctx, Diagnostics, ListItem, ListRequest, ListResource,
+    ListSink, Schema, Value,
 };
 
 const TYPE_NAME: &str = "combell_dns_record";
 
 pub struct DnsRecordList;
+
+model! {
+    /// The configuration of the `combell_dns_record` list.
+    pub struct DnsRecordListConfig {
+        domain_name: String,
+        r#type: String,
+        record_name: String,
+    }
+}
 
 fn schema() -> Schema {
     Schema::new(vec![
@@ -50,8 +59,9 @@ impl ListResource for DnsRecordList {
     }
 
     async fn validate(&self, _ctx: &Ctx, config: &Value) -> Diagnostics {
+        let config = decode!(DnsRecordListConfig, config);
         let mut diags = Diagnostics::default();
-        if let Some(t) = config.get_str("type") {
+        if let Some(t) = config.r#type.as_str() {
             if !WRITABLE_TYPES.contains(&t) {
                 diags.error_at(
                     AttributePath::new("type"),
@@ -65,7 +75,8 @@ impl ListResource for DnsRecordList {
             }
         }
         if config
-            .get_str("domain_name")
+            .domain_name
+            .as_str()
             .is_some_and(|d| d.trim().is_empty())
         {
             diags.error_at(
@@ -74,10 +85,7 @@ impl ListResource for DnsRecordList {
                 "Set domain_name to the zone to list, such as \"example.com\".",
             );
         }
-        if let Some(domain) = config
-            .get_str("domain_name")
-            .filter(|d| !d.trim().is_empty())
-        {
+        if let Some(domain) = config.domain_name.as_str().filter(|d| !d.trim().is_empty()) {
             if let Err(detail) = rules::host_name(domain.trim(), HostRules::FULL_NAME) {
                 diags.error_at(
                     AttributePath::new("domain_name"),
@@ -91,15 +99,16 @@ impl ListResource for DnsRecordList {
 
     async fn list(&self, ctx: &Ctx, req: ListRequest, out: &ListSink) -> Diagnostics {
         let summary = format!("Unable to list {TYPE_NAME}");
+        let config = decode!(DnsRecordListConfig, &req.config);
         let client = match client(ctx) {
             Ok(c) => c,
             Err(d) => return d.into(),
         };
-        let domain = canonical_domain(req.config.get_str("domain_name").unwrap_or_default());
-        let wanted_type = req.config.get_str("type");
-        let wanted_name = req
-            .config
-            .get_str("record_name")
+        let domain = canonical_domain(config.domain_name.as_str().unwrap_or_default());
+        let wanted_type = config.r#type.as_str();
+        let wanted_name = config
+            .record_name
+            .as_str()
             .map(|n| if n == "@" { "" } else { n });
         let filter = DnsRecordFilter {
             record_type: wanted_type.map(str::to_string),

@@ -15,14 +15,27 @@ use crate::core::rules::{self, HostRules};
 use crate::core::{api_error, client};
 use combell_api::{CancellationToken, Client, DomainDetail};
 use tfplugin::{
-    default_plan, ApplyResult, Attribute, AttributePath, Ctx, Diagnostic, Diagnostics,
-    ImportResult, PlanRequest, PlanResponse, ReadResult, Resource, Schema, Type, Value,
+    decode, default_plan, model, ApplyResult, Attribute, AttributePath, Ctx, Diagnostic,
+    Diagnostics, Field, ImportResult, Model, PlanRequest, PlanResponse, ReadResult, Resource,
+    Schema, Type, Value,
 };
 
 const TYPE_NAME: &str = "combell_domain";
 const LOG: &str = "domain";
 
 pub struct DomainResource;
+
+model! {
+    /// The state, plan and configuration of `combell_domain`.
+    pub struct Domain {
+        id: String,
+        domain_name: String,
+        name_servers: Vec<String>,
+        will_renew: bool,
+        can_toggle_renew: bool,
+        expiration_date: String,
+    }
+}
 
 // ---- Schema ---------------------------------------------------------------------------------
 
@@ -91,24 +104,20 @@ impl Resource for DomainResource {
     fn schema(&self) -> Schema {
         schema()
     }
+    fn model_attributes(&self) -> Vec<&'static str> {
+        Domain::attribute_names()
+    }
 
     fn requires_replace(&self) -> &[&str] {
         &REPLACE_ON_CHANGE
     }
 
     async fn validate(&self, _ctx: &Ctx, config: &Value) -> Diagnostics {
+        let config = decode!(Domain, config);
         let mut diags = Diagnostics::default();
-        if let Some(name) = config.get_str("domain_name") {
-            if let Err(detail) = rules::domain_name(name) {
-                diags.error_at(
-                    AttributePath::new("domain_name"),
-                    "Invalid domain name",
-                    detail,
-                );
-            }
-        }
-        if let Some(servers) = known_strings(config, "name_servers") {
-            for detail in name_server_problems(&servers) {
+        domain_name_in(&config.domain_name, &mut diags);
+        if let Some(servers) = config.name_servers.known() {
+            for detail in name_server_problems(servers) {
                 diags.error_at(
                     AttributePath::new("name_servers"),
                     "Invalid name servers",
@@ -120,22 +129,30 @@ impl Resource for DomainResource {
     }
 
     async fn plan(&self, ctx: &Ctx, req: PlanRequest) -> PlanResponse {
-        let prior = req.prior.clone();
-        let config = req.config.clone();
+        let creating = req.prior.is_null();
+        let decoded =
+            Domain::decode(&req.prior).and_then(|p| Ok((p, Domain::decode(&req.config)?)));
         let mut resp = default_plan(&schema(), &REPLACE_ON_CHANGE, &[], req);
         if resp.planned.is_null() {
             return resp;
         }
+        let (prior, config) = match decoded {
+            Ok(decoded) => decoded,
+            Err(diags) => {
+                resp.diagnostics.extend(diags);
+                return resp;
+            }
+        };
         // Name servers written with another spelling than the state's plan an update that
         // sends nothing (apply compares without case) and stores the configuration's spelling:
         // Terraform requires a configured value to be planned as written.
-        let creating = prior.is_null() || !resp.requires_replace.is_empty();
-        let Some(wanted) = config.get_bool("will_renew") else {
+        let creating = creating || !resp.requires_replace.is_empty();
+        let Some(wanted) = config.will_renew.get() else {
             return resp;
         };
         let (can_toggle, current) = if creating {
             // Only ask Combell when a configured value will be sent.
-            let (Some(name), Ok(client)) = (config.get_str("domain_name"), client(ctx)) else {
+            let (Some(name), Ok(client)) = (config.domain_name.as_str(), client(ctx)) else {
                 return resp;
             };
             match client.get_domain(name, ctx.stopping()).await {
@@ -152,8 +169,8 @@ impl Resource for DomainResource {
             }
         } else {
             (
-                prior.get_bool("can_toggle_renew").unwrap_or(true),
-                prior.get_bool("will_renew"),
+                prior.can_toggle_renew.get().unwrap_or(true),
+                prior.will_renew.get(),
             )
         };
         if current != Some(wanted) && !can_toggle {
@@ -165,7 +182,7 @@ impl Resource for DomainResource {
                          true; it is false now (an invoice for the domain is unpaid, or its \
                          renewal starts within a month). Leave will_renew unset or set it to \
                          {}, and try again later.",
-                        config.get_str("domain_name").unwrap_or("the domain"),
+                        config.domain_name.as_str().unwrap_or("the domain"),
                         current.map_or("its current value".to_string(), |v| v.to_string())
                     ),
                 )
@@ -177,11 +194,12 @@ impl Resource for DomainResource {
 
     async fn create(&self, ctx: &Ctx, planned: &Value, _config: &Value) -> ApplyResult {
         let summary = format!("Unable to create {TYPE_NAME}");
+        let planned = decode!(Domain, planned);
         let client = match client(ctx) {
             Ok(c) => c,
             Err(d) => return ApplyResult::error(d),
         };
-        let Some(name) = planned.get_str("domain_name") else {
+        let Some(name) = planned.domain_name.as_str() else {
             return ApplyResult::error(Diagnostic::error(summary, "domain_name is not known."));
         };
         let detail = match client.get_domain(name, ctx.stopping()).await {
@@ -191,20 +209,21 @@ impl Resource for DomainResource {
             }
             Err(err) => return ApplyResult::error(api_error(summary, &err)),
         };
-        apply_settings(&client, &detail, planned, summary, ctx.stopping()).await
+        apply_settings(&client, &detail, &planned, summary, ctx.stopping()).await
     }
 
     async fn read(&self, ctx: &Ctx, state: &Value) -> ReadResult {
         let summary = format!("Unable to read {TYPE_NAME}");
+        let current = decode!(Domain, state);
         let client = match client(ctx) {
             Ok(c) => c,
             Err(d) => return ReadResult::error(d),
         };
-        let Some(name) = state.get_str("domain_name") else {
+        let Some(name) = current.domain_name.as_str() else {
             return ReadResult::gone();
         };
         match client.get_domain(name, ctx.stopping()).await {
-            Ok(detail) => ReadResult::ok(state_from(&detail, state)),
+            Ok(detail) => ReadResult::ok(state_from(&detail, &current).encode()),
             Err(err) if err.is_not_found() => {
                 hclog::info(
                     LOG,
@@ -229,11 +248,13 @@ impl Resource for DomainResource {
         _config: &Value,
     ) -> ApplyResult {
         let summary = format!("Unable to update {TYPE_NAME}");
+        let planned = decode!(Domain, planned);
+        let known_prior = decode!(Domain, prior);
         let client = match client(ctx) {
             Ok(c) => c,
             Err(d) => return ApplyResult::error(d),
         };
-        let Some(name) = prior.get_str("domain_name") else {
+        let Some(name) = known_prior.domain_name.as_str() else {
             return ApplyResult::error(Diagnostic::error(summary, "The state has no domain_name."));
         };
         let detail = match client.get_domain(name, ctx.stopping()).await {
@@ -246,11 +267,12 @@ impl Resource for DomainResource {
                 }
             }
         };
-        apply_settings(&client, &detail, planned, summary, ctx.stopping()).await
+        apply_settings(&client, &detail, &planned, summary, ctx.stopping()).await
     }
 
     async fn delete(&self, _ctx: &Ctx, prior: &Value) -> Diagnostics {
-        let name = prior.get_str("domain_name").unwrap_or("the domain");
+        let prior = decode!(Domain, prior);
+        let name = prior.domain_name.as_str().unwrap_or("the domain");
         hclog::warn(
             LOG,
             "domain removed from the state only",
@@ -272,11 +294,13 @@ impl Resource for DomainResource {
         let name = id.trim();
         match rules::domain_name(name) {
             Ok(()) => {
-                let mut state = empty_state();
-                state.set("id", name);
-                state.set("domain_name", name);
+                let state = Domain {
+                    id: name.to_string().into(),
+                    domain_name: name.to_string().into(),
+                    ..Default::default()
+                };
                 ImportResult {
-                    state: Some(state),
+                    state: Some(state.encode()),
                     ..Default::default()
                 }
             }
@@ -298,21 +322,21 @@ impl Resource for DomainResource {
 async fn apply_settings(
     client: &Client,
     detail: &DomainDetail,
-    planned: &Value,
+    planned: &Domain,
     summary: String,
     cancel: &CancellationToken,
 ) -> ApplyResult {
     let name = detail.domain_name.as_str();
     let current: Vec<String> = detail.name_servers.iter().map(|n| n.name.clone()).collect();
     let mut diags = Diagnostics::default();
-    if let Some(wanted) = known_strings(planned, "name_servers") {
-        if !same_servers(&wanted, &current) {
-            if let Err(err) = client.set_domain_name_servers(name, &wanted, cancel).await {
+    if let Some(wanted) = planned.name_servers.known() {
+        if !same_servers(wanted, &current) {
+            if let Err(err) = client.set_domain_name_servers(name, wanted, cancel).await {
                 diags.push(api_error(summary.clone(), &err).at(AttributePath::new("name_servers")));
             }
         }
     }
-    if let Some(wanted) = planned.get_bool("will_renew") {
+    if let Some(wanted) = planned.will_renew.get() {
         if detail.will_renew != Some(wanted) && !diags.has_errors() {
             if let Err(err) = client.set_domain_will_renew(name, wanted, cancel).await {
                 let mut d = api_error(summary.clone(), &err).at(AttributePath::new("will_renew"));
@@ -327,14 +351,14 @@ async fn apply_settings(
     // The state is what Combell now says, even after a failed PUT.
     match client.get_domain(name, &CancellationToken::new()).await {
         Ok(after) => ApplyResult {
-            state: Some(state_from(&after, planned)),
+            state: Some(state_from(&after, planned).encode()),
             diagnostics: diags,
             ..Default::default()
         },
         Err(err) => {
             diags.push(api_error(format!("Unable to read {TYPE_NAME} back"), &err));
             ApplyResult {
-                state: Some(state_from(detail, planned)),
+                state: Some(state_from(detail, planned).encode()),
                 diagnostics: diags,
                 ..Default::default()
             }
@@ -343,38 +367,40 @@ async fn apply_settings(
 }
 
 /// The one mapping API → state. Name servers keep the spelling of `prior` when they match.
-fn state_from(detail: &DomainDetail, prior: &Value) -> Value {
-    let mut state = empty_state();
-    state.set("id", detail.domain_name.clone());
-    state.set("domain_name", detail.domain_name.clone());
+fn state_from(detail: &DomainDetail, prior: &Domain) -> Domain {
     let servers: Vec<String> = detail.name_servers.iter().map(|n| n.name.clone()).collect();
-    match known_strings(prior, "name_servers") {
-        Some(written) if same_servers(&written, &servers) => {
-            state.set("name_servers", written);
-        }
-        _ => state.set("name_servers", servers),
+    let name_servers = match prior.name_servers.known() {
+        Some(written) if same_servers(written, &servers) => written.clone(),
+        _ => servers,
+    };
+    Domain {
+        id: detail.domain_name.clone().into(),
+        domain_name: detail.domain_name.clone().into(),
+        name_servers: name_servers.into(),
+        // No value means Combell cannot tell right now: keep what was there.
+        will_renew: Field::from_option(detail.will_renew.or_else(|| prior.will_renew.get())),
+        can_toggle_renew: detail.can_toggle_renew.into(),
+        expiration_date: detail.expiration_date.clone().into(),
     }
-    // No value means Combell cannot tell right now: keep what was there.
-    let will_renew = detail.will_renew.or_else(|| prior.get_bool("will_renew"));
-    state.set("will_renew", will_renew);
-    state.set("can_toggle_renew", detail.can_toggle_renew);
-    state.set("expiration_date", detail.expiration_date.clone());
-    state
 }
 
-/// The values of `state` as attributes, for the data source: the same mapping.
-pub(crate) fn domain_values(detail: &DomainDetail) -> Value {
-    state_from(detail, &Value::Null)
+/// The same mapping with nothing configured, for the data source.
+pub(crate) fn domain_values(detail: &DomainDetail) -> Domain {
+    state_from(detail, &Domain::default())
 }
 
-fn empty_state() -> Value {
-    Value::object(
-        schema()
-            .block
-            .attributes
-            .iter()
-            .map(|a| (a.name.clone(), Value::Null)),
-    )
+/// Adds an error at `domain_name` when the field is a known string that is not a domain name;
+/// shared with the data source and `combell_domain_registration`.
+pub(crate) fn domain_name_in(field: &Field<String>, diags: &mut Diagnostics) {
+    if let Some(name) = field.as_str() {
+        if let Err(detail) = rules::domain_name(name) {
+            diags.error_at(
+                AttributePath::new("domain_name"),
+                "Invalid domain name",
+                detail,
+            );
+        }
+    }
 }
 
 fn not_here(name: &str) -> String {
@@ -454,27 +480,21 @@ mod tests {
 
     #[test]
     fn mapping_keeps_the_configured_spelling_of_name_servers() {
-        let mut prior = empty_state();
-        prior.set(
-            "name_servers",
-            vec![
+        let prior = Domain {
+            name_servers: vec![
                 "NS1.example.net.".to_string(),
                 "ns2.example.net".to_string(),
-            ],
-        );
+            ]
+            .into(),
+            ..Default::default()
+        };
         let state = state_from(&detail(), &prior);
-        assert_eq!(
-            state.get_list("name_servers")[0].as_str(),
-            Some("NS1.example.net.")
-        );
-        assert_eq!(state.get_str("id"), Some("example.com"));
-        assert_eq!(state.get_bool("can_toggle_renew"), Some(false));
-        assert!(state.is_wholly_known());
+        assert_eq!(state.name_servers.items()[0].as_str(), "NS1.example.net.");
+        assert_eq!(state.id.as_str(), Some("example.com"));
+        assert_eq!(state.can_toggle_renew.get(), Some(false));
+        assert!(state.encode().is_wholly_known());
         let fresh = domain_values(&detail());
-        assert_eq!(
-            fresh.get_list("name_servers")[0].as_str(),
-            Some("ns1.example.net")
-        );
+        assert_eq!(fresh.name_servers.items()[0].as_str(), "ns1.example.net");
     }
 
     #[test]
@@ -512,12 +532,17 @@ mod tests {
 
     #[test]
     fn a_renew_change_combell_would_refuse_fails_at_plan() {
-        let prior = state_from(&detail(), &Value::Null);
-        let mut config = empty_state();
-        config.set("domain_name", "example.com");
-        config.set("will_renew", false);
-        let mut proposed = prior.clone();
-        proposed.set("will_renew", false);
+        let prior = domain_values(&detail());
+        let config = Domain {
+            domain_name: "example.com".to_string().into(),
+            will_renew: false.into(),
+            ..Default::default()
+        };
+        let proposed = Domain {
+            will_renew: false.into(),
+            ..prior.clone()
+        };
+        let (prior, proposed, config) = (prior.encode(), proposed.encode(), config.encode());
         let plan = block_on(DomainResource.plan(
             &Ctx::for_tests(None),
             PlanRequest {
@@ -534,8 +559,9 @@ mod tests {
 
     #[test]
     fn destroy_only_forgets_and_warns() {
-        let diags =
-            block_on(DomainResource.delete(&Ctx::for_tests(None), &domain_values(&detail())));
+        let diags = block_on(
+            DomainResource.delete(&Ctx::for_tests(None), &domain_values(&detail()).encode()),
+        );
         assert!(!diags.has_errors());
         assert!(diags
             .iter()

@@ -4,16 +4,46 @@
 
 use async_trait::async_trait;
 
-use crate::core::rules;
 use crate::core::{api_error, client};
-use crate::domains::domain::domain_values;
+use crate::domains::domain::{domain_name_in, domain_values};
 use combell_api::Registrant;
 use tfplugin::{
-    Attribute, AttributePath, Ctx, DataSource, Diagnostic, Diagnostics, Nesting, ReadResult,
-    Schema, Type, Value,
+    decode, model, Attribute, AttributePath, Ctx, DataSource, Diagnostic, Diagnostics, Field,
+    Model, Nesting, ReadResult, Schema, Type, Value,
 };
 
 pub struct DomainDataSource;
+
+model! {
+    /// A domain's registrant, as `combell_domain` and `combell_domain_registration` show it.
+    pub struct RegistrantState {
+        first_name: String,
+        last_name: String,
+        company_name: String,
+        enterprise_number: String,
+        address: String,
+        postal_code: String,
+        city: String,
+        country_code: String,
+        language_code: String,
+        email: String,
+        phone: String,
+        fax: String,
+    }
+}
+
+model! {
+    /// The configuration and state of the `combell_domain` data source.
+    pub struct DomainData {
+        id: String,
+        domain_name: String,
+        name_servers: Vec<String>,
+        will_renew: bool,
+        can_toggle_renew: bool,
+        expiration_date: String,
+        registrant: RegistrantState,
+    }
+}
 
 const TYPE_NAME: &str = "combell_domain";
 
@@ -45,6 +75,9 @@ impl DataSource for DomainDataSource {
     }
     fn api_operations(&self) -> &'static [&'static str] {
         &["GET /domains/{domainName}"]
+    }
+    fn model_attributes(&self) -> Vec<&'static str> {
+        DomainData::attribute_names()
     }
 
     fn schema(&self) -> Schema {
@@ -87,33 +120,35 @@ impl DataSource for DomainDataSource {
     }
 
     async fn validate(&self, _ctx: &Ctx, config: &Value) -> Diagnostics {
+        let config = decode!(DomainData, config);
         let mut diags = Diagnostics::default();
-        if let Some(name) = config.get_str("domain_name") {
-            if let Err(detail) = rules::domain_name(name) {
-                diags.error_at(
-                    AttributePath::new("domain_name"),
-                    "Invalid domain name",
-                    detail,
-                );
-            }
-        }
+        domain_name_in(&config.domain_name, &mut diags);
         diags
     }
 
     async fn read(&self, ctx: &Ctx, config: &Value) -> ReadResult {
         let summary = format!("Unable to read {TYPE_NAME}");
+        let config = decode!(DomainData, config);
         let client = match client(ctx) {
             Ok(client) => client,
             Err(diag) => return ReadResult::error(diag),
         };
-        let Some(name) = config.get_str("domain_name") else {
+        let Some(name) = config.domain_name.as_str() else {
             return ReadResult::error(Diagnostic::error(summary, "domain_name is not known."));
         };
         match client.get_domain(name, ctx.stopping()).await {
             Ok(detail) => {
-                let mut state = domain_values(&detail);
-                state.set("registrant", registrant_value(&detail.registrant));
-                ReadResult::ok(state)
+                let domain = domain_values(&detail);
+                let state = DomainData {
+                    id: domain.id,
+                    domain_name: domain.domain_name,
+                    name_servers: domain.name_servers,
+                    will_renew: domain.will_renew,
+                    can_toggle_renew: domain.can_toggle_renew,
+                    expiration_date: domain.expiration_date,
+                    registrant: registrant_from(&detail.registrant).into(),
+                };
+                ReadResult::ok(state.encode())
             }
             Err(err) if err.is_not_found() => ReadResult::error(
                 Diagnostic::error(
@@ -130,30 +165,51 @@ impl DataSource for DomainDataSource {
     }
 }
 
-/// The registrant as an object of the schema above; also used by `combell_domain_registration`.
+/// The registrant as the schema above has it (empty values as null); also used by
+/// `combell_domain_registration`.
+pub(crate) fn registrant_from(r: &Registrant) -> RegistrantState {
+    let field = |v: &Option<String>| Field::from_option(v.clone().filter(|s| !s.is_empty()));
+    RegistrantState {
+        first_name: field(&r.first_name),
+        last_name: field(&r.last_name),
+        company_name: field(&r.company_name),
+        enterprise_number: field(&r.enterprise_number),
+        address: field(&r.address),
+        postal_code: field(&r.postal_code),
+        city: field(&r.city),
+        country_code: field(&r.country_code),
+        language_code: field(&r.language_code),
+        email: field(&r.email),
+        phone: field(&r.phone),
+        fax: field(&r.fax),
+    }
+}
+
+/// [`registrant_from`] as a value, for the types that still build their state by attribute.
 pub(crate) fn registrant_value(r: &Registrant) -> Value {
-    let fields: [(&str, &Option<String>); 12] = [
-        ("first_name", &r.first_name),
-        ("last_name", &r.last_name),
-        ("company_name", &r.company_name),
-        ("enterprise_number", &r.enterprise_number),
-        ("address", &r.address),
-        ("postal_code", &r.postal_code),
-        ("city", &r.city),
-        ("country_code", &r.country_code),
-        ("language_code", &r.language_code),
-        ("email", &r.email),
-        ("phone", &r.phone),
-        ("fax", &r.fax),
-    ];
-    Value::object(
-        fields
-            .into_iter()
-            .map(|(name, v)| (name, Value::from(v.clone().filter(|s| !s.is_empty())))),
-    )
+    registrant_from(r).encode()
 }
 
 /// The registrant schema's fields and descriptions, shared with `combell_domain_registration`.
 pub(crate) fn registrant_fields() -> &'static [(&'static str, &'static str)] {
     &REGISTRANT_FIELDS
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_registrant_model_has_the_schema_fields_in_order() {
+        let names: Vec<&str> = REGISTRANT_FIELDS.iter().map(|(n, _)| *n).collect();
+        assert_eq!(RegistrantState::attribute_names(), names);
+        let r = Registrant {
+            first_name: Some("Jan".into()),
+            fax: Some(String::new()),
+            ..Default::default()
+        };
+        let state = registrant_from(&r);
+        assert_eq!(state.first_name.as_str(), Some("Jan"));
+        assert!(state.fax.is_null() && state.city.is_null());
+    }
 }

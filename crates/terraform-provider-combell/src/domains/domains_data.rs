@@ -3,9 +3,28 @@
 use async_trait::async_trait;
 
 use crate::core::{api_error, client};
-use tfplugin::{Attribute, Ctx, DataSource, Nesting, ReadResult, Schema, Value};
+use tfplugin::{
+    model, Attribute, Ctx, DataSource, Field, Model, Nesting, ReadResult, Schema, Value,
+};
 
 pub struct DomainsDataSource;
+
+model! {
+    /// One domain of `combell_domains`.
+    pub struct DomainItem {
+        domain_name: String,
+        expiration_date: String,
+        will_renew: bool,
+    }
+}
+
+model! {
+    /// The state of `combell_domains`.
+    pub struct Domains {
+        id: String,
+        domains: Vec<DomainItem>,
+    }
+}
 
 const TYPE_NAME: &str = "combell_domains";
 
@@ -16,6 +35,9 @@ impl DataSource for DomainsDataSource {
     }
     fn api_operations(&self) -> &'static [&'static str] {
         &["GET /domains"]
+    }
+    fn model_attributes(&self) -> Vec<&'static str> {
+        Domains::attribute_names()
     }
 
     fn schema(&self) -> Schema {
@@ -51,24 +73,21 @@ impl DataSource for DomainsDataSource {
             Err(diag) => return ReadResult::error(diag),
         };
         match client.list_domains(ctx.stopping()).await {
-            Ok(domains) => ReadResult::ok(Value::object([
-                ("id", "domains".into()),
-                (
-                    "domains",
-                    Value::List(
-                        domains
-                            .into_iter()
-                            .map(|d| {
-                                Value::object([
-                                    ("domain_name", d.domain_name.into()),
-                                    ("expiration_date", d.expiration_date.into()),
-                                    ("will_renew", d.will_renew.into()),
-                                ])
-                            })
-                            .collect(),
-                    ),
-                ),
-            ])),
+            Ok(domains) => ReadResult::ok(
+                Domains {
+                    id: "domains".to_string().into(),
+                    domains: domains
+                        .into_iter()
+                        .map(|d| DomainItem {
+                            domain_name: d.domain_name.into(),
+                            expiration_date: d.expiration_date.into(),
+                            will_renew: Field::from_option(d.will_renew),
+                        })
+                        .collect::<Vec<_>>()
+                        .into(),
+                }
+                .encode(),
+            ),
             Err(err) => ReadResult::error(api_error(summary, &err)),
         }
     }
