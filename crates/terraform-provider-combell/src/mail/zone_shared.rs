@@ -14,7 +14,7 @@
 use std::time::Duration;
 
 use combell_api::{CancellationToken, Client, Error, MailZone};
-use tfplugin::{Diagnostic, Value};
+use tfplugin::{AttributePath, Diagnostic, Diagnostics, Field, Value};
 
 /// How long a write may take to show in the zone before the state records the plan instead,
 /// with a warning. Combell applies these changes at once in practice; this is a safety net.
@@ -92,6 +92,16 @@ pub(crate) fn not_settled(type_name: &str, what: &str) -> Diagnostic {
             SETTLE_LIMIT.as_secs()
         ),
     )
+}
+
+/// Adds an "Invalid domain name" error at `attribute` when the field is a known string that is
+/// not a lower-case domain name.
+pub(crate) fn domain_in(field: &Field<String>, attribute: &str, diags: &mut Diagnostics) {
+    if let Some(domain) = field.as_str() {
+        if let Err(detail) = crate::core::rules::domain_name(domain) {
+            diags.error_at(AttributePath::new(attribute), "Invalid domain name", detail);
+        }
+    }
 }
 
 /// The detail for a domain without a mail zone.
