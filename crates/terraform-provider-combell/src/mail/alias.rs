@@ -491,17 +491,17 @@ mod tests {
         let cases: Vec<Case> = vec![
             (
                 "domain_name = Example.com",
-                Box::new(|c| c.domain_name.set("Example.com")),
+                Box::new(|c| c.domain_name = "Example.com".to_string().into()),
                 vec!["domain_name"],
             ),
             (
                 "email_address = team",
-                Box::new(|c| c.email_address.set("team")),
+                Box::new(|c| c.email_address = "team".to_string().into()),
                 vec!["email_address"],
             ),
             (
                 "email_address = team@other.com",
-                Box::new(|c| c.email_address.set("team@other.com")),
+                Box::new(|c| c.email_address = "team@other.com".to_string().into()),
                 vec!["email_address"],
             ),
             (

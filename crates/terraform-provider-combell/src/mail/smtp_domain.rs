@@ -474,7 +474,7 @@ mod tests {
         assert_eq!(created.enabled.get(), Some(true));
         assert!(created.id.is_unknown());
         let mut disabled = cfg("example.be", false.into());
-        disabled.id.set("example.com/example.be");
+        disabled.id = "example.com/example.be".to_string().into();
         let drift = plan(disabled.encode(), cfg("example.be", Field::Null));
         assert_eq!(drift.enabled.get(), Some(true));
         let off = plan(Value::Null, cfg("example.be", false.into()));
