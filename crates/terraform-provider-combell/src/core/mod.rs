@@ -5,6 +5,7 @@
 //! `terraform query` ([`list`]), and the one way an API error becomes a diagnostic.
 
 pub mod fields;
+pub mod flow;
 pub mod jobs;
 pub mod list;
 pub mod reconcile;

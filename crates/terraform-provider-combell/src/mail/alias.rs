@@ -16,6 +16,7 @@ use std::time::Duration;
 use async_trait::async_trait;
 use serde_json::json;
 
+use crate::core::flow::or_return;
 use crate::core::reconcile::{create_once, CreateSpec};
 use crate::core::rules;
 use crate::core::{api_error, client};
@@ -106,10 +107,7 @@ impl Resource for MailAliasResource {
     async fn create(&self, ctx: &Ctx, planned: &Value, _config: &Value) -> ApplyResult {
         let summary = format!("Unable to create {TYPE_NAME}");
         let planned = decode!(Alias, planned);
-        let client = match client(ctx) {
-            Ok(c) => c,
-            Err(d) => return ApplyResult::error(d),
-        };
+        let client = or_return!(client(ctx));
         let (Some(domain), Some(address)) =
             (planned.domain_name.as_str(), planned.email_address.as_str())
         else {
@@ -168,10 +166,7 @@ impl Resource for MailAliasResource {
     async fn read(&self, ctx: &Ctx, state: &Value) -> ReadResult {
         let summary = format!("Unable to read {TYPE_NAME}");
         let current = decode!(Alias, state);
-        let client = match client(ctx) {
-            Ok(c) => c,
-            Err(d) => return ReadResult::error(d),
-        };
+        let client = or_return!(client(ctx));
         let (Some(domain), Some(address)) =
             (current.domain_name.as_str(), current.email_address.as_str())
         else {
@@ -213,10 +208,7 @@ impl Resource for MailAliasResource {
         _config: &Value,
     ) -> ApplyResult {
         let summary = format!("Unable to update {TYPE_NAME}");
-        let client = match client(ctx) {
-            Ok(c) => c,
-            Err(d) => return ApplyResult::error(d),
-        };
+        let client = or_return!(client(ctx));
         let failed = |diags: Diagnostics| ApplyResult {
             state: Some(prior.clone()),
             diagnostics: diags,

@@ -13,6 +13,7 @@
 use async_trait::async_trait;
 use serde_json::json;
 
+use crate::core::flow::or_return;
 use crate::core::rules;
 use crate::core::{api_error, client};
 use crate::mail::zone_shared::{domain_in, no_zone, read_zone, read_zone_fresh};
@@ -167,10 +168,7 @@ impl Resource for MailAntispamResource {
     async fn read(&self, ctx: &Ctx, state: &Value) -> ReadResult {
         let summary = format!("Unable to read {TYPE_NAME}");
         let current = decode!(Antispam, state);
-        let client = match client(ctx) {
-            Ok(c) => c,
-            Err(d) => return ReadResult::error(d),
-        };
+        let client = or_return!(client(ctx));
         let Some(domain) = current.domain_name.as_str() else {
             return ReadResult::gone();
         };

@@ -15,6 +15,7 @@ use std::time::Duration;
 use async_trait::async_trait;
 use serde_json::json;
 
+use crate::core::flow::or_return;
 use crate::core::reconcile::{create_once, CreateSpec};
 use crate::core::rules;
 use crate::core::{api_error, client};
@@ -105,10 +106,7 @@ impl Resource for MailCatchAllResource {
     async fn create(&self, ctx: &Ctx, planned: &Value, _config: &Value) -> ApplyResult {
         let summary = format!("Unable to create {TYPE_NAME}");
         let planned = decode!(CatchAll, planned);
-        let client = match client(ctx) {
-            Ok(c) => c,
-            Err(d) => return ApplyResult::error(d),
-        };
+        let client = or_return!(client(ctx));
         let (Some(domain), Some(address)) =
             (planned.domain_name.as_str(), planned.email_address.as_str())
         else {
@@ -171,10 +169,7 @@ impl Resource for MailCatchAllResource {
     async fn read(&self, ctx: &Ctx, state: &Value) -> ReadResult {
         let summary = format!("Unable to read {TYPE_NAME}");
         let current = decode!(CatchAll, state);
-        let client = match client(ctx) {
-            Ok(c) => c,
-            Err(d) => return ReadResult::error(d),
-        };
+        let client = or_return!(client(ctx));
         let (Some(domain), Some(address)) =
             (current.domain_name.as_str(), current.email_address.as_str())
         else {

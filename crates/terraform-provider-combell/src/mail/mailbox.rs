@@ -23,6 +23,7 @@ use std::time::Duration;
 use async_trait::async_trait;
 use serde_json::json;
 
+use crate::core::flow::or_return;
 use crate::core::reconcile::{create_once, CreateSpec, Created};
 use crate::core::rules::{self, password_problems};
 use crate::core::{api_error, client};
@@ -275,10 +276,7 @@ impl Resource for MailboxResource {
         let summary = format!("Unable to create {TYPE_NAME}");
         let mut planned = decode!(Mailbox, planned);
         let config = decode!(Mailbox, config);
-        let client = match client(ctx) {
-            Ok(c) => c,
-            Err(d) => return ApplyResult::error(d),
-        };
+        let client = or_return!(client(ctx));
         let (Some(address), Some(password)) = (
             planned.email_address.as_str().map(str::to_string),
             config.password.as_str(),
@@ -380,10 +378,7 @@ impl Resource for MailboxResource {
     async fn read(&self, ctx: &Ctx, state: &Value) -> ReadResult {
         let summary = format!("Unable to read {TYPE_NAME}");
         let current = decode!(Mailbox, state);
-        let client = match client(ctx) {
-            Ok(c) => c,
-            Err(d) => return ReadResult::error(d),
-        };
+        let client = or_return!(client(ctx));
         let Some(id) = current.id.as_str() else {
             return ReadResult::gone();
         };
@@ -413,10 +408,7 @@ impl Resource for MailboxResource {
         config: &Value,
     ) -> ApplyResult {
         let summary = format!("Unable to update {TYPE_NAME}");
-        let client = match client(ctx) {
-            Ok(c) => c,
-            Err(d) => return ApplyResult::error(d),
-        };
+        let client = or_return!(client(ctx));
         let current = decode!(Mailbox, prior);
         let planned = decode!(Mailbox, planned);
         let config = decode!(Mailbox, config);

@@ -2,6 +2,7 @@
 //! only). The listing gives addresses and sizes; each full object is read with
 //! `GET /mailboxes/{mailboxName}` when Terraform asks for it.
 
+use crate::core::flow::or_return;
 use crate::core::rules::{self, HostRules};
 use async_trait::async_trait;
 
@@ -76,10 +77,7 @@ impl ListResource for MailboxList {
     async fn list(&self, ctx: &Ctx, req: ListRequest, out: &ListSink) -> Diagnostics {
         let summary = format!("Unable to list {TYPE_NAME}");
         let config = decode!(ListConfig, &req.config);
-        let client = match client(ctx) {
-            Ok(c) => c,
-            Err(d) => return d.into(),
-        };
+        let client = or_return!(client(ctx));
         let domain = config
             .domain_name
             .as_str()

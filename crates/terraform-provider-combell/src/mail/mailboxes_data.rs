@@ -4,6 +4,7 @@
 
 use async_trait::async_trait;
 
+use crate::core::flow::or_return;
 use crate::core::{api_error, client};
 use crate::mail::zone_shared::domain_in;
 use combell_api::Mailbox;
@@ -68,10 +69,7 @@ impl DataSource for MailboxesDataSource {
     async fn read(&self, ctx: &Ctx, config: &Value) -> ReadResult {
         let summary = format!("Unable to read {TYPE_NAME}");
         let config = decode!(MailboxesState, config);
-        let client = match client(ctx) {
-            Ok(client) => client,
-            Err(diag) => return ReadResult::error(diag),
-        };
+        let client = or_return!(client(ctx));
         let Some(domain) = config.domain_name.as_str() else {
             return ReadResult::error(tfplugin::Diagnostic::error(
                 summary,

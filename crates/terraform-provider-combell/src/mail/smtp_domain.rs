@@ -15,6 +15,7 @@ use std::time::Duration;
 use async_trait::async_trait;
 use serde_json::json;
 
+use crate::core::flow::or_return;
 use crate::core::reconcile::{create_once, CreateSpec};
 use crate::core::rules;
 use crate::core::{api_error, client};
@@ -108,10 +109,7 @@ impl Resource for MailSmtpDomainResource {
     async fn create(&self, ctx: &Ctx, planned: &Value, _config: &Value) -> ApplyResult {
         let summary = format!("Unable to create {TYPE_NAME}");
         let planned = decode!(Smtp, planned);
-        let client = match client(ctx) {
-            Ok(c) => c,
-            Err(d) => return ApplyResult::error(d),
-        };
+        let client = or_return!(client(ctx));
         let (Some(domain), Some(hostname)) =
             (planned.domain_name.as_str(), planned.hostname.as_str())
         else {
@@ -194,10 +192,7 @@ impl Resource for MailSmtpDomainResource {
     async fn read(&self, ctx: &Ctx, state: &Value) -> ReadResult {
         let summary = format!("Unable to read {TYPE_NAME}");
         let current = decode!(Smtp, state);
-        let client = match client(ctx) {
-            Ok(c) => c,
-            Err(d) => return ReadResult::error(d),
-        };
+        let client = or_return!(client(ctx));
         let (Some(domain), Some(hostname)) =
             (current.domain_name.as_str(), current.hostname.as_str())
         else {
@@ -232,10 +227,7 @@ impl Resource for MailSmtpDomainResource {
         _config: &Value,
     ) -> ApplyResult {
         let summary = format!("Unable to update {TYPE_NAME}");
-        let client = match client(ctx) {
-            Ok(c) => c,
-            Err(d) => return ApplyResult::error(d),
-        };
+        let client = or_return!(client(ctx));
         let failed = |diags: Diagnostics| ApplyResult {
             state: Some(prior.clone()),
             diagnostics: diags,

@@ -6,6 +6,7 @@
 
 use async_trait::async_trait;
 
+use crate::core::flow::or_return;
 use crate::core::{api_error, client};
 use crate::mail::zone_shared::{domain_in, no_zone, read_zone};
 use combell_api::MailZone;
@@ -114,10 +115,7 @@ impl DataSource for MailZoneDataSource {
     async fn read(&self, ctx: &Ctx, config: &Value) -> ReadResult {
         let summary = format!("Unable to read {TYPE_NAME}");
         let config = decode!(MailZoneState, config);
-        let client = match client(ctx) {
-            Ok(client) => client,
-            Err(diag) => return ReadResult::error(diag),
-        };
+        let client = or_return!(client(ctx));
         let Some(domain) = config.domain_name.as_str() else {
             return ReadResult::error(Diagnostic::error(summary, "domain_name is not known."));
         };

@@ -26,6 +26,7 @@ use async_trait::async_trait;
 use serde_json::json;
 
 use crate::core::fields::unknown_as_null;
+use crate::core::flow::or_return;
 use crate::core::jobs::{wait_logged, WaitError};
 use crate::core::reconcile::{create_once, CreateSpec, Created};
 use crate::core::rules::{self, password_problems};
@@ -194,10 +195,7 @@ impl Resource for MysqlDatabaseResource {
         let raw = planned;
         let planned = decode!(Database, raw);
         let config = decode!(Database, config);
-        let client = match client(ctx) {
-            Ok(c) => c,
-            Err(d) => return ApplyResult::error(d),
-        };
+        let client = or_return!(client(ctx));
         let (Some(account_id), Some(name), Some(password)) = (
             planned.account_id.get().and_then(Number::as_i64),
             planned.name.as_str(),
@@ -290,10 +288,7 @@ impl Resource for MysqlDatabaseResource {
     async fn read(&self, ctx: &Ctx, state: &Value) -> ReadResult {
         let summary = format!("Unable to read {TYPE_NAME}");
         let current = decode!(Database, state);
-        let client = match client(ctx) {
-            Ok(c) => c,
-            Err(d) => return ReadResult::error(d),
-        };
+        let client = or_return!(client(ctx));
         let Some(id) = current.id.as_str() else {
             return read_pending(&client, ctx, state, &current).await;
         };
@@ -325,10 +320,7 @@ impl Resource for MysqlDatabaseResource {
     ) -> ApplyResult {
         // Only password_version (with password) and timeouts change in place.
         let summary = format!("Unable to update {TYPE_NAME}");
-        let client = match client(ctx) {
-            Ok(c) => c,
-            Err(d) => return ApplyResult::error(d),
-        };
+        let client = or_return!(client(ctx));
         let current = decode!(Database, prior);
         let planned = decode!(Database, planned);
         let config = decode!(Database, config);
@@ -391,10 +383,7 @@ impl Resource for MysqlDatabaseResource {
             )
             .into();
         };
-        let client = match client(ctx) {
-            Ok(c) => c,
-            Err(d) => return d.into(),
-        };
+        let client = or_return!(client(ctx));
         match client.delete_mysql_database(id, ctx.stopping()).await {
             Ok(()) => {
                 hclog::info(LOG, "database deleted", &[("id", json!(id))]);

@@ -4,6 +4,7 @@
 
 use async_trait::async_trait;
 
+use crate::core::flow::or_return;
 use crate::core::{api_error, client};
 use crate::mysql::database::{state_from, Database};
 use tfplugin::{
@@ -66,10 +67,7 @@ impl ListResource for MysqlDatabaseList {
     async fn list(&self, ctx: &Ctx, req: ListRequest, out: &ListSink) -> Diagnostics {
         let summary = format!("Unable to list {TYPE_NAME}");
         let config = decode!(ListConfig, &req.config);
-        let client = match client(ctx) {
-            Ok(c) => c,
-            Err(d) => return d.into(),
-        };
+        let client = or_return!(client(ctx));
         let account = config.account_id.get().and_then(Number::as_i64);
         let mut databases = match client.list_mysql_databases(ctx.stopping()).await {
             Ok(d) => d,

@@ -3,6 +3,7 @@
 
 use async_trait::async_trait;
 
+use crate::core::flow::or_return;
 use crate::core::{api_error, client};
 use crate::mysql::database::{state_from as database_state, Database};
 use combell_api::MysqlDatabase;
@@ -96,10 +97,7 @@ impl DataSource for MysqlDatabasesDataSource {
     async fn read(&self, ctx: &Ctx, config: &Value) -> ReadResult {
         let summary = format!("Unable to read {TYPE_NAME}");
         let config = decode!(DatabasesState, config);
-        let client = match client(ctx) {
-            Ok(client) => client,
-            Err(diag) => return ReadResult::error(diag),
-        };
+        let client = or_return!(client(ctx));
         match client.list_mysql_databases(ctx.stopping()).await {
             Ok(databases) => ReadResult::ok(state_from(&config, &databases).encode()),
             Err(err) => ReadResult::error(api_error(summary, &err)),

@@ -20,6 +20,7 @@ use async_trait::async_trait;
 use serde_json::json;
 
 use crate::core::fields::unknown_as_null;
+use crate::core::flow::or_return;
 use crate::core::jobs::{wait_logged, WaitError};
 use crate::core::reconcile::{create_once, CreateSpec, Created};
 use crate::core::rules::password_problems;
@@ -184,10 +185,7 @@ impl Resource for MysqlUserResource {
         let raw = planned;
         let planned = decode!(User, raw);
         let config = decode!(User, config);
-        let client = match client(ctx) {
-            Ok(c) => c,
-            Err(d) => return ApplyResult::error(d),
-        };
+        let client = or_return!(client(ctx));
         let (Some(database), Some(name), Some(password)) = (
             planned.database_name.as_str(),
             planned.name.as_str(),
@@ -298,10 +296,7 @@ impl Resource for MysqlUserResource {
     async fn read(&self, ctx: &Ctx, state: &Value) -> ReadResult {
         let summary = format!("Unable to read {TYPE_NAME}");
         let current = decode!(User, state);
-        let client = match client(ctx) {
-            Ok(c) => c,
-            Err(d) => return ReadResult::error(d),
-        };
+        let client = or_return!(client(ctx));
         let (Some(database), Some(name)) = (current.database_name.as_str(), current.name.as_str())
         else {
             return ReadResult::gone();
@@ -352,10 +347,7 @@ impl Resource for MysqlUserResource {
         config: &Value,
     ) -> ApplyResult {
         let summary = format!("Unable to update {TYPE_NAME}");
-        let client = match client(ctx) {
-            Ok(c) => c,
-            Err(d) => return ApplyResult::error(d),
-        };
+        let client = or_return!(client(ctx));
         let current = decode!(User, prior);
         let planned = decode!(User, planned);
         let config = decode!(User, config);
@@ -437,10 +429,7 @@ impl Resource for MysqlUserResource {
             )
             .into();
         }
-        let client = match client(ctx) {
-            Ok(c) => c,
-            Err(d) => return d.into(),
-        };
+        let client = or_return!(client(ctx));
         match client
             .delete_mysql_user(database, name, ctx.stopping())
             .await
