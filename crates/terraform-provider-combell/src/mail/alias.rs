@@ -16,7 +16,7 @@ use std::time::Duration;
 use async_trait::async_trait;
 use serde_json::json;
 
-use crate::core::flow::or_return;
+use crate::core::flow::{apply_with, or_return, read_with};
 use crate::core::reconcile::{create_once, CreateSpec};
 use crate::core::rules;
 use crate::core::{api_error, client};
@@ -192,11 +192,7 @@ impl Resource for MailAliasResource {
                 );
                 ReadResult::gone()
             }
-            Err(err) => ReadResult {
-                state: Some(state.clone()),
-                diagnostics: api_error(summary, &err).into(),
-                ..Default::default()
-            },
+            Err(err) => read_with(state.clone(), api_error(summary, &err).into()),
         }
     }
 
@@ -209,11 +205,7 @@ impl Resource for MailAliasResource {
     ) -> ApplyResult {
         let summary = format!("Unable to update {TYPE_NAME}");
         let client = or_return!(client(ctx));
-        let failed = |diags: Diagnostics| ApplyResult {
-            state: Some(prior.clone()),
-            diagnostics: diags,
-            ..Default::default()
-        };
+        let failed = |diags: Diagnostics| apply_with(prior.clone(), diags);
         let (current, planned) = match (Alias::decode(prior), Alias::decode(planned)) {
             (Ok(current), Ok(planned)) => (current, planned),
             (Err(d), _) | (_, Err(d)) => return failed(d),
@@ -308,16 +300,11 @@ async fn finish(
             Some(alias) => ApplyResult::ok(state_from(domain, alias).encode()),
             None => ApplyResult::ok(fallback),
         },
-        Ok(_) => ApplyResult {
-            state: Some(fallback),
-            diagnostics: not_settled(TYPE_NAME, &format!("alias \"{address}\"")).into(),
-            ..Default::default()
-        },
-        Err(err) => ApplyResult {
-            state: Some(fallback),
-            diagnostics: api_error(summary, &err).into(),
-            ..Default::default()
-        },
+        Ok(_) => apply_with(
+            fallback,
+            not_settled(TYPE_NAME, &format!("alias \"{address}\"")).into(),
+        ),
+        Err(err) => apply_with(fallback, api_error(summary, &err).into()),
     }
 }
 

@@ -13,7 +13,7 @@
 use async_trait::async_trait;
 use serde_json::json;
 
-use crate::core::flow::or_return;
+use crate::core::flow::{apply_with, or_return, read_with};
 use crate::core::rules;
 use crate::core::{api_error, client};
 use crate::mail::zone_shared::{domain_in, no_zone, read_zone, read_zone_fresh};
@@ -182,11 +182,7 @@ impl Resource for MailAntispamResource {
                 );
                 ReadResult::gone()
             }
-            Err(err) => ReadResult {
-                state: Some(state.clone()),
-                diagnostics: api_error(summary, &err).into(),
-                ..Default::default()
-            },
+            Err(err) => read_with(state.clone(), api_error(summary, &err).into()),
         }
     }
 
@@ -299,16 +295,8 @@ async fn apply(ctx: &Ctx, planned: &Value, prior: Option<&Value>, summary: &str)
     .encode();
     match read_zone_fresh(&client, domain, &CancellationToken::new()).await {
         Ok(Some(zone)) => ApplyResult::ok(state_from(domain, &zone.anti_spam).encode()),
-        Ok(None) => ApplyResult {
-            state: Some(fallback),
-            diagnostics: Diagnostic::error(summary, no_zone(domain)).into(),
-            ..Default::default()
-        },
-        Err(err) => ApplyResult {
-            state: Some(fallback),
-            diagnostics: api_error(summary, &err).into(),
-            ..Default::default()
-        },
+        Ok(None) => apply_with(fallback, Diagnostic::error(summary, no_zone(domain)).into()),
+        Err(err) => apply_with(fallback, api_error(summary, &err).into()),
     }
 }
 

@@ -15,7 +15,7 @@ use std::time::Duration;
 use async_trait::async_trait;
 use serde_json::json;
 
-use crate::core::flow::or_return;
+use crate::core::flow::{apply_with, or_return, read_with};
 use crate::core::reconcile::{create_once, CreateSpec};
 use crate::core::rules;
 use crate::core::{api_error, client};
@@ -190,11 +190,7 @@ impl Resource for MailCatchAllResource {
                 );
                 ReadResult::gone()
             }
-            Err(err) => ReadResult {
-                state: Some(state.clone()),
-                diagnostics: api_error(summary, &err).into(),
-                ..Default::default()
-            },
+            Err(err) => read_with(state.clone(), api_error(summary, &err).into()),
         }
     }
 
@@ -274,17 +270,15 @@ async fn finish(
                 id: format!("{domain}/{address}").into(),
                 ..planned.known_part()
             };
-            ApplyResult {
-                state: Some(fallback.encode()),
-                diagnostics: not_settled(TYPE_NAME, &format!("catch-all \"{address}\"")).into(),
-                ..Default::default()
-            }
+            apply_with(
+                fallback.encode(),
+                not_settled(TYPE_NAME, &format!("catch-all \"{address}\"")).into(),
+            )
         }
-        Err(err) => ApplyResult {
-            state: Some(state_from(domain, address).encode()),
-            diagnostics: api_error(summary, &err).into(),
-            ..Default::default()
-        },
+        Err(err) => apply_with(
+            state_from(domain, address).encode(),
+            api_error(summary, &err).into(),
+        ),
     }
 }
 

@@ -23,7 +23,7 @@ use std::time::Duration;
 use async_trait::async_trait;
 use serde_json::json;
 
-use crate::core::flow::or_return;
+use crate::core::flow::{apply_with, or_return, read_with};
 use crate::core::reconcile::{create_once, CreateSpec, Created};
 use crate::core::rules::{self, password_problems};
 use crate::core::{api_error, client};
@@ -359,18 +359,10 @@ impl Resource for MailboxResource {
             ..known(planned)
         };
         match client.get_mailbox(&id, &no_cancel).await {
-            Ok(detail) => ApplyResult {
-                state: Some(state_from(&detail, planned).encode()),
-                diagnostics: diags,
-                ..Default::default()
-            },
+            Ok(detail) => apply_with(state_from(&detail, planned).encode(), diags),
             Err(err) => {
                 diags.push(api_error(summary, &err));
-                ApplyResult {
-                    state: Some(fallback.encode()),
-                    diagnostics: diags,
-                    ..Default::default()
-                }
+                apply_with(fallback.encode(), diags)
             }
         }
     }
@@ -392,11 +384,7 @@ impl Resource for MailboxResource {
                 );
                 ReadResult::gone()
             }
-            Err(err) => ReadResult {
-                state: Some(state.clone()),
-                diagnostics: api_error(summary, &err).into(),
-                ..Default::default()
-            },
+            Err(err) => read_with(state.clone(), api_error(summary, &err).into()),
         }
     }
 
@@ -415,11 +403,7 @@ impl Resource for MailboxResource {
         let Some(id) = current.id.as_str() else {
             return ApplyResult::error(Diagnostic::error(summary, "The state has no mailbox id."));
         };
-        let failed = |diags: Diagnostics| ApplyResult {
-            state: Some(prior.clone()),
-            diagnostics: diags,
-            ..Default::default()
-        };
+        let failed = |diags: Diagnostics| apply_with(prior.clone(), diags);
         if planned.password_version != current.password_version {
             let Some(password) = config.password.as_str() else {
                 return failed(

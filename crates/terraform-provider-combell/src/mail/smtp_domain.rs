@@ -15,7 +15,7 @@ use std::time::Duration;
 use async_trait::async_trait;
 use serde_json::json;
 
-use crate::core::flow::or_return;
+use crate::core::flow::{apply_with, or_return, read_with};
 use crate::core::reconcile::{create_once, CreateSpec};
 use crate::core::rules;
 use crate::core::{api_error, client};
@@ -179,11 +179,7 @@ impl Resource for MailSmtpDomainResource {
                     enabled: true.into(),
                     ..planned.known_part()
                 };
-                return ApplyResult {
-                    state: Some(state.encode()),
-                    diagnostics: api_error(summary, &err).into(),
-                    ..Default::default()
-                };
+                return apply_with(state.encode(), api_error(summary, &err).into());
             }
         }
         finish(&client, &planned, ctx.stopping(), &summary).await
@@ -211,11 +207,7 @@ impl Resource for MailSmtpDomainResource {
                 }
             },
             Ok(None) => ReadResult::gone(),
-            Err(err) => ReadResult {
-                state: Some(state.clone()),
-                diagnostics: api_error(summary, &err).into(),
-                ..Default::default()
-            },
+            Err(err) => read_with(state.clone(), api_error(summary, &err).into()),
         }
     }
 
@@ -228,11 +220,7 @@ impl Resource for MailSmtpDomainResource {
     ) -> ApplyResult {
         let summary = format!("Unable to update {TYPE_NAME}");
         let client = or_return!(client(ctx));
-        let failed = |diags: Diagnostics| ApplyResult {
-            state: Some(prior.clone()),
-            diagnostics: diags,
-            ..Default::default()
-        };
+        let failed = |diags: Diagnostics| apply_with(prior.clone(), diags);
         let (current, planned) = match (Smtp::decode(prior), Smtp::decode(planned)) {
             (Ok(current), Ok(planned)) => (current, planned),
             (Err(d), _) | (_, Err(d)) => return failed(d),
@@ -339,16 +327,11 @@ async fn finish(
             Some(smtp) => ApplyResult::ok(state_from(domain, smtp).encode()),
             None => ApplyResult::ok(fallback),
         },
-        Ok(_) => ApplyResult {
-            state: Some(fallback),
-            diagnostics: not_settled(TYPE_NAME, &format!("SMTP domain \"{hostname}\"")).into(),
-            ..Default::default()
-        },
-        Err(err) => ApplyResult {
-            state: Some(fallback),
-            diagnostics: api_error(summary, &err).into(),
-            ..Default::default()
-        },
+        Ok(_) => apply_with(
+            fallback,
+            not_settled(TYPE_NAME, &format!("SMTP domain \"{hostname}\"")).into(),
+        ),
+        Err(err) => apply_with(fallback, api_error(summary, &err).into()),
     }
 }
 

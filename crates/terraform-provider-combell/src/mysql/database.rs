@@ -26,7 +26,7 @@ use async_trait::async_trait;
 use serde_json::json;
 
 use crate::core::fields::unknown_as_null;
-use crate::core::flow::or_return;
+use crate::core::flow::{apply_with, or_return, read_with};
 use crate::core::jobs::{wait_logged, WaitError};
 use crate::core::reconcile::{create_once, CreateSpec, Created};
 use crate::core::rules::{self, password_problems};
@@ -303,11 +303,7 @@ impl Resource for MysqlDatabaseResource {
                 );
                 ReadResult::gone()
             }
-            Err(err) => ReadResult {
-                state: Some(state.clone()),
-                diagnostics: api_error(summary, &err).into(),
-                ..Default::default()
-            },
+            Err(err) => read_with(state.clone(), api_error(summary, &err).into()),
         }
     }
 
@@ -330,22 +326,17 @@ impl Resource for MysqlDatabaseResource {
         };
         if planned.password_version != current.password_version {
             let Some(password) = config.password.as_str() else {
-                return ApplyResult {
-                    state: Some(prior.clone()),
-                    diagnostics: Diagnostic::error(summary, missing_password_detail(true)).into(),
-                    ..Default::default()
-                };
+                return apply_with(
+                    prior.clone(),
+                    Diagnostic::error(summary, missing_password_detail(true)).into(),
+                );
             };
             // The database's own user bears the database's name.
             if let Err(err) = client
                 .set_mysql_user_password(id, id, &Secret::new(password), ctx.stopping())
                 .await
             {
-                return ApplyResult {
-                    state: Some(prior.clone()),
-                    diagnostics: api_error(summary, &err).into(),
-                    ..Default::default()
-                };
+                return apply_with(prior.clone(), api_error(summary, &err).into());
             }
             hclog::info(
                 LOG,
@@ -358,11 +349,7 @@ impl Resource for MysqlDatabaseResource {
             .await
         {
             Ok(db) => ApplyResult::ok(state_from(&db, &planned).encode()),
-            Err(err) => ApplyResult {
-                state: Some(known(&planned).encode()),
-                diagnostics: api_error(summary, &err).into(),
-                ..Default::default()
-            },
+            Err(err) => apply_with(known(&planned).encode(), api_error(summary, &err).into()),
         }
     }
 
@@ -502,16 +489,13 @@ async fn read_pending(client: &Client, ctx: &Ctx, state: &Value, current: &Datab
             );
             ReadResult::gone()
         }
-        Err(WaitError::Unfinished(err)) => ReadResult {
-            state: Some(state.clone()),
-            diagnostics: Diagnostic::error(summary, unfinished_detail(&err, name, true)).into(),
-            ..Default::default()
-        },
-        Err(WaitError::Vanished(detail)) => ReadResult {
-            state: Some(state.clone()),
-            diagnostics: Diagnostic::error(summary, detail).into(),
-            ..Default::default()
-        },
+        Err(WaitError::Unfinished(err)) => read_with(
+            state.clone(),
+            Diagnostic::error(summary, unfinished_detail(&err, name, true)).into(),
+        ),
+        Err(WaitError::Vanished(detail)) => {
+            read_with(state.clone(), Diagnostic::error(summary, detail).into())
+        }
     }
 }
 

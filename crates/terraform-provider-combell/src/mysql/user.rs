@@ -20,7 +20,7 @@ use async_trait::async_trait;
 use serde_json::json;
 
 use crate::core::fields::unknown_as_null;
-use crate::core::flow::or_return;
+use crate::core::flow::{apply_with, or_return, read_with};
 use crate::core::jobs::{wait_logged, WaitError};
 use crate::core::reconcile::{create_once, CreateSpec, Created};
 use crate::core::rules::password_problems;
@@ -331,11 +331,7 @@ impl Resource for MysqlUserResource {
                 );
                 ReadResult::gone()
             }
-            Err(err) => ReadResult {
-                state: Some(state.clone()),
-                diagnostics: api_error(summary, &err).into(),
-                ..Default::default()
-            },
+            Err(err) => read_with(state.clone(), api_error(summary, &err).into()),
         }
     }
 
@@ -355,11 +351,8 @@ impl Resource for MysqlUserResource {
         else {
             return ApplyResult::ok(known(&planned).encode());
         };
-        let failed = |err: client::Error| ApplyResult {
-            state: Some(prior.clone()),
-            diagnostics: api_error(summary.clone(), &err).into(),
-            ..Default::default()
-        };
+        let failed =
+            |err: client::Error| apply_with(prior.clone(), api_error(summary.clone(), &err).into());
         if planned.password_version != current.password_version {
             let Some(password) = config.password.as_str() else {
                 return ApplyResult {
@@ -521,11 +514,7 @@ async fn read_back(
 ) -> ApplyResult {
     let summary = format!("Unable to read {TYPE_NAME} back");
     match find_user(client, database, name, &CancellationToken::new()).await {
-        Ok(Some(user)) => ApplyResult {
-            state: Some(state_from(database, &user, base).encode()),
-            diagnostics: diags,
-            ..Default::default()
-        },
+        Ok(Some(user)) => apply_with(state_from(database, &user, base).encode(), diags),
         Ok(None) => {
             diags.push(Diagnostic::error(
                 summary,
@@ -541,11 +530,7 @@ async fn read_back(
         }
         Err(err) => {
             diags.push(api_error(summary, &err));
-            ApplyResult {
-                state: Some(known(base).encode()),
-                diagnostics: diags,
-                ..Default::default()
-            }
+            apply_with(known(base).encode(), diags)
         }
     }
 }
