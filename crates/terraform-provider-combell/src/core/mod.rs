@@ -4,6 +4,8 @@
 //! [`timeouts`]), the validation rules of values Combell accepts ([`rules`]), listing for
 //! `terraform query` ([`list`]), and the one way an API error becomes a diagnostic.
 
+pub mod fields;
+pub mod flow;
 pub mod jobs;
 pub mod list;
 pub mod reconcile;

@@ -16,17 +16,17 @@ use std::time::Duration;
 use async_trait::async_trait;
 use serde_json::json;
 
+use crate::core::flow::{apply_with, or_return, read_with};
 use crate::core::reconcile::{create_once, CreateSpec};
 use crate::core::rules;
 use crate::core::{api_error, client};
 use crate::mail::zone_shared::{
-    known, no_zone, not_settled, read_zone, read_zone_fresh, settle, split_import_id, string_set,
-    strings,
+    no_zone, not_settled, read_zone, read_zone_fresh, settle, split_import_id, StringSet,
 };
 use combell_api::{CancellationToken, Client, MailAlias, MailZone};
 use tfplugin::{
-    ApplyResult, Attribute, AttributePath, Ctx, Diagnostic, Diagnostics, ImportResult, ReadResult,
-    Resource, Schema, Type, Value,
+    decode, ApplyResult, Attribute, AttributePath, Ctx, Diagnostic, Diagnostics, ImportResult,
+    Model, ReadResult, Resource, Schema, Type, Value,
 };
 
 const TYPE_NAME: &str = "combell_mail_alias";
@@ -87,13 +87,18 @@ impl Resource for MailAliasResource {
         schema()
     }
 
+    fn model_attributes(&self) -> Vec<&'static str> {
+        Alias::attribute_names()
+    }
+
     fn requires_replace(&self) -> &[&str] {
         &REPLACE_ON_CHANGE
     }
 
     async fn validate(&self, _ctx: &Ctx, config: &Value) -> Diagnostics {
+        let config = decode!(Alias, config);
         let mut diags = Diagnostics::default();
-        for (attribute, summary, detail) in validate_config(config) {
+        for (attribute, summary, detail) in validate_config(&config) {
             diags.error_at(AttributePath::new(attribute), summary, detail);
         }
         diags
@@ -101,20 +106,17 @@ impl Resource for MailAliasResource {
 
     async fn create(&self, ctx: &Ctx, planned: &Value, _config: &Value) -> ApplyResult {
         let summary = format!("Unable to create {TYPE_NAME}");
-        let client = match client(ctx) {
-            Ok(c) => c,
-            Err(d) => return ApplyResult::error(d),
-        };
-        let (Some(domain), Some(address)) = (
-            planned.get_str("domain_name"),
-            planned.get_str("email_address"),
-        ) else {
+        let planned = decode!(Alias, planned);
+        let client = or_return!(client(ctx));
+        let (Some(domain), Some(address)) =
+            (planned.domain_name.as_str(), planned.email_address.as_str())
+        else {
             return ApplyResult::error(Diagnostic::error(
                 summary,
                 "domain_name and email_address must be known to create an alias.",
             ));
         };
-        let destinations = strings(planned.get("destinations"));
+        let destinations = destinations_of(&planned);
         // An alias that exists before the POST is not ours: taking it over would hand it to
         // this configuration's destroy.
         match read_zone_fresh(&client, domain, ctx.stopping()).await {
@@ -158,23 +160,21 @@ impl Resource for MailAliasResource {
             return ApplyResult::error(failure.diagnostic(summary));
         }
         hclog::info(LOG, "alias created", &[("email_address", json!(address))]);
-        finish(&client, planned, ctx.stopping(), &summary).await
+        finish(&client, &planned, ctx.stopping(), &summary).await
     }
 
     async fn read(&self, ctx: &Ctx, state: &Value) -> ReadResult {
         let summary = format!("Unable to read {TYPE_NAME}");
-        let client = match client(ctx) {
-            Ok(c) => c,
-            Err(d) => return ReadResult::error(d),
-        };
+        let current = decode!(Alias, state);
+        let client = or_return!(client(ctx));
         let (Some(domain), Some(address)) =
-            (state.get_str("domain_name"), state.get_str("email_address"))
+            (current.domain_name.as_str(), current.email_address.as_str())
         else {
             return ReadResult::gone();
         };
         match read_zone(&client, domain, ctx.stopping()).await {
             Ok(Some(zone)) => match zone.alias(address) {
-                Some(alias) => ReadResult::ok(state_from(domain, alias)),
+                Some(alias) => ReadResult::ok(state_from(domain, alias).encode()),
                 None => {
                     hclog::info(
                         LOG,
@@ -192,11 +192,7 @@ impl Resource for MailAliasResource {
                 );
                 ReadResult::gone()
             }
-            Err(err) => ReadResult {
-                state: Some(state.clone()),
-                diagnostics: api_error(summary, &err).into(),
-                ..Default::default()
-            },
+            Err(err) => read_with(state.clone(), api_error(summary, &err).into()),
         }
     }
 
@@ -208,21 +204,18 @@ impl Resource for MailAliasResource {
         _config: &Value,
     ) -> ApplyResult {
         let summary = format!("Unable to update {TYPE_NAME}");
-        let client = match client(ctx) {
-            Ok(c) => c,
-            Err(d) => return ApplyResult::error(d),
-        };
-        let failed = |diags: Diagnostics| ApplyResult {
-            state: Some(prior.clone()),
-            diagnostics: diags,
-            ..Default::default()
+        let client = or_return!(client(ctx));
+        let failed = |diags: Diagnostics| apply_with(prior.clone(), diags);
+        let (current, planned) = match (Alias::decode(prior), Alias::decode(planned)) {
+            (Ok(current), Ok(planned)) => (current, planned),
+            (Err(d), _) | (_, Err(d)) => return failed(d),
         };
         let (Some(domain), Some(address)) =
-            (prior.get_str("domain_name"), prior.get_str("email_address"))
+            (current.domain_name.as_str(), current.email_address.as_str())
         else {
             return failed(Diagnostic::error(summary, "The state has no alias address.").into());
         };
-        let destinations = strings(planned.get("destinations"));
+        let destinations = destinations_of(&planned);
         if let Err(err) = client
             .update_mail_alias(domain, address, &destinations, ctx.stopping())
             .await
@@ -234,12 +227,13 @@ impl Resource for MailAliasResource {
             "alias destinations changed",
             &[("email_address", json!(address))],
         );
-        finish(&client, planned, ctx.stopping(), &summary).await
+        finish(&client, &planned, ctx.stopping(), &summary).await
     }
 
     async fn delete(&self, ctx: &Ctx, prior: &Value) -> Diagnostics {
+        let prior = decode!(Alias, prior);
         let (Some(domain), Some(address)) =
-            (prior.get_str("domain_name"), prior.get_str("email_address"))
+            (prior.domain_name.as_str(), prior.email_address.as_str())
         else {
             return Diagnostics::default();
         };
@@ -259,12 +253,14 @@ impl Resource for MailAliasResource {
     async fn import(&self, _ctx: &Ctx, id: &str) -> ImportResult {
         match parse_import_id(id) {
             Ok((domain, address)) => {
-                let mut state = empty_state();
-                state.set("id", format!("{domain}/{address}"));
-                state.set("domain_name", domain);
-                state.set("email_address", address);
+                let state = Alias {
+                    id: format!("{domain}/{address}").into(),
+                    domain_name: domain.into(),
+                    email_address: address.into(),
+                    ..Default::default()
+                };
                 ImportResult {
-                    state: Some(state),
+                    state: Some(state.encode()),
                     ..Default::default()
                 }
             }
@@ -286,62 +282,69 @@ impl Resource for MailAliasResource {
 /// warning if it does not in time.
 async fn finish(
     client: &Client,
-    planned: &Value,
+    planned: &Alias,
     cancel: &CancellationToken,
     summary: &str,
 ) -> ApplyResult {
-    let domain = planned.get_str("domain_name").unwrap_or_default();
-    let address = planned.get_str("email_address").unwrap_or_default();
-    let wanted = strings(planned.get("destinations"));
+    let domain = planned.domain_name.as_str().unwrap_or_default();
+    let address = planned.email_address.as_str().unwrap_or_default();
+    let wanted = destinations_of(planned);
     let matches = |zone: &MailZone| zone.alias(address).is_some_and(|a| same(a, &wanted));
-    let mut fallback = known(planned, empty_state());
-    fallback.set("id", format!("{domain}/{address}"));
+    let fallback = Alias {
+        id: format!("{domain}/{address}").into(),
+        ..planned.known_part()
+    }
+    .encode();
     match settle(client, domain, cancel, matches).await {
         Ok((Some(zone), true)) => match zone.alias(address) {
-            Some(alias) => ApplyResult::ok(state_from(domain, alias)),
+            Some(alias) => ApplyResult::ok(state_from(domain, alias).encode()),
             None => ApplyResult::ok(fallback),
         },
-        Ok(_) => ApplyResult {
-            state: Some(fallback),
-            diagnostics: not_settled(TYPE_NAME, &format!("alias \"{address}\"")).into(),
-            ..Default::default()
-        },
-        Err(err) => ApplyResult {
-            state: Some(fallback),
-            diagnostics: api_error(summary, &err).into(),
-            ..Default::default()
-        },
+        Ok(_) => apply_with(
+            fallback,
+            not_settled(TYPE_NAME, &format!("alias \"{address}\"")).into(),
+        ),
+        Err(err) => apply_with(fallback, api_error(summary, &err).into()),
     }
 }
 
 fn same(alias: &MailAlias, wanted: &[String]) -> bool {
-    string_set(alias.destinations.iter().map(|d| d.to_ascii_lowercase()))
-        == string_set(wanted.iter().cloned())
+    lower_set(&alias.destinations) == StringSet::new(wanted.iter().cloned())
+}
+
+fn lower_set(items: &[String]) -> StringSet {
+    StringSet::new(items.iter().map(|d| d.to_ascii_lowercase()))
+}
+
+/// The planned destinations (none while unknown).
+fn destinations_of(alias: &Alias) -> Vec<String> {
+    alias
+        .destinations
+        .known()
+        .map(|set| set.0.clone())
+        .unwrap_or_default()
+}
+
+tfplugin::model! {
+    /// The state of `combell_mail_alias`.
+    struct Alias {
+        id: String,
+        domain_name: String,
+        email_address: String,
+        destinations: StringSet,
+    }
 }
 
 /// The one mapping API → state, used by create, read, update and import.
-fn state_from(domain: &str, alias: &MailAlias) -> Value {
+fn state_from(domain: &str, alias: &MailAlias) -> Alias {
     let domain = domain.to_ascii_lowercase();
     let address = alias.email_address.to_ascii_lowercase();
-    Value::object([
-        ("id", format!("{domain}/{address}").into()),
-        ("domain_name", domain.into()),
-        ("email_address", address.into()),
-        (
-            "destinations",
-            string_set(alias.destinations.iter().map(|d| d.to_ascii_lowercase())),
-        ),
-    ])
-}
-
-fn empty_state() -> Value {
-    Value::object(
-        schema()
-            .block
-            .attributes
-            .iter()
-            .map(|a| (a.name.clone(), Value::Null)),
-    )
+    Alias {
+        id: format!("{domain}/{address}").into(),
+        domain_name: domain.into(),
+        email_address: address.into(),
+        destinations: lower_set(&alias.destinations).into(),
+    }
 }
 
 /// `<domain>/<address>`, or the address alone (its domain is the zone's).
@@ -364,15 +367,15 @@ fn parse_import_id(id: &str) -> Result<(String, String), String> {
 }
 
 /// Every plan-time problem as (attribute, summary, detail); unknown values are not judged.
-fn validate_config(config: &Value) -> Vec<(&'static str, String, String)> {
+fn validate_config(config: &Alias) -> Vec<(&'static str, String, String)> {
     let mut problems = Vec::new();
-    let domain = config.get_str("domain_name");
+    let domain = config.domain_name.as_str();
     if let Some(domain) = domain {
         if let Err(detail) = rules::domain_name(domain) {
             problems.push(("domain_name", "Invalid domain name".into(), detail));
         }
     }
-    let address = config.get_str("email_address");
+    let address = config.email_address.as_str();
     if let Some(address) = address {
         if let Err(detail) = rules::email_address(address) {
             problems.push(("email_address", "Invalid alias address".into(), detail));
@@ -390,8 +393,7 @@ fn validate_config(config: &Value) -> Vec<(&'static str, String, String)> {
             }
         }
     }
-    if let Some(list) = config.get_known("destinations").filter(|v| !v.is_null()) {
-        let items = list.as_list();
+    if let Some(StringSet(items)) = config.destinations.known() {
         if items.is_empty() {
             problems.push((
                 "destinations",
@@ -399,10 +401,10 @@ fn validate_config(config: &Value) -> Vec<(&'static str, String, String)> {
                 "Set destinations to at least one e-mail address.".into(),
             ));
         }
-        for item in items.iter().filter_map(Value::as_str) {
+        for item in items {
             if let Err(detail) = rules::email_address(item) {
                 problems.push(("destinations", "Invalid destination".into(), detail));
-            } else if Some(item) == address {
+            } else if Some(item.as_str()) == address {
                 problems.push((
                     "destinations",
                     "An alias cannot forward to itself".into(),
@@ -417,19 +419,24 @@ fn validate_config(config: &Value) -> Vec<(&'static str, String, String)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use tfplugin::Field;
 
-    fn config(pairs: &[(&str, Value)]) -> Value {
-        let mut v = empty_state();
-        v.set("domain_name", "example.com");
-        v.set("email_address", "team@example.com");
-        v.set("destinations", string_set(["a@example.org".to_string()]));
-        for (k, val) in pairs {
-            v.set(k, val.clone());
-        }
+    fn config(change: impl FnOnce(&mut Alias)) -> Alias {
+        let mut v = Alias {
+            domain_name: "example.com".to_string().into(),
+            email_address: "team@example.com".to_string().into(),
+            destinations: StringSet::new(["a@example.org".to_string()]).into(),
+            ..Default::default()
+        };
+        change(&mut v);
         v
     }
 
-    fn attributes_with_problems(cfg: &Value) -> Vec<&'static str> {
+    fn set(items: &[&str]) -> Field<StringSet> {
+        StringSet::new(items.iter().map(|s| s.to_string())).into()
+    }
+
+    fn attributes_with_problems(cfg: &Alias) -> Vec<&'static str> {
         validate_config(cfg)
             .into_iter()
             .map(|(a, _, _)| a)
@@ -443,15 +450,12 @@ mod tests {
             destinations: vec!["b@example.org".into(), "A@example.org".into()],
         };
         let state = state_from("example.com", &alias);
-        assert_eq!(state.get_str("id"), Some("example.com/team@example.com"));
+        assert_eq!(state.id.as_str(), Some("example.com/team@example.com"));
         assert_eq!(
-            state.get("destinations"),
-            Some(&Value::Set(vec![
-                "a@example.org".into(),
-                "b@example.org".into()
-            ]))
+            state.destinations.encode(),
+            Value::Set(vec!["a@example.org".into(), "b@example.org".into()])
         );
-        assert!(state.is_wholly_known());
+        assert!(state.encode().is_wholly_known());
         assert!(same(
             &alias,
             &["b@example.org".to_string(), "a@example.org".to_string()]
@@ -461,46 +465,52 @@ mod tests {
 
     #[test]
     fn configuration_rules() {
-        assert!(attributes_with_problems(&config(&[])).is_empty());
-        type Case<'a> = (Vec<(&'a str, Value)>, Vec<&'a str>);
+        assert!(attributes_with_problems(&config(|_| {})).is_empty());
+        type Case<'a> = (&'a str, Box<dyn Fn(&mut Alias)>, Vec<&'a str>);
         let cases: Vec<Case> = vec![
             (
-                vec![("domain_name", "Example.com".into())],
+                "domain_name = Example.com",
+                Box::new(|c| c.domain_name = "Example.com".to_string().into()),
                 vec!["domain_name"],
             ),
             (
-                vec![("email_address", "team".into())],
+                "email_address = team",
+                Box::new(|c| c.email_address = "team".to_string().into()),
                 vec!["email_address"],
             ),
             (
-                vec![("email_address", "team@other.com".into())],
+                "email_address = team@other.com",
+                Box::new(|c| c.email_address = "team@other.com".to_string().into()),
                 vec!["email_address"],
             ),
             (
-                vec![("destinations", Value::Set(vec![]))],
+                "destinations = []",
+                Box::new(|c| c.destinations = set(&[])),
                 vec!["destinations"],
             ),
             (
-                vec![("destinations", string_set(["Nope".to_string()]))],
+                "destinations = [Nope]",
+                Box::new(|c| c.destinations = set(&["Nope"])),
                 vec!["destinations"],
             ),
             (
-                vec![("destinations", string_set(["team@example.com".to_string()]))],
+                "destinations = [team@example.com]",
+                Box::new(|c| c.destinations = set(&["team@example.com"])),
                 vec!["destinations"],
             ),
         ];
-        for (pairs, expected) in cases {
+        for (label, change, expected) in cases {
             assert_eq!(
-                attributes_with_problems(&config(&pairs)),
+                attributes_with_problems(&config(change)),
                 expected,
-                "{pairs:?}"
+                "{label}"
             );
         }
-        let unknown = config(&[
-            ("domain_name", Value::Unknown),
-            ("email_address", Value::Unknown),
-            ("destinations", Value::Unknown),
-        ]);
+        let unknown = config(|c| {
+            c.domain_name = Field::Unknown;
+            c.email_address = Field::Unknown;
+            c.destinations = Field::Unknown;
+        });
         assert!(attributes_with_problems(&unknown).is_empty());
     }
 

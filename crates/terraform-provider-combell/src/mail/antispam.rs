@@ -13,13 +13,14 @@
 use async_trait::async_trait;
 use serde_json::json;
 
+use crate::core::flow::{apply_with, or_return, read_with};
 use crate::core::rules;
 use crate::core::{api_error, client};
-use crate::mail::zone_shared::{known, no_zone, read_zone, read_zone_fresh};
+use crate::mail::zone_shared::{domain_in, no_zone, read_zone, read_zone_fresh};
 use combell_api::{AntiSpam, CancellationToken};
 use tfplugin::{
-    default_plan, ApplyResult, Attribute, AttributePath, Ctx, Diagnostic, Diagnostics,
-    ImportResult, PlanRequest, PlanResponse, ReadResult, Resource, Schema, Type, Value,
+    decode, default_plan, ApplyResult, Attribute, AttributePath, Ctx, Diagnostic, Diagnostics,
+    ImportResult, Model, PlanRequest, PlanResponse, ReadResult, Resource, Schema, Type, Value,
 };
 
 const TYPE_NAME: &str = "combell_mail_antispam";
@@ -78,22 +79,19 @@ impl Resource for MailAntispamResource {
         schema()
     }
 
+    fn model_attributes(&self) -> Vec<&'static str> {
+        Antispam::attribute_names()
+    }
+
     fn requires_replace(&self) -> &[&str] {
         &REPLACE_ON_CHANGE
     }
 
     async fn validate(&self, _ctx: &Ctx, config: &Value) -> Diagnostics {
+        let config = decode!(Antispam, config);
         let mut diags = Diagnostics::default();
-        if let Some(domain) = config.get_str("domain_name") {
-            if let Err(detail) = rules::domain_name(domain) {
-                diags.error_at(
-                    AttributePath::new("domain_name"),
-                    "Invalid domain name",
-                    detail,
-                );
-            }
-        }
-        if let Some(spam_type) = config.get_str("type") {
+        domain_in(&config.domain_name, "domain_name", &mut diags);
+        if let Some(spam_type) = config.r#type.as_str() {
             if !TYPES.contains(&spam_type) {
                 diags.error_at(
                     AttributePath::new("type"),
@@ -109,17 +107,18 @@ impl Resource for MailAntispamResource {
 
     /// Checks a new or changed type against the zone's `allowed_types` (one GET, no write).
     async fn plan(&self, ctx: &Ctx, req: PlanRequest) -> PlanResponse {
-        let prior_type = req.prior.get_str("type").map(str::to_string);
-        let prior_domain = req.prior.get_str("domain_name").map(str::to_string);
+        // A value that does not fit the model reads as null, as the attributes it lacks did.
+        let prior = Antispam::decode(&req.prior).unwrap_or_default();
         let mut resp = default_plan(&schema(), &REPLACE_ON_CHANGE, &[], req);
+        let planned = Antispam::decode(&resp.planned).unwrap_or_default();
         let (Some(domain), Some(spam_type)) = (
-            resp.planned.get_str("domain_name").map(str::to_string),
-            resp.planned.get_str("type").map(str::to_string),
+            planned.domain_name.as_str().map(str::to_string),
+            planned.r#type.as_str().map(str::to_string),
         ) else {
             return resp;
         };
-        let unchanged =
-            prior_type.as_deref() == Some(&spam_type) && prior_domain.as_deref() == Some(&domain);
+        let unchanged = prior.r#type.as_str() == Some(&spam_type)
+            && prior.domain_name.as_str() == Some(&domain);
         let Some(client) = ctx.data::<combell_api::Client>() else {
             return resp;
         };
@@ -168,15 +167,13 @@ impl Resource for MailAntispamResource {
 
     async fn read(&self, ctx: &Ctx, state: &Value) -> ReadResult {
         let summary = format!("Unable to read {TYPE_NAME}");
-        let client = match client(ctx) {
-            Ok(c) => c,
-            Err(d) => return ReadResult::error(d),
-        };
-        let Some(domain) = state.get_str("domain_name") else {
+        let current = decode!(Antispam, state);
+        let client = or_return!(client(ctx));
+        let Some(domain) = current.domain_name.as_str() else {
             return ReadResult::gone();
         };
         match read_zone(&client, domain, ctx.stopping()).await {
-            Ok(Some(zone)) => ReadResult::ok(state_from(domain, &zone.anti_spam)),
+            Ok(Some(zone)) => ReadResult::ok(state_from(domain, &zone.anti_spam).encode()),
             Ok(None) => {
                 hclog::info(
                     LOG,
@@ -185,11 +182,7 @@ impl Resource for MailAntispamResource {
                 );
                 ReadResult::gone()
             }
-            Err(err) => ReadResult {
-                state: Some(state.clone()),
-                diagnostics: api_error(summary, &err).into(),
-                ..Default::default()
-            },
+            Err(err) => read_with(state.clone(), api_error(summary, &err).into()),
         }
     }
 
@@ -210,8 +203,9 @@ impl Resource for MailAntispamResource {
     }
 
     async fn delete(&self, _ctx: &Ctx, prior: &Value) -> Diagnostics {
-        let domain = prior.get_str("domain_name").unwrap_or("(unknown)");
-        let spam_type = prior.get_str("type").unwrap_or("(unknown)");
+        let prior = decode!(Antispam, prior);
+        let domain = prior.domain_name.as_str().unwrap_or("(unknown)");
+        let spam_type = prior.r#type.as_str().unwrap_or("(unknown)");
         hclog::warn(
             LOG,
             "anti-spam setting removed from the state only; the zone keeps it",
@@ -233,11 +227,13 @@ impl Resource for MailAntispamResource {
         let domain = id.trim().to_ascii_lowercase();
         match rules::domain_name(&domain) {
             Ok(()) => {
-                let mut state = empty_state();
-                state.set("id", domain.clone());
-                state.set("domain_name", domain);
+                let state = Antispam {
+                    id: domain.clone().into(),
+                    domain_name: domain.into(),
+                    ..Default::default()
+                };
                 ImportResult {
-                    state: Some(state),
+                    state: Some(state.encode()),
                     ..Default::default()
                 }
             }
@@ -263,11 +259,15 @@ async fn apply(ctx: &Ctx, planned: &Value, prior: Option<&Value>, summary: &str)
         diagnostics: diags,
         ..Default::default()
     };
+    let planned = match Antispam::decode(planned) {
+        Ok(planned) => planned,
+        Err(d) => return failed(d),
+    };
     let client = match client(ctx) {
         Ok(c) => c,
         Err(d) => return failed(d.into()),
     };
-    let (Some(domain), Some(spam_type)) = (planned.get_str("domain_name"), planned.get_str("type"))
+    let (Some(domain), Some(spam_type)) = (planned.domain_name.as_str(), planned.r#type.as_str())
     else {
         return failed(Diagnostic::error(summary, "domain_name and type must be known.").into());
     };
@@ -288,51 +288,42 @@ async fn apply(ctx: &Ctx, planned: &Value, prior: Option<&Value>, summary: &str)
         &[("domain_name", json!(domain)), ("type", json!(spam_type))],
     );
     // From here the setting is applied: it reaches the state whatever the read-back does.
-    let mut fallback = known(planned, empty_state());
-    fallback.set("id", domain);
+    let fallback = Antispam {
+        id: domain.to_string().into(),
+        ..planned.known_part()
+    }
+    .encode();
     match read_zone_fresh(&client, domain, &CancellationToken::new()).await {
-        Ok(Some(zone)) => ApplyResult::ok(state_from(domain, &zone.anti_spam)),
-        Ok(None) => ApplyResult {
-            state: Some(fallback),
-            diagnostics: Diagnostic::error(summary, no_zone(domain)).into(),
-            ..Default::default()
-        },
-        Err(err) => ApplyResult {
-            state: Some(fallback),
-            diagnostics: api_error(summary, &err).into(),
-            ..Default::default()
-        },
+        Ok(Some(zone)) => ApplyResult::ok(state_from(domain, &zone.anti_spam).encode()),
+        Ok(None) => apply_with(fallback, Diagnostic::error(summary, no_zone(domain)).into()),
+        Err(err) => apply_with(fallback, api_error(summary, &err).into()),
+    }
+}
+
+tfplugin::model! {
+    /// The state of `combell_mail_antispam`.
+    struct Antispam {
+        id: String,
+        domain_name: String,
+        r#type: String,
+        allowed_types: Vec<String>,
     }
 }
 
 /// The one mapping API → state, used by create, read, update and import.
-fn state_from(domain: &str, anti_spam: &AntiSpam) -> Value {
+fn state_from(domain: &str, anti_spam: &AntiSpam) -> Antispam {
     let domain = domain.to_ascii_lowercase();
-    Value::object([
-        ("id", domain.clone().into()),
-        ("domain_name", domain.into()),
-        ("type", anti_spam.spam_type.to_ascii_lowercase().into()),
-        (
-            "allowed_types",
-            Value::List(
-                anti_spam
-                    .allowed_types
-                    .iter()
-                    .map(|t| Value::from(t.to_ascii_lowercase()))
-                    .collect(),
-            ),
-        ),
-    ])
-}
-
-fn empty_state() -> Value {
-    Value::object(
-        schema()
-            .block
-            .attributes
+    Antispam {
+        id: domain.clone().into(),
+        domain_name: domain.into(),
+        r#type: anti_spam.spam_type.to_ascii_lowercase().into(),
+        allowed_types: anti_spam
+            .allowed_types
             .iter()
-            .map(|a| (a.name.clone(), Value::Null)),
-    )
+            .map(|t| t.to_ascii_lowercase())
+            .collect::<Vec<_>>()
+            .into(),
+    }
 }
 
 #[cfg(test)]
@@ -355,16 +346,16 @@ mod tests {
                 allowed_types: vec!["none".into(), "basic".into()],
             },
         );
-        assert_eq!(state.get_str("id"), Some("example.com"));
-        assert_eq!(state.get_str("type"), Some("basic"));
-        assert_eq!(state.get_list("allowed_types").len(), 2);
+        assert_eq!(state.id.as_str(), Some("example.com"));
+        assert_eq!(state.r#type.as_str(), Some("basic"));
+        assert_eq!(state.allowed_types.items().len(), 2);
 
-        let cfg = Value::object([
-            ("id", Value::Null),
-            ("domain_name", "Example".into()),
-            ("type", "ultra".into()),
-            ("allowed_types", Value::Null),
-        ]);
+        let cfg = Antispam {
+            domain_name: "Example".to_string().into(),
+            r#type: "ultra".to_string().into(),
+            ..Default::default()
+        }
+        .encode();
         let diags = block_on(MailAntispamResource.validate(&Ctx::for_tests(None), &cfg));
         let paths: Vec<_> = diags.iter().filter_map(|d| d.path.clone()).collect();
         assert_eq!(
@@ -384,15 +375,14 @@ mod tests {
                 spam_type: "none".into(),
                 allowed_types: Vec::new(),
             },
-        );
+        )
+        .encode();
         let diags = block_on(MailAntispamResource.delete(&Ctx::for_tests(None), &prior));
         assert!(!diags.has_errors());
         assert_eq!(diags.iter().count(), 1);
         let ok = block_on(MailAntispamResource.import(&Ctx::for_tests(None), " Example.com "));
-        assert_eq!(
-            ok.state.unwrap().get_str("domain_name"),
-            Some("example.com")
-        );
+        let state = Antispam::decode(&ok.state.unwrap()).unwrap();
+        assert_eq!(state.domain_name.as_str(), Some("example.com"));
         let bad = block_on(MailAntispamResource.import(&Ctx::for_tests(None), "example.com/x"));
         assert!(bad.diagnostics.has_errors());
     }

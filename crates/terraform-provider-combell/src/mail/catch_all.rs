@@ -15,16 +15,17 @@ use std::time::Duration;
 use async_trait::async_trait;
 use serde_json::json;
 
+use crate::core::flow::{apply_with, or_return, read_with};
 use crate::core::reconcile::{create_once, CreateSpec};
 use crate::core::rules;
 use crate::core::{api_error, client};
 use crate::mail::zone_shared::{
-    known, no_zone, not_settled, read_zone, read_zone_fresh, settle, split_import_id,
+    domain_in, no_zone, not_settled, read_zone, read_zone_fresh, settle, split_import_id,
 };
 use combell_api::{CancellationToken, Client, MailZone};
 use tfplugin::{
-    ApplyResult, Attribute, AttributePath, Ctx, Diagnostic, Diagnostics, ImportResult, ReadResult,
-    Resource, Schema, Value,
+    decode, ApplyResult, Attribute, AttributePath, Ctx, Diagnostic, Diagnostics, ImportResult,
+    Model, ReadResult, Resource, Schema, Value,
 };
 
 const TYPE_NAME: &str = "combell_mail_catch_all";
@@ -78,22 +79,19 @@ impl Resource for MailCatchAllResource {
         schema()
     }
 
+    fn model_attributes(&self) -> Vec<&'static str> {
+        CatchAll::attribute_names()
+    }
+
     fn requires_replace(&self) -> &[&str] {
         &REPLACE_ON_CHANGE
     }
 
     async fn validate(&self, _ctx: &Ctx, config: &Value) -> Diagnostics {
+        let config = decode!(CatchAll, config);
         let mut diags = Diagnostics::default();
-        if let Some(domain) = config.get_str("domain_name") {
-            if let Err(detail) = rules::domain_name(domain) {
-                diags.error_at(
-                    AttributePath::new("domain_name"),
-                    "Invalid domain name",
-                    detail,
-                );
-            }
-        }
-        if let Some(address) = config.get_str("email_address") {
+        domain_in(&config.domain_name, "domain_name", &mut diags);
+        if let Some(address) = config.email_address.as_str() {
             if let Err(detail) = rules::email_address(address) {
                 diags.error_at(
                     AttributePath::new("email_address"),
@@ -107,14 +105,11 @@ impl Resource for MailCatchAllResource {
 
     async fn create(&self, ctx: &Ctx, planned: &Value, _config: &Value) -> ApplyResult {
         let summary = format!("Unable to create {TYPE_NAME}");
-        let client = match client(ctx) {
-            Ok(c) => c,
-            Err(d) => return ApplyResult::error(d),
-        };
-        let (Some(domain), Some(address)) = (
-            planned.get_str("domain_name"),
-            planned.get_str("email_address"),
-        ) else {
+        let planned = decode!(CatchAll, planned);
+        let client = or_return!(client(ctx));
+        let (Some(domain), Some(address)) =
+            (planned.domain_name.as_str(), planned.email_address.as_str())
+        else {
             return ApplyResult::error(Diagnostic::error(
                 summary,
                 "domain_name and email_address must be known to create a catch-all.",
@@ -168,23 +163,21 @@ impl Resource for MailCatchAllResource {
                 ("email_address", json!(address)),
             ],
         );
-        finish(&client, planned, ctx.stopping(), &summary).await
+        finish(&client, &planned, ctx.stopping(), &summary).await
     }
 
     async fn read(&self, ctx: &Ctx, state: &Value) -> ReadResult {
         let summary = format!("Unable to read {TYPE_NAME}");
-        let client = match client(ctx) {
-            Ok(c) => c,
-            Err(d) => return ReadResult::error(d),
-        };
+        let current = decode!(CatchAll, state);
+        let client = or_return!(client(ctx));
         let (Some(domain), Some(address)) =
-            (state.get_str("domain_name"), state.get_str("email_address"))
+            (current.domain_name.as_str(), current.email_address.as_str())
         else {
             return ReadResult::gone();
         };
         match read_zone(&client, domain, ctx.stopping()).await {
             Ok(Some(zone)) if zone.has_catch_all(address) => {
-                ReadResult::ok(state_from(domain, address))
+                ReadResult::ok(state_from(domain, address).encode())
             }
             Ok(_) => {
                 hclog::info(
@@ -197,11 +190,7 @@ impl Resource for MailCatchAllResource {
                 );
                 ReadResult::gone()
             }
-            Err(err) => ReadResult {
-                state: Some(state.clone()),
-                diagnostics: api_error(summary, &err).into(),
-                ..Default::default()
-            },
+            Err(err) => read_with(state.clone(), api_error(summary, &err).into()),
         }
     }
 
@@ -226,8 +215,9 @@ impl Resource for MailCatchAllResource {
     }
 
     async fn delete(&self, ctx: &Ctx, prior: &Value) -> Diagnostics {
+        let prior = decode!(CatchAll, prior);
         let (Some(domain), Some(address)) =
-            (prior.get_str("domain_name"), prior.get_str("email_address"))
+            (prior.domain_name.as_str(), prior.email_address.as_str())
         else {
             return Diagnostics::default();
         };
@@ -247,7 +237,7 @@ impl Resource for MailCatchAllResource {
     async fn import(&self, _ctx: &Ctx, id: &str) -> ImportResult {
         match parse_import_id(id) {
             Ok((domain, address)) => ImportResult {
-                state: Some(state_from(&domain, &address)),
+                state: Some(state_from(&domain, &address).encode()),
                 ..Default::default()
             },
             Err(detail) => ImportResult {
@@ -266,41 +256,50 @@ impl Resource for MailCatchAllResource {
 
 async fn finish(
     client: &Client,
-    planned: &Value,
+    planned: &CatchAll,
     cancel: &CancellationToken,
     summary: &str,
 ) -> ApplyResult {
-    let domain = planned.get_str("domain_name").unwrap_or_default();
-    let address = planned.get_str("email_address").unwrap_or_default();
+    let domain = planned.domain_name.as_str().unwrap_or_default();
+    let address = planned.email_address.as_str().unwrap_or_default();
     let present = |zone: &MailZone| zone.has_catch_all(address);
     match settle(client, domain, cancel, present).await {
-        Ok((_, true)) => ApplyResult::ok(state_from(domain, address)),
+        Ok((_, true)) => ApplyResult::ok(state_from(domain, address).encode()),
         Ok(_) => {
-            let mut fallback = known(planned, state_from(domain, address));
-            fallback.set("id", format!("{domain}/{address}"));
-            ApplyResult {
-                state: Some(fallback),
-                diagnostics: not_settled(TYPE_NAME, &format!("catch-all \"{address}\"")).into(),
-                ..Default::default()
-            }
+            let fallback = CatchAll {
+                id: format!("{domain}/{address}").into(),
+                ..planned.known_part()
+            };
+            apply_with(
+                fallback.encode(),
+                not_settled(TYPE_NAME, &format!("catch-all \"{address}\"")).into(),
+            )
         }
-        Err(err) => ApplyResult {
-            state: Some(state_from(domain, address)),
-            diagnostics: api_error(summary, &err).into(),
-            ..Default::default()
-        },
+        Err(err) => apply_with(
+            state_from(domain, address).encode(),
+            api_error(summary, &err).into(),
+        ),
+    }
+}
+
+tfplugin::model! {
+    /// The state of `combell_mail_catch_all`.
+    struct CatchAll {
+        id: String,
+        domain_name: String,
+        email_address: String,
     }
 }
 
 /// The one mapping to state: the zone lists the address and nothing else about it.
-fn state_from(domain: &str, address: &str) -> Value {
+fn state_from(domain: &str, address: &str) -> CatchAll {
     let domain = domain.to_ascii_lowercase();
     let address = address.to_ascii_lowercase();
-    Value::object([
-        ("id", format!("{domain}/{address}").into()),
-        ("domain_name", domain.into()),
-        ("email_address", address.into()),
-    ])
+    CatchAll {
+        id: format!("{domain}/{address}").into(),
+        domain_name: domain.into(),
+        email_address: address.into(),
+    }
 }
 
 fn parse_import_id(id: &str) -> Result<(String, String), String> {
@@ -318,8 +317,8 @@ mod tests {
     #[test]
     fn mapping_and_import_ids() {
         let state = state_from("Example.com", "Info@Example.com");
-        assert_eq!(state.get_str("id"), Some("example.com/info@example.com"));
-        assert_eq!(state.get_str("email_address"), Some("info@example.com"));
+        assert_eq!(state.id.as_str(), Some("example.com/info@example.com"));
+        assert_eq!(state.email_address.as_str(), Some("info@example.com"));
         assert_eq!(
             parse_import_id("example.com/catch@example.org").unwrap(),
             ("example.com".to_string(), "catch@example.org".to_string())
@@ -336,11 +335,12 @@ mod tests {
 
     #[test]
     fn validation_names_the_attributes() {
-        let cfg = Value::object([
-            ("id", Value::Null),
-            ("domain_name", "Not A Domain".into()),
-            ("email_address", "nobody".into()),
-        ]);
+        let cfg = CatchAll {
+            domain_name: "Not A Domain".to_string().into(),
+            email_address: "nobody".to_string().into(),
+            ..Default::default()
+        }
+        .encode();
         let diags = tokio::runtime::Builder::new_current_thread()
             .build()
             .unwrap()

@@ -23,6 +23,7 @@ use std::time::Duration;
 use async_trait::async_trait;
 use serde_json::json;
 
+use crate::core::flow::{apply_with, or_return, read_with};
 use crate::core::reconcile::{create_once, CreateSpec, Created};
 use crate::core::rules::{self, password_problems};
 use crate::core::{api_error, client};
@@ -30,9 +31,9 @@ use combell_api::{
     AutoForward, AutoReply, CancellationToken, CreateMailbox, MailboxDetail, Secret,
 };
 use tfplugin::{
-    default_plan, identity_strings, ApplyResult, Attribute, AttributePath, Ctx, Diagnostic,
-    Diagnostics, IdentityAttribute, IdentitySchema, ImportResult, Nesting, PlanRequest,
-    PlanResponse, ReadResult, Resource, Schema, Type, Value,
+    decode, default_plan, identity_strings, ApplyResult, Attribute, AttributePath, Ctx, Diagnostic,
+    Diagnostics, Field, IdentityAttribute, IdentitySchema, ImportResult, Model, Nesting, Number,
+    PlanRequest, PlanResponse, ReadResult, Resource, Schema, Type, Value,
 };
 
 const TYPE_NAME: &str = "combell_mailbox";
@@ -221,13 +222,18 @@ impl Resource for MailboxResource {
         )]))
     }
 
+    fn model_attributes(&self) -> Vec<&'static str> {
+        Mailbox::attribute_names()
+    }
+
     fn requires_replace(&self) -> &[&str] {
         &REPLACE_ON_CHANGE
     }
 
     async fn validate(&self, _ctx: &Ctx, config: &Value) -> Diagnostics {
+        let config = decode!(Mailbox, config);
         let mut diags = Diagnostics::default();
-        for (attribute, summary, detail) in validate_config(config) {
+        for (attribute, summary, detail) in validate_config(&config) {
             diags.error_at(AttributePath::new(attribute), summary, detail);
         }
         diags
@@ -235,19 +241,25 @@ impl Resource for MailboxResource {
 
     async fn plan(&self, _ctx: &Ctx, mut req: PlanRequest) -> PlanResponse {
         let creating = req.prior.is_null();
-        let config = req.config.clone();
+        let config = Mailbox::decode(&req.config);
         // An imported mailbox has no account_id (the API does not report one): recording it
         // later is not a change of account, so it must not replace the mailbox.
-        if !creating && req.prior.get("account_id").is_none_or(Value::is_null) {
-            let proposed = req.proposed.get("account_id").cloned().unwrap_or_default();
-            req.prior.set("account_id", proposed);
+        if !creating {
+            if let (Ok(mut prior), Ok(proposed)) =
+                (Mailbox::decode(&req.prior), Mailbox::decode(&req.proposed))
+            {
+                if prior.account_id.is_null() {
+                    prior.account_id = proposed.account_id;
+                    req.prior = prior.encode();
+                }
+            }
         }
         let mut resp = default_plan(&schema(), &REPLACE_ON_CHANGE, &[], req);
         let new_object = creating || !resp.requires_replace.is_empty();
         if resp.planned.is_null() || !new_object {
             return resp;
         }
-        if config.get("password").is_some_and(Value::is_null) {
+        if config.is_ok_and(|c| c.password.is_null()) {
             resp.diagnostics.push(
                 Diagnostic::error(
                     "A new mailbox needs a password",
@@ -262,27 +274,27 @@ impl Resource for MailboxResource {
 
     async fn create(&self, ctx: &Ctx, planned: &Value, config: &Value) -> ApplyResult {
         let summary = format!("Unable to create {TYPE_NAME}");
-        let client = match client(ctx) {
-            Ok(c) => c,
-            Err(d) => return ApplyResult::error(d),
-        };
-        let (Some(address), Some(password)) =
-            (planned.get_str("email_address"), config.get_str("password"))
-        else {
+        let mut planned = decode!(Mailbox, planned);
+        let config = decode!(Mailbox, config);
+        let client = or_return!(client(ctx));
+        let (Some(address), Some(password)) = (
+            planned.email_address.as_str().map(str::to_string),
+            config.password.as_str(),
+        ) else {
             return ApplyResult::error(Diagnostic::error(
                 summary,
                 "email_address and password must both be known to create a mailbox.",
             ));
         };
-        let account_id = match planned.get_i64("account_id") {
+        let address = address.as_str();
+        let account_id = match planned.account_id.get().and_then(Number::as_i64) {
             Some(id) => id,
             None => match zone_account(&client, address, ctx.stopping()).await {
                 Ok(id) => id,
                 Err(diag) => return ApplyResult::error(diag),
             },
         };
-        let mut planned = planned.clone();
-        planned.set("account_id", account_id);
+        planned.account_id.set(Number::Int(account_id));
         let planned = &planned;
         // A mailbox that exists before the POST is not ours: taking it over silently would
         // hand its mail to this configuration (and to its destroy).
@@ -338,39 +350,32 @@ impl Resource for MailboxResource {
         hclog::info(LOG, "mailbox created", &[("email_address", json!(id))]);
 
         // Whatever fails next, the mailbox is recorded (tainted).
-        if let Err(err) = apply_settings(&client, &id, &Value::Null, planned, &no_cancel).await {
+        let nothing = Mailbox::default();
+        if let Err(err) = apply_settings(&client, &id, &nothing, planned, &no_cancel).await {
             diags.push(api_error(summary.clone(), &err));
         }
-        let mut fallback = known(planned);
-        fallback.set("id", id.clone());
+        let fallback = Mailbox {
+            id: id.clone().into(),
+            ..known(planned)
+        };
         match client.get_mailbox(&id, &no_cancel).await {
-            Ok(detail) => ApplyResult {
-                state: Some(state_from(&detail, planned)),
-                diagnostics: diags,
-                ..Default::default()
-            },
+            Ok(detail) => apply_with(state_from(&detail, planned).encode(), diags),
             Err(err) => {
                 diags.push(api_error(summary, &err));
-                ApplyResult {
-                    state: Some(fallback),
-                    diagnostics: diags,
-                    ..Default::default()
-                }
+                apply_with(fallback.encode(), diags)
             }
         }
     }
 
     async fn read(&self, ctx: &Ctx, state: &Value) -> ReadResult {
         let summary = format!("Unable to read {TYPE_NAME}");
-        let client = match client(ctx) {
-            Ok(c) => c,
-            Err(d) => return ReadResult::error(d),
-        };
-        let Some(id) = state.get_str("id") else {
+        let current = decode!(Mailbox, state);
+        let client = or_return!(client(ctx));
+        let Some(id) = current.id.as_str() else {
             return ReadResult::gone();
         };
         match client.get_mailbox(id, ctx.stopping()).await {
-            Ok(detail) => ReadResult::ok(state_from(&detail, state)),
+            Ok(detail) => ReadResult::ok(state_from(&detail, &current).encode()),
             Err(err) if err.is_not_found() => {
                 hclog::info(
                     LOG,
@@ -379,11 +384,7 @@ impl Resource for MailboxResource {
                 );
                 ReadResult::gone()
             }
-            Err(err) => ReadResult {
-                state: Some(state.clone()),
-                diagnostics: api_error(summary, &err).into(),
-                ..Default::default()
-            },
+            Err(err) => read_with(state.clone(), api_error(summary, &err).into()),
         }
     }
 
@@ -395,20 +396,16 @@ impl Resource for MailboxResource {
         config: &Value,
     ) -> ApplyResult {
         let summary = format!("Unable to update {TYPE_NAME}");
-        let client = match client(ctx) {
-            Ok(c) => c,
-            Err(d) => return ApplyResult::error(d),
-        };
-        let Some(id) = prior.get_str("id") else {
+        let client = or_return!(client(ctx));
+        let current = decode!(Mailbox, prior);
+        let planned = decode!(Mailbox, planned);
+        let config = decode!(Mailbox, config);
+        let Some(id) = current.id.as_str() else {
             return ApplyResult::error(Diagnostic::error(summary, "The state has no mailbox id."));
         };
-        let failed = |diags: Diagnostics| ApplyResult {
-            state: Some(prior.clone()),
-            diagnostics: diags,
-            ..Default::default()
-        };
-        if planned.get("password_version") != prior.get("password_version") {
-            let Some(password) = config.get_str("password") else {
+        let failed = |diags: Diagnostics| apply_with(prior.clone(), diags);
+        if planned.password_version != current.password_version {
+            let Some(password) = config.password.as_str() else {
                 return failed(
                     Diagnostic::error(
                         summary,
@@ -431,17 +428,18 @@ impl Resource for MailboxResource {
                 &[("email_address", json!(id))],
             );
         }
-        if let Err(err) = apply_settings(&client, id, prior, planned, ctx.stopping()).await {
+        if let Err(err) = apply_settings(&client, id, &current, &planned, ctx.stopping()).await {
             return failed(api_error(summary, &err).into());
         }
         match client.get_mailbox(id, &CancellationToken::new()).await {
-            Ok(detail) => ApplyResult::ok(state_from(&detail, planned)),
+            Ok(detail) => ApplyResult::ok(state_from(&detail, &planned).encode()),
             Err(err) => failed(api_error(summary, &err).into()),
         }
     }
 
     async fn delete(&self, ctx: &Ctx, prior: &Value) -> Diagnostics {
-        let Some(id) = prior.get_str("id") else {
+        let prior = decode!(Mailbox, prior);
+        let Some(id) = prior.id.as_str() else {
             return Diagnostics::default();
         };
         match client(ctx) {
@@ -458,11 +456,13 @@ impl Resource for MailboxResource {
         let address = id.trim().to_ascii_lowercase();
         match rules::email_address(&address) {
             Ok(()) => {
-                let mut state = empty_state();
-                state.set("id", address.clone());
-                state.set("email_address", address);
+                let state = Mailbox {
+                    id: address.clone().into(),
+                    email_address: address.into(),
+                    ..Default::default()
+                };
                 ImportResult {
-                    state: Some(state),
+                    state: Some(state.encode()),
                     ..Default::default()
                 }
             }
@@ -530,12 +530,15 @@ async fn zone_account(
 async fn apply_settings(
     client: &combell_api::Client,
     id: &str,
-    prior: &Value,
-    planned: &Value,
+    prior: &Mailbox,
+    planned: &Mailbox,
     cancel: &CancellationToken,
 ) -> Result<(), combell_api::Error> {
-    let planned_reply = planned.get_known("auto_reply").filter(|v| !v.is_null());
-    if let Some(reply) = planned_reply.filter(|r| Some(*r) != prior.get("auto_reply")) {
+    if let Some(reply) = planned
+        .auto_reply
+        .known()
+        .filter(|_| planned.auto_reply != prior.auto_reply)
+    {
         client
             .set_mailbox_autoreply(id, &auto_reply_from(reply), cancel)
             .await?;
@@ -545,8 +548,11 @@ async fn apply_settings(
             &[("email_address", json!(id))],
         );
     }
-    let planned_forward = planned.get_known("auto_forward").filter(|v| !v.is_null());
-    if let Some(forward) = planned_forward.filter(|f| Some(*f) != prior.get("auto_forward")) {
+    if let Some(forward) = planned
+        .auto_forward
+        .known()
+        .filter(|_| planned.auto_forward != prior.auto_forward)
+    {
         client
             .set_mailbox_autoforward(id, &auto_forward_from(forward), cancel)
             .await?;
@@ -560,114 +566,121 @@ async fn apply_settings(
 }
 
 /// Unknown parts (left out on create) are sent as Combell's defaults, which read back the same.
-fn auto_reply_from(value: &Value) -> AutoReply {
+fn auto_reply_from(reply: &Reply) -> AutoReply {
     AutoReply {
-        enabled: value.get_bool("enabled").unwrap_or(false),
-        subject: value.get_str("subject").unwrap_or_default().to_string(),
-        message: value.get_str("message").unwrap_or_default().to_string(),
+        enabled: reply.enabled.get().unwrap_or(false),
+        subject: reply.subject.as_str().unwrap_or_default().to_string(),
+        message: reply.message.as_str().unwrap_or_default().to_string(),
     }
 }
 
-fn auto_forward_from(value: &Value) -> AutoForward {
+fn auto_forward_from(forward: &Forward) -> AutoForward {
     AutoForward {
-        enabled: value.get_bool("enabled").unwrap_or(false),
-        email_addresses: value
-            .get_list("email_addresses")
-            .iter()
-            .filter_map(|a| a.as_str().map(str::to_string))
-            .collect(),
-        copy_to_myself: value.get_bool("copy_to_myself").unwrap_or(false),
+        enabled: forward.enabled.get().unwrap_or(false),
+        email_addresses: forward.email_addresses.items().to_vec(),
+        copy_to_myself: forward.copy_to_myself.get().unwrap_or(false),
     }
 }
 
-pub(crate) fn auto_reply_value(reply: &AutoReply) -> Value {
-    Value::object([
-        ("enabled", reply.enabled.into()),
-        ("subject", reply.subject.clone().into()),
-        ("message", reply.message.clone().into()),
-    ])
+fn reply_state(reply: &AutoReply) -> Reply {
+    Reply {
+        enabled: reply.enabled.into(),
+        subject: reply.subject.clone().into(),
+        message: reply.message.clone().into(),
+    }
 }
 
-pub(crate) fn auto_forward_value(forward: &AutoForward) -> Value {
-    Value::object([
-        ("enabled", forward.enabled.into()),
-        (
-            "email_addresses",
-            Value::List(
-                forward
-                    .email_addresses
-                    .iter()
-                    .map(|a| Value::from(a.clone()))
-                    .collect(),
-            ),
-        ),
-        ("copy_to_myself", forward.copy_to_myself.into()),
-    ])
+fn forward_state(forward: &AutoForward) -> Forward {
+    Forward {
+        enabled: forward.enabled.into(),
+        email_addresses: forward.email_addresses.clone().into(),
+        copy_to_myself: forward.copy_to_myself.into(),
+    }
+}
+
+tfplugin::model! {
+    /// `auto_reply` of `combell_mailbox`.
+    struct Reply {
+        enabled: bool,
+        subject: String,
+        message: String,
+    }
+}
+
+tfplugin::model! {
+    /// `auto_forward` of `combell_mailbox`.
+    struct Forward {
+        enabled: bool,
+        email_addresses: Vec<String>,
+        copy_to_myself: bool,
+    }
+}
+
+tfplugin::model! {
+    /// The state (and configuration) of `combell_mailbox`. Numbers the configuration sets are
+    /// `Number`, so that validation reports a fraction in its own words.
+    struct Mailbox {
+        id: String,
+        email_address: String,
+        account_id: Number,
+        password: String,
+        password_version: Number,
+        auto_reply: Reply,
+        auto_forward: Forward,
+        login: String,
+        max_size: i64,
+        actual_size: i64,
+    }
 }
 
 /// The one mapping API → state, used by create, read, update and import. What the API does not
 /// report (account, password version) comes from `prior`.
-fn state_from(detail: &MailboxDetail, prior: &Value) -> Value {
-    let mut state = known(prior);
+fn state_from(detail: &MailboxDetail, prior: &Mailbox) -> Mailbox {
     let address = detail.name.to_ascii_lowercase();
-    state.set("id", address.clone());
-    state.set("email_address", address);
-    state.set("login", detail.login.clone());
-    state.set("max_size", detail.max_size);
-    state.set("actual_size", detail.actual_size);
-    state.set("auto_reply", auto_reply_value(&detail.auto_reply));
-    state.set("auto_forward", auto_forward_value(&detail.auto_forward));
-    state.set("password", Value::Null);
-    state
-}
-
-/// A copy of `value` over every schema attribute, with unknowns as null: the shape of a state.
-fn known(value: &Value) -> Value {
-    let mut state = empty_state();
-    for (name, v) in value.as_map().into_iter().flatten() {
-        if state.get(name).is_some() && v.is_wholly_known() {
-            state.set(name, v.clone());
-        }
+    Mailbox {
+        id: address.clone().into(),
+        email_address: address.into(),
+        login: detail.login.clone().into(),
+        max_size: detail.max_size.into(),
+        actual_size: detail.actual_size.into(),
+        auto_reply: reply_state(&detail.auto_reply).into(),
+        auto_forward: forward_state(&detail.auto_forward).into(),
+        ..known(prior)
     }
-    state.set("password", Value::Null);
-    state
 }
 
-fn empty_state() -> Value {
-    Value::object(
-        schema()
-            .block
-            .attributes
-            .iter()
-            .map(|a| (a.name.clone(), Value::Null)),
-    )
+/// The wholly known part of `value`, without the (write-only) password: the shape of a state.
+fn known(value: &Mailbox) -> Mailbox {
+    Mailbox {
+        password: Field::Null,
+        ..value.known_part()
+    }
 }
 
 /// Every plan-time problem as (attribute, summary, detail); unknown values are not judged.
-fn validate_config(config: &Value) -> Vec<(&'static str, String, String)> {
+fn validate_config(config: &Mailbox) -> Vec<(&'static str, String, String)> {
     let mut problems = Vec::new();
-    let address = config.get_str("email_address");
+    let address = config.email_address.as_str();
     if let Some(address) = address {
         if let Err(detail) = rules::email_address(address) {
             problems.push(("email_address", "Invalid e-mail address".into(), detail));
         }
     }
-    if let Some(n) = config.get_known("account_id").filter(|v| !v.is_null()) {
-        if let Err(detail) =
-            rules::positive_id(n, "account_id", ": a mail zone account id such as 1001")
-        {
+    if let Some(n) = config.account_id.get() {
+        if let Err(detail) = rules::positive_id(
+            &Value::Number(n),
+            "account_id",
+            ": a mail zone account id such as 1001",
+        ) {
             problems.push(("account_id", "Invalid account id".into(), detail));
         }
     }
-    if let Some(password) = config.get_str("password") {
+    if let Some(password) = config.password.as_str() {
         for detail in password_problems(password) {
             problems.push(("password", "Invalid mailbox password".into(), detail));
         }
     }
-    let version_set = config
-        .get_known("password_version")
-        .is_some_and(|v| !v.is_null());
-    if version_set && config.get("password").is_some_and(Value::is_null) {
+    if config.password_version.is_known() && config.password.is_null() {
         problems.push((
             "password_version",
             "password_version without password".into(),
@@ -676,13 +689,10 @@ fn validate_config(config: &Value) -> Vec<(&'static str, String, String)> {
                 .into(),
         ));
     }
-    if let Some(reply) = config.get_known("auto_reply").filter(|v| !v.is_null()) {
-        let enabled = reply.get_bool("enabled") == Some(true);
-        let message = reply.get("message");
-        if enabled
-            && message
-                .is_some_and(|m| m.is_null() || m.as_str().is_some_and(|s| s.trim().is_empty()))
-        {
+    if let Some(reply) = config.auto_reply.known() {
+        let enabled = reply.enabled.get() == Some(true);
+        let message = &reply.message;
+        if enabled && (message.is_null() || message.as_str().is_some_and(|s| s.trim().is_empty())) {
             problems.push((
                 "auto_reply",
                 "An enabled auto-reply needs a message".into(),
@@ -690,7 +700,8 @@ fn validate_config(config: &Value) -> Vec<(&'static str, String, String)> {
             ));
         }
         if reply
-            .get_str("subject")
+            .subject
+            .as_str()
             .is_some_and(|s| s.chars().count() > MAX_SUBJECT_CHARS)
         {
             problems.push((
@@ -700,7 +711,8 @@ fn validate_config(config: &Value) -> Vec<(&'static str, String, String)> {
             ));
         }
         if reply
-            .get_str("message")
+            .message
+            .as_str()
             .is_some_and(|s| s.chars().count() > MAX_MESSAGE_CHARS)
         {
             problems.push((
@@ -710,22 +722,22 @@ fn validate_config(config: &Value) -> Vec<(&'static str, String, String)> {
             ));
         }
     }
-    if let Some(forward) = config.get_known("auto_forward").filter(|v| !v.is_null()) {
+    if let Some(forward) = config.auto_forward.known() {
         forward_problems(forward, address, &mut problems);
     }
     problems
 }
 
 fn forward_problems(
-    forward: &Value,
+    forward: &Forward,
     own: Option<&str>,
     problems: &mut Vec<(&'static str, String, String)>,
 ) {
-    let enabled = forward.get_bool("enabled") == Some(true);
-    let Some(list) = forward.get("email_addresses").filter(|l| !l.is_unknown()) else {
+    let enabled = forward.enabled.get() == Some(true);
+    if forward.email_addresses.is_unknown() {
         return;
-    };
-    let addresses = list.as_list();
+    }
+    let addresses = forward.email_addresses.items();
     if enabled && addresses.is_empty() {
         problems.push((
             "auto_forward",
@@ -744,7 +756,7 @@ fn forward_problems(
         ));
     }
     let mut seen: Vec<&str> = Vec::new();
-    for address in addresses.iter().filter_map(Value::as_str) {
+    for address in addresses.iter().map(String::as_str) {
         if let Err(detail) = rules::email_address(address) {
             problems.push(("auto_forward", "Invalid forward address".into(), detail));
         } else if Some(address) == own {
@@ -789,68 +801,78 @@ mod tests {
         }
     }
 
-    fn config(pairs: &[(&str, Value)]) -> Value {
-        let mut v = empty_state();
-        v.set("email_address", "info@example.com");
-        v.set("account_id", 1001i64);
-        for (k, val) in pairs {
-            v.set(k, val.clone());
-        }
+    fn config(change: impl FnOnce(&mut Mailbox)) -> Mailbox {
+        let mut v = Mailbox {
+            email_address: "info@example.com".to_string().into(),
+            account_id: Number::Int(1001).into(),
+            ..Default::default()
+        };
+        change(&mut v);
         v
     }
 
-    fn problems(cfg: &Value) -> Vec<(&'static str, String)> {
+    fn text(s: &str) -> Field<String> {
+        s.to_string().into()
+    }
+
+    fn problems(cfg: &Mailbox) -> Vec<(&'static str, String)> {
         validate_config(cfg)
             .into_iter()
             .map(|(a, s, _)| (a, s))
             .collect()
     }
 
-    fn attributes_with_problems(cfg: &Value) -> Vec<&'static str> {
+    fn attributes_with_problems(cfg: &Mailbox) -> Vec<&'static str> {
         problems(cfg).into_iter().map(|(a, _)| a).collect()
     }
 
-    fn reply(enabled: bool, subject: Value, message: Value) -> Value {
-        Value::object([
-            ("enabled", enabled.into()),
-            ("subject", subject),
-            ("message", message),
-        ])
+    fn reply(enabled: bool, subject: Field<String>, message: Field<String>) -> Field<Reply> {
+        Reply {
+            enabled: enabled.into(),
+            subject,
+            message,
+        }
+        .into()
     }
 
-    fn forward(enabled: bool, addresses: &[&str]) -> Value {
-        Value::object([
-            ("enabled", enabled.into()),
-            (
-                "email_addresses",
-                Value::List(addresses.iter().map(|a| Value::from(*a)).collect()),
-            ),
-            ("copy_to_myself", Value::Null),
-        ])
+    fn forward(enabled: bool, addresses: &[&str]) -> Field<Forward> {
+        Forward {
+            enabled: enabled.into(),
+            email_addresses: addresses
+                .iter()
+                .map(|a| a.to_string())
+                .collect::<Vec<_>>()
+                .into(),
+            copy_to_myself: Field::Null,
+        }
+        .into()
     }
 
     #[test]
     fn mapping_fills_every_api_attribute_and_keeps_what_only_config_knows() {
-        let mut planned = config(&[("password_version", 3i64.into())]);
-        planned.set("id", Value::Unknown);
-        planned.set("login", Value::Unknown);
+        let mut planned = config(|c| c.password_version = Number::Int(3).into());
+        planned.id = Field::Unknown;
+        planned.login = Field::Unknown;
         let state = state_from(&detail(), &planned);
-        assert_eq!(state.get_str("id"), Some("info@example.com"));
-        assert_eq!(state.get_str("login"), Some("info@example.com"));
-        assert_eq!(state.get_i64("max_size"), Some(5120));
-        assert_eq!(state.get_i64("actual_size"), Some(12));
-        assert_eq!(state.get_i64("account_id"), Some(1001));
-        assert_eq!(state.get_i64("password_version"), Some(3));
-        assert!(state.get("password").is_some_and(Value::is_null));
-        let reply = state.get("auto_reply").unwrap();
-        assert_eq!(reply.get_str("message"), Some("Back soon"));
-        let fwd = state.get("auto_forward").unwrap();
-        assert_eq!(fwd.get_list("email_addresses").len(), 1);
-        assert_eq!(fwd.get_bool("copy_to_myself"), Some(true));
-        assert!(state.is_wholly_known());
+        assert_eq!(state.id.as_str(), Some("info@example.com"));
+        assert_eq!(state.login.as_str(), Some("info@example.com"));
+        assert_eq!(state.max_size.get(), Some(5120));
+        assert_eq!(state.actual_size.get(), Some(12));
+        assert_eq!(state.account_id.get().and_then(Number::as_i64), Some(1001));
+        assert_eq!(
+            state.password_version.get().and_then(Number::as_i64),
+            Some(3)
+        );
+        assert!(state.password.is_null());
+        let reply = state.auto_reply.known().unwrap();
+        assert_eq!(reply.message.as_str(), Some("Back soon"));
+        let fwd = state.auto_forward.known().unwrap();
+        assert_eq!(fwd.email_addresses.items().len(), 1);
+        assert_eq!(fwd.copy_to_myself.get(), Some(true));
+        assert!(state.encode().is_wholly_known());
         // Import: the API does not say which account; it stays null.
-        let imported = state_from(&detail(), &empty_state());
-        assert!(imported.get("account_id").is_some_and(Value::is_null));
+        let imported = state_from(&detail(), &Mailbox::default());
+        assert!(imported.account_id.is_null());
         // What is sent is what is read back.
         assert_eq!(auto_reply_from(reply), detail().auto_reply);
         assert_eq!(auto_forward_from(fwd), detail().auto_forward);
@@ -858,20 +880,17 @@ mod tests {
 
     #[test]
     fn a_valid_configuration_has_no_problems() {
-        let cfg = config(&[
-            ("password", "Secret123".into()),
-            ("password_version", 1i64.into()),
-            ("auto_reply", reply(true, "Away".into(), "Back soon".into())),
-            (
-                "auto_forward",
-                forward(true, &["a@example.org", "b@example.org"]),
-            ),
-        ]);
+        let cfg = config(|c| {
+            c.password = text("Secret123");
+            c.password_version = Number::Int(1).into();
+            c.auto_reply = reply(true, text("Away"), text("Back soon"));
+            c.auto_forward = forward(true, &["a@example.org", "b@example.org"]);
+        });
         assert!(problems(&cfg).is_empty(), "{:?}", problems(&cfg));
-        let off = config(&[
-            ("auto_reply", reply(false, Value::Null, Value::Null)),
-            ("auto_forward", forward(false, &[])),
-        ]);
+        let off = config(|c| {
+            c.auto_reply = reply(false, Field::Null, Field::Null);
+            c.auto_forward = forward(false, &[]);
+        });
         assert!(problems(&off).is_empty());
     }
 
@@ -889,23 +908,22 @@ mod tests {
             "",
         ] {
             assert_eq!(
-                attributes_with_problems(&config(&[("email_address", bad.into())])),
+                attributes_with_problems(&config(|c| c.email_address = text(bad))),
                 ["email_address"],
                 "{bad}"
             );
         }
-        assert!(attributes_with_problems(&config(&[(
-            "email_address",
-            "first.last+tag@mail.example-1.be".into()
-        )]))
+        assert!(attributes_with_problems(&config(|c| {
+            c.email_address = text("first.last+tag@mail.example-1.be")
+        }))
         .is_empty());
     }
 
     #[test]
     fn account_id_rules() {
-        for bad in [Value::from(0i64), (-1i64).into(), 1.5f64.into()] {
+        for bad in [Number::Int(0), Number::Int(-1), Number::Float(1.5)] {
             assert_eq!(
-                attributes_with_problems(&config(&[("account_id", bad)])),
+                attributes_with_problems(&config(|c| c.account_id = bad.into())),
                 ["account_id"]
             );
         }
@@ -914,7 +932,7 @@ mod tests {
     #[test]
     fn password_rules_are_the_shared_ones() {
         for (password, count) in [("abc12", 1), ("abcdefgh", 1), ("abc def1$", 2)] {
-            let found = problems(&config(&[("password", password.into())]));
+            let found = problems(&config(|c| c.password = text(password)));
             assert_eq!(found.len(), count, "{password}: {found:?}");
             assert!(found.iter().all(|(a, _)| *a == "password"));
         }
@@ -923,35 +941,34 @@ mod tests {
     #[test]
     fn a_password_version_needs_a_password() {
         assert_eq!(
-            attributes_with_problems(&config(&[("password_version", 1i64.into())])),
+            attributes_with_problems(&config(|c| c.password_version = Number::Int(1).into())),
             ["password_version"]
         );
         // An unknown password (from a variable not yet known) is not judged.
-        assert!(attributes_with_problems(&config(&[
-            ("password_version", 1i64.into()),
-            ("password", Value::Unknown),
-        ]))
+        assert!(attributes_with_problems(&config(|c| {
+            c.password_version = Number::Int(1).into();
+            c.password = Field::Unknown;
+        }))
         .is_empty());
     }
 
     #[test]
     fn auto_reply_rules() {
         for bad in [
-            reply(true, Value::Null, Value::Null),
-            reply(true, Value::Null, "  ".into()),
-            reply(false, "x".repeat(256).into(), Value::Null),
-            reply(false, Value::Null, "x".repeat(10_001).into()),
+            reply(true, Field::Null, Field::Null),
+            reply(true, Field::Null, text("  ")),
+            reply(false, "x".repeat(256).into(), Field::Null),
+            reply(false, Field::Null, "x".repeat(10_001).into()),
         ] {
             assert_eq!(
-                attributes_with_problems(&config(&[("auto_reply", bad.clone())])),
+                attributes_with_problems(&config(|c| c.auto_reply = bad.clone())),
                 ["auto_reply"],
                 "{bad:?}"
             );
         }
-        assert!(attributes_with_problems(&config(&[(
-            "auto_reply",
-            reply(true, "x".repeat(255).into(), "ok".into())
-        )]))
+        assert!(attributes_with_problems(&config(|c| {
+            c.auto_reply = reply(true, "x".repeat(255).into(), text("ok"))
+        }))
         .is_empty());
     }
 
@@ -972,25 +989,28 @@ mod tests {
         ];
         for (what, value) in cases {
             assert_eq!(
-                attributes_with_problems(&config(&[("auto_forward", value)])),
+                attributes_with_problems(&config(|c| c.auto_forward = value)),
                 ["auto_forward"],
                 "{what}"
             );
         }
-        let mut unknown = forward(true, &[]);
-        unknown.set("email_addresses", Value::Unknown);
-        assert!(attributes_with_problems(&config(&[("auto_forward", unknown)])).is_empty());
+        let unknown = Forward {
+            enabled: true.into(),
+            email_addresses: Field::Unknown,
+            copy_to_myself: Field::Null,
+        };
+        assert!(attributes_with_problems(&config(|c| c.auto_forward = unknown.into())).is_empty());
     }
 
     #[test]
     fn unknown_values_are_not_judged() {
-        let cfg = config(&[
-            ("email_address", Value::Unknown),
-            ("account_id", Value::Unknown),
-            ("password", Value::Unknown),
-            ("auto_reply", Value::Unknown),
-            ("auto_forward", Value::Unknown),
-        ]);
+        let cfg = config(|c| {
+            c.email_address = Field::Unknown;
+            c.account_id = Field::Unknown;
+            c.password = Field::Unknown;
+            c.auto_reply = Field::Unknown;
+            c.auto_forward = Field::Unknown;
+        });
         assert!(problems(&cfg).is_empty());
     }
 
@@ -1001,76 +1021,96 @@ mod tests {
             .unwrap()
     }
 
-    fn plan(prior: Value, cfg: Value) -> PlanResponse {
+    /// `prior: None` plans a create.
+    fn plan(prior: Option<Mailbox>, cfg: Mailbox) -> PlanResponse {
         let mut proposed = cfg.clone();
-        proposed.set("password", Value::Null);
-        for name in [
-            "id",
-            "login",
-            "max_size",
-            "actual_size",
-            "auto_reply",
-            "auto_forward",
-        ] {
-            if cfg.get(name).is_none_or(Value::is_null) {
-                proposed.set(name, prior.get(name).cloned().unwrap_or_default());
+        proposed.password = Field::Null;
+        let old = prior.clone().unwrap_or_default();
+        fn keep<T: Clone>(proposed: &mut Field<T>, cfg: &Field<T>, prior: &Field<T>) {
+            if cfg.is_null() {
+                *proposed = prior.clone();
             }
         }
+        keep(&mut proposed.id, &cfg.id, &old.id);
+        keep(&mut proposed.login, &cfg.login, &old.login);
+        keep(&mut proposed.max_size, &cfg.max_size, &old.max_size);
+        keep(
+            &mut proposed.actual_size,
+            &cfg.actual_size,
+            &old.actual_size,
+        );
+        keep(&mut proposed.auto_reply, &cfg.auto_reply, &old.auto_reply);
+        keep(
+            &mut proposed.auto_forward,
+            &cfg.auto_forward,
+            &old.auto_forward,
+        );
         block_on(MailboxResource.plan(
             &Ctx::for_tests(None),
             PlanRequest {
-                prior,
-                proposed,
-                config: cfg,
+                prior: prior.map_or(Value::Null, |p| p.encode()),
+                proposed: proposed.encode(),
+                config: cfg.encode(),
                 prior_private: Vec::new(),
             },
         ))
     }
 
-    fn stored() -> Value {
-        state_from(&detail(), &config(&[("password_version", 1i64.into())]))
+    fn planned(p: &PlanResponse) -> Mailbox {
+        Mailbox::decode(&p.planned).unwrap()
+    }
+
+    fn stored() -> Option<Mailbox> {
+        Some(state_from(
+            &detail(),
+            &config(|c| c.password_version = Number::Int(1).into()),
+        ))
+    }
+
+    fn version(n: i64) -> impl FnOnce(&mut Mailbox) {
+        move |c| c.password_version = Number::Int(n).into()
     }
 
     #[test]
     fn a_create_needs_a_password_but_not_an_account() {
-        let p = plan(Value::Null, config(&[("password", "Secret123".into())]));
+        let p = plan(None, config(|c| c.password = text("Secret123")));
         assert!(!p.diagnostics.has_errors());
-        assert!(p.planned.get("password").is_some_and(Value::is_null));
-        let p = plan(Value::Null, config(&[]));
+        assert!(planned(&p).password.is_null());
+        let p = plan(None, config(|_| {}));
         assert!(p.diagnostics.has_errors());
         // Left out, the account is found at create: unknown until then.
         let p = plan(
-            Value::Null,
-            config(&[
-                ("password", "Secret123".into()),
-                ("account_id", Value::Null),
-            ]),
+            None,
+            config(|c| {
+                c.password = text("Secret123");
+                c.account_id = Field::Null;
+            }),
         );
         assert!(!p.diagnostics.has_errors());
-        assert!(p.planned.is_unknown_at("account_id"));
+        assert!(planned(&p).account_id.is_unknown());
     }
 
     #[test]
     fn address_and_account_changes_replace_but_recording_an_account_does_not() {
-        let p = plan(stored(), config(&[("password_version", 1i64.into())]));
+        let p = plan(stored(), config(version(1)));
         assert!(p.requires_replace.is_empty());
         assert!(!p.diagnostics.has_errors());
         let p = plan(
             stored(),
-            config(&[
-                ("password_version", 1i64.into()),
-                ("account_id", 1002i64.into()),
-                ("password", "Secret123".into()),
-            ]),
+            config(|c| {
+                version(1)(c);
+                c.account_id = Number::Int(1002).into();
+                c.password = text("Secret123");
+            }),
         );
         assert_eq!(p.requires_replace, [AttributePath::new("account_id")]);
         assert!(!p.diagnostics.has_errors());
         let p = plan(
             stored(),
-            config(&[
-                ("password_version", 1i64.into()),
-                ("email_address", "other@example.com".into()),
-            ]),
+            config(|c| {
+                version(1)(c);
+                c.email_address = text("other@example.com");
+            }),
         );
         assert_eq!(p.requires_replace, [AttributePath::new("email_address")]);
         assert!(
@@ -1078,18 +1118,21 @@ mod tests {
             "the replacement is a create, which needs a password"
         );
         // Imported (no account_id in the state): setting it is an in-place update.
-        let imported = state_from(&detail(), &empty_state());
-        let p = plan(imported, config(&[]));
+        let imported = state_from(&detail(), &Mailbox::default());
+        let p = plan(Some(imported), config(|_| {}));
         assert!(p.requires_replace.is_empty());
         assert!(!p.diagnostics.has_errors());
-        assert_eq!(p.planned.get_i64("account_id"), Some(1001));
+        assert_eq!(
+            planned(&p).account_id.get().and_then(Number::as_i64),
+            Some(1001)
+        );
     }
 
     #[test]
     fn import_takes_the_address_in_any_case() {
         let result = block_on(MailboxResource.import(&Ctx::for_tests(None), " Info@Example.com"));
-        let state = result.state.unwrap();
-        assert_eq!(state.get_str("id"), Some("info@example.com"));
+        let state = Mailbox::decode(&result.state.unwrap()).unwrap();
+        assert_eq!(state.id.as_str(), Some("info@example.com"));
         let result = block_on(MailboxResource.import(&Ctx::for_tests(None), "1001"));
         assert!(result.state.is_none());
         assert!(result.diagnostics.has_errors());

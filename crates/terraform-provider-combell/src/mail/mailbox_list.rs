@@ -2,13 +2,15 @@
 //! only). The listing gives addresses and sizes; each full object is read with
 //! `GET /mailboxes/{mailboxName}` when Terraform asks for it.
 
+use crate::core::flow::or_return;
 use crate::core::rules::{self, HostRules};
 use async_trait::async_trait;
 
 use crate::core::{api_error, client};
 use crate::mail::mailbox::MailboxResource;
 use tfplugin::{
-    Attribute, AttributePath, Ctx, Diagnostics, ListRequest, ListResource, ListSink, Schema, Value,
+    decode, Attribute, AttributePath, Ctx, Diagnostics, ListRequest, ListResource, ListSink,
+    Schema, Value,
 };
 
 use crate::core::list::send_imported;
@@ -16,6 +18,13 @@ use crate::core::list::send_imported;
 const TYPE_NAME: &str = "combell_mailbox";
 
 pub struct MailboxList;
+
+tfplugin::model! {
+    /// The configuration of the `combell_mailbox` list.
+    struct ListConfig {
+        domain_name: String,
+    }
+}
 
 fn schema() -> Schema {
     Schema::new(vec![Attribute::string("domain_name")
@@ -40,9 +49,11 @@ impl ListResource for MailboxList {
     }
 
     async fn validate(&self, _ctx: &Ctx, config: &Value) -> Diagnostics {
+        let config = decode!(ListConfig, config);
         let mut diags = Diagnostics::default();
         if config
-            .get_str("domain_name")
+            .domain_name
+            .as_str()
             .is_some_and(|d| d.trim().is_empty())
         {
             diags.error_at(
@@ -51,10 +62,7 @@ impl ListResource for MailboxList {
                 "Set domain_name to the domain whose mailboxes to list, such as \"example.com\".",
             );
         }
-        if let Some(domain) = config
-            .get_str("domain_name")
-            .filter(|d| !d.trim().is_empty())
-        {
+        if let Some(domain) = config.domain_name.as_str().filter(|d| !d.trim().is_empty()) {
             if let Err(detail) = rules::host_name(domain.trim(), HostRules::FULL_NAME) {
                 diags.error_at(
                     AttributePath::new("domain_name"),
@@ -68,13 +76,11 @@ impl ListResource for MailboxList {
 
     async fn list(&self, ctx: &Ctx, req: ListRequest, out: &ListSink) -> Diagnostics {
         let summary = format!("Unable to list {TYPE_NAME}");
-        let client = match client(ctx) {
-            Ok(c) => c,
-            Err(d) => return d.into(),
-        };
-        let domain = req
-            .config
-            .get_str("domain_name")
+        let config = decode!(ListConfig, &req.config);
+        let client = or_return!(client(ctx));
+        let domain = config
+            .domain_name
+            .as_str()
             .unwrap_or_default()
             .trim()
             .trim_end_matches('.')

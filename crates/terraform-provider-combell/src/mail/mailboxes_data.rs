@@ -4,10 +4,12 @@
 
 use async_trait::async_trait;
 
+use crate::core::flow::or_return;
 use crate::core::{api_error, client};
+use crate::mail::zone_shared::domain_in;
 use combell_api::Mailbox;
 use tfplugin::{
-    Attribute, AttributePath, Ctx, DataSource, Diagnostics, Nesting, ReadResult, Schema, Value,
+    decode, Attribute, Ctx, DataSource, Diagnostics, Model, Nesting, ReadResult, Schema, Value,
 };
 
 pub struct MailboxesDataSource;
@@ -53,42 +55,54 @@ impl DataSource for MailboxesDataSource {
         .description("Lists the mailboxes of a domain whose mail Combell hosts.")
     }
 
+    fn model_attributes(&self) -> Vec<&'static str> {
+        MailboxesState::attribute_names()
+    }
+
     async fn validate(&self, _ctx: &Ctx, config: &Value) -> Diagnostics {
+        let config = decode!(MailboxesState, config);
         let mut diags = Diagnostics::default();
-        if let Some(domain) = config.get_str("domain_name") {
-            if let Err(detail) = crate::core::rules::domain_name(domain) {
-                diags.error_at(
-                    AttributePath::new("domain_name"),
-                    "Invalid domain name",
-                    detail,
-                );
-            }
-        }
+        domain_in(&config.domain_name, "domain_name", &mut diags);
         diags
     }
 
     async fn read(&self, ctx: &Ctx, config: &Value) -> ReadResult {
         let summary = format!("Unable to read {TYPE_NAME}");
-        let client = match client(ctx) {
-            Ok(client) => client,
-            Err(diag) => return ReadResult::error(diag),
-        };
-        let Some(domain) = config.get_str("domain_name") else {
+        let config = decode!(MailboxesState, config);
+        let client = or_return!(client(ctx));
+        let Some(domain) = config.domain_name.as_str() else {
             return ReadResult::error(tfplugin::Diagnostic::error(
                 summary,
                 "domain_name is not known.",
             ));
         };
         match client.list_mailboxes(domain, ctx.stopping()).await {
-            Ok(mailboxes) => ReadResult::ok(state_from(domain, &mailboxes)),
+            Ok(mailboxes) => ReadResult::ok(state_from(domain, &mailboxes).encode()),
             Err(err) => ReadResult::error(api_error(summary, &err)),
         }
     }
 }
 
+tfplugin::model! {
+    struct Entry {
+        email_address: String,
+        max_size: i64,
+        actual_size: i64,
+    }
+}
+
+tfplugin::model! {
+    /// The state of `data.combell_mailboxes`.
+    struct MailboxesState {
+        id: String,
+        domain_name: String,
+        mailboxes: Vec<Entry>,
+    }
+}
+
 /// Only the domain's own mailboxes, sorted: a tolerant reader does not trust the filter to be
 /// exact, and a stable order keeps `[0]` meaning the same mailbox.
-fn state_from(domain: &str, mailboxes: &[Mailbox]) -> Value {
+fn state_from(domain: &str, mailboxes: &[Mailbox]) -> MailboxesState {
     let suffix = format!("@{}", domain.to_ascii_lowercase());
     let mut list: Vec<&Mailbox> = mailboxes
         .iter()
@@ -97,19 +111,17 @@ fn state_from(domain: &str, mailboxes: &[Mailbox]) -> Value {
     list.sort_by_key(|m| m.name.to_ascii_lowercase());
     let list = list
         .into_iter()
-        .map(|m| {
-            Value::object([
-                ("email_address", m.name.to_ascii_lowercase().into()),
-                ("max_size", m.max_size.into()),
-                ("actual_size", m.actual_size.into()),
-            ])
+        .map(|m| Entry {
+            email_address: m.name.to_ascii_lowercase().into(),
+            max_size: m.max_size.into(),
+            actual_size: m.actual_size.into(),
         })
-        .collect();
-    Value::object([
-        ("id", domain.into()),
-        ("domain_name", domain.into()),
-        ("mailboxes", Value::List(list)),
-    ])
+        .collect::<Vec<_>>();
+    MailboxesState {
+        id: domain.to_string().into(),
+        domain_name: domain.to_string().into(),
+        mailboxes: list.into(),
+    }
 }
 
 #[cfg(test)]
@@ -135,15 +147,15 @@ mod tests {
                 mailbox("x@sub.example.com"),
             ],
         );
-        let list = state.get_list("mailboxes");
+        let list = state.mailboxes.items();
         let names: Vec<_> = list
             .iter()
-            .filter_map(|m| m.get_str("email_address"))
+            .filter_map(|m| m.email_address.as_str())
             .collect();
         assert_eq!(names, ["info@example.com", "sales@example.com"]);
-        assert_eq!(list[0].get_i64("max_size"), Some(5120));
-        assert_eq!(state.get_str("id"), Some("example.com"));
-        assert!(state.is_wholly_known());
+        assert_eq!(list[0].max_size.get(), Some(5120));
+        assert_eq!(state.id.as_str(), Some("example.com"));
+        assert!(state.encode().is_wholly_known());
     }
 
     #[test]

@@ -15,16 +15,17 @@ use std::time::Duration;
 use async_trait::async_trait;
 use serde_json::json;
 
+use crate::core::flow::{apply_with, or_return, read_with};
 use crate::core::reconcile::{create_once, CreateSpec};
 use crate::core::rules;
 use crate::core::{api_error, client};
 use crate::mail::zone_shared::{
-    known, no_zone, not_settled, read_zone, read_zone_fresh, settle, split_import_id,
+    no_zone, not_settled, read_zone, read_zone_fresh, settle, split_import_id,
 };
 use combell_api::{CancellationToken, Client, MailZone, SmtpDomain};
 use tfplugin::{
-    ApplyResult, Attribute, AttributePath, Ctx, Diagnostic, Diagnostics, ImportResult, ReadResult,
-    Resource, Schema, Value,
+    decode, ApplyResult, Attribute, AttributePath, Ctx, Diagnostic, Diagnostics, ImportResult,
+    Model, ReadResult, Resource, Schema, Value,
 };
 
 const TYPE_NAME: &str = "combell_mail_smtp_domain";
@@ -88,13 +89,18 @@ impl Resource for MailSmtpDomainResource {
         schema()
     }
 
+    fn model_attributes(&self) -> Vec<&'static str> {
+        Smtp::attribute_names()
+    }
+
     fn requires_replace(&self) -> &[&str] {
         &REPLACE_ON_CHANGE
     }
 
     async fn validate(&self, _ctx: &Ctx, config: &Value) -> Diagnostics {
+        let config = decode!(Smtp, config);
         let mut diags = Diagnostics::default();
-        for (attribute, summary, detail) in validate_config(config) {
+        for (attribute, summary, detail) in validate_config(&config) {
             diags.error_at(AttributePath::new(attribute), summary, detail);
         }
         diags
@@ -102,12 +108,10 @@ impl Resource for MailSmtpDomainResource {
 
     async fn create(&self, ctx: &Ctx, planned: &Value, _config: &Value) -> ApplyResult {
         let summary = format!("Unable to create {TYPE_NAME}");
-        let client = match client(ctx) {
-            Ok(c) => c,
-            Err(d) => return ApplyResult::error(d),
-        };
+        let planned = decode!(Smtp, planned);
+        let client = or_return!(client(ctx));
         let (Some(domain), Some(hostname)) =
-            (planned.get_str("domain_name"), planned.get_str("hostname"))
+            (planned.domain_name.as_str(), planned.hostname.as_str())
         else {
             return ApplyResult::error(Diagnostic::error(
                 summary,
@@ -165,38 +169,34 @@ impl Resource for MailSmtpDomainResource {
             ],
         );
         // Combell creates it enabled; from here on it exists and must reach the state.
-        if planned.get_bool("enabled") == Some(false) {
+        if planned.enabled.get() == Some(false) {
             if let Err(err) = client
                 .update_smtp_domain(domain, hostname, false, &no_cancel)
                 .await
             {
-                let mut state = known(planned, empty_state());
-                state.set("id", format!("{domain}/{hostname}"));
-                state.set("enabled", true);
-                return ApplyResult {
-                    state: Some(state),
-                    diagnostics: api_error(summary, &err).into(),
-                    ..Default::default()
+                let state = Smtp {
+                    id: format!("{domain}/{hostname}").into(),
+                    enabled: true.into(),
+                    ..planned.known_part()
                 };
+                return apply_with(state.encode(), api_error(summary, &err).into());
             }
         }
-        finish(&client, planned, ctx.stopping(), &summary).await
+        finish(&client, &planned, ctx.stopping(), &summary).await
     }
 
     async fn read(&self, ctx: &Ctx, state: &Value) -> ReadResult {
         let summary = format!("Unable to read {TYPE_NAME}");
-        let client = match client(ctx) {
-            Ok(c) => c,
-            Err(d) => return ReadResult::error(d),
-        };
+        let current = decode!(Smtp, state);
+        let client = or_return!(client(ctx));
         let (Some(domain), Some(hostname)) =
-            (state.get_str("domain_name"), state.get_str("hostname"))
+            (current.domain_name.as_str(), current.hostname.as_str())
         else {
             return ReadResult::gone();
         };
         match read_zone(&client, domain, ctx.stopping()).await {
             Ok(Some(zone)) => match zone.smtp_domain(hostname) {
-                Some(smtp) => ReadResult::ok(state_from(domain, smtp)),
+                Some(smtp) => ReadResult::ok(state_from(domain, smtp).encode()),
                 None => {
                     hclog::info(
                         LOG,
@@ -207,11 +207,7 @@ impl Resource for MailSmtpDomainResource {
                 }
             },
             Ok(None) => ReadResult::gone(),
-            Err(err) => ReadResult {
-                state: Some(state.clone()),
-                diagnostics: api_error(summary, &err).into(),
-                ..Default::default()
-            },
+            Err(err) => read_with(state.clone(), api_error(summary, &err).into()),
         }
     }
 
@@ -223,19 +219,16 @@ impl Resource for MailSmtpDomainResource {
         _config: &Value,
     ) -> ApplyResult {
         let summary = format!("Unable to update {TYPE_NAME}");
-        let client = match client(ctx) {
-            Ok(c) => c,
-            Err(d) => return ApplyResult::error(d),
-        };
-        let failed = |diags: Diagnostics| ApplyResult {
-            state: Some(prior.clone()),
-            diagnostics: diags,
-            ..Default::default()
+        let client = or_return!(client(ctx));
+        let failed = |diags: Diagnostics| apply_with(prior.clone(), diags);
+        let (current, planned) = match (Smtp::decode(prior), Smtp::decode(planned)) {
+            (Ok(current), Ok(planned)) => (current, planned),
+            (Err(d), _) | (_, Err(d)) => return failed(d),
         };
         let (Some(domain), Some(hostname), Some(enabled)) = (
-            prior.get_str("domain_name"),
-            prior.get_str("hostname"),
-            planned.get_bool("enabled"),
+            current.domain_name.as_str(),
+            current.hostname.as_str(),
+            planned.enabled.get(),
         ) else {
             return failed(
                 Diagnostic::error(summary, "The state or the plan lacks the SMTP domain.").into(),
@@ -252,12 +245,12 @@ impl Resource for MailSmtpDomainResource {
             "SMTP domain switched",
             &[("hostname", json!(hostname)), ("enabled", json!(enabled))],
         );
-        finish(&client, planned, ctx.stopping(), &summary).await
+        finish(&client, &planned, ctx.stopping(), &summary).await
     }
 
     async fn delete(&self, ctx: &Ctx, prior: &Value) -> Diagnostics {
-        let (Some(domain), Some(hostname)) =
-            (prior.get_str("domain_name"), prior.get_str("hostname"))
+        let prior = decode!(Smtp, prior);
+        let (Some(domain), Some(hostname)) = (prior.domain_name.as_str(), prior.hostname.as_str())
         else {
             return Diagnostics::default();
         };
@@ -285,12 +278,14 @@ impl Resource for MailSmtpDomainResource {
             });
         match parsed {
             Ok((domain, hostname)) => {
-                let mut state = empty_state();
-                state.set("id", format!("{domain}/{hostname}"));
-                state.set("domain_name", domain);
-                state.set("hostname", hostname);
+                let state = Smtp {
+                    id: format!("{domain}/{hostname}").into(),
+                    domain_name: domain.into(),
+                    hostname: hostname.into(),
+                    ..Default::default()
+                };
                 ImportResult {
-                    state: Some(state),
+                    state: Some(state.encode()),
                     ..Default::default()
                 }
             }
@@ -310,69 +305,67 @@ impl Resource for MailSmtpDomainResource {
 
 async fn finish(
     client: &Client,
-    planned: &Value,
+    planned: &Smtp,
     cancel: &CancellationToken,
     summary: &str,
 ) -> ApplyResult {
-    let domain = planned.get_str("domain_name").unwrap_or_default();
-    let hostname = planned.get_str("hostname").unwrap_or_default();
-    let enabled = planned.get_bool("enabled").unwrap_or(true);
+    let domain = planned.domain_name.as_str().unwrap_or_default();
+    let hostname = planned.hostname.as_str().unwrap_or_default();
+    let enabled = planned.enabled.get().unwrap_or(true);
     let matches = |zone: &MailZone| {
         zone.smtp_domain(hostname)
             .is_some_and(|d| d.enabled == enabled)
     };
-    let mut fallback = known(planned, empty_state());
-    fallback.set("id", format!("{domain}/{hostname}"));
-    fallback.set("enabled", enabled);
+    let fallback = Smtp {
+        id: format!("{domain}/{hostname}").into(),
+        enabled: enabled.into(),
+        ..planned.known_part()
+    }
+    .encode();
     match settle(client, domain, cancel, matches).await {
         Ok((Some(zone), true)) => match zone.smtp_domain(hostname) {
-            Some(smtp) => ApplyResult::ok(state_from(domain, smtp)),
+            Some(smtp) => ApplyResult::ok(state_from(domain, smtp).encode()),
             None => ApplyResult::ok(fallback),
         },
-        Ok(_) => ApplyResult {
-            state: Some(fallback),
-            diagnostics: not_settled(TYPE_NAME, &format!("SMTP domain \"{hostname}\"")).into(),
-            ..Default::default()
-        },
-        Err(err) => ApplyResult {
-            state: Some(fallback),
-            diagnostics: api_error(summary, &err).into(),
-            ..Default::default()
-        },
+        Ok(_) => apply_with(
+            fallback,
+            not_settled(TYPE_NAME, &format!("SMTP domain \"{hostname}\"")).into(),
+        ),
+        Err(err) => apply_with(fallback, api_error(summary, &err).into()),
+    }
+}
+
+tfplugin::model! {
+    /// The state of `combell_mail_smtp_domain`.
+    struct Smtp {
+        id: String,
+        domain_name: String,
+        hostname: String,
+        enabled: bool,
     }
 }
 
 /// The one mapping API → state, used by create, read, update and import.
-fn state_from(domain: &str, smtp: &SmtpDomain) -> Value {
+fn state_from(domain: &str, smtp: &SmtpDomain) -> Smtp {
     let domain = domain.to_ascii_lowercase();
     let hostname = smtp.hostname.trim_end_matches('.').to_ascii_lowercase();
-    Value::object([
-        ("id", format!("{domain}/{hostname}").into()),
-        ("domain_name", domain.into()),
-        ("hostname", hostname.into()),
-        ("enabled", smtp.enabled.into()),
-    ])
+    Smtp {
+        id: format!("{domain}/{hostname}").into(),
+        domain_name: domain.into(),
+        hostname: hostname.into(),
+        enabled: smtp.enabled.into(),
+    }
 }
 
-fn empty_state() -> Value {
-    Value::object(
-        schema()
-            .block
-            .attributes
-            .iter()
-            .map(|a| (a.name.clone(), Value::Null)),
-    )
-}
-
-fn validate_config(config: &Value) -> Vec<(&'static str, String, String)> {
+fn validate_config(config: &Smtp) -> Vec<(&'static str, String, String)> {
     let mut problems = Vec::new();
-    let domain = config.get_str("domain_name");
+    let domain = config.domain_name.as_str();
     if let Some(domain) = domain {
         if let Err(detail) = rules::domain_name(domain) {
             problems.push(("domain_name", "Invalid domain name".into(), detail));
         }
     }
-    if let Some(hostname) = config.get_str("hostname") {
+    if let Some(hostname) = config.hostname.as_str() {
         if let Err(detail) = rules::domain_name(hostname) {
             problems.push(("hostname", "Invalid SMTP domain".into(), detail));
         } else if Some(hostname) == domain {
@@ -392,7 +385,7 @@ fn validate_config(config: &Value) -> Vec<(&'static str, String, String)> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use tfplugin::PlanRequest;
+    use tfplugin::{Field, PlanRequest};
 
     fn block_on<F: std::future::Future>(f: F) -> F::Output {
         tokio::runtime::Builder::new_current_thread()
@@ -401,13 +394,13 @@ mod tests {
             .unwrap()
     }
 
-    fn cfg(hostname: &str, enabled: Value) -> Value {
-        Value::object([
-            ("id", Value::Null),
-            ("domain_name", "example.com".into()),
-            ("hostname", hostname.into()),
-            ("enabled", enabled),
-        ])
+    fn cfg(hostname: &str, enabled: Field<bool>) -> Smtp {
+        Smtp {
+            domain_name: "example.com".to_string().into(),
+            hostname: hostname.to_string().into(),
+            enabled,
+            ..Default::default()
+        }
     }
 
     #[test]
@@ -419,48 +412,48 @@ mod tests {
                 enabled: false,
             },
         );
-        assert_eq!(state.get_str("id"), Some("example.com/example.be"));
-        assert_eq!(state.get_bool("enabled"), Some(false));
+        assert_eq!(state.id.as_str(), Some("example.com/example.be"));
+        assert_eq!(state.enabled.get(), Some(false));
     }
 
     #[test]
     fn configuration_rules() {
-        let attrs = |c: &Value| -> Vec<&str> {
-            validate_config(c).into_iter().map(|(a, _, _)| a).collect()
-        };
-        assert!(attrs(&cfg("example.be", Value::Null)).is_empty());
-        assert_eq!(attrs(&cfg("example.com", Value::Null)), ["hostname"]);
-        assert_eq!(attrs(&cfg("Example.be", Value::Null)), ["hostname"]);
-        assert_eq!(attrs(&cfg("example.be.", Value::Null)), ["hostname"]);
-        assert!(attrs(&cfg("example.be", Value::Unknown)).is_empty());
+        let attrs =
+            |c: &Smtp| -> Vec<&str> { validate_config(c).into_iter().map(|(a, _, _)| a).collect() };
+        assert!(attrs(&cfg("example.be", Field::Null)).is_empty());
+        assert_eq!(attrs(&cfg("example.com", Field::Null)), ["hostname"]);
+        assert_eq!(attrs(&cfg("Example.be", Field::Null)), ["hostname"]);
+        assert_eq!(attrs(&cfg("example.be.", Field::Null)), ["hostname"]);
+        assert!(attrs(&cfg("example.be", Field::Unknown)).is_empty());
     }
 
     #[test]
     fn enabled_defaults_to_true_and_drift_shows() {
-        let plan = |prior: Value, config: Value| {
+        let plan = |prior: Value, config: Smtp| {
             let mut proposed = config.clone();
-            if config.get("enabled").is_some_and(Value::is_null) {
-                proposed.set("enabled", prior.get("enabled").cloned().unwrap_or_default());
+            if config.enabled.is_null() {
+                proposed.enabled = Smtp::decode(&prior).unwrap().enabled;
             }
-            block_on(MailSmtpDomainResource.plan(
+            let resp = block_on(MailSmtpDomainResource.plan(
                 &Ctx::for_tests(None),
                 PlanRequest {
                     prior,
-                    proposed,
-                    config,
+                    proposed: proposed.encode(),
+                    config: config.encode(),
                     prior_private: Vec::new(),
                 },
-            ))
+            ));
+            Smtp::decode(&resp.planned).unwrap()
         };
-        let created = plan(Value::Null, cfg("example.be", Value::Null));
-        assert_eq!(created.planned.get_bool("enabled"), Some(true));
-        assert!(created.planned.is_unknown_at("id"));
+        let created = plan(Value::Null, cfg("example.be", Field::Null));
+        assert_eq!(created.enabled.get(), Some(true));
+        assert!(created.id.is_unknown());
         let mut disabled = cfg("example.be", false.into());
-        disabled.set("id", "example.com/example.be");
-        let drift = plan(disabled, cfg("example.be", Value::Null));
-        assert_eq!(drift.planned.get_bool("enabled"), Some(true));
+        disabled.id = "example.com/example.be".to_string().into();
+        let drift = plan(disabled.encode(), cfg("example.be", Field::Null));
+        assert_eq!(drift.enabled.get(), Some(true));
         let off = plan(Value::Null, cfg("example.be", false.into()));
-        assert_eq!(off.planned.get_bool("enabled"), Some(false));
+        assert_eq!(off.enabled.get(), Some(false));
     }
 
     #[test]
@@ -468,8 +461,8 @@ mod tests {
         let ok = block_on(
             MailSmtpDomainResource.import(&Ctx::for_tests(None), "Example.com/Example.BE"),
         );
-        let state = ok.state.unwrap();
-        assert_eq!(state.get_str("hostname"), Some("example.be"));
+        let state = Smtp::decode(&ok.state.unwrap()).unwrap();
+        assert_eq!(state.hostname.as_str(), Some("example.be"));
         for bad in ["example.be", "example.com/not a host", "a/b/c"] {
             let r = block_on(MailSmtpDomainResource.import(&Ctx::for_tests(None), bad));
             assert!(r.state.is_none() && r.diagnostics.has_errors(), "{bad}");

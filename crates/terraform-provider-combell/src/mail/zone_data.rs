@@ -6,13 +6,13 @@
 
 use async_trait::async_trait;
 
-use crate::core::rules;
+use crate::core::flow::or_return;
 use crate::core::{api_error, client};
-use crate::mail::zone_shared::{no_zone, read_zone};
+use crate::mail::zone_shared::{domain_in, no_zone, read_zone};
 use combell_api::MailZone;
 use tfplugin::{
-    Attribute, AttributePath, Ctx, DataSource, Diagnostic, Diagnostics, Nesting, ReadResult,
-    Schema, Type, Value,
+    decode, Attribute, AttributePath, Ctx, DataSource, Diagnostic, Diagnostics, Model, Nesting,
+    ReadResult, Schema, Type, Value,
 };
 
 pub struct MailZoneDataSource;
@@ -101,32 +101,27 @@ impl DataSource for MailZoneDataSource {
         )
     }
 
+    fn model_attributes(&self) -> Vec<&'static str> {
+        MailZoneState::attribute_names()
+    }
+
     async fn validate(&self, _ctx: &Ctx, config: &Value) -> Diagnostics {
+        let config = decode!(MailZoneState, config);
         let mut diags = Diagnostics::default();
-        if let Some(domain) = config.get_str("domain_name") {
-            if let Err(detail) = rules::domain_name(domain) {
-                diags.error_at(
-                    AttributePath::new("domain_name"),
-                    "Invalid domain name",
-                    detail,
-                );
-            }
-        }
+        domain_in(&config.domain_name, "domain_name", &mut diags);
         diags
     }
 
     async fn read(&self, ctx: &Ctx, config: &Value) -> ReadResult {
         let summary = format!("Unable to read {TYPE_NAME}");
-        let client = match client(ctx) {
-            Ok(client) => client,
-            Err(diag) => return ReadResult::error(diag),
-        };
-        let Some(domain) = config.get_str("domain_name") else {
+        let config = decode!(MailZoneState, config);
+        let client = or_return!(client(ctx));
+        let Some(domain) = config.domain_name.as_str() else {
             return ReadResult::error(Diagnostic::error(summary, "domain_name is not known."));
         };
         // Shared with the refresh of the zone's parts in the same run (one GET for all).
         match read_zone(&client, domain, ctx.stopping()).await {
-            Ok(Some(zone)) => ReadResult::ok(state_from(domain, &zone)),
+            Ok(Some(zone)) => ReadResult::ok(state_from(domain, &zone).encode()),
             Ok(None) => ReadResult::error(
                 Diagnostic::error(summary, no_zone(domain)).at(AttributePath::new("domain_name")),
             ),
@@ -135,70 +130,93 @@ impl DataSource for MailZoneDataSource {
     }
 }
 
-fn sorted_lower(items: &[String]) -> Value {
+tfplugin::model! {
+    struct Account {
+        account_id: i64,
+        size: i64,
+    }
+}
+
+tfplugin::model! {
+    struct Alias {
+        email_address: String,
+        destinations: Vec<String>,
+    }
+}
+
+tfplugin::model! {
+    struct Smtp {
+        hostname: String,
+        enabled: bool,
+    }
+}
+
+tfplugin::model! {
+    /// The state of `data.combell_mail_zone`.
+    struct MailZoneState {
+        id: String,
+        domain_name: String,
+        enabled: bool,
+        available_accounts: Vec<Account>,
+        aliases: Vec<Alias>,
+        catch_all_addresses: Vec<String>,
+        smtp_domains: Vec<Smtp>,
+        anti_spam_type: String,
+        anti_spam_allowed_types: Vec<String>,
+    }
+}
+
+fn sorted_lower(items: &[String]) -> Vec<String> {
     let mut items: Vec<String> = items.iter().map(|s| s.to_ascii_lowercase()).collect();
     items.sort();
-    Value::List(items.into_iter().map(Value::from).collect())
+    items
 }
 
 /// Sorted throughout, so that `[0]` keeps meaning the same thing between reads.
-fn state_from(domain: &str, zone: &MailZone) -> Value {
+fn state_from(domain: &str, zone: &MailZone) -> MailZoneState {
     let accounts = zone
         .available_accounts
         .iter()
-        .map(|a| Value::object([("account_id", a.account_id.into()), ("size", a.size.into())]))
-        .collect();
+        .map(|a| Account {
+            account_id: a.account_id.into(),
+            size: a.size.into(),
+        })
+        .collect::<Vec<_>>();
     let mut aliases: Vec<_> = zone.aliases.iter().collect();
     aliases.sort_by_key(|a| a.email_address.to_ascii_lowercase());
     let aliases = aliases
         .into_iter()
-        .map(|a| {
-            Value::object([
-                ("email_address", a.email_address.to_ascii_lowercase().into()),
-                ("destinations", sorted_lower(&a.destinations)),
-            ])
+        .map(|a| Alias {
+            email_address: a.email_address.to_ascii_lowercase().into(),
+            destinations: sorted_lower(&a.destinations).into(),
         })
-        .collect();
+        .collect::<Vec<_>>();
     let mut smtp: Vec<_> = zone.smtp_domains.iter().collect();
     smtp.sort_by_key(|d| d.hostname.to_ascii_lowercase());
     let smtp = smtp
         .into_iter()
-        .map(|d| {
-            Value::object([
-                (
-                    "hostname",
-                    d.hostname.trim_end_matches('.').to_ascii_lowercase().into(),
-                ),
-                ("enabled", d.enabled.into()),
-            ])
+        .map(|d| Smtp {
+            hostname: d.hostname.trim_end_matches('.').to_ascii_lowercase().into(),
+            enabled: d.enabled.into(),
         })
-        .collect();
-    Value::object([
-        ("id", domain.into()),
-        ("domain_name", domain.into()),
-        ("enabled", zone.enabled.into()),
-        ("available_accounts", Value::List(accounts)),
-        ("aliases", Value::List(aliases)),
-        (
-            "catch_all_addresses",
-            sorted_lower(&zone.catch_all.email_addresses),
-        ),
-        ("smtp_domains", Value::List(smtp)),
-        (
-            "anti_spam_type",
-            zone.anti_spam.spam_type.to_ascii_lowercase().into(),
-        ),
-        (
-            "anti_spam_allowed_types",
-            Value::List(
-                zone.anti_spam
-                    .allowed_types
-                    .iter()
-                    .map(|t| Value::from(t.to_ascii_lowercase()))
-                    .collect(),
-            ),
-        ),
-    ])
+        .collect::<Vec<_>>();
+    MailZoneState {
+        id: domain.to_string().into(),
+        domain_name: domain.to_string().into(),
+        enabled: zone.enabled.into(),
+        available_accounts: accounts.into(),
+        aliases: aliases.into(),
+        catch_all_addresses: sorted_lower(&zone.catch_all.email_addresses).into(),
+        smtp_domains: smtp.into(),
+        anti_spam_type: zone.anti_spam.spam_type.to_ascii_lowercase().into(),
+        anti_spam_allowed_types: zone
+            .anti_spam
+            .allowed_types
+            .iter()
+            .map(|t| t.to_ascii_lowercase())
+            .collect::<Vec<_>>()
+            .into(),
+    }
 }
 
 #[cfg(test)]
@@ -238,28 +256,22 @@ mod tests {
             }],
         };
         let state = state_from("example.com", &zone);
-        assert!(state.is_wholly_known());
-        let aliases = state.get_list("aliases");
+        assert!(state.encode().is_wholly_known());
+        let aliases = state.aliases.items();
+        assert_eq!(aliases[0].email_address.as_str(), Some("info2@example.com"));
+        assert_eq!(aliases[1].destinations.items(), ["a@x.be", "b@x.be"]);
         assert_eq!(
-            aliases[0].get_str("email_address"),
-            Some("info2@example.com")
+            state.catch_all_addresses.items()[0].as_str(),
+            "a@example.com"
         );
         assert_eq!(
-            aliases[1].get_list("destinations"),
-            [Value::from("a@x.be"), Value::from("b@x.be")]
-        );
-        assert_eq!(
-            state.get_list("catch_all_addresses")[0].as_str(),
-            Some("a@example.com")
-        );
-        assert_eq!(
-            state.get_list("smtp_domains")[0].get_str("hostname"),
+            state.smtp_domains.items()[0].hostname.as_str(),
             Some("example.be")
         );
         assert_eq!(
-            state.get_list("available_accounts")[0].get_i64("account_id"),
+            state.available_accounts.items()[0].account_id.get(),
             Some(1001)
         );
-        assert_eq!(state.get_str("anti_spam_type"), Some("basic"));
+        assert_eq!(state.anti_spam_type.as_str(), Some("basic"));
     }
 }

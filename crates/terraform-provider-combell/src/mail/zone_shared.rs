@@ -14,7 +14,7 @@
 use std::time::Duration;
 
 use combell_api::{CancellationToken, Client, Error, MailZone};
-use tfplugin::{Diagnostic, Value};
+use tfplugin::{AttributePath, Diagnostic, Diagnostics, Field, FieldType, Value};
 
 /// How long a write may take to show in the zone before the state records the plan instead,
 /// with a warning. Combell applies these changes at once in practice; this is a safety net.
@@ -94,6 +94,16 @@ pub(crate) fn not_settled(type_name: &str, what: &str) -> Diagnostic {
     )
 }
 
+/// Adds an "Invalid domain name" error at `attribute` when the field is a known string that is
+/// not a lower-case domain name.
+pub(crate) fn domain_in(field: &Field<String>, attribute: &str, diags: &mut Diagnostics) {
+    if let Some(domain) = field.as_str() {
+        if let Err(detail) = crate::core::rules::domain_name(domain) {
+            diags.error_at(AttributePath::new(attribute), "Invalid domain name", detail);
+        }
+    }
+}
+
 /// The detail for a domain without a mail zone.
 pub(crate) fn no_zone(domain: &str) -> String {
     format!(
@@ -114,34 +124,27 @@ pub(crate) fn split_import_id(id: &str) -> Option<(String, String)> {
     Some((domain.to_string(), part.to_string()))
 }
 
-/// A copy of `value` over every attribute of `empty`, with unknowns as null: the shape of a
-/// state built from a plan or a prior state.
-pub(crate) fn known(value: &Value, empty: Value) -> Value {
-    let mut state = empty;
-    for (name, v) in value.as_map().into_iter().flatten() {
-        if state.get(name).is_some() && v.is_wholly_known() {
-            state.set(name, v.clone());
-        }
+/// A set of strings, sorted and without duplicates so that states compare stably; encoded as
+/// a set. A set with an unknown element reads as unknown as a whole.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub(crate) struct StringSet(pub Vec<String>);
+
+impl StringSet {
+    pub(crate) fn new(items: impl IntoIterator<Item = String>) -> Self {
+        let mut items: Vec<String> = items.into_iter().collect();
+        items.sort();
+        items.dedup();
+        StringSet(items)
     }
-    state
 }
 
-/// A set of strings, sorted so that states compare stably.
-pub(crate) fn string_set(items: impl IntoIterator<Item = String>) -> Value {
-    let mut items: Vec<String> = items.into_iter().collect();
-    items.sort();
-    items.dedup();
-    Value::Set(items.into_iter().map(Value::from).collect())
-}
-
-/// The strings of a list or set value (unknown and null elements are skipped).
-pub(crate) fn strings(value: Option<&Value>) -> Vec<String> {
-    value
-        .map(Value::as_list)
-        .unwrap_or_default()
-        .iter()
-        .filter_map(|v| v.as_str().map(str::to_string))
-        .collect()
+impl FieldType for StringSet {
+    fn from_value(value: &Value, path: &AttributePath) -> Result<Option<Self>, Diagnostic> {
+        Ok(Vec::<String>::from_value(value, path)?.map(StringSet))
+    }
+    fn to_value(&self) -> Value {
+        Value::Set(self.0.iter().cloned().map(Value::from).collect())
+    }
 }
 
 #[cfg(test)]
@@ -216,12 +219,13 @@ mod tests {
             assert!(crate::core::rules::domain_name(bad).is_err(), "{bad}");
         }
         assert_eq!(
-            string_set(["b".to_string(), "a".to_string(), "b".to_string()]),
+            StringSet::new(["b".to_string(), "a".to_string(), "b".to_string()]).to_value(),
             Value::Set(vec!["a".into(), "b".into()])
         );
-        assert_eq!(
-            strings(Some(&Value::Set(vec!["x".into(), Value::Unknown]))),
-            ["x"]
-        );
+        let partial = Value::Set(vec!["x".into(), Value::Unknown]);
+        let path = AttributePath::new("destinations");
+        assert!(Field::<StringSet>::decode_at(Some(&partial), &path)
+            .unwrap()
+            .is_unknown());
     }
 }

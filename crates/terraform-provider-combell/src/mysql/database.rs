@@ -25,6 +25,8 @@ use std::time::{Duration, Instant};
 use async_trait::async_trait;
 use serde_json::json;
 
+use crate::core::fields::unknown_as_null;
+use crate::core::flow::{apply_with, or_return, read_with};
 use crate::core::jobs::{wait_logged, WaitError};
 use crate::core::reconcile::{create_once, CreateSpec, Created};
 use crate::core::rules::{self, password_problems};
@@ -34,9 +36,9 @@ use combell_api::{
     self as client, CancellationToken, Client, CreateMysqlDatabase, MysqlDatabase, Secret,
 };
 use tfplugin::{
-    default_plan, ApplyResult, Attribute, AttributePath, Ctx, Diagnostic, Diagnostics,
-    IdentityAttribute, IdentitySchema, ImportResult, PlanRequest, PlanResponse, ReadResult,
-    Resource, Schema, Value,
+    decode, default_plan, ApplyResult, Attribute, AttributePath, Ctx, Diagnostic, Diagnostics,
+    Field, IdentityAttribute, IdentitySchema, ImportResult, Model, Number, PlanRequest,
+    PlanResponse, ReadResult, Resource, Schema, Value,
 };
 
 const TYPE_NAME: &str = "combell_mysql_database";
@@ -149,29 +151,36 @@ impl Resource for MysqlDatabaseResource {
         )]))
     }
 
+    fn model_attributes(&self) -> Vec<&'static str> {
+        Database::attribute_names()
+    }
+
     fn requires_replace(&self) -> &[&str] {
         &REPLACE_ON_CHANGE
     }
 
-    async fn validate(&self, _ctx: &Ctx, config: &Value) -> Diagnostics {
+    async fn validate(&self, _ctx: &Ctx, raw: &Value) -> Diagnostics {
+        let config = decode!(Database, raw);
         let mut diags = Diagnostics::default();
-        for (attribute, summary, detail) in validate_config(config) {
+        for (attribute, summary, detail) in validate_config(&config) {
             diags.error_at(AttributePath::new(attribute), summary, detail);
         }
-        timeouts().validate(config, &mut diags);
+        timeouts().validate(raw, &mut diags);
         diags
     }
 
     async fn plan(&self, _ctx: &Ctx, req: PlanRequest) -> PlanResponse {
-        let prior = req.prior.clone();
-        let config = req.config.clone();
+        let creating = req.prior.is_null();
+        // A value that does not fit the model reads as null, as the attributes it lacks did.
+        let prior = Database::decode(&req.prior).unwrap_or_default();
+        let config = Database::decode(&req.config).unwrap_or_default();
         let mut resp = default_plan(&schema(), &REPLACE_ON_CHANGE, &[], req);
         if resp.planned.is_null() {
             return resp;
         }
-        let creating = prior.is_null() || !resp.requires_replace.is_empty();
-        let new_version =
-            !creating && resp.planned.get("password_version") != prior.get("password_version");
+        let planned = Database::decode(&resp.planned).unwrap_or_default();
+        let creating = creating || !resp.requires_replace.is_empty();
+        let new_version = !creating && planned.password_version != prior.password_version;
         if let Some(detail) = missing_password(&config, creating, new_version) {
             resp.diagnostics.push(
                 Diagnostic::error("A password is required", detail)
@@ -183,14 +192,14 @@ impl Resource for MysqlDatabaseResource {
 
     async fn create(&self, ctx: &Ctx, planned: &Value, config: &Value) -> ApplyResult {
         let summary = format!("Unable to create {TYPE_NAME}");
-        let client = match client(ctx) {
-            Ok(c) => c,
-            Err(d) => return ApplyResult::error(d),
-        };
+        let raw = planned;
+        let planned = decode!(Database, raw);
+        let config = decode!(Database, config);
+        let client = or_return!(client(ctx));
         let (Some(account_id), Some(name), Some(password)) = (
-            planned.get_i64("account_id"),
-            planned.get_str("name"),
-            config.get_str("password"),
+            planned.account_id.get().and_then(Number::as_i64),
+            planned.name.as_str(),
+            config.password.as_str(),
         ) else {
             return ApplyResult::error(Diagnostic::error(
                 summary,
@@ -198,7 +207,7 @@ impl Resource for MysqlDatabaseResource {
             ));
         };
         let started = Instant::now();
-        let limit = timeouts().get(planned, Op::Create);
+        let limit = timeouts().get(raw, Op::Create);
         let request = CreateMysqlDatabase {
             account_id,
             database_name: name.to_string(),
@@ -239,7 +248,7 @@ impl Resource for MysqlDatabaseResource {
         .await;
         let job = match created {
             Ok(Created::Posted(job)) => job,
-            Ok(Created::Found(db)) => return ApplyResult::ok(state_from(&db, planned)),
+            Ok(Created::Found(db)) => return ApplyResult::ok(state_from(&db, &planned).encode()),
             Err(failure) => return ApplyResult::error(failure.diagnostic(summary)),
         };
         hclog::info(
@@ -253,9 +262,9 @@ impl Resource for MysqlDatabaseResource {
             ],
         );
         let left = limit.saturating_sub(started.elapsed());
-        let pending = pending_state(planned, &job.job_id);
+        let pending = pending_state(&planned, &job.job_id);
         match wait_for_database(&client, &job.job_id, name, left, ctx.stopping()).await {
-            Ok(db) => ApplyResult::ok(state_from(&db, &pending)),
+            Ok(db) => ApplyResult::ok(state_from(&db, &pending).encode()),
             Err(WaitError::Failed(err)) => ApplyResult::error(Diagnostic::error(
                 summary,
                 format!(
@@ -265,7 +274,7 @@ impl Resource for MysqlDatabaseResource {
                 ),
             )),
             Err(WaitError::Unfinished(err)) => ApplyResult {
-                state: Some(pending),
+                state: Some(pending.encode()),
                 diagnostics: Diagnostic::error(summary, unfinished_detail(&err, name, false))
                     .into(),
                 ..Default::default()
@@ -278,16 +287,14 @@ impl Resource for MysqlDatabaseResource {
 
     async fn read(&self, ctx: &Ctx, state: &Value) -> ReadResult {
         let summary = format!("Unable to read {TYPE_NAME}");
-        let client = match client(ctx) {
-            Ok(c) => c,
-            Err(d) => return ReadResult::error(d),
-        };
-        let Some(id) = state.get_str("id") else {
-            return read_pending(&client, ctx, state).await;
+        let current = decode!(Database, state);
+        let client = or_return!(client(ctx));
+        let Some(id) = current.id.as_str() else {
+            return read_pending(&client, ctx, state, &current).await;
         };
         // From the reseller's database list, shared by every database read of this process.
         match client.read_mysql_database(id, ctx.stopping()).await {
-            Ok(Some(db)) => ReadResult::ok(state_from(&db, state)),
+            Ok(Some(db)) => ReadResult::ok(state_from(&db, &current).encode()),
             Ok(None) => {
                 hclog::info(
                     LOG,
@@ -296,11 +303,7 @@ impl Resource for MysqlDatabaseResource {
                 );
                 ReadResult::gone()
             }
-            Err(err) => ReadResult {
-                state: Some(state.clone()),
-                diagnostics: api_error(summary, &err).into(),
-                ..Default::default()
-            },
+            Err(err) => read_with(state.clone(), api_error(summary, &err).into()),
         }
     }
 
@@ -313,32 +316,27 @@ impl Resource for MysqlDatabaseResource {
     ) -> ApplyResult {
         // Only password_version (with password) and timeouts change in place.
         let summary = format!("Unable to update {TYPE_NAME}");
-        let client = match client(ctx) {
-            Ok(c) => c,
-            Err(d) => return ApplyResult::error(d),
-        };
-        let Some(id) = prior.get_str("id") else {
+        let client = or_return!(client(ctx));
+        let current = decode!(Database, prior);
+        let planned = decode!(Database, planned);
+        let config = decode!(Database, config);
+        let Some(id) = current.id.as_str() else {
             // A pending create: nothing to change until its job finishes.
-            return ApplyResult::ok(known(planned));
+            return ApplyResult::ok(known(&planned).encode());
         };
-        if planned.get("password_version") != prior.get("password_version") {
-            let Some(password) = config.get_str("password") else {
-                return ApplyResult {
-                    state: Some(prior.clone()),
-                    diagnostics: Diagnostic::error(summary, missing_password_detail(true)).into(),
-                    ..Default::default()
-                };
+        if planned.password_version != current.password_version {
+            let Some(password) = config.password.as_str() else {
+                return apply_with(
+                    prior.clone(),
+                    Diagnostic::error(summary, missing_password_detail(true)).into(),
+                );
             };
             // The database's own user bears the database's name.
             if let Err(err) = client
                 .set_mysql_user_password(id, id, &Secret::new(password), ctx.stopping())
                 .await
             {
-                return ApplyResult {
-                    state: Some(prior.clone()),
-                    diagnostics: api_error(summary, &err).into(),
-                    ..Default::default()
-                };
+                return apply_with(prior.clone(), api_error(summary, &err).into());
             }
             hclog::info(
                 LOG,
@@ -350,19 +348,16 @@ impl Resource for MysqlDatabaseResource {
             .get_mysql_database(id, &CancellationToken::new())
             .await
         {
-            Ok(db) => ApplyResult::ok(state_from(&db, planned)),
-            Err(err) => ApplyResult {
-                state: Some(known(planned)),
-                diagnostics: api_error(summary, &err).into(),
-                ..Default::default()
-            },
+            Ok(db) => ApplyResult::ok(state_from(&db, &planned).encode()),
+            Err(err) => apply_with(known(&planned).encode(), api_error(summary, &err).into()),
         }
     }
 
     async fn delete(&self, ctx: &Ctx, prior: &Value) -> Diagnostics {
         let summary = format!("Unable to delete {TYPE_NAME}");
-        let Some(id) = prior.get_str("id") else {
-            let name = prior.get_str("name").unwrap_or("(unknown)");
+        let prior = decode!(Database, prior);
+        let Some(id) = prior.id.as_str() else {
+            let name = prior.name.as_str().unwrap_or("(unknown)");
             return Diagnostic::warning(
                 format!("The creation of database \"{name}\" had not finished"),
                 format!(
@@ -370,15 +365,12 @@ impl Resource for MysqlDatabaseResource {
                      and it was removed from the Terraform state. If the job still completes, \
                      the database exists at Combell: import it (terraform import) or delete it \
                      in the Combell control panel.",
-                    prior.get_str("provisioning_job_id").unwrap_or("unknown")
+                    prior.provisioning_job_id.as_str().unwrap_or("unknown")
                 ),
             )
             .into();
         };
-        let client = match client(ctx) {
-            Ok(c) => c,
-            Err(d) => return d.into(),
-        };
+        let client = or_return!(client(ctx));
         match client.delete_mysql_database(id, ctx.stopping()).await {
             Ok(()) => {
                 hclog::info(LOG, "database deleted", &[("id", json!(id))]);
@@ -392,10 +384,12 @@ impl Resource for MysqlDatabaseResource {
     async fn import(&self, _ctx: &Ctx, id: &str) -> ImportResult {
         match parse_import_id(id) {
             Ok(name) => {
-                let mut state = empty_state();
-                state.set("id", name);
+                let state = Database {
+                    id: name.into(),
+                    ..Default::default()
+                };
                 ImportResult {
-                    state: Some(state),
+                    state: Some(state.encode()),
                     ..Default::default()
                 }
             }
@@ -471,11 +465,11 @@ async fn find_by_name(
 }
 
 /// Read of a state whose create did not see its job finish.
-async fn read_pending(client: &Client, ctx: &Ctx, state: &Value) -> ReadResult {
+async fn read_pending(client: &Client, ctx: &Ctx, state: &Value, current: &Database) -> ReadResult {
     let summary = format!("Unable to read {TYPE_NAME}");
     let (Some(job_id), name) = (
-        state.get_str("provisioning_job_id"),
-        state.get_str("name").unwrap_or("(unknown)"),
+        current.provisioning_job_id.as_str(),
+        current.name.as_str().unwrap_or("(unknown)"),
     ) else {
         return ReadResult::gone();
     };
@@ -486,7 +480,7 @@ async fn read_pending(client: &Client, ctx: &Ctx, state: &Value) -> ReadResult {
         &[("name", json!(name)), ("job_id", json!(job_id))],
     );
     match wait_for_database(client, job_id, name, limit, ctx.stopping()).await {
-        Ok(db) => ReadResult::ok(state_from(&db, state)),
+        Ok(db) => ReadResult::ok(state_from(&db, current).encode()),
         Err(WaitError::Failed(err)) => {
             hclog::warn(
                 LOG,
@@ -495,29 +489,14 @@ async fn read_pending(client: &Client, ctx: &Ctx, state: &Value) -> ReadResult {
             );
             ReadResult::gone()
         }
-        Err(WaitError::Unfinished(err)) => ReadResult {
-            state: Some(state.clone()),
-            diagnostics: Diagnostic::error(summary, unfinished_detail(&err, name, true)).into(),
-            ..Default::default()
-        },
-        Err(WaitError::Vanished(detail)) => ReadResult {
-            state: Some(state.clone()),
-            diagnostics: Diagnostic::error(summary, detail).into(),
-            ..Default::default()
-        },
+        Err(WaitError::Unfinished(err)) => read_with(
+            state.clone(),
+            Diagnostic::error(summary, unfinished_detail(&err, name, true)).into(),
+        ),
+        Err(WaitError::Vanished(detail)) => {
+            read_with(state.clone(), Diagnostic::error(summary, detail).into())
+        }
     }
-}
-
-/// The attributes a database has in the API, shared with the data source: the one mapping
-/// API → Terraform.
-pub(crate) fn database_values(db: &MysqlDatabase) -> Vec<(&'static str, Value)> {
-    vec![
-        ("account_id", db.account_id.into()),
-        ("hostname", db.hostname.clone().into()),
-        ("max_size", db.max_size.into()),
-        ("actual_size", db.actual_size.into()),
-        ("user_count", db.user_count.into()),
-    ]
 }
 
 /// The submitted name inside a real one: `ID1001_shop` on account 1001 gives `shop`.
@@ -529,59 +508,74 @@ pub(crate) fn submitted_name(real_name: &str, account_id: i64) -> Option<&str> {
         .filter(|rest| !rest.is_empty())
 }
 
-/// The one mapping API → state, used by create, read, update and import. What only the
-/// configuration knows (password version, job id, timeouts) comes from `prior`.
-pub(crate) fn state_from(db: &MysqlDatabase, prior: &Value) -> Value {
-    let mut state = known(prior);
-    state.set("id", db.name.clone());
-    for (name, value) in database_values(db) {
-        state.set(name, value);
+tfplugin::model! {
+    /// The `timeouts` block of `combell_mysql_database`.
+    pub(crate) struct DatabaseTimeouts {
+        create: String,
     }
-    let name = submitted_name(&db.name, db.account_id)
-        .map(str::to_string)
-        .or_else(|| prior.get_str("name").map(str::to_string))
-        .unwrap_or_else(|| db.name.clone());
-    state.set("name", name);
-    state.set("password", Value::Null);
-    state
 }
 
-/// A copy of `value` over every schema attribute, with unknowns as null: the shape of a state.
-fn known(value: &Value) -> Value {
-    let mut state = empty_state();
-    for (name, v) in value.as_map().into_iter().flatten() {
-        if state.get(name).is_some() && !v.is_unknown() {
-            state.set(name, v.clone());
-        }
+tfplugin::model! {
+    /// The state (and configuration) of `combell_mysql_database`. Numbers the configuration
+    /// sets are `Number`, so that validation reports a fraction in its own words.
+    pub(crate) struct Database {
+        id: String,
+        account_id: Number,
+        name: String,
+        password: String,
+        password_version: Number,
+        hostname: String,
+        max_size: i64,
+        actual_size: i64,
+        user_count: i64,
+        provisioning_job_id: String,
+        timeouts: DatabaseTimeouts,
     }
-    state.set("password", Value::Null);
-    state
+}
+
+/// The one mapping API → state, used by create, read, update, import, the list and the data
+/// source. What only the configuration knows (password version, job id, timeouts) comes from
+/// `prior`.
+pub(crate) fn state_from(db: &MysqlDatabase, prior: &Database) -> Database {
+    let name = submitted_name(&db.name, db.account_id)
+        .map(str::to_string)
+        .or_else(|| prior.name.as_str().map(str::to_string))
+        .unwrap_or_else(|| db.name.clone());
+    Database {
+        id: db.name.clone().into(),
+        account_id: Number::Int(db.account_id).into(),
+        name: name.into(),
+        hostname: db.hostname.clone().into(),
+        max_size: db.max_size.into(),
+        actual_size: db.actual_size.into(),
+        user_count: db.user_count.into(),
+        ..known(prior)
+    }
+}
+
+/// `value` with unknowns as null and without the (write-only) password: a state's shape.
+fn known(value: &Database) -> Database {
+    Database {
+        id: unknown_as_null(&value.id),
+        account_id: unknown_as_null(&value.account_id),
+        name: unknown_as_null(&value.name),
+        password: Field::Null,
+        password_version: unknown_as_null(&value.password_version),
+        hostname: unknown_as_null(&value.hostname),
+        max_size: unknown_as_null(&value.max_size),
+        actual_size: unknown_as_null(&value.actual_size),
+        user_count: unknown_as_null(&value.user_count),
+        provisioning_job_id: unknown_as_null(&value.provisioning_job_id),
+        timeouts: unknown_as_null(&value.timeouts),
+    }
 }
 
 /// What is stored when the job was started but not seen to finish (Terraform taints it).
-fn pending_state(planned: &Value, job_id: &str) -> Value {
-    let mut state = known(planned);
-    state.set("provisioning_job_id", job_id);
-    state
-}
-
-/// A state with every attribute and block null, for import and for building states.
-fn empty_state() -> Value {
-    let schema = schema();
-    Value::object(
-        schema
-            .block
-            .attributes
-            .iter()
-            .map(|a| (a.name.clone(), Value::Null))
-            .chain(
-                schema
-                    .block
-                    .blocks
-                    .iter()
-                    .map(|b| (b.type_name.clone(), Value::Null)),
-            ),
-    )
+fn pending_state(planned: &Database, job_id: &str) -> Database {
+    Database {
+        provisioning_job_id: job_id.to_string().into(),
+        ..known(planned)
+    }
 }
 
 /// Why a wait ended early, and what happens next. `reading` is a refresh of a pending state.
@@ -606,8 +600,8 @@ fn unfinished_detail(err: &client::Error, name: &str, reading: bool) -> String {
 }
 
 /// Whether the plan lacks a password it needs: always to create, and with a new version.
-fn missing_password(config: &Value, creating: bool, new_version: bool) -> Option<String> {
-    let absent = config.get("password").is_none_or(Value::is_null);
+fn missing_password(config: &Database, creating: bool, new_version: bool) -> Option<String> {
+    let absent = config.password.is_null();
     (absent && (creating || new_version)).then(|| missing_password_detail(!creating))
 }
 
@@ -646,21 +640,23 @@ fn parse_import_id(id: &str) -> Result<String, String> {
 }
 
 /// Every plan-time problem as (attribute, summary, detail); unknown values are not judged.
-fn validate_config(config: &Value) -> Vec<(&'static str, String, String)> {
+fn validate_config(config: &Database) -> Vec<(&'static str, String, String)> {
     let mut problems = Vec::new();
-    if let Some(name) = config.get_str("name") {
+    if let Some(name) = config.name.as_str() {
         if let Err(detail) = check_name(name) {
             problems.push(("name", "Invalid database name".into(), detail));
         }
     }
-    if let Some(n) = config.get_known("account_id") {
-        if let Err(detail) =
-            rules::positive_id(n, "account_id", " (data.combell_accounts lists the ids)")
-        {
+    if let Some(n) = config.account_id.get() {
+        if let Err(detail) = rules::positive_id(
+            &Value::Number(n),
+            "account_id",
+            " (data.combell_accounts lists the ids)",
+        ) {
             problems.push(("account_id", "Invalid account id".into(), detail));
         }
     }
-    if let Some(password) = config.get_str("password") {
+    if let Some(password) = config.password.as_str() {
         for detail in password_problems(password) {
             problems.push(("password", "Invalid database password".into(), detail));
         }
@@ -703,17 +699,25 @@ mod tests {
         }
     }
 
-    fn config(pairs: &[(&str, Value)]) -> Value {
-        let mut v = empty_state();
-        v.set("account_id", 1001i64);
-        v.set("name", "shop");
-        for (k, val) in pairs {
-            v.set(k, val.clone());
-        }
+    fn config(change: impl FnOnce(&mut Database)) -> Database {
+        let mut v = Database {
+            account_id: Number::Int(1001).into(),
+            name: text("shop"),
+            ..Default::default()
+        };
+        change(&mut v);
         v
     }
 
-    fn attributes_with_problems(cfg: &Value) -> Vec<&'static str> {
+    fn text(s: &str) -> Field<String> {
+        s.to_string().into()
+    }
+
+    fn version(n: i64) -> Field<Number> {
+        Number::Int(n).into()
+    }
+
+    fn attributes_with_problems(cfg: &Database) -> Vec<&'static str> {
         validate_config(cfg)
             .into_iter()
             .map(|(a, _, _)| a)
@@ -722,32 +726,35 @@ mod tests {
 
     #[test]
     fn mapping_fills_every_api_attribute_and_keeps_what_only_config_knows() {
-        let mut planned = config(&[
-            ("password_version", 2i64.into()),
-            ("timeouts", Value::object([("create", "20m".into())])),
-        ]);
-        for name in ["id", "hostname", "max_size", "actual_size", "user_count"] {
-            planned.set(name, Value::Unknown);
-        }
+        let mut planned = config(|c| {
+            c.password_version = version(2);
+            c.timeouts = DatabaseTimeouts {
+                create: text("20m"),
+            }
+            .into();
+        });
+        planned.id = Field::Unknown;
+        planned.hostname = Field::Unknown;
+        planned.max_size = Field::Unknown;
+        planned.actual_size = Field::Unknown;
+        planned.user_count = Field::Unknown;
         let state = state_from(&db(), &pending_state(&planned, "job-1"));
-        assert_eq!(state.get_str("id"), Some("ID1001_shop"));
-        assert_eq!(state.get_str("name"), Some("shop"));
+        assert_eq!(state.id.as_str(), Some("ID1001_shop"));
+        assert_eq!(state.name.as_str(), Some("shop"));
         assert_eq!(
-            state.get_str("hostname"),
+            state.hostname.as_str(),
             Some("ID1001_shop.db.webhosting.be")
         );
-        assert_eq!(state.get_i64("max_size"), Some(1024));
-        assert_eq!(state.get_i64("user_count"), Some(1));
-        assert_eq!(state.get_i64("password_version"), Some(2));
-        assert_eq!(state.get_str("provisioning_job_id"), Some("job-1"));
-        assert!(state.is_wholly_known());
+        assert_eq!(state.max_size.get(), Some(1024));
+        assert_eq!(state.user_count.get(), Some(1));
+        assert_eq!(state.password_version, version(2));
+        assert_eq!(state.provisioning_job_id.as_str(), Some("job-1"));
+        assert!(state.encode().is_wholly_known());
         // Import: the same mapping from an empty state derives the submitted name.
-        let imported = state_from(&db(), &empty_state());
-        assert_eq!(imported.get_str("name"), Some("shop"));
-        assert_eq!(imported.get_i64("account_id"), Some(1001));
-        assert!(imported
-            .get("provisioning_job_id")
-            .is_some_and(Value::is_null));
+        let imported = state_from(&db(), &Database::default());
+        assert_eq!(imported.name.as_str(), Some("shop"));
+        assert_eq!(imported.account_id, version(1001));
+        assert!(imported.provisioning_job_id.is_null());
     }
 
     #[test]
@@ -762,19 +769,19 @@ mod tests {
 
     #[test]
     fn a_pending_state_is_wholly_known_with_a_null_id() {
-        let mut planned = config(&[("password", "Secret123".into())]);
-        planned.set("id", Value::Unknown);
+        let mut planned = config(|c| c.password = text("Secret123"));
+        planned.id = Field::Unknown;
         let state = pending_state(&planned, "job-9");
-        assert!(state.is_wholly_known());
-        assert!(state.get("id").is_some_and(Value::is_null));
-        assert!(state.get("password").is_some_and(Value::is_null));
+        assert!(state.encode().is_wholly_known());
+        assert!(state.id.is_null());
+        assert!(state.password.is_null());
     }
 
     #[test]
     fn name_rules() {
         for good in ["shop", "a", "shop_2024", "abcdefghijklmn"] {
             assert!(
-                attributes_with_problems(&config(&[("name", good.into())])).is_empty(),
+                attributes_with_problems(&config(|c| c.name = text(good))).is_empty(),
                 "{good}"
             );
         }
@@ -787,7 +794,7 @@ mod tests {
             "winkelé",
         ] {
             assert_eq!(
-                attributes_with_problems(&config(&[("name", bad.into())])),
+                attributes_with_problems(&config(|c| c.name = text(bad))),
                 ["name"],
                 "{bad}"
             );
@@ -796,9 +803,9 @@ mod tests {
 
     #[test]
     fn account_id_rules() {
-        for bad in [Value::from(0i64), Value::from(-1i64), Value::from(1.5f64)] {
+        for bad in [Number::Int(0), Number::Int(-1), Number::Float(1.5)] {
             assert_eq!(
-                attributes_with_problems(&config(&[("account_id", bad)])),
+                attributes_with_problems(&config(|c| c.account_id = bad.into())),
                 ["account_id"]
             );
         }
@@ -806,7 +813,7 @@ mod tests {
 
     #[test]
     fn every_password_rule_is_reported_on_the_password() {
-        assert!(attributes_with_problems(&config(&[("password", "Secret123".into())])).is_empty());
+        assert!(attributes_with_problems(&config(|c| c.password = text("Secret123"))).is_empty());
         for (password, count) in [
             ("abc12", 1),
             ("a1234567890123456789x", 1),
@@ -817,7 +824,7 @@ mod tests {
             ("abcdef12\\", 1),
         ] {
             assert_eq!(
-                attributes_with_problems(&config(&[("password", password.into())])),
+                attributes_with_problems(&config(|c| c.password = text(password))),
                 vec!["password"; count],
                 "{password}"
             );
@@ -826,11 +833,11 @@ mod tests {
 
     #[test]
     fn unknown_values_are_not_judged() {
-        let cfg = config(&[
-            ("name", Value::Unknown),
-            ("account_id", Value::Unknown),
-            ("password", Value::Unknown),
-        ]);
+        let cfg = config(|c| {
+            c.name = Field::Unknown;
+            c.account_id = Field::Unknown;
+            c.password = Field::Unknown;
+        });
         assert!(attributes_with_problems(&cfg).is_empty());
     }
 
@@ -849,24 +856,24 @@ mod tests {
             .unwrap()
     }
 
-    fn plan(prior: Value, cfg: Value) -> PlanResponse {
-        let mut proposed = cfg.clone();
-        for name in [
-            "id",
-            "hostname",
-            "max_size",
-            "actual_size",
-            "user_count",
-            "provisioning_job_id",
-        ] {
-            proposed.set(name, prior.get(name).cloned().unwrap_or_default());
-        }
+    /// `prior: None` plans a create.
+    fn plan(prior: Option<Database>, cfg: Database) -> PlanResponse {
+        let old = prior.clone().unwrap_or_default();
+        let proposed = Database {
+            id: old.id,
+            hostname: old.hostname,
+            max_size: old.max_size,
+            actual_size: old.actual_size,
+            user_count: old.user_count,
+            provisioning_job_id: old.provisioning_job_id,
+            ..cfg.clone()
+        };
         block_on(MysqlDatabaseResource.plan(
             &Ctx::for_tests(None),
             PlanRequest {
-                prior,
-                proposed,
-                config: cfg,
+                prior: prior.map_or(Value::Null, |p| p.encode()),
+                proposed: proposed.encode(),
+                config: cfg.encode(),
                 prior_private: Vec::new(),
             },
         ))
@@ -874,29 +881,35 @@ mod tests {
 
     #[test]
     fn plans_need_a_password_to_create_and_for_a_new_version() {
-        let p = plan(Value::Null, config(&[]));
+        let p = plan(None, config(|_| {}));
         assert!(p.diagnostics.has_errors());
-        let p = plan(Value::Null, config(&[("password", "Secret123".into())]));
+        let p = plan(None, config(|c| c.password = text("Secret123")));
         assert!(!p.diagnostics.has_errors());
-        assert!(p.planned.get("password").is_some_and(Value::is_null));
-        let stored = state_from(&db(), &config(&[("password_version", 1i64.into())]));
-        let p = plan(stored.clone(), config(&[("password_version", 1i64.into())]));
+        assert!(Database::decode(&p.planned).unwrap().password.is_null());
+        let stored = Some(state_from(
+            &db(),
+            &config(|c| c.password_version = version(1)),
+        ));
+        let p = plan(stored.clone(), config(|c| c.password_version = version(1)));
         assert!(p.diagnostics.is_empty());
         assert!(p.requires_replace.is_empty());
-        let p = plan(stored.clone(), config(&[("password_version", 2i64.into())]));
+        let p = plan(stored.clone(), config(|c| c.password_version = version(2)));
         assert!(p.diagnostics.has_errors());
         let p = plan(
             stored.clone(),
-            config(&[
-                ("password_version", 2i64.into()),
-                ("password", "Other1234".into()),
-            ]),
+            config(|c| {
+                c.password_version = version(2);
+                c.password = text("Other1234");
+            }),
         );
         assert!(!p.diagnostics.has_errors());
         assert!(p.requires_replace.is_empty());
         let p = plan(
             stored,
-            config(&[("name", "other".into()), ("password", "Other1234".into())]),
+            config(|c| {
+                c.name = text("other");
+                c.password = text("Other1234");
+            }),
         );
         assert_eq!(p.requires_replace, [AttributePath::new("name")]);
     }
@@ -904,7 +917,8 @@ mod tests {
     #[test]
     fn import_gives_the_id_for_read_to_fill_in() {
         let result = block_on(MysqlDatabaseResource.import(&Ctx::for_tests(None), "ID1001_shop"));
-        assert_eq!(result.state.unwrap().get_str("id"), Some("ID1001_shop"));
+        let state = Database::decode(&result.state.unwrap()).unwrap();
+        assert_eq!(state.id.as_str(), Some("ID1001_shop"));
         let result = block_on(MysqlDatabaseResource.import(&Ctx::for_tests(None), "shop"));
         assert!(result.diagnostics.has_errors());
     }

@@ -4,16 +4,24 @@
 
 use async_trait::async_trait;
 
+use crate::core::flow::or_return;
 use crate::core::{api_error, client};
-use crate::mysql::database::state_from;
+use crate::mysql::database::{state_from, Database};
 use tfplugin::{
-    Attribute, AttributePath, Ctx, Diagnostics, ListItem, ListRequest, ListResource, ListSink,
-    Schema, Value,
+    decode, Attribute, AttributePath, Ctx, Diagnostics, ListItem, ListRequest, ListResource,
+    ListSink, Model, Number, Schema, Value,
 };
 
 const TYPE_NAME: &str = "combell_mysql_database";
 
 pub struct MysqlDatabaseList;
+
+tfplugin::model! {
+    /// The configuration of the `combell_mysql_database` list.
+    struct ListConfig {
+        account_id: Number,
+    }
+}
 
 fn schema() -> Schema {
     Schema::new(vec![Attribute::number("account_id")
@@ -38,10 +46,11 @@ impl ListResource for MysqlDatabaseList {
     }
 
     async fn validate(&self, _ctx: &Ctx, config: &Value) -> Diagnostics {
+        let config = decode!(ListConfig, config);
         let mut diags = Diagnostics::default();
-        if let Some(n) = config.get_known("account_id") {
+        if let Some(n) = config.account_id.get() {
             if let Err(detail) = crate::core::rules::positive_id(
-                n,
+                &Value::Number(n),
                 "account_id",
                 " (data.combell_accounts lists the ids)",
             ) {
@@ -57,11 +66,9 @@ impl ListResource for MysqlDatabaseList {
 
     async fn list(&self, ctx: &Ctx, req: ListRequest, out: &ListSink) -> Diagnostics {
         let summary = format!("Unable to list {TYPE_NAME}");
-        let client = match client(ctx) {
-            Ok(c) => c,
-            Err(d) => return d.into(),
-        };
-        let account = req.config.get_i64("account_id");
+        let config = decode!(ListConfig, &req.config);
+        let client = or_return!(client(ctx));
+        let account = config.account_id.get().and_then(Number::as_i64);
         let mut databases = match client.list_mysql_databases(ctx.stopping()).await {
             Ok(d) => d,
             Err(err) => return api_error(summary, &err).into(),
@@ -71,7 +78,7 @@ impl ListResource for MysqlDatabaseList {
         for db in databases {
             let item = ListItem {
                 display_name: format!("{} (account {})", db.name, db.account_id),
-                state: state_from(&db, &Value::Null),
+                state: state_from(&db, &Database::default()).encode(),
                 complete: true,
             };
             if !out.send(item).await {

@@ -3,11 +3,13 @@
 
 use async_trait::async_trait;
 
+use crate::core::flow::or_return;
 use crate::core::{api_error, client};
-use crate::mysql::database::{database_values, submitted_name};
+use crate::mysql::database::{state_from as database_state, Database};
 use combell_api::MysqlDatabase;
 use tfplugin::{
-    Attribute, AttributePath, Ctx, DataSource, Diagnostics, Nesting, ReadResult, Schema, Value,
+    decode, Attribute, AttributePath, Ctx, DataSource, Diagnostics, Model, Nesting, Number,
+    ReadResult, Schema, Value,
 };
 
 pub struct MysqlDatabasesDataSource;
@@ -69,11 +71,16 @@ impl DataSource for MysqlDatabasesDataSource {
         )
     }
 
+    fn model_attributes(&self) -> Vec<&'static str> {
+        DatabasesState::attribute_names()
+    }
+
     async fn validate(&self, _ctx: &Ctx, config: &Value) -> Diagnostics {
+        let config = decode!(DatabasesState, config);
         let mut diags = Diagnostics::default();
-        if let Some(n) = config.get_known("account_id") {
+        if let Some(n) = config.account_id.get() {
             if let Err(detail) = crate::core::rules::positive_id(
-                n,
+                &Value::Number(n),
                 "account_id",
                 " (data.combell_accounts lists the ids)",
             ) {
@@ -89,42 +96,60 @@ impl DataSource for MysqlDatabasesDataSource {
 
     async fn read(&self, ctx: &Ctx, config: &Value) -> ReadResult {
         let summary = format!("Unable to read {TYPE_NAME}");
-        let client = match client(ctx) {
-            Ok(client) => client,
-            Err(diag) => return ReadResult::error(diag),
-        };
+        let config = decode!(DatabasesState, config);
+        let client = or_return!(client(ctx));
         match client.list_mysql_databases(ctx.stopping()).await {
-            Ok(databases) => ReadResult::ok(state_from(config, &databases)),
+            Ok(databases) => ReadResult::ok(state_from(&config, &databases).encode()),
             Err(err) => ReadResult::error(api_error(summary, &err)),
         }
     }
 }
 
-fn state_from(config: &Value, databases: &[MysqlDatabase]) -> Value {
-    let account = config.get_i64("account_id");
+tfplugin::model! {
+    struct Entry {
+        id: String,
+        name: String,
+        account_id: Number,
+        hostname: String,
+        max_size: i64,
+        actual_size: i64,
+        user_count: i64,
+    }
+}
+
+tfplugin::model! {
+    /// The state of `data.combell_mysql_databases`.
+    struct DatabasesState {
+        id: String,
+        account_id: Number,
+        databases: Vec<Entry>,
+    }
+}
+
+/// Each database through the resource's own mapping (`combell_mysql_database`).
+fn state_from(config: &DatabasesState, databases: &[MysqlDatabase]) -> DatabasesState {
+    let account = config.account_id.get().and_then(Number::as_i64);
     let list = databases
         .iter()
         .filter(|db| account.is_none_or(|id| db.account_id == id))
         .map(|db| {
-            let name = submitted_name(&db.name, db.account_id).unwrap_or(&db.name);
-            Value::object(
-                [
-                    ("id", db.name.clone().into()),
-                    ("name", name.to_string().into()),
-                ]
-                .into_iter()
-                .chain(database_values(db)),
-            )
+            let d = database_state(db, &Database::default());
+            Entry {
+                id: d.id,
+                name: d.name,
+                account_id: d.account_id,
+                hostname: d.hostname,
+                max_size: d.max_size,
+                actual_size: d.actual_size,
+                user_count: d.user_count,
+            }
         })
-        .collect();
-    Value::object([
-        ("id", "mysql_databases".into()),
-        (
-            "account_id",
-            config.get("account_id").cloned().unwrap_or_default(),
-        ),
-        ("databases", Value::List(list)),
-    ])
+        .collect::<Vec<_>>();
+    DatabasesState {
+        id: "mysql_databases".to_string().into(),
+        account_id: config.account_id.clone(),
+        databases: list.into(),
+    }
 }
 
 #[cfg(test)]
@@ -146,13 +171,20 @@ mod tests {
                 ..MysqlDatabase::default()
             },
         ];
-        let all = state_from(&Value::object([("account_id", Value::Null)]), &dbs);
-        assert_eq!(all.get_list("databases").len(), 2);
-        let one = state_from(&Value::object([("account_id", 1002i64.into())]), &dbs);
-        let list = one.get_list("databases");
+        let all = state_from(&DatabasesState::default(), &dbs);
+        assert_eq!(all.databases.items().len(), 2);
+        let only = DatabasesState {
+            account_id: Number::Int(1002).into(),
+            ..Default::default()
+        };
+        let one = state_from(&only, &dbs);
+        let list = one.databases.items();
         assert_eq!(list.len(), 1);
-        assert_eq!(list[0].get_str("id"), Some("ID1002_blog"));
-        assert_eq!(list[0].get_str("name"), Some("blog"));
-        assert_eq!(list[0].get_i64("account_id"), Some(1002));
+        assert_eq!(list[0].id.as_str(), Some("ID1002_blog"));
+        assert_eq!(list[0].name.as_str(), Some("blog"));
+        assert_eq!(
+            list[0].account_id.get().and_then(Number::as_i64),
+            Some(1002)
+        );
     }
 }

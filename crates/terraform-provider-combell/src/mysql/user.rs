@@ -19,6 +19,8 @@ use std::time::{Duration, Instant};
 use async_trait::async_trait;
 use serde_json::json;
 
+use crate::core::fields::unknown_as_null;
+use crate::core::flow::{apply_with, or_return, read_with};
 use crate::core::jobs::{wait_logged, WaitError};
 use crate::core::reconcile::{create_once, CreateSpec, Created};
 use crate::core::rules::password_problems;
@@ -27,8 +29,9 @@ use crate::core::{api_error, client};
 use crate::mysql::database::is_real_name;
 use combell_api::{self as client, CancellationToken, Client, CreateMysqlUser, MysqlUser, Secret};
 use tfplugin::{
-    default_plan, ApplyResult, Attribute, AttributePath, Ctx, Diagnostic, Diagnostics,
-    ImportResult, PlanRequest, PlanResponse, ReadResult, Resource, Schema, Value,
+    decode, default_plan, ApplyResult, Attribute, AttributePath, Ctx, Diagnostic, Diagnostics,
+    Field, ImportResult, Model, Number, PlanRequest, PlanResponse, ReadResult, Resource, Schema,
+    Value,
 };
 
 const TYPE_NAME: &str = "combell_mysql_user";
@@ -130,30 +133,37 @@ impl Resource for MysqlUserResource {
         schema()
     }
 
+    fn model_attributes(&self) -> Vec<&'static str> {
+        User::attribute_names()
+    }
+
     fn requires_replace(&self) -> &[&str] {
         &REPLACE_ON_CHANGE
     }
 
-    async fn validate(&self, _ctx: &Ctx, config: &Value) -> Diagnostics {
+    async fn validate(&self, _ctx: &Ctx, raw: &Value) -> Diagnostics {
+        let config = decode!(User, raw);
         let mut diags = Diagnostics::default();
-        for (attribute, summary, detail) in validate_config(config) {
+        for (attribute, summary, detail) in validate_config(&config) {
             diags.error_at(AttributePath::new(attribute), summary, detail);
         }
-        timeouts().validate(config, &mut diags);
+        timeouts().validate(raw, &mut diags);
         diags
     }
 
     async fn plan(&self, _ctx: &Ctx, req: PlanRequest) -> PlanResponse {
-        let prior = req.prior.clone();
-        let config = req.config.clone();
+        let creating = req.prior.is_null();
+        // A value that does not fit the model reads as null, as the attributes it lacks did.
+        let prior = User::decode(&req.prior).unwrap_or_default();
+        let config = User::decode(&req.config).unwrap_or_default();
         let mut resp = default_plan(&schema(), &REPLACE_ON_CHANGE, &[], req);
         if resp.planned.is_null() {
             return resp;
         }
-        let creating = prior.is_null() || !resp.requires_replace.is_empty();
-        let new_version =
-            !creating && resp.planned.get("password_version") != prior.get("password_version");
-        let absent = config.get("password").is_none_or(Value::is_null);
+        let planned = User::decode(&resp.planned).unwrap_or_default();
+        let creating = creating || !resp.requires_replace.is_empty();
+        let new_version = !creating && planned.password_version != prior.password_version;
+        let absent = config.password.is_null();
         if absent && (creating || new_version) {
             let detail = if creating {
                 "Combell needs a password to create a MySQL user: set password (and \
@@ -172,14 +182,14 @@ impl Resource for MysqlUserResource {
 
     async fn create(&self, ctx: &Ctx, planned: &Value, config: &Value) -> ApplyResult {
         let summary = format!("Unable to create {TYPE_NAME}");
-        let client = match client(ctx) {
-            Ok(c) => c,
-            Err(d) => return ApplyResult::error(d),
-        };
+        let raw = planned;
+        let planned = decode!(User, raw);
+        let config = decode!(User, config);
+        let client = or_return!(client(ctx));
         let (Some(database), Some(name), Some(password)) = (
-            planned.get_str("database_name"),
-            planned.get_str("name"),
-            config.get_str("password"),
+            planned.database_name.as_str(),
+            planned.name.as_str(),
+            config.password.as_str(),
         ) else {
             return ApplyResult::error(Diagnostic::error(
                 summary,
@@ -187,7 +197,7 @@ impl Resource for MysqlUserResource {
             ));
         };
         let started = Instant::now();
-        let limit = timeouts().get(planned, Op::Create);
+        let limit = timeouts().get(raw, Op::Create);
         let request = CreateMysqlUser {
             name: name.to_string(),
             password: Secret::new(password),
@@ -230,9 +240,9 @@ impl Resource for MysqlUserResource {
             Ok(Created::Found(_)) => None,
             Err(failure) => return ApplyResult::error(failure.diagnostic(summary)),
         };
-        let mut pending = known(planned);
+        let mut pending = known(&planned);
         if let Some(job) = &job {
-            pending.set("provisioning_job_id", job.job_id.clone());
+            pending.provisioning_job_id = job.job_id.clone().into();
             hclog::info(
                 LOG,
                 "user creation started; waiting for its job",
@@ -257,7 +267,7 @@ impl Resource for MysqlUserResource {
                 }
                 Err(err) => {
                     return ApplyResult {
-                        state: Some(pending),
+                        state: Some(pending.encode()),
                         diagnostics: Diagnostic::error(
                             summary,
                             unfinished_detail(&err, name, false),
@@ -270,7 +280,7 @@ impl Resource for MysqlUserResource {
         }
         // The user exists from here on: what follows is not cut short by Ctrl-C.
         let no_cancel = CancellationToken::new();
-        if planned.get_str("status") == Some(DISABLED) {
+        if planned.status.as_str() == Some(DISABLED) {
             if let Err(err) = client
                 .set_mysql_user_status(database, name, false, &no_cancel)
                 .await
@@ -285,16 +295,14 @@ impl Resource for MysqlUserResource {
 
     async fn read(&self, ctx: &Ctx, state: &Value) -> ReadResult {
         let summary = format!("Unable to read {TYPE_NAME}");
-        let client = match client(ctx) {
-            Ok(c) => c,
-            Err(d) => return ReadResult::error(d),
-        };
-        let (Some(database), Some(name)) = (state.get_str("database_name"), state.get_str("name"))
+        let current = decode!(User, state);
+        let client = or_return!(client(ctx));
+        let (Some(database), Some(name)) = (current.database_name.as_str(), current.name.as_str())
         else {
             return ReadResult::gone();
         };
-        if state.get("id").is_none_or(Value::is_null) {
-            if let Some(job_id) = state.get_str("provisioning_job_id") {
+        if current.id.is_null() {
+            if let Some(job_id) = current.provisioning_job_id.as_str() {
                 let limit = timeouts().get(state, Op::Create);
                 match wait(&client, job_id, name, limit, ctx.stopping()).await {
                     Ok(()) => {}
@@ -314,7 +322,7 @@ impl Resource for MysqlUserResource {
             }
         }
         match find_user(&client, database, name, ctx.stopping()).await {
-            Ok(Some(user)) => ReadResult::ok(state_from(database, &user, state)),
+            Ok(Some(user)) => ReadResult::ok(state_from(database, &user, &current).encode()),
             Ok(None) => {
                 hclog::info(
                     LOG,
@@ -323,11 +331,7 @@ impl Resource for MysqlUserResource {
                 );
                 ReadResult::gone()
             }
-            Err(err) => ReadResult {
-                state: Some(state.clone()),
-                diagnostics: api_error(summary, &err).into(),
-                ..Default::default()
-            },
+            Err(err) => read_with(state.clone(), api_error(summary, &err).into()),
         }
     }
 
@@ -339,21 +343,18 @@ impl Resource for MysqlUserResource {
         config: &Value,
     ) -> ApplyResult {
         let summary = format!("Unable to update {TYPE_NAME}");
-        let client = match client(ctx) {
-            Ok(c) => c,
-            Err(d) => return ApplyResult::error(d),
-        };
-        let (Some(database), Some(name)) = (prior.get_str("database_name"), prior.get_str("name"))
+        let client = or_return!(client(ctx));
+        let current = decode!(User, prior);
+        let planned = decode!(User, planned);
+        let config = decode!(User, config);
+        let (Some(database), Some(name)) = (current.database_name.as_str(), current.name.as_str())
         else {
-            return ApplyResult::ok(known(planned));
+            return ApplyResult::ok(known(&planned).encode());
         };
-        let failed = |err: client::Error| ApplyResult {
-            state: Some(prior.clone()),
-            diagnostics: api_error(summary.clone(), &err).into(),
-            ..Default::default()
-        };
-        if planned.get("password_version") != prior.get("password_version") {
-            let Some(password) = config.get_str("password") else {
+        let failed =
+            |err: client::Error| apply_with(prior.clone(), api_error(summary.clone(), &err).into());
+        if planned.password_version != current.password_version {
+            let Some(password) = config.password.as_str() else {
                 return ApplyResult {
                     state: Some(prior.clone()),
                     diagnostics: Diagnostic::error(
@@ -371,8 +372,8 @@ impl Resource for MysqlUserResource {
                 return failed(err);
             }
         }
-        if let Some(status) = planned.get_str("status") {
-            if prior.get_str("status") != Some(status) {
+        if let Some(status) = planned.status.as_str() {
+            if current.status.as_str() != Some(status) {
                 if let Err(err) = client
                     .set_mysql_user_status(database, name, status == ENABLED, ctx.stopping())
                     .await
@@ -381,16 +382,17 @@ impl Resource for MysqlUserResource {
                 }
             }
         }
-        read_back(&client, database, name, planned, Diagnostics::default()).await
+        read_back(&client, database, name, &planned, Diagnostics::default()).await
     }
 
     async fn delete(&self, ctx: &Ctx, prior: &Value) -> Diagnostics {
         let summary = format!("Unable to delete {TYPE_NAME}");
-        let (Some(database), Some(name)) = (prior.get_str("database_name"), prior.get_str("name"))
+        let prior = decode!(User, prior);
+        let (Some(database), Some(name)) = (prior.database_name.as_str(), prior.name.as_str())
         else {
             return Diagnostics::default();
         };
-        if prior.get("id").is_none_or(Value::is_null) {
+        if prior.id.is_null() {
             return Diagnostic::warning(
                 format!("The creation of MySQL user \"{name}\" had not finished"),
                 format!(
@@ -398,12 +400,12 @@ impl Resource for MysqlUserResource {
                      was removed from the Terraform state. If the job still completes, the user \
                      exists in database {database}: import it or delete it in the Combell \
                      control panel.",
-                    prior.get_str("provisioning_job_id").unwrap_or("unknown")
+                    prior.provisioning_job_id.as_str().unwrap_or("unknown")
                 ),
             )
             .into();
         }
-        if prior.get_str("rights").is_some_and(|r| r != READ_ONLY) {
+        if prior.rights.as_str().is_some_and(|r| r != READ_ONLY) {
             hclog::warn(
                 LOG,
                 "read_and_write MySQL user removed from the state only",
@@ -415,15 +417,12 @@ impl Resource for MysqlUserResource {
                     "Combell deletes only read_only users, and \"{name}\" has {} rights (it is \
                      the own user of database {database}). It was removed from the Terraform \
                      state but still exists; it is deleted together with its database.",
-                    prior.get_str("rights").unwrap_or("other")
+                    prior.rights.as_str().unwrap_or("other")
                 ),
             )
             .into();
         }
-        let client = match client(ctx) {
-            Ok(c) => c,
-            Err(d) => return d.into(),
-        };
+        let client = or_return!(client(ctx));
         match client
             .delete_mysql_user(database, name, ctx.stopping())
             .await
@@ -437,12 +436,14 @@ impl Resource for MysqlUserResource {
     async fn import(&self, _ctx: &Ctx, id: &str) -> ImportResult {
         match parse_import_id(id) {
             Ok((database, name)) => {
-                let mut state = empty_state();
-                state.set("id", format!("{database}/{name}"));
-                state.set("database_name", database);
-                state.set("name", name);
+                let state = User {
+                    id: format!("{database}/{name}").into(),
+                    database_name: database.into(),
+                    name: name.into(),
+                    ..Default::default()
+                };
                 ImportResult {
-                    state: Some(state),
+                    state: Some(state.encode()),
                     ..Default::default()
                 }
             }
@@ -508,16 +509,12 @@ async fn read_back(
     client: &Client,
     database: &str,
     name: &str,
-    base: &Value,
+    base: &User,
     mut diags: Diagnostics,
 ) -> ApplyResult {
     let summary = format!("Unable to read {TYPE_NAME} back");
     match find_user(client, database, name, &CancellationToken::new()).await {
-        Ok(Some(user)) => ApplyResult {
-            state: Some(state_from(database, &user, base)),
-            diagnostics: diags,
-            ..Default::default()
-        },
+        Ok(Some(user)) => apply_with(state_from(database, &user, base).encode(), diags),
         Ok(None) => {
             diags.push(Diagnostic::error(
                 summary,
@@ -533,53 +530,60 @@ async fn read_back(
         }
         Err(err) => {
             diags.push(api_error(summary, &err));
-            ApplyResult {
-                state: Some(known(base)),
-                diagnostics: diags,
-                ..Default::default()
-            }
+            apply_with(known(base).encode(), diags)
         }
+    }
+}
+
+tfplugin::model! {
+    /// The `timeouts` block of `combell_mysql_user`.
+    struct UserTimeouts {
+        create: String,
+    }
+}
+
+tfplugin::model! {
+    /// The state (and configuration) of `combell_mysql_user`.
+    struct User {
+        id: String,
+        database_name: String,
+        name: String,
+        password: String,
+        password_version: Number,
+        status: String,
+        rights: String,
+        provisioning_job_id: String,
+        timeouts: UserTimeouts,
     }
 }
 
 /// The one mapping API → state. What only the configuration knows comes from `prior`.
-fn state_from(database: &str, user: &MysqlUser, prior: &Value) -> Value {
-    let mut state = known(prior);
-    state.set("id", format!("{database}/{}", user.name));
-    state.set("database_name", database.to_string());
-    state.set("name", user.name.clone());
-    state.set("status", if user.enabled { ENABLED } else { DISABLED });
-    state.set("rights", user.rights.clone());
-    state
-}
-
-fn known(value: &Value) -> Value {
-    let mut state = empty_state();
-    for (name, v) in value.as_map().into_iter().flatten() {
-        if state.get(name).is_some() && !v.is_unknown() {
-            state.set(name, v.clone());
-        }
+fn state_from(database: &str, user: &MysqlUser, prior: &User) -> User {
+    User {
+        id: format!("{database}/{}", user.name).into(),
+        database_name: database.to_string().into(),
+        name: user.name.clone().into(),
+        status: if user.enabled { ENABLED } else { DISABLED }
+            .to_string()
+            .into(),
+        rights: user.rights.clone().into(),
+        ..known(prior)
     }
-    state.set("password", Value::Null);
-    state
 }
 
-fn empty_state() -> Value {
-    let schema = schema();
-    Value::object(
-        schema
-            .block
-            .attributes
-            .iter()
-            .map(|a| (a.name.clone(), Value::Null))
-            .chain(
-                schema
-                    .block
-                    .blocks
-                    .iter()
-                    .map(|b| (b.type_name.clone(), Value::Null)),
-            ),
-    )
+/// `value` with unknowns as null and without the (write-only) password: a state's shape.
+fn known(value: &User) -> User {
+    User {
+        id: unknown_as_null(&value.id),
+        database_name: unknown_as_null(&value.database_name),
+        name: unknown_as_null(&value.name),
+        password: Field::Null,
+        password_version: unknown_as_null(&value.password_version),
+        status: unknown_as_null(&value.status),
+        rights: unknown_as_null(&value.rights),
+        provisioning_job_id: unknown_as_null(&value.provisioning_job_id),
+        timeouts: unknown_as_null(&value.timeouts),
+    }
 }
 
 /// Why a wait ended early, and what happens next. `reading` is a refresh of a pending state.
@@ -607,15 +611,15 @@ fn parse_import_id(id: &str) -> Result<(String, String), String> {
     }
 }
 
-fn validate_config(config: &Value) -> Vec<(&'static str, String, String)> {
+fn validate_config(config: &User) -> Vec<(&'static str, String, String)> {
     let mut problems = Vec::new();
-    if let Some(name) = config.get_str("name") {
-        let database = config.get_str("database_name").unwrap_or_default();
+    if let Some(name) = config.name.as_str() {
+        let database = config.database_name.as_str().unwrap_or_default();
         if let Err(detail) = check_name(name, database) {
             problems.push(("name", "Invalid MySQL user name".into(), detail));
         }
     }
-    if let Some(database) = config.get_str("database_name") {
+    if let Some(database) = config.database_name.as_str() {
         // Anything but a real name (dots, slashes, escapes) would only reach another path.
         if !is_real_name(database) {
             problems.push((
@@ -628,7 +632,7 @@ fn validate_config(config: &Value) -> Vec<(&'static str, String, String)> {
             ));
         }
     }
-    if let Some(status) = config.get_str("status") {
+    if let Some(status) = config.status.as_str() {
         if status != ENABLED && status != DISABLED {
             problems.push((
                 "status",
@@ -637,7 +641,7 @@ fn validate_config(config: &Value) -> Vec<(&'static str, String, String)> {
             ));
         }
     }
-    if let Some(password) = config.get_str("password") {
+    if let Some(password) = config.password.as_str() {
         for detail in password_problems(password) {
             problems.push(("password", "Invalid MySQL user password".into(), detail));
         }
@@ -672,17 +676,21 @@ fn check_name(name: &str, database: &str) -> Result<(), String> {
 mod tests {
     use super::*;
 
-    fn config(pairs: &[(&str, Value)]) -> Value {
-        let mut v = empty_state();
-        v.set("database_name", "ID1001_shop");
-        v.set("name", "reporting");
-        for (k, val) in pairs {
-            v.set(k, val.clone());
-        }
+    fn config(change: impl FnOnce(&mut User)) -> User {
+        let mut v = User {
+            database_name: text("ID1001_shop"),
+            name: text("reporting"),
+            ..Default::default()
+        };
+        change(&mut v);
         v
     }
 
-    fn problems(cfg: &Value) -> Vec<&'static str> {
+    fn text(s: &str) -> Field<String> {
+        s.to_string().into()
+    }
+
+    fn problems(cfg: &User) -> Vec<&'static str> {
         validate_config(cfg)
             .into_iter()
             .map(|(a, _, _)| a)
@@ -699,24 +707,27 @@ mod tests {
         let state = state_from(
             "ID1001_shop",
             &user,
-            &config(&[
-                ("password_version", 3i64.into()),
-                ("status", Value::Unknown),
-            ]),
+            &config(|c| {
+                c.password_version = Number::Int(3).into();
+                c.status = Field::Unknown;
+            }),
         );
-        assert_eq!(state.get_str("id"), Some("ID1001_shop/reporting"));
-        assert_eq!(state.get_str("status"), Some("disabled"));
-        assert_eq!(state.get_str("rights"), Some("read_only"));
-        assert_eq!(state.get_i64("password_version"), Some(3));
-        assert!(state.is_wholly_known());
+        assert_eq!(state.id.as_str(), Some("ID1001_shop/reporting"));
+        assert_eq!(state.status.as_str(), Some("disabled"));
+        assert_eq!(state.rights.as_str(), Some("read_only"));
+        assert_eq!(
+            state.password_version.get().and_then(Number::as_i64),
+            Some(3)
+        );
+        assert!(state.encode().is_wholly_known());
     }
 
     #[test]
     fn name_rules() {
-        assert!(problems(&config(&[])).is_empty());
+        assert!(problems(&config(|_| {})).is_empty());
         for good in ["ab", "user2", "abcdefghijklmn"] {
             assert!(
-                problems(&config(&[("name", good.into())])).is_empty(),
+                problems(&config(|c| c.name = text(good))).is_empty(),
                 "{good}"
             );
         }
@@ -728,35 +739,31 @@ mod tests {
             "my_user",
             "rép",
         ] {
-            assert_eq!(
-                problems(&config(&[("name", bad.into())])),
-                ["name"],
-                "{bad}"
-            );
+            assert_eq!(problems(&config(|c| c.name = text(bad))), ["name"], "{bad}");
         }
     }
 
     #[test]
     fn status_database_and_password_rules() {
-        assert_eq!(problems(&config(&[("status", "off".into())])), ["status"]);
-        assert!(problems(&config(&[("status", "disabled".into())])).is_empty());
+        assert_eq!(problems(&config(|c| c.status = text("off"))), ["status"]);
+        assert!(problems(&config(|c| c.status = text("disabled"))).is_empty());
         for bad in ["", "ID1001 shop", "a/b"] {
             assert_eq!(
-                problems(&config(&[("database_name", bad.into())])),
+                problems(&config(|c| c.database_name = text(bad))),
                 ["database_name"],
                 "{bad}"
             );
         }
         assert_eq!(
-            problems(&config(&[("password", "short".into())])),
+            problems(&config(|c| c.password = text("short"))),
             ["password", "password"]
         );
-        assert!(problems(&config(&[("password", "Secret123".into())])).is_empty());
-        let unknown = config(&[
-            ("name", Value::Unknown),
-            ("status", Value::Unknown),
-            ("password", Value::Unknown),
-        ]);
+        assert!(problems(&config(|c| c.password = text("Secret123"))).is_empty());
+        let unknown = config(|c| {
+            c.name = Field::Unknown;
+            c.status = Field::Unknown;
+            c.password = Field::Unknown;
+        });
         assert!(problems(&unknown).is_empty());
     }
 
@@ -781,29 +788,30 @@ mod tests {
 
     #[test]
     fn a_password_is_required_to_create() {
-        let plan = |cfg: Value| {
+        let plan = |cfg: User| {
             block_on(MysqlUserResource.plan(
                 &Ctx::for_tests(None),
                 PlanRequest {
                     prior: Value::Null,
-                    proposed: cfg.clone(),
-                    config: cfg,
+                    proposed: cfg.encode(),
+                    config: cfg.encode(),
                     prior_private: Vec::new(),
                 },
             ))
         };
-        assert!(plan(config(&[])).diagnostics.has_errors());
-        assert!(!plan(config(&[("password", "Secret123".into())]))
+        assert!(plan(config(|_| {})).diagnostics.has_errors());
+        assert!(!plan(config(|c| c.password = text("Secret123")))
             .diagnostics
             .has_errors());
     }
 
     #[test]
     fn destroying_the_databases_own_user_only_forgets_it() {
-        let mut prior = config(&[]);
-        prior.set("id", "ID1001_shop/ID1001_shop");
-        prior.set("rights", "read_and_write");
-        let diags = block_on(MysqlUserResource.delete(&Ctx::for_tests(None), &prior));
+        let prior = config(|c| {
+            c.id = text("ID1001_shop/ID1001_shop");
+            c.rights = text("read_and_write");
+        });
+        let diags = block_on(MysqlUserResource.delete(&Ctx::for_tests(None), &prior.encode()));
         assert!(!diags.has_errors());
         assert!(diags.iter().next().unwrap().detail.contains("read_only"));
     }
