@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use crate::core::api_error;
 use combell_api::{CancellationToken, Client, LinuxHostingDetail};
-use tfplugin::{AttributePath, Diagnostic, Diagnostics, Field, ImportResult, Schema, Value};
+use tfplugin::{model, AttributePath, Diagnostic, Diagnostics, Field, ImportResult, Schema, Value};
 
 /// An object of the schema's attributes, all null.
 pub(crate) fn null_state(schema: &Schema) -> Value {
@@ -58,6 +58,41 @@ pub(crate) fn host_name_in(
                 format!("Invalid {what}"),
                 detail,
             );
+        }
+    }
+}
+
+model! {
+    /// The state of `combell_linux_hostings` and `combell_windows_hostings`.
+    pub struct HostingList {
+        id: String,
+        hostings: Vec<HostingItem>,
+    }
+}
+
+model! {
+    /// One hosting of a [`HostingList`].
+    pub struct HostingItem {
+        domain_name: String,
+        servicepack_id: i64,
+    }
+}
+
+impl HostingList {
+    /// The list with the id `id`, of `(domain name, servicepack id)` pairs: domain names in
+    /// lower case, sorted.
+    pub(crate) fn new(id: &str, hostings: impl IntoIterator<Item = (String, i64)>) -> Self {
+        let mut items: Vec<HostingItem> = hostings
+            .into_iter()
+            .map(|(domain, servicepack)| HostingItem {
+                domain_name: domain.to_ascii_lowercase().into(),
+                servicepack_id: servicepack.into(),
+            })
+            .collect();
+        items.sort_by(|a, b| a.domain_name.as_str().cmp(&b.domain_name.as_str()));
+        HostingList {
+            id: id.to_string().into(),
+            hostings: items.into(),
         }
     }
 }
