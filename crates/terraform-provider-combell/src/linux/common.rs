@@ -44,6 +44,11 @@ pub(crate) fn host_name_at(config: &Value, attribute: &str, what: &str, diags: &
     }
 }
 
+/// The planned value when it is known and differs from the prior one.
+pub(crate) fn changed<'a, T: PartialEq>(planned: &'a Field<T>, prior: &Field<T>) -> Option<&'a T> {
+    planned.known().filter(|v| prior.known() != Some(*v))
+}
+
 /// Adds an error at `attribute` when the field is a known string that is not a host name.
 pub(crate) fn host_name_in(
     field: &Field<String>,

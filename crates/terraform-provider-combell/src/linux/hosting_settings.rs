@@ -16,7 +16,7 @@ use async_trait::async_trait;
 use serde_json::json;
 
 use crate::core::{api_error, client};
-use crate::linux::common::{forgotten, hosting, split_import_id};
+use crate::linux::common::{changed, forgotten, hosting, split_import_id};
 use combell_api::{Apcu, CancellationToken, Client, Error, LinuxHostingDetail};
 use tfplugin::{
     decode, default_plan, model, ApplyResult, Attribute, AttributePath, Ctx, Diagnostic,
@@ -342,11 +342,6 @@ async fn apply(
             }
         }
     }
-}
-
-/// The planned value when it is known and differs from the prior one.
-fn changed<'a, T: PartialEq>(planned: &'a Field<T>, prior: &Field<T>) -> Option<&'a T> {
-    planned.known().filter(|v| prior.known() != Some(*v))
 }
 
 async fn put_changes(
