@@ -1,4 +1,4 @@
-//! What the Linux hosting resources share: state skeletons built from a schema, import IDs of
+//! What the Linux hosting resources share: the hosting list model, import IDs of
 //! the form `<hosting>/<part>[/<part>]`, host-name checks, and the diagnostics for a hosting
 //! that does not exist and for a destroy the API cannot carry out.
 
@@ -6,43 +6,7 @@ use std::sync::Arc;
 
 use crate::core::api_error;
 use combell_api::{CancellationToken, Client, LinuxHostingDetail};
-use tfplugin::{model, AttributePath, Diagnostic, Diagnostics, Field, ImportResult, Schema, Value};
-
-/// An object of the schema's attributes, all null.
-pub(crate) fn null_state(schema: &Schema) -> Value {
-    Value::object(
-        schema
-            .block
-            .attributes
-            .iter()
-            .map(|a| (a.name.clone(), Value::Null)),
-    )
-}
-
-/// `value`'s wholly known attributes over a null skeleton: the start of a state built from a
-/// plan (unknowns must not reach the state).
-pub(crate) fn known_part(schema: &Schema, value: &Value) -> Value {
-    let mut state = null_state(schema);
-    for (name, v) in value.as_map().into_iter().flatten() {
-        if state.get(name).is_some() && v.is_wholly_known() {
-            state.set(name, v.clone());
-        }
-    }
-    state
-}
-
-/// Adds an error at `attribute` when its known string value is not a host name.
-pub(crate) fn host_name_at(config: &Value, attribute: &str, what: &str, diags: &mut Diagnostics) {
-    if let Some(name) = config.get_str(attribute) {
-        if let Err(detail) = crate::core::rules::domain_name(name) {
-            diags.error_at(
-                AttributePath::new(attribute),
-                format!("Invalid {what}"),
-                detail,
-            );
-        }
-    }
-}
+use tfplugin::{model, AttributePath, Diagnostic, Diagnostics, Field, ImportResult};
 
 /// The planned value when it is known and differs from the prior one.
 pub(crate) fn changed<'a, T: PartialEq>(planned: &'a Field<T>, prior: &Field<T>) -> Option<&'a T> {
