@@ -347,13 +347,13 @@ fn state_from(domain: &str, fingerprint: &str, keys: &[SshKey], base: &Key) -> O
         .iter()
         .find(|k| same_fingerprint(&k.fingerprint, fingerprint))?;
     let domain = domain.to_ascii_lowercase();
-    let base = base.known_part();
+    // The configured text is kept once the key is found (unknown reads as not configured).
+    let configured = base.known_part().public_key;
     Some(Key {
         id: format!("{domain}/{}", key.fingerprint).into(),
         domain_name: domain.into(),
+        public_key: configured.or(key.public_key.clone().into()),
         fingerprint: key.fingerprint.clone().into(),
-        public_key: base.public_key.or(key.public_key.clone().into()),
-        ..base
     })
 }
 
