@@ -420,7 +420,7 @@ mod tests {
         assert_eq!(state.cron_expression.as_str(), Some("0  3 * * *"));
         assert_eq!(state.id.as_str(), Some("example.com/5002"));
         assert_eq!(state.enabled.get(), Some(true));
-        base.cron_expression.set("0 4 * * *");
+        base.cron_expression = "0 4 * * *".to_string().into();
         let drifted = state_from("example.com", &task, &base);
         assert_eq!(drifted.cron_expression.as_str(), Some("0 3 * * *"));
         assert_eq!(task_from(&base).cron_expression, "0 4 * * *");
