@@ -528,28 +528,10 @@ impl Resource for SslCertificateRequestResource {
     }
 
     async fn import(&self, _ctx: &Ctx, id: &str) -> ImportResult {
-        match id.trim().parse::<i64>() {
-            Ok(n) if n > 0 => {
-                let state = CertificateRequest {
-                    id: n.to_string().into(),
-                    ..Default::default()
-                };
-                ImportResult {
-                    state: Some(state.encode()),
-                    ..Default::default()
-                }
-            }
-            _ => ImportResult {
-                diagnostics: Diagnostic::error(
-                    format!("Invalid import ID for {TYPE_NAME}"),
-                    format!(
-                        "The import ID is the request's numeric id, such as \"3001\"; got \"{id}\"."
-                    ),
-                )
-                .into(),
-                ..Default::default()
-            },
-        }
+        crate::ssl::import_by_request_id(TYPE_NAME, id, |n| CertificateRequest {
+            id: n.to_string().into(),
+            ..Default::default()
+        })
     }
 }
 

@@ -14,6 +14,7 @@ use serde_json::json;
 
 use crate::core::timeouts::{Op, Timeouts};
 use crate::core::{api_error, client};
+use crate::ssl::parse_request_id as parse_id;
 use combell_api::{CancellationToken, Client, Error, SslCertificateDetail, SslRequestState};
 use tfplugin::{
     decode, model, ApplyResult, Attribute, AttributePath, Ctx, Diagnostic, Diagnostics, Field,
@@ -235,32 +236,12 @@ impl Resource for SslCertificateValidationResource {
     }
 
     async fn import(&self, _ctx: &Ctx, id: &str) -> ImportResult {
-        match parse_id(id) {
-            Some(n) => {
-                let state = Validation {
-                    id: n.to_string().into(),
-                    request_id: n.to_string().into(),
-                    ..Default::default()
-                };
-                ImportResult {
-                    state: Some(state.encode()),
-                    ..Default::default()
-                }
-            }
-            None => ImportResult {
-                diagnostics: Diagnostic::error(
-                    format!("Invalid import ID for {TYPE_NAME}"),
-                    format!("The import ID is the request's numeric id, such as \"3001\"; got \"{id}\"."),
-                )
-                .into(),
-                ..Default::default()
-            },
-        }
+        crate::ssl::import_by_request_id(TYPE_NAME, id, |n| Validation {
+            id: n.to_string().into(),
+            request_id: n.to_string().into(),
+            ..Default::default()
+        })
     }
-}
-
-fn parse_id(text: &str) -> Option<i64> {
-    text.trim().parse::<i64>().ok().filter(|n| *n > 0)
 }
 
 /// Verify once, then poll the request until it names its certificate; the error says why not.
