@@ -1,4 +1,4 @@
-//! What the Linux hosting resources share: state skeletons built from a schema, import IDs of
+//! What the Linux hosting resources share: the hosting list model, import IDs of
 //! the form `<hosting>/<part>[/<part>]`, host-name checks, and the diagnostics for a hosting
 //! that does not exist and for a destroy the API cannot carry out.
 
@@ -6,42 +6,11 @@ use std::sync::Arc;
 
 use crate::core::api_error;
 use combell_api::{CancellationToken, Client, LinuxHostingDetail};
-use tfplugin::{AttributePath, Diagnostic, Diagnostics, Field, ImportResult, Schema, Value};
+use tfplugin::{model, AttributePath, Diagnostic, Diagnostics, Field, ImportResult};
 
-/// An object of the schema's attributes, all null.
-pub(crate) fn null_state(schema: &Schema) -> Value {
-    Value::object(
-        schema
-            .block
-            .attributes
-            .iter()
-            .map(|a| (a.name.clone(), Value::Null)),
-    )
-}
-
-/// `value`'s wholly known attributes over a null skeleton: the start of a state built from a
-/// plan (unknowns must not reach the state).
-pub(crate) fn known_part(schema: &Schema, value: &Value) -> Value {
-    let mut state = null_state(schema);
-    for (name, v) in value.as_map().into_iter().flatten() {
-        if state.get(name).is_some() && v.is_wholly_known() {
-            state.set(name, v.clone());
-        }
-    }
-    state
-}
-
-/// Adds an error at `attribute` when its known string value is not a host name.
-pub(crate) fn host_name_at(config: &Value, attribute: &str, what: &str, diags: &mut Diagnostics) {
-    if let Some(name) = config.get_str(attribute) {
-        if let Err(detail) = crate::core::rules::domain_name(name) {
-            diags.error_at(
-                AttributePath::new(attribute),
-                format!("Invalid {what}"),
-                detail,
-            );
-        }
-    }
+/// The planned value when it is known and differs from the prior one.
+pub(crate) fn changed<'a, T: PartialEq>(planned: &'a Field<T>, prior: &Field<T>) -> Option<&'a T> {
+    planned.known().filter(|v| prior.known() != Some(*v))
 }
 
 /// Adds an error at `attribute` when the field is a known string that is not a host name.
@@ -58,6 +27,41 @@ pub(crate) fn host_name_in(
                 format!("Invalid {what}"),
                 detail,
             );
+        }
+    }
+}
+
+model! {
+    /// The state of `combell_linux_hostings` and `combell_windows_hostings`.
+    pub struct HostingList {
+        id: String,
+        hostings: Vec<HostingItem>,
+    }
+}
+
+model! {
+    /// One hosting of a [`HostingList`].
+    pub struct HostingItem {
+        domain_name: String,
+        servicepack_id: i64,
+    }
+}
+
+impl HostingList {
+    /// The list with the id `id`, of `(domain name, servicepack id)` pairs: domain names in
+    /// lower case, sorted.
+    pub(crate) fn new(id: &str, hostings: impl IntoIterator<Item = (String, i64)>) -> Self {
+        let mut items: Vec<HostingItem> = hostings
+            .into_iter()
+            .map(|(domain, servicepack)| HostingItem {
+                domain_name: domain.to_ascii_lowercase().into(),
+                servicepack_id: servicepack.into(),
+            })
+            .collect();
+        items.sort_by(|a, b| a.domain_name.as_str().cmp(&b.domain_name.as_str()));
+        HostingList {
+            id: id.to_string().into(),
+            hostings: items.into(),
         }
     }
 }

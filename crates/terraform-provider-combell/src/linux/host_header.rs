@@ -19,16 +19,25 @@ use serde_json::json;
 
 use crate::core::reconcile::{create_once, CreateSpec, Created};
 use crate::core::{api_error, client};
-use crate::linux::common::{
-    forgotten, host_name_at, hosting, known_part, null_state, split_import_id,
-};
+use crate::linux::common::{forgotten, host_name_in, hosting, split_import_id};
 use combell_api::{CancellationToken, LinuxHostingDetail};
 use tfplugin::{
-    ApplyResult, Attribute, AttributePath, Ctx, Diagnostic, Diagnostics, ImportResult, ReadResult,
-    Resource, Schema, Value,
+    decode, model, ApplyResult, Attribute, AttributePath, Ctx, Diagnostic, Diagnostics,
+    ImportResult, Model, ReadResult, Resource, Schema, Value,
 };
 
 const TYPE_NAME: &str = "combell_linux_host_header";
+
+model! {
+    /// The state, plan and configuration of `combell_linux_host_header`.
+    pub struct HostHeader {
+        id: String,
+        domain_name: String,
+        site_name: String,
+        name: String,
+        enabled: bool,
+    }
+}
 
 pub struct LinuxHostHeaderResource;
 
@@ -78,28 +87,38 @@ impl Resource for LinuxHostHeaderResource {
     fn schema(&self) -> Schema {
         schema()
     }
+    fn model_attributes(&self) -> Vec<&'static str> {
+        HostHeader::attribute_names()
+    }
     fn requires_replace(&self) -> &[&str] {
         &["domain_name", "site_name", "name"]
     }
 
     async fn validate(&self, _ctx: &Ctx, config: &Value) -> Diagnostics {
+        let config = decode!(HostHeader, config);
         let mut diags = Diagnostics::default();
-        host_name_at(config, "domain_name", "domain name", &mut diags);
-        host_name_at(config, "site_name", "site name", &mut diags);
-        host_name_at(config, "name", "host name", &mut diags);
+        host_name_in(
+            &config.domain_name,
+            "domain_name",
+            "domain name",
+            &mut diags,
+        );
+        host_name_in(&config.site_name, "site_name", "site name", &mut diags);
+        host_name_in(&config.name, "name", "host name", &mut diags);
         diags
     }
 
     async fn create(&self, ctx: &Ctx, planned: &Value, _config: &Value) -> ApplyResult {
         let summary = format!("Unable to create {TYPE_NAME}");
+        let planned = decode!(HostHeader, planned);
         let client = match client(ctx) {
             Ok(c) => c,
             Err(d) => return ApplyResult::error(d),
         };
         let (Some(domain), Some(site), Some(name)) = (
-            planned.get_str("domain_name"),
-            planned.get_str("site_name"),
-            planned.get_str("name"),
+            planned.domain_name.as_str(),
+            planned.site_name.as_str(),
+            planned.name.as_str(),
         ) else {
             return ApplyResult::error(Diagnostic::error(
                 summary,
@@ -119,13 +138,13 @@ impl Resource for LinuxHostHeaderResource {
                 .at(AttributePath::new("site_name")),
             );
         }
-        if let Some(state) = state_from(&before, site, name, planned) {
+        if let Some(state) = state_from(&before, site, name) {
             hclog::info(
                 "linux_host_header",
                 "host header already on the site; taking it over",
                 &[("site_name", json!(site)), ("name", json!(name))],
             );
-            return ApplyResult::ok(state);
+            return ApplyResult::ok(state.encode());
         }
         let what = format!("host header \"{name}\" of the site \"{site}\"");
         let no_cancel = CancellationToken::new();
@@ -140,7 +159,7 @@ impl Resource for LinuxHostHeaderResource {
             || client.add_linux_host_header(domain, site, name, ctx.stopping()),
             || async {
                 let detail = client.get_linux_hosting(domain, &no_cancel).await?;
-                Ok(state_from(&detail, site, name, planned))
+                Ok(state_from(&detail, site, name).map(|s| s.encode()))
             },
         )
         .await;
@@ -149,16 +168,16 @@ impl Resource for LinuxHostHeaderResource {
             Ok(Created::Found(state)) => return ApplyResult::ok(state),
             Err(failure) => return ApplyResult::error(failure.diagnostic(summary)),
         }
-        let mut fallback = known_part(&schema(), planned);
-        fallback.set("id", format!("{domain}/{site}/{name}"));
+        let mut fallback = planned.known_part();
+        fallback.id.set(format!("{domain}/{site}/{name}"));
         match client
             .get_linux_hosting(domain, &CancellationToken::new())
             .await
         {
-            Ok(detail) => match state_from(&detail, site, name, planned) {
-                Some(state) => ApplyResult::ok(state),
+            Ok(detail) => match state_from(&detail, site, name) {
+                Some(state) => ApplyResult::ok(state.encode()),
                 None => ApplyResult {
-                    state: Some(fallback),
+                    state: Some(fallback.encode()),
                     diagnostics: Diagnostic::error(
                         summary,
                         format!(
@@ -171,7 +190,7 @@ impl Resource for LinuxHostHeaderResource {
                 },
             },
             Err(err) => ApplyResult {
-                state: Some(fallback),
+                state: Some(fallback.encode()),
                 diagnostics: api_error(summary, &err).into(),
                 ..Default::default()
             },
@@ -179,20 +198,21 @@ impl Resource for LinuxHostHeaderResource {
     }
 
     async fn read(&self, ctx: &Ctx, state: &Value) -> ReadResult {
+        let current = decode!(HostHeader, state);
         let client = match client(ctx) {
             Ok(c) => c,
             Err(d) => return ReadResult::error(d),
         };
         let (Some(domain), Some(site), Some(name)) = (
-            state.get_str("domain_name"),
-            state.get_str("site_name"),
-            state.get_str("name"),
+            current.domain_name.as_str(),
+            current.site_name.as_str(),
+            current.name.as_str(),
         ) else {
             return ReadResult::gone();
         };
         match client.get_linux_hosting(domain, ctx.stopping()).await {
-            Ok(detail) => match state_from(&detail, site, name, state) {
-                Some(s) => ReadResult::ok(s),
+            Ok(detail) => match state_from(&detail, site, name) {
+                Some(s) => ReadResult::ok(s.encode()),
                 None => ReadResult::gone(),
             },
             Err(err) if err.is_not_found() => ReadResult::gone(),
@@ -216,13 +236,14 @@ impl Resource for LinuxHostHeaderResource {
     }
 
     async fn delete(&self, _ctx: &Ctx, prior: &Value) -> Diagnostics {
+        let prior = decode!(HostHeader, prior);
         forgotten(
             TYPE_NAME,
             &format!(
                 "Combell's API cannot delete host headers: \"{}\" still points at the site \
                  \"{}\". Remove it in the Combell control panel if it should go.",
-                prior.get_str("name").unwrap_or_default(),
-                prior.get_str("site_name").unwrap_or_default()
+                prior.name.as_str().unwrap_or_default(),
+                prior.site_name.as_str().unwrap_or_default()
             ),
         )
     }
@@ -237,45 +258,42 @@ impl Resource for LinuxHostHeaderResource {
             Ok(parts) => parts,
             Err(result) => return result,
         };
-        let mut state = null_state(&schema());
-        state.set("domain_name", parts[0].to_ascii_lowercase());
-        state.set("site_name", parts[1].to_ascii_lowercase());
-        state.set("name", parts[2].to_ascii_lowercase());
+        let state = HostHeader {
+            domain_name: parts[0].to_ascii_lowercase().into(),
+            site_name: parts[1].to_ascii_lowercase().into(),
+            name: parts[2].to_ascii_lowercase().into(),
+            ..Default::default()
+        };
         ImportResult {
-            state: Some(state),
+            state: Some(state.encode()),
             ..Default::default()
         }
     }
 }
 
 /// The one mapping from the API; `None` when the site has no such host header.
-fn state_from(
-    detail: &LinuxHostingDetail,
-    site_name: &str,
-    name: &str,
-    base: &Value,
-) -> Option<Value> {
+fn state_from(detail: &LinuxHostingDetail, site_name: &str, name: &str) -> Option<HostHeader> {
     let site = detail.site(site_name)?;
     let header = site
         .host_headers
         .iter()
         .find(|h| h.name.eq_ignore_ascii_case(name))?;
-    let mut state = known_part(&schema(), base);
     let domain = detail.domain_name.to_ascii_lowercase();
     let site = site.name.to_ascii_lowercase();
     let name = header.name.to_ascii_lowercase();
-    state.set("id", format!("{domain}/{site}/{name}"));
-    state.set("domain_name", domain);
-    state.set("site_name", site);
-    state.set("name", name);
-    state.set("enabled", header.enabled);
-    Some(state)
+    Some(HostHeader {
+        id: format!("{domain}/{site}/{name}").into(),
+        domain_name: domain.into(),
+        site_name: site.into(),
+        name: name.into(),
+        enabled: header.enabled.into(),
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use combell_api::{HostHeader, LinuxSite};
+    use combell_api::LinuxSite;
 
     #[test]
     fn mapping_finds_the_header_on_its_site_only() {
@@ -284,7 +302,7 @@ mod tests {
             sites: vec![
                 LinuxSite {
                     name: "example.com".into(),
-                    host_headers: vec![HostHeader {
+                    host_headers: vec![combell_api::HostHeader {
                         name: "www.example.com".into(),
                         enabled: true,
                     }],
@@ -297,13 +315,12 @@ mod tests {
             ],
             ..Default::default()
         };
-        let base = null_state(&schema());
-        let state = state_from(&detail, "example.com", "WWW.example.com", &base).unwrap();
+        let state = state_from(&detail, "example.com", "WWW.example.com").unwrap();
         assert_eq!(
-            state.get_str("id"),
+            state.id.as_str(),
             Some("example.com/example.com/www.example.com")
         );
-        assert_eq!(state.get_bool("enabled"), Some(true));
-        assert!(state_from(&detail, "blog.example.com", "www.example.com", &base).is_none());
+        assert_eq!(state.enabled.get(), Some(true));
+        assert!(state_from(&detail, "blog.example.com", "www.example.com").is_none());
     }
 }

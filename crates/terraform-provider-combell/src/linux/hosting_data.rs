@@ -6,11 +6,72 @@
 use async_trait::async_trait;
 
 use crate::core::{api_error, client};
-use crate::linux::common::host_name_at;
+use crate::linux::common::host_name_in;
 use combell_api::{LinuxHostingDetail, ScheduledTask, SshKey};
 use tfplugin::{
-    Attribute, Ctx, DataSource, Diagnostic, Diagnostics, Nesting, ReadResult, Schema, Type, Value,
+    decode, model, Attribute, Ctx, DataSource, Diagnostic, Diagnostics, Model, Nesting, ReadResult,
+    Schema, Type, Value,
 };
+
+model! {
+    /// The configuration and state of `combell_linux_hosting`.
+    pub struct LinuxHosting {
+        id: String,
+        domain_name: String,
+        servicepack_id: i64,
+        max_size: i64,
+        actual_size: i64,
+        ip: String,
+        ip_type: String,
+        php_version: String,
+        ftp_enabled: bool,
+        ftp_username: String,
+        ssh_host: String,
+        ssh_username: String,
+        mysql_database_names: Vec<String>,
+        sites: Vec<Site>,
+        scheduled_tasks: Vec<Task>,
+        ssh_keys: Vec<Key>,
+    }
+}
+
+model! {
+    /// One site of the hosting.
+    pub struct Site {
+        name: String,
+        path: String,
+        ssl_enabled: bool,
+        https_redirect_enabled: bool,
+        http2_enabled: bool,
+        host_headers: Vec<HostHeader>,
+    }
+}
+
+model! {
+    /// One host header of a site.
+    pub struct HostHeader {
+        name: String,
+        enabled: bool,
+    }
+}
+
+model! {
+    /// One scheduled task of the hosting.
+    pub struct Task {
+        id: String,
+        cron_expression: String,
+        script_location: String,
+        enabled: bool,
+    }
+}
+
+model! {
+    /// One SSH key of the hosting.
+    pub struct Key {
+        fingerprint: String,
+        public_key: String,
+    }
+}
 
 pub struct LinuxHostingDataSource;
 
@@ -31,6 +92,9 @@ impl DataSource for LinuxHostingDataSource {
             "GET /linuxhostings/{domainName}/scheduledtasks",
             "GET /linuxhostings/{domainName}/ssh/keys",
         ]
+    }
+    fn model_attributes(&self) -> Vec<&'static str> {
+        LinuxHosting::attribute_names()
     }
 
     fn schema(&self) -> Schema {
@@ -127,18 +191,25 @@ impl DataSource for LinuxHostingDataSource {
     }
 
     async fn validate(&self, _ctx: &Ctx, config: &Value) -> Diagnostics {
+        let config = decode!(LinuxHosting, config);
         let mut diags = Diagnostics::default();
-        host_name_at(config, "domain_name", "domain name", &mut diags);
+        host_name_in(
+            &config.domain_name,
+            "domain_name",
+            "domain name",
+            &mut diags,
+        );
         diags
     }
 
     async fn read(&self, ctx: &Ctx, config: &Value) -> ReadResult {
         let summary = format!("Unable to read {TYPE_NAME}");
+        let config = decode!(LinuxHosting, config);
         let client = match client(ctx) {
             Ok(client) => client,
             Err(diag) => return ReadResult::error(diag),
         };
-        let Some(domain) = config.get_str("domain_name") else {
+        let Some(domain) = config.domain_name.as_str() else {
             return ReadResult::error(Diagnostic::error(summary, "domain_name is not known."));
         };
         let cancel = ctx.stopping();
@@ -154,7 +225,7 @@ impl DataSource for LinuxHostingDataSource {
             Ok(k) => k,
             Err(err) => return ReadResult::error(api_error(summary, &err)),
         };
-        ReadResult::ok(state_from(domain, &detail, tasks, keys))
+        ReadResult::ok(state_from(domain, &detail, tasks, keys).encode())
     }
 }
 
@@ -163,75 +234,64 @@ fn state_from(
     d: &LinuxHostingDetail,
     mut tasks: Vec<ScheduledTask>,
     mut keys: Vec<SshKey>,
-) -> Value {
+) -> LinuxHosting {
     // Numeric ids sort as numbers; others after them, as text.
     tasks.sort_by_key(|t| (t.id.parse::<u64>().unwrap_or(u64::MAX), t.id.clone()));
     keys.sort_by(|a, b| a.fingerprint.cmp(&b.fingerprint));
-    let sites = d
+    let sites: Vec<Site> = d
         .sites
         .iter()
-        .map(|s| {
-            let headers = s
+        .map(|s| Site {
+            name: s.name.to_ascii_lowercase().into(),
+            path: s.path.clone().into(),
+            ssl_enabled: s.ssl_enabled.into(),
+            https_redirect_enabled: s.https_redirect_enabled.into(),
+            http2_enabled: s.http2_enabled.into(),
+            host_headers: s
                 .host_headers
                 .iter()
-                .map(|h| {
-                    Value::object([
-                        ("name", h.name.to_ascii_lowercase().into()),
-                        ("enabled", h.enabled.into()),
-                    ])
+                .map(|h| HostHeader {
+                    name: h.name.to_ascii_lowercase().into(),
+                    enabled: h.enabled.into(),
                 })
-                .collect();
-            Value::object([
-                ("name", s.name.to_ascii_lowercase().into()),
-                ("path", s.path.clone().into()),
-                ("ssl_enabled", s.ssl_enabled.into()),
-                ("https_redirect_enabled", s.https_redirect_enabled.into()),
-                ("http2_enabled", s.http2_enabled.into()),
-                ("host_headers", Value::List(headers)),
-            ])
+                .collect::<Vec<_>>()
+                .into(),
         })
         .collect();
-    let tasks = tasks
+    let tasks: Vec<Task> = tasks
         .into_iter()
-        .map(|t| {
-            Value::object([
-                ("id", t.id.into()),
-                ("cron_expression", t.cron_expression.into()),
-                ("script_location", t.script_location.into()),
-                ("enabled", t.enabled.into()),
-            ])
+        .map(|t| Task {
+            id: t.id.into(),
+            cron_expression: t.cron_expression.into(),
+            script_location: t.script_location.into(),
+            enabled: t.enabled.into(),
         })
         .collect();
-    let keys = keys
+    let keys: Vec<Key> = keys
         .into_iter()
-        .map(|k| {
-            Value::object([
-                ("fingerprint", k.fingerprint.into()),
-                ("public_key", k.public_key.into()),
-            ])
+        .map(|k| Key {
+            fingerprint: k.fingerprint.into(),
+            public_key: k.public_key.into(),
         })
         .collect();
-    Value::object([
-        ("id", domain.into()),
-        ("domain_name", domain.into()),
-        ("servicepack_id", d.servicepack_id.into()),
-        ("max_size", d.max_size.into()),
-        ("actual_size", d.actual_size.into()),
-        ("ip", d.ip.clone().into()),
-        ("ip_type", d.ip_type.clone().into()),
-        ("php_version", d.php_version.clone().into()),
-        ("ftp_enabled", d.ftp_enabled.into()),
-        ("ftp_username", d.ftp_username.clone().into()),
-        ("ssh_host", d.ssh_host.clone().into()),
-        ("ssh_username", d.ssh_username.clone().into()),
-        (
-            "mysql_database_names",
-            d.mysql_database_names.clone().into(),
-        ),
-        ("sites", Value::List(sites)),
-        ("scheduled_tasks", Value::List(tasks)),
-        ("ssh_keys", Value::List(keys)),
-    ])
+    LinuxHosting {
+        id: domain.to_string().into(),
+        domain_name: domain.to_string().into(),
+        servicepack_id: d.servicepack_id.into(),
+        max_size: d.max_size.into(),
+        actual_size: d.actual_size.into(),
+        ip: d.ip.clone().into(),
+        ip_type: d.ip_type.clone().into(),
+        php_version: d.php_version.clone().into(),
+        ftp_enabled: d.ftp_enabled.into(),
+        ftp_username: d.ftp_username.clone().into(),
+        ssh_host: d.ssh_host.clone().into(),
+        ssh_username: d.ssh_username.clone().into(),
+        mysql_database_names: d.mysql_database_names.clone().into(),
+        sites: sites.into(),
+        scheduled_tasks: tasks.into(),
+        ssh_keys: keys.into(),
+    }
 }
 
 #[cfg(test)]
@@ -260,10 +320,10 @@ mod tests {
             vec![task("10"), task("9")],
             Vec::new(),
         );
-        let tasks = state.get_list("scheduled_tasks");
-        assert_eq!(tasks[0].get_str("id"), Some("9"));
+        let tasks = state.scheduled_tasks.items();
+        assert_eq!(tasks[0].id.as_str(), Some("9"));
         let ty = LinuxHostingDataSource.schema().value_type();
-        let json = to_json(&state);
+        let json = to_json(&state.encode());
         assert!(tfplugin::from_json(&json, &ty).is_ok(), "{json}");
     }
 }

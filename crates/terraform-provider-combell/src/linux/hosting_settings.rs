@@ -16,15 +16,35 @@ use async_trait::async_trait;
 use serde_json::json;
 
 use crate::core::{api_error, client};
-use crate::linux::common::{forgotten, hosting, known_part, null_state, split_import_id};
+use crate::linux::common::{changed, forgotten, hosting, split_import_id};
 use combell_api::{Apcu, CancellationToken, Client, Error, LinuxHostingDetail};
 use tfplugin::{
-    default_plan, ApplyResult, Attribute, AttributePath, Ctx, Diagnostic, Diagnostics,
-    ImportResult, PlanRequest, PlanResponse, ReadResult, Resource, Schema, Value,
+    decode, default_plan, model, ApplyResult, Attribute, AttributePath, Ctx, Diagnostic,
+    Diagnostics, Field, ImportResult, Model, Number, PlanRequest, PlanResponse, ReadResult,
+    Resource, Schema, Value,
 };
 
 const TYPE_NAME: &str = "combell_linux_hosting_settings";
 const LOG: &str = "linux_hosting_settings";
+
+model! {
+    /// The state, plan and configuration of `combell_linux_hosting_settings`. The sizes are
+    /// numbers so that validation explains a fraction in its own words.
+    pub struct HostingSettings {
+        id: String,
+        domain_name: String,
+        php_version: String,
+        php_memory_limit: Number,
+        apcu_enabled: bool,
+        apcu_size: Number,
+        gzip_enabled: bool,
+        ftp_enabled: bool,
+        ssh_enabled: bool,
+        ftp_username: String,
+        ssh_host: String,
+        ssh_username: String,
+    }
+}
 
 pub struct LinuxHostingSettingsResource;
 
@@ -121,29 +141,39 @@ impl Resource for LinuxHostingSettingsResource {
     fn schema(&self) -> Schema {
         schema()
     }
+    fn model_attributes(&self) -> Vec<&'static str> {
+        HostingSettings::attribute_names()
+    }
     fn requires_replace(&self) -> &[&str] {
         &["domain_name"]
     }
 
     async fn validate(&self, _ctx: &Ctx, config: &Value) -> Diagnostics {
+        let config = decode!(HostingSettings, config);
         let mut diags = Diagnostics::default();
-        for (attribute, summary, detail) in validate_config(config) {
+        for (attribute, summary, detail) in validate_config(&config) {
             diags.error_at(AttributePath::new(attribute), summary, detail);
         }
         diags
     }
 
     async fn plan(&self, ctx: &Ctx, req: PlanRequest) -> PlanResponse {
-        let prior = req.prior.clone();
+        let prior = HostingSettings::decode(&req.prior);
         let mut resp = default_plan(&schema(), &["domain_name"], &[], req);
+        let (prior, planned) = match (prior, HostingSettings::decode(&resp.planned)) {
+            (Ok(prior), Ok(planned)) => (prior, planned),
+            (Err(diags), _) | (_, Err(diags)) => {
+                resp.diagnostics.extend(diags);
+                return resp;
+            }
+        };
         // A PHP version that changes is checked against the hosting's list (a read only).
-        let (Some(domain), Some(version)) = (
-            resp.planned.get_str("domain_name"),
-            resp.planned.get_str("php_version"),
-        ) else {
+        let (Some(domain), Some(version)) =
+            (planned.domain_name.as_str(), planned.php_version.as_str())
+        else {
             return resp;
         };
-        if prior.get_str("php_version") == Some(version) {
+        if prior.php_version.as_str() == Some(version) {
             return resp;
         }
         let Ok(client) = client(ctx) else {
@@ -171,29 +201,31 @@ impl Resource for LinuxHostingSettingsResource {
 
     async fn create(&self, ctx: &Ctx, planned: &Value, _config: &Value) -> ApplyResult {
         let summary = format!("Unable to create {TYPE_NAME}");
+        let planned = decode!(HostingSettings, planned);
         let client = match client(ctx) {
             Ok(c) => c,
             Err(d) => return ApplyResult::error(d),
         };
-        let Some(domain) = planned.get_str("domain_name") else {
+        let Some(domain) = planned.domain_name.as_str() else {
             return ApplyResult::error(Diagnostic::error(summary, "domain_name is not known."));
         };
         if let Err(diag) = hosting(&client, domain, &summary, ctx.stopping()).await {
             return ApplyResult::error(diag);
         }
-        apply(&client, domain, &Value::Null, planned, &summary, ctx).await
+        apply(&client, domain, None, &planned, &summary, ctx).await
     }
 
     async fn read(&self, ctx: &Ctx, state: &Value) -> ReadResult {
+        let current = decode!(HostingSettings, state);
         let client = match client(ctx) {
             Ok(c) => c,
             Err(d) => return ReadResult::error(d),
         };
-        let Some(domain) = state.get_str("domain_name") else {
+        let Some(domain) = current.domain_name.as_str() else {
             return ReadResult::gone();
         };
         match client.get_linux_hosting(domain, ctx.stopping()).await {
-            Ok(detail) => ReadResult::ok(state_from(&detail, state)),
+            Ok(detail) => ReadResult::ok(state_from(&detail, &current).encode()),
             Err(err) if err.is_not_found() => ReadResult::gone(),
             Err(err) => ReadResult {
                 state: Some(state.clone()),
@@ -211,18 +243,21 @@ impl Resource for LinuxHostingSettingsResource {
         _config: &Value,
     ) -> ApplyResult {
         let summary = format!("Unable to update {TYPE_NAME}");
+        let prior = decode!(HostingSettings, prior);
+        let planned = decode!(HostingSettings, planned);
         let client = match client(ctx) {
             Ok(c) => c,
             Err(d) => return ApplyResult::error(d),
         };
-        let Some(domain) = planned.get_str("domain_name") else {
+        let Some(domain) = planned.domain_name.as_str() else {
             return ApplyResult::error(Diagnostic::error(summary, "domain_name is not known."));
         };
-        apply(&client, domain, prior, planned, &summary, ctx).await
+        apply(&client, domain, Some(&prior), &planned, &summary, ctx).await
     }
 
     async fn delete(&self, _ctx: &Ctx, prior: &Value) -> Diagnostics {
-        let domain = prior.get_str("domain_name").unwrap_or_default();
+        let prior = decode!(HostingSettings, prior);
+        let domain = prior.domain_name.as_str().unwrap_or_default();
         forgotten(
             TYPE_NAME,
             &format!(
@@ -238,50 +273,52 @@ impl Resource for LinuxHostingSettingsResource {
             Err(result) => return result,
         };
         let domain = parts[0].to_ascii_lowercase();
-        let mut state = null_state(&schema());
-        state.set("id", domain.clone());
-        state.set("domain_name", domain);
+        let state = HostingSettings {
+            id: domain.clone().into(),
+            domain_name: domain.into(),
+            ..Default::default()
+        };
         ImportResult {
-            state: Some(state),
+            state: Some(state.encode()),
             ..Default::default()
         }
     }
 }
 
-/// PUTs every setting the plan sets that differs from `prior`, then reads the hosting back.
-/// A failure keeps what was already applied: the prior state with the settings that went
-/// through.
+/// PUTs every setting the plan sets that differs from `prior` (`None`: a create), then reads
+/// the hosting back. A failure keeps what was already applied: the prior state with the
+/// settings that went through.
 async fn apply(
     client: &Client,
     domain: &str,
-    prior: &Value,
-    planned: &Value,
+    prior: Option<&HostingSettings>,
+    planned: &HostingSettings,
     summary: &str,
     ctx: &Ctx,
 ) -> ApplyResult {
     let cancel = ctx.stopping();
-    let mut done = if prior.is_null() {
-        let mut s = known_part(&schema(), planned);
-        for name in ["php_version", "ftp_enabled"] {
-            if planned.is_unknown_at(name) {
-                s.set(name, Value::Null);
-            }
-        }
-        for name in [
-            "php_memory_limit",
-            "apcu_enabled",
-            "apcu_size",
-            "gzip_enabled",
-            "ssh_enabled",
-        ] {
-            s.set(name, Value::Null);
-        }
-        s.set("id", domain);
-        s
-    } else {
-        prior.clone()
+    let mut done = match prior {
+        Some(prior) => prior.clone(),
+        None => HostingSettings {
+            id: domain.to_string().into(),
+            php_memory_limit: Field::Null,
+            apcu_enabled: Field::Null,
+            apcu_size: Field::Null,
+            gzip_enabled: Field::Null,
+            ssh_enabled: Field::Null,
+            ..planned.known_part()
+        },
     };
-    let result = put_changes(client, domain, prior, planned, &mut done, cancel).await;
+    let unchanged = HostingSettings::default();
+    let result = put_changes(
+        client,
+        domain,
+        prior.unwrap_or(&unchanged),
+        planned,
+        &mut done,
+        cancel,
+    )
+    .await;
     let no_cancel = CancellationToken::new();
     let mut diags = Diagnostics::default();
     if let Err(err) = result {
@@ -291,7 +328,7 @@ async fn apply(
         Ok(detail) => {
             let base = if diags.has_errors() { &done } else { planned };
             ApplyResult {
-                state: Some(state_from(&detail, base)),
+                state: Some(state_from(&detail, base).encode()),
                 diagnostics: diags,
                 ..Default::default()
             }
@@ -299,7 +336,7 @@ async fn apply(
         Err(err) => {
             diags.push(api_error(summary, &err));
             ApplyResult {
-                state: (!prior.is_null()).then_some(done),
+                state: prior.is_some().then(|| done.encode()),
                 diagnostics: diags,
                 ..Default::default()
             }
@@ -310,91 +347,78 @@ async fn apply(
 async fn put_changes(
     client: &Client,
     domain: &str,
-    prior: &Value,
-    planned: &Value,
-    done: &mut Value,
+    prior: &HostingSettings,
+    planned: &HostingSettings,
+    done: &mut HostingSettings,
     cancel: &CancellationToken,
 ) -> Result<(), Error> {
-    let changed = |name: &str| {
-        planned
-            .get_known(name)
-            .filter(|v| Some(*v) != prior.get(name))
-            .cloned()
-    };
-    if let Some(version) = changed("php_version") {
-        let version = version.as_str().unwrap_or_default();
+    if let Some(version) = changed(&planned.php_version, &prior.php_version) {
         client.set_php_version(domain, version, cancel).await?;
-        done.set("php_version", version);
+        done.php_version.set(version.clone());
         hclog::info(
             LOG,
             "PHP version set",
             &[("domain_name", json!(domain)), ("version", json!(version))],
         );
     }
-    if let Some(limit) = changed("php_memory_limit") {
+    if let Some(limit) = changed(&planned.php_memory_limit, &prior.php_memory_limit) {
         client
             .set_php_memory_limit(domain, limit.as_i64().unwrap_or_default(), cancel)
             .await?;
-        done.set("php_memory_limit", limit);
+        done.php_memory_limit.set(*limit);
     }
-    if changed("apcu_enabled").is_some() || changed("apcu_size").is_some() {
-        if let Some(enabled) = planned.get_bool("apcu_enabled") {
+    if changed(&planned.apcu_enabled, &prior.apcu_enabled).is_some()
+        || changed(&planned.apcu_size, &prior.apcu_size).is_some()
+    {
+        if let Some(enabled) = planned.apcu_enabled.get() {
             let apcu = Apcu {
                 enabled,
-                apcu_size: planned.get_i64("apcu_size"),
+                apcu_size: planned.apcu_size.get().and_then(Number::as_i64),
             };
             client.set_php_apcu(domain, apcu, cancel).await?;
-            done.set("apcu_enabled", enabled);
-            done.set(
-                "apcu_size",
-                planned.get("apcu_size").cloned().unwrap_or_default(),
-            );
+            done.apcu_enabled.set(enabled);
+            done.apcu_size = planned.apcu_size.clone();
         }
     }
-    if let Some(on) = changed("gzip_enabled") {
-        client
-            .set_linux_gzip(domain, on.as_bool().unwrap_or_default(), cancel)
-            .await?;
-        done.set("gzip_enabled", on);
+    if let Some(&on) = changed(&planned.gzip_enabled, &prior.gzip_enabled) {
+        client.set_linux_gzip(domain, on, cancel).await?;
+        done.gzip_enabled.set(on);
     }
-    if let Some(on) = changed("ftp_enabled") {
-        client
-            .set_linux_ftp(domain, on.as_bool().unwrap_or_default(), cancel)
-            .await?;
-        done.set("ftp_enabled", on);
+    if let Some(&on) = changed(&planned.ftp_enabled, &prior.ftp_enabled) {
+        client.set_linux_ftp(domain, on, cancel).await?;
+        done.ftp_enabled.set(on);
     }
-    if let Some(on) = changed("ssh_enabled") {
-        client
-            .set_linux_ssh(domain, on.as_bool().unwrap_or_default(), cancel)
-            .await?;
-        done.set("ssh_enabled", on);
+    if let Some(&on) = changed(&planned.ssh_enabled, &prior.ssh_enabled) {
+        client.set_linux_ssh(domain, on, cancel).await?;
+        done.ssh_enabled.set(on);
     }
     Ok(())
 }
 
 /// The one mapping from the API: what Combell reports replaces `base`'s values; the settings
 /// it does not report stay as `base` has them.
-fn state_from(detail: &LinuxHostingDetail, base: &Value) -> Value {
-    let mut state = known_part(&schema(), base);
+fn state_from(detail: &LinuxHostingDetail, base: &HostingSettings) -> HostingSettings {
     let domain = detail.domain_name.to_ascii_lowercase();
-    state.set("id", domain.clone());
-    state.set("domain_name", domain);
-    state.set("php_version", detail.php_version.clone());
-    state.set("ftp_enabled", detail.ftp_enabled);
-    state.set("ftp_username", detail.ftp_username.clone());
-    state.set("ssh_host", detail.ssh_host.clone());
-    state.set("ssh_username", detail.ssh_username.clone());
-    state
+    HostingSettings {
+        id: domain.clone().into(),
+        domain_name: domain.into(),
+        php_version: detail.php_version.clone().into(),
+        ftp_enabled: detail.ftp_enabled.into(),
+        ftp_username: detail.ftp_username.clone().into(),
+        ssh_host: detail.ssh_host.clone().into(),
+        ssh_username: detail.ssh_username.clone().into(),
+        ..base.known_part()
+    }
 }
 
-fn validate_config(config: &Value) -> Vec<(&'static str, String, String)> {
+fn validate_config(config: &HostingSettings) -> Vec<(&'static str, String, String)> {
     let mut problems = Vec::new();
-    if let Some(domain) = config.get_str("domain_name") {
+    if let Some(domain) = config.domain_name.as_str() {
         if let Err(detail) = crate::core::rules::domain_name(domain) {
             problems.push(("domain_name", "Invalid domain name".into(), detail));
         }
     }
-    if let Some(version) = config.get_str("php_version") {
+    if let Some(version) = config.php_version.as_str() {
         let parts: Vec<&str> = version.split('.').collect();
         let ok = parts.len() == 2
             && parts
@@ -408,14 +432,12 @@ fn validate_config(config: &Value) -> Vec<(&'static str, String, String)> {
             ));
         }
     }
-    for (name, what) in [
-        ("php_memory_limit", "memory limit"),
-        ("apcu_size", "APCu size"),
+    for (name, what, field) in [
+        ("php_memory_limit", "memory limit", &config.php_memory_limit),
+        ("apcu_size", "APCu size", &config.apcu_size),
     ] {
-        if let Some(v) = config.get_known(name) {
-            let whole = v
-                .as_i64()
-                .filter(|n| *n > 0 && v.as_f64() == Some(*n as f64));
+        if let Some(v) = field.get() {
+            let whole = v.as_i64().filter(|n| *n > 0 && v.as_f64() == *n as f64);
             if whole.is_none() {
                 problems.push((
                     name,
@@ -425,9 +447,9 @@ fn validate_config(config: &Value) -> Vec<(&'static str, String, String)> {
             }
         }
     }
-    let apcu_on = config.get_bool("apcu_enabled");
-    let size_set = config.get("apcu_size").is_some_and(|v| !v.is_null());
-    let size_unknown = config.is_unknown_at("apcu_size");
+    let apcu_on = config.apcu_enabled.get();
+    let size_set = !config.apcu_size.is_null();
+    let size_unknown = config.apcu_size.is_unknown();
     if apcu_on == Some(true) && !size_set && !size_unknown {
         problems.push((
             "apcu_size",
@@ -435,7 +457,7 @@ fn validate_config(config: &Value) -> Vec<(&'static str, String, String)> {
             "Set apcu_size (in MB, such as 64) when apcu_enabled is true.".into(),
         ));
     }
-    if size_set && config.get("apcu_enabled").is_some_and(Value::is_null) {
+    if size_set && config.apcu_enabled.is_null() {
         problems.push((
             "apcu_enabled",
             "apcu_size needs apcu_enabled".into(),
@@ -450,16 +472,13 @@ fn validate_config(config: &Value) -> Vec<(&'static str, String, String)> {
 mod tests {
     use super::*;
 
-    fn config(pairs: &[(&str, Value)]) -> Value {
-        let mut v = null_state(&schema());
-        v.set("domain_name", "example.com");
-        for (k, val) in pairs {
-            v.set(k, val.clone());
-        }
-        v
+    fn config(pairs: &[(&str, Value)]) -> HostingSettings {
+        let mut v = vec![("domain_name", Value::from("example.com"))];
+        v.extend(pairs.iter().cloned());
+        HostingSettings::decode(&Value::object(v)).unwrap()
     }
 
-    fn bad(cfg: &Value) -> Vec<&'static str> {
+    fn bad(cfg: &HostingSettings) -> Vec<&'static str> {
         validate_config(cfg)
             .into_iter()
             .map(|(a, _, _)| a)
@@ -526,11 +545,11 @@ mod tests {
             ("ftp_enabled", true.into()),
         ]);
         let state = state_from(&detail, &base);
-        assert_eq!(state.get_str("id"), Some("example.com"));
-        assert_eq!(state.get_str("php_version"), Some("8.2"));
-        assert_eq!(state.get_bool("ftp_enabled"), Some(false));
-        assert_eq!(state.get_bool("gzip_enabled"), Some(true));
-        assert!(state.get("ssh_enabled").is_some_and(Value::is_null));
-        assert!(state.is_wholly_known());
+        assert_eq!(state.id.as_str(), Some("example.com"));
+        assert_eq!(state.php_version.as_str(), Some("8.2"));
+        assert_eq!(state.ftp_enabled.get(), Some(false));
+        assert_eq!(state.gzip_enabled.get(), Some(true));
+        assert!(state.ssh_enabled.is_null());
+        assert!(state.encode().is_wholly_known());
     }
 }

@@ -4,8 +4,9 @@
 use async_trait::async_trait;
 
 use crate::core::{api_error, client};
+use crate::linux::common::HostingList;
 use combell_api::LinuxHosting;
-use tfplugin::{Attribute, Ctx, DataSource, Nesting, ReadResult, Schema, Value};
+use tfplugin::{Attribute, Ctx, DataSource, Model, Nesting, ReadResult, Schema, Value};
 
 pub struct LinuxHostingsDataSource;
 
@@ -18,6 +19,10 @@ impl DataSource for LinuxHostingsDataSource {
     }
     fn api_operations(&self) -> &'static [&'static str] {
         &["GET /linuxhostings"]
+    }
+
+    fn model_attributes(&self) -> Vec<&'static str> {
+        HostingList::attribute_names()
     }
 
     fn schema(&self) -> Schema {
@@ -49,33 +54,17 @@ impl DataSource for LinuxHostingsDataSource {
             Err(diag) => return ReadResult::error(diag),
         };
         match client.list_linux_hostings(ctx.stopping()).await {
-            Ok(list) => ReadResult::ok(state_from(list)),
+            Ok(list) => ReadResult::ok(state_from(list).encode()),
             Err(err) => ReadResult::error(api_error(format!("Unable to read {TYPE_NAME}"), &err)),
         }
     }
 }
 
-fn state_from(mut list: Vec<LinuxHosting>) -> Value {
-    for h in &mut list {
-        h.domain_name = h.domain_name.to_ascii_lowercase();
-    }
-    list.sort_by(|a, b| a.domain_name.cmp(&b.domain_name));
-    Value::object([
-        ("id", "linuxhostings".into()),
-        (
-            "hostings",
-            Value::List(
-                list.into_iter()
-                    .map(|h| {
-                        Value::object([
-                            ("domain_name", h.domain_name.into()),
-                            ("servicepack_id", h.servicepack_id.into()),
-                        ])
-                    })
-                    .collect(),
-            ),
-        ),
-    ])
+fn state_from(list: Vec<LinuxHosting>) -> HostingList {
+    HostingList::new(
+        "linuxhostings",
+        list.into_iter().map(|h| (h.domain_name, h.servicepack_id)),
+    )
 }
 
 #[cfg(test)]
@@ -94,9 +83,9 @@ mod tests {
                 servicepack_id: 13,
             },
         ]);
-        let list = state.get_list("hostings");
-        assert_eq!(list[0].get_str("domain_name"), Some("alpha.be"));
-        assert_eq!(list[1].get_str("domain_name"), Some("zeta.be"));
-        assert!(state.is_wholly_known());
+        let list = state.hostings.items();
+        assert_eq!(list[0].domain_name.as_str(), Some("alpha.be"));
+        assert_eq!(list[1].domain_name.as_str(), Some("zeta.be"));
+        assert!(state.encode().is_wholly_known());
     }
 }

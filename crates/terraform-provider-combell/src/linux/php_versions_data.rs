@@ -4,10 +4,20 @@
 use async_trait::async_trait;
 
 use crate::core::{api_error, client};
-use crate::linux::common::host_name_at;
+use crate::linux::common::host_name_in;
 use tfplugin::{
-    Attribute, Ctx, DataSource, Diagnostic, Diagnostics, ReadResult, Schema, Type, Value,
+    decode, model, Attribute, Ctx, DataSource, Diagnostic, Diagnostics, Model, ReadResult, Schema,
+    Type, Value,
 };
+
+model! {
+    /// The configuration and state of `combell_php_versions`.
+    pub struct PhpVersions {
+        id: String,
+        domain_name: String,
+        versions: Vec<String>,
+    }
+}
 
 pub struct PhpVersionsDataSource;
 
@@ -20,6 +30,9 @@ impl DataSource for PhpVersionsDataSource {
     }
     fn api_operations(&self) -> &'static [&'static str] {
         &["GET /linuxhostings/{domainName}/phpsettings/availableversions"]
+    }
+    fn model_attributes(&self) -> Vec<&'static str> {
+        PhpVersions::attribute_names()
     }
 
     fn schema(&self) -> Schema {
@@ -41,26 +54,36 @@ impl DataSource for PhpVersionsDataSource {
     }
 
     async fn validate(&self, _ctx: &Ctx, config: &Value) -> Diagnostics {
+        let config = decode!(PhpVersions, config);
         let mut diags = Diagnostics::default();
-        host_name_at(config, "domain_name", "domain name", &mut diags);
+        host_name_in(
+            &config.domain_name,
+            "domain_name",
+            "domain name",
+            &mut diags,
+        );
         diags
     }
 
     async fn read(&self, ctx: &Ctx, config: &Value) -> ReadResult {
         let summary = format!("Unable to read {TYPE_NAME}");
+        let config = decode!(PhpVersions, config);
         let client = match client(ctx) {
             Ok(client) => client,
             Err(diag) => return ReadResult::error(diag),
         };
-        let Some(domain) = config.get_str("domain_name") else {
+        let Some(domain) = config.domain_name.as_str() else {
             return ReadResult::error(Diagnostic::error(summary, "domain_name is not known."));
         };
         match client.php_versions(domain, ctx.stopping()).await {
-            Ok(versions) => ReadResult::ok(Value::object([
-                ("id", domain.into()),
-                ("domain_name", domain.into()),
-                ("versions", versions.into()),
-            ])),
+            Ok(versions) => ReadResult::ok(
+                PhpVersions {
+                    id: domain.to_string().into(),
+                    domain_name: domain.to_string().into(),
+                    versions: versions.into(),
+                }
+                .encode(),
+            ),
             Err(err) => ReadResult::error(api_error(summary, &err)),
         }
     }

@@ -19,14 +19,26 @@ use async_trait::async_trait;
 
 use crate::core::reconcile::{create_once, CreateSpec, Created};
 use crate::core::{api_error, client};
-use crate::linux::common::{host_name_at, known_part, null_state, split_import_id};
+use crate::linux::common::{host_name_in, split_import_id};
 use combell_api::{CancellationToken, ScheduledTask};
 use tfplugin::{
-    ApplyResult, Attribute, AttributePath, Ctx, Diagnostic, Diagnostics, ImportResult, ReadResult,
-    Resource, Schema, Value,
+    decode, model, ApplyResult, Attribute, AttributePath, Ctx, Diagnostic, Diagnostics,
+    ImportResult, Model, ReadResult, Resource, Schema, Value,
 };
 
 const TYPE_NAME: &str = "combell_scheduled_task";
+
+model! {
+    /// The state, plan and configuration of `combell_scheduled_task`.
+    pub struct Task {
+        id: String,
+        domain_name: String,
+        cron_expression: String,
+        script_location: String,
+        enabled: bool,
+        task_id: String,
+    }
+}
 
 pub struct ScheduledTaskResource;
 
@@ -83,14 +95,23 @@ impl Resource for ScheduledTaskResource {
     fn schema(&self) -> Schema {
         schema()
     }
+    fn model_attributes(&self) -> Vec<&'static str> {
+        Task::attribute_names()
+    }
     fn requires_replace(&self) -> &[&str] {
         &["domain_name"]
     }
 
     async fn validate(&self, _ctx: &Ctx, config: &Value) -> Diagnostics {
+        let config = decode!(Task, config);
         let mut diags = Diagnostics::default();
-        host_name_at(config, "domain_name", "domain name", &mut diags);
-        if let Some(cron) = config.get_str("cron_expression") {
+        host_name_in(
+            &config.domain_name,
+            "domain_name",
+            "domain name",
+            &mut diags,
+        );
+        if let Some(cron) = config.cron_expression.as_str() {
             if let Err(detail) = check_cron(cron) {
                 diags.error_at(
                     AttributePath::new("cron_expression"),
@@ -99,7 +120,7 @@ impl Resource for ScheduledTaskResource {
                 );
             }
         }
-        if let Some(path) = config.get_str("script_location") {
+        if let Some(path) = config.script_location.as_str() {
             let ok = path.starts_with('/')
                 && !path.split('/').any(|s| s == "..")
                 && !path.chars().any(char::is_control);
@@ -119,14 +140,15 @@ impl Resource for ScheduledTaskResource {
 
     async fn create(&self, ctx: &Ctx, planned: &Value, _config: &Value) -> ApplyResult {
         let summary = format!("Unable to create {TYPE_NAME}");
+        let planned = decode!(Task, planned);
         let client = match client(ctx) {
             Ok(c) => c,
             Err(d) => return ApplyResult::error(d),
         };
-        let Some(domain) = planned.get_str("domain_name") else {
+        let Some(domain) = planned.domain_name.as_str() else {
             return ApplyResult::error(Diagnostic::error(summary, "domain_name is not known."));
         };
-        let task = task_from(planned);
+        let task = task_from(&planned);
         let before: Vec<String> = match client.list_scheduled_tasks(domain, ctx.stopping()).await {
             Ok(tasks) => tasks.into_iter().map(|t| t.id).collect(),
             Err(err) => return ApplyResult::error(api_error(summary, &err)),
@@ -158,23 +180,21 @@ impl Resource for ScheduledTaskResource {
         let id = match created {
             Ok(Created::Posted(id)) => id,
             Ok(Created::Found(found)) => {
-                return ApplyResult::ok(state_from(domain, &found, planned))
+                return ApplyResult::ok(state_from(domain, &found, &planned).encode())
             }
             Err(failure) => return ApplyResult::error(failure.diagnostic(summary)),
         };
-        let mut fallback = known_part(&schema(), planned);
-        fallback.set("task_id", id.clone());
-        fallback.set("id", format!("{domain}/{id}"));
-        if fallback.get("enabled").is_some_and(Value::is_null) {
-            fallback.set("enabled", true);
-        }
+        let mut fallback = planned.known_part();
+        fallback.task_id.set(id.clone());
+        fallback.id.set(format!("{domain}/{id}"));
+        fallback.enabled = fallback.enabled.or(true.into());
         match client
             .get_scheduled_task(domain, &id, &CancellationToken::new())
             .await
         {
-            Ok(task) => ApplyResult::ok(state_from(domain, &task, planned)),
+            Ok(task) => ApplyResult::ok(state_from(domain, &task, &planned).encode()),
             Err(err) => ApplyResult {
-                state: Some(fallback),
+                state: Some(fallback.encode()),
                 diagnostics: api_error(summary, &err).into(),
                 ..Default::default()
             },
@@ -182,16 +202,17 @@ impl Resource for ScheduledTaskResource {
     }
 
     async fn read(&self, ctx: &Ctx, state: &Value) -> ReadResult {
+        let current = decode!(Task, state);
         let client = match client(ctx) {
             Ok(c) => c,
             Err(d) => return ReadResult::error(d),
         };
-        let (Some(domain), Some(id)) = (state.get_str("domain_name"), state.get_str("task_id"))
+        let (Some(domain), Some(id)) = (current.domain_name.as_str(), current.task_id.as_str())
         else {
             return ReadResult::gone();
         };
         match client.get_scheduled_task(domain, id, ctx.stopping()).await {
-            Ok(task) => ReadResult::ok(state_from(domain, &task, state)),
+            Ok(task) => ReadResult::ok(state_from(domain, &task, &current).encode()),
             Err(err) if err.is_not_found() => ReadResult::gone(),
             Err(err) => ReadResult {
                 state: Some(state.clone()),
@@ -209,12 +230,13 @@ impl Resource for ScheduledTaskResource {
         _config: &Value,
     ) -> ApplyResult {
         let summary = format!("Unable to update {TYPE_NAME}");
+        let old = decode!(Task, prior);
+        let planned = decode!(Task, planned);
         let client = match client(ctx) {
             Ok(c) => c,
             Err(d) => return ApplyResult::error(d),
         };
-        let (Some(domain), Some(id)) = (prior.get_str("domain_name"), prior.get_str("task_id"))
-        else {
+        let (Some(domain), Some(id)) = (old.domain_name.as_str(), old.task_id.as_str()) else {
             return ApplyResult::error(Diagnostic::error(summary, "The state has no task id."));
         };
         let failed = |diag: Diagnostic| ApplyResult {
@@ -223,7 +245,7 @@ impl Resource for ScheduledTaskResource {
             ..Default::default()
         };
         if let Err(err) = client
-            .update_scheduled_task(domain, id, &task_from(planned), ctx.stopping())
+            .update_scheduled_task(domain, id, &task_from(&planned), ctx.stopping())
             .await
         {
             return failed(api_error(summary, &err));
@@ -232,14 +254,14 @@ impl Resource for ScheduledTaskResource {
             .get_scheduled_task(domain, id, &CancellationToken::new())
             .await
         {
-            Ok(task) => ApplyResult::ok(state_from(domain, &task, planned)),
+            Ok(task) => ApplyResult::ok(state_from(domain, &task, &planned).encode()),
             Err(err) => failed(api_error(summary, &err)),
         }
     }
 
     async fn delete(&self, ctx: &Ctx, prior: &Value) -> Diagnostics {
-        let (Some(domain), Some(id)) = (prior.get_str("domain_name"), prior.get_str("task_id"))
-        else {
+        let prior = decode!(Task, prior);
+        let (Some(domain), Some(id)) = (prior.domain_name.as_str(), prior.task_id.as_str()) else {
             return Diagnostics::default();
         };
         let client = match client(ctx) {
@@ -266,26 +288,29 @@ impl Resource for ScheduledTaskResource {
             Ok(parts) => parts,
             Err(result) => return result,
         };
-        let mut state = null_state(&schema());
-        state.set("domain_name", parts[0].to_ascii_lowercase());
-        state.set("task_id", parts[1].clone());
+        let state = Task {
+            domain_name: parts[0].to_ascii_lowercase().into(),
+            task_id: parts[1].clone().into(),
+            ..Default::default()
+        };
         ImportResult {
-            state: Some(state),
+            state: Some(state.encode()),
             ..Default::default()
         }
     }
 }
 
 /// The request body; a left-out `enabled` is sent as `true`, the API's default.
-fn task_from(planned: &Value) -> ScheduledTask {
+fn task_from(planned: &Task) -> ScheduledTask {
     ScheduledTask {
         id: String::new(),
-        cron_expression: normalise_cron(planned.get_str("cron_expression").unwrap_or_default()),
+        cron_expression: normalise_cron(planned.cron_expression.as_str().unwrap_or_default()),
         script_location: planned
-            .get_str("script_location")
+            .script_location
+            .as_str()
             .unwrap_or_default()
             .to_string(),
-        enabled: planned.get_bool("enabled").unwrap_or(true),
+        enabled: planned.enabled.get().unwrap_or(true),
     }
 }
 
@@ -295,21 +320,24 @@ fn normalise_cron(cron: &str) -> String {
 
 /// The one mapping from the API. The configured spelling of an expression that means the same
 /// (other spacing) is kept, so that it never shows as a change.
-fn state_from(domain: &str, task: &ScheduledTask, base: &Value) -> Value {
-    let mut state = known_part(&schema(), base);
+fn state_from(domain: &str, task: &ScheduledTask, base: &Task) -> Task {
     let domain = domain.to_ascii_lowercase();
-    state.set("id", format!("{domain}/{}", task.id));
-    state.set("domain_name", domain);
-    state.set("task_id", task.id.clone());
     let same_cron = base
-        .get_str("cron_expression")
+        .cron_expression
+        .as_str()
         .is_some_and(|c| normalise_cron(c) == normalise_cron(&task.cron_expression));
-    if !same_cron {
-        state.set("cron_expression", task.cron_expression.clone());
+    Task {
+        id: format!("{domain}/{}", task.id).into(),
+        domain_name: domain.into(),
+        cron_expression: if same_cron {
+            base.cron_expression.clone()
+        } else {
+            task.cron_expression.clone().into()
+        },
+        script_location: task.script_location.clone().into(),
+        enabled: task.enabled.into(),
+        task_id: task.id.clone().into(),
     }
-    state.set("script_location", task.script_location.clone());
-    state.set("enabled", task.enabled);
-    state
 }
 
 /// Combell's cron rules; every problem of the expression is listed.
@@ -384,15 +412,17 @@ mod tests {
             script_location: "/www/x.php".into(),
             enabled: true,
         };
-        let mut base = null_state(&schema());
-        base.set("cron_expression", "0  3 * * *");
+        let mut base = Task {
+            cron_expression: "0  3 * * *".to_string().into(),
+            ..Default::default()
+        };
         let state = state_from("example.com", &task, &base);
-        assert_eq!(state.get_str("cron_expression"), Some("0  3 * * *"));
-        assert_eq!(state.get_str("id"), Some("example.com/5002"));
-        assert_eq!(state.get_bool("enabled"), Some(true));
-        base.set("cron_expression", "0 4 * * *");
+        assert_eq!(state.cron_expression.as_str(), Some("0  3 * * *"));
+        assert_eq!(state.id.as_str(), Some("example.com/5002"));
+        assert_eq!(state.enabled.get(), Some(true));
+        base.cron_expression = "0 4 * * *".to_string().into();
         let drifted = state_from("example.com", &task, &base);
-        assert_eq!(drifted.get_str("cron_expression"), Some("0 3 * * *"));
+        assert_eq!(drifted.cron_expression.as_str(), Some("0 3 * * *"));
         assert_eq!(task_from(&base).cron_expression, "0 4 * * *");
     }
 }

@@ -19,16 +19,29 @@ use std::collections::BTreeSet;
 use async_trait::async_trait;
 
 use crate::core::{api_error, client};
-use crate::linux::common::{
-    forgotten, host_name_at, hosting, known_part, null_state, split_import_id,
-};
+use crate::linux::common::{changed, forgotten, host_name_in, hosting, split_import_id};
 use combell_api::{CancellationToken, Client, Error, LinuxHostingDetail};
 use tfplugin::{
-    default_plan, ApplyResult, Attribute, AttributePath, Ctx, Diagnostic, Diagnostics,
-    ImportResult, PlanRequest, PlanResponse, ReadResult, Resource, Schema, Type, Value,
+    decode, default_plan, model, ApplyResult, Attribute, AttributePath, Ctx, Diagnostic,
+    Diagnostics, Field, ImportResult, Model, PlanRequest, PlanResponse, ReadResult, Resource,
+    Schema, Type, Value,
 };
 
 const TYPE_NAME: &str = "combell_linux_site_settings";
+
+model! {
+    /// The state, plan and configuration of `combell_linux_site_settings`.
+    pub struct SiteSettings {
+        id: String,
+        domain_name: String,
+        site_name: String,
+        lets_encrypt_hostnames: Vec<String>,
+        https_redirect_enabled: bool,
+        http2_enabled: bool,
+        ssl_enabled: bool,
+        path: String,
+    }
+}
 
 pub struct LinuxSiteSettingsResource;
 
@@ -96,39 +109,51 @@ impl Resource for LinuxSiteSettingsResource {
     fn schema(&self) -> Schema {
         schema()
     }
+    fn model_attributes(&self) -> Vec<&'static str> {
+        SiteSettings::attribute_names()
+    }
     fn requires_replace(&self) -> &[&str] {
         &["domain_name", "site_name"]
     }
 
     async fn validate(&self, _ctx: &Ctx, config: &Value) -> Diagnostics {
+        let config = decode!(SiteSettings, config);
         let mut diags = Diagnostics::default();
-        host_name_at(config, "domain_name", "domain name", &mut diags);
-        host_name_at(config, "site_name", "site name", &mut diags);
-        if let Some(list) = config.get_known("lets_encrypt_hostnames") {
-            for name in list.as_list().iter().filter_map(Value::as_str) {
-                if let Err(detail) = crate::core::rules::domain_name(name) {
-                    diags.error_at(
-                        AttributePath::new("lets_encrypt_hostnames"),
-                        "Invalid host name",
-                        detail,
-                    );
-                }
+        host_name_in(
+            &config.domain_name,
+            "domain_name",
+            "domain name",
+            &mut diags,
+        );
+        host_name_in(&config.site_name, "site_name", "site name", &mut diags);
+        for name in config.lets_encrypt_hostnames.items() {
+            if let Err(detail) = crate::core::rules::domain_name(name) {
+                diags.error_at(
+                    AttributePath::new("lets_encrypt_hostnames"),
+                    "Invalid host name",
+                    detail,
+                );
             }
         }
         diags
     }
 
     async fn plan(&self, ctx: &Ctx, req: PlanRequest) -> PlanResponse {
-        let prior = req.prior.clone();
+        let prior = SiteSettings::decode(&req.prior);
         let mut resp = default_plan(&schema(), &["domain_name", "site_name"], &[], req);
-        let planned = &resp.planned;
-        let turning_on = planned.get_bool("http2_enabled") == Some(true)
-            && prior.get_bool("http2_enabled") != Some(true);
+        let (prior, planned) = match (prior, SiteSettings::decode(&resp.planned)) {
+            (Ok(prior), Ok(planned)) => (prior, planned),
+            (Err(diags), _) | (_, Err(diags)) => {
+                resp.diagnostics.extend(diags);
+                return resp;
+            }
+        };
+        let turning_on =
+            planned.http2_enabled.get() == Some(true) && prior.http2_enabled.get() != Some(true);
         // Certificates planned here give the site SSL before HTTP/2 is switched on.
-        let certificates_coming = planned.is_unknown_at("lets_encrypt_hostnames")
-            || hostnames(planned).is_some_and(|h| !h.is_empty());
-        let (Some(domain), Some(site)) =
-            (planned.get_str("domain_name"), planned.get_str("site_name"))
+        let certificates_coming = planned.lets_encrypt_hostnames.is_unknown()
+            || hostnames(&planned).is_some_and(|h| !h.is_empty());
+        let (Some(domain), Some(site)) = (planned.domain_name.as_str(), planned.site_name.as_str())
         else {
             return resp;
         };
@@ -158,27 +183,24 @@ impl Resource for LinuxSiteSettingsResource {
     }
 
     async fn create(&self, ctx: &Ctx, planned: &Value, _config: &Value) -> ApplyResult {
-        self.apply(
-            ctx,
-            &Value::Null,
-            planned,
-            format!("Unable to create {TYPE_NAME}"),
-        )
-        .await
+        let planned = decode!(SiteSettings, planned);
+        self.apply(ctx, None, &planned, format!("Unable to create {TYPE_NAME}"))
+            .await
     }
 
     async fn read(&self, ctx: &Ctx, state: &Value) -> ReadResult {
+        let current = decode!(SiteSettings, state);
         let client = match client(ctx) {
             Ok(c) => c,
             Err(d) => return ReadResult::error(d),
         };
-        let (Some(domain), Some(site)) = (state.get_str("domain_name"), state.get_str("site_name"))
+        let (Some(domain), Some(site)) = (current.domain_name.as_str(), current.site_name.as_str())
         else {
             return ReadResult::gone();
         };
         match client.get_linux_hosting(domain, ctx.stopping()).await {
-            Ok(detail) => match state_from(&detail, site, state) {
-                Some(s) => ReadResult::ok(s),
+            Ok(detail) => match state_from(&detail, site, &current) {
+                Some(s) => ReadResult::ok(s.encode()),
                 None => ReadResult::gone(),
             },
             Err(err) if err.is_not_found() => ReadResult::gone(),
@@ -197,17 +219,25 @@ impl Resource for LinuxSiteSettingsResource {
         planned: &Value,
         _config: &Value,
     ) -> ApplyResult {
-        self.apply(ctx, prior, planned, format!("Unable to update {TYPE_NAME}"))
-            .await
+        let prior = decode!(SiteSettings, prior);
+        let planned = decode!(SiteSettings, planned);
+        self.apply(
+            ctx,
+            Some(&prior),
+            &planned,
+            format!("Unable to update {TYPE_NAME}"),
+        )
+        .await
     }
 
     async fn delete(&self, _ctx: &Ctx, prior: &Value) -> Diagnostics {
+        let prior = decode!(SiteSettings, prior);
         forgotten(
             TYPE_NAME,
             &format!(
                 "The site \"{}\" keeps its Let's Encrypt certificates, HTTPS redirect and HTTP/2 \
                  setting: nothing at Combell was changed.",
-                prior.get_str("site_name").unwrap_or_default()
+                prior.site_name.as_str().unwrap_or_default()
             ),
         )
     }
@@ -222,15 +252,16 @@ impl Resource for LinuxSiteSettingsResource {
             Ok(parts) => parts,
             Err(result) => return result,
         };
-        let mut state = null_state(&schema());
-        state.set("domain_name", parts[0].to_ascii_lowercase());
-        state.set("site_name", parts[1].to_ascii_lowercase());
-        state.set(
-            "id",
-            format!("{}/{}", parts[0], parts[1]).to_ascii_lowercase(),
-        );
+        let state = SiteSettings {
+            id: format!("{}/{}", parts[0], parts[1])
+                .to_ascii_lowercase()
+                .into(),
+            domain_name: parts[0].to_ascii_lowercase().into(),
+            site_name: parts[1].to_ascii_lowercase().into(),
+            ..Default::default()
+        };
         ImportResult {
-            state: Some(state),
+            state: Some(state.encode()),
             ..Default::default()
         }
     }
@@ -240,16 +271,15 @@ impl LinuxSiteSettingsResource {
     async fn apply(
         &self,
         ctx: &Ctx,
-        prior: &Value,
-        planned: &Value,
+        prior: Option<&SiteSettings>,
+        planned: &SiteSettings,
         summary: String,
     ) -> ApplyResult {
         let client = match client(ctx) {
             Ok(c) => c,
             Err(d) => return ApplyResult::error(d),
         };
-        let (Some(domain), Some(site)) =
-            (planned.get_str("domain_name"), planned.get_str("site_name"))
+        let (Some(domain), Some(site)) = (planned.domain_name.as_str(), planned.site_name.as_str())
         else {
             return ApplyResult::error(Diagnostic::error(
                 summary,
@@ -273,27 +303,28 @@ impl LinuxSiteSettingsResource {
             );
         }
         let mut diags = Diagnostics::default();
-        if let Err(err) = put_changes(&client, domain, site, prior, planned, ctx.stopping()).await {
+        let none = SiteSettings::default();
+        let had = prior.unwrap_or(&none);
+        if let Err(err) = put_changes(&client, domain, site, had, planned, ctx.stopping()).await {
             diags.push(api_error(summary.clone(), &err));
         }
         let no_cancel = CancellationToken::new();
         // After a failure, the certificates recorded are those of the prior state: some of the
         // planned ones may not exist.
-        let base = if diags.has_errors() && !prior.is_null() {
-            prior
-        } else {
-            planned
+        let base = match prior {
+            Some(prior) if diags.has_errors() => prior,
+            _ => planned,
         };
         match client.get_linux_hosting(domain, &no_cancel).await {
             Ok(detail) => ApplyResult {
-                state: state_from(&detail, site, base),
+                state: state_from(&detail, site, base).map(|s| s.encode()),
                 diagnostics: diags,
                 ..Default::default()
             },
             Err(err) => {
                 diags.push(api_error(summary, &err));
                 ApplyResult {
-                    state: (!prior.is_null()).then(|| prior.clone()),
+                    state: prior.map(SiteSettings::encode),
                     diagnostics: diags,
                     ..Default::default()
                 }
@@ -311,29 +342,22 @@ fn site_names(detail: &LinuxHostingDetail) -> String {
         .join(", ")
 }
 
-fn hostnames(value: &Value) -> Option<BTreeSet<String>> {
-    value.get_known("lets_encrypt_hostnames").map(|list| {
-        list.as_list()
-            .iter()
-            .filter_map(|v| v.as_str().map(str::to_string))
-            .collect()
-    })
+fn hostnames(settings: &SiteSettings) -> Option<BTreeSet<String>> {
+    settings
+        .lets_encrypt_hostnames
+        .known()
+        .map(|list| list.iter().cloned().collect())
 }
 
 async fn put_changes(
     client: &Client,
     domain: &str,
     site: &str,
-    prior: &Value,
-    planned: &Value,
+    prior: &SiteSettings,
+    planned: &SiteSettings,
     cancel: &CancellationToken,
 ) -> Result<(), Error> {
-    let changed = |name: &str| {
-        planned
-            .get_bool(name)
-            .filter(|v| prior.get_bool(name) != Some(*v))
-    };
-    let http2 = changed("http2_enabled");
+    let http2 = changed(&planned.http2_enabled, &prior.http2_enabled).copied();
     if http2 == Some(false) {
         client.set_linux_http2(domain, site, false, cancel).await?;
     }
@@ -350,7 +374,10 @@ async fn put_changes(
                 .await?;
         }
     }
-    if let Some(on) = changed("https_redirect_enabled") {
+    if let Some(&on) = changed(
+        &planned.https_redirect_enabled,
+        &prior.https_redirect_enabled,
+    ) {
         client
             .set_linux_auto_redirect(domain, site, on, cancel)
             .await?;
@@ -362,21 +389,27 @@ async fn put_changes(
 }
 
 /// The one mapping from the API; `None` when the hosting has no such site.
-fn state_from(detail: &LinuxHostingDetail, site_name: &str, base: &Value) -> Option<Value> {
+fn state_from(
+    detail: &LinuxHostingDetail,
+    site_name: &str,
+    base: &SiteSettings,
+) -> Option<SiteSettings> {
     let site = detail.site(site_name)?;
-    let mut state = known_part(&schema(), base);
     let domain = detail.domain_name.to_ascii_lowercase();
     let name = site.name.to_ascii_lowercase();
-    state.set("id", format!("{domain}/{name}"));
-    state.set("domain_name", domain);
-    state.set("site_name", name);
-    state.set("https_redirect_enabled", site.https_redirect_enabled);
-    state.set("http2_enabled", site.http2_enabled);
-    state.set("ssl_enabled", site.ssl_enabled);
-    state.set("path", site.path.clone());
+    let mut state = SiteSettings {
+        id: format!("{domain}/{name}").into(),
+        domain_name: domain.into(),
+        site_name: name.into(),
+        https_redirect_enabled: site.https_redirect_enabled.into(),
+        http2_enabled: site.http2_enabled.into(),
+        ssl_enabled: site.ssl_enabled.into(),
+        path: site.path.clone().into(),
+        ..base.known_part()
+    };
     // Certificates are not reported per host name; a site without SSL has none.
     if !site.ssl_enabled && hostnames(&state).is_some_and(|h| !h.is_empty()) {
-        state.set("lets_encrypt_hostnames", Value::Set(Vec::new()));
+        state.lets_encrypt_hostnames = Field::Known(Vec::new());
     }
     Some(state)
 }
@@ -403,19 +436,18 @@ mod tests {
 
     #[test]
     fn mapping_keeps_certificates_unless_the_site_lost_ssl() {
-        let mut base = null_state(&schema());
-        base.set(
-            "lets_encrypt_hostnames",
-            Value::Set(vec!["example.com".into()]),
-        );
-        base.set("http2_enabled", Value::Unknown);
+        let base = SiteSettings {
+            lets_encrypt_hostnames: vec!["example.com".to_string()].into(),
+            http2_enabled: Field::Unknown,
+            ..Default::default()
+        };
         let state = state_from(&detail(true), "Example.com", &base).unwrap();
-        assert_eq!(state.get_str("id"), Some("example.com/example.com"));
-        assert_eq!(state.get_list("lets_encrypt_hostnames").len(), 1);
-        assert_eq!(state.get_bool("http2_enabled"), Some(false));
-        assert!(state.is_wholly_known());
+        assert_eq!(state.id.as_str(), Some("example.com/example.com"));
+        assert_eq!(state.lets_encrypt_hostnames.items().len(), 1);
+        assert_eq!(state.http2_enabled.get(), Some(false));
+        assert!(state.encode().is_wholly_known());
         let lost = state_from(&detail(false), "example.com", &base).unwrap();
-        assert!(lost.get_list("lets_encrypt_hostnames").is_empty());
+        assert!(lost.lets_encrypt_hostnames.items().is_empty());
         assert!(state_from(&detail(true), "other.example.com", &base).is_none());
     }
 
@@ -427,9 +459,9 @@ mod tests {
         let ok = rt.block_on(
             LinuxSiteSettingsResource.import(&Ctx::for_tests(None), "Example.com/blog.example.com"),
         );
-        let state = ok.state.unwrap();
-        assert_eq!(state.get_str("site_name"), Some("blog.example.com"));
-        assert_eq!(state.get_str("domain_name"), Some("example.com"));
+        let state = SiteSettings::decode(&ok.state.unwrap()).unwrap();
+        assert_eq!(state.site_name.as_str(), Some("blog.example.com"));
+        assert_eq!(state.domain_name.as_str(), Some("example.com"));
         let bad =
             rt.block_on(LinuxSiteSettingsResource.import(&Ctx::for_tests(None), "example.com"));
         assert!(bad.diagnostics.has_errors());

@@ -19,14 +19,25 @@ use serde_json::json;
 
 use crate::core::reconcile::{create_once, CreateSpec, Created};
 use crate::core::{api_error, client};
-use crate::linux::common::{host_name_at, known_part, null_state, split_import_id};
+use crate::linux::common::{host_name_in, split_import_id};
 use combell_api::{CancellationToken, SshKey};
 use tfplugin::{
-    default_plan, ApplyResult, Attribute, AttributePath, Ctx, Diagnostic, Diagnostics,
-    ImportResult, PlanRequest, PlanResponse, ReadResult, Resource, Schema, Value,
+    decode, default_plan, model, ApplyResult, Attribute, AttributePath, Ctx, Diagnostic,
+    Diagnostics, Field, ImportResult, Model, PlanRequest, PlanResponse, ReadResult, Resource,
+    Schema, Value,
 };
 
 const TYPE_NAME: &str = "combell_ssh_key";
+
+model! {
+    /// The state, plan and configuration of `combell_ssh_key`.
+    pub struct Key {
+        id: String,
+        domain_name: String,
+        public_key: String,
+        fingerprint: String,
+    }
+}
 const KEY_TYPES: [&str; 5] = [
     "ssh-ed25519",
     "ssh-rsa",
@@ -79,6 +90,9 @@ impl Resource for SshKeyResource {
     fn schema(&self) -> Schema {
         schema()
     }
+    fn model_attributes(&self) -> Vec<&'static str> {
+        Key::attribute_names()
+    }
     fn requires_replace(&self) -> &[&str] {
         &["domain_name"]
     }
@@ -91,10 +105,17 @@ impl Resource for SshKeyResource {
         if prior.is_null() || resp.planned.is_null() || !resp.requires_replace.is_empty() {
             return resp;
         }
-        let key_changed = match (config.get("public_key"), prior.get_str("public_key")) {
-            (Some(Value::String(new)), Some(old)) => new.trim() != old.trim(),
-            (Some(new), _) => new.is_unknown() || Some(new) != prior.get("public_key"),
-            (None, _) => false,
+        let (prior, config) = match (Key::decode(&prior), Key::decode(&config)) {
+            (Ok(prior), Ok(config)) => (prior, config),
+            (Err(diags), _) | (_, Err(diags)) => {
+                resp.diagnostics.extend(diags);
+                return resp;
+            }
+        };
+        let key_changed = match (&config.public_key, &prior.public_key) {
+            (Field::Known(new), Field::Known(old)) => new.trim() != old.trim(),
+            (Field::Null, old) => !old.is_null(),
+            _ => true,
         };
         if key_changed {
             let mut fresh = req;
@@ -106,9 +127,15 @@ impl Resource for SshKeyResource {
     }
 
     async fn validate(&self, _ctx: &Ctx, config: &Value) -> Diagnostics {
+        let config = decode!(Key, config);
         let mut diags = Diagnostics::default();
-        host_name_at(config, "domain_name", "domain name", &mut diags);
-        if let Some(key) = config.get_str("public_key") {
+        host_name_in(
+            &config.domain_name,
+            "domain_name",
+            "domain name",
+            &mut diags,
+        );
+        if let Some(key) = config.public_key.as_str() {
             if let Err(detail) = check_public_key(key.trim()) {
                 diags.error_at(
                     AttributePath::new("public_key"),
@@ -122,13 +149,14 @@ impl Resource for SshKeyResource {
 
     async fn create(&self, ctx: &Ctx, planned: &Value, _config: &Value) -> ApplyResult {
         let summary = format!("Unable to create {TYPE_NAME}");
+        let planned = decode!(Key, planned);
         let client = match client(ctx) {
             Ok(c) => c,
             Err(d) => return ApplyResult::error(d),
         };
         let (Some(domain), Some(key)) = (
-            planned.get_str("domain_name"),
-            planned.get_str("public_key").map(str::trim),
+            planned.domain_name.as_str(),
+            planned.public_key.as_str().map(str::trim),
         ) else {
             return ApplyResult::error(Diagnostic::error(
                 summary,
@@ -151,7 +179,7 @@ impl Resource for SshKeyResource {
                     return Ok(None);
                 };
                 let keys = client.list_linux_ssh_keys(domain, &no_cancel).await?;
-                Ok(state_from(domain, &fingerprint, &keys, planned))
+                Ok(state_from(domain, &fingerprint, &keys, &planned).map(|s| s.encode()))
             },
         )
         .await;
@@ -180,20 +208,23 @@ impl Resource for SshKeyResource {
                 ("fingerprint", json!(fingerprint)),
             ],
         );
-        let mut state = known_part(&schema(), planned);
-        state.set("id", format!("{domain}/{fingerprint}"));
-        state.set("fingerprint", fingerprint.clone());
+        let state = Key {
+            id: format!("{domain}/{fingerprint}").into(),
+            fingerprint: fingerprint.clone().into(),
+            ..planned.known_part()
+        };
         // Read back so that the state holds Combell's fingerprint form.
         match client
             .list_linux_ssh_keys(domain, &CancellationToken::new())
             .await
         {
-            Ok(keys) => match state_from(domain, &fingerprint, &keys, &state) {
-                Some(s) => ApplyResult::ok(s),
-                None => ApplyResult::ok(state),
-            },
+            Ok(keys) => ApplyResult::ok(
+                state_from(domain, &fingerprint, &keys, &state)
+                    .unwrap_or(state)
+                    .encode(),
+            ),
             Err(err) => ApplyResult {
-                state: Some(state),
+                state: Some(state.encode()),
                 diagnostics: api_error(summary, &err).into(),
                 ..Default::default()
             },
@@ -201,18 +232,19 @@ impl Resource for SshKeyResource {
     }
 
     async fn read(&self, ctx: &Ctx, state: &Value) -> ReadResult {
+        let current = decode!(Key, state);
         let client = match client(ctx) {
             Ok(c) => c,
             Err(d) => return ReadResult::error(d),
         };
         let (Some(domain), Some(fingerprint)) =
-            (state.get_str("domain_name"), state.get_str("fingerprint"))
+            (current.domain_name.as_str(), current.fingerprint.as_str())
         else {
             return ReadResult::gone();
         };
         match client.list_linux_ssh_keys(domain, ctx.stopping()).await {
-            Ok(keys) => match state_from(domain, fingerprint, &keys, state) {
-                Some(s) => ReadResult::ok(s),
+            Ok(keys) => match state_from(domain, fingerprint, &keys, &current) {
+                Some(s) => ReadResult::ok(s.encode()),
                 None => ReadResult::gone(),
             },
             Err(err) if err.is_not_found() => ReadResult::gone(),
@@ -236,8 +268,9 @@ impl Resource for SshKeyResource {
     }
 
     async fn delete(&self, ctx: &Ctx, prior: &Value) -> Diagnostics {
+        let prior = decode!(Key, prior);
         let (Some(domain), Some(fingerprint)) =
-            (prior.get_str("domain_name"), prior.get_str("fingerprint"))
+            (prior.domain_name.as_str(), prior.fingerprint.as_str())
         else {
             return Diagnostics::default();
         };
@@ -265,11 +298,13 @@ impl Resource for SshKeyResource {
             Ok(parts) => parts,
             Err(result) => return result,
         };
-        let mut state = null_state(&schema());
-        state.set("domain_name", parts[0].to_ascii_lowercase());
-        state.set("fingerprint", parts[1].to_ascii_lowercase());
+        let state = Key {
+            domain_name: parts[0].to_ascii_lowercase().into(),
+            fingerprint: parts[1].to_ascii_lowercase().into(),
+            ..Default::default()
+        };
         ImportResult {
-            state: Some(state),
+            state: Some(state.encode()),
             ..Default::default()
         }
     }
@@ -307,19 +342,19 @@ fn same_fingerprint(a: &str, b: &str) -> bool {
 }
 
 /// The one mapping from the API; `None` when the key is not on the hosting.
-fn state_from(domain: &str, fingerprint: &str, keys: &[SshKey], base: &Value) -> Option<Value> {
+fn state_from(domain: &str, fingerprint: &str, keys: &[SshKey], base: &Key) -> Option<Key> {
     let key = keys
         .iter()
         .find(|k| same_fingerprint(&k.fingerprint, fingerprint))?;
-    let mut state = known_part(&schema(), base);
     let domain = domain.to_ascii_lowercase();
-    state.set("id", format!("{domain}/{}", key.fingerprint));
-    state.set("domain_name", domain);
-    state.set("fingerprint", key.fingerprint.clone());
-    if state.get_str("public_key").is_none() {
-        state.set("public_key", key.public_key.clone());
-    }
-    Some(state)
+    // The configured text is kept once the key is found (unknown reads as not configured).
+    let configured = base.known_part().public_key;
+    Some(Key {
+        id: format!("{domain}/{}", key.fingerprint).into(),
+        domain_name: domain.into(),
+        public_key: configured.or(key.public_key.clone().into()),
+        fingerprint: key.fingerprint.clone().into(),
+    })
 }
 
 /// The shape of an OpenSSH public key; the text is never echoed (a pasted private key must not
@@ -380,49 +415,50 @@ mod tests {
     #[test]
     fn a_pub_file_as_read_is_accepted_and_its_spacing_replaces_nothing() {
         let file = format!("{KEY}\n");
-        let config = Value::object([
-            ("id", Value::Null),
-            ("domain_name", "example.com".into()),
-            ("public_key", file.clone().into()),
-            ("fingerprint", Value::Null),
-        ]);
+        let mut config = Key {
+            domain_name: "example.com".to_string().into(),
+            public_key: file.clone().into(),
+            ..Default::default()
+        };
         let rt = tokio::runtime::Builder::new_current_thread()
             .build()
             .unwrap();
-        let diags = rt.block_on(SshKeyResource.validate(&Ctx::for_tests(None), &config));
+        let diags = rt.block_on(SshKeyResource.validate(&Ctx::for_tests(None), &config.encode()));
         assert!(!diags.has_errors(), "{diags:?}");
-        let prior = Value::object([
-            ("id", "example.com/aa".into()),
-            ("domain_name", "example.com".into()),
-            ("public_key", KEY.into()),
-            ("fingerprint", "aa".into()),
-        ]);
-        let mut proposed = config.clone();
-        proposed.set("id", "example.com/aa");
-        proposed.set("fingerprint", "aa");
-        let plan = |config: &Value, proposed: &Value| {
-            rt.block_on(SshKeyResource.plan(
+        let prior = Key {
+            id: "example.com/aa".to_string().into(),
+            domain_name: "example.com".to_string().into(),
+            public_key: KEY.to_string().into(),
+            fingerprint: "aa".to_string().into(),
+        };
+        let mut proposed = Key {
+            id: "example.com/aa".to_string().into(),
+            fingerprint: "aa".to_string().into(),
+            ..config.clone()
+        };
+        let plan = |config: &Key, proposed: &Key| {
+            let p = rt.block_on(SshKeyResource.plan(
                 &Ctx::for_tests(None),
                 PlanRequest {
-                    prior: prior.clone(),
-                    proposed: proposed.clone(),
-                    config: config.clone(),
+                    prior: prior.encode(),
+                    proposed: proposed.encode(),
+                    config: config.encode(),
                     prior_private: Vec::new(),
                 },
-            ))
+            ));
+            (Key::decode(&p.planned).unwrap(), p.requires_replace)
         };
-        let p = plan(&config, &proposed);
-        assert!(p.requires_replace.is_empty());
-        assert_eq!(p.planned.get_str("public_key"), Some(file.as_str()));
-        assert_eq!(p.planned.get_str("fingerprint"), Some("aa"));
+        let (planned, requires_replace) = plan(&config, &proposed);
+        assert!(requires_replace.is_empty());
+        assert_eq!(planned.public_key.as_str(), Some(file.as_str()));
+        assert_eq!(planned.fingerprint.as_str(), Some("aa"));
         let other =
             "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIJWSHR6erSQZLaLEBf/t9vMuBhqb9KQupEQYDJYiOPYz x";
-        let mut config = config;
-        config.set("public_key", other);
-        proposed.set("public_key", other);
-        let p = plan(&config, &proposed);
-        assert_eq!(p.requires_replace, vec![AttributePath::new("public_key")]);
-        assert!(p.planned.is_unknown_at("fingerprint"));
+        config.public_key.set(other);
+        proposed.public_key.set(other);
+        let (planned, requires_replace) = plan(&config, &proposed);
+        assert_eq!(requires_replace, vec![AttributePath::new("public_key")]);
+        assert!(planned.fingerprint.is_unknown());
     }
 
     #[test]
@@ -435,14 +471,14 @@ mod tests {
             "Example.com",
             "MD5:3152433A66F7E45F283964085F75DE3F",
             &keys,
-            &null_state(&schema()),
+            &Key::default(),
         )
         .unwrap();
         assert_eq!(
-            state.get_str("id"),
+            state.id.as_str(),
             Some("example.com/31:52:43:3a:66:f7:e4:5f:28:39:64:08:5f:75:de:3f")
         );
-        assert_eq!(state.get_str("public_key"), Some(KEY));
+        assert_eq!(state.public_key.as_str(), Some(KEY));
         assert!(state_from("example.com", "00:11", &keys, &state).is_none());
     }
 }

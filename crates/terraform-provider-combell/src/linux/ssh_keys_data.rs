@@ -6,7 +6,26 @@ use async_trait::async_trait;
 
 use crate::core::{api_error, client};
 use combell_api::SshKeyDetail;
-use tfplugin::{Attribute, Ctx, DataSource, Nesting, ReadResult, Schema, Type, Value};
+use tfplugin::{
+    model, Attribute, Ctx, DataSource, Model, Nesting, ReadResult, Schema, Type, Value,
+};
+
+model! {
+    /// The state of `combell_ssh_keys`.
+    pub struct SshKeys {
+        id: String,
+        keys: Vec<Key>,
+    }
+}
+
+model! {
+    /// One key of [`SshKeys`].
+    pub struct Key {
+        fingerprint: String,
+        public_key: String,
+        linux_hostings: Vec<String>,
+    }
+}
 
 pub struct SshKeysDataSource;
 
@@ -19,6 +38,9 @@ impl DataSource for SshKeysDataSource {
     }
     fn api_operations(&self) -> &'static [&'static str] {
         &["GET /ssh"]
+    }
+    fn model_attributes(&self) -> Vec<&'static str> {
+        SshKeys::attribute_names()
     }
 
     fn schema(&self) -> Schema {
@@ -56,15 +78,15 @@ impl DataSource for SshKeysDataSource {
             Err(diag) => return ReadResult::error(diag),
         };
         match client.list_all_ssh_keys(ctx.stopping()).await {
-            Ok(keys) => ReadResult::ok(state_from(keys)),
+            Ok(keys) => ReadResult::ok(state_from(keys).encode()),
             Err(err) => ReadResult::error(api_error(format!("Unable to read {TYPE_NAME}"), &err)),
         }
     }
 }
 
-fn state_from(mut keys: Vec<SshKeyDetail>) -> Value {
+fn state_from(mut keys: Vec<SshKeyDetail>) -> SshKeys {
     keys.sort_by(|a, b| a.fingerprint.cmp(&b.fingerprint));
-    let list = keys
+    let list: Vec<Key> = keys
         .into_iter()
         .map(|k| {
             let mut hostings: Vec<String> = k
@@ -73,14 +95,17 @@ fn state_from(mut keys: Vec<SshKeyDetail>) -> Value {
                 .map(|h| h.to_ascii_lowercase())
                 .collect();
             hostings.sort();
-            Value::object([
-                ("fingerprint", k.fingerprint.into()),
-                ("public_key", k.public_key.into()),
-                ("linux_hostings", hostings.into()),
-            ])
+            Key {
+                fingerprint: k.fingerprint.into(),
+                public_key: k.public_key.into(),
+                linux_hostings: hostings.into(),
+            }
         })
         .collect();
-    Value::object([("id", "ssh".into()), ("keys", Value::List(list))])
+    SshKeys {
+        id: "ssh".to_string().into(),
+        keys: list.into(),
+    }
 }
 
 #[cfg(test)]
@@ -101,12 +126,13 @@ mod tests {
                 linux_hostings: Vec::new(),
             },
         ]);
-        let keys = state.get_list("keys");
-        assert_eq!(keys[0].get_str("fingerprint"), Some("aa"));
+        let keys = state.keys.items();
+        assert_eq!(keys[0].fingerprint.as_str(), Some("aa"));
         let hostings: Vec<_> = keys[1]
-            .get_list("linux_hostings")
+            .linux_hostings
+            .items()
             .iter()
-            .filter_map(Value::as_str)
+            .map(String::as_str)
             .collect();
         assert_eq!(hostings, ["a.be", "b.be"]);
     }

@@ -6,8 +6,22 @@ use async_trait::async_trait;
 use crate::core::{api_error, client};
 use combell_api::SslCertificateDetail;
 use tfplugin::{
-    Attribute, AttributePath, Ctx, DataSource, Diagnostic, ReadResult, Schema, Type, Value,
+    decode, model, Attribute, AttributePath, Ctx, DataSource, Diagnostic, Model, ReadResult,
+    Schema, Type, Value,
 };
+
+model! {
+    /// The configuration and state of `combell_ssl_certificate`.
+    pub struct SslCertificate {
+        id: String,
+        sha1_fingerprint: String,
+        common_name: String,
+        expires_after: String,
+        r#type: String,
+        validation_level: String,
+        subject_alt_names: Vec<String>,
+    }
+}
 
 pub struct SslCertificateDataSource;
 
@@ -20,6 +34,9 @@ impl DataSource for SslCertificateDataSource {
     }
     fn api_operations(&self) -> &'static [&'static str] {
         &["GET /sslcertificates/{sha1Fingerprint}"]
+    }
+    fn model_attributes(&self) -> Vec<&'static str> {
+        SslCertificate::attribute_names()
     }
 
     fn schema(&self) -> Schema {
@@ -58,18 +75,19 @@ impl DataSource for SslCertificateDataSource {
 
     async fn read(&self, ctx: &Ctx, config: &Value) -> ReadResult {
         let summary = format!("Unable to read {TYPE_NAME}");
+        let config = decode!(SslCertificate, config);
         let client = match client(ctx) {
             Ok(client) => client,
             Err(diag) => return ReadResult::error(diag),
         };
-        let Some(fingerprint) = config.get_str("sha1_fingerprint") else {
+        let Some(fingerprint) = config.sha1_fingerprint.as_str() else {
             return ReadResult::error(Diagnostic::error(summary, "sha1_fingerprint is not known."));
         };
         match client
             .get_ssl_certificate(fingerprint, ctx.stopping())
             .await
         {
-            Ok(certificate) => ReadResult::ok(certificate_value(&certificate, fingerprint)),
+            Ok(certificate) => ReadResult::ok(state_from(&certificate, fingerprint).encode()),
             Err(err) if err.is_not_found() => ReadResult::error(
                 Diagnostic::error(
                     summary,
@@ -86,21 +104,19 @@ impl DataSource for SslCertificateDataSource {
 }
 
 /// Keeps the fingerprint as configured (Combell compares it without case or colons).
-fn certificate_value(c: &SslCertificateDetail, configured: &str) -> Value {
-    Value::object([
-        ("id", c.sha1_fingerprint.clone().into()),
-        ("sha1_fingerprint", configured.into()),
-        ("common_name", c.common_name.clone().into()),
-        ("expires_after", c.expires_after.clone().into()),
-        ("type", c.kind.clone().into()),
-        ("validation_level", c.validation_level.clone().into()),
-        (
-            "subject_alt_names",
-            c.subject_alt_names
-                .iter()
-                .map(|s| s.value.clone())
-                .collect::<Vec<_>>()
-                .into(),
-        ),
-    ])
+fn state_from(c: &SslCertificateDetail, configured: &str) -> SslCertificate {
+    SslCertificate {
+        id: c.sha1_fingerprint.clone().into(),
+        sha1_fingerprint: configured.to_string().into(),
+        common_name: c.common_name.clone().into(),
+        expires_after: c.expires_after.clone().into(),
+        r#type: c.kind.clone().into(),
+        validation_level: c.validation_level.clone().into(),
+        subject_alt_names: c
+            .subject_alt_names
+            .iter()
+            .map(|s| s.value.clone())
+            .collect::<Vec<_>>()
+            .into(),
+    }
 }

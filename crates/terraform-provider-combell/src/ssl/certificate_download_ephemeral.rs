@@ -14,10 +14,23 @@ use base64::Engine as _;
 use crate::core::{api_error, client};
 use combell_api::{Secret, CERTIFICATE_FILE_FORMATS};
 use tfplugin::{
-    Attribute, AttributePath, Ctx, Diagnostics, EphemeralResource, OpenResult, Schema, Value,
+    decode, model, Attribute, AttributePath, Ctx, Diagnostics, EphemeralResource, Field, Model,
+    OpenResult, Schema, Value,
 };
 
 const TYPE_NAME: &str = "combell_ssl_certificate_download";
+
+model! {
+    /// The configuration and result of `combell_ssl_certificate_download`.
+    pub struct Download {
+        sha1_fingerprint: String,
+        file_format: String,
+        password: String,
+        content_base64: String,
+        content_type: String,
+        file_name: String,
+    }
+}
 const DEFAULT_FORMAT: &str = "pfx";
 
 pub struct SslCertificateDownload;
@@ -82,8 +95,9 @@ impl EphemeralResource for SslCertificateDownload {
     }
 
     async fn validate(&self, _ctx: &Ctx, config: &Value) -> Diagnostics {
+        let config = decode!(Download, config);
         let mut diags = Diagnostics::default();
-        if let Some(fp) = config.get_str("sha1_fingerprint") {
+        if let Some(fp) = config.sha1_fingerprint.as_str() {
             if let Err(detail) = check_fingerprint(fp) {
                 diags.error_at(
                     AttributePath::new("sha1_fingerprint"),
@@ -92,7 +106,7 @@ impl EphemeralResource for SslCertificateDownload {
                 );
             }
         }
-        if let Some(format) = config.get_str("file_format") {
+        if let Some(format) = config.file_format.as_str() {
             if !CERTIFICATE_FILE_FORMATS.contains(&format.to_ascii_lowercase().as_str()) {
                 diags.error_at(
                     AttributePath::new("file_format"),
@@ -104,7 +118,7 @@ impl EphemeralResource for SslCertificateDownload {
                 );
             }
         }
-        if config.get_str("password").is_some_and(str::is_empty) {
+        if config.password.as_str().is_some_and(str::is_empty) {
             diags.error_at(
                 AttributePath::new("password"),
                 "Empty password",
@@ -124,12 +138,17 @@ impl EphemeralResource for SslCertificateDownload {
         if diags.has_errors() {
             return error(diags);
         }
-        let fingerprint = config.get_str("sha1_fingerprint").unwrap_or_default();
+        let config = match Download::decode(config) {
+            Ok(config) => config,
+            Err(diags) => return error(diags),
+        };
+        let fingerprint = config.sha1_fingerprint.as_str().unwrap_or_default();
         let format = config
-            .get_str("file_format")
+            .file_format
+            .as_str()
             .unwrap_or(DEFAULT_FORMAT)
             .to_ascii_lowercase();
-        let password = Secret::new(config.get_str("password").unwrap_or_default());
+        let password = Secret::new(config.password.as_str().unwrap_or_default());
         let file = match client
             .download_certificate(fingerprint, &format, &password, ctx.stopping())
             .await
@@ -146,16 +165,17 @@ impl EphemeralResource for SslCertificateDownload {
                 return error(d.into());
             }
         };
-        let mut result = config.clone();
-        result.set("file_format", format);
-        result.set(
-            "content_base64",
-            base64::engine::general_purpose::STANDARD.encode(&file.content),
-        );
-        result.set("content_type", file.content_type);
-        result.set("file_name", file.file_name);
+        let result = Download {
+            file_format: format.into(),
+            content_base64: base64::engine::general_purpose::STANDARD
+                .encode(&file.content)
+                .into(),
+            content_type: Field::from_option(file.content_type),
+            file_name: Field::from_option(file.file_name),
+            ..config.clone()
+        };
         OpenResult {
-            result: Some(result),
+            result: Some(result.encode()),
             diagnostics: Diagnostics::default(),
         }
     }

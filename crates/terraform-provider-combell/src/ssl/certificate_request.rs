@@ -35,8 +35,9 @@ use combell_api::{
     CreateSslCertificateRequest, SslCertificateRequestDetail, SslRequestState, SslValidation,
 };
 use tfplugin::{
-    default_plan, ApplyResult, Attribute, AttributePath, Ctx, Diagnostic, Diagnostics,
-    ImportResult, Nesting, PlanRequest, PlanResponse, ReadResult, Resource, Schema, Type, Value,
+    decode, default_plan, model, ApplyResult, Attribute, AttributePath, Ctx, Diagnostic,
+    Diagnostics, Field, ImportResult, Model, Nesting, PlanRequest, PlanResponse, ReadResult,
+    Resource, Schema, Type, Value,
 };
 
 const TYPE_NAME: &str = "combell_ssl_certificate_request";
@@ -63,6 +64,43 @@ const REQUIRED_ATTRIBUTES: [&str; 8] = [
 const TWO_LABEL_SUFFIXES: [&str; 6] = ["co.uk", "org.uk", "com.au", "co.nz", "co.za", "com.br"];
 
 pub struct SslCertificateRequestResource;
+
+model! {
+    /// The state, plan and configuration of `combell_ssl_certificate_request`. The validation
+    /// attributes stay a value: a map known in part is checked key by key at plan time.
+    pub struct CertificateRequest {
+        id: String,
+        certificate_type: String,
+        validation_level: String,
+        csr: String,
+        additional_validation_attributes: Value,
+        confirm_purchase: bool,
+        common_name: String,
+        subject_alt_names: Vec<String>,
+        order_code: String,
+        vendor: String,
+        validations: BTreeMap<String, ValidationEntry>,
+        status: String,
+        sha1_fingerprint: String,
+    }
+}
+
+model! {
+    /// One entry of `validations` (see [`validation_attributes`]).
+    pub struct ValidationEntry {
+        dns_name: String,
+        r#type: String,
+        auto_validated: bool,
+        domain_name: String,
+        cname_record_name: String,
+        cname_validation_name: String,
+        cname_validation_content: String,
+        file_validation_url_http: String,
+        file_validation_url_https: String,
+        file_validation_content: Vec<String>,
+        email_addresses: Vec<String>,
+    }
+}
 
 // ---- Schema ---------------------------------------------------------------------------------
 
@@ -228,33 +266,50 @@ impl Resource for SslCertificateRequestResource {
         schema()
     }
 
+    fn model_attributes(&self) -> Vec<&'static str> {
+        CertificateRequest::attribute_names()
+    }
+
     fn requires_replace(&self) -> &[&str] {
         &REPLACE_ON_CHANGE
     }
 
     async fn validate(&self, _ctx: &Ctx, config: &Value) -> Diagnostics {
+        let config = decode!(CertificateRequest, config);
         let mut diags = Diagnostics::default();
-        for (attribute, summary, detail) in validate_config(config) {
+        for (attribute, summary, detail) in validate_config(&config) {
             diags.error_at(AttributePath::new(attribute), summary, detail);
         }
         diags
     }
 
     async fn plan(&self, _ctx: &Ctx, req: PlanRequest) -> PlanResponse {
-        let prior = req.prior.clone();
-        let config = req.config.clone();
+        let prior_value = req.prior.clone();
+        let config_value = req.config.clone();
         let mut fresh_req = req.clone();
         let mut resp = default_plan(&schema(), &REPLACE_ON_CHANGE, &[], req);
         if resp.planned.is_null() {
             return resp;
         }
-        if !prior.is_null() && resp.requires_replace.is_empty() {
+        let decoded = (
+            CertificateRequest::decode(&prior_value),
+            CertificateRequest::decode(&config_value),
+        );
+        let (prior, config) = match decoded {
+            (Ok(prior), Ok(config)) => (prior, config),
+            (Err(diags), _) | (_, Err(diags)) => {
+                resp.diagnostics.extend(diags);
+                return resp;
+            }
+        };
+        if !prior_value.is_null() && resp.requires_replace.is_empty() {
             let wanted = config
-                .get_str("csr")
+                .csr
+                .as_str()
                 .and_then(parse_csr)
                 .and_then(|c| c.common_name)
                 .map(|cn| cn.trim().to_ascii_lowercase());
-            if let (Some(wanted), Some(had)) = (wanted, prior.get_str("common_name")) {
+            if let (Some(wanted), Some(had)) = (wanted, prior.common_name.as_str()) {
                 if !wanted.eq_ignore_ascii_case(had) {
                     fresh_req.prior = Value::Null;
                     let fresh = default_plan(&schema(), &[], &[], fresh_req);
@@ -263,10 +318,17 @@ impl Resource for SslCertificateRequestResource {
                 }
             }
         }
-        let creating = prior.is_null() || !resp.requires_replace.is_empty();
+        let creating = prior_value.is_null() || !resp.requires_replace.is_empty();
         if creating {
-            plan_names(&mut resp.planned, &config);
-            if let Some(d) = purchase_guard(&config, "ordering an SSL certificate") {
+            match CertificateRequest::decode(&resp.planned) {
+                Ok(mut planned) => {
+                    if plan_names(&mut planned, &config) {
+                        resp.planned = planned.encode();
+                    }
+                }
+                Err(diags) => resp.diagnostics.extend(diags),
+            }
+            if let Some(d) = purchase_guard(&config_value, "ordering an SSL certificate") {
                 resp.diagnostics.push(d);
             }
         }
@@ -274,7 +336,9 @@ impl Resource for SslCertificateRequestResource {
     }
 
     fn check_applied(&self, planned: &Value, state: &Value) -> Diagnostics {
-        match names_differ(planned, state) {
+        let planned = decode!(CertificateRequest, planned);
+        let state = decode!(CertificateRequest, state);
+        match names_differ(&planned, &state) {
             Some(detail) => Diagnostic::error(
                 format!("{TYPE_NAME} holds other names than planned"),
                 detail,
@@ -289,24 +353,28 @@ impl Resource for SslCertificateRequestResource {
         if let Some(d) = purchase_guard(config, "ordering an SSL certificate") {
             return ApplyResult::error(d);
         }
+        let planned = decode!(CertificateRequest, planned);
+        let config = decode!(CertificateRequest, config);
         let client = match client(ctx) {
             Ok(c) => c,
             Err(d) => return ApplyResult::error(d),
         };
-        let (Some(kind), Some(csr)) = (planned.get_str("certificate_type"), config.get_str("csr"))
+        let (Some(kind), Some(csr)) = (planned.certificate_type.as_str(), config.csr.as_str())
         else {
             return ApplyResult::error(Diagnostic::error(
                 summary,
                 "certificate_type or csr is not known.",
             ));
         };
-        let level = planned.get_str("validation_level").unwrap_or(DEFAULT_LEVEL);
+        let level = planned.validation_level.as_str().unwrap_or(DEFAULT_LEVEL);
         let order = CreateSslCertificateRequest {
             certificate_type: kind.to_string(),
             validation_level: level.to_string(),
             csr: csr.to_string(),
             additional_validation_attributes: config
-                .get_map("additional_validation_attributes")
+                .additional_validation_attributes
+                .known()
+                .and_then(Value::as_map)
                 .into_iter()
                 .flatten()
                 .filter_map(|(name, v)| {
@@ -354,7 +422,7 @@ impl Resource for SslCertificateRequestResource {
             }
             Err(failure) if failure.pending => {
                 return ApplyResult {
-                    state: Some(pending_state(planned, &key)),
+                    state: Some(pending_state(&planned, &key).encode()),
                     diagnostics: failure.diagnostic(summary).into(),
                     ..Default::default()
                 }
@@ -366,12 +434,12 @@ impl Resource for SslCertificateRequestResource {
             "SSL certificate request ordered",
             &[("request_id", json!(id))],
         );
-        let mut base = known(planned);
-        base.set("id", id.to_string());
+        let mut base = known(&planned);
+        base.id.set(id.to_string());
         // The request exists (and is paid for) from here on: nothing below drops it.
         match refresh(&client, id, &base, &CancellationToken::new()).await {
             Ok(Some(state)) => ApplyResult {
-                state: Some(state),
+                state: Some(state.encode()),
                 diagnostics,
                 ..Default::default()
             },
@@ -380,7 +448,7 @@ impl Resource for SslCertificateRequestResource {
                 format!("Combell created SSL certificate request {id} but it was gone at once."),
             )),
             Err(err) => ApplyResult {
-                state: Some(base),
+                state: Some(base.encode()),
                 diagnostics: api_error(format!("Unable to read {TYPE_NAME} back"), &err).into(),
                 ..Default::default()
             },
@@ -389,18 +457,19 @@ impl Resource for SslCertificateRequestResource {
 
     async fn read(&self, ctx: &Ctx, state: &Value) -> ReadResult {
         let summary = format!("Unable to read {TYPE_NAME}");
+        let current = decode!(CertificateRequest, state);
         let client = match client(ctx) {
             Ok(c) => c,
             Err(d) => return ReadResult::error(d),
         };
-        if state.get("id").is_none_or(Value::is_null) {
-            return read_pending(&client, state, ctx.stopping()).await;
+        if current.id.is_null() {
+            return read_pending(&client, &current, state, ctx.stopping()).await;
         }
-        let Some(id) = state.get_str("id").and_then(|s| s.parse::<i64>().ok()) else {
+        let Some(id) = current.id.as_str().and_then(|s| s.parse::<i64>().ok()) else {
             return ReadResult::gone();
         };
-        match refresh(&client, id, state, ctx.stopping()).await {
-            Ok(Some(new)) => ReadResult::ok(new),
+        match refresh(&client, id, &current, ctx.stopping()).await {
+            Ok(Some(new)) => ReadResult::ok(new.encode()),
             Ok(None) => ReadResult::gone(),
             Err(err) => ReadResult {
                 state: Some(state.clone()),
@@ -418,12 +487,14 @@ impl Resource for SslCertificateRequestResource {
         _config: &Value,
     ) -> ApplyResult {
         // Every setting that reaches Combell replaces the request; nothing to send.
-        ApplyResult::ok(known(planned))
+        let planned = decode!(CertificateRequest, planned);
+        ApplyResult::ok(known(&planned).encode())
     }
 
     async fn delete(&self, _ctx: &Ctx, prior: &Value) -> Diagnostics {
-        let Some(id) = prior.get_str("id") else {
-            let name = prior.get_str("common_name").unwrap_or("(unknown)");
+        let prior = decode!(CertificateRequest, prior);
+        let Some(id) = prior.id.as_str() else {
+            let name = prior.common_name.as_str().unwrap_or("(unknown)");
             return Diagnostic::warning(
                 format!("An SSL certificate order for \"{name}\" may exist at Combell"),
                 format!(
@@ -435,7 +506,7 @@ impl Resource for SslCertificateRequestResource {
             )
             .into();
         };
-        let issued = prior.get_str("status") == Some("issued");
+        let issued = prior.status.as_str() == Some("issued");
         hclog::warn(
             LOG,
             "SSL certificate request removed from the state only",
@@ -457,26 +528,10 @@ impl Resource for SslCertificateRequestResource {
     }
 
     async fn import(&self, _ctx: &Ctx, id: &str) -> ImportResult {
-        match id.trim().parse::<i64>() {
-            Ok(n) if n > 0 => {
-                let mut state = empty_state();
-                state.set("id", n.to_string());
-                ImportResult {
-                    state: Some(state),
-                    ..Default::default()
-                }
-            }
-            _ => ImportResult {
-                diagnostics: Diagnostic::error(
-                    format!("Invalid import ID for {TYPE_NAME}"),
-                    format!(
-                        "The import ID is the request's numeric id, such as \"3001\"; got \"{id}\"."
-                    ),
-                )
-                .into(),
-                ..Default::default()
-            },
-        }
+        crate::ssl::import_by_request_id(TYPE_NAME, id, |n| CertificateRequest {
+            id: n.to_string().into(),
+            ..Default::default()
+        })
     }
 }
 
@@ -523,20 +578,18 @@ impl OrderKey {
     }
 
     /// The key a pending entry was stored with.
-    fn of_state(state: &Value) -> Option<OrderKey> {
-        let common_name = state.get_str("common_name")?.to_ascii_lowercase();
-        let names = match state.get("subject_alt_names") {
-            Some(Value::List(list)) => list
-                .iter()
-                .filter_map(|v| v.as_str().map(str::to_ascii_lowercase))
-                .collect(),
-            _ => vec![common_name.clone()],
+    fn of_state(state: &CertificateRequest) -> Option<OrderKey> {
+        let common_name = state.common_name.as_str()?.to_ascii_lowercase();
+        let names = match state.subject_alt_names.known() {
+            Some(list) => list.iter().map(|v| v.to_ascii_lowercase()).collect(),
+            None => vec![common_name.clone()],
         };
         Some(OrderKey {
             common_name,
-            kind: state.get_str("certificate_type")?.to_string(),
+            kind: state.certificate_type.as_str()?.to_string(),
             level: state
-                .get_str("validation_level")
+                .validation_level
+                .as_str()
                 .unwrap_or(DEFAULT_LEVEL)
                 .to_string(),
             names,
@@ -582,20 +635,26 @@ async fn find_order(
 
 /// What is stored when an order may have been placed but no lookup has shown it yet
 /// (Terraform keeps it tainted): the key, so that the refresh can look again.
-fn pending_state(planned: &Value, key: &OrderKey) -> Value {
-    let mut state = known(planned);
-    state.set("id", Value::Null);
-    state.set("common_name", key.common_name.clone());
-    state.set("subject_alt_names", key.names.clone());
-    state.set("certificate_type", key.kind.clone());
-    state.set("validation_level", key.level.clone());
-    state
+fn pending_state(planned: &CertificateRequest, key: &OrderKey) -> CertificateRequest {
+    CertificateRequest {
+        id: Field::Null,
+        common_name: key.common_name.clone().into(),
+        subject_alt_names: key.names.clone().into(),
+        certificate_type: key.kind.clone().into(),
+        validation_level: key.level.clone().into(),
+        ..known(planned)
+    }
 }
 
 /// Refresh of a pending entry: the order is adopted once Combell shows it, and the entry goes
 /// once Combell shows none (so the next apply orders, after looking once more).
-async fn read_pending(client: &Client, state: &Value, cancel: &CancellationToken) -> ReadResult {
-    let Some(key) = OrderKey::of_state(state) else {
+async fn read_pending(
+    client: &Client,
+    current: &CertificateRequest,
+    state: &Value,
+    cancel: &CancellationToken,
+) -> ReadResult {
+    let Some(key) = OrderKey::of_state(current) else {
         return ReadResult::gone();
     };
     match find_order(client, &key, cancel).await {
@@ -605,10 +664,10 @@ async fn read_pending(client: &Client, state: &Value, cancel: &CancellationToken
                 "the order of a pending entry exists; recording it",
                 &[("request_id", json!(id))],
             );
-            let mut base = state.clone();
-            base.set("id", id.to_string());
+            let mut base = current.clone();
+            base.id.set(id.to_string());
             match refresh(client, id, &base, cancel).await {
-                Ok(Some(new)) => ReadResult::ok(new),
+                Ok(Some(new)) => ReadResult::ok(new.encode()),
                 Ok(None) => ReadResult::gone(),
                 Err(err) => ReadResult {
                     state: Some(state.clone()),
@@ -648,9 +707,9 @@ async fn read_pending(client: &Client, state: &Value, cancel: &CancellationToken
 async fn refresh(
     client: &Client,
     id: i64,
-    prior: &Value,
+    prior: &CertificateRequest,
     cancel: &CancellationToken,
-) -> Result<Option<Value>, combell_api::Error> {
+) -> Result<Option<CertificateRequest>, combell_api::Error> {
     let outcome = match client.get_ssl_certificate_request(id, cancel).await {
         Ok(outcome) => outcome,
         Err(err) if err.is_not_found() => return Ok(None),
@@ -661,14 +720,15 @@ async fn refresh(
         SslRequestState::Pending(None) => Ok(Some(known(prior))),
         SslRequestState::Issued(fingerprint) => {
             let mut state = known(prior);
-            state.set("status", "issued");
-            if state.get("common_name").is_none_or(Value::is_null) {
+            state.status = "issued".to_string().into();
+            if state.common_name.is_null() {
                 let certificate = client.get_ssl_certificate(&fingerprint, cancel).await?;
-                state.set("common_name", certificate.common_name.clone());
-                state.set("certificate_type", certificate.kind.clone());
-                state.set("validation_level", certificate.validation_level.clone());
-                state.set(
-                    "subject_alt_names",
+                state.common_name.set(certificate.common_name.clone());
+                state.certificate_type.set(certificate.kind.clone());
+                state
+                    .validation_level
+                    .set(certificate.validation_level.clone());
+                state.subject_alt_names.set(
                     certificate
                         .subject_alt_names
                         .iter()
@@ -676,10 +736,10 @@ async fn refresh(
                         .collect::<Vec<_>>(),
                 );
             }
-            if state.get("validations").is_none_or(Value::is_null) {
-                state.set("validations", Value::Map(BTreeMap::new()));
+            if state.validations.is_null() {
+                state.validations.set(BTreeMap::new());
             }
-            state.set("sha1_fingerprint", fingerprint);
+            state.sha1_fingerprint.set(fingerprint);
             Ok(Some(state))
         }
         SslRequestState::Gone => {
@@ -694,16 +754,20 @@ async fn refresh(
 }
 
 /// The one mapping API → state for a pending request.
-fn state_from(detail: &SslCertificateRequestDetail, prior: &Value) -> Value {
+fn state_from(
+    detail: &SslCertificateRequestDetail,
+    prior: &CertificateRequest,
+) -> CertificateRequest {
     let mut state = known(prior);
-    state.set("id", detail.id.to_string());
-    state.set("certificate_type", detail.certificate_type.clone());
-    state.set("validation_level", detail.validation_level.clone());
+    state.id.set(detail.id.to_string());
+    state.certificate_type.set(detail.certificate_type.clone());
+    state.validation_level.set(detail.validation_level.clone());
     let same_cn = prior
-        .get_str("common_name")
+        .common_name
+        .as_str()
         .is_some_and(|had| had.eq_ignore_ascii_case(&detail.common_name));
     if !same_cn {
-        state.set("common_name", detail.common_name.clone());
+        state.common_name.set(detail.common_name.clone());
     }
     let names: Vec<String> = detail
         .subject_alt_names
@@ -712,61 +776,46 @@ fn state_from(detail: &SslCertificateRequestDetail, prior: &Value) -> Value {
         .collect();
     // The order Combell lists the names in carries no meaning: the planned one stays.
     if prior_names(prior).map(|p| name_set(&p)) != Some(name_set(&names)) {
-        state.set("subject_alt_names", names);
+        state.subject_alt_names.set(names);
     }
-    state.set("order_code", detail.order_code.clone());
-    state.set("vendor", detail.vendor.clone());
-    state.set("validations", validations_value(&detail.validations));
-    state.set("status", "pending");
-    state.set("sha1_fingerprint", Value::Null);
+    state.order_code.set(detail.order_code.clone());
+    state.vendor.set(detail.vendor.clone());
+    state
+        .validations
+        .set(validations_value(&detail.validations));
+    state.status = "pending".to_string().into();
+    state.sha1_fingerprint = Field::Null;
     state
 }
 
-pub(crate) fn validations_value(validations: &[SslValidation]) -> Value {
-    Value::Map(
-        validations
-            .iter()
-            .map(|v| {
-                let name = v.cname_validation_name.trim_end_matches('.').to_string();
-                let domain = registered_domain(&v.dns_name);
-                let relative = name
-                    .strip_suffix(&format!(".{domain}"))
-                    .unwrap_or(&name)
-                    .to_string();
-                (
-                    v.dns_name.clone(),
-                    Value::object([
-                        ("dns_name", v.dns_name.clone().into()),
-                        ("type", v.kind.clone().into()),
-                        ("auto_validated", v.auto_validated.into()),
-                        ("domain_name", domain.into()),
-                        ("cname_record_name", relative.into()),
-                        (
-                            "cname_validation_name",
-                            v.cname_validation_name.clone().into(),
-                        ),
-                        (
-                            "cname_validation_content",
-                            v.cname_validation_content.clone().into(),
-                        ),
-                        (
-                            "file_validation_url_http",
-                            v.file_validation_url_http.clone().into(),
-                        ),
-                        (
-                            "file_validation_url_https",
-                            v.file_validation_url_https.clone().into(),
-                        ),
-                        (
-                            "file_validation_content",
-                            v.file_validation_content.clone().into(),
-                        ),
-                        ("email_addresses", v.email_addresses.clone().into()),
-                    ]),
-                )
-            })
-            .collect(),
-    )
+pub(crate) fn validations_value(
+    validations: &[SslValidation],
+) -> BTreeMap<String, ValidationEntry> {
+    validations
+        .iter()
+        .map(|v| {
+            let name = v.cname_validation_name.trim_end_matches('.').to_string();
+            let domain = registered_domain(&v.dns_name);
+            let relative = name
+                .strip_suffix(&format!(".{domain}"))
+                .unwrap_or(&name)
+                .to_string();
+            let entry = ValidationEntry {
+                dns_name: v.dns_name.clone().into(),
+                r#type: v.kind.clone().into(),
+                auto_validated: v.auto_validated.into(),
+                domain_name: domain.into(),
+                cname_record_name: relative.into(),
+                cname_validation_name: v.cname_validation_name.clone().into(),
+                cname_validation_content: v.cname_validation_content.clone().into(),
+                file_validation_url_http: v.file_validation_url_http.clone().into(),
+                file_validation_url_https: v.file_validation_url_https.clone().into(),
+                file_validation_content: v.file_validation_content.clone().into(),
+                email_addresses: v.email_addresses.clone().into(),
+            };
+            (v.dns_name.clone(), entry)
+        })
+        .collect()
 }
 
 /// The registered domain of a host name: its last two labels, three under `co.uk` and the like.
@@ -786,42 +835,24 @@ fn registered_domain(name: &str) -> String {
     labels[labels.len().saturating_sub(keep)..].join(".")
 }
 
-/// The known part of a plan or state; a value known only in part (the validations planned
-/// with their keys) keeps its known parts, with null where the plan had unknowns.
-fn known(value: &Value) -> Value {
-    let mut state = empty_state();
-    for (name, v) in value.as_map().into_iter().flatten() {
-        if state.get(name).is_some() && !v.is_unknown() {
-            state.set(name, null_unknowns(v));
-        }
-    }
-    for name in [
-        "csr",
-        "additional_validation_attributes",
-        "confirm_purchase",
-    ] {
-        state.set(name, Value::Null);
-    }
-    state
-}
-
-fn null_unknowns(value: &Value) -> Value {
-    match value {
-        Value::Unknown => Value::Null,
-        Value::List(items) => Value::List(items.iter().map(null_unknowns).collect()),
-        Value::Set(items) => Value::Set(items.iter().map(null_unknowns).collect()),
-        Value::Tuple(items) => Value::Tuple(items.iter().map(null_unknowns).collect()),
-        Value::Map(m) => Value::Map(
-            m.iter()
-                .map(|(k, v)| (k.clone(), null_unknowns(v)))
+/// The known part of a plan or state; the validations planned with their keys keep their
+/// known parts, with null where the plan had unknowns. The write-only attributes are null.
+fn known(value: &CertificateRequest) -> CertificateRequest {
+    let validations = match &value.validations {
+        Field::Known(entries) => Field::Known(
+            entries
+                .iter()
+                .map(|(key, entry)| (key.clone(), entry.known_part()))
                 .collect(),
         ),
-        Value::Object(m) => Value::Object(
-            m.iter()
-                .map(|(k, v)| (k.clone(), null_unknowns(v)))
-                .collect(),
-        ),
-        other => other.clone(),
+        _ => Field::Null,
+    };
+    CertificateRequest {
+        csr: Field::Null,
+        additional_validation_attributes: Field::Null,
+        confirm_purchase: Field::Null,
+        validations,
+        ..value.known_part()
     }
 }
 
@@ -867,52 +898,50 @@ fn validation_keys(names: &[String]) -> Vec<String> {
 }
 
 /// At create: the names from the CSR and the validations keyed by them, the values Combell
-/// chooses left unknown. Without a known CSR and type, all three stay unknown.
-fn plan_names(planned: &mut Value, config: &Value) {
-    let (Some(kind), Some(csr)) = (config.get_str("certificate_type"), config.get_str("csr"))
-    else {
-        return;
+/// chooses left unknown. Without a known CSR and type, all three stay unknown (and `false` says
+/// nothing was planned).
+fn plan_names(planned: &mut CertificateRequest, config: &CertificateRequest) -> bool {
+    let (Some(kind), Some(csr)) = (config.certificate_type.as_str(), config.csr.as_str()) else {
+        return false;
     };
     let Some(parsed) = parse_csr(csr) else {
-        return;
+        return false;
     };
     let Some(cn) = parsed
         .common_name
         .as_deref()
         .filter(|cn| !cn.trim().is_empty())
     else {
-        return;
+        return false;
     };
     let names = certificate_names(kind, cn, &parsed.dns_names);
-    let validations = validation_keys(&names)
+    let validations: BTreeMap<String, ValidationEntry> = validation_keys(&names)
         .into_iter()
         .map(|key| {
-            let mut entry = Value::object(
-                validation_attributes()
-                    .iter()
-                    .map(|a| (a.name.clone(), Value::Unknown)),
-            );
-            entry.set("dns_name", key.clone());
-            entry.set("domain_name", registered_domain(&key));
+            let entry = ValidationEntry {
+                dns_name: key.clone().into(),
+                r#type: Field::Unknown,
+                auto_validated: Field::Unknown,
+                domain_name: registered_domain(&key).into(),
+                cname_record_name: Field::Unknown,
+                cname_validation_name: Field::Unknown,
+                cname_validation_content: Field::Unknown,
+                file_validation_url_http: Field::Unknown,
+                file_validation_url_https: Field::Unknown,
+                file_validation_content: Field::Unknown,
+                email_addresses: Field::Unknown,
+            };
             (key, entry)
         })
         .collect();
-    planned.set("common_name", normalise_name(cn));
-    planned.set("subject_alt_names", names);
-    planned.set("validations", Value::Map(validations));
+    planned.common_name.set(normalise_name(cn));
+    planned.subject_alt_names.set(names);
+    planned.validations.set(validations);
+    true
 }
 
-fn prior_names(value: &Value) -> Option<Vec<String>> {
-    let list = value.get("subject_alt_names")?;
-    if !list.is_wholly_known() || list.is_null() {
-        return None;
-    }
-    Some(
-        list.as_list()
-            .iter()
-            .filter_map(|v| v.as_str().map(str::to_string))
-            .collect(),
-    )
+fn prior_names(value: &CertificateRequest) -> Option<Vec<String>> {
+    value.subject_alt_names.known().cloned()
 }
 
 fn name_set(names: &[String]) -> std::collections::BTreeSet<String> {
@@ -921,7 +950,7 @@ fn name_set(names: &[String]) -> std::collections::BTreeSet<String> {
 
 /// What differs between the names planned from the CSR and the request Combell made, in
 /// words; `None` when they agree or nothing was planned.
-fn names_differ(planned: &Value, state: &Value) -> Option<String> {
+fn names_differ(planned: &CertificateRequest, state: &CertificateRequest) -> Option<String> {
     let mut problems = Vec::new();
     let describe = |what: &str,
                     wanted: &std::collections::BTreeSet<String>,
@@ -943,9 +972,7 @@ fn names_differ(planned: &Value, state: &Value) -> Option<String> {
         }
         format!("{what}: {}", parts.join("; "))
     };
-    if let (Some(wanted), Some(got)) =
-        (planned.get_str("common_name"), state.get_str("common_name"))
-    {
+    if let (Some(wanted), Some(got)) = (planned.common_name.as_str(), state.common_name.as_str()) {
         if !wanted.eq_ignore_ascii_case(got) {
             problems.push(format!(
                 "common_name: planned \"{wanted}\" from the CSR, Combell's answer has \"{got}\""
@@ -958,12 +985,13 @@ fn names_differ(planned: &Value, state: &Value) -> Option<String> {
             problems.push(describe("subject_alt_names", &wanted, &got));
         }
     }
-    let keys = |v: &Value| -> Option<std::collections::BTreeSet<String>> {
-        v.get_map("validations")
+    let keys = |v: &CertificateRequest| -> Option<std::collections::BTreeSet<String>> {
+        v.validations
+            .known()
             .map(|m| m.keys().map(|k| normalise_name(k)).collect())
     };
     // Once issued, Combell no longer lists validations: nothing to compare them with.
-    let issued = state.get_str("status") == Some("issued");
+    let issued = state.status.as_str() == Some("issued");
     if let (Some(wanted), Some(got), false) = (keys(planned), keys(state), issued) {
         if wanted != got {
             problems.push(describe("validations", &wanted, &got));
@@ -972,7 +1000,7 @@ fn names_differ(planned: &Value, state: &Value) -> Option<String> {
     if problems.is_empty() {
         return None;
     }
-    let id = state.get_str("id").unwrap_or("?");
+    let id = state.id.as_str().unwrap_or("?");
     Some(format!(
         "The names planned from the CSR are not those of the request Combell made. {}. The \
          request ({id}) exists and is kept in the state, marked tainted; Combell's API cannot \
@@ -982,20 +1010,10 @@ fn names_differ(planned: &Value, state: &Value) -> Option<String> {
     ))
 }
 
-fn empty_state() -> Value {
-    Value::object(
-        schema()
-            .block
-            .attributes
-            .iter()
-            .map(|a| (a.name.clone(), Value::Null)),
-    )
-}
-
 /// Every plan-time problem with the attribute it concerns; unknown values are skipped.
-fn validate_config(config: &Value) -> Vec<(&'static str, String, String)> {
+fn validate_config(config: &CertificateRequest) -> Vec<(&'static str, String, String)> {
     let mut problems = Vec::new();
-    let kind = config.get_str("certificate_type");
+    let kind = config.certificate_type.as_str();
     if let Some(kind) = kind {
         if !CERTIFICATE_TYPES.contains(&kind) {
             problems.push((
@@ -1008,7 +1026,7 @@ fn validate_config(config: &Value) -> Vec<(&'static str, String, String)> {
             ));
         }
     }
-    let level = config.get_str("validation_level");
+    let level = config.validation_level.as_str();
     if let Some(level) = level {
         if !VALIDATION_LEVELS.contains(&level) {
             problems.push((
@@ -1021,7 +1039,7 @@ fn validate_config(config: &Value) -> Vec<(&'static str, String, String)> {
             ));
         }
     }
-    if let Some(csr) = config.get_str("csr") {
+    if let Some(csr) = config.csr.as_str() {
         match parse_csr(csr) {
             None => problems.push((
                 "csr",
@@ -1066,8 +1084,9 @@ fn validate_config(config: &Value) -> Vec<(&'static str, String, String)> {
         ));
     }
     let needs_attributes = matches!(level, Some("organization_validated" | "extended_validated"));
-    if needs_attributes && !config.is_unknown_at("additional_validation_attributes") {
-        let given = config.get_map("additional_validation_attributes");
+    let attributes = &config.additional_validation_attributes;
+    if needs_attributes && !attributes.is_unknown() {
+        let given = attributes.known().and_then(Value::as_map);
         let missing: Vec<&str> = REQUIRED_ATTRIBUTES
             .iter()
             .copied()
@@ -1102,16 +1121,13 @@ mod tests {
     const CSR: &str =
         "-----BEGIN CERTIFICATE REQUEST-----\nnot really\n-----END CERTIFICATE REQUEST-----";
 
-    fn config(pairs: &[(&str, Value)]) -> Value {
-        let mut v = empty_state();
-        v.set("certificate_type", "standard");
-        for (k, val) in pairs {
-            v.set(k, val.clone());
-        }
-        v
+    fn config(pairs: &[(&str, Value)]) -> CertificateRequest {
+        let mut v = vec![("certificate_type", Value::from("standard"))];
+        v.extend(pairs.iter().cloned());
+        CertificateRequest::decode(&Value::object(v)).unwrap()
     }
 
-    fn problems(cfg: &Value) -> Vec<&'static str> {
+    fn problems(cfg: &CertificateRequest) -> Vec<&'static str> {
         validate_config(cfg)
             .into_iter()
             .map(|(a, _, _)| a)
@@ -1158,9 +1174,9 @@ mod tests {
             ..SslValidation::default()
         };
         let value = validations_value(&[v]);
-        let entry = value.get("www.shop.example.co.uk").unwrap();
-        assert_eq!(entry.get_str("domain_name"), Some("example.co.uk"));
-        assert_eq!(entry.get_str("cname_record_name"), Some("_AB12.www.shop"));
+        let entry = &value["www.shop.example.co.uk"];
+        assert_eq!(entry.domain_name.as_str(), Some("example.co.uk"));
+        assert_eq!(entry.cname_record_name.as_str(), Some("_AB12.www.shop"));
         assert_eq!(registered_domain("*.example.com"), "example.com");
     }
 
@@ -1174,17 +1190,15 @@ mod tests {
                 &Ctx::for_tests(None),
                 PlanRequest {
                     prior: Value::Null,
-                    proposed: cfg.clone(),
-                    config: cfg,
+                    proposed: cfg.encode(),
+                    config: cfg.encode(),
                     prior_private: Vec::new(),
                 },
             ));
         assert!(plan.diagnostics.has_errors());
-        assert_eq!(
-            plan.planned.get_str("validation_level"),
-            Some("domain_validated")
-        );
-        assert!(plan.planned.get("csr").unwrap().is_null());
+        let planned = CertificateRequest::decode(&plan.planned).unwrap();
+        assert_eq!(planned.validation_level.as_str(), Some("domain_validated"));
+        assert!(planned.csr.is_null());
     }
 
     fn names(kind: &str, cn: &str, alt: &[&str]) -> Vec<String> {
@@ -1239,86 +1253,74 @@ mod tests {
             ("csr", format!("\n{}\n\n", real_csr()).into()),
             ("confirm_purchase", true.into()),
         ]);
-        let plan = |cfg: &Value| {
-            tokio::runtime::Builder::new_current_thread()
+        let plan = |cfg: &CertificateRequest| {
+            let p = tokio::runtime::Builder::new_current_thread()
                 .build()
                 .unwrap()
                 .block_on(SslCertificateRequestResource.plan(
                     &Ctx::for_tests(None),
                     PlanRequest {
                         prior: Value::Null,
-                        proposed: cfg.clone(),
-                        config: cfg.clone(),
+                        proposed: cfg.encode(),
+                        config: cfg.encode(),
                         prior_private: Vec::new(),
                     },
-                ))
+                ));
+            (
+                CertificateRequest::decode(&p.planned).unwrap(),
+                p.diagnostics,
+            )
         };
-        let p = plan(&cfg);
-        assert!(!p.diagnostics.has_errors(), "{:?}", p.diagnostics);
-        assert_eq!(p.planned.get_str("common_name"), Some("shop.example.com"));
-        assert_eq!(
-            p.planned.get("subject_alt_names").unwrap().as_list().len(),
-            2
-        );
-        let validations = p.planned.get_map("validations").unwrap();
+        let (planned, diagnostics) = plan(&cfg);
+        assert!(!diagnostics.has_errors(), "{diagnostics:?}");
+        assert_eq!(planned.common_name.as_str(), Some("shop.example.com"));
+        assert_eq!(planned.subject_alt_names.items().len(), 2);
+        let validations = planned.validations.known().unwrap();
         let keys: Vec<&str> = validations.keys().map(String::as_str).collect();
         assert_eq!(keys, ["api.example.net", "shop.example.com"]);
         let entry = &validations["api.example.net"];
-        assert_eq!(entry.get_str("domain_name"), Some("example.net"));
-        assert!(entry.is_unknown_at("cname_validation_content"));
+        assert_eq!(entry.domain_name.as_str(), Some("example.net"));
+        assert!(entry.cname_validation_content.is_unknown());
         // What reaches the state of a failed read-back is wholly known.
-        assert!(known(&p.planned).is_wholly_known());
+        assert!(known(&planned).encode().is_wholly_known());
         // Without a known CSR the names wait for the apply.
-        cfg.set("csr", Value::Unknown);
-        let p = plan(&cfg);
-        assert!(p.planned.is_unknown_at("validations"));
-        assert!(p.planned.is_unknown_at("common_name"));
+        cfg.csr = Field::Unknown;
+        let (planned, _) = plan(&cfg);
+        assert!(planned.validations.is_unknown());
+        assert!(planned.common_name.is_unknown());
     }
 
     #[test]
     fn an_answer_with_other_names_is_reported() {
-        let entry = |name: &str| Value::object([("dns_name", name.into())]);
-        let planned = Value::object([
-            ("common_name", "shop.example.com".into()),
+        let entry = |name: &str| {
             (
-                "subject_alt_names",
-                vec![
-                    "shop.example.com".to_string(),
-                    "www.shop.example.com".to_string(),
-                ]
+                name.to_string(),
+                ValidationEntry {
+                    dns_name: name.to_string().into(),
+                    ..Default::default()
+                },
+            )
+        };
+        let names = |list: &[&str]| list.iter().map(|n| n.to_string()).collect::<Vec<_>>();
+        let planned = CertificateRequest {
+            common_name: "shop.example.com".to_string().into(),
+            subject_alt_names: names(&["shop.example.com", "www.shop.example.com"]).into(),
+            validations: BTreeMap::from([entry("shop.example.com"), entry("www.shop.example.com")])
                 .into(),
-            ),
-            (
-                "validations",
-                Value::Map(BTreeMap::from([
-                    ("shop.example.com".to_string(), entry("shop.example.com")),
-                    (
-                        "www.shop.example.com".to_string(),
-                        entry("www.shop.example.com"),
-                    ),
-                ])),
-            ),
-        ]);
-        let mut same = planned.clone();
-        same.set("id", "3001");
-        same.set("status", "pending");
-        same.set(
-            "subject_alt_names",
-            vec![
-                "www.shop.example.com".to_string(),
-                "shop.example.com".to_string(),
-            ],
-        );
+            ..Default::default()
+        };
+        let same = CertificateRequest {
+            id: "3001".to_string().into(),
+            status: "pending".to_string().into(),
+            subject_alt_names: names(&["www.shop.example.com", "shop.example.com"]).into(),
+            ..planned.clone()
+        };
         assert_eq!(names_differ(&planned, &same), None);
-        let mut other = same.clone();
-        other.set("subject_alt_names", vec!["shop.example.com".to_string()]);
-        other.set(
-            "validations",
-            Value::Map(BTreeMap::from([(
-                "shop.example.com".to_string(),
-                entry("shop.example.com"),
-            )])),
-        );
+        let other = CertificateRequest {
+            subject_alt_names: names(&["shop.example.com"]).into(),
+            validations: BTreeMap::from([entry("shop.example.com")]).into(),
+            ..same.clone()
+        };
         let detail = names_differ(&planned, &other).unwrap();
         assert!(detail.contains("www.shop.example.com"), "{detail}");
         assert!(
@@ -1326,8 +1328,17 @@ mod tests {
             "{detail}"
         );
         assert!(detail.contains("3001"), "{detail}");
-        let diags = SslCertificateRequestResource.check_applied(&planned, &other);
+        let diags = SslCertificateRequestResource.check_applied(&planned.encode(), &other.encode());
         assert!(diags.has_errors());
+    }
+
+    #[test]
+    fn validation_entries_follow_the_schema() {
+        let names: Vec<String> = validation_attributes()
+            .into_iter()
+            .map(|a| a.name)
+            .collect();
+        assert_eq!(ValidationEntry::attribute_names(), names);
     }
 
     #[test]
@@ -1336,6 +1347,7 @@ mod tests {
             .build()
             .unwrap()
             .block_on(SslCertificateRequestResource.import(&Ctx::for_tests(None), "3001"));
-        assert_eq!(ok.state.unwrap().get_str("id"), Some("3001"));
+        let state = CertificateRequest::decode(&ok.state.unwrap()).unwrap();
+        assert_eq!(state.id.as_str(), Some("3001"));
     }
 }

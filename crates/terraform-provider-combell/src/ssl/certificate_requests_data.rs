@@ -4,7 +4,27 @@
 use async_trait::async_trait;
 
 use crate::core::{api_error, client};
-use tfplugin::{Attribute, Ctx, DataSource, Nesting, ReadResult, Schema, Value};
+use tfplugin::{model, Attribute, Ctx, DataSource, Model, Nesting, ReadResult, Schema, Value};
+
+model! {
+    /// The state of `combell_ssl_certificate_requests`.
+    pub struct SslCertificateRequests {
+        id: String,
+        requests: Vec<Request>,
+    }
+}
+
+model! {
+    /// One request of [`SslCertificateRequests`].
+    pub struct Request {
+        id: String,
+        common_name: String,
+        certificate_type: String,
+        validation_level: String,
+        order_code: String,
+        vendor: String,
+    }
+}
 
 pub struct SslCertificateRequestsDataSource;
 
@@ -19,6 +39,9 @@ impl DataSource for SslCertificateRequestsDataSource {
         &["GET /sslcertificaterequests"]
     }
 
+    fn model_attributes(&self) -> Vec<&'static str> {
+        SslCertificateRequests::attribute_names()
+    }
     fn schema(&self) -> Schema {
         Schema::new(vec![
             Attribute::string("id").computed().description(
@@ -67,26 +90,24 @@ impl DataSource for SslCertificateRequestsDataSource {
             Err(diag) => return ReadResult::error(diag),
         };
         match client.list_ssl_certificate_requests(ctx.stopping()).await {
-            Ok(list) => ReadResult::ok(Value::object([
-                ("id", "sslcertificaterequests".into()),
-                (
-                    "requests",
-                    Value::List(
-                        list.into_iter()
-                            .map(|r| {
-                                Value::object([
-                                    ("id", r.id.to_string().into()),
-                                    ("common_name", r.common_name.into()),
-                                    ("certificate_type", r.certificate_type.into()),
-                                    ("validation_level", r.validation_level.into()),
-                                    ("order_code", r.order_code.into()),
-                                    ("vendor", r.vendor.into()),
-                                ])
-                            })
-                            .collect(),
-                    ),
-                ),
-            ])),
+            Ok(list) => ReadResult::ok(
+                SslCertificateRequests {
+                    id: "sslcertificaterequests".to_string().into(),
+                    requests: list
+                        .into_iter()
+                        .map(|r| Request {
+                            id: r.id.to_string().into(),
+                            common_name: r.common_name.into(),
+                            certificate_type: r.certificate_type.into(),
+                            validation_level: r.validation_level.into(),
+                            order_code: r.order_code.into(),
+                            vendor: r.vendor.into(),
+                        })
+                        .collect::<Vec<_>>()
+                        .into(),
+                }
+                .encode(),
+            ),
             Err(err) => ReadResult::error(api_error(summary, &err)),
         }
     }

@@ -14,13 +14,28 @@ use serde_json::json;
 
 use crate::core::timeouts::{Op, Timeouts};
 use crate::core::{api_error, client};
+use crate::ssl::parse_request_id as parse_id;
 use combell_api::{CancellationToken, Client, Error, SslCertificateDetail, SslRequestState};
 use tfplugin::{
-    ApplyResult, Attribute, AttributePath, Ctx, Diagnostic, Diagnostics, ImportResult, ReadResult,
-    Resource, Schema, Type, Value,
+    decode, model, ApplyResult, Attribute, AttributePath, Ctx, Diagnostic, Diagnostics, Field,
+    ImportResult, Model, ReadResult, Resource, Schema, Type, Value,
 };
 
 const TYPE_NAME: &str = "combell_ssl_certificate_validation";
+
+model! {
+    /// The state, plan and configuration of `combell_ssl_certificate_validation`; the
+    /// `timeouts` block stays a value for the shared timeouts helper.
+    pub struct Validation {
+        id: String,
+        request_id: String,
+        validation_record_ids: Vec<String>,
+        sha1_fingerprint: String,
+        common_name: String,
+        expires_after: String,
+        timeouts: Value,
+    }
+}
 const LOG: &str = "ssl_certificate_validation";
 
 const DEFAULT_CREATE_TIMEOUT: Duration = Duration::from_secs(45 * 60);
@@ -85,13 +100,17 @@ impl Resource for SslCertificateValidationResource {
         schema()
     }
 
+    fn model_attributes(&self) -> Vec<&'static str> {
+        Validation::attribute_names()
+    }
+
     fn requires_replace(&self) -> &[&str] {
         &REPLACE_ON_CHANGE
     }
 
     async fn validate(&self, _ctx: &Ctx, config: &Value) -> Diagnostics {
         let mut diags = Diagnostics::default();
-        if let Some(id) = config.get_str("request_id") {
+        if let Some(id) = decode!(Validation, config).request_id.as_str() {
             if parse_id(id).is_none() {
                 diags.error_at(
                     AttributePath::new("request_id"),
@@ -106,31 +125,34 @@ impl Resource for SslCertificateValidationResource {
 
     async fn create(&self, ctx: &Ctx, planned: &Value, _config: &Value) -> ApplyResult {
         let summary = format!("Unable to create {TYPE_NAME}");
+        let limit = timeouts().get(planned, Op::Create);
+        let mut state = decode!(Validation, planned);
         let client = match client(ctx) {
             Ok(c) => c,
             Err(d) => return ApplyResult::error(d),
         };
-        let Some(id) = planned.get_str("request_id").and_then(parse_id) else {
+        let Some(id) = state.request_id.as_str().and_then(parse_id) else {
             return ApplyResult::error(Diagnostic::error(summary, "request_id is not known."));
         };
-        let limit = timeouts().get(planned, Op::Create);
         let fingerprint = match issue(&client, id, limit, ctx.stopping()).await {
             Ok(fingerprint) => fingerprint,
             Err(detail) => return ApplyResult::error(Diagnostic::error(summary, detail)),
         };
-        let mut state = planned.clone();
-        state.set("id", id.to_string());
+        state.id.set(id.to_string());
         match client
             .get_ssl_certificate(&fingerprint, &CancellationToken::new())
             .await
         {
-            Ok(certificate) => ApplyResult::ok(state_from(&certificate, &state)),
+            Ok(certificate) => ApplyResult::ok(state_from(&certificate, state).encode()),
             Err(err) => {
-                state.set("sha1_fingerprint", fingerprint);
-                state.set("common_name", Value::Null);
-                state.set("expires_after", Value::Null);
+                let state = Validation {
+                    sha1_fingerprint: fingerprint.into(),
+                    common_name: Field::Null,
+                    expires_after: Field::Null,
+                    ..state
+                };
                 ApplyResult {
-                    state: Some(state),
+                    state: Some(state.encode()),
                     diagnostics: api_error(format!("Unable to read {TYPE_NAME} back"), &err).into(),
                     ..Default::default()
                 }
@@ -140,15 +162,16 @@ impl Resource for SslCertificateValidationResource {
 
     async fn read(&self, ctx: &Ctx, state: &Value) -> ReadResult {
         let summary = format!("Unable to read {TYPE_NAME}");
+        let current = decode!(Validation, state);
         let client = match client(ctx) {
             Ok(c) => c,
             Err(d) => return ReadResult::error(d),
         };
-        let fingerprint = match state.get_str("sha1_fingerprint") {
+        let fingerprint = match current.sha1_fingerprint.as_str() {
             Some(f) => f.to_string(),
             // Just imported: the request names its certificate.
             None => {
-                let Some(id) = state.get_str("request_id").and_then(parse_id) else {
+                let Some(id) = current.request_id.as_str().and_then(parse_id) else {
                     return ReadResult::gone();
                 };
                 match client.get_ssl_certificate_request(id, ctx.stopping()).await {
@@ -172,7 +195,7 @@ impl Resource for SslCertificateValidationResource {
             .get_ssl_certificate(&fingerprint, ctx.stopping())
             .await
         {
-            Ok(certificate) => ReadResult::ok(state_from(&certificate, state)),
+            Ok(certificate) => ReadResult::ok(state_from(&certificate, current).encode()),
             Err(err) if err.is_not_found() => {
                 hclog::info(
                     LOG,
@@ -201,7 +224,8 @@ impl Resource for SslCertificateValidationResource {
     }
 
     async fn delete(&self, _ctx: &Ctx, prior: &Value) -> Diagnostics {
-        let name = prior.get_str("common_name").unwrap_or("the certificate");
+        let prior = decode!(Validation, prior);
+        let name = prior.common_name.as_str().unwrap_or("the certificate");
         Diagnostic::warning(
             format!("The certificate for {name} stays at Combell"),
             "Destroying combell_ssl_certificate_validation only removes it from the Terraform \
@@ -212,37 +236,12 @@ impl Resource for SslCertificateValidationResource {
     }
 
     async fn import(&self, _ctx: &Ctx, id: &str) -> ImportResult {
-        match parse_id(id) {
-            Some(n) => {
-                let mut state = Value::object(
-                    schema()
-                        .block
-                        .attributes
-                        .iter()
-                        .map(|a| (a.name.clone(), Value::Null))
-                        .chain(std::iter::once(("timeouts".to_string(), Value::Null))),
-                );
-                state.set("id", n.to_string());
-                state.set("request_id", n.to_string());
-                ImportResult {
-                    state: Some(state),
-                    ..Default::default()
-                }
-            }
-            None => ImportResult {
-                diagnostics: Diagnostic::error(
-                    format!("Invalid import ID for {TYPE_NAME}"),
-                    format!("The import ID is the request's numeric id, such as \"3001\"; got \"{id}\"."),
-                )
-                .into(),
-                ..Default::default()
-            },
-        }
+        crate::ssl::import_by_request_id(TYPE_NAME, id, |n| Validation {
+            id: n.to_string().into(),
+            request_id: n.to_string().into(),
+            ..Default::default()
+        })
     }
-}
-
-fn parse_id(text: &str) -> Option<i64> {
-    text.trim().parse::<i64>().ok().filter(|n| *n > 0)
 }
 
 /// Verify once, then poll the request until it names its certificate; the error says why not.
@@ -310,12 +309,13 @@ async fn issue(
 }
 
 /// The one mapping API → state.
-fn state_from(certificate: &SslCertificateDetail, prior: &Value) -> Value {
-    let mut state = prior.clone();
-    state.set("sha1_fingerprint", certificate.sha1_fingerprint.clone());
-    state.set("common_name", certificate.common_name.clone());
-    state.set("expires_after", certificate.expires_after.clone());
-    state
+fn state_from(certificate: &SslCertificateDetail, prior: Validation) -> Validation {
+    Validation {
+        sha1_fingerprint: certificate.sha1_fingerprint.clone().into(),
+        common_name: certificate.common_name.clone().into(),
+        expires_after: certificate.expires_after.clone().into(),
+        ..prior
+    }
 }
 
 #[cfg(test)]
@@ -337,9 +337,13 @@ mod tests {
             expires_after: "2031-11-27T15:12:45Z".into(),
             ..SslCertificateDetail::default()
         };
-        let prior = Value::object([("request_id", "3001".into()), ("id", "3001".into())]);
-        let state = state_from(&certificate, &prior);
-        assert_eq!(state.get_str("sha1_fingerprint"), Some("AB"));
-        assert_eq!(state.get_str("request_id"), Some("3001"));
+        let prior = Validation {
+            request_id: "3001".to_string().into(),
+            id: "3001".to_string().into(),
+            ..Default::default()
+        };
+        let state = state_from(&certificate, prior);
+        assert_eq!(state.sha1_fingerprint.as_str(), Some("AB"));
+        assert_eq!(state.request_id.as_str(), Some("3001"));
     }
 }

@@ -3,7 +3,26 @@
 use async_trait::async_trait;
 
 use crate::core::{api_error, client};
-use tfplugin::{Attribute, Ctx, DataSource, Nesting, ReadResult, Schema, Value};
+use tfplugin::{model, Attribute, Ctx, DataSource, Model, Nesting, ReadResult, Schema, Value};
+
+model! {
+    /// The state of `combell_ssl_certificates`.
+    pub struct SslCertificates {
+        id: String,
+        certificates: Vec<Certificate>,
+    }
+}
+
+model! {
+    /// One certificate of [`SslCertificates`].
+    pub struct Certificate {
+        sha1_fingerprint: String,
+        common_name: String,
+        expires_after: String,
+        r#type: String,
+        validation_level: String,
+    }
+}
 
 pub struct SslCertificatesDataSource;
 
@@ -18,6 +37,9 @@ impl DataSource for SslCertificatesDataSource {
         &["GET /sslcertificates"]
     }
 
+    fn model_attributes(&self) -> Vec<&'static str> {
+        SslCertificates::attribute_names()
+    }
     fn schema(&self) -> Schema {
         Schema::new(vec![
             Attribute::string("id")
@@ -59,25 +81,23 @@ impl DataSource for SslCertificatesDataSource {
             Err(diag) => return ReadResult::error(diag),
         };
         match client.list_ssl_certificates(ctx.stopping()).await {
-            Ok(list) => ReadResult::ok(Value::object([
-                ("id", "sslcertificates".into()),
-                (
-                    "certificates",
-                    Value::List(
-                        list.into_iter()
-                            .map(|c| {
-                                Value::object([
-                                    ("sha1_fingerprint", c.sha1_fingerprint.into()),
-                                    ("common_name", c.common_name.into()),
-                                    ("expires_after", c.expires_after.into()),
-                                    ("type", c.kind.into()),
-                                    ("validation_level", c.validation_level.into()),
-                                ])
-                            })
-                            .collect(),
-                    ),
-                ),
-            ])),
+            Ok(list) => ReadResult::ok(
+                SslCertificates {
+                    id: "sslcertificates".to_string().into(),
+                    certificates: list
+                        .into_iter()
+                        .map(|c| Certificate {
+                            sha1_fingerprint: c.sha1_fingerprint.into(),
+                            common_name: c.common_name.into(),
+                            expires_after: c.expires_after.into(),
+                            r#type: c.kind.into(),
+                            validation_level: c.validation_level.into(),
+                        })
+                        .collect::<Vec<_>>()
+                        .into(),
+                }
+                .encode(),
+            ),
             Err(err) => ReadResult::error(api_error(summary, &err)),
         }
     }

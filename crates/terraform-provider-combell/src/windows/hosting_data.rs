@@ -4,20 +4,63 @@
 
 use async_trait::async_trait;
 
-use crate::core::rules;
 use crate::core::{api_error, client};
+use crate::linux::common::host_name_in;
 use combell_api::{SiteBinding, WindowsHostingDetail, WindowsSite};
 use tfplugin::{
-    Attribute, AttributePath, Ctx, DataSource, Diagnostic, Diagnostics, Nesting, ReadResult,
-    Schema, Type, Value,
+    decode, model, Attribute, AttributePath, Ctx, DataSource, Diagnostic, Diagnostics, Model,
+    Nesting, ReadResult, Schema, Type, Value,
 };
 
 pub struct WindowsHostingDataSource;
 
 const TYPE_NAME: &str = "combell_windows_hosting";
 
-fn strings(items: &[String]) -> Value {
-    Value::List(items.iter().map(|s| Value::from(s.clone())).collect())
+model! {
+    /// The configuration and state of `combell_windows_hosting`.
+    pub struct WindowsHosting {
+        id: String,
+        domain_name: String,
+        servicepack_id: i64,
+        max_size: i64,
+        actual_size: i64,
+        ip: String,
+        ip_type: String,
+        ftp_username: String,
+        application_pool: Pool,
+        mssql_database_names: Vec<String>,
+        sites: Vec<Site>,
+    }
+}
+
+model! {
+    /// The hosting's IIS application pool.
+    pub struct Pool {
+        runtime: String,
+        pipeline_mode: String,
+        installed_net_core_runtimes: Vec<String>,
+    }
+}
+
+model! {
+    /// One site of the hosting.
+    pub struct Site {
+        name: String,
+        path: String,
+        bindings: Vec<Binding>,
+    }
+}
+
+model! {
+    /// One binding of a site.
+    pub struct Binding {
+        host_name: String,
+        ip_address: String,
+        port: i64,
+        protocol: String,
+        ssl_enabled: bool,
+        cert_thumbprint: String,
+    }
 }
 
 #[async_trait]
@@ -28,6 +71,9 @@ impl DataSource for WindowsHostingDataSource {
 
     fn api_operations(&self) -> &'static [&'static str] {
         &["GET /windowshostings/{domainName}"]
+    }
+    fn model_attributes(&self) -> Vec<&'static str> {
+        WindowsHosting::attribute_names()
     }
 
     fn schema(&self) -> Schema {
@@ -121,30 +167,29 @@ impl DataSource for WindowsHostingDataSource {
     }
 
     async fn validate(&self, _ctx: &Ctx, config: &Value) -> Diagnostics {
+        let config = decode!(WindowsHosting, config);
         let mut diags = Diagnostics::default();
-        if let Some(domain) = config.get_str("domain_name") {
-            if let Err(detail) = rules::domain_name(domain) {
-                diags.error_at(
-                    AttributePath::new("domain_name"),
-                    "Invalid domain name",
-                    detail,
-                );
-            }
-        }
+        host_name_in(
+            &config.domain_name,
+            "domain_name",
+            "domain name",
+            &mut diags,
+        );
         diags
     }
 
     async fn read(&self, ctx: &Ctx, config: &Value) -> ReadResult {
         let summary = format!("Unable to read {TYPE_NAME}");
+        let config = decode!(WindowsHosting, config);
         let client = match client(ctx) {
             Ok(client) => client,
             Err(diag) => return ReadResult::error(diag),
         };
-        let Some(domain) = config.get_str("domain_name") else {
+        let Some(domain) = config.domain_name.as_str() else {
             return ReadResult::error(Diagnostic::error(summary, "domain_name is not known."));
         };
         match client.get_windows_hosting(domain, ctx.stopping()).await {
-            Ok(detail) => ReadResult::ok(state_from(domain, &detail)),
+            Ok(detail) => ReadResult::ok(state_from(domain, &detail).encode()),
             Err(err) if err.is_not_found() => ReadResult::error(
                 Diagnostic::error(
                     summary,
@@ -160,56 +205,45 @@ impl DataSource for WindowsHostingDataSource {
     }
 }
 
-fn binding_value(b: &SiteBinding) -> Value {
-    Value::object([
-        ("host_name", b.host_name.clone().into()),
-        ("ip_address", b.ip_address.clone().into()),
-        ("port", b.port.into()),
-        ("protocol", b.protocol.clone().into()),
-        ("ssl_enabled", b.ssl_enabled.into()),
-        ("cert_thumbprint", b.cert_thumbprint.clone().into()),
-    ])
+fn binding(b: &SiteBinding) -> Binding {
+    Binding {
+        host_name: b.host_name.clone().into(),
+        ip_address: b.ip_address.clone().into(),
+        port: b.port.into(),
+        protocol: b.protocol.clone().into(),
+        ssl_enabled: b.ssl_enabled.into(),
+        cert_thumbprint: b.cert_thumbprint.clone().into(),
+    }
 }
 
-fn site_value(site: &WindowsSite) -> Value {
-    Value::object([
-        ("name", site.name.clone().into()),
-        ("path", site.path.clone().into()),
-        (
-            "bindings",
-            Value::List(site.bindings.iter().map(binding_value).collect()),
-        ),
-    ])
+fn site(site: &WindowsSite) -> Site {
+    Site {
+        name: site.name.clone().into(),
+        path: site.path.clone().into(),
+        bindings: site.bindings.iter().map(binding).collect::<Vec<_>>().into(),
+    }
 }
 
-fn state_from(domain: &str, h: &WindowsHostingDetail) -> Value {
+fn state_from(domain: &str, h: &WindowsHostingDetail) -> WindowsHosting {
     let pool = &h.application_pool;
-    Value::object([
-        ("id", domain.into()),
-        ("domain_name", domain.into()),
-        ("servicepack_id", h.servicepack_id.into()),
-        ("max_size", h.max_size.into()),
-        ("actual_size", h.actual_size.into()),
-        ("ip", h.ip.clone().into()),
-        ("ip_type", h.ip_type.clone().into()),
-        ("ftp_username", h.ftp_username.clone().into()),
-        (
-            "application_pool",
-            Value::object([
-                ("runtime", pool.runtime.clone().into()),
-                ("pipeline_mode", pool.pipeline_mode.clone().into()),
-                (
-                    "installed_net_core_runtimes",
-                    strings(&pool.installed_net_core_runtimes),
-                ),
-            ]),
-        ),
-        ("mssql_database_names", strings(&h.mssql_database_names)),
-        (
-            "sites",
-            Value::List(h.sites.iter().map(site_value).collect()),
-        ),
-    ])
+    WindowsHosting {
+        id: domain.to_string().into(),
+        domain_name: domain.to_string().into(),
+        servicepack_id: h.servicepack_id.into(),
+        max_size: h.max_size.into(),
+        actual_size: h.actual_size.into(),
+        ip: h.ip.clone().into(),
+        ip_type: h.ip_type.clone().into(),
+        ftp_username: h.ftp_username.clone().into(),
+        application_pool: Pool {
+            runtime: pool.runtime.clone().into(),
+            pipeline_mode: pool.pipeline_mode.clone().into(),
+            installed_net_core_runtimes: pool.installed_net_core_runtimes.clone().into(),
+        }
+        .into(),
+        mssql_database_names: h.mssql_database_names.clone().into(),
+        sites: h.sites.iter().map(site).collect::<Vec<_>>().into(),
+    }
 }
 
 #[cfg(test)]
@@ -247,11 +281,11 @@ mod tests {
             }],
         };
         let state = state_from("win.example", &detail);
-        assert!(state.is_wholly_known());
-        let pool = state.get("application_pool").unwrap();
-        assert_eq!(pool.get_str("pipeline_mode"), Some("Integrated"));
-        let site = &state.get_list("sites")[0];
-        assert_eq!(site.get_list("bindings")[0].get_i64("port"), Some(80));
-        assert_eq!(state.get_i64("max_size"), Some(10240));
+        assert!(state.encode().is_wholly_known());
+        let pool = state.application_pool.known().unwrap();
+        assert_eq!(pool.pipeline_mode.as_str(), Some("Integrated"));
+        let site = &state.sites.items()[0];
+        assert_eq!(site.bindings.items()[0].port.get(), Some(80));
+        assert_eq!(state.max_size.get(), Some(10240));
     }
 }

@@ -5,8 +5,9 @@
 use async_trait::async_trait;
 
 use crate::core::{api_error, client};
+use crate::linux::common::HostingList;
 use combell_api::WindowsHosting;
-use tfplugin::{Attribute, Ctx, DataSource, Nesting, ReadResult, Schema, Value};
+use tfplugin::{Attribute, Ctx, DataSource, Model, Nesting, ReadResult, Schema, Value};
 
 pub struct WindowsHostingsDataSource;
 
@@ -20,6 +21,10 @@ impl DataSource for WindowsHostingsDataSource {
 
     fn api_operations(&self) -> &'static [&'static str] {
         &["GET /windowshostings"]
+    }
+
+    fn model_attributes(&self) -> Vec<&'static str> {
+        HostingList::attribute_names()
     }
 
     fn schema(&self) -> Schema {
@@ -54,28 +59,17 @@ impl DataSource for WindowsHostingsDataSource {
             Err(diag) => return ReadResult::error(diag),
         };
         match client.list_windows_hostings(ctx.stopping()).await {
-            Ok(hostings) => ReadResult::ok(state_from(&hostings)),
+            Ok(list) => ReadResult::ok(state_from(list).encode()),
             Err(err) => ReadResult::error(api_error(format!("Unable to read {TYPE_NAME}"), &err)),
         }
     }
 }
 
-fn state_from(hostings: &[WindowsHosting]) -> Value {
-    let mut sorted: Vec<&WindowsHosting> = hostings.iter().collect();
-    sorted.sort_by_key(|h| h.domain_name.to_ascii_lowercase());
-    let list = sorted
-        .into_iter()
-        .map(|h| {
-            Value::object([
-                ("domain_name", h.domain_name.to_ascii_lowercase().into()),
-                ("servicepack_id", h.servicepack_id.into()),
-            ])
-        })
-        .collect();
-    Value::object([
-        ("id", "windows_hostings".into()),
-        ("hostings", Value::List(list)),
-    ])
+fn state_from(list: Vec<WindowsHosting>) -> HostingList {
+    HostingList::new(
+        "windows_hostings",
+        list.into_iter().map(|h| (h.domain_name, h.servicepack_id)),
+    )
 }
 
 #[cfg(test)]
@@ -84,7 +78,7 @@ mod tests {
 
     #[test]
     fn sorted_by_domain() {
-        let state = state_from(&[
+        let state = state_from(vec![
             WindowsHosting {
                 domain_name: "b.be".into(),
                 servicepack_id: 14,
@@ -94,9 +88,9 @@ mod tests {
                 servicepack_id: 14,
             },
         ]);
-        let list = state.get_list("hostings");
-        assert_eq!(list[0].get_str("domain_name"), Some("a.be"));
-        assert_eq!(list[1].get_i64("servicepack_id"), Some(14));
-        assert!(state.is_wholly_known());
+        let list = state.hostings.items();
+        assert_eq!(list[0].domain_name.as_str(), Some("a.be"));
+        assert_eq!(list[1].servicepack_id.get(), Some(14));
+        assert!(state.encode().is_wholly_known());
     }
 }
