@@ -179,6 +179,16 @@ fn mismatch(path: &AttributePath, wanted: &str, got: &Value) -> Diagnostic {
     .at(path.clone())
 }
 
+/// A collection given with a null element (`[var.unset]`): the user's to fix.
+fn null_element(path: &AttributePath) -> Diagnostic {
+    Diagnostic::error(
+        "Null element",
+        "This collection holds a null element, which the provider cannot use: remove it or \
+         give it a value.",
+    )
+    .at(path.clone())
+}
+
 impl FieldType for String {
     fn from_value(value: &Value, path: &AttributePath) -> Result<Option<Self>, Diagnostic> {
         match value {
@@ -267,7 +277,7 @@ impl<T: FieldType> FieldType for Vec<T> {
                     let at = path.clone().index(i64::try_from(i).unwrap_or(i64::MAX));
                     match item {
                         Value::Unknown => return Ok(None),
-                        Value::Null => return Err(mismatch(&at, "an element", item)),
+                        Value::Null => return Err(null_element(&at)),
                         item => match T::from_value(item, &at)? {
                             Some(v) => out.push(v),
                             None => return Ok(None),
@@ -293,7 +303,7 @@ impl<T: FieldType> FieldType for BTreeMap<String, T> {
                     let at = path.clone().key(key);
                     match item {
                         Value::Unknown => return Ok(None),
-                        Value::Null => return Err(mismatch(&at, "an element", item)),
+                        Value::Null => return Err(null_element(&at)),
                         item => match T::from_value(item, &at)? {
                             Some(v) => {
                                 out.insert(key.clone(), v);
@@ -332,6 +342,29 @@ pub trait Model: Sized {
     /// null or all unknown fields.
     fn decode(value: &Value) -> Result<Self, Diagnostics> {
         Self::decode_at(value, &AttributePath(Vec::new())).map_err(Diagnostics::from)
+    }
+
+    /// Like [`Model::decode`], but an object that lacks one of the model's attributes is an
+    /// error too (Terraform always sends every attribute; tests use this to check that a
+    /// plan or state holds an attribute, null or not).
+    fn decode_complete(value: &Value) -> Result<Self, Diagnostics> {
+        if let Value::Object(attrs) = value {
+            let missing: Vec<&str> = Self::attribute_names()
+                .into_iter()
+                .filter(|name| !attrs.contains_key(*name))
+                .collect();
+            if !missing.is_empty() {
+                return Err(Diagnostic::error(
+                    "Value does not match the provider's model",
+                    format!(
+                        "The object lacks {}. This is a bug in the provider, please report it.",
+                        missing.join(", ")
+                    ),
+                )
+                .into());
+            }
+        }
+        Self::decode(value)
     }
 }
 
@@ -526,5 +559,20 @@ mod tests {
         );
         let fraction = Value::object([("ttl", Value::from(1.5))]);
         assert!(Outer::decode(&fraction).is_err());
+        let null_element = Value::object([("names", Value::List(vec![Value::Null]))]);
+        let err = Outer::decode(&null_element).unwrap_err();
+        assert_eq!(
+            err.iter().next().map(|d| d.summary.as_str()),
+            Some("Null element")
+        );
+    }
+
+    #[test]
+    fn decode_complete_wants_every_attribute() {
+        let partial = Value::object([("id", Value::Null)]);
+        assert!(Outer::decode(&partial).is_ok());
+        assert!(Outer::decode_complete(&partial).is_err());
+        let whole = Outer::default().encode();
+        assert!(Outer::decode_complete(&whole).is_ok());
     }
 }

@@ -1057,7 +1057,7 @@ mod tests {
     }
 
     fn planned(p: &PlanResponse) -> Mailbox {
-        Mailbox::decode(&p.planned).unwrap()
+        Mailbox::decode_complete(&p.planned).unwrap()
     }
 
     fn stored() -> Option<Mailbox> {

@@ -885,7 +885,10 @@ mod tests {
         assert!(p.diagnostics.has_errors());
         let p = plan(None, config(|c| c.password = text("Secret123")));
         assert!(!p.diagnostics.has_errors());
-        assert!(Database::decode(&p.planned).unwrap().password.is_null());
+        assert!(Database::decode_complete(&p.planned)
+            .unwrap()
+            .password
+            .is_null());
         let stored = Some(state_from(
             &db(),
             &config(|c| c.password_version = version(1)),

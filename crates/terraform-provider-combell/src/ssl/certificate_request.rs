@@ -1196,7 +1196,7 @@ mod tests {
                 },
             ));
         assert!(plan.diagnostics.has_errors());
-        let planned = CertificateRequest::decode(&plan.planned).unwrap();
+        let planned = CertificateRequest::decode_complete(&plan.planned).unwrap();
         assert_eq!(planned.validation_level.as_str(), Some("domain_validated"));
         assert!(planned.csr.is_null());
     }
