@@ -30,6 +30,7 @@ use std::time::{Duration, Instant};
 use async_trait::async_trait;
 use serde_json::json;
 
+use crate::core::flow::or_return;
 use crate::core::jobs::{wait_logged, WaitError};
 use crate::core::reconcile::{create_once, CreateSpec, Created};
 use crate::core::rules::{self, password_problems};
@@ -274,10 +275,7 @@ impl Resource for AccountResource {
         let summary = format!("Unable to create {TYPE_NAME}");
         let planned = decode!(AccountState, planned_value);
         let config = decode!(AccountState, config);
-        let client = match client(ctx) {
-            Ok(c) => c,
-            Err(d) => return ApplyResult::error(d),
-        };
+        let client = or_return!(client(ctx));
         let (Some(identifier), Some(servicepack_id)) = (
             planned.identifier.as_str(),
             planned.servicepack_id.get().and_then(Number::as_i64),
@@ -362,10 +360,7 @@ impl Resource for AccountResource {
     async fn read(&self, ctx: &Ctx, state: &Value) -> ReadResult {
         let summary = format!("Unable to read {TYPE_NAME}");
         let current = decode!(AccountState, state);
-        let client = match client(ctx) {
-            Ok(c) => c,
-            Err(d) => return ReadResult::error(d),
-        };
+        let client = or_return!(client(ctx));
         let Some(id) = current.id.as_str() else {
             return read_pending(&client, ctx, state, &current).await;
         };
@@ -414,10 +409,7 @@ impl Resource for AccountResource {
                 password_not_changed_detail(&stored),
             ));
         }
-        let client = match client(ctx) {
-            Ok(c) => c,
-            Err(d) => return ApplyResult::error(d),
-        };
+        let client = or_return!(client(ctx));
         let Some(account_id) = stored.id.as_str().and_then(|id| parse_import_id(id).ok()) else {
             // A pending create that was untainted: nothing to read until its job finishes.
             return ApplyResult {

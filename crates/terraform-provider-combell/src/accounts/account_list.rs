@@ -5,6 +5,7 @@
 use async_trait::async_trait;
 
 use crate::accounts::account::AccountResource;
+use crate::core::flow::or_return;
 use crate::core::{api_error, client};
 use combell_api::AccountFilter;
 use tfplugin::{
@@ -75,10 +76,7 @@ impl ListResource for AccountList {
     async fn list(&self, ctx: &Ctx, req: ListRequest, out: &ListSink) -> Diagnostics {
         let summary = format!("Unable to list {TYPE_NAME}");
         let config = decode!(AccountListConfig, &req.config);
-        let client = match client(ctx) {
-            Ok(c) => c,
-            Err(d) => return d.into(),
-        };
+        let client = or_return!(client(ctx));
         let identifier = config
             .identifier
             .as_str()

@@ -11,6 +11,7 @@
 use async_trait::async_trait;
 use serde_json::json;
 
+use crate::core::flow::or_return;
 use crate::core::rules::{self, HostRules};
 use crate::core::{api_error, client};
 use combell_api::{CancellationToken, Client, DomainDetail};
@@ -195,10 +196,7 @@ impl Resource for DomainResource {
     async fn create(&self, ctx: &Ctx, planned: &Value, _config: &Value) -> ApplyResult {
         let summary = format!("Unable to create {TYPE_NAME}");
         let planned = decode!(Domain, planned);
-        let client = match client(ctx) {
-            Ok(c) => c,
-            Err(d) => return ApplyResult::error(d),
-        };
+        let client = or_return!(client(ctx));
         let Some(name) = planned.domain_name.as_str() else {
             return ApplyResult::error(Diagnostic::error(summary, "domain_name is not known."));
         };
@@ -215,10 +213,7 @@ impl Resource for DomainResource {
     async fn read(&self, ctx: &Ctx, state: &Value) -> ReadResult {
         let summary = format!("Unable to read {TYPE_NAME}");
         let current = decode!(Domain, state);
-        let client = match client(ctx) {
-            Ok(c) => c,
-            Err(d) => return ReadResult::error(d),
-        };
+        let client = or_return!(client(ctx));
         let Some(name) = current.domain_name.as_str() else {
             return ReadResult::gone();
         };
@@ -250,10 +245,7 @@ impl Resource for DomainResource {
         let summary = format!("Unable to update {TYPE_NAME}");
         let planned = decode!(Domain, planned);
         let known_prior = decode!(Domain, prior);
-        let client = match client(ctx) {
-            Ok(c) => c,
-            Err(d) => return ApplyResult::error(d),
-        };
+        let client = or_return!(client(ctx));
         let Some(name) = known_prior.domain_name.as_str() else {
             return ApplyResult::error(Diagnostic::error(summary, "The state has no domain_name."));
         };

@@ -17,6 +17,7 @@ use std::time::Duration;
 use async_trait::async_trait;
 use serde_json::json;
 
+use crate::core::flow::or_return;
 use crate::core::reconcile::{create_once, CreateSpec, Created};
 use crate::core::{api_error, client};
 use crate::linux::common::{forgotten, host_name_in, hosting, split_import_id};
@@ -111,10 +112,7 @@ impl Resource for LinuxHostHeaderResource {
     async fn create(&self, ctx: &Ctx, planned: &Value, _config: &Value) -> ApplyResult {
         let summary = format!("Unable to create {TYPE_NAME}");
         let planned = decode!(HostHeader, planned);
-        let client = match client(ctx) {
-            Ok(c) => c,
-            Err(d) => return ApplyResult::error(d),
-        };
+        let client = or_return!(client(ctx));
         let (Some(domain), Some(site), Some(name)) = (
             planned.domain_name.as_str(),
             planned.site_name.as_str(),
@@ -199,10 +197,7 @@ impl Resource for LinuxHostHeaderResource {
 
     async fn read(&self, ctx: &Ctx, state: &Value) -> ReadResult {
         let current = decode!(HostHeader, state);
-        let client = match client(ctx) {
-            Ok(c) => c,
-            Err(d) => return ReadResult::error(d),
-        };
+        let client = or_return!(client(ctx));
         let (Some(domain), Some(site), Some(name)) = (
             current.domain_name.as_str(),
             current.site_name.as_str(),

@@ -15,6 +15,7 @@
 use async_trait::async_trait;
 use serde_json::json;
 
+use crate::core::flow::or_return;
 use crate::core::{api_error, client};
 use crate::linux::common::{changed, forgotten, hosting, split_import_id};
 use combell_api::{Apcu, CancellationToken, Client, Error, LinuxHostingDetail};
@@ -202,10 +203,7 @@ impl Resource for LinuxHostingSettingsResource {
     async fn create(&self, ctx: &Ctx, planned: &Value, _config: &Value) -> ApplyResult {
         let summary = format!("Unable to create {TYPE_NAME}");
         let planned = decode!(HostingSettings, planned);
-        let client = match client(ctx) {
-            Ok(c) => c,
-            Err(d) => return ApplyResult::error(d),
-        };
+        let client = or_return!(client(ctx));
         let Some(domain) = planned.domain_name.as_str() else {
             return ApplyResult::error(Diagnostic::error(summary, "domain_name is not known."));
         };
@@ -217,10 +215,7 @@ impl Resource for LinuxHostingSettingsResource {
 
     async fn read(&self, ctx: &Ctx, state: &Value) -> ReadResult {
         let current = decode!(HostingSettings, state);
-        let client = match client(ctx) {
-            Ok(c) => c,
-            Err(d) => return ReadResult::error(d),
-        };
+        let client = or_return!(client(ctx));
         let Some(domain) = current.domain_name.as_str() else {
             return ReadResult::gone();
         };
@@ -245,10 +240,7 @@ impl Resource for LinuxHostingSettingsResource {
         let summary = format!("Unable to update {TYPE_NAME}");
         let prior = decode!(HostingSettings, prior);
         let planned = decode!(HostingSettings, planned);
-        let client = match client(ctx) {
-            Ok(c) => c,
-            Err(d) => return ApplyResult::error(d),
-        };
+        let client = or_return!(client(ctx));
         let Some(domain) = planned.domain_name.as_str() else {
             return ApplyResult::error(Diagnostic::error(summary, "domain_name is not known."));
         };

@@ -17,6 +17,7 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 
+use crate::core::flow::or_return;
 use crate::core::reconcile::{create_once, CreateSpec, Created};
 use crate::core::{api_error, client};
 use crate::linux::common::{host_name_in, split_import_id};
@@ -141,10 +142,7 @@ impl Resource for ScheduledTaskResource {
     async fn create(&self, ctx: &Ctx, planned: &Value, _config: &Value) -> ApplyResult {
         let summary = format!("Unable to create {TYPE_NAME}");
         let planned = decode!(Task, planned);
-        let client = match client(ctx) {
-            Ok(c) => c,
-            Err(d) => return ApplyResult::error(d),
-        };
+        let client = or_return!(client(ctx));
         let Some(domain) = planned.domain_name.as_str() else {
             return ApplyResult::error(Diagnostic::error(summary, "domain_name is not known."));
         };
@@ -203,10 +201,7 @@ impl Resource for ScheduledTaskResource {
 
     async fn read(&self, ctx: &Ctx, state: &Value) -> ReadResult {
         let current = decode!(Task, state);
-        let client = match client(ctx) {
-            Ok(c) => c,
-            Err(d) => return ReadResult::error(d),
-        };
+        let client = or_return!(client(ctx));
         let (Some(domain), Some(id)) = (current.domain_name.as_str(), current.task_id.as_str())
         else {
             return ReadResult::gone();
@@ -232,10 +227,7 @@ impl Resource for ScheduledTaskResource {
         let summary = format!("Unable to update {TYPE_NAME}");
         let old = decode!(Task, prior);
         let planned = decode!(Task, planned);
-        let client = match client(ctx) {
-            Ok(c) => c,
-            Err(d) => return ApplyResult::error(d),
-        };
+        let client = or_return!(client(ctx));
         let (Some(domain), Some(id)) = (old.domain_name.as_str(), old.task_id.as_str()) else {
             return ApplyResult::error(Diagnostic::error(summary, "The state has no task id."));
         };
@@ -264,10 +256,7 @@ impl Resource for ScheduledTaskResource {
         let (Some(domain), Some(id)) = (prior.domain_name.as_str(), prior.task_id.as_str()) else {
             return Diagnostics::default();
         };
-        let client = match client(ctx) {
-            Ok(c) => c,
-            Err(d) => return d.into(),
-        };
+        let client = or_return!(client(ctx));
         match client
             .delete_scheduled_task(domain, id, ctx.stopping())
             .await

@@ -18,6 +18,7 @@ use std::collections::BTreeSet;
 
 use async_trait::async_trait;
 
+use crate::core::flow::or_return;
 use crate::core::{api_error, client};
 use crate::linux::common::{changed, forgotten, host_name_in, hosting, split_import_id};
 use combell_api::{CancellationToken, Client, Error, LinuxHostingDetail};
@@ -190,10 +191,7 @@ impl Resource for LinuxSiteSettingsResource {
 
     async fn read(&self, ctx: &Ctx, state: &Value) -> ReadResult {
         let current = decode!(SiteSettings, state);
-        let client = match client(ctx) {
-            Ok(c) => c,
-            Err(d) => return ReadResult::error(d),
-        };
+        let client = or_return!(client(ctx));
         let (Some(domain), Some(site)) = (current.domain_name.as_str(), current.site_name.as_str())
         else {
             return ReadResult::gone();
@@ -275,10 +273,7 @@ impl LinuxSiteSettingsResource {
         planned: &SiteSettings,
         summary: String,
     ) -> ApplyResult {
-        let client = match client(ctx) {
-            Ok(c) => c,
-            Err(d) => return ApplyResult::error(d),
-        };
+        let client = or_return!(client(ctx));
         let (Some(domain), Some(site)) = (planned.domain_name.as_str(), planned.site_name.as_str())
         else {
             return ApplyResult::error(Diagnostic::error(

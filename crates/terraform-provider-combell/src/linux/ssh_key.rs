@@ -17,6 +17,7 @@ use std::time::Duration;
 use async_trait::async_trait;
 use serde_json::json;
 
+use crate::core::flow::or_return;
 use crate::core::reconcile::{create_once, CreateSpec, Created};
 use crate::core::{api_error, client};
 use crate::linux::common::{host_name_in, split_import_id};
@@ -150,10 +151,7 @@ impl Resource for SshKeyResource {
     async fn create(&self, ctx: &Ctx, planned: &Value, _config: &Value) -> ApplyResult {
         let summary = format!("Unable to create {TYPE_NAME}");
         let planned = decode!(Key, planned);
-        let client = match client(ctx) {
-            Ok(c) => c,
-            Err(d) => return ApplyResult::error(d),
-        };
+        let client = or_return!(client(ctx));
         let (Some(domain), Some(key)) = (
             planned.domain_name.as_str(),
             planned.public_key.as_str().map(str::trim),
@@ -233,10 +231,7 @@ impl Resource for SshKeyResource {
 
     async fn read(&self, ctx: &Ctx, state: &Value) -> ReadResult {
         let current = decode!(Key, state);
-        let client = match client(ctx) {
-            Ok(c) => c,
-            Err(d) => return ReadResult::error(d),
-        };
+        let client = or_return!(client(ctx));
         let (Some(domain), Some(fingerprint)) =
             (current.domain_name.as_str(), current.fingerprint.as_str())
         else {
@@ -274,10 +269,7 @@ impl Resource for SshKeyResource {
         else {
             return Diagnostics::default();
         };
-        let client = match client(ctx) {
-            Ok(c) => c,
-            Err(d) => return d.into(),
-        };
+        let client = or_return!(client(ctx));
         match client
             .delete_linux_ssh_key(domain, fingerprint, ctx.stopping())
             .await

@@ -14,6 +14,7 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 
+use crate::core::flow::or_return;
 use crate::core::reconcile::{create_once, CreateSpec, Created};
 use crate::core::{api_error, client};
 use crate::linux::common::{host_name_in, split_import_id};
@@ -121,10 +122,7 @@ impl Resource for LinuxSubsiteResource {
     async fn create(&self, ctx: &Ctx, planned: &Value, _config: &Value) -> ApplyResult {
         let summary = format!("Unable to create {TYPE_NAME}");
         let planned = decode!(Subsite, planned);
-        let client = match client(ctx) {
-            Ok(c) => c,
-            Err(d) => return ApplyResult::error(d),
-        };
+        let client = or_return!(client(ctx));
         let (Some(domain), Some(name)) = (planned.domain_name.as_str(), planned.name.as_str())
         else {
             return ApplyResult::error(Diagnostic::error(
@@ -186,10 +184,7 @@ impl Resource for LinuxSubsiteResource {
 
     async fn read(&self, ctx: &Ctx, state: &Value) -> ReadResult {
         let current = decode!(Subsite, state);
-        let client = match client(ctx) {
-            Ok(c) => c,
-            Err(d) => return ReadResult::error(d),
-        };
+        let client = or_return!(client(ctx));
         let (Some(domain), Some(name)) = (current.domain_name.as_str(), current.name.as_str())
         else {
             return ReadResult::gone();
@@ -224,10 +219,7 @@ impl Resource for LinuxSubsiteResource {
         let (Some(domain), Some(name)) = (prior.domain_name.as_str(), prior.name.as_str()) else {
             return Diagnostics::default();
         };
-        let client = match client(ctx) {
-            Ok(c) => c,
-            Err(d) => return d.into(),
-        };
+        let client = or_return!(client(ctx));
         match client
             .delete_linux_subsite(domain, name, ctx.stopping())
             .await

@@ -26,6 +26,7 @@ use serde_json::json;
 
 use std::time::Duration;
 
+use crate::core::flow::or_return;
 use crate::core::reconcile::{create_once, CreateSpec, Created};
 use crate::core::{api_error, client};
 use crate::domains::registration::purchase_guard;
@@ -355,10 +356,7 @@ impl Resource for SslCertificateRequestResource {
         }
         let planned = decode!(CertificateRequest, planned);
         let config = decode!(CertificateRequest, config);
-        let client = match client(ctx) {
-            Ok(c) => c,
-            Err(d) => return ApplyResult::error(d),
-        };
+        let client = or_return!(client(ctx));
         let (Some(kind), Some(csr)) = (planned.certificate_type.as_str(), config.csr.as_str())
         else {
             return ApplyResult::error(Diagnostic::error(
@@ -458,10 +456,7 @@ impl Resource for SslCertificateRequestResource {
     async fn read(&self, ctx: &Ctx, state: &Value) -> ReadResult {
         let summary = format!("Unable to read {TYPE_NAME}");
         let current = decode!(CertificateRequest, state);
-        let client = match client(ctx) {
-            Ok(c) => c,
-            Err(d) => return ReadResult::error(d),
-        };
+        let client = or_return!(client(ctx));
         if current.id.is_null() {
             return read_pending(&client, &current, state, ctx.stopping()).await;
         }

@@ -12,6 +12,7 @@ use std::time::{Duration, Instant};
 use async_trait::async_trait;
 use serde_json::json;
 
+use crate::core::flow::or_return;
 use crate::core::timeouts::{Op, Timeouts};
 use crate::core::{api_error, client};
 use crate::ssl::parse_request_id as parse_id;
@@ -127,10 +128,7 @@ impl Resource for SslCertificateValidationResource {
         let summary = format!("Unable to create {TYPE_NAME}");
         let limit = timeouts().get(planned, Op::Create);
         let mut state = decode!(Validation, planned);
-        let client = match client(ctx) {
-            Ok(c) => c,
-            Err(d) => return ApplyResult::error(d),
-        };
+        let client = or_return!(client(ctx));
         let Some(id) = state.request_id.as_str().and_then(parse_id) else {
             return ApplyResult::error(Diagnostic::error(summary, "request_id is not known."));
         };
@@ -163,10 +161,7 @@ impl Resource for SslCertificateValidationResource {
     async fn read(&self, ctx: &Ctx, state: &Value) -> ReadResult {
         let summary = format!("Unable to read {TYPE_NAME}");
         let current = decode!(Validation, state);
-        let client = match client(ctx) {
-            Ok(c) => c,
-            Err(d) => return ReadResult::error(d),
-        };
+        let client = or_return!(client(ctx));
         let fingerprint = match current.sha1_fingerprint.as_str() {
             Some(f) => f.to_string(),
             // Just imported: the request names its certificate.
