@@ -403,18 +403,6 @@ fn not_here(name: &str) -> String {
     )
 }
 
-/// A list of strings when the attribute and all its elements are known.
-pub(crate) fn known_strings(value: &Value, name: &str) -> Option<Vec<String>> {
-    let list = value.get(name)?;
-    if list.is_null() || list.is_unknown() {
-        return None;
-    }
-    list.as_list()
-        .iter()
-        .map(|v| v.as_str().map(str::to_string))
-        .collect()
-}
-
 /// How Combell compares host names: no case, no trailing dot, no surrounding space.
 pub(crate) fn host_key(name: &str) -> String {
     name.trim().trim_end_matches('.').to_ascii_lowercase()

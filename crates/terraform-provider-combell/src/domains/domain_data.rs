@@ -185,11 +185,6 @@ pub(crate) fn registrant_from(r: &Registrant) -> RegistrantState {
     }
 }
 
-/// [`registrant_from`] as a value, for the types that still build their state by attribute.
-pub(crate) fn registrant_value(r: &Registrant) -> Value {
-    registrant_from(r).encode()
-}
-
 /// The registrant schema's fields and descriptions, shared with `combell_domain_registration`.
 pub(crate) fn registrant_fields() -> &'static [(&'static str, &'static str)] {
     &REGISTRANT_FIELDS

@@ -26,19 +26,21 @@ use std::time::{Duration, Instant};
 use async_trait::async_trait;
 use serde_json::json;
 
+use crate::core::flow::{apply_with, or_return, read_with};
 use crate::core::jobs::{wait_logged, WaitError};
 use crate::core::reconcile::{create_once, CreateSpec, Created};
 use crate::core::rules::{self, HostRules};
 use crate::core::timeouts::{Op, Timeouts};
 use crate::core::{api_error, client};
-use crate::domains::domain::{known_strings, name_server_problems};
-use crate::domains::domain_data::{registrant_fields, registrant_value};
+use crate::domains::domain::name_server_problems;
+use crate::domains::domain_data::{registrant_fields, registrant_from, RegistrantState};
 use combell_api::{
     self as client, CancellationToken, Client, DomainDetail, RegisterDomain, Registrant, Secret,
 };
 use tfplugin::{
-    default_plan, ApplyResult, Attribute, AttributePath, Ctx, Diagnostic, Diagnostics,
-    ImportResult, Nesting, PlanRequest, PlanResponse, ReadResult, Resource, Schema, Type, Value,
+    decode, default_plan, model, ApplyResult, Attribute, AttributePath, Ctx, Diagnostic,
+    Diagnostics, Field, ImportResult, Model, Nesting, PlanRequest, PlanResponse, ReadResult,
+    Resource, Schema, Type, Value,
 };
 
 const TYPE_NAME: &str = "combell_domain_registration";
@@ -46,17 +48,19 @@ const LOG: &str = "domain_registration";
 
 const DEFAULT_CREATE_TIMEOUT: Duration = Duration::from_secs(30 * 60);
 
-/// Registrant fields Combell needs; the others are optional.
-const REQUIRED_REGISTRANT: [&str; 8] = [
-    "first_name",
-    "last_name",
-    "address",
-    "postal_code",
-    "city",
-    "country_code",
-    "email",
-    "phone",
-];
+/// The registrant fields Combell needs, by name; the others are optional.
+fn required_registrant(r: &RegistrantState) -> [(&'static str, &Field<String>); 8] {
+    [
+        ("first_name", &r.first_name),
+        ("last_name", &r.last_name),
+        ("address", &r.address),
+        ("postal_code", &r.postal_code),
+        ("city", &r.city),
+        ("country_code", &r.country_code),
+        ("email", &r.email),
+        ("phone", &r.phone),
+    ]
+}
 
 /// Second-level registrations under these are one registrable name (`shop.co.uk`).
 const TWO_LABEL_SUFFIXES: [&str; 6] = ["co.uk", "org.uk", "com.au", "co.nz", "co.za", "com.br"];
@@ -67,14 +71,34 @@ fn timeouts() -> Timeouts {
 
 pub struct DomainRegistrationResource;
 
+model! {
+    /// The state, plan and configuration of `combell_domain_registration`. `extra_fields` stays
+    /// a value: a map known in part is checked key by key at plan time; `timeouts` stays a value
+    /// for [`Timeouts`].
+    pub struct Registration {
+        id: String,
+        domain_name: String,
+        confirm_purchase: bool,
+        registrant: RegistrantState,
+        extra_fields: Value,
+        name_servers: Vec<String>,
+        auth_code: String,
+        expiration_date: String,
+        provisioning_job_id: String,
+        timeouts: Value,
+    }
+}
+
 // ---- Schema ---------------------------------------------------------------------------------
 
 fn schema() -> Schema {
+    let none = RegistrantState::default();
+    let required = required_registrant(&none).map(|(name, _)| name);
     let registrant = registrant_fields()
         .iter()
         .map(|(name, text)| {
             let a = Attribute::string(name).description(text);
-            if REQUIRED_REGISTRANT.contains(name) {
+            if required.contains(name) {
                 a.required()
             } else {
                 a.optional()
@@ -182,13 +206,17 @@ impl Resource for DomainRegistrationResource {
         schema()
     }
 
+    fn model_attributes(&self) -> Vec<&'static str> {
+        Registration::attribute_names()
+    }
+
     fn requires_replace(&self) -> &[&str] {
         &REPLACE_ON_CHANGE
     }
 
     async fn validate(&self, _ctx: &Ctx, config: &Value) -> Diagnostics {
         let mut diags = Diagnostics::default();
-        for (path, summary, detail) in validate_config(config) {
+        for (path, summary, detail) in validate_config(&decode!(Registration, config)) {
             diags.error_at(path, summary, detail);
         }
         timeouts().validate(config, &mut diags);
@@ -196,28 +224,40 @@ impl Resource for DomainRegistrationResource {
     }
 
     async fn plan(&self, _ctx: &Ctx, req: PlanRequest) -> PlanResponse {
-        let prior = req.prior.clone();
-        let config = req.config.clone();
+        let prior_value = req.prior.clone();
+        let config_value = req.config.clone();
         let mut resp = default_plan(&schema(), &REPLACE_ON_CHANGE, &[], req);
         if resp.planned.is_null() {
             return resp;
         }
-        let creating = prior.is_null() || !resp.requires_replace.is_empty();
+        let creating = prior_value.is_null() || !resp.requires_replace.is_empty();
         if creating {
-            if let Some(d) = purchase_guard(&config, "registering or transferring a domain") {
+            if let Some(d) = purchase_guard(&config_value, "registering or transferring a domain") {
                 resp.diagnostics.push(d);
             }
             return resp;
         }
-        if config.get("registrant").is_none_or(Value::is_null) {
+        let decoded = Registration::decode(&prior_value).and_then(|prior| {
+            Ok((
+                prior,
+                Registration::decode(&config_value)?,
+                Registration::decode(&resp.planned)?,
+            ))
+        });
+        let (prior, config, mut planned) = match decoded {
+            Ok(decoded) => decoded,
+            Err(diags) => {
+                resp.diagnostics.extend(diags);
+                return resp;
+            }
+        };
+        if config.registrant.is_null() {
             // Left out, the registrant is whatever Combell holds, which only the control panel
             // changes: the prior one, not an unknown value.
-            if let Some(registrant) = prior.get("registrant").cloned() {
-                resp.planned.set("registrant", registrant);
-            }
+            planned.registrant = prior.registrant.clone();
+            resp.planned = planned.encode();
         }
-        let wanted = resp.planned.get("registrant");
-        if wanted.is_some_and(Value::is_wholly_known) && wanted != prior.get("registrant") {
+        if planned.registrant.encode().is_wholly_known() && planned.registrant != prior.registrant {
             resp.diagnostics.push(
                 Diagnostic::error(
                     "The registrant cannot be changed through Combell's API",
@@ -226,7 +266,7 @@ impl Resource for DomainRegistrationResource {
                          has no operation to change it. Change the registrant in the Combell \
                          control panel (an owner change may need the registry's procedure), then \
                          make the configuration match what Combell shows.",
-                        prior.get_str("domain_name").unwrap_or("the domain")
+                        prior.domain_name.as_str().unwrap_or("the domain")
                     ),
                 )
                 .at(AttributePath::new("registrant")),
@@ -235,27 +275,27 @@ impl Resource for DomainRegistrationResource {
         resp
     }
 
-    async fn create(&self, ctx: &Ctx, planned: &Value, config: &Value) -> ApplyResult {
+    async fn create(&self, ctx: &Ctx, planned_value: &Value, config: &Value) -> ApplyResult {
         let summary = format!("Unable to create {TYPE_NAME}");
         if let Some(d) = purchase_guard(config, "registering or transferring a domain") {
             return ApplyResult::error(d);
         }
-        let client = match client(ctx) {
-            Ok(c) => c,
-            Err(d) => return ApplyResult::error(d),
-        };
-        let Some(name) = planned.get_str("domain_name") else {
+        let planned = decode!(Registration, planned_value);
+        let config = decode!(Registration, config);
+        let client = or_return!(client(ctx));
+        let Some(name) = planned.domain_name.as_str() else {
             return ApplyResult::error(Diagnostic::error(summary, "domain_name is not known."));
         };
         let started = Instant::now();
-        let limit = timeouts().get(planned, Op::Create);
+        let limit = timeouts().get(planned_value, Op::Create);
         let registration = RegisterDomain {
             domain_name: name.to_string(),
-            name_servers: known_strings(config, "name_servers").unwrap_or_default(),
-            registrant: registrant_from(planned.get("registrant").unwrap_or(&Value::Null)),
-            extra_fields: extra_fields(config),
+            name_servers: config.name_servers.known().cloned().unwrap_or_default(),
+            registrant: registrant_order(&planned.registrant),
+            extra_fields: extra_fields(&config.extra_fields),
             auth_code: config
-                .get_str("auth_code")
+                .auth_code
+                .as_str()
                 .filter(|c| !c.trim().is_empty())
                 .map(Secret::new),
         };
@@ -288,23 +328,19 @@ impl Resource for DomainRegistrationResource {
                          ordered. name_servers, extra_fields and auth_code were not sent."
                     ),
                 );
-                let mut base = known(planned);
-                base.set("provisioning_job_id", Value::Null);
-                return ApplyResult {
-                    state: Some(state_from(&detail, &base)),
-                    diagnostics: diags,
-                    ..Default::default()
+                let base = Registration {
+                    provisioning_job_id: Field::Null,
+                    ..known(&planned)
                 };
+                return apply_with(state_from(&detail, &base).encode(), diags);
             }
             Err(failure) if failure.pending => {
-                let mut pending = known(planned);
-                pending.set("id", Value::Null);
-                pending.set("provisioning_job_id", Value::Null);
-                return ApplyResult {
-                    state: Some(pending),
-                    diagnostics: failure.diagnostic(summary).into(),
-                    ..Default::default()
+                let pending = Registration {
+                    id: Field::Null,
+                    provisioning_job_id: Field::Null,
+                    ..known(&planned)
                 };
+                return apply_with(pending.encode(), failure.diagnostic(summary).into());
             }
             Err(failure) => {
                 let err = &failure.error;
@@ -329,11 +365,11 @@ impl Resource for DomainRegistrationResource {
                 ("job_id", json!(job.as_ref().map(|j| j.job_id.clone()))),
             ],
         );
-        let mut pending = known(planned);
+        let mut pending = known(&planned);
         let left = limit.saturating_sub(started.elapsed());
         let outcome = match &job {
             Some(job) => {
-                pending.set("provisioning_job_id", job.job_id.clone());
+                pending.provisioning_job_id.set(job.job_id.clone());
                 wait(&client, &job.job_id, name, left, ctx.stopping()).await
             }
             None => appear(&client, name, left, ctx.stopping()).await,
@@ -359,15 +395,11 @@ impl Resource for DomainRegistrationResource {
                              finished: {err}"
                         ),
                     );
-                    return ApplyResult {
-                        state: Some(state_from(&detail, &pending)),
-                        diagnostics: diags,
-                        ..Default::default()
-                    };
+                    return apply_with(state_from(&detail, &pending).encode(), diags);
                 }
-                ApplyResult {
-                    state: Some(pending),
-                    diagnostics: Diagnostic::error(
+                apply_with(
+                    pending.encode(),
+                    Diagnostic::error(
                         summary,
                         format!(
                             "The {what} of {name}: {err}\n\nThe domain is kept in the state \
@@ -376,32 +408,29 @@ impl Resource for DomainRegistrationResource {
                         ),
                     )
                     .into(),
-                    ..Default::default()
-                }
+                )
             }
         }
     }
 
     async fn read(&self, ctx: &Ctx, state: &Value) -> ReadResult {
         let summary = format!("Unable to read {TYPE_NAME}");
-        let client = match client(ctx) {
-            Ok(c) => c,
-            Err(d) => return ReadResult::error(d),
-        };
-        let Some(name) = state.get_str("domain_name") else {
+        let current = decode!(Registration, state);
+        let client = or_return!(client(ctx));
+        let Some(name) = current.domain_name.as_str() else {
             return ReadResult::gone();
         };
-        if state.get("id").is_none_or(Value::is_null) {
-            if let Some(job_id) = state.get_str("provisioning_job_id") {
+        if current.id.is_null() {
+            if let Some(job_id) = current.provisioning_job_id.as_str() {
                 let limit = timeouts().get(state, Op::Create);
                 match wait(&client, job_id, name, limit, ctx.stopping()).await {
                     Ok(()) => {}
                     Err(client::Error::JobFailed { .. }) => return ReadResult::gone(),
                     Err(err) => {
                         if client.get_domain(name, ctx.stopping()).await.is_err() {
-                            return ReadResult {
-                                state: Some(state.clone()),
-                                diagnostics: Diagnostic::error(
+                            return read_with(
+                                state.clone(),
+                                Diagnostic::error(
                                     summary,
                                     format!(
                                         "The registration of {name} has not finished: {err}. \
@@ -409,15 +438,14 @@ impl Resource for DomainRegistrationResource {
                                     ),
                                 )
                                 .into(),
-                                ..Default::default()
-                            };
+                            );
                         }
                     }
                 }
             }
         }
         match client.get_domain(name, ctx.stopping()).await {
-            Ok(detail) => ReadResult::ok(state_from(&detail, state)),
+            Ok(detail) => ReadResult::ok(state_from(&detail, &current).encode()),
             Err(err) if err.is_not_found() => {
                 hclog::info(
                     LOG,
@@ -426,11 +454,7 @@ impl Resource for DomainRegistrationResource {
                 );
                 ReadResult::gone()
             }
-            Err(err) => ReadResult {
-                state: Some(state.clone()),
-                diagnostics: api_error(summary, &err).into(),
-                ..Default::default()
-            },
+            Err(err) => read_with(state.clone(), api_error(summary, &err).into()),
         }
     }
 
@@ -442,18 +466,18 @@ impl Resource for DomainRegistrationResource {
         _config: &Value,
     ) -> ApplyResult {
         // Only the timeouts can change in place; the registrant is refused at plan time.
-        let client = match client(ctx) {
-            Ok(c) => c,
-            Err(d) => return ApplyResult::error(d),
+        let client = or_return!(client(ctx));
+        let prior = decode!(Registration, prior);
+        let planned = decode!(Registration, planned);
+        let Some(name) = prior.domain_name.as_str() else {
+            return ApplyResult::ok(known(&planned).encode());
         };
-        let Some(name) = prior.get_str("domain_name") else {
-            return ApplyResult::ok(known(planned));
-        };
-        read_back(&client, name, planned, Diagnostics::default()).await
+        read_back(&client, name, &planned, Diagnostics::default()).await
     }
 
     async fn delete(&self, _ctx: &Ctx, prior: &Value) -> Diagnostics {
-        let name = prior.get_str("domain_name").unwrap_or("the domain");
+        let prior = decode!(Registration, prior);
+        let name = prior.domain_name.as_str().unwrap_or("the domain");
         hclog::warn(
             LOG,
             "domain registration removed from the state only",
@@ -474,15 +498,17 @@ impl Resource for DomainRegistrationResource {
     async fn import(&self, _ctx: &Ctx, id: &str) -> ImportResult {
         let name = id.trim();
         match rules::domain_name(name) {
-            Ok(()) => {
-                let mut state = empty_state();
-                state.set("id", name);
-                state.set("domain_name", name);
-                ImportResult {
-                    state: Some(state),
-                    ..Default::default()
-                }
-            }
+            Ok(()) => ImportResult {
+                state: Some(
+                    Registration {
+                        id: name.to_string().into(),
+                        domain_name: name.to_string().into(),
+                        ..Default::default()
+                    }
+                    .encode(),
+                ),
+                ..Default::default()
+            },
             Err(detail) => ImportResult {
                 diagnostics: Diagnostic::error(
                     format!("Invalid import ID for {TYPE_NAME}"),
@@ -604,104 +630,76 @@ async fn appear(
 async fn read_back(
     client: &Client,
     name: &str,
-    base: &Value,
+    base: &Registration,
     mut diags: Diagnostics,
 ) -> ApplyResult {
     match client.get_domain(name, &CancellationToken::new()).await {
-        Ok(detail) => ApplyResult {
-            state: Some(state_from(&detail, base)),
-            diagnostics: diags,
-            ..Default::default()
-        },
+        Ok(detail) => apply_with(state_from(&detail, base).encode(), diags),
         Err(err) => {
             diags.push(api_error(format!("Unable to read {TYPE_NAME} back"), &err));
-            ApplyResult {
-                state: Some(known(base)),
-                diagnostics: diags,
-                ..Default::default()
-            }
+            apply_with(known(base).encode(), diags)
         }
     }
 }
 
 /// The one mapping API → state; the job id comes from `prior`.
-fn state_from(detail: &DomainDetail, prior: &Value) -> Value {
-    let mut state = known(prior);
-    state.set("id", detail.domain_name.clone());
-    state.set("domain_name", detail.domain_name.clone());
-    state.set("registrant", registrant_value(&detail.registrant));
-    state.set("expiration_date", detail.expiration_date.clone());
-    state
+fn state_from(detail: &DomainDetail, prior: &Registration) -> Registration {
+    Registration {
+        id: detail.domain_name.clone().into(),
+        domain_name: detail.domain_name.clone().into(),
+        registrant: registrant_from(&detail.registrant).into(),
+        expiration_date: detail.expiration_date.clone().into(),
+        ..known(prior)
+    }
 }
 
-fn registrant_from(value: &Value) -> Registrant {
-    let get = |name: &str| {
-        value
-            .get_str(name)
+/// The registrant to order with: the known, non-blank fields.
+fn registrant_order(registrant: &Field<RegistrantState>) -> Registrant {
+    let none = RegistrantState::default();
+    let r = registrant.known().unwrap_or(&none);
+    let get = |field: &Field<String>| {
+        field
+            .as_str()
             .map(str::trim)
             .filter(|s| !s.is_empty())
             .map(str::to_string)
     };
     Registrant {
-        first_name: get("first_name"),
-        last_name: get("last_name"),
-        company_name: get("company_name"),
-        enterprise_number: get("enterprise_number"),
-        address: get("address"),
-        postal_code: get("postal_code"),
-        city: get("city"),
-        country_code: get("country_code"),
-        language_code: get("language_code"),
-        email: get("email"),
-        phone: get("phone"),
-        fax: get("fax"),
+        first_name: get(&r.first_name),
+        last_name: get(&r.last_name),
+        company_name: get(&r.company_name),
+        enterprise_number: get(&r.enterprise_number),
+        address: get(&r.address),
+        postal_code: get(&r.postal_code),
+        city: get(&r.city),
+        country_code: get(&r.country_code),
+        language_code: get(&r.language_code),
+        email: get(&r.email),
+        phone: get(&r.phone),
+        fax: get(&r.fax),
     }
 }
 
-fn extra_fields(config: &Value) -> BTreeMap<String, String> {
-    config
-        .get_map("extra_fields")
+/// The entries of `extra_fields` whose values are known.
+fn extra_fields(fields: &Field<Value>) -> BTreeMap<String, String> {
+    fields
+        .known()
+        .and_then(Value::as_map)
         .into_iter()
         .flatten()
         .filter_map(|(k, v)| v.as_str().map(|v| (k.clone(), v.to_string())))
         .collect()
 }
 
-/// Known values of `value` copied onto an empty state, write-only attributes left null.
-fn known(value: &Value) -> Value {
-    let mut state = empty_state();
-    for (name, v) in value.as_map().into_iter().flatten() {
-        if state.get(name).is_some() && !v.is_unknown() {
-            state.set(name, v.clone());
-        }
+/// The known values of `value`, write-only attributes left null.
+fn known(value: &Registration) -> Registration {
+    Registration {
+        confirm_purchase: Field::Null,
+        extra_fields: Field::Null,
+        name_servers: Field::Null,
+        auth_code: Field::Null,
+        ..value.known_part()
     }
-    for name in [
-        "confirm_purchase",
-        "extra_fields",
-        "name_servers",
-        "auth_code",
-    ] {
-        state.set(name, Value::Null);
-    }
-    state
-}
-
-fn empty_state() -> Value {
-    let schema = schema();
-    Value::object(
-        schema
-            .block
-            .attributes
-            .iter()
-            .map(|a| (a.name.clone(), Value::Null))
-            .chain(
-                schema
-                    .block
-                    .blocks
-                    .iter()
-                    .map(|b| (b.type_name.clone(), Value::Null)),
-            ),
-    )
 }
 
 /// A name one registers: `abc.be` or `abc.co.uk`, not `shop.abc.be`.
@@ -730,9 +728,9 @@ fn is_email(text: &str) -> bool {
 }
 
 /// Every plan-time problem, with its path. Unknown values are skipped.
-fn validate_config(config: &Value) -> Vec<(AttributePath, String, String)> {
+fn validate_config(config: &Registration) -> Vec<(AttributePath, String, String)> {
     let mut problems = Vec::new();
-    let domain = config.get_str("domain_name");
+    let domain = config.domain_name.as_str();
     if let Some(name) = domain {
         if let Err(detail) = rules::domain_name(name) {
             problems.push((
@@ -751,8 +749,8 @@ fn validate_config(config: &Value) -> Vec<(AttributePath, String, String)> {
             ));
         }
     }
-    if let Some(servers) = known_strings(config, "name_servers") {
-        for detail in name_server_problems(&servers) {
+    if let Some(servers) = config.name_servers.known() {
+        for detail in name_server_problems(servers) {
             problems.push((
                 AttributePath::new("name_servers"),
                 "Invalid name servers".into(),
@@ -761,7 +759,8 @@ fn validate_config(config: &Value) -> Vec<(AttributePath, String, String)> {
         }
     }
     if config
-        .get_str("auth_code")
+        .auth_code
+        .as_str()
         .is_some_and(|c| c.trim().is_empty())
     {
         problems.push((
@@ -772,16 +771,12 @@ fn validate_config(config: &Value) -> Vec<(AttributePath, String, String)> {
                 .into(),
         ));
     }
-    let Some(registrant) = config
-        .get("registrant")
-        .filter(|r| !r.is_null() && !r.is_unknown())
-    else {
+    let Some(registrant) = config.registrant.known() else {
         return problems;
     };
     let at = |field: &str| AttributePath::new("registrant").attr(field);
-    let field = |name: &str| registrant.get_str(name);
-    for name in REQUIRED_REGISTRANT {
-        if field(name).is_some_and(|v| v.trim().is_empty()) {
+    for (name, field) in required_registrant(registrant) {
+        if field.as_str().is_some_and(|v| v.trim().is_empty()) {
             problems.push((
                 at(name),
                 "Missing registrant field".into(),
@@ -789,7 +784,8 @@ fn validate_config(config: &Value) -> Vec<(AttributePath, String, String)> {
             ));
         }
     }
-    if let Some(country) = field("country_code") {
+    let country = registrant.country_code.as_str();
+    if let Some(country) = country {
         if country.len() != 2 || !country.bytes().all(|b| b.is_ascii_uppercase()) {
             problems.push((
                 at("country_code"),
@@ -798,7 +794,7 @@ fn validate_config(config: &Value) -> Vec<(AttributePath, String, String)> {
             ));
         }
     }
-    if let Some(language) = field("language_code") {
+    if let Some(language) = registrant.language_code.as_str() {
         if !(2..=3).contains(&language.len()) || !language.bytes().all(|b| b.is_ascii_lowercase()) {
             problems.push((
                 at("language_code"),
@@ -807,7 +803,7 @@ fn validate_config(config: &Value) -> Vec<(AttributePath, String, String)> {
             ));
         }
     }
-    if let Some(email) = field("email") {
+    if let Some(email) = registrant.email.as_str() {
         if !is_email(email) {
             problems.push((
                 at("email"),
@@ -816,8 +812,8 @@ fn validate_config(config: &Value) -> Vec<(AttributePath, String, String)> {
             ));
         }
     }
-    for name in ["phone", "fax"] {
-        if let Some(number) = field(name) {
+    for (name, field) in [("phone", &registrant.phone), ("fax", &registrant.fax)] {
+        if let Some(number) = field.as_str() {
             if !is_phone(number) {
                 problems.push((
                     at(name),
@@ -828,10 +824,10 @@ fn validate_config(config: &Value) -> Vec<(AttributePath, String, String)> {
         }
     }
     // The extension rules need the domain, the country and the registrant kind to be known.
-    let (Some(name), Some(country)) = (domain, field("country_code")) else {
+    let (Some(name), Some(country)) = (domain, country) else {
         return problems;
     };
-    if registrant.is_unknown_at("company_name") {
+    if registrant.company_name.is_unknown() {
         return problems;
     }
     let tld = name.rsplit('.').next().unwrap_or("");
@@ -845,7 +841,10 @@ fn validate_config(config: &Value) -> Vec<(AttributePath, String, String)> {
             ),
         ));
     }
-    let company = field("company_name").is_some_and(|c| !c.trim().is_empty());
+    let company = registrant
+        .company_name
+        .as_str()
+        .is_some_and(|c| !c.trim().is_empty());
     let needed = match (tld, company) {
         ("dk" | "es" | "fr" | "nu" | "se", true) => Some("CompanyNumber"),
         ("es" | "nu" | "se", false) => Some("PassportNumber"),
@@ -854,15 +853,19 @@ fn validate_config(config: &Value) -> Vec<(AttributePath, String, String)> {
         _ => None,
     };
     if let Some(wanted) = needed {
-        if config.is_unknown_at("extra_fields") {
+        if config.extra_fields.is_unknown() {
             return problems;
         }
-        let given = config.get_map("extra_fields").is_some_and(|m| {
-            m.iter().any(|(k, v)| {
-                k.eq_ignore_ascii_case(wanted)
-                    && (v.is_unknown() || v.as_str().is_some_and(|s| !s.trim().is_empty()))
-            })
-        });
+        let given = config
+            .extra_fields
+            .known()
+            .and_then(Value::as_map)
+            .is_some_and(|m| {
+                m.iter().any(|(k, v)| {
+                    k.eq_ignore_ascii_case(wanted)
+                        && (v.is_unknown() || v.as_str().is_some_and(|s| !s.trim().is_empty()))
+                })
+            });
         if !given {
             let who = if company {
                 "a company"
@@ -886,32 +889,34 @@ fn validate_config(config: &Value) -> Vec<(AttributePath, String, String)> {
 mod tests {
     use super::*;
 
-    fn registrant(country: &str) -> Value {
-        let mut r = Value::object(registrant_fields().iter().map(|(n, _)| (*n, Value::Null)));
-        for (k, v) in [
-            ("first_name", "Ann"),
-            ("last_name", "Smith"),
-            ("address", "Main Street 1"),
-            ("postal_code", "9000"),
-            ("city", "Gent"),
-            ("country_code", country),
-            ("email", "ann@example.be"),
-            ("phone", "+32.93300000"),
-        ] {
-            r.set(k, v);
+    fn text(s: &str) -> Field<String> {
+        Field::Known(s.to_string())
+    }
+
+    fn registrant(country: &str) -> RegistrantState {
+        RegistrantState {
+            first_name: text("Ann"),
+            last_name: text("Smith"),
+            address: text("Main Street 1"),
+            postal_code: text("9000"),
+            city: text("Gent"),
+            country_code: text(country),
+            email: text("ann@example.be"),
+            phone: text("+32.93300000"),
+            ..Default::default()
         }
-        r
     }
 
-    fn config(domain: &str, registrant: Value) -> Value {
-        let mut c = empty_state();
-        c.set("domain_name", domain);
-        c.set("registrant", registrant);
-        c.set("confirm_purchase", true);
-        c
+    fn config(domain: &str, registrant: RegistrantState) -> Registration {
+        Registration {
+            domain_name: domain.to_string().into(),
+            registrant: registrant.into(),
+            confirm_purchase: true.into(),
+            ..Default::default()
+        }
     }
 
-    fn paths(cfg: &Value) -> Vec<String> {
+    fn paths(cfg: &Registration) -> Vec<String> {
         validate_config(cfg)
             .into_iter()
             .map(|(p, _, _)| format!("{p:?}"))
@@ -929,17 +934,14 @@ mod tests {
         assert_eq!(paths(&config("maple.ca", registrant("BE"))).len(), 1);
         assert!(paths(&config("maple.ca", registrant("CA"))).is_empty());
         let mut company = registrant("DK");
-        company.set("company_name", "Hygge ApS");
+        company.company_name = text("Hygge ApS");
         assert_eq!(paths(&config("hygge.dk", company.clone())).len(), 1);
         let mut with_number = config("hygge.dk", company);
-        with_number.set(
-            "extra_fields",
-            Value::Map(
-                [("CompanyNumber".to_string(), Value::from("12345678"))]
-                    .into_iter()
-                    .collect(),
-            ),
-        );
+        with_number.extra_fields.set(Value::Map(
+            [("CompanyNumber".to_string(), Value::from("12345678"))]
+                .into_iter()
+                .collect(),
+        ));
         assert!(paths(&with_number).is_empty());
         assert_eq!(paths(&config("pizza.it", registrant("IT"))).len(), 1);
         assert_eq!(paths(&config("swede.se", registrant("BE"))).len(), 1);
@@ -950,22 +952,22 @@ mod tests {
         assert_eq!(paths(&config("www.example.be", registrant("BE"))).len(), 1);
         assert_eq!(paths(&config("Example.be", registrant("BE"))).len(), 1);
         let mut bad = registrant("be");
-        bad.set("phone", "0032 9 330 00 00");
-        bad.set("email", "nobody");
+        bad.phone = text("0032 9 330 00 00");
+        bad.email = text("nobody");
         assert_eq!(paths(&config("example.be", bad)).len(), 3);
         let mut unknown = registrant("BE");
-        unknown.set("country_code", Value::Unknown);
+        unknown.country_code = Field::Unknown;
         assert!(paths(&config("maple.ca", unknown)).is_empty());
     }
 
     #[test]
     fn the_purchase_must_be_confirmed() {
         let mut c = config("example.be", registrant("BE"));
-        assert!(purchase_guard(&c, "x").is_none());
-        c.set("confirm_purchase", Value::Null);
-        assert!(purchase_guard(&c, "x").is_some());
-        c.set("confirm_purchase", false);
-        let d = purchase_guard(&c, "registering a domain").unwrap();
+        assert!(purchase_guard(&c.encode(), "x").is_none());
+        c.confirm_purchase = Field::Null;
+        assert!(purchase_guard(&c.encode(), "x").is_some());
+        c.confirm_purchase.set(false);
+        let d = purchase_guard(&c.encode(), "registering a domain").unwrap();
         assert_eq!(d.path, Some(AttributePath::new("confirm_purchase")));
         assert!(d
             .detail
