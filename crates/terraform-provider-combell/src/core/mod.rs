@@ -8,6 +8,7 @@ pub mod fields;
 pub mod flow;
 pub mod jobs;
 pub mod list;
+pub mod purchase;
 pub mod reconcile;
 pub mod rules;
 pub mod timeouts;

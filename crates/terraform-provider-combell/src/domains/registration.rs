@@ -28,6 +28,7 @@ use serde_json::json;
 
 use crate::core::flow::{apply_with, or_return, read_with};
 use crate::core::jobs::{wait_logged, WaitError};
+use crate::core::purchase::purchase_guard;
 use crate::core::reconcile::{create_once, CreateSpec, Created};
 use crate::core::rules::{self, HostRules};
 use crate::core::timeouts::{Op, Timeouts};
@@ -232,7 +233,10 @@ impl Resource for DomainRegistrationResource {
         }
         let creating = prior_value.is_null() || !resp.requires_replace.is_empty();
         if creating {
-            if let Some(d) = purchase_guard(&config_value, "registering or transferring a domain") {
+            let confirm = Registration::decode(&config_value)
+                .map(|c| c.confirm_purchase)
+                .unwrap_or_default();
+            if let Some(d) = purchase_guard(&confirm, "registering or transferring a domain") {
                 resp.diagnostics.push(d);
             }
             return resp;
@@ -277,11 +281,14 @@ impl Resource for DomainRegistrationResource {
 
     async fn create(&self, ctx: &Ctx, planned_value: &Value, config: &Value) -> ApplyResult {
         let summary = format!("Unable to create {TYPE_NAME}");
-        if let Some(d) = purchase_guard(config, "registering or transferring a domain") {
-            return ApplyResult::error(d);
-        }
         let planned = decode!(Registration, planned_value);
         let config = decode!(Registration, config);
+        if let Some(d) = purchase_guard(
+            &config.confirm_purchase,
+            "registering or transferring a domain",
+        ) {
+            return ApplyResult::error(d);
+        }
         let client = or_return!(client(ctx));
         let Some(name) = planned.domain_name.as_str() else {
             return ApplyResult::error(Diagnostic::error(summary, "domain_name is not known."));
@@ -522,34 +529,6 @@ impl Resource for DomainRegistrationResource {
 }
 
 // ---- Helpers --------------------------------------------------------------------------------
-
-/// The refusal to buy without `confirm_purchase = true`; `None` when the purchase is confirmed
-/// (or not yet known at plan time). Shared with `combell_ssl_certificate_request`.
-pub(crate) fn purchase_guard(config: &Value, what: &str) -> Option<Diagnostic> {
-    match config.get("confirm_purchase") {
-        Some(Value::Unknown) | Some(Value::Bool(true)) => None,
-        _ => Some(
-            Diagnostic::error(
-                "Paid purchase not confirmed",
-                format!(
-                    "{} is a paid purchase at Combell, billed to the reseller account at Combell's \
-                     current price, and cannot be undone through the API. Set confirm_purchase = \
-                     true to proceed.",
-                    capitalise(what)
-                ),
-            )
-            .at(AttributePath::new("confirm_purchase")),
-        ),
-    }
-}
-
-fn capitalise(text: &str) -> String {
-    let mut chars = text.chars();
-    chars
-        .next()
-        .map(|c| c.to_uppercase().chain(chars).collect())
-        .unwrap_or_default()
-}
 
 /// How long a registration whose answer was lost may take to show in the reseller account
 /// before the create gives up on knowing (and keeps a pending entry instead of ordering again).
@@ -963,11 +942,11 @@ mod tests {
     #[test]
     fn the_purchase_must_be_confirmed() {
         let mut c = config("example.be", registrant("BE"));
-        assert!(purchase_guard(&c.encode(), "x").is_none());
+        assert!(purchase_guard(&c.confirm_purchase, "x").is_none());
         c.confirm_purchase = Field::Null;
-        assert!(purchase_guard(&c.encode(), "x").is_some());
+        assert!(purchase_guard(&c.confirm_purchase, "x").is_some());
         c.confirm_purchase.set(false);
-        let d = purchase_guard(&c.encode(), "registering a domain").unwrap();
+        let d = purchase_guard(&c.confirm_purchase, "registering a domain").unwrap();
         assert_eq!(d.path, Some(AttributePath::new("confirm_purchase")));
         assert!(d
             .detail

@@ -27,9 +27,9 @@ use serde_json::json;
 use std::time::Duration;
 
 use crate::core::flow::or_return;
+use crate::core::purchase::purchase_guard;
 use crate::core::reconcile::{create_once, CreateSpec, Created};
 use crate::core::{api_error, client};
-use crate::domains::registration::purchase_guard;
 use combell_api::der::parse_csr;
 use combell_api::{
     self as client, AdditionalValidationAttribute, CancellationToken, Client,
@@ -329,7 +329,10 @@ impl Resource for SslCertificateRequestResource {
                 }
                 Err(diags) => resp.diagnostics.extend(diags),
             }
-            if let Some(d) = purchase_guard(&config_value, "ordering an SSL certificate") {
+            let confirm = CertificateRequest::decode(&config_value)
+                .map(|c| c.confirm_purchase)
+                .unwrap_or_default();
+            if let Some(d) = purchase_guard(&confirm, "ordering an SSL certificate") {
                 resp.diagnostics.push(d);
             }
         }
@@ -351,11 +354,11 @@ impl Resource for SslCertificateRequestResource {
 
     async fn create(&self, ctx: &Ctx, planned: &Value, config: &Value) -> ApplyResult {
         let summary = format!("Unable to create {TYPE_NAME}");
-        if let Some(d) = purchase_guard(config, "ordering an SSL certificate") {
-            return ApplyResult::error(d);
-        }
         let planned = decode!(CertificateRequest, planned);
         let config = decode!(CertificateRequest, config);
+        if let Some(d) = purchase_guard(&config.confirm_purchase, "ordering an SSL certificate") {
+            return ApplyResult::error(d);
+        }
         let client = or_return!(client(ctx));
         let (Some(kind), Some(csr)) = (planned.certificate_type.as_str(), config.csr.as_str())
         else {
