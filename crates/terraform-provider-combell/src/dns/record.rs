@@ -872,11 +872,12 @@ fn validate_config(config: &DnsRecordModel) -> Vec<Problem> {
         ));
         return problems;
     }
-    let srv_only: [(&'static str, bool); 4] = [
+    let srv_only: [(&'static str, bool); 5] = [
         ("service", config.service.is_null()),
         ("protocol", config.protocol.is_null()),
         ("target", config.target.is_null()),
         ("port", config.port.is_null()),
+        ("weight", config.weight.is_null()),
     ];
     if record_type == "SRV" {
         validate_srv(config, &mut problems);
@@ -889,13 +890,6 @@ fn validate_config(config: &DnsRecordModel) -> Vec<Problem> {
                     format!("`{attribute}` is only used by SRV records; remove it from this {record_type} record."),
                 ));
             }
-        }
-        if !config.weight.is_null() {
-            problems.push(problem(
-                "weight",
-                "Attribute applies only to SRV records",
-                format!("`weight` is only used by SRV records; remove it from this {record_type} record."),
-            ));
         }
         if record_type != "MX" && !config.priority.is_null() {
             problems.push(problem(
