@@ -21,19 +21,49 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 
+use crate::core::flow::{apply_with, or_return};
 use crate::core::reconcile::{create_once, CreateSpec, Created};
 use crate::core::rules::{self, HostRules};
 use crate::core::{api_error, client};
 use combell_api::{self as client, CancellationToken, Client, DnsRecord, DnsRecordFilter};
 use tfplugin::{
-    default_plan, identity_strings, ApplyResult, Attribute, AttributePath, Ctx, Diagnostic,
-    Diagnostics, IdentityAttribute, IdentitySchema, ImportResult, PlanRequest, PlanResponse,
-    ReadResult, Resource, Schema, Value,
+    decode, default_plan, identity_strings, model, ApplyResult, Attribute, AttributePath, Ctx,
+    Diagnostic, Diagnostics, Field, IdentityAttribute, IdentitySchema, ImportResult, Model, Number,
+    PlanRequest, PlanResponse, ReadResult, Resource, Schema, Value,
 };
 
 const TYPE_NAME: &str = "combell_dns_record";
 
 pub struct DnsRecordResource;
+
+model! {
+    /// The state, plan or configuration of `combell_dns_record`. The numbers are [`Number`]s:
+    /// validation names fractional and huge ones in its own words.
+    pub struct DnsRecordModel {
+        id: String,
+        domain_name: String,
+        r#type: String,
+        record_name: String,
+        content: String,
+        ttl: Number,
+        priority: Number,
+        service: String,
+        protocol: String,
+        target: String,
+        port: Number,
+        weight: Number,
+    }
+}
+
+/// A number field as a whole number: `None` when null, unknown, fractional or beyond i64.
+fn whole(field: &Field<Number>) -> Option<i64> {
+    field.get().and_then(Number::as_i64)
+}
+
+/// A whole number as a field.
+fn number(value: Option<i64>) -> Field<Number> {
+    Field::from_option(value.map(Number::Int))
+}
 
 // ---- Schema ---------------------------------------------------------------------------------
 
@@ -148,10 +178,15 @@ impl Resource for DnsRecordResource {
         ]))
     }
 
+    fn model_attributes(&self) -> Vec<&'static str> {
+        DnsRecordModel::attribute_names()
+    }
+
     async fn validate(&self, _ctx: &Ctx, config: &Value) -> Diagnostics {
+        let config = decode!(DnsRecordModel, config);
         let mut diags = Diagnostics::default();
-        let mut problems = number_problems(config);
-        problems.extend(validate_config(&RecordConfig::from_value(config)));
+        let mut problems = number_problems(&config);
+        problems.extend(validate_config(&config));
         for p in problems {
             diags.error_at(AttributePath::new(p.attribute), p.summary, p.detail);
         }
@@ -162,10 +197,10 @@ impl Resource for DnsRecordResource {
         if req.proposed.is_null() {
             return default_plan(&schema(), &[], &[], req);
         }
-        let prior = req.prior.clone();
-        let config = req.config.clone();
+        let creating = req.prior.is_null();
+        let prior = DnsRecordModel::decode(&req.prior).unwrap_or_default();
+        let config = DnsRecordModel::decode(&req.config).unwrap_or_default();
         let mut resp = default_plan(&schema(), &[], &[], req);
-        let creating = prior.is_null();
         if !creating {
             resp.requires_replace = REPLACE_ON_CHANGE
                 .iter()
@@ -174,9 +209,12 @@ impl Resource for DnsRecordResource {
                 .collect();
         }
         let fresh = creating || !resp.requires_replace.is_empty();
-        plan_computed(&mut resp.planned, &prior, &config, fresh);
+        if let Ok(mut planned) = DnsRecordModel::decode(&resp.planned) {
+            plan_computed(&mut planned, &prior, &config, fresh);
+            resp.planned = planned.encode();
+        }
         if fresh {
-            if let Some(name) = config.get_str("record_name").filter(|n| n.contains('*')) {
+            if let Some(name) = config.record_name.as_str().filter(|n| n.contains('*')) {
                 resp.diagnostics.error_at(
                     AttributePath::new("record_name"),
                     "Wildcard records cannot be created",
@@ -194,14 +232,12 @@ impl Resource for DnsRecordResource {
 
     async fn create(&self, ctx: &Ctx, planned: &Value, _config: &Value) -> ApplyResult {
         let summary = format!("Unable to create {TYPE_NAME}");
-        let client = match client(ctx) {
-            Ok(c) => c,
-            Err(d) => return ApplyResult::error(d),
-        };
-        let Some(domain) = planned.get_str("domain_name") else {
+        let planned = decode!(DnsRecordModel, planned);
+        let client = or_return!(client(ctx));
+        let Some(domain) = planned.domain_name.as_str() else {
             return ApplyResult::error(Diagnostic::error(summary, "domain_name is not known."));
         };
-        let request = request_from(planned);
+        let request = request_from(&planned);
         // Records with the same type, name and content may exist already (zones allow it): the
         // ones the zone held before this process's first create in it, and the ones this
         // process made since, are never this create's, whatever happens to its answer. One
@@ -222,7 +258,7 @@ impl Resource for DnsRecordResource {
         let what = format!(
             "the {} record \"{}\" in {domain}",
             request.record_type.as_deref().unwrap_or(""),
-            planned.get_str("record_name").unwrap_or("")
+            planned.record_name.as_str().unwrap_or("")
         );
         let created = create_once(
             CreateSpec {
@@ -256,11 +292,11 @@ impl Resource for DnsRecordResource {
             &[("domain", domain.into()), ("id", id.clone().into())],
         );
         // The record exists from here on: whatever happens, its id reaches the state.
-        match read_back(&client, domain, &id, planned).await {
-            Ok(state) => ApplyResult::ok(state),
-            Err(diag) => ApplyResult {
-                state: Some(known_state_with_id(planned, &id)),
-                diagnostics: Diagnostic::error(
+        match read_back(&client, domain, &id, &planned).await {
+            Ok(state) => ApplyResult::ok(state.encode()),
+            Err(diag) => apply_with(
+                known_state_with_id(&planned, &id),
+                Diagnostic::error(
                     summary,
                     format!(
                         "Combell created the record (id {id}) but reading it back failed: {}\n\n\
@@ -270,18 +306,15 @@ impl Resource for DnsRecordResource {
                     ),
                 )
                 .into(),
-                ..Default::default()
-            },
+            ),
         }
     }
 
     async fn read(&self, ctx: &Ctx, state: &Value) -> ReadResult {
         let summary = format!("Unable to read {TYPE_NAME}");
-        let client = match client(ctx) {
-            Ok(c) => c,
-            Err(d) => return ReadResult::error(d),
-        };
-        let (Some(domain), Some(id)) = (state.get_str("domain_name"), state.get_str("id")) else {
+        let state = decode!(DnsRecordModel, state);
+        let client = or_return!(client(ctx));
+        let (Some(domain), Some(id)) = (state.domain_name.as_str(), state.id.as_str()) else {
             return ReadResult::error(Diagnostic::error(
                 summary,
                 "The state holds no domain_name or id for this record. This is a bug in the \
@@ -291,7 +324,7 @@ impl Resource for DnsRecordResource {
         // From the zone's list, shared with every other record of the zone read by this
         // process (refresh and import alike): one paged call per zone instead of one per record.
         match client.read_dns_record(domain, id, ctx.stopping()).await {
-            Ok(Some(record)) => ReadResult::ok(state_from(&record, domain, state)),
+            Ok(Some(record)) => ReadResult::ok(state_from(&record, domain, &state).encode()),
             Ok(None) => {
                 hclog::info(
                     "dns_record",
@@ -312,27 +345,23 @@ impl Resource for DnsRecordResource {
         _config: &Value,
     ) -> ApplyResult {
         let summary = format!("Unable to update {TYPE_NAME}");
-        let client = match client(ctx) {
-            Ok(c) => c,
-            Err(d) => return ApplyResult::error(d),
-        };
-        let (Some(domain), Some(id)) = (planned.get_str("domain_name"), prior.get_str("id")) else {
+        let prior_value = prior;
+        let prior = decode!(DnsRecordModel, prior);
+        let planned = decode!(DnsRecordModel, planned);
+        let client = or_return!(client(ctx));
+        let (Some(domain), Some(id)) = (planned.domain_name.as_str(), prior.id.as_str()) else {
             return ApplyResult::error(Diagnostic::error(
                 summary,
                 "domain_name or id is not known.",
             ));
         };
-        let request = request_from(planned);
+        let request = request_from(&planned);
         if let Err(err) = client
             .update_dns_record(domain, id, &request, ctx.stopping())
             .await
         {
             // The record is as it was: keep the prior state so nothing is lost.
-            return ApplyResult {
-                state: Some(prior.clone()),
-                diagnostics: api_error(summary, &err).into(),
-                ..Default::default()
-            };
+            return apply_with(prior_value.clone(), api_error(summary, &err).into());
         }
         // Whether Combell keeps a record's id across a PUT has not been observed either way:
         // if the id is gone, find the record by what was just written. Not cut short by
@@ -345,12 +374,11 @@ impl Resource for DnsRecordResource {
             other => Some(other),
         };
         match record {
-            Some(Ok(record)) => ApplyResult::ok(state_from(&record, domain, planned)),
-            Some(Err(err)) => ApplyResult {
-                state: Some(known_state_with_id(planned, id)),
-                diagnostics: api_error(summary, &err).into(),
-                ..Default::default()
-            },
+            Some(Ok(record)) => ApplyResult::ok(state_from(&record, domain, &planned).encode()),
+            Some(Err(err)) => apply_with(
+                known_state_with_id(&planned, id),
+                api_error(summary, &err).into(),
+            ),
             None => ApplyResult::error(Diagnostic::error(
                 summary,
                 format!(
@@ -364,11 +392,9 @@ impl Resource for DnsRecordResource {
 
     async fn delete(&self, ctx: &Ctx, prior: &Value) -> Diagnostics {
         let summary = format!("Unable to delete {TYPE_NAME}");
-        let client = match client(ctx) {
-            Ok(c) => c,
-            Err(d) => return d.into(),
-        };
-        let (Some(domain), Some(id)) = (prior.get_str("domain_name"), prior.get_str("id")) else {
+        let prior = decode!(DnsRecordModel, prior);
+        let client = or_return!(client(ctx));
+        let (Some(domain), Some(id)) = (prior.domain_name.as_str(), prior.id.as_str()) else {
             return Diagnostics::default();
         };
         match client.delete_dns_record(domain, id, ctx.stopping()).await {
@@ -381,15 +407,17 @@ impl Resource for DnsRecordResource {
 
     async fn import(&self, _ctx: &Ctx, id: &str) -> ImportResult {
         match parse_import_id(id) {
-            Ok((domain, record_id)) => {
-                let mut state = empty_state();
-                state.set("domain_name", domain);
-                state.set("id", record_id);
-                ImportResult {
-                    state: Some(state),
-                    ..Default::default()
-                }
-            }
+            Ok((domain, record_id)) => ImportResult {
+                state: Some(
+                    DnsRecordModel {
+                        domain_name: domain.into(),
+                        id: record_id.into(),
+                        ..DnsRecordModel::default()
+                    }
+                    .encode(),
+                ),
+                ..Default::default()
+            },
             Err(detail) => ImportResult {
                 diagnostics: Diagnostic::error(
                     format!("Invalid import ID for {TYPE_NAME}"),
@@ -413,15 +441,15 @@ async fn read_back(
     client: &Client,
     domain: &str,
     id: &str,
-    planned: &Value,
-) -> Result<Value, Diagnostic> {
+    planned: &DnsRecordModel,
+) -> Result<DnsRecordModel, Diagnostic> {
     match client
         .get_dns_record(domain, id, &CancellationToken::new())
         .await
     {
         Ok(record) => {
             let mut state = state_from(&record, domain, planned);
-            state.set("id", id);
+            state.id.set(id);
             Ok(state)
         }
         Err(err) => Err(api_error(format!("Unable to read {TYPE_NAME}"), &err)),
@@ -521,36 +549,37 @@ async fn find_by_content(
 }
 
 /// The API request for a planned state: only the fields that apply to the record's type.
-fn request_from(planned: &Value) -> DnsRecord {
-    let record_type = planned.get_str("type").unwrap_or_default().to_string();
+fn request_from(planned: &DnsRecordModel) -> DnsRecord {
+    let record_type = planned.r#type.as_str().unwrap_or_default().to_string();
     let srv = record_type == "SRV";
     let mut record = DnsRecord {
         record_type: Some(record_type.clone()),
-        ttl: Some(planned.get_i64("ttl").unwrap_or(DEFAULT_TTL)),
+        ttl: Some(whole(&planned.ttl).unwrap_or(DEFAULT_TTL)),
         ..DnsRecord::default()
     };
     if srv {
-        record.service = planned.get_str("service").map(canonical_service);
+        record.service = planned.service.as_str().map(canonical_service);
         record.protocol = Some(
             planned
-                .get_str("protocol")
+                .protocol
+                .as_str()
                 .and_then(canonical_protocol)
                 .unwrap_or("_tcp")
                 .trim_start_matches('_')
                 .to_ascii_uppercase(),
         );
-        record.target = planned.get_str("target").map(ascii_host);
-        record.port = planned.get_i64("port");
-        record.priority = Some(planned.get_i64("priority").unwrap_or(DEFAULT_PRIORITY));
-        record.weight = Some(planned.get_i64("weight").unwrap_or(DEFAULT_WEIGHT));
+        record.target = planned.target.as_str().map(ascii_host);
+        record.port = whole(&planned.port);
+        record.priority = Some(whole(&planned.priority).unwrap_or(DEFAULT_PRIORITY));
+        record.weight = Some(whole(&planned.weight).unwrap_or(DEFAULT_WEIGHT));
     } else {
-        let name = planned.get_str("record_name").unwrap_or_default();
+        let name = planned.record_name.as_str().unwrap_or_default();
         record.record_name = Some(if name == "@" {
             String::new()
         } else {
             ascii_host(name)
         });
-        record.content = planned.get_str("content").map(|content| {
+        record.content = planned.content.as_str().map(|content| {
             if HOST_CONTENT.contains(&record_type.as_str()) {
                 ascii_host(content)
             } else {
@@ -558,185 +587,159 @@ fn request_from(planned: &Value) -> DnsRecord {
             }
         });
         if record_type == "MX" {
-            record.priority = Some(planned.get_i64("priority").unwrap_or(DEFAULT_PRIORITY));
+            record.priority = Some(whole(&planned.priority).unwrap_or(DEFAULT_PRIORITY));
         }
     }
     record
 }
 
-/// The one mapping API → state, used by create, read, update and import. Where `prior` (the
-/// planned or stored state) spells a value differently but means the same, its spelling is
-/// kept, so that no configuration shows a perpetual diff.
-pub(crate) fn state_from(api: &DnsRecord, domain: &str, prior: &Value) -> Value {
+/// The one mapping API → state, used by create, read, update, import and the list. Where
+/// `prior` (the planned or stored state) spells a value differently but means the same, its
+/// spelling is kept, so that no configuration shows a perpetual diff.
+pub(crate) fn state_from(api: &DnsRecord, domain: &str, prior: &DnsRecordModel) -> DnsRecordModel {
     let record_type = api
         .record_type
         .clone()
         .unwrap_or_default()
         .to_ascii_uppercase();
     let srv = record_type == "SRV";
-    let keep =
-        |name: &str, api_value: Option<String>, same: &dyn Fn(&str, &str) -> bool| -> Value {
-            match (prior.get_str(name), api_value) {
-                (Some(p), Some(a)) if same(p, &a) => p.into(),
-                (_, a) => a.into(),
-            }
-        };
+    let keep = |prior: &Field<String>,
+                api_value: Option<String>,
+                same: &dyn Fn(&str, &str) -> bool|
+     -> Field<String> {
+        match (prior.as_str(), api_value) {
+            (Some(p), Some(a)) if same(p, &a) => p.to_string().into(),
+            (_, a) => Field::from_option(a),
+        }
+    };
     let api_name = api.record_name.clone().unwrap_or_default();
     let record_name = if srv {
-        Value::from(api_name)
+        api_name.into()
     } else {
-        keep("record_name", Some(api_name), &same_record_name)
+        keep(&prior.record_name, Some(api_name), &same_record_name)
     };
     let content = if srv {
-        Value::from(api.content.clone())
+        Field::from_option(api.content.clone())
     } else {
-        keep("content", api.content.clone(), &|a, b| {
+        keep(&prior.content, api.content.clone(), &|a, b| {
             same_content(&record_type, a, b)
         })
     };
-    let srv_only = |v: Value| if srv { v } else { Value::Null };
-    let priority = if srv || record_type == "MX" {
-        Value::from(api.priority)
-    } else {
-        Value::Null
-    };
-    Value::object([
-        (
-            "id",
-            Value::from(
-                api.id
-                    .clone()
-                    .or_else(|| prior.get_str("id").map(str::to_string)),
-            ),
-        ),
-        (
-            "domain_name",
-            keep("domain_name", Some(domain.to_string()), &same_host),
-        ),
-        (
-            "type",
-            keep("type", Some(record_type.clone()), &|a, b| {
-                a.eq_ignore_ascii_case(b)
-            }),
-        ),
-        ("record_name", record_name),
-        ("content", content),
-        ("ttl", Value::from(api.ttl)),
-        ("priority", priority),
-        (
-            "service",
-            srv_only(keep("service", api.service.clone(), &|a, b| {
-                canonical_service(a) == canonical_service(b)
-            })),
-        ),
-        (
-            "protocol",
-            srv_only(keep("protocol", api.protocol.clone(), &|a, b| {
-                canonical_protocol(a).is_some() && canonical_protocol(a) == canonical_protocol(b)
-            })),
-        ),
-        (
-            "target",
-            srv_only(keep("target", api.target.clone(), &same_host)),
-        ),
-        ("port", srv_only(Value::from(api.port))),
-        ("weight", srv_only(Value::from(api.weight))),
-    ])
+    let srv_only = |v: Field<String>| if srv { v } else { Field::Null };
+    let srv_number = |v: Option<i64>| if srv { number(v) } else { Field::Null };
+    DnsRecordModel {
+        id: Field::from_option(api.id.clone())
+            .or(Field::from_option(prior.id.clone().into_known())),
+        domain_name: keep(&prior.domain_name, Some(domain.to_string()), &same_host),
+        r#type: keep(&prior.r#type, Some(record_type.clone()), &|a, b| {
+            a.eq_ignore_ascii_case(b)
+        }),
+        record_name,
+        content,
+        ttl: number(api.ttl),
+        priority: if srv || record_type == "MX" {
+            number(api.priority)
+        } else {
+            Field::Null
+        },
+        service: srv_only(keep(&prior.service, api.service.clone(), &|a, b| {
+            canonical_service(a) == canonical_service(b)
+        })),
+        protocol: srv_only(keep(&prior.protocol, api.protocol.clone(), &|a, b| {
+            canonical_protocol(a).is_some() && canonical_protocol(a) == canonical_protocol(b)
+        })),
+        target: srv_only(keep(&prior.target, api.target.clone(), &same_host)),
+        port: srv_number(api.port),
+        weight: srv_number(api.weight),
+    }
 }
 
 /// Fills the computed attributes of a plan whose configuration left them out, beyond the
 /// declared defaults (`ttl`, `priority`, `weight`, `protocol`, `record_name`) that
 /// [`default_plan`] has planned already.
-fn plan_computed(planned: &mut Value, prior: &Value, config: &Value, fresh: bool) {
-    let config_null = |name: &str| config.get(name).is_none_or(Value::is_null);
+fn plan_computed(
+    planned: &mut DnsRecordModel,
+    prior: &DnsRecordModel,
+    config: &DnsRecordModel,
+    fresh: bool,
+) {
     if fresh {
-        planned.set("id", Value::Unknown);
+        planned.id = Field::Unknown;
     }
-    let Some(record_type) = config.get_str("type") else {
+    let Some(record_type) = config.r#type.as_str() else {
         // Type not known yet: the content depends on it.
-        if config_null("content") {
-            planned.set("content", Value::Unknown);
+        if config.content.is_null() {
+            planned.content = Field::Unknown;
         }
         return;
     };
     if record_type == "SRV" {
         // Combell derives an SRV record's name and content; known again after apply.
         if fresh {
-            planned.set("record_name", Value::Unknown);
-            planned.set("content", Value::Unknown);
+            planned.record_name = Field::Unknown;
+            planned.content = Field::Unknown;
         } else {
-            planned.set(
-                "record_name",
-                prior.get("record_name").cloned().unwrap_or_default(),
-            );
-            let content_inputs_same = ["weight", "port", "target"]
-                .iter()
-                .all(|name| planned.get(name) == prior.get(name));
-            let content = if content_inputs_same {
-                prior.get("content").cloned().unwrap_or_default()
+            planned.record_name = prior.record_name.clone();
+            let content_inputs_same = planned.weight == prior.weight
+                && planned.port == prior.port
+                && planned.target == prior.target;
+            planned.content = if content_inputs_same {
+                prior.content.clone()
             } else {
-                Value::Unknown
+                Field::Unknown
             };
-            planned.set("content", content);
         }
     }
 }
 
 /// Whether a replace-only attribute changes meaning between the prior state and the config.
-fn replace_attribute_changed(name: &str, prior: &Value, config: &Value) -> bool {
-    let Some(new) = config.get(name) else {
-        return false;
+fn replace_attribute_changed(name: &str, prior: &DnsRecordModel, config: &DnsRecordModel) -> bool {
+    let text = |m: &DnsRecordModel| -> Field<String> {
+        match name {
+            "domain_name" => m.domain_name.clone(),
+            "type" => m.r#type.clone(),
+            "service" => m.service.clone(),
+            "protocol" => m.protocol.clone(),
+            _ => m.target.clone(),
+        }
     };
+    if name == "port" {
+        return config.port.is_unknown() || prior.port != config.port;
+    }
+    let (old, new) = (text(prior), text(config));
     if new.is_unknown() {
         return true;
     }
-    let old = prior.get(name).cloned().unwrap_or_default();
+    let (old, new) = (old.as_str(), new.as_str());
     match name {
-        "domain_name" | "target" => match (old.as_str(), new.as_str()) {
+        "domain_name" | "target" => match (old, new) {
             (Some(a), Some(b)) => !same_host(a, b),
             (a, b) => a != b,
         },
-        "type" => match (old.as_str(), new.as_str()) {
+        "type" => match (old, new) {
             (Some(a), Some(b)) => !a.eq_ignore_ascii_case(b),
             (a, b) => a != b,
         },
-        "service" => old.as_str().map(canonical_service) != new.as_str().map(canonical_service),
-        "protocol" => {
+        "service" => old.map(canonical_service) != new.map(canonical_service),
+        _ => {
             // Left out means TCP, which is what Combell reports for it.
-            let is_srv = config.get_str("type") == Some("SRV");
-            let canon = |v: &Value| match v.as_str() {
+            let is_srv = config.r#type.as_str() == Some("SRV");
+            let canon = |v: Option<&str>| match v {
                 Some(p) => canonical_protocol(p).map(str::to_string),
                 None if is_srv => Some("_tcp".to_string()),
                 None => None,
             };
-            canon(&old) != canon(new)
+            canon(old) != canon(new)
         }
-        _ => old != *new,
     }
-}
-
-/// A state with every attribute null, for import to fill in.
-fn empty_state() -> Value {
-    Value::object(
-        schema()
-            .block
-            .attributes
-            .iter()
-            .map(|a| (a.name.clone(), Value::Null)),
-    )
 }
 
 /// The planned state with the new id and no unknowns left: what is stored when a record was
 /// created but could not be read back (Terraform then marks it tainted).
-fn known_state_with_id(planned: &Value, id: &str) -> Value {
-    let mut state = empty_state();
-    for (name, value) in planned.as_map().into_iter().flatten() {
-        if !value.is_unknown() {
-            state.set(name, value.clone());
-        }
-    }
-    state.set("id", id);
-    state
+fn known_state_with_id(planned: &DnsRecordModel, id: &str) -> Value {
+    let mut state = planned.known_part();
+    state.id.set(id);
+    state.encode()
 }
 
 /// A zone name as Combell stores it: lower case, without a final dot.
@@ -789,42 +792,6 @@ fn same_content(record_type: &str, a: &str, b: &str) -> bool {
     }
 }
 
-impl RecordConfig {
-    fn from_value(config: &Value) -> RecordConfig {
-        fn text(v: &Value, name: &str) -> Field<String> {
-            match v.get(name) {
-                Some(Value::Unknown) => Field::Unknown,
-                Some(Value::String(s)) => Field::Known(s.clone()),
-                _ => Field::Null,
-            }
-        }
-        fn int(v: &Value, name: &str) -> Field<i64> {
-            match v.get(name) {
-                Some(Value::Unknown) => Field::Unknown,
-                Some(n @ Value::Number(_)) => match n.as_i64() {
-                    Some(i) => Field::Known(i),
-                    // Fractional or beyond i64: `number_problems` reports it; no range rule
-                    // can judge it.
-                    None => Field::Unknown,
-                },
-                _ => Field::Null,
-            }
-        }
-        RecordConfig {
-            domain_name: text(config, "domain_name"),
-            record_type: text(config, "type"),
-            record_name: text(config, "record_name"),
-            content: text(config, "content"),
-            ttl: int(config, "ttl"),
-            priority: int(config, "priority"),
-            service: text(config, "service"),
-            protocol: text(config, "protocol"),
-            target: text(config, "target"),
-            port: int(config, "port"),
-            weight: int(config, "weight"),
-        }
-    }
-}
 // ---- Plan-time rules ------------------------------------------------------------------------
 
 /// Record types this resource can create. NS and SOA exist in zones but Combell refuses them on write.
@@ -838,42 +805,6 @@ const PRIORITY_RANGE: std::ops::RangeInclusive<i64> = 1..=9_999;
 const DEFAULT_TTL: i64 = 3_600;
 const DEFAULT_PRIORITY: i64 = 10;
 const DEFAULT_WEIGHT: i64 = 0;
-
-/// A configuration attribute as plan-time validation sees it.
-#[derive(Clone, Debug, PartialEq)]
-enum Field<T> {
-    Null,
-    Unknown,
-    Known(T),
-}
-
-impl<T> Field<T> {
-    fn known(&self) -> Option<&T> {
-        match self {
-            Field::Known(v) => Some(v),
-            _ => None,
-        }
-    }
-    fn is_null(&self) -> bool {
-        matches!(self, Field::Null)
-    }
-}
-
-/// The configuration of one record, attribute by attribute.
-#[derive(Clone, Debug)]
-struct RecordConfig {
-    domain_name: Field<String>,
-    record_type: Field<String>,
-    record_name: Field<String>,
-    content: Field<String>,
-    ttl: Field<i64>,
-    priority: Field<i64>,
-    service: Field<String>,
-    protocol: Field<String>,
-    target: Field<String>,
-    port: Field<i64>,
-    weight: Field<i64>,
-}
 
 /// One problem found in a configuration: the attribute, a summary, a detail.
 #[derive(Clone, Debug, PartialEq)]
@@ -893,15 +824,16 @@ fn problem(attribute: &'static str, summary: &str, detail: String) -> Problem {
 
 /// Every rule Combell applies to a record that can be checked before calling it. Unknown values
 /// are skipped; all problems are collected, not just the first.
-fn validate_config(config: &RecordConfig) -> Vec<Problem> {
+fn validate_config(config: &DnsRecordModel) -> Vec<Problem> {
     let mut problems = Vec::new();
     if let Some(domain) = config.domain_name.known() {
         if let Err(why) = rules::host_name(domain, HostRules::ZONE) {
             problems.push(problem("domain_name", "Invalid domain name", why));
         }
     }
-    if let Some(ttl) = config.ttl.known() {
-        if !TTL_RANGE.contains(ttl) {
+    // Fractional or beyond i64: `number_problems` reports it; no range rule can judge it.
+    if let Some(ttl) = whole(&config.ttl) {
+        if !TTL_RANGE.contains(&ttl) {
             problems.push(problem(
                 "ttl",
                 "TTL out of range",
@@ -914,7 +846,7 @@ fn validate_config(config: &RecordConfig) -> Vec<Problem> {
             problems.push(problem("record_name", "Invalid record name", why));
         }
     }
-    let record_type = match config.record_type.known() {
+    let record_type = match config.r#type.known() {
         Some(t) => t.as_str(),
         None => return problems,
     };
@@ -940,11 +872,12 @@ fn validate_config(config: &RecordConfig) -> Vec<Problem> {
         ));
         return problems;
     }
-    let srv_only: [(&'static str, bool); 4] = [
+    let srv_only: [(&'static str, bool); 5] = [
         ("service", config.service.is_null()),
         ("protocol", config.protocol.is_null()),
         ("target", config.target.is_null()),
         ("port", config.port.is_null()),
+        ("weight", config.weight.is_null()),
     ];
     if record_type == "SRV" {
         validate_srv(config, &mut problems);
@@ -957,13 +890,6 @@ fn validate_config(config: &RecordConfig) -> Vec<Problem> {
                     format!("`{attribute}` is only used by SRV records; remove it from this {record_type} record."),
                 ));
             }
-        }
-        if !config.weight.is_null() {
-            problems.push(problem(
-                "weight",
-                "Attribute applies only to SRV records",
-                format!("`weight` is only used by SRV records; remove it from this {record_type} record."),
-            ));
         }
         if record_type != "MX" && !config.priority.is_null() {
             problems.push(problem(
@@ -1004,8 +930,8 @@ fn validate_config(config: &RecordConfig) -> Vec<Problem> {
             }
         }
     }
-    if let Some(priority) = config.priority.known() {
-        if !PRIORITY_RANGE.contains(priority) {
+    if let Some(priority) = whole(&config.priority) {
+        if !PRIORITY_RANGE.contains(&priority) {
             problems.push(problem(
                 "priority",
                 "Priority out of range",
@@ -1016,7 +942,7 @@ fn validate_config(config: &RecordConfig) -> Vec<Problem> {
     problems
 }
 
-fn validate_srv(config: &RecordConfig, problems: &mut Vec<Problem>) {
+fn validate_srv(config: &DnsRecordModel, problems: &mut Vec<Problem>) {
     if !config.record_name.is_null() {
         problems.push(problem(
             "record_name",
@@ -1073,8 +999,8 @@ fn validate_srv(config: &RecordConfig, problems: &mut Vec<Problem>) {
             problems.push(problem("target", "Invalid SRV target", why));
         }
     }
-    if let Some(port) = config.port.known() {
-        if !(1..=65_535).contains(port) {
+    if let Some(port) = whole(&config.port) {
+        if !(1..=65_535).contains(&port) {
             problems.push(problem(
                 "port",
                 "Port out of range",
@@ -1082,8 +1008,8 @@ fn validate_srv(config: &RecordConfig, problems: &mut Vec<Problem>) {
             ));
         }
     }
-    if let Some(weight) = config.weight.known() {
-        if !(0..=65_535).contains(weight) {
+    if let Some(weight) = whole(&config.weight) {
+        if !(0..=65_535).contains(&weight) {
             problems.push(problem(
                 "weight",
                 "Weight out of range",
@@ -1258,23 +1184,36 @@ fn ascii_host(name: &str) -> String {
 }
 
 /// Numbers that are fractional or too large for any range: named as such, with the range.
-fn number_problems(config: &Value) -> Vec<Problem> {
+fn number_problems(config: &DnsRecordModel) -> Vec<Problem> {
     let mut problems = Vec::new();
-    for (attribute, range, what, summary) in [
-        ("ttl", TTL_RANGE, "A TTL", "TTL out of range"),
+    for (attribute, field, range, what, summary) in [
+        ("ttl", &config.ttl, TTL_RANGE, "A TTL", "TTL out of range"),
         (
             "priority",
+            &config.priority,
             PRIORITY_RANGE,
             "A priority",
             "Priority out of range",
         ),
-        ("port", 1..=65_535, "An SRV port", "Port out of range"),
-        ("weight", 0..=65_535, "An SRV weight", "Weight out of range"),
+        (
+            "port",
+            &config.port,
+            1..=65_535,
+            "An SRV port",
+            "Port out of range",
+        ),
+        (
+            "weight",
+            &config.weight,
+            0..=65_535,
+            "An SRV weight",
+            "Weight out of range",
+        ),
     ] {
-        let Some(value) = config.get(attribute).filter(|v| v.as_i64().is_none()) else {
+        let Some(value) = field.get().filter(|n| n.as_i64().is_none()) else {
             continue;
         };
-        if let Err(detail) = rules::whole_number_in(value, range, what, "") {
+        if let Err(detail) = rules::whole_number_in(&Value::Number(value), range, what, "") {
             problems.push(problem(attribute, summary, detail));
         }
     }
@@ -1341,13 +1280,27 @@ mod tests {
         assert!(!same_key(&listed_srv, &srv));
     }
 
-    fn config(pairs: &[(&str, Value)]) -> Value {
-        let mut v = empty_state();
-        for (k, val) in pairs {
-            v.set(k, val.clone());
+    fn text(s: &str) -> Field<String> {
+        s.to_string().into()
+    }
+
+    /// A configuration (or plan) with the attributes of `pairs`, every other one null.
+    fn config(pairs: &[(&str, Value)]) -> DnsRecordModel {
+        let names = DnsRecordModel::attribute_names();
+        for (k, _) in pairs {
+            assert!(names.contains(k), "no attribute {k}");
         }
-        v.set("id", Value::Null);
-        v
+        let value = Value::object(names.into_iter().map(|name| {
+            let given = pairs
+                .iter()
+                .find(|(k, _)| *k == name)
+                .map(|(_, v)| v.clone());
+            (name, given.unwrap_or(Value::Null))
+        }));
+        DnsRecordModel {
+            id: Field::Null,
+            ..DnsRecordModel::decode(&value).unwrap()
+        }
     }
 
     #[test]
@@ -1377,8 +1330,8 @@ mod tests {
             ..DnsRecord::default()
         };
         let state = state_from(&api, "example.com", &planned);
-        assert_eq!(state.get_str("record_name"), Some("bücher"));
-        assert_eq!(state.get_str("content"), Some("Bücher.be"));
+        assert_eq!(state.record_name.as_str(), Some("bücher"));
+        assert_eq!(state.content.as_str(), Some("Bücher.be"));
         assert!(same_key(&api, &request));
         let srv = request_from(&config(&[
             ("type", "SRV".into()),
@@ -1425,11 +1378,11 @@ mod tests {
         assert!(details[1].contains("got 1e30"));
         assert!(details[2].contains("got 0.5, which is not a whole number"));
         // The range rules leave such values to these messages: one problem each.
-        assert!(validate_config(&RecordConfig::from_value(&cfg)).is_empty());
+        assert!(validate_config(&cfg).is_empty());
     }
 
     fn problems_for(pairs: &[(&str, Value)]) -> Vec<(&'static str, String)> {
-        validate_config(&RecordConfig::from_value(&config(pairs)))
+        validate_config(&config(pairs))
             .into_iter()
             .map(|p| (p.attribute, p.summary))
             .collect()
@@ -1606,9 +1559,9 @@ mod tests {
     fn apex_written_as_at_stays_at() {
         let prior = config(&with(a_record(), "record_name", "@".into()));
         let state = state_from(&api_a(), "example.com", &prior);
-        assert_eq!(state.get_str("record_name"), Some("@"));
-        let imported = state_from(&api_a(), "example.com", &empty_state());
-        assert_eq!(imported.get_str("record_name"), Some(""));
+        assert_eq!(state.record_name.as_str(), Some("@"));
+        let imported = state_from(&api_a(), "example.com", &DnsRecordModel::default());
+        assert_eq!(imported.record_name.as_str(), Some(""));
     }
 
     #[test]
@@ -1620,8 +1573,8 @@ mod tests {
                 priority: api_priority,
                 ..api_a()
             };
-            let state = state_from(&api, "example.com", &empty_state());
-            assert!(state.get("priority").is_some_and(Value::is_null));
+            let state = state_from(&api, "example.com", &DnsRecordModel::default());
+            assert!(state.priority.is_null());
         }
     }
 
@@ -1642,12 +1595,12 @@ mod tests {
         };
         let prior = config(&with(srv_record(), "service", "sip".into()));
         let state = state_from(&api, "example.com", &prior);
-        assert_eq!(state.get_str("protocol"), Some("TCP"));
-        assert_eq!(state.get_str("service"), Some("sip"));
-        assert_eq!(state.get_str("record_name"), Some("_sip._tcp"));
-        assert_eq!(state.get_i64("priority"), Some(10));
-        let imported = state_from(&api, "example.com", &empty_state());
-        assert_eq!(imported.get_str("protocol"), Some("_tcp"));
+        assert_eq!(state.protocol.as_str(), Some("TCP"));
+        assert_eq!(state.service.as_str(), Some("sip"));
+        assert_eq!(state.record_name.as_str(), Some("_sip._tcp"));
+        assert_eq!(whole(&state.priority), Some(10));
+        let imported = state_from(&api, "example.com", &DnsRecordModel::default());
+        assert_eq!(imported.protocol.as_str(), Some("_tcp"));
     }
 
     #[test]
@@ -1660,19 +1613,19 @@ mod tests {
         };
         let prior = config(&[("content", "Target.Example.NET.".into())]);
         let state = state_from(&api, "example.com", &prior);
-        assert_eq!(state.get_str("content"), Some("Target.Example.NET."));
+        assert_eq!(state.content.as_str(), Some("Target.Example.NET."));
     }
 
     #[test]
     fn requests_carry_only_what_applies_to_the_type() {
         let mut planned = config(&with(a_record(), "record_name", "@".into()));
-        planned.set("ttl", 600i64);
+        planned.ttl = number(Some(600));
         let req = request_from(&planned);
         assert_eq!(req.record_name.as_deref(), Some(""));
         assert_eq!(req.priority, None);
         assert_eq!(req.port, None);
         let mut planned = config(&with(srv_record(), "service", "sip".into()));
-        planned.set("protocol", "_udp");
+        planned.protocol = text("_udp");
         let req = request_from(&planned);
         assert_eq!(req.service.as_deref(), Some("_sip"));
         assert_eq!(req.protocol.as_deref(), Some("UDP"));
@@ -1704,35 +1657,32 @@ mod tests {
         }
     }
 
-    fn plan_of(prior: Value, cfg: Value) -> PlanResponse {
-        let resource = DnsRecordResource;
-        let ctx = Ctx::for_tests(None);
-        let proposed = {
-            let mut p = cfg.clone();
-            for name in [
-                "id",
-                "record_name",
-                "content",
-                "ttl",
-                "priority",
-                "protocol",
-                "weight",
-            ] {
-                if cfg.get(name).is_none_or(Value::is_null) {
-                    p.set(name, prior.get(name).cloned().unwrap_or_default());
-                }
-            }
-            p
+    fn plan_of(prior: Option<DnsRecordModel>, cfg: DnsRecordModel) -> PlanResponse {
+        let old = prior.clone().unwrap_or_default();
+        // What Terraform proposes: the configuration, computed attributes it leaves out kept.
+        let proposed = DnsRecordModel {
+            id: cfg.id.clone().or(old.id),
+            record_name: cfg.record_name.clone().or(old.record_name),
+            content: cfg.content.clone().or(old.content),
+            ttl: cfg.ttl.clone().or(old.ttl),
+            priority: cfg.priority.clone().or(old.priority),
+            protocol: cfg.protocol.clone().or(old.protocol),
+            weight: cfg.weight.clone().or(old.weight),
+            ..cfg.clone()
         };
-        futures_block_on(resource.plan(
-            &ctx,
+        futures_block_on(DnsRecordResource.plan(
+            &Ctx::for_tests(None),
             PlanRequest {
-                prior,
-                proposed,
-                config: cfg,
+                prior: prior.map_or(Value::Null, |p| p.encode()),
+                proposed: proposed.encode(),
+                config: cfg.encode(),
                 prior_private: Vec::new(),
             },
         ))
+    }
+
+    fn planned(p: &PlanResponse) -> DnsRecordModel {
+        DnsRecordModel::decode(&p.planned).unwrap()
     }
 
     fn futures_block_on<F: std::future::Future>(f: F) -> F::Output {
@@ -1744,31 +1694,31 @@ mod tests {
 
     #[test]
     fn create_plans_defaults_and_only_the_id_unknown() {
-        let p = plan_of(Value::Null, config(&a_record()));
-        assert!(p.planned.is_unknown_at("id"));
-        assert_eq!(p.planned.get_i64("ttl"), Some(3600));
-        assert!(p.planned.get("priority").is_some_and(Value::is_null));
+        let p = plan_of(None, config(&a_record()));
+        assert!(planned(&p).id.is_unknown());
+        assert_eq!(whole(&planned(&p).ttl), Some(3600));
+        assert!(planned(&p).priority.is_null());
         let mx = with(
             with(a_record(), "type", "MX".into()),
             "content",
             "mail.example.com".into(),
         );
-        let p = plan_of(Value::Null, config(&mx));
-        assert_eq!(p.planned.get_i64("priority"), Some(10));
+        let p = plan_of(None, config(&mx));
+        assert_eq!(whole(&planned(&p).priority), Some(10));
         assert!(p.diagnostics.is_empty());
     }
 
     #[test]
     fn wildcard_names_cannot_be_created_but_can_be_updated() {
         let cfg = config(&with(a_record(), "record_name", "*".into()));
-        let p = plan_of(Value::Null, cfg.clone());
+        let p = plan_of(None, cfg.clone());
         assert!(p.diagnostics.has_errors());
         let mut prior = cfg.clone();
-        prior.set("id", "1-1");
-        prior.set("ttl", 3600i64);
+        prior.id = text("1-1");
+        prior.ttl = number(Some(3600));
         let mut changed = cfg;
-        changed.set("content", "192.0.2.99");
-        let p = plan_of(prior, changed);
+        changed.content = text("192.0.2.99");
+        let p = plan_of(Some(prior), changed);
         assert!(!p.diagnostics.has_errors());
         assert!(p.requires_replace.is_empty());
     }
@@ -1776,12 +1726,13 @@ mod tests {
     #[test]
     fn srv_changes_replace_only_when_the_meaning_changes() {
         let mut prior = config(&with(srv_record(), "protocol", "_tcp".into()));
-        prior.set("id", "1-9");
-        prior.set("record_name", "_sip._tcp");
-        prior.set("content", "0 5060 sip.example.com");
-        prior.set("ttl", 3600i64);
-        prior.set("priority", 10i64);
-        prior.set("weight", 0i64);
+        prior.id = text("1-9");
+        prior.record_name = text("_sip._tcp");
+        prior.content = text("0 5060 sip.example.com");
+        prior.ttl = number(Some(3600));
+        prior.priority = number(Some(10));
+        prior.weight = number(Some(0));
+        let prior = Some(prior);
         let same_meaning = config(&with(srv_record(), "protocol", "TCP".into()));
         assert!(plan_of(prior.clone(), same_meaning)
             .requires_replace
@@ -1793,11 +1744,11 @@ mod tests {
         let other_port = config(&with(srv_record(), "port", 5061i64.into()));
         let p = plan_of(prior.clone(), other_port);
         assert_eq!(p.requires_replace, vec![AttributePath::new("port")]);
-        assert!(p.planned.is_unknown_at("id"));
+        assert!(planned(&p).id.is_unknown());
         let heavier = config(&with(srv_record(), "weight", 5i64.into()));
         let p = plan_of(prior, heavier);
         assert!(p.requires_replace.is_empty());
-        assert!(p.planned.is_unknown_at("content"));
-        assert_eq!(p.planned.get_str("id"), Some("1-9"));
+        assert!(planned(&p).content.is_unknown());
+        assert_eq!(planned(&p).id.as_str(), Some("1-9"));
     }
 }

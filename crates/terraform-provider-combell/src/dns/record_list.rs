@@ -5,12 +5,13 @@
 use crate::core::rules::{self, HostRules};
 use async_trait::async_trait;
 
+use crate::core::flow::or_return;
 use crate::core::{api_error, client};
-use crate::dns::record::{canonical_domain, state_from, WRITABLE_TYPES};
+use crate::dns::record::{canonical_domain, state_from, DnsRecordModel, WRITABLE_TYPES};
 use combell_api::DnsRecordFilter;
 use tfplugin::{
     decode, model, Attribute, AttributePath, Ctx, Diagnostics, ListItem, ListRequest, ListResource,
-    ListSink, Schema, Value,
+    ListSink, Model, Schema, Value,
 };
 
 const TYPE_NAME: &str = "combell_dns_record";
@@ -100,10 +101,7 @@ impl ListResource for DnsRecordList {
     async fn list(&self, ctx: &Ctx, req: ListRequest, out: &ListSink) -> Diagnostics {
         let summary = format!("Unable to list {TYPE_NAME}");
         let config = decode!(DnsRecordListConfig, &req.config);
-        let client = match client(ctx) {
-            Ok(c) => c,
-            Err(d) => return d.into(),
-        };
+        let client = or_return!(client(ctx));
         let domain = canonical_domain(config.domain_name.as_str().unwrap_or_default());
         let wanted_type = config.r#type.as_str();
         let wanted_name = config
@@ -146,7 +144,7 @@ impl ListResource for DnsRecordList {
                     "{fqdn} {record_type} {}",
                     record.content.as_deref().unwrap_or_default()
                 ),
-                state: state_from(&record, &domain, &Value::Null),
+                state: state_from(&record, &domain, &DnsRecordModel::default()).encode(),
                 complete: true,
             };
             if !out.send(item).await {
