@@ -60,20 +60,21 @@ where
     }
 
     fn call(&mut self, req: Request<Body>) -> Answer {
-        let service = service_of(req.uri().path()).to_string();
-        if service == P::NAME {
-            forward(&mut self.provider, req)
-        } else if service == C::NAME {
-            forward(&mut self.controller, req)
-        } else if service == S::NAME {
-            forward(&mut self.stdio, req)
-        } else if service == B::NAME {
-            forward(&mut self.broker, req)
-        } else if service == H::NAME {
-            forward(&mut self.health, req)
-        } else {
-            let status = tonic::Status::unimplemented(format!("no service {service:?}"));
-            Box::pin(async move { Ok(status.into_http()) })
+        // Decided before `req` moves on, without copying the path.
+        let service = service_of(req.uri().path());
+        let target = [P::NAME, C::NAME, S::NAME, B::NAME, H::NAME]
+            .iter()
+            .position(|name| *name == service);
+        match target {
+            Some(0) => forward(&mut self.provider, req),
+            Some(1) => forward(&mut self.controller, req),
+            Some(2) => forward(&mut self.stdio, req),
+            Some(3) => forward(&mut self.broker, req),
+            Some(4) => forward(&mut self.health, req),
+            _ => {
+                let status = tonic::Status::unimplemented(format!("no service {service:?}"));
+                Box::pin(async move { Ok(status.into_http()) })
+            }
         }
     }
 }
