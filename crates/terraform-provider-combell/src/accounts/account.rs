@@ -1027,7 +1027,7 @@ mod tests {
     }
 
     fn planned(p: &PlanResponse) -> AccountState {
-        AccountState::decode(&p.planned).unwrap()
+        AccountState::decode_complete(&p.planned).unwrap()
     }
 
     #[test]
@@ -1103,7 +1103,7 @@ mod tests {
     #[test]
     fn import_gives_the_id_for_read_to_fill_in() {
         let result = block_on(AccountResource.import(&Ctx::for_tests(None), "1001"));
-        let state = AccountState::decode(&result.state.unwrap()).unwrap();
+        let state = AccountState::decode_complete(&result.state.unwrap()).unwrap();
         assert_eq!(state.id.as_str(), Some("1001"));
         assert!(state.identifier.is_null());
         let result = block_on(AccountResource.import(&Ctx::for_tests(None), "example.com"));

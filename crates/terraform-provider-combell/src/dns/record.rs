@@ -1682,7 +1682,7 @@ mod tests {
     }
 
     fn planned(p: &PlanResponse) -> DnsRecordModel {
-        DnsRecordModel::decode(&p.planned).unwrap()
+        DnsRecordModel::decode_complete(&p.planned).unwrap()
     }
 
     fn futures_block_on<F: std::future::Future>(f: F) -> F::Output {

@@ -454,7 +454,7 @@ mod tests {
         let ok = rt.block_on(
             LinuxSiteSettingsResource.import(&Ctx::for_tests(None), "Example.com/blog.example.com"),
         );
-        let state = SiteSettings::decode(&ok.state.unwrap()).unwrap();
+        let state = SiteSettings::decode_complete(&ok.state.unwrap()).unwrap();
         assert_eq!(state.site_name.as_str(), Some("blog.example.com"));
         assert_eq!(state.domain_name.as_str(), Some("example.com"));
         let bad =

@@ -438,7 +438,10 @@ mod tests {
                     prior_private: Vec::new(),
                 },
             ));
-            (Key::decode(&p.planned).unwrap(), p.requires_replace)
+            (
+                Key::decode_complete(&p.planned).unwrap(),
+                p.requires_replace,
+            )
         };
         let (planned, requires_replace) = plan(&config, &proposed);
         assert!(requires_replace.is_empty());

@@ -381,7 +381,7 @@ mod tests {
         assert!(!diags.has_errors());
         assert_eq!(diags.iter().count(), 1);
         let ok = block_on(MailAntispamResource.import(&Ctx::for_tests(None), " Example.com "));
-        let state = Antispam::decode(&ok.state.unwrap()).unwrap();
+        let state = Antispam::decode_complete(&ok.state.unwrap()).unwrap();
         assert_eq!(state.domain_name.as_str(), Some("example.com"));
         let bad = block_on(MailAntispamResource.import(&Ctx::for_tests(None), "example.com/x"));
         assert!(bad.diagnostics.has_errors());

@@ -1131,7 +1131,7 @@ mod tests {
     #[test]
     fn import_takes_the_address_in_any_case() {
         let result = block_on(MailboxResource.import(&Ctx::for_tests(None), " Info@Example.com"));
-        let state = Mailbox::decode(&result.state.unwrap()).unwrap();
+        let state = Mailbox::decode_complete(&result.state.unwrap()).unwrap();
         assert_eq!(state.id.as_str(), Some("info@example.com"));
         let result = block_on(MailboxResource.import(&Ctx::for_tests(None), "1001"));
         assert!(result.state.is_none());

@@ -443,7 +443,7 @@ mod tests {
                     prior_private: Vec::new(),
                 },
             ));
-            Smtp::decode(&resp.planned).unwrap()
+            Smtp::decode_complete(&resp.planned).unwrap()
         };
         let created = plan(Value::Null, cfg("example.be", Field::Null));
         assert_eq!(created.enabled.get(), Some(true));
@@ -461,7 +461,7 @@ mod tests {
         let ok = block_on(
             MailSmtpDomainResource.import(&Ctx::for_tests(None), "Example.com/Example.BE"),
         );
-        let state = Smtp::decode(&ok.state.unwrap()).unwrap();
+        let state = Smtp::decode_complete(&ok.state.unwrap()).unwrap();
         assert_eq!(state.hostname.as_str(), Some("example.be"));
         for bad in ["example.be", "example.com/not a host", "a/b/c"] {
             let r = block_on(MailSmtpDomainResource.import(&Ctx::for_tests(None), bad));

@@ -920,7 +920,7 @@ mod tests {
     #[test]
     fn import_gives_the_id_for_read_to_fill_in() {
         let result = block_on(MysqlDatabaseResource.import(&Ctx::for_tests(None), "ID1001_shop"));
-        let state = Database::decode(&result.state.unwrap()).unwrap();
+        let state = Database::decode_complete(&result.state.unwrap()).unwrap();
         assert_eq!(state.id.as_str(), Some("ID1001_shop"));
         let result = block_on(MysqlDatabaseResource.import(&Ctx::for_tests(None), "shop"));
         assert!(result.diagnostics.has_errors());

@@ -1265,7 +1265,7 @@ mod tests {
                     },
                 ));
             (
-                CertificateRequest::decode(&p.planned).unwrap(),
+                CertificateRequest::decode_complete(&p.planned).unwrap(),
                 p.diagnostics,
             )
         };
@@ -1345,7 +1345,7 @@ mod tests {
             .build()
             .unwrap()
             .block_on(SslCertificateRequestResource.import(&Ctx::for_tests(None), "3001"));
-        let state = CertificateRequest::decode(&ok.state.unwrap()).unwrap();
+        let state = CertificateRequest::decode_complete(&ok.state.unwrap()).unwrap();
         assert_eq!(state.id.as_str(), Some("3001"));
     }
 }
