@@ -64,6 +64,9 @@ pub struct SimConfig {
     pub fault_seed: Option<u64>,
     /// Which readings of the signed path are accepted (`--signing`).
     pub signing: SigningMode,
+    /// A DNS record PUT gives the record a new id (`--dns-put-renumbers`). Whether Combell keeps
+    /// a record's id across a PUT has not been observed: the provider must work either way.
+    pub dns_put_renumbers: bool,
 }
 
 pub const DEFAULT_API_KEY: &str = "sim-key";
@@ -84,6 +87,7 @@ impl Default for SimConfig {
             faults: Vec::new(),
             fault_seed: None,
             signing: SigningMode::Either,
+            dns_put_renumbers: false,
         }
     }
 }

@@ -50,6 +50,9 @@ struct Args {
     /// (as Combell's PHP client signs: case kept, decoded once when it holds escapes) or either.
     #[arg(long, default_value = "either", value_parser = sim::SigningMode::parse)]
     signing: sim::SigningMode,
+    /// Give a DNS record a new id on every PUT (Combell keeping or changing it is unobserved).
+    #[arg(long)]
+    dns_put_renumbers: bool,
 }
 
 /// clap needs one concrete type per value parser; `Option` would read as "flag may be absent".
@@ -152,6 +155,7 @@ async fn main() -> ExitCode {
         faults: args.faults,
         fault_seed: args.fault_seed,
         signing: args.signing,
+        dns_put_renumbers: args.dns_put_renumbers,
     };
     let mut running = match sim::start(config).await {
         Ok(running) => running,

@@ -235,6 +235,12 @@ pub trait Resource: Send + Sync + 'static {
         Diagnostics::default()
     }
     async fn read(&self, ctx: &Ctx, state: &Value) -> ReadResult;
+    /// [`Resource::read`] with the private data the last apply or read stored for the object
+    /// (empty when none). For a type whose apply leaves something for the next read to confirm;
+    /// the default ignores it.
+    async fn read_with_private(&self, ctx: &Ctx, state: &Value, _private: &[u8]) -> ReadResult {
+        self.read(ctx, state).await
+    }
     async fn update(
         &self,
         ctx: &Ctx,
