@@ -25,6 +25,7 @@
 //! of a marked record that is gone from its id finds it by its values (a PUT that renumbers,
 //! `combell-sim --dns-put-renumbers`) instead of dropping it from the state.
 
+use std::sync::LazyLock;
 use std::time::Duration;
 
 use async_trait::async_trait;
@@ -75,7 +76,14 @@ fn number(value: Option<i64>) -> Field<Number> {
 
 // ---- Schema ---------------------------------------------------------------------------------
 
+/// Built once: every plan of every record uses it.
+static SCHEMA: LazyLock<Schema> = LazyLock::new(build_schema);
+
 fn schema() -> Schema {
+    SCHEMA.clone()
+}
+
+fn build_schema() -> Schema {
     Schema::new(vec![
         Attribute::string("id")
             .computed()
@@ -203,12 +211,12 @@ impl Resource for DnsRecordResource {
 
     async fn plan(&self, _ctx: &Ctx, req: PlanRequest) -> PlanResponse {
         if req.proposed.is_null() {
-            return default_plan(&schema(), &[], &[], req);
+            return default_plan(&SCHEMA, &[], &[], req);
         }
         let creating = req.prior.is_null();
         let prior = DnsRecordModel::decode(&req.prior).unwrap_or_default();
         let config = DnsRecordModel::decode(&req.config).unwrap_or_default();
-        let mut resp = default_plan(&schema(), &[], &[], req);
+        let mut resp = default_plan(&SCHEMA, &[], &[], req);
         if !creating {
             resp.requires_replace = REPLACE_ON_CHANGE
                 .iter()
