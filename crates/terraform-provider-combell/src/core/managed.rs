@@ -66,6 +66,28 @@ pub(crate) trait Managed: Send + Sync + 'static {
         key: &Self::Model,
         cancel: &CancellationToken,
     ) -> Result<Option<Self::Model>, api::Error>;
+    /// For a type whose natural key need not be unique (two scheduled tasks may be alike): the
+    /// ids of the objects there before the create, listed before it is sent, which the lookup
+    /// after a lost answer leaves out ([`Managed::find_created`]). The default lists nothing.
+    async fn existing(
+        &self,
+        _client: &Client,
+        _planned: &Self::Model,
+        _cancel: &CancellationToken,
+    ) -> Result<Vec<String>, api::Error> {
+        Ok(Vec::new())
+    }
+    /// The object a create whose answer was lost made, if it exists: by default
+    /// [`Managed::fetch`] of the plan (a natural key that is unique).
+    async fn find_created(
+        &self,
+        client: &Client,
+        planned: &Self::Model,
+        _existing: &[String],
+        cancel: &CancellationToken,
+    ) -> Result<Option<Self::Model>, api::Error> {
+        self.fetch(client, planned, cancel).await
+    }
     /// Sends an in-place update. The default has nothing to send: every configurable attribute
     /// replaces the object.
     async fn send_update(
@@ -122,6 +144,10 @@ pub(crate) async fn create<M: Managed>(this: &M, ctx: &Ctx, planned: &Value) -> 
         Err(diag) => return ApplyResult::error(diag),
     };
     let what = this.what(&planned);
+    let existing = match this.existing(&client, &planned, ctx.stopping()).await {
+        Ok(existing) => existing,
+        Err(err) => return ApplyResult::error(api_error(summary, &err)),
+    };
     // Lookups and the read back are not cut short by Ctrl-C: an object that may exist must be
     // found, and one that exists must reach the state.
     let no_cancel = CancellationToken::new();
@@ -134,7 +160,7 @@ pub(crate) async fn create<M: Managed>(this: &M, ctx: &Ctx, planned: &Value) -> 
             order: None,
         },
         || this.send_create(&client, &planned, ctx.stopping()),
-        || this.fetch(&client, &planned, &no_cancel),
+        || this.find_created(&client, &planned, &existing, &no_cancel),
     )
     .await;
     let state = match created {
