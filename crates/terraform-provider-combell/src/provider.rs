@@ -14,6 +14,7 @@ use crate::accounts::accounts_data::AccountsDataSource;
 use crate::accounts::servicepacks_data::ServicepacksDataSource;
 use crate::dns::record::DnsRecordResource;
 use crate::dns::record_list::DnsRecordList;
+use crate::dns::records_data::DnsRecordsDataSource;
 use crate::dns::zone_file::ZoneFileFunction;
 use crate::domains::domain::DomainResource;
 use crate::domains::domain_data::DomainDataSource;
@@ -229,6 +230,7 @@ impl ProviderDef for CombellProvider {
             Arc::new(MailZoneDataSource),
             Arc::new(WindowsHostingDataSource),
             Arc::new(WindowsHostingsDataSource),
+            Arc::new(DnsRecordsDataSource),
         ]
     }
 

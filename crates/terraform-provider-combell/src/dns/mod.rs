@@ -6,4 +6,5 @@
 
 pub mod record;
 pub mod record_list;
+pub mod records_data;
 pub mod zone_file;
