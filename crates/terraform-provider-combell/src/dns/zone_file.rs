@@ -145,6 +145,8 @@ struct Entry {
 /// and the parentheses themselves are dropped.
 fn entries(text: &str) -> Result<Vec<Entry>, ZoneError> {
     let mut out = Vec::new();
+    // Editors on Windows may start the file with a byte order mark and end lines with CR LF.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut chars = text.chars().peekable();
     let mut line = 1;
     // Where the open parenthesis is, if inside one.
@@ -994,6 +996,15 @@ mod tests {
         let keys: Vec<&str> = keyed.keys().map(String::as_str).collect();
         assert_eq!(keys, ["@_MX_1", "_sip._tcp_SRV_1", "www_A_1", "www_A_2"]);
         assert_eq!(keyed["www_A_2"].content.as_deref(), Some("192.0.2.2"));
+    }
+
+    #[test]
+    fn a_byte_order_mark_and_crlf_line_ends_are_read() {
+        let all = records("\u{feff}www 300 A 192.0.2.1\r\n\t300 TXT \"a\"\r\n");
+        assert_eq!(all.len(), 2);
+        assert_eq!(all[0].record_name.as_deref(), Some("www"));
+        assert_eq!(all[1].record_name.as_deref(), Some("www"));
+        assert_eq!(all[1].content.as_deref(), Some("a"));
     }
 
     #[test]
