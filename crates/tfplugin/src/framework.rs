@@ -1,6 +1,6 @@
 //! What a provider implements: [`ProviderDef`], [`Resource`] (optionally with a resource
-//! identity), [`DataSource`], [`ListResource`] (`terraform query`), [`EphemeralResource`], and
-//! the request/result types they exchange with the gRPC layer.
+//! identity), [`DataSource`], [`ListResource`] (`terraform query`), [`EphemeralResource`],
+//! [`Function`]s, and the request/result types they exchange with the gRPC layer.
 
 use std::any::Any;
 use std::sync::Arc;
@@ -9,6 +9,7 @@ use async_trait::async_trait;
 use tokio_util::sync::CancellationToken;
 
 use super::diag::{AttributePath, Diagnostic, Diagnostics};
+use super::function::Function;
 use super::proto::tfplugin6 as pb;
 use super::schema::{Attribute, AttributeType, NestedBlock, Nesting, Schema};
 use super::value::{self, Type, Value};
@@ -78,6 +79,10 @@ pub trait ProviderDef: Send + Sync + 'static {
         Vec::new()
     }
     fn ephemeral_resources(&self) -> Vec<Arc<dyn EphemeralResource>> {
+        Vec::new()
+    }
+    /// Provider-defined functions (Terraform 1.8+).
+    fn functions(&self) -> Vec<Arc<dyn Function>> {
         Vec::new()
     }
 }
