@@ -66,6 +66,19 @@ pub(crate) trait Managed: Send + Sync + 'static {
         key: &Self::Model,
         cancel: &CancellationToken,
     ) -> Result<Option<Self::Model>, api::Error>;
+    /// Checks made before the create is sent, with the summary for a refusal: `Ok(Some(state))`
+    /// takes over an object that is there already (a host header, which Combell cannot delete,
+    /// left by an earlier destroy), `Err` refuses the create with a diagnostic. The default
+    /// checks nothing.
+    async fn before_create(
+        &self,
+        _client: &Client,
+        _planned: &Self::Model,
+        _summary: &str,
+        _cancel: &CancellationToken,
+    ) -> Result<Option<Self::Model>, Diagnostic> {
+        Ok(None)
+    }
     /// For a type whose natural key need not be unique (two scheduled tasks may be alike): the
     /// ids of the objects there before the create, listed before it is sent, which the lookup
     /// after a lost answer leaves out ([`Managed::find_created`]). The default lists nothing.
@@ -99,13 +112,15 @@ pub(crate) trait Managed: Send + Sync + 'static {
     ) -> Result<(), api::Error> {
         Ok(())
     }
-    /// Sends the delete. A 404 answer is success (the object is gone).
+    /// Sends the delete; returns the warnings for the user (such as "removed from the state
+    /// only", for an object Combell cannot delete). A 404 answer is success (the object is
+    /// gone).
     async fn send_delete(
         &self,
         client: &Client,
         prior: &Self::Model,
         cancel: &CancellationToken,
-    ) -> Result<(), api::Error>;
+    ) -> Result<Diagnostics, api::Error>;
     /// What to tell the user when Combell refuses a create for a reason the type knows (such
     /// as "exists already: import it"); `None` for the API's own words.
     fn refused(&self, _planned: &Self::Model, _err: &api::Error) -> Option<String> {
@@ -144,6 +159,21 @@ pub(crate) async fn create<M: Managed>(this: &M, ctx: &Ctx, planned: &Value) -> 
         Err(diag) => return ApplyResult::error(diag),
     };
     let what = this.what(&planned);
+    match this
+        .before_create(&client, &planned, &summary, ctx.stopping())
+        .await
+    {
+        Ok(Some(found)) => {
+            hclog::info(
+                M::LOG,
+                "there already; taking it over",
+                &[("object", json!(what))],
+            );
+            return ApplyResult::ok(found.encode());
+        }
+        Ok(None) => {}
+        Err(diag) => return ApplyResult::error(diag),
+    }
     let existing = match this.existing(&client, &planned, ctx.stopping()).await {
         Ok(existing) => existing,
         Err(err) => return ApplyResult::error(api_error(summary, &err)),
@@ -295,7 +325,7 @@ pub(crate) async fn delete<M: Managed>(this: &M, ctx: &Ctx, prior: &Value) -> Di
         Err(diag) => return diag.into(),
     };
     match this.send_delete(&client, &prior, ctx.stopping()).await {
-        Ok(()) => Diagnostics::default(),
+        Ok(warnings) => warnings,
         // Already gone (also after a retried DELETE whose first attempt worked).
         Err(err) if err.is_not_found() => Diagnostics::default(),
         Err(err) => api_error(format!("Unable to delete {}", M::TYPE_NAME), &err).into(),

@@ -2,8 +2,6 @@
 //! the form `<hosting>/<part>[/<part>]`, host-name checks, and the diagnostics for a hosting
 //! that does not exist and for a destroy the API cannot carry out.
 
-use std::sync::Arc;
-
 use crate::core::api_error;
 use combell_api::{CancellationToken, Client, LinuxHostingDetail};
 use tfplugin::{model, AttributePath, Diagnostic, Diagnostics, Field};
@@ -71,7 +69,7 @@ pub(crate) use crate::core::managed::split_import_id;
 
 /// `GET /linuxhostings/{domain}` with a diagnostic that says what a 404 means here.
 pub(crate) async fn hosting(
-    client: &Arc<Client>,
+    client: &Client,
     domain: &str,
     summary: &str,
     cancel: &CancellationToken,

@@ -9,22 +9,18 @@
 //! host header that is already on the site (for example one a previous destroy left behind)
 //! and takes it over instead of failing.
 //!
-//! Created once (see `reconcile`). Natural key: the host name among the site's host headers;
-//! after a lost answer it is looked up there again.
-
-use std::time::Duration;
+//! Through the core's one path (`core::managed`): created once, a lost answer looked up by
+//! natural key, the host name among the site's host headers. Read back once after the
+//! create: Combell decides `enabled`.
 
 use async_trait::async_trait;
-use serde_json::json;
 
-use crate::core::flow::or_return;
-use crate::core::reconcile::{create_once, CreateSpec, Created};
-use crate::core::{api_error, client};
-use crate::linux::common::{forgotten, host_name_in, hosting, split_import_id};
-use combell_api::{CancellationToken, LinuxHostingDetail};
+use crate::core::managed::{self, Managed};
+use crate::linux::common::{forgotten, host_name_in, hosting};
+use combell_api::{self as api, CancellationToken, Client, LinuxHostingDetail};
 use tfplugin::{
     decode, model, ApplyResult, Attribute, AttributePath, Ctx, Diagnostic, Diagnostics,
-    ImportResult, Model, ReadResult, Resource, Schema, Value,
+    IdentitySchema, ImportResult, Model, ReadResult, Resource, Schema, Value,
 };
 
 const TYPE_NAME: &str = "combell_linux_host_header";
@@ -110,129 +106,146 @@ impl Resource for LinuxHostHeaderResource {
     }
 
     async fn create(&self, ctx: &Ctx, planned: &Value, _config: &Value) -> ApplyResult {
-        let summary = format!("Unable to create {TYPE_NAME}");
-        let planned = decode!(HostHeader, planned);
-        let client = or_return!(client(ctx));
-        let (Some(domain), Some(site), Some(name)) = (
-            planned.domain_name.as_str(),
-            planned.site_name.as_str(),
-            planned.name.as_str(),
-        ) else {
-            return ApplyResult::error(Diagnostic::error(
-                summary,
-                "domain_name, site_name and name must be known.",
-            ));
-        };
-        let before = match hosting(&client, domain, &summary, ctx.stopping()).await {
-            Ok(detail) => detail,
-            Err(diag) => return ApplyResult::error(diag),
-        };
-        if before.site(site).is_none() {
-            return ApplyResult::error(
-                Diagnostic::error(
-                    summary,
-                    format!("The Linux hosting \"{domain}\" has no site \"{site}\"."),
-                )
-                .at(AttributePath::new("site_name")),
-            );
-        }
-        if let Some(state) = state_from(&before, site, name) {
-            hclog::info(
-                "linux_host_header",
-                "host header already on the site; taking it over",
-                &[("site_name", json!(site)), ("name", json!(name))],
-            );
-            return ApplyResult::ok(state.encode());
-        }
-        let what = format!("host header \"{name}\" of the site \"{site}\"");
-        let no_cancel = CancellationToken::new();
-        let created = create_once(
-            CreateSpec {
-                module: "linux_host_header",
-                what: &what,
-                settle: Duration::ZERO,
-                cancel: ctx.stopping(),
-                order: None,
-            },
-            || client.add_linux_host_header(domain, site, name, ctx.stopping()),
-            || async {
-                let detail = client.get_linux_hosting(domain, &no_cancel).await?;
-                Ok(state_from(&detail, site, name).map(|s| s.encode()))
-            },
-        )
-        .await;
-        match created {
-            Ok(Created::Posted(())) => {}
-            Ok(Created::Found(state)) => return ApplyResult::ok(state),
-            Err(failure) => return ApplyResult::error(failure.diagnostic(summary)),
-        }
-        let mut fallback = planned.known_part();
-        fallback.id.set(format!("{domain}/{site}/{name}"));
-        match client
-            .get_linux_hosting(domain, &CancellationToken::new())
-            .await
-        {
-            Ok(detail) => match state_from(&detail, site, name) {
-                Some(state) => ApplyResult::ok(state.encode()),
-                None => ApplyResult {
-                    state: Some(fallback.encode()),
-                    diagnostics: Diagnostic::error(
-                        summary,
-                        format!(
-                            "Combell accepted the host header \"{name}\" but does not list it \
-                             on the site \"{site}\"."
-                        ),
-                    )
-                    .into(),
-                    ..Default::default()
-                },
-            },
-            Err(err) => ApplyResult {
-                state: Some(fallback.encode()),
-                diagnostics: api_error(summary, &err).into(),
-                ..Default::default()
-            },
-        }
+        managed::create(self, ctx, planned).await
     }
 
     async fn read(&self, ctx: &Ctx, state: &Value) -> ReadResult {
-        let current = decode!(HostHeader, state);
-        let client = or_return!(client(ctx));
-        let (Some(domain), Some(site), Some(name)) = (
-            current.domain_name.as_str(),
-            current.site_name.as_str(),
-            current.name.as_str(),
-        ) else {
-            return ReadResult::gone();
-        };
-        match client.get_linux_hosting(domain, ctx.stopping()).await {
-            Ok(detail) => match state_from(&detail, site, name) {
-                Some(s) => ReadResult::ok(s.encode()),
-                None => ReadResult::gone(),
-            },
-            Err(err) if err.is_not_found() => ReadResult::gone(),
-            Err(err) => ReadResult {
-                state: Some(state.clone()),
-                diagnostics: api_error(format!("Unable to read {TYPE_NAME}"), &err).into(),
-                ..Default::default()
-            },
-        }
+        managed::read(self, ctx, state).await
     }
 
     async fn update(
         &self,
-        _ctx: &Ctx,
-        _prior: &Value,
+        ctx: &Ctx,
+        prior: &Value,
         planned: &Value,
         _config: &Value,
     ) -> ApplyResult {
         // Every configurable attribute replaces the host header.
-        ApplyResult::ok(planned.clone())
+        managed::update(self, ctx, prior, planned).await
     }
 
-    async fn delete(&self, _ctx: &Ctx, prior: &Value) -> Diagnostics {
-        let prior = decode!(HostHeader, prior);
-        forgotten(
+    async fn delete(&self, ctx: &Ctx, prior: &Value) -> Diagnostics {
+        managed::delete(self, ctx, prior).await
+    }
+
+    async fn import(&self, _ctx: &Ctx, id: &str) -> ImportResult {
+        managed::import(self, id)
+    }
+
+    fn identity_schema(&self) -> Option<IdentitySchema> {
+        managed::identity_schema::<Self>()
+    }
+}
+
+#[async_trait]
+impl Managed for LinuxHostHeaderResource {
+    type Model = HostHeader;
+    const TYPE_NAME: &'static str = TYPE_NAME;
+    const LOG: &'static str = "linux_host_header";
+    const ID_PARTS: &'static [(&'static str, &'static str)] = &[
+        (
+            "domain_name",
+            "The Linux hosting's domain name, in lower case, such as `example.com`.",
+        ),
+        (
+            "site_name",
+            "The site's name, in lower case: the hosting's domain name for its main site.",
+        ),
+        (
+            "name",
+            "The extra host name, in lower case, such as `www.example.com`.",
+        ),
+    ];
+    const ID_EXAMPLE: &'static str = "example.com/example.com/www.example.com";
+
+    fn what(&self, planned: &HostHeader) -> String {
+        format!(
+            "host header \"{}\" of the site \"{}\"",
+            planned.name.as_str().unwrap_or_default(),
+            planned.site_name.as_str().unwrap_or_default()
+        )
+    }
+
+    /// The site must exist; a host header it has already (one a destroy left behind, since
+    /// Combell cannot delete them) is taken over.
+    async fn before_create(
+        &self,
+        client: &Client,
+        planned: &HostHeader,
+        summary: &str,
+        cancel: &CancellationToken,
+    ) -> Result<Option<HostHeader>, Diagnostic> {
+        let domain = planned.domain_name.as_str().unwrap_or_default();
+        let site = planned.site_name.as_str().unwrap_or_default();
+        let name = planned.name.as_str().unwrap_or_default();
+        let before = hosting(client, domain, summary, cancel).await?;
+        if before.site(site).is_none() {
+            return Err(Diagnostic::error(
+                summary,
+                format!("The Linux hosting \"{domain}\" has no site \"{site}\"."),
+            )
+            .at(AttributePath::new("site_name")));
+        }
+        Ok(state_from(&before, site, name))
+    }
+
+    async fn send_create(
+        &self,
+        client: &Client,
+        planned: &HostHeader,
+        cancel: &CancellationToken,
+    ) -> Result<String, api::Error> {
+        let domain = planned.domain_name.as_str().unwrap_or_default();
+        let site = planned.site_name.as_str().unwrap_or_default();
+        let name = planned.name.as_str().unwrap_or_default();
+        client
+            .add_linux_host_header(domain, site, name, cancel)
+            .await?;
+        Ok(String::new())
+    }
+
+    /// Combell decides `enabled`: the host header is read back once after its create.
+    fn created(&self, planned: &HostHeader, _answer: &str) -> HostHeader {
+        let part =
+            |f: &tfplugin::Field<String>| f.as_str().unwrap_or_default().to_ascii_lowercase();
+        HostHeader {
+            id: format!(
+                "{}/{}/{}",
+                part(&planned.domain_name),
+                part(&planned.site_name),
+                part(&planned.name)
+            )
+            .into(),
+            ..planned.clone()
+        }
+    }
+
+    /// By name among the site's host headers (`GET /linuxhostings/{domain}`).
+    async fn fetch(
+        &self,
+        client: &Client,
+        key: &HostHeader,
+        cancel: &CancellationToken,
+    ) -> Result<Option<HostHeader>, api::Error> {
+        let (Some(domain), Some(site), Some(name)) = (
+            key.domain_name.as_str(),
+            key.site_name.as_str(),
+            key.name.as_str(),
+        ) else {
+            return Ok(None);
+        };
+        let detail = client.get_linux_hosting(domain, cancel).await?;
+        Ok(state_from(&detail, site, name))
+    }
+
+    /// Combell's API cannot delete a host header: the resource leaves the state with a warning.
+    async fn send_delete(
+        &self,
+        _client: &Client,
+        prior: &HostHeader,
+        _cancel: &CancellationToken,
+    ) -> Result<Diagnostics, api::Error> {
+        Ok(forgotten(
             TYPE_NAME,
             &format!(
                 "Combell's API cannot delete host headers: \"{}\" still points at the site \
@@ -240,29 +253,22 @@ impl Resource for LinuxHostHeaderResource {
                 prior.name.as_str().unwrap_or_default(),
                 prior.site_name.as_str().unwrap_or_default()
             ),
-        )
+        ))
     }
 
-    async fn import(&self, _ctx: &Ctx, id: &str) -> ImportResult {
-        let parts = match split_import_id(
-            TYPE_NAME,
-            id,
-            &["domain_name", "site_name", "name"],
-            "example.com/example.com/www.example.com",
-        ) {
-            Ok(parts) => parts,
-            Err(result) => return result,
-        };
-        let state = HostHeader {
+    fn imported(&self, parts: &[String]) -> HostHeader {
+        HostHeader {
             domain_name: parts[0].to_ascii_lowercase().into(),
             site_name: parts[1].to_ascii_lowercase().into(),
             name: parts[2].to_ascii_lowercase().into(),
             ..Default::default()
-        };
-        ImportResult {
-            state: Some(state.encode()),
-            ..Default::default()
         }
+    }
+
+    fn names_object(&self, state: &HostHeader) -> bool {
+        state.domain_name.as_str().is_some()
+            && state.site_name.as_str().is_some()
+            && state.name.as_str().is_some()
     }
 }
 

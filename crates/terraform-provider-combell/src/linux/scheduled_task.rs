@@ -280,10 +280,11 @@ impl Managed for ScheduledTaskResource {
         client: &Client,
         prior: &Task,
         cancel: &CancellationToken,
-    ) -> Result<(), api::Error> {
+    ) -> Result<Diagnostics, api::Error> {
         let domain = prior.domain_name.as_str().unwrap_or_default();
         let id = prior.task_id.as_str().unwrap_or_default();
-        client.delete_scheduled_task(domain, id, cancel).await
+        client.delete_scheduled_task(domain, id, cancel).await?;
+        Ok(Diagnostics::default())
     }
 
     fn imported(&self, parts: &[String]) -> Task {

@@ -263,12 +263,13 @@ impl Managed for SshKeyResource {
         client: &Client,
         prior: &Key,
         cancel: &CancellationToken,
-    ) -> Result<(), api::Error> {
+    ) -> Result<Diagnostics, api::Error> {
         let domain = prior.domain_name.as_str().unwrap_or_default();
         let fingerprint = prior.fingerprint.as_str().unwrap_or_default();
         client
             .delete_linux_ssh_key(domain, fingerprint, cancel)
-            .await
+            .await?;
+        Ok(Diagnostics::default())
     }
 
     fn refused(&self, planned: &Key, err: &api::Error) -> Option<String> {

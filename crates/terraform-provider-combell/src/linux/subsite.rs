@@ -216,10 +216,11 @@ impl Managed for LinuxSubsiteResource {
         client: &Client,
         prior: &Subsite,
         cancel: &CancellationToken,
-    ) -> Result<(), api::Error> {
+    ) -> Result<Diagnostics, api::Error> {
         let domain = prior.domain_name.as_str().unwrap_or_default();
         let name = prior.name.as_str().unwrap_or_default();
-        client.delete_linux_subsite(domain, name, cancel).await
+        client.delete_linux_subsite(domain, name, cancel).await?;
+        Ok(Diagnostics::default())
     }
 
     fn imported(&self, parts: &[String]) -> Subsite {
