@@ -7,9 +7,12 @@
 //! attribute from the state, derived ones included). The count of generated attributes a user
 //! would have to edit (validation errors plus attributes the plan would change) must be 0.
 
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use serde_json::Value;
+use terraform_provider_combell::provider::provider;
+use tfplugin::ProviderDef;
 
 use crate::common::{config, query_terraform_binary, terraform_version, Sim, Tf};
 
@@ -306,11 +309,14 @@ fn generated_configuration_is_usable_as_written(terraform: &Path) {
         let to = address.replacen('.', ".made_", 1);
         imports.push((to, import_id(&seed, &address)));
     }
-    let types: std::collections::BTreeSet<&str> = imports
+    // Every resource type of the provider, so that a new one cannot skip this test.
+    let types: BTreeSet<&str> = imports
         .iter()
         .filter_map(|(to, _)| to.split('.').next())
         .collect();
-    assert_eq!(types.len(), 19, "every importable type: {types:?}");
+    let resources = provider().resources();
+    let every: BTreeSet<&str> = resources.iter().map(|r| r.type_name()).collect();
+    assert_eq!(types, every, "import an object of every resource type");
 
     let tf = Tf::with_terraform(&sim, terraform);
     let blocks: String = imports
