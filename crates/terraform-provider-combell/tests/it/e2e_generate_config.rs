@@ -324,14 +324,44 @@ fn generated_configuration_is_usable_as_written(terraform: &Path) {
         .map(|(to, id)| format!("import {{\n  to = {to}\n  id = \"{id}\"\n}}\n\n"))
         .collect();
     tf.write_config(&config(&blocks));
-    tf.ok(&[
+    // Terraform writes the file even when the plan then fails on it: the failures are
+    // counted below, with the file as written.
+    let generating = tf.run(&[
         "plan",
         "-no-color",
         "-input=false",
         "-generate-config-out=generated.tf",
     ]);
     let generated = std::fs::read_to_string(tf.work_dir().join("generated.tf"))
-        .expect("generated configuration");
+        .unwrap_or_else(|e| panic!("no generated configuration ({e}):\n{generating}"));
+    // Used as written: what validation refuses and what the plan would change are the
+    // attributes a user would have to edit.
+    let validate = tf.run(&["validate", "-json", "-no-color"]);
+    let report: Value = serde_json::from_str(&validate.stdout)
+        .unwrap_or_else(|e| panic!("`terraform validate -json` is not JSON ({e}):\n{validate}"));
+    let mut edits: Vec<String> = report["diagnostics"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|d| d["severity"] == "error")
+        .map(|d| format!("{}: {}", d["summary"], d["detail"]))
+        .collect();
+    let plan = tf.run(&["plan", "-no-color", "-input=false", "-out=generated.tfplan"]);
+    if plan.success() {
+        let shown = tf.ok(&["show", "-json", "-no-color", "generated.tfplan"]);
+        let shown: Value = serde_json::from_str(&shown.stdout).expect("plan JSON");
+        edits.extend(planned_edits(&shown));
+    } else if edits.is_empty() {
+        // Validation passed, yet the plan fails: that is an edit too.
+        edits.push(format!("the plan fails:\n{plan}"));
+    }
+    println!("{generated}");
+    println!(
+        "Terraform {version:?}: {} objects imported, {} attributes generated, {} a user had to edit",
+        imports.len(),
+        written_attributes(&generated),
+        edits.len()
+    );
     let srv = block(&generated, "combell_dns_record", "made_srv");
     if version.is_some_and(|v| v >= (1, 14)) {
         // The provider wrote it: no derived name and content, no defaults.
@@ -355,33 +385,6 @@ fn generated_configuration_is_usable_as_written(terraform: &Path) {
         );
     }
 
-    // Used as written: what validation refuses and what the plan would change are the
-    // attributes a user would have to edit.
-    let validate = tf.run(&["validate", "-json", "-no-color"]);
-    let report: Value = serde_json::from_str(&validate.stdout)
-        .unwrap_or_else(|e| panic!("`terraform validate -json` is not JSON ({e}):\n{validate}"));
-    let mut edits: Vec<String> = report["diagnostics"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter(|d| d["severity"] == "error")
-        .map(|d| format!("{}: {}", d["summary"], d["detail"]))
-        .collect();
-    let plan = tf.run(&["plan", "-no-color", "-input=false", "-out=generated.tfplan"]);
-    if plan.success() {
-        let shown = tf.ok(&["show", "-json", "-no-color", "generated.tfplan"]);
-        let shown: Value = serde_json::from_str(&shown.stdout).expect("plan JSON");
-        edits.extend(planned_edits(&shown));
-    } else {
-        edits.push(format!("the plan fails:\n{plan}"));
-    }
-    println!("{generated}");
-    println!(
-        "Terraform {version:?}: {} objects imported, {} attributes generated, {} a user had to edit",
-        imports.len(),
-        written_attributes(&generated),
-        edits.len()
-    );
     assert!(
         edits.is_empty(),
         "generated configuration needs edits:\n{}\n\n{generated}",
