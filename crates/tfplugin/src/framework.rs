@@ -285,6 +285,12 @@ pub trait Resource: Send + Sync + 'static {
             ),
         }
     }
+    /// Type-specific cuts of the configuration Terraform 1.14+ writes for an imported object
+    /// (`-generate-config-out`). `config` arrives as [`crate::generated_config`] made it from
+    /// the schema (required attributes, optional ones that are set and not their default); set
+    /// to null what the type derives or what a user would leave out, so that the generated
+    /// configuration passes [`Resource::validate`] and plans no change.
+    fn trim_generated_config(&self, _state: &Value, _config: &mut Value) {}
     /// The resource identity schema (Terraform 1.12+): the few attributes that name one
     /// object for good. `None`: the type has no identity (and no list resource).
     fn identity_schema(&self) -> Option<IdentitySchema> {

@@ -32,6 +32,8 @@
 //! - `terraform query` (1.14+): a [`ListResource`] of the same type name streams
 //!   [`ListItem`]s (a state, possibly partial); the framework derives each identity and, when
 //!   Terraform wants the objects, completes partial states through [`Resource::read`].
+//! - Generated configuration (`-generate-config-out`, 1.14+): [`generated_config`] from the
+//!   schema, then [`Resource::trim_generated_config`] for what only the type knows is derived.
 //! - [`EphemeralResource`]s (1.10+) are opened at plan and apply; their results never reach
 //!   plan or state.
 //! - [`Function`]s (1.8+, `provider::<name>::<function>(...)`) are pure: arguments in, a value
@@ -102,6 +104,7 @@
 mod diag;
 mod framework;
 mod function;
+mod genconfig;
 pub mod model;
 pub mod proto;
 mod routes;
@@ -117,6 +120,7 @@ pub use framework::{
     OpenResult, PlanRequest, PlanResponse, ProviderData, ProviderDef, ReadResult, Resource,
 };
 pub use function::{Function, FunctionError, Parameter};
+pub use genconfig::generated_config;
 pub use model::{Field, FieldType, Model};
 pub use schema::{
     Attribute, AttributeType, Block, NestedBlock, Nesting, PlanDefault, Schema, Validator,

@@ -16,6 +16,9 @@
 //! content are derived by Combell; Combell cannot edit an SRV record's service, protocol,
 //! target or port, so changing them replaces the record; Combell refuses to create wildcard
 //! (`*`) names but lists them, so such records can be imported and updated, not created.
+//! Generated configuration (`-generate-config-out`) leaves an SRV record's derived name and
+//! content out; Terraform before 1.14 writes them from the state, so validation accepts them
+//! when they are what Combell derives.
 //!
 //! One request per write: Combell stores what it is sent, so the state after a create is the
 //! plan and the id from `Location`, and after an update the plan. A record is read back only
@@ -99,14 +102,14 @@ fn build_schema() -> Schema {
             "Name relative to the zone: `www` for `www.example.com`, `\"\"` (the default) or `@` for \
              the zone apex. Wildcard names (`*`, `*.dev`) can be imported and updated but Combell \
              refuses to create them. Not used by SRV records, whose name Combell derives from \
-             `service` and `protocol` (e.g. `_sip._tcp`). Unicode names (`bücher`) are sent \
+             `service` and `protocol` (e.g. `_sip._tcp`; only that value is accepted). Unicode names (`bücher`) are sent \
              as IDNA A-labels (`xn--bcher-kva`) and kept as written.",
         ),
         Attribute::string("content").optional().computed().description(
             "The record's data: an IPv4 address (A), an IPv6 address (AAAA), a host name (CNAME, \
              ALIAS, MX), free text (TXT), `usage selector matching_type data` (TLSA) or \
              `flags tag \"value\"` (CAA). Not used by SRV records, whose content Combell derives \
-             as `weight port target`. A host name may be written in Unicode (`bücher.be`): it is \
+             as `weight port target` (only that value is accepted). A host name may be written in Unicode (`bücher.be`): it is \
              sent as IDNA A-labels (`xn--bcher-kva.be`) and kept as written. At most 65,535 \
              octets of record data.",
         ),
@@ -196,6 +199,17 @@ impl Resource for DnsRecordResource {
 
     fn model_attributes(&self) -> Vec<&'static str> {
         DnsRecordModel::attribute_names()
+    }
+
+    /// Combell derives an SRV record's name and content: a configuration leaves them out.
+    fn trim_generated_config(&self, state: &Value, config: &mut Value) {
+        if state
+            .get_str("type")
+            .is_some_and(|t| t.eq_ignore_ascii_case("SRV"))
+        {
+            config.set("record_name", Value::Null);
+            config.set("content", Value::Null);
+        }
     }
 
     async fn validate(&self, _ctx: &Ctx, config: &Value) -> Diagnostics {
@@ -685,12 +699,14 @@ pub(crate) fn state_from(api: &DnsRecord, domain: &str, prior: &DnsRecordModel) 
     };
     let api_name = api.record_name.clone().unwrap_or_default();
     let record_name = if srv {
-        api_name.into()
+        keep(&prior.record_name, Some(api_name), &|a, b| {
+            a.eq_ignore_ascii_case(b)
+        })
     } else {
         keep(&prior.record_name, Some(api_name), &same_record_name)
     };
     let content = if srv {
-        Field::from_option(api.content.clone())
+        keep(&prior.content, api.content.clone(), &same_srv_content)
     } else {
         keep(&prior.content, api.content.clone(), &|a, b| {
             same_content(&record_type, a, b)
@@ -745,20 +761,29 @@ fn plan_computed(
         return;
     };
     if record_type == "SRV" {
-        // Combell derives an SRV record's name and content; known again after apply.
+        // Combell derives an SRV record's name and content; known again after apply. Written
+        // anyway (validation has checked they are the derived ones), they are planned as written.
         if fresh {
-            planned.record_name = Field::Unknown;
-            planned.content = Field::Unknown;
+            if config.record_name.is_null() {
+                planned.record_name = Field::Unknown;
+            }
+            if config.content.is_null() {
+                planned.content = Field::Unknown;
+            }
         } else {
-            planned.record_name = prior.record_name.clone();
+            if config.record_name.is_null() {
+                planned.record_name = prior.record_name.clone();
+            }
             let content_inputs_same = planned.weight == prior.weight
                 && planned.port == prior.port
                 && planned.target == prior.target;
-            planned.content = if content_inputs_same {
-                prior.content.clone()
-            } else {
-                Field::Unknown
-            };
+            if config.content.is_null() {
+                planned.content = if content_inputs_same {
+                    prior.content.clone()
+                } else {
+                    Field::Unknown
+                };
+            }
         }
     }
 }
@@ -1014,21 +1039,40 @@ fn validate_config(config: &DnsRecordModel) -> Vec<Problem> {
 }
 
 fn validate_srv(config: &DnsRecordModel, problems: &mut Vec<Problem>) {
-    if !config.record_name.is_null() {
+    // Terraform before 1.14 generates configuration with every optional attribute of the
+    // state, so the derived name and content are accepted as long as they are the derived ones.
+    let derived_name = derived_srv_name(config);
+    let name_is_derived = match (config.record_name.known(), &derived_name) {
+        (Some(name), Some(derived)) => name.eq_ignore_ascii_case(derived),
+        _ => false,
+    };
+    if !config.record_name.is_null() && !name_is_derived {
+        let example = derived_name.as_deref().unwrap_or("_sip._tcp");
         problems.push(problem(
             "record_name",
             "record_name does not apply to SRV records",
-            "Combell derives an SRV record's name from `service` and `protocol` \
-             (for example `_sip._tcp`); remove `record_name`."
-                .to_string(),
+            format!(
+                "Combell derives an SRV record's name from `service` and `protocol` (`{example}`); \
+                 remove `record_name`."
+            ),
         ));
     }
-    if !config.content.is_null() {
+    let derived_content = derived_srv_content(config);
+    let content_is_derived = match (config.content.known(), &derived_content) {
+        (Some(content), Some(derived)) => same_srv_content(content, derived),
+        _ => false,
+    };
+    if !config.content.is_null() && !content_is_derived {
+        let derived = derived_content
+            .map(|c| format!(" (`{c}`)"))
+            .unwrap_or_default();
         problems.push(problem(
             "content",
             "content does not apply to SRV records",
-            "Combell derives an SRV record's content from `weight`, `port` and `target`; remove `content`."
-                .to_string(),
+            format!(
+                "Combell derives an SRV record's content from `weight`, `port` and `target`{derived}; \
+                 remove `content`."
+            ),
         ));
     }
     for (attribute, missing) in [
@@ -1087,6 +1131,46 @@ fn validate_srv(config: &DnsRecordModel, problems: &mut Vec<Problem>) {
                 format!("An SRV weight is from 0 to 65535; got {weight}."),
             ));
         }
+    }
+}
+
+/// The name Combell gives an SRV record, `_service._protocol`; `None` while `service` or
+/// `protocol` is unknown or invalid.
+fn derived_srv_name(config: &DnsRecordModel) -> Option<String> {
+    let service = config.service.known()?;
+    let protocol = match &config.protocol {
+        Field::Null => "_tcp",
+        Field::Known(p) => canonical_protocol(p)?,
+        Field::Unknown => return None,
+    };
+    Some(format!("{}.{protocol}", canonical_service(service)))
+}
+
+/// The content Combell gives an SRV record, `weight port target`; `None` while any of them
+/// is unknown.
+fn derived_srv_content(config: &DnsRecordModel) -> Option<String> {
+    let weight = if config.weight.is_null() {
+        DEFAULT_WEIGHT
+    } else {
+        whole(&config.weight)?
+    };
+    let port = whole(&config.port)?;
+    let target = config.target.known()?;
+    Some(format!("{weight} {port} {}", ascii_host(target)))
+}
+
+/// SRV contents compare by meaning: the same numbers, the same target host.
+fn same_srv_content(a: &str, b: &str) -> bool {
+    let parts = |s: &str| -> Option<(i64, i64, String)> {
+        let mut it = s.split_whitespace();
+        let weight = it.next()?.parse().ok()?;
+        let port = it.next()?.parse().ok()?;
+        let target = it.next()?.to_string();
+        it.next().is_none().then_some((weight, port, target))
+    };
+    match (parts(a), parts(b)) {
+        (Some((wa, pa, ta)), Some((wb, pb, tb))) => wa == wb && pa == pb && same_host(&ta, &tb),
+        _ => a == b,
     }
 }
 
@@ -1572,11 +1656,11 @@ mod tests {
                 "content",
             ),
             (
-                with(srv_record(), "record_name", "_sip._tcp".into()),
+                with(srv_record(), "record_name", "_xmpp._tcp".into()),
                 "record_name",
             ),
             (
-                with(srv_record(), "content", "0 5060 sip.example.com".into()),
+                with(srv_record(), "content", "0 5061 sip.example.com".into()),
                 "content",
             ),
             (with(srv_record(), "service", Value::Null), "service"),
@@ -1792,6 +1876,104 @@ mod tests {
         let p = plan_of(Some(prior), changed);
         assert!(!p.diagnostics.has_errors());
         assert!(p.requires_replace.is_empty());
+    }
+
+    #[test]
+    fn the_derived_srv_name_and_content_are_accepted_and_nothing_else() {
+        let derived = with(
+            with(srv_record(), "record_name", "_sip._tcp".into()),
+            "content",
+            "0 5060 SIP.example.com.".into(),
+        );
+        assert!(
+            problems_for(&derived).is_empty(),
+            "{:?}",
+            problems_for(&derived)
+        );
+        let udp = with(
+            with(srv_record(), "protocol", "UDP".into()),
+            "record_name",
+            "_sip._udp".into(),
+        );
+        assert!(problems_for(&udp).is_empty());
+        for (attribute, value) in [
+            ("record_name", "_sip._udp"),
+            ("record_name", "www"),
+            ("content", "1 5060 sip.example.com"),
+            ("content", "0 5060 other.example.com"),
+            ("content", "0 5060"),
+        ] {
+            let problems = problems_for(&with(srv_record(), attribute, value.into()));
+            assert_eq!(problems.len(), 1, "{attribute} = {value}: {problems:?}");
+            assert_eq!(problems[0].0, attribute);
+        }
+        // Not derivable while an input is unknown: refused as before.
+        let unknown_port = with(
+            with(srv_record(), "port", Value::Unknown),
+            "content",
+            "0 5060 sip.example.com".into(),
+        );
+        assert_eq!(problems_for(&unknown_port).len(), 1);
+    }
+
+    #[test]
+    fn the_derived_srv_name_and_content_plan_as_written() {
+        let cfg = config(&with(
+            with(srv_record(), "record_name", "_sip._tcp".into()),
+            "content",
+            "0 5060 sip.example.com".into(),
+        ));
+        let p = plan_of(None, cfg.clone());
+        assert_eq!(planned(&p).record_name.as_str(), Some("_sip._tcp"));
+        assert_eq!(planned(&p).content.as_str(), Some("0 5060 sip.example.com"));
+        let mut prior = cfg.clone();
+        prior.id = text("1-9");
+        prior.protocol = text("_tcp");
+        prior.ttl = number(Some(3600));
+        prior.priority = number(Some(10));
+        prior.weight = number(Some(0));
+        let p = plan_of(Some(prior), cfg);
+        assert!(p.requires_replace.is_empty());
+        assert_eq!(planned(&p).content.as_str(), Some("0 5060 sip.example.com"));
+    }
+
+    #[test]
+    fn generated_configuration_leaves_out_what_combell_derives() {
+        let srv = listed("SRV", "_sip._udp", "0 5060 sip.example.com", Some(10));
+        let srv = DnsRecord {
+            service: Some("_sip".into()),
+            protocol: Some("_udp".into()),
+            target: Some("sip.example.com".into()),
+            port: Some(5060),
+            weight: Some(0),
+            ttl: Some(3600),
+            ..srv
+        };
+        let state = state_from(&srv, "example.com", &DnsRecordModel::default()).encode();
+        let mut generated = tfplugin::generated_config(&schema(), &state);
+        DnsRecordResource.trim_generated_config(&state, &mut generated);
+        let generated = DnsRecordModel::decode(&generated).unwrap();
+        assert!(generated.record_name.is_null() && generated.content.is_null());
+        // Defaults left out; what differs from them kept.
+        assert!(
+            generated.ttl.is_null() && generated.priority.is_null() && generated.weight.is_null()
+        );
+        assert_eq!(generated.protocol.as_str(), Some("_udp"));
+        assert_eq!(generated.service.as_str(), Some("_sip"));
+        assert!(validate_config(&generated).is_empty());
+
+        let mx = DnsRecord {
+            ttl: Some(600),
+            ..listed("MX", "", "mail.example.com", Some(10))
+        };
+        let state = state_from(&mx, "example.com", &DnsRecordModel::default()).encode();
+        let mut generated = tfplugin::generated_config(&schema(), &state);
+        DnsRecordResource.trim_generated_config(&state, &mut generated);
+        let generated = DnsRecordModel::decode(&generated).unwrap();
+        assert!(generated.record_name.is_null() && generated.priority.is_null());
+        assert_eq!(whole(&generated.ttl), Some(600));
+        assert_eq!(generated.content.as_str(), Some("mail.example.com"));
+        assert!(validate_config(&generated).is_empty());
     }
 
     #[test]

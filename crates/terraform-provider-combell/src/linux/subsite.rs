@@ -88,6 +88,16 @@ impl Resource for LinuxSubsiteResource {
         Subsite::attribute_names()
     }
 
+    /// `/subsites/<name>` is the folder a configuration without `path` gets: left out.
+    fn trim_generated_config(&self, _state: &Value, config: &mut Value) {
+        let usual = config
+            .get_str("name")
+            .map(|name| format!("/subsites/{name}"));
+        if usual.is_some() && config.get_str("path") == usual.as_deref() {
+            config.set("path", Value::Null);
+        }
+    }
+
     async fn validate(&self, _ctx: &Ctx, config: &Value) -> Diagnostics {
         let config = decode!(Subsite, config);
         let mut diags = Diagnostics::default();
@@ -268,6 +278,26 @@ fn state_from(detail: &LinuxHostingDetail, name: &str, base: &Subsite) -> Option
 mod tests {
     use super::*;
     use combell_api::LinuxSite;
+
+    #[test]
+    fn generated_configuration_leaves_out_the_usual_folder() {
+        for (path, kept) in [
+            ("/subsites/shop.example.com", None),
+            ("/www/shop", Some("/www/shop")),
+        ] {
+            let state = Value::object([
+                ("id", "example.com/shop.example.com".into()),
+                ("domain_name", "example.com".into()),
+                ("name", "shop.example.com".into()),
+                ("path", path.into()),
+                ("ssl_enabled", false.into()),
+            ]);
+            let mut generated = tfplugin::generated_config(&schema(), &state);
+            LinuxSubsiteResource.trim_generated_config(&state, &mut generated);
+            assert_eq!(generated.get_str("path"), kept);
+            assert!(generated.get("id").is_some_and(Value::is_null));
+        }
+    }
 
     #[test]
     fn mapping_reads_subsites_only() {

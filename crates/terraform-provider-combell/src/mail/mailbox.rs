@@ -226,6 +226,30 @@ impl Resource for MailboxResource {
         Mailbox::attribute_names()
     }
 
+    /// An auto-reply or auto-forward that is off and holds nothing is what a mailbox has
+    /// unless someone set one up: a configuration leaves it out (not managed).
+    fn trim_generated_config(&self, _state: &Value, config: &mut Value) {
+        let settings: [(&str, &[&str]); 2] = [
+            ("auto_reply", &["subject", "message"]),
+            ("auto_forward", &["email_addresses"]),
+        ];
+        for (name, contents) in settings {
+            let Some(setting) = config.get(name) else {
+                continue;
+            };
+            let off = setting.get_bool("enabled") != Some(true);
+            let empty = contents.iter().all(|c| match setting.get(c) {
+                None | Some(Value::Null) => true,
+                Some(Value::String(s)) => s.is_empty(),
+                Some(Value::List(items)) => items.is_empty(),
+                Some(_) => false,
+            });
+            if off && empty {
+                config.set(name, Value::Null);
+            }
+        }
+    }
+
     fn requires_replace(&self) -> &[&str] {
         &REPLACE_ON_CHANGE
     }
@@ -781,6 +805,50 @@ fn forward_problems(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn generated(detail: &MailboxDetail) -> Mailbox {
+        let state = state_from(detail, &Mailbox::default()).encode();
+        let mut config = tfplugin::generated_config(&schema(), &state);
+        MailboxResource.trim_generated_config(&state, &mut config);
+        Mailbox::decode(&config).unwrap()
+    }
+
+    #[test]
+    fn generated_configuration_leaves_out_settings_nobody_made() {
+        let set_up = generated(&detail());
+        assert!(set_up.auto_reply.is_known() && set_up.auto_forward.is_known());
+        assert!(set_up.password.is_null() && set_up.id.is_null() && set_up.login.is_null());
+        assert!(validate_config(&set_up).is_empty());
+        let untouched = MailboxDetail {
+            auto_forward: AutoForward {
+                enabled: false,
+                email_addresses: Vec::new(),
+                copy_to_myself: false,
+            },
+            auto_reply: AutoReply {
+                enabled: false,
+                subject: String::new(),
+                message: String::new(),
+            },
+            ..detail()
+        };
+        let generated_untouched = generated(&untouched);
+        assert!(generated_untouched.auto_reply.is_null());
+        assert!(generated_untouched.auto_forward.is_null());
+        assert_eq!(
+            generated_untouched.email_address.as_str(),
+            Some("info@example.com")
+        );
+        // Switched off but still holding a message: kept, it is someone's text.
+        let paused = MailboxDetail {
+            auto_reply: AutoReply {
+                enabled: false,
+                ..detail().auto_reply
+            },
+            ..untouched
+        };
+        assert!(generated(&paused).auto_reply.is_known());
+    }
 
     fn detail() -> MailboxDetail {
         MailboxDetail {

@@ -137,6 +137,13 @@ impl Resource for MysqlUserResource {
         User::attribute_names()
     }
 
+    /// `enabled` is what a user is unless someone disabled it: a configuration leaves it out.
+    fn trim_generated_config(&self, _state: &Value, config: &mut Value) {
+        if config.get_str("status") == Some("enabled") {
+            config.set("status", Value::Null);
+        }
+    }
+
     fn requires_replace(&self) -> &[&str] {
         &REPLACE_ON_CHANGE
     }
@@ -688,6 +695,24 @@ mod tests {
 
     fn text(s: &str) -> Field<String> {
         s.to_string().into()
+    }
+
+    #[test]
+    fn generated_configuration_leaves_out_the_usual_status() {
+        for (status, kept) in [("enabled", None), ("disabled", Some("disabled"))] {
+            let state = config(|c| {
+                c.id = text("ID1001_shop/reporting");
+                c.status = text(status);
+                c.rights = text("read_only");
+            })
+            .encode();
+            let mut generated = tfplugin::generated_config(&schema(), &state);
+            MysqlUserResource.trim_generated_config(&state, &mut generated);
+            let generated = User::decode(&generated).unwrap();
+            assert_eq!(generated.status.as_str(), kept);
+            assert!(generated.id.is_null() && generated.rights.is_null());
+            assert_eq!(generated.name.as_str(), Some("reporting"));
+        }
     }
 
     fn problems(cfg: &User) -> Vec<&'static str> {

@@ -16,6 +16,7 @@ mod e2e_defaults;
 mod e2e_dns_record;
 mod e2e_domains;
 mod e2e_faults;
+mod e2e_generate_config;
 mod e2e_hostile_values;
 mod e2e_linux;
 mod e2e_lost_answers;

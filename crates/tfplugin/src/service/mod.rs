@@ -68,7 +68,7 @@ fn capabilities() -> pb::ServerCapabilities {
         plan_destroy: false,
         get_provider_schema_optional: true,
         move_resource_state: false,
-        generate_resource_config: false,
+        generate_resource_config: true,
     }
 }
 
@@ -534,11 +534,12 @@ impl pb::provider_server::Provider for Arc<ProviderService> {
         ProviderService::read_data_source(self, req).await
     }
 
-    unsupported!(
-        generate_resource_config,
-        generate_resource_config,
-        "Generating resource configuration"
-    );
+    async fn generate_resource_config(
+        &self,
+        req: Request<pb::generate_resource_config::Request>,
+    ) -> Result<Response<pb::generate_resource_config::Response>, Status> {
+        ProviderService::generate_resource_config(self, req).await
+    }
 
     async fn validate_ephemeral_resource_config(
         &self,
@@ -857,6 +858,13 @@ mod tests {
                     ("name", "imported".into()),
                 ])),
                 ..Default::default()
+            }
+        }
+        fn trim_generated_config(&self, state: &Value, config: &mut Value) {
+            match state.get_str("name") {
+                Some("panic") => panic!("boom"),
+                Some("derived") => config.set("name", "as written"),
+                _ => {}
             }
         }
         async fn update(&self, _c: &Ctx, _p: &Value, planned: &Value, _cf: &Value) -> ApplyResult {
@@ -1267,6 +1275,64 @@ mod tests {
         assert!(resp.diagnostics.is_empty());
         let result = value::from_msgpack(&resp.result.unwrap().msgpack, &ty).unwrap();
         assert_eq!(result.get_str("token"), Some("tok-s"));
+    }
+
+    async fn generate(
+        svc: &Arc<ProviderService>,
+        type_name: &str,
+        name: &str,
+    ) -> pb::generate_resource_config::Response {
+        let state = Value::object([
+            ("id", "1".into()),
+            ("name", name.into()),
+            ("endpoint", "https://sim".into()),
+            ("password", Value::Null),
+        ]);
+        svc.generate_resource_config(Request::new(pb::generate_resource_config::Request {
+            type_name: type_name.into(),
+            state: dv(&state),
+        }))
+        .await
+        .unwrap()
+        .into_inner()
+    }
+
+    #[tokio::test]
+    async fn generated_configuration_is_the_schema_default_then_the_types_cut() {
+        let svc = service();
+        let schema = svc
+            .get_provider_schema(Request::new(pb::get_provider_schema::Request {}))
+            .await
+            .unwrap()
+            .into_inner();
+        assert!(schema
+            .server_capabilities
+            .is_some_and(|c| c.generate_resource_config));
+
+        let resp = generate(&svc, "t_thing", "thing-1").await;
+        assert!(resp.diagnostics.is_empty(), "{:?}", resp.diagnostics);
+        let config = value::from_msgpack(&resp.config.unwrap().msgpack, &ty()).unwrap();
+        assert_eq!(
+            config,
+            Value::object([
+                ("id", Value::Null),
+                ("name", "thing-1".into()),
+                ("endpoint", Value::Null),
+                ("password", Value::Null),
+            ])
+        );
+
+        let resp = generate(&svc, "t_thing", "derived").await;
+        let config = value::from_msgpack(&resp.config.unwrap().msgpack, &ty()).unwrap();
+        assert_eq!(config.get_str("name"), Some("as written"));
+
+        let panicked = generate(&svc, "t_thing", "panic").await;
+        assert!(panicked.config.is_none());
+        assert!(panicked.diagnostics[0]
+            .detail
+            .contains("bug in the provider"));
+        let unknown = generate(&svc, "t_other", "x").await;
+        assert_eq!(unknown.diagnostics[0].summary, "Unknown resource type");
     }
 
     #[tokio::test]

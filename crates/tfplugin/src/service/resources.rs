@@ -1,5 +1,5 @@
-//! The managed-resource RPCs: validation, state and identity upgrades, read, plan, apply and
-//! import. A create that returns a state with errors still stores it; a failed update or
+//! The managed-resource RPCs: validation, state and identity upgrades, read, plan, apply,
+//! import and the configuration generated for an imported object. A create that returns a state with errors still stores it; a failed update or
 //! delete keeps the prior object.
 
 use super::*;
@@ -371,6 +371,39 @@ impl ProviderService {
             imported_resources,
             diagnostics: diags.to_proto(),
             deferred: None,
+        }))
+    }
+
+    /// The configuration `-generate-config-out` writes (Terraform 1.14+): the schema's generic
+    /// one, then the type's own cuts.
+    pub(super) async fn generate_resource_config(
+        &self,
+        req: Request<pb::generate_resource_config::Request>,
+    ) -> Result<Response<pb::generate_resource_config::Response>, Status> {
+        let req = req.into_inner();
+        let _log = RpcLog::new("GenerateResourceConfig", &req.type_name);
+        let result = async {
+            let r = self.resource(&req.type_name)?;
+            let state = decode(req.state.as_ref(), &r.ty, "state")?;
+            let (imp, schema) = (r.imp.clone(), r.schema.clone());
+            let config = guarded("configuration generation", async move {
+                let mut config = crate::generated_config(&schema, &state);
+                if !config.is_null() {
+                    imp.trim_generated_config(&state, &mut config);
+                }
+                config
+            })
+            .await?;
+            encode(&config, &r.ty, "generated configuration")
+        }
+        .await;
+        let (config, diags) = match result {
+            Ok(config) => (Some(config), Diagnostics::default()),
+            Err(d) => (None, d),
+        };
+        Ok(Response::new(pb::generate_resource_config::Response {
+            config,
+            diagnostics: diags.to_proto(),
         }))
     }
 }
