@@ -88,6 +88,27 @@ impl Resource for LinuxHostHeaderResource {
     fn schema(&self) -> Schema {
         schema()
     }
+
+    fn identity_schema(&self) -> Option<tfplugin::IdentitySchema> {
+        Some(crate::core::list::identity_schema(&[
+            (
+                "domain_name",
+                "The hosting's domain, in lower case, such as `example.com`.",
+            ),
+            (
+                "site_name",
+                "The site's name, in lower case, such as `example.com`.",
+            ),
+            (
+                "name",
+                "The host name, in lower case, such as `www.example.com`.",
+            ),
+        ]))
+    }
+
+    fn identity(&self, state: &Value) -> Option<Value> {
+        crate::core::list::lower_case_identity(self, state)
+    }
     fn model_attributes(&self) -> Vec<&'static str> {
         HostHeader::attribute_names()
     }

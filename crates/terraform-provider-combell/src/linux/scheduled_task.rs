@@ -96,6 +96,20 @@ impl Resource for ScheduledTaskResource {
     fn schema(&self) -> Schema {
         schema()
     }
+
+    fn identity_schema(&self) -> Option<tfplugin::IdentitySchema> {
+        Some(crate::core::list::identity_schema(&[
+            (
+                "domain_name",
+                "The hosting's domain, in lower case, such as `example.com`.",
+            ),
+            ("task_id", "Combell's id of the task, such as `5001`."),
+        ]))
+    }
+
+    fn identity(&self, state: &Value) -> Option<Value> {
+        crate::core::list::lower_case_identity(self, state)
+    }
     fn model_attributes(&self) -> Vec<&'static str> {
         Task::attribute_names()
     }

@@ -91,6 +91,20 @@ impl Resource for SshKeyResource {
     fn schema(&self) -> Schema {
         schema()
     }
+
+    fn identity_schema(&self) -> Option<tfplugin::IdentitySchema> {
+        Some(crate::core::list::identity_schema(&[(
+                "domain_name",
+                "The hosting's domain, in lower case, such as `example.com`.",
+            ), (
+                "fingerprint",
+                "The key's MD5 fingerprint, in lower case, such as `31:52:43:3a:66:f7:e4:5f:28:39:64:08:5f:75:de:3f`.",
+            )]))
+    }
+
+    fn identity(&self, state: &Value) -> Option<Value> {
+        crate::core::list::lower_case_identity(self, state)
+    }
     fn model_attributes(&self) -> Vec<&'static str> {
         Key::attribute_names()
     }

@@ -87,6 +87,23 @@ impl Resource for LinuxSubsiteResource {
     fn schema(&self) -> Schema {
         schema()
     }
+
+    fn identity_schema(&self) -> Option<tfplugin::IdentitySchema> {
+        Some(crate::core::list::identity_schema(&[
+            (
+                "domain_name",
+                "The hosting's domain, in lower case, such as `example.com`.",
+            ),
+            (
+                "name",
+                "The subsite's name, in lower case, such as `blog.example.com`.",
+            ),
+        ]))
+    }
+
+    fn identity(&self, state: &Value) -> Option<Value> {
+        crate::core::list::lower_case_identity(self, state)
+    }
     fn model_attributes(&self) -> Vec<&'static str> {
         Subsite::attribute_names()
     }
