@@ -212,5 +212,15 @@ mod tests {
         // Seeding again adds nothing.
         state.seed_estate(3);
         assert_eq!(state, again);
+        // What a simulator starts from (and resets to) with --seed-estate.
+        let config = crate::SimConfig {
+            seed_estate: 3,
+            ..crate::SimConfig::default()
+        };
+        assert_eq!(SimState::seed_for(&config), again);
+        assert_eq!(
+            SimState::seed_for(&crate::SimConfig::default()),
+            SimState::seed()
+        );
     }
 }
