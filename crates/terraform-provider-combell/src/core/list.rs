@@ -114,6 +114,12 @@ impl Filter {
                 "Only the objects of this Combell account, such as `1001`. Left out, those of \
                  every account.",
             ),
+            Filter::DomainName("domain") => {
+                Attribute::string("domain_name").optional().description(
+                    "Only this domain, such as `example.com`. Left out, every domain of the \
+                     reseller account.",
+                )
+            }
             Filter::DomainName(what) => {
                 Attribute::string("domain_name")
                     .optional()
