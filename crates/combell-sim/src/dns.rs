@@ -670,6 +670,19 @@ impl SimState {
         }
     }
 
+    /// Gives the record `id` a new id, keeping its place in the list (`--dns-put-renumbers`).
+    pub fn renumber_record(&mut self, domain: &str, id: &str) -> Result<String, ApiError> {
+        let new_id = self.new_record_id();
+        let zone = self.zone_mut(domain)?;
+        match zone.records.iter_mut().find(|r| r.id == id) {
+            Some(slot) => {
+                slot.id = new_id.clone();
+                Ok(new_id)
+            }
+            None => Err(record_not_found(domain, id)),
+        }
+    }
+
     pub fn delete_record(&mut self, domain: &str, id: &str) -> Result<(), ApiError> {
         let existing = self.get_record(domain, id)?;
         if !WRITABLE_TYPES.contains(&existing.record_type.as_str()) {
@@ -751,10 +764,15 @@ pub(crate) async fn update(
 ) -> Response {
     path_or_404(path)
         .and_then(|(domain, id)| {
+            let renumber = shared.config().dns_put_renumbers;
             shared.write(|s| {
                 s.get_record(&domain, &id)?;
                 let input: DnsRecordInput = parse_json(&body)?;
-                s.update_record(&domain, &id, &input)
+                s.update_record(&domain, &id, &input)?;
+                if renumber {
+                    s.renumber_record(&domain, &id)?;
+                }
+                Ok(())
             })
         })
         .map(|()| StatusCode::OK.into_response())

@@ -67,6 +67,9 @@ pub struct SimConfig {
     pub signing: SigningMode,
     /// How many more accounts, each with one of everything, the seed holds (`--seed-estate`).
     pub seed_estate: u32,
+    /// A DNS record PUT gives the record a new id (`--dns-put-renumbers`). Whether Combell keeps
+    /// a record's id across a PUT has not been observed: the provider must work either way.
+    pub dns_put_renumbers: bool,
 }
 
 pub const DEFAULT_API_KEY: &str = "sim-key";
@@ -88,6 +91,7 @@ impl Default for SimConfig {
             fault_seed: None,
             signing: SigningMode::Either,
             seed_estate: 0,
+            dns_put_renumbers: false,
         }
     }
 }

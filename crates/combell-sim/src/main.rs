@@ -55,6 +55,9 @@ struct Args {
     /// with an SSH key, a scheduled task, a subsite and a host header.
     #[arg(long, default_value_t = 0, value_name = "N")]
     seed_estate: u32,
+    /// Give a DNS record a new id on every PUT (Combell keeping or changing it is unobserved).
+    #[arg(long)]
+    dns_put_renumbers: bool,
 }
 
 /// clap needs one concrete type per value parser; `Option` would read as "flag may be absent".
@@ -158,6 +161,7 @@ async fn main() -> ExitCode {
         fault_seed: args.fault_seed,
         signing: args.signing,
         seed_estate: args.seed_estate,
+        dns_put_renumbers: args.dns_put_renumbers,
     };
     let mut running = match sim::start(config).await {
         Ok(running) => running,

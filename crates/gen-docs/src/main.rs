@@ -1,6 +1,6 @@
 //! gen-docs: writes the Terraform Registry docs (`docs/index.md`, `docs/coverage.md`,
 //! `docs/resources/*.md`, `docs/data-sources/*.md`, `docs/ephemeral-resources/*.md`,
-//! `docs/list-resources/*.md`, `docs/guides/*.md`) from the provider's own schema, the files in
+//! `docs/list-resources/*.md`, `docs/functions/*.md`, `docs/guides/*.md`) from the provider's own schema, the files in
 //! `examples/` and the prose in `templates/`. `scripts/docs` runs it; `crates/gen-docs/tests/it/docs.rs` runs it
 //! into a temporary directory and fails when the committed docs differ.
 //!
@@ -15,7 +15,7 @@ use std::process::ExitCode;
 use gen_docs::coverage;
 use terraform_provider_combell::provider::provider;
 use tfplugin::{
-    Attribute, AttributeType, Block, IdentitySchema, Nesting, ProviderDef, Schema, Type,
+    Attribute, AttributeType, Block, Function, IdentitySchema, Nesting, ProviderDef, Schema, Type,
 };
 
 const PROVIDER: &str = "combell";
@@ -27,6 +27,7 @@ const GENERATED_DIRS: &[&str] = &[
     "data-sources",
     "ephemeral-resources",
     "list-resources",
+    "functions",
     "guides",
 ];
 
@@ -112,6 +113,10 @@ fn pages(root: &Path) -> Result<Vec<(String, String)>, String> {
         let page = type_page(root, Kind::List, &name, &list.schema())?;
         pages.push((format!("list-resources/{}.md", short_name(&name)), page));
     }
+    for function in provider.functions() {
+        let page = function_page(root, function.as_ref())?;
+        pages.push((format!("functions/{}.md", function.name()), page));
+    }
     let guides = root.join("templates/guides");
     let mut entries: Vec<PathBuf> = std::fs::read_dir(&guides)
         .map_err(|e| format!("cannot read {}: {e}", guides.display()))?
@@ -147,7 +152,7 @@ fn short_name(type_name: &str) -> &str {
 fn subcategory(type_name: &str) -> &'static str {
     let short = short_name(type_name);
     let areas: &[(&[&str], &str)] = &[
-        (&["dns"], "DNS"),
+        (&["dns", "zone_file"], "DNS"),
         (&["mysql"], "MySQL"),
         (&["mail", "smtp"], "Mail"),
         (&["domain"], "Domains"),
@@ -324,6 +329,98 @@ fn type_page(root: &Path, kind: Kind, name: &str, schema: &Schema) -> Result<Str
         }
     }
     Ok(tidy(page))
+}
+
+/// A provider function's page: its description, example (`examples/functions/<name>/function.tf`),
+/// signature and arguments, as the registry lays them out.
+fn function_page(root: &Path, function: &dyn Function) -> Result<String, String> {
+    let name = function.name();
+    let summary = function.summary().trim();
+    if summary.is_empty() {
+        return Err(format!("function {name} has no summary"));
+    }
+    let mut page = String::new();
+    frontmatter(
+        &mut page,
+        &format!("{name} function - terraform-provider-{PROVIDER}"),
+        subcategory(name),
+        summary,
+    );
+    let _ = writeln!(page, "# function: {name}\n");
+    page.push_str(summary);
+    page.push_str("\n\n");
+    let description = function.description().trim();
+    if !description.is_empty() {
+        page.push_str(description);
+        page.push_str("\n\n");
+    }
+    page.push_str(&format!(
+        "Provider-defined functions need Terraform 1.8 or newer (OpenTofu 1.7); call it as \
+         `provider::{PROVIDER}::{name}(...)`.\n\n"
+    ));
+    let example = root
+        .join("examples/functions")
+        .join(name)
+        .join("function.tf");
+    example_section(&mut page, &read(&example)?);
+    let params = function.parameters();
+    let mut args: Vec<String> = params
+        .iter()
+        .map(|p| format!("{} {}", p.name, hcl_type(&p.ty, 0)))
+        .collect();
+    if let Some(v) = function.variadic_parameter() {
+        args.push(format!("{}... {}", v.name, hcl_type(&v.ty, 0)));
+    }
+    let _ = writeln!(
+        page,
+        "## Signature\n\n```text\n{name}({}) {}\n```\n",
+        args.join(", "),
+        hcl_type(&function.return_type(), 0)
+    );
+    page.push_str("## Arguments\n\n");
+    let variadic = function.variadic_parameter();
+    for (i, p) in params.iter().chain(variadic.iter()).enumerate() {
+        let mut line = format!("{}. `{}` ({})", i + 1, p.name, type_name(&p.ty));
+        if variadic.as_ref() == Some(p) {
+            line.push_str(" Variadic.");
+        }
+        push_description(&mut line, &p.description);
+        let _ = writeln!(page, "{line}");
+    }
+    Ok(tidy(page))
+}
+
+/// A type as Terraform writes type constraints (`map(object({ ttl = number }))`), objects one
+/// attribute a line.
+fn hcl_type(t: &Type, indent: usize) -> String {
+    match t {
+        Type::String => "string".to_string(),
+        Type::Number => "number".to_string(),
+        Type::Bool => "bool".to_string(),
+        Type::Dynamic => "any".to_string(),
+        Type::List(e) => format!("list({})", hcl_type(e, indent)),
+        Type::Set(e) => format!("set({})", hcl_type(e, indent)),
+        Type::Map(e) => format!("map({})", hcl_type(e, indent)),
+        Type::Tuple(items) => format!(
+            "tuple([{}])",
+            items
+                .iter()
+                .map(|i| hcl_type(i, indent))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        Type::Object(attrs) => {
+            let pad = "  ".repeat(indent + 1);
+            let width = attrs.keys().map(String::len).max().unwrap_or(0);
+            let mut out = String::from("object({\n");
+            for (k, v) in attrs {
+                let _ = writeln!(out, "{pad}{k:width$} = {}", hcl_type(v, indent + 1));
+            }
+            out.push_str(&"  ".repeat(indent));
+            out.push_str("})");
+            out
+        }
+    }
 }
 
 /// The resource identity (Terraform 1.12+): what `import { identity = {...} }` takes and what
@@ -579,6 +676,7 @@ mod tests {
         assert_eq!(subcategory("combell_ssl_certificates"), "SSL");
         assert_eq!(subcategory("combell_ssh_keys"), "Linux hosting");
         assert_eq!(subcategory("combell_linux_subsite"), "Linux hosting");
+        assert_eq!(subcategory("zone_file"), "DNS");
     }
 
     #[test]
@@ -602,6 +700,21 @@ mod tests {
         assert!(out.contains("(see [below for nested schema](#nestedatt--records))"));
         assert!(out.contains("<a id=\"nestedatt--records\"></a>\n### Nested Schema for `records`"));
         assert!(out.contains("Read-Only:\n\n- `ttl` (Number)"));
+    }
+
+    #[test]
+    fn types_read_as_terraform_writes_them() {
+        let object = Type::Object(
+            [("ttl", Type::Number), ("content", Type::String)]
+                .into_iter()
+                .map(|(k, t)| (k.to_string(), t))
+                .collect(),
+        );
+        assert_eq!(
+            hcl_type(&Type::map(object), 0),
+            "map(object({\n  content = string\n  ttl     = number\n}))"
+        );
+        assert_eq!(hcl_type(&Type::list(Type::Bool), 0), "list(bool)");
     }
 
     #[test]

@@ -1,5 +1,5 @@
 //! The `combell` provider: its configuration block, which becomes one shared [`Client`], and
-//! the list of resources, data sources, list resources and ephemeral resources. Every API error reaches the user through
+//! the list of resources, data sources, list resources, ephemeral resources and functions. Every API error reaches the user through
 //! [`crate::core::api_error`], so diagnostics read the same everywhere.
 
 use std::sync::Arc;
@@ -15,6 +15,8 @@ use crate::accounts::servicepacks_data::ServicepacksDataSource;
 use crate::core::list::Listed;
 use crate::dns::record::DnsRecordResource;
 use crate::dns::record_list::DnsRecordList;
+use crate::dns::records_data::DnsRecordsDataSource;
+use crate::dns::zone_file::ZoneFileFunction;
 use crate::domains::domain::DomainResource;
 use crate::domains::domain_data::DomainDataSource;
 use crate::domains::domain_list::{DomainList, DomainRegistrationList};
@@ -65,7 +67,7 @@ use crate::windows::hostings_data::WindowsHostingsDataSource;
 use combell_api::{self as client, Client, ClientConfig, Secret};
 use tfplugin::{
     Attribute, AttributePath, Ctx, DataSource, Diagnostic, Diagnostics, EphemeralResource,
-    ListResource, ProviderData, ProviderDef, Resource, Schema, Value,
+    Function, ListResource, ProviderData, ProviderDef, Resource, Schema, Value,
 };
 
 pub const ENV_ENDPOINT: &str = "COMBELL_ENDPOINT";
@@ -242,6 +244,7 @@ impl ProviderDef for CombellProvider {
             Arc::new(MailZoneDataSource),
             Arc::new(WindowsHostingDataSource),
             Arc::new(WindowsHostingsDataSource),
+            Arc::new(DnsRecordsDataSource),
         ]
     }
 
@@ -270,6 +273,10 @@ impl ProviderDef for CombellProvider {
 
     fn ephemeral_resources(&self) -> Vec<Arc<dyn EphemeralResource>> {
         vec![Arc::new(SslCertificateDownload)]
+    }
+
+    fn functions(&self) -> Vec<Arc<dyn Function>> {
+        vec![Arc::new(ZoneFileFunction)]
     }
 }
 

@@ -1,6 +1,6 @@
 //! What a provider implements: [`ProviderDef`], [`Resource`] (optionally with a resource
-//! identity), [`DataSource`], [`ListResource`] (`terraform query`), [`EphemeralResource`], and
-//! the request/result types they exchange with the gRPC layer.
+//! identity), [`DataSource`], [`ListResource`] (`terraform query`), [`EphemeralResource`],
+//! [`Function`]s, and the request/result types they exchange with the gRPC layer.
 
 use std::any::Any;
 use std::sync::Arc;
@@ -9,6 +9,7 @@ use async_trait::async_trait;
 use tokio_util::sync::CancellationToken;
 
 use super::diag::{AttributePath, Diagnostic, Diagnostics};
+use super::function::Function;
 use super::proto::tfplugin6 as pb;
 use super::schema::{Attribute, AttributeType, NestedBlock, Nesting, Schema};
 use super::value::{self, Type, Value};
@@ -78,6 +79,10 @@ pub trait ProviderDef: Send + Sync + 'static {
         Vec::new()
     }
     fn ephemeral_resources(&self) -> Vec<Arc<dyn EphemeralResource>> {
+        Vec::new()
+    }
+    /// Provider-defined functions (Terraform 1.8+).
+    fn functions(&self) -> Vec<Arc<dyn Function>> {
         Vec::new()
     }
 }
@@ -235,6 +240,12 @@ pub trait Resource: Send + Sync + 'static {
         Diagnostics::default()
     }
     async fn read(&self, ctx: &Ctx, state: &Value) -> ReadResult;
+    /// [`Resource::read`] with the private data the last apply or read stored for the object
+    /// (empty when none). For a type whose apply leaves something for the next read to confirm;
+    /// the default ignores it.
+    async fn read_with_private(&self, ctx: &Ctx, state: &Value, _private: &[u8]) -> ReadResult {
+        self.read(ctx, state).await
+    }
     async fn update(
         &self,
         ctx: &Ctx,

@@ -34,6 +34,8 @@
 //!   Terraform wants the objects, completes partial states through [`Resource::read`].
 //! - [`EphemeralResource`]s (1.10+) are opened at plan and apply; their results never reach
 //!   plan or state.
+//! - [`Function`]s (1.8+, `provider::<name>::<function>(...)`) are pure: arguments in, a value
+//!   or a [`FunctionError`] (naming the argument at fault) out, no provider configuration.
 //!
 //! A resource, in the order STYLE.md asks for:
 //!
@@ -99,6 +101,7 @@
 
 mod diag;
 mod framework;
+mod function;
 pub mod model;
 pub mod proto;
 mod routes;
@@ -113,6 +116,7 @@ pub use framework::{
     IdentityAttribute, IdentitySchema, ImportResult, ListItem, ListRequest, ListResource, ListSink,
     OpenResult, PlanRequest, PlanResponse, ProviderData, ProviderDef, ReadResult, Resource,
 };
+pub use function::{Function, FunctionError, Parameter};
 pub use model::{Field, FieldType, Model};
 pub use schema::{
     Attribute, AttributeType, Block, NestedBlock, Nesting, PlanDefault, Schema, Validator,

@@ -11,6 +11,7 @@ const GENERATED: &[&str] = &[
     "coverage.md",
     "resources",
     "data-sources",
+    "functions",
     "guides",
 ];
 

@@ -2,12 +2,14 @@
 //! once ([`reconcile`]: a create whose answer is lost is looked up by its natural key, never
 //! sent twice), waiting for provisioning jobs ([`jobs`], within the `timeouts` block of
 //! [`timeouts`]), the validation rules of values Combell accepts ([`rules`]), listing for
-//! `terraform query` ([`list`]), and the one way an API error becomes a diagnostic.
+//! `terraform query` ([`list`]), the one create/read/update/delete/import path of a managed type
+//! ([`managed`]), and the one way an API error becomes a diagnostic.
 
 pub mod fields;
 pub mod flow;
 pub mod jobs;
 pub mod list;
+pub mod managed;
 pub mod purchase;
 pub mod reconcile;
 pub mod rules;

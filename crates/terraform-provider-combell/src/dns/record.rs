@@ -16,7 +16,16 @@
 //! content are derived by Combell; Combell cannot edit an SRV record's service, protocol,
 //! target or port, so changing them replaces the record; Combell refuses to create wildcard
 //! (`*`) names but lists them, so such records can be imported and updated, not created.
+//!
+//! One request per write: Combell stores what it is sent, so the state after a create is the
+//! plan and the id from `Location`, and after an update the plan. A record is read back only
+//! where Combell derives what the plan cannot know: an SRV record's name and content after its
+//! create, and its content after a change of weight. Whether Combell keeps a record's id across
+//! a PUT has not been observed: an update leaves a mark in the private state, and the next read
+//! of a marked record that is gone from its id finds it by its values (a PUT that renumbers,
+//! `combell-sim --dns-put-renumbers`) instead of dropping it from the state.
 
+use std::sync::LazyLock;
 use std::time::Duration;
 
 use async_trait::async_trait;
@@ -67,7 +76,14 @@ fn number(value: Option<i64>) -> Field<Number> {
 
 // ---- Schema ---------------------------------------------------------------------------------
 
+/// Built once: every plan of every record uses it.
+static SCHEMA: LazyLock<Schema> = LazyLock::new(build_schema);
+
 fn schema() -> Schema {
+    SCHEMA.clone()
+}
+
+fn build_schema() -> Schema {
     Schema::new(vec![
         Attribute::string("id")
             .computed()
@@ -195,12 +211,12 @@ impl Resource for DnsRecordResource {
 
     async fn plan(&self, _ctx: &Ctx, req: PlanRequest) -> PlanResponse {
         if req.proposed.is_null() {
-            return default_plan(&schema(), &[], &[], req);
+            return default_plan(&SCHEMA, &[], &[], req);
         }
         let creating = req.prior.is_null();
         let prior = DnsRecordModel::decode(&req.prior).unwrap_or_default();
         let config = DnsRecordModel::decode(&req.config).unwrap_or_default();
-        let mut resp = default_plan(&schema(), &[], &[], req);
+        let mut resp = default_plan(&SCHEMA, &[], &[], req);
         if !creating {
             resp.requires_replace = REPLACE_ON_CHANGE
                 .iter()
@@ -291,7 +307,14 @@ impl Resource for DnsRecordResource {
             "created DNS record",
             &[("domain", domain.into()), ("id", id.clone().into())],
         );
-        // The record exists from here on: whatever happens, its id reaches the state.
+        // The record exists from here on: whatever happens, its id reaches the state. Combell
+        // stores what was sent, so the plan and the id are the state; only what Combell derives
+        // (an SRV record's name and content) needs the record read back.
+        let mut state = planned.clone();
+        state.id.set(&id);
+        if state.encode().is_wholly_known() {
+            return ApplyResult::ok(state.encode());
+        }
         match read_back(&client, domain, &id, &planned).await {
             Ok(state) => ApplyResult::ok(state.encode()),
             Err(diag) => apply_with(
@@ -311,6 +334,10 @@ impl Resource for DnsRecordResource {
     }
 
     async fn read(&self, ctx: &Ctx, state: &Value) -> ReadResult {
+        self.read_with_private(ctx, state, &[]).await
+    }
+
+    async fn read_with_private(&self, ctx: &Ctx, state: &Value, private: &[u8]) -> ReadResult {
         let summary = format!("Unable to read {TYPE_NAME}");
         let state = decode!(DnsRecordModel, state);
         let client = or_return!(client(ctx));
@@ -323,8 +350,36 @@ impl Resource for DnsRecordResource {
         };
         // From the zone's list, shared with every other record of the zone read by this
         // process (refresh and import alike): one paged call per zone instead of one per record.
+        let unconfirmed = private == PUT_UNCONFIRMED;
+        let confirmed = |record: &DnsRecord| ReadResult {
+            state: Some(state_from(record, domain, &state).encode()),
+            // The id is confirmed: nothing is left for the next read.
+            private: unconfirmed.then(Vec::new),
+            diagnostics: Diagnostics::default(),
+        };
         match client.read_dns_record(domain, id, ctx.stopping()).await {
-            Ok(Some(record)) => ReadResult::ok(state_from(&record, domain, &state).encode()),
+            Ok(Some(record)) => confirmed(&record),
+            Ok(None) if unconfirmed => {
+                // Changed by a PUT since the last read, and not under its id any more: the PUT
+                // gave it a new one. Find it by what was written.
+                let written = request_from(&state);
+                match find_by_content(&client, domain, &written, ctx.stopping()).await {
+                    Some(Ok(record)) => {
+                        hclog::info(
+                            "dns_record",
+                            "DNS record has a new id since it was changed",
+                            &[
+                                ("domain", domain.into()),
+                                ("old_id", id.into()),
+                                ("id", record.id.clone().unwrap_or_default().into()),
+                            ],
+                        );
+                        confirmed(&record)
+                    }
+                    Some(Err(err)) => ReadResult::error(api_error(summary, &err)),
+                    None => ReadResult::gone(),
+                }
+            }
             Ok(None) => {
                 hclog::info(
                     "dns_record",
@@ -363,8 +418,20 @@ impl Resource for DnsRecordResource {
             // The record is as it was: keep the prior state so nothing is lost.
             return apply_with(prior_value.clone(), api_error(summary, &err).into());
         }
-        // Whether Combell keeps a record's id across a PUT has not been observed either way:
-        // if the id is gone, find the record by what was just written. Not cut short by
+        // Combell stores what was sent: the plan is the new state, unless it leaves something
+        // Combell derives unknown (an SRV record's content after a weight change). Whether
+        // Combell keeps a record's id across a PUT has not been observed either way: the next
+        // read confirms it (see `PUT_UNCONFIRMED`).
+        let mut state = planned.clone();
+        state.id.set(id);
+        if state.encode().is_wholly_known() {
+            return ApplyResult {
+                state: Some(state.encode()),
+                private: PUT_UNCONFIRMED.to_vec(),
+                diagnostics: Diagnostics::default(),
+            };
+        }
+        // If the id is gone, find the record by what was just written. Not cut short by
         // StopProvider: the write has happened (see `read_back`).
         let no_cancel = CancellationToken::new();
         let record = match client.get_dns_record(domain, id, &no_cancel).await {
@@ -431,6 +498,10 @@ impl Resource for DnsRecordResource {
 }
 
 // ---- Helpers --------------------------------------------------------------------------------
+
+/// The private data an update leaves when it wrote the record without reading it back: the
+/// next read looks the record up by its values if its id is gone (a PUT that renumbers).
+const PUT_UNCONFIRMED: &[u8] = b"dns_record:put-unconfirmed";
 
 /// Reads a record just written and maps it, keeping the planned spelling where equivalent.
 ///

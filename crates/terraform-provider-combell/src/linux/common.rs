@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use crate::core::api_error;
 use combell_api::{CancellationToken, Client, LinuxHostingDetail};
-use tfplugin::{model, AttributePath, Diagnostic, Diagnostics, Field, ImportResult};
+use tfplugin::{model, AttributePath, Diagnostic, Diagnostics, Field};
 
 /// The planned value when it is known and differs from the prior one.
 pub(crate) fn changed<'a, T: PartialEq>(planned: &'a Field<T>, prior: &Field<T>) -> Option<&'a T> {
@@ -66,47 +66,8 @@ impl HostingList {
     }
 }
 
-/// Splits an import ID into exactly `names.len()` non-empty parts separated by `/`; the error
-/// names the expected form.
-pub(crate) fn split_import_id(
-    type_name: &str,
-    id: &str,
-    names: &[&str],
-    example: &str,
-) -> Result<Vec<String>, ImportResult> {
-    let parts: Vec<String> = id.trim().split('/').map(|p| p.trim().to_string()).collect();
-    let unsafe_part = parts
-        .iter()
-        .find_map(|p| crate::core::rules::path_segment(p).err());
-    if let (true, Some(why)) = (parts.len() == names.len(), unsafe_part) {
-        return Err(ImportResult {
-            diagnostics: Diagnostic::error(
-                format!("Invalid import ID for {type_name}"),
-                format!("{why} Got {}.", crate::core::rules::quoted(id)),
-            )
-            .into(),
-            ..Default::default()
-        });
-    }
-    if parts.len() != names.len() || parts.iter().any(String::is_empty) {
-        return Err(ImportResult {
-            diagnostics: Diagnostic::error(
-                format!("Invalid import ID for {type_name}"),
-                format!(
-                    "Expected \"{}\", such as \"{example}\"; got \"{id}\".",
-                    names
-                        .iter()
-                        .map(|n| format!("<{n}>"))
-                        .collect::<Vec<_>>()
-                        .join("/")
-                ),
-            )
-            .into(),
-            ..Default::default()
-        });
-    }
-    Ok(parts)
-}
+/// The one import-ID split of the core, used by every Linux hosting type.
+pub(crate) use crate::core::managed::split_import_id;
 
 /// `GET /linuxhostings/{domain}` with a diagnostic that says what a 404 means here.
 pub(crate) async fn hosting(

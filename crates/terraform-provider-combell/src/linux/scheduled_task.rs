@@ -8,22 +8,20 @@
 //! at plan time. Extra spaces are sent as single ones, and a configured spelling that means
 //! what Combell reads back (`0  3 * * *` for `0 3 * * *`) is kept in the state.
 //!
-//! Created once (see `reconcile`). Tasks have no name and two may be alike, so the natural key
-//! is the script location and the cron expression (spaces aside) of a task that was not on the
-//! hosting before the create: the hosting's task ids are listed before the POST, and after a
-//! lost answer a new task with that key is the one it made.
-
-use std::time::Duration;
+//! Through the core's one path (`core::managed`). Tasks have no name and two may be alike, so
+//! the natural key is the script location and the cron expression (spaces aside) of a task that
+//! was not on the hosting before the create: the hosting's task ids are listed before the POST,
+//! and after a lost answer a new task with that key is the one it made. A create is that list
+//! and the POST (the id from `Location`), an update one PUT: nothing is read back, Combell
+//! decides nothing the plan does not hold.
 
 use async_trait::async_trait;
 
-use crate::core::flow::or_return;
-use crate::core::reconcile::{create_once, CreateSpec, Created};
-use crate::core::{api_error, client};
-use crate::linux::common::{host_name_in, split_import_id};
-use combell_api::{CancellationToken, ScheduledTask};
+use crate::core::managed::{self, Managed};
+use crate::linux::common::host_name_in;
+use combell_api::{self as api, CancellationToken, Client, ScheduledTask};
 use tfplugin::{
-    decode, model, ApplyResult, Attribute, AttributePath, Ctx, Diagnostic, Diagnostics,
+    decode, model, ApplyResult, Attribute, AttributePath, Ctx, Diagnostics, IdentitySchema,
     ImportResult, Model, ReadResult, Resource, Schema, Value,
 };
 
@@ -96,20 +94,6 @@ impl Resource for ScheduledTaskResource {
     fn schema(&self) -> Schema {
         schema()
     }
-
-    fn identity_schema(&self) -> Option<tfplugin::IdentitySchema> {
-        Some(crate::core::list::identity_schema(&[
-            (
-                "domain_name",
-                "The hosting's domain, in lower case, such as `example.com`.",
-            ),
-            ("task_id", "Combell's id of the task, such as `5001`."),
-        ]))
-    }
-
-    fn identity(&self, state: &Value) -> Option<Value> {
-        crate::core::list::lower_case_identity(self, state)
-    }
     fn model_attributes(&self) -> Vec<&'static str> {
         Task::attribute_names()
     }
@@ -154,81 +138,11 @@ impl Resource for ScheduledTaskResource {
     }
 
     async fn create(&self, ctx: &Ctx, planned: &Value, _config: &Value) -> ApplyResult {
-        let summary = format!("Unable to create {TYPE_NAME}");
-        let planned = decode!(Task, planned);
-        let client = or_return!(client(ctx));
-        let Some(domain) = planned.domain_name.as_str() else {
-            return ApplyResult::error(Diagnostic::error(summary, "domain_name is not known."));
-        };
-        let task = task_from(&planned);
-        let before: Vec<String> = match client.list_scheduled_tasks(domain, ctx.stopping()).await {
-            Ok(tasks) => tasks.into_iter().map(|t| t.id).collect(),
-            Err(err) => return ApplyResult::error(api_error(summary, &err)),
-        };
-        let what = format!(
-            "scheduled task \"{}\" of the Linux hosting \"{domain}\"",
-            task.script_location
-        );
-        let no_cancel = CancellationToken::new();
-        let created = create_once(
-            CreateSpec {
-                module: "scheduled_task",
-                what: &what,
-                settle: Duration::ZERO,
-                cancel: ctx.stopping(),
-                order: None,
-            },
-            || client.create_scheduled_task(domain, &task, ctx.stopping()),
-            || async {
-                let tasks = client.list_scheduled_tasks(domain, &no_cancel).await?;
-                Ok(tasks.into_iter().find(|t| {
-                    !before.contains(&t.id)
-                        && t.script_location == task.script_location
-                        && normalise_cron(&t.cron_expression) == task.cron_expression
-                }))
-            },
-        )
-        .await;
-        let id = match created {
-            Ok(Created::Posted(id)) => id,
-            Ok(Created::Found(found)) => {
-                return ApplyResult::ok(state_from(domain, &found, &planned).encode())
-            }
-            Err(failure) => return ApplyResult::error(failure.diagnostic(summary)),
-        };
-        let mut fallback = planned.known_part();
-        fallback.task_id.set(id.clone());
-        fallback.id.set(format!("{domain}/{id}"));
-        fallback.enabled = fallback.enabled.or(true.into());
-        match client
-            .get_scheduled_task(domain, &id, &CancellationToken::new())
-            .await
-        {
-            Ok(task) => ApplyResult::ok(state_from(domain, &task, &planned).encode()),
-            Err(err) => ApplyResult {
-                state: Some(fallback.encode()),
-                diagnostics: api_error(summary, &err).into(),
-                ..Default::default()
-            },
-        }
+        managed::create(self, ctx, planned).await
     }
 
     async fn read(&self, ctx: &Ctx, state: &Value) -> ReadResult {
-        let current = decode!(Task, state);
-        let client = or_return!(client(ctx));
-        let (Some(domain), Some(id)) = (current.domain_name.as_str(), current.task_id.as_str())
-        else {
-            return ReadResult::gone();
-        };
-        match client.get_scheduled_task(domain, id, ctx.stopping()).await {
-            Ok(task) => ReadResult::ok(state_from(domain, &task, &current).encode()),
-            Err(err) if err.is_not_found() => ReadResult::gone(),
-            Err(err) => ReadResult {
-                state: Some(state.clone()),
-                diagnostics: api_error(format!("Unable to read {TYPE_NAME}"), &err).into(),
-                ..Default::default()
-            },
-        }
+        managed::read(self, ctx, state).await
     }
 
     async fn update(
@@ -238,68 +152,150 @@ impl Resource for ScheduledTaskResource {
         planned: &Value,
         _config: &Value,
     ) -> ApplyResult {
-        let summary = format!("Unable to update {TYPE_NAME}");
-        let old = decode!(Task, prior);
-        let planned = decode!(Task, planned);
-        let client = or_return!(client(ctx));
-        let (Some(domain), Some(id)) = (old.domain_name.as_str(), old.task_id.as_str()) else {
-            return ApplyResult::error(Diagnostic::error(summary, "The state has no task id."));
-        };
-        let failed = |diag: Diagnostic| ApplyResult {
-            state: Some(prior.clone()),
-            diagnostics: diag.into(),
-            ..Default::default()
-        };
-        if let Err(err) = client
-            .update_scheduled_task(domain, id, &task_from(&planned), ctx.stopping())
-            .await
-        {
-            return failed(api_error(summary, &err));
-        }
-        match client
-            .get_scheduled_task(domain, id, &CancellationToken::new())
-            .await
-        {
-            Ok(task) => ApplyResult::ok(state_from(domain, &task, &planned).encode()),
-            Err(err) => failed(api_error(summary, &err)),
-        }
+        managed::update(self, ctx, prior, planned).await
     }
 
     async fn delete(&self, ctx: &Ctx, prior: &Value) -> Diagnostics {
-        let prior = decode!(Task, prior);
-        let (Some(domain), Some(id)) = (prior.domain_name.as_str(), prior.task_id.as_str()) else {
-            return Diagnostics::default();
-        };
-        let client = or_return!(client(ctx));
-        match client
-            .delete_scheduled_task(domain, id, ctx.stopping())
-            .await
-        {
-            Ok(()) => Diagnostics::default(),
-            Err(err) if err.is_not_found() => Diagnostics::default(),
-            Err(err) => api_error(format!("Unable to delete {TYPE_NAME}"), &err).into(),
-        }
+        managed::delete(self, ctx, prior).await
     }
 
     async fn import(&self, _ctx: &Ctx, id: &str) -> ImportResult {
-        let parts = match split_import_id(
-            TYPE_NAME,
-            id,
-            &["domain_name", "task_id"],
-            "example.com/5001",
-        ) {
-            Ok(parts) => parts,
-            Err(result) => return result,
+        managed::import(self, id)
+    }
+
+    fn identity_schema(&self) -> Option<IdentitySchema> {
+        managed::identity_schema::<Self>()
+    }
+}
+
+#[async_trait]
+impl Managed for ScheduledTaskResource {
+    type Model = Task;
+    const TYPE_NAME: &'static str = TYPE_NAME;
+    const LOG: &'static str = "scheduled_task";
+    const ID_PARTS: &'static [(&'static str, &'static str)] = &[
+        (
+            "domain_name",
+            "The Linux hosting's domain name, in lower case, such as `example.com`.",
+        ),
+        ("task_id", "Combell's id of the task, such as `5001`."),
+    ];
+    const ID_EXAMPLE: &'static str = "example.com/5001";
+
+    fn what(&self, planned: &Task) -> String {
+        format!(
+            "scheduled task \"{}\" of the Linux hosting \"{}\"",
+            planned.script_location.as_str().unwrap_or_default(),
+            planned.domain_name.as_str().unwrap_or_default()
+        )
+    }
+
+    async fn existing(
+        &self,
+        client: &Client,
+        planned: &Task,
+        cancel: &CancellationToken,
+    ) -> Result<Vec<String>, api::Error> {
+        let domain = planned.domain_name.as_str().unwrap_or_default();
+        let tasks = client.list_scheduled_tasks(domain, cancel).await?;
+        Ok(tasks.into_iter().map(|t| t.id).collect())
+    }
+
+    /// A task that was not there before the create, with the script location and the cron
+    /// expression (spaces aside) that were sent.
+    async fn find_created(
+        &self,
+        client: &Client,
+        planned: &Task,
+        existing: &[String],
+        cancel: &CancellationToken,
+    ) -> Result<Option<Task>, api::Error> {
+        let domain = planned.domain_name.as_str().unwrap_or_default();
+        let sent = task_from(planned);
+        let tasks = client.list_scheduled_tasks(domain, cancel).await?;
+        Ok(tasks
+            .into_iter()
+            .find(|t| {
+                !existing.contains(&t.id)
+                    && t.script_location == sent.script_location
+                    && normalise_cron(&t.cron_expression) == sent.cron_expression
+            })
+            .map(|t| state_from(domain, &t, planned)))
+    }
+
+    async fn send_create(
+        &self,
+        client: &Client,
+        planned: &Task,
+        cancel: &CancellationToken,
+    ) -> Result<String, api::Error> {
+        let domain = planned.domain_name.as_str().unwrap_or_default();
+        client
+            .create_scheduled_task(domain, &task_from(planned), cancel)
+            .await
+    }
+
+    /// The id comes from `Location`; the rest is what was sent.
+    fn created(&self, planned: &Task, id: &str) -> Task {
+        let domain = planned.domain_name.as_str().unwrap_or_default();
+        Task {
+            id: format!("{}/{id}", domain.to_ascii_lowercase()).into(),
+            task_id: id.to_string().into(),
+            ..planned.clone()
+        }
+    }
+
+    async fn fetch(
+        &self,
+        client: &Client,
+        key: &Task,
+        cancel: &CancellationToken,
+    ) -> Result<Option<Task>, api::Error> {
+        let (Some(domain), Some(id)) = (key.domain_name.as_str(), key.task_id.as_str()) else {
+            return Ok(None);
         };
-        let state = Task {
+        match client.get_scheduled_task(domain, id, cancel).await {
+            Ok(task) => Ok(Some(state_from(domain, &task, key))),
+            Err(err) if err.is_not_found() => Ok(None),
+            Err(err) => Err(err),
+        }
+    }
+
+    async fn send_update(
+        &self,
+        client: &Client,
+        prior: &Task,
+        planned: &Task,
+        cancel: &CancellationToken,
+    ) -> Result<(), api::Error> {
+        let domain = prior.domain_name.as_str().unwrap_or_default();
+        let id = prior.task_id.as_str().unwrap_or_default();
+        client
+            .update_scheduled_task(domain, id, &task_from(planned), cancel)
+            .await
+    }
+
+    async fn send_delete(
+        &self,
+        client: &Client,
+        prior: &Task,
+        cancel: &CancellationToken,
+    ) -> Result<(), api::Error> {
+        let domain = prior.domain_name.as_str().unwrap_or_default();
+        let id = prior.task_id.as_str().unwrap_or_default();
+        client.delete_scheduled_task(domain, id, cancel).await
+    }
+
+    fn imported(&self, parts: &[String]) -> Task {
+        Task {
             domain_name: parts[0].to_ascii_lowercase().into(),
             task_id: parts[1].clone().into(),
             ..Default::default()
-        };
-        ImportResult {
-            state: Some(state.encode()),
-            ..Default::default()
         }
+    }
+
+    fn names_object(&self, state: &Task) -> bool {
+        state.domain_name.as_str().is_some() && state.task_id.as_str().is_some()
     }
 }
 

@@ -9,23 +9,21 @@
 //! sent without the whitespace around it (a `.pub` file ends with a newline), and a change of
 //! that whitespace alone is an in-place update of the state, not a new key.
 //!
-//! Created once (see `reconcile`). Natural key: the fingerprint, the MD5 of the key material,
-//! computed from the configured key and looked up among the hosting's keys after a lost answer.
-
-use std::time::Duration;
+//! Created, read, changed and deleted through the core's one path (`core::managed`): created
+//! once, a lost answer looked up by natural key, the fingerprint (the MD5 of the key
+//! material, computed from the configured key). A create is one POST: the fingerprint comes
+//! from `Location`, and reads keep that form while it names the same key.
 
 use async_trait::async_trait;
 use serde_json::json;
 
-use crate::core::flow::or_return;
-use crate::core::reconcile::{create_once, CreateSpec, Created};
-use crate::core::{api_error, client};
-use crate::linux::common::{host_name_in, split_import_id};
-use combell_api::{CancellationToken, SshKey};
+use crate::core::managed::{self, Managed};
+use crate::linux::common::host_name_in;
+use combell_api::{self as api, CancellationToken, Client, SshKey};
 use tfplugin::{
-    decode, default_plan, model, ApplyResult, Attribute, AttributePath, Ctx, Diagnostic,
-    Diagnostics, Field, ImportResult, Model, PlanRequest, PlanResponse, ReadResult, Resource,
-    Schema, Value,
+    decode, default_plan, model, ApplyResult, Attribute, AttributePath, Ctx, Diagnostics, Field,
+    IdentitySchema, ImportResult, Model, PlanRequest, PlanResponse, ReadResult, Resource, Schema,
+    Value,
 };
 
 const TYPE_NAME: &str = "combell_ssh_key";
@@ -91,20 +89,6 @@ impl Resource for SshKeyResource {
     fn schema(&self) -> Schema {
         schema()
     }
-
-    fn identity_schema(&self) -> Option<tfplugin::IdentitySchema> {
-        Some(crate::core::list::identity_schema(&[(
-                "domain_name",
-                "The hosting's domain, in lower case, such as `example.com`.",
-            ), (
-                "fingerprint",
-                "The key's MD5 fingerprint, in lower case, such as `31:52:43:3a:66:f7:e4:5f:28:39:64:08:5f:75:de:3f`.",
-            )]))
-    }
-
-    fn identity(&self, state: &Value) -> Option<Value> {
-        crate::core::list::lower_case_identity(self, state)
-    }
     fn model_attributes(&self) -> Vec<&'static str> {
         Key::attribute_names()
     }
@@ -163,55 +147,70 @@ impl Resource for SshKeyResource {
     }
 
     async fn create(&self, ctx: &Ctx, planned: &Value, _config: &Value) -> ApplyResult {
-        let summary = format!("Unable to create {TYPE_NAME}");
-        let planned = decode!(Key, planned);
-        let client = or_return!(client(ctx));
-        let (Some(domain), Some(key)) = (
-            planned.domain_name.as_str(),
-            planned.public_key.as_str().map(str::trim),
-        ) else {
-            return ApplyResult::error(Diagnostic::error(
-                summary,
-                "domain_name and public_key must be known.",
-            ));
-        };
-        let what = format!("SSH key on the Linux hosting \"{domain}\"");
-        let no_cancel = CancellationToken::new();
-        let created = create_once(
-            CreateSpec {
-                module: "ssh_key",
-                what: &what,
-                settle: Duration::ZERO,
-                cancel: ctx.stopping(),
-                order: None,
-            },
-            || client.add_linux_ssh_key(domain, key, ctx.stopping()),
-            || async {
-                let Some(fingerprint) = key_fingerprint(key) else {
-                    return Ok(None);
-                };
-                let keys = client.list_linux_ssh_keys(domain, &no_cancel).await?;
-                Ok(state_from(domain, &fingerprint, &keys, &planned).map(|s| s.encode()))
-            },
+        managed::create(self, ctx, planned).await
+    }
+
+    async fn read(&self, ctx: &Ctx, state: &Value) -> ReadResult {
+        managed::read(self, ctx, state).await
+    }
+
+    async fn update(
+        &self,
+        ctx: &Ctx,
+        prior: &Value,
+        planned: &Value,
+        _config: &Value,
+    ) -> ApplyResult {
+        // Every configurable attribute replaces the key: an update only stores the new spacing.
+        managed::update(self, ctx, prior, planned).await
+    }
+
+    async fn delete(&self, ctx: &Ctx, prior: &Value) -> Diagnostics {
+        managed::delete(self, ctx, prior).await
+    }
+
+    async fn import(&self, _ctx: &Ctx, id: &str) -> ImportResult {
+        managed::import(self, id)
+    }
+
+    fn identity_schema(&self) -> Option<IdentitySchema> {
+        managed::identity_schema::<Self>()
+    }
+}
+
+#[async_trait]
+impl Managed for SshKeyResource {
+    type Model = Key;
+    const TYPE_NAME: &'static str = TYPE_NAME;
+    const LOG: &'static str = "ssh_key";
+    const ID_PARTS: &'static [(&'static str, &'static str)] = &[
+        (
+            "domain_name",
+            "The Linux hosting's domain name, in lower case, such as `example.com`.",
+        ),
+        (
+            "fingerprint",
+            "The key's MD5 fingerprint, as Combell names it (`aa:bb:…`).",
+        ),
+    ];
+    const ID_EXAMPLE: &'static str = "example.com/31:52:43:3a:66:f7:e4:5f:28:39:64:08:5f:75:de:3f";
+
+    fn what(&self, planned: &Key) -> String {
+        format!(
+            "SSH key on the Linux hosting \"{}\"",
+            planned.domain_name.as_str().unwrap_or_default()
         )
-        .await;
-        let fingerprint = match created {
-            Ok(Created::Posted(f)) => f,
-            Ok(Created::Found(state)) => return ApplyResult::ok(state),
-            Err(failure) if failure.error.codes().contains(&"ssh_key_already_exists") => {
-                let err = &failure.error;
-                return ApplyResult::error(Diagnostic::error(
-                    summary,
-                    format!(
-                        "This key is already on the Linux hosting \"{domain}\". To manage it \
-                         with Terraform, import it: terraform import <resource address> \
-                         {domain}/<fingerprint> (data.combell_linux_hosting lists the \
-                         fingerprints). {err}"
-                    ),
-                ));
-            }
-            Err(failure) => return ApplyResult::error(failure.diagnostic(summary)),
-        };
+    }
+
+    async fn send_create(
+        &self,
+        client: &Client,
+        planned: &Key,
+        cancel: &CancellationToken,
+    ) -> Result<String, api::Error> {
+        let domain = planned.domain_name.as_str().unwrap_or_default();
+        let key = planned.public_key.as_str().unwrap_or_default().trim();
+        let fingerprint = client.add_linux_ssh_key(domain, key, cancel).await?;
         hclog::info(
             "ssh_key",
             "SSH key added",
@@ -220,99 +219,80 @@ impl Resource for SshKeyResource {
                 ("fingerprint", json!(fingerprint)),
             ],
         );
-        let state = Key {
-            id: format!("{domain}/{fingerprint}").into(),
-            fingerprint: fingerprint.clone().into(),
-            ..planned.known_part()
-        };
-        // Read back so that the state holds Combell's fingerprint form.
-        match client
-            .list_linux_ssh_keys(domain, &CancellationToken::new())
-            .await
-        {
-            Ok(keys) => ApplyResult::ok(
-                state_from(domain, &fingerprint, &keys, &state)
-                    .unwrap_or(state)
-                    .encode(),
-            ),
-            Err(err) => ApplyResult {
-                state: Some(state.encode()),
-                diagnostics: api_error(summary, &err).into(),
-                ..Default::default()
-            },
+        Ok(fingerprint)
+    }
+
+    /// The fingerprint comes from `Location`: one POST, no list read back.
+    fn created(&self, planned: &Key, fingerprint: &str) -> Key {
+        let domain = planned.domain_name.as_str().unwrap_or_default();
+        Key {
+            id: format!("{}/{fingerprint}", domain.to_ascii_lowercase()).into(),
+            fingerprint: fingerprint.to_string().into(),
+            ..planned.clone()
         }
     }
 
-    async fn read(&self, ctx: &Ctx, state: &Value) -> ReadResult {
-        let current = decode!(Key, state);
-        let client = or_return!(client(ctx));
-        let (Some(domain), Some(fingerprint)) =
-            (current.domain_name.as_str(), current.fingerprint.as_str())
-        else {
-            return ReadResult::gone();
-        };
-        match client.list_linux_ssh_keys(domain, ctx.stopping()).await {
-            Ok(keys) => match state_from(domain, fingerprint, &keys, &current) {
-                Some(s) => ReadResult::ok(s.encode()),
-                None => ReadResult::gone(),
-            },
-            Err(err) if err.is_not_found() => ReadResult::gone(),
-            Err(err) => ReadResult {
-                state: Some(state.clone()),
-                diagnostics: api_error(format!("Unable to read {TYPE_NAME}"), &err).into(),
-                ..Default::default()
-            },
-        }
-    }
-
-    async fn update(
+    /// By fingerprint among the hosting's keys: the state's, or before a create the one the
+    /// configured key has.
+    async fn fetch(
         &self,
-        _ctx: &Ctx,
-        _prior: &Value,
-        planned: &Value,
-        _config: &Value,
-    ) -> ApplyResult {
-        // Every configurable attribute replaces the key; nothing else can change.
-        ApplyResult::ok(planned.clone())
+        client: &Client,
+        key: &Key,
+        cancel: &CancellationToken,
+    ) -> Result<Option<Key>, api::Error> {
+        let Some(domain) = key.domain_name.as_str() else {
+            return Ok(None);
+        };
+        let fingerprint = match key.fingerprint.as_str() {
+            Some(f) => f.to_string(),
+            None => match key
+                .public_key
+                .as_str()
+                .and_then(|k| key_fingerprint(k.trim()))
+            {
+                Some(f) => f,
+                None => return Ok(None),
+            },
+        };
+        let keys = client.list_linux_ssh_keys(domain, cancel).await?;
+        Ok(state_from(domain, &fingerprint, &keys, key))
     }
 
-    async fn delete(&self, ctx: &Ctx, prior: &Value) -> Diagnostics {
-        let prior = decode!(Key, prior);
-        let (Some(domain), Some(fingerprint)) =
-            (prior.domain_name.as_str(), prior.fingerprint.as_str())
-        else {
-            return Diagnostics::default();
-        };
-        let client = or_return!(client(ctx));
-        match client
-            .delete_linux_ssh_key(domain, fingerprint, ctx.stopping())
+    async fn send_delete(
+        &self,
+        client: &Client,
+        prior: &Key,
+        cancel: &CancellationToken,
+    ) -> Result<(), api::Error> {
+        let domain = prior.domain_name.as_str().unwrap_or_default();
+        let fingerprint = prior.fingerprint.as_str().unwrap_or_default();
+        client
+            .delete_linux_ssh_key(domain, fingerprint, cancel)
             .await
-        {
-            Ok(()) => Diagnostics::default(),
-            Err(err) if err.is_not_found() => Diagnostics::default(),
-            Err(err) => api_error(format!("Unable to delete {TYPE_NAME}"), &err).into(),
-        }
     }
 
-    async fn import(&self, _ctx: &Ctx, id: &str) -> ImportResult {
-        let parts = match split_import_id(
-            TYPE_NAME,
-            id,
-            &["domain_name", "fingerprint"],
-            "example.com/31:52:43:3a:66:f7:e4:5f:28:39:64:08:5f:75:de:3f",
-        ) {
-            Ok(parts) => parts,
-            Err(result) => return result,
-        };
-        let state = Key {
+    fn refused(&self, planned: &Key, err: &api::Error) -> Option<String> {
+        if !err.codes().contains(&"ssh_key_already_exists") {
+            return None;
+        }
+        let domain = planned.domain_name.as_str().unwrap_or_default();
+        Some(format!(
+            "This key is already on the Linux hosting \"{domain}\". To manage it with \
+             Terraform, import it: terraform import <resource address> {domain}/<fingerprint> \
+             (data.combell_linux_hosting lists the fingerprints). {err}"
+        ))
+    }
+
+    fn imported(&self, parts: &[String]) -> Key {
+        Key {
             domain_name: parts[0].to_ascii_lowercase().into(),
             fingerprint: parts[1].to_ascii_lowercase().into(),
             ..Default::default()
-        };
-        ImportResult {
-            state: Some(state.encode()),
-            ..Default::default()
         }
+    }
+
+    fn names_object(&self, state: &Key) -> bool {
+        state.domain_name.as_str().is_some() && state.fingerprint.as_str().is_some()
     }
 }
 
@@ -353,13 +333,21 @@ fn state_from(domain: &str, fingerprint: &str, keys: &[SshKey], base: &Key) -> O
         .iter()
         .find(|k| same_fingerprint(&k.fingerprint, fingerprint))?;
     let domain = domain.to_ascii_lowercase();
-    // The configured text is kept once the key is found (unknown reads as not configured).
-    let configured = base.known_part().public_key;
+    // The configured text is kept once the key is found (unknown reads as not configured),
+    // and so is the stored form of the fingerprint (the one `Location` gave) while it names
+    // the same key: the identity must not change.
+    let base = base.known_part();
+    let fingerprint = base
+        .fingerprint
+        .as_str()
+        .filter(|f| same_fingerprint(f, &key.fingerprint))
+        .unwrap_or(&key.fingerprint)
+        .to_string();
     Some(Key {
-        id: format!("{domain}/{}", key.fingerprint).into(),
+        id: format!("{domain}/{fingerprint}").into(),
         domain_name: domain.into(),
-        public_key: configured.or(key.public_key.clone().into()),
-        fingerprint: key.fingerprint.clone().into(),
+        public_key: base.public_key.or(key.public_key.clone().into()),
+        fingerprint: fingerprint.into(),
     })
 }
 

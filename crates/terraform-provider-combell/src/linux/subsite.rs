@@ -7,20 +7,17 @@
 //! already exist on the hosting (Combell does not create it); left out, it is
 //! `/subsites/<name>`.
 //!
-//! Created once (see `reconcile`). Natural key: the subsite's name among the hosting's sites;
-//! after a lost answer a site of that name is the one the create made.
-
-use std::time::Duration;
+//! Created, read and deleted through the core's one path (`core::managed`): created once, a
+//! lost answer looked up by natural key, the subsite's name among the hosting's sites. Read
+//! back once after the create: Combell decides `ssl_enabled`, and the folder when none is set.
 
 use async_trait::async_trait;
 
-use crate::core::flow::or_return;
-use crate::core::reconcile::{create_once, CreateSpec, Created};
-use crate::core::{api_error, client};
-use crate::linux::common::{host_name_in, split_import_id};
-use combell_api::{CancellationToken, LinuxHostingDetail};
+use crate::core::managed::{self, Managed};
+use crate::linux::common::host_name_in;
+use combell_api::{self as api, CancellationToken, Client, LinuxHostingDetail};
 use tfplugin::{
-    decode, model, ApplyResult, Attribute, AttributePath, Ctx, Diagnostic, Diagnostics, Field,
+    decode, model, ApplyResult, Attribute, AttributePath, Ctx, Diagnostics, Field, IdentitySchema,
     ImportResult, Model, ReadResult, Resource, Schema, Value,
 };
 
@@ -87,23 +84,6 @@ impl Resource for LinuxSubsiteResource {
     fn schema(&self) -> Schema {
         schema()
     }
-
-    fn identity_schema(&self) -> Option<tfplugin::IdentitySchema> {
-        Some(crate::core::list::identity_schema(&[
-            (
-                "domain_name",
-                "The hosting's domain, in lower case, such as `example.com`.",
-            ),
-            (
-                "name",
-                "The subsite's name, in lower case, such as `blog.example.com`.",
-            ),
-        ]))
-    }
-
-    fn identity(&self, state: &Value) -> Option<Value> {
-        crate::core::list::lower_case_identity(self, state)
-    }
     fn model_attributes(&self) -> Vec<&'static str> {
         Subsite::attribute_names()
     }
@@ -137,135 +117,121 @@ impl Resource for LinuxSubsiteResource {
     }
 
     async fn create(&self, ctx: &Ctx, planned: &Value, _config: &Value) -> ApplyResult {
-        let summary = format!("Unable to create {TYPE_NAME}");
-        let planned = decode!(Subsite, planned);
-        let client = or_return!(client(ctx));
-        let (Some(domain), Some(name)) = (planned.domain_name.as_str(), planned.name.as_str())
-        else {
-            return ApplyResult::error(Diagnostic::error(
-                summary,
-                "domain_name and name must be known.",
-            ));
-        };
-        let path = planned.path.as_str().unwrap_or_default();
-        let what = format!("subsite \"{name}\" of the Linux hosting \"{domain}\"");
-        let no_cancel = CancellationToken::new();
-        let created = create_once(
-            CreateSpec {
-                module: "linux_subsite",
-                what: &what,
-                settle: Duration::ZERO,
-                cancel: ctx.stopping(),
-                order: None,
-            },
-            || client.create_linux_subsite(domain, name, path, ctx.stopping()),
-            || async {
-                let detail = client.get_linux_hosting(domain, &no_cancel).await?;
-                Ok(state_from(&detail, name, &planned).map(|s| s.encode()))
-            },
-        )
-        .await;
-        let created = match created {
-            Ok(Created::Posted(created)) => created,
-            Ok(Created::Found(state)) => return ApplyResult::ok(state),
-            Err(failure) => return ApplyResult::error(failure.diagnostic(summary)),
-        };
-        let mut fallback = planned.known_part();
-        fallback.id.set(format!("{domain}/{created}"));
-        match client
-            .get_linux_hosting(domain, &CancellationToken::new())
-            .await
-        {
-            Ok(detail) => match state_from(&detail, name, &planned) {
-                Some(state) => ApplyResult::ok(state.encode()),
-                None => ApplyResult {
-                    state: Some(fallback.encode()),
-                    diagnostics: Diagnostic::error(
-                        summary,
-                        format!(
-                            "Combell accepted the subsite \"{name}\" but does not list it among \
-                             the sites of \"{domain}\"."
-                        ),
-                    )
-                    .into(),
-                    ..Default::default()
-                },
-            },
-            Err(err) => ApplyResult {
-                state: Some(fallback.encode()),
-                diagnostics: api_error(summary, &err).into(),
-                ..Default::default()
-            },
-        }
+        managed::create(self, ctx, planned).await
     }
 
     async fn read(&self, ctx: &Ctx, state: &Value) -> ReadResult {
-        let current = decode!(Subsite, state);
-        let client = or_return!(client(ctx));
-        let (Some(domain), Some(name)) = (current.domain_name.as_str(), current.name.as_str())
-        else {
-            return ReadResult::gone();
-        };
-        match client.get_linux_hosting(domain, ctx.stopping()).await {
-            Ok(detail) => match state_from(&detail, name, &current) {
-                Some(s) => ReadResult::ok(s.encode()),
-                None => ReadResult::gone(),
-            },
-            Err(err) if err.is_not_found() => ReadResult::gone(),
-            Err(err) => ReadResult {
-                state: Some(state.clone()),
-                diagnostics: api_error(format!("Unable to read {TYPE_NAME}"), &err).into(),
-                ..Default::default()
-            },
-        }
+        managed::read(self, ctx, state).await
     }
 
     async fn update(
         &self,
-        _ctx: &Ctx,
-        _prior: &Value,
+        ctx: &Ctx,
+        prior: &Value,
         planned: &Value,
         _config: &Value,
     ) -> ApplyResult {
         // Every configurable attribute replaces the subsite.
-        ApplyResult::ok(planned.clone())
+        managed::update(self, ctx, prior, planned).await
     }
 
     async fn delete(&self, ctx: &Ctx, prior: &Value) -> Diagnostics {
-        let prior = decode!(Subsite, prior);
-        let (Some(domain), Some(name)) = (prior.domain_name.as_str(), prior.name.as_str()) else {
-            return Diagnostics::default();
-        };
-        let client = or_return!(client(ctx));
-        match client
-            .delete_linux_subsite(domain, name, ctx.stopping())
-            .await
-        {
-            Ok(()) => Diagnostics::default(),
-            Err(err) if err.is_not_found() => Diagnostics::default(),
-            Err(err) => api_error(format!("Unable to delete {TYPE_NAME}"), &err).into(),
-        }
+        managed::delete(self, ctx, prior).await
     }
 
     async fn import(&self, _ctx: &Ctx, id: &str) -> ImportResult {
-        let parts = match split_import_id(
-            TYPE_NAME,
-            id,
-            &["domain_name", "name"],
-            "example.com/blog.example.com",
-        ) {
-            Ok(parts) => parts,
-            Err(result) => return result,
+        managed::import(self, id)
+    }
+
+    fn identity_schema(&self) -> Option<IdentitySchema> {
+        managed::identity_schema::<Self>()
+    }
+}
+
+#[async_trait]
+impl Managed for LinuxSubsiteResource {
+    type Model = Subsite;
+    const TYPE_NAME: &'static str = TYPE_NAME;
+    const LOG: &'static str = "linux_subsite";
+    const ID_PARTS: &'static [(&'static str, &'static str)] = &[
+        (
+            "domain_name",
+            "The Linux hosting's domain name, in lower case, such as `example.com`.",
+        ),
+        (
+            "name",
+            "The subsite's host name, in lower case, such as `blog.example.com`.",
+        ),
+    ];
+    const ID_EXAMPLE: &'static str = "example.com/blog.example.com";
+
+    fn what(&self, planned: &Subsite) -> String {
+        format!(
+            "subsite \"{}\" of the Linux hosting \"{}\"",
+            planned.name.as_str().unwrap_or_default(),
+            planned.domain_name.as_str().unwrap_or_default()
+        )
+    }
+
+    async fn send_create(
+        &self,
+        client: &Client,
+        planned: &Subsite,
+        cancel: &CancellationToken,
+    ) -> Result<String, api::Error> {
+        let domain = planned.domain_name.as_str().unwrap_or_default();
+        let name = planned.name.as_str().unwrap_or_default();
+        let path = planned.path.as_str().unwrap_or_default();
+        client
+            .create_linux_subsite(domain, name, path, cancel)
+            .await
+    }
+
+    /// Combell decides `ssl_enabled` (and the folder when none is configured): the subsite
+    /// is read back once after its create.
+    fn created(&self, planned: &Subsite, answer: &str) -> Subsite {
+        let domain = planned.domain_name.as_str().unwrap_or_default();
+        Subsite {
+            id: format!("{}/{answer}", domain.to_ascii_lowercase()).into(),
+            ..planned.clone()
+        }
+    }
+
+    /// By name among the sites of `GET /linuxhostings/{domain}`.
+    async fn fetch(
+        &self,
+        client: &Client,
+        key: &Subsite,
+        cancel: &CancellationToken,
+    ) -> Result<Option<Subsite>, api::Error> {
+        let (Some(domain), Some(name)) = (key.domain_name.as_str(), key.name.as_str()) else {
+            return Ok(None);
         };
-        let state = Subsite {
+        let detail = client.get_linux_hosting(domain, cancel).await?;
+        Ok(state_from(&detail, name, key))
+    }
+
+    async fn send_delete(
+        &self,
+        client: &Client,
+        prior: &Subsite,
+        cancel: &CancellationToken,
+    ) -> Result<(), api::Error> {
+        let domain = prior.domain_name.as_str().unwrap_or_default();
+        let name = prior.name.as_str().unwrap_or_default();
+        client.delete_linux_subsite(domain, name, cancel).await
+    }
+
+    fn imported(&self, parts: &[String]) -> Subsite {
+        Subsite {
             domain_name: parts[0].to_ascii_lowercase().into(),
             name: parts[1].to_ascii_lowercase().into(),
             ..Default::default()
-        };
-        ImportResult {
-            state: Some(state.encode()),
-            ..Default::default()
         }
+    }
+
+    fn names_object(&self, state: &Subsite) -> bool {
+        state.domain_name.as_str().is_some() && state.name.as_str().is_some()
     }
 }
 

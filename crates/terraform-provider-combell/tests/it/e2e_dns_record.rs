@@ -382,3 +382,63 @@ fn wrong_credentials_explain_themselves_without_showing_the_secret() {
     assert!(text.contains("Missing Combell API key"), "{out}");
     assert!(text.contains("COMBELL_API_SECRET"), "{out}");
 }
+
+/// Whether Combell keeps a record's id across a PUT has not been observed: an update writes
+/// without reading back, and the next read finds a record the PUT renumbered by its values.
+/// Nothing is lost, duplicated or left behind whichever way Combell turns out to behave.
+#[test]
+fn an_update_that_gives_the_record_a_new_id_is_followed() {
+    let sim = Sim::start_with(&["--dns-put-renumbers"]);
+    let seed_ids = zone_ids(&sim);
+    let tf = Tf::new(&sim);
+    let record = |ttl: u32| {
+        config(&format!(
+            r#"
+resource "combell_dns_record" "a" {{
+  domain_name = "{ZONE}"
+  type        = "A"
+  record_name = "e2e-renumbered"
+  content     = "192.0.2.60"
+  ttl         = {ttl}
+}}
+"#
+        ))
+    };
+    tf.write_config(&record(3600));
+    tf.apply();
+    tf.assert_plan_empty();
+    let first_id = tf.expect_resource("combell_dns_record.a")["id"]
+        .as_str()
+        .expect("id in state")
+        .to_string();
+
+    tf.write_config(&record(600));
+    tf.apply();
+    tf.assert_plan_empty();
+    // A refresh that is kept: the state now names the record by its new id.
+    tf.ok(&["apply", "-refresh-only", "-auto-approve", "-no-color"]);
+    let new_id = tf.expect_resource("combell_dns_record.a")["id"]
+        .as_str()
+        .expect("id in state")
+        .to_string();
+    assert_ne!(new_id, first_id, "the simulator renumbers on PUT");
+    let ours: Vec<DnsRecord> = zone_records(&sim)
+        .into_iter()
+        .filter(|r| r.record_name.as_deref() == Some("e2e-renumbered"))
+        .collect();
+    assert_eq!(
+        ours.len(),
+        1,
+        "exactly one record, not a duplicate: {ours:?}"
+    );
+    assert_eq!(ours[0].id.as_deref(), Some(new_id.as_str()));
+    assert_eq!(ours[0].ttl, Some(600));
+    tf.assert_plan_empty();
+
+    tf.destroy();
+    assert_eq!(
+        zone_ids(&sim),
+        seed_ids,
+        "nothing of ours is left in the zone"
+    );
+}

@@ -23,6 +23,7 @@ fn example_dirs() -> Vec<PathBuf> {
         "resources",
         "data-sources",
         "ephemeral-resources",
+        "functions",
         "compositions",
     ] {
         let entries = fs::read_dir(root.join(kind)).expect("examples folder");

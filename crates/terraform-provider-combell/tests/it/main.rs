@@ -29,6 +29,7 @@ mod e2e_secrets;
 mod e2e_signing;
 mod e2e_ssl_certificate_download;
 mod e2e_ssl_for_each;
+mod e2e_zone_file;
 mod examples;
 mod harness_smoke;
 mod module_tests;

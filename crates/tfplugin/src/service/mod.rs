@@ -3,7 +3,7 @@
 //! statuses are never used.
 //!
 //! One module per RPC family holds the handlers (`provider`, `resources`, `data`, `ephemeral`,
-//! `list`); this module has the service's state, the codec and logging helpers they share, and
+//! `list`, `functions`); this module has the service's state, the codec and logging helpers they share, and
 //! the trait implementation, which only delegates (and answers "not supported" for state
 //! storage and actions).
 
@@ -22,12 +22,14 @@ use super::framework::{
     Ctx, DataSource, EphemeralResource, ListItem, ListRequest, ListResource, ListSink, PlanRequest,
     ProviderData, ProviderDef, Resource,
 };
+use super::function::Function;
 use super::proto::tfplugin6 as pb;
 use super::schema::Schema;
 use super::value::{self, Type, Value};
 
 mod data;
 mod ephemeral;
+mod functions;
 mod list;
 mod provider;
 mod resources;
@@ -49,6 +51,7 @@ pub(crate) struct ProviderService {
     data_sources: HashMap<String, Typed<dyn DataSource>>,
     list_resources: HashMap<String, Typed<dyn ListResource>>,
     ephemeral_resources: HashMap<String, Typed<dyn EphemeralResource>>,
+    functions: HashMap<String, Arc<dyn Function>>,
     schema_response: pb::get_provider_schema::Response,
     identity_response: pb::get_resource_identity_schemas::Response,
     data: RwLock<Option<ProviderData>>,
@@ -118,6 +121,12 @@ impl ProviderService {
             let ty = schema.value_type();
             data_sources.insert(d.type_name().to_string(), Typed { imp: d, schema, ty });
         }
+        let mut functions = HashMap::new();
+        for f in provider.functions() {
+            resp.functions
+                .insert(f.name().to_string(), super::function::signature(f.as_ref()));
+            functions.insert(f.name().to_string(), f);
+        }
         ProviderService {
             provider_ty: provider_schema.value_type(),
             provider,
@@ -126,6 +135,7 @@ impl ProviderService {
             data_sources,
             list_resources,
             ephemeral_resources,
+            functions,
             schema_response: resp,
             identity_response,
             data: RwLock::new(None),

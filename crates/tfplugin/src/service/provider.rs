@@ -1,5 +1,4 @@
-//! The provider-wide RPCs: metadata and schemas, provider configuration, functions (none)
-//! and StopProvider.
+//! The provider-wide RPCs: metadata and schemas, provider configuration and StopProvider.
 
 use super::*;
 
@@ -38,6 +37,11 @@ impl ProviderService {
                 .map(|k| m::EphemeralMetadata {
                     type_name: k.clone(),
                 })
+                .collect(),
+            functions: self
+                .functions
+                .keys()
+                .map(|k| m::FunctionMetadata { name: k.clone() })
                 .collect(),
             ..Default::default()
         }))
@@ -113,29 +117,6 @@ impl ProviderService {
         .unwrap_or_else(|d: Diagnostics| d);
         Ok(Response::new(pb::configure_provider::Response {
             diagnostics: diags.to_proto(),
-        }))
-    }
-
-    pub(super) async fn get_functions(
-        &self,
-        _req: Request<pb::get_functions::Request>,
-    ) -> Result<Response<pb::get_functions::Response>, Status> {
-        Ok(Response::new(Default::default()))
-    }
-
-    pub(super) async fn call_function(
-        &self,
-        req: Request<pb::call_function::Request>,
-    ) -> Result<Response<pb::call_function::Response>, Status> {
-        Ok(Response::new(pb::call_function::Response {
-            result: None,
-            error: Some(pb::FunctionError {
-                text: format!(
-                    "Function {:?} is not supported by this provider.",
-                    req.into_inner().name
-                ),
-                function_argument: None,
-            }),
         }))
     }
 

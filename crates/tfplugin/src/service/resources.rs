@@ -153,8 +153,11 @@ impl ProviderService {
                 self.write_only_allowed.load(Ordering::Relaxed),
             );
             let prior = state.clone();
-            let (imp, ctx) = (r.imp.clone(), self.ctx());
-            let res = guarded("read", async move { imp.read(&ctx, &state).await }).await?;
+            let (imp, ctx, private) = (r.imp.clone(), self.ctx(), req.private.clone());
+            let res = guarded("read", async move {
+                imp.read_with_private(&ctx, &state, &private).await
+            })
+            .await?;
             let (new_state, identity) = match res.state {
                 Some(mut s) => {
                     strip_write_only(&mut s, &r.schema);

@@ -1,0 +1,357 @@
+//! The one create, read, update, delete and import path of a managed resource. A type that
+//! implements [`Managed`] gives its parts (how to send each write, how to find its object by
+//! natural key, how an import ID names it); the control flow, and every guarantee in it, lives
+//! here once:
+//!
+//! - a create goes through [`create_once`]: a lost answer is reconciled with [`Managed::fetch`]
+//!   by natural key, never sent twice;
+//! - the state after a create is the plan plus what the answer gave ([`Managed::created`]),
+//!   after an update the plan: one request per write. The object is read back only when that
+//!   still leaves a value unknown (one that Combell decides), and when the read back fails the
+//!   object still reaches the state (tainted, so the next apply replaces it);
+//! - a failed update keeps the prior state, a failed read keeps the state it was given, a read
+//!   that finds nothing drops the object, and a delete of an object already gone succeeds;
+//! - summaries read "Unable to <verb> <type>", and API errors become diagnostics through
+//!   [`api_error`];
+//! - the import ID (`<part>/<part>`, [`Managed::ID_PARTS`]) and the resource identity are
+//!   derived from one declaration.
+
+use std::time::Duration;
+
+use async_trait::async_trait;
+use serde_json::json;
+
+use crate::core::flow::{apply_with, read_with};
+use crate::core::reconcile::{create_once, CreateSpec, Created};
+use crate::core::{api_error, client};
+use combell_api::{self as api, CancellationToken, Client};
+use tfplugin::{
+    ApplyResult, Ctx, Diagnostic, Diagnostics, IdentityAttribute, IdentitySchema, ImportResult,
+    Model, ReadResult, Value,
+};
+
+/// The parts of a managed resource type. See the module documentation for what the core does
+/// with them.
+#[async_trait]
+pub(crate) trait Managed: Send + Sync + 'static {
+    /// The typed state, plan and configuration.
+    type Model: Model + Clone + Default + Send + Sync;
+    /// The Terraform type name, such as `combell_ssh_key`.
+    const TYPE_NAME: &'static str;
+    /// The log module of the type.
+    const LOG: &'static str;
+    /// The attributes that name one object, in import-ID order, with their identity
+    /// descriptions: the import ID is their values joined with `/`, and they are the identity.
+    const ID_PARTS: &'static [(&'static str, &'static str)];
+    /// An import ID, for the message that explains a wrong one.
+    const ID_EXAMPLE: &'static str;
+
+    /// The object in words, such as `SSH key on the Linux hosting "example.com"`.
+    fn what(&self, planned: &Self::Model) -> String;
+    /// Sends the create; returns what the answer names the object by (its id in `Location`).
+    async fn send_create(
+        &self,
+        client: &Client,
+        planned: &Self::Model,
+        cancel: &CancellationToken,
+    ) -> Result<String, api::Error>;
+    /// The state after a create: the plan and what the answer gave.
+    fn created(&self, planned: &Self::Model, answer: &str) -> Self::Model;
+    /// The object `key` names (by natural key: the plan before a create, the state after),
+    /// mapped to a state that keeps `key`'s spelling where it means the same; `None` when it is
+    /// not there.
+    async fn fetch(
+        &self,
+        client: &Client,
+        key: &Self::Model,
+        cancel: &CancellationToken,
+    ) -> Result<Option<Self::Model>, api::Error>;
+    /// For a type whose natural key need not be unique (two scheduled tasks may be alike): the
+    /// ids of the objects there before the create, listed before it is sent, which the lookup
+    /// after a lost answer leaves out ([`Managed::find_created`]). The default lists nothing.
+    async fn existing(
+        &self,
+        _client: &Client,
+        _planned: &Self::Model,
+        _cancel: &CancellationToken,
+    ) -> Result<Vec<String>, api::Error> {
+        Ok(Vec::new())
+    }
+    /// The object a create whose answer was lost made, if it exists: by default
+    /// [`Managed::fetch`] of the plan (a natural key that is unique).
+    async fn find_created(
+        &self,
+        client: &Client,
+        planned: &Self::Model,
+        _existing: &[String],
+        cancel: &CancellationToken,
+    ) -> Result<Option<Self::Model>, api::Error> {
+        self.fetch(client, planned, cancel).await
+    }
+    /// Sends an in-place update. The default has nothing to send: every configurable attribute
+    /// replaces the object.
+    async fn send_update(
+        &self,
+        _client: &Client,
+        _prior: &Self::Model,
+        _planned: &Self::Model,
+        _cancel: &CancellationToken,
+    ) -> Result<(), api::Error> {
+        Ok(())
+    }
+    /// Sends the delete. A 404 answer is success (the object is gone).
+    async fn send_delete(
+        &self,
+        client: &Client,
+        prior: &Self::Model,
+        cancel: &CancellationToken,
+    ) -> Result<(), api::Error>;
+    /// What to tell the user when Combell refuses a create for a reason the type knows (such
+    /// as "exists already: import it"); `None` for the API's own words.
+    fn refused(&self, _planned: &Self::Model, _err: &api::Error) -> Option<String> {
+        None
+    }
+    /// The state an import starts from, given the import ID's parts (in [`Managed::ID_PARTS`]
+    /// order, trimmed, none empty).
+    fn imported(&self, parts: &[String]) -> Self::Model;
+    /// Whether `state` holds what [`Managed::fetch`] needs (a state without it names no
+    /// object: a read drops it, a delete has nothing to do).
+    fn names_object(&self, state: &Self::Model) -> bool;
+}
+
+/// The identity schema of a managed type: its import ID's parts.
+pub(crate) fn identity_schema<M: Managed>() -> Option<IdentitySchema> {
+    Some(IdentitySchema::new(
+        M::ID_PARTS
+            .iter()
+            .map(|(name, description)| IdentityAttribute::string(name, description))
+            .collect(),
+    ))
+}
+
+fn decoded<T: Model>(value: &Value) -> Result<T, Diagnostics> {
+    T::decode(value)
+}
+
+pub(crate) async fn create<M: Managed>(this: &M, ctx: &Ctx, planned: &Value) -> ApplyResult {
+    let summary = format!("Unable to create {}", M::TYPE_NAME);
+    let planned = match decoded::<M::Model>(planned) {
+        Ok(planned) => planned,
+        Err(diags) => return ApplyResult::error(diags),
+    };
+    let client = match client(ctx) {
+        Ok(client) => client,
+        Err(diag) => return ApplyResult::error(diag),
+    };
+    let what = this.what(&planned);
+    let existing = match this.existing(&client, &planned, ctx.stopping()).await {
+        Ok(existing) => existing,
+        Err(err) => return ApplyResult::error(api_error(summary, &err)),
+    };
+    // Lookups and the read back are not cut short by Ctrl-C: an object that may exist must be
+    // found, and one that exists must reach the state.
+    let no_cancel = CancellationToken::new();
+    let created = create_once(
+        CreateSpec {
+            module: M::LOG,
+            what: &what,
+            settle: Duration::ZERO,
+            cancel: ctx.stopping(),
+            order: None,
+        },
+        || this.send_create(&client, &planned, ctx.stopping()),
+        || this.find_created(&client, &planned, &existing, &no_cancel),
+    )
+    .await;
+    let state = match created {
+        Ok(Created::Posted(answer)) => this.created(&planned, &answer),
+        Ok(Created::Found(found)) => return ApplyResult::ok(found.encode()),
+        Err(failure) => {
+            let mut diag = failure.diagnostic(&summary);
+            if let Some(detail) = this.refused(&planned, &failure.error) {
+                diag.detail = detail;
+            }
+            return ApplyResult::error(diag);
+        }
+    };
+    hclog::info(M::LOG, "created", &[("object", json!(what))]);
+    let encoded = state.encode();
+    if encoded.is_wholly_known() {
+        return ApplyResult::ok(encoded);
+    }
+    // Combell decides a value the plan left unknown: read the object back once.
+    match this.fetch(&client, &state, &no_cancel).await {
+        Ok(Some(read)) => ApplyResult::ok(read.encode()),
+        Ok(None) => apply_with(
+            state.known_part().encode(),
+            Diagnostic::error(
+                summary,
+                format!(
+                    "Combell created {what}, but it was not found when read back. It is kept \
+                     in the state, marked tainted: the next apply replaces it."
+                ),
+            )
+            .into(),
+        ),
+        Err(err) => apply_with(
+            state.known_part().encode(),
+            Diagnostic::error(
+                summary,
+                format!(
+                    "Combell created {what}, but reading it back failed: {err}\n\nIt is kept in \
+                     the state, marked tainted: the next apply replaces it."
+                ),
+            )
+            .into(),
+        ),
+    }
+}
+
+pub(crate) async fn read<M: Managed>(this: &M, ctx: &Ctx, state: &Value) -> ReadResult {
+    let current = match decoded::<M::Model>(state) {
+        Ok(current) => current,
+        Err(diags) => return ReadResult::error(diags),
+    };
+    if !this.names_object(&current) {
+        return ReadResult::gone();
+    }
+    let client = match client(ctx) {
+        Ok(client) => client,
+        Err(diag) => return ReadResult::error(diag),
+    };
+    match this.fetch(&client, &current, ctx.stopping()).await {
+        Ok(Some(read)) => ReadResult::ok(read.encode()),
+        Ok(None) => {
+            hclog::info(
+                M::LOG,
+                "no longer exists; removing it from the state",
+                &[("object", json!(this.what(&current)))],
+            );
+            ReadResult::gone()
+        }
+        Err(err) if err.is_not_found() => ReadResult::gone(),
+        Err(err) => read_with(
+            state.clone(),
+            api_error(format!("Unable to read {}", M::TYPE_NAME), &err).into(),
+        ),
+    }
+}
+
+pub(crate) async fn update<M: Managed>(
+    this: &M,
+    ctx: &Ctx,
+    prior: &Value,
+    planned: &Value,
+) -> ApplyResult {
+    let summary = format!("Unable to update {}", M::TYPE_NAME);
+    let (prior_model, planned_model) =
+        match (decoded::<M::Model>(prior), decoded::<M::Model>(planned)) {
+            (Ok(prior), Ok(planned)) => (prior, planned),
+            (Err(diags), _) | (_, Err(diags)) => return apply_with(prior.clone(), diags),
+        };
+    let client = match client(ctx) {
+        Ok(client) => client,
+        Err(diag) => return apply_with(prior.clone(), diag.into()),
+    };
+    if let Err(err) = this
+        .send_update(&client, &prior_model, &planned_model, ctx.stopping())
+        .await
+    {
+        // Nothing changed: the prior state stays.
+        return apply_with(prior.clone(), api_error(summary, &err).into());
+    }
+    if planned.is_wholly_known() {
+        return ApplyResult::ok(planned.clone());
+    }
+    match this
+        .fetch(&client, &planned_model, &CancellationToken::new())
+        .await
+    {
+        Ok(Some(read)) => ApplyResult::ok(read.encode()),
+        Ok(None) => ApplyResult::error(Diagnostic::error(
+            summary,
+            format!(
+                "Combell accepted the change of {}, but it was not found when read back.",
+                this.what(&planned_model)
+            ),
+        )),
+        Err(err) => apply_with(
+            planned_model.known_part().encode(),
+            api_error(summary, &err).into(),
+        ),
+    }
+}
+
+pub(crate) async fn delete<M: Managed>(this: &M, ctx: &Ctx, prior: &Value) -> Diagnostics {
+    let prior = match decoded::<M::Model>(prior) {
+        Ok(prior) => prior,
+        Err(diags) => return diags,
+    };
+    if !this.names_object(&prior) {
+        return Diagnostics::default();
+    }
+    let client = match client(ctx) {
+        Ok(client) => client,
+        Err(diag) => return diag.into(),
+    };
+    match this.send_delete(&client, &prior, ctx.stopping()).await {
+        Ok(()) => Diagnostics::default(),
+        // Already gone (also after a retried DELETE whose first attempt worked).
+        Err(err) if err.is_not_found() => Diagnostics::default(),
+        Err(err) => api_error(format!("Unable to delete {}", M::TYPE_NAME), &err).into(),
+    }
+}
+
+pub(crate) fn import<M: Managed>(this: &M, id: &str) -> ImportResult {
+    let names: Vec<&str> = M::ID_PARTS.iter().map(|(name, _)| *name).collect();
+    match split_import_id(M::TYPE_NAME, id, &names, M::ID_EXAMPLE) {
+        Ok(parts) => ImportResult {
+            state: Some(this.imported(&parts).encode()),
+            ..Default::default()
+        },
+        Err(result) => result,
+    }
+}
+
+/// An import ID's `/`-separated parts, one per name in `names`, trimmed; an error naming the
+/// expected form (with `example`) when the count is wrong or a part is empty or unsafe in a
+/// URL path.
+pub(crate) fn split_import_id(
+    type_name: &str,
+    id: &str,
+    names: &[&str],
+    example: &str,
+) -> Result<Vec<String>, ImportResult> {
+    let parts: Vec<String> = id.trim().split('/').map(|p| p.trim().to_string()).collect();
+    let unsafe_part = parts
+        .iter()
+        .find_map(|p| crate::core::rules::path_segment(p).err());
+    if let (true, Some(why)) = (parts.len() == names.len(), unsafe_part) {
+        return Err(ImportResult {
+            diagnostics: Diagnostic::error(
+                format!("Invalid import ID for {type_name}"),
+                format!("{why} Got {}.", crate::core::rules::quoted(id)),
+            )
+            .into(),
+            ..Default::default()
+        });
+    }
+    if parts.len() != names.len() || parts.iter().any(String::is_empty) {
+        return Err(ImportResult {
+            diagnostics: Diagnostic::error(
+                format!("Invalid import ID for {type_name}"),
+                format!(
+                    "Expected \"{}\", such as \"{example}\"; got \"{id}\".",
+                    names
+                        .iter()
+                        .map(|n| format!("<{n}>"))
+                        .collect::<Vec<_>>()
+                        .join("/")
+                ),
+            )
+            .into(),
+            ..Default::default()
+        });
+    }
+    Ok(parts)
+}
