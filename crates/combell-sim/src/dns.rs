@@ -506,6 +506,28 @@ fn zone_apex_records(ids: [String; 3]) -> Vec<DnsRecord> {
     ]
 }
 
+/// The zone of the `n`th account of a seeded estate (`--seed-estate`), with ids `1-3NNNNN00KK`:
+/// Combell's NS and SOA, apex and `www` A records, an MX, an SPF TXT and a `mail` CNAME.
+pub(crate) fn estate_zone(n: u32, domain: &str) -> Vec<DnsRecord> {
+    let id = |k: u32| format!("1-3{n:05}00{k:02}");
+    let address = format!("192.0.2.{}", 100 + n % 100);
+    let mut records = zone_apex_records([id(1), id(2), id(3)]);
+    records.extend([
+        plain(&id(4), "A", "", &address, None),
+        plain(&id(5), "A", "www", &address, None),
+        plain(&id(6), "MX", "", &format!("mail.{domain}"), Some(10)),
+        plain(
+            &id(7),
+            "TXT",
+            "",
+            "v=spf1 mx include:spf.combell.com -all",
+            None,
+        ),
+        plain(&id(8), "CNAME", "mail", domain, Some(0)),
+    ]);
+    records
+}
+
 /// The seeded zone of `example.com`, with ids `1-10000000NN`.
 pub(crate) fn seed_example_com() -> Vec<DnsRecord> {
     let id = |n: u32| format!("1-10000000{n:02}");

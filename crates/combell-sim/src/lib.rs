@@ -19,6 +19,7 @@ pub mod auth;
 pub mod dns;
 pub mod domainssl;
 pub mod error;
+pub mod estate;
 pub mod faults;
 mod http;
 pub mod jobs;
@@ -64,6 +65,8 @@ pub struct SimConfig {
     pub fault_seed: Option<u64>,
     /// Which readings of the signed path are accepted (`--signing`).
     pub signing: SigningMode,
+    /// How many more accounts, each with one of everything, the seed holds (`--seed-estate`).
+    pub seed_estate: u32,
     /// A DNS record PUT gives the record a new id (`--dns-put-renumbers`). Whether Combell keeps
     /// a record's id across a PUT has not been observed: the provider must work either way.
     pub dns_put_renumbers: bool,
@@ -87,6 +90,7 @@ impl Default for SimConfig {
             faults: Vec::new(),
             fault_seed: None,
             signing: SigningMode::Either,
+            seed_estate: 0,
             dns_put_renumbers: false,
         }
     }
@@ -301,7 +305,7 @@ impl Shared {
 
     fn reset(&self) {
         let mut state = lock(&self.state);
-        *state = SimState::seed();
+        *state = SimState::seed_for(&self.config);
         self.persist(&state);
         drop(state);
         *lock(&self.stats) = Stats::default();
@@ -395,13 +399,13 @@ pub async fn start(config: SimConfig) -> Result<RunningSim, String> {
         Some(path) => match SimState::load(path)? {
             Some(state) => state,
             None => {
-                let seed = SimState::seed();
+                let seed = SimState::seed_for(&config);
                 seed.save(path)
                     .map_err(|e| format!("cannot write state file {}: {e}", path.display()))?;
                 seed
             }
         },
-        None => SimState::seed(),
+        None => SimState::seed_for(&config),
     };
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await

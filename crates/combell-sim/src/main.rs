@@ -50,6 +50,11 @@ struct Args {
     /// (as Combell's PHP client signs: case kept, decoded once when it holds escapes) or either.
     #[arg(long, default_value = "either", value_parser = sim::SigningMode::parse)]
     signing: sim::SigningMode,
+    /// Seed N more accounts (client01.example, ...), each with DNS records, mailboxes, an
+    /// alias, a catch-all, an SMTP domain, anti-spam, a database with two users and a hosting
+    /// with an SSH key, a scheduled task, a subsite and a host header.
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    seed_estate: u32,
     /// Give a DNS record a new id on every PUT (Combell keeping or changing it is unobserved).
     #[arg(long)]
     dns_put_renumbers: bool,
@@ -155,6 +160,7 @@ async fn main() -> ExitCode {
         faults: args.faults,
         fault_seed: args.fault_seed,
         signing: args.signing,
+        seed_estate: args.seed_estate,
         dns_put_renumbers: args.dns_put_renumbers,
     };
     let mut running = match sim::start(config).await {

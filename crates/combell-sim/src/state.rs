@@ -214,6 +214,14 @@ impl SimState {
         }
     }
 
+    /// The seed a simulator with `config` starts from (and `/_sim/reset` returns to): the
+    /// seed, plus the estate of `--seed-estate`.
+    pub fn seed_for(config: &super::SimConfig) -> SimState {
+        let mut state = SimState::seed();
+        state.seed_estate(config.seed_estate);
+        state
+    }
+
     /// Finishes every job whose time has come; true when anything changed.
     pub fn advance(&mut self, now_ms: i64) -> bool {
         let due: Vec<usize> = self

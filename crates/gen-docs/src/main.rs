@@ -313,7 +313,9 @@ fn type_page(root: &Path, kind: Kind, name: &str, schema: &Schema) -> Result<Str
             "Put `list` blocks in a `.tfquery.hcl` file and run `terraform query` (Terraform \
              1.14 or newer); `terraform query -generate-config-out=generated.tf` writes a \
              `{name}` resource and an `import` block (by resource identity) for each object \
-             found. The schema below is that of the `config` block.\n\n"
+             found. Terraform stops a `list` block at 100 results unless it sets `limit`, \
+             without saying so: set `limit` when more may exist. The schema below is that of \
+             the `config` block.\n\n"
         ));
     }
     schema_section(&mut page, schema);

@@ -12,39 +12,53 @@ use crate::accounts::account_data::AccountDataSource;
 use crate::accounts::account_list::AccountList;
 use crate::accounts::accounts_data::AccountsDataSource;
 use crate::accounts::servicepacks_data::ServicepacksDataSource;
+use crate::core::list::Listed;
 use crate::dns::record::DnsRecordResource;
 use crate::dns::record_list::DnsRecordList;
 use crate::dns::records_data::DnsRecordsDataSource;
 use crate::dns::zone_file::ZoneFileFunction;
 use crate::domains::domain::DomainResource;
 use crate::domains::domain_data::DomainDataSource;
+use crate::domains::domain_list::{DomainList, DomainRegistrationList};
 use crate::domains::domains_data::DomainsDataSource;
 use crate::domains::registration::DomainRegistrationResource;
 use crate::linux::host_header::LinuxHostHeaderResource;
+use crate::linux::host_header_list::LinuxHostHeaderList;
 use crate::linux::hosting_data::LinuxHostingDataSource;
 use crate::linux::hosting_settings::LinuxHostingSettingsResource;
+use crate::linux::hosting_settings_list::LinuxHostingSettingsList;
 use crate::linux::hostings_data::LinuxHostingsDataSource;
 use crate::linux::php_versions_data::PhpVersionsDataSource;
 use crate::linux::scheduled_task::ScheduledTaskResource;
+use crate::linux::scheduled_task_list::ScheduledTaskList;
 use crate::linux::site_settings::LinuxSiteSettingsResource;
+use crate::linux::site_settings_list::LinuxSiteSettingsList;
 use crate::linux::ssh_key::SshKeyResource;
+use crate::linux::ssh_key_list::SshKeyList;
 use crate::linux::ssh_keys_data::SshKeysDataSource;
 use crate::linux::subsite::LinuxSubsiteResource;
+use crate::linux::subsite_list::LinuxSubsiteList;
 use crate::mail::alias::MailAliasResource;
+use crate::mail::alias_list::MailAliasList;
 use crate::mail::antispam::MailAntispamResource;
+use crate::mail::antispam_list::MailAntispamList;
 use crate::mail::catch_all::MailCatchAllResource;
+use crate::mail::catch_all_list::MailCatchAllList;
 use crate::mail::mailbox::MailboxResource;
 use crate::mail::mailbox_list::MailboxList;
 use crate::mail::mailboxes_data::MailboxesDataSource;
 use crate::mail::smtp_domain::MailSmtpDomainResource;
+use crate::mail::smtp_domain_list::MailSmtpDomainList;
 use crate::mail::zone_data::MailZoneDataSource;
 use crate::mysql::database::MysqlDatabaseResource;
 use crate::mysql::database_list::MysqlDatabaseList;
 use crate::mysql::databases_data::MysqlDatabasesDataSource;
 use crate::mysql::user::MysqlUserResource;
+use crate::mysql::user_list::MysqlUserList;
 use crate::ssl::certificate_data::SslCertificateDataSource;
 use crate::ssl::certificate_download_ephemeral::SslCertificateDownload;
 use crate::ssl::certificate_request::SslCertificateRequestResource;
+use crate::ssl::certificate_request_list::SslCertificateRequestList;
 use crate::ssl::certificate_requests_data::SslCertificateRequestsDataSource;
 use crate::ssl::certificate_validation::SslCertificateValidationResource;
 use crate::ssl::certificates_data::SslCertificatesDataSource;
@@ -240,6 +254,20 @@ impl ProviderDef for CombellProvider {
             Arc::new(MailboxList),
             Arc::new(MysqlDatabaseList),
             Arc::new(AccountList),
+            Arc::new(Listed(MysqlUserList)),
+            Arc::new(Listed(MailAliasList)),
+            Arc::new(Listed(MailCatchAllList)),
+            Arc::new(Listed(MailSmtpDomainList)),
+            Arc::new(Listed(MailAntispamList)),
+            Arc::new(Listed(LinuxHostingSettingsList)),
+            Arc::new(Listed(LinuxSiteSettingsList)),
+            Arc::new(Listed(SshKeyList)),
+            Arc::new(Listed(ScheduledTaskList)),
+            Arc::new(Listed(LinuxSubsiteList)),
+            Arc::new(Listed(LinuxHostHeaderList)),
+            Arc::new(Listed(DomainList)),
+            Arc::new(Listed(DomainRegistrationList)),
+            Arc::new(Listed(SslCertificateRequestList)),
         ]
     }
 

@@ -72,6 +72,30 @@ fn first_line_flags_and_sigterm() {
 }
 
 #[test]
+fn seed_estate_adds_its_accounts_to_the_seed() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_combell-sim"))
+        .args(["--listen", "127.0.0.1:0", "--rate-limit", "off"])
+        .args(["--seed-estate", "2"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let seed = lines
+        .map_while(Result::ok)
+        .find(|l| l.starts_with("Seed: "))
+        .unwrap_or_default();
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(
+        seed.contains("4 accounts")
+            && seed.contains("2001 client01.example")
+            && seed.contains("2002 client02.example"),
+        "{seed}"
+    );
+}
+
+#[test]
 fn bad_flags_fail_with_a_message() {
     for args in [
         ["--rate-limit", "lots"],

@@ -6,5 +6,6 @@
 
 pub mod domain;
 pub mod domain_data;
+pub mod domain_list;
 pub mod domains_data;
 pub mod registration;

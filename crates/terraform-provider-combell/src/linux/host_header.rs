@@ -84,6 +84,11 @@ impl Resource for LinuxHostHeaderResource {
     fn schema(&self) -> Schema {
         schema()
     }
+
+    /// Lower case, whatever the state's spelling: the identity must not change with it.
+    fn identity(&self, state: &Value) -> Option<Value> {
+        crate::core::list::lower_case_identity(self, state)
+    }
     fn model_attributes(&self) -> Vec<&'static str> {
         HostHeader::attribute_names()
     }

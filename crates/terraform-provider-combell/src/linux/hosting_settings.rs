@@ -142,6 +142,17 @@ impl Resource for LinuxHostingSettingsResource {
     fn schema(&self) -> Schema {
         schema()
     }
+
+    fn identity_schema(&self) -> Option<tfplugin::IdentitySchema> {
+        Some(crate::core::list::identity_schema(&[(
+            "domain_name",
+            "The hosting's domain, in lower case, such as `example.com`.",
+        )]))
+    }
+
+    fn identity(&self, state: &Value) -> Option<Value> {
+        crate::core::list::lower_case_identity(self, state)
+    }
     fn model_attributes(&self) -> Vec<&'static str> {
         HostingSettings::attribute_names()
     }

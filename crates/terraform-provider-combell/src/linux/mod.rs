@@ -6,12 +6,18 @@
 
 pub(crate) mod common;
 pub mod host_header;
+pub mod host_header_list;
 pub mod hosting_data;
 pub mod hosting_settings;
+pub mod hosting_settings_list;
 pub mod hostings_data;
 pub mod php_versions_data;
 pub mod scheduled_task;
+pub mod scheduled_task_list;
 pub mod site_settings;
+pub mod site_settings_list;
 pub mod ssh_key;
+pub mod ssh_key_list;
 pub mod ssh_keys_data;
 pub mod subsite;
+pub mod subsite_list;

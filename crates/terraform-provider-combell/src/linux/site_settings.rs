@@ -110,6 +110,23 @@ impl Resource for LinuxSiteSettingsResource {
     fn schema(&self) -> Schema {
         schema()
     }
+
+    fn identity_schema(&self) -> Option<tfplugin::IdentitySchema> {
+        Some(crate::core::list::identity_schema(&[
+            (
+                "domain_name",
+                "The hosting's domain, in lower case, such as `example.com`.",
+            ),
+            (
+                "site_name",
+                "The site's name, in lower case, such as `example.com`.",
+            ),
+        ]))
+    }
+
+    fn identity(&self, state: &Value) -> Option<Value> {
+        crate::core::list::lower_case_identity(self, state)
+    }
     fn model_attributes(&self) -> Vec<&'static str> {
         SiteSettings::attribute_names()
     }

@@ -79,6 +79,23 @@ impl Resource for MailCatchAllResource {
         schema()
     }
 
+    fn identity_schema(&self) -> Option<tfplugin::IdentitySchema> {
+        Some(crate::core::list::identity_schema(&[
+            (
+                "domain_name",
+                "The mail zone, in lower case, such as `example.com`.",
+            ),
+            (
+                "email_address",
+                "The catch-all address, in lower case, such as `info@example.com`.",
+            ),
+        ]))
+    }
+
+    fn identity(&self, state: &Value) -> Option<Value> {
+        crate::core::list::lower_case_identity(self, state)
+    }
+
     fn model_attributes(&self) -> Vec<&'static str> {
         CatchAll::attribute_names()
     }

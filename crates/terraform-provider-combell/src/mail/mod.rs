@@ -5,11 +5,15 @@
 //! `pub(crate)`.
 
 pub mod alias;
+pub mod alias_list;
 pub mod antispam;
+pub mod antispam_list;
 pub mod catch_all;
+pub mod catch_all_list;
 pub mod mailbox;
 pub mod mailbox_list;
 pub mod mailboxes_data;
 pub mod smtp_domain;
+pub mod smtp_domain_list;
 pub mod zone_data;
 pub(crate) mod zone_shared;

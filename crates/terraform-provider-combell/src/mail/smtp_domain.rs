@@ -89,6 +89,23 @@ impl Resource for MailSmtpDomainResource {
         schema()
     }
 
+    fn identity_schema(&self) -> Option<tfplugin::IdentitySchema> {
+        Some(crate::core::list::identity_schema(&[
+            (
+                "domain_name",
+                "The mail zone, in lower case, such as `example.com`.",
+            ),
+            (
+                "hostname",
+                "The extra SMTP domain, in lower case, such as `example.be`.",
+            ),
+        ]))
+    }
+
+    fn identity(&self, state: &Value) -> Option<Value> {
+        crate::core::list::lower_case_identity(self, state)
+    }
+
     fn model_attributes(&self) -> Vec<&'static str> {
         Smtp::attribute_names()
     }

@@ -8,3 +8,4 @@ pub mod database;
 pub mod database_list;
 pub mod databases_data;
 pub mod user;
+pub mod user_list;

@@ -133,6 +133,16 @@ impl Resource for MysqlUserResource {
         schema()
     }
 
+    fn identity_schema(&self) -> Option<tfplugin::IdentitySchema> {
+        Some(crate::core::list::identity_schema(&[
+            (
+                "database_name",
+                "The database's real name with its account prefix, such as `ID1001_shop`.",
+            ),
+            ("name", "The user name, such as `reporting`."),
+        ]))
+    }
+
     fn model_attributes(&self) -> Vec<&'static str> {
         User::attribute_names()
     }

@@ -267,6 +267,13 @@ impl Resource for SslCertificateRequestResource {
         schema()
     }
 
+    fn identity_schema(&self) -> Option<tfplugin::IdentitySchema> {
+        Some(crate::core::list::identity_schema(&[(
+            "id",
+            "Combell's numeric id of the request, such as `3001`.",
+        )]))
+    }
+
     fn model_attributes(&self) -> Vec<&'static str> {
         CertificateRequest::attribute_names()
     }

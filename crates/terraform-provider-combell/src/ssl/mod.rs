@@ -7,6 +7,7 @@
 pub mod certificate_data;
 pub mod certificate_download_ephemeral;
 pub mod certificate_request;
+pub mod certificate_request_list;
 pub mod certificate_requests_data;
 pub mod certificate_validation;
 pub mod certificates_data;

@@ -315,7 +315,7 @@ fn example_queries_run() {
         tf.write_file(&format!("{name}.tfquery.hcl"), &text);
         found += 1;
     }
-    assert_eq!(found, 4);
+    assert_eq!(found, 18);
     let out = tf.ok(&["query", "-no-color"]);
     for address in [
         "list.combell_dns_record.example_com",
@@ -324,6 +324,18 @@ fn example_queries_run() {
         "list.combell_mysql_database.site",
         "list.combell_account.all",
         "list.combell_account.hosting",
+        "list.combell_mysql_user.site",
+        "list.combell_mysql_user.shop",
+        "list.combell_mail_alias.example_com",
+        "list.combell_mail_antispam.all",
+        "list.combell_linux_hosting_settings.all",
+        "list.combell_linux_site_settings.example_com",
+        "list.combell_linux_subsite.example_com",
+        "list.combell_linux_host_header.example_com",
+        "list.combell_ssh_key.all",
+        "list.combell_scheduled_task.example_com",
+        "list.combell_domain.all",
+        "list.combell_domain_registration.example_com",
     ] {
         assert!(
             !results(&out.stdout, address).is_empty(),

@@ -15,6 +15,7 @@ mod e2e_bulk_reads;
 mod e2e_defaults;
 mod e2e_dns_record;
 mod e2e_domains;
+mod e2e_estate;
 mod e2e_faults;
 mod e2e_generate_config;
 mod e2e_hostile_values;
