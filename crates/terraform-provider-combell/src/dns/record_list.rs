@@ -8,7 +8,8 @@ use async_trait::async_trait;
 use crate::core::flow::or_return;
 use crate::core::{api_error, client};
 use crate::dns::record::{canonical_domain, state_from, DnsRecordModel, WRITABLE_TYPES};
-use combell_api::DnsRecordFilter;
+use combell_api::{DnsRecord, DnsRecordFilter};
+use tfplugin::Field;
 use tfplugin::{
     decode, model, Attribute, AttributePath, Ctx, Diagnostics, ListItem, ListRequest, ListResource,
     ListSink, Model, Schema, Value,
@@ -62,19 +63,7 @@ impl ListResource for DnsRecordList {
     async fn validate(&self, _ctx: &Ctx, config: &Value) -> Diagnostics {
         let config = decode!(DnsRecordListConfig, config);
         let mut diags = Diagnostics::default();
-        if let Some(t) = config.r#type.as_str() {
-            if !WRITABLE_TYPES.contains(&t) {
-                diags.error_at(
-                    AttributePath::new("type"),
-                    "Unsupported record type",
-                    format!(
-                        "\"{t}\" is not a type combell_dns_record manages; use one of {}, in \
-                         upper case.",
-                        WRITABLE_TYPES.join(", ")
-                    ),
-                );
-            }
-        }
+        RecordFilter::check_type(&config.r#type, &mut diags);
         if config
             .domain_name
             .as_str()
@@ -103,37 +92,21 @@ impl ListResource for DnsRecordList {
         let config = decode!(DnsRecordListConfig, &req.config);
         let client = or_return!(client(ctx));
         let domain = canonical_domain(config.domain_name.as_str().unwrap_or_default());
-        let wanted_type = config.r#type.as_str();
-        let wanted_name = config
-            .record_name
-            .as_str()
-            .map(|n| if n == "@" { "" } else { n });
-        let filter = DnsRecordFilter {
-            record_type: wanted_type.map(str::to_string),
-            ..DnsRecordFilter::default()
-        };
+        let filter = RecordFilter::new(&config.r#type, &config.record_name);
         let records = match client
-            .list_dns_records(&domain, &filter, ctx.stopping())
+            .list_dns_records(&domain, &filter.api(), ctx.stopping())
             .await
         {
             Ok(records) => records,
             Err(err) => return api_error(summary, &err).into(),
         };
-        for record in records {
+        for record in records.iter().filter(|r| filter.matches(r)) {
             let record_type = record
                 .record_type
                 .as_deref()
                 .unwrap_or_default()
                 .to_ascii_uppercase();
             let name = record.record_name.clone().unwrap_or_default();
-            // The API's filters are not trusted to be exact: both are checked here too.
-            if !WRITABLE_TYPES.contains(&record_type.as_str())
-                || wanted_type.is_some_and(|t| t != record_type)
-                || wanted_name.is_some_and(|n| !n.eq_ignore_ascii_case(&name))
-                || record.id.is_none()
-            {
-                continue;
-            }
             let fqdn = if name.is_empty() {
                 domain.clone()
             } else {
@@ -144,7 +117,7 @@ impl ListResource for DnsRecordList {
                     "{fqdn} {record_type} {}",
                     record.content.as_deref().unwrap_or_default()
                 ),
-                state: state_from(&record, &domain, &DnsRecordModel::default()).encode(),
+                state: state_from(record, &domain, &DnsRecordModel::default()).encode(),
                 complete: true,
             };
             if !out.send(item).await {
@@ -152,5 +125,64 @@ impl ListResource for DnsRecordList {
             }
         }
         Diagnostics::default()
+    }
+}
+
+/// The `type` and `record_name` filters that the list and `data.combell_dns_records` share: the
+/// API is asked for the type, and since its filters are not trusted to be exact, both are
+/// checked again on every record; records without an id and types `combell_dns_record` cannot
+/// hold (NS, SOA) never match.
+pub(crate) struct RecordFilter<'a> {
+    record_type: Option<&'a str>,
+    /// `@` reads as the apex, `""`.
+    record_name: Option<&'a str>,
+}
+
+impl<'a> RecordFilter<'a> {
+    pub(crate) fn new(record_type: &'a Field<String>, record_name: &'a Field<String>) -> Self {
+        RecordFilter {
+            record_type: record_type.as_str(),
+            record_name: record_name.as_str().map(|n| if n == "@" { "" } else { n }),
+        }
+    }
+
+    /// The filter for `GET /dns/{domainName}/records`.
+    pub(crate) fn api(&self) -> DnsRecordFilter {
+        DnsRecordFilter {
+            record_type: self.record_type.map(str::to_string),
+            ..DnsRecordFilter::default()
+        }
+    }
+
+    pub(crate) fn matches(&self, record: &DnsRecord) -> bool {
+        let record_type = record
+            .record_type
+            .as_deref()
+            .unwrap_or_default()
+            .to_ascii_uppercase();
+        let name = record.record_name.as_deref().unwrap_or_default();
+        record.id.is_some()
+            && WRITABLE_TYPES.contains(&record_type.as_str())
+            && self.record_type.is_none_or(|t| t == record_type)
+            && self
+                .record_name
+                .is_none_or(|n| n.eq_ignore_ascii_case(name))
+    }
+
+    /// Plan-time check of a configured `type` filter.
+    pub(crate) fn check_type(record_type: &Field<String>, diags: &mut Diagnostics) {
+        if let Some(t) = record_type.as_str() {
+            if !WRITABLE_TYPES.contains(&t) {
+                diags.error_at(
+                    AttributePath::new("type"),
+                    "Unsupported record type",
+                    format!(
+                        "\"{t}\" is not a type combell_dns_record manages; use one of {}, in \
+                         upper case.",
+                        WRITABLE_TYPES.join(", ")
+                    ),
+                );
+            }
+        }
     }
 }

@@ -9,8 +9,9 @@ use async_trait::async_trait;
 use crate::core::flow::or_return;
 use crate::core::rules::{self, HostRules};
 use crate::core::{api_error, client};
-use crate::dns::record::{canonical_domain, state_from, DnsRecordModel, WRITABLE_TYPES};
-use combell_api::{DnsRecord, DnsRecordFilter};
+use crate::dns::record::{canonical_domain, state_from, DnsRecordModel};
+use crate::dns::record_list::RecordFilter;
+use combell_api::DnsRecord;
 use tfplugin::{
     decode, model, Attribute, AttributePath, Ctx, DataSource, Diagnostic, Diagnostics, Model,
     Nesting, Number, ReadResult, Schema, Value,
@@ -127,19 +128,7 @@ impl DataSource for DnsRecordsDataSource {
     async fn validate(&self, _ctx: &Ctx, config: &Value) -> Diagnostics {
         let config = decode!(DnsRecordsState, config);
         let mut diags = Diagnostics::default();
-        if let Some(t) = config.r#type.as_str() {
-            if !WRITABLE_TYPES.contains(&t) {
-                diags.error_at(
-                    AttributePath::new("type"),
-                    "Unsupported record type",
-                    format!(
-                        "\"{t}\" is not a type combell_dns_record manages; use one of {}, in \
-                         upper case.",
-                        WRITABLE_TYPES.join(", ")
-                    ),
-                );
-            }
-        }
+        RecordFilter::check_type(&config.r#type, &mut diags);
         if let Some(domain) = config.domain_name.as_str() {
             if let Err(detail) = rules::host_name(domain.trim(), HostRules::ZONE) {
                 diags.error_at(
@@ -159,10 +148,7 @@ impl DataSource for DnsRecordsDataSource {
         let Some(domain) = config.domain_name.as_str().map(canonical_domain) else {
             return ReadResult::error(Diagnostic::error(summary, "domain_name is not known."));
         };
-        let filter = DnsRecordFilter {
-            record_type: config.r#type.as_str().map(str::to_string),
-            ..DnsRecordFilter::default()
-        };
+        let filter = RecordFilter::new(&config.r#type, &config.record_name).api();
         match client
             .list_dns_records(&domain, &filter, ctx.stopping())
             .await
@@ -180,25 +166,11 @@ fn whole(n: &tfplugin::Field<Number>) -> tfplugin::Field<i64> {
 /// The state: the configuration with the id and the records that match its filters. The API's
 /// filters are not trusted to be exact: both are checked here too.
 fn state_of(mut config: DnsRecordsState, domain: &str, records: &[DnsRecord]) -> DnsRecordsState {
-    let wanted_type = config.r#type.as_str();
-    let wanted_name = config
-        .record_name
-        .as_str()
-        .map(|n| if n == "@" { "" } else { n });
+    let filter = RecordFilter::new(&config.r#type, &config.record_name);
     let mut entries: Vec<Entry> = records
         .iter()
-        .filter(|r| r.id.is_some())
+        .filter(|r| filter.matches(r))
         .map(|r| state_from(r, domain, &DnsRecordModel::default()))
-        .filter(|m| {
-            let record_type = m.r#type.as_str().unwrap_or_default();
-            WRITABLE_TYPES.contains(&record_type)
-                && wanted_type.is_none_or(|t| t == record_type)
-                && wanted_name.is_none_or(|n| {
-                    m.record_name
-                        .as_str()
-                        .is_some_and(|name| name.eq_ignore_ascii_case(n))
-                })
-        })
         .map(|m| Entry {
             id: m.id,
             r#type: m.r#type,
