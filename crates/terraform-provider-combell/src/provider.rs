@@ -13,6 +13,7 @@ use crate::accounts::account_list::AccountList;
 use crate::accounts::accounts_data::AccountsDataSource;
 use crate::accounts::servicepacks_data::ServicepacksDataSource;
 use crate::core::list::Listed;
+use crate::core::managed::Typed;
 use crate::dns::record::DnsRecordResource;
 use crate::dns::record_list::DnsRecordList;
 use crate::dns::records_data::DnsRecordsDataSource;
@@ -214,10 +215,10 @@ impl ProviderDef for CombellProvider {
             Arc::new(SslCertificateValidationResource),
             Arc::new(LinuxHostingSettingsResource),
             Arc::new(LinuxSiteSettingsResource),
-            Arc::new(SshKeyResource),
-            Arc::new(ScheduledTaskResource),
-            Arc::new(LinuxSubsiteResource),
-            Arc::new(LinuxHostHeaderResource),
+            Arc::new(Typed::new(SshKeyResource)),
+            Arc::new(Typed::new(ScheduledTaskResource)),
+            Arc::new(Typed::new(LinuxSubsiteResource)),
+            Arc::new(Typed::new(LinuxHostHeaderResource)),
             Arc::new(MailAliasResource),
             Arc::new(MailCatchAllResource),
             Arc::new(MailSmtpDomainResource),

@@ -15,7 +15,13 @@
 //!   [`api_error`];
 //! - the import ID (`<part>/<part>`, [`Managed::ID_PARTS`]) and the resource identity are
 //!   derived from one declaration.
+//!
+//! A type does not implement Terraform's `Resource` itself: [`Typed`] does, for every
+//! `Managed` type, from the same declaration (its schema, built once; its typed
+//! [`Managed::validate`]; the default plan and [`Managed::modify_plan`]; the six lifecycle
+//! calls above; identity and import).
 
+use std::sync::OnceLock;
 use std::time::Duration;
 
 use async_trait::async_trait;
@@ -26,8 +32,8 @@ use crate::core::reconcile::{create_once, CreateSpec, Created};
 use crate::core::{api_error, client};
 use combell_api::{self as api, CancellationToken, Client};
 use tfplugin::{
-    ApplyResult, Ctx, Diagnostic, Diagnostics, IdentityAttribute, IdentitySchema, ImportResult,
-    Model, ReadResult, Value,
+    default_plan, ApplyResult, Ctx, Diagnostic, Diagnostics, IdentityAttribute, IdentitySchema,
+    ImportResult, Model, PlanRequest, PlanResponse, ReadResult, Resource, Schema, Value,
 };
 
 /// The parts of a managed resource type. See the module documentation for what the core does
@@ -45,14 +51,34 @@ pub(crate) trait Managed: Send + Sync + 'static {
     const ID_PARTS: &'static [(&'static str, &'static str)];
     /// An import ID, for the message that explains a wrong one.
     const ID_EXAMPLE: &'static str;
+    /// Whether the identity is the [`Managed::ID_PARTS`] in lower case, whatever the state's
+    /// spelling (host names: the identity must not change with it).
+    const LOWER_CASE_IDENTITY: bool = false;
+    /// The Combell API operations the type calls, as `Resource::api_operations` lists them.
+    const API_OPERATIONS: &'static [&'static str];
+    /// The attributes whose change replaces the object.
+    const REQUIRES_REPLACE: &'static [&'static str] = &[];
+
+    /// The schema ([`Typed`] builds it once).
+    fn schema(&self) -> Schema;
+    /// Plan-time checks of the configuration: collect every error with its path, skip
+    /// unknown values. The default checks nothing.
+    fn validate(&self, _config: &Self::Model, _diags: &mut Diagnostics) {}
+    /// Runs after the default plan (declared defaults, [`Managed::REQUIRES_REPLACE`], unknown
+    /// computed values), for what a declaration cannot say.
+    async fn modify_plan(&self, _schema: &Schema, _req: &PlanRequest, _resp: &mut PlanResponse) {}
+    /// Type-specific cuts of a generated configuration (`Resource::trim_generated_config`).
+    fn trim_generated_config(&self, _state: &Value, _config: &mut Value) {}
 
     /// The object in words, such as `SSH key on the Linux hosting "example.com"`.
     fn what(&self, planned: &Self::Model) -> String;
     /// Sends the create; returns what the answer names the object by (its id in `Location`).
+    /// `config` holds what the plan cannot (write-only values such as a password).
     async fn send_create(
         &self,
         client: &Client,
         planned: &Self::Model,
+        config: &Self::Model,
         cancel: &CancellationToken,
     ) -> Result<String, api::Error>;
     /// The state after a create: the plan and what the answer gave.
@@ -101,13 +127,14 @@ pub(crate) trait Managed: Send + Sync + 'static {
     ) -> Result<Option<Self::Model>, api::Error> {
         self.fetch(client, planned, cancel).await
     }
-    /// Sends an in-place update. The default has nothing to send: every configurable attribute
-    /// replaces the object.
+    /// Sends an in-place update (`config` as for [`Managed::send_create`]). The default has
+    /// nothing to send: every configurable attribute replaces the object.
     async fn send_update(
         &self,
         _client: &Client,
         _prior: &Self::Model,
         _planned: &Self::Model,
+        _config: &Self::Model,
         _cancel: &CancellationToken,
     ) -> Result<(), api::Error> {
         Ok(())
@@ -134,6 +161,105 @@ pub(crate) trait Managed: Send + Sync + 'static {
     fn names_object(&self, state: &Self::Model) -> bool;
 }
 
+/// Terraform's `Resource` for a [`Managed`] type: everything comes from the type's declaration.
+/// `Typed::new` is `const`, so a list resource can name the type as a `static`.
+pub(crate) struct Typed<M> {
+    inner: M,
+    schema: OnceLock<Schema>,
+}
+
+impl<M> Typed<M> {
+    pub(crate) const fn new(inner: M) -> Self {
+        Typed {
+            inner,
+            schema: OnceLock::new(),
+        }
+    }
+}
+
+impl<M: Managed> Typed<M> {
+    fn cached_schema(&self) -> &Schema {
+        self.schema.get_or_init(|| self.inner.schema())
+    }
+}
+
+#[async_trait]
+impl<M: Managed> Resource for Typed<M> {
+    fn type_name(&self) -> &str {
+        M::TYPE_NAME
+    }
+    fn schema(&self) -> Schema {
+        self.cached_schema().clone()
+    }
+    fn api_operations(&self) -> &'static [&'static str] {
+        M::API_OPERATIONS
+    }
+    fn model_attributes(&self) -> Vec<&'static str> {
+        M::Model::attribute_names()
+    }
+    fn requires_replace(&self) -> &[&str] {
+        M::REQUIRES_REPLACE
+    }
+    async fn validate(&self, _ctx: &Ctx, config: &Value) -> Diagnostics {
+        let config = match decoded::<M::Model>(config) {
+            Ok(config) => config,
+            Err(diags) => return diags,
+        };
+        let mut diags = Diagnostics::default();
+        self.inner.validate(&config, &mut diags);
+        diags
+    }
+    async fn plan(&self, _ctx: &Ctx, req: PlanRequest) -> PlanResponse {
+        let schema = self.cached_schema();
+        let mut resp = default_plan(schema, M::REQUIRES_REPLACE, &[], req.clone());
+        self.inner.modify_plan(schema, &req, &mut resp).await;
+        resp
+    }
+    async fn create(&self, ctx: &Ctx, planned: &Value, config: &Value) -> ApplyResult {
+        create(&self.inner, ctx, planned, config).await
+    }
+    async fn read(&self, ctx: &Ctx, state: &Value) -> ReadResult {
+        read(&self.inner, ctx, state).await
+    }
+    async fn update(
+        &self,
+        ctx: &Ctx,
+        prior: &Value,
+        planned: &Value,
+        config: &Value,
+    ) -> ApplyResult {
+        update(&self.inner, ctx, prior, planned, config).await
+    }
+    async fn delete(&self, ctx: &Ctx, prior: &Value) -> Diagnostics {
+        delete(&self.inner, ctx, prior).await
+    }
+    async fn import(&self, _ctx: &Ctx, id: &str) -> ImportResult {
+        import(&self.inner, id)
+    }
+    fn trim_generated_config(&self, state: &Value, config: &mut Value) {
+        self.inner.trim_generated_config(state, config);
+    }
+    fn identity_schema(&self) -> Option<IdentitySchema> {
+        identity_schema::<M>()
+    }
+    fn identity(&self, state: &Value) -> Option<Value> {
+        let mut fields = Vec::with_capacity(M::ID_PARTS.len());
+        for (name, _) in M::ID_PARTS {
+            let value = state.get_str(name)?;
+            let value = if M::LOWER_CASE_IDENTITY {
+                value.trim().trim_end_matches('.').to_ascii_lowercase()
+            } else {
+                value.to_string()
+            };
+            if value.is_empty() {
+                return None;
+            }
+            fields.push((name.to_string(), Value::from(value)));
+        }
+        Some(Value::object(fields))
+    }
+}
+
 /// The identity schema of a managed type: its import ID's parts.
 pub(crate) fn identity_schema<M: Managed>() -> Option<IdentitySchema> {
     Some(IdentitySchema::new(
@@ -148,11 +274,16 @@ fn decoded<T: Model>(value: &Value) -> Result<T, Diagnostics> {
     T::decode(value)
 }
 
-pub(crate) async fn create<M: Managed>(this: &M, ctx: &Ctx, planned: &Value) -> ApplyResult {
+pub(crate) async fn create<M: Managed>(
+    this: &M,
+    ctx: &Ctx,
+    planned: &Value,
+    config: &Value,
+) -> ApplyResult {
     let summary = format!("Unable to create {}", M::TYPE_NAME);
-    let planned = match decoded::<M::Model>(planned) {
-        Ok(planned) => planned,
-        Err(diags) => return ApplyResult::error(diags),
+    let (planned, config) = match (decoded::<M::Model>(planned), decoded::<M::Model>(config)) {
+        (Ok(planned), Ok(config)) => (planned, config),
+        (Err(diags), _) | (_, Err(diags)) => return ApplyResult::error(diags),
     };
     let client = match client(ctx) {
         Ok(client) => client,
@@ -189,7 +320,7 @@ pub(crate) async fn create<M: Managed>(this: &M, ctx: &Ctx, planned: &Value) -> 
             cancel: ctx.stopping(),
             order: None,
         },
-        || this.send_create(&client, &planned, ctx.stopping()),
+        || this.send_create(&client, &planned, &config, ctx.stopping()),
         || this.find_created(&client, &planned, &existing, &no_cancel),
     )
     .await;
@@ -272,19 +403,31 @@ pub(crate) async fn update<M: Managed>(
     ctx: &Ctx,
     prior: &Value,
     planned: &Value,
+    config: &Value,
 ) -> ApplyResult {
     let summary = format!("Unable to update {}", M::TYPE_NAME);
-    let (prior_model, planned_model) =
-        match (decoded::<M::Model>(prior), decoded::<M::Model>(planned)) {
-            (Ok(prior), Ok(planned)) => (prior, planned),
-            (Err(diags), _) | (_, Err(diags)) => return apply_with(prior.clone(), diags),
-        };
+    let (prior_model, planned_model, config_model) = match (
+        decoded::<M::Model>(prior),
+        decoded::<M::Model>(planned),
+        decoded::<M::Model>(config),
+    ) {
+        (Ok(prior), Ok(planned), Ok(config)) => (prior, planned, config),
+        (Err(diags), _, _) | (_, Err(diags), _) | (_, _, Err(diags)) => {
+            return apply_with(prior.clone(), diags)
+        }
+    };
     let client = match client(ctx) {
         Ok(client) => client,
         Err(diag) => return apply_with(prior.clone(), diag.into()),
     };
     if let Err(err) = this
-        .send_update(&client, &prior_model, &planned_model, ctx.stopping())
+        .send_update(
+            &client,
+            &prior_model,
+            &planned_model,
+            &config_model,
+            ctx.stopping(),
+        )
         .await
     {
         // Nothing changed: the prior state stays.

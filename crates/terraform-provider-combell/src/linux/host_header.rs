@@ -15,13 +15,10 @@
 
 use async_trait::async_trait;
 
-use crate::core::managed::{self, Managed};
+use crate::core::managed::{Managed, Typed};
 use crate::linux::common::{forgotten, host_name_in, hosting};
 use combell_api::{self as api, CancellationToken, Client, LinuxHostingDetail};
-use tfplugin::{
-    decode, model, ApplyResult, Attribute, AttributePath, Ctx, Diagnostic, Diagnostics,
-    IdentitySchema, ImportResult, Model, ReadResult, Resource, Schema, Value,
-};
+use tfplugin::{model, Attribute, AttributePath, Diagnostic, Diagnostics, Schema};
 
 const TYPE_NAME: &str = "combell_linux_host_header";
 
@@ -37,6 +34,9 @@ model! {
 }
 
 pub struct LinuxHostHeaderResource;
+
+/// The Terraform resource, as list resources name it.
+pub(crate) static RESOURCE: Typed<LinuxHostHeaderResource> = Typed::new(LinuxHostHeaderResource);
 
 fn schema() -> Schema {
     Schema::new(vec![
@@ -71,78 +71,6 @@ fn schema() -> Schema {
 }
 
 #[async_trait]
-impl Resource for LinuxHostHeaderResource {
-    fn type_name(&self) -> &str {
-        TYPE_NAME
-    }
-    fn api_operations(&self) -> &'static [&'static str] {
-        &[
-            "POST /linuxhostings/{domainName}/sites/{siteName}/hostheaders",
-            "GET /linuxhostings/{domainName}",
-        ]
-    }
-    fn schema(&self) -> Schema {
-        schema()
-    }
-
-    /// Lower case, whatever the state's spelling: the identity must not change with it.
-    fn identity(&self, state: &Value) -> Option<Value> {
-        crate::core::list::lower_case_identity(self, state)
-    }
-    fn model_attributes(&self) -> Vec<&'static str> {
-        HostHeader::attribute_names()
-    }
-    fn requires_replace(&self) -> &[&str] {
-        &["domain_name", "site_name", "name"]
-    }
-
-    async fn validate(&self, _ctx: &Ctx, config: &Value) -> Diagnostics {
-        let config = decode!(HostHeader, config);
-        let mut diags = Diagnostics::default();
-        host_name_in(
-            &config.domain_name,
-            "domain_name",
-            "domain name",
-            &mut diags,
-        );
-        host_name_in(&config.site_name, "site_name", "site name", &mut diags);
-        host_name_in(&config.name, "name", "host name", &mut diags);
-        diags
-    }
-
-    async fn create(&self, ctx: &Ctx, planned: &Value, _config: &Value) -> ApplyResult {
-        managed::create(self, ctx, planned).await
-    }
-
-    async fn read(&self, ctx: &Ctx, state: &Value) -> ReadResult {
-        managed::read(self, ctx, state).await
-    }
-
-    async fn update(
-        &self,
-        ctx: &Ctx,
-        prior: &Value,
-        planned: &Value,
-        _config: &Value,
-    ) -> ApplyResult {
-        // Every configurable attribute replaces the host header.
-        managed::update(self, ctx, prior, planned).await
-    }
-
-    async fn delete(&self, ctx: &Ctx, prior: &Value) -> Diagnostics {
-        managed::delete(self, ctx, prior).await
-    }
-
-    async fn import(&self, _ctx: &Ctx, id: &str) -> ImportResult {
-        managed::import(self, id)
-    }
-
-    fn identity_schema(&self) -> Option<IdentitySchema> {
-        managed::identity_schema::<Self>()
-    }
-}
-
-#[async_trait]
 impl Managed for LinuxHostHeaderResource {
     type Model = HostHeader;
     const TYPE_NAME: &'static str = TYPE_NAME;
@@ -162,6 +90,22 @@ impl Managed for LinuxHostHeaderResource {
         ),
     ];
     const ID_EXAMPLE: &'static str = "example.com/example.com/www.example.com";
+    const API_OPERATIONS: &'static [&'static str] = &[
+        "POST /linuxhostings/{domainName}/sites/{siteName}/hostheaders",
+        "GET /linuxhostings/{domainName}",
+    ];
+    const REQUIRES_REPLACE: &'static [&'static str] = &["domain_name", "site_name", "name"];
+    const LOWER_CASE_IDENTITY: bool = true;
+
+    fn schema(&self) -> Schema {
+        schema()
+    }
+
+    fn validate(&self, config: &HostHeader, diags: &mut Diagnostics) {
+        host_name_in(&config.domain_name, "domain_name", "domain name", diags);
+        host_name_in(&config.site_name, "site_name", "site name", diags);
+        host_name_in(&config.name, "name", "host name", diags);
+    }
 
     fn what(&self, planned: &HostHeader) -> String {
         format!(
@@ -198,6 +142,7 @@ impl Managed for LinuxHostHeaderResource {
         &self,
         client: &Client,
         planned: &HostHeader,
+        _config: &HostHeader,
         cancel: &CancellationToken,
     ) -> Result<String, api::Error> {
         let domain = planned.domain_name.as_str().unwrap_or_default();

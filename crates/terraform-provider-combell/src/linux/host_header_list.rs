@@ -9,14 +9,14 @@ use tfplugin::Resource;
 use crate::core::list::{
     linux_hosting_domains, unless_missing, Filter, Filters, FindResult, Found, Lister,
 };
-use crate::linux::host_header::LinuxHostHeaderResource;
+use crate::linux::host_header;
 
 pub struct LinuxHostHeaderList;
 
 #[async_trait]
 impl Lister for LinuxHostHeaderList {
     fn resource(&self) -> &'static dyn Resource {
-        &LinuxHostHeaderResource
+        &host_header::RESOURCE
     }
     fn description(&self) -> &'static str {
         "Lists the host headers (extra host names) of the sites of the Linux hostings, for \

@@ -17,13 +17,10 @@
 
 use async_trait::async_trait;
 
-use crate::core::managed::{self, Managed};
+use crate::core::managed::{Managed, Typed};
 use crate::linux::common::host_name_in;
 use combell_api::{self as api, CancellationToken, Client, ScheduledTask};
-use tfplugin::{
-    decode, model, ApplyResult, Attribute, AttributePath, Ctx, Diagnostics, IdentitySchema,
-    ImportResult, Model, ReadResult, Resource, Schema, Value,
-};
+use tfplugin::{model, Attribute, AttributePath, Diagnostics, Schema};
 
 const TYPE_NAME: &str = "combell_scheduled_task";
 
@@ -40,6 +37,9 @@ model! {
 }
 
 pub struct ScheduledTaskResource;
+
+/// The Terraform resource, as list resources name it.
+pub(crate) static RESOURCE: Typed<ScheduledTaskResource> = Typed::new(ScheduledTaskResource);
 
 fn schema() -> Schema {
     Schema::new(vec![
@@ -78,38 +78,33 @@ fn schema() -> Schema {
 }
 
 #[async_trait]
-impl Resource for ScheduledTaskResource {
-    fn type_name(&self) -> &str {
-        TYPE_NAME
-    }
-    fn api_operations(&self) -> &'static [&'static str] {
-        &[
-            "POST /linuxhostings/{domainName}/scheduledtasks",
-            "GET /linuxhostings/{domainName}/scheduledtasks",
-            "GET /linuxhostings/{domainName}/scheduledtasks/{scheduledTaskId}",
-            "PUT /linuxhostings/{domainName}/scheduledtasks/{scheduledTaskId}",
-            "DELETE /linuxhostings/{domainName}/scheduledtasks/{scheduledTaskId}",
-        ]
-    }
+impl Managed for ScheduledTaskResource {
+    type Model = Task;
+    const TYPE_NAME: &'static str = TYPE_NAME;
+    const LOG: &'static str = "scheduled_task";
+    const ID_PARTS: &'static [(&'static str, &'static str)] = &[
+        (
+            "domain_name",
+            "The Linux hosting's domain name, in lower case, such as `example.com`.",
+        ),
+        ("task_id", "Combell's id of the task, such as `5001`."),
+    ];
+    const ID_EXAMPLE: &'static str = "example.com/5001";
+    const API_OPERATIONS: &'static [&'static str] = &[
+        "POST /linuxhostings/{domainName}/scheduledtasks",
+        "GET /linuxhostings/{domainName}/scheduledtasks",
+        "GET /linuxhostings/{domainName}/scheduledtasks/{scheduledTaskId}",
+        "PUT /linuxhostings/{domainName}/scheduledtasks/{scheduledTaskId}",
+        "DELETE /linuxhostings/{domainName}/scheduledtasks/{scheduledTaskId}",
+    ];
+    const REQUIRES_REPLACE: &'static [&'static str] = &["domain_name"];
+
     fn schema(&self) -> Schema {
         schema()
     }
-    fn model_attributes(&self) -> Vec<&'static str> {
-        Task::attribute_names()
-    }
-    fn requires_replace(&self) -> &[&str] {
-        &["domain_name"]
-    }
 
-    async fn validate(&self, _ctx: &Ctx, config: &Value) -> Diagnostics {
-        let config = decode!(Task, config);
-        let mut diags = Diagnostics::default();
-        host_name_in(
-            &config.domain_name,
-            "domain_name",
-            "domain name",
-            &mut diags,
-        );
+    fn validate(&self, config: &Task, diags: &mut Diagnostics) {
+        host_name_in(&config.domain_name, "domain_name", "domain name", diags);
         if let Some(cron) = config.cron_expression.as_str() {
             if let Err(detail) = check_cron(cron) {
                 diags.error_at(
@@ -134,53 +129,7 @@ impl Resource for ScheduledTaskResource {
                 );
             }
         }
-        diags
     }
-
-    async fn create(&self, ctx: &Ctx, planned: &Value, _config: &Value) -> ApplyResult {
-        managed::create(self, ctx, planned).await
-    }
-
-    async fn read(&self, ctx: &Ctx, state: &Value) -> ReadResult {
-        managed::read(self, ctx, state).await
-    }
-
-    async fn update(
-        &self,
-        ctx: &Ctx,
-        prior: &Value,
-        planned: &Value,
-        _config: &Value,
-    ) -> ApplyResult {
-        managed::update(self, ctx, prior, planned).await
-    }
-
-    async fn delete(&self, ctx: &Ctx, prior: &Value) -> Diagnostics {
-        managed::delete(self, ctx, prior).await
-    }
-
-    async fn import(&self, _ctx: &Ctx, id: &str) -> ImportResult {
-        managed::import(self, id)
-    }
-
-    fn identity_schema(&self) -> Option<IdentitySchema> {
-        managed::identity_schema::<Self>()
-    }
-}
-
-#[async_trait]
-impl Managed for ScheduledTaskResource {
-    type Model = Task;
-    const TYPE_NAME: &'static str = TYPE_NAME;
-    const LOG: &'static str = "scheduled_task";
-    const ID_PARTS: &'static [(&'static str, &'static str)] = &[
-        (
-            "domain_name",
-            "The Linux hosting's domain name, in lower case, such as `example.com`.",
-        ),
-        ("task_id", "Combell's id of the task, such as `5001`."),
-    ];
-    const ID_EXAMPLE: &'static str = "example.com/5001";
 
     fn what(&self, planned: &Task) -> String {
         format!(
@@ -227,6 +176,7 @@ impl Managed for ScheduledTaskResource {
         &self,
         client: &Client,
         planned: &Task,
+        _config: &Task,
         cancel: &CancellationToken,
     ) -> Result<String, api::Error> {
         let domain = planned.domain_name.as_str().unwrap_or_default();
@@ -266,6 +216,7 @@ impl Managed for ScheduledTaskResource {
         client: &Client,
         prior: &Task,
         planned: &Task,
+        _config: &Task,
         cancel: &CancellationToken,
     ) -> Result<(), api::Error> {
         let domain = prior.domain_name.as_str().unwrap_or_default();

@@ -8,14 +8,14 @@ use tfplugin::Resource;
 use crate::core::list::{
     linux_hosting_domains, unless_missing, Filter, Filters, FindResult, Found, Lister,
 };
-use crate::linux::scheduled_task::ScheduledTaskResource;
+use crate::linux::scheduled_task;
 
 pub struct ScheduledTaskList;
 
 #[async_trait]
 impl Lister for ScheduledTaskList {
     fn resource(&self) -> &'static dyn Resource {
-        &ScheduledTaskResource
+        &scheduled_task::RESOURCE
     }
     fn description(&self) -> &'static str {
         "Lists the scheduled tasks (cron jobs) of the Linux hostings, for `terraform query`."

@@ -17,13 +17,12 @@
 use async_trait::async_trait;
 use serde_json::json;
 
-use crate::core::managed::{self, Managed};
+use crate::core::managed::{Managed, Typed};
 use crate::linux::common::host_name_in;
 use combell_api::{self as api, CancellationToken, Client, SshKey};
 use tfplugin::{
-    decode, default_plan, model, ApplyResult, Attribute, AttributePath, Ctx, Diagnostics, Field,
-    IdentitySchema, ImportResult, Model, PlanRequest, PlanResponse, ReadResult, Resource, Schema,
-    Value,
+    default_plan, model, Attribute, AttributePath, Diagnostics, Field, Model, PlanRequest,
+    PlanResponse, Schema, Value,
 };
 
 const TYPE_NAME: &str = "combell_ssh_key";
@@ -46,6 +45,9 @@ const KEY_TYPES: [&str; 5] = [
 ];
 
 pub struct SshKeyResource;
+
+/// The Terraform resource, as list resources name it.
+pub(crate) static RESOURCE: Typed<SshKeyResource> = Typed::new(SshKeyResource);
 
 fn schema() -> Schema {
     Schema::new(vec![
@@ -75,110 +77,6 @@ fn schema() -> Schema {
 }
 
 #[async_trait]
-impl Resource for SshKeyResource {
-    fn type_name(&self) -> &str {
-        TYPE_NAME
-    }
-    fn api_operations(&self) -> &'static [&'static str] {
-        &[
-            "GET /linuxhostings/{domainName}/ssh/keys",
-            "POST /linuxhostings/{domainName}/ssh/keys",
-            "DELETE /linuxhostings/{domainName}/ssh/keys/{fingerprint}",
-        ]
-    }
-    fn schema(&self) -> Schema {
-        schema()
-    }
-    fn model_attributes(&self) -> Vec<&'static str> {
-        Key::attribute_names()
-    }
-    fn requires_replace(&self) -> &[&str] {
-        &["domain_name"]
-    }
-
-    /// A key is replaced when its text changes meaning: the spacing around it (the final
-    /// newline of a `.pub` file read with `file()`) is no change, and is only stored.
-    async fn plan(&self, _ctx: &Ctx, req: PlanRequest) -> PlanResponse {
-        let (prior, config) = (req.prior.clone(), req.config.clone());
-        let mut resp = default_plan(&schema(), &["domain_name"], &[], req.clone());
-        if prior.is_null() || resp.planned.is_null() || !resp.requires_replace.is_empty() {
-            return resp;
-        }
-        let (prior, config) = match (Key::decode(&prior), Key::decode(&config)) {
-            (Ok(prior), Ok(config)) => (prior, config),
-            (Err(diags), _) | (_, Err(diags)) => {
-                resp.diagnostics.extend(diags);
-                return resp;
-            }
-        };
-        let key_changed = match (&config.public_key, &prior.public_key) {
-            (Field::Known(new), Field::Known(old)) => new.trim() != old.trim(),
-            (Field::Null, old) => !old.is_null(),
-            _ => true,
-        };
-        if key_changed {
-            let mut fresh = req;
-            fresh.prior = Value::Null;
-            resp.planned = default_plan(&schema(), &[], &[], fresh).planned;
-            resp.requires_replace = vec![AttributePath::new("public_key")];
-        }
-        resp
-    }
-
-    async fn validate(&self, _ctx: &Ctx, config: &Value) -> Diagnostics {
-        let config = decode!(Key, config);
-        let mut diags = Diagnostics::default();
-        host_name_in(
-            &config.domain_name,
-            "domain_name",
-            "domain name",
-            &mut diags,
-        );
-        if let Some(key) = config.public_key.as_str() {
-            if let Err(detail) = check_public_key(key.trim()) {
-                diags.error_at(
-                    AttributePath::new("public_key"),
-                    "Invalid SSH public key",
-                    detail,
-                );
-            }
-        }
-        diags
-    }
-
-    async fn create(&self, ctx: &Ctx, planned: &Value, _config: &Value) -> ApplyResult {
-        managed::create(self, ctx, planned).await
-    }
-
-    async fn read(&self, ctx: &Ctx, state: &Value) -> ReadResult {
-        managed::read(self, ctx, state).await
-    }
-
-    async fn update(
-        &self,
-        ctx: &Ctx,
-        prior: &Value,
-        planned: &Value,
-        _config: &Value,
-    ) -> ApplyResult {
-        // Every configurable attribute replaces the key: an update only stores the new spacing.
-        managed::update(self, ctx, prior, planned).await
-    }
-
-    async fn delete(&self, ctx: &Ctx, prior: &Value) -> Diagnostics {
-        managed::delete(self, ctx, prior).await
-    }
-
-    async fn import(&self, _ctx: &Ctx, id: &str) -> ImportResult {
-        managed::import(self, id)
-    }
-
-    fn identity_schema(&self) -> Option<IdentitySchema> {
-        managed::identity_schema::<Self>()
-    }
-}
-
-#[async_trait]
 impl Managed for SshKeyResource {
     type Model = Key;
     const TYPE_NAME: &'static str = TYPE_NAME;
@@ -194,6 +92,56 @@ impl Managed for SshKeyResource {
         ),
     ];
     const ID_EXAMPLE: &'static str = "example.com/31:52:43:3a:66:f7:e4:5f:28:39:64:08:5f:75:de:3f";
+    const API_OPERATIONS: &'static [&'static str] = &[
+        "GET /linuxhostings/{domainName}/ssh/keys",
+        "POST /linuxhostings/{domainName}/ssh/keys",
+        "DELETE /linuxhostings/{domainName}/ssh/keys/{fingerprint}",
+    ];
+    const REQUIRES_REPLACE: &'static [&'static str] = &["domain_name"];
+
+    fn schema(&self) -> Schema {
+        schema()
+    }
+
+    fn validate(&self, config: &Key, diags: &mut Diagnostics) {
+        host_name_in(&config.domain_name, "domain_name", "domain name", diags);
+        if let Some(key) = config.public_key.as_str() {
+            if let Err(detail) = check_public_key(key.trim()) {
+                diags.error_at(
+                    AttributePath::new("public_key"),
+                    "Invalid SSH public key",
+                    detail,
+                );
+            }
+        }
+    }
+
+    /// A key is replaced when its text changes meaning: the spacing around it (the final
+    /// newline of a `.pub` file read with `file()`) is no change, and is only stored. Every
+    /// other configurable attribute replaces the key, so an update only stores that spacing.
+    async fn modify_plan(&self, schema: &Schema, req: &PlanRequest, resp: &mut PlanResponse) {
+        if req.prior.is_null() || resp.planned.is_null() || !resp.requires_replace.is_empty() {
+            return;
+        }
+        let (prior, config) = match (Key::decode(&req.prior), Key::decode(&req.config)) {
+            (Ok(prior), Ok(config)) => (prior, config),
+            (Err(diags), _) | (_, Err(diags)) => {
+                resp.diagnostics.extend(diags);
+                return;
+            }
+        };
+        let key_changed = match (&config.public_key, &prior.public_key) {
+            (Field::Known(new), Field::Known(old)) => new.trim() != old.trim(),
+            (Field::Null, old) => !old.is_null(),
+            _ => true,
+        };
+        if key_changed {
+            let mut fresh = req.clone();
+            fresh.prior = Value::Null;
+            resp.planned = default_plan(schema, &[], &[], fresh).planned;
+            resp.requires_replace = vec![AttributePath::new("public_key")];
+        }
+    }
 
     fn what(&self, planned: &Key) -> String {
         format!(
@@ -206,6 +154,7 @@ impl Managed for SshKeyResource {
         &self,
         client: &Client,
         planned: &Key,
+        _config: &Key,
         cancel: &CancellationToken,
     ) -> Result<String, api::Error> {
         let domain = planned.domain_name.as_str().unwrap_or_default();
@@ -390,6 +339,7 @@ fn check_public_key(key: &str) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use tfplugin::{Ctx, Resource};
 
     const KEY: &str = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIDt5iTBIDtIyfZBxo1HueefMCIZhtWfwvJotJ1C5DmK+ deploy@example.com";
 
@@ -418,7 +368,7 @@ mod tests {
         let rt = tokio::runtime::Builder::new_current_thread()
             .build()
             .unwrap();
-        let diags = rt.block_on(SshKeyResource.validate(&Ctx::for_tests(None), &config.encode()));
+        let diags = rt.block_on(RESOURCE.validate(&Ctx::for_tests(None), &config.encode()));
         assert!(!diags.has_errors(), "{diags:?}");
         let prior = Key {
             id: "example.com/aa".to_string().into(),
@@ -432,7 +382,7 @@ mod tests {
             ..config.clone()
         };
         let plan = |config: &Key, proposed: &Key| {
-            let p = rt.block_on(SshKeyResource.plan(
+            let p = rt.block_on(RESOURCE.plan(
                 &Ctx::for_tests(None),
                 PlanRequest {
                     prior: prior.encode(),

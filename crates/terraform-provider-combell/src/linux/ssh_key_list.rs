@@ -7,7 +7,7 @@ use combell_api::Client;
 use tfplugin::Resource;
 
 use crate::core::list::{unless_missing, Filter, Filters, FindResult, Found, Lister};
-use crate::linux::ssh_key::SshKeyResource;
+use crate::linux::ssh_key;
 
 pub struct SshKeyList;
 
@@ -24,7 +24,7 @@ fn comment(public_key: &str) -> &str {
 #[async_trait]
 impl Lister for SshKeyList {
     fn resource(&self) -> &'static dyn Resource {
-        &SshKeyResource
+        &ssh_key::RESOURCE
     }
     fn description(&self) -> &'static str {
         "Lists the SSH keys of the Linux hostings (a key on several hostings once per \

@@ -13,13 +13,10 @@
 
 use async_trait::async_trait;
 
-use crate::core::managed::{self, Managed};
+use crate::core::managed::{Managed, Typed};
 use crate::linux::common::host_name_in;
 use combell_api::{self as api, CancellationToken, Client, LinuxHostingDetail};
-use tfplugin::{
-    decode, model, ApplyResult, Attribute, AttributePath, Ctx, Diagnostics, Field, IdentitySchema,
-    ImportResult, Model, ReadResult, Resource, Schema, Value,
-};
+use tfplugin::{model, Attribute, AttributePath, Diagnostics, Field, Schema, Value};
 
 const TYPE_NAME: &str = "combell_linux_subsite";
 
@@ -35,6 +32,9 @@ model! {
 }
 
 pub struct LinuxSubsiteResource;
+
+/// The Terraform resource, as list resources name it.
+pub(crate) static RESOURCE: Typed<LinuxSubsiteResource> = Typed::new(LinuxSubsiteResource);
 
 fn schema() -> Schema {
     Schema::new(vec![
@@ -70,95 +70,6 @@ fn schema() -> Schema {
 }
 
 #[async_trait]
-impl Resource for LinuxSubsiteResource {
-    fn type_name(&self) -> &str {
-        TYPE_NAME
-    }
-    fn api_operations(&self) -> &'static [&'static str] {
-        &[
-            "POST /linuxhostings/{domainName}/subsites",
-            "GET /linuxhostings/{domainName}",
-            "DELETE /linuxhostings/{domainName}/subsites/{siteName}",
-        ]
-    }
-    fn schema(&self) -> Schema {
-        schema()
-    }
-    fn model_attributes(&self) -> Vec<&'static str> {
-        Subsite::attribute_names()
-    }
-
-    /// `/subsites/<name>` is the folder a configuration without `path` gets: left out.
-    fn trim_generated_config(&self, _state: &Value, config: &mut Value) {
-        let usual = config
-            .get_str("name")
-            .map(|name| format!("/subsites/{name}"));
-        if usual.is_some() && config.get_str("path") == usual.as_deref() {
-            config.set("path", Value::Null);
-        }
-    }
-
-    async fn validate(&self, _ctx: &Ctx, config: &Value) -> Diagnostics {
-        let config = decode!(Subsite, config);
-        let mut diags = Diagnostics::default();
-        host_name_in(
-            &config.domain_name,
-            "domain_name",
-            "domain name",
-            &mut diags,
-        );
-        host_name_in(&config.name, "name", "subsite name", &mut diags);
-        if let Some(path) = config.path.as_str() {
-            if !path.starts_with('/')
-                || path.split('/').any(|s| s == "..")
-                || path.chars().any(crate::core::rules::is_invisible)
-            {
-                diags.error_at(
-                    AttributePath::new("path"),
-                    "Invalid subsite path",
-                    format!(
-                        "\"{path}\" is not an absolute folder on the hosting (such as \
-                         /subsites/shop.example.com), without \"..\" or control characters."
-                    ),
-                );
-            }
-        }
-        diags
-    }
-
-    async fn create(&self, ctx: &Ctx, planned: &Value, _config: &Value) -> ApplyResult {
-        managed::create(self, ctx, planned).await
-    }
-
-    async fn read(&self, ctx: &Ctx, state: &Value) -> ReadResult {
-        managed::read(self, ctx, state).await
-    }
-
-    async fn update(
-        &self,
-        ctx: &Ctx,
-        prior: &Value,
-        planned: &Value,
-        _config: &Value,
-    ) -> ApplyResult {
-        // Every configurable attribute replaces the subsite.
-        managed::update(self, ctx, prior, planned).await
-    }
-
-    async fn delete(&self, ctx: &Ctx, prior: &Value) -> Diagnostics {
-        managed::delete(self, ctx, prior).await
-    }
-
-    async fn import(&self, _ctx: &Ctx, id: &str) -> ImportResult {
-        managed::import(self, id)
-    }
-
-    fn identity_schema(&self) -> Option<IdentitySchema> {
-        managed::identity_schema::<Self>()
-    }
-}
-
-#[async_trait]
 impl Managed for LinuxSubsiteResource {
     type Model = Subsite;
     const TYPE_NAME: &'static str = TYPE_NAME;
@@ -174,6 +85,45 @@ impl Managed for LinuxSubsiteResource {
         ),
     ];
     const ID_EXAMPLE: &'static str = "example.com/blog.example.com";
+    const API_OPERATIONS: &'static [&'static str] = &[
+        "POST /linuxhostings/{domainName}/subsites",
+        "GET /linuxhostings/{domainName}",
+        "DELETE /linuxhostings/{domainName}/subsites/{siteName}",
+    ];
+
+    fn schema(&self) -> Schema {
+        schema()
+    }
+
+    /// `/subsites/<name>` is the folder a configuration without `path` gets: left out.
+    fn trim_generated_config(&self, _state: &Value, config: &mut Value) {
+        let usual = config
+            .get_str("name")
+            .map(|name| format!("/subsites/{name}"));
+        if usual.is_some() && config.get_str("path") == usual.as_deref() {
+            config.set("path", Value::Null);
+        }
+    }
+
+    fn validate(&self, config: &Subsite, diags: &mut Diagnostics) {
+        host_name_in(&config.domain_name, "domain_name", "domain name", diags);
+        host_name_in(&config.name, "name", "subsite name", diags);
+        if let Some(path) = config.path.as_str() {
+            if !path.starts_with('/')
+                || path.split('/').any(|s| s == "..")
+                || path.chars().any(crate::core::rules::is_invisible)
+            {
+                diags.error_at(
+                    AttributePath::new("path"),
+                    "Invalid subsite path",
+                    format!(
+                        "\"{path}\" is not an absolute folder on the hosting (such as \
+                         /subsites/shop.example.com), without \"..\" or control characters."
+                    ),
+                );
+            }
+        }
+    }
 
     fn what(&self, planned: &Subsite) -> String {
         format!(
@@ -187,6 +137,7 @@ impl Managed for LinuxSubsiteResource {
         &self,
         client: &Client,
         planned: &Subsite,
+        _config: &Subsite,
         cancel: &CancellationToken,
     ) -> Result<String, api::Error> {
         let domain = planned.domain_name.as_str().unwrap_or_default();
@@ -278,6 +229,7 @@ fn state_from(detail: &LinuxHostingDetail, name: &str, base: &Subsite) -> Option
 mod tests {
     use super::*;
     use combell_api::LinuxSite;
+    use tfplugin::{Model, Resource};
 
     #[test]
     fn generated_configuration_leaves_out_the_usual_folder() {
@@ -293,7 +245,7 @@ mod tests {
                 ("ssl_enabled", false.into()),
             ]);
             let mut generated = tfplugin::generated_config(&schema(), &state);
-            LinuxSubsiteResource.trim_generated_config(&state, &mut generated);
+            RESOURCE.trim_generated_config(&state, &mut generated);
             assert_eq!(generated.get_str("path"), kept);
             assert!(generated.get("id").is_some_and(Value::is_null));
         }

@@ -8,14 +8,14 @@ use tfplugin::Resource;
 use crate::core::list::{
     linux_hosting_domains, unless_missing, Filter, Filters, FindResult, Found, Lister,
 };
-use crate::linux::subsite::LinuxSubsiteResource;
+use crate::linux::subsite;
 
 pub struct LinuxSubsiteList;
 
 #[async_trait]
 impl Lister for LinuxSubsiteList {
     fn resource(&self) -> &'static dyn Resource {
-        &LinuxSubsiteResource
+        &subsite::RESOURCE
     }
     fn description(&self) -> &'static str {
         "Lists the subsites of the Linux hostings (every site but the main one, which is named \
