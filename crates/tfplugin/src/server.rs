@@ -449,7 +449,9 @@ fn ignore_interrupts() {
 
 /// Runs the provider as Terraform expects and returns the process exit code.
 pub fn serve(provider: impl ProviderDef) -> i32 {
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
+    // One thread: every RPC is a short burst of work between waits on Terraform or the API,
+    // and a second worker only added cross-thread wake-ups (see `service::guarded`).
+    let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
     {
