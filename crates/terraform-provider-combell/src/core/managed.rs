@@ -65,8 +65,16 @@ pub(crate) trait Managed: Send + Sync + 'static {
     /// unknown values. The default checks nothing.
     fn validate(&self, _config: &Self::Model, _diags: &mut Diagnostics) {}
     /// Runs after the default plan (declared defaults, [`Managed::REQUIRES_REPLACE`], unknown
-    /// computed values), for what a declaration cannot say.
-    async fn modify_plan(&self, _schema: &Schema, _req: &PlanRequest, _resp: &mut PlanResponse) {}
+    /// computed values), for what a declaration cannot say; `ctx` gives the client for a
+    /// check that needs the API.
+    async fn modify_plan(
+        &self,
+        _ctx: &Ctx,
+        _schema: &Schema,
+        _req: &PlanRequest,
+        _resp: &mut PlanResponse,
+    ) {
+    }
     /// Type-specific cuts of a generated configuration (`Resource::trim_generated_config`).
     fn trim_generated_config(&self, _state: &Value, _config: &mut Value) {}
 
@@ -209,10 +217,10 @@ impl<M: Managed> Resource for Typed<M> {
         self.inner.validate(&config, &mut diags);
         diags
     }
-    async fn plan(&self, _ctx: &Ctx, req: PlanRequest) -> PlanResponse {
+    async fn plan(&self, ctx: &Ctx, req: PlanRequest) -> PlanResponse {
         let schema = self.cached_schema();
         let mut resp = default_plan(schema, M::REQUIRES_REPLACE, &[], req.clone());
-        self.inner.modify_plan(schema, &req, &mut resp).await;
+        self.inner.modify_plan(ctx, schema, &req, &mut resp).await;
         resp
     }
     async fn create(&self, ctx: &Ctx, planned: &Value, config: &Value) -> ApplyResult {

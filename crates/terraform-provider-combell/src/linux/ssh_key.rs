@@ -21,7 +21,7 @@ use crate::core::managed::{Managed, Typed};
 use crate::linux::common::host_name_in;
 use combell_api::{self as api, CancellationToken, Client, SshKey};
 use tfplugin::{
-    default_plan, model, Attribute, AttributePath, Diagnostics, Field, Model, PlanRequest,
+    default_plan, model, Attribute, AttributePath, Ctx, Diagnostics, Field, Model, PlanRequest,
     PlanResponse, Schema, Value,
 };
 
@@ -119,7 +119,13 @@ impl Managed for SshKeyResource {
     /// A key is replaced when its text changes meaning: the spacing around it (the final
     /// newline of a `.pub` file read with `file()`) is no change, and is only stored. Every
     /// other configurable attribute replaces the key, so an update only stores that spacing.
-    async fn modify_plan(&self, schema: &Schema, req: &PlanRequest, resp: &mut PlanResponse) {
+    async fn modify_plan(
+        &self,
+        _ctx: &Ctx,
+        schema: &Schema,
+        req: &PlanRequest,
+        resp: &mut PlanResponse,
+    ) {
         if req.prior.is_null() || resp.planned.is_null() || !resp.requires_replace.is_empty() {
             return;
         }
