@@ -1,38 +1,46 @@
 //! `combell_mail_alias`: an alias of a mail zone, an address that forwards what it receives to
 //! one or more destinations. Import ID: `<domain>/<alias address>`, e.g.
-//! `example.com/sales@example.com` (the alias address alone also works).
+//! `example.com/sales@example.com` (the alias address alone also works); identity: the two, in
+//! lower case.
 //!
 //! Combell has no GET for one alias: it is read from `GET /mailzones/{domain}`, which lists
 //! them, and an alias missing there has been deleted. Creating answers 201; changing the
-//! destinations answers 202 (accepted, no job), so the change is read back until the zone shows
-//! it. The alias address and the zone cannot change in place: both replace the alias. An alias
-//! cannot have the address of a mailbox (Combell refuses it).
+//! destinations answers 202 (accepted, no job). The alias address and the zone cannot change in
+//! place: both replace the alias. An alias cannot have the address of a mailbox (Combell
+//! refuses it).
 //!
-//! Created once (see `reconcile`). Natural key: the alias address in its zone; after a lost
-//! answer the zone is read again and an alias there with that address is the one created.
-
-use std::time::Duration;
+//! Through the core's one path (`core::managed`). Natural key: the alias address in its zone;
+//! after a lost answer the zone is read again (fresh) and an alias there with that address is
+//! the one created. Before the create the zone is read: a domain without one, or an alias that
+//! is there already (its destroy would belong to this configuration), is refused. No read back
+//! after a write (one request per write): every attribute is configured and the mapping keeps
+//! it as written (lower case, as validated), so the plan is the state. The address-only import
+//! ID is the [`ZonePart`] hook: the core's import takes `<domain>/<address>` only.
 
 use async_trait::async_trait;
-use serde_json::json;
 
-use crate::core::flow::{apply_with, or_return, read_with};
-use crate::core::reconcile::{create_once, CreateSpec};
+use crate::core::api_error;
+use crate::core::managed::{Managed, Typed};
 use crate::core::rules;
-use crate::core::{api_error, client};
 use crate::mail::zone_shared::{
-    no_zone, not_settled, read_zone, read_zone_fresh, settle, split_import_id, StringSet,
+    no_zone, read_zone, read_zone_fresh, split_import_id, zone_resource, StringSet, ZonePart,
 };
-use combell_api::{CancellationToken, Client, MailAlias, MailZone};
-use tfplugin::{
-    decode, ApplyResult, Attribute, AttributePath, Ctx, Diagnostic, Diagnostics, ImportResult,
-    Model, ReadResult, Resource, Schema, Type, Value,
-};
+use combell_api::{self as api, CancellationToken, Client, MailAlias, MailZone};
+use tfplugin::{Attribute, AttributePath, Diagnostic, Diagnostics, Schema, Type};
 
 const TYPE_NAME: &str = "combell_mail_alias";
-const LOG: &str = "mail_alias";
 
+/// The Terraform resource: the core's path for [`MailAliasPart`].
 pub struct MailAliasResource;
+
+/// The parts of `combell_mail_alias` the core calls.
+#[derive(Clone, Copy)]
+pub struct MailAliasPart;
+
+/// The Terraform resource, as the core runs it.
+pub(crate) static RESOURCE: Typed<MailAliasPart> = Typed::new(MailAliasPart);
+
+zone_resource!(MailAliasResource, MailAliasPart, RESOURCE);
 
 // ---- Schema ---------------------------------------------------------------------------------
 
@@ -64,269 +72,187 @@ fn schema() -> Schema {
     )
 }
 
-// ---- Lifecycle ------------------------------------------------------------------------------
-
-const REPLACE_ON_CHANGE: [&str; 2] = ["domain_name", "email_address"];
+// ---- The parts the core calls -------------------------------------------------------------
 
 #[async_trait]
-impl Resource for MailAliasResource {
-    fn type_name(&self) -> &str {
-        TYPE_NAME
-    }
-
-    fn api_operations(&self) -> &'static [&'static str] {
-        &[
-            "GET /mailzones/{domainName}",
-            "POST /mailzones/{domainName}/aliases",
-            "PUT /mailzones/{domainName}/aliases/{emailAddress}",
-            "DELETE /mailzones/{domainName}/aliases/{emailAddress}",
-        ]
-    }
+impl Managed for MailAliasPart {
+    type Model = Alias;
+    const TYPE_NAME: &'static str = TYPE_NAME;
+    const LOG: &'static str = "mail_alias";
+    const ID_PARTS: &'static [(&'static str, &'static str)] = &[
+        (
+            "domain_name",
+            "The mail zone, in lower case, such as `example.com`.",
+        ),
+        (
+            "email_address",
+            "The alias address, in lower case, such as `sales@example.com`.",
+        ),
+    ];
+    const ID_EXAMPLE: &'static str = "example.com/sales@example.com";
+    const LOWER_CASE_IDENTITY: bool = true;
+    const API_OPERATIONS: &'static [&'static str] = &[
+        "GET /mailzones/{domainName}",
+        "POST /mailzones/{domainName}/aliases",
+        "PUT /mailzones/{domainName}/aliases/{emailAddress}",
+        "DELETE /mailzones/{domainName}/aliases/{emailAddress}",
+    ];
+    const REQUIRES_REPLACE: &'static [&'static str] = &["domain_name", "email_address"];
 
     fn schema(&self) -> Schema {
         schema()
     }
 
-    fn identity_schema(&self) -> Option<tfplugin::IdentitySchema> {
-        Some(crate::core::list::identity_schema(&[
-            (
-                "domain_name",
-                "The mail zone, in lower case, such as `example.com`.",
-            ),
-            (
-                "email_address",
-                "The alias address, in lower case, such as `sales@example.com`.",
-            ),
-        ]))
-    }
-
-    fn identity(&self, state: &Value) -> Option<Value> {
-        crate::core::list::lower_case_identity(self, state)
-    }
-
-    fn model_attributes(&self) -> Vec<&'static str> {
-        Alias::attribute_names()
-    }
-
-    fn requires_replace(&self) -> &[&str] {
-        &REPLACE_ON_CHANGE
-    }
-
-    async fn validate(&self, _ctx: &Ctx, config: &Value) -> Diagnostics {
-        let config = decode!(Alias, config);
-        let mut diags = Diagnostics::default();
-        for (attribute, summary, detail) in validate_config(&config) {
+    fn validate(&self, config: &Alias, diags: &mut Diagnostics) {
+        for (attribute, summary, detail) in validate_config(config) {
             diags.error_at(AttributePath::new(attribute), summary, detail);
         }
-        diags
     }
 
-    async fn create(&self, ctx: &Ctx, planned: &Value, _config: &Value) -> ApplyResult {
-        let summary = format!("Unable to create {TYPE_NAME}");
-        let planned = decode!(Alias, planned);
-        let client = or_return!(client(ctx));
-        let (Some(domain), Some(address)) =
-            (planned.domain_name.as_str(), planned.email_address.as_str())
-        else {
-            return ApplyResult::error(Diagnostic::error(
-                summary,
-                "domain_name and email_address must be known to create an alias.",
-            ));
-        };
-        let destinations = destinations_of(&planned);
-        // An alias that exists before the POST is not ours: taking it over would hand it to
-        // this configuration's destroy.
-        match read_zone_fresh(&client, domain, ctx.stopping()).await {
-            Ok(None) => {
-                return ApplyResult::error(
-                    Diagnostic::error(summary, no_zone(domain))
-                        .at(AttributePath::new("domain_name")),
-                )
-            }
-            Ok(Some(zone)) if zone.alias(address).is_some() => {
-                return ApplyResult::error(Diagnostic::error(
-                    summary,
-                    format!(
-                        "Alias \"{address}\" already exists in the mail zone of \"{domain}\". To \
-                         manage it with Terraform, import it: terraform import <resource \
-                         address> {domain}/{address}"
-                    ),
-                ))
-            }
-            Ok(Some(_)) => {}
-            Err(err) => return ApplyResult::error(api_error(summary, &err)),
-        }
-        let no_cancel = CancellationToken::new();
-        let what = format!("alias \"{address}\"");
-        let created = create_once(
-            CreateSpec {
-                module: LOG,
-                what: &what,
-                settle: Duration::ZERO,
-                cancel: ctx.stopping(),
-                order: None,
-            },
-            || client.create_mail_alias(domain, address, &destinations, ctx.stopping()),
-            || async {
-                let zone = read_zone_fresh(&client, domain, &no_cancel).await?;
-                Ok(zone.filter(|zone| zone.alias(address).is_some()).map(drop))
-            },
+    fn what(&self, planned: &Alias) -> String {
+        format!(
+            "alias \"{}\"",
+            planned.email_address.as_str().unwrap_or_default()
         )
-        .await;
-        if let Err(failure) = created {
-            return ApplyResult::error(failure.diagnostic(summary));
-        }
-        hclog::info(LOG, "alias created", &[("email_address", json!(address))]);
-        finish(&client, &planned, ctx.stopping(), &summary).await
     }
 
-    async fn read(&self, ctx: &Ctx, state: &Value) -> ReadResult {
-        let summary = format!("Unable to read {TYPE_NAME}");
-        let current = decode!(Alias, state);
-        let client = or_return!(client(ctx));
-        let (Some(domain), Some(address)) =
-            (current.domain_name.as_str(), current.email_address.as_str())
-        else {
-            return ReadResult::gone();
-        };
-        match read_zone(&client, domain, ctx.stopping()).await {
-            Ok(Some(zone)) => match zone.alias(address) {
-                Some(alias) => ReadResult::ok(state_from(domain, alias).encode()),
-                None => {
-                    hclog::info(
-                        LOG,
-                        "alias no longer exists; removing it from the state",
-                        &[("email_address", json!(address))],
-                    );
-                    ReadResult::gone()
-                }
-            },
-            Ok(None) => {
-                hclog::info(
-                    LOG,
-                    "mail zone no longer exists; removing the alias from the state",
-                    &[("domain_name", json!(domain))],
-                );
-                ReadResult::gone()
-            }
-            Err(err) => read_with(state.clone(), api_error(summary, &err).into()),
-        }
-    }
-
-    async fn update(
+    /// The zone must exist, and an alias that exists before the POST is not ours: taking it
+    /// over would hand it to this configuration's destroy.
+    async fn before_create(
         &self,
-        ctx: &Ctx,
-        prior: &Value,
-        planned: &Value,
-        _config: &Value,
-    ) -> ApplyResult {
-        let summary = format!("Unable to update {TYPE_NAME}");
-        let client = or_return!(client(ctx));
-        let failed = |diags: Diagnostics| apply_with(prior.clone(), diags);
-        let (current, planned) = match (Alias::decode(prior), Alias::decode(planned)) {
-            (Ok(current), Ok(planned)) => (current, planned),
-            (Err(d), _) | (_, Err(d)) => return failed(d),
-        };
-        let (Some(domain), Some(address)) =
-            (current.domain_name.as_str(), current.email_address.as_str())
-        else {
-            return failed(Diagnostic::error(summary, "The state has no alias address.").into());
-        };
-        let destinations = destinations_of(&planned);
-        if let Err(err) = client
-            .update_mail_alias(domain, address, &destinations, ctx.stopping())
-            .await
-        {
-            return failed(api_error(summary, &err).into());
-        }
-        hclog::info(
-            LOG,
-            "alias destinations changed",
-            &[("email_address", json!(address))],
-        );
-        finish(&client, &planned, ctx.stopping(), &summary).await
-    }
-
-    async fn delete(&self, ctx: &Ctx, prior: &Value) -> Diagnostics {
-        let prior = decode!(Alias, prior);
-        let (Some(domain), Some(address)) =
-            (prior.domain_name.as_str(), prior.email_address.as_str())
-        else {
-            return Diagnostics::default();
-        };
-        match client(ctx) {
-            Ok(client) => match client
-                .delete_mail_alias(domain, address, ctx.stopping())
-                .await
-            {
-                Ok(()) => Diagnostics::default(),
-                Err(err) if err.is_not_found() => Diagnostics::default(),
-                Err(err) => api_error(format!("Unable to delete {TYPE_NAME}"), &err).into(),
-            },
-            Err(d) => d.into(),
-        }
-    }
-
-    async fn import(&self, _ctx: &Ctx, id: &str) -> ImportResult {
-        match parse_import_id(id) {
-            Ok((domain, address)) => {
-                let state = Alias {
-                    id: format!("{domain}/{address}").into(),
-                    domain_name: domain.into(),
-                    email_address: address.into(),
-                    ..Default::default()
-                };
-                ImportResult {
-                    state: Some(state.encode()),
-                    ..Default::default()
-                }
+        client: &Client,
+        planned: &Alias,
+        summary: &str,
+        cancel: &CancellationToken,
+    ) -> Result<Option<Alias>, Diagnostic> {
+        let domain = planned.domain_name.as_str().unwrap_or_default();
+        let address = planned.email_address.as_str().unwrap_or_default();
+        match read_zone_fresh(client, domain, cancel).await {
+            Ok(None) => {
+                Err(Diagnostic::error(summary, no_zone(domain))
+                    .at(AttributePath::new("domain_name")))
             }
-            Err(detail) => ImportResult {
-                diagnostics: Diagnostic::error(
-                    format!("Invalid import ID for {TYPE_NAME}"),
-                    detail,
-                )
-                .into(),
-                ..Default::default()
-            },
+            Ok(Some(zone)) if zone.alias(address).is_some() => Err(Diagnostic::error(
+                summary,
+                format!(
+                    "Alias \"{address}\" already exists in the mail zone of \"{domain}\". To \
+                     manage it with Terraform, import it: terraform import <resource \
+                     address> {domain}/{address}"
+                ),
+            )),
+            Ok(Some(_)) => Ok(None),
+            Err(err) => Err(api_error(summary, &err)),
         }
     }
+
+    async fn send_create(
+        &self,
+        client: &Client,
+        planned: &Alias,
+        _config: &Alias,
+        cancel: &CancellationToken,
+    ) -> Result<String, api::Error> {
+        let domain = planned.domain_name.as_str().unwrap_or_default();
+        let address = planned.email_address.as_str().unwrap_or_default();
+        client
+            .create_mail_alias(domain, address, &destinations_of(planned), cancel)
+            .await?;
+        Ok(String::new())
+    }
+
+    fn created(&self, planned: &Alias, _answer: &str) -> Alias {
+        Alias {
+            id: format!(
+                "{}/{}",
+                planned.domain_name.as_str().unwrap_or_default(),
+                planned.email_address.as_str().unwrap_or_default()
+            )
+            .into(),
+            ..planned.clone()
+        }
+    }
+
+    /// By address among the zone's aliases (the zone as read in the last few seconds).
+    async fn fetch(
+        &self,
+        client: &Client,
+        key: &Alias,
+        cancel: &CancellationToken,
+    ) -> Result<Option<Alias>, api::Error> {
+        let (Some(domain), Some(address)) = (key.domain_name.as_str(), key.email_address.as_str())
+        else {
+            return Ok(None);
+        };
+        let zone = read_zone(client, domain, cancel).await?;
+        Ok(found(zone.as_ref(), domain, address))
+    }
+
+    /// After a lost answer the zone is read fresh: the shared answer may predate the create.
+    async fn find_created(
+        &self,
+        client: &Client,
+        planned: &Alias,
+        _existing: &[String],
+        cancel: &CancellationToken,
+    ) -> Result<Option<Alias>, api::Error> {
+        let domain = planned.domain_name.as_str().unwrap_or_default();
+        let address = planned.email_address.as_str().unwrap_or_default();
+        let zone = read_zone_fresh(client, domain, cancel).await?;
+        Ok(found(zone.as_ref(), domain, address))
+    }
+
+    /// The destinations, in place (the address and the zone replace the alias).
+    async fn send_update(
+        &self,
+        client: &Client,
+        prior: &Alias,
+        planned: &Alias,
+        _config: &Alias,
+        cancel: &CancellationToken,
+    ) -> Result<(), api::Error> {
+        let domain = prior.domain_name.as_str().unwrap_or_default();
+        let address = prior.email_address.as_str().unwrap_or_default();
+        client
+            .update_mail_alias(domain, address, &destinations_of(planned), cancel)
+            .await
+    }
+
+    async fn send_delete(
+        &self,
+        client: &Client,
+        prior: &Alias,
+        cancel: &CancellationToken,
+    ) -> Result<Diagnostics, api::Error> {
+        let domain = prior.domain_name.as_str().unwrap_or_default();
+        let address = prior.email_address.as_str().unwrap_or_default();
+        client.delete_mail_alias(domain, address, cancel).await?;
+        Ok(Diagnostics::default())
+    }
+
+    fn imported(&self, parts: &[String]) -> Alias {
+        let (domain, address) = (parts[0].to_ascii_lowercase(), parts[1].to_ascii_lowercase());
+        Alias {
+            id: format!("{domain}/{address}").into(),
+            domain_name: domain.into(),
+            email_address: address.into(),
+            ..Default::default()
+        }
+    }
+
+    fn names_object(&self, state: &Alias) -> bool {
+        state.domain_name.as_str().is_some() && state.email_address.as_str().is_some()
+    }
 }
 
-// ---- Helpers --------------------------------------------------------------------------------
-
-/// Reads the zone until it shows the alias as planned, then maps it; records the plan with a
-/// warning if it does not in time.
-async fn finish(
-    client: &Client,
-    planned: &Alias,
-    cancel: &CancellationToken,
-    summary: &str,
-) -> ApplyResult {
-    let domain = planned.domain_name.as_str().unwrap_or_default();
-    let address = planned.email_address.as_str().unwrap_or_default();
-    let wanted = destinations_of(planned);
-    let matches = |zone: &MailZone| zone.alias(address).is_some_and(|a| same(a, &wanted));
-    let fallback = Alias {
-        id: format!("{domain}/{address}").into(),
-        ..planned.known_part()
-    }
-    .encode();
-    match settle(client, domain, cancel, matches).await {
-        Ok((Some(zone), true)) => match zone.alias(address) {
-            Some(alias) => ApplyResult::ok(state_from(domain, alias).encode()),
-            None => ApplyResult::ok(fallback),
-        },
-        Ok(_) => apply_with(
-            fallback,
-            not_settled(TYPE_NAME, &format!("alias \"{address}\"")).into(),
-        ),
-        Err(err) => apply_with(fallback, api_error(summary, &err).into()),
+/// The address alone names the alias too (its domain is the zone's); each part is checked.
+impl ZonePart for MailAliasPart {
+    fn import_id(&self, id: &str) -> Result<String, String> {
+        parse_import_id(id).map(|(domain, address)| format!("{domain}/{address}"))
     }
 }
 
-fn same(alias: &MailAlias, wanted: &[String]) -> bool {
-    lower_set(&alias.destinations) == StringSet::new(wanted.iter().cloned())
+fn found(zone: Option<&MailZone>, domain: &str, address: &str) -> Option<Alias> {
+    zone?.alias(address).map(|alias| state_from(domain, alias))
 }
 
 fn lower_set(items: &[String]) -> StringSet {
@@ -343,8 +269,8 @@ fn destinations_of(alias: &Alias) -> Vec<String> {
 }
 
 tfplugin::model! {
-    /// The state of `combell_mail_alias`.
-    struct Alias {
+    /// The state, plan and configuration of `combell_mail_alias`.
+    pub struct Alias {
         id: String,
         domain_name: String,
         email_address: String,
@@ -352,7 +278,7 @@ tfplugin::model! {
     }
 }
 
-/// The one mapping API → state, used by create, read, update and import.
+/// The one mapping API → state, used by read, the lookup after a lost answer and import.
 fn state_from(domain: &str, alias: &MailAlias) -> Alias {
     let domain = domain.to_ascii_lowercase();
     let address = alias.email_address.to_ascii_lowercase();
@@ -436,7 +362,11 @@ fn validate_config(config: &Alias) -> Vec<(&'static str, String, String)> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use tfplugin::Field;
+    use tfplugin::{Field, Model, Value};
+
+    fn same(alias: &MailAlias, wanted: &[String]) -> bool {
+        lower_set(&alias.destinations) == StringSet::new(wanted.iter().cloned())
+    }
 
     fn config(change: impl FnOnce(&mut Alias)) -> Alias {
         let mut v = Alias {

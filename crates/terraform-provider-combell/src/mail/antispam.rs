@@ -1,5 +1,6 @@
 //! `combell_mail_antispam`: the anti-spam scanning of a mail zone (`none`, `basic` or
-//! `advanced`). Import ID: the zone's domain, e.g. `example.com`.
+//! `advanced`). Import ID: the zone's domain, e.g. `example.com`; identity: the domain, in
+//! lower case.
 //!
 //! This is a setting of a zone that always exists with its account, not an object: the API can
 //! set it (`PUT /mailzones/{domain}/antispam`, 204) and read it from `GET /mailzones/{domain}`,
@@ -9,25 +10,42 @@
 //! a surprise, and Combell does not say what its default is. Which types a zone may use
 //! depends on its servicepack (`allowed_types`); the plan checks the configured type against
 //! them when the provider is configured, so a type the zone cannot have fails before any write.
+//!
+//! Through the core's one path (`core::managed`). Natural key: the zone; a PUT whose answer was
+//! lost is taken as applied when the zone shows the planned type. Read back once after the
+//! create: Combell decides `allowed_types`; after an update the plan is the state (it keeps
+//! them). The plan check reads the zone, so it needs the configured client, which the core's
+//! `modify_plan` does not get: it is the [`ZonePart`] hook `check_plan`.
 
 use async_trait::async_trait;
 use serde_json::json;
 
-use crate::core::flow::{apply_with, or_return, read_with};
+use crate::core::managed::{Managed, Typed};
 use crate::core::rules;
-use crate::core::{api_error, client};
-use crate::mail::zone_shared::{domain_in, no_zone, read_zone, read_zone_fresh};
-use combell_api::{AntiSpam, CancellationToken};
+use crate::mail::zone_shared::{
+    domain_in, no_zone, read_zone, read_zone_fresh, zone_resource, ZonePart,
+};
+use combell_api::{self as api, AntiSpam, CancellationToken, Client};
 use tfplugin::{
-    decode, default_plan, ApplyResult, Attribute, AttributePath, Ctx, Diagnostic, Diagnostics,
-    ImportResult, Model, PlanRequest, PlanResponse, ReadResult, Resource, Schema, Type, Value,
+    Attribute, AttributePath, Ctx, Diagnostic, Diagnostics, Model, PlanRequest, PlanResponse,
+    Schema, Type,
 };
 
 const TYPE_NAME: &str = "combell_mail_antispam";
 const LOG: &str = "mail_antispam";
 const TYPES: [&str; 3] = ["none", "basic", "advanced"];
 
+/// The Terraform resource: the core's path for [`MailAntispam`].
 pub struct MailAntispamResource;
+
+/// The parts of `combell_mail_antispam` the core calls.
+#[derive(Clone, Copy)]
+pub struct MailAntispam;
+
+/// The Terraform resource, as the core runs it.
+pub(crate) static RESOURCE: Typed<MailAntispam> = Typed::new(MailAntispam);
+
+zone_resource!(MailAntispamResource, MailAntispam, RESOURCE);
 
 // ---- Schema ---------------------------------------------------------------------------------
 
@@ -58,50 +76,31 @@ fn schema() -> Schema {
     )
 }
 
-// ---- Lifecycle ------------------------------------------------------------------------------
-
-const REPLACE_ON_CHANGE: [&str; 1] = ["domain_name"];
+// ---- The parts the core calls -------------------------------------------------------------
 
 #[async_trait]
-impl Resource for MailAntispamResource {
-    fn type_name(&self) -> &str {
-        TYPE_NAME
-    }
-
-    fn api_operations(&self) -> &'static [&'static str] {
-        &[
-            "GET /mailzones/{domainName}",
-            "PUT /mailzones/{domainName}/antispam",
-        ]
-    }
+impl Managed for MailAntispam {
+    type Model = Antispam;
+    const TYPE_NAME: &'static str = TYPE_NAME;
+    const LOG: &'static str = LOG;
+    const ID_PARTS: &'static [(&'static str, &'static str)] = &[(
+        "domain_name",
+        "The mail zone, in lower case, such as `example.com`.",
+    )];
+    const ID_EXAMPLE: &'static str = "example.com";
+    const LOWER_CASE_IDENTITY: bool = true;
+    const API_OPERATIONS: &'static [&'static str] = &[
+        "GET /mailzones/{domainName}",
+        "PUT /mailzones/{domainName}/antispam",
+    ];
+    const REQUIRES_REPLACE: &'static [&'static str] = &["domain_name"];
 
     fn schema(&self) -> Schema {
         schema()
     }
 
-    fn identity_schema(&self) -> Option<tfplugin::IdentitySchema> {
-        Some(crate::core::list::identity_schema(&[(
-            "domain_name",
-            "The mail zone, in lower case, such as `example.com`.",
-        )]))
-    }
-
-    fn identity(&self, state: &Value) -> Option<Value> {
-        crate::core::list::lower_case_identity(self, state)
-    }
-
-    fn model_attributes(&self) -> Vec<&'static str> {
-        Antispam::attribute_names()
-    }
-
-    fn requires_replace(&self) -> &[&str] {
-        &REPLACE_ON_CHANGE
-    }
-
-    async fn validate(&self, _ctx: &Ctx, config: &Value) -> Diagnostics {
-        let config = decode!(Antispam, config);
-        let mut diags = Diagnostics::default();
-        domain_in(&config.domain_name, "domain_name", &mut diags);
+    fn validate(&self, config: &Antispam, diags: &mut Diagnostics) {
+        domain_in(&config.domain_name, "domain_name", diags);
         if let Some(spam_type) = config.r#type.as_str() {
             if !TYPES.contains(&spam_type) {
                 diags.error_at(
@@ -113,28 +112,153 @@ impl Resource for MailAntispamResource {
                 );
             }
         }
-        diags
+    }
+
+    fn what(&self, planned: &Antispam) -> String {
+        format!(
+            "anti-spam scanning of \"{}\"",
+            planned.domain_name.as_str().unwrap_or_default()
+        )
+    }
+
+    /// Sets the type (the zone always has one).
+    async fn send_create(
+        &self,
+        client: &Client,
+        planned: &Antispam,
+        _config: &Antispam,
+        cancel: &CancellationToken,
+    ) -> Result<String, api::Error> {
+        put_type(client, planned, cancel).await?;
+        Ok(String::new())
+    }
+
+    /// Combell decides `allowed_types`: the zone is read back once after the create.
+    fn created(&self, planned: &Antispam, _answer: &str) -> Antispam {
+        Antispam {
+            id: planned
+                .domain_name
+                .as_str()
+                .unwrap_or_default()
+                .to_string()
+                .into(),
+            ..planned.clone()
+        }
+    }
+
+    async fn fetch(
+        &self,
+        client: &Client,
+        key: &Antispam,
+        cancel: &CancellationToken,
+    ) -> Result<Option<Antispam>, api::Error> {
+        let Some(domain) = key.domain_name.as_str() else {
+            return Ok(None);
+        };
+        let zone = read_zone(client, domain, cancel).await?;
+        Ok(zone.map(|zone| state_from(domain, &zone.anti_spam)))
+    }
+
+    /// The zone always has a type: a lost PUT was applied when the zone (read fresh) shows the
+    /// planned one, and is sent again (it is idempotent) when it does not.
+    async fn find_created(
+        &self,
+        client: &Client,
+        planned: &Antispam,
+        _existing: &[String],
+        cancel: &CancellationToken,
+    ) -> Result<Option<Antispam>, api::Error> {
+        let domain = planned.domain_name.as_str().unwrap_or_default();
+        let zone = read_zone_fresh(client, domain, cancel).await?;
+        Ok(zone
+            .map(|zone| state_from(domain, &zone.anti_spam))
+            .filter(|state| state.r#type.as_str() == planned.r#type.as_str()))
+    }
+
+    async fn send_update(
+        &self,
+        client: &Client,
+        _prior: &Antispam,
+        planned: &Antispam,
+        _config: &Antispam,
+        cancel: &CancellationToken,
+    ) -> Result<(), api::Error> {
+        put_type(client, planned, cancel).await
+    }
+
+    /// Nothing is sent: the zone keeps its setting, and the user is told so.
+    async fn send_delete(
+        &self,
+        _client: &Client,
+        prior: &Antispam,
+        _cancel: &CancellationToken,
+    ) -> Result<Diagnostics, api::Error> {
+        let domain = prior.domain_name.as_str().unwrap_or("(unknown)");
+        let spam_type = prior.r#type.as_str().unwrap_or("(unknown)");
+        hclog::warn(
+            LOG,
+            "anti-spam setting removed from the state only; the zone keeps it",
+            &[("domain_name", json!(domain)), ("type", json!(spam_type))],
+        );
+        Ok(Diagnostic::warning(
+            format!("Anti-spam scanning of \"{domain}\" left as it is"),
+            format!(
+                "combell_mail_antispam was removed from the Terraform state, but the mail zone \
+                 \"{domain}\" keeps anti-spam type \"{spam_type}\": a mail zone always has an \
+                 anti-spam setting and Combell's API cannot remove it. Change it in the Combell \
+                 control panel, or manage it again with this resource."
+            ),
+        )
+        .into())
+    }
+
+    fn refused(&self, planned: &Antispam, err: &api::Error) -> Option<String> {
+        err.is_not_found()
+            .then(|| no_zone(planned.domain_name.as_str().unwrap_or_default()))
+    }
+
+    fn imported(&self, parts: &[String]) -> Antispam {
+        let domain = parts[0].to_ascii_lowercase();
+        Antispam {
+            id: domain.clone().into(),
+            domain_name: domain.into(),
+            ..Default::default()
+        }
+    }
+
+    fn names_object(&self, state: &Antispam) -> bool {
+        state.domain_name.as_str().is_some()
+    }
+}
+
+#[async_trait]
+impl ZonePart for MailAntispam {
+    fn import_id(&self, id: &str) -> Result<String, String> {
+        let domain = id.trim().to_ascii_lowercase();
+        rules::domain_name(&domain).map_err(|detail| {
+            format!("Expected the mail zone's domain, such as \"example.com\". {detail}")
+        })?;
+        Ok(domain)
     }
 
     /// Checks a new or changed type against the zone's `allowed_types` (one GET, no write).
-    async fn plan(&self, ctx: &Ctx, req: PlanRequest) -> PlanResponse {
+    async fn check_plan(&self, ctx: &Ctx, req: &PlanRequest, resp: &mut PlanResponse) {
         // A value that does not fit the model reads as null, as the attributes it lacks did.
         let prior = Antispam::decode(&req.prior).unwrap_or_default();
-        let mut resp = default_plan(&schema(), &REPLACE_ON_CHANGE, &[], req);
         let planned = Antispam::decode(&resp.planned).unwrap_or_default();
         let (Some(domain), Some(spam_type)) = (
             planned.domain_name.as_str().map(str::to_string),
             planned.r#type.as_str().map(str::to_string),
         ) else {
-            return resp;
+            return;
         };
         let unchanged = prior.r#type.as_str() == Some(&spam_type)
             && prior.domain_name.as_str() == Some(&domain);
         let Some(client) = ctx.data::<combell_api::Client>() else {
-            return resp;
+            return;
         };
         if unchanged || !TYPES.contains(&spam_type.as_str()) {
-            return resp;
+            return;
         }
         match read_zone(&client, &domain, ctx.stopping()).await {
             Ok(Some(zone)) => {
@@ -169,151 +293,28 @@ impl Resource for MailAntispamResource {
                 ],
             ),
         }
-        resp
-    }
-
-    async fn create(&self, ctx: &Ctx, planned: &Value, _config: &Value) -> ApplyResult {
-        apply(ctx, planned, None, &format!("Unable to create {TYPE_NAME}")).await
-    }
-
-    async fn read(&self, ctx: &Ctx, state: &Value) -> ReadResult {
-        let summary = format!("Unable to read {TYPE_NAME}");
-        let current = decode!(Antispam, state);
-        let client = or_return!(client(ctx));
-        let Some(domain) = current.domain_name.as_str() else {
-            return ReadResult::gone();
-        };
-        match read_zone(&client, domain, ctx.stopping()).await {
-            Ok(Some(zone)) => ReadResult::ok(state_from(domain, &zone.anti_spam).encode()),
-            Ok(None) => {
-                hclog::info(
-                    LOG,
-                    "mail zone no longer exists; removing its anti-spam setting from the state",
-                    &[("domain_name", json!(domain))],
-                );
-                ReadResult::gone()
-            }
-            Err(err) => read_with(state.clone(), api_error(summary, &err).into()),
-        }
-    }
-
-    async fn update(
-        &self,
-        ctx: &Ctx,
-        prior: &Value,
-        planned: &Value,
-        _config: &Value,
-    ) -> ApplyResult {
-        apply(
-            ctx,
-            planned,
-            Some(prior),
-            &format!("Unable to update {TYPE_NAME}"),
-        )
-        .await
-    }
-
-    async fn delete(&self, _ctx: &Ctx, prior: &Value) -> Diagnostics {
-        let prior = decode!(Antispam, prior);
-        let domain = prior.domain_name.as_str().unwrap_or("(unknown)");
-        let spam_type = prior.r#type.as_str().unwrap_or("(unknown)");
-        hclog::warn(
-            LOG,
-            "anti-spam setting removed from the state only; the zone keeps it",
-            &[("domain_name", json!(domain)), ("type", json!(spam_type))],
-        );
-        Diagnostic::warning(
-            format!("Anti-spam scanning of \"{domain}\" left as it is"),
-            format!(
-                "combell_mail_antispam was removed from the Terraform state, but the mail zone \
-                 \"{domain}\" keeps anti-spam type \"{spam_type}\": a mail zone always has an \
-                 anti-spam setting and Combell's API cannot remove it. Change it in the Combell \
-                 control panel, or manage it again with this resource."
-            ),
-        )
-        .into()
-    }
-
-    async fn import(&self, _ctx: &Ctx, id: &str) -> ImportResult {
-        let domain = id.trim().to_ascii_lowercase();
-        match rules::domain_name(&domain) {
-            Ok(()) => {
-                let state = Antispam {
-                    id: domain.clone().into(),
-                    domain_name: domain.into(),
-                    ..Default::default()
-                };
-                ImportResult {
-                    state: Some(state.encode()),
-                    ..Default::default()
-                }
-            }
-            Err(detail) => ImportResult {
-                diagnostics: Diagnostic::error(
-                    format!("Invalid import ID for {TYPE_NAME}"),
-                    format!("Expected the mail zone's domain, such as \"example.com\". {detail}"),
-                )
-                .into(),
-                ..Default::default()
-            },
-        }
     }
 }
 
-// ---- Helpers --------------------------------------------------------------------------------
-
-/// Create and update: PUT the type, then read the zone back. On failure an update keeps the
-/// prior state; a create has nothing at Combell to record.
-async fn apply(ctx: &Ctx, planned: &Value, prior: Option<&Value>, summary: &str) -> ApplyResult {
-    let failed = |diags: Diagnostics| ApplyResult {
-        state: prior.cloned(),
-        diagnostics: diags,
-        ..Default::default()
-    };
-    let planned = match Antispam::decode(planned) {
-        Ok(planned) => planned,
-        Err(d) => return failed(d),
-    };
-    let client = match client(ctx) {
-        Ok(c) => c,
-        Err(d) => return failed(d.into()),
-    };
-    let (Some(domain), Some(spam_type)) = (planned.domain_name.as_str(), planned.r#type.as_str())
-    else {
-        return failed(Diagnostic::error(summary, "domain_name and type must be known.").into());
-    };
-    if let Err(err) = client
-        .set_mail_antispam(domain, spam_type, ctx.stopping())
-        .await
-    {
-        let mut diag = api_error(summary, &err);
-        if err.is_not_found() {
-            diag =
-                Diagnostic::error(summary, no_zone(domain)).at(AttributePath::new("domain_name"));
-        }
-        return failed(diag.into());
-    }
+async fn put_type(
+    client: &Client,
+    planned: &Antispam,
+    cancel: &CancellationToken,
+) -> Result<(), api::Error> {
+    let domain = planned.domain_name.as_str().unwrap_or_default();
+    let spam_type = planned.r#type.as_str().unwrap_or_default();
+    client.set_mail_antispam(domain, spam_type, cancel).await?;
     hclog::info(
         LOG,
         "anti-spam type set",
         &[("domain_name", json!(domain)), ("type", json!(spam_type))],
     );
-    // From here the setting is applied: it reaches the state whatever the read-back does.
-    let fallback = Antispam {
-        id: domain.to_string().into(),
-        ..planned.known_part()
-    }
-    .encode();
-    match read_zone_fresh(&client, domain, &CancellationToken::new()).await {
-        Ok(Some(zone)) => ApplyResult::ok(state_from(domain, &zone.anti_spam).encode()),
-        Ok(None) => apply_with(fallback, Diagnostic::error(summary, no_zone(domain)).into()),
-        Err(err) => apply_with(fallback, api_error(summary, &err).into()),
-    }
+    Ok(())
 }
 
 tfplugin::model! {
-    /// The state of `combell_mail_antispam`.
-    struct Antispam {
+    /// The state, plan and configuration of `combell_mail_antispam`.
+    pub struct Antispam {
         id: String,
         domain_name: String,
         r#type: String,
@@ -321,7 +322,7 @@ tfplugin::model! {
     }
 }
 
-/// The one mapping API → state, used by create, read, update and import.
+/// The one mapping API → state, used by read and the read back after a create.
 fn state_from(domain: &str, anti_spam: &AntiSpam) -> Antispam {
     let domain = domain.to_ascii_lowercase();
     Antispam {
@@ -340,6 +341,21 @@ fn state_from(domain: &str, anti_spam: &AntiSpam) -> Antispam {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use tfplugin::{Ctx, Resource};
+
+    /// A configured provider: destroy goes through the core's path, which takes the client
+    /// before it asks the type (no request is sent).
+    fn configured() -> Ctx {
+        let client = combell_api::Client::new(combell_api::ClientConfig {
+            endpoint: "http://127.0.0.1:9/v2".into(),
+            api_key: "key".into(),
+            api_secret: combell_api::Secret::new("secret".to_string()),
+            ..Default::default()
+        })
+        .unwrap();
+        let data: tfplugin::ProviderData = std::sync::Arc::new(client);
+        Ctx::for_tests(Some(data))
+    }
 
     fn block_on<F: std::future::Future>(f: F) -> F::Output {
         tokio::runtime::Builder::new_current_thread()
@@ -388,7 +404,7 @@ mod tests {
             },
         )
         .encode();
-        let diags = block_on(MailAntispamResource.delete(&Ctx::for_tests(None), &prior));
+        let diags = block_on(MailAntispamResource.delete(&configured(), &prior));
         assert!(!diags.has_errors());
         assert_eq!(diags.iter().count(), 1);
         let ok = block_on(MailAntispamResource.import(&Ctx::for_tests(None), " Example.com "));

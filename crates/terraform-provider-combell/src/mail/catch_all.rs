@@ -1,37 +1,42 @@
 //! `combell_mail_catch_all`: one address that receives the mail a zone gets for addresses that
 //! are neither a mailbox nor an alias. Import ID: `<domain>/<catch-all address>`, e.g.
-//! `example.com/info@example.com`.
+//! `example.com/info@example.com`; identity: the two, in lower case.
 //!
 //! A zone's catch-all is a list (`MailZone.catch_all.email_addresses`), so each address is its
-//! own resource and several can coexist. There is no GET of one: it is read from
-//! `GET /mailzones/{domain}`. Nothing can change in place (the API has only create and
-//! delete), so any change replaces it.
+//! own resource and several can coexist: a create adds the address to the list, a destroy
+//! removes it. There is no GET of one: it is read from `GET /mailzones/{domain}`. Nothing can
+//! change in place (the API has only create and delete), so any change replaces it.
 //!
-//! Created once (see `reconcile`). Natural key: the address among the zone's catch-all
-//! addresses; after a lost answer the zone is read again.
-
-use std::time::Duration;
+//! Through the core's one path (`core::managed`). Natural key: the address among the zone's
+//! catch-all addresses; after a lost answer the zone is read again (fresh). Before the create
+//! the zone is read: a domain without one, or an address it has already, is refused. No read
+//! back after the create (one request per write): the zone lists the address and nothing else
+//! about it, so the plan is the state.
 
 use async_trait::async_trait;
-use serde_json::json;
 
-use crate::core::flow::{apply_with, or_return, read_with};
-use crate::core::reconcile::{create_once, CreateSpec};
+use crate::core::api_error;
+use crate::core::managed::{Managed, Typed};
 use crate::core::rules;
-use crate::core::{api_error, client};
 use crate::mail::zone_shared::{
-    domain_in, no_zone, not_settled, read_zone, read_zone_fresh, settle, split_import_id,
+    domain_in, no_zone, read_zone, read_zone_fresh, split_import_id, zone_resource, ZonePart,
 };
-use combell_api::{CancellationToken, Client, MailZone};
-use tfplugin::{
-    decode, ApplyResult, Attribute, AttributePath, Ctx, Diagnostic, Diagnostics, ImportResult,
-    Model, ReadResult, Resource, Schema, Value,
-};
+use combell_api::{self as api, CancellationToken, Client, MailZone};
+use tfplugin::{Attribute, AttributePath, Diagnostic, Diagnostics, Schema};
 
 const TYPE_NAME: &str = "combell_mail_catch_all";
-const LOG: &str = "mail_catch_all";
 
+/// The Terraform resource: the core's path for [`MailCatchAll`].
 pub struct MailCatchAllResource;
+
+/// The parts of `combell_mail_catch_all` the core calls.
+#[derive(Clone, Copy)]
+pub struct MailCatchAll;
+
+/// The Terraform resource, as the core runs it.
+pub(crate) static RESOURCE: Typed<MailCatchAll> = Typed::new(MailCatchAll);
+
+zone_resource!(MailCatchAllResource, MailCatchAll, RESOURCE);
 
 // ---- Schema ---------------------------------------------------------------------------------
 
@@ -57,57 +62,38 @@ fn schema() -> Schema {
     )
 }
 
-// ---- Lifecycle ------------------------------------------------------------------------------
-
-const REPLACE_ON_CHANGE: [&str; 2] = ["domain_name", "email_address"];
+// ---- The parts the core calls -------------------------------------------------------------
 
 #[async_trait]
-impl Resource for MailCatchAllResource {
-    fn type_name(&self) -> &str {
-        TYPE_NAME
-    }
-
-    fn api_operations(&self) -> &'static [&'static str] {
-        &[
-            "GET /mailzones/{domainName}",
-            "POST /mailzones/{domainName}/catchall",
-            "DELETE /mailzones/{domainName}/catchall/{emailAddress}",
-        ]
-    }
+impl Managed for MailCatchAll {
+    type Model = CatchAll;
+    const TYPE_NAME: &'static str = TYPE_NAME;
+    const LOG: &'static str = "mail_catch_all";
+    const ID_PARTS: &'static [(&'static str, &'static str)] = &[
+        (
+            "domain_name",
+            "The mail zone, in lower case, such as `example.com`.",
+        ),
+        (
+            "email_address",
+            "The catch-all address, in lower case, such as `info@example.com`.",
+        ),
+    ];
+    const ID_EXAMPLE: &'static str = "example.com/info@example.com";
+    const LOWER_CASE_IDENTITY: bool = true;
+    const API_OPERATIONS: &'static [&'static str] = &[
+        "GET /mailzones/{domainName}",
+        "POST /mailzones/{domainName}/catchall",
+        "DELETE /mailzones/{domainName}/catchall/{emailAddress}",
+    ];
+    const REQUIRES_REPLACE: &'static [&'static str] = &["domain_name", "email_address"];
 
     fn schema(&self) -> Schema {
         schema()
     }
 
-    fn identity_schema(&self) -> Option<tfplugin::IdentitySchema> {
-        Some(crate::core::list::identity_schema(&[
-            (
-                "domain_name",
-                "The mail zone, in lower case, such as `example.com`.",
-            ),
-            (
-                "email_address",
-                "The catch-all address, in lower case, such as `info@example.com`.",
-            ),
-        ]))
-    }
-
-    fn identity(&self, state: &Value) -> Option<Value> {
-        crate::core::list::lower_case_identity(self, state)
-    }
-
-    fn model_attributes(&self) -> Vec<&'static str> {
-        CatchAll::attribute_names()
-    }
-
-    fn requires_replace(&self) -> &[&str] {
-        &REPLACE_ON_CHANGE
-    }
-
-    async fn validate(&self, _ctx: &Ctx, config: &Value) -> Diagnostics {
-        let config = decode!(CatchAll, config);
-        let mut diags = Diagnostics::default();
-        domain_in(&config.domain_name, "domain_name", &mut diags);
+    fn validate(&self, config: &CatchAll, diags: &mut Diagnostics) {
+        domain_in(&config.domain_name, "domain_name", diags);
         if let Some(address) = config.email_address.as_str() {
             if let Err(detail) = rules::email_address(address) {
                 diags.error_at(
@@ -117,191 +103,133 @@ impl Resource for MailCatchAllResource {
                 );
             }
         }
-        diags
     }
 
-    async fn create(&self, ctx: &Ctx, planned: &Value, _config: &Value) -> ApplyResult {
-        let summary = format!("Unable to create {TYPE_NAME}");
-        let planned = decode!(CatchAll, planned);
-        let client = or_return!(client(ctx));
-        let (Some(domain), Some(address)) =
-            (planned.domain_name.as_str(), planned.email_address.as_str())
-        else {
-            return ApplyResult::error(Diagnostic::error(
-                summary,
-                "domain_name and email_address must be known to create a catch-all.",
-            ));
-        };
-        match read_zone_fresh(&client, domain, ctx.stopping()).await {
-            Ok(None) => {
-                return ApplyResult::error(
-                    Diagnostic::error(summary, no_zone(domain))
-                        .at(AttributePath::new("domain_name")),
-                )
-            }
-            Ok(Some(zone)) if zone.has_catch_all(address) => {
-                return ApplyResult::error(Diagnostic::error(
-                    summary,
-                    format!(
-                        "\"{address}\" already receives the catch-all mail of \"{domain}\". To \
-                         manage it with Terraform, import it: terraform import <resource \
-                         address> {domain}/{address}"
-                    ),
-                ))
-            }
-            Ok(Some(_)) => {}
-            Err(err) => return ApplyResult::error(api_error(summary, &err)),
-        }
-        let no_cancel = CancellationToken::new();
-        let what = format!("catch-all address \"{address}\" of \"{domain}\"");
-        let created = create_once(
-            CreateSpec {
-                module: LOG,
-                what: &what,
-                settle: Duration::ZERO,
-                cancel: ctx.stopping(),
-                order: None,
-            },
-            || client.create_mail_catch_all(domain, address, ctx.stopping()),
-            || async {
-                let zone = read_zone_fresh(&client, domain, &no_cancel).await?;
-                Ok(zone.filter(|zone| zone.has_catch_all(address)).map(drop))
-            },
+    fn what(&self, planned: &CatchAll) -> String {
+        format!(
+            "catch-all address \"{}\" of \"{}\"",
+            planned.email_address.as_str().unwrap_or_default(),
+            planned.domain_name.as_str().unwrap_or_default()
         )
-        .await;
-        if let Err(failure) = created {
-            return ApplyResult::error(failure.diagnostic(summary));
-        }
-        hclog::info(
-            LOG,
-            "catch-all address added",
-            &[
-                ("domain_name", json!(domain)),
-                ("email_address", json!(address)),
-            ],
-        );
-        finish(&client, &planned, ctx.stopping(), &summary).await
     }
 
-    async fn read(&self, ctx: &Ctx, state: &Value) -> ReadResult {
-        let summary = format!("Unable to read {TYPE_NAME}");
-        let current = decode!(CatchAll, state);
-        let client = or_return!(client(ctx));
-        let (Some(domain), Some(address)) =
-            (current.domain_name.as_str(), current.email_address.as_str())
-        else {
-            return ReadResult::gone();
-        };
-        match read_zone(&client, domain, ctx.stopping()).await {
-            Ok(Some(zone)) if zone.has_catch_all(address) => {
-                ReadResult::ok(state_from(domain, address).encode())
-            }
-            Ok(_) => {
-                hclog::info(
-                    LOG,
-                    "catch-all address no longer set; removing it from the state",
-                    &[
-                        ("domain_name", json!(domain)),
-                        ("email_address", json!(address)),
-                    ],
-                );
-                ReadResult::gone()
-            }
-            Err(err) => read_with(state.clone(), api_error(summary, &err).into()),
-        }
-    }
-
-    /// Every attribute replaces the resource, so Terraform never asks for an update.
-    async fn update(
+    /// The zone must exist, and an address it has already is not taken over (its destroy
+    /// would belong to this configuration): the error says how to import it.
+    async fn before_create(
         &self,
-        _ctx: &Ctx,
-        prior: &Value,
-        _planned: &Value,
-        _config: &Value,
-    ) -> ApplyResult {
-        ApplyResult {
-            state: Some(prior.clone()),
-            diagnostics: Diagnostic::error(
-                format!("Unable to update {TYPE_NAME}"),
-                "A catch-all address cannot change in place; this is a bug in the provider, \
-                 please report it.",
-            )
-            .into(),
-            ..Default::default()
+        client: &Client,
+        planned: &CatchAll,
+        summary: &str,
+        cancel: &CancellationToken,
+    ) -> Result<Option<CatchAll>, Diagnostic> {
+        let domain = planned.domain_name.as_str().unwrap_or_default();
+        let address = planned.email_address.as_str().unwrap_or_default();
+        match read_zone_fresh(client, domain, cancel).await {
+            Ok(None) => {
+                Err(Diagnostic::error(summary, no_zone(domain))
+                    .at(AttributePath::new("domain_name")))
+            }
+            Ok(Some(zone)) if zone.has_catch_all(address) => Err(Diagnostic::error(
+                summary,
+                format!(
+                    "\"{address}\" already receives the catch-all mail of \"{domain}\". To \
+                     manage it with Terraform, import it: terraform import <resource \
+                     address> {domain}/{address}"
+                ),
+            )),
+            Ok(Some(_)) => Ok(None),
+            Err(err) => Err(api_error(summary, &err)),
         }
     }
 
-    async fn delete(&self, ctx: &Ctx, prior: &Value) -> Diagnostics {
-        let prior = decode!(CatchAll, prior);
-        let (Some(domain), Some(address)) =
-            (prior.domain_name.as_str(), prior.email_address.as_str())
+    async fn send_create(
+        &self,
+        client: &Client,
+        planned: &CatchAll,
+        _config: &CatchAll,
+        cancel: &CancellationToken,
+    ) -> Result<String, api::Error> {
+        let domain = planned.domain_name.as_str().unwrap_or_default();
+        let address = planned.email_address.as_str().unwrap_or_default();
+        client
+            .create_mail_catch_all(domain, address, cancel)
+            .await?;
+        Ok(String::new())
+    }
+
+    fn created(&self, planned: &CatchAll, _answer: &str) -> CatchAll {
+        state_from(
+            planned.domain_name.as_str().unwrap_or_default(),
+            planned.email_address.as_str().unwrap_or_default(),
+        )
+    }
+
+    /// Among the zone's catch-all addresses (the zone as read in the last few seconds).
+    async fn fetch(
+        &self,
+        client: &Client,
+        key: &CatchAll,
+        cancel: &CancellationToken,
+    ) -> Result<Option<CatchAll>, api::Error> {
+        let (Some(domain), Some(address)) = (key.domain_name.as_str(), key.email_address.as_str())
         else {
-            return Diagnostics::default();
+            return Ok(None);
         };
-        match client(ctx) {
-            Ok(client) => match client
-                .delete_mail_catch_all(domain, address, ctx.stopping())
-                .await
-            {
-                Ok(()) => Diagnostics::default(),
-                Err(err) if err.is_not_found() => Diagnostics::default(),
-                Err(err) => api_error(format!("Unable to delete {TYPE_NAME}"), &err).into(),
-            },
-            Err(d) => d.into(),
-        }
+        let zone = read_zone(client, domain, cancel).await?;
+        Ok(found(zone, domain, address))
     }
 
-    async fn import(&self, _ctx: &Ctx, id: &str) -> ImportResult {
-        match parse_import_id(id) {
-            Ok((domain, address)) => ImportResult {
-                state: Some(state_from(&domain, &address).encode()),
-                ..Default::default()
-            },
-            Err(detail) => ImportResult {
-                diagnostics: Diagnostic::error(
-                    format!("Invalid import ID for {TYPE_NAME}"),
-                    detail,
-                )
-                .into(),
-                ..Default::default()
-            },
-        }
+    /// After a lost answer the zone is read fresh: the shared answer may predate the create.
+    async fn find_created(
+        &self,
+        client: &Client,
+        planned: &CatchAll,
+        _existing: &[String],
+        cancel: &CancellationToken,
+    ) -> Result<Option<CatchAll>, api::Error> {
+        let domain = planned.domain_name.as_str().unwrap_or_default();
+        let address = planned.email_address.as_str().unwrap_or_default();
+        let zone = read_zone_fresh(client, domain, cancel).await?;
+        Ok(found(zone, domain, address))
+    }
+
+    async fn send_delete(
+        &self,
+        client: &Client,
+        prior: &CatchAll,
+        cancel: &CancellationToken,
+    ) -> Result<Diagnostics, api::Error> {
+        let domain = prior.domain_name.as_str().unwrap_or_default();
+        let address = prior.email_address.as_str().unwrap_or_default();
+        client
+            .delete_mail_catch_all(domain, address, cancel)
+            .await?;
+        Ok(Diagnostics::default())
+    }
+
+    fn imported(&self, parts: &[String]) -> CatchAll {
+        state_from(&parts[0], &parts[1])
+    }
+
+    fn names_object(&self, state: &CatchAll) -> bool {
+        state.domain_name.as_str().is_some() && state.email_address.as_str().is_some()
     }
 }
 
-// ---- Helpers --------------------------------------------------------------------------------
-
-async fn finish(
-    client: &Client,
-    planned: &CatchAll,
-    cancel: &CancellationToken,
-    summary: &str,
-) -> ApplyResult {
-    let domain = planned.domain_name.as_str().unwrap_or_default();
-    let address = planned.email_address.as_str().unwrap_or_default();
-    let present = |zone: &MailZone| zone.has_catch_all(address);
-    match settle(client, domain, cancel, present).await {
-        Ok((_, true)) => ApplyResult::ok(state_from(domain, address).encode()),
-        Ok(_) => {
-            let fallback = CatchAll {
-                id: format!("{domain}/{address}").into(),
-                ..planned.known_part()
-            };
-            apply_with(
-                fallback.encode(),
-                not_settled(TYPE_NAME, &format!("catch-all \"{address}\"")).into(),
-            )
-        }
-        Err(err) => apply_with(
-            state_from(domain, address).encode(),
-            api_error(summary, &err).into(),
-        ),
+impl ZonePart for MailCatchAll {
+    fn import_id(&self, id: &str) -> Result<String, String> {
+        parse_import_id(id).map(|(domain, address)| format!("{domain}/{address}"))
     }
+}
+
+fn found(zone: Option<MailZone>, domain: &str, address: &str) -> Option<CatchAll> {
+    zone.filter(|zone| zone.has_catch_all(address))
+        .map(|_| state_from(domain, address))
 }
 
 tfplugin::model! {
-    /// The state of `combell_mail_catch_all`.
-    struct CatchAll {
+    /// The state, plan and configuration of `combell_mail_catch_all`.
+    pub struct CatchAll {
         id: String,
         domain_name: String,
         email_address: String,
@@ -330,6 +258,7 @@ fn parse_import_id(id: &str) -> Result<(String, String), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use tfplugin::{Ctx, Model, Resource};
 
     #[test]
     fn mapping_and_import_ids() {

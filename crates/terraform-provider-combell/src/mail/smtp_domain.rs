@@ -1,37 +1,49 @@
 //! `combell_mail_smtp_domain`: an extra SMTP domain of a mail zone. Mail sent to
 //! `someone@<hostname>` is delivered to `someone@<zone domain>`. Import ID:
-//! `<domain>/<hostname>`, e.g. `example.com/example.be`.
+//! `<domain>/<hostname>`, e.g. `example.com/example.be`; identity: the two, in lower case.
 //!
 //! There is no GET of one SMTP domain: it is read from `GET /mailzones/{domain}`. Combell
 //! creates it enabled; `enabled` is changed in place with a PUT that answers 202 (accepted, no
-//! job), read back until the zone shows it. `enabled` defaults to true, so a domain disabled
-//! outside Terraform shows as drift. The host name and the zone replace the resource.
+//! job). `enabled` defaults to true, so a domain disabled outside Terraform shows as drift. The
+//! host name and the zone replace the resource.
 //!
-//! Created once (see `reconcile`). Natural key: the host name among the zone's SMTP domains;
-//! after a lost answer the zone is read again.
-
-use std::time::Duration;
+//! Through the core's one path (`core::managed`). Natural key: the host name among the zone's
+//! SMTP domains; after a lost answer the zone is read again (fresh). Before the create the zone
+//! is read: a domain without one, or a host name it has already, is refused. No read back after
+//! a write (one request per write): `enabled` is planned (its default), so the plan is the
+//! state. A create with `enabled = false` takes a second write, the PUT that disables it, which
+//! the core's path cannot send: it is the [`ZonePart`] hook `after_create`, and when it fails
+//! the SMTP domain reaches the state as Combell has it (enabled) with the error.
 
 use async_trait::async_trait;
 use serde_json::json;
 
-use crate::core::flow::{apply_with, or_return, read_with};
-use crate::core::reconcile::{create_once, CreateSpec};
+use crate::core::api_error;
+use crate::core::flow::apply_with;
+use crate::core::managed::{Managed, Typed};
 use crate::core::rules;
-use crate::core::{api_error, client};
 use crate::mail::zone_shared::{
-    no_zone, not_settled, read_zone, read_zone_fresh, settle, split_import_id,
+    no_zone, read_zone, read_zone_fresh, split_import_id, zone_resource, ZonePart,
 };
-use combell_api::{CancellationToken, Client, MailZone, SmtpDomain};
+use combell_api::{self as api, CancellationToken, Client, MailZone, SmtpDomain};
 use tfplugin::{
-    decode, ApplyResult, Attribute, AttributePath, Ctx, Diagnostic, Diagnostics, ImportResult,
-    Model, ReadResult, Resource, Schema, Value,
+    ApplyResult, Attribute, AttributePath, Ctx, Diagnostic, Diagnostics, Model, Schema, Value,
 };
 
 const TYPE_NAME: &str = "combell_mail_smtp_domain";
 const LOG: &str = "mail_smtp_domain";
 
+/// The Terraform resource: the core's path for [`MailSmtpDomain`].
 pub struct MailSmtpDomainResource;
+
+/// The parts of `combell_mail_smtp_domain` the core calls.
+#[derive(Clone, Copy)]
+pub struct MailSmtpDomain;
+
+/// The Terraform resource, as the core runs it.
+pub(crate) static RESOURCE: Typed<MailSmtpDomain> = Typed::new(MailSmtpDomain);
+
+zone_resource!(MailSmtpDomainResource, MailSmtpDomain, RESOURCE);
 
 // ---- Schema ---------------------------------------------------------------------------------
 
@@ -66,295 +78,239 @@ fn schema() -> Schema {
     )
 }
 
-// ---- Lifecycle ------------------------------------------------------------------------------
-
-const REPLACE_ON_CHANGE: [&str; 2] = ["domain_name", "hostname"];
+// ---- The parts the core calls -------------------------------------------------------------
 
 #[async_trait]
-impl Resource for MailSmtpDomainResource {
-    fn type_name(&self) -> &str {
-        TYPE_NAME
-    }
-
-    fn api_operations(&self) -> &'static [&'static str] {
-        &[
-            "GET /mailzones/{domainName}",
-            "POST /mailzones/{domainName}/smtpdomains",
-            "PUT /mailzones/{domainName}/smtpdomains/{hostname}",
-            "DELETE /mailzones/{domainName}/smtpdomains/{hostname}",
-        ]
-    }
+impl Managed for MailSmtpDomain {
+    type Model = Smtp;
+    const TYPE_NAME: &'static str = TYPE_NAME;
+    const LOG: &'static str = LOG;
+    const ID_PARTS: &'static [(&'static str, &'static str)] = &[
+        (
+            "domain_name",
+            "The mail zone, in lower case, such as `example.com`.",
+        ),
+        (
+            "hostname",
+            "The extra SMTP domain, in lower case, such as `example.be`.",
+        ),
+    ];
+    const ID_EXAMPLE: &'static str = "example.com/example.be";
+    const LOWER_CASE_IDENTITY: bool = true;
+    const API_OPERATIONS: &'static [&'static str] = &[
+        "GET /mailzones/{domainName}",
+        "POST /mailzones/{domainName}/smtpdomains",
+        "PUT /mailzones/{domainName}/smtpdomains/{hostname}",
+        "DELETE /mailzones/{domainName}/smtpdomains/{hostname}",
+    ];
+    const REQUIRES_REPLACE: &'static [&'static str] = &["domain_name", "hostname"];
 
     fn schema(&self) -> Schema {
         schema()
     }
 
-    fn identity_schema(&self) -> Option<tfplugin::IdentitySchema> {
-        Some(crate::core::list::identity_schema(&[
-            (
-                "domain_name",
-                "The mail zone, in lower case, such as `example.com`.",
-            ),
-            (
-                "hostname",
-                "The extra SMTP domain, in lower case, such as `example.be`.",
-            ),
-        ]))
-    }
-
-    fn identity(&self, state: &Value) -> Option<Value> {
-        crate::core::list::lower_case_identity(self, state)
-    }
-
-    fn model_attributes(&self) -> Vec<&'static str> {
-        Smtp::attribute_names()
-    }
-
-    fn requires_replace(&self) -> &[&str] {
-        &REPLACE_ON_CHANGE
-    }
-
-    async fn validate(&self, _ctx: &Ctx, config: &Value) -> Diagnostics {
-        let config = decode!(Smtp, config);
-        let mut diags = Diagnostics::default();
-        for (attribute, summary, detail) in validate_config(&config) {
+    fn validate(&self, config: &Smtp, diags: &mut Diagnostics) {
+        for (attribute, summary, detail) in validate_config(config) {
             diags.error_at(AttributePath::new(attribute), summary, detail);
         }
-        diags
     }
 
-    async fn create(&self, ctx: &Ctx, planned: &Value, _config: &Value) -> ApplyResult {
-        let summary = format!("Unable to create {TYPE_NAME}");
-        let planned = decode!(Smtp, planned);
-        let client = or_return!(client(ctx));
-        let (Some(domain), Some(hostname)) =
-            (planned.domain_name.as_str(), planned.hostname.as_str())
-        else {
-            return ApplyResult::error(Diagnostic::error(
-                summary,
-                "domain_name and hostname must be known to create an SMTP domain.",
-            ));
-        };
-        match read_zone_fresh(&client, domain, ctx.stopping()).await {
-            Ok(None) => {
-                return ApplyResult::error(
-                    Diagnostic::error(summary, no_zone(domain))
-                        .at(AttributePath::new("domain_name")),
-                )
-            }
-            Ok(Some(zone)) if zone.smtp_domain(hostname).is_some() => {
-                return ApplyResult::error(Diagnostic::error(
-                    summary,
-                    format!(
-                        "\"{hostname}\" is already an SMTP domain of the mail zone \
-                         \"{domain}\". To manage it with Terraform, import it: terraform \
-                         import <resource address> {domain}/{hostname}"
-                    ),
-                ))
-            }
-            Ok(Some(_)) => {}
-            Err(err) => return ApplyResult::error(api_error(summary, &err)),
-        }
-        let no_cancel = CancellationToken::new();
-        let what = format!("SMTP domain \"{hostname}\" of \"{domain}\"");
-        let created = create_once(
-            CreateSpec {
-                module: LOG,
-                what: &what,
-                settle: Duration::ZERO,
-                cancel: ctx.stopping(),
-                order: None,
-            },
-            || client.create_smtp_domain(domain, hostname, ctx.stopping()),
-            || async {
-                let zone = read_zone_fresh(&client, domain, &no_cancel).await?;
-                Ok(zone
-                    .filter(|zone| zone.smtp_domain(hostname).is_some())
-                    .map(drop))
-            },
+    fn what(&self, planned: &Smtp) -> String {
+        format!(
+            "SMTP domain \"{}\" of \"{}\"",
+            planned.hostname.as_str().unwrap_or_default(),
+            planned.domain_name.as_str().unwrap_or_default()
         )
-        .await;
-        if let Err(failure) = created {
-            return ApplyResult::error(failure.diagnostic(summary));
-        }
-        hclog::info(
-            LOG,
-            "SMTP domain created",
-            &[
-                ("domain_name", json!(domain)),
-                ("hostname", json!(hostname)),
-            ],
-        );
-        // Combell creates it enabled; from here on it exists and must reach the state.
-        if planned.enabled.get() == Some(false) {
-            if let Err(err) = client
-                .update_smtp_domain(domain, hostname, false, &no_cancel)
-                .await
-            {
-                let state = Smtp {
-                    id: format!("{domain}/{hostname}").into(),
-                    enabled: true.into(),
-                    ..planned.known_part()
-                };
-                return apply_with(state.encode(), api_error(summary, &err).into());
-            }
-        }
-        finish(&client, &planned, ctx.stopping(), &summary).await
     }
 
-    async fn read(&self, ctx: &Ctx, state: &Value) -> ReadResult {
-        let summary = format!("Unable to read {TYPE_NAME}");
-        let current = decode!(Smtp, state);
-        let client = or_return!(client(ctx));
-        let (Some(domain), Some(hostname)) =
-            (current.domain_name.as_str(), current.hostname.as_str())
-        else {
-            return ReadResult::gone();
-        };
-        match read_zone(&client, domain, ctx.stopping()).await {
-            Ok(Some(zone)) => match zone.smtp_domain(hostname) {
-                Some(smtp) => ReadResult::ok(state_from(domain, smtp).encode()),
-                None => {
-                    hclog::info(
-                        LOG,
-                        "SMTP domain no longer exists; removing it from the state",
-                        &[("hostname", json!(hostname))],
-                    );
-                    ReadResult::gone()
-                }
-            },
-            Ok(None) => ReadResult::gone(),
-            Err(err) => read_with(state.clone(), api_error(summary, &err).into()),
-        }
-    }
-
-    async fn update(
+    /// The zone must exist, and a host name it has already is not taken over (its destroy
+    /// would belong to this configuration): the error says how to import it.
+    async fn before_create(
         &self,
-        ctx: &Ctx,
-        prior: &Value,
-        planned: &Value,
-        _config: &Value,
-    ) -> ApplyResult {
-        let summary = format!("Unable to update {TYPE_NAME}");
-        let client = or_return!(client(ctx));
-        let failed = |diags: Diagnostics| apply_with(prior.clone(), diags);
-        let (current, planned) = match (Smtp::decode(prior), Smtp::decode(planned)) {
-            (Ok(current), Ok(planned)) => (current, planned),
-            (Err(d), _) | (_, Err(d)) => return failed(d),
-        };
-        let (Some(domain), Some(hostname), Some(enabled)) = (
-            current.domain_name.as_str(),
-            current.hostname.as_str(),
-            planned.enabled.get(),
-        ) else {
-            return failed(
-                Diagnostic::error(summary, "The state or the plan lacks the SMTP domain.").into(),
-            );
-        };
-        if let Err(err) = client
-            .update_smtp_domain(domain, hostname, enabled, ctx.stopping())
-            .await
-        {
-            return failed(api_error(summary, &err).into());
+        client: &Client,
+        planned: &Smtp,
+        summary: &str,
+        cancel: &CancellationToken,
+    ) -> Result<Option<Smtp>, Diagnostic> {
+        let domain = planned.domain_name.as_str().unwrap_or_default();
+        let hostname = planned.hostname.as_str().unwrap_or_default();
+        match read_zone_fresh(client, domain, cancel).await {
+            Ok(None) => {
+                Err(Diagnostic::error(summary, no_zone(domain))
+                    .at(AttributePath::new("domain_name")))
+            }
+            Ok(Some(zone)) if zone.smtp_domain(hostname).is_some() => Err(Diagnostic::error(
+                summary,
+                format!(
+                    "\"{hostname}\" is already an SMTP domain of the mail zone \
+                     \"{domain}\". To manage it with Terraform, import it: terraform \
+                     import <resource address> {domain}/{hostname}"
+                ),
+            )),
+            Ok(Some(_)) => Ok(None),
+            Err(err) => Err(api_error(summary, &err)),
         }
+    }
+
+    async fn send_create(
+        &self,
+        client: &Client,
+        planned: &Smtp,
+        _config: &Smtp,
+        cancel: &CancellationToken,
+    ) -> Result<String, api::Error> {
+        let domain = planned.domain_name.as_str().unwrap_or_default();
+        let hostname = planned.hostname.as_str().unwrap_or_default();
+        client.create_smtp_domain(domain, hostname, cancel).await?;
+        Ok(String::new())
+    }
+
+    fn created(&self, planned: &Smtp, _answer: &str) -> Smtp {
+        Smtp {
+            id: format!(
+                "{}/{}",
+                planned.domain_name.as_str().unwrap_or_default(),
+                planned.hostname.as_str().unwrap_or_default()
+            )
+            .into(),
+            ..planned.clone()
+        }
+    }
+
+    /// By host name among the zone's SMTP domains (the zone as read in the last few seconds).
+    async fn fetch(
+        &self,
+        client: &Client,
+        key: &Smtp,
+        cancel: &CancellationToken,
+    ) -> Result<Option<Smtp>, api::Error> {
+        let (Some(domain), Some(hostname)) = (key.domain_name.as_str(), key.hostname.as_str())
+        else {
+            return Ok(None);
+        };
+        let zone = read_zone(client, domain, cancel).await?;
+        Ok(found(zone.as_ref(), domain, hostname))
+    }
+
+    /// After a lost answer the zone is read fresh: the shared answer may predate the create.
+    async fn find_created(
+        &self,
+        client: &Client,
+        planned: &Smtp,
+        _existing: &[String],
+        cancel: &CancellationToken,
+    ) -> Result<Option<Smtp>, api::Error> {
+        let domain = planned.domain_name.as_str().unwrap_or_default();
+        let hostname = planned.hostname.as_str().unwrap_or_default();
+        let zone = read_zone_fresh(client, domain, cancel).await?;
+        Ok(found(zone.as_ref(), domain, hostname))
+    }
+
+    /// `enabled`, in place (the host name and the zone replace the resource).
+    async fn send_update(
+        &self,
+        client: &Client,
+        prior: &Smtp,
+        planned: &Smtp,
+        _config: &Smtp,
+        cancel: &CancellationToken,
+    ) -> Result<(), api::Error> {
+        let domain = prior.domain_name.as_str().unwrap_or_default();
+        let hostname = prior.hostname.as_str().unwrap_or_default();
+        let enabled = planned.enabled.get().unwrap_or(true);
+        client
+            .update_smtp_domain(domain, hostname, enabled, cancel)
+            .await?;
         hclog::info(
             LOG,
             "SMTP domain switched",
             &[("hostname", json!(hostname)), ("enabled", json!(enabled))],
         );
-        finish(&client, &planned, ctx.stopping(), &summary).await
+        Ok(())
     }
 
-    async fn delete(&self, ctx: &Ctx, prior: &Value) -> Diagnostics {
-        let prior = decode!(Smtp, prior);
-        let (Some(domain), Some(hostname)) = (prior.domain_name.as_str(), prior.hostname.as_str())
-        else {
-            return Diagnostics::default();
-        };
-        match client(ctx) {
-            Ok(client) => match client
-                .delete_smtp_domain(domain, hostname, ctx.stopping())
-                .await
-            {
-                Ok(()) => Diagnostics::default(),
-                Err(err) if err.is_not_found() => Diagnostics::default(),
-                Err(err) => api_error(format!("Unable to delete {TYPE_NAME}"), &err).into(),
-            },
-            Err(d) => d.into(),
+    async fn send_delete(
+        &self,
+        client: &Client,
+        prior: &Smtp,
+        cancel: &CancellationToken,
+    ) -> Result<Diagnostics, api::Error> {
+        let domain = prior.domain_name.as_str().unwrap_or_default();
+        let hostname = prior.hostname.as_str().unwrap_or_default();
+        client.delete_smtp_domain(domain, hostname, cancel).await?;
+        Ok(Diagnostics::default())
+    }
+
+    fn imported(&self, parts: &[String]) -> Smtp {
+        let (domain, hostname) = (parts[0].to_ascii_lowercase(), parts[1].to_ascii_lowercase());
+        Smtp {
+            id: format!("{domain}/{hostname}").into(),
+            domain_name: domain.into(),
+            hostname: hostname.into(),
+            ..Default::default()
         }
     }
 
-    async fn import(&self, _ctx: &Ctx, id: &str) -> ImportResult {
+    fn names_object(&self, state: &Smtp) -> bool {
+        state.domain_name.as_str().is_some() && state.hostname.as_str().is_some()
+    }
+}
+
+#[async_trait]
+impl ZonePart for MailSmtpDomain {
+    fn import_id(&self, id: &str) -> Result<String, String> {
         let usage = "Expected <domain>/<hostname>, such as \"example.com/example.be\".";
-        let parsed = split_import_id(id)
-            .ok_or_else(|| usage.to_string())
-            .and_then(|(domain, hostname)| {
-                rules::domain_name(&domain).map_err(|e| format!("{usage} {e}"))?;
-                rules::domain_name(&hostname).map_err(|e| format!("{usage} {e}"))?;
-                Ok((domain, hostname))
-            });
-        match parsed {
-            Ok((domain, hostname)) => {
-                let state = Smtp {
-                    id: format!("{domain}/{hostname}").into(),
-                    domain_name: domain.into(),
-                    hostname: hostname.into(),
-                    ..Default::default()
-                };
-                ImportResult {
-                    state: Some(state.encode()),
-                    ..Default::default()
-                }
-            }
-            Err(detail) => ImportResult {
-                diagnostics: Diagnostic::error(
-                    format!("Invalid import ID for {TYPE_NAME}"),
-                    detail,
-                )
-                .into(),
-                ..Default::default()
-            },
+        let (domain, hostname) = split_import_id(id).ok_or_else(|| usage.to_string())?;
+        rules::domain_name(&domain).map_err(|e| format!("{usage} {e}"))?;
+        rules::domain_name(&hostname).map_err(|e| format!("{usage} {e}"))?;
+        Ok(format!("{domain}/{hostname}"))
+    }
+
+    /// Combell creates an SMTP domain enabled: one configured disabled takes a PUT after the
+    /// create. From here on it exists and must reach the state, as Combell has it if the PUT
+    /// fails.
+    async fn after_create(&self, ctx: &Ctx, planned: &Value, created: ApplyResult) -> ApplyResult {
+        let disabled = Smtp::decode(planned).is_ok_and(|p| p.enabled.get() == Some(false));
+        let state = match &created.state {
+            Some(state) if disabled && !created.diagnostics.has_errors() => state,
+            _ => return created,
+        };
+        let Ok(mut state) = Smtp::decode(state) else {
+            return created;
+        };
+        let client = match crate::core::client(ctx) {
+            Ok(client) => client,
+            Err(diag) => return apply_with(state.encode(), diag.into()),
+        };
+        let domain = state.domain_name.as_str().unwrap_or_default().to_string();
+        let hostname = state.hostname.as_str().unwrap_or_default().to_string();
+        if let Err(err) = client
+            .update_smtp_domain(&domain, &hostname, false, &CancellationToken::new())
+            .await
+        {
+            state.enabled = true.into();
+            return apply_with(
+                state.encode(),
+                api_error(format!("Unable to create {TYPE_NAME}"), &err).into(),
+            );
+        }
+        state.enabled = false.into();
+        ApplyResult {
+            state: Some(state.encode()),
+            ..created
         }
     }
 }
 
-// ---- Helpers --------------------------------------------------------------------------------
-
-async fn finish(
-    client: &Client,
-    planned: &Smtp,
-    cancel: &CancellationToken,
-    summary: &str,
-) -> ApplyResult {
-    let domain = planned.domain_name.as_str().unwrap_or_default();
-    let hostname = planned.hostname.as_str().unwrap_or_default();
-    let enabled = planned.enabled.get().unwrap_or(true);
-    let matches = |zone: &MailZone| {
-        zone.smtp_domain(hostname)
-            .is_some_and(|d| d.enabled == enabled)
-    };
-    let fallback = Smtp {
-        id: format!("{domain}/{hostname}").into(),
-        enabled: enabled.into(),
-        ..planned.known_part()
-    }
-    .encode();
-    match settle(client, domain, cancel, matches).await {
-        Ok((Some(zone), true)) => match zone.smtp_domain(hostname) {
-            Some(smtp) => ApplyResult::ok(state_from(domain, smtp).encode()),
-            None => ApplyResult::ok(fallback),
-        },
-        Ok(_) => apply_with(
-            fallback,
-            not_settled(TYPE_NAME, &format!("SMTP domain \"{hostname}\"")).into(),
-        ),
-        Err(err) => apply_with(fallback, api_error(summary, &err).into()),
-    }
+fn found(zone: Option<&MailZone>, domain: &str, hostname: &str) -> Option<Smtp> {
+    zone?
+        .smtp_domain(hostname)
+        .map(|smtp| state_from(domain, smtp))
 }
 
 tfplugin::model! {
-    /// The state of `combell_mail_smtp_domain`.
-    struct Smtp {
+    /// The state, plan and configuration of `combell_mail_smtp_domain`.
+    pub struct Smtp {
         id: String,
         domain_name: String,
         hostname: String,
@@ -362,7 +318,7 @@ tfplugin::model! {
     }
 }
 
-/// The one mapping API → state, used by create, read, update and import.
+/// The one mapping API → state, used by read and the lookup after a lost answer.
 fn state_from(domain: &str, smtp: &SmtpDomain) -> Smtp {
     let domain = domain.to_ascii_lowercase();
     let hostname = smtp.hostname.trim_end_matches('.').to_ascii_lowercase();
@@ -402,7 +358,7 @@ fn validate_config(config: &Smtp) -> Vec<(&'static str, String, String)> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use tfplugin::{Field, PlanRequest};
+    use tfplugin::{Field, PlanRequest, Resource};
 
     fn block_on<F: std::future::Future>(f: F) -> F::Output {
         tokio::runtime::Builder::new_current_thread()

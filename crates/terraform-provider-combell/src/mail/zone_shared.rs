@@ -1,8 +1,9 @@
 //! What the mail zone resources (`combell_mail_alias`, `combell_mail_catch_all`,
 //! `combell_mail_smtp_domain`, `combell_mail_antispam`) share. None of their objects has a GET
 //! of its own: each is read from `GET /mailzones/{domain}`, the zone that lists it. The alias
-//! and SMTP domain PUTs answer 202 ("accepted") without a job to follow, so a write is read back
-//! until the zone shows it, for a bounded time.
+//! and SMTP domain PUTs answer 202 ("accepted") without a job to follow; as for every type, the
+//! state after a write is the plan (one request per write), and the next refresh shows what
+//! Combell applied.
 //!
 //! Because every part is read from its whole zone, a refresh of N parts of one zone would cost
 //! N identical GETs against a rate limit of about 100 requests a minute. [`read_zone`] therefore
@@ -10,17 +11,143 @@
 //! (`Caches::mail_zones`: single flight, invalidated by the process's own writes). Reads before
 //! and after a write never use an earlier answer ([`read_zone_fresh`]), and what they read
 //! replaces the shared answer.
+//!
+//! Each part goes through the core's one path (`core::managed`). What that path cannot say for
+//! a part of a zone is a [`ZonePart`] hook, which [`zone_resource!`] puts around the core's
+//! `Resource`: an import ID in another form than `<domain>/<part>` (the alias address alone)
+//! checked before the core splits it, a plan check that reads the zone (it needs the configured
+//! client), and a second write after a create (an SMTP domain created disabled).
 
-use std::time::Duration;
-
+use async_trait::async_trait;
 use combell_api::{CancellationToken, Client, Error, MailZone};
-use tfplugin::{AttributePath, Diagnostic, Diagnostics, Field, FieldType, Value};
+use tfplugin::{
+    ApplyResult, AttributePath, Ctx, Diagnostic, Diagnostics, Field, FieldType, ImportResult,
+    PlanRequest, PlanResponse, Value,
+};
 
-/// How long a write may take to show in the zone before the state records the plan instead,
-/// with a warning. Combell applies these changes at once in practice; this is a safety net.
-const SETTLE_LIMIT: Duration = Duration::from_secs(60);
-const SETTLE_FIRST_PAUSE: Duration = Duration::from_millis(250);
-const SETTLE_MAX_PAUSE: Duration = Duration::from_secs(5);
+use crate::core::managed::Managed;
+
+/// What a part of a mail zone needs beyond [`Managed`]; [`zone_resource!`] calls these hooks
+/// around the core's path.
+#[async_trait]
+pub(crate) trait ZonePart: Managed {
+    /// The import ID in the core's `<part>/<part>` form, in lower case, or the detail of why
+    /// it is not a valid one (the summary is the core's "Invalid import ID for <type>").
+    fn import_id(&self, id: &str) -> Result<String, String>;
+    /// Plan-time checks that read the zone, after the core's plan. The default checks nothing.
+    async fn check_plan(&self, _ctx: &Ctx, _req: &PlanRequest, _resp: &mut PlanResponse) {}
+    /// Runs after the core's create with its result (a second write the create needs). The
+    /// default returns the result as it is.
+    async fn after_create(
+        &self,
+        _ctx: &Ctx,
+        _planned: &Value,
+        created: ApplyResult,
+    ) -> ApplyResult {
+        created
+    }
+}
+
+/// The invalid-import-ID answer, with the core's summary.
+pub(crate) fn invalid_import_id(type_name: &str, detail: String) -> ImportResult {
+    ImportResult {
+        diagnostics: Diagnostic::error(format!("Invalid import ID for {type_name}"), detail).into(),
+        ..Default::default()
+    }
+}
+
+/// `impl Resource for $resource`: the core's `Typed` resource `$typed` (a `static`), with the
+/// [`ZonePart`] hooks of `$part` around its import, plan and create.
+macro_rules! zone_resource {
+    ($resource:ident, $part:expr, $typed:path) => {
+        #[async_trait::async_trait]
+        impl tfplugin::Resource for $resource {
+            fn type_name(&self) -> &str {
+                tfplugin::Resource::type_name(&$typed)
+            }
+            fn schema(&self) -> tfplugin::Schema {
+                tfplugin::Resource::schema(&$typed)
+            }
+            fn api_operations(&self) -> &'static [&'static str] {
+                tfplugin::Resource::api_operations(&$typed)
+            }
+            fn model_attributes(&self) -> Vec<&'static str> {
+                tfplugin::Resource::model_attributes(&$typed)
+            }
+            fn requires_replace(&self) -> &[&str] {
+                tfplugin::Resource::requires_replace(&$typed)
+            }
+            async fn validate(
+                &self,
+                ctx: &tfplugin::Ctx,
+                config: &tfplugin::Value,
+            ) -> tfplugin::Diagnostics {
+                tfplugin::Resource::validate(&$typed, ctx, config).await
+            }
+            async fn plan(
+                &self,
+                ctx: &tfplugin::Ctx,
+                req: tfplugin::PlanRequest,
+            ) -> tfplugin::PlanResponse {
+                let mut resp = tfplugin::Resource::plan(&$typed, ctx, req.clone()).await;
+                $crate::mail::zone_shared::ZonePart::check_plan(&$part, ctx, &req, &mut resp).await;
+                resp
+            }
+            async fn create(
+                &self,
+                ctx: &tfplugin::Ctx,
+                planned: &tfplugin::Value,
+                config: &tfplugin::Value,
+            ) -> tfplugin::ApplyResult {
+                let created = tfplugin::Resource::create(&$typed, ctx, planned, config).await;
+                $crate::mail::zone_shared::ZonePart::after_create(&$part, ctx, planned, created)
+                    .await
+            }
+            async fn read(
+                &self,
+                ctx: &tfplugin::Ctx,
+                state: &tfplugin::Value,
+            ) -> tfplugin::ReadResult {
+                tfplugin::Resource::read(&$typed, ctx, state).await
+            }
+            async fn update(
+                &self,
+                ctx: &tfplugin::Ctx,
+                prior: &tfplugin::Value,
+                planned: &tfplugin::Value,
+                config: &tfplugin::Value,
+            ) -> tfplugin::ApplyResult {
+                tfplugin::Resource::update(&$typed, ctx, prior, planned, config).await
+            }
+            async fn delete(
+                &self,
+                ctx: &tfplugin::Ctx,
+                prior: &tfplugin::Value,
+            ) -> tfplugin::Diagnostics {
+                tfplugin::Resource::delete(&$typed, ctx, prior).await
+            }
+            async fn import(&self, ctx: &tfplugin::Ctx, id: &str) -> tfplugin::ImportResult {
+                match $crate::mail::zone_shared::ZonePart::import_id(&$part, id) {
+                    Ok(id) => tfplugin::Resource::import(&$typed, ctx, &id).await,
+                    Err(detail) => $crate::mail::zone_shared::invalid_import_id(
+                        tfplugin::Resource::type_name(&$typed),
+                        detail,
+                    ),
+                }
+            }
+            fn trim_generated_config(&self, state: &tfplugin::Value, config: &mut tfplugin::Value) {
+                tfplugin::Resource::trim_generated_config(&$typed, state, config)
+            }
+            fn identity_schema(&self) -> Option<tfplugin::IdentitySchema> {
+                tfplugin::Resource::identity_schema(&$typed)
+            }
+            fn identity(&self, state: &tfplugin::Value) -> Option<tfplugin::Value> {
+                tfplugin::Resource::identity(&$typed, state)
+            }
+        }
+    };
+}
+pub(crate) use zone_resource;
 
 /// `GET /mailzones/{domain}`, or the answer another part of the zone got in the last few
 /// seconds (the client's cache, which the process's own writes invalidate); `None` when the
@@ -53,45 +180,6 @@ pub(crate) async fn read_zone_fresh(
 ) -> Result<Option<MailZone>, Error> {
     client.caches().mail_zones.invalidate(domain);
     read_zone(client, domain, cancel).await
-}
-
-/// Reads the zone until `done` holds for it. Returns the last zone read (`None`: no zone) and
-/// whether `done` held; gives up after [`SETTLE_LIMIT`] or when `cancel` fires.
-pub(crate) async fn settle(
-    client: &Client,
-    domain: &str,
-    cancel: &CancellationToken,
-    done: impl Fn(&MailZone) -> bool,
-) -> Result<(Option<MailZone>, bool), Error> {
-    // The reads after a write are not cut short by Ctrl-C: what exists must reach the state.
-    let no_cancel = CancellationToken::new();
-    let started = tokio::time::Instant::now();
-    let mut pause = SETTLE_FIRST_PAUSE;
-    loop {
-        let zone = read_zone_fresh(client, domain, &no_cancel).await?;
-        let ok = zone.as_ref().is_some_and(&done);
-        if ok || zone.is_none() || started.elapsed() >= SETTLE_LIMIT || cancel.is_cancelled() {
-            return Ok((zone, ok));
-        }
-        tokio::select! {
-            _ = tokio::time::sleep(pause) => {}
-            _ = cancel.cancelled() => {}
-        }
-        pause = (pause * 2).min(SETTLE_MAX_PAUSE);
-    }
-}
-
-/// The warning when a write was accepted but the zone did not show it in time.
-pub(crate) fn not_settled(type_name: &str, what: &str) -> Diagnostic {
-    Diagnostic::warning(
-        format!("{type_name}: Combell has not applied the change yet"),
-        format!(
-            "Combell accepted the change of {what} but the mail zone did not show it within {} \
-             seconds. The state records the configuration; the next plan shows a difference if \
-             Combell did not apply it.",
-            SETTLE_LIMIT.as_secs()
-        ),
-    )
 }
 
 /// Adds an "Invalid domain name" error at `attribute` when the field is a known string that is
@@ -179,11 +267,12 @@ mod tests {
             .create_mail_alias("example.com", "team@example.com", &dest, &cancel)
             .await
             .unwrap();
-        let (zone, done) = settle(&client, "example.com", &cancel, |z| {
-            z.alias("team@example.com").is_some()
-        })
-        .await
-        .unwrap();
+        let zone = read_zone_fresh(&client, "example.com", &cancel)
+            .await
+            .unwrap();
+        let done = zone
+            .as_ref()
+            .is_some_and(|z| z.alias("team@example.com").is_some());
         assert!(done && zone.is_some());
         assert_eq!(gets(&sim), 2, "a write is read back fresh");
         let shared = read_zone(&client, "example.com", &cancel).await.unwrap();
