@@ -75,8 +75,9 @@ pub(crate) trait Managed: Send + Sync + 'static {
         _resp: &mut PlanResponse,
     ) {
     }
-    /// Type-specific cuts of a generated configuration (`Resource::trim_generated_config`).
-    fn trim_generated_config(&self, _state: &Value, _config: &mut Value) {}
+    /// Type-specific cuts of a generated configuration (`Resource::trim_generated_config`),
+    /// on the typed state and configuration.
+    fn trim_generated_config(&self, _state: &Self::Model, _config: &mut Self::Model) {}
 
     /// The object in words, such as `SSH key on the Linux hosting "example.com"`.
     fn what(&self, planned: &Self::Model) -> String;
@@ -245,7 +246,12 @@ impl<M: Managed> Resource for Typed<M> {
         import(&self.inner, id)
     }
     fn trim_generated_config(&self, state: &Value, config: &mut Value) {
-        self.inner.trim_generated_config(state, config);
+        if let (Ok(state), Ok(mut typed)) =
+            (decoded::<M::Model>(state), decoded::<M::Model>(config))
+        {
+            self.inner.trim_generated_config(&state, &mut typed);
+            *config = typed.encode();
+        }
     }
     fn identity_schema(&self) -> Option<IdentitySchema> {
         identity_schema::<M>()

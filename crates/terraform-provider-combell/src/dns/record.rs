@@ -203,12 +203,20 @@ impl Resource for DnsRecordResource {
 
     /// Combell derives an SRV record's name and content: a configuration leaves them out.
     fn trim_generated_config(&self, state: &Value, config: &mut Value) {
+        let (Ok(state), Ok(mut typed)) = (
+            DnsRecordModel::decode(state),
+            DnsRecordModel::decode(config),
+        ) else {
+            return;
+        };
         if state
-            .get_str("type")
+            .r#type
+            .as_str()
             .is_some_and(|t| t.eq_ignore_ascii_case("SRV"))
         {
-            config.set("record_name", Value::Null);
-            config.set("content", Value::Null);
+            typed.record_name = Field::Null;
+            typed.content = Field::Null;
+            *config = typed.encode();
         }
     }
 

@@ -16,7 +16,7 @@ use async_trait::async_trait;
 use crate::core::managed::{Managed, Typed};
 use crate::linux::common::host_name_in;
 use combell_api::{self as api, CancellationToken, Client, LinuxHostingDetail};
-use tfplugin::{model, Attribute, AttributePath, Diagnostics, Field, Schema, Value};
+use tfplugin::{model, Attribute, AttributePath, Diagnostics, Field, Schema};
 
 const TYPE_NAME: &str = "combell_linux_subsite";
 
@@ -96,12 +96,10 @@ impl Managed for LinuxSubsiteResource {
     }
 
     /// `/subsites/<name>` is the folder a configuration without `path` gets: left out.
-    fn trim_generated_config(&self, _state: &Value, config: &mut Value) {
-        let usual = config
-            .get_str("name")
-            .map(|name| format!("/subsites/{name}"));
-        if usual.is_some() && config.get_str("path") == usual.as_deref() {
-            config.set("path", Value::Null);
+    fn trim_generated_config(&self, _state: &Subsite, config: &mut Subsite) {
+        let usual = config.name.as_str().map(|name| format!("/subsites/{name}"));
+        if usual.is_some() && config.path.as_str() == usual.as_deref() {
+            config.path = Field::Null;
         }
     }
 
@@ -229,7 +227,7 @@ fn state_from(detail: &LinuxHostingDetail, name: &str, base: &Subsite) -> Option
 mod tests {
     use super::*;
     use combell_api::LinuxSite;
-    use tfplugin::{Model, Resource};
+    use tfplugin::{Model, Resource, Value};
 
     #[test]
     fn generated_configuration_leaves_out_the_usual_folder() {
