@@ -22,13 +22,15 @@
 //! calls above; identity and import).
 
 use std::sync::OnceLock;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use async_trait::async_trait;
 use serde_json::json;
 
 use crate::core::flow::{apply_with, read_with};
+use crate::core::jobs::WaitError;
 use crate::core::reconcile::{create_once, CreateSpec, Created};
+use crate::core::timeouts::{Op, Timeouts};
 use crate::core::{api_error, client};
 use combell_api::{self as api, CancellationToken, Client};
 use tfplugin::{
@@ -159,6 +161,53 @@ pub(crate) trait Managed: Send + Sync + 'static {
     /// Whether `state` holds what [`Managed::fetch`] needs (a state without it names no
     /// object: a read drops it, a delete has nothing to do).
     fn names_object(&self, state: &Self::Model) -> bool;
+
+    /// The `timeouts` block the schema declares, for a type that waits for Combell's
+    /// provisioning jobs: [`Typed`] validates it, and its create limit bounds both the wait of
+    /// [`Managed::settle`] and the lookups after a lost answer. The default has none.
+    fn timeouts(&self) -> Option<Timeouts> {
+        None
+    }
+    /// What to tell the user about an object a create took over instead of making (from
+    /// [`Managed::before_create`], or found by natural key after a lost answer), such as a
+    /// warning that it was adopted. The default says nothing.
+    fn adopted(&self, _state: &Self::Model) -> Diagnostics {
+        Diagnostics::default()
+    }
+    /// For a type whose create starts a provisioning job: the job a state records while its
+    /// object is not known yet (the state after the POST, or one kept because a wait ended
+    /// early). A read of such a state continues the wait instead of fetching. The default:
+    /// none, there is nothing to wait for.
+    fn pending_job(&self, _state: &Self::Model) -> Option<String> {
+        None
+    }
+    /// Waits within `limit` for `job_id`, the job of the pending `state`, and gives the state
+    /// of the object it made, with diagnostics to return beside it (an error taints it).
+    /// `creating` tells the wait right after the POST from a read that continues an earlier
+    /// one. The core turns a [`WaitError`] into the outcome: a failed job is an error with
+    /// nothing in the state, an unfinished wait keeps the pending state
+    /// ([`Managed::unfinished`]), a vanished object is an error.
+    async fn settle(
+        &self,
+        _client: &Client,
+        state: &Self::Model,
+        _job_id: &str,
+        _creating: bool,
+        _limit: Duration,
+        _cancel: &CancellationToken,
+    ) -> Result<(Self::Model, Diagnostics), WaitError> {
+        Ok((state.clone(), Diagnostics::default()))
+    }
+    /// Why a wait for the job of `state` ended early and what happens next; `reading` when a
+    /// read continued an earlier wait. The default is the error alone.
+    fn unfinished(&self, _state: &Self::Model, err: &api::Error, _reading: bool) -> String {
+        err.to_string()
+    }
+    /// What to tell the user after an update was sent (the update itself cannot carry a
+    /// warning). The default says nothing.
+    fn updated(&self, _prior: &Self::Model, _planned: &Self::Model) -> Diagnostics {
+        Diagnostics::default()
+    }
 }
 
 /// Terraform's `Resource` for a [`Managed`] type: everything comes from the type's declaration.
@@ -200,13 +249,16 @@ impl<M: Managed> Resource for Typed<M> {
     fn requires_replace(&self) -> &[&str] {
         M::REQUIRES_REPLACE
     }
-    async fn validate(&self, _ctx: &Ctx, config: &Value) -> Diagnostics {
-        let config = match decoded::<M::Model>(config) {
+    async fn validate(&self, _ctx: &Ctx, raw: &Value) -> Diagnostics {
+        let config = match decoded::<M::Model>(raw) {
             Ok(config) => config,
             Err(diags) => return diags,
         };
         let mut diags = Diagnostics::default();
         self.inner.validate(&config, &mut diags);
+        if let Some(timeouts) = self.inner.timeouts() {
+            timeouts.validate(raw, &mut diags);
+        }
         diags
     }
     async fn plan(&self, _ctx: &Ctx, req: PlanRequest) -> PlanResponse {
@@ -277,11 +329,18 @@ fn decoded<T: Model>(value: &Value) -> Result<T, Diagnostics> {
 pub(crate) async fn create<M: Managed>(
     this: &M,
     ctx: &Ctx,
-    planned: &Value,
+    planned_value: &Value,
     config: &Value,
 ) -> ApplyResult {
     let summary = format!("Unable to create {}", M::TYPE_NAME);
-    let (planned, config) = match (decoded::<M::Model>(planned), decoded::<M::Model>(config)) {
+    let started = Instant::now();
+    let limit = this
+        .timeouts()
+        .map(|timeouts| timeouts.get(planned_value, Op::Create));
+    let (planned, config) = match (
+        decoded::<M::Model>(planned_value),
+        decoded::<M::Model>(config),
+    ) {
         (Ok(planned), Ok(config)) => (planned, config),
         (Err(diags), _) | (_, Err(diags)) => return ApplyResult::error(diags),
     };
@@ -300,7 +359,7 @@ pub(crate) async fn create<M: Managed>(
                 "there already; taking it over",
                 &[("object", json!(what))],
             );
-            return ApplyResult::ok(found.encode());
+            return apply_with(found.encode(), this.adopted(&found));
         }
         Ok(None) => {}
         Err(diag) => return ApplyResult::error(diag),
@@ -312,11 +371,16 @@ pub(crate) async fn create<M: Managed>(
     // Lookups and the read back are not cut short by Ctrl-C: an object that may exist must be
     // found, and one that exists must reach the state.
     let no_cancel = CancellationToken::new();
+    let left = |limit: Option<Duration>| {
+        limit.map_or(Duration::ZERO, |l| l.saturating_sub(started.elapsed()))
+    };
     let created = create_once(
         CreateSpec {
             module: M::LOG,
             what: &what,
-            settle: Duration::ZERO,
+            // An object still being provisioned by a lost request appears when its job ends,
+            // within the create's time limit.
+            settle: left(limit),
             cancel: ctx.stopping(),
             order: None,
         },
@@ -324,9 +388,9 @@ pub(crate) async fn create<M: Managed>(
         || this.find_created(&client, &planned, &existing, &no_cancel),
     )
     .await;
-    let state = match created {
+    let mut state = match created {
         Ok(Created::Posted(answer)) => this.created(&planned, &answer),
-        Ok(Created::Found(found)) => return ApplyResult::ok(found.encode()),
+        Ok(Created::Found(found)) => return apply_with(found.encode(), this.adopted(&found)),
         Err(failure) => {
             let mut diag = failure.diagnostic(&summary);
             if let Some(detail) = this.refused(&planned, &failure.error) {
@@ -335,36 +399,72 @@ pub(crate) async fn create<M: Managed>(
             return ApplyResult::error(diag);
         }
     };
+    let mut diagnostics = Diagnostics::default();
+    if let Some(job_id) = this.pending_job(&state) {
+        let left = left(limit);
+        hclog::info(
+            M::LOG,
+            "provisioning started; waiting for its job",
+            &[
+                ("object", json!(what)),
+                ("job_id", json!(job_id)),
+                ("timeout_s", json!(left.as_secs())),
+            ],
+        );
+        match this
+            .settle(&client, &state, &job_id, true, left, ctx.stopping())
+            .await
+        {
+            Ok((settled, diags)) => {
+                state = settled;
+                diagnostics = diags;
+            }
+            Err(WaitError::Failed(err)) => {
+                return ApplyResult::error(Diagnostic::error(
+                    summary,
+                    format!(
+                        "Combell's provisioning job {job_id} for {what} failed: {err}\n\n\
+                         Nothing was created, so nothing is kept in the state."
+                    ),
+                ))
+            }
+            Err(WaitError::Unfinished(err)) => {
+                let detail = this.unfinished(&state, &err, false);
+                return apply_with(state.encode(), Diagnostic::error(summary, detail).into());
+            }
+            Err(WaitError::Vanished(detail)) => {
+                return ApplyResult::error(Diagnostic::error(summary, detail))
+            }
+        }
+    }
     hclog::info(M::LOG, "created", &[("object", json!(what))]);
     let encoded = state.encode();
     if encoded.is_wholly_known() {
-        return ApplyResult::ok(encoded);
+        return apply_with(encoded, diagnostics);
     }
     // Combell decides a value the plan left unknown: read the object back once.
     match this.fetch(&client, &state, &no_cancel).await {
-        Ok(Some(read)) => ApplyResult::ok(read.encode()),
-        Ok(None) => apply_with(
-            state.known_part().encode(),
-            Diagnostic::error(
+        Ok(Some(read)) => apply_with(read.encode(), diagnostics),
+        Ok(None) => {
+            diagnostics.push(Diagnostic::error(
                 summary,
                 format!(
                     "Combell created {what}, but it was not found when read back. It is kept \
                      in the state, marked tainted: the next apply replaces it."
                 ),
-            )
-            .into(),
-        ),
-        Err(err) => apply_with(
-            state.known_part().encode(),
-            Diagnostic::error(
+            ));
+            apply_with(state.known_part().encode(), diagnostics)
+        }
+        Err(err) => {
+            diagnostics.push(Diagnostic::error(
                 summary,
                 format!(
                     "Combell created {what}, but reading it back failed: {err}\n\nIt is kept in \
                      the state, marked tainted: the next apply replaces it."
                 ),
-            )
-            .into(),
-        ),
+            ));
+            apply_with(state.known_part().encode(), diagnostics)
+        }
     }
 }
 
@@ -373,6 +473,13 @@ pub(crate) async fn read<M: Managed>(this: &M, ctx: &Ctx, state: &Value) -> Read
         Ok(current) => current,
         Err(diags) => return ReadResult::error(diags),
     };
+    if let Some(job_id) = this.pending_job(&current) {
+        let client = match client(ctx) {
+            Ok(client) => client,
+            Err(diag) => return ReadResult::error(diag),
+        };
+        return read_pending(this, &client, ctx, state, &current, &job_id).await;
+    }
     if !this.names_object(&current) {
         return ReadResult::gone();
     }
@@ -395,6 +502,53 @@ pub(crate) async fn read<M: Managed>(this: &M, ctx: &Ctx, state: &Value) -> Read
             state.clone(),
             api_error(format!("Unable to read {}", M::TYPE_NAME), &err).into(),
         ),
+    }
+}
+
+/// Read of a state whose create did not see its job finish: the wait goes on, within the
+/// create limit stored with it.
+async fn read_pending<M: Managed>(
+    this: &M,
+    client: &Client,
+    ctx: &Ctx,
+    state: &Value,
+    current: &M::Model,
+    job_id: &str,
+) -> ReadResult {
+    let summary = format!("Unable to read {}", M::TYPE_NAME);
+    let limit = this
+        .timeouts()
+        .map_or(Duration::ZERO, |timeouts| timeouts.get(state, Op::Create));
+    let what = this.what(current);
+    hclog::info(
+        M::LOG,
+        "an earlier create did not see its job finish; waiting for it",
+        &[("object", json!(what)), ("job_id", json!(job_id))],
+    );
+    match this
+        .settle(client, current, job_id, false, limit, ctx.stopping())
+        .await
+    {
+        Ok((settled, diags)) => read_with(settled.encode(), diags),
+        Err(WaitError::Failed(err)) => {
+            hclog::warn(
+                M::LOG,
+                "the pending object's provisioning job failed; nothing was created",
+                &[
+                    ("object", json!(what)),
+                    ("job_id", json!(job_id)),
+                    ("error", json!(err.to_string())),
+                ],
+            );
+            ReadResult::gone()
+        }
+        Err(WaitError::Unfinished(err)) => read_with(
+            state.clone(),
+            Diagnostic::error(summary, this.unfinished(current, &err, true)).into(),
+        ),
+        Err(WaitError::Vanished(detail)) => {
+            read_with(state.clone(), Diagnostic::error(summary, detail).into())
+        }
     }
 }
 
@@ -433,25 +587,32 @@ pub(crate) async fn update<M: Managed>(
         // Nothing changed: the prior state stays.
         return apply_with(prior.clone(), api_error(summary, &err).into());
     }
+    let mut diagnostics = this.updated(&prior_model, &planned_model);
     if planned.is_wholly_known() {
-        return ApplyResult::ok(planned.clone());
+        return apply_with(planned.clone(), diagnostics);
     }
     match this
         .fetch(&client, &planned_model, &CancellationToken::new())
         .await
     {
-        Ok(Some(read)) => ApplyResult::ok(read.encode()),
-        Ok(None) => ApplyResult::error(Diagnostic::error(
-            summary,
-            format!(
-                "Combell accepted the change of {}, but it was not found when read back.",
-                this.what(&planned_model)
-            ),
-        )),
-        Err(err) => apply_with(
-            planned_model.known_part().encode(),
-            api_error(summary, &err).into(),
-        ),
+        Ok(Some(read)) => apply_with(read.encode(), diagnostics),
+        Ok(None) => {
+            diagnostics.push(Diagnostic::error(
+                summary,
+                format!(
+                    "Combell accepted the change of {}, but it was not found when read back.",
+                    this.what(&planned_model)
+                ),
+            ));
+            ApplyResult {
+                diagnostics,
+                ..Default::default()
+            }
+        }
+        Err(err) => {
+            diagnostics.push(api_error(summary, &err));
+            apply_with(planned_model.known_part().encode(), diagnostics)
+        }
     }
 }
 
