@@ -206,7 +206,7 @@ impl ProviderDef for CombellProvider {
         vec![
             Arc::new(DnsRecordResource),
             Arc::new(AccountResource),
-            Arc::new(MysqlDatabaseResource),
+            Arc::new(Typed::new(MysqlDatabaseResource)),
             Arc::new(MysqlUserResource),
             Arc::new(MailboxResource),
             Arc::new(DomainResource),

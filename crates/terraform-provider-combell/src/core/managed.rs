@@ -155,6 +155,11 @@ pub(crate) trait Managed: Send + Sync + 'static {
     fn refused(&self, _planned: &Self::Model, _err: &api::Error) -> Option<String> {
         None
     }
+    /// A check of the import ID's parts beyond their count (such as the form of a generated
+    /// name): the detail of the "Invalid import ID" error, or `Ok`. The default accepts them.
+    fn check_import(&self, _parts: &[String]) -> Result<(), String> {
+        Ok(())
+    }
     /// The state an import starts from, given the import ID's parts (in [`Managed::ID_PARTS`]
     /// order, trimmed, none empty).
     fn imported(&self, parts: &[String]) -> Self::Model;
@@ -639,9 +644,19 @@ pub(crate) async fn delete<M: Managed>(this: &M, ctx: &Ctx, prior: &Value) -> Di
 pub(crate) fn import<M: Managed>(this: &M, id: &str) -> ImportResult {
     let names: Vec<&str> = M::ID_PARTS.iter().map(|(name, _)| *name).collect();
     match split_import_id(M::TYPE_NAME, id, &names, M::ID_EXAMPLE) {
-        Ok(parts) => ImportResult {
-            state: Some(this.imported(&parts).encode()),
-            ..Default::default()
+        Ok(parts) => match this.check_import(&parts) {
+            Ok(()) => ImportResult {
+                state: Some(this.imported(&parts).encode()),
+                ..Default::default()
+            },
+            Err(detail) => ImportResult {
+                diagnostics: Diagnostic::error(
+                    format!("Invalid import ID for {}", M::TYPE_NAME),
+                    detail,
+                )
+                .into(),
+                ..Default::default()
+            },
         },
         Err(result) => result,
     }
