@@ -207,7 +207,7 @@ impl ProviderDef for CombellProvider {
             Arc::new(DnsRecordResource),
             Arc::new(AccountResource),
             Arc::new(Typed::new(MysqlDatabaseResource)),
-            Arc::new(MysqlUserResource),
+            Arc::new(Typed::new(MysqlUserResource)),
             Arc::new(MailboxResource),
             Arc::new(DomainResource),
             Arc::new(DomainRegistrationResource),

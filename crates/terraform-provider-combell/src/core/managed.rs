@@ -187,7 +187,8 @@ pub(crate) trait Managed: Send + Sync + 'static {
         None
     }
     /// Waits within `limit` for `job_id`, the job of the pending `state`, and gives the state
-    /// of the object it made, with diagnostics to return beside it (an error taints it).
+    /// of the object it made, with diagnostics to return beside it (an error taints it). A
+    /// state that leaves values unknown is then read back through [`Managed::fetch`].
     /// `creating` tells the wait right after the POST from a read that continues an earlier
     /// one. The core turns a [`WaitError`] into the outcome: a failed job is an error with
     /// nothing in the state, an unfinished wait keeps the pending state
@@ -207,6 +208,12 @@ pub(crate) trait Managed: Send + Sync + 'static {
     /// read continued an earlier wait. The default is the error alone.
     fn unfinished(&self, _state: &Self::Model, err: &api::Error, _reading: bool) -> String {
         err.to_string()
+    }
+    /// For an object that a destroy only removes from the state (Combell cannot delete it, or
+    /// its create never finished): the warnings that say so, given before any request. The
+    /// default: `None`, the delete is sent.
+    fn forgotten(&self, _prior: &Self::Model) -> Option<Diagnostics> {
+        None
     }
     /// What to tell the user after an update was sent (the update itself cannot carry a
     /// warning). The default says nothing.
@@ -478,12 +485,22 @@ pub(crate) async fn read<M: Managed>(this: &M, ctx: &Ctx, state: &Value) -> Read
         Ok(current) => current,
         Err(diags) => return ReadResult::error(diags),
     };
+    let mut current = current;
+    let mut diagnostics = Diagnostics::default();
     if let Some(job_id) = this.pending_job(&current) {
         let client = match client(ctx) {
             Ok(client) => client,
             Err(diag) => return ReadResult::error(diag),
         };
-        return read_pending(this, &client, ctx, state, &current, &job_id).await;
+        match read_pending(this, &client, ctx, state, &current, &job_id).await {
+            // A settled state that leaves values unknown is read like any other.
+            Ok((settled, diags)) if !settled.encode().is_wholly_known() => {
+                current = settled;
+                diagnostics = diags;
+            }
+            Ok((settled, diags)) => return read_with(settled.encode(), diags),
+            Err(result) => return result,
+        }
     }
     if !this.names_object(&current) {
         return ReadResult::gone();
@@ -493,7 +510,7 @@ pub(crate) async fn read<M: Managed>(this: &M, ctx: &Ctx, state: &Value) -> Read
         Err(diag) => return ReadResult::error(diag),
     };
     match this.fetch(&client, &current, ctx.stopping()).await {
-        Ok(Some(read)) => ReadResult::ok(read.encode()),
+        Ok(Some(read)) => read_with(read.encode(), diagnostics),
         Ok(None) => {
             hclog::info(
                 M::LOG,
@@ -511,7 +528,7 @@ pub(crate) async fn read<M: Managed>(this: &M, ctx: &Ctx, state: &Value) -> Read
 }
 
 /// Read of a state whose create did not see its job finish: the wait goes on, within the
-/// create limit stored with it.
+/// create limit stored with it. `Ok` holds the settled state; `Err` the read's result.
 async fn read_pending<M: Managed>(
     this: &M,
     client: &Client,
@@ -519,7 +536,7 @@ async fn read_pending<M: Managed>(
     state: &Value,
     current: &M::Model,
     job_id: &str,
-) -> ReadResult {
+) -> Result<(M::Model, Diagnostics), ReadResult> {
     let summary = format!("Unable to read {}", M::TYPE_NAME);
     let limit = this
         .timeouts()
@@ -534,7 +551,7 @@ async fn read_pending<M: Managed>(
         .settle(client, current, job_id, false, limit, ctx.stopping())
         .await
     {
-        Ok((settled, diags)) => read_with(settled.encode(), diags),
+        Ok(settled) => Ok(settled),
         Err(WaitError::Failed(err)) => {
             hclog::warn(
                 M::LOG,
@@ -545,15 +562,16 @@ async fn read_pending<M: Managed>(
                     ("error", json!(err.to_string())),
                 ],
             );
-            ReadResult::gone()
+            Err(ReadResult::gone())
         }
-        Err(WaitError::Unfinished(err)) => read_with(
+        Err(WaitError::Unfinished(err)) => Err(read_with(
             state.clone(),
             Diagnostic::error(summary, this.unfinished(current, &err, true)).into(),
-        ),
-        Err(WaitError::Vanished(detail)) => {
-            read_with(state.clone(), Diagnostic::error(summary, detail).into())
-        }
+        )),
+        Err(WaitError::Vanished(detail)) => Err(read_with(
+            state.clone(),
+            Diagnostic::error(summary, detail).into(),
+        )),
     }
 }
 
@@ -626,6 +644,9 @@ pub(crate) async fn delete<M: Managed>(this: &M, ctx: &Ctx, prior: &Value) -> Di
         Ok(prior) => prior,
         Err(diags) => return diags,
     };
+    if let Some(warnings) = this.forgotten(&prior) {
+        return warnings;
+    }
     if !this.names_object(&prior) {
         return Diagnostics::default();
     }

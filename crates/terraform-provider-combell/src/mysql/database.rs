@@ -333,15 +333,14 @@ impl Managed for MysqlDatabaseResource {
         Ok(())
     }
 
-    async fn send_delete(
-        &self,
-        client: &Client,
-        prior: &Database,
-        cancel: &CancellationToken,
-    ) -> Result<Diagnostics, client::Error> {
-        let Some(id) = prior.id.as_str() else {
-            let name = prior.name.as_str().unwrap_or("(unknown)");
-            return Ok(Diagnostic::warning(
+    /// A pending database was never made: there is nothing to delete.
+    fn forgotten(&self, prior: &Database) -> Option<Diagnostics> {
+        if prior.id.as_str().is_some() {
+            return None;
+        }
+        let name = prior.name.as_str().unwrap_or("(unknown)");
+        Some(
+            Diagnostic::warning(
                 format!("The creation of database \"{name}\" had not finished"),
                 format!(
                     "Provisioning job {} had not finished, so there was no database to delete \
@@ -351,8 +350,17 @@ impl Managed for MysqlDatabaseResource {
                     prior.provisioning_job_id.as_str().unwrap_or("unknown")
                 ),
             )
-            .into());
-        };
+            .into(),
+        )
+    }
+
+    async fn send_delete(
+        &self,
+        client: &Client,
+        prior: &Database,
+        cancel: &CancellationToken,
+    ) -> Result<Diagnostics, client::Error> {
+        let id = prior.id.as_str().unwrap_or_default();
         client.delete_mysql_database(id, cancel).await?;
         hclog::info(LOG, "database deleted", &[("id", json!(id))]);
         Ok(Diagnostics::default())
@@ -369,9 +377,8 @@ impl Managed for MysqlDatabaseResource {
         }
     }
 
-    /// A pending state names its job: a delete then warns that it is only forgotten.
     fn names_object(&self, state: &Database) -> bool {
-        state.id.as_str().is_some() || state.provisioning_job_id.as_str().is_some()
+        state.id.as_str().is_some()
     }
 }
 
