@@ -11,6 +11,12 @@
 //!   object still reaches the state (tainted, so the next apply replaces it);
 //! - a failed update keeps the prior state, a failed read keeps the state it was given, a read
 //!   that finds nothing drops the object, and a delete of an object already gone succeeds;
+//! - a type created through a Combell provisioning job ([`Managed::pending_job`],
+//!   [`Managed::settle`]) is waited for within its `timeouts` block: a failed job is an error
+//!   with nothing in the state, an unfinished wait keeps the pending state (tainted) with an
+//!   error that names the job, a vanished object is an error, and a read of a pending state
+//!   continues the wait; a destroy that only forgets an object says so
+//!   ([`Managed::forgotten`]);
 //! - summaries read "Unable to <verb> <type>", and API errors become diagnostics through
 //!   [`api_error`];
 //! - the import ID (`<part>/<part>`, [`Managed::ID_PARTS`]) and the resource identity are
