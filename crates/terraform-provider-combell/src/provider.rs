@@ -205,9 +205,9 @@ impl ProviderDef for CombellProvider {
     fn resources(&self) -> Vec<Arc<dyn Resource>> {
         vec![
             Arc::new(DnsRecordResource),
-            Arc::new(AccountResource),
-            Arc::new(MysqlDatabaseResource),
-            Arc::new(MysqlUserResource),
+            Arc::new(Typed::new(AccountResource)),
+            Arc::new(Typed::new(MysqlDatabaseResource)),
+            Arc::new(Typed::new(MysqlUserResource)),
             Arc::new(MailboxResource),
             Arc::new(DomainResource),
             Arc::new(DomainRegistrationResource),

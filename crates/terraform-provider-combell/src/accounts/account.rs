@@ -24,26 +24,30 @@
 //! (a new one replaces the account) nor its servicepack: for the same identifier a replacement
 //! could only fail, so the plan refuses it. Nor can it change the FTP password, which is sent
 //! only at create.
+//!
+//! Created, read, "updated", forgotten and imported through the core's one path
+//! (`core::managed`), which also owns the outcome of the provisioning job and the pending
+//! state. One read back stays: after the job, the account it names is read, because Combell
+//! decides its id, servicepack name and addons. An update sends nothing (it only records a new
+//! `ftp_password_version`, with a warning) and its state is the plan.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use async_trait::async_trait;
 use serde_json::json;
 
-use crate::core::flow::or_return;
+use crate::core::api_error;
 use crate::core::jobs::{wait_logged, WaitError};
-use crate::core::reconcile::{create_once, CreateSpec, Created};
+use crate::core::managed::{Managed, Typed};
 use crate::core::rules::{self, password_problems};
 use crate::core::timeouts::{Op, Timeouts};
-use crate::core::{api_error, client};
 use combell_api::{
     self as client, Account, AccountDetail, AccountFilter, CancellationToken, Client,
     CreateAccount, Secret,
 };
 use tfplugin::{
-    decode, default_plan, model, ApplyResult, Attribute, AttributePath, Ctx, Diagnostic,
-    Diagnostics, Field, IdentityAttribute, IdentitySchema, ImportResult, Model, Nesting, Number,
-    PlanRequest, PlanResponse, ReadResult, Resource, Schema, Value,
+    model, Attribute, AttributePath, Diagnostic, Diagnostics, Field, Model, Nesting, Number,
+    PlanRequest, PlanResponse, Schema, Value,
 };
 
 const TYPE_NAME: &str = "combell_account";
@@ -57,6 +61,9 @@ fn timeouts() -> Timeouts {
 }
 
 pub struct AccountResource;
+
+/// The Terraform resource, as list resources name it.
+pub(crate) static RESOURCE: Typed<AccountResource> = Typed::new(AccountResource);
 
 model! {
     /// One addon of an account.
@@ -172,63 +179,49 @@ pub(crate) fn addons_attribute() -> Attribute {
 
 // ---- Lifecycle ------------------------------------------------------------------------------
 
-/// Attributes whose change Combell cannot apply to an existing account.
-const REPLACE_ON_CHANGE: [&str; 2] = ["identifier", "servicepack_id"];
-
 #[async_trait]
-impl Resource for AccountResource {
-    fn type_name(&self) -> &str {
-        TYPE_NAME
-    }
-    fn api_operations(&self) -> &'static [&'static str] {
-        &[
-            "POST /accounts",
-            "GET /accounts",
-            "GET /accounts/{accountId}",
-            "GET /provisioningjobs/{jobId}",
-        ]
-    }
+impl Managed for AccountResource {
+    type Model = AccountState;
+    const TYPE_NAME: &'static str = TYPE_NAME;
+    const LOG: &'static str = LOG;
+    const ID_PARTS: &'static [(&'static str, &'static str)] =
+        &[("id", "Combell's numeric id of the account, such as `1001`.")];
+    const ID_EXAMPLE: &'static str = "1001";
+    const API_OPERATIONS: &'static [&'static str] = &[
+        "POST /accounts",
+        "GET /accounts",
+        "GET /accounts/{accountId}",
+        "GET /provisioningjobs/{jobId}",
+    ];
+    /// Attributes whose change Combell cannot apply to an existing account.
+    const REQUIRES_REPLACE: &'static [&'static str] = &["identifier", "servicepack_id"];
 
     fn schema(&self) -> Schema {
         schema()
     }
-    fn model_attributes(&self) -> Vec<&'static str> {
-        AccountState::attribute_names()
+
+    fn timeouts(&self) -> Option<Timeouts> {
+        Some(timeouts())
     }
 
-    fn identity_schema(&self) -> Option<IdentitySchema> {
-        Some(IdentitySchema::new(vec![IdentityAttribute::string(
-            "id",
-            "Combell's numeric id of the account, such as `1001`.",
-        )]))
-    }
-
-    fn requires_replace(&self) -> &[&str] {
-        &REPLACE_ON_CHANGE
-    }
-
-    async fn validate(&self, _ctx: &Ctx, config: &Value) -> Diagnostics {
-        let mut diags = Diagnostics::default();
-        for (attribute, summary, detail) in validate_config(&decode!(AccountState, config)) {
+    fn validate(&self, config: &AccountState, diags: &mut Diagnostics) {
+        for (attribute, summary, detail) in validate_config(config) {
             diags.error_at(AttributePath::new(attribute), summary, detail);
         }
-        timeouts().validate(config, &mut diags);
-        diags
     }
 
-    async fn plan(&self, _ctx: &Ctx, req: PlanRequest) -> PlanResponse {
-        let had_prior = !req.prior.is_null();
-        let prior = AccountState::decode(&req.prior);
-        let mut resp = default_plan(&schema(), &REPLACE_ON_CHANGE, &[], req);
-        let updating = had_prior && !resp.planned.is_null();
-        let (prior, planned) =
-            match prior.and_then(|p| Ok((p, AccountState::decode(&resp.planned)?))) {
-                Ok(decoded) => decoded,
-                Err(diags) => {
-                    resp.diagnostics.extend(diags);
-                    return resp;
-                }
-            };
+    /// The servicepack of an existing account cannot change, and neither can its FTP password.
+    async fn modify_plan(&self, _schema: &Schema, req: &PlanRequest, resp: &mut PlanResponse) {
+        let updating = !req.prior.is_null() && !resp.planned.is_null();
+        let (prior, planned) = match AccountState::decode(&req.prior)
+            .and_then(|p| Ok((p, AccountState::decode(&resp.planned)?)))
+        {
+            Ok(decoded) => decoded,
+            Err(diags) => {
+                resp.diagnostics.extend(diags);
+                return;
+            }
+        };
         let same_identifier =
             updating && planned.identifier.is_known() && planned.identifier == prior.identifier;
         let new_pack = planned.servicepack_id.get();
@@ -268,178 +261,179 @@ impl Resource for AccountResource {
                 .at(AttributePath::new("ftp_password_version")),
             );
         }
-        resp
     }
 
-    async fn create(&self, ctx: &Ctx, planned_value: &Value, config: &Value) -> ApplyResult {
-        let summary = format!("Unable to create {TYPE_NAME}");
-        let planned = decode!(AccountState, planned_value);
-        let config = decode!(AccountState, config);
-        let client = or_return!(client(ctx));
+    fn what(&self, planned: &AccountState) -> String {
+        format!(
+            "account \"{}\"",
+            planned.identifier.as_str().unwrap_or_default()
+        )
+    }
+
+    /// The natural key first: an account for this identifier (left by an interrupted create,
+    /// or forgotten by a destroy) is adopted, never requested twice.
+    async fn before_create(
+        &self,
+        client: &Client,
+        planned: &AccountState,
+        summary: &str,
+        cancel: &CancellationToken,
+    ) -> Result<Option<AccountState>, Diagnostic> {
         let (Some(identifier), Some(servicepack_id)) = (
             planned.identifier.as_str(),
             planned.servicepack_id.get().and_then(Number::as_i64),
         ) else {
-            return ApplyResult::error(Diagnostic::error(
+            return Err(Diagnostic::error(
                 summary,
                 "identifier or servicepack_id is not known.",
             ));
         };
-        let started = Instant::now();
-        let limit = timeouts().get(planned_value, Op::Create);
-
-        // The natural key first: an account for this identifier (left by an interrupted
-        // create, or forgotten by a destroy) is adopted, never requested twice.
-        match find_by_identifier(&client, identifier, ctx.stopping()).await {
-            Ok(Some(existing)) => return adopt(&client, existing, &planned, servicepack_id).await,
-            Ok(None) => {}
-            Err(err) => return ApplyResult::error(api_error(summary, &err)),
+        match find_by_identifier(client, identifier, cancel).await {
+            Ok(Some(existing)) => adopt(client, existing, planned, servicepack_id)
+                .await
+                .map(Some),
+            Ok(None) => Ok(None),
+            Err(err) => Err(api_error(summary, &err)),
         }
+    }
 
+    /// The POST; the answer names the provisioning job.
+    async fn send_create(
+        &self,
+        client: &Client,
+        planned: &AccountState,
+        config: &AccountState,
+        cancel: &CancellationToken,
+    ) -> Result<String, client::Error> {
+        let (Some(identifier), Some(servicepack_id)) = (
+            planned.identifier.as_str(),
+            planned.servicepack_id.get().and_then(Number::as_i64),
+        ) else {
+            return Err(client::Error::Invalid(
+                "identifier or servicepack_id is not known.".into(),
+            ));
+        };
         let request = CreateAccount {
             identifier: identifier.to_string(),
             servicepack_id,
             ftp_password: config.ftp_password.as_str().map(Secret::new),
         };
-        let no_cancel = CancellationToken::new();
-        let what = format!("account \"{identifier}\"");
-        // A lost answer is reconciled by the identifier; an account still being provisioned
-        // by a lost request shows up there when its job ends, within timeouts.create.
-        let created = create_once(
-            CreateSpec {
-                module: LOG,
-                what: &what,
-                settle: limit.saturating_sub(started.elapsed()),
-                cancel: ctx.stopping(),
-                order: None,
-            },
-            || client.create_account(&request, ctx.stopping()),
-            || find_by_identifier(&client, identifier, &no_cancel),
-        )
-        .await;
-        let job = match created {
-            Ok(Created::Posted(job)) => job,
-            Ok(Created::Found(existing)) => {
-                return adopt(&client, existing, &planned, servicepack_id).await
-            }
-            Err(failure) => return ApplyResult::error(failure.diagnostic(summary)),
+        Ok(client.create_account(&request, cancel).await?.job_id)
+    }
+
+    /// Pending until its job has finished: the job names the account.
+    fn created(&self, planned: &AccountState, job_id: &str) -> AccountState {
+        pending_state(planned, job_id)
+    }
+
+    /// The account a lost answer's request made, by its identifier.
+    async fn find_created(
+        &self,
+        client: &Client,
+        planned: &AccountState,
+        _existing: &[String],
+        cancel: &CancellationToken,
+    ) -> Result<Option<AccountState>, client::Error> {
+        let Some(identifier) = planned.identifier.as_str() else {
+            return Ok(None);
         };
+        let Some(account) = find_by_identifier(client, identifier, cancel).await? else {
+            return Ok(None);
+        };
+        let detail = client.get_account(account.id, cancel).await?;
+        Ok(Some(state_from(&detail, planned)))
+    }
+
+    fn adopted(&self, state: &AccountState) -> Diagnostics {
+        let identifier = state.identifier.as_str().unwrap_or_default();
+        let id = state.id.as_str().unwrap_or_default();
         hclog::info(
             LOG,
-            "account provisioning started; waiting for its job",
-            &[
-                ("identifier", json!(identifier)),
-                ("job_id", json!(job.job_id)),
-                ("timeout_s", json!(limit.as_secs())),
-            ],
+            "adopted an existing account instead of creating one",
+            &[("identifier", json!(identifier)), ("id", json!(id))],
         );
-        let left = limit.saturating_sub(started.elapsed());
-        let pending = pending_state(&planned, &job.job_id);
-        match wait_for_account(&client, &job.job_id, identifier, left, ctx.stopping()).await {
-            Ok(detail) => ApplyResult::ok(state_from(&detail, &pending).encode()),
-            Err(WaitError::Failed(err)) => ApplyResult::error(Diagnostic::error(
-                summary,
-                format!(
-                    "Combell's provisioning job {} for account \"{identifier}\" failed: {err}\n\n\
-                     Nothing was created, so nothing is kept in the state.",
-                    job.job_id
-                ),
-            )),
-            Err(WaitError::Unfinished(err)) => ApplyResult {
-                state: Some(pending.encode()),
-                diagnostics: Diagnostic::error(summary, unfinished_detail(&err, identifier, false))
-                    .into(),
-                ..Default::default()
-            },
-            Err(WaitError::Vanished(detail)) => {
-                ApplyResult::error(Diagnostic::error(summary, detail))
-            }
+        Diagnostic::warning(
+            format!("Adopted the existing Combell account \"{identifier}\""),
+            format!(
+                "An account for \"{identifier}\" already existed (id {id}), left by an earlier \
+                 create that did not finish or by a destroy (which cannot delete accounts). It \
+                 is now managed by this resource; no new account was requested. ftp_password \
+                 is not sent to an existing account."
+            ),
+        )
+        .into()
+    }
+
+    fn pending_job(&self, state: &AccountState) -> Option<String> {
+        if state.id.is_null() {
+            state.provisioning_job_id.as_str().map(str::to_string)
+        } else {
+            None
         }
     }
 
-    async fn read(&self, ctx: &Ctx, state: &Value) -> ReadResult {
-        let summary = format!("Unable to read {TYPE_NAME}");
-        let current = decode!(AccountState, state);
-        let client = or_return!(client(ctx));
-        let Some(id) = current.id.as_str() else {
-            return read_pending(&client, ctx, state, &current).await;
-        };
-        let Ok(account_id) = parse_import_id(id) else {
-            hclog::info(
-                LOG,
-                "account id in the state is not a Combell account id; removing it from the state",
-                &[("id", json!(id))],
-            );
-            return ReadResult::gone();
-        };
-        match client.get_account(account_id, ctx.stopping()).await {
-            Ok(detail) => ReadResult::ok(state_from(&detail, &current).encode()),
-            Err(err) if err.is_not_found() => {
-                hclog::info(
-                    LOG,
-                    "account no longer exists; removing it from the state",
-                    &[("id", json!(account_id))],
-                );
-                ReadResult::gone()
-            }
-            Err(err) => ReadResult {
-                state: Some(state.clone()),
-                diagnostics: api_error(summary, &err).into(),
-                ..Default::default()
-            },
-        }
-    }
-
-    async fn update(
+    /// A read first looks the account up by its identifier (the natural key), then waits.
+    async fn settle(
         &self,
-        ctx: &Ctx,
-        prior: &Value,
-        planned: &Value,
-        _config: &Value,
-    ) -> ApplyResult {
-        // Only ftp_password_version and timeouts change in place, and neither reaches Combell:
-        // the update reads the account back so that state and API agree.
-        let summary = format!("Unable to update {TYPE_NAME}");
-        let stored = decode!(AccountState, prior);
-        let planned = decode!(AccountState, planned);
+        client: &Client,
+        state: &AccountState,
+        job_id: &str,
+        creating: bool,
+        limit: Duration,
+        cancel: &CancellationToken,
+    ) -> Result<(AccountState, Diagnostics), WaitError> {
+        let identifier = state.identifier.as_str().unwrap_or_default();
+        if !creating {
+            let found = find_by_identifier(client, identifier, cancel)
+                .await
+                .map_err(WaitError::Unfinished)?;
+            if let Some(account) = found {
+                let detail = client
+                    .get_account(account.id, cancel)
+                    .await
+                    .map_err(WaitError::Unfinished)?;
+                return Ok((state_from(&detail, state), Diagnostics::default()));
+            }
+        }
+        let detail = wait_for_account(client, job_id, identifier, limit, cancel).await?;
+        Ok((state_from(&detail, state), Diagnostics::default()))
+    }
+
+    fn unfinished(&self, state: &AccountState, err: &client::Error, reading: bool) -> String {
+        unfinished_detail(err, state.identifier.as_str().unwrap_or_default(), reading)
+    }
+
+    /// By id; a state whose id is not an account id names nothing.
+    async fn fetch(
+        &self,
+        client: &Client,
+        key: &AccountState,
+        cancel: &CancellationToken,
+    ) -> Result<Option<AccountState>, client::Error> {
+        let Some(account_id) = key.id.as_str().and_then(|id| parse_import_id(id).ok()) else {
+            return Ok(None);
+        };
+        match client.get_account(account_id, cancel).await {
+            Ok(detail) => Ok(Some(state_from(&detail, key))),
+            Err(err) if err.is_not_found() => Ok(None),
+            Err(err) => Err(err),
+        }
+    }
+
+    /// Only `ftp_password_version` and timeouts change in place, and neither reaches Combell.
+    fn updated(&self, prior: &AccountState, planned: &AccountState) -> Diagnostics {
         let mut diags = Diagnostics::default();
-        if planned.ftp_password_version != stored.ftp_password_version {
+        if planned.ftp_password_version != prior.ftp_password_version {
             diags.push(Diagnostic::warning(
                 "The FTP password was not changed",
-                password_not_changed_detail(&stored),
+                password_not_changed_detail(prior),
             ));
         }
-        let client = or_return!(client(ctx));
-        let Some(account_id) = stored.id.as_str().and_then(|id| parse_import_id(id).ok()) else {
-            // A pending create that was untainted: nothing to read until its job finishes.
-            return ApplyResult {
-                state: Some(planned.known_part().encode()),
-                diagnostics: diags,
-                ..Default::default()
-            };
-        };
-        match client
-            .get_account(account_id, &CancellationToken::new())
-            .await
-        {
-            Ok(detail) => ApplyResult {
-                state: Some(state_from(&detail, &planned).encode()),
-                diagnostics: diags,
-                ..Default::default()
-            },
-            Err(err) => {
-                diags.push(api_error(summary, &err));
-                ApplyResult {
-                    state: Some(prior.clone()),
-                    diagnostics: diags,
-                    ..Default::default()
-                }
-            }
-        }
+        diags
     }
 
-    async fn delete(&self, _ctx: &Ctx, prior: &Value) -> Diagnostics {
-        let prior = decode!(AccountState, prior);
+    /// Combell's API cannot delete an account: a destroy only forgets it, and says so.
+    fn forgotten(&self, prior: &AccountState) -> Option<Diagnostics> {
         let identifier = prior.identifier.as_str().unwrap_or("(unknown)");
         let detail = match (prior.id.as_str(), prior.provisioning_job_id.as_str()) {
             (Some(id), _) => format!(
@@ -467,34 +461,37 @@ impl Resource for AccountResource {
                 ("id", json!(prior.id.as_str())),
             ],
         );
-        Diagnostic::warning(
-            format!("Combell account \"{identifier}\" still exists"),
-            detail,
+        Some(
+            Diagnostic::warning(
+                format!("Combell account \"{identifier}\" still exists"),
+                detail,
+            )
+            .into(),
         )
-        .into()
     }
 
-    async fn import(&self, _ctx: &Ctx, id: &str) -> ImportResult {
-        match parse_import_id(id) {
-            Ok(account_id) => {
-                let state = AccountState {
-                    id: account_id.to_string().into(),
-                    ..Default::default()
-                };
-                ImportResult {
-                    state: Some(state.encode()),
-                    ..Default::default()
-                }
-            }
-            Err(detail) => ImportResult {
-                diagnostics: Diagnostic::error(
-                    format!("Invalid import ID for {TYPE_NAME}"),
-                    detail,
-                )
-                .into(),
-                ..Default::default()
-            },
+    async fn send_delete(
+        &self,
+        _client: &Client,
+        _prior: &AccountState,
+        _cancel: &CancellationToken,
+    ) -> Result<Diagnostics, client::Error> {
+        Ok(Diagnostics::default())
+    }
+
+    fn check_import(&self, parts: &[String]) -> Result<(), String> {
+        parse_import_id(&parts[0]).map(|_| ())
+    }
+
+    fn imported(&self, parts: &[String]) -> AccountState {
+        AccountState {
+            id: parts[0].clone().into(),
+            ..Default::default()
         }
+    }
+
+    fn names_object(&self, state: &AccountState) -> bool {
+        state.id.as_str().is_some()
     }
 }
 
@@ -550,80 +547,17 @@ async fn wait_for_account(
         .map_err(WaitError::Unfinished)
 }
 
-/// Read of a state whose create did not see its job finish.
-async fn read_pending(
-    client: &Client,
-    ctx: &Ctx,
-    state: &Value,
-    current: &AccountState,
-) -> ReadResult {
-    let summary = format!("Unable to read {TYPE_NAME}");
-    let Some(identifier) = current.identifier.as_str() else {
-        return ReadResult::gone();
-    };
-    match find_by_identifier(client, identifier, ctx.stopping()).await {
-        Ok(Some(account)) => {
-            return match client.get_account(account.id, ctx.stopping()).await {
-                Ok(detail) => ReadResult::ok(state_from(&detail, current).encode()),
-                Err(err) => ReadResult {
-                    state: Some(state.clone()),
-                    diagnostics: api_error(summary, &err).into(),
-                    ..Default::default()
-                },
-            }
-        }
-        Ok(None) => {}
-        Err(err) => {
-            return ReadResult {
-                state: Some(state.clone()),
-                diagnostics: api_error(summary, &err).into(),
-                ..Default::default()
-            }
-        }
-    }
-    let Some(job_id) = current.provisioning_job_id.as_str() else {
-        return ReadResult::gone();
-    };
-    let limit = timeouts().get(state, Op::Create);
-    hclog::info(
-        LOG,
-        "an earlier create of this account did not see its job finish; waiting for it",
-        &[("identifier", json!(identifier)), ("job_id", json!(job_id))],
-    );
-    match wait_for_account(client, job_id, identifier, limit, ctx.stopping()).await {
-        Ok(detail) => ReadResult::ok(state_from(&detail, current).encode()),
-        Err(WaitError::Failed(err)) => {
-            hclog::warn(
-                LOG,
-                "the pending account's provisioning job failed; nothing was created",
-                &[("job_id", json!(job_id)), ("error", json!(err.to_string()))],
-            );
-            ReadResult::gone()
-        }
-        Err(WaitError::Unfinished(err)) => ReadResult {
-            state: Some(state.clone()),
-            diagnostics: Diagnostic::error(summary, unfinished_detail(&err, identifier, true))
-                .into(),
-            ..Default::default()
-        },
-        Err(WaitError::Vanished(detail)) => ReadResult {
-            state: Some(state.clone()),
-            diagnostics: Diagnostic::error(summary, detail).into(),
-            ..Default::default()
-        },
-    }
-}
-
-/// Uses an account that already exists for the planned identifier instead of creating one.
+/// An account that already exists for the planned identifier, to use instead of creating one
+/// (the core says it was adopted): refused when its servicepack is another.
 async fn adopt(
     client: &Client,
     existing: Account,
     planned: &AccountState,
     servicepack_id: i64,
-) -> ApplyResult {
+) -> Result<AccountState, Diagnostic> {
     let summary = format!("Unable to create {TYPE_NAME}");
     if existing.servicepack_id != servicepack_id {
-        return ApplyResult::error(Diagnostic::error(
+        return Err(Diagnostic::error(
             summary,
             format!(
                 "An account for \"{}\" already exists (id {}) with servicepack {}, not {}. \
@@ -642,36 +576,8 @@ async fn adopt(
         .get_account(existing.id, &CancellationToken::new())
         .await
     {
-        Ok(detail) => {
-            hclog::info(
-                LOG,
-                "adopted an existing account instead of creating one",
-                &[
-                    ("identifier", json!(existing.identifier)),
-                    ("id", json!(existing.id)),
-                ],
-            );
-            let state = state_from(&detail, planned);
-            ApplyResult {
-                state: Some(state.encode()),
-                diagnostics: Diagnostic::warning(
-                    format!(
-                        "Adopted the existing Combell account \"{}\"",
-                        existing.identifier
-                    ),
-                    format!(
-                        "An account for \"{}\" already existed (id {}), left by an earlier \
-                         create that did not finish or by a destroy (which cannot delete \
-                         accounts). It is now managed by this resource; no new account was \
-                         requested. ftp_password is not sent to an existing account.",
-                        existing.identifier, existing.id
-                    ),
-                )
-                .into(),
-                ..Default::default()
-            }
-        }
-        Err(err) => ApplyResult::error(api_error(summary, &err)),
+        Ok(detail) => Ok(state_from(&detail, planned)),
+        Err(err) => Err(api_error(summary, &err)),
     }
 }
 
@@ -813,6 +719,7 @@ fn check_identifier(identifier: &str) -> Result<(), String> {
 mod tests {
     use super::*;
     use combell_api::{Addon, Servicepack};
+    use tfplugin::{Ctx, Resource};
 
     fn detail() -> AccountDetail {
         AccountDetail {
@@ -1015,7 +922,7 @@ mod tests {
             provisioning_job_id: prior.provisioning_job_id.clone(),
             ..cfg.clone()
         };
-        block_on(AccountResource.plan(
+        block_on(RESOURCE.plan(
             &Ctx::for_tests(None),
             PlanRequest {
                 prior: prior.encode(),
@@ -1088,7 +995,7 @@ mod tests {
 
     #[test]
     fn destroy_warns_that_the_account_still_exists() {
-        let diags = block_on(AccountResource.delete(&Ctx::for_tests(None), &stored().encode()));
+        let diags = block_on(RESOURCE.delete(&Ctx::for_tests(None), &stored().encode()));
         assert!(!diags.has_errors());
         let warning = diags.iter().next().unwrap();
         assert!(warning.summary.contains("new-site.be"));
@@ -1096,17 +1003,17 @@ mod tests {
         assert!(warning.detail.contains("billed"));
         assert!(warning.detail.contains("control panel"));
         let pending = pending_state(&config(|_| {}), "job-7").encode();
-        let diags = block_on(AccountResource.delete(&Ctx::for_tests(None), &pending));
+        let diags = block_on(RESOURCE.delete(&Ctx::for_tests(None), &pending));
         assert!(diags.iter().next().unwrap().detail.contains("job-7"));
     }
 
     #[test]
     fn import_gives_the_id_for_read_to_fill_in() {
-        let result = block_on(AccountResource.import(&Ctx::for_tests(None), "1001"));
+        let result = block_on(RESOURCE.import(&Ctx::for_tests(None), "1001"));
         let state = AccountState::decode_complete(&result.state.unwrap()).unwrap();
         assert_eq!(state.id.as_str(), Some("1001"));
         assert!(state.identifier.is_null());
-        let result = block_on(AccountResource.import(&Ctx::for_tests(None), "example.com"));
+        let result = block_on(RESOURCE.import(&Ctx::for_tests(None), "example.com"));
         assert!(result.state.is_none());
         assert!(result.diagnostics.has_errors());
     }

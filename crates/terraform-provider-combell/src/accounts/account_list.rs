@@ -4,7 +4,7 @@
 
 use async_trait::async_trait;
 
-use crate::accounts::account::AccountResource;
+use crate::accounts::account;
 use crate::core::flow::or_return;
 use crate::core::{api_error, client};
 use combell_api::AccountFilter;
@@ -100,7 +100,7 @@ impl ListResource for AccountList {
         let objects = accounts
             .into_iter()
             .map(|a| (a.id.to_string(), format!("{} ({})", a.identifier, a.id)));
-        match send_imported(&AccountResource, ctx, out, objects).await {
+        match send_imported(&account::RESOURCE, ctx, out, objects).await {
             Ok(()) => Diagnostics::default(),
             Err(d) => d.into(),
         }

@@ -11,6 +11,12 @@
 //!   object still reaches the state (tainted, so the next apply replaces it);
 //! - a failed update keeps the prior state, a failed read keeps the state it was given, a read
 //!   that finds nothing drops the object, and a delete of an object already gone succeeds;
+//! - a type created through a Combell provisioning job ([`Managed::pending_job`],
+//!   [`Managed::settle`]) is waited for within its `timeouts` block: a failed job is an error
+//!   with nothing in the state, an unfinished wait keeps the pending state (tainted) with an
+//!   error that names the job, a vanished object is an error, and a read of a pending state
+//!   continues the wait; a destroy that only forgets an object says so
+//!   ([`Managed::forgotten`]);
 //! - summaries read "Unable to <verb> <type>", and API errors become diagnostics through
 //!   [`api_error`];
 //! - the import ID (`<part>/<part>`, [`Managed::ID_PARTS`]) and the resource identity are
@@ -22,13 +28,15 @@
 //! calls above; identity and import).
 
 use std::sync::OnceLock;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use async_trait::async_trait;
 use serde_json::json;
 
 use crate::core::flow::{apply_with, read_with};
+use crate::core::jobs::WaitError;
 use crate::core::reconcile::{create_once, CreateSpec, Created};
+use crate::core::timeouts::{Op, Timeouts};
 use crate::core::{api_error, client};
 use combell_api::{self as api, CancellationToken, Client};
 use tfplugin::{
@@ -162,12 +170,71 @@ pub(crate) trait Managed: Send + Sync + 'static {
     fn refused(&self, _planned: &Self::Model, _err: &api::Error) -> Option<String> {
         None
     }
+    /// A check of the import ID's parts beyond their count (such as the form of a generated
+    /// name): the detail of the "Invalid import ID" error, or `Ok`. The default accepts them.
+    fn check_import(&self, _parts: &[String]) -> Result<(), String> {
+        Ok(())
+    }
     /// The state an import starts from, given the import ID's parts (in [`Managed::ID_PARTS`]
     /// order, trimmed, none empty).
     fn imported(&self, parts: &[String]) -> Self::Model;
     /// Whether `state` holds what [`Managed::fetch`] needs (a state without it names no
     /// object: a read drops it, a delete has nothing to do).
     fn names_object(&self, state: &Self::Model) -> bool;
+
+    /// The `timeouts` block the schema declares, for a type that waits for Combell's
+    /// provisioning jobs: [`Typed`] validates it, and its create limit bounds both the wait of
+    /// [`Managed::settle`] and the lookups after a lost answer. The default has none.
+    fn timeouts(&self) -> Option<Timeouts> {
+        None
+    }
+    /// What to tell the user about an object a create took over instead of making (from
+    /// [`Managed::before_create`], or found by natural key after a lost answer), such as a
+    /// warning that it was adopted. The default says nothing.
+    fn adopted(&self, _state: &Self::Model) -> Diagnostics {
+        Diagnostics::default()
+    }
+    /// For a type whose create starts a provisioning job: the job a state records while its
+    /// object is not known yet (the state after the POST, or one kept because a wait ended
+    /// early). A read of such a state continues the wait instead of fetching. The default:
+    /// none, there is nothing to wait for.
+    fn pending_job(&self, _state: &Self::Model) -> Option<String> {
+        None
+    }
+    /// Waits within `limit` for `job_id`, the job of the pending `state`, and gives the state
+    /// of the object it made, with diagnostics to return beside it (an error taints it). A
+    /// state that leaves values unknown is then read back through [`Managed::fetch`].
+    /// `creating` tells the wait right after the POST from a read that continues an earlier
+    /// one. The core turns a [`WaitError`] into the outcome: a failed job is an error with
+    /// nothing in the state, an unfinished wait keeps the pending state
+    /// ([`Managed::unfinished`]), a vanished object is an error.
+    async fn settle(
+        &self,
+        _client: &Client,
+        state: &Self::Model,
+        _job_id: &str,
+        _creating: bool,
+        _limit: Duration,
+        _cancel: &CancellationToken,
+    ) -> Result<(Self::Model, Diagnostics), WaitError> {
+        Ok((state.clone(), Diagnostics::default()))
+    }
+    /// Why a wait for the job of `state` ended early and what happens next; `reading` when a
+    /// read continued an earlier wait. The default is the error alone.
+    fn unfinished(&self, _state: &Self::Model, err: &api::Error, _reading: bool) -> String {
+        err.to_string()
+    }
+    /// For an object that a destroy only removes from the state (Combell cannot delete it, or
+    /// its create never finished): the warnings that say so, given before any request. The
+    /// default: `None`, the delete is sent.
+    fn forgotten(&self, _prior: &Self::Model) -> Option<Diagnostics> {
+        None
+    }
+    /// What to tell the user after an update was sent (the update itself cannot carry a
+    /// warning). The default says nothing.
+    fn updated(&self, _prior: &Self::Model, _planned: &Self::Model) -> Diagnostics {
+        Diagnostics::default()
+    }
 }
 
 /// Terraform's `Resource` for a [`Managed`] type: everything comes from the type's declaration.
@@ -209,13 +276,16 @@ impl<M: Managed> Resource for Typed<M> {
     fn requires_replace(&self) -> &[&str] {
         M::REQUIRES_REPLACE
     }
-    async fn validate(&self, _ctx: &Ctx, config: &Value) -> Diagnostics {
-        let config = match decoded::<M::Model>(config) {
+    async fn validate(&self, _ctx: &Ctx, raw: &Value) -> Diagnostics {
+        let config = match decoded::<M::Model>(raw) {
             Ok(config) => config,
             Err(diags) => return diags,
         };
         let mut diags = Diagnostics::default();
         self.inner.validate(&config, &mut diags);
+        if let Some(timeouts) = self.inner.timeouts() {
+            timeouts.validate(raw, &mut diags);
+        }
         diags
     }
     async fn plan(&self, ctx: &Ctx, req: PlanRequest) -> PlanResponse {
@@ -291,11 +361,18 @@ fn decoded<T: Model>(value: &Value) -> Result<T, Diagnostics> {
 pub(crate) async fn create<M: Managed>(
     this: &M,
     ctx: &Ctx,
-    planned: &Value,
+    planned_value: &Value,
     config: &Value,
 ) -> ApplyResult {
     let summary = format!("Unable to create {}", M::TYPE_NAME);
-    let (planned, config) = match (decoded::<M::Model>(planned), decoded::<M::Model>(config)) {
+    let started = Instant::now();
+    let limit = this
+        .timeouts()
+        .map(|timeouts| timeouts.get(planned_value, Op::Create));
+    let (planned, config) = match (
+        decoded::<M::Model>(planned_value),
+        decoded::<M::Model>(config),
+    ) {
         (Ok(planned), Ok(config)) => (planned, config),
         (Err(diags), _) | (_, Err(diags)) => return ApplyResult::error(diags),
     };
@@ -314,7 +391,7 @@ pub(crate) async fn create<M: Managed>(
                 "there already; taking it over",
                 &[("object", json!(what))],
             );
-            return ApplyResult::ok(found.encode());
+            return apply_with(found.encode(), this.adopted(&found));
         }
         Ok(None) => {}
         Err(diag) => return ApplyResult::error(diag),
@@ -326,11 +403,16 @@ pub(crate) async fn create<M: Managed>(
     // Lookups and the read back are not cut short by Ctrl-C: an object that may exist must be
     // found, and one that exists must reach the state.
     let no_cancel = CancellationToken::new();
+    let left = |limit: Option<Duration>| {
+        limit.map_or(Duration::ZERO, |l| l.saturating_sub(started.elapsed()))
+    };
     let created = create_once(
         CreateSpec {
             module: M::LOG,
             what: &what,
-            settle: Duration::ZERO,
+            // An object still being provisioned by a lost request appears when its job ends,
+            // within the create's time limit.
+            settle: left(limit),
             cancel: ctx.stopping(),
             order: None,
         },
@@ -338,9 +420,9 @@ pub(crate) async fn create<M: Managed>(
         || this.find_created(&client, &planned, &existing, &no_cancel),
     )
     .await;
-    let state = match created {
+    let mut state = match created {
         Ok(Created::Posted(answer)) => this.created(&planned, &answer),
-        Ok(Created::Found(found)) => return ApplyResult::ok(found.encode()),
+        Ok(Created::Found(found)) => return apply_with(found.encode(), this.adopted(&found)),
         Err(failure) => {
             let mut diag = failure.diagnostic(&summary);
             if let Some(detail) = this.refused(&planned, &failure.error) {
@@ -349,36 +431,72 @@ pub(crate) async fn create<M: Managed>(
             return ApplyResult::error(diag);
         }
     };
+    let mut diagnostics = Diagnostics::default();
+    if let Some(job_id) = this.pending_job(&state) {
+        let left = left(limit);
+        hclog::info(
+            M::LOG,
+            "provisioning started; waiting for its job",
+            &[
+                ("object", json!(what)),
+                ("job_id", json!(job_id)),
+                ("timeout_s", json!(left.as_secs())),
+            ],
+        );
+        match this
+            .settle(&client, &state, &job_id, true, left, ctx.stopping())
+            .await
+        {
+            Ok((settled, diags)) => {
+                state = settled;
+                diagnostics = diags;
+            }
+            Err(WaitError::Failed(err)) => {
+                return ApplyResult::error(Diagnostic::error(
+                    summary,
+                    format!(
+                        "Combell's provisioning job {job_id} for {what} failed: {err}\n\n\
+                         Nothing was created, so nothing is kept in the state."
+                    ),
+                ))
+            }
+            Err(WaitError::Unfinished(err)) => {
+                let detail = this.unfinished(&state, &err, false);
+                return apply_with(state.encode(), Diagnostic::error(summary, detail).into());
+            }
+            Err(WaitError::Vanished(detail)) => {
+                return ApplyResult::error(Diagnostic::error(summary, detail))
+            }
+        }
+    }
     hclog::info(M::LOG, "created", &[("object", json!(what))]);
     let encoded = state.encode();
     if encoded.is_wholly_known() {
-        return ApplyResult::ok(encoded);
+        return apply_with(encoded, diagnostics);
     }
     // Combell decides a value the plan left unknown: read the object back once.
     match this.fetch(&client, &state, &no_cancel).await {
-        Ok(Some(read)) => ApplyResult::ok(read.encode()),
-        Ok(None) => apply_with(
-            state.known_part().encode(),
-            Diagnostic::error(
+        Ok(Some(read)) => apply_with(read.encode(), diagnostics),
+        Ok(None) => {
+            diagnostics.push(Diagnostic::error(
                 summary,
                 format!(
                     "Combell created {what}, but it was not found when read back. It is kept \
                      in the state, marked tainted: the next apply replaces it."
                 ),
-            )
-            .into(),
-        ),
-        Err(err) => apply_with(
-            state.known_part().encode(),
-            Diagnostic::error(
+            ));
+            apply_with(state.known_part().encode(), diagnostics)
+        }
+        Err(err) => {
+            diagnostics.push(Diagnostic::error(
                 summary,
                 format!(
                     "Combell created {what}, but reading it back failed: {err}\n\nIt is kept in \
                      the state, marked tainted: the next apply replaces it."
                 ),
-            )
-            .into(),
-        ),
+            ));
+            apply_with(state.known_part().encode(), diagnostics)
+        }
     }
 }
 
@@ -387,6 +505,23 @@ pub(crate) async fn read<M: Managed>(this: &M, ctx: &Ctx, state: &Value) -> Read
         Ok(current) => current,
         Err(diags) => return ReadResult::error(diags),
     };
+    let mut current = current;
+    let mut diagnostics = Diagnostics::default();
+    if let Some(job_id) = this.pending_job(&current) {
+        let client = match client(ctx) {
+            Ok(client) => client,
+            Err(diag) => return ReadResult::error(diag),
+        };
+        match read_pending(this, &client, ctx, state, &current, &job_id).await {
+            // A settled state that leaves values unknown is read like any other.
+            Ok((settled, diags)) if !settled.encode().is_wholly_known() => {
+                current = settled;
+                diagnostics = diags;
+            }
+            Ok((settled, diags)) => return read_with(settled.encode(), diags),
+            Err(result) => return result,
+        }
+    }
     if !this.names_object(&current) {
         return ReadResult::gone();
     }
@@ -395,7 +530,7 @@ pub(crate) async fn read<M: Managed>(this: &M, ctx: &Ctx, state: &Value) -> Read
         Err(diag) => return ReadResult::error(diag),
     };
     match this.fetch(&client, &current, ctx.stopping()).await {
-        Ok(Some(read)) => ReadResult::ok(read.encode()),
+        Ok(Some(read)) => read_with(read.encode(), diagnostics),
         Ok(None) => {
             hclog::info(
                 M::LOG,
@@ -409,6 +544,54 @@ pub(crate) async fn read<M: Managed>(this: &M, ctx: &Ctx, state: &Value) -> Read
             state.clone(),
             api_error(format!("Unable to read {}", M::TYPE_NAME), &err).into(),
         ),
+    }
+}
+
+/// Read of a state whose create did not see its job finish: the wait goes on, within the
+/// create limit stored with it. `Ok` holds the settled state; `Err` the read's result.
+async fn read_pending<M: Managed>(
+    this: &M,
+    client: &Client,
+    ctx: &Ctx,
+    state: &Value,
+    current: &M::Model,
+    job_id: &str,
+) -> Result<(M::Model, Diagnostics), ReadResult> {
+    let summary = format!("Unable to read {}", M::TYPE_NAME);
+    let limit = this
+        .timeouts()
+        .map_or(Duration::ZERO, |timeouts| timeouts.get(state, Op::Create));
+    let what = this.what(current);
+    hclog::info(
+        M::LOG,
+        "an earlier create did not see its job finish; waiting for it",
+        &[("object", json!(what)), ("job_id", json!(job_id))],
+    );
+    match this
+        .settle(client, current, job_id, false, limit, ctx.stopping())
+        .await
+    {
+        Ok(settled) => Ok(settled),
+        Err(WaitError::Failed(err)) => {
+            hclog::warn(
+                M::LOG,
+                "the pending object's provisioning job failed; nothing was created",
+                &[
+                    ("object", json!(what)),
+                    ("job_id", json!(job_id)),
+                    ("error", json!(err.to_string())),
+                ],
+            );
+            Err(ReadResult::gone())
+        }
+        Err(WaitError::Unfinished(err)) => Err(read_with(
+            state.clone(),
+            Diagnostic::error(summary, this.unfinished(current, &err, true)).into(),
+        )),
+        Err(WaitError::Vanished(detail)) => Err(read_with(
+            state.clone(),
+            Diagnostic::error(summary, detail).into(),
+        )),
     }
 }
 
@@ -447,25 +630,32 @@ pub(crate) async fn update<M: Managed>(
         // Nothing changed: the prior state stays.
         return apply_with(prior.clone(), api_error(summary, &err).into());
     }
+    let mut diagnostics = this.updated(&prior_model, &planned_model);
     if planned.is_wholly_known() {
-        return ApplyResult::ok(planned.clone());
+        return apply_with(planned.clone(), diagnostics);
     }
     match this
         .fetch(&client, &planned_model, &CancellationToken::new())
         .await
     {
-        Ok(Some(read)) => ApplyResult::ok(read.encode()),
-        Ok(None) => ApplyResult::error(Diagnostic::error(
-            summary,
-            format!(
-                "Combell accepted the change of {}, but it was not found when read back.",
-                this.what(&planned_model)
-            ),
-        )),
-        Err(err) => apply_with(
-            planned_model.known_part().encode(),
-            api_error(summary, &err).into(),
-        ),
+        Ok(Some(read)) => apply_with(read.encode(), diagnostics),
+        Ok(None) => {
+            diagnostics.push(Diagnostic::error(
+                summary,
+                format!(
+                    "Combell accepted the change of {}, but it was not found when read back.",
+                    this.what(&planned_model)
+                ),
+            ));
+            ApplyResult {
+                diagnostics,
+                ..Default::default()
+            }
+        }
+        Err(err) => {
+            diagnostics.push(api_error(summary, &err));
+            apply_with(planned_model.known_part().encode(), diagnostics)
+        }
     }
 }
 
@@ -474,6 +664,9 @@ pub(crate) async fn delete<M: Managed>(this: &M, ctx: &Ctx, prior: &Value) -> Di
         Ok(prior) => prior,
         Err(diags) => return diags,
     };
+    if let Some(warnings) = this.forgotten(&prior) {
+        return warnings;
+    }
     if !this.names_object(&prior) {
         return Diagnostics::default();
     }
@@ -492,9 +685,19 @@ pub(crate) async fn delete<M: Managed>(this: &M, ctx: &Ctx, prior: &Value) -> Di
 pub(crate) fn import<M: Managed>(this: &M, id: &str) -> ImportResult {
     let names: Vec<&str> = M::ID_PARTS.iter().map(|(name, _)| *name).collect();
     match split_import_id(M::TYPE_NAME, id, &names, M::ID_EXAMPLE) {
-        Ok(parts) => ImportResult {
-            state: Some(this.imported(&parts).encode()),
-            ..Default::default()
+        Ok(parts) => match this.check_import(&parts) {
+            Ok(()) => ImportResult {
+                state: Some(this.imported(&parts).encode()),
+                ..Default::default()
+            },
+            Err(detail) => ImportResult {
+                diagnostics: Diagnostic::error(
+                    format!("Invalid import ID for {}", M::TYPE_NAME),
+                    detail,
+                )
+                .into(),
+                ..Default::default()
+            },
         },
         Err(result) => result,
     }

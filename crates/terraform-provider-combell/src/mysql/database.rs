@@ -19,26 +19,30 @@
 //! The `password` is that of the database's own user, which Combell creates with the
 //! database and names after it (`read_and_write` rights). A new `password_version` sets it again
 //! with `PUT .../users/{database}/password`. Account and name cannot change in place.
+//!
+//! Created, read, changed, deleted and imported through the core's one path
+//! (`core::managed`), which also owns the outcome of the provisioning job and the pending
+//! state. One read back stays: after the job, the database it names is read, because Combell
+//! decides its real name, host and sizes. An update (a new password) is one PUT and the state
+//! is the plan; the sizes are refreshed by the next read.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use async_trait::async_trait;
 use serde_json::json;
 
+use crate::core::api_error;
 use crate::core::fields::unknown_as_null;
-use crate::core::flow::{apply_with, or_return, read_with};
 use crate::core::jobs::{wait_logged, WaitError};
-use crate::core::reconcile::{create_once, CreateSpec, Created};
+use crate::core::managed::Managed;
 use crate::core::rules::{self, password_problems};
 use crate::core::timeouts::{Op, Timeouts};
-use crate::core::{api_error, client};
 use combell_api::{
     self as client, CancellationToken, Client, CreateMysqlDatabase, MysqlDatabase, Secret,
 };
 use tfplugin::{
-    decode, default_plan, ApplyResult, Attribute, AttributePath, Ctx, Diagnostic, Diagnostics,
-    Field, IdentityAttribute, IdentitySchema, ImportResult, Model, Number, PlanRequest,
-    PlanResponse, ReadResult, Resource, Schema, Value,
+    Attribute, AttributePath, Diagnostic, Diagnostics, Field, Model, Number, PlanRequest,
+    PlanResponse, Schema, Value,
 };
 
 const TYPE_NAME: &str = "combell_mysql_database";
@@ -121,65 +125,51 @@ fn schema() -> Schema {
 
 // ---- Lifecycle ------------------------------------------------------------------------------
 
-/// Attributes whose change Combell cannot apply to an existing database.
-const REPLACE_ON_CHANGE: [&str; 2] = ["account_id", "name"];
-
 #[async_trait]
-impl Resource for MysqlDatabaseResource {
-    fn type_name(&self) -> &str {
-        TYPE_NAME
-    }
-    fn api_operations(&self) -> &'static [&'static str] {
-        &[
-            "POST /mysqldatabases",
-            "GET /mysqldatabases",
-            "GET /mysqldatabases/{databaseName}",
-            "DELETE /mysqldatabases/{databaseName}",
-            "PUT /mysqldatabases/{databaseName}/users/{userName}/password",
-            "GET /provisioningjobs/{jobId}",
-        ]
-    }
+impl Managed for MysqlDatabaseResource {
+    type Model = Database;
+    const TYPE_NAME: &'static str = TYPE_NAME;
+    const LOG: &'static str = LOG;
+    const ID_PARTS: &'static [(&'static str, &'static str)] = &[(
+        "id",
+        "The database's real name with its account prefix, such as `ID1001_shop`.",
+    )];
+    const ID_EXAMPLE: &'static str = "ID1001_shop";
+    const API_OPERATIONS: &'static [&'static str] = &[
+        "POST /mysqldatabases",
+        "GET /mysqldatabases",
+        "GET /mysqldatabases/{databaseName}",
+        "DELETE /mysqldatabases/{databaseName}",
+        "PUT /mysqldatabases/{databaseName}/users/{userName}/password",
+        "GET /provisioningjobs/{jobId}",
+    ];
+    /// Attributes whose change Combell cannot apply to an existing database.
+    const REQUIRES_REPLACE: &'static [&'static str] = &["account_id", "name"];
 
     fn schema(&self) -> Schema {
         schema()
     }
 
-    fn identity_schema(&self) -> Option<IdentitySchema> {
-        Some(IdentitySchema::new(vec![IdentityAttribute::string(
-            "id",
-            "The database's real name with its account prefix, such as `ID1001_shop`.",
-        )]))
+    fn timeouts(&self) -> Option<Timeouts> {
+        Some(timeouts())
     }
 
-    fn model_attributes(&self) -> Vec<&'static str> {
-        Database::attribute_names()
-    }
-
-    fn requires_replace(&self) -> &[&str] {
-        &REPLACE_ON_CHANGE
-    }
-
-    async fn validate(&self, _ctx: &Ctx, raw: &Value) -> Diagnostics {
-        let config = decode!(Database, raw);
-        let mut diags = Diagnostics::default();
-        for (attribute, summary, detail) in validate_config(&config) {
+    fn validate(&self, config: &Database, diags: &mut Diagnostics) {
+        for (attribute, summary, detail) in validate_config(config) {
             diags.error_at(AttributePath::new(attribute), summary, detail);
         }
-        timeouts().validate(raw, &mut diags);
-        diags
     }
 
-    async fn plan(&self, _ctx: &Ctx, req: PlanRequest) -> PlanResponse {
-        let creating = req.prior.is_null();
+    /// A password is needed to create the database, and with a new `password_version`.
+    async fn modify_plan(&self, _schema: &Schema, req: &PlanRequest, resp: &mut PlanResponse) {
+        if resp.planned.is_null() {
+            return;
+        }
         // A value that does not fit the model reads as null, as the attributes it lacks did.
         let prior = Database::decode(&req.prior).unwrap_or_default();
         let config = Database::decode(&req.config).unwrap_or_default();
-        let mut resp = default_plan(&schema(), &REPLACE_ON_CHANGE, &[], req);
-        if resp.planned.is_null() {
-            return resp;
-        }
         let planned = Database::decode(&resp.planned).unwrap_or_default();
-        let creating = creating || !resp.requires_replace.is_empty();
+        let creating = req.prior.is_null() || !resp.requires_replace.is_empty();
         let new_version = !creating && planned.password_version != prior.password_version;
         if let Some(detail) = missing_password(&config, creating, new_version) {
             resp.diagnostics.push(
@@ -187,178 +177,170 @@ impl Resource for MysqlDatabaseResource {
                     .at(AttributePath::new("password")),
             );
         }
-        resp
     }
 
-    async fn create(&self, ctx: &Ctx, planned: &Value, config: &Value) -> ApplyResult {
-        let summary = format!("Unable to create {TYPE_NAME}");
-        let raw = planned;
-        let planned = decode!(Database, raw);
-        let config = decode!(Database, config);
-        let client = or_return!(client(ctx));
+    fn what(&self, planned: &Database) -> String {
+        format!(
+            "database \"{}\" of account {}",
+            planned.name.as_str().unwrap_or_default(),
+            planned
+                .account_id
+                .get()
+                .and_then(Number::as_i64)
+                .unwrap_or_default()
+        )
+    }
+
+    /// A database with this name that exists before the POST is not this create's: it is
+    /// never adopted (that would hand it to this configuration's destroy).
+    async fn before_create(
+        &self,
+        client: &Client,
+        planned: &Database,
+        summary: &str,
+        cancel: &CancellationToken,
+    ) -> Result<Option<Database>, Diagnostic> {
+        let (Some(account_id), Some(name)) = (
+            planned.account_id.get().and_then(Number::as_i64),
+            planned.name.as_str(),
+        ) else {
+            return Err(Diagnostic::error(
+                summary,
+                "account_id, name or password is not known.",
+            ));
+        };
+        match find_by_name(client, account_id, name, cancel).await {
+            Ok(None) => Ok(None),
+            Ok(Some(existing)) => Err(Diagnostic::error(
+                summary,
+                format!(
+                    "Database \"{}\" already exists at Combell. To manage it with Terraform, \
+                     import it: terraform import <resource address> {} (or an import block \
+                     with id = \"{}\").",
+                    existing.name, existing.name, existing.name
+                ),
+            )),
+            Err(err) => Err(api_error(summary, &err)),
+        }
+    }
+
+    /// The POST; the answer names the provisioning job.
+    async fn send_create(
+        &self,
+        client: &Client,
+        planned: &Database,
+        config: &Database,
+        cancel: &CancellationToken,
+    ) -> Result<String, client::Error> {
         let (Some(account_id), Some(name), Some(password)) = (
             planned.account_id.get().and_then(Number::as_i64),
             planned.name.as_str(),
             config.password.as_str(),
         ) else {
-            return ApplyResult::error(Diagnostic::error(
-                summary,
-                "account_id, name or password is not known.",
+            return Err(client::Error::Invalid(
+                "account_id, name or password is not known.".into(),
             ));
         };
-        let started = Instant::now();
-        let limit = timeouts().get(raw, Op::Create);
         let request = CreateMysqlDatabase {
             account_id,
             database_name: name.to_string(),
             password: Secret::new(password),
         };
-        // A database with this name that exists before the POST is not this create's: it is
-        // never adopted (that would hand it to this configuration's destroy).
-        match find_by_name(&client, account_id, name, ctx.stopping()).await {
-            Ok(None) => {}
-            Ok(Some(existing)) => {
-                return ApplyResult::error(Diagnostic::error(
-                    summary,
-                    format!(
-                        "Database \"{}\" already exists at Combell. To manage it with \
-                         Terraform, import it: terraform import <resource address> {} (or an \
-                         import block with id = \"{}\").",
-                        existing.name, existing.name, existing.name
-                    ),
-                ))
-            }
-            Err(err) => return ApplyResult::error(api_error(summary, &err)),
+        Ok(client.create_mysql_database(&request, cancel).await?.job_id)
+    }
+
+    /// Pending until its job has finished: the job names the real name.
+    fn created(&self, planned: &Database, job_id: &str) -> Database {
+        pending_state(planned, job_id)
+    }
+
+    fn pending_job(&self, state: &Database) -> Option<String> {
+        if state.id.is_null() {
+            state.provisioning_job_id.as_str().map(str::to_string)
+        } else {
+            None
         }
-        let no_cancel = CancellationToken::new();
-        let what = format!("database \"{name}\" of account {account_id}");
-        // A lost answer is reconciled by the name; a database still being provisioned by a
-        // lost request appears when its job ends, within timeouts.create.
-        let created = create_once(
-            CreateSpec {
-                module: LOG,
-                what: &what,
-                settle: limit.saturating_sub(started.elapsed()),
-                cancel: ctx.stopping(),
-                order: None,
-            },
-            || client.create_mysql_database(&request, ctx.stopping()),
-            || find_by_name(&client, account_id, name, &no_cancel),
-        )
-        .await;
-        let job = match created {
-            Ok(Created::Posted(job)) => job,
-            Ok(Created::Found(db)) => return ApplyResult::ok(state_from(&db, &planned).encode()),
-            Err(failure) => return ApplyResult::error(failure.diagnostic(summary)),
+    }
+
+    async fn settle(
+        &self,
+        client: &Client,
+        state: &Database,
+        job_id: &str,
+        _creating: bool,
+        limit: Duration,
+        cancel: &CancellationToken,
+    ) -> Result<(Database, Diagnostics), WaitError> {
+        let name = state.name.as_str().unwrap_or("(unknown)");
+        let db = wait_for_database(client, job_id, name, limit, cancel).await?;
+        Ok((state_from(&db, state), Diagnostics::default()))
+    }
+
+    fn unfinished(&self, state: &Database, err: &client::Error, reading: bool) -> String {
+        unfinished_detail(err, state.name.as_str().unwrap_or("(unknown)"), reading)
+    }
+
+    /// By real name once known (from the reseller's database list, shared by every database
+    /// read of this process); before, by the submitted name (a lost answer's database).
+    async fn fetch(
+        &self,
+        client: &Client,
+        key: &Database,
+        cancel: &CancellationToken,
+    ) -> Result<Option<Database>, client::Error> {
+        let db = match (
+            key.id.as_str(),
+            key.account_id.get().and_then(Number::as_i64),
+            key.name.as_str(),
+        ) {
+            (Some(id), _, _) => client.read_mysql_database(id, cancel).await?,
+            (None, Some(account_id), Some(name)) => {
+                find_by_name(client, account_id, name, cancel).await?
+            }
+            _ => None,
         };
+        Ok(db.map(|db| state_from(&db, key)))
+    }
+
+    /// Only `password_version` (with `password`) and timeouts change in place.
+    async fn send_update(
+        &self,
+        client: &Client,
+        prior: &Database,
+        planned: &Database,
+        config: &Database,
+        cancel: &CancellationToken,
+    ) -> Result<(), client::Error> {
+        // A pending create: nothing to change until its job finishes.
+        let Some(id) = prior.id.as_str() else {
+            return Ok(());
+        };
+        if planned.password_version == prior.password_version {
+            return Ok(());
+        }
+        let Some(password) = config.password.as_str() else {
+            return Err(client::Error::Invalid(missing_password_detail(true)));
+        };
+        // The database's own user bears the database's name.
+        client
+            .set_mysql_user_password(id, id, &Secret::new(password), cancel)
+            .await?;
         hclog::info(
             LOG,
-            "database provisioning started; waiting for its job",
-            &[
-                ("name", json!(name)),
-                ("account_id", json!(account_id)),
-                ("job_id", json!(job.job_id)),
-                ("timeout_s", json!(limit.as_secs())),
-            ],
+            "password of the database's own user set",
+            &[("id", json!(id))],
         );
-        let left = limit.saturating_sub(started.elapsed());
-        let pending = pending_state(&planned, &job.job_id);
-        match wait_for_database(&client, &job.job_id, name, left, ctx.stopping()).await {
-            Ok(db) => ApplyResult::ok(state_from(&db, &pending).encode()),
-            Err(WaitError::Failed(err)) => ApplyResult::error(Diagnostic::error(
-                summary,
-                format!(
-                    "Combell's provisioning job {} for database \"{name}\" failed: {err}\n\n\
-                     Nothing was created, so nothing is kept in the state.",
-                    job.job_id
-                ),
-            )),
-            Err(WaitError::Unfinished(err)) => ApplyResult {
-                state: Some(pending.encode()),
-                diagnostics: Diagnostic::error(summary, unfinished_detail(&err, name, false))
-                    .into(),
-                ..Default::default()
-            },
-            Err(WaitError::Vanished(detail)) => {
-                ApplyResult::error(Diagnostic::error(summary, detail))
-            }
-        }
+        Ok(())
     }
 
-    async fn read(&self, ctx: &Ctx, state: &Value) -> ReadResult {
-        let summary = format!("Unable to read {TYPE_NAME}");
-        let current = decode!(Database, state);
-        let client = or_return!(client(ctx));
-        let Some(id) = current.id.as_str() else {
-            return read_pending(&client, ctx, state, &current).await;
-        };
-        // From the reseller's database list, shared by every database read of this process.
-        match client.read_mysql_database(id, ctx.stopping()).await {
-            Ok(Some(db)) => ReadResult::ok(state_from(&db, &current).encode()),
-            Ok(None) => {
-                hclog::info(
-                    LOG,
-                    "database no longer exists; removing it from the state",
-                    &[("id", json!(id))],
-                );
-                ReadResult::gone()
-            }
-            Err(err) => read_with(state.clone(), api_error(summary, &err).into()),
+    /// A pending database was never made: there is nothing to delete.
+    fn forgotten(&self, prior: &Database) -> Option<Diagnostics> {
+        if prior.id.as_str().is_some() {
+            return None;
         }
-    }
-
-    async fn update(
-        &self,
-        ctx: &Ctx,
-        prior: &Value,
-        planned: &Value,
-        config: &Value,
-    ) -> ApplyResult {
-        // Only password_version (with password) and timeouts change in place.
-        let summary = format!("Unable to update {TYPE_NAME}");
-        let client = or_return!(client(ctx));
-        let current = decode!(Database, prior);
-        let planned = decode!(Database, planned);
-        let config = decode!(Database, config);
-        let Some(id) = current.id.as_str() else {
-            // A pending create: nothing to change until its job finishes.
-            return ApplyResult::ok(known(&planned).encode());
-        };
-        if planned.password_version != current.password_version {
-            let Some(password) = config.password.as_str() else {
-                return apply_with(
-                    prior.clone(),
-                    Diagnostic::error(summary, missing_password_detail(true)).into(),
-                );
-            };
-            // The database's own user bears the database's name.
-            if let Err(err) = client
-                .set_mysql_user_password(id, id, &Secret::new(password), ctx.stopping())
-                .await
-            {
-                return apply_with(prior.clone(), api_error(summary, &err).into());
-            }
-            hclog::info(
-                LOG,
-                "password of the database's own user set",
-                &[("id", json!(id))],
-            );
-        }
-        match client
-            .get_mysql_database(id, &CancellationToken::new())
-            .await
-        {
-            Ok(db) => ApplyResult::ok(state_from(&db, &planned).encode()),
-            Err(err) => apply_with(known(&planned).encode(), api_error(summary, &err).into()),
-        }
-    }
-
-    async fn delete(&self, ctx: &Ctx, prior: &Value) -> Diagnostics {
-        let summary = format!("Unable to delete {TYPE_NAME}");
-        let prior = decode!(Database, prior);
-        let Some(id) = prior.id.as_str() else {
-            let name = prior.name.as_str().unwrap_or("(unknown)");
-            return Diagnostic::warning(
+        let name = prior.name.as_str().unwrap_or("(unknown)");
+        Some(
+            Diagnostic::warning(
                 format!("The creation of database \"{name}\" had not finished"),
                 format!(
                     "Provisioning job {} had not finished, so there was no database to delete \
@@ -368,40 +350,35 @@ impl Resource for MysqlDatabaseResource {
                     prior.provisioning_job_id.as_str().unwrap_or("unknown")
                 ),
             )
-            .into();
-        };
-        let client = or_return!(client(ctx));
-        match client.delete_mysql_database(id, ctx.stopping()).await {
-            Ok(()) => {
-                hclog::info(LOG, "database deleted", &[("id", json!(id))]);
-                Diagnostics::default()
-            }
-            Err(err) if err.is_not_found() => Diagnostics::default(),
-            Err(err) => api_error(summary, &err).into(),
+            .into(),
+        )
+    }
+
+    async fn send_delete(
+        &self,
+        client: &Client,
+        prior: &Database,
+        cancel: &CancellationToken,
+    ) -> Result<Diagnostics, client::Error> {
+        let id = prior.id.as_str().unwrap_or_default();
+        client.delete_mysql_database(id, cancel).await?;
+        hclog::info(LOG, "database deleted", &[("id", json!(id))]);
+        Ok(Diagnostics::default())
+    }
+
+    fn check_import(&self, parts: &[String]) -> Result<(), String> {
+        parse_import_id(&parts[0]).map(|_| ())
+    }
+
+    fn imported(&self, parts: &[String]) -> Database {
+        Database {
+            id: parts[0].clone().into(),
+            ..Default::default()
         }
     }
 
-    async fn import(&self, _ctx: &Ctx, id: &str) -> ImportResult {
-        match parse_import_id(id) {
-            Ok(name) => {
-                let state = Database {
-                    id: name.into(),
-                    ..Default::default()
-                };
-                ImportResult {
-                    state: Some(state.encode()),
-                    ..Default::default()
-                }
-            }
-            Err(detail) => ImportResult {
-                diagnostics: Diagnostic::error(
-                    format!("Invalid import ID for {TYPE_NAME}"),
-                    detail,
-                )
-                .into(),
-                ..Default::default()
-            },
-        }
+    fn names_object(&self, state: &Database) -> bool {
+        state.id.as_str().is_some()
     }
 }
 
@@ -462,41 +439,6 @@ async fn find_by_name(
         db.account_id == account_id
             && submitted_name(&db.name, account_id).is_some_and(|n| n.eq_ignore_ascii_case(name))
     }))
-}
-
-/// Read of a state whose create did not see its job finish.
-async fn read_pending(client: &Client, ctx: &Ctx, state: &Value, current: &Database) -> ReadResult {
-    let summary = format!("Unable to read {TYPE_NAME}");
-    let (Some(job_id), name) = (
-        current.provisioning_job_id.as_str(),
-        current.name.as_str().unwrap_or("(unknown)"),
-    ) else {
-        return ReadResult::gone();
-    };
-    let limit = timeouts().get(state, Op::Create);
-    hclog::info(
-        LOG,
-        "an earlier create of this database did not see its job finish; waiting for it",
-        &[("name", json!(name)), ("job_id", json!(job_id))],
-    );
-    match wait_for_database(client, job_id, name, limit, ctx.stopping()).await {
-        Ok(db) => ReadResult::ok(state_from(&db, current).encode()),
-        Err(WaitError::Failed(err)) => {
-            hclog::warn(
-                LOG,
-                "the pending database's provisioning job failed; nothing was created",
-                &[("job_id", json!(job_id)), ("error", json!(err.to_string()))],
-            );
-            ReadResult::gone()
-        }
-        Err(WaitError::Unfinished(err)) => read_with(
-            state.clone(),
-            Diagnostic::error(summary, unfinished_detail(&err, name, true)).into(),
-        ),
-        Err(WaitError::Vanished(detail)) => {
-            read_with(state.clone(), Diagnostic::error(summary, detail).into())
-        }
-    }
 }
 
 /// The submitted name inside a real one: `ID1001_shop` on account 1001 gives `shop`.
@@ -687,6 +629,10 @@ fn check_name(name: &str) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::core::managed::Typed;
+    use tfplugin::{Ctx, Resource};
+
+    static RESOURCE: Typed<MysqlDatabaseResource> = Typed::new(MysqlDatabaseResource);
 
     fn db() -> MysqlDatabase {
         MysqlDatabase {
@@ -868,7 +814,7 @@ mod tests {
             provisioning_job_id: old.provisioning_job_id,
             ..cfg.clone()
         };
-        block_on(MysqlDatabaseResource.plan(
+        block_on(RESOURCE.plan(
             &Ctx::for_tests(None),
             PlanRequest {
                 prior: prior.map_or(Value::Null, |p| p.encode()),
@@ -919,10 +865,10 @@ mod tests {
 
     #[test]
     fn import_gives_the_id_for_read_to_fill_in() {
-        let result = block_on(MysqlDatabaseResource.import(&Ctx::for_tests(None), "ID1001_shop"));
+        let result = block_on(RESOURCE.import(&Ctx::for_tests(None), "ID1001_shop"));
         let state = Database::decode_complete(&result.state.unwrap()).unwrap();
         assert_eq!(state.id.as_str(), Some("ID1001_shop"));
-        let result = block_on(MysqlDatabaseResource.import(&Ctx::for_tests(None), "shop"));
+        let result = block_on(RESOURCE.import(&Ctx::for_tests(None), "shop"));
         assert!(result.diagnostics.has_errors());
     }
 

@@ -10,28 +10,31 @@
 //! Create refuses a user that exists already (import it instead) and reconciles a POST whose
 //! answer is lost by the user's name before sending it again (see `core::reconcile`).
 //!
+//! Created, read, changed, deleted and imported through the core's one path
+//! (`core::managed`), which also owns the outcome of the provisioning job and the pending
+//! state. One read back stays after a create: Combell decides `rights` (and the status of a
+//! new user). An update is one PUT per changed value and its state is the plan.
+//!
 //! Combell deletes only `read_only` users. The database's own `read_and_write` user (named like
 //! the database) can be imported to manage its status and password; destroying it only removes
 //! it from the state, with a warning: it goes with its database.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use async_trait::async_trait;
 use serde_json::json;
 
+use crate::core::api_error;
 use crate::core::fields::unknown_as_null;
-use crate::core::flow::{apply_with, or_return, read_with};
 use crate::core::jobs::{wait_logged, WaitError};
-use crate::core::reconcile::{create_once, CreateSpec, Created};
+use crate::core::managed::{Managed, Typed};
 use crate::core::rules::password_problems;
 use crate::core::timeouts::{Op, Timeouts};
-use crate::core::{api_error, client};
 use crate::mysql::database::is_real_name;
 use combell_api::{self as client, CancellationToken, Client, CreateMysqlUser, MysqlUser, Secret};
 use tfplugin::{
-    decode, default_plan, ApplyResult, Attribute, AttributePath, Ctx, Diagnostic, Diagnostics,
-    Field, ImportResult, Model, Number, PlanRequest, PlanResponse, ReadResult, Resource, Schema,
-    Value,
+    Attribute, AttributePath, Diagnostic, Diagnostics, Field, Model, Number, PlanRequest,
+    PlanResponse, Schema, Value,
 };
 
 const TYPE_NAME: &str = "combell_mysql_user";
@@ -48,6 +51,9 @@ fn timeouts() -> Timeouts {
 }
 
 pub struct MysqlUserResource;
+
+/// The Terraform resource, as list resources name it.
+pub(crate) static RESOURCE: Typed<MysqlUserResource> = Typed::new(MysqlUserResource);
 
 // ---- Schema ---------------------------------------------------------------------------------
 
@@ -111,40 +117,35 @@ fn schema() -> Schema {
 
 // ---- Lifecycle ------------------------------------------------------------------------------
 
-const REPLACE_ON_CHANGE: [&str; 2] = ["database_name", "name"];
-
 #[async_trait]
-impl Resource for MysqlUserResource {
-    fn type_name(&self) -> &str {
-        TYPE_NAME
-    }
-    fn api_operations(&self) -> &'static [&'static str] {
-        &[
-            "POST /mysqldatabases/{databaseName}/users",
-            "GET /mysqldatabases/{databaseName}/users",
-            "DELETE /mysqldatabases/{databaseName}/users/{userName}",
-            "PUT /mysqldatabases/{databaseName}/users/{userName}/password",
-            "PUT /mysqldatabases/{databaseName}/users/{userName}/status",
-            "GET /provisioningjobs/{jobId}",
-        ]
-    }
+impl Managed for MysqlUserResource {
+    type Model = User;
+    const TYPE_NAME: &'static str = TYPE_NAME;
+    const LOG: &'static str = LOG;
+    const ID_PARTS: &'static [(&'static str, &'static str)] = &[
+        (
+            "database_name",
+            "The database's real name with its account prefix, such as `ID1001_shop`.",
+        ),
+        ("name", "The user name, such as `reporting`."),
+    ];
+    const ID_EXAMPLE: &'static str = "ID1001_shop/reporting";
+    const API_OPERATIONS: &'static [&'static str] = &[
+        "POST /mysqldatabases/{databaseName}/users",
+        "GET /mysqldatabases/{databaseName}/users",
+        "DELETE /mysqldatabases/{databaseName}/users/{userName}",
+        "PUT /mysqldatabases/{databaseName}/users/{userName}/password",
+        "PUT /mysqldatabases/{databaseName}/users/{userName}/status",
+        "GET /provisioningjobs/{jobId}",
+    ];
+    const REQUIRES_REPLACE: &'static [&'static str] = &["database_name", "name"];
 
     fn schema(&self) -> Schema {
         schema()
     }
 
-    fn identity_schema(&self) -> Option<tfplugin::IdentitySchema> {
-        Some(crate::core::list::identity_schema(&[
-            (
-                "database_name",
-                "The database's real name with its account prefix, such as `ID1001_shop`.",
-            ),
-            ("name", "The user name, such as `reporting`."),
-        ]))
-    }
-
-    fn model_attributes(&self) -> Vec<&'static str> {
-        User::attribute_names()
+    fn timeouts(&self) -> Option<Timeouts> {
+        Some(timeouts())
     }
 
     /// `enabled` is what a user is unless someone disabled it: a configuration leaves it out.
@@ -154,34 +155,24 @@ impl Resource for MysqlUserResource {
         }
     }
 
-    fn requires_replace(&self) -> &[&str] {
-        &REPLACE_ON_CHANGE
-    }
-
-    async fn validate(&self, _ctx: &Ctx, raw: &Value) -> Diagnostics {
-        let config = decode!(User, raw);
-        let mut diags = Diagnostics::default();
-        for (attribute, summary, detail) in validate_config(&config) {
+    fn validate(&self, config: &User, diags: &mut Diagnostics) {
+        for (attribute, summary, detail) in validate_config(config) {
             diags.error_at(AttributePath::new(attribute), summary, detail);
         }
-        timeouts().validate(raw, &mut diags);
-        diags
     }
 
-    async fn plan(&self, _ctx: &Ctx, req: PlanRequest) -> PlanResponse {
-        let creating = req.prior.is_null();
+    /// A password is needed to create the user, and with a new `password_version`.
+    async fn modify_plan(&self, _schema: &Schema, req: &PlanRequest, resp: &mut PlanResponse) {
+        if resp.planned.is_null() {
+            return;
+        }
         // A value that does not fit the model reads as null, as the attributes it lacks did.
         let prior = User::decode(&req.prior).unwrap_or_default();
         let config = User::decode(&req.config).unwrap_or_default();
-        let mut resp = default_plan(&schema(), &REPLACE_ON_CHANGE, &[], req);
-        if resp.planned.is_null() {
-            return resp;
-        }
         let planned = User::decode(&resp.planned).unwrap_or_default();
-        let creating = creating || !resp.requires_replace.is_empty();
+        let creating = req.prior.is_null() || !resp.requires_replace.is_empty();
         let new_version = !creating && planned.password_version != prior.password_version;
-        let absent = config.password.is_null();
-        if absent && (creating || new_version) {
+        if config.password.is_null() && (creating || new_version) {
             let detail = if creating {
                 "Combell needs a password to create a MySQL user: set password (and \
                  password_version, so that later changes are noticed)."
@@ -194,314 +185,292 @@ impl Resource for MysqlUserResource {
                     .at(AttributePath::new("password")),
             );
         }
-        resp
     }
 
-    async fn create(&self, ctx: &Ctx, planned: &Value, config: &Value) -> ApplyResult {
-        let summary = format!("Unable to create {TYPE_NAME}");
-        let raw = planned;
-        let planned = decode!(User, raw);
-        let config = decode!(User, config);
-        let client = or_return!(client(ctx));
+    fn what(&self, planned: &User) -> String {
+        format!(
+            "MySQL user \"{}\" of database {}",
+            planned.name.as_str().unwrap_or_default(),
+            planned.database_name.as_str().unwrap_or_default()
+        )
+    }
+
+    /// A user of this name that exists before the POST is not this create's: it is never
+    /// adopted (that would hand it to this configuration's destroy).
+    async fn before_create(
+        &self,
+        client: &Client,
+        planned: &User,
+        summary: &str,
+        cancel: &CancellationToken,
+    ) -> Result<Option<User>, Diagnostic> {
+        let (Some(database), Some(name)) = (planned.database_name.as_str(), planned.name.as_str())
+        else {
+            return Err(Diagnostic::error(
+                summary,
+                "database_name, name or password is not known.",
+            ));
+        };
+        match find_user(client, database, name, cancel).await {
+            Ok(None) => Ok(None),
+            Ok(Some(_)) => Err(Diagnostic::error(
+                summary,
+                format!(
+                    "MySQL user \"{name}\" of database {database} already exists at Combell. To \
+                     manage it with Terraform, import it: terraform import <resource address> \
+                     {database}/{name}."
+                ),
+            )),
+            Err(err) => Err(api_error(summary, &err)),
+        }
+    }
+
+    /// The POST; the answer names the provisioning job, if any (empty when none).
+    async fn send_create(
+        &self,
+        client: &Client,
+        planned: &User,
+        config: &User,
+        cancel: &CancellationToken,
+    ) -> Result<String, client::Error> {
         let (Some(database), Some(name), Some(password)) = (
             planned.database_name.as_str(),
             planned.name.as_str(),
             config.password.as_str(),
         ) else {
-            return ApplyResult::error(Diagnostic::error(
-                summary,
-                "database_name, name or password is not known.",
+            return Err(client::Error::Invalid(
+                "database_name, name or password is not known.".into(),
             ));
         };
-        let started = Instant::now();
-        let limit = timeouts().get(raw, Op::Create);
         let request = CreateMysqlUser {
             name: name.to_string(),
             password: Secret::new(password),
         };
-        // A user of this name that exists before the POST is not this create's: it is never
-        // adopted (that would hand it to this configuration's destroy).
-        match find_user(&client, database, name, ctx.stopping()).await {
-            Ok(None) => {}
-            Ok(Some(_)) => {
-                return ApplyResult::error(Diagnostic::error(
-                    summary,
-                    format!(
-                        "MySQL user \"{name}\" of database {database} already exists at \
-                         Combell. To manage it with Terraform, import it: terraform import \
-                         <resource address> {database}/{name}."
-                    ),
-                ))
-            }
-            Err(err) => return ApplyResult::error(api_error(summary, &err)),
-        }
-        let lookup_cancel = CancellationToken::new();
-        let what = format!("MySQL user \"{name}\" of database {database}");
-        // A lost answer is reconciled by the name; a user still being provisioned by a lost
-        // request appears when its job ends, within timeouts.create.
-        let created = create_once(
-            CreateSpec {
-                module: LOG,
-                what: &what,
-                settle: limit.saturating_sub(started.elapsed()),
-                cancel: ctx.stopping(),
-                order: None,
-            },
-            || client.create_mysql_user(database, &request, ctx.stopping()),
-            || find_user(&client, database, name, &lookup_cancel),
-        )
-        .await;
-        let job = match created {
-            Ok(Created::Posted(job)) => job,
-            // Found by its name: it exists, there is no job to wait for.
-            Ok(Created::Found(_)) => None,
-            Err(failure) => return ApplyResult::error(failure.diagnostic(summary)),
-        };
-        let mut pending = known(&planned);
-        if let Some(job) = &job {
-            pending.provisioning_job_id = job.job_id.clone().into();
-            hclog::info(
-                LOG,
-                "user creation started; waiting for its job",
-                &[
-                    ("database", json!(database)),
-                    ("name", json!(name)),
-                    ("job_id", json!(job.job_id)),
-                ],
-            );
-            let left = limit.saturating_sub(started.elapsed());
-            match wait(&client, &job.job_id, name, left, ctx.stopping()).await {
-                Ok(()) => {}
-                Err(err @ client::Error::JobFailed { .. }) => {
-                    return ApplyResult::error(Diagnostic::error(
-                        summary,
-                        format!(
-                            "Combell's provisioning job {} for MySQL user \"{name}\" failed: \
-                             {err}\n\nNothing was created, so nothing is kept in the state.",
-                            job.job_id
-                        ),
-                    ))
-                }
-                Err(err) => {
-                    return ApplyResult {
-                        state: Some(pending.encode()),
-                        diagnostics: Diagnostic::error(
-                            summary,
-                            unfinished_detail(&err, name, false),
-                        )
-                        .into(),
-                        ..Default::default()
-                    }
-                }
-            }
-        }
-        // The user exists from here on: what follows is not cut short by Ctrl-C.
-        let no_cancel = CancellationToken::new();
-        if planned.status.as_str() == Some(DISABLED) {
-            if let Err(err) = client
-                .set_mysql_user_status(database, name, false, &no_cancel)
-                .await
-            {
-                let mut diags = Diagnostics::default();
-                diags.push(api_error(summary, &err));
-                return read_back(&client, database, name, &pending, diags).await;
-            }
-        }
-        read_back(&client, database, name, &pending, Diagnostics::default()).await
+        let job = client.create_mysql_user(database, &request, cancel).await?;
+        Ok(job.map(|job| job.job_id).unwrap_or_default())
     }
 
-    async fn read(&self, ctx: &Ctx, state: &Value) -> ReadResult {
-        let summary = format!("Unable to read {TYPE_NAME}");
-        let current = decode!(User, state);
-        let client = or_return!(client(ctx));
-        let (Some(database), Some(name)) = (current.database_name.as_str(), current.name.as_str())
-        else {
-            return ReadResult::gone();
-        };
-        if current.id.is_null() {
-            if let Some(job_id) = current.provisioning_job_id.as_str() {
-                let limit = timeouts().get(state, Op::Create);
-                match wait(&client, job_id, name, limit, ctx.stopping()).await {
-                    Ok(()) => {}
-                    Err(client::Error::JobFailed { .. }) => return ReadResult::gone(),
-                    Err(err) => {
-                        return ReadResult {
-                            state: Some(state.clone()),
-                            diagnostics: Diagnostic::error(
-                                summary,
-                                unfinished_detail(&err, name, true),
-                            )
-                            .into(),
-                            ..Default::default()
-                        }
-                    }
-                }
-            }
+    /// Pending until its job (if any) has finished.
+    fn created(&self, planned: &User, job_id: &str) -> User {
+        let mut pending = known(planned);
+        if !job_id.is_empty() {
+            pending.provisioning_job_id = job_id.to_string().into();
         }
-        match find_user(&client, database, name, ctx.stopping()).await {
-            Ok(Some(user)) => ReadResult::ok(state_from(database, &user, &current).encode()),
-            Ok(None) => {
+        pending
+    }
+
+    /// A state without an id waits for its job, if it records one, and is then read.
+    fn pending_job(&self, state: &User) -> Option<String> {
+        state.id.is_null().then(|| {
+            state
+                .provisioning_job_id
+                .as_str()
+                .unwrap_or_default()
+                .to_string()
+        })
+    }
+
+    /// Waits for the job; right after the create, a `disabled` user is then disabled (new
+    /// users are enabled). The user is read back by the core (`id` and `rights` are left
+    /// unknown for it).
+    async fn settle(
+        &self,
+        client: &Client,
+        state: &User,
+        job_id: &str,
+        creating: bool,
+        limit: Duration,
+        cancel: &CancellationToken,
+    ) -> Result<(User, Diagnostics), WaitError> {
+        let database = state.database_name.as_str().unwrap_or_default();
+        let name = state.name.as_str().unwrap_or_default();
+        if !job_id.is_empty() {
+            if creating {
                 hclog::info(
                     LOG,
-                    "MySQL user no longer exists; removing it from the state",
-                    &[("database", json!(database)), ("name", json!(name))],
+                    "user creation started; waiting for its job",
+                    &[
+                        ("database", json!(database)),
+                        ("name", json!(name)),
+                        ("job_id", json!(job_id)),
+                    ],
                 );
-                ReadResult::gone()
             }
-            Err(err) => read_with(state.clone(), api_error(summary, &err).into()),
+            wait_logged(
+                client,
+                job_id,
+                limit,
+                cancel,
+                LOG,
+                "waiting for the MySQL user's provisioning job",
+                ("name", name),
+            )
+            .await?;
         }
-    }
-
-    async fn update(
-        &self,
-        ctx: &Ctx,
-        prior: &Value,
-        planned: &Value,
-        config: &Value,
-    ) -> ApplyResult {
-        let summary = format!("Unable to update {TYPE_NAME}");
-        let client = or_return!(client(ctx));
-        let current = decode!(User, prior);
-        let planned = decode!(User, planned);
-        let config = decode!(User, config);
-        let (Some(database), Some(name)) = (current.database_name.as_str(), current.name.as_str())
-        else {
-            return ApplyResult::ok(known(&planned).encode());
-        };
-        let failed =
-            |err: client::Error| apply_with(prior.clone(), api_error(summary.clone(), &err).into());
-        if planned.password_version != current.password_version {
-            let Some(password) = config.password.as_str() else {
-                return ApplyResult {
-                    state: Some(prior.clone()),
-                    diagnostics: Diagnostic::error(
-                        summary.clone(),
-                        "password_version changed, but no password is set.",
-                    )
-                    .into(),
-                    ..Default::default()
-                };
-            };
+        let mut diags = Diagnostics::default();
+        // The user exists from here on: what follows is not cut short by Ctrl-C.
+        if creating && state.status.as_str() == Some(DISABLED) {
             if let Err(err) = client
-                .set_mysql_user_password(database, name, &Secret::new(password), ctx.stopping())
+                .set_mysql_user_status(database, name, false, &CancellationToken::new())
                 .await
             {
-                return failed(err);
+                diags.push(api_error(format!("Unable to create {TYPE_NAME}"), &err));
             }
         }
-        if let Some(status) = planned.status.as_str() {
-            if current.status.as_str() != Some(status) {
-                if let Err(err) = client
-                    .set_mysql_user_status(database, name, status == ENABLED, ctx.stopping())
-                    .await
-                {
-                    return failed(err);
-                }
-            }
-        }
-        read_back(&client, database, name, &planned, Diagnostics::default()).await
+        let settled = User {
+            id: Field::Unknown,
+            rights: Field::Unknown,
+            ..state.clone()
+        };
+        Ok((settled, diags))
     }
 
-    async fn delete(&self, ctx: &Ctx, prior: &Value) -> Diagnostics {
-        let summary = format!("Unable to delete {TYPE_NAME}");
-        let prior = decode!(User, prior);
+    /// The user a lost answer's request made, found by its name; like a create that saw its
+    /// answer, a `disabled` user is then disabled.
+    async fn find_created(
+        &self,
+        client: &Client,
+        planned: &User,
+        _existing: &[String],
+        cancel: &CancellationToken,
+    ) -> Result<Option<User>, client::Error> {
+        let found = self.fetch(client, planned, cancel).await?;
+        let (Some(mut user), Some(database), Some(name)) =
+            (found, planned.database_name.as_str(), planned.name.as_str())
+        else {
+            return Ok(None);
+        };
+        if planned.status.as_str() == Some(DISABLED) && user.status.as_str() != Some(DISABLED) {
+            client
+                .set_mysql_user_status(database, name, false, cancel)
+                .await?;
+            user.status = DISABLED.to_string().into();
+        }
+        Ok(Some(user))
+    }
+
+    fn unfinished(&self, state: &User, err: &client::Error, reading: bool) -> String {
+        unfinished_detail(err, state.name.as_str().unwrap_or_default(), reading)
+    }
+
+    async fn fetch(
+        &self,
+        client: &Client,
+        key: &User,
+        cancel: &CancellationToken,
+    ) -> Result<Option<User>, client::Error> {
+        let (Some(database), Some(name)) = (key.database_name.as_str(), key.name.as_str()) else {
+            return Ok(None);
+        };
+        Ok(find_user(client, database, name, cancel)
+            .await?
+            .map(|user| state_from(database, &user, key)))
+    }
+
+    /// The password (with a new `password_version`) and the status change in place.
+    async fn send_update(
+        &self,
+        client: &Client,
+        prior: &User,
+        planned: &User,
+        config: &User,
+        cancel: &CancellationToken,
+    ) -> Result<(), client::Error> {
         let (Some(database), Some(name)) = (prior.database_name.as_str(), prior.name.as_str())
         else {
-            return Diagnostics::default();
+            return Ok(());
+        };
+        if planned.password_version != prior.password_version {
+            let Some(password) = config.password.as_str() else {
+                return Err(client::Error::Invalid(
+                    "password_version changed, but no password is set.".into(),
+                ));
+            };
+            client
+                .set_mysql_user_password(database, name, &Secret::new(password), cancel)
+                .await?;
+        }
+        if let Some(status) = planned.status.as_str() {
+            if prior.status.as_str() != Some(status) {
+                client
+                    .set_mysql_user_status(database, name, status == ENABLED, cancel)
+                    .await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// A pending user was never made; the database's own user goes with its database.
+    fn forgotten(&self, prior: &User) -> Option<Diagnostics> {
+        let (Some(database), Some(name)) = (prior.database_name.as_str(), prior.name.as_str())
+        else {
+            return None;
         };
         if prior.id.is_null() {
-            return Diagnostic::warning(
-                format!("The creation of MySQL user \"{name}\" had not finished"),
-                format!(
-                    "Provisioning job {} had not finished, so there was no user to delete and it \
-                     was removed from the Terraform state. If the job still completes, the user \
-                     exists in database {database}: import it or delete it in the Combell \
-                     control panel.",
-                    prior.provisioning_job_id.as_str().unwrap_or("unknown")
-                ),
-            )
-            .into();
-        }
-        if prior.rights.as_str().is_some_and(|r| r != READ_ONLY) {
-            hclog::warn(
-                LOG,
-                "read_and_write MySQL user removed from the state only",
-                &[("database", json!(database)), ("name", json!(name))],
+            return Some(
+                Diagnostic::warning(
+                    format!("The creation of MySQL user \"{name}\" had not finished"),
+                    format!(
+                        "Provisioning job {} had not finished, so there was no user to delete \
+                         and it was removed from the Terraform state. If the job still \
+                         completes, the user exists in database {database}: import it or \
+                         delete it in the Combell control panel.",
+                        prior.provisioning_job_id.as_str().unwrap_or("unknown")
+                    ),
+                )
+                .into(),
             );
-            return Diagnostic::warning(
+        }
+        let rights = prior.rights.as_str().filter(|r| *r != READ_ONLY)?;
+        hclog::warn(
+            LOG,
+            "read_and_write MySQL user removed from the state only",
+            &[("database", json!(database)), ("name", json!(name))],
+        );
+        Some(
+            Diagnostic::warning(
                 format!("MySQL user \"{name}\" still exists"),
                 format!(
-                    "Combell deletes only read_only users, and \"{name}\" has {} rights (it is \
-                     the own user of database {database}). It was removed from the Terraform \
-                     state but still exists; it is deleted together with its database.",
-                    prior.rights.as_str().unwrap_or("other")
+                    "Combell deletes only read_only users, and \"{name}\" has {rights} rights \
+                     (it is the own user of database {database}). It was removed from the \
+                     Terraform state but still exists; it is deleted together with its database."
                 ),
             )
-            .into();
-        }
-        let client = or_return!(client(ctx));
-        match client
-            .delete_mysql_user(database, name, ctx.stopping())
-            .await
-        {
-            Ok(()) => Diagnostics::default(),
-            Err(err) if err.is_not_found() => Diagnostics::default(),
-            Err(err) => api_error(summary, &err).into(),
+            .into(),
+        )
+    }
+
+    async fn send_delete(
+        &self,
+        client: &Client,
+        prior: &User,
+        cancel: &CancellationToken,
+    ) -> Result<Diagnostics, client::Error> {
+        let database = prior.database_name.as_str().unwrap_or_default();
+        let name = prior.name.as_str().unwrap_or_default();
+        client.delete_mysql_user(database, name, cancel).await?;
+        Ok(Diagnostics::default())
+    }
+
+    fn check_import(&self, parts: &[String]) -> Result<(), String> {
+        parse_import_id(&parts.join("/")).map(|_| ())
+    }
+
+    fn imported(&self, parts: &[String]) -> User {
+        User {
+            id: parts.join("/").into(),
+            database_name: parts[0].clone().into(),
+            name: parts[1].clone().into(),
+            ..Default::default()
         }
     }
 
-    async fn import(&self, _ctx: &Ctx, id: &str) -> ImportResult {
-        match parse_import_id(id) {
-            Ok((database, name)) => {
-                let state = User {
-                    id: format!("{database}/{name}").into(),
-                    database_name: database.into(),
-                    name: name.into(),
-                    ..Default::default()
-                };
-                ImportResult {
-                    state: Some(state.encode()),
-                    ..Default::default()
-                }
-            }
-            Err(detail) => ImportResult {
-                diagnostics: Diagnostic::error(
-                    format!("Invalid import ID for {TYPE_NAME}"),
-                    detail,
-                )
-                .into(),
-                ..Default::default()
-            },
-        }
+    fn names_object(&self, state: &User) -> bool {
+        state.database_name.as_str().is_some() && state.name.as_str().is_some()
     }
 }
 
 // ---- Helpers --------------------------------------------------------------------------------
-
-async fn wait(
-    client: &Client,
-    job_id: &str,
-    name: &str,
-    limit: Duration,
-    cancel: &CancellationToken,
-) -> Result<(), client::Error> {
-    match wait_logged(
-        client,
-        job_id,
-        limit,
-        cancel,
-        LOG,
-        "waiting for the MySQL user's provisioning job",
-        ("name", name),
-    )
-    .await
-    {
-        Ok(_) => Ok(()),
-        Err(WaitError::Failed(err) | WaitError::Unfinished(err)) => Err(err),
-        // Not produced by the wait itself: the user is looked up by the caller.
-        Err(WaitError::Vanished(detail)) => Err(client::Error::Invalid(detail)),
-    }
-}
 
 /// The user of that name, compared without case; `None` when it or its database is gone.
 async fn find_user(
@@ -521,47 +490,16 @@ async fn find_user(
     }
 }
 
-/// Ends create and update: the state is what the API now says.
-async fn read_back(
-    client: &Client,
-    database: &str,
-    name: &str,
-    base: &User,
-    mut diags: Diagnostics,
-) -> ApplyResult {
-    let summary = format!("Unable to read {TYPE_NAME} back");
-    match find_user(client, database, name, &CancellationToken::new()).await {
-        Ok(Some(user)) => apply_with(state_from(database, &user, base).encode(), diags),
-        Ok(None) => {
-            diags.push(Diagnostic::error(
-                summary,
-                format!(
-                    "Combell accepted MySQL user \"{name}\" for database {database} but does not \
-                     list it. Import it once it appears (ID {database}/{name})."
-                ),
-            ));
-            ApplyResult {
-                diagnostics: diags,
-                ..Default::default()
-            }
-        }
-        Err(err) => {
-            diags.push(api_error(summary, &err));
-            apply_with(known(base).encode(), diags)
-        }
-    }
-}
-
 tfplugin::model! {
     /// The `timeouts` block of `combell_mysql_user`.
-    struct UserTimeouts {
+    pub(crate) struct UserTimeouts {
         create: String,
     }
 }
 
 tfplugin::model! {
     /// The state (and configuration) of `combell_mysql_user`.
-    struct User {
+    pub(crate) struct User {
         id: String,
         database_name: String,
         name: String,
@@ -692,6 +630,7 @@ fn check_name(name: &str, database: &str) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use tfplugin::{Ctx, Resource};
 
     fn config(change: impl FnOnce(&mut User)) -> User {
         let mut v = User {
@@ -717,7 +656,7 @@ mod tests {
             })
             .encode();
             let mut generated = tfplugin::generated_config(&schema(), &state);
-            MysqlUserResource.trim_generated_config(&state, &mut generated);
+            RESOURCE.trim_generated_config(&state, &mut generated);
             let generated = User::decode(&generated).unwrap();
             assert_eq!(generated.status.as_str(), kept);
             assert!(generated.id.is_null() && generated.rights.is_null());
@@ -824,7 +763,7 @@ mod tests {
     #[test]
     fn a_password_is_required_to_create() {
         let plan = |cfg: User| {
-            block_on(MysqlUserResource.plan(
+            block_on(RESOURCE.plan(
                 &Ctx::for_tests(None),
                 PlanRequest {
                     prior: Value::Null,
@@ -846,7 +785,7 @@ mod tests {
             c.id = text("ID1001_shop/ID1001_shop");
             c.rights = text("read_and_write");
         });
-        let diags = block_on(MysqlUserResource.delete(&Ctx::for_tests(None), &prior.encode()));
+        let diags = block_on(RESOURCE.delete(&Ctx::for_tests(None), &prior.encode()));
         assert!(!diags.has_errors());
         assert!(diags.iter().next().unwrap().detail.contains("read_only"));
     }

@@ -8,14 +8,14 @@ use combell_api::Client;
 use tfplugin::Resource;
 
 use crate::core::list::{unless_missing, Filter, Filters, FindResult, Found, Lister};
-use crate::mysql::user::MysqlUserResource;
+use crate::mysql::user;
 
 pub struct MysqlUserList;
 
 #[async_trait]
 impl Lister for MysqlUserList {
     fn resource(&self) -> &'static dyn Resource {
-        &MysqlUserResource
+        &user::RESOURCE
     }
     fn description(&self) -> &'static str {
         "Lists the users of the MySQL databases of the Combell accounts, for `terraform query`."
