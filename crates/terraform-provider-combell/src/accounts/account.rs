@@ -46,7 +46,7 @@ use combell_api::{
     CreateAccount, Secret,
 };
 use tfplugin::{
-    model, Attribute, AttributePath, Diagnostic, Diagnostics, Field, Model, Nesting, Number,
+    model, Attribute, AttributePath, Ctx, Diagnostic, Diagnostics, Field, Model, Nesting, Number,
     PlanRequest, PlanResponse, Schema, Value,
 };
 
@@ -211,7 +211,13 @@ impl Managed for AccountResource {
     }
 
     /// The servicepack of an existing account cannot change, and neither can its FTP password.
-    async fn modify_plan(&self, _schema: &Schema, req: &PlanRequest, resp: &mut PlanResponse) {
+    async fn modify_plan(
+        &self,
+        _ctx: &Ctx,
+        _schema: &Schema,
+        req: &PlanRequest,
+        resp: &mut PlanResponse,
+    ) {
         let updating = !req.prior.is_null() && !resp.planned.is_null();
         let (prior, planned) = match AccountState::decode(&req.prior)
             .and_then(|p| Ok((p, AccountState::decode(&resp.planned)?)))

@@ -41,7 +41,7 @@ use combell_api::{
     self as client, CancellationToken, Client, CreateMysqlDatabase, MysqlDatabase, Secret,
 };
 use tfplugin::{
-    Attribute, AttributePath, Diagnostic, Diagnostics, Field, Model, Number, PlanRequest,
+    Attribute, AttributePath, Ctx, Diagnostic, Diagnostics, Field, Model, Number, PlanRequest,
     PlanResponse, Schema, Value,
 };
 
@@ -161,7 +161,13 @@ impl Managed for MysqlDatabaseResource {
     }
 
     /// A password is needed to create the database, and with a new `password_version`.
-    async fn modify_plan(&self, _schema: &Schema, req: &PlanRequest, resp: &mut PlanResponse) {
+    async fn modify_plan(
+        &self,
+        _ctx: &Ctx,
+        _schema: &Schema,
+        req: &PlanRequest,
+        resp: &mut PlanResponse,
+    ) {
         if resp.planned.is_null() {
             return;
         }

@@ -33,8 +33,8 @@ use crate::core::timeouts::{Op, Timeouts};
 use crate::mysql::database::is_real_name;
 use combell_api::{self as client, CancellationToken, Client, CreateMysqlUser, MysqlUser, Secret};
 use tfplugin::{
-    Attribute, AttributePath, Diagnostic, Diagnostics, Field, Model, Number, PlanRequest,
-    PlanResponse, Schema, Value,
+    Attribute, AttributePath, Ctx, Diagnostic, Diagnostics, Field, Model, Number, PlanRequest,
+    PlanResponse, Schema,
 };
 
 const TYPE_NAME: &str = "combell_mysql_user";
@@ -149,9 +149,9 @@ impl Managed for MysqlUserResource {
     }
 
     /// `enabled` is what a user is unless someone disabled it: a configuration leaves it out.
-    fn trim_generated_config(&self, _state: &Value, config: &mut Value) {
-        if config.get_str("status") == Some("enabled") {
-            config.set("status", Value::Null);
+    fn trim_generated_config(&self, _state: &User, config: &mut User) {
+        if config.status.as_str() == Some("enabled") {
+            config.status = Field::Null;
         }
     }
 
@@ -162,7 +162,13 @@ impl Managed for MysqlUserResource {
     }
 
     /// A password is needed to create the user, and with a new `password_version`.
-    async fn modify_plan(&self, _schema: &Schema, req: &PlanRequest, resp: &mut PlanResponse) {
+    async fn modify_plan(
+        &self,
+        _ctx: &Ctx,
+        _schema: &Schema,
+        req: &PlanRequest,
+        resp: &mut PlanResponse,
+    ) {
         if resp.planned.is_null() {
             return;
         }
@@ -630,7 +636,7 @@ fn check_name(name: &str, database: &str) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use tfplugin::{Ctx, Resource};
+    use tfplugin::{Resource, Value};
 
     fn config(change: impl FnOnce(&mut User)) -> User {
         let mut v = User {
