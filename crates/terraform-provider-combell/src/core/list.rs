@@ -336,37 +336,6 @@ pub(crate) async fn linux_hosting_domains(
     Ok(domains)
 }
 
-/// The mail zones that pass the filter, in order of domain. Combell cannot list mail zones:
-/// without a filter, every account's identifier (`GET /accounts`, every page) is tried, and
-/// those without a mail zone are left out.
-pub(crate) async fn mail_zones(
-    client: &Client,
-    filters: &Filters,
-    cancel: &combell_api::CancellationToken,
-) -> Result<Vec<combell_api::MailZone>, combell_api::Error> {
-    let domains = match &filters.domain_name {
-        Some(domain) => vec![domain.clone()],
-        None => {
-            let mut domains: Vec<String> = client
-                .list_accounts(&combell_api::AccountFilter::default(), cancel)
-                .await?
-                .into_iter()
-                .map(|a| a.identifier.to_ascii_lowercase())
-                .collect();
-            domains.sort();
-            domains.dedup();
-            domains
-        }
-    };
-    let mut zones = Vec::new();
-    for domain in domains {
-        if let Some(zone) = crate::mail::zone_shared::read_zone(client, &domain, cancel).await? {
-            zones.push(zone);
-        }
-    }
-    Ok(zones)
-}
-
 /// An identity schema of string attributes, each required for import, in import ID order.
 pub(crate) fn identity_schema(attributes: &[(&str, &str)]) -> tfplugin::IdentitySchema {
     tfplugin::IdentitySchema::new(

@@ -5,8 +5,9 @@ use async_trait::async_trait;
 use combell_api::Client;
 use tfplugin::Resource;
 
-use crate::core::list::{mail_zones, Filter, Filters, FindResult, Found, Lister};
+use crate::core::list::{Filter, Filters, FindResult, Found, Lister};
 use crate::mail::smtp_domain::MailSmtpDomainResource;
+use crate::mail::zone_shared::mail_zones;
 
 pub struct MailSmtpDomainList;
 
