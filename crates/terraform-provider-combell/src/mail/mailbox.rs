@@ -12,6 +12,11 @@
 //! keeps the prior value of a left-out nested attribute only when all its fields are computed,
 //! which is why `enabled` is not required.)
 //!
+//! Writes: a create is the POST, the auto-reply and auto-forward PUTs it needs, and one read
+//! back, because Combell decides `login`, `max_size` and `actual_size`. An update (password,
+//! settings) stores the plan without reading back, unless the plan leaves a setting's field
+//! unknown; `actual_size` then comes with the next read.
+//!
 //! Quirks: the API never returns the password (so it is write-only, with `password_version` to
 //! trigger a change), nor the mail zone account a mailbox belongs to (so `account_id` is kept
 //! from the configuration or, left out, from the create, which takes the domain's only mail zone
@@ -454,6 +459,12 @@ impl Resource for MailboxResource {
         }
         if let Err(err) = apply_settings(&client, id, &current, &planned, ctx.stopping()).await {
             return failed(api_error(summary, &err).into());
+        }
+        // One request per write: the plan is the new state unless it leaves a value unknown
+        // (an auto-reply or auto-forward field left out of a changed setting).
+        let planned_state = planned.encode();
+        if planned_state.is_wholly_known() {
+            return ApplyResult::ok(planned_state);
         }
         match client.get_mailbox(id, &CancellationToken::new()).await {
             Ok(detail) => ApplyResult::ok(state_from(&detail, &planned).encode()),
