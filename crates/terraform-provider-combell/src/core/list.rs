@@ -6,7 +6,7 @@
 //! for the objects (`include_resource = true`, and always for `-generate-config-out`).
 
 use async_trait::async_trait;
-use combell_api::Client;
+use combell_api::{Client, LinuxHostingDetail};
 use tfplugin::{
     Attribute, AttributePath, Ctx, Diagnostic, Diagnostics, ListItem, ListRequest, ListResource,
     ListSink, Resource, Schema, Value,
@@ -69,14 +69,14 @@ async fn imported_item(
 /// when Terraform wants the objects.
 #[async_trait]
 pub(crate) trait Lister: Send + Sync + 'static {
+    /// The list's description (what it lists, and how far the filters narrow it).
+    const DESCRIPTION: &'static str;
+    /// The filters of the `config` block, all optional, among [`Filter`]'s.
+    const FILTERS: &'static [Filter];
+    /// The API operations the listing calls (besides the resource's read).
+    const API_OPERATIONS: &'static [&'static str];
     /// The resource type listed.
     fn resource(&self) -> &'static dyn Resource;
-    /// The list's description (what it lists, and how far the filters narrow it).
-    fn description(&self) -> &'static str;
-    /// The filters of the `config` block, all optional, among [`Filter`]'s.
-    fn filters(&self) -> Vec<Filter>;
-    /// The API operations the listing calls (besides the resource's read).
-    fn api_operations(&self) -> &'static [&'static str];
     /// Finds the objects, sending each to `found` and stopping as soon as it says so.
     async fn find(&self, client: &Client, filters: &Filters, found: &mut Found<'_>) -> FindResult;
 }
@@ -199,6 +199,19 @@ impl Found<'_> {
         Ok(!self.stopped)
     }
 
+    /// Sends each object, as [`Found::send`] does, until Terraform has enough (`Ok(false)`).
+    pub async fn send_all(
+        &mut self,
+        objects: impl IntoIterator<Item = (String, String)>,
+    ) -> Result<bool, ListError> {
+        for (import_id, display_name) in objects {
+            if !self.send(import_id, display_name).await? {
+                return Ok(false);
+            }
+        }
+        Ok(!self.stopped)
+    }
+
     /// The cancellation of the listing (Ctrl-C), for the API calls.
     pub fn stopping(&self) -> &combell_api::CancellationToken {
         self.ctx.stopping()
@@ -215,23 +228,17 @@ impl<L: Lister> ListResource for Listed<L> {
     }
 
     fn schema(&self) -> Schema {
-        Schema::new(
-            self.0
-                .filters()
-                .into_iter()
-                .map(Filter::attribute)
-                .collect(),
-        )
-        .description(self.0.description())
+        Schema::new(L::FILTERS.iter().copied().map(Filter::attribute).collect())
+            .description(L::DESCRIPTION)
     }
 
     fn api_operations(&self) -> &'static [&'static str] {
-        self.0.api_operations()
+        L::API_OPERATIONS
     }
 
     async fn validate(&self, _ctx: &Ctx, config: &Value) -> Diagnostics {
         let mut diags = Diagnostics::default();
-        for filter in self.0.filters() {
+        for &filter in L::FILTERS {
             match filter {
                 Filter::AccountId => {
                     if let Some(n) = config.get_known("account_id") {
@@ -334,6 +341,28 @@ pub(crate) async fn linux_hosting_domains(
     domains.sort();
     domains.dedup();
     Ok(domains)
+}
+
+/// Finds, for each Linux hosting that passes the filter (`GET /linuxhostings`, then
+/// `GET /linuxhostings/{domain}` each), the objects `objects` names in its detail, and sends
+/// them; a hosting gone meanwhile has none.
+pub(crate) async fn per_linux_hosting(
+    client: &Client,
+    filters: &Filters,
+    found: &mut Found<'_>,
+    objects: impl Fn(&str, &LinuxHostingDetail) -> Vec<(String, String)> + Send + Sync,
+) -> FindResult {
+    for domain in linux_hosting_domains(client, filters, found.stopping()).await? {
+        let Some(hosting) =
+            unless_missing(client.get_linux_hosting(&domain, found.stopping()).await)?
+        else {
+            continue;
+        };
+        if !found.send_all(objects(&domain, &hosting)).await? {
+            break;
+        }
+    }
+    Ok(())
 }
 
 /// An identity schema of string attributes, each required for import, in import ID order.

@@ -34,15 +34,10 @@ impl Lister for DomainList {
     fn resource(&self) -> &'static dyn Resource {
         &DomainResource
     }
-    fn description(&self) -> &'static str {
-        "Lists the domains of the Combell reseller account, for `terraform query`."
-    }
-    fn filters(&self) -> Vec<Filter> {
-        vec![Filter::DomainName("domain")]
-    }
-    fn api_operations(&self) -> &'static [&'static str] {
-        &["GET /domains", "GET /domains/{domainName}"]
-    }
+    const DESCRIPTION: &'static str =
+        "Lists the domains of the Combell reseller account, for `terraform query`.";
+    const FILTERS: &'static [Filter] = &[Filter::DomainName("domain")];
+    const API_OPERATIONS: &'static [&'static str] = &["GET /domains", "GET /domains/{domainName}"];
     async fn find(&self, client: &Client, filters: &Filters, found: &mut Found<'_>) -> FindResult {
         find_domains(client, filters, found).await
     }
@@ -53,18 +48,13 @@ impl Lister for DomainRegistrationList {
     fn resource(&self) -> &'static dyn Resource {
         &DomainRegistrationResource
     }
-    fn description(&self) -> &'static str {
+    const DESCRIPTION: &'static str =
         "Lists the domains of the Combell reseller account as registrations, for `terraform \
          query`. The same domains as the `combell_domain` list: import a domain as one or the \
          other (`combell_domain` manages its name servers and renewal; a registration only \
-         records the purchase)."
-    }
-    fn filters(&self) -> Vec<Filter> {
-        vec![Filter::DomainName("domain")]
-    }
-    fn api_operations(&self) -> &'static [&'static str] {
-        &["GET /domains", "GET /domains/{domainName}"]
-    }
+         records the purchase).";
+    const FILTERS: &'static [Filter] = &[Filter::DomainName("domain")];
+    const API_OPERATIONS: &'static [&'static str] = &["GET /domains", "GET /domains/{domainName}"];
     async fn find(&self, client: &Client, filters: &Filters, found: &mut Found<'_>) -> FindResult {
         find_domains(client, filters, found).await
     }

@@ -6,50 +6,37 @@ use async_trait::async_trait;
 use combell_api::Client;
 use tfplugin::Resource;
 
-use crate::core::list::{
-    linux_hosting_domains, unless_missing, Filter, Filters, FindResult, Found, Lister,
-};
+use crate::core::list::{per_linux_hosting, Filter, Filters, FindResult, Found, Lister};
 use crate::linux::host_header;
 
 pub struct LinuxHostHeaderList;
 
 #[async_trait]
 impl Lister for LinuxHostHeaderList {
+    const DESCRIPTION: &'static str =
+        "Lists the host headers (extra host names) of the sites of the Linux hostings, for \
+         `terraform query`. A site's own name is not listed.";
+    const FILTERS: &'static [Filter] = &[Filter::DomainName("Linux hosting")];
+    const API_OPERATIONS: &'static [&'static str] =
+        &["GET /linuxhostings", "GET /linuxhostings/{domainName}"];
     fn resource(&self) -> &'static dyn Resource {
         &host_header::RESOURCE
     }
-    fn description(&self) -> &'static str {
-        "Lists the host headers (extra host names) of the sites of the Linux hostings, for \
-         `terraform query`. A site's own name is not listed."
-    }
-    fn filters(&self) -> Vec<Filter> {
-        vec![Filter::DomainName("Linux hosting")]
-    }
-    fn api_operations(&self) -> &'static [&'static str] {
-        &["GET /linuxhostings", "GET /linuxhostings/{domainName}"]
-    }
     async fn find(&self, client: &Client, filters: &Filters, found: &mut Found<'_>) -> FindResult {
-        for domain in linux_hosting_domains(client, filters, found.stopping()).await? {
-            let Some(hosting) =
-                unless_missing(client.get_linux_hosting(&domain, found.stopping()).await)?
-            else {
-                continue;
-            };
+        per_linux_hosting(client, filters, found, |domain, hosting| {
+            let mut objects = Vec::new();
             for site in &hosting.sites {
                 let site_name = site.name.to_ascii_lowercase();
                 for header in &site.host_headers {
                     let name = header.name.to_ascii_lowercase();
-                    if name == site_name {
-                        continue;
-                    }
-                    let shown = format!("{name} → site {site_name} of {domain}");
-                    let id = format!("{domain}/{site_name}/{name}");
-                    if !found.send(id, shown).await? {
-                        return Ok(());
+                    if name != site_name {
+                        let shown = format!("{name} → site {site_name} of {domain}");
+                        objects.push((format!("{domain}/{site_name}/{name}"), shown));
                     }
                 }
             }
-        }
-        Ok(())
+            objects
+        })
+        .await
     }
 }

@@ -17,15 +17,11 @@ impl Lister for LinuxHostingSettingsList {
     fn resource(&self) -> &'static dyn Resource {
         &LinuxHostingSettingsResource
     }
-    fn description(&self) -> &'static str {
-        "Lists the settings of the Linux hostings (one per hosting), for `terraform query`."
-    }
-    fn filters(&self) -> Vec<Filter> {
-        vec![Filter::DomainName("Linux hosting")]
-    }
-    fn api_operations(&self) -> &'static [&'static str] {
-        &["GET /linuxhostings", "GET /linuxhostings/{domainName}"]
-    }
+    const DESCRIPTION: &'static str =
+        "Lists the settings of the Linux hostings (one per hosting), for `terraform query`.";
+    const FILTERS: &'static [Filter] = &[Filter::DomainName("Linux hosting")];
+    const API_OPERATIONS: &'static [&'static str] =
+        &["GET /linuxhostings", "GET /linuxhostings/{domainName}"];
     async fn find(&self, client: &Client, filters: &Filters, found: &mut Found<'_>) -> FindResult {
         for domain in linux_hosting_domains(client, filters, found.stopping()).await? {
             // A domain named by the filter may have no hosting: then there is nothing.

@@ -17,19 +17,14 @@ impl Lister for ScheduledTaskList {
     fn resource(&self) -> &'static dyn Resource {
         &scheduled_task::RESOURCE
     }
-    fn description(&self) -> &'static str {
-        "Lists the scheduled tasks (cron jobs) of the Linux hostings, for `terraform query`."
-    }
-    fn filters(&self) -> Vec<Filter> {
-        vec![Filter::DomainName("Linux hosting")]
-    }
-    fn api_operations(&self) -> &'static [&'static str] {
-        &[
-            "GET /linuxhostings",
-            "GET /linuxhostings/{domainName}/scheduledtasks",
-            "GET /linuxhostings/{domainName}/scheduledtasks/{scheduledTaskId}",
-        ]
-    }
+    const DESCRIPTION: &'static str =
+        "Lists the scheduled tasks (cron jobs) of the Linux hostings, for `terraform query`.";
+    const FILTERS: &'static [Filter] = &[Filter::DomainName("Linux hosting")];
+    const API_OPERATIONS: &'static [&'static str] = &[
+        "GET /linuxhostings",
+        "GET /linuxhostings/{domainName}/scheduledtasks",
+        "GET /linuxhostings/{domainName}/scheduledtasks/{scheduledTaskId}",
+    ];
     async fn find(&self, client: &Client, filters: &Filters, found: &mut Found<'_>) -> FindResult {
         for domain in linux_hosting_domains(client, filters, found.stopping()).await? {
             let Some(mut tasks) =

@@ -5,43 +5,31 @@ use async_trait::async_trait;
 use combell_api::Client;
 use tfplugin::Resource;
 
-use crate::core::list::{
-    linux_hosting_domains, unless_missing, Filter, Filters, FindResult, Found, Lister,
-};
+use crate::core::list::{per_linux_hosting, Filter, Filters, FindResult, Found, Lister};
 use crate::linux::site_settings::LinuxSiteSettingsResource;
 
 pub struct LinuxSiteSettingsList;
 
 #[async_trait]
 impl Lister for LinuxSiteSettingsList {
+    const DESCRIPTION: &'static str =
+        "Lists the SSL settings of the sites of the Linux hostings (one per site, subsites \
+         included), for `terraform query`.";
+    const FILTERS: &'static [Filter] = &[Filter::DomainName("Linux hosting")];
+    const API_OPERATIONS: &'static [&'static str] =
+        &["GET /linuxhostings", "GET /linuxhostings/{domainName}"];
     fn resource(&self) -> &'static dyn Resource {
         &LinuxSiteSettingsResource
     }
-    fn description(&self) -> &'static str {
-        "Lists the SSL settings of the sites of the Linux hostings (one per site, subsites \
-         included), for `terraform query`."
-    }
-    fn filters(&self) -> Vec<Filter> {
-        vec![Filter::DomainName("Linux hosting")]
-    }
-    fn api_operations(&self) -> &'static [&'static str] {
-        &["GET /linuxhostings", "GET /linuxhostings/{domainName}"]
-    }
     async fn find(&self, client: &Client, filters: &Filters, found: &mut Found<'_>) -> FindResult {
-        for domain in linux_hosting_domains(client, filters, found.stopping()).await? {
-            let Some(hosting) =
-                unless_missing(client.get_linux_hosting(&domain, found.stopping()).await)?
-            else {
-                continue;
-            };
-            for site in &hosting.sites {
+        per_linux_hosting(client, filters, found, |domain, hosting| {
+            let objects = hosting.sites.iter().map(|site| {
                 let site = site.name.to_ascii_lowercase();
                 let shown = format!("{site} (site of {domain})");
-                if !found.send(format!("{domain}/{site}"), shown).await? {
-                    return Ok(());
-                }
-            }
-        }
-        Ok(())
+                (format!("{domain}/{site}"), shown)
+            });
+            objects.collect()
+        })
+        .await
     }
 }

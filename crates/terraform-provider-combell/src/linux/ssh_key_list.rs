@@ -26,16 +26,12 @@ impl Lister for SshKeyList {
     fn resource(&self) -> &'static dyn Resource {
         &ssh_key::RESOURCE
     }
-    fn description(&self) -> &'static str {
+    const DESCRIPTION: &'static str =
         "Lists the SSH keys of the Linux hostings (a key on several hostings once per \
-         hosting), for `terraform query`."
-    }
-    fn filters(&self) -> Vec<Filter> {
-        vec![Filter::DomainName("Linux hosting")]
-    }
-    fn api_operations(&self) -> &'static [&'static str] {
-        &["GET /ssh", "GET /linuxhostings/{domainName}/ssh/keys"]
-    }
+         hosting), for `terraform query`.";
+    const FILTERS: &'static [Filter] = &[Filter::DomainName("Linux hosting")];
+    const API_OPERATIONS: &'static [&'static str] =
+        &["GET /ssh", "GET /linuxhostings/{domainName}/ssh/keys"];
     async fn find(&self, client: &Client, filters: &Filters, found: &mut Found<'_>) -> FindResult {
         // (hosting, fingerprint, comment), in order.
         let mut keys: Vec<(String, String, String)> = match &filters.domain_name {

@@ -5,46 +5,31 @@ use async_trait::async_trait;
 use combell_api::Client;
 use tfplugin::Resource;
 
-use crate::core::list::{
-    linux_hosting_domains, unless_missing, Filter, Filters, FindResult, Found, Lister,
-};
+use crate::core::list::{per_linux_hosting, Filter, Filters, FindResult, Found, Lister};
 use crate::linux::subsite;
 
 pub struct LinuxSubsiteList;
 
 #[async_trait]
 impl Lister for LinuxSubsiteList {
+    const DESCRIPTION: &'static str =
+        "Lists the subsites of the Linux hostings (every site but the main one, which is named \
+         after the hosting), for `terraform query`.";
+    const FILTERS: &'static [Filter] = &[Filter::DomainName("Linux hosting")];
+    const API_OPERATIONS: &'static [&'static str] =
+        &["GET /linuxhostings", "GET /linuxhostings/{domainName}"];
     fn resource(&self) -> &'static dyn Resource {
         &subsite::RESOURCE
     }
-    fn description(&self) -> &'static str {
-        "Lists the subsites of the Linux hostings (every site but the main one, which is named \
-         after the hosting), for `terraform query`."
-    }
-    fn filters(&self) -> Vec<Filter> {
-        vec![Filter::DomainName("Linux hosting")]
-    }
-    fn api_operations(&self) -> &'static [&'static str] {
-        &["GET /linuxhostings", "GET /linuxhostings/{domainName}"]
-    }
     async fn find(&self, client: &Client, filters: &Filters, found: &mut Found<'_>) -> FindResult {
-        for domain in linux_hosting_domains(client, filters, found.stopping()).await? {
-            let Some(hosting) =
-                unless_missing(client.get_linux_hosting(&domain, found.stopping()).await)?
-            else {
-                continue;
-            };
-            for site in &hosting.sites {
+        per_linux_hosting(client, filters, found, |domain, hosting| {
+            let subsites = hosting.sites.iter().filter_map(|site| {
                 let name = site.name.to_ascii_lowercase();
-                if name == domain {
-                    continue;
-                }
                 let shown = format!("{name} in {} on {domain}", site.path);
-                if !found.send(format!("{domain}/{name}"), shown).await? {
-                    return Ok(());
-                }
-            }
-        }
-        Ok(())
+                (name != domain).then(|| (format!("{domain}/{name}"), shown))
+            });
+            subsites.collect()
+        })
+        .await
     }
 }

@@ -7,35 +7,29 @@ use tfplugin::Resource;
 
 use crate::core::list::{Filter, Filters, FindResult, Found, Lister};
 use crate::mail::alias::MailAliasResource;
-use crate::mail::zone_shared::mail_zones;
+use crate::mail::zone_shared::per_mail_zone;
 
 pub struct MailAliasList;
 
 #[async_trait]
 impl Lister for MailAliasList {
+    const DESCRIPTION: &'static str =
+        "Lists the aliases of the mail zones Combell hosts, for `terraform query`.";
+    const FILTERS: &'static [Filter] = &[Filter::DomainName("mail zone")];
+    const API_OPERATIONS: &'static [&'static str] =
+        &["GET /accounts", "GET /mailzones/{domainName}"];
     fn resource(&self) -> &'static dyn Resource {
         &MailAliasResource
     }
-    fn description(&self) -> &'static str {
-        "Lists the aliases of the mail zones Combell hosts, for `terraform query`."
-    }
-    fn filters(&self) -> Vec<Filter> {
-        vec![Filter::DomainName("mail zone")]
-    }
-    fn api_operations(&self) -> &'static [&'static str] {
-        &["GET /accounts", "GET /mailzones/{domainName}"]
-    }
     async fn find(&self, client: &Client, filters: &Filters, found: &mut Found<'_>) -> FindResult {
-        for zone in mail_zones(client, filters, found.stopping()).await? {
-            let domain = zone.name.to_ascii_lowercase();
-            for alias in &zone.aliases {
+        per_mail_zone(client, filters, found, |domain, zone| {
+            let objects = zone.aliases.iter().map(|alias| {
                 let address = alias.email_address.to_ascii_lowercase();
                 let shown = format!("{address} → {}", alias.destinations.join(", "));
-                if !found.send(format!("{domain}/{address}"), shown).await? {
-                    return Ok(());
-                }
-            }
-        }
-        Ok(())
+                (format!("{domain}/{address}"), shown)
+            });
+            objects.collect()
+        })
+        .await
     }
 }

@@ -7,33 +7,26 @@ use tfplugin::Resource;
 
 use crate::core::list::{Filter, Filters, FindResult, Found, Lister};
 use crate::mail::antispam::MailAntispamResource;
-use crate::mail::zone_shared::mail_zones;
+use crate::mail::zone_shared::per_mail_zone;
 
 pub struct MailAntispamList;
 
 #[async_trait]
 impl Lister for MailAntispamList {
+    const DESCRIPTION: &'static str =
+        "Lists the anti-spam settings of the mail zones Combell hosts (one per zone), for \
+         `terraform query`.";
+    const FILTERS: &'static [Filter] = &[Filter::DomainName("mail zone")];
+    const API_OPERATIONS: &'static [&'static str] =
+        &["GET /accounts", "GET /mailzones/{domainName}"];
     fn resource(&self) -> &'static dyn Resource {
         &MailAntispamResource
     }
-    fn description(&self) -> &'static str {
-        "Lists the anti-spam settings of the mail zones Combell hosts (one per zone), for \
-         `terraform query`."
-    }
-    fn filters(&self) -> Vec<Filter> {
-        vec![Filter::DomainName("mail zone")]
-    }
-    fn api_operations(&self) -> &'static [&'static str] {
-        &["GET /accounts", "GET /mailzones/{domainName}"]
-    }
     async fn find(&self, client: &Client, filters: &Filters, found: &mut Found<'_>) -> FindResult {
-        for zone in mail_zones(client, filters, found.stopping()).await? {
-            let domain = zone.name.to_ascii_lowercase();
+        per_mail_zone(client, filters, found, |domain, zone| {
             let shown = format!("{domain} anti-spam {}", zone.anti_spam.spam_type);
-            if !found.send(domain, shown).await? {
-                return Ok(());
-            }
-        }
-        Ok(())
+            vec![(domain.to_string(), shown)]
+        })
+        .await
     }
 }

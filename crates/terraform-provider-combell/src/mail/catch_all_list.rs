@@ -7,35 +7,29 @@ use tfplugin::Resource;
 
 use crate::core::list::{Filter, Filters, FindResult, Found, Lister};
 use crate::mail::catch_all::MailCatchAllResource;
-use crate::mail::zone_shared::mail_zones;
+use crate::mail::zone_shared::per_mail_zone;
 
 pub struct MailCatchAllList;
 
 #[async_trait]
 impl Lister for MailCatchAllList {
+    const DESCRIPTION: &'static str =
+        "Lists the catch-all addresses of the mail zones Combell hosts, for `terraform query`.";
+    const FILTERS: &'static [Filter] = &[Filter::DomainName("mail zone")];
+    const API_OPERATIONS: &'static [&'static str] =
+        &["GET /accounts", "GET /mailzones/{domainName}"];
     fn resource(&self) -> &'static dyn Resource {
         &MailCatchAllResource
     }
-    fn description(&self) -> &'static str {
-        "Lists the catch-all addresses of the mail zones Combell hosts, for `terraform query`."
-    }
-    fn filters(&self) -> Vec<Filter> {
-        vec![Filter::DomainName("mail zone")]
-    }
-    fn api_operations(&self) -> &'static [&'static str] {
-        &["GET /accounts", "GET /mailzones/{domainName}"]
-    }
     async fn find(&self, client: &Client, filters: &Filters, found: &mut Found<'_>) -> FindResult {
-        for zone in mail_zones(client, filters, found.stopping()).await? {
-            let domain = zone.name.to_ascii_lowercase();
-            for address in &zone.catch_all.email_addresses {
+        per_mail_zone(client, filters, found, |domain, zone| {
+            let objects = zone.catch_all.email_addresses.iter().map(|address| {
                 let address = address.to_ascii_lowercase();
                 let shown = format!("catch-all of {domain} → {address}");
-                if !found.send(format!("{domain}/{address}"), shown).await? {
-                    return Ok(());
-                }
-            }
-        }
-        Ok(())
+                (format!("{domain}/{address}"), shown)
+            });
+            objects.collect()
+        })
+        .await
     }
 }

@@ -266,6 +266,23 @@ pub(crate) async fn mail_zones(
     Ok(zones)
 }
 
+/// Finds, for each mail zone that passes the filter ([`mail_zones`]), the objects `objects`
+/// names in it (given the zone's domain in lower case), and sends them.
+pub(crate) async fn per_mail_zone(
+    client: &Client,
+    filters: &crate::core::list::Filters,
+    found: &mut crate::core::list::Found<'_>,
+    objects: impl Fn(&str, &combell_api::MailZone) -> Vec<(String, String)> + Send + Sync,
+) -> crate::core::list::FindResult {
+    for zone in mail_zones(client, filters, found.stopping()).await? {
+        let domain = zone.name.to_ascii_lowercase();
+        if !found.send_all(objects(&domain, &zone)).await? {
+            break;
+        }
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

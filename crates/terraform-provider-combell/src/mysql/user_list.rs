@@ -17,18 +17,13 @@ impl Lister for MysqlUserList {
     fn resource(&self) -> &'static dyn Resource {
         &user::RESOURCE
     }
-    fn description(&self) -> &'static str {
-        "Lists the users of the MySQL databases of the Combell accounts, for `terraform query`."
-    }
-    fn filters(&self) -> Vec<Filter> {
-        vec![Filter::AccountId, Filter::DatabaseName]
-    }
-    fn api_operations(&self) -> &'static [&'static str] {
-        &[
-            "GET /mysqldatabases",
-            "GET /mysqldatabases/{databaseName}/users",
-        ]
-    }
+    const DESCRIPTION: &'static str =
+        "Lists the users of the MySQL databases of the Combell accounts, for `terraform query`.";
+    const FILTERS: &'static [Filter] = &[Filter::AccountId, Filter::DatabaseName];
+    const API_OPERATIONS: &'static [&'static str] = &[
+        "GET /mysqldatabases",
+        "GET /mysqldatabases/{databaseName}/users",
+    ];
     async fn find(&self, client: &Client, filters: &Filters, found: &mut Found<'_>) -> FindResult {
         let mut databases: Vec<(String, i64)> = client
             .list_mysql_databases(found.stopping())

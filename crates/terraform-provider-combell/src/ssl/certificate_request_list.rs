@@ -15,19 +15,13 @@ impl Lister for SslCertificateRequestList {
     fn resource(&self) -> &'static dyn Resource {
         &SslCertificateRequestResource
     }
-    fn description(&self) -> &'static str {
-        "Lists the pending SSL certificate requests, for `terraform query`. Combell lists a \
-         request only until its certificate is issued."
-    }
-    fn filters(&self) -> Vec<Filter> {
-        Vec::new()
-    }
-    fn api_operations(&self) -> &'static [&'static str] {
-        &[
-            "GET /sslcertificaterequests",
-            "GET /sslcertificaterequests/{id}",
-        ]
-    }
+    const DESCRIPTION: &'static str = "Lists the pending SSL certificate requests, for \
+        `terraform query`. Combell lists a request only until its certificate is issued.";
+    const FILTERS: &'static [Filter] = &[];
+    const API_OPERATIONS: &'static [&'static str] = &[
+        "GET /sslcertificaterequests",
+        "GET /sslcertificaterequests/{id}",
+    ];
     async fn find(&self, client: &Client, _filters: &Filters, found: &mut Found<'_>) -> FindResult {
         let mut requests = client
             .list_ssl_certificate_requests(found.stopping())
