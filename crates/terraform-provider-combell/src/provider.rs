@@ -14,6 +14,7 @@ use crate::accounts::accounts_data::AccountsDataSource;
 use crate::accounts::servicepacks_data::ServicepacksDataSource;
 use crate::core::list::Listed;
 use crate::core::managed::Typed;
+use crate::core::settings::SettingsOf;
 use crate::dns::record::DnsRecordResource;
 use crate::dns::record_list::DnsRecordList;
 use crate::dns::records_data::DnsRecordsDataSource;
@@ -209,12 +210,12 @@ impl ProviderDef for CombellProvider {
             Arc::new(Typed::new(MysqlDatabaseResource)),
             Arc::new(Typed::new(MysqlUserResource)),
             Arc::new(MailboxResource),
-            Arc::new(DomainResource),
+            Arc::new(SettingsOf::new(DomainResource)),
             Arc::new(DomainRegistrationResource),
             Arc::new(SslCertificateRequestResource),
             Arc::new(SslCertificateValidationResource),
-            Arc::new(LinuxHostingSettingsResource),
-            Arc::new(LinuxSiteSettingsResource),
+            Arc::new(SettingsOf::new(LinuxHostingSettingsResource)),
+            Arc::new(SettingsOf::new(LinuxSiteSettingsResource)),
             Arc::new(Typed::new(SshKeyResource)),
             Arc::new(Typed::new(ScheduledTaskResource)),
             Arc::new(Typed::new(LinuxSubsiteResource)),

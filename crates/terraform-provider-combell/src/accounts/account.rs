@@ -37,6 +37,7 @@ use async_trait::async_trait;
 use serde_json::json;
 
 use crate::core::api_error;
+use crate::core::ids::IdPart;
 use crate::core::jobs::{wait_logged, WaitError};
 use crate::core::managed::{Managed, Typed};
 use crate::core::rules::{self, password_problems};
@@ -184,7 +185,7 @@ impl Managed for AccountResource {
     type Model = AccountState;
     const TYPE_NAME: &'static str = TYPE_NAME;
     const LOG: &'static str = LOG;
-    const ID_PARTS: &'static [(&'static str, &'static str)] =
+    const ID_PARTS: &'static [IdPart] =
         &[("id", "Combell's numeric id of the account, such as `1001`.")];
     const ID_EXAMPLE: &'static str = "1001";
     const API_OPERATIONS: &'static [&'static str] = &[

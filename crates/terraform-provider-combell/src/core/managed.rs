@@ -34,6 +34,7 @@ use async_trait::async_trait;
 use serde_json::json;
 
 use crate::core::flow::{apply_with, read_with};
+use crate::core::ids::IdPart;
 use crate::core::jobs::WaitError;
 use crate::core::reconcile::{create_once, CreateSpec, Created};
 use crate::core::timeouts::{Op, Timeouts};
@@ -56,7 +57,7 @@ pub(crate) trait Managed: Send + Sync + 'static {
     const LOG: &'static str;
     /// The attributes that name one object, in import-ID order, with their identity
     /// descriptions: the import ID is their values joined with `/`, and they are the identity.
-    const ID_PARTS: &'static [(&'static str, &'static str)];
+    const ID_PARTS: &'static [IdPart];
     /// An import ID, for the message that explains a wrong one.
     const ID_EXAMPLE: &'static str;
     /// Whether the identity is the [`Managed::ID_PARTS`] in lower case, whatever the state's

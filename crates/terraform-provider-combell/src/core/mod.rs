@@ -7,12 +7,14 @@
 
 pub mod fields;
 pub mod flow;
+pub mod ids;
 pub mod jobs;
 pub mod list;
 pub mod managed;
 pub mod purchase;
 pub mod reconcile;
 pub mod rules;
+pub mod settings;
 pub mod timeouts;
 
 use std::sync::Arc;

@@ -11,14 +11,15 @@
 use async_trait::async_trait;
 use serde_json::json;
 
-use crate::core::flow::or_return;
+use crate::core::flow::apply_with;
+use crate::core::ids::{IdPart, DOMAIN};
 use crate::core::rules::{self, HostRules};
+use crate::core::settings::{not_known, PlanModels, Settings, SettingsOf};
 use crate::core::{api_error, client};
 use combell_api::{CancellationToken, Client, DomainDetail};
 use tfplugin::{
-    decode, default_plan, model, ApplyResult, Attribute, AttributePath, Ctx, Diagnostic,
-    Diagnostics, Field, ImportResult, Model, PlanRequest, PlanResponse, ReadResult, Resource,
-    Schema, Type, Value,
+    model, ApplyResult, Attribute, AttributePath, Ctx, Diagnostic, Diagnostics, Field,
+    ImportResult, Model, PlanResponse, Schema, Type,
 };
 
 const TYPE_NAME: &str = "combell_domain";
@@ -87,47 +88,27 @@ fn schema() -> Schema {
 
 // ---- Lifecycle ------------------------------------------------------------------------------
 
-const REPLACE_ON_CHANGE: [&str; 1] = ["domain_name"];
+pub(crate) static RESOURCE: SettingsOf<DomainResource> = SettingsOf::new(DomainResource);
 
 #[async_trait]
-impl Resource for DomainResource {
-    fn type_name(&self) -> &str {
-        TYPE_NAME
-    }
-    fn api_operations(&self) -> &'static [&'static str] {
-        &[
-            "GET /domains/{domainName}",
-            "PUT /domains/{domainName}/nameservers",
-            "PUT /domains/{domainName}/renew",
-        ]
-    }
+impl Settings for DomainResource {
+    type Model = Domain;
+    const TYPE_NAME: &'static str = TYPE_NAME;
+    const ID_PARTS: &'static [IdPart] = &[DOMAIN];
+    const ID_EXAMPLE: &'static str = "example.com";
+    const API_OPERATIONS: &'static [&'static str] = &[
+        "GET /domains/{domainName}",
+        "PUT /domains/{domainName}/nameservers",
+        "PUT /domains/{domainName}/renew",
+    ];
+    const REQUIRES_REPLACE: &'static [&'static str] = &["domain_name"];
 
     fn schema(&self) -> Schema {
         schema()
     }
 
-    fn identity_schema(&self) -> Option<tfplugin::IdentitySchema> {
-        Some(crate::core::list::identity_schema(&[(
-            "domain_name",
-            "The domain, in lower case, such as `example.com`.",
-        )]))
-    }
-
-    fn identity(&self, state: &Value) -> Option<Value> {
-        crate::core::list::lower_case_identity(self, state)
-    }
-    fn model_attributes(&self) -> Vec<&'static str> {
-        Domain::attribute_names()
-    }
-
-    fn requires_replace(&self) -> &[&str] {
-        &REPLACE_ON_CHANGE
-    }
-
-    async fn validate(&self, _ctx: &Ctx, config: &Value) -> Diagnostics {
-        let config = decode!(Domain, config);
-        let mut diags = Diagnostics::default();
-        domain_name_in(&config.domain_name, &mut diags);
+    fn validate(&self, config: &Domain, diags: &mut Diagnostics) {
+        domain_name_in(&config.domain_name, diags);
         if let Some(servers) = config.name_servers.known() {
             for detail in name_server_problems(servers) {
                 diags.error_at(
@@ -137,35 +118,26 @@ impl Resource for DomainResource {
                 );
             }
         }
-        diags
     }
 
-    async fn plan(&self, ctx: &Ctx, req: PlanRequest) -> PlanResponse {
-        let creating = req.prior.is_null();
-        let decoded =
-            Domain::decode(&req.prior).and_then(|p| Ok((p, Domain::decode(&req.config)?)));
-        let mut resp = default_plan(&schema(), &REPLACE_ON_CHANGE, &[], req);
-        if resp.planned.is_null() {
-            return resp;
-        }
-        let (prior, config) = match decoded {
-            Ok(decoded) => decoded,
-            Err(diags) => {
-                resp.diagnostics.extend(diags);
-                return resp;
-            }
-        };
-        // Name servers written with another spelling than the state's plan an update that
-        // sends nothing (apply compares without case) and stores the configuration's spelling:
-        // Terraform requires a configured value to be planned as written.
-        let creating = creating || !resp.requires_replace.is_empty();
+    /// A renew flag Combell would refuse to change now fails the plan. Name servers written
+    /// with another spelling than the state's plan an update that sends nothing (apply
+    /// compares without case) and stores the configuration's spelling: Terraform requires a
+    /// configured value to be planned as written.
+    async fn modify_plan(&self, ctx: &Ctx, models: PlanModels<Domain>, resp: &mut PlanResponse) {
+        let PlanModels {
+            prior,
+            config,
+            creating,
+            ..
+        } = models;
         let Some(wanted) = config.will_renew.get() else {
-            return resp;
+            return;
         };
         let (can_toggle, current) = if creating {
             // Only ask Combell when a configured value will be sent.
             let (Some(name), Ok(client)) = (config.domain_name.as_str(), client(ctx)) else {
-                return resp;
+                return;
             };
             match client.get_domain(name, ctx.stopping()).await {
                 Ok(detail) => (detail.can_toggle_renew, detail.will_renew),
@@ -174,10 +146,10 @@ impl Resource for DomainResource {
                         Diagnostic::error("Domain not in the reseller account", not_here(name))
                             .at(AttributePath::new("domain_name")),
                     );
-                    return resp;
+                    return;
                 }
                 // The apply reports it properly.
-                Err(_) => return resp,
+                Err(_) => return,
             }
         } else {
             (
@@ -201,80 +173,68 @@ impl Resource for DomainResource {
                 .at(AttributePath::new("will_renew")),
             );
         }
-        resp
     }
 
-    async fn create(&self, ctx: &Ctx, planned: &Value, _config: &Value) -> ApplyResult {
-        let summary = format!("Unable to create {TYPE_NAME}");
-        let planned = decode!(Domain, planned);
-        let client = or_return!(client(ctx));
-        let Some(name) = planned.domain_name.as_str() else {
-            return ApplyResult::error(Diagnostic::error(summary, "domain_name is not known."));
-        };
-        let detail = match client.get_domain(name, ctx.stopping()).await {
-            Ok(detail) => detail,
-            Err(err) if err.is_not_found() => {
-                return ApplyResult::error(Diagnostic::error(summary, not_here(name)))
-            }
-            Err(err) => return ApplyResult::error(api_error(summary, &err)),
-        };
-        apply_settings(&client, &detail, &planned, summary, ctx.stopping()).await
-    }
-
-    async fn read(&self, ctx: &Ctx, state: &Value) -> ReadResult {
-        let summary = format!("Unable to read {TYPE_NAME}");
-        let current = decode!(Domain, state);
-        let client = or_return!(client(ctx));
+    async fn fetch(
+        &self,
+        client: &Client,
+        current: &Domain,
+        cancel: &CancellationToken,
+    ) -> Result<Option<Domain>, combell_api::Error> {
         let Some(name) = current.domain_name.as_str() else {
-            return ReadResult::gone();
+            return Ok(None);
         };
-        match client.get_domain(name, ctx.stopping()).await {
-            Ok(detail) => ReadResult::ok(state_from(&detail, &current).encode()),
+        match client.get_domain(name, cancel).await {
+            Ok(detail) => Ok(Some(state_from(&detail, current))),
             Err(err) if err.is_not_found() => {
                 hclog::info(
                     LOG,
                     "domain no longer in the reseller account; removing it from the state",
                     &[("domain", json!(name))],
                 );
-                ReadResult::gone()
+                Ok(None)
             }
-            Err(err) => ReadResult {
-                state: Some(state.clone()),
-                diagnostics: api_error(summary, &err).into(),
-                ..Default::default()
-            },
+            Err(err) => Err(err),
         }
     }
 
-    async fn update(
+    /// Reads the domain (a create adopts one that must be in the reseller account; a failed
+    /// read of an update keeps the prior state), then sends what the plan changes.
+    async fn apply(
         &self,
-        ctx: &Ctx,
-        prior: &Value,
-        planned: &Value,
-        _config: &Value,
+        client: &Client,
+        prior: Option<&Domain>,
+        planned: &Domain,
+        summary: &str,
+        cancel: &CancellationToken,
     ) -> ApplyResult {
-        let summary = format!("Unable to update {TYPE_NAME}");
-        let planned = decode!(Domain, planned);
-        let known_prior = decode!(Domain, prior);
-        let client = or_return!(client(ctx));
-        let Some(name) = known_prior.domain_name.as_str() else {
-            return ApplyResult::error(Diagnostic::error(summary, "The state has no domain_name."));
-        };
-        let detail = match client.get_domain(name, ctx.stopping()).await {
-            Ok(detail) => detail,
-            Err(err) => {
-                return ApplyResult {
-                    state: Some(prior.clone()),
-                    diagnostics: api_error(summary, &err).into(),
-                    ..Default::default()
+        let detail = match prior {
+            None => {
+                let Some(name) = planned.domain_name.as_str() else {
+                    return not_known(summary, "domain_name is not known.");
+                };
+                match client.get_domain(name, cancel).await {
+                    Ok(detail) => detail,
+                    Err(err) if err.is_not_found() => {
+                        return ApplyResult::error(Diagnostic::error(summary, not_here(name)))
+                    }
+                    Err(err) => return ApplyResult::error(api_error(summary, &err)),
+                }
+            }
+            Some(prior) => {
+                let Some(name) = prior.domain_name.as_str() else {
+                    return not_known(summary, "The state has no domain_name.");
+                };
+                match client.get_domain(name, cancel).await {
+                    Ok(detail) => detail,
+                    Err(err) => return apply_with(prior.encode(), api_error(summary, &err).into()),
                 }
             }
         };
-        apply_settings(&client, &detail, &planned, summary, ctx.stopping()).await
+        apply_settings(client, &detail, planned, summary, cancel).await
     }
 
-    async fn delete(&self, _ctx: &Ctx, prior: &Value) -> Diagnostics {
-        let prior = decode!(Domain, prior);
+    fn forgotten(&self, prior: &Domain) -> Diagnostics {
         let name = prior.domain_name.as_str().unwrap_or("the domain");
         hclog::warn(
             LOG,
@@ -293,20 +253,22 @@ impl Resource for DomainResource {
         .into()
     }
 
-    async fn import(&self, _ctx: &Ctx, id: &str) -> ImportResult {
+    fn imported(&self, parts: &[String]) -> Domain {
+        Domain {
+            id: parts[0].clone().into(),
+            domain_name: parts[0].clone().into(),
+            ..Default::default()
+        }
+    }
+
+    /// The domain name, checked as a domain name.
+    fn import(&self, id: &str) -> ImportResult {
         let name = id.trim();
         match rules::domain_name(name) {
-            Ok(()) => {
-                let state = Domain {
-                    id: name.to_string().into(),
-                    domain_name: name.to_string().into(),
-                    ..Default::default()
-                };
-                ImportResult {
-                    state: Some(state.encode()),
-                    ..Default::default()
-                }
-            }
+            Ok(()) => ImportResult {
+                state: Some(self.imported(&[name.to_string()]).encode()),
+                ..Default::default()
+            },
             Err(detail) => ImportResult {
                 diagnostics: Diagnostic::error(
                     format!("Invalid import ID for {TYPE_NAME}"),
@@ -326,7 +288,7 @@ async fn apply_settings(
     client: &Client,
     detail: &DomainDetail,
     planned: &Domain,
-    summary: String,
+    summary: &str,
     cancel: &CancellationToken,
 ) -> ApplyResult {
     let name = detail.domain_name.as_str();
@@ -335,14 +297,14 @@ async fn apply_settings(
     if let Some(wanted) = planned.name_servers.known() {
         if !same_servers(wanted, &current) {
             if let Err(err) = client.set_domain_name_servers(name, wanted, cancel).await {
-                diags.push(api_error(summary.clone(), &err).at(AttributePath::new("name_servers")));
+                diags.push(api_error(summary, &err).at(AttributePath::new("name_servers")));
             }
         }
     }
     if let Some(wanted) = planned.will_renew.get() {
         if detail.will_renew != Some(wanted) && !diags.has_errors() {
             if let Err(err) = client.set_domain_will_renew(name, wanted, cancel).await {
-                let mut d = api_error(summary.clone(), &err).at(AttributePath::new("will_renew"));
+                let mut d = api_error(summary, &err).at(AttributePath::new("will_renew"));
                 d.detail.push_str(
                     "\n\nCombell changes the renew flag only while can_toggle_renew is true, and \
                      only for API users with the finance role.",
@@ -448,6 +410,7 @@ pub(crate) fn name_server_problems(servers: &[String]) -> Vec<String> {
 mod tests {
     use super::*;
     use combell_api::NameServer;
+    use tfplugin::{PlanRequest, Resource};
 
     fn detail() -> DomainDetail {
         DomainDetail {
@@ -534,7 +497,7 @@ mod tests {
             ..prior.clone()
         };
         let (prior, proposed, config) = (prior.encode(), proposed.encode(), config.encode());
-        let plan = block_on(DomainResource.plan(
+        let plan = block_on(RESOURCE.plan(
             &Ctx::for_tests(None),
             PlanRequest {
                 prior,
@@ -550,9 +513,8 @@ mod tests {
 
     #[test]
     fn destroy_only_forgets_and_warns() {
-        let diags = block_on(
-            DomainResource.delete(&Ctx::for_tests(None), &domain_values(&detail()).encode()),
-        );
+        let diags =
+            block_on(RESOURCE.delete(&Ctx::for_tests(None), &domain_values(&detail()).encode()));
         assert!(!diags.has_errors());
         assert!(diags
             .iter()

@@ -7,7 +7,7 @@ use combell_api::Client;
 use tfplugin::Resource;
 
 use crate::core::list::{Filter, Filters, FindResult, Found, Lister};
-use crate::domains::domain::DomainResource;
+use crate::domains::domain;
 use crate::domains::registration::DomainRegistrationResource;
 
 pub struct DomainList;
@@ -32,7 +32,7 @@ async fn find_domains(client: &Client, filters: &Filters, found: &mut Found<'_>)
 #[async_trait]
 impl Lister for DomainList {
     fn resource(&self) -> &'static dyn Resource {
-        &DomainResource
+        &domain::RESOURCE
     }
     const DESCRIPTION: &'static str =
         "Lists the domains of the Combell reseller account, for `terraform query`.";

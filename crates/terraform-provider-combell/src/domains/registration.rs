@@ -27,6 +27,7 @@ use async_trait::async_trait;
 use serde_json::json;
 
 use crate::core::flow::{apply_with, or_return, read_with};
+use crate::core::ids::DOMAIN;
 use crate::core::jobs::{wait_logged, WaitError};
 use crate::core::purchase::purchase_guard;
 use crate::core::reconcile::{create_once, CreateSpec, Created};
@@ -208,10 +209,7 @@ impl Resource for DomainRegistrationResource {
     }
 
     fn identity_schema(&self) -> Option<tfplugin::IdentitySchema> {
-        Some(crate::core::list::identity_schema(&[(
-            "domain_name",
-            "The domain, in lower case, such as `example.com`.",
-        )]))
+        Some(crate::core::list::identity_schema(&[DOMAIN]))
     }
 
     fn identity(&self, state: &Value) -> Option<Value> {

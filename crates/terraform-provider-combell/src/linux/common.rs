@@ -1,6 +1,5 @@
-//! What the Linux hosting resources share: the hosting list model, import IDs of
-//! the form `<hosting>/<part>[/<part>]`, host-name checks, and the diagnostics for a hosting
-//! that does not exist and for a destroy the API cannot carry out.
+//! What the Linux hosting resources share: the hosting list model, host-name checks, and the
+//! diagnostics for a hosting that does not exist and for a destroy the API cannot carry out.
 
 use crate::core::api_error;
 use combell_api::{CancellationToken, Client, LinuxHostingDetail};
@@ -64,9 +63,6 @@ impl HostingList {
     }
 }
 
-/// The one import-ID split of the core, used by every Linux hosting type.
-pub(crate) use crate::core::managed::split_import_id;
-
 /// `GET /linuxhostings/{domain}` with a diagnostic that says what a 404 means here.
 pub(crate) async fn hosting(
     client: &Client,
@@ -100,7 +96,7 @@ pub(crate) fn forgotten(type_name: &str, what_stays: &str) -> Diagnostics {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use crate::core::managed::split_import_id;
 
     #[test]
     fn host_names() {

@@ -15,6 +15,7 @@
 
 use async_trait::async_trait;
 
+use crate::core::ids::{IdPart, LINUX_HOSTING};
 use crate::core::managed::{Managed, Typed};
 use crate::linux::common::{forgotten, host_name_in, hosting};
 use combell_api::{self as api, CancellationToken, Client, LinuxHostingDetail};
@@ -75,11 +76,8 @@ impl Managed for LinuxHostHeaderResource {
     type Model = HostHeader;
     const TYPE_NAME: &'static str = TYPE_NAME;
     const LOG: &'static str = "linux_host_header";
-    const ID_PARTS: &'static [(&'static str, &'static str)] = &[
-        (
-            "domain_name",
-            "The Linux hosting's domain name, in lower case, such as `example.com`.",
-        ),
+    const ID_PARTS: &'static [IdPart] = &[
+        LINUX_HOSTING,
         (
             "site_name",
             "The site's name, in lower case: the hosting's domain name for its main site.",

@@ -15,14 +15,14 @@
 use async_trait::async_trait;
 use serde_json::json;
 
-use crate::core::flow::or_return;
+use crate::core::ids::{IdPart, LINUX_HOSTING};
+use crate::core::settings::{not_known, PlanModels, Settings, SettingsOf};
 use crate::core::{api_error, client};
-use crate::linux::common::{changed, forgotten, hosting, split_import_id};
+use crate::linux::common::{changed, forgotten, hosting};
 use combell_api::{Apcu, CancellationToken, Client, Error, LinuxHostingDetail};
 use tfplugin::{
-    decode, default_plan, model, ApplyResult, Attribute, AttributePath, Ctx, Diagnostic,
-    Diagnostics, Field, ImportResult, Model, Number, PlanRequest, PlanResponse, ReadResult,
-    Resource, Schema, Value,
+    model, ApplyResult, Attribute, AttributePath, Ctx, Diagnostic, Diagnostics, Field, Model,
+    Number, PlanResponse, Schema,
 };
 
 const TYPE_NAME: &str = "combell_linux_hosting_settings";
@@ -122,74 +122,55 @@ fn schema() -> Schema {
     )
 }
 
+pub(crate) static RESOURCE: SettingsOf<LinuxHostingSettingsResource> =
+    SettingsOf::new(LinuxHostingSettingsResource);
+
 #[async_trait]
-impl Resource for LinuxHostingSettingsResource {
-    fn type_name(&self) -> &str {
-        TYPE_NAME
-    }
-    fn api_operations(&self) -> &'static [&'static str] {
-        &[
-            "GET /linuxhostings/{domainName}",
-            "GET /linuxhostings/{domainName}/phpsettings/availableversions",
-            "PUT /linuxhostings/{domainName}/phpsettings/version",
-            "PUT /linuxhostings/{domainName}/phpsettings/memorylimit",
-            "PUT /linuxhostings/{domainName}/phpsettings/apcu",
-            "PUT /linuxhostings/{domainName}/settings/gzipcompression",
-            "PUT /linuxhostings/{domainName}/ftp/configuration",
-            "PUT /linuxhostings/{domainName}/ssh/configuration",
-        ]
-    }
+impl Settings for LinuxHostingSettingsResource {
+    type Model = HostingSettings;
+    const TYPE_NAME: &'static str = TYPE_NAME;
+    const ID_PARTS: &'static [IdPart] = &[LINUX_HOSTING];
+    const ID_EXAMPLE: &'static str = "example.com";
+    const API_OPERATIONS: &'static [&'static str] = &[
+        "GET /linuxhostings/{domainName}",
+        "GET /linuxhostings/{domainName}/phpsettings/availableversions",
+        "PUT /linuxhostings/{domainName}/phpsettings/version",
+        "PUT /linuxhostings/{domainName}/phpsettings/memorylimit",
+        "PUT /linuxhostings/{domainName}/phpsettings/apcu",
+        "PUT /linuxhostings/{domainName}/settings/gzipcompression",
+        "PUT /linuxhostings/{domainName}/ftp/configuration",
+        "PUT /linuxhostings/{domainName}/ssh/configuration",
+    ];
+    const REQUIRES_REPLACE: &'static [&'static str] = &["domain_name"];
+
     fn schema(&self) -> Schema {
         schema()
     }
 
-    fn identity_schema(&self) -> Option<tfplugin::IdentitySchema> {
-        Some(crate::core::list::identity_schema(&[(
-            "domain_name",
-            "The hosting's domain, in lower case, such as `example.com`.",
-        )]))
-    }
-
-    fn identity(&self, state: &Value) -> Option<Value> {
-        crate::core::list::lower_case_identity(self, state)
-    }
-    fn model_attributes(&self) -> Vec<&'static str> {
-        HostingSettings::attribute_names()
-    }
-    fn requires_replace(&self) -> &[&str] {
-        &["domain_name"]
-    }
-
-    async fn validate(&self, _ctx: &Ctx, config: &Value) -> Diagnostics {
-        let config = decode!(HostingSettings, config);
-        let mut diags = Diagnostics::default();
-        for (attribute, summary, detail) in validate_config(&config) {
+    fn validate(&self, config: &HostingSettings, diags: &mut Diagnostics) {
+        for (attribute, summary, detail) in validate_config(config) {
             diags.error_at(AttributePath::new(attribute), summary, detail);
         }
-        diags
     }
 
-    async fn plan(&self, ctx: &Ctx, req: PlanRequest) -> PlanResponse {
-        let prior = HostingSettings::decode(&req.prior);
-        let mut resp = default_plan(&schema(), &["domain_name"], &[], req);
-        let (prior, planned) = match (prior, HostingSettings::decode(&resp.planned)) {
-            (Ok(prior), Ok(planned)) => (prior, planned),
-            (Err(diags), _) | (_, Err(diags)) => {
-                resp.diagnostics.extend(diags);
-                return resp;
-            }
-        };
-        // A PHP version that changes is checked against the hosting's list (a read only).
+    /// A PHP version that changes is checked against the hosting's list (a read only).
+    async fn modify_plan(
+        &self,
+        ctx: &Ctx,
+        models: PlanModels<HostingSettings>,
+        resp: &mut PlanResponse,
+    ) {
+        let PlanModels { prior, planned, .. } = models;
         let (Some(domain), Some(version)) =
             (planned.domain_name.as_str(), planned.php_version.as_str())
         else {
-            return resp;
+            return;
         };
         if prior.php_version.as_str() == Some(version) {
-            return resp;
+            return;
         }
         let Ok(client) = client(ctx) else {
-            return resp;
+            return;
         };
         match client.php_versions(domain, ctx.stopping()).await {
             Ok(versions) if !versions.iter().any(|v| v == version) => {
@@ -208,58 +189,42 @@ impl Resource for LinuxHostingSettingsResource {
             // A hosting that does not exist (or an API error) is reported by apply.
             _ => {}
         }
-        resp
     }
 
-    async fn create(&self, ctx: &Ctx, planned: &Value, _config: &Value) -> ApplyResult {
-        let summary = format!("Unable to create {TYPE_NAME}");
-        let planned = decode!(HostingSettings, planned);
-        let client = or_return!(client(ctx));
-        let Some(domain) = planned.domain_name.as_str() else {
-            return ApplyResult::error(Diagnostic::error(summary, "domain_name is not known."));
-        };
-        if let Err(diag) = hosting(&client, domain, &summary, ctx.stopping()).await {
-            return ApplyResult::error(diag);
-        }
-        apply(&client, domain, None, &planned, &summary, ctx).await
-    }
-
-    async fn read(&self, ctx: &Ctx, state: &Value) -> ReadResult {
-        let current = decode!(HostingSettings, state);
-        let client = or_return!(client(ctx));
-        let Some(domain) = current.domain_name.as_str() else {
-            return ReadResult::gone();
-        };
-        match client.get_linux_hosting(domain, ctx.stopping()).await {
-            Ok(detail) => ReadResult::ok(state_from(&detail, &current).encode()),
-            Err(err) if err.is_not_found() => ReadResult::gone(),
-            Err(err) => ReadResult {
-                state: Some(state.clone()),
-                diagnostics: api_error(format!("Unable to read {TYPE_NAME}"), &err).into(),
-                ..Default::default()
-            },
-        }
-    }
-
-    async fn update(
+    async fn fetch(
         &self,
-        ctx: &Ctx,
-        prior: &Value,
-        planned: &Value,
-        _config: &Value,
-    ) -> ApplyResult {
-        let summary = format!("Unable to update {TYPE_NAME}");
-        let prior = decode!(HostingSettings, prior);
-        let planned = decode!(HostingSettings, planned);
-        let client = or_return!(client(ctx));
-        let Some(domain) = planned.domain_name.as_str() else {
-            return ApplyResult::error(Diagnostic::error(summary, "domain_name is not known."));
+        client: &Client,
+        current: &HostingSettings,
+        cancel: &CancellationToken,
+    ) -> Result<Option<HostingSettings>, Error> {
+        let Some(domain) = current.domain_name.as_str() else {
+            return Ok(None);
         };
-        apply(&client, domain, Some(&prior), &planned, &summary, ctx).await
+        let detail = client.get_linux_hosting(domain, cancel).await?;
+        Ok(Some(state_from(&detail, current)))
     }
 
-    async fn delete(&self, _ctx: &Ctx, prior: &Value) -> Diagnostics {
-        let prior = decode!(HostingSettings, prior);
+    /// A create needs the hosting to be there.
+    async fn apply(
+        &self,
+        client: &Client,
+        prior: Option<&HostingSettings>,
+        planned: &HostingSettings,
+        summary: &str,
+        cancel: &CancellationToken,
+    ) -> ApplyResult {
+        let Some(domain) = planned.domain_name.as_str() else {
+            return not_known(summary, "domain_name is not known.");
+        };
+        if prior.is_none() {
+            if let Err(diag) = hosting(client, domain, summary, cancel).await {
+                return ApplyResult::error(diag);
+            }
+        }
+        apply(client, domain, prior, planned, summary, cancel).await
+    }
+
+    fn forgotten(&self, prior: &HostingSettings) -> Diagnostics {
         let domain = prior.domain_name.as_str().unwrap_or_default();
         forgotten(
             TYPE_NAME,
@@ -270,19 +235,11 @@ impl Resource for LinuxHostingSettingsResource {
         )
     }
 
-    async fn import(&self, _ctx: &Ctx, id: &str) -> ImportResult {
-        let parts = match split_import_id(TYPE_NAME, id, &["domain_name"], "example.com") {
-            Ok(parts) => parts,
-            Err(result) => return result,
-        };
+    fn imported(&self, parts: &[String]) -> HostingSettings {
         let domain = parts[0].to_ascii_lowercase();
-        let state = HostingSettings {
+        HostingSettings {
             id: domain.clone().into(),
             domain_name: domain.into(),
-            ..Default::default()
-        };
-        ImportResult {
-            state: Some(state.encode()),
             ..Default::default()
         }
     }
@@ -297,9 +254,8 @@ async fn apply(
     prior: Option<&HostingSettings>,
     planned: &HostingSettings,
     summary: &str,
-    ctx: &Ctx,
+    cancel: &CancellationToken,
 ) -> ApplyResult {
-    let cancel = ctx.stopping();
     let mut done = match prior {
         Some(prior) => prior.clone(),
         None => HostingSettings {
@@ -474,6 +430,7 @@ fn validate_config(config: &HostingSettings) -> Vec<(&'static str, String, Strin
 #[cfg(test)]
 mod tests {
     use super::*;
+    use tfplugin::Value;
 
     fn config(pairs: &[(&str, Value)]) -> HostingSettings {
         let mut v = vec![("domain_name", Value::from("example.com"))];

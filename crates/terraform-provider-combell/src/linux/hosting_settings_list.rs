@@ -8,14 +8,14 @@ use tfplugin::Resource;
 use crate::core::list::{
     linux_hosting_domains, unless_missing, Filter, Filters, FindResult, Found, Lister,
 };
-use crate::linux::hosting_settings::LinuxHostingSettingsResource;
+use crate::linux::hosting_settings;
 
 pub struct LinuxHostingSettingsList;
 
 #[async_trait]
 impl Lister for LinuxHostingSettingsList {
     fn resource(&self) -> &'static dyn Resource {
-        &LinuxHostingSettingsResource
+        &hosting_settings::RESOURCE
     }
     const DESCRIPTION: &'static str =
         "Lists the settings of the Linux hostings (one per hosting), for `terraform query`.";

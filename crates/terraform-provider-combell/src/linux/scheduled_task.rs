@@ -17,6 +17,7 @@
 
 use async_trait::async_trait;
 
+use crate::core::ids::{IdPart, LINUX_HOSTING};
 use crate::core::managed::{Managed, Typed};
 use crate::linux::common::host_name_in;
 use combell_api::{self as api, CancellationToken, Client, ScheduledTask};
@@ -82,11 +83,8 @@ impl Managed for ScheduledTaskResource {
     type Model = Task;
     const TYPE_NAME: &'static str = TYPE_NAME;
     const LOG: &'static str = "scheduled_task";
-    const ID_PARTS: &'static [(&'static str, &'static str)] = &[
-        (
-            "domain_name",
-            "The Linux hosting's domain name, in lower case, such as `example.com`.",
-        ),
+    const ID_PARTS: &'static [IdPart] = &[
+        LINUX_HOSTING,
         ("task_id", "Combell's id of the task, such as `5001`."),
     ];
     const ID_EXAMPLE: &'static str = "example.com/5001";

@@ -18,14 +18,14 @@ use std::collections::BTreeSet;
 
 use async_trait::async_trait;
 
-use crate::core::flow::or_return;
+use crate::core::ids::{IdPart, LINUX_HOSTING};
+use crate::core::settings::{not_known, PlanModels, Settings, SettingsOf};
 use crate::core::{api_error, client};
-use crate::linux::common::{changed, forgotten, host_name_in, hosting, split_import_id};
+use crate::linux::common::{changed, forgotten, host_name_in, hosting};
 use combell_api::{CancellationToken, Client, Error, LinuxHostingDetail};
 use tfplugin::{
-    decode, default_plan, model, ApplyResult, Attribute, AttributePath, Ctx, Diagnostic,
-    Diagnostics, Field, ImportResult, Model, PlanRequest, PlanResponse, ReadResult, Resource,
-    Schema, Type, Value,
+    model, ApplyResult, Attribute, AttributePath, Ctx, Diagnostic, Diagnostics, Field, Model,
+    PlanResponse, Schema, Type,
 };
 
 const TYPE_NAME: &str = "combell_linux_site_settings";
@@ -94,56 +94,36 @@ fn schema() -> Schema {
     )
 }
 
+pub(crate) static RESOURCE: SettingsOf<LinuxSiteSettingsResource> =
+    SettingsOf::new(LinuxSiteSettingsResource);
+
 #[async_trait]
-impl Resource for LinuxSiteSettingsResource {
-    fn type_name(&self) -> &str {
-        TYPE_NAME
-    }
-    fn api_operations(&self) -> &'static [&'static str] {
-        &[
-            "GET /linuxhostings/{domainName}",
-            "PUT /linuxhostings/{domainName}/sslsettings/{hostname}/letsencrypt",
-            "PUT /linuxhostings/{domainName}/sslsettings/{hostname}/autoredirect",
-            "PUT /linuxhostings/{domainName}/sites/{siteName}/http2/configuration",
-        ]
-    }
+impl Settings for LinuxSiteSettingsResource {
+    type Model = SiteSettings;
+    const TYPE_NAME: &'static str = TYPE_NAME;
+    const ID_PARTS: &'static [IdPart] = &[
+        LINUX_HOSTING,
+        (
+            "site_name",
+            "The site's name, in lower case, such as `example.com`.",
+        ),
+    ];
+    const ID_EXAMPLE: &'static str = "example.com/example.com";
+    const API_OPERATIONS: &'static [&'static str] = &[
+        "GET /linuxhostings/{domainName}",
+        "PUT /linuxhostings/{domainName}/sslsettings/{hostname}/letsencrypt",
+        "PUT /linuxhostings/{domainName}/sslsettings/{hostname}/autoredirect",
+        "PUT /linuxhostings/{domainName}/sites/{siteName}/http2/configuration",
+    ];
+    const REQUIRES_REPLACE: &'static [&'static str] = &["domain_name", "site_name"];
+
     fn schema(&self) -> Schema {
         schema()
     }
 
-    fn identity_schema(&self) -> Option<tfplugin::IdentitySchema> {
-        Some(crate::core::list::identity_schema(&[
-            (
-                "domain_name",
-                "The hosting's domain, in lower case, such as `example.com`.",
-            ),
-            (
-                "site_name",
-                "The site's name, in lower case, such as `example.com`.",
-            ),
-        ]))
-    }
-
-    fn identity(&self, state: &Value) -> Option<Value> {
-        crate::core::list::lower_case_identity(self, state)
-    }
-    fn model_attributes(&self) -> Vec<&'static str> {
-        SiteSettings::attribute_names()
-    }
-    fn requires_replace(&self) -> &[&str] {
-        &["domain_name", "site_name"]
-    }
-
-    async fn validate(&self, _ctx: &Ctx, config: &Value) -> Diagnostics {
-        let config = decode!(SiteSettings, config);
-        let mut diags = Diagnostics::default();
-        host_name_in(
-            &config.domain_name,
-            "domain_name",
-            "domain name",
-            &mut diags,
-        );
-        host_name_in(&config.site_name, "site_name", "site name", &mut diags);
+    fn validate(&self, config: &SiteSettings, diags: &mut Diagnostics) {
+        host_name_in(&config.domain_name, "domain_name", "domain name", diags);
+        host_name_in(&config.site_name, "site_name", "site name", diags);
         for name in config.lets_encrypt_hostnames.items() {
             if let Err(detail) = crate::core::rules::domain_name(name) {
                 diags.error_at(
@@ -153,19 +133,16 @@ impl Resource for LinuxSiteSettingsResource {
                 );
             }
         }
-        diags
     }
 
-    async fn plan(&self, ctx: &Ctx, req: PlanRequest) -> PlanResponse {
-        let prior = SiteSettings::decode(&req.prior);
-        let mut resp = default_plan(&schema(), &["domain_name", "site_name"], &[], req);
-        let (prior, planned) = match (prior, SiteSettings::decode(&resp.planned)) {
-            (Ok(prior), Ok(planned)) => (prior, planned),
-            (Err(diags), _) | (_, Err(diags)) => {
-                resp.diagnostics.extend(diags);
-                return resp;
-            }
-        };
+    /// HTTP/2 switched on for a site without SSL, with no certificate planned, fails the plan.
+    async fn modify_plan(
+        &self,
+        ctx: &Ctx,
+        models: PlanModels<SiteSettings>,
+        resp: &mut PlanResponse,
+    ) {
+        let PlanModels { prior, planned, .. } = models;
         let turning_on =
             planned.http2_enabled.get() == Some(true) && prior.http2_enabled.get() != Some(true);
         // Certificates planned here give the site SSL before HTTP/2 is switched on.
@@ -173,13 +150,13 @@ impl Resource for LinuxSiteSettingsResource {
             || hostnames(&planned).is_some_and(|h| !h.is_empty());
         let (Some(domain), Some(site)) = (planned.domain_name.as_str(), planned.site_name.as_str())
         else {
-            return resp;
+            return;
         };
         if !turning_on || certificates_coming {
-            return resp;
+            return;
         }
         let Ok(client) = client(ctx) else {
-            return resp;
+            return;
         };
         // A read only; a site that does not exist yet (a subsite made in the same apply) is
         // left to apply.
@@ -189,116 +166,44 @@ impl Resource for LinuxSiteSettingsResource {
                     Diagnostic::error(
                         "HTTP/2 needs SSL",
                         format!(
-                            "Combell enables HTTP/2 only on a site with SSL, and the site                              \"{site}\" has none. Add its host names to lets_encrypt_hostnames \
-                             (or give it a certificate) first."
+                            "Combell enables HTTP/2 only on a site with SSL, and the site \"{site}\" \
+                             has none. Add its host names to lets_encrypt_hostnames (or give it \
+                             a certificate) first."
                         ),
                     )
                     .at(AttributePath::new("http2_enabled")),
                 );
             }
         }
-        resp
     }
 
-    async fn create(&self, ctx: &Ctx, planned: &Value, _config: &Value) -> ApplyResult {
-        let planned = decode!(SiteSettings, planned);
-        self.apply(ctx, None, &planned, format!("Unable to create {TYPE_NAME}"))
-            .await
-    }
-
-    async fn read(&self, ctx: &Ctx, state: &Value) -> ReadResult {
-        let current = decode!(SiteSettings, state);
-        let client = or_return!(client(ctx));
+    async fn fetch(
+        &self,
+        client: &Client,
+        current: &SiteSettings,
+        cancel: &CancellationToken,
+    ) -> Result<Option<SiteSettings>, Error> {
         let (Some(domain), Some(site)) = (current.domain_name.as_str(), current.site_name.as_str())
         else {
-            return ReadResult::gone();
+            return Ok(None);
         };
-        match client.get_linux_hosting(domain, ctx.stopping()).await {
-            Ok(detail) => match state_from(&detail, site, &current) {
-                Some(s) => ReadResult::ok(s.encode()),
-                None => ReadResult::gone(),
-            },
-            Err(err) if err.is_not_found() => ReadResult::gone(),
-            Err(err) => ReadResult {
-                state: Some(state.clone()),
-                diagnostics: api_error(format!("Unable to read {TYPE_NAME}"), &err).into(),
-                ..Default::default()
-            },
-        }
+        let detail = client.get_linux_hosting(domain, cancel).await?;
+        Ok(state_from(&detail, site, current))
     }
 
-    async fn update(
-        &self,
-        ctx: &Ctx,
-        prior: &Value,
-        planned: &Value,
-        _config: &Value,
-    ) -> ApplyResult {
-        let prior = decode!(SiteSettings, prior);
-        let planned = decode!(SiteSettings, planned);
-        self.apply(
-            ctx,
-            Some(&prior),
-            &planned,
-            format!("Unable to update {TYPE_NAME}"),
-        )
-        .await
-    }
-
-    async fn delete(&self, _ctx: &Ctx, prior: &Value) -> Diagnostics {
-        let prior = decode!(SiteSettings, prior);
-        forgotten(
-            TYPE_NAME,
-            &format!(
-                "The site \"{}\" keeps its Let's Encrypt certificates, HTTPS redirect and HTTP/2 \
-                 setting: nothing at Combell was changed.",
-                prior.site_name.as_str().unwrap_or_default()
-            ),
-        )
-    }
-
-    async fn import(&self, _ctx: &Ctx, id: &str) -> ImportResult {
-        let parts = match split_import_id(
-            TYPE_NAME,
-            id,
-            &["domain_name", "site_name"],
-            "example.com/example.com",
-        ) {
-            Ok(parts) => parts,
-            Err(result) => return result,
-        };
-        let state = SiteSettings {
-            id: format!("{}/{}", parts[0], parts[1])
-                .to_ascii_lowercase()
-                .into(),
-            domain_name: parts[0].to_ascii_lowercase().into(),
-            site_name: parts[1].to_ascii_lowercase().into(),
-            ..Default::default()
-        };
-        ImportResult {
-            state: Some(state.encode()),
-            ..Default::default()
-        }
-    }
-}
-
-impl LinuxSiteSettingsResource {
     async fn apply(
         &self,
-        ctx: &Ctx,
+        client: &Client,
         prior: Option<&SiteSettings>,
         planned: &SiteSettings,
-        summary: String,
+        summary: &str,
+        cancel: &CancellationToken,
     ) -> ApplyResult {
-        let client = or_return!(client(ctx));
         let (Some(domain), Some(site)) = (planned.domain_name.as_str(), planned.site_name.as_str())
         else {
-            return ApplyResult::error(Diagnostic::error(
-                summary,
-                "domain_name and site_name must be known.",
-            ));
+            return not_known(summary, "domain_name and site_name must be known.");
         };
-        let before = match hosting(&client, domain, &summary, ctx.stopping()).await {
+        let before = match hosting(client, domain, summary, cancel).await {
             Ok(detail) => detail,
             Err(diag) => return ApplyResult::error(diag),
         };
@@ -317,8 +222,8 @@ impl LinuxSiteSettingsResource {
         let mut diags = Diagnostics::default();
         let none = SiteSettings::default();
         let had = prior.unwrap_or(&none);
-        if let Err(err) = put_changes(&client, domain, site, had, planned, ctx.stopping()).await {
-            diags.push(api_error(summary.clone(), &err));
+        if let Err(err) = put_changes(client, domain, site, had, planned, cancel).await {
+            diags.push(api_error(summary, &err));
         }
         let no_cancel = CancellationToken::new();
         // After a failure, the certificates recorded are those of the prior state: some of the
@@ -341,6 +246,28 @@ impl LinuxSiteSettingsResource {
                     ..Default::default()
                 }
             }
+        }
+    }
+
+    fn forgotten(&self, prior: &SiteSettings) -> Diagnostics {
+        forgotten(
+            TYPE_NAME,
+            &format!(
+                "The site \"{}\" keeps its Let's Encrypt certificates, HTTPS redirect and HTTP/2 \
+                 setting: nothing at Combell was changed.",
+                prior.site_name.as_str().unwrap_or_default()
+            ),
+        )
+    }
+
+    fn imported(&self, parts: &[String]) -> SiteSettings {
+        SiteSettings {
+            id: format!("{}/{}", parts[0], parts[1])
+                .to_ascii_lowercase()
+                .into(),
+            domain_name: parts[0].to_ascii_lowercase().into(),
+            site_name: parts[1].to_ascii_lowercase().into(),
+            ..Default::default()
         }
     }
 }
@@ -430,6 +357,7 @@ fn state_from(
 mod tests {
     use super::*;
     use combell_api::LinuxSite;
+    use tfplugin::Resource;
 
     fn detail(ssl: bool) -> LinuxHostingDetail {
         LinuxHostingDetail {
@@ -468,14 +396,12 @@ mod tests {
         let rt = tokio::runtime::Builder::new_current_thread()
             .build()
             .unwrap();
-        let ok = rt.block_on(
-            LinuxSiteSettingsResource.import(&Ctx::for_tests(None), "Example.com/blog.example.com"),
-        );
+        let ok =
+            rt.block_on(RESOURCE.import(&Ctx::for_tests(None), "Example.com/blog.example.com"));
         let state = SiteSettings::decode_complete(&ok.state.unwrap()).unwrap();
         assert_eq!(state.site_name.as_str(), Some("blog.example.com"));
         assert_eq!(state.domain_name.as_str(), Some("example.com"));
-        let bad =
-            rt.block_on(LinuxSiteSettingsResource.import(&Ctx::for_tests(None), "example.com"));
+        let bad = rt.block_on(RESOURCE.import(&Ctx::for_tests(None), "example.com"));
         assert!(bad.diagnostics.has_errors());
     }
 }

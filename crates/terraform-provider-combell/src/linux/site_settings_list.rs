@@ -6,7 +6,7 @@ use combell_api::Client;
 use tfplugin::Resource;
 
 use crate::core::list::{per_linux_hosting, Filter, Filters, FindResult, Found, Lister};
-use crate::linux::site_settings::LinuxSiteSettingsResource;
+use crate::linux::site_settings;
 
 pub struct LinuxSiteSettingsList;
 
@@ -19,7 +19,7 @@ impl Lister for LinuxSiteSettingsList {
     const API_OPERATIONS: &'static [&'static str] =
         &["GET /linuxhostings", "GET /linuxhostings/{domainName}"];
     fn resource(&self) -> &'static dyn Resource {
-        &LinuxSiteSettingsResource
+        &site_settings::RESOURCE
     }
     async fn find(&self, client: &Client, filters: &Filters, found: &mut Found<'_>) -> FindResult {
         per_linux_hosting(client, filters, found, |domain, hosting| {

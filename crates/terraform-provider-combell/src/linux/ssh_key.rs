@@ -17,6 +17,7 @@
 use async_trait::async_trait;
 use serde_json::json;
 
+use crate::core::ids::{IdPart, LINUX_HOSTING};
 use crate::core::managed::{Managed, Typed};
 use crate::linux::common::host_name_in;
 use combell_api::{self as api, CancellationToken, Client, SshKey};
@@ -81,11 +82,8 @@ impl Managed for SshKeyResource {
     type Model = Key;
     const TYPE_NAME: &'static str = TYPE_NAME;
     const LOG: &'static str = "ssh_key";
-    const ID_PARTS: &'static [(&'static str, &'static str)] = &[
-        (
-            "domain_name",
-            "The Linux hosting's domain name, in lower case, such as `example.com`.",
-        ),
+    const ID_PARTS: &'static [IdPart] = &[
+        LINUX_HOSTING,
         (
             "fingerprint",
             "The key's MD5 fingerprint, as Combell names it (`aa:bb:…`).",

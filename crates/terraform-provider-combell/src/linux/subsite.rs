@@ -13,6 +13,7 @@
 
 use async_trait::async_trait;
 
+use crate::core::ids::{IdPart, LINUX_HOSTING};
 use crate::core::managed::{Managed, Typed};
 use crate::linux::common::host_name_in;
 use combell_api::{self as api, CancellationToken, Client, LinuxHostingDetail};
@@ -74,11 +75,8 @@ impl Managed for LinuxSubsiteResource {
     type Model = Subsite;
     const TYPE_NAME: &'static str = TYPE_NAME;
     const LOG: &'static str = "linux_subsite";
-    const ID_PARTS: &'static [(&'static str, &'static str)] = &[
-        (
-            "domain_name",
-            "The Linux hosting's domain name, in lower case, such as `example.com`.",
-        ),
+    const ID_PARTS: &'static [IdPart] = &[
+        LINUX_HOSTING,
         (
             "name",
             "The subsite's host name, in lower case, such as `blog.example.com`.",

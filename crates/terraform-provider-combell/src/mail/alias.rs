@@ -20,6 +20,7 @@
 use async_trait::async_trait;
 
 use crate::core::api_error;
+use crate::core::ids::{IdPart, MAIL_ZONE};
 use crate::core::managed::{Managed, Typed};
 use crate::core::rules;
 use crate::mail::zone_shared::{
@@ -79,11 +80,8 @@ impl Managed for MailAliasPart {
     type Model = Alias;
     const TYPE_NAME: &'static str = TYPE_NAME;
     const LOG: &'static str = "mail_alias";
-    const ID_PARTS: &'static [(&'static str, &'static str)] = &[
-        (
-            "domain_name",
-            "The mail zone, in lower case, such as `example.com`.",
-        ),
+    const ID_PARTS: &'static [IdPart] = &[
+        MAIL_ZONE,
         (
             "email_address",
             "The alias address, in lower case, such as `sales@example.com`.",

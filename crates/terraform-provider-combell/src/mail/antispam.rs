@@ -20,6 +20,7 @@
 use async_trait::async_trait;
 use serde_json::json;
 
+use crate::core::ids::{IdPart, MAIL_ZONE};
 use crate::core::managed::{Managed, Typed};
 use crate::core::rules;
 use crate::mail::zone_shared::{
@@ -83,10 +84,7 @@ impl Managed for MailAntispam {
     type Model = Antispam;
     const TYPE_NAME: &'static str = TYPE_NAME;
     const LOG: &'static str = LOG;
-    const ID_PARTS: &'static [(&'static str, &'static str)] = &[(
-        "domain_name",
-        "The mail zone, in lower case, such as `example.com`.",
-    )];
+    const ID_PARTS: &'static [IdPart] = &[MAIL_ZONE];
     const ID_EXAMPLE: &'static str = "example.com";
     const LOWER_CASE_IDENTITY: bool = true;
     const API_OPERATIONS: &'static [&'static str] = &[

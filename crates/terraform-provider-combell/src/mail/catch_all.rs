@@ -16,6 +16,7 @@
 use async_trait::async_trait;
 
 use crate::core::api_error;
+use crate::core::ids::{IdPart, MAIL_ZONE};
 use crate::core::managed::{Managed, Typed};
 use crate::core::rules;
 use crate::mail::zone_shared::{
@@ -69,11 +70,8 @@ impl Managed for MailCatchAll {
     type Model = CatchAll;
     const TYPE_NAME: &'static str = TYPE_NAME;
     const LOG: &'static str = "mail_catch_all";
-    const ID_PARTS: &'static [(&'static str, &'static str)] = &[
-        (
-            "domain_name",
-            "The mail zone, in lower case, such as `example.com`.",
-        ),
+    const ID_PARTS: &'static [IdPart] = &[
+        MAIL_ZONE,
         (
             "email_address",
             "The catch-all address, in lower case, such as `info@example.com`.",

@@ -20,6 +20,7 @@ use serde_json::json;
 
 use crate::core::api_error;
 use crate::core::flow::apply_with;
+use crate::core::ids::{IdPart, MAIL_ZONE};
 use crate::core::managed::{Managed, Typed};
 use crate::core::rules;
 use crate::mail::zone_shared::{
@@ -85,11 +86,8 @@ impl Managed for MailSmtpDomain {
     type Model = Smtp;
     const TYPE_NAME: &'static str = TYPE_NAME;
     const LOG: &'static str = LOG;
-    const ID_PARTS: &'static [(&'static str, &'static str)] = &[
-        (
-            "domain_name",
-            "The mail zone, in lower case, such as `example.com`.",
-        ),
+    const ID_PARTS: &'static [IdPart] = &[
+        MAIL_ZONE,
         (
             "hostname",
             "The extra SMTP domain, in lower case, such as `example.be`.",

@@ -26,6 +26,7 @@ use serde_json::json;
 
 use crate::core::api_error;
 use crate::core::fields::unknown_as_null;
+use crate::core::ids::IdPart;
 use crate::core::jobs::{wait_logged, WaitError};
 use crate::core::managed::{Managed, Typed};
 use crate::core::rules::password_problems;
@@ -122,7 +123,7 @@ impl Managed for MysqlUserResource {
     type Model = User;
     const TYPE_NAME: &'static str = TYPE_NAME;
     const LOG: &'static str = LOG;
-    const ID_PARTS: &'static [(&'static str, &'static str)] = &[
+    const ID_PARTS: &'static [IdPart] = &[
         (
             "database_name",
             "The database's real name with its account prefix, such as `ID1001_shop`.",
