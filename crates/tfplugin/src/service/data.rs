@@ -9,22 +9,21 @@ impl ProviderService {
     ) -> Result<Response<pb::validate_data_resource_config::Response>, Status> {
         let req = req.into_inner();
         let _log = RpcLog::new("ValidateDataResourceConfig", &req.type_name);
-        let diags = async {
-            let d = self.data_source(&req.type_name)?;
-            let config = decode(req.config.as_ref(), &d.ty, "data source configuration")?;
-            let (imp, ctx) = (d.imp.clone(), self.ctx());
-            let mut diags = d.schema.validate_config(&config);
-            diags.extend(
-                guarded(
-                    "validation",
-                    async move { imp.validate(&ctx, &config).await },
+        let diags = match self.data_source(&req.type_name) {
+            Err(unknown) => unknown,
+            Ok(d) => {
+                let (imp, ctx) = (d.imp.clone(), self.ctx());
+                let (raw, what) = (req.config.as_ref(), "data source configuration");
+                validated(
+                    raw,
+                    &d.ty,
+                    Some(&d.schema),
+                    what,
+                    move |config| async move { imp.validate(&ctx, &config).await },
                 )
-                .await?,
-            );
-            Ok::<Diagnostics, Diagnostics>(diags)
-        }
-        .await
-        .unwrap_or_else(|d| d);
+                .await
+            }
+        };
         Ok(Response::new(pb::validate_data_resource_config::Response {
             diagnostics: diags.to_proto(),
         }))

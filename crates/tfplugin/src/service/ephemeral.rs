@@ -9,26 +9,21 @@ impl ProviderService {
     ) -> Result<Response<pb::validate_ephemeral_resource_config::Response>, Status> {
         let req = req.into_inner();
         let _log = RpcLog::new("ValidateEphemeralResourceConfig", &req.type_name);
-        let diags = async {
-            let e = self.ephemeral_resource(&req.type_name)?;
-            let config = decode(
-                req.config.as_ref(),
-                &e.ty,
-                "ephemeral resource configuration",
-            )?;
-            let (imp, ctx) = (e.imp.clone(), self.ctx());
-            let mut diags = e.schema.validate_config(&config);
-            diags.extend(
-                guarded(
-                    "validation",
-                    async move { imp.validate(&ctx, &config).await },
+        let diags = match self.ephemeral_resource(&req.type_name) {
+            Err(unknown) => unknown,
+            Ok(e) => {
+                let (imp, ctx) = (e.imp.clone(), self.ctx());
+                let (raw, what) = (req.config.as_ref(), "ephemeral resource configuration");
+                validated(
+                    raw,
+                    &e.ty,
+                    Some(&e.schema),
+                    what,
+                    move |config| async move { imp.validate(&ctx, &config).await },
                 )
-                .await?,
-            );
-            Ok::<Diagnostics, Diagnostics>(diags)
-        }
-        .await
-        .unwrap_or_else(|d| d);
+                .await
+            }
+        };
         Ok(Response::new(
             pb::validate_ephemeral_resource_config::Response {
                 diagnostics: diags.to_proto(),

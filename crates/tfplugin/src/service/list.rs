@@ -25,18 +25,17 @@ impl ProviderService {
     ) -> Result<Response<pb::validate_list_resource_config::Response>, Status> {
         let req = req.into_inner();
         let _log = RpcLog::new("ValidateListResourceConfig", &req.type_name);
-        let diags = async {
-            let l = self.list_type(&req.type_name)?;
-            let config = decode(req.config.as_ref(), &l.ty, "list configuration")?;
-            let (imp, ctx) = (l.imp.clone(), self.ctx());
-            guarded(
-                "validation",
-                async move { imp.validate(&ctx, &config).await },
-            )
-            .await
-        }
-        .await
-        .unwrap_or_else(|d| d);
+        let diags = match self.list_type(&req.type_name) {
+            Err(unknown) => unknown,
+            Ok(l) => {
+                let (imp, ctx) = (l.imp.clone(), self.ctx());
+                let (raw, what) = (req.config.as_ref(), "list configuration");
+                validated(raw, &l.ty, None, what, move |config| async move {
+                    imp.validate(&ctx, &config).await
+                })
+                .await
+            }
+        };
         Ok(Response::new(pb::validate_list_resource_config::Response {
             diagnostics: diags.to_proto(),
         }))

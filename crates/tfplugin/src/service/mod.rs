@@ -158,33 +158,15 @@ impl ProviderService {
     }
 
     fn resource(&self, name: &str) -> Result<&Typed<dyn Resource>, Diagnostics> {
-        self.resources.get(name).ok_or_else(|| {
-            Diagnostic::error(
-                "Unknown resource type",
-                format!("This provider has no resource type {name:?}. This is a bug in the provider or in Terraform, please report it."),
-            )
-            .into()
-        })
+        registered(&self.resources, name, "resource type")
     }
 
     fn list_type(&self, name: &str) -> Result<&Typed<dyn ListResource>, Diagnostics> {
-        self.list_resources.get(name).ok_or_else(|| {
-            Diagnostic::error(
-                "Unknown list resource",
-                format!("This provider has no list resource {name:?}. This is a bug in the provider or in Terraform, please report it."),
-            )
-            .into()
-        })
+        registered(&self.list_resources, name, "list resource")
     }
 
     fn ephemeral_resource(&self, name: &str) -> Result<&Typed<dyn EphemeralResource>, Diagnostics> {
-        self.ephemeral_resources.get(name).ok_or_else(|| {
-            Diagnostic::error(
-                "Unknown ephemeral resource",
-                format!("This provider has no ephemeral resource {name:?}. This is a bug in the provider or in Terraform, please report it."),
-            )
-            .into()
-        })
+        registered(&self.ephemeral_resources, name, "ephemeral resource")
     }
 
     /// The identity of the object `state` describes, encoded; `None` when the type has no
@@ -222,14 +204,53 @@ impl ProviderService {
     }
 
     fn data_source(&self, name: &str) -> Result<&Typed<dyn DataSource>, Diagnostics> {
-        self.data_sources.get(name).ok_or_else(|| {
-            Diagnostic::error(
-                "Unknown data source",
-                format!("This provider has no data source {name:?}. This is a bug in the provider or in Terraform, please report it."),
-            )
-            .into()
-        })
+        registered(&self.data_sources, name, "data source")
     }
+}
+
+/// The type registered as `name`, or the error that Terraform asked for a `kind` (such as
+/// "data source") the provider does not have.
+fn registered<'a, T: ?Sized>(
+    types: &'a HashMap<String, Typed<T>>,
+    name: &str,
+    kind: &str,
+) -> Result<&'a Typed<T>, Diagnostics> {
+    types.get(name).ok_or_else(|| {
+        Diagnostic::error(
+            format!("Unknown {kind}"),
+            format!(
+                "This provider has no {kind} {name:?}. This is a bug in the provider or in \
+                 Terraform, please report it."
+            ),
+        )
+        .into()
+    })
+}
+
+/// The checks every kind of type's configuration gets: decoded against `ty` (an error names
+/// it as `what`), the schema's own rules when `schema` is given, then `check` (the type's own
+/// validation), guarded against a panic.
+async fn validated<F, Fut>(
+    raw: Option<&pb::DynamicValue>,
+    ty: &Type,
+    schema: Option<&Schema>,
+    what: &str,
+    check: F,
+) -> Diagnostics
+where
+    F: FnOnce(Value) -> Fut,
+    Fut: Future<Output = Diagnostics> + Send + 'static,
+{
+    let config = match decode(raw, ty, what) {
+        Ok(config) => config,
+        Err(diags) => return diags,
+    };
+    let mut diags = schema.map_or_else(Diagnostics::default, |s| s.validate_config(&config));
+    match guarded("validation", check(config)).await {
+        Ok(more) => diags.extend(more),
+        Err(panicked) => return panicked,
+    }
+    diags
 }
 
 /// Logs an RPC's name, type and duration when it ends (debug level, so `TF_LOG=debug` shows

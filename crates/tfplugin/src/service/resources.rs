@@ -11,22 +11,21 @@ impl ProviderService {
     ) -> Result<Response<pb::validate_resource_config::Response>, Status> {
         let req = req.into_inner();
         let _log = RpcLog::new("ValidateResourceConfig", &req.type_name);
-        let diags = async {
-            let r = self.resource(&req.type_name)?;
-            let config = decode(req.config.as_ref(), &r.ty, "resource configuration")?;
-            let (imp, ctx) = (r.imp.clone(), self.ctx());
-            let mut diags = r.schema.validate_config(&config);
-            diags.extend(
-                guarded(
-                    "validation",
-                    async move { imp.validate(&ctx, &config).await },
+        let diags = match self.resource(&req.type_name) {
+            Err(unknown) => unknown,
+            Ok(r) => {
+                let (imp, ctx) = (r.imp.clone(), self.ctx());
+                let (raw, what) = (req.config.as_ref(), "resource configuration");
+                validated(
+                    raw,
+                    &r.ty,
+                    Some(&r.schema),
+                    what,
+                    move |config| async move { imp.validate(&ctx, &config).await },
                 )
-                .await?,
-            );
-            Ok::<Diagnostics, Diagnostics>(diags)
-        }
-        .await
-        .unwrap_or_else(|d| d);
+                .await
+            }
+        };
         Ok(Response::new(pb::validate_resource_config::Response {
             diagnostics: diags.to_proto(),
         }))
