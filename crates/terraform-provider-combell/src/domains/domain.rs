@@ -7,6 +7,11 @@
 //! the spelling of the configuration. Combell lets the renew flag change only while
 //! `can_toggle_renew` is true (no unpaid invoice, renewal not within a month); a change it would
 //! refuse is reported at plan time.
+//!
+//! Requests: a create reads the domain once (it must be in the reseller account, and Combell
+//! decides `expiration_date` and `can_toggle_renew`), an update reads nothing; then each
+//! changed setting is one PUT, and the state is the plan. The domain is read back only after a
+//! PUT failed, so that the state is what Combell then says.
 
 use async_trait::async_trait;
 use serde_json::json;
@@ -198,8 +203,10 @@ impl Settings for DomainResource {
         }
     }
 
-    /// Reads the domain (a create adopts one that must be in the reseller account; a failed
-    /// read of an update keeps the prior state), then sends what the plan changes.
+    /// A create reads the domain first (it must be in the reseller account, and Combell's
+    /// expiration date and renew rules fill the state); an update compares with the state.
+    /// Then only what the plan changes is sent, and the state is the plan: the domain is read
+    /// back only after a failed request (the state is then what Combell says).
     async fn apply(
         &self,
         client: &Client,
@@ -208,13 +215,13 @@ impl Settings for DomainResource {
         summary: &str,
         cancel: &CancellationToken,
     ) -> ApplyResult {
-        let detail = match prior {
+        let (name, current) = match prior {
             None => {
                 let Some(name) = planned.domain_name.as_str() else {
                     return not_known(summary, "domain_name is not known.");
                 };
                 match client.get_domain(name, cancel).await {
-                    Ok(detail) => detail,
+                    Ok(detail) => (detail.domain_name.clone(), domain_values(&detail)),
                     Err(err) if err.is_not_found() => {
                         return ApplyResult::error(Diagnostic::error(summary, not_here(name)))
                     }
@@ -225,13 +232,26 @@ impl Settings for DomainResource {
                 let Some(name) = prior.domain_name.as_str() else {
                     return not_known(summary, "The state has no domain_name.");
                 };
-                match client.get_domain(name, cancel).await {
-                    Ok(detail) => detail,
-                    Err(err) => return apply_with(prior.encode(), api_error(summary, &err).into()),
-                }
+                (name.to_string(), prior.clone())
             }
         };
-        apply_settings(client, &detail, planned, summary, cancel).await
+        let diags = send_changes(client, &name, &current, planned, summary, cancel).await;
+        if !diags.has_errors() {
+            let state = Domain {
+                name_servers: planned
+                    .name_servers
+                    .known()
+                    .cloned()
+                    .map_or(current.name_servers.clone(), Field::Known),
+                will_renew: planned
+                    .will_renew
+                    .get()
+                    .map_or(current.will_renew.clone(), Field::Known),
+                ..current
+            };
+            return apply_with(state.encode(), diags);
+        }
+        read_back(client, &name, &current, planned, diags).await
     }
 
     fn forgotten(&self, prior: &Domain) -> Diagnostics {
@@ -283,26 +303,30 @@ impl Settings for DomainResource {
 
 // ---- Helpers --------------------------------------------------------------------------------
 
-/// Sends what the plan changes (name servers, then the renew flag), then reads the domain back.
-async fn apply_settings(
+/// Sends what the plan changes against `current` (name servers, then the renew flag); the
+/// errors carry their attribute's path.
+async fn send_changes(
     client: &Client,
-    detail: &DomainDetail,
+    name: &str,
+    current: &Domain,
     planned: &Domain,
     summary: &str,
     cancel: &CancellationToken,
-) -> ApplyResult {
-    let name = detail.domain_name.as_str();
-    let current: Vec<String> = detail.name_servers.iter().map(|n| n.name.clone()).collect();
+) -> Diagnostics {
     let mut diags = Diagnostics::default();
     if let Some(wanted) = planned.name_servers.known() {
-        if !same_servers(wanted, &current) {
+        if !current
+            .name_servers
+            .known()
+            .is_some_and(|had| same_servers(wanted, had))
+        {
             if let Err(err) = client.set_domain_name_servers(name, wanted, cancel).await {
                 diags.push(api_error(summary, &err).at(AttributePath::new("name_servers")));
             }
         }
     }
     if let Some(wanted) = planned.will_renew.get() {
-        if detail.will_renew != Some(wanted) && !diags.has_errors() {
+        if current.will_renew.get() != Some(wanted) && !diags.has_errors() {
             if let Err(err) = client.set_domain_will_renew(name, wanted, cancel).await {
                 let mut d = api_error(summary, &err).at(AttributePath::new("will_renew"));
                 d.detail.push_str(
@@ -313,20 +337,23 @@ async fn apply_settings(
             }
         }
     }
-    // The state is what Combell now says, even after a failed PUT.
+    diags
+}
+
+/// After a failed request the state is what Combell now says; when that read fails too,
+/// what was there before.
+async fn read_back(
+    client: &Client,
+    name: &str,
+    current: &Domain,
+    planned: &Domain,
+    mut diags: Diagnostics,
+) -> ApplyResult {
     match client.get_domain(name, &CancellationToken::new()).await {
-        Ok(after) => ApplyResult {
-            state: Some(state_from(&after, planned).encode()),
-            diagnostics: diags,
-            ..Default::default()
-        },
+        Ok(after) => apply_with(state_from(&after, planned).encode(), diags),
         Err(err) => {
             diags.push(api_error(format!("Unable to read {TYPE_NAME} back"), &err));
-            ApplyResult {
-                state: Some(state_from(detail, planned).encode()),
-                diagnostics: diags,
-                ..Default::default()
-            }
+            apply_with(current.encode(), diags)
         }
     }
 }

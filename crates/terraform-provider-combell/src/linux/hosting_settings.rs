@@ -11,10 +11,16 @@
 //! configuration, a change made outside Terraform is not detected, and after an import they are
 //! null until set. A PHP version is checked against the hosting's available versions at plan
 //! time.
+//!
+//! Requests: a create reads the hosting once (it must exist, and Combell decides the FTP and
+//! SSH login names and host), an update reads nothing; each changed setting is then one PUT,
+//! and the state is the plan. The hosting is read back only when FTP or SSH was switched (the
+//! names Combell reports may change with it) or a PUT failed.
 
 use async_trait::async_trait;
 use serde_json::json;
 
+use crate::core::flow::apply_with;
 use crate::core::ids::{IdPart, LINUX_HOSTING};
 use crate::core::settings::{not_known, PlanModels, Settings, SettingsOf};
 use crate::core::{api_error, client};
@@ -204,7 +210,7 @@ impl Settings for LinuxHostingSettingsResource {
         Ok(Some(state_from(&detail, current)))
     }
 
-    /// A create needs the hosting to be there.
+    /// A create needs the hosting to be there (and reads what Combell decides from it).
     async fn apply(
         &self,
         client: &Client,
@@ -216,12 +222,23 @@ impl Settings for LinuxHostingSettingsResource {
         let Some(domain) = planned.domain_name.as_str() else {
             return not_known(summary, "domain_name is not known.");
         };
-        if prior.is_none() {
-            if let Err(diag) = hosting(client, domain, summary, cancel).await {
-                return ApplyResult::error(diag);
-            }
-        }
-        apply(client, domain, prior, planned, summary, cancel).await
+        let before = match prior {
+            None => match hosting(client, domain, summary, cancel).await {
+                Ok(detail) => Some(detail),
+                Err(diag) => return ApplyResult::error(diag),
+            },
+            Some(_) => None,
+        };
+        apply(
+            client,
+            domain,
+            prior,
+            before.as_ref(),
+            planned,
+            summary,
+            cancel,
+        )
+        .await
     }
 
     fn forgotten(&self, prior: &HostingSettings) -> Diagnostics {
@@ -245,13 +262,16 @@ impl Settings for LinuxHostingSettingsResource {
     }
 }
 
-/// PUTs every setting the plan sets that differs from `prior` (`None`: a create), then reads
-/// the hosting back. A failure keeps what was already applied: the prior state with the
-/// settings that went through.
+/// PUTs every setting the plan sets that differs from `prior` (`None`: a create, with the
+/// hosting as it was `before`). The state is then the plan, unless FTP or SSH was switched
+/// (Combell may then change the login names and host it reports) or a value is still
+/// unknown: the hosting is then read back. A failure keeps what was already applied: the
+/// prior state with the settings that went through, read back.
 async fn apply(
     client: &Client,
     domain: &str,
     prior: Option<&HostingSettings>,
+    before: Option<&LinuxHostingDetail>,
     planned: &HostingSettings,
     summary: &str,
     cancel: &CancellationToken,
@@ -278,6 +298,22 @@ async fn apply(
         cancel,
     )
     .await;
+    if let Ok(false) = result {
+        let state = match before {
+            Some(detail) => {
+                let mut state = state_from(detail, planned);
+                if planned.php_version.known().is_some() {
+                    state.php_version = planned.php_version.clone();
+                }
+                state
+            }
+            None => planned.clone(),
+        };
+        let state = state.encode();
+        if state.is_wholly_known() {
+            return apply_with(state, Diagnostics::default());
+        }
+    }
     let no_cancel = CancellationToken::new();
     let mut diags = Diagnostics::default();
     if let Err(err) = result {
@@ -310,7 +346,8 @@ async fn put_changes(
     planned: &HostingSettings,
     done: &mut HostingSettings,
     cancel: &CancellationToken,
-) -> Result<(), Error> {
+) -> Result<bool, Error> {
+    let mut switched = false;
     if let Some(version) = changed(&planned.php_version, &prior.php_version) {
         client.set_php_version(domain, version, cancel).await?;
         done.php_version.set(version.clone());
@@ -346,12 +383,14 @@ async fn put_changes(
     if let Some(&on) = changed(&planned.ftp_enabled, &prior.ftp_enabled) {
         client.set_linux_ftp(domain, on, cancel).await?;
         done.ftp_enabled.set(on);
+        switched = true;
     }
     if let Some(&on) = changed(&planned.ssh_enabled, &prior.ssh_enabled) {
         client.set_linux_ssh(domain, on, cancel).await?;
         done.ssh_enabled.set(on);
+        switched = true;
     }
-    Ok(())
+    Ok(switched)
 }
 
 /// The one mapping from the API: what Combell reports replaces `base`'s values; the settings

@@ -13,11 +13,17 @@
 //! refused at plan time (after a read of the hosting). Apply order follows the same rule: HTTP/2 off, certificates on,
 //! certificates off, redirect, HTTP/2 on. Nothing can be deleted: destroy only forgets the
 //! resource (with a warning) and leaves the site's settings as they are.
+//!
+//! Requests: a create reads the hosting once (the site must exist, and Combell decides `path`,
+//! `ssl_enabled` and any setting the configuration leaves out), an update reads nothing; each
+//! change is then one PUT, and the state is the plan. The hosting is read back only when
+//! certificates were switched (Combell decides `ssl_enabled` from them) or a PUT failed.
 
 use std::collections::BTreeSet;
 
 use async_trait::async_trait;
 
+use crate::core::flow::apply_with;
 use crate::core::ids::{IdPart, LINUX_HOSTING};
 use crate::core::settings::{not_known, PlanModels, Settings, SettingsOf};
 use crate::core::{api_error, client};
@@ -203,6 +209,19 @@ impl Settings for LinuxSiteSettingsResource {
         else {
             return not_known(summary, "domain_name and site_name must be known.");
         };
+        let mut diags = Diagnostics::default();
+        if let Some(prior) = prior {
+            // The state is the plan unless the certificates changed (Combell decides
+            // ssl_enabled from them).
+            match put_changes(client, domain, site, prior, planned, cancel).await {
+                Ok(false) if planned.encode().is_wholly_known() => {
+                    return apply_with(planned.encode(), diags)
+                }
+                Ok(_) => {}
+                Err(err) => diags.push(api_error(summary, &err)),
+            }
+            return read_back(client, domain, site, Some(prior), planned, summary, diags).await;
+        }
         let before = match hosting(client, domain, summary, cancel).await {
             Ok(detail) => detail,
             Err(diag) => return ApplyResult::error(diag),
@@ -219,34 +238,35 @@ impl Settings for LinuxSiteSettingsResource {
                 .at(AttributePath::new("site_name")),
             );
         }
-        let mut diags = Diagnostics::default();
-        let none = SiteSettings::default();
-        let had = prior.unwrap_or(&none);
-        if let Err(err) = put_changes(client, domain, site, had, planned, cancel).await {
-            diags.push(api_error(summary, &err));
-        }
-        let no_cancel = CancellationToken::new();
-        // After a failure, the certificates recorded are those of the prior state: some of the
-        // planned ones may not exist.
-        let base = match prior {
-            Some(prior) if diags.has_errors() => prior,
-            _ => planned,
-        };
-        match client.get_linux_hosting(domain, &no_cancel).await {
-            Ok(detail) => ApplyResult {
-                state: state_from(&detail, site, base).map(|s| s.encode()),
-                diagnostics: diags,
-                ..Default::default()
-            },
-            Err(err) => {
-                diags.push(api_error(summary, &err));
-                ApplyResult {
-                    state: prior.map(SiteSettings::encode),
-                    diagnostics: diags,
-                    ..Default::default()
+        // A create: the site as it was fills what the plan leaves to Combell, unless
+        // certificates were asked for (they give the site SSL).
+        match put_changes(
+            client,
+            domain,
+            site,
+            &SiteSettings::default(),
+            planned,
+            cancel,
+        )
+        .await
+        {
+            Ok(false) => {
+                if let Some(state) = state_from(&before, site, planned) {
+                    let state = SiteSettings {
+                        https_redirect_enabled: known_or(
+                            &planned.https_redirect_enabled,
+                            &state.https_redirect_enabled,
+                        ),
+                        http2_enabled: known_or(&planned.http2_enabled, &state.http2_enabled),
+                        ..state
+                    };
+                    return apply_with(state.encode(), diags);
                 }
             }
+            Ok(true) => {}
+            Err(err) => diags.push(api_error(summary, &err)),
         }
+        read_back(client, domain, site, None, planned, summary, diags).await
     }
 
     fn forgotten(&self, prior: &SiteSettings) -> Diagnostics {
@@ -268,6 +288,51 @@ impl Settings for LinuxSiteSettingsResource {
             domain_name: parts[0].to_ascii_lowercase().into(),
             site_name: parts[1].to_ascii_lowercase().into(),
             ..Default::default()
+        }
+    }
+}
+
+/// The planned value where it is known, else `current`.
+fn known_or(planned: &Field<bool>, current: &Field<bool>) -> Field<bool> {
+    if planned.known().is_some() {
+        planned.clone()
+    } else {
+        current.clone()
+    }
+}
+
+/// The state after the writes, as Combell reports the site. After a failure the certificates
+/// recorded are those of the prior state: some of the planned ones may not exist; when the
+/// read fails too, the prior state is kept.
+async fn read_back(
+    client: &Client,
+    domain: &str,
+    site: &str,
+    prior: Option<&SiteSettings>,
+    planned: &SiteSettings,
+    summary: &str,
+    mut diags: Diagnostics,
+) -> ApplyResult {
+    let base = match prior {
+        Some(prior) if diags.has_errors() => prior,
+        _ => planned,
+    };
+    match client
+        .get_linux_hosting(domain, &CancellationToken::new())
+        .await
+    {
+        Ok(detail) => ApplyResult {
+            state: state_from(&detail, site, base).map(|s| s.encode()),
+            diagnostics: diags,
+            ..Default::default()
+        },
+        Err(err) => {
+            diags.push(api_error(summary, &err));
+            ApplyResult {
+                state: prior.map(SiteSettings::encode),
+                diagnostics: diags,
+                ..Default::default()
+            }
         }
     }
 }
@@ -295,7 +360,8 @@ async fn put_changes(
     prior: &SiteSettings,
     planned: &SiteSettings,
     cancel: &CancellationToken,
-) -> Result<(), Error> {
+) -> Result<bool, Error> {
+    let mut certificates = false;
     let http2 = changed(&planned.http2_enabled, &prior.http2_enabled).copied();
     if http2 == Some(false) {
         client.set_linux_http2(domain, site, false, cancel).await?;
@@ -303,11 +369,13 @@ async fn put_changes(
     if let Some(wanted) = hostnames(planned) {
         let had = hostnames(prior).unwrap_or_default();
         for name in wanted.difference(&had) {
+            certificates = true;
             client
                 .set_linux_lets_encrypt(domain, name, true, cancel)
                 .await?;
         }
         for name in had.difference(&wanted) {
+            certificates = true;
             client
                 .set_linux_lets_encrypt(domain, name, false, cancel)
                 .await?;
@@ -324,7 +392,7 @@ async fn put_changes(
     if http2 == Some(true) {
         client.set_linux_http2(domain, site, true, cancel).await?;
     }
-    Ok(())
+    Ok(certificates)
 }
 
 /// The one mapping from the API; `None` when the hosting has no such site.

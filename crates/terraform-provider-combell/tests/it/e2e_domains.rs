@@ -92,7 +92,11 @@ fn domain_settings_create_import_update_drift_destroy() {
         plan.stdout.contains("0 to add, 1 to change, 0 to destroy"),
         "{plan}"
     );
+    let (gets, puts) = (count(&sim, "GET"), count(&sim, "PUT"));
     tf.apply();
+    // The refresh reads the domain once; the update is its two PUTs, with no read back.
+    assert_eq!(count(&sim, "PUT") - puts, 2, "name servers and renew flag");
+    assert_eq!(count(&sim, "GET") - gets, 1, "the refresh only");
     tf.assert_plan_empty();
     assert_eq!(domain(&sim, "example.com").unwrap().name_servers.len(), 3);
 
