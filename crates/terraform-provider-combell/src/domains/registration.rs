@@ -19,6 +19,10 @@
 //! decide, the create fails saying an order may have been placed, and the state keeps a pending
 //! entry (a null `id`, no job); its refresh looks the domain up again, adopting it or, when the
 //! account does not have it, dropping the entry so that the next apply orders.
+//!
+//! Requests: a create is the order (one POST), the wait for its job, and one read of the
+//! domain, which stays because Combell decides the `expiration_date` and the registrant as it
+//! records it. An update (the timeouts only) sends and reads nothing.
 
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
@@ -481,13 +485,17 @@ impl Resource for DomainRegistrationResource {
         planned: &Value,
         _config: &Value,
     ) -> ApplyResult {
-        // Only the timeouts can change in place; the registrant is refused at plan time.
+        // Only the timeouts can change in place (the registrant is refused at plan time), so
+        // nothing is sent: the state is the plan, read back only if it leaves a value unknown.
         let client = or_return!(client(ctx));
         let prior = decode!(Registration, prior);
         let planned = decode!(Registration, planned);
         let Some(name) = prior.domain_name.as_str() else {
             return ApplyResult::ok(known(&planned).encode());
         };
+        if planned.encode().is_wholly_known() {
+            return ApplyResult::ok(planned.encode());
+        }
         read_back(&client, name, &planned, Diagnostics::default()).await
     }
 

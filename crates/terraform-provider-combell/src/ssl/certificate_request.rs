@@ -18,6 +18,10 @@
 //! an order may have been placed, and the state keeps a pending entry (a null `id` with the
 //! common name, names, type and level); its refresh looks the order up again, adopting it or,
 //! when Combell shows none, dropping the entry so that the next apply orders.
+//!
+//! Requests: a create is the order (one POST) and one read of the request it names, which
+//! stays because Combell decides the validations (the CNAMEs to publish) and the status. An
+//! update sends and reads nothing: every setting that reaches Combell replaces the request.
 
 use std::collections::BTreeMap;
 

@@ -6,6 +6,10 @@
 //!
 //! Read follows the certificate: when it is no longer listed, this leaves the state. Destroy only
 //! forgets, with a warning: the certificate stays.
+//!
+//! Requests: a create is the verify (one PUT), the polls of the request until it is issued, and
+//! one read of the certificate, which stays because Combell decides its fingerprint, common
+//! name and expiry. An update (the timeouts only) sends and reads nothing.
 
 use std::time::{Duration, Instant};
 
