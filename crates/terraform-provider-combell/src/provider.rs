@@ -40,16 +40,16 @@ use crate::linux::ssh_key_list::SshKeyList;
 use crate::linux::ssh_keys_data::SshKeysDataSource;
 use crate::linux::subsite::LinuxSubsiteResource;
 use crate::linux::subsite_list::LinuxSubsiteList;
-use crate::mail::alias::MailAliasResource;
+use crate::mail::alias::MailAliasPart;
 use crate::mail::alias_list::MailAliasList;
-use crate::mail::antispam::MailAntispamResource;
+use crate::mail::antispam::MailAntispam;
 use crate::mail::antispam_list::MailAntispamList;
-use crate::mail::catch_all::MailCatchAllResource;
+use crate::mail::catch_all::MailCatchAll;
 use crate::mail::catch_all_list::MailCatchAllList;
 use crate::mail::mailbox::MailboxResource;
 use crate::mail::mailbox_list::MailboxList;
 use crate::mail::mailboxes_data::MailboxesDataSource;
-use crate::mail::smtp_domain::MailSmtpDomainResource;
+use crate::mail::smtp_domain::MailSmtpDomain;
 use crate::mail::smtp_domain_list::MailSmtpDomainList;
 use crate::mail::zone_data::MailZoneDataSource;
 use crate::mysql::database::MysqlDatabaseResource;
@@ -220,10 +220,10 @@ impl ProviderDef for CombellProvider {
             Arc::new(Typed::new(ScheduledTaskResource)),
             Arc::new(Typed::new(LinuxSubsiteResource)),
             Arc::new(Typed::new(LinuxHostHeaderResource)),
-            Arc::new(MailAliasResource),
-            Arc::new(MailCatchAllResource),
-            Arc::new(MailSmtpDomainResource),
-            Arc::new(MailAntispamResource),
+            Arc::new(Typed::new(MailAliasPart)),
+            Arc::new(Typed::new(MailCatchAll)),
+            Arc::new(Typed::new(MailSmtpDomain)),
+            Arc::new(Typed::new(MailAntispam)),
         ]
     }
 

@@ -485,16 +485,16 @@ mod tests {
 
     #[test]
     fn lower_case_identities_ignore_the_spelling() {
-        let resource = crate::mail::alias::MailAliasResource;
+        let resource = &crate::mail::alias::RESOURCE;
         let state = Value::object([
             ("domain_name", Value::from("Example.com.")),
             ("email_address", Value::from("Sales@Example.com")),
         ]);
-        let identity = lower_case_identity(&resource, &state).unwrap();
+        let identity = lower_case_identity(resource, &state).unwrap();
         assert_eq!(identity.get_str("domain_name"), Some("example.com"));
         assert_eq!(identity.get_str("email_address"), Some("sales@example.com"));
         let partial = Value::object([("domain_name", Value::from("example.com"))]);
-        assert_eq!(lower_case_identity(&resource, &partial), None);
+        assert_eq!(lower_case_identity(resource, &partial), None);
     }
 
     #[tokio::test]

@@ -176,6 +176,24 @@ pub(crate) trait Managed: Send + Sync + 'static {
     fn check_import(&self, _parts: &[String]) -> Result<(), String> {
         Ok(())
     }
+    /// The import ID in the core's `<part>/<part>` form, before it is split: for a type that
+    /// also takes another form (a mail alias by its address alone), or the detail of why the ID
+    /// is not valid (the summary is "Invalid import ID for <type>"). The default takes the ID
+    /// as it is.
+    fn import_id(&self, id: &str) -> Result<String, String> {
+        Ok(id.to_string())
+    }
+    /// Runs after the core's create with its result, for a second write the create needs (an
+    /// SMTP domain that Combell creates enabled, configured disabled). The default returns the
+    /// result as it is.
+    async fn after_create(
+        &self,
+        _ctx: &Ctx,
+        _planned: &Value,
+        created: ApplyResult,
+    ) -> ApplyResult {
+        created
+    }
     /// The state an import starts from, given the import ID's parts (in [`Managed::ID_PARTS`]
     /// order, trimmed, none empty).
     fn imported(&self, parts: &[String]) -> Self::Model;
@@ -296,7 +314,8 @@ impl<M: Managed> Resource for Typed<M> {
         resp
     }
     async fn create(&self, ctx: &Ctx, planned: &Value, config: &Value) -> ApplyResult {
-        create(&self.inner, ctx, planned, config).await
+        let created = create(&self.inner, ctx, planned, config).await;
+        self.inner.after_create(ctx, planned, created).await
     }
     async fn read(&self, ctx: &Ctx, state: &Value) -> ReadResult {
         read(&self.inner, ctx, state).await
@@ -314,7 +333,17 @@ impl<M: Managed> Resource for Typed<M> {
         delete(&self.inner, ctx, prior).await
     }
     async fn import(&self, _ctx: &Ctx, id: &str) -> ImportResult {
-        import(&self.inner, id)
+        match self.inner.import_id(id) {
+            Ok(id) => import(&self.inner, &id),
+            Err(detail) => ImportResult {
+                diagnostics: Diagnostic::error(
+                    format!("Invalid import ID for {}", M::TYPE_NAME),
+                    detail,
+                )
+                .into(),
+                ..Default::default()
+            },
+        }
     }
     fn trim_generated_config(&self, state: &Value, config: &mut Value) {
         if let (Ok(state), Ok(mut typed)) =

@@ -15,7 +15,7 @@
 //! is there already (its destroy would belong to this configuration), is refused. No read back
 //! after a write (one request per write): every attribute is configured and the mapping keeps
 //! it as written (lower case, as validated), so the plan is the state. The address-only import
-//! ID is the [`ZonePart`] hook: the core's import takes `<domain>/<address>` only.
+//! ID is rewritten to `<domain>/<address>` before the core splits it (`import_id`).
 
 use async_trait::async_trait;
 
@@ -23,16 +23,11 @@ use crate::core::api_error;
 use crate::core::ids::{IdPart, MAIL_ZONE};
 use crate::core::managed::{Managed, Typed};
 use crate::core::rules;
-use crate::mail::zone_shared::{
-    no_zone, read_zone, read_zone_fresh, split_import_id, zone_resource, StringSet, ZonePart,
-};
+use crate::mail::zone_shared::{no_zone, read_zone, read_zone_fresh, split_import_id, StringSet};
 use combell_api::{self as api, CancellationToken, Client, MailAlias, MailZone};
 use tfplugin::{Attribute, AttributePath, Diagnostic, Diagnostics, Schema, Type};
 
 const TYPE_NAME: &str = "combell_mail_alias";
-
-/// The Terraform resource: the core's path for [`MailAliasPart`].
-pub struct MailAliasResource;
 
 /// The parts of `combell_mail_alias` the core calls.
 #[derive(Clone, Copy)]
@@ -40,8 +35,6 @@ pub struct MailAliasPart;
 
 /// The Terraform resource, as the core runs it.
 pub(crate) static RESOURCE: Typed<MailAliasPart> = Typed::new(MailAliasPart);
-
-zone_resource!(MailAliasResource, MailAliasPart, RESOURCE);
 
 // ---- Schema ---------------------------------------------------------------------------------
 
@@ -240,10 +233,7 @@ impl Managed for MailAliasPart {
     fn names_object(&self, state: &Alias) -> bool {
         state.domain_name.as_str().is_some() && state.email_address.as_str().is_some()
     }
-}
 
-/// The address alone names the alias too (its domain is the zone's); each part is checked.
-impl ZonePart for MailAliasPart {
     fn import_id(&self, id: &str) -> Result<String, String> {
         parse_import_id(id).map(|(domain, address)| format!("{domain}/{address}"))
     }

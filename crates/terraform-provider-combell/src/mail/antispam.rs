@@ -14,8 +14,7 @@
 //! Through the core's one path (`core::managed`). Natural key: the zone; a PUT whose answer was
 //! lost is taken as applied when the zone shows the planned type. Read back once after the
 //! create: Combell decides `allowed_types`; after an update the plan is the state (it keeps
-//! them). The plan check reads the zone, so it needs the configured client, which the core's
-//! `modify_plan` does not get: it is the [`ZonePart`] hook `check_plan`.
+//! them). The plan check reads the zone through the configured client (`modify_plan`).
 
 use async_trait::async_trait;
 use serde_json::json;
@@ -23,9 +22,7 @@ use serde_json::json;
 use crate::core::ids::{IdPart, MAIL_ZONE};
 use crate::core::managed::{Managed, Typed};
 use crate::core::rules;
-use crate::mail::zone_shared::{
-    domain_in, no_zone, read_zone, read_zone_fresh, zone_resource, ZonePart,
-};
+use crate::mail::zone_shared::{domain_in, no_zone, read_zone, read_zone_fresh};
 use combell_api::{self as api, AntiSpam, CancellationToken, Client};
 use tfplugin::{
     Attribute, AttributePath, Ctx, Diagnostic, Diagnostics, Model, PlanRequest, PlanResponse,
@@ -36,17 +33,12 @@ const TYPE_NAME: &str = "combell_mail_antispam";
 const LOG: &str = "mail_antispam";
 const TYPES: [&str; 3] = ["none", "basic", "advanced"];
 
-/// The Terraform resource: the core's path for [`MailAntispam`].
-pub struct MailAntispamResource;
-
 /// The parts of `combell_mail_antispam` the core calls.
 #[derive(Clone, Copy)]
 pub struct MailAntispam;
 
 /// The Terraform resource, as the core runs it.
 pub(crate) static RESOURCE: Typed<MailAntispam> = Typed::new(MailAntispam);
-
-zone_resource!(MailAntispamResource, MailAntispam, RESOURCE);
 
 // ---- Schema ---------------------------------------------------------------------------------
 
@@ -227,10 +219,7 @@ impl Managed for MailAntispam {
     fn names_object(&self, state: &Antispam) -> bool {
         state.domain_name.as_str().is_some()
     }
-}
 
-#[async_trait]
-impl ZonePart for MailAntispam {
     fn import_id(&self, id: &str) -> Result<String, String> {
         let domain = id.trim().to_ascii_lowercase();
         rules::domain_name(&domain).map_err(|detail| {
@@ -240,7 +229,13 @@ impl ZonePart for MailAntispam {
     }
 
     /// Checks a new or changed type against the zone's `allowed_types` (one GET, no write).
-    async fn check_plan(&self, ctx: &Ctx, req: &PlanRequest, resp: &mut PlanResponse) {
+    async fn modify_plan(
+        &self,
+        ctx: &Ctx,
+        _schema: &Schema,
+        req: &PlanRequest,
+        resp: &mut PlanResponse,
+    ) {
         // A value that does not fit the model reads as null, as the attributes it lacks did.
         let prior = Antispam::decode(&req.prior).unwrap_or_default();
         let planned = Antispam::decode(&resp.planned).unwrap_or_default();
@@ -381,7 +376,7 @@ mod tests {
             ..Default::default()
         }
         .encode();
-        let diags = block_on(MailAntispamResource.validate(&Ctx::for_tests(None), &cfg));
+        let diags = block_on(RESOURCE.validate(&Ctx::for_tests(None), &cfg));
         let paths: Vec<_> = diags.iter().filter_map(|d| d.path.clone()).collect();
         assert_eq!(
             paths,
@@ -402,13 +397,13 @@ mod tests {
             },
         )
         .encode();
-        let diags = block_on(MailAntispamResource.delete(&configured(), &prior));
+        let diags = block_on(RESOURCE.delete(&configured(), &prior));
         assert!(!diags.has_errors());
         assert_eq!(diags.iter().count(), 1);
-        let ok = block_on(MailAntispamResource.import(&Ctx::for_tests(None), " Example.com "));
+        let ok = block_on(RESOURCE.import(&Ctx::for_tests(None), " Example.com "));
         let state = Antispam::decode_complete(&ok.state.unwrap()).unwrap();
         assert_eq!(state.domain_name.as_str(), Some("example.com"));
-        let bad = block_on(MailAntispamResource.import(&Ctx::for_tests(None), "example.com/x"));
+        let bad = block_on(RESOURCE.import(&Ctx::for_tests(None), "example.com/x"));
         assert!(bad.diagnostics.has_errors());
     }
 }

@@ -6,7 +6,7 @@ use combell_api::Client;
 use tfplugin::Resource;
 
 use crate::core::list::{Filter, Filters, FindResult, Found, Lister};
-use crate::mail::antispam::MailAntispamResource;
+use crate::mail::antispam;
 use crate::mail::zone_shared::per_mail_zone;
 
 pub struct MailAntispamList;
@@ -20,7 +20,7 @@ impl Lister for MailAntispamList {
     const API_OPERATIONS: &'static [&'static str] =
         &["GET /accounts", "GET /mailzones/{domainName}"];
     fn resource(&self) -> &'static dyn Resource {
-        &MailAntispamResource
+        &antispam::RESOURCE
     }
     async fn find(&self, client: &Client, filters: &Filters, found: &mut Found<'_>) -> FindResult {
         per_mail_zone(client, filters, found, |domain, zone| {

@@ -19,16 +19,11 @@ use crate::core::api_error;
 use crate::core::ids::{IdPart, MAIL_ZONE};
 use crate::core::managed::{Managed, Typed};
 use crate::core::rules;
-use crate::mail::zone_shared::{
-    domain_in, no_zone, read_zone, read_zone_fresh, split_import_id, zone_resource, ZonePart,
-};
+use crate::mail::zone_shared::{domain_in, no_zone, read_zone, read_zone_fresh, split_import_id};
 use combell_api::{self as api, CancellationToken, Client, MailZone};
 use tfplugin::{Attribute, AttributePath, Diagnostic, Diagnostics, Schema};
 
 const TYPE_NAME: &str = "combell_mail_catch_all";
-
-/// The Terraform resource: the core's path for [`MailCatchAll`].
-pub struct MailCatchAllResource;
 
 /// The parts of `combell_mail_catch_all` the core calls.
 #[derive(Clone, Copy)]
@@ -36,8 +31,6 @@ pub struct MailCatchAll;
 
 /// The Terraform resource, as the core runs it.
 pub(crate) static RESOURCE: Typed<MailCatchAll> = Typed::new(MailCatchAll);
-
-zone_resource!(MailCatchAllResource, MailCatchAll, RESOURCE);
 
 // ---- Schema ---------------------------------------------------------------------------------
 
@@ -212,9 +205,7 @@ impl Managed for MailCatchAll {
     fn names_object(&self, state: &CatchAll) -> bool {
         state.domain_name.as_str().is_some() && state.email_address.as_str().is_some()
     }
-}
 
-impl ZonePart for MailCatchAll {
     fn import_id(&self, id: &str) -> Result<String, String> {
         parse_import_id(id).map(|(domain, address)| format!("{domain}/{address}"))
     }
@@ -288,7 +279,7 @@ mod tests {
         let diags = tokio::runtime::Builder::new_current_thread()
             .build()
             .unwrap()
-            .block_on(MailCatchAllResource.validate(&Ctx::for_tests(None), &cfg));
+            .block_on(RESOURCE.validate(&Ctx::for_tests(None), &cfg));
         let paths: Vec<_> = diags.iter().filter_map(|d| d.path.clone()).collect();
         assert_eq!(
             paths,

@@ -6,7 +6,7 @@ use combell_api::Client;
 use tfplugin::Resource;
 
 use crate::core::list::{Filter, Filters, FindResult, Found, Lister};
-use crate::mail::catch_all::MailCatchAllResource;
+use crate::mail::catch_all;
 use crate::mail::zone_shared::per_mail_zone;
 
 pub struct MailCatchAllList;
@@ -19,7 +19,7 @@ impl Lister for MailCatchAllList {
     const API_OPERATIONS: &'static [&'static str] =
         &["GET /accounts", "GET /mailzones/{domainName}"];
     fn resource(&self) -> &'static dyn Resource {
-        &MailCatchAllResource
+        &catch_all::RESOURCE
     }
     async fn find(&self, client: &Client, filters: &Filters, found: &mut Found<'_>) -> FindResult {
         per_mail_zone(client, filters, found, |domain, zone| {

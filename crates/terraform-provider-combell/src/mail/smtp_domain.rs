@@ -11,9 +11,9 @@
 //! SMTP domains; after a lost answer the zone is read again (fresh). Before the create the zone
 //! is read: a domain without one, or a host name it has already, is refused. No read back after
 //! a write (one request per write): `enabled` is planned (its default), so the plan is the
-//! state. A create with `enabled = false` takes a second write, the PUT that disables it, which
-//! the core's path cannot send: it is the [`ZonePart`] hook `after_create`, and when it fails
-//! the SMTP domain reaches the state as Combell has it (enabled) with the error.
+//! state. A create with `enabled = false` takes a second write, the PUT that disables it (the
+//! core's `after_create` hook), and when it fails the SMTP domain reaches the state as Combell
+//! has it (enabled) with the error.
 
 use async_trait::async_trait;
 use serde_json::json;
@@ -23,9 +23,7 @@ use crate::core::flow::apply_with;
 use crate::core::ids::{IdPart, MAIL_ZONE};
 use crate::core::managed::{Managed, Typed};
 use crate::core::rules;
-use crate::mail::zone_shared::{
-    no_zone, read_zone, read_zone_fresh, split_import_id, zone_resource, ZonePart,
-};
+use crate::mail::zone_shared::{no_zone, read_zone, read_zone_fresh, split_import_id};
 use combell_api::{self as api, CancellationToken, Client, MailZone, SmtpDomain};
 use tfplugin::{
     ApplyResult, Attribute, AttributePath, Ctx, Diagnostic, Diagnostics, Model, Schema, Value,
@@ -34,17 +32,12 @@ use tfplugin::{
 const TYPE_NAME: &str = "combell_mail_smtp_domain";
 const LOG: &str = "mail_smtp_domain";
 
-/// The Terraform resource: the core's path for [`MailSmtpDomain`].
-pub struct MailSmtpDomainResource;
-
 /// The parts of `combell_mail_smtp_domain` the core calls.
 #[derive(Clone, Copy)]
 pub struct MailSmtpDomain;
 
 /// The Terraform resource, as the core runs it.
 pub(crate) static RESOURCE: Typed<MailSmtpDomain> = Typed::new(MailSmtpDomain);
-
-zone_resource!(MailSmtpDomainResource, MailSmtpDomain, RESOURCE);
 
 // ---- Schema ---------------------------------------------------------------------------------
 
@@ -252,10 +245,7 @@ impl Managed for MailSmtpDomain {
     fn names_object(&self, state: &Smtp) -> bool {
         state.domain_name.as_str().is_some() && state.hostname.as_str().is_some()
     }
-}
 
-#[async_trait]
-impl ZonePart for MailSmtpDomain {
     fn import_id(&self, id: &str) -> Result<String, String> {
         let usage = "Expected <domain>/<hostname>, such as \"example.com/example.be\".";
         let (domain, hostname) = split_import_id(id).ok_or_else(|| usage.to_string())?;
@@ -405,7 +395,7 @@ mod tests {
             if config.enabled.is_null() {
                 proposed.enabled = Smtp::decode(&prior).unwrap().enabled;
             }
-            let resp = block_on(MailSmtpDomainResource.plan(
+            let resp = block_on(RESOURCE.plan(
                 &Ctx::for_tests(None),
                 PlanRequest {
                     prior,
@@ -429,13 +419,11 @@ mod tests {
 
     #[test]
     fn import_ids() {
-        let ok = block_on(
-            MailSmtpDomainResource.import(&Ctx::for_tests(None), "Example.com/Example.BE"),
-        );
+        let ok = block_on(RESOURCE.import(&Ctx::for_tests(None), "Example.com/Example.BE"));
         let state = Smtp::decode_complete(&ok.state.unwrap()).unwrap();
         assert_eq!(state.hostname.as_str(), Some("example.be"));
         for bad in ["example.be", "example.com/not a host", "a/b/c"] {
-            let r = block_on(MailSmtpDomainResource.import(&Ctx::for_tests(None), bad));
+            let r = block_on(RESOURCE.import(&Ctx::for_tests(None), bad));
             assert!(r.state.is_none() && r.diagnostics.has_errors(), "{bad}");
         }
     }

@@ -6,7 +6,7 @@ use combell_api::Client;
 use tfplugin::Resource;
 
 use crate::core::list::{Filter, Filters, FindResult, Found, Lister};
-use crate::mail::smtp_domain::MailSmtpDomainResource;
+use crate::mail::smtp_domain;
 use crate::mail::zone_shared::per_mail_zone;
 
 pub struct MailSmtpDomainList;
@@ -19,7 +19,7 @@ impl Lister for MailSmtpDomainList {
     const API_OPERATIONS: &'static [&'static str] =
         &["GET /accounts", "GET /mailzones/{domainName}"];
     fn resource(&self) -> &'static dyn Resource {
-        &MailSmtpDomainResource
+        &smtp_domain::RESOURCE
     }
     async fn find(&self, client: &Client, filters: &Filters, found: &mut Found<'_>) -> FindResult {
         per_mail_zone(client, filters, found, |domain, zone| {
