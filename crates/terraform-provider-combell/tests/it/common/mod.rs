@@ -24,6 +24,8 @@
 // Each test crate uses a different subset of the harness.
 #![allow(dead_code)]
 
+pub mod grpc;
+
 use std::fmt;
 use std::fs;
 use std::io::{BufRead, BufReader, Read, Write};
