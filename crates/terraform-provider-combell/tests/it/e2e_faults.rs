@@ -194,17 +194,20 @@ fn assert_inventory_equals_state(sim: &Sim, seed: &Inventory, tf: &Tf) -> usize 
     state.values().map(Vec::len).sum()
 }
 
+/// An apply with ten operations at a time.
+const APPLY_IN_PARALLEL: &[&str] = &[
+    "apply",
+    "-auto-approve",
+    "-no-color",
+    "-input=false",
+    "-parallelism=10",
+];
+
 /// Applies until one succeeds; returns how many it took.
 fn apply_until_converged(tf: &Tf) -> usize {
     let mut failures = Vec::new();
     for attempt in 1..=MAX_APPLIES {
-        let out = tf.run(&[
-            "apply",
-            "-auto-approve",
-            "-no-color",
-            "-input=false",
-            "-parallelism=10",
-        ]);
+        let out = tf.run(APPLY_IN_PARALLEL);
         if out.success() {
             eprintln!("converged after {attempt} apply run(s)");
             return attempt;
@@ -395,13 +398,7 @@ resource "combell_mysql_user" "user" {{
 /// for it to exit. Returns its exit code and output.
 fn interrupted_apply(tf: &Tf, ready: impl Fn() -> bool) -> (i32, String) {
     let mut child = tf
-        .command(&[
-            "apply",
-            "-auto-approve",
-            "-no-color",
-            "-input=false",
-            "-parallelism=10",
-        ])
+        .command(APPLY_IN_PARALLEL)
         .spawn()
         .expect("start terraform apply");
     let mut stdout = child.stdout.take().expect("stdout");
@@ -522,18 +519,12 @@ fn interrupts_failed_jobs_and_timeouts_converge() {
     );
 
     // 2. A provisioning job that fails: the next database job of a replacement.
-    tf.ok(&["destroy", "-auto-approve", "-no-color", "-input=false"]);
+    tf.destroy();
     assert_inventory_equals_state(&sim, &seed, &tf);
     let (status, body) =
         http_request(sim.addr(), "POST", "/_sim/jobs/fail-next").expect("fail-next");
     assert_eq!(status, 200, "{body}");
-    let out = tf.run(&[
-        "apply",
-        "-auto-approve",
-        "-no-color",
-        "-input=false",
-        "-parallelism=10",
-    ]);
+    let out = tf.run(APPLY_IN_PARALLEL);
     assert!(!out.success(), "a failed job must fail the apply:\n{out}");
     assert!(out.stderr.contains("failed"), "{out}");
     let applies = apply_until_converged(&tf);
@@ -543,15 +534,9 @@ fn interrupts_failed_jobs_and_timeouts_converge() {
 
     // 3. Jobs that outlive timeouts.create (1s for 2s jobs): the user raises the timeout, as
     // the error says, and applies again.
-    tf.ok(&["destroy", "-auto-approve", "-no-color", "-input=false"]);
+    tf.destroy();
     tf.write_config(&slow_config("1s"));
-    let out = tf.run(&[
-        "apply",
-        "-auto-approve",
-        "-no-color",
-        "-input=false",
-        "-parallelism=10",
-    ]);
+    let out = tf.run(APPLY_IN_PARALLEL);
     assert!(
         !out.success(),
         "a timed-out job must fail the apply:\n{out}"

@@ -12,42 +12,13 @@ use crate::common;
 
 use std::collections::BTreeSet;
 
-use crate::common::{api, block_on, config, http_request, Sim, Tf};
+use crate::common::{api, block_on, config, csr, http_request, Sim, Tf, REGISTRANT};
 use combell_api::{AccountFilter, CancellationToken, Client};
 use terraform_provider_combell::provider::provider;
 use tfplugin::ProviderDef;
 
 const KEY: &str =
     "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAILostE2eDtIyfZBxo1HueefMCIZhtWfwvJotJ1C5DmK+ lost@example.com";
-
-const REGISTRANT: &str = r#"
-  registrant = {
-    first_name   = "Ann"
-    last_name    = "Smith"
-    address      = "Main Street 1"
-    postal_code  = "9000"
-    city         = "Gent"
-    country_code = "BE"
-    email        = "ann@example.be"
-    phone        = "+32.93300000"
-  }
-"#;
-
-fn csr(common_name: &str) -> String {
-    let key = rcgen::KeyPair::generate().expect("key");
-    let mut params = rcgen::CertificateParams::new(vec![common_name.to_string()]).expect("params");
-    params
-        .distinguished_name
-        .push(rcgen::DnType::CommonName, common_name);
-    params
-        .distinguished_name
-        .push(rcgen::DnType::CountryName, "BE");
-    params
-        .serialize_request(&key)
-        .expect("csr")
-        .pem()
-        .expect("pem")
-}
 
 /// One creating type: its configuration (resource `t`), the fault path of its POST, and how
 /// many objects with the configuration's natural key the simulator holds.
@@ -268,10 +239,7 @@ fn count_requests(c: &Client) -> usize {
 }
 
 fn text(out: &common::TfOutput) -> String {
-    format!("{}{}", out.stdout, out.stderr)
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
+    out.text().split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 fn posts(sim: &Sim, route: &str) -> u64 {
@@ -304,7 +272,10 @@ fn lost_answer(kind: &str) {
         let fault = format!("kind={kind},method=POST,path={},count=1", row.post_path);
         let sim = Sim::start_with(&["--fault", &fault]);
         let tf = Tf::new(&sim);
-        tf.write_file("lost.csr", &csr("lost.example.com"));
+        tf.write_file(
+            "lost.csr",
+            &csr("lost.example.com", &["lost.example.com"], Some("BE")),
+        );
         tf.write_config(&config(&row.hcl));
         let first = tf.run(&["apply", "-auto-approve", "-no-color", "-input=false"]);
         let second = tf.run(&["apply", "-auto-approve", "-no-color", "-input=false"]);
@@ -353,9 +324,12 @@ fn a_failed_answer_makes_one_object_of_every_type() {
 /// adopts the order without sending it again.
 fn undecided(sim: &Sim, hcl: &str, type_name: &str, route: &str, count: fn(&Client) -> usize) {
     let tf = Tf::new(sim);
-    tf.write_file("lost.csr", &csr("lost.example.com"));
+    tf.write_file(
+        "lost.csr",
+        &csr("lost.example.com", &["lost.example.com"], Some("BE")),
+    );
     tf.write_config(&config(hcl));
-    let out = tf.fails(&["apply", "-auto-approve", "-no-color", "-input=false"]);
+    let out = tf.apply_fails();
     let said = text(&out);
     assert!(said.contains("may have been placed"), "{out}");
     assert!(said.contains("pending entry"), "{out}");
@@ -408,7 +382,7 @@ fn an_undecided_domain_registration_is_kept_pending_and_adopted() {
     let started = std::time::Instant::now();
     let tf = Tf::new(&sim);
     tf.write_config(&config(&hcl));
-    let out = tf.fails(&["apply", "-auto-approve", "-no-color", "-input=false"]);
+    let out = tf.apply_fails();
     let said = text(&out);
     assert!(said.contains("may have been placed"), "{out}");
     assert!(said.contains("pending entry"), "{out}");
