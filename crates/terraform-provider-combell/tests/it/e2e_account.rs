@@ -5,7 +5,7 @@
 //! the account; a failed job; a create timeout that the next apply finishes without a second
 //! account.
 
-use crate::common::{api, config, plan_refusing, wait_until, Sim, Tf};
+use crate::common::{api, config, plan_refusing, started_with, wait_until, Sim, Tf};
 use combell_api::{Account, AccountFilter, CancellationToken};
 
 fn accounts_named(sim: &Sim, identifier: &str) -> Vec<Account> {
@@ -233,9 +233,7 @@ fn a_create_timeout_names_the_job_and_the_next_apply_adopts_the_account() {
 
 #[test]
 fn data_sources_read_what_the_simulator_has() {
-    let sim = Sim::start();
-    let tf = Tf::new(&sim);
-    tf.write_config(&config(
+    let (_sim, tf) = started_with(
         r#"
 data "combell_account" "by_id" {
   id = "1001"
@@ -279,7 +277,7 @@ output "one" {
   value = [for a in data.combell_accounts.one.accounts : a.servicepack_id]
 }
 "#,
-    ));
+    );
     tf.apply();
     let out = tf.ok(&["output", "-json"]);
     let outputs: serde_json::Value = serde_json::from_str(&out.stdout).expect("outputs JSON");

@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::common::{api, config, plan_refusing, Sim, Tf};
+use crate::common::{api, config, plan_refusing, started_with, Sim, Tf};
 use combell_api::{CancellationToken, DnsRecord, DnsRecordFilter};
 
 const ZONE: &str = "example.com";
@@ -217,9 +217,7 @@ fn dns_records_of_every_type_through_their_whole_life() {
 
 #[test]
 fn spellings_combell_normalises_never_show_as_changes() {
-    let sim = Sim::start();
-    let tf = Tf::new(&sim);
-    tf.write_config(&config(&format!(
+    let (_sim, tf) = started_with(&format!(
         r#"
 resource "combell_dns_record" "apex_at" {{
   domain_name = "{ZONE}"
@@ -244,7 +242,7 @@ resource "combell_dns_record" "srv" {{
   port        = 5222
 }}
 "#
-    )));
+    ));
     tf.apply();
     tf.assert_plan_empty();
     let srv = tf.expect_resource("combell_dns_record.srv");
@@ -319,9 +317,7 @@ resource "combell_dns_record" "wildcard" {{
 
 #[test]
 fn servicepacks_data_source_lists_what_the_reseller_can_sell() {
-    let sim = Sim::start();
-    let tf = Tf::new(&sim);
-    tf.write_config(&config(
+    let (_sim, tf) = started_with(
         r#"
 data "combell_servicepacks" "all" {}
 
@@ -329,7 +325,7 @@ output "names" {
   value = [for p in data.combell_servicepacks.all.servicepacks : p.name]
 }
 "#,
-    ));
+    );
     tf.apply();
     let out = tf.ok(&["output", "-json", "names"]);
     let names: Vec<String> = serde_json::from_str(&out.stdout).expect("names as JSON");

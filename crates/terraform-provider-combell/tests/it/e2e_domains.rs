@@ -13,7 +13,7 @@
 
 use crate::common;
 
-use crate::common::{api, block_on, config, csr, Sim, Tf, REGISTRANT};
+use crate::common::{api, block_on, config, csr, started_with, Sim, Tf, REGISTRANT};
 use combell_api::{CancellationToken, DomainDetail};
 
 fn domain(sim: &Sim, name: &str) -> Option<DomainDetail> {
@@ -241,11 +241,9 @@ fn registration_is_guarded_validated_and_imported() {
 /// reseller's default contact becomes the registrant, and is read back into the state.
 #[test]
 fn a_registration_without_registrant_takes_the_resellers_contact() {
-    let sim = Sim::start();
-    let tf = Tf::new(&sim);
-    tf.write_config(&config(
+    let (sim, tf) = started_with(
         "\nresource \"combell_domain_registration\" \"bare\" {\n  domain_name      = \"bare-e2e.be\"\n  confirm_purchase = true\n}\n",
-    ));
+    );
     tf.apply();
     tf.assert_plan_empty();
     let state = tf.expect_resource("combell_domain_registration.bare");
@@ -350,13 +348,7 @@ fn ssl_request_published_by_dns_records_verified_and_read() {
     let outputs = tf.ok(&["output", "-json"]);
     assert!(outputs.stdout.contains("www.shop.example.com"), "{outputs}");
     // A refresh sees the request issued.
-    tf.ok(&[
-        "apply",
-        "-refresh-only",
-        "-auto-approve",
-        "-no-color",
-        "-input=false",
-    ]);
+    tf.apply_with(&["-refresh-only"]);
     let request = tf.expect_resource("combell_ssl_certificate_request.shop");
     assert_eq!(request["status"], "issued");
     assert_eq!(request["sha1_fingerprint"], fingerprint.as_str());

@@ -445,10 +445,6 @@ fn interrupted_apply(tf: &Tf, ready: impl Fn() -> bool) -> (i32, String) {
     (status.code().unwrap_or(-1), text)
 }
 
-fn posts_served(sim: &Sim) -> u64 {
-    sim.stats()["by_method"]["POST"].as_u64().unwrap_or(0)
-}
-
 #[test]
 fn interrupts_failed_jobs_and_timeouts_converge() {
     let started = Instant::now();
@@ -466,7 +462,7 @@ fn interrupts_failed_jobs_and_timeouts_converge() {
     tf.write_config(&slow_config("5m"));
 
     // 1. Ctrl-C once a dozen creates have been sent.
-    let (code, output) = interrupted_apply(&tf, || posts_served(&sim) >= 12);
+    let (code, output) = interrupted_apply(&tf, || sim.method_count("POST") >= 12);
     assert_ne!(code, 0, "an interrupted apply must fail:\n{output}");
     assert!(output.contains("Interrupt received"), "{output}");
     // Already now nothing is orphaned: every object the simulator holds is in the state, by

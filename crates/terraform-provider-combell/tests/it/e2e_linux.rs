@@ -8,7 +8,7 @@
 //! A second test checks that invalid configurations fail at plan with their attribute paths
 //! and without any write to the API.
 
-use crate::common::{api, block_on, config, flat, Sim, Tf};
+use crate::common::{api, block_on, config, flat, started_with, Sim, Tf};
 use combell_api::{CancellationToken, ScheduledTask};
 
 /// The settings PUTs Combell cannot read back: only the request count shows they were sent.
@@ -320,9 +320,7 @@ resource "combell_scheduled_task" "queue" {{
 
 #[test]
 fn invalid_linux_configurations_fail_at_plan_without_api_writes() {
-    let sim = Sim::start();
-    let tf = Tf::new(&sim);
-    tf.write_config(&config(
+    let (sim, tf) = started_with(
         r#"
 resource "combell_linux_hosting_settings" "h" {
   domain_name      = "example.com"
@@ -360,7 +358,7 @@ resource "combell_linux_host_header" "h" {
   name        = "alias"
 }
 "#,
-    ));
+    );
     let before = sim.write_count();
     let out = tf.plan_fails();
     let err = &flat(&out.stderr);

@@ -31,6 +31,19 @@ struct Row {
     count: fn(&Client) -> usize,
 }
 
+/// How many of the objects `list` gives (which must be read) match.
+fn count_where<T>(
+    list: impl std::future::Future<Output = Result<Vec<T>, combell_api::Error>>,
+    what: &str,
+    matches: impl Fn(&T) -> bool,
+) -> usize {
+    block_on(list)
+        .expect(what)
+        .iter()
+        .filter(|item| matches(item))
+        .count()
+}
+
 fn rows() -> Vec<Row> {
     vec![
         Row {
@@ -39,11 +52,11 @@ fn rows() -> Vec<Row> {
             post_path: "/v2/accounts",
             post_route: "POST /v2/accounts",
             count: |c| {
-                block_on(c.list_accounts(&AccountFilter::default(), &CancellationToken::new()))
-                    .expect("accounts")
-                    .iter()
-                    .filter(|a| a.identifier == "lost-e2e.be")
-                    .count()
+                count_where(
+                    c.list_accounts(&AccountFilter::default(), &CancellationToken::new()),
+                    "accounts",
+                    |a| a.identifier == "lost-e2e.be",
+                )
             },
         },
         Row {
@@ -52,11 +65,11 @@ fn rows() -> Vec<Row> {
             post_path: "/v2/dns/*/records",
             post_route: "POST /v2/dns/{domainName}/records",
             count: |c| {
-                block_on(c.list_dns_records("example.com", &Default::default(), &CancellationToken::new()))
-                    .expect("records")
-                    .iter()
-                    .filter(|r| r.record_name.as_deref() == Some("lost"))
-                    .count()
+                count_where(
+                    c.list_dns_records("example.com", &Default::default(), &CancellationToken::new()),
+                    "records",
+                    |r| r.record_name.as_deref() == Some("lost"),
+                )
             },
         },
         Row {
@@ -65,11 +78,11 @@ fn rows() -> Vec<Row> {
             post_path: "/v2/mailboxes",
             post_route: "POST /v2/mailboxes",
             count: |c| {
-                block_on(c.list_mailboxes("example.com", &CancellationToken::new()))
-                    .expect("mailboxes")
-                    .iter()
-                    .filter(|m| m.name.eq_ignore_ascii_case("lost@example.com"))
-                    .count()
+                count_where(
+                    c.list_mailboxes("example.com", &CancellationToken::new()),
+                    "mailboxes",
+                    |m| m.name.eq_ignore_ascii_case("lost@example.com"),
+                )
             },
         },
         Row {
@@ -78,11 +91,11 @@ fn rows() -> Vec<Row> {
             post_path: "/v2/mysqldatabases",
             post_route: "POST /v2/mysqldatabases",
             count: |c| {
-                block_on(c.list_mysql_databases(&CancellationToken::new()))
-                    .expect("databases")
-                    .iter()
-                    .filter(|d| d.name.ends_with("lostdb"))
-                    .count()
+                count_where(
+                    c.list_mysql_databases(&CancellationToken::new()),
+                    "databases",
+                    |d| d.name.ends_with("lostdb"),
+                )
             },
         },
         Row {
@@ -91,11 +104,11 @@ fn rows() -> Vec<Row> {
             post_path: "/v2/mysqldatabases/*/users",
             post_route: "POST /v2/mysqldatabases/{databaseName}/users",
             count: |c| {
-                block_on(c.list_mysql_users("ID1001_shop", &CancellationToken::new()))
-                    .expect("users")
-                    .iter()
-                    .filter(|u| u.name.ends_with("lostuser"))
-                    .count()
+                count_where(
+                    c.list_mysql_users("ID1001_shop", &CancellationToken::new()),
+                    "users",
+                    |u| u.name.ends_with("lostuser"),
+                )
             },
         },
         Row {
@@ -105,11 +118,11 @@ fn rows() -> Vec<Row> {
             post_route: "POST /v2/linuxhostings/{domainName}/ssh/keys",
             count: |c| {
                 let data = KEY.split_whitespace().nth(1).unwrap_or_default();
-                block_on(c.list_linux_ssh_keys("example.com", &CancellationToken::new()))
-                    .expect("keys")
-                    .iter()
-                    .filter(|k| k.public_key.contains(data))
-                    .count()
+                count_where(
+                    c.list_linux_ssh_keys("example.com", &CancellationToken::new()),
+                    "keys",
+                    |k| k.public_key.contains(data),
+                )
             },
         },
         Row {
@@ -118,11 +131,11 @@ fn rows() -> Vec<Row> {
             post_path: "/v2/linuxhostings/*/scheduledtasks",
             post_route: "POST /v2/linuxhostings/{domainName}/scheduledtasks",
             count: |c| {
-                block_on(c.list_scheduled_tasks("example.com", &CancellationToken::new()))
-                    .expect("tasks")
-                    .iter()
-                    .filter(|t| t.script_location == "/www/cron/lost.php")
-                    .count()
+                count_where(
+                    c.list_scheduled_tasks("example.com", &CancellationToken::new()),
+                    "tasks",
+                    |t| t.script_location == "/www/cron/lost.php",
+                )
             },
         },
         Row {
@@ -223,27 +236,21 @@ fn registration(extra: &str) -> String {
 const SSL: &str = "resource \"combell_ssl_certificate_request\" \"t\" {\n  certificate_type = \"standard\"\n  csr              = file(\"${path.module}/lost.csr\")\n  confirm_purchase = true\n}\n";
 
 fn count_domains(c: &Client) -> usize {
-    block_on(c.list_domains(&CancellationToken::new()))
-        .expect("domains")
-        .iter()
-        .filter(|d| d.domain_name == "lost-e2e.be")
-        .count()
+    count_where(c.list_domains(&CancellationToken::new()), "domains", |d| {
+        d.domain_name == "lost-e2e.be"
+    })
 }
 
 fn count_requests(c: &Client) -> usize {
-    block_on(c.list_ssl_certificate_requests(&CancellationToken::new()))
-        .expect("requests")
-        .iter()
-        .filter(|r| r.common_name == "lost.example.com")
-        .count()
+    count_where(
+        c.list_ssl_certificate_requests(&CancellationToken::new()),
+        "requests",
+        |r| r.common_name == "lost.example.com",
+    )
 }
 
 fn text(out: &common::TfOutput) -> String {
     out.text().split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-fn posts(sim: &Sim, route: &str) -> u64 {
-    sim.stats()["by_route"][route].as_u64().unwrap_or(0)
 }
 
 /// The provider's resource types that create something: those that call a POST.
@@ -282,7 +289,7 @@ fn lost_answer(kind: &str) {
         let client = api(&sim);
         let objects = (row.count)(&client);
         let fired = sim.stats()["faults"].to_string();
-        let sent = posts(&sim, row.post_route);
+        let sent = sim.route_count(row.post_route);
         let paid = row.type_name.contains("registration") || row.type_name.contains("ssl");
         let problem = if paid && sent != 1 {
             Some(format!("the order was sent {sent} times"))
@@ -334,7 +341,7 @@ fn undecided(sim: &Sim, hcl: &str, type_name: &str, route: &str, count: fn(&Clie
     assert!(said.contains("may have been placed"), "{out}");
     assert!(said.contains("pending entry"), "{out}");
     assert!(said.contains("Nothing was ordered a second time"), "{out}");
-    assert_eq!(posts(sim, route), 1, "{out}");
+    assert_eq!(sim.route_count(route), 1, "{out}");
     let address = format!("{type_name}.t");
     let pending = tf.expect_resource(&address);
     assert!(pending["id"].is_null(), "a pending entry: {pending}");
@@ -342,11 +349,15 @@ fn undecided(sim: &Sim, hcl: &str, type_name: &str, route: &str, count: fn(&Clie
     let (status, body) = http_request(sim.addr(), "DELETE", "/_sim/faults").expect("faults");
     assert!(status < 300, "{status} {body}");
     let out = tf.apply();
-    assert_eq!(posts(sim, route), 1, "the order was sent again:\n{out}");
+    assert_eq!(
+        sim.route_count(route),
+        1,
+        "the order was sent again:\n{out}"
+    );
     assert_eq!(count(&api(sim)), 1);
     assert!(!tf.expect_resource(&address)["id"].is_null());
     tf.assert_plan_empty();
-    assert_eq!(posts(sim, route), 1);
+    assert_eq!(sim.route_count(route), 1);
 }
 
 #[test]
@@ -387,7 +398,7 @@ fn an_undecided_domain_registration_is_kept_pending_and_adopted() {
     assert!(said.contains("may have been placed"), "{out}");
     assert!(said.contains("pending entry"), "{out}");
     let route = "POST /v2/domains/registrations";
-    assert_eq!(posts(&sim, route), 1, "{out}");
+    assert_eq!(sim.route_count(route), 1, "{out}");
     let pending = tf.expect_resource("combell_domain_registration.t");
     assert!(pending["id"].is_null(), "a pending entry: {pending}");
     // Let the job finish: the next apply then finds the domain and adopts it.
@@ -396,7 +407,7 @@ fn an_undecided_domain_registration_is_kept_pending_and_adopted() {
     }
     let out = tf.apply();
     assert_eq!(
-        posts(&sim, route),
+        sim.route_count(route),
         1,
         "the registration was sent again:\n{out}"
     );

@@ -3,12 +3,8 @@
 //! auto-forward → empty plan → password version update → settings update → import (CLI and
 //! `import {}` with generated configuration) → drift and deletion outside Terraform → destroy.
 
-use crate::common::{api, block_on, config, plan_refusing, Sim, Tf};
+use crate::common::{api, block_on, config, plan_refusing, started_with, Sim, Tf};
 use combell_api::{AutoReply, CancellationToken};
-
-fn puts(sim: &Sim) -> u64 {
-    sim.stats()["by_method"]["PUT"].as_u64().unwrap_or(0)
-}
 
 const PASSWORD: &str = "Mail4Secret9";
 
@@ -68,17 +64,21 @@ fn mailbox_life_create_update_import_drift_destroy() {
         plan.stdout.contains("0 to add, 1 to change, 0 to destroy"),
         "{plan}"
     );
-    let before = puts(&sim);
+    let before = sim.method_count("PUT");
     let out = tf.apply();
-    assert_eq!(puts(&sim), before + 1, "one PUT of the password only");
+    assert_eq!(
+        sim.method_count("PUT"),
+        before + 1,
+        "one PUT of the password only"
+    );
     out.assert_hides(PASSWORD);
     tf.assert_plan_empty();
 
     // A new auto-reply message: one PUT of the auto-reply.
     tf.write_config(&mailbox(2, "Back on Tuesday."));
-    let before = puts(&sim);
+    let before = sim.method_count("PUT");
     tf.apply();
-    assert_eq!(puts(&sim), before + 1);
+    assert_eq!(sim.method_count("PUT"), before + 1);
     tf.assert_plan_empty();
     let detail = block_on(client.get_mailbox("e2e@example.com", &none)).expect("read");
     assert_eq!(detail.auto_reply.message, "Back on Tuesday.");
@@ -172,11 +172,9 @@ resource "combell_mailbox" "incomplete" {
 
 #[test]
 fn a_new_mailbox_needs_a_password() {
-    let sim = Sim::start();
-    let tf = Tf::new(&sim);
-    tf.write_config(&config(
+    let (_sim, tf) = started_with(
         "resource \"combell_mailbox\" \"box\" {\n  email_address = \"new@example.com\"\n}\n",
-    ));
+    );
     let out = tf.plan_fails();
     let text = out.text();
     assert!(text.contains("A new mailbox needs a password"), "{out}");
@@ -202,9 +200,7 @@ fn a_new_mailbox_needs_a_password() {
 
 #[test]
 fn the_data_source_lists_a_domains_mailboxes() {
-    let sim = Sim::start();
-    let tf = Tf::new(&sim);
-    tf.write_config(&config(
+    let (_sim, tf) = started_with(
         r#"
 resource "combell_mailbox" "extra" {
   email_address = "extra@example.com"
@@ -225,7 +221,7 @@ output "size" {
   value = data.combell_mailboxes.all.mailboxes[0].max_size
 }
 "#,
-    ));
+    );
     tf.apply();
     let out = tf.ok(&["output", "-json"]);
     let outputs: serde_json::Value = serde_json::from_str(&out.stdout).expect("outputs JSON");

@@ -4,7 +4,7 @@
 //! with generated configuration) → password version update → deletion behind Terraform's back
 //! → re-create → destroy; a failed job; a create timeout that the next apply finishes.
 
-use crate::common::{api, block_on, config, plan_refusing, wait_until, Sim, Tf};
+use crate::common::{api, block_on, config, plan_refusing, started_with, wait_until, Sim, Tf};
 use combell_api::{CancellationToken, MysqlDatabase};
 
 fn databases(sim: &Sim) -> Vec<MysqlDatabase> {
@@ -34,10 +34,6 @@ fn with_password(name: &str, version: u32, extra: &str) -> String {
         name,
         &format!("  password         = \"{PASSWORD}\"\n  password_version = {version}\n{extra}"),
     ))
-}
-
-fn puts(sim: &Sim) -> u64 {
-    sim.stats()["by_method"]["PUT"].as_u64().unwrap_or(0)
 }
 
 #[test]
@@ -89,7 +85,7 @@ fn database_life_create_import_update_drift_destroy() {
     generated.assert_plan_empty();
 
     // A new password version sets the password in place, with one PUT.
-    let before = puts(&sim);
+    let before = sim.method_count("PUT");
     tf.write_config(&with_password("e2eshop", 2, ""));
     let plan = tf.assert_plan_changes();
     assert!(
@@ -97,7 +93,7 @@ fn database_life_create_import_update_drift_destroy() {
         "{plan}"
     );
     tf.apply();
-    assert_eq!(puts(&sim), before + 1, "one PUT .../password");
+    assert_eq!(sim.method_count("PUT"), before + 1, "one PUT .../password");
     tf.assert_plan_empty();
     // ...and a new version without a password is refused at plan time.
     tf.write_config(&config(&database("e2eshop", "  password_version = 3\n")));
@@ -183,9 +179,7 @@ fn a_create_timeout_names_the_job_and_the_next_apply_finishes() {
 
 #[test]
 fn data_source_lists_what_the_simulator_has() {
-    let sim = Sim::start();
-    let tf = Tf::new(&sim);
-    tf.write_config(&config(
+    let (_sim, tf) = started_with(
         r#"
 data "combell_mysql_databases" "all" {}
 
@@ -201,7 +195,7 @@ output "none" {
   value = length(data.combell_mysql_databases.none.databases)
 }
 "#,
-    ));
+    );
     tf.apply();
     let out = tf.ok(&["output", "-json"]);
     let outputs: serde_json::Value = serde_json::from_str(&out.stdout).expect("outputs JSON");

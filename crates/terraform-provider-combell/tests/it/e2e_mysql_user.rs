@@ -4,7 +4,7 @@
 //! updates → deletion behind Terraform's back → re-create → destroy; the database's own
 //! read_and_write user imported and "destroyed" (only forgotten); plan-time validation.
 
-use crate::common::{api, assert_mentions, block_on, config, wait_until, Sim, Tf};
+use crate::common::{api, assert_mentions, block_on, config, started_with, wait_until, Sim, Tf};
 use combell_api::{CancellationToken, MysqlUser};
 
 fn users(sim: &Sim) -> Vec<MysqlUser> {
@@ -82,10 +82,13 @@ fn user_life_create_import_update_drift_destroy() {
         plan.stdout.contains("0 to add, 1 to change, 0 to destroy"),
         "{plan}"
     );
-    let puts = |sim: &Sim| sim.stats()["by_method"]["PUT"].as_u64().unwrap_or(0);
-    let before = puts(&sim);
+    let before = sim.method_count("PUT");
     tf.apply();
-    assert_eq!(puts(&sim), before + 2, "a status and a password PUT");
+    assert_eq!(
+        sim.method_count("PUT"),
+        before + 2,
+        "a status and a password PUT"
+    );
     assert!(user(&sim, "e2euser").expect("still there").enabled);
     tf.assert_plan_empty();
 
@@ -119,9 +122,7 @@ fn user_life_create_import_update_drift_destroy() {
 
 #[test]
 fn the_databases_own_user_is_managed_but_only_forgotten_on_destroy() {
-    let sim = Sim::start();
-    let tf = Tf::new(&sim);
-    tf.write_config(&config(
+    let (sim, tf) = started_with(
         r#"
 resource "combell_mysql_user" "owner" {
   database_name = "ID1001_shop"
@@ -134,7 +135,7 @@ resource "combell_mysql_user" "reporting" {
   name          = "reporting"
 }
 "#,
-    ));
+    );
     tf.import("combell_mysql_user.owner", "ID1001_shop/ID1001_shop");
     tf.import("combell_mysql_user.reporting", "ID1001_shop/reporting");
     let owner = tf.expect_resource("combell_mysql_user.owner");
@@ -155,9 +156,7 @@ resource "combell_mysql_user" "reporting" {
 
 #[test]
 fn invalid_configurations_fail_at_plan_before_any_api_write() {
-    let sim = Sim::start();
-    let tf = Tf::new(&sim);
-    tf.write_config(&config(
+    let (sim, tf) = started_with(
         r#"
 resource "combell_mysql_user" "bad" {
   database_name = "ID1001 shop"
@@ -166,7 +165,7 @@ resource "combell_mysql_user" "bad" {
   status        = "off"
 }
 "#,
-    ));
+    );
     let out = tf.plan_fails();
     assert_mentions(
         &out.stderr,
