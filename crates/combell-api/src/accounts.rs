@@ -4,6 +4,7 @@ use reqwest::Method;
 use serde::{Deserialize, Serialize};
 use tokio_util::sync::CancellationToken;
 
+use super::location::LocationRef;
 use super::transport::Request;
 use super::{api_path, null_as_default, Client, Error, Secret, Servicepack};
 
@@ -109,6 +110,15 @@ pub struct JobRef {
     pub location: String,
 }
 
+impl From<LocationRef> for JobRef {
+    fn from(location: LocationRef) -> JobRef {
+        JobRef {
+            job_id: location.id,
+            location: location.path,
+        }
+    }
+}
+
 impl Client {
     /// `GET /accounts`, every page.
     pub async fn list_accounts(
@@ -144,12 +154,7 @@ impl Client {
         cancel: &CancellationToken,
     ) -> Result<JobRef, Error> {
         let request = Request::new(Method::POST, api_path(&["accounts"])?).json(account)?;
-        let response = self.send(&request, cancel).await?;
-        let location = response.location()?;
-        Ok(JobRef {
-            job_id: location.id,
-            location: location.path,
-        })
+        self.start_job(request, cancel).await
     }
 }
 

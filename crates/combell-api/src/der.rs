@@ -82,12 +82,14 @@ pub fn pem_body(pem: &str) -> Option<Vec<u8>> {
     }
     let body_and_rest = &after[label_end + 5..];
     let end = body_and_rest.find("-----END ")?;
-    let base64: String = body_and_rest[..end]
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .collect();
+    decode_base64_text(&body_and_rest[..end])
+}
+
+/// Base64 spread over lines (as in PEM): white space anywhere is skipped.
+fn decode_base64_text(text: &str) -> Option<Vec<u8>> {
+    let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
     base64::engine::general_purpose::STANDARD
-        .decode(base64)
+        .decode(compact)
         .ok()
 }
 
@@ -95,12 +97,7 @@ pub fn pem_body(pem: &str) -> Option<Vec<u8>> {
 pub fn parse_csr(text_in: &str) -> Option<CsrNames> {
     let der = match pem_body(text_in) {
         Some(der) => der,
-        None => {
-            let compact: String = text_in.chars().filter(|c| !c.is_whitespace()).collect();
-            base64::engine::general_purpose::STANDARD
-                .decode(compact)
-                .ok()?
-        }
+        None => decode_base64_text(text_in)?,
     };
     let outer = read_tlv(&der)?;
     if outer.tag != 0x30 || !outer.rest.is_empty() {
@@ -231,13 +228,7 @@ pub fn hex_upper(bytes: &[u8]) -> String {
 pub fn certificate_der(pem: &str) -> Option<Vec<u8>> {
     let begin = pem.find("-----BEGIN CERTIFICATE-----")? + 27;
     let end = pem[begin..].find("-----END CERTIFICATE-----")? + begin;
-    let base64: String = pem[begin..end]
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .collect();
-    base64::engine::general_purpose::STANDARD
-        .decode(base64)
-        .ok()
+    decode_base64_text(&pem[begin..end])
 }
 
 #[cfg(test)]

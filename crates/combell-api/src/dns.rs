@@ -10,7 +10,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::cache::InvalidateOnDrop;
 use super::transport::Request;
-use super::{api_path, Client, Error};
+use super::{api_path, require, Client, Error};
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DnsRecord {
@@ -48,17 +48,11 @@ pub struct DnsRecordFilter {
 }
 
 fn check_domain(domain: &str) -> Result<(), Error> {
-    if domain.trim().is_empty() {
-        return Err(Error::Invalid("the domain name is empty".into()));
-    }
-    Ok(())
+    require("domain name", domain)
 }
 
 fn check_id(id: &str) -> Result<(), Error> {
-    if id.trim().is_empty() {
-        return Err(Error::Invalid("the DNS record id is empty".into()));
-    }
-    Ok(())
+    require("DNS record id", id)
 }
 
 impl Client {
@@ -151,8 +145,7 @@ impl Client {
         };
         let request =
             Request::new(Method::POST, api_path(&["dns", domain, "records"])?).json(&body)?;
-        let response = self.send(&request, cancel).await?;
-        Ok(response.location()?.id)
+        self.create_located(request, cancel).await
     }
 
     /// `PUT /dns/{domain}/records/{id}`: full replacement (answers 200 without a body).
@@ -168,8 +161,7 @@ impl Client {
         check_id(id)?;
         let request =
             Request::new(Method::PUT, api_path(&["dns", domain, "records", id])?).json(record)?;
-        self.send(&request, cancel).await?;
-        Ok(())
+        self.send_only(request, cancel).await
     }
 
     /// `DELETE /dns/{domain}/records/{id}` (204). A record that is already gone gives an
@@ -184,8 +176,7 @@ impl Client {
         let _invalidate = InvalidateOnDrop::new(&self.caches().dns_records, domain);
         check_id(id)?;
         let request = Request::new(Method::DELETE, api_path(&["dns", domain, "records", id])?);
-        self.send(&request, cancel).await?;
-        Ok(())
+        self.send_only(request, cancel).await
     }
 }
 

@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use tokio_util::sync::CancellationToken;
 
 use super::transport::Request;
-use super::{api_path, null_as_default, Client, Error, JobRef, Secret};
+use super::{api_path, api_path_below, null_as_default, require, Client, Error, JobRef, Secret};
 
 /// An entry of `GET /domains`. `will_renew` is `None` when Combell cannot tell right now.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -156,19 +156,14 @@ struct RenewBody {
 }
 
 fn domain_request(method: Method, domain: &str, rest: &[&str]) -> Result<Request, Error> {
-    if domain.trim().is_empty() {
-        return Err(Error::Invalid("the domain name is empty".into()));
-    }
-    let mut segments = vec!["domains", domain];
-    segments.extend_from_slice(rest);
-    Ok(Request::new(method, api_path(&segments)?).query("domain_name", domain))
+    require("domain name", domain)?;
+    Ok(Request::new(method, api_path_below("domains", domain, rest)?).query("domain_name", domain))
 }
 
 impl Client {
     /// `GET /domains`, every page.
     pub async fn list_domains(&self, cancel: &CancellationToken) -> Result<Vec<Domain>, Error> {
-        self.get_paged(Request::new(Method::GET, api_path(&["domains"])?), cancel)
-            .await
+        self.get_every_page("domains", cancel).await
     }
 
     /// `GET /domains/{domainName}`. A domain not in the account gives `is_not_found()`.
@@ -191,15 +186,7 @@ impl Client {
     ) -> Result<Option<JobRef>, Error> {
         let request = Request::new(Method::POST, api_path(&["domains", "registrations"])?)
             .json(&registration.body())?;
-        let response = self.send(&request, cancel).await?;
-        if response.header("location").is_none() {
-            return Ok(None);
-        }
-        let location = response.location()?;
-        Ok(Some(JobRef {
-            job_id: location.id,
-            location: location.path,
-        }))
+        self.start_optional_job(request, cancel).await
     }
 
     /// `PUT /domains/{domainName}/nameservers` (204): replaces the whole list.
@@ -214,8 +201,7 @@ impl Client {
                 domain_name: domain,
                 name_servers,
             })?;
-        self.send(&request, cancel).await?;
-        Ok(())
+        self.send_only(request, cancel).await
     }
 
     /// `PUT /domains/{domainName}/renew` (204). Combell allows it only while the domain's
@@ -228,8 +214,7 @@ impl Client {
     ) -> Result<(), Error> {
         let request =
             domain_request(Method::PUT, domain, &["renew"])?.json(&RenewBody { will_renew })?;
-        self.send(&request, cancel).await?;
-        Ok(())
+        self.send_only(request, cancel).await
     }
 }
 

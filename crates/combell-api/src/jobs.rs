@@ -145,27 +145,21 @@ impl Client {
         let started = Instant::now();
         let give_up_at = started + deadline;
         let request = Request::new(Method::GET, api_path(&["provisioningjobs", &job_id])?);
+        let watch = Watch {
+            started,
+            give_up_at,
+            cancel,
+        };
         let mut polls = 0u32;
         let mut last_status = String::from("not polled yet");
         loop {
             polls += 1;
-            let response = tokio::select! {
-                _ = cancel.cancelled() => return Err(Error::JobCancelled {
-                    job_id,
-                    waited: started.elapsed(),
-                }),
-                _ = tokio::time::sleep_until(give_up_at.into()) => return Err(Error::JobDeadline {
-                    job_id,
-                    last_status,
-                    waited: started.elapsed(),
-                }),
-                response = self.send(&request, cancel) => match response {
-                    Err(err) if err.is_cancelled() => return Err(Error::JobCancelled {
-                        job_id,
-                        waited: started.elapsed(),
-                    }),
-                    other => other?,
-                },
+            let response = match watch.run(self.send(&request, cancel)).await {
+                Watched::Done(Err(err)) if err.is_cancelled() => {
+                    return Err(watch.stopped(job_id, Stop::Cancelled, last_status))
+                }
+                Watched::Done(response) => response?,
+                Watched::Stopped(stop) => return Err(watch.stopped(job_id, stop, last_status)),
             };
             let job: WireJob = if response.body.iter().all(u8::is_ascii_whitespace) {
                 WireJob::default()
@@ -236,18 +230,52 @@ impl Client {
                 polls,
             });
             let delay = next_poll_delay(&self.inner.job_poll, polls, Utc::now(), estimate);
-            tokio::select! {
-                _ = cancel.cancelled() => return Err(Error::JobCancelled {
-                    job_id,
-                    waited: started.elapsed(),
-                }),
-                _ = tokio::time::sleep_until(give_up_at.into()) => return Err(Error::JobDeadline {
-                    job_id,
-                    last_status,
-                    waited: started.elapsed(),
-                }),
-                _ = tokio::time::sleep(delay) => {}
+            match watch.run(tokio::time::sleep(delay)).await {
+                Watched::Done(()) => {}
+                Watched::Stopped(stop) => return Err(watch.stopped(job_id, stop, last_status)),
             }
+        }
+    }
+}
+
+/// What a step of the wait came to: done, or stopped by the caller or the deadline.
+enum Watched<T> {
+    Done(T),
+    Stopped(Stop),
+}
+
+enum Stop {
+    Cancelled,
+    Deadline,
+}
+
+/// The two ends of a wait for a job: the caller's cancellation and the deadline.
+struct Watch<'a> {
+    started: Instant,
+    give_up_at: Instant,
+    cancel: &'a CancellationToken,
+}
+
+impl Watch<'_> {
+    /// Runs one step of the wait (a poll, or the pause between two) unless the wait ends first.
+    async fn run<T>(&self, step: impl std::future::Future<Output = T>) -> Watched<T> {
+        tokio::select! {
+            _ = self.cancel.cancelled() => Watched::Stopped(Stop::Cancelled),
+            _ = tokio::time::sleep_until(self.give_up_at.into()) => Watched::Stopped(Stop::Deadline),
+            done = step => Watched::Done(done),
+        }
+    }
+
+    /// The error of a wait that `stop` ended.
+    fn stopped(&self, job_id: String, stop: Stop, last_status: String) -> Error {
+        let waited = self.started.elapsed();
+        match stop {
+            Stop::Deadline => Error::JobDeadline {
+                job_id,
+                last_status,
+                waited,
+            },
+            Stop::Cancelled => Error::JobCancelled { job_id, waited },
         }
     }
 }

@@ -206,6 +206,22 @@ pub(crate) fn api_path(segments: &[&str]) -> Result<String, Error> {
     Ok(out)
 }
 
+/// The path of `[root, key, rest...]`: something below one object, e.g.
+/// `api_path_below("mailzones", domain, &["aliases"])`. Encoded and checked as [`api_path`].
+pub(crate) fn api_path_below(root: &str, key: &str, rest: &[&str]) -> Result<String, Error> {
+    let mut segments = vec![root, key];
+    segments.extend_from_slice(rest);
+    api_path(&segments)
+}
+
+/// Refuses a blank name or id before a request is built, as "the {what} is empty".
+pub(crate) fn require(what: &str, value: &str) -> Result<(), Error> {
+    if value.trim().is_empty() {
+        return Err(Error::Invalid(format!("the {what} is empty")));
+    }
+    Ok(())
+}
+
 /// For wire fields that are documented as always present but that a tolerant reader should
 /// accept as `null` or missing: both read as the type's default.
 pub(crate) fn null_as_default<'de, D, T>(deserializer: D) -> Result<T, D::Error>
@@ -245,5 +261,20 @@ mod tests {
         assert!(api_path(&["dns", ".."]).is_err());
         assert!(api_path(&["dns", "."]).is_err());
         assert!(api_path(&["dns", ""]).is_err());
+        assert_eq!(
+            api_path_below("mailzones", "example.com", &["aliases", "a@example.com"]).unwrap(),
+            "/mailzones/example.com/aliases/a@example.com"
+        );
+        assert!(api_path_below("mailzones", "..", &[]).is_err());
+    }
+
+    #[test]
+    fn require_names_what_is_empty() {
+        assert!(require("domain name", "example.com").is_ok());
+        let err = require("domain name", " ").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            Error::Invalid("the domain name is empty".into()).to_string()
+        );
     }
 }

@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use tokio_util::sync::CancellationToken;
 
 use super::transport::Request;
-use super::{api_path, null_as_default, Client, Error};
+use super::{api_path_below, null_as_default, require, Client, Error};
 
 /// An entry of `GET /linuxhostings`.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -154,18 +154,13 @@ struct Toggle {
     enabled: bool,
 }
 
-fn check(what: &str, value: &str) -> Result<(), Error> {
-    if value.trim().is_empty() {
-        return Err(Error::Invalid(format!("the {what} is empty")));
-    }
-    Ok(())
-}
-
-fn hosting_path(domain: &str, rest: &[&str]) -> Result<String, Error> {
-    check("hosting domain name", domain)?;
-    let mut segments = vec!["linuxhostings", domain];
-    segments.extend_from_slice(rest);
-    api_path(&segments)
+/// A request below `/linuxhostings/{domain}`; a blank domain is refused.
+fn hosting_request(method: Method, domain: &str, rest: &[&str]) -> Result<Request, Error> {
+    require("hosting domain name", domain)?;
+    Ok(Request::new(
+        method,
+        api_path_below("linuxhostings", domain, rest)?,
+    ))
 }
 
 impl Client {
@@ -174,8 +169,7 @@ impl Client {
         &self,
         cancel: &CancellationToken,
     ) -> Result<Vec<LinuxHosting>, Error> {
-        let request = Request::new(Method::GET, api_path(&["linuxhostings"])?);
-        self.get_paged(request, cancel).await
+        self.get_every_page("linuxhostings", cancel).await
     }
 
     /// `GET /linuxhostings/{domain}`. A missing hosting gives `is_not_found()`.
@@ -184,8 +178,8 @@ impl Client {
         domain: &str,
         cancel: &CancellationToken,
     ) -> Result<LinuxHostingDetail, Error> {
-        let request = Request::new(Method::GET, hosting_path(domain, &[])?);
-        self.get_json(request, cancel).await
+        self.get_json(hosting_request(Method::GET, domain, &[])?, cancel)
+            .await
     }
 
     /// `GET .../phpsettings/availableversions`, as the API orders them.
@@ -194,12 +188,23 @@ impl Client {
         domain: &str,
         cancel: &CancellationToken,
     ) -> Result<Vec<String>, Error> {
-        let request = Request::new(
-            Method::GET,
-            hosting_path(domain, &["phpsettings", "availableversions"])?,
-        );
-        let list: Vec<PhpVersionWire> = self.send(&request, cancel).await?.json_list()?;
+        let path = ["phpsettings", "availableversions"];
+        let list: Vec<PhpVersionWire> = self
+            .get_list(hosting_request(Method::GET, domain, &path)?, cancel)
+            .await?;
         Ok(list.into_iter().map(|v| v.version).collect())
+    }
+
+    /// A PUT of `body` below the hosting that answers 204.
+    async fn put_setting<T: Serialize>(
+        &self,
+        domain: &str,
+        rest: &[&str],
+        body: &T,
+        cancel: &CancellationToken,
+    ) -> Result<(), Error> {
+        let request = hosting_request(Method::PUT, domain, rest)?.json(body)?;
+        self.send_only(request, cancel).await
     }
 
     /// `PUT .../phpsettings/version` (204).
@@ -209,13 +214,10 @@ impl Client {
         version: &str,
         cancel: &CancellationToken,
     ) -> Result<(), Error> {
-        check("PHP version", version)?;
-        let request = Request::new(
-            Method::PUT,
-            hosting_path(domain, &["phpsettings", "version"])?,
-        )
-        .json(&serde_json::json!({ "version": version }))?;
-        self.send(&request, cancel).await.map(drop)
+        require("PHP version", version)?;
+        let body = serde_json::json!({ "version": version });
+        self.put_setting(domain, &["phpsettings", "version"], &body, cancel)
+            .await
     }
 
     /// `PUT .../phpsettings/memorylimit` (204), in MB.
@@ -225,12 +227,9 @@ impl Client {
         megabytes: i64,
         cancel: &CancellationToken,
     ) -> Result<(), Error> {
-        let request = Request::new(
-            Method::PUT,
-            hosting_path(domain, &["phpsettings", "memorylimit"])?,
-        )
-        .json(&serde_json::json!({ "memory_limit": megabytes }))?;
-        self.send(&request, cancel).await.map(drop)
+        let body = serde_json::json!({ "memory_limit": megabytes });
+        self.put_setting(domain, &["phpsettings", "memorylimit"], &body, cancel)
+            .await
     }
 
     /// `PUT .../phpsettings/apcu` (204).
@@ -240,19 +239,8 @@ impl Client {
         apcu: Apcu,
         cancel: &CancellationToken,
     ) -> Result<(), Error> {
-        let request = Request::new(Method::PUT, hosting_path(domain, &["phpsettings", "apcu"])?)
-            .json(&apcu)?;
-        self.send(&request, cancel).await.map(drop)
-    }
-
-    async fn put_toggle(
-        &self,
-        path: String,
-        enabled: bool,
-        cancel: &CancellationToken,
-    ) -> Result<(), Error> {
-        let request = Request::new(Method::PUT, path).json(&Toggle { enabled })?;
-        self.send(&request, cancel).await.map(drop)
+        self.put_setting(domain, &["phpsettings", "apcu"], &apcu, cancel)
+            .await
     }
 
     /// `PUT .../ftp/configuration` (204).
@@ -262,8 +250,9 @@ impl Client {
         enabled: bool,
         cancel: &CancellationToken,
     ) -> Result<(), Error> {
-        let path = hosting_path(domain, &["ftp", "configuration"])?;
-        self.put_toggle(path, enabled, cancel).await
+        let path = ["ftp", "configuration"];
+        self.put_setting(domain, &path, &Toggle { enabled }, cancel)
+            .await
     }
 
     /// `PUT .../ssh/configuration` (204).
@@ -273,8 +262,9 @@ impl Client {
         enabled: bool,
         cancel: &CancellationToken,
     ) -> Result<(), Error> {
-        let path = hosting_path(domain, &["ssh", "configuration"])?;
-        self.put_toggle(path, enabled, cancel).await
+        let path = ["ssh", "configuration"];
+        self.put_setting(domain, &path, &Toggle { enabled }, cancel)
+            .await
     }
 
     /// `PUT .../settings/gzipcompression` (204).
@@ -284,8 +274,9 @@ impl Client {
         enabled: bool,
         cancel: &CancellationToken,
     ) -> Result<(), Error> {
-        let path = hosting_path(domain, &["settings", "gzipcompression"])?;
-        self.put_toggle(path, enabled, cancel).await
+        let path = ["settings", "gzipcompression"];
+        self.put_setting(domain, &path, &Toggle { enabled }, cancel)
+            .await
     }
 
     /// `PUT .../sites/{site}/http2/configuration` (204). The site needs SSL to enable it.
@@ -296,9 +287,10 @@ impl Client {
         enabled: bool,
         cancel: &CancellationToken,
     ) -> Result<(), Error> {
-        check("site name", site)?;
-        let path = hosting_path(domain, &["sites", site, "http2", "configuration"])?;
-        self.put_toggle(path, enabled, cancel).await
+        require("site name", site)?;
+        let path = ["sites", site, "http2", "configuration"];
+        self.put_setting(domain, &path, &Toggle { enabled }, cancel)
+            .await
     }
 
     /// `PUT .../sslsettings/{hostname}/letsencrypt` (204).
@@ -309,9 +301,8 @@ impl Client {
         enabled: bool,
         cancel: &CancellationToken,
     ) -> Result<(), Error> {
-        check("host name", hostname)?;
-        let path = hosting_path(domain, &["sslsettings", hostname, "letsencrypt"])?;
-        self.put_toggle(path, enabled, cancel).await
+        self.put_ssl_setting(domain, hostname, "letsencrypt", enabled, cancel)
+            .await
     }
 
     /// `PUT .../sslsettings/{hostname}/autoredirect` (204).
@@ -322,9 +313,23 @@ impl Client {
         enabled: bool,
         cancel: &CancellationToken,
     ) -> Result<(), Error> {
-        check("host name", hostname)?;
-        let path = hosting_path(domain, &["sslsettings", hostname, "autoredirect"])?;
-        self.put_toggle(path, enabled, cancel).await
+        self.put_ssl_setting(domain, hostname, "autoredirect", enabled, cancel)
+            .await
+    }
+
+    /// `PUT .../sslsettings/{hostname}/{setting}` (204).
+    async fn put_ssl_setting(
+        &self,
+        domain: &str,
+        hostname: &str,
+        setting: &str,
+        enabled: bool,
+        cancel: &CancellationToken,
+    ) -> Result<(), Error> {
+        require("host name", hostname)?;
+        let path = ["sslsettings", hostname, setting];
+        self.put_setting(domain, &path, &Toggle { enabled }, cancel)
+            .await
     }
 
     /// `GET .../scheduledtasks` (not paged).
@@ -333,8 +338,14 @@ impl Client {
         domain: &str,
         cancel: &CancellationToken,
     ) -> Result<Vec<ScheduledTask>, Error> {
-        let request = Request::new(Method::GET, hosting_path(domain, &["scheduledtasks"])?);
-        self.send(&request, cancel).await?.json_list()
+        let request = hosting_request(Method::GET, domain, &["scheduledtasks"])?;
+        self.get_list(request, cancel).await
+    }
+
+    /// A request on one scheduled task; a blank id is refused.
+    fn task_request(method: Method, domain: &str, id: &str) -> Result<Request, Error> {
+        require("scheduled task id", id)?;
+        hosting_request(method, domain, &["scheduledtasks", id])
     }
 
     /// `GET .../scheduledtasks/{id}`. A missing task gives `is_not_found()`.
@@ -344,8 +355,7 @@ impl Client {
         id: &str,
         cancel: &CancellationToken,
     ) -> Result<ScheduledTask, Error> {
-        check("scheduled task id", id)?;
-        let request = Request::new(Method::GET, hosting_path(domain, &["scheduledtasks", id])?);
+        let request = Self::task_request(Method::GET, domain, id)?;
         self.get_json(request, cancel).await
     }
 
@@ -356,9 +366,8 @@ impl Client {
         task: &ScheduledTask,
         cancel: &CancellationToken,
     ) -> Result<String, Error> {
-        let request =
-            Request::new(Method::POST, hosting_path(domain, &["scheduledtasks"])?).json(task)?;
-        Ok(self.send(&request, cancel).await?.location()?.id)
+        let request = hosting_request(Method::POST, domain, &["scheduledtasks"])?.json(task)?;
+        self.create_located(request, cancel).await
     }
 
     /// `PUT .../scheduledtasks/{id}` (204): full replacement.
@@ -369,10 +378,8 @@ impl Client {
         task: &ScheduledTask,
         cancel: &CancellationToken,
     ) -> Result<(), Error> {
-        check("scheduled task id", id)?;
-        let request =
-            Request::new(Method::PUT, hosting_path(domain, &["scheduledtasks", id])?).json(task)?;
-        self.send(&request, cancel).await.map(drop)
+        let request = Self::task_request(Method::PUT, domain, id)?.json(task)?;
+        self.send_only(request, cancel).await
     }
 
     /// `DELETE .../scheduledtasks/{id}` (204).
@@ -382,12 +389,8 @@ impl Client {
         id: &str,
         cancel: &CancellationToken,
     ) -> Result<(), Error> {
-        check("scheduled task id", id)?;
-        let request = Request::new(
-            Method::DELETE,
-            hosting_path(domain, &["scheduledtasks", id])?,
-        );
-        self.send(&request, cancel).await.map(drop)
+        let request = Self::task_request(Method::DELETE, domain, id)?;
+        self.send_only(request, cancel).await
     }
 
     /// `GET .../ssh/keys` (not paged).
@@ -396,8 +399,8 @@ impl Client {
         domain: &str,
         cancel: &CancellationToken,
     ) -> Result<Vec<SshKey>, Error> {
-        let request = Request::new(Method::GET, hosting_path(domain, &["ssh", "keys"])?);
-        self.send(&request, cancel).await?.json_list()
+        let request = hosting_request(Method::GET, domain, &["ssh", "keys"])?;
+        self.get_list(request, cancel).await
     }
 
     /// `POST .../ssh/keys`; returns the key's fingerprint from `Location`.
@@ -407,10 +410,10 @@ impl Client {
         public_key: &str,
         cancel: &CancellationToken,
     ) -> Result<String, Error> {
-        check("public key", public_key)?;
-        let request = Request::new(Method::POST, hosting_path(domain, &["ssh", "keys"])?)
-            .json(&serde_json::json!({ "public_key": public_key }))?;
-        Ok(self.send(&request, cancel).await?.location()?.id)
+        require("public key", public_key)?;
+        let body = serde_json::json!({ "public_key": public_key });
+        let request = hosting_request(Method::POST, domain, &["ssh", "keys"])?.json(&body)?;
+        self.create_located(request, cancel).await
     }
 
     /// `DELETE .../ssh/keys/{fingerprint}` (204).
@@ -420,12 +423,10 @@ impl Client {
         fingerprint: &str,
         cancel: &CancellationToken,
     ) -> Result<(), Error> {
-        check("key fingerprint", fingerprint)?;
-        let request = Request::new(
-            Method::DELETE,
-            hosting_path(domain, &["ssh", "keys", fingerprint])?,
-        );
-        self.send(&request, cancel).await.map(drop)
+        require("key fingerprint", fingerprint)?;
+        let path = ["ssh", "keys", fingerprint];
+        self.send_only(hosting_request(Method::DELETE, domain, &path)?, cancel)
+            .await
     }
 
     /// `POST .../subsites`; returns the subsite's name from `Location`. An empty `path` lets
@@ -437,10 +438,10 @@ impl Client {
         path: &str,
         cancel: &CancellationToken,
     ) -> Result<String, Error> {
-        check("subsite name", name)?;
-        let request = Request::new(Method::POST, hosting_path(domain, &["subsites"])?)
-            .json(&serde_json::json!({ "domain_name": name, "path": path }))?;
-        Ok(self.send(&request, cancel).await?.location()?.id)
+        require("subsite name", name)?;
+        let body = serde_json::json!({ "domain_name": name, "path": path });
+        let request = hosting_request(Method::POST, domain, &["subsites"])?.json(&body)?;
+        self.create_located(request, cancel).await
     }
 
     /// `DELETE .../subsites/{site}` (204).
@@ -450,9 +451,10 @@ impl Client {
         site: &str,
         cancel: &CancellationToken,
     ) -> Result<(), Error> {
-        check("subsite name", site)?;
-        let request = Request::new(Method::DELETE, hosting_path(domain, &["subsites", site])?);
-        self.send(&request, cancel).await.map(drop)
+        require("subsite name", site)?;
+        let path = ["subsites", site];
+        self.send_only(hosting_request(Method::DELETE, domain, &path)?, cancel)
+            .await
     }
 
     /// `POST .../sites/{site}/hostheaders` (201). The API has no read or delete for a host
@@ -464,14 +466,12 @@ impl Client {
         hostname: &str,
         cancel: &CancellationToken,
     ) -> Result<(), Error> {
-        check("site name", site)?;
-        check("host name", hostname)?;
-        let request = Request::new(
-            Method::POST,
-            hosting_path(domain, &["sites", site, "hostheaders"])?,
-        )
-        .json(&serde_json::json!({ "domain_name": hostname }))?;
-        self.send(&request, cancel).await.map(drop)
+        require("site name", site)?;
+        require("host name", hostname)?;
+        let body = serde_json::json!({ "domain_name": hostname });
+        let path = ["sites", site, "hostheaders"];
+        let request = hosting_request(Method::POST, domain, &path)?.json(&body)?;
+        self.send_only(request, cancel).await
     }
 
     /// `GET /ssh`, every page: every SSH key of the account and the hostings it is on.
@@ -479,8 +479,7 @@ impl Client {
         &self,
         cancel: &CancellationToken,
     ) -> Result<Vec<SshKeyDetail>, Error> {
-        let request = Request::new(Method::GET, api_path(&["ssh"])?);
-        self.get_paged(request, cancel).await
+        self.get_every_page("ssh", cancel).await
     }
 }
 

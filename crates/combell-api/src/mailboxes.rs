@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use tokio_util::sync::CancellationToken;
 
 use super::transport::Request;
-use super::{api_path, null_as_default, Client, Error, Secret};
+use super::{api_path, api_path_below, null_as_default, require, Client, Error, Secret};
 
 /// An entry of `GET /mailboxes`. Sizes are in MB.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -87,11 +87,13 @@ struct PasswordBody<'a> {
     password: &'a Secret,
 }
 
-fn check_address(address: &str) -> Result<(), Error> {
-    if address.trim().is_empty() {
-        return Err(Error::Invalid("the mailbox address is empty".into()));
-    }
-    Ok(())
+/// A request on one mailbox (`rest` below it); a blank address is refused.
+fn mailbox_request(method: Method, address: &str, rest: &[&str]) -> Result<Request, Error> {
+    require("mailbox address", address)?;
+    Ok(Request::new(
+        method,
+        api_path_below("mailboxes", address, rest)?,
+    ))
 }
 
 impl Client {
@@ -101,12 +103,10 @@ impl Client {
         domain: &str,
         cancel: &CancellationToken,
     ) -> Result<Vec<Mailbox>, Error> {
-        if domain.trim().is_empty() {
-            return Err(Error::Invalid("the domain name is empty".into()));
-        }
+        require("domain name", domain)?;
         let request =
             Request::new(Method::GET, api_path(&["mailboxes"])?).query("domain_name", domain);
-        self.send(&request, cancel).await?.json_list()
+        self.get_list(request, cancel).await
     }
 
     /// The ids of the mail zone accounts of a domain (`MailZone.available_accounts`), where
@@ -116,9 +116,7 @@ impl Client {
         domain: &str,
         cancel: &CancellationToken,
     ) -> Result<Vec<i64>, Error> {
-        if domain.trim().is_empty() {
-            return Err(Error::Invalid("the domain name is empty".into()));
-        }
+        require("domain name", domain)?;
         let request = Request::new(Method::GET, api_path(&["mailzones", domain])?);
         let zone: MailZoneAccounts = self.get_json(request, cancel).await?;
         Ok(zone
@@ -134,9 +132,8 @@ impl Client {
         address: &str,
         cancel: &CancellationToken,
     ) -> Result<MailboxDetail, Error> {
-        check_address(address)?;
-        let request = Request::new(Method::GET, api_path(&["mailboxes", address])?);
-        self.get_json(request, cancel).await
+        self.get_json(mailbox_request(Method::GET, address, &[])?, cancel)
+            .await
     }
 
     /// `POST /mailboxes`; returns the new mailbox's address as `Location` names it.
@@ -145,10 +142,9 @@ impl Client {
         mailbox: &CreateMailbox,
         cancel: &CancellationToken,
     ) -> Result<String, Error> {
-        check_address(&mailbox.email_address)?;
+        require("mailbox address", &mailbox.email_address)?;
         let request = Request::new(Method::POST, api_path(&["mailboxes"])?).json(mailbox)?;
-        let response = self.send(&request, cancel).await?;
-        Ok(response.location()?.id)
+        self.create_located(request, cancel).await
     }
 
     /// `DELETE /mailboxes/{address}` (204). An already missing mailbox gives `is_not_found()`.
@@ -157,10 +153,8 @@ impl Client {
         address: &str,
         cancel: &CancellationToken,
     ) -> Result<(), Error> {
-        check_address(address)?;
-        let request = Request::new(Method::DELETE, api_path(&["mailboxes", address])?);
-        self.send(&request, cancel).await?;
-        Ok(())
+        self.send_only(mailbox_request(Method::DELETE, address, &[])?, cancel)
+            .await
     }
 
     /// `PUT /mailboxes/{address}/password` (204).
@@ -170,11 +164,9 @@ impl Client {
         password: &Secret,
         cancel: &CancellationToken,
     ) -> Result<(), Error> {
-        check_address(address)?;
-        let request = Request::new(Method::PUT, api_path(&["mailboxes", address, "password"])?)
+        let request = mailbox_request(Method::PUT, address, &["password"])?
             .json(&PasswordBody { password })?;
-        self.send(&request, cancel).await?;
-        Ok(())
+        self.send_only(request, cancel).await
     }
 
     /// `PUT /mailboxes/{address}/autoreply` (204): replaces the whole setting.
@@ -184,11 +176,8 @@ impl Client {
         reply: &AutoReply,
         cancel: &CancellationToken,
     ) -> Result<(), Error> {
-        check_address(address)?;
-        let request = Request::new(Method::PUT, api_path(&["mailboxes", address, "autoreply"])?)
-            .json(reply)?;
-        self.send(&request, cancel).await?;
-        Ok(())
+        let request = mailbox_request(Method::PUT, address, &["autoreply"])?.json(reply)?;
+        self.send_only(request, cancel).await
     }
 
     /// `PUT /mailboxes/{address}/autoforward` (204): replaces the whole setting.
@@ -198,14 +187,8 @@ impl Client {
         forward: &AutoForward,
         cancel: &CancellationToken,
     ) -> Result<(), Error> {
-        check_address(address)?;
-        let request = Request::new(
-            Method::PUT,
-            api_path(&["mailboxes", address, "autoforward"])?,
-        )
-        .json(forward)?;
-        self.send(&request, cancel).await?;
-        Ok(())
+        let request = mailbox_request(Method::PUT, address, &["autoforward"])?.json(forward)?;
+        self.send_only(request, cancel).await
     }
 }
 

@@ -9,7 +9,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::cache::InvalidateOnDrop;
 use super::transport::Request;
-use super::{api_path, null_as_default, Client, Error};
+use super::{api_path_below, null_as_default, require, Client, Error};
 
 /// `GET /mailzones/{domain}`.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -133,18 +133,10 @@ struct UpdateSmtpDomainBody {
     enabled: bool,
 }
 
-fn check(what: &str, value: &str) -> Result<(), Error> {
-    if value.trim().is_empty() {
-        return Err(Error::Invalid(format!("the {what} is empty")));
-    }
-    Ok(())
-}
-
+/// The path below `/mailzones/{domain}`; a blank domain is refused.
 fn zone_path(domain: &str, rest: &[&str]) -> Result<String, Error> {
-    check("mail zone's domain name", domain)?;
-    let mut segments = vec!["mailzones", domain];
-    segments.extend_from_slice(rest);
-    api_path(&segments)
+    require("mail zone's domain name", domain)?;
+    api_path_below("mailzones", domain, rest)
 }
 
 impl Client {
@@ -158,16 +150,25 @@ impl Client {
         self.get_json(request, cancel).await
     }
 
-    /// Sends a write to `domain`'s mail zone. The zone's cached read is stale on every way out
-    /// of it (success, error, or the future dropped half-way).
-    async fn write_zone(
+    /// Sends a write to `domain`'s mail zone: `method` on the path below the zone, with `body`
+    /// as JSON when there is one. A blank `what` (the name in the path) is refused first. The
+    /// zone's cached read is stale on every way out of it (success, error, or the future
+    /// dropped half-way).
+    async fn write_zone<T: Serialize>(
         &self,
         domain: &str,
-        request: &Request,
+        (what, name): (&str, &str),
+        (method, rest): (Method, &[&str]),
+        body: Option<&T>,
         cancel: &CancellationToken,
     ) -> Result<(), Error> {
+        require(what, name)?;
+        let mut request = Request::new(method, zone_path(domain, rest)?);
+        if let Some(body) = body {
+            request = request.json(body)?;
+        }
         let _invalidate = InvalidateOnDrop::new(&self.caches().mail_zones, domain);
-        self.send(request, cancel).await?;
+        self.send(&request, cancel).await?;
         Ok(())
     }
 
@@ -179,13 +180,19 @@ impl Client {
         destinations: &[String],
         cancel: &CancellationToken,
     ) -> Result<(), Error> {
-        check("alias address", address)?;
         let body = CreateAliasBody {
             email_address: address,
             destinations,
         };
-        let request = Request::new(Method::POST, zone_path(domain, &["aliases"])?).json(&body)?;
-        self.write_zone(domain, &request, cancel).await
+        let call = (Method::POST, &["aliases"][..]);
+        self.write_zone(
+            domain,
+            ("alias address", address),
+            call,
+            Some(&body),
+            cancel,
+        )
+        .await
     }
 
     /// `PUT /mailzones/{domain}/aliases/{address}` (202): replaces the destinations.
@@ -196,10 +203,16 @@ impl Client {
         destinations: &[String],
         cancel: &CancellationToken,
     ) -> Result<(), Error> {
-        check("alias address", address)?;
-        let request = Request::new(Method::PUT, zone_path(domain, &["aliases", address])?)
-            .json(&UpdateAliasBody { destinations })?;
-        self.write_zone(domain, &request, cancel).await
+        let body = UpdateAliasBody { destinations };
+        let call = (Method::PUT, &["aliases", address][..]);
+        self.write_zone(
+            domain,
+            ("alias address", address),
+            call,
+            Some(&body),
+            cancel,
+        )
+        .await
     }
 
     /// `DELETE /mailzones/{domain}/aliases/{address}` (204). A missing alias (or zone) gives
@@ -210,9 +223,9 @@ impl Client {
         address: &str,
         cancel: &CancellationToken,
     ) -> Result<(), Error> {
-        check("alias address", address)?;
-        let request = Request::new(Method::DELETE, zone_path(domain, &["aliases", address])?);
-        self.write_zone(domain, &request, cancel).await
+        let call = (Method::DELETE, &["aliases", address][..]);
+        self.write_zone(domain, ("alias address", address), call, NO_BODY, cancel)
+            .await
     }
 
     /// `PUT /mailzones/{domain}/antispam` (204). `spam_type` must be one of the zone's
@@ -223,10 +236,16 @@ impl Client {
         spam_type: &str,
         cancel: &CancellationToken,
     ) -> Result<(), Error> {
-        check("anti-spam type", spam_type)?;
-        let request = Request::new(Method::PUT, zone_path(domain, &["antispam"])?)
-            .json(&AntiSpamBody { spam_type })?;
-        self.write_zone(domain, &request, cancel).await
+        let body = AntiSpamBody { spam_type };
+        let call = (Method::PUT, &["antispam"][..]);
+        self.write_zone(
+            domain,
+            ("anti-spam type", spam_type),
+            call,
+            Some(&body),
+            cancel,
+        )
+        .await
     }
 
     /// `POST /mailzones/{domain}/catchall` (201): one more catch-all address.
@@ -236,12 +255,18 @@ impl Client {
         address: &str,
         cancel: &CancellationToken,
     ) -> Result<(), Error> {
-        check("catch-all address", address)?;
-        let request =
-            Request::new(Method::POST, zone_path(domain, &["catchall"])?).json(&CatchAllBody {
-                email_address: address,
-            })?;
-        self.write_zone(domain, &request, cancel).await
+        let body = CatchAllBody {
+            email_address: address,
+        };
+        let call = (Method::POST, &["catchall"][..]);
+        self.write_zone(
+            domain,
+            ("catch-all address", address),
+            call,
+            Some(&body),
+            cancel,
+        )
+        .await
     }
 
     /// `DELETE /mailzones/{domain}/catchall/{address}` (204). A missing address (or zone)
@@ -252,9 +277,15 @@ impl Client {
         address: &str,
         cancel: &CancellationToken,
     ) -> Result<(), Error> {
-        check("catch-all address", address)?;
-        let request = Request::new(Method::DELETE, zone_path(domain, &["catchall", address])?);
-        self.write_zone(domain, &request, cancel).await
+        let call = (Method::DELETE, &["catchall", address][..]);
+        self.write_zone(
+            domain,
+            ("catch-all address", address),
+            call,
+            NO_BODY,
+            cancel,
+        )
+        .await
     }
 
     /// `POST /mailzones/{domain}/smtpdomains` (201). Combell enables a new SMTP domain.
@@ -264,10 +295,10 @@ impl Client {
         hostname: &str,
         cancel: &CancellationToken,
     ) -> Result<(), Error> {
-        check("SMTP domain's host name", hostname)?;
-        let request = Request::new(Method::POST, zone_path(domain, &["smtpdomains"])?)
-            .json(&CreateSmtpDomainBody { hostname })?;
-        self.write_zone(domain, &request, cancel).await
+        let body = CreateSmtpDomainBody { hostname };
+        let call = (Method::POST, &["smtpdomains"][..]);
+        self.write_zone(domain, (SMTP_DOMAIN, hostname), call, Some(&body), cancel)
+            .await
     }
 
     /// `PUT /mailzones/{domain}/smtpdomains/{hostname}` (202): enables or disables it.
@@ -278,10 +309,10 @@ impl Client {
         enabled: bool,
         cancel: &CancellationToken,
     ) -> Result<(), Error> {
-        check("SMTP domain's host name", hostname)?;
-        let request = Request::new(Method::PUT, zone_path(domain, &["smtpdomains", hostname])?)
-            .json(&UpdateSmtpDomainBody { enabled })?;
-        self.write_zone(domain, &request, cancel).await
+        let body = UpdateSmtpDomainBody { enabled };
+        let call = (Method::PUT, &["smtpdomains", hostname][..]);
+        self.write_zone(domain, (SMTP_DOMAIN, hostname), call, Some(&body), cancel)
+            .await
     }
 
     /// `DELETE /mailzones/{domain}/smtpdomains/{hostname}` (204). A missing SMTP domain (or
@@ -292,14 +323,17 @@ impl Client {
         hostname: &str,
         cancel: &CancellationToken,
     ) -> Result<(), Error> {
-        check("SMTP domain's host name", hostname)?;
-        let request = Request::new(
-            Method::DELETE,
-            zone_path(domain, &["smtpdomains", hostname])?,
-        );
-        self.write_zone(domain, &request, cancel).await
+        let call = (Method::DELETE, &["smtpdomains", hostname][..]);
+        self.write_zone(domain, (SMTP_DOMAIN, hostname), call, NO_BODY, cancel)
+            .await
     }
 }
+
+/// What an SMTP domain's host name is called when it is missing.
+const SMTP_DOMAIN: &str = "SMTP domain's host name";
+
+/// A zone write without a body (the deletes).
+const NO_BODY: Option<&()> = None;
 
 #[cfg(test)]
 mod tests {

@@ -10,7 +10,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::cache::InvalidateOnDrop;
 use super::transport::Request;
-use super::{api_path, null_as_default, Client, Error, JobRef, Secret};
+use super::{api_path, api_path_below, null_as_default, Client, Error, JobRef, Secret};
 
 /// The API's `MySqlDatabase`.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -67,9 +67,8 @@ struct StatusBody {
 }
 
 fn database_request(method: Method, database: &str, rest: &[&str]) -> Result<Request, Error> {
-    let mut segments = vec!["mysqldatabases", database];
-    segments.extend_from_slice(rest);
-    Ok(Request::new(method, api_path(&segments)?).query("database_name", database))
+    let path = api_path_below("mysqldatabases", database, rest)?;
+    Ok(Request::new(method, path).query("database_name", database))
 }
 
 fn user_request(
@@ -89,8 +88,7 @@ impl Client {
         &self,
         cancel: &CancellationToken,
     ) -> Result<Vec<MysqlDatabase>, Error> {
-        let request = Request::new(Method::GET, api_path(&["mysqldatabases"])?);
-        self.get_paged(request, cancel).await
+        self.get_every_page("mysqldatabases", cancel).await
     }
 
     /// `GET /mysqldatabases/{name}`, by the real (prefixed) name.
@@ -135,11 +133,7 @@ impl Client {
     ) -> Result<JobRef, Error> {
         let _invalidate = InvalidateOnDrop::new(&self.caches().mysql_databases, "");
         let request = Request::new(Method::POST, api_path(&["mysqldatabases"])?).json(database)?;
-        let location = self.send(&request, cancel).await?.location()?;
-        Ok(JobRef {
-            job_id: location.id,
-            location: location.path,
-        })
+        self.start_job(request, cancel).await
     }
 
     /// `DELETE /mysqldatabases/{name}` (204). A database that is already gone gives an error
@@ -152,9 +146,8 @@ impl Client {
         let _invalidate = InvalidateOnDrop::new(&self.caches().mysql_databases, "");
         // The database's users go with it.
         let _users = InvalidateOnDrop::new(&self.caches().mysql_users, name);
-        self.send(&database_request(Method::DELETE, name, &[])?, cancel)
-            .await?;
-        Ok(())
+        self.send_only(database_request(Method::DELETE, name, &[])?, cancel)
+            .await
     }
 
     /// `GET /mysqldatabases/{name}/users` (not paged).
@@ -163,12 +156,8 @@ impl Client {
         database: &str,
         cancel: &CancellationToken,
     ) -> Result<Vec<MysqlUser>, Error> {
-        self.send(
-            &database_request(Method::GET, database, &["users"])?,
-            cancel,
-        )
-        .await?
-        .json_list()
+        self.get_list(database_request(Method::GET, database, &["users"])?, cancel)
+            .await
     }
 
     /// The users of a database through the cache (see [`super::cache`]): concurrent reads of
@@ -196,15 +185,7 @@ impl Client {
         let _count = InvalidateOnDrop::new(&self.caches().mysql_databases, "");
         let _invalidate = InvalidateOnDrop::new(&self.caches().mysql_users, database);
         let request = database_request(Method::POST, database, &["users"])?.json(user)?;
-        let response = self.send(&request, cancel).await?;
-        if response.header("location").is_none() {
-            return Ok(None);
-        }
-        let location = response.location()?;
-        Ok(Some(JobRef {
-            job_id: location.id,
-            location: location.path,
-        }))
+        self.start_optional_job(request, cancel).await
     }
 
     /// `DELETE /mysqldatabases/{name}/users/{user}` (204); Combell only deletes `read_only`
@@ -217,9 +198,8 @@ impl Client {
     ) -> Result<(), Error> {
         let _count = InvalidateOnDrop::new(&self.caches().mysql_databases, "");
         let _invalidate = InvalidateOnDrop::new(&self.caches().mysql_users, database);
-        self.send(&user_request(Method::DELETE, database, user, &[])?, cancel)
-            .await?;
-        Ok(())
+        self.send_only(user_request(Method::DELETE, database, user, &[])?, cancel)
+            .await
     }
 
     /// `PUT /mysqldatabases/{name}/users/{user}/password` (204).
@@ -232,8 +212,7 @@ impl Client {
     ) -> Result<(), Error> {
         let request = user_request(Method::PUT, database, user, &["password"])?
             .json(&PasswordBody { password })?;
-        self.send(&request, cancel).await?;
-        Ok(())
+        self.send_only(request, cancel).await
     }
 
     /// `PUT /mysqldatabases/{name}/users/{user}/status` (204).
@@ -247,8 +226,7 @@ impl Client {
         let _invalidate = InvalidateOnDrop::new(&self.caches().mysql_users, database);
         let request = user_request(Method::PUT, database, user, &["status"])?
             .json(&StatusBody { enabled })?;
-        self.send(&request, cancel).await?;
-        Ok(())
+        self.send_only(request, cancel).await
     }
 }
 

@@ -1,11 +1,12 @@
 //! Lists over `skip`/`take` (API-SUMMARY.md §1.5): keep asking until the server says everything
 //! was returned, or a page comes back empty.
 
+use reqwest::Method;
 use serde::de::DeserializeOwned;
 use tokio_util::sync::CancellationToken;
 
 use super::transport::{header_u64, Request};
-use super::{Client, Error};
+use super::{api_path, Client, Error};
 
 /// Combell's own default is 25; larger pages mean fewer requests against the rate limit. No
 /// maximum is documented (clients use 100 to 1000) and `X-Paging-Take` says when a server
@@ -41,6 +42,16 @@ pub fn next_skip(
 }
 
 impl Client {
+    /// GETs every page of the collection at `/{root}`, unfiltered.
+    pub(crate) async fn get_every_page<T: DeserializeOwned>(
+        &self,
+        root: &str,
+        cancel: &CancellationToken,
+    ) -> Result<Vec<T>, Error> {
+        self.get_paged(Request::new(Method::GET, api_path(&[root])?), cancel)
+            .await
+    }
+
     /// GETs every page of a paged collection. `request` carries the filters; `skip` and `take`
     /// are added here.
     pub(crate) async fn get_paged<T: DeserializeOwned>(

@@ -22,7 +22,7 @@ impl Client {
         cancel: &CancellationToken,
     ) -> Result<Vec<Servicepack>, Error> {
         let request = Request::new(Method::GET, api_path(&["servicepacks"])?);
-        self.send(&request, cancel).await?.json_list()
+        self.get_list(request, cancel).await
     }
 }
 

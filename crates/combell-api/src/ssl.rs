@@ -173,25 +173,29 @@ fn issued(response: &Response) -> Result<SslRequestState, Error> {
     Ok(SslRequestState::Issued(location.id))
 }
 
-fn gone_or(err: Error) -> Result<SslRequestState, Error> {
-    if err.status() == Some(410) {
-        Ok(SslRequestState::Gone)
-    } else {
-        Err(err)
-    }
-}
-
 impl Client {
+    /// Sends a call on a certificate request and reads what the request is now: issued (303),
+    /// gone (410), or pending, with the detail `pending` takes from any other answer.
+    async fn request_state(
+        &self,
+        request: Request,
+        cancel: &CancellationToken,
+        pending: impl FnOnce(&Response) -> Result<Option<Box<SslCertificateRequestDetail>>, Error>,
+    ) -> Result<SslRequestState, Error> {
+        match self.send(&request, cancel).await {
+            Ok(response) if response.status == 303 => issued(&response),
+            Ok(response) => Ok(SslRequestState::Pending(pending(&response)?)),
+            Err(err) if err.status() == Some(410) => Ok(SslRequestState::Gone),
+            Err(err) => Err(err),
+        }
+    }
+
     /// `GET /sslcertificaterequests`, every page: the pending requests.
     pub async fn list_ssl_certificate_requests(
         &self,
         cancel: &CancellationToken,
     ) -> Result<Vec<SslCertificateRequest>, Error> {
-        self.get_paged(
-            Request::new(Method::GET, api_path(&["sslcertificaterequests"])?),
-            cancel,
-        )
-        .await
+        self.get_every_page("sslcertificaterequests", cancel).await
     }
 
     /// `POST /sslcertificaterequests`: a paid purchase. Returns the new request's id.
@@ -220,11 +224,10 @@ impl Client {
         cancel: &CancellationToken,
     ) -> Result<SslRequestState, Error> {
         let request = Request::new(Method::GET, request_path(id)?);
-        match self.send(&request, cancel).await {
-            Ok(response) if response.status == 303 => issued(&response),
-            Ok(response) => Ok(SslRequestState::Pending(Some(Box::new(response.json()?)))),
-            Err(err) => gone_or(err),
-        }
+        self.request_state(request, cancel, |response| {
+            Ok(Some(Box::new(response.json()?)))
+        })
+        .await
     }
 
     /// `PUT /sslcertificaterequests/{id}` (no body): asks Combell to check the validations.
@@ -235,11 +238,7 @@ impl Client {
         cancel: &CancellationToken,
     ) -> Result<SslRequestState, Error> {
         let request = Request::new(Method::PUT, request_path(id)?);
-        match self.send(&request, cancel).await {
-            Ok(response) if response.status == 303 => issued(&response),
-            Ok(_) => Ok(SslRequestState::Pending(None)),
-            Err(err) => gone_or(err),
-        }
+        self.request_state(request, cancel, |_| Ok(None)).await
     }
 
     /// `GET /sslcertificates`, every page.
@@ -247,11 +246,7 @@ impl Client {
         &self,
         cancel: &CancellationToken,
     ) -> Result<Vec<SslCertificate>, Error> {
-        self.get_paged(
-            Request::new(Method::GET, api_path(&["sslcertificates"])?),
-            cancel,
-        )
-        .await
+        self.get_every_page("sslcertificates", cancel).await
     }
 
     /// `GET /sslcertificates/{sha1Fingerprint}`. An unknown fingerprint gives `is_not_found()`.

@@ -18,7 +18,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::error::snippet;
 use super::location::{parse_location, query_string, LocationRef};
-use super::{signing, ApiError, ClientConfig, Error, JobPollConfig, Secret};
+use super::{signing, ApiError, ClientConfig, Error, JobPollConfig, JobRef, Secret};
 
 const MODULE: &str = "client";
 
@@ -968,6 +968,56 @@ impl super::Client {
         cancel: &CancellationToken,
     ) -> Result<T, Error> {
         self.send(&request, cancel).await?.json()
+    }
+
+    /// Sends `request` and decodes the answer as a bare JSON list (a list that is not paged).
+    pub(crate) async fn get_list<T: DeserializeOwned>(
+        &self,
+        request: Request,
+        cancel: &CancellationToken,
+    ) -> Result<Vec<T>, Error> {
+        self.send(&request, cancel).await?.json_list()
+    }
+
+    /// Sends `request` for its effect alone (a 204, or an answer whose body says nothing).
+    pub(crate) async fn send_only(
+        &self,
+        request: Request,
+        cancel: &CancellationToken,
+    ) -> Result<(), Error> {
+        self.send(&request, cancel).await.map(drop)
+    }
+
+    /// Sends a synchronous create; the new object's id is the last segment of `Location`.
+    pub(crate) async fn create_located(
+        &self,
+        request: Request,
+        cancel: &CancellationToken,
+    ) -> Result<String, Error> {
+        Ok(self.send(&request, cancel).await?.location()?.id)
+    }
+
+    /// Sends a create that starts a provisioning job, named by the answer's `Location`.
+    pub(crate) async fn start_job(
+        &self,
+        request: Request,
+        cancel: &CancellationToken,
+    ) -> Result<JobRef, Error> {
+        Ok(self.send(&request, cancel).await?.location()?.into())
+    }
+
+    /// As [`Client::start_job`], for a create whose answer may name no job: `None` when it
+    /// has no `Location`.
+    pub(crate) async fn start_optional_job(
+        &self,
+        request: Request,
+        cancel: &CancellationToken,
+    ) -> Result<Option<JobRef>, Error> {
+        let response = self.send(&request, cancel).await?;
+        if response.header("location").is_none() {
+            return Ok(None);
+        }
+        Ok(Some(response.location()?.into()))
     }
 }
 

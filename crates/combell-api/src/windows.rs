@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use tokio_util::sync::CancellationToken;
 
 use super::transport::Request;
-use super::{api_path, null_as_default, Client, Error};
+use super::{api_path, null_as_default, require, Client, Error};
 
 /// An entry of `GET /windowshostings`.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -87,8 +87,7 @@ impl Client {
         &self,
         cancel: &CancellationToken,
     ) -> Result<Vec<WindowsHosting>, Error> {
-        let request = Request::new(Method::GET, api_path(&["windowshostings"])?);
-        self.get_paged(request, cancel).await
+        self.get_every_page("windowshostings", cancel).await
     }
 
     /// `GET /windowshostings/{domain}`. A missing hosting gives `is_not_found()`.
@@ -97,9 +96,7 @@ impl Client {
         domain: &str,
         cancel: &CancellationToken,
     ) -> Result<WindowsHostingDetail, Error> {
-        if domain.trim().is_empty() {
-            return Err(Error::Invalid("the domain name is empty".into()));
-        }
+        require("domain name", domain)?;
         let request = Request::new(Method::GET, api_path(&["windowshostings", domain])?);
         self.get_json(request, cancel).await
     }

@@ -167,6 +167,20 @@ impl Server {
         }
     }
 
+    /// Reads record `1-1` of `example.com` with a fresh client.
+    async fn get_record(&self) -> Result<DnsRecord, Error> {
+        self.client()
+            .get_dns_record("example.com", "1-1", &CancellationToken::new())
+            .await
+    }
+
+    /// Creates [`a_record`] in `example.com` with a fresh client.
+    async fn create_record(&self) -> Result<String, Error> {
+        self.client()
+            .create_dns_record("example.com", &a_record(), &CancellationToken::new())
+            .await
+    }
+
     fn seen(&self) -> Vec<Seen> {
         self.script.seen.lock().unwrap().clone()
     }
@@ -202,11 +216,7 @@ async fn post_is_retried_after_429() {
         answer(201, "").header("location", "/v2/dns/example.com/records/1-42"),
     ])
     .await;
-    let id = server
-        .client()
-        .create_dns_record("example.com", &a_record(), &CancellationToken::new())
-        .await
-        .unwrap();
+    let id = server.create_record().await.unwrap();
     assert_eq!(id, "1-42");
     assert_eq!(server.seen().len(), 2);
 }
@@ -214,11 +224,7 @@ async fn post_is_retried_after_429() {
 #[tokio::test]
 async fn get_retries_503_then_succeeds() {
     let server = Server::start(vec![answer(503, "busy"), answer(200, RECORD)]).await;
-    let record = server
-        .client()
-        .get_dns_record("example.com", "1-1", &CancellationToken::new())
-        .await
-        .unwrap();
+    let record = server.get_record().await.unwrap();
     assert_eq!(record.id.as_deref(), Some("1-1"));
     assert_eq!(server.seen().len(), 2);
 }
@@ -226,11 +232,7 @@ async fn get_retries_503_then_succeeds() {
 #[tokio::test]
 async fn get_gives_up_after_bounded_attempts() {
     let server = Server::start(vec![answer(503, ""); 10]).await;
-    let err = server
-        .client()
-        .get_dns_record("example.com", "1-1", &CancellationToken::new())
-        .await
-        .unwrap_err();
+    let err = server.get_record().await.unwrap_err();
     assert_eq!(err.status(), Some(503));
     assert_eq!(server.seen().len(), 4);
 }
@@ -242,11 +244,7 @@ async fn post_is_not_retried_on_503() {
         answer(201, "").header("location", "/v2/dns/example.com/records/1-2"),
     ])
     .await;
-    let err = server
-        .client()
-        .create_dns_record("example.com", &a_record(), &CancellationToken::new())
-        .await
-        .unwrap_err();
+    let err = server.create_record().await.unwrap_err();
     assert_eq!(err.status(), Some(503));
     assert_eq!(server.seen().len(), 1);
 }
@@ -288,11 +286,7 @@ async fn post_is_retried_when_the_connection_was_refused() {
         script: Arc::default(),
         endpoint: format!("http://{addr}/v2"),
     };
-    let err = server
-        .client()
-        .create_dns_record("example.com", &a_record(), &CancellationToken::new())
-        .await
-        .unwrap_err();
+    let err = server.create_record().await.unwrap_err();
     assert!(matches!(err, Error::Network { attempts: 4, .. }), "{err}");
     assert!(!err.to_string().contains(SECRET));
 }
@@ -307,12 +301,7 @@ async fn a_post_in_flight_is_answered_even_when_cancelled_but_a_get_is_dropped()
     ])
     .await;
     let client = server.client();
-    let cancel = CancellationToken::new();
-    let canceller = cancel.clone();
-    tokio::spawn(async move {
-        tokio::time::sleep(Duration::from_millis(100)).await;
-        canceller.cancel();
-    });
+    let cancel = cancelled_in_100ms();
     // The POST may have created the record: its id must come back, not a cancellation.
     let id = client
         .create_dns_record("example.com", &a_record(), &cancel)
@@ -330,12 +319,7 @@ async fn a_post_in_flight_is_answered_even_when_cancelled_but_a_get_is_dropped()
 async fn cancellation_interrupts_a_rate_limit_wait() {
     let server = Server::start(vec![answer(429, "").header("retry-after", "5")]).await;
     let client = server.client();
-    let cancel = CancellationToken::new();
-    let canceller = cancel.clone();
-    tokio::spawn(async move {
-        tokio::time::sleep(Duration::from_millis(100)).await;
-        canceller.cancel();
-    });
+    let cancel = cancelled_in_100ms();
     let err = client.list_servicepacks(&cancel).await.unwrap_err();
     assert!(matches!(err, Error::Cancelled { .. }), "{err}");
 }
@@ -563,19 +547,40 @@ async fn account_creation_and_job_wait() {
     assert!(seen[0].body.contains("Passw0rd99"));
 }
 
+/// A token that fires 100 ms from now, while the call under test waits.
+fn cancelled_in_100ms() -> CancellationToken {
+    let cancel = CancellationToken::new();
+    let canceller = cancel.clone();
+    tokio::spawn(async move {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        canceller.cancel();
+    });
+    cancel
+}
+
+/// How waiting for `job` ends, when it ends in an error.
+async fn job_error(
+    client: &Client,
+    job: &str,
+    deadline: Duration,
+    cancel: &CancellationToken,
+) -> Error {
+    client
+        .wait_for_job(job, deadline, cancel, |_| {})
+        .await
+        .unwrap_err()
+}
+
 #[tokio::test]
 async fn failed_job_is_an_error_naming_the_job() {
     let server = Server::start(vec![answer(200, r#"{"id":"j1","status":"failed"}"#)]).await;
-    let err = server
-        .client()
-        .wait_for_job(
-            "j1",
-            Duration::from_secs(5),
-            &CancellationToken::new(),
-            |_| {},
-        )
-        .await
-        .unwrap_err();
+    let err = job_error(
+        &server.client(),
+        "j1",
+        Duration::from_secs(5),
+        &CancellationToken::new(),
+    )
+    .await;
     assert!(
         matches!(err, Error::JobFailed { ref job_id, .. } if job_id == "j1"),
         "{err}"
@@ -588,30 +593,20 @@ async fn job_deadline_and_cancellation_are_distinct() {
     let ongoing = answer(200, r#"{"id":"j2","status":"ongoing"}"#);
     let server = Server::start(vec![ongoing; 200]).await;
     let client = server.client();
-    let err = client
-        .wait_for_job(
-            "j2",
-            Duration::from_millis(150),
-            &CancellationToken::new(),
-            |_| {},
-        )
-        .await
-        .unwrap_err();
+    let err = job_error(
+        &client,
+        "j2",
+        Duration::from_millis(150),
+        &CancellationToken::new(),
+    )
+    .await;
     assert!(
         matches!(err, Error::JobDeadline { ref job_id, .. } if job_id == "j2"),
         "{err}"
     );
 
-    let cancel = CancellationToken::new();
-    let canceller = cancel.clone();
-    tokio::spawn(async move {
-        tokio::time::sleep(Duration::from_millis(100)).await;
-        canceller.cancel();
-    });
-    let err = client
-        .wait_for_job("j2", Duration::from_secs(30), &cancel, |_| {})
-        .await
-        .unwrap_err();
+    let cancel = cancelled_in_100ms();
+    let err = job_error(&client, "j2", Duration::from_secs(30), &cancel).await;
     assert!(
         matches!(err, Error::JobCancelled { ref job_id, .. } if job_id == "j2"),
         "{err}"

@@ -4,85 +4,46 @@
 
 use std::time::Duration;
 
+use crate::common::grpc::{
+    apply_answer, apply_create, configure, nulls, plan_create, read_request, resource_type,
+    spawn_apply, value_of, ProviderClient,
+};
 use crate::tfplugin_support::{client_cert, connect, Plugin};
 use combell_sim::{self as sim, SimConfig};
 use tfplugin::proto::tfplugin6 as pb;
-use tfplugin::{from_msgpack, to_msgpack, ProviderDef, Type, Value};
+use tfplugin::{Type, Value};
 
 const BINARY: &str = env!("CARGO_BIN_EXE_terraform-provider-combell");
 const ACCOUNT: &str = "combell_account";
 
 fn account_type() -> Type {
-    terraform_provider_combell::provider::provider()
-        .resources()
-        .iter()
-        .find(|r| r.type_name() == ACCOUNT)
-        .expect("combell_account is registered")
-        .schema()
-        .value_type()
-}
-
-fn dv(v: &Value, ty: &Type) -> Option<pb::DynamicValue> {
-    Some(pb::DynamicValue {
-        msgpack: to_msgpack(v, ty).unwrap(),
-        json: Vec::new(),
-    })
+    resource_type(ACCOUNT)
 }
 
 fn account_config(identifier: &str) -> Value {
-    let mut v = Value::object(
-        [
-            "id",
-            "identifier",
-            "servicepack_id",
-            "ftp_password",
-            "ftp_password_version",
-            "servicepack_name",
-            "addons",
-            "provisioning_job_id",
-            "timeouts",
-        ]
-        .map(|name| (name, Value::Null)),
-    );
+    let mut v = nulls(&[
+        "id",
+        "identifier",
+        "servicepack_id",
+        "ftp_password",
+        "ftp_password_version",
+        "servicepack_name",
+        "addons",
+        "provisioning_job_id",
+        "timeouts",
+    ]);
     v.set("identifier", identifier);
     v.set("servicepack_id", 11i64);
     v
 }
 
 /// A provider process started as Terraform starts it, configured for `endpoint`.
-async fn configured_provider(
-    endpoint: &str,
-) -> (
-    Plugin,
-    pb::provider_client::ProviderClient<tonic::transport::Channel>,
-) {
+async fn configured_provider(endpoint: &str) -> (Plugin, ProviderClient) {
     let client = client_cert();
     let plugin = Plugin::start(BINARY, &client.pem);
     let channel = connect(&plugin, &client).await.unwrap();
     let mut provider = pb::provider_client::ProviderClient::new(channel);
-    let provider_ty = terraform_provider_combell::provider::provider()
-        .schema()
-        .value_type();
-    let config = Value::object([
-        ("endpoint", endpoint.into()),
-        ("api_key", sim::DEFAULT_API_KEY.into()),
-        ("api_secret", sim::DEFAULT_API_SECRET.into()),
-    ]);
-    let diags = provider
-        .configure_provider(pb::configure_provider::Request {
-            terraform_version: "1.15.5".into(),
-            config: dv(&config, &provider_ty),
-            // As Terraform 1.11 and later send them.
-            client_capabilities: Some(pb::ClientCapabilities {
-                write_only_attributes_allowed: true,
-                ..Default::default()
-            }),
-        })
-        .await
-        .unwrap()
-        .into_inner()
-        .diagnostics;
-    assert!(diags.is_empty(), "{diags:?}");
+    configure(&mut provider, endpoint).await;
     (plugin, provider)
 }
 
@@ -100,32 +61,16 @@ async fn ctrl_c_during_the_job_wait_keeps_the_job_in_state_and_read_finishes_it(
 
     let config = account_config("grpc-stop.be");
     let planned = provider
-        .plan_resource_change(pb::plan_resource_change::Request {
-            type_name: ACCOUNT.into(),
-            prior_state: dv(&Value::Null, &ty),
-            proposed_new_state: dv(&config, &ty),
-            config: dv(&config, &ty),
-            ..Default::default()
-        })
+        .plan_resource_change(plan_create(ACCOUNT, &ty, &config))
         .await
         .unwrap()
         .into_inner();
     assert!(planned.diagnostics.is_empty(), "{:?}", planned.diagnostics);
 
-    let mut applier = provider.clone();
-    let apply_ty = ty.clone();
-    let apply_config = config.clone();
-    let apply = tokio::spawn(async move {
-        applier
-            .apply_resource_change(pb::apply_resource_change::Request {
-                type_name: ACCOUNT.into(),
-                prior_state: dv(&Value::Null, &apply_ty),
-                planned_state: planned.planned_state,
-                config: dv(&apply_config, &apply_ty),
-                ..Default::default()
-            })
-            .await
-    });
+    let apply = spawn_apply(
+        &provider,
+        apply_create(ACCOUNT, &ty, planned.planned_state, &config),
+    );
     // Wait until the POST has happened, so the stop lands during the job wait.
     let mut waited = Duration::ZERO;
     while api.snapshot().jobs.is_empty() {
@@ -142,12 +87,7 @@ async fn ctrl_c_during_the_job_wait_keeps_the_job_in_state_and_read_finishes_it(
     .expect("StopProvider answers at once")
     .unwrap();
 
-    let applied = tokio::time::timeout(Duration::from_secs(30), apply)
-        .await
-        .unwrap()
-        .unwrap()
-        .unwrap()
-        .into_inner();
+    let applied = apply_answer(apply).await;
     let job_id = api.snapshot().jobs[0].id.clone();
     let text: String = applied
         .diagnostics
@@ -156,7 +96,7 @@ async fn ctrl_c_during_the_job_wait_keeps_the_job_in_state_and_read_finishes_it(
         .collect();
     assert!(text.contains(&job_id), "the error names the job: {text}");
     assert!(text.contains("Ctrl-C"), "{text}");
-    let state = from_msgpack(&applied.new_state.unwrap().msgpack, &ty).unwrap();
+    let state = value_of(applied.new_state, &ty);
     assert_eq!(state.get_str("provisioning_job_id"), Some(job_id.as_str()));
     assert!(state.get("id").is_some_and(Value::is_null));
 
@@ -164,16 +104,12 @@ async fn ctrl_c_during_the_job_wait_keeps_the_job_in_state_and_read_finishes_it(
     // the pending state: it waits for that job and finds the account it created.
     let (_plugin2, mut provider2) = configured_provider(&api.base_url()).await;
     let read = provider2
-        .read_resource(pb::read_resource::Request {
-            type_name: ACCOUNT.into(),
-            current_state: dv(&state, &ty),
-            ..Default::default()
-        })
+        .read_resource(read_request(ACCOUNT, &ty, &state))
         .await
         .unwrap()
         .into_inner();
     assert!(read.diagnostics.is_empty(), "{:?}", read.diagnostics);
-    let read_state = from_msgpack(&read.new_state.unwrap().msgpack, &ty).unwrap();
+    let read_state = value_of(read.new_state, &ty);
     let accounts = api.snapshot().accounts;
     let created = accounts
         .iter()

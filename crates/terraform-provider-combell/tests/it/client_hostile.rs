@@ -365,11 +365,10 @@ fn a_too_large_answer_does_not_show_a_secret_query_value() {
 }
 
 fn provider_config(endpoint: &str) -> String {
+    let settings = format!("  endpoint = \"{endpoint}\"\n  api_key  = \"key\"");
     format!(
-        "terraform {{\n  required_providers {{\n    combell = {{ source = \"{}\" }}\n  }}\n}}\n\n\
-         provider \"combell\" {{\n  endpoint = \"{endpoint}\"\n  api_key  = \"key\"\n}}\n\n\
-         data \"combell_servicepacks\" \"all\" {{}}\n",
-        common::PROVIDER_SOURCE
+        "{}\ndata \"combell_servicepacks\" \"all\" {{}}\n",
+        common::with_provider(&settings)
     )
 }
 
@@ -409,8 +408,8 @@ fn hostile_answers_become_diagnostics_in_terraform() {
         let mut tf = Tf::standalone();
         tf.set_env("COMBELL_API_SECRET", "secret");
         tf.write_config(&provider_config(&server.endpoint));
-        let out = tf.fails(&["plan", "-no-color", "-input=false"]);
-        let text = format!("{}{}", out.stdout, out.stderr);
+        let out = tf.plan_fails();
+        let text = out.text();
         // Terraform wraps long details; compare with single spaces.
         let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
         assert!(text.contains(expected), "expected {expected:?}:\n{out}");

@@ -7,7 +7,7 @@ use crate::common;
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Stdio};
 
 use crate::common::{Sim, Tf};
 use sha2::{Digest, Sha256};
@@ -15,49 +15,16 @@ use sha2::{Digest, Sha256};
 const VERSION: &str = "0.1.0";
 
 fn script(name: &str) -> PathBuf {
-    Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
-        .join("scripts")
-        .join(name)
-}
-
-fn run(cmd: &mut Command) -> Output {
-    let out = cmd
-        .stdin(Stdio::null())
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run {cmd:?}: {e}"));
-    assert!(
-        out.status.success(),
-        "{cmd:?} failed ({}):\n--- stdout ---\n{}\n--- stderr ---\n{}",
-        out.status,
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    out
+    common::repo_path("scripts").join(name)
 }
 
 fn pinned_config() -> String {
-    format!(
-        r#"terraform {{
-  required_providers {{
-    combell = {{
-      source  = "{}"
-      version = "{VERSION}"
-    }}
-  }}
-}}
-
-provider "combell" {{}}
-
-data "combell_servicepacks" "all" {{}}
-
-resource "combell_dns_record" "installed" {{
-  domain_name = "example.com"
-  type        = "A"
-  record_name = "installed"
-  content     = "192.0.2.55"
-}}
-"#,
-        common::PROVIDER_SOURCE
+    common::pinned_config(
+        common::PROVIDER_SOURCE,
+        VERSION,
+        "installed",
+        "installed",
+        "192.0.2.55",
     )
 }
 
@@ -74,7 +41,7 @@ fn init_and_plan(tf: &Tf) {
         lock.contains(&format!("version     = \"{VERSION}\"")),
         "{lock}"
     );
-    let plan = tf.ok(&["plan", "-no-color", "-input=false"]);
+    let plan = tf.plan_ok();
     assert!(
         plan.stdout.contains("1 to add, 0 to change, 0 to destroy"),
         "{plan}"
@@ -84,14 +51,16 @@ fn init_and_plan(tf: &Tf) {
 #[test]
 fn install_into_a_filesystem_mirror_makes_init_work_offline() {
     let mirror = tempfile::tempdir().unwrap();
-    run(Command::new(script("install"))
-        .args(["--bin-dir", &common::provider_dir().to_string_lossy()])
-        .args([
-            "--dir",
-            &mirror.path().to_string_lossy(),
-            "--version",
-            VERSION,
-        ]));
+    common::run_ok(
+        Command::new(script("install"))
+            .args(["--bin-dir", &common::provider_dir().to_string_lossy()])
+            .args([
+                "--dir",
+                &mirror.path().to_string_lossy(),
+                "--version",
+                VERSION,
+            ]),
+    );
     let installed = mirror.path().join(format!(
         "registry.terraform.io/combell/combell/{VERSION}/linux_amd64/terraform-provider-combell_v{VERSION}"
     ));
@@ -100,17 +69,7 @@ fn install_into_a_filesystem_mirror_makes_init_work_offline() {
     let sim = Sim::start();
     let mut tf = Tf::new(&sim);
     let cli_config = tf.work_dir().join("../mirror.tfrc");
-    let dir = serde_json::to_string(&mirror.path().to_string_lossy()).unwrap();
-    fs::write(
-        &cli_config,
-        format!(
-            "provider_installation {{\n  filesystem_mirror {{\n    path    = {dir}\n    \
-             include = [\"registry.terraform.io/combell/combell\"]\n  }}\n  direct {{\n    \
-             exclude = [\"registry.terraform.io/combell/combell\"]\n  }}\n}}\n"
-        ),
-    )
-    .unwrap();
-    tf.set_env("TF_CLI_CONFIG_FILE", &cli_config.to_string_lossy());
+    tf.use_mirror(mirror.path(), &cli_config);
     tf.write_config(&pinned_config());
     init_and_plan(&tf);
 }
@@ -119,9 +78,11 @@ fn install_into_a_filesystem_mirror_makes_init_work_offline() {
 fn install_into_the_default_plugin_directory_needs_no_cli_config() {
     let home = tempfile::tempdir().unwrap();
     let home_str = home.path().to_string_lossy().into_owned();
-    run(Command::new(script("install"))
-        .env("HOME", &home_str)
-        .args(["--bin-dir", &common::provider_dir().to_string_lossy()]));
+    common::run_ok(
+        Command::new(script("install"))
+            .env("HOME", &home_str)
+            .args(["--bin-dir", &common::provider_dir().to_string_lossy()]),
+    );
     assert!(home
         .path()
         .join(format!(
@@ -149,18 +110,23 @@ fn install_refuses_bad_arguments() {
         &["--bogus"][..],
         &["--bin-dir", "/nonexistent", "--dir", "/nonexistent"][..],
     ] {
-        let out = Command::new(script("install"))
-            .args(args)
-            .stdin(Stdio::null())
-            .output()
-            .unwrap();
-        assert!(!out.status.success(), "{args:?} was accepted");
-        assert!(
-            String::from_utf8_lossy(&out.stderr).contains("scripts/install:"),
-            "{args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        assert_refused("install", args);
     }
+}
+
+/// Runs `scripts/{name} ARGS`, which must fail with a message naming the script.
+fn assert_refused(name: &str, args: &[&str]) {
+    let out = Command::new(script(name))
+        .args(args)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert!(!out.status.success(), "{args:?} was accepted");
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains(&format!("scripts/{name}:")),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 fn sha256_hex(bytes: &[u8]) -> String {
@@ -178,10 +144,12 @@ fn zip_entries(zip: &Path, into: &Path) -> String {
                 z = zipfile.ZipFile(sys.argv[1])\n\
                 for i in z.infolist(): print(i.filename, oct(i.external_attr >> 16), i.file_size, i.date_time[0])\n\
                 z.extractall(sys.argv[2])\n";
-    let out = run(Command::new("python3")
-        .args(["-c", code])
-        .arg(zip)
-        .arg(into));
+    let out = common::run_ok(
+        Command::new("python3")
+            .args(["-c", code])
+            .arg(zip)
+            .arg(into),
+    );
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
@@ -194,10 +162,12 @@ fn release_packages_zips_sums_and_manifest_as_the_registry_expects() {
     let out_dir = tempfile::tempdir().unwrap();
     let out = out_dir.path().join("dist");
     let release = |platform: &str| {
-        run(Command::new(script("release"))
-            .args(["--bin-dir", &bins.path().to_string_lossy()])
-            .args(["--platform", platform, "--version", "1.2.3"])
-            .args(["--out", &out.to_string_lossy()]));
+        common::run_ok(
+            Command::new(script("release"))
+                .args(["--bin-dir", &bins.path().to_string_lossy()])
+                .args(["--platform", platform, "--version", "1.2.3"])
+                .args(["--out", &out.to_string_lossy()]),
+        );
     };
     release("linux_arm64");
     let first = fs::read(out.join("terraform-provider-combell_1.2.3_linux_arm64.zip")).unwrap();
@@ -232,11 +202,7 @@ fn release_packages_zips_sums_and_manifest_as_the_registry_expects() {
     );
     // The copy at the repository root (read by Registry tooling from the source) says the same.
     let root_manifest: serde_json::Value = serde_json::from_slice(
-        &fs::read(
-            Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
-                .join("terraform-registry-manifest.json"),
-        )
-        .unwrap(),
+        &fs::read(crate::common::repo_path("terraform-registry-manifest.json")).unwrap(),
     )
     .unwrap();
     assert_eq!(root_manifest, manifest);
@@ -289,16 +255,6 @@ fn release_refuses_bad_arguments() {
         &["--bin-dir", "/nonexistent"][..],
         &["--out"][..],
     ] {
-        let out = Command::new(script("release"))
-            .args(args)
-            .stdin(Stdio::null())
-            .output()
-            .unwrap();
-        assert!(!out.status.success(), "{args:?} was accepted");
-        assert!(
-            String::from_utf8_lossy(&out.stderr).contains("scripts/release:"),
-            "{args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        assert_refused("release", args);
     }
 }

@@ -5,11 +5,7 @@
 //! the account; a failed job; a create timeout that the next apply finishes without a second
 //! account.
 
-use crate::common;
-
-use std::time::{Duration, Instant};
-
-use crate::common::{api, config, Sim, Tf};
+use crate::common::{api, config, plan_refusing, started_with, wait_until, Sim, Tf};
 use combell_api::{Account, AccountFilter, CancellationToken};
 
 fn accounts_named(sim: &Sim, identifier: &str) -> Vec<Account> {
@@ -28,14 +24,8 @@ fn accounts_named(sim: &Sim, identifier: &str) -> Vec<Account> {
 /// Polls the simulator until its provisioning job has made the account (a condition, not a
 /// timing assertion).
 fn wait_until_exists(sim: &Sim, identifier: &str) {
-    let started = Instant::now();
-    while accounts_named(sim, identifier).is_empty() {
-        assert!(
-            started.elapsed() < Duration::from_secs(60),
-            "the simulator never finished the job creating {identifier}"
-        );
-        std::thread::sleep(Duration::from_millis(200));
-    }
+    let what = format!("the simulator never finished the job creating {identifier}");
+    wait_until(&what, || !accounts_named(sim, identifier).is_empty());
 }
 
 fn account(name: &str, identifier: &str, extra: &str) -> String {
@@ -82,16 +72,8 @@ fn account_life_create_import_update_drift_destroy() {
     assert_eq!(site["servicepack_name"], "Linux Hosting Basic");
     assert!(site["provisioning_job_id"].is_string(), "{site}");
     assert!(site["ftp_password"].is_null(), "write-only: {site}");
-    let state_text = std::fs::read_to_string(tf.work_dir().join("terraform.tfstate"))
-        .expect("read the state file");
-    assert!(
-        !state_text.contains(PASSWORD),
-        "the password reached the state"
-    );
-    assert!(
-        !out.stderr.contains(PASSWORD) && !out.stdout.contains(PASSWORD),
-        "the password reached Terraform's output"
-    );
+    tf.assert_state_hides(PASSWORD);
+    out.assert_hides(PASSWORD);
     let found = accounts_named(&sim, "e2e-site.be");
     assert_eq!(found.len(), 1);
     assert_eq!(found[0].id.to_string(), id);
@@ -104,24 +86,12 @@ fn account_life_create_import_update_drift_destroy() {
     fresh.assert_plan_empty();
     let empty = Tf::new(&sim);
     empty.write_config(&config(&account("site", "e2e-site.be", "")));
-    let bad = empty.fails(&[
-        "import",
-        "-no-color",
-        "-input=false",
-        "combell_account.site",
-        "e2e-site.be",
-    ]);
+    let bad = empty.import_fails("combell_account.site", "e2e-site.be");
     assert!(
         bad.stderr.contains("Invalid import ID"),
         "an identifier is not an import ID:\n{bad}"
     );
-    let missing = empty.fails(&[
-        "import",
-        "-no-color",
-        "-input=false",
-        "combell_account.site",
-        "999999",
-    ]);
+    let missing = empty.import_fails("combell_account.site", "999999");
     assert!(
         missing.stderr.contains("non-existent"),
         "an unknown id cannot be imported:\n{missing}"
@@ -132,14 +102,7 @@ fn account_life_create_import_update_drift_destroy() {
     generated.write_config(&config(&format!(
         "import {{\n  to = combell_account.gen\n  id = \"{id}\"\n}}\n"
     )));
-    generated.ok(&[
-        "plan",
-        "-no-color",
-        "-input=false",
-        "-generate-config-out=generated.tf",
-    ]);
-    let text = std::fs::read_to_string(generated.work_dir().join("generated.tf"))
-        .expect("generated configuration");
+    let text = generated.plan_generating_config();
     assert!(text.contains("e2e-site.be"), "{text}");
     generated.apply();
     generated.assert_plan_empty();
@@ -153,14 +116,14 @@ fn account_life_create_import_update_drift_destroy() {
     );
     let out = tf.apply();
     assert!(
-        format!("{}{}", out.stdout, out.stderr).contains("The FTP password was not changed"),
+        out.text().contains("The FTP password was not changed"),
         "{out}"
     );
     tf.assert_plan_empty();
 
     // Another servicepack for the same identifier cannot be applied: the plan says so.
     tf.write_config(&with_password(2).replace("servicepack_id = 12", "servicepack_id = 13"));
-    let out = tf.fails(&["plan", "-no-color", "-input=false"]);
+    let out = tf.plan_fails();
     assert!(
         out.stderr
             .contains("The servicepack of an existing account cannot be changed"),
@@ -184,7 +147,7 @@ fn account_life_create_import_update_drift_destroy() {
     );
     let out = tf.apply();
     assert!(
-        format!("{}{}", out.stdout, out.stderr).contains("Adopted the existing Combell account"),
+        out.text().contains("Adopted the existing Combell account"),
         "{out}"
     );
     tf.assert_plan_empty();
@@ -196,7 +159,7 @@ fn account_life_create_import_update_drift_destroy() {
 
     // Destroy forgets the account with a warning; Combell (the simulator) still has it.
     let out = tf.destroy();
-    let text = format!("{}{}", out.stdout, out.stderr);
+    let text = out.text();
     assert!(text.contains("still exists"), "{out}");
     assert!(text.contains("control panel"), "{out}");
     assert_eq!(accounts_named(&sim, "e2e-site.be").len(), 1);
@@ -205,7 +168,7 @@ fn account_life_create_import_update_drift_destroy() {
     // Applying again takes the forgotten account back rather than requesting a second one.
     let out = tf.apply();
     assert!(
-        format!("{}{}", out.stdout, out.stderr).contains("Adopted the existing Combell account"),
+        out.text().contains("Adopted the existing Combell account"),
         "{out}"
     );
     assert_eq!(
@@ -220,12 +183,10 @@ fn account_life_create_import_update_drift_destroy() {
 fn a_failed_job_is_an_error_naming_it_and_leaves_nothing() {
     let sim = Sim::start();
     let tf = Tf::new(&sim);
-    let (status, body) = common::http_request(sim.addr(), "POST", "/_sim/jobs/fail-next")
-        .expect("arm a failing job");
-    assert!((200..300).contains(&status), "{status}: {body}");
+    sim.fail_next_job();
     tf.write_config(&config(&account("site", "e2e-fail.be", "")));
-    let out = tf.fails(&["apply", "-auto-approve", "-no-color", "-input=false"]);
-    let text = format!("{}{}", out.stdout, out.stderr);
+    let out = tf.apply_fails();
+    let text = out.text();
     assert!(text.contains("provisioning job"), "{out}");
     assert!(text.contains("failed"), "{out}");
     assert!(tf.resource("combell_account.site").is_none());
@@ -245,15 +206,10 @@ fn a_create_timeout_names_the_job_and_the_next_apply_adopts_the_account() {
         "e2e-slow.be",
         "  timeouts {\n    create = \"1s\"\n  }\n",
     )));
-    let out = tf.fails(&["apply", "-auto-approve", "-no-color", "-input=false"]);
-    let text = format!("{}{}", out.stdout, out.stderr);
+    let out = tf.apply_fails();
+    let text = out.text();
     // Kept in the state (tainted) with its job: not orphaned.
-    let pending = tf.expect_resource("combell_account.site");
-    let job_id = pending["provisioning_job_id"]
-        .as_str()
-        .expect("the pending job is in the state")
-        .to_string();
-    assert!(pending["id"].is_null(), "{pending}");
+    let job_id = tf.pending_job("combell_account.site");
     assert!(text.contains(&job_id), "the error names the job:\n{out}");
     assert!(text.contains("deadline"), "{out}");
 
@@ -277,9 +233,7 @@ fn a_create_timeout_names_the_job_and_the_next_apply_adopts_the_account() {
 
 #[test]
 fn data_sources_read_what_the_simulator_has() {
-    let sim = Sim::start();
-    let tf = Tf::new(&sim);
-    tf.write_config(&config(
+    let (_sim, tf) = started_with(
         r#"
 data "combell_account" "by_id" {
   id = "1001"
@@ -323,7 +277,7 @@ output "one" {
   value = [for a in data.combell_accounts.one.accounts : a.servicepack_id]
 }
 "#,
-    ));
+    );
     tf.apply();
     let out = tf.ok(&["output", "-json"]);
     let outputs: serde_json::Value = serde_json::from_str(&out.stdout).expect("outputs JSON");
@@ -341,9 +295,7 @@ output "one" {
 
 #[test]
 fn invalid_configurations_fail_at_plan_before_any_api_write() {
-    let sim = Sim::start();
-    let tf = Tf::new(&sim);
-    tf.write_config(&config(
+    let (sim, _tf) = plan_refusing(
         r#"
 resource "combell_account" "bad" {
   identifier     = "Not A Domain"
@@ -360,26 +312,17 @@ data "combell_accounts" "odd" {
   asset_type = "ftp"
 }
 "#,
-    ));
-    let out = tf.fails(&["plan", "-no-color", "-input=false"]);
-    let text = format!("{}{}", out.stdout, out.stderr);
-    for expected in [
-        "Invalid account identifier",
-        "Invalid servicepack id",
-        "Invalid FTP password",
-        "8 to 20 characters",
-        "at least one digit",
-        "cannot contain any of these characters",
-        "Invalid timeout",
-        "Give exactly one of id and identifier",
-        "Invalid asset type",
-    ] {
-        assert!(text.contains(expected), "missing {expected:?} in:\n{out}");
-    }
-    let stats = sim.stats();
-    let writes: u64 = ["POST", "PUT", "DELETE"]
-        .iter()
-        .map(|m| stats["by_method"][m].as_u64().unwrap_or(0))
-        .sum();
-    assert_eq!(writes, 0, "a plan must not write: {stats}");
+        &[
+            "Invalid account identifier",
+            "Invalid servicepack id",
+            "Invalid FTP password",
+            "8 to 20 characters",
+            "at least one digit",
+            "cannot contain any of these characters",
+            "Invalid timeout",
+            "Give exactly one of id and identifier",
+            "Invalid asset type",
+        ],
+    );
+    sim.assert_no_writes();
 }

@@ -137,11 +137,7 @@ fn plan_rows() -> Vec<Row> {
 
 /// The configuration of `rows` and, per row, the lines its diagnostic may be on.
 fn render(rows: &[Row], provider_block: &str, endpoint: &str) -> (String, Vec<usize>) {
-    let mut text = format!(
-        "terraform {{\n  required_providers {{\n    combell = {{ source = \"{}\" }}\n  }}\n}}\n\n\
-         provider \"combell\" {{\n{provider_block}\n}}\n",
-        common::PROVIDER_SOURCE
-    );
+    let mut text = common::with_provider(provider_block);
     let mut expected_lines = Vec::new();
     for (index, row) in rows.iter().enumerate() {
         let name = format!("r{index}");

@@ -6,17 +6,14 @@
 
 use crate::common;
 
-use crate::common::{Sim, Tf};
+use crate::common::{api, Sim, Tf};
 use serde_json::Value;
 
 const PER_ZONE: usize = 40;
 const ZONES: [&str; 2] = ["example.com", "example.net"];
 
 fn config() -> String {
-    let mut hcl = format!(
-        "terraform {{\n  required_providers {{\n    combell = {{ source = \"{}\" }}\n  }}\n}}\n\nprovider \"combell\" {{}}\n",
-        common::PROVIDER_SOURCE
-    );
+    let mut hcl = common::config("");
     for (z, zone) in ZONES.iter().enumerate() {
         hcl.push_str(&format!(
             "resource \"combell_dns_record\" \"z{z}\" {{\n  count       = {PER_ZONE}\n  \
@@ -98,16 +95,6 @@ fn a_refresh_reads_each_zone_once() {
     fresh.import("combell_dns_record.z1[3]", &format!("example.net/{id}"));
     let after = sim.stats();
     assert_eq!(dns_calls(&before, &after), (1, 0, 0));
-}
-
-fn api(sim: &Sim) -> combell_api::Client {
-    combell_api::Client::new(combell_api::ClientConfig {
-        endpoint: sim.base_url().to_string(),
-        api_key: sim.api_key().to_string(),
-        api_secret: combell_api::Secret::new(sim.api_secret()),
-        ..combell_api::ClientConfig::default()
-    })
-    .expect("client for the simulator")
 }
 
 fn runtime() -> tokio::runtime::Runtime {

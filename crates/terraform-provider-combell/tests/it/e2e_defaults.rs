@@ -10,17 +10,9 @@
 
 use std::process::Command;
 
-use crate::common::{api, block_on, config, Sim, Tf};
+use crate::common::{api, block_on, config, csr, flat, Sim, Tf};
 use base64::Engine as _;
 use combell_api::{CancellationToken, DnsRecord};
-
-/// Terraform's output without its diagnostic frames and line wrapping, for phrase matching.
-fn flat(text: &str) -> String {
-    text.replace(['│', '╷', '╵'], " ")
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-}
 
 const DEFAULTS: &str = r#"
 resource "combell_scheduled_task" "nightly" {
@@ -220,7 +212,7 @@ fn ssh_key_read_with_file_keeps_its_newline_and_does_not_diff() {
 
     // The same key without its newline is the same key: no replacement.
     tf.write_config(&with("chomp(file(\"${path.module}/deploy.pub\"))"));
-    let plan = tf.ok(&["plan", "-no-color", "-input=false"]);
+    let plan = tf.plan_ok();
     assert!(!flat(&plan.stdout).contains("must be replaced"), "{plan}");
     tf.apply();
     tf.assert_plan_empty();
@@ -230,24 +222,6 @@ fn ssh_key_read_with_file_keeps_its_newline_and_does_not_diff() {
     tf.destroy();
 }
 
-fn csr(common_name: &str, alt_names: &[&str]) -> String {
-    let key = rcgen::KeyPair::generate().expect("key");
-    let mut params =
-        rcgen::CertificateParams::new(alt_names.iter().map(|s| s.to_string()).collect::<Vec<_>>())
-            .expect("params");
-    params
-        .distinguished_name
-        .push(rcgen::DnType::CommonName, common_name);
-    params
-        .distinguished_name
-        .push(rcgen::DnType::CountryName, "BE");
-    params
-        .serialize_request(&key)
-        .expect("csr")
-        .pem()
-        .expect("pem")
-}
-
 #[test]
 fn csr_read_with_file_is_accepted_and_its_names_are_known_at_plan() {
     let sim = Sim::start();
@@ -255,7 +229,7 @@ fn csr_read_with_file_is_accepted_and_its_names_are_known_at_plan() {
     // As a file on disk may hold it: a blank line before, newlines after.
     let pem = format!(
         "\n{}\n\n",
-        csr("files.example.com", &["files.example.com"]).trim_end()
+        csr("files.example.com", &["files.example.com"], Some("BE")).trim_end()
     );
     tf.write_file("files.csr", &pem);
     tf.write_config(&config(
@@ -267,7 +241,7 @@ resource "combell_ssl_certificate_request" "files" {
 }
 "#,
     ));
-    let plan = tf.ok(&["plan", "-no-color", "-input=false"]);
+    let plan = tf.plan_ok();
     let text = flat(&plan.stdout);
     assert!(
         text.contains("+ common_name = \"files.example.com\""),

@@ -3,22 +3,12 @@
 //! apply → empty plan → import into a fresh state → empty plan → update → drift behind
 //! Terraform's back → destroy → nothing of ours left in the zone.
 
-use crate::common;
-
 use std::collections::BTreeMap;
 
-use crate::common::{api, Sim, Tf};
+use crate::common::{api, config, plan_refusing, started_with, Sim, Tf};
 use combell_api::{CancellationToken, DnsRecord, DnsRecordFilter};
 
 const ZONE: &str = "example.com";
-
-/// Every configuration names the provider by its source address.
-fn config(resources: &str) -> String {
-    format!(
-        "terraform {{\n  required_providers {{\n    combell = {{ source = \"{}\" }}\n  }}\n}}\n\nprovider \"combell\" {{}}\n{resources}",
-        common::PROVIDER_SOURCE
-    )
-}
 
 fn runtime() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_current_thread()
@@ -227,9 +217,7 @@ fn dns_records_of_every_type_through_their_whole_life() {
 
 #[test]
 fn spellings_combell_normalises_never_show_as_changes() {
-    let sim = Sim::start();
-    let tf = Tf::new(&sim);
-    tf.write_config(&config(&format!(
+    let (_sim, tf) = started_with(&format!(
         r#"
 resource "combell_dns_record" "apex_at" {{
   domain_name = "{ZONE}"
@@ -254,7 +242,7 @@ resource "combell_dns_record" "srv" {{
   port        = 5222
 }}
 "#
-    )));
+    ));
     tf.apply();
     tf.assert_plan_empty();
     let srv = tf.expect_resource("combell_dns_record.srv");
@@ -278,10 +266,9 @@ resource "combell_dns_record" "srv" {{
 
 #[test]
 fn invalid_configurations_fail_at_plan_with_every_problem_before_any_api_write() {
-    let sim = Sim::start();
-    let tf = Tf::new(&sim);
-    tf.write_config(&config(&format!(
-        r#"
+    let (sim, tf) = plan_refusing(
+        &format!(
+            r#"
 resource "combell_dns_record" "bad_ttl_and_content" {{
   domain_name = "{ZONE}"
   type        = "A"
@@ -297,18 +284,15 @@ resource "combell_dns_record" "srv_without_port" {{
   target      = "sip.example.com"
 }}
 "#
-    )));
-    let out = tf.fails(&["plan", "-no-color", "-input=false"]);
-    let text = format!("{}{}", out.stdout, out.stderr);
-    for expected in [
-        "TTL out of range",
-        "Invalid record content",
-        "Missing SRV attribute",
-        "with combell_dns_record.bad_ttl_and_content",
-        "ttl         = 30",
-    ] {
-        assert!(text.contains(expected), "missing {expected:?} in:\n{out}");
-    }
+        ),
+        &[
+            "TTL out of range",
+            "Invalid record content",
+            "Missing SRV attribute",
+            "with combell_dns_record.bad_ttl_and_content",
+            "ttl         = 30",
+        ],
+    );
     // A wildcard name is valid (records like it exist and can be imported), but Combell
     // refuses to create one: that is known, and said, when the plan creates it.
     tf.write_config(&config(&format!(
@@ -321,26 +305,19 @@ resource "combell_dns_record" "wildcard" {{
 }}
 "#
     )));
-    let out = tf.fails(&["plan", "-no-color", "-input=false"]);
-    let text = format!("{}{}", out.stdout, out.stderr);
+    let out = tf.plan_fails();
+    let text = out.text();
     assert!(text.contains("Wildcard records cannot be created"), "{out}");
     assert!(
         text.contains("record_name = \"*\""),
         "the error points at record_name: {out}"
     );
-    let stats = sim.stats();
-    let writes: u64 = ["POST", "PUT", "DELETE"]
-        .iter()
-        .map(|m| stats["by_method"][m].as_u64().unwrap_or(0))
-        .sum();
-    assert_eq!(writes, 0, "a plan must not write: {stats}");
+    sim.assert_no_writes();
 }
 
 #[test]
 fn servicepacks_data_source_lists_what_the_reseller_can_sell() {
-    let sim = Sim::start();
-    let tf = Tf::new(&sim);
-    tf.write_config(&config(
+    let (_sim, tf) = started_with(
         r#"
 data "combell_servicepacks" "all" {}
 
@@ -348,7 +325,7 @@ output "names" {
   value = [for p in data.combell_servicepacks.all.servicepacks : p.name]
 }
 "#,
-    ));
+    );
     tf.apply();
     let out = tf.ok(&["output", "-json", "names"]);
     let names: Vec<String> = serde_json::from_str(&out.stdout).expect("names as JSON");
@@ -363,8 +340,8 @@ fn wrong_credentials_explain_themselves_without_showing_the_secret() {
     let wrong_secret = "definitely-not-the-secret-42";
     tf.set_env("COMBELL_API_SECRET", wrong_secret);
     tf.write_config(&config(r#"data "combell_servicepacks" "all" {}"#));
-    let out = tf.fails(&["plan", "-no-color", "-input=false"]);
-    let text = format!("{}{}", out.stdout, out.stderr);
+    let out = tf.plan_fails();
+    let text = out.text();
     assert!(text.contains("401"), "{out}");
     assert!(
         text.contains("allow-list"),
@@ -377,8 +354,8 @@ fn wrong_credentials_explain_themselves_without_showing_the_secret() {
 
     tf.set_env("COMBELL_API_SECRET", "");
     tf.set_env("COMBELL_API_KEY", "");
-    let out = tf.fails(&["plan", "-no-color", "-input=false"]);
-    let text = format!("{}{}", out.stdout, out.stderr);
+    let out = tf.plan_fails();
+    let text = out.text();
     assert!(text.contains("Missing Combell API key"), "{out}");
     assert!(text.contains("COMBELL_API_SECRET"), "{out}");
 }

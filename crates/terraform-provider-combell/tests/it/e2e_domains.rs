@@ -13,7 +13,7 @@
 
 use crate::common;
 
-use crate::common::{api, block_on, config, Sim, Tf};
+use crate::common::{api, block_on, config, csr, started_with, Sim, Tf, REGISTRANT};
 use combell_api::{CancellationToken, DomainDetail};
 
 fn domain(sim: &Sim, name: &str) -> Option<DomainDetail> {
@@ -22,14 +22,6 @@ fn domain(sim: &Sim, name: &str) -> Option<DomainDetail> {
 
 fn servers(detail: &DomainDetail) -> Vec<String> {
     detail.name_servers.iter().map(|n| n.name.clone()).collect()
-}
-
-fn count(sim: &Sim, method: &str) -> u64 {
-    sim.stats()["by_method"][method].as_u64().unwrap_or(0)
-}
-
-fn text(out: &common::TfOutput) -> String {
-    format!("{}{}", out.stdout, out.stderr)
 }
 
 fn domain_resource(servers: &str, extra: &str) -> String {
@@ -77,9 +69,9 @@ fn domain_settings_create_import_update_drift_destroy() {
         r#""NS1.example.org", "ns2.example.org""#,
         "  will_renew = false",
     ));
-    let puts = count(&sim, "PUT");
+    let puts = sim.method_count("PUT");
     fresh.apply();
-    assert_eq!(count(&sim, "PUT"), puts, "nothing to send");
+    assert_eq!(sim.method_count("PUT"), puts, "nothing to send");
     fresh.assert_plan_empty();
 
     // Update in place.
@@ -92,11 +84,15 @@ fn domain_settings_create_import_update_drift_destroy() {
         plan.stdout.contains("0 to add, 1 to change, 0 to destroy"),
         "{plan}"
     );
-    let (gets, puts) = (count(&sim, "GET"), count(&sim, "PUT"));
+    let (gets, puts) = (sim.method_count("GET"), sim.method_count("PUT"));
     tf.apply();
     // The refresh reads the domain once; the update is its two PUTs, with no read back.
-    assert_eq!(count(&sim, "PUT") - puts, 2, "name servers and renew flag");
-    assert_eq!(count(&sim, "GET") - gets, 1, "the refresh only");
+    assert_eq!(
+        sim.method_count("PUT") - puts,
+        2,
+        "name servers and renew flag"
+    );
+    assert_eq!(sim.method_count("GET") - gets, 1, "the refresh only");
     tf.assert_plan_empty();
     assert_eq!(domain(&sim, "example.com").unwrap().name_servers.len(), 3);
 
@@ -121,43 +117,31 @@ fn domain_settings_create_import_update_drift_destroy() {
     refused.write_config(&config(
         "resource \"combell_domain\" \"net\" {\n  domain_name = \"example.net\"\n  will_renew = false\n}\n",
     ));
-    let puts = count(&sim, "PUT");
-    let out = refused.fails(&["plan", "-no-color", "-input=false"]);
-    assert!(text(&out).contains("cannot be changed now"), "{out}");
+    let puts = sim.method_count("PUT");
+    let out = refused.plan_fails();
+    assert!(out.text().contains("cannot be changed now"), "{out}");
     // A domain not in the account, and bad name servers, also fail at plan.
     refused.write_config(&config(
         "resource \"combell_domain\" \"x\" {\n  domain_name = \"not-mine.be\"\n  will_renew = true\n}\n",
     ));
-    let out = refused.fails(&["plan", "-no-color", "-input=false"]);
+    let out = refused.plan_fails();
     assert!(
-        text(&out).contains("not a domain of this Combell reseller account"),
+        out.text()
+            .contains("not a domain of this Combell reseller account"),
         "{out}"
     );
     refused.write_config(&config(
         "resource \"combell_domain\" \"x\" {\n  domain_name = \"example.com\"\n  name_servers = [\"ns1.a.be\"]\n}\n",
     ));
-    let out = refused.fails(&["plan", "-no-color", "-input=false"]);
-    assert!(text(&out).contains("2 to 13 name servers"), "{out}");
-    assert_eq!(count(&sim, "PUT"), puts, "no write for a refused plan");
+    let out = refused.plan_fails();
+    assert!(out.text().contains("2 to 13 name servers"), "{out}");
+    assert_eq!(sim.method_count("PUT"), puts, "no write for a refused plan");
 
     // Destroy only forgets.
     let out = tf.destroy();
-    assert!(text(&out).contains("is still registered"), "{out}");
+    assert!(out.text().contains("is still registered"), "{out}");
     assert!(domain(&sim, "example.com").is_some());
 }
-
-const REGISTRANT: &str = r#"
-  registrant = {
-    first_name   = "Ann"
-    last_name    = "Smith"
-    address      = "Main Street 1"
-    postal_code  = "9000"
-    city         = "Gent"
-    country_code = "BE"
-    email        = "ann@example.be"
-    phone        = "+32.93300000"
-  }
-"#;
 
 fn registration(name: &str, domain: &str, extra: &str) -> String {
     format!(
@@ -173,22 +157,22 @@ fn registration_is_guarded_validated_and_imported() {
     // No confirm_purchase, a .ca for a Belgian, a .se without PassportNumber: all refused at
     // plan, and nothing is bought.
     tf.write_config(&config(&registration("a", "fresh-e2e.be", "")));
-    let out = tf.fails(&["plan", "-no-color", "-input=false"]);
-    assert!(text(&out).contains("Paid purchase not confirmed"), "{out}");
-    assert!(text(&out).contains("confirm_purchase = true"), "{out}");
+    let out = tf.plan_fails();
+    assert!(out.text().contains("Paid purchase not confirmed"), "{out}");
+    assert!(out.text().contains("confirm_purchase = true"), "{out}");
     tf.write_config(&config(&format!(
         "{}{}",
         registration("b", "maple-e2e.ca", "  confirm_purchase = true"),
         registration("c", "svensk-e2e.se", "  confirm_purchase = true"),
     )));
-    let out = tf.fails(&["plan", "-no-color", "-input=false"]);
-    let all = text(&out);
+    let out = tf.plan_fails();
+    let all = out.text();
     assert!(
         all.contains("only for registrants with country code CA"),
         "{out}"
     );
     assert!(all.contains("PassportNumber"), "{out}");
-    assert_eq!(count(&sim, "POST"), 0, "nothing was ordered");
+    assert_eq!(sim.method_count("POST"), 0, "nothing was ordered");
 
     // A registration, and a transfer that first lacks its authorisation code.
     let body = format!(
@@ -201,8 +185,8 @@ fn registration_is_guarded_validated_and_imported() {
         registration("t", "transfer-me.be", "  confirm_purchase = true"),
     );
     tf.write_config(&config(&body));
-    let out = tf.fails(&["apply", "-auto-approve", "-no-color", "-input=false"]);
-    assert!(text(&out).contains("set auth_code"), "{out}");
+    let out = tf.apply_fails();
+    assert!(out.text().contains("set auth_code"), "{out}");
     tf.write_config(&config(&body.replace(
         "\"transfer-me.be\"\n",
         "\"transfer-me.be\"\n  auth_code = \"EPP-e2e-secret\"\n",
@@ -240,15 +224,16 @@ fn registration_is_guarded_validated_and_imported() {
     fresh.write_config(&config(
         &registration("a", "fresh-e2e.be", "").replace("\"Smith\"", "\"Jones\""),
     ));
-    let out = fresh.fails(&["plan", "-no-color", "-input=false"]);
+    let out = fresh.plan_fails();
     assert!(
-        text(&out).contains("cannot be changed through Combell's API"),
+        out.text()
+            .contains("cannot be changed through Combell's API"),
         "{out}"
     );
 
     // Destroy only forgets; the domains stay registered.
     let out = tf.destroy();
-    assert!(text(&out).contains("is still registered"), "{out}");
+    assert!(out.text().contains("is still registered"), "{out}");
     assert!(domain(&sim, "fresh-e2e.be").is_some());
 }
 
@@ -256,11 +241,9 @@ fn registration_is_guarded_validated_and_imported() {
 /// reseller's default contact becomes the registrant, and is read back into the state.
 #[test]
 fn a_registration_without_registrant_takes_the_resellers_contact() {
-    let sim = Sim::start();
-    let tf = Tf::new(&sim);
-    tf.write_config(&config(
+    let (sim, tf) = started_with(
         "\nresource \"combell_domain_registration\" \"bare\" {\n  domain_name      = \"bare-e2e.be\"\n  confirm_purchase = true\n}\n",
-    ));
+    );
     tf.apply();
     tf.assert_plan_empty();
     let state = tf.expect_resource("combell_domain_registration.bare");
@@ -271,24 +254,6 @@ fn a_registration_without_registrant_takes_the_resellers_contact() {
         detail.registrant.company_name.as_deref(),
         Some("Example Reseller BV")
     );
-}
-
-fn csr(common_name: &str, alt_names: &[&str]) -> String {
-    let key = rcgen::KeyPair::generate().expect("key");
-    let mut params =
-        rcgen::CertificateParams::new(alt_names.iter().map(|s| s.to_string()).collect::<Vec<_>>())
-            .expect("params");
-    params
-        .distinguished_name
-        .push(rcgen::DnType::CommonName, common_name);
-    params
-        .distinguished_name
-        .push(rcgen::DnType::CountryName, "BE");
-    params
-        .serialize_request(&key)
-        .expect("csr")
-        .pem()
-        .expect("pem")
 }
 
 const SSL: &str = r#"
@@ -342,14 +307,15 @@ fn ssl_request_published_by_dns_records_verified_and_read() {
     let mut tf = Tf::new(&sim);
     tf.set_env(
         "TF_VAR_csr",
-        &csr("shop.example.com", &["shop.example.com"]),
+        &csr("shop.example.com", &["shop.example.com"], Some("BE")),
     );
 
     // The guard first: nothing is ordered without confirm_purchase.
     tf.write_config(&config(&SSL.replace("  confirm_purchase = true\n", "")));
-    let out = tf.fails(&["plan", "-no-color", "-input=false"]);
+    let out = tf.plan_fails();
     assert!(
-        text(&out).contains("Ordering an SSL certificate is a paid purchase"),
+        out.text()
+            .contains("Ordering an SSL certificate is a paid purchase"),
         "{out}"
     );
     // A CSR that is not one fails at plan too.
@@ -359,12 +325,12 @@ fn ssl_request_published_by_dns_records_verified_and_read() {
         "-----BEGIN CERTIFICATE REQUEST-----\nAAAA\n-----END CERTIFICATE REQUEST-----",
     );
     bad.write_config(&config(SSL));
-    let out = bad.fails(&["plan", "-no-color", "-input=false"]);
+    let out = bad.plan_fails();
     assert!(
-        text(&out).contains("Invalid certificate signing request"),
+        out.text().contains("Invalid certificate signing request"),
         "{out}"
     );
-    assert_eq!(count(&sim, "POST"), 0, "nothing was ordered");
+    assert_eq!(sim.method_count("POST"), 0, "nothing was ordered");
 
     tf.write_config(&config(SSL));
     tf.apply();
@@ -382,13 +348,7 @@ fn ssl_request_published_by_dns_records_verified_and_read() {
     let outputs = tf.ok(&["output", "-json"]);
     assert!(outputs.stdout.contains("www.shop.example.com"), "{outputs}");
     // A refresh sees the request issued.
-    tf.ok(&[
-        "apply",
-        "-refresh-only",
-        "-auto-approve",
-        "-no-color",
-        "-input=false",
-    ]);
+    tf.apply_with(&["-refresh-only"]);
     let request = tf.expect_resource("combell_ssl_certificate_request.shop");
     assert_eq!(request["status"], "issued");
     assert_eq!(request["sha1_fingerprint"], fingerprint.as_str());
@@ -398,7 +358,7 @@ fn ssl_request_published_by_dns_records_verified_and_read() {
     let mut fresh = Tf::new(&sim);
     fresh.set_env(
         "TF_VAR_csr",
-        &csr("shop.example.com", &["shop.example.com"]),
+        &csr("shop.example.com", &["shop.example.com"], Some("BE")),
     );
     fresh.write_config(&config(
         r#"
@@ -422,17 +382,17 @@ resource "combell_ssl_certificate_validation" "shop" {
     // A CSR for another name is another certificate: replacement, which needs the guard.
     fresh.set_env(
         "TF_VAR_csr",
-        &csr("blog.example.com", &["blog.example.com"]),
+        &csr("blog.example.com", &["blog.example.com"], Some("BE")),
     );
-    let out = fresh.fails(&["plan", "-no-color", "-input=false"]);
-    assert!(text(&out).contains("Paid purchase not confirmed"), "{out}");
+    let out = fresh.plan_fails();
+    assert!(out.text().contains("Paid purchase not confirmed"), "{out}");
 
     // Drift: a pending request that lapses at Combell (410) leaves the state, and the plan
     // orders a new one.
     let mut pending = Tf::new(&sim);
     pending.set_env(
         "TF_VAR_csr",
-        &csr("blog.example.com", &["blog.example.com"]),
+        &csr("blog.example.com", &["blog.example.com"], Some("BE")),
     );
     pending.write_config(&config(
         "variable \"csr\" {\n  type = string\n}\n\nresource \"combell_ssl_certificate_request\" \"blog\" {\n  certificate_type = \"standard\"\n  csr = var.csr\n  confirm_purchase = true\n}\n",
@@ -459,7 +419,7 @@ resource "combell_ssl_certificate_validation" "shop" {
 
     // Destroy: the records go, the request and certificate stay (with warnings).
     let out = tf.destroy();
-    assert!(text(&out).contains("still exists at Combell"), "{out}");
+    assert!(out.text().contains("still exists at Combell"), "{out}");
     assert!(
         block_on(api(&sim).get_ssl_certificate(&fingerprint, &CancellationToken::new())).is_ok()
     );

@@ -7,21 +7,9 @@
 
 use std::collections::BTreeMap;
 use std::fs;
-use std::path::Path;
 use std::time::Instant;
 
-use crate::common::{Sim, Tf};
-
-const PROVIDER_CONFIG: &str = r#"terraform {
-  required_providers {
-    combell = {
-      source = "combell/combell"
-    }
-  }
-}
-
-provider "combell" {}
-"#;
+use crate::common::{Sim, Tf, PROVIDER_CONFIG};
 
 /// What the query must find per type: the usual seed (example.com and example.net) plus one of
 /// everything for each of the three estate accounts (two mailboxes, two users, two sites and
@@ -47,14 +35,6 @@ const EXPECTED: [(&str, usize); 18] = [
     ("combell_domain_registration", 0),
 ];
 
-fn writes(sim: &Sim) -> u64 {
-    let stats = sim.stats();
-    ["POST", "PUT", "DELETE"]
-        .iter()
-        .map(|m| stats["by_method"][m].as_u64().unwrap_or(0))
-        .sum()
-}
-
 /// Runs `step`, printing its wall time and the API calls it made.
 fn measured<T>(sim: &Sim, name: &str, step: impl FnOnce() -> T) -> T {
     let (calls, started) = (sim.request_count(), Instant::now());
@@ -72,8 +52,7 @@ fn the_estate_query_finds_every_object_and_imports_it_unchanged() {
     let sim = Sim::start_with(&["--seed-estate", "3", "--rate-limit", "off"]);
     let tf = Tf::new_for_query(&sim);
     tf.write_config(PROVIDER_CONFIG);
-    let query = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
-        .join("examples/compositions/estate/estate.tfquery.hcl");
+    let query = crate::common::repo_path("examples/compositions/estate/estate.tfquery.hcl");
     tf.write_file(
         "estate.tfquery.hcl",
         &fs::read_to_string(&query).expect("the estate query"),
@@ -149,5 +128,5 @@ fn the_estate_query_finds_every_object_and_imports_it_unchanged() {
         sim.request_count()
     );
     // Discovery and import only read.
-    assert_eq!(writes(&sim), 0);
+    assert_eq!(sim.write_count(), 0);
 }

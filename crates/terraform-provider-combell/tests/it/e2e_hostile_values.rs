@@ -112,19 +112,16 @@ fn strings_for(
     summary: &'static str,
     skip: &[&str],
 ) {
-    for (label, value) in hostile_strings() {
-        if skip.contains(&label) {
-            continue;
-        }
-        rows.push(row(
-            Validate,
-            kind,
-            base.replace("{}", value),
-            attribute,
-            summary,
-            "",
-        ));
-    }
+    let values = hostile_strings();
+    rows_for(
+        rows,
+        &values,
+        |_| "",
+        (kind, base),
+        attribute,
+        summary,
+        skip,
+    );
 }
 
 fn numbers_for(
@@ -135,22 +132,44 @@ fn numbers_for(
     summary: &'static str,
     skip: &[&str],
 ) {
-    for (label, value) in hostile_numbers() {
-        if skip.contains(&label) {
+    let detail = |label: &str| match label {
+        "fractional" => "which is not a whole number",
+        "huge" => "got 1e30",
+        _ => "got",
+    };
+    let values = hostile_numbers();
+    rows_for(
+        rows,
+        &values,
+        detail,
+        (kind, base),
+        attribute,
+        summary,
+        skip,
+    );
+}
+
+/// One row per labelled value not in `skip`, with the detail `detail` gives its label.
+fn rows_for(
+    rows: &mut Vec<Row>,
+    values: &[(&'static str, &'static str)],
+    detail: impl Fn(&str) -> &'static str,
+    (kind, base): (&'static str, &str),
+    attribute: &'static str,
+    summary: &'static str,
+    skip: &[&str],
+) {
+    for (label, value) in values {
+        if skip.contains(label) {
             continue;
         }
-        let detail = match label {
-            "fractional" => "which is not a whole number",
-            "huge" => "got 1e30",
-            _ => "got",
-        };
         rows.push(row(
             Validate,
             kind,
             base.replace("{}", value),
             attribute,
             summary,
-            detail,
+            detail(label),
         ));
     }
 }
@@ -233,11 +252,7 @@ fn rows() -> Vec<Row> {
 
 /// The configuration of `rows` and, per row, the line its diagnostic must be on.
 fn render(rows: &[&Row], provider_block: &str) -> (String, Vec<usize>) {
-    let mut text = format!(
-        "terraform {{\n  required_providers {{\n    combell = {{ source = \"{}\" }}\n  }}\n}}\n\n\
-         provider \"combell\" {{\n{provider_block}\n}}\n",
-        common::PROVIDER_SOURCE
-    );
+    let mut text = common::with_provider(provider_block);
     let mut expected_lines = Vec::new();
     for (index, row) in rows.iter().enumerate() {
         let name = format!("r{index}");
@@ -399,72 +414,30 @@ fn every_hostile_value_is_refused_where_the_table_says() {
 /// run each): each is refused with the type's "Invalid import ID" and nothing is written.
 #[test]
 fn malformed_import_ids_are_refused() {
+    // The resources the IDs are imported into, as `" ; "`-separated attribute lines.
+    const RECORD: &str =
+        r#"domain_name = "example.com" ; type = "A" ; record_name = "imp" ; content = "192.0.2.1""#;
+    const ACCOUNT: &str = r#"identifier = "example.com" ; servicepack_id = 12"#;
+    const MAILBOX: &str = r#"email_address = "info@example.com""#;
+    const USER: &str = r#"database_name = "ID1001_shop" ; name = "u1""#;
     let ids: Vec<(&str, &str, &str)> = vec![
-        (
-            "combell_dns_record",
-            "example.com",
-            r#"domain_name = "example.com" ; type = "A" ; record_name = "imp" ; content = "192.0.2.1""#,
-        ),
-        (
-            "combell_dns_record",
-            "../example.com/1-1",
-            r#"domain_name = "example.com" ; type = "A" ; record_name = "imp" ; content = "192.0.2.1""#,
-        ),
-        (
-            "combell_dns_record",
-            "example.com/..",
-            r#"domain_name = "example.com" ; type = "A" ; record_name = "imp" ; content = "192.0.2.1""#,
-        ),
-        (
-            "combell_dns_record",
-            "example.com/1%2F..",
-            r#"domain_name = "example.com" ; type = "A" ; record_name = "imp" ; content = "192.0.2.1""#,
-        ),
-        (
-            "combell_dns_record",
-            "exam ple.com/1-1",
-            r#"domain_name = "example.com" ; type = "A" ; record_name = "imp" ; content = "192.0.2.1""#,
-        ),
-        (
-            "combell_account",
-            "../1001",
-            r#"identifier = "example.com" ; servicepack_id = 12"#,
-        ),
-        (
-            "combell_account",
-            "1001.5",
-            r#"identifier = "example.com" ; servicepack_id = 12"#,
-        ),
-        (
-            "combell_account",
-            "-1",
-            r#"identifier = "example.com" ; servicepack_id = 12"#,
-        ),
-        (
-            "combell_mailbox",
-            "info%2F@example.com",
-            r#"email_address = "info@example.com""#,
-        ),
-        (
-            "combell_mailbox",
-            "../info@example.com",
-            r#"email_address = "info@example.com""#,
-        ),
+        ("combell_dns_record", "example.com", RECORD),
+        ("combell_dns_record", "../example.com/1-1", RECORD),
+        ("combell_dns_record", "example.com/..", RECORD),
+        ("combell_dns_record", "example.com/1%2F..", RECORD),
+        ("combell_dns_record", "exam ple.com/1-1", RECORD),
+        ("combell_account", "../1001", ACCOUNT),
+        ("combell_account", "1001.5", ACCOUNT),
+        ("combell_account", "-1", ACCOUNT),
+        ("combell_mailbox", "info%2F@example.com", MAILBOX),
+        ("combell_mailbox", "../info@example.com", MAILBOX),
         (
             "combell_mysql_database",
             "ID1001_shop/..",
             r#"account_id = 1001 ; name = "shop""#,
         ),
-        (
-            "combell_mysql_user",
-            "ID1001_shop/../x",
-            r#"database_name = "ID1001_shop" ; name = "u1""#,
-        ),
-        (
-            "combell_mysql_user",
-            "..%2F/u1",
-            r#"database_name = "ID1001_shop" ; name = "u1""#,
-        ),
+        ("combell_mysql_user", "ID1001_shop/../x", USER),
+        ("combell_mysql_user", "..%2F/u1", USER),
         (
             "combell_mail_alias",
             "example.com/../x@example.com",
@@ -487,10 +460,7 @@ fn malformed_import_ids_are_refused() {
         ),
     ];
     let sim = Sim::start();
-    let mut text = format!(
-        "terraform {{\n  required_providers {{\n    combell = {{ source = \"{}\" }}\n  }}\n}}\n",
-        common::PROVIDER_SOURCE
-    );
+    let mut text = common::terraform_block();
     for (index, (type_name, id, body)) in ids.iter().enumerate() {
         let body: String = body.split(" ; ").map(|l| format!("  {l}\n")).collect();
         text.push_str(&format!(
@@ -546,8 +516,8 @@ fn malformed_import_ids_are_refused() {
             .map(|l| format!("  {l}\n"))
             .collect();
         tf.write_config(&format!(
-            "terraform {{\n  required_providers {{\n    combell = {{ source = \"{}\" }}\n  }}\n}}\n\nresource \"{type_name}\" \"x\" {{\n{body}}}\n",
-            common::PROVIDER_SOURCE
+            "{}\nresource \"{type_name}\" \"x\" {{\n{body}}}\n",
+            common::terraform_block()
         ));
         let out = tf.run(&[
             "import",
@@ -556,7 +526,7 @@ fn malformed_import_ids_are_refused() {
             &format!("{type_name}.x"),
             id,
         ]);
-        let text = normalised(&format!("{}{}", out.stdout, out.stderr));
+        let text = normalised(&out.text());
         if out.success() || !text.contains(&format!("Invalid import ID for {type_name}")) {
             failures.push(format!("terraform import {type_name} {id:?}:\n{out}"));
         }
@@ -673,10 +643,7 @@ fn values_unknown_at_plan_are_refused_before_any_write() {
         ),
     ];
     let sim = Sim::start();
-    let mut text = format!(
-        "terraform {{\n  required_providers {{\n    combell = {{ source = \"{}\" }}\n  }}\n}}\n",
-        common::PROVIDER_SOURCE
-    );
+    let mut text = common::terraform_block();
     for (index, (type_name, body, attribute, value)) in cases.iter().enumerate() {
         text.push_str(&format!(
             "\nresource \"terraform_data\" \"v{index}\" {{\n  input = {value}\n}}\n\nresource \"{type_name}\" \"u{index}\" {{\n"

@@ -8,28 +8,8 @@
 //! A second test checks that invalid configurations fail at plan with their attribute paths
 //! and without any write to the API.
 
-use crate::common::{api, block_on, config, Sim, Tf};
+use crate::common::{api, block_on, config, flat, started_with, Sim, Tf};
 use combell_api::{CancellationToken, ScheduledTask};
-
-fn writes(sim: &Sim) -> u64 {
-    let stats = sim.stats();
-    ["POST", "PUT", "DELETE"]
-        .iter()
-        .map(|m| stats["by_method"][m].as_u64().unwrap_or(0))
-        .sum()
-}
-
-/// Terraform's output without its diagnostic frames and line wrapping, for phrase matching.
-fn flat(text: &str) -> String {
-    text.replace(['│', '╷', '╵'], " ")
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
-fn route_calls(sim: &Sim, route: &str) -> u64 {
-    sim.stats()["by_route"][route].as_u64().unwrap_or(0)
-}
 
 /// The settings PUTs Combell cannot read back: only the request count shows they were sent.
 const UNREPORTED: [&str; 4] = [
@@ -142,7 +122,7 @@ fn linux_hosting_estate_create_update_drift_import_destroy() {
     tf.apply();
     tf.assert_plan_empty();
     for route in UNREPORTED {
-        assert_eq!(route_calls(&sim, route), 1, "{route}");
+        assert_eq!(sim.route_count(route), 1, "{route}");
     }
     let detail = block_on(client.get_linux_hosting("example.com", &none)).expect("hosting");
     assert_eq!(detail.php_version, "8.3");
@@ -229,7 +209,7 @@ fn linux_hosting_estate_create_update_drift_import_destroy() {
     // switched off once.
     for route in UNREPORTED {
         let expected = if route.ends_with("apcu") { 2 } else { 1 };
-        assert_eq!(route_calls(&sim, route), expected, "{route}");
+        assert_eq!(sim.route_count(route), expected, "{route}");
     }
 
     // Import everything into a fresh state with `import {}` blocks; the plan after is empty.
@@ -311,29 +291,17 @@ resource "combell_scheduled_task" "queue" {{
     bad.write_config(&config(
         "resource \"combell_scheduled_task\" \"t\" {\n  domain_name = \"example.com\"\n  cron_expression = \"0 3 * * *\"\n  script_location = \"/www/x.php\"\n}\n",
     ));
-    let wrong = bad.fails(&[
-        "import",
-        "-no-color",
-        "-input=false",
-        "combell_scheduled_task.t",
-        "5001",
-    ]);
+    let wrong = bad.import_fails("combell_scheduled_task.t", "5001");
     assert!(
         flat(&wrong.stderr).contains("<domain_name>/<task_id>"),
         "{wrong}"
     );
-    let missing = bad.fails(&[
-        "import",
-        "-no-color",
-        "-input=false",
-        "combell_scheduled_task.t",
-        "example.com/999999",
-    ]);
+    let missing = bad.import_fails("combell_scheduled_task.t", "example.com/999999");
     assert!(missing.stderr.contains("non-existent"), "{missing}");
 
     // Destroy: the key, task and subsite go; settings and the host header stay, with warnings.
     let out = tf.destroy();
-    let text = flat(&format!("{}{}", out.stdout, out.stderr));
+    let text = flat(&out.text());
     assert!(text.contains("cannot delete host headers"), "{out}");
     assert!(
         text.contains("removed from the Terraform state only"),
@@ -352,9 +320,7 @@ resource "combell_scheduled_task" "queue" {{
 
 #[test]
 fn invalid_linux_configurations_fail_at_plan_without_api_writes() {
-    let sim = Sim::start();
-    let tf = Tf::new(&sim);
-    tf.write_config(&config(
+    let (sim, tf) = started_with(
         r#"
 resource "combell_linux_hosting_settings" "h" {
   domain_name      = "example.com"
@@ -392,9 +358,9 @@ resource "combell_linux_host_header" "h" {
   name        = "alias"
 }
 "#,
-    ));
-    let before = writes(&sim);
-    let out = tf.fails(&["plan", "-no-color", "-input=false"]);
+    );
+    let before = sim.write_count();
+    let out = tf.plan_fails();
     let err = &flat(&out.stderr);
     for (what, line) in [
         ("Invalid PHP version", "php_version"),
@@ -430,7 +396,7 @@ resource "combell_linux_site_settings" "blog" {
 }
 "#,
     ));
-    let out = tf.fails(&["plan", "-no-color", "-input=false"]);
+    let out = tf.plan_fails();
     let err = flat(&out.stderr);
     assert!(err.contains("PHP version not available"), "{out}");
     assert!(err.contains("HTTP/2 needs SSL"), "{out}");
@@ -439,16 +405,16 @@ resource "combell_linux_site_settings" "blog" {
         out.stderr.contains("8.4"),
         "the available versions are listed: {out}"
     );
-    assert_eq!(writes(&sim), before, "no write reached the API");
+    assert_eq!(sim.write_count(), before, "no write reached the API");
 
     // A hosting that does not exist is named at apply, on domain_name.
     tf.write_config(&config(
         "resource \"combell_linux_hosting_settings\" \"h\" {\n  domain_name = \"nohosting.example\"\n  gzip_enabled = true\n}\n",
     ));
-    let out = tf.fails(&["apply", "-auto-approve", "-no-color", "-input=false"]);
+    let out = tf.apply_fails();
     assert!(
         flat(&out.stderr).contains("no Linux hosting \"nohosting.example\""),
         "{out}"
     );
-    assert_eq!(writes(&sim), before, "no write reached the API");
+    assert_eq!(sim.write_count(), before, "no write reached the API");
 }

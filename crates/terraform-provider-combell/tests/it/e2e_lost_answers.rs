@@ -12,42 +12,13 @@ use crate::common;
 
 use std::collections::BTreeSet;
 
-use crate::common::{api, block_on, config, http_request, Sim, Tf};
+use crate::common::{api, block_on, config, csr, http_request, Sim, Tf, REGISTRANT};
 use combell_api::{AccountFilter, CancellationToken, Client};
 use terraform_provider_combell::provider::provider;
 use tfplugin::ProviderDef;
 
 const KEY: &str =
     "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAILostE2eDtIyfZBxo1HueefMCIZhtWfwvJotJ1C5DmK+ lost@example.com";
-
-const REGISTRANT: &str = r#"
-  registrant = {
-    first_name   = "Ann"
-    last_name    = "Smith"
-    address      = "Main Street 1"
-    postal_code  = "9000"
-    city         = "Gent"
-    country_code = "BE"
-    email        = "ann@example.be"
-    phone        = "+32.93300000"
-  }
-"#;
-
-fn csr(common_name: &str) -> String {
-    let key = rcgen::KeyPair::generate().expect("key");
-    let mut params = rcgen::CertificateParams::new(vec![common_name.to_string()]).expect("params");
-    params
-        .distinguished_name
-        .push(rcgen::DnType::CommonName, common_name);
-    params
-        .distinguished_name
-        .push(rcgen::DnType::CountryName, "BE");
-    params
-        .serialize_request(&key)
-        .expect("csr")
-        .pem()
-        .expect("pem")
-}
 
 /// One creating type: its configuration (resource `t`), the fault path of its POST, and how
 /// many objects with the configuration's natural key the simulator holds.
@@ -60,6 +31,19 @@ struct Row {
     count: fn(&Client) -> usize,
 }
 
+/// How many of the objects `list` gives (which must be read) match.
+fn count_where<T>(
+    list: impl std::future::Future<Output = Result<Vec<T>, combell_api::Error>>,
+    what: &str,
+    matches: impl Fn(&T) -> bool,
+) -> usize {
+    block_on(list)
+        .expect(what)
+        .iter()
+        .filter(|item| matches(item))
+        .count()
+}
+
 fn rows() -> Vec<Row> {
     vec![
         Row {
@@ -68,11 +52,11 @@ fn rows() -> Vec<Row> {
             post_path: "/v2/accounts",
             post_route: "POST /v2/accounts",
             count: |c| {
-                block_on(c.list_accounts(&AccountFilter::default(), &CancellationToken::new()))
-                    .expect("accounts")
-                    .iter()
-                    .filter(|a| a.identifier == "lost-e2e.be")
-                    .count()
+                count_where(
+                    c.list_accounts(&AccountFilter::default(), &CancellationToken::new()),
+                    "accounts",
+                    |a| a.identifier == "lost-e2e.be",
+                )
             },
         },
         Row {
@@ -81,11 +65,11 @@ fn rows() -> Vec<Row> {
             post_path: "/v2/dns/*/records",
             post_route: "POST /v2/dns/{domainName}/records",
             count: |c| {
-                block_on(c.list_dns_records("example.com", &Default::default(), &CancellationToken::new()))
-                    .expect("records")
-                    .iter()
-                    .filter(|r| r.record_name.as_deref() == Some("lost"))
-                    .count()
+                count_where(
+                    c.list_dns_records("example.com", &Default::default(), &CancellationToken::new()),
+                    "records",
+                    |r| r.record_name.as_deref() == Some("lost"),
+                )
             },
         },
         Row {
@@ -94,11 +78,11 @@ fn rows() -> Vec<Row> {
             post_path: "/v2/mailboxes",
             post_route: "POST /v2/mailboxes",
             count: |c| {
-                block_on(c.list_mailboxes("example.com", &CancellationToken::new()))
-                    .expect("mailboxes")
-                    .iter()
-                    .filter(|m| m.name.eq_ignore_ascii_case("lost@example.com"))
-                    .count()
+                count_where(
+                    c.list_mailboxes("example.com", &CancellationToken::new()),
+                    "mailboxes",
+                    |m| m.name.eq_ignore_ascii_case("lost@example.com"),
+                )
             },
         },
         Row {
@@ -107,11 +91,11 @@ fn rows() -> Vec<Row> {
             post_path: "/v2/mysqldatabases",
             post_route: "POST /v2/mysqldatabases",
             count: |c| {
-                block_on(c.list_mysql_databases(&CancellationToken::new()))
-                    .expect("databases")
-                    .iter()
-                    .filter(|d| d.name.ends_with("lostdb"))
-                    .count()
+                count_where(
+                    c.list_mysql_databases(&CancellationToken::new()),
+                    "databases",
+                    |d| d.name.ends_with("lostdb"),
+                )
             },
         },
         Row {
@@ -120,11 +104,11 @@ fn rows() -> Vec<Row> {
             post_path: "/v2/mysqldatabases/*/users",
             post_route: "POST /v2/mysqldatabases/{databaseName}/users",
             count: |c| {
-                block_on(c.list_mysql_users("ID1001_shop", &CancellationToken::new()))
-                    .expect("users")
-                    .iter()
-                    .filter(|u| u.name.ends_with("lostuser"))
-                    .count()
+                count_where(
+                    c.list_mysql_users("ID1001_shop", &CancellationToken::new()),
+                    "users",
+                    |u| u.name.ends_with("lostuser"),
+                )
             },
         },
         Row {
@@ -134,11 +118,11 @@ fn rows() -> Vec<Row> {
             post_route: "POST /v2/linuxhostings/{domainName}/ssh/keys",
             count: |c| {
                 let data = KEY.split_whitespace().nth(1).unwrap_or_default();
-                block_on(c.list_linux_ssh_keys("example.com", &CancellationToken::new()))
-                    .expect("keys")
-                    .iter()
-                    .filter(|k| k.public_key.contains(data))
-                    .count()
+                count_where(
+                    c.list_linux_ssh_keys("example.com", &CancellationToken::new()),
+                    "keys",
+                    |k| k.public_key.contains(data),
+                )
             },
         },
         Row {
@@ -147,11 +131,11 @@ fn rows() -> Vec<Row> {
             post_path: "/v2/linuxhostings/*/scheduledtasks",
             post_route: "POST /v2/linuxhostings/{domainName}/scheduledtasks",
             count: |c| {
-                block_on(c.list_scheduled_tasks("example.com", &CancellationToken::new()))
-                    .expect("tasks")
-                    .iter()
-                    .filter(|t| t.script_location == "/www/cron/lost.php")
-                    .count()
+                count_where(
+                    c.list_scheduled_tasks("example.com", &CancellationToken::new()),
+                    "tasks",
+                    |t| t.script_location == "/www/cron/lost.php",
+                )
             },
         },
         Row {
@@ -252,30 +236,21 @@ fn registration(extra: &str) -> String {
 const SSL: &str = "resource \"combell_ssl_certificate_request\" \"t\" {\n  certificate_type = \"standard\"\n  csr              = file(\"${path.module}/lost.csr\")\n  confirm_purchase = true\n}\n";
 
 fn count_domains(c: &Client) -> usize {
-    block_on(c.list_domains(&CancellationToken::new()))
-        .expect("domains")
-        .iter()
-        .filter(|d| d.domain_name == "lost-e2e.be")
-        .count()
+    count_where(c.list_domains(&CancellationToken::new()), "domains", |d| {
+        d.domain_name == "lost-e2e.be"
+    })
 }
 
 fn count_requests(c: &Client) -> usize {
-    block_on(c.list_ssl_certificate_requests(&CancellationToken::new()))
-        .expect("requests")
-        .iter()
-        .filter(|r| r.common_name == "lost.example.com")
-        .count()
+    count_where(
+        c.list_ssl_certificate_requests(&CancellationToken::new()),
+        "requests",
+        |r| r.common_name == "lost.example.com",
+    )
 }
 
 fn text(out: &common::TfOutput) -> String {
-    format!("{}{}", out.stdout, out.stderr)
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
-fn posts(sim: &Sim, route: &str) -> u64 {
-    sim.stats()["by_route"][route].as_u64().unwrap_or(0)
+    out.text().split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// The provider's resource types that create something: those that call a POST.
@@ -304,14 +279,17 @@ fn lost_answer(kind: &str) {
         let fault = format!("kind={kind},method=POST,path={},count=1", row.post_path);
         let sim = Sim::start_with(&["--fault", &fault]);
         let tf = Tf::new(&sim);
-        tf.write_file("lost.csr", &csr("lost.example.com"));
+        tf.write_file(
+            "lost.csr",
+            &csr("lost.example.com", &["lost.example.com"], Some("BE")),
+        );
         tf.write_config(&config(&row.hcl));
         let first = tf.run(&["apply", "-auto-approve", "-no-color", "-input=false"]);
         let second = tf.run(&["apply", "-auto-approve", "-no-color", "-input=false"]);
         let client = api(&sim);
         let objects = (row.count)(&client);
         let fired = sim.stats()["faults"].to_string();
-        let sent = posts(&sim, row.post_route);
+        let sent = sim.route_count(row.post_route);
         let paid = row.type_name.contains("registration") || row.type_name.contains("ssl");
         let problem = if paid && sent != 1 {
             Some(format!("the order was sent {sent} times"))
@@ -353,14 +331,17 @@ fn a_failed_answer_makes_one_object_of_every_type() {
 /// adopts the order without sending it again.
 fn undecided(sim: &Sim, hcl: &str, type_name: &str, route: &str, count: fn(&Client) -> usize) {
     let tf = Tf::new(sim);
-    tf.write_file("lost.csr", &csr("lost.example.com"));
+    tf.write_file(
+        "lost.csr",
+        &csr("lost.example.com", &["lost.example.com"], Some("BE")),
+    );
     tf.write_config(&config(hcl));
-    let out = tf.fails(&["apply", "-auto-approve", "-no-color", "-input=false"]);
+    let out = tf.apply_fails();
     let said = text(&out);
     assert!(said.contains("may have been placed"), "{out}");
     assert!(said.contains("pending entry"), "{out}");
     assert!(said.contains("Nothing was ordered a second time"), "{out}");
-    assert_eq!(posts(sim, route), 1, "{out}");
+    assert_eq!(sim.route_count(route), 1, "{out}");
     let address = format!("{type_name}.t");
     let pending = tf.expect_resource(&address);
     assert!(pending["id"].is_null(), "a pending entry: {pending}");
@@ -368,11 +349,15 @@ fn undecided(sim: &Sim, hcl: &str, type_name: &str, route: &str, count: fn(&Clie
     let (status, body) = http_request(sim.addr(), "DELETE", "/_sim/faults").expect("faults");
     assert!(status < 300, "{status} {body}");
     let out = tf.apply();
-    assert_eq!(posts(sim, route), 1, "the order was sent again:\n{out}");
+    assert_eq!(
+        sim.route_count(route),
+        1,
+        "the order was sent again:\n{out}"
+    );
     assert_eq!(count(&api(sim)), 1);
     assert!(!tf.expect_resource(&address)["id"].is_null());
     tf.assert_plan_empty();
-    assert_eq!(posts(sim, route), 1);
+    assert_eq!(sim.route_count(route), 1);
 }
 
 #[test]
@@ -408,12 +393,12 @@ fn an_undecided_domain_registration_is_kept_pending_and_adopted() {
     let started = std::time::Instant::now();
     let tf = Tf::new(&sim);
     tf.write_config(&config(&hcl));
-    let out = tf.fails(&["apply", "-auto-approve", "-no-color", "-input=false"]);
+    let out = tf.apply_fails();
     let said = text(&out);
     assert!(said.contains("may have been placed"), "{out}");
     assert!(said.contains("pending entry"), "{out}");
     let route = "POST /v2/domains/registrations";
-    assert_eq!(posts(&sim, route), 1, "{out}");
+    assert_eq!(sim.route_count(route), 1, "{out}");
     let pending = tf.expect_resource("combell_domain_registration.t");
     assert!(pending["id"].is_null(), "a pending entry: {pending}");
     // Let the job finish: the next apply then finds the domain and adopts it.
@@ -422,7 +407,7 @@ fn an_undecided_domain_registration_is_kept_pending_and_adopted() {
     }
     let out = tf.apply();
     assert_eq!(
-        posts(&sim, route),
+        sim.route_count(route),
         1,
         "the registration was sent again:\n{out}"
     );

@@ -6,19 +6,8 @@
 //! validation without API writes; a lost create answer; data sources on the seed and on a
 //! Windows account made in the same configuration.
 
-use crate::common::{api, block_on, config, Sim, Tf};
+use crate::common::{api, assert_mentions, block_on, config, Sim, Tf};
 use combell_api::CancellationToken;
-
-fn count(sim: &Sim, method: &str) -> u64 {
-    sim.stats()["by_method"][method].as_u64().unwrap_or(0)
-}
-
-fn writes(sim: &Sim) -> u64 {
-    ["POST", "PUT", "DELETE"]
-        .iter()
-        .map(|m| count(sim, m))
-        .sum()
-}
 
 /// The four mail zone resources on the seeded `example.com`, and the zone read back.
 fn zone_parts(destinations: &str, smtp_enabled: Option<bool>, spam: &str) -> String {
@@ -131,9 +120,9 @@ fn mail_zone_parts_create_update_drift_import_destroy() {
         plan.stdout.contains("0 to add, 3 to change, 0 to destroy"),
         "{plan}"
     );
-    let before = count(&sim, "PUT");
+    let before = sim.method_count("PUT");
     tf.apply();
-    assert_eq!(count(&sim, "PUT"), before + 3);
+    assert_eq!(sim.method_count("PUT"), before + 3);
     tf.assert_plan_empty();
     let z = zone();
     assert_eq!(
@@ -222,13 +211,7 @@ import {
     cli.write_config(&config(
         "resource \"combell_mail_alias\" \"sales\" {\n  domain_name   = \"example.com\"\n  email_address = \"sales@example.com\"\n  destinations  = [\"info@example.com\"]\n}\n",
     ));
-    let bad = cli.fails(&[
-        "import",
-        "-no-color",
-        "-input=false",
-        "combell_mail_alias.sales",
-        "example.com",
-    ]);
+    let bad = cli.import_fails("combell_mail_alias.sales", "example.com");
     assert!(bad.stderr.contains("Invalid import ID"), "{bad}");
     cli.import("combell_mail_alias.sales", "example.com/sales@example.com");
     cli.assert_plan_empty();
@@ -245,7 +228,7 @@ import {
     // Destroy: alias, catch-all and SMTP domain are deleted; the anti-spam setting stays as it
     // is, with a warning that says so.
     let out = tf.destroy();
-    let text = format!("{}{}", out.stdout, out.stderr);
+    let text = out.text();
     assert!(text.contains("left as it is"), "{out}");
     let z = zone();
     assert!(z.alias("team@example.com").is_none());
@@ -300,22 +283,24 @@ data "combell_windows_hosting" "bad" {
 }
 "#,
     ));
-    let out = tf.fails(&["plan", "-no-color", "-input=false"]);
-    let text = format!("{}{}", out.stdout, out.stderr);
-    for expected in [
-        "Invalid domain name",
-        "Invalid alias address",
-        "An alias needs a destination",
-        "Alias outside its mail zone",
-        "An alias cannot forward to itself",
-        "Invalid destination",
-        "Invalid catch-all address",
-        "An SMTP domain cannot be its own mail zone",
-        "Invalid anti-spam type",
-        "has upper-case letters",
-    ] {
-        assert!(text.contains(expected), "missing {expected:?} in:\n{out}");
-    }
+    let out = tf.plan_fails();
+    let text = out.text();
+    assert_mentions(
+        &text,
+        &[
+            "Invalid domain name",
+            "Invalid alias address",
+            "An alias needs a destination",
+            "Alias outside its mail zone",
+            "An alias cannot forward to itself",
+            "Invalid destination",
+            "Invalid catch-all address",
+            "An SMTP domain cannot be its own mail zone",
+            "Invalid anti-spam type",
+            "has upper-case letters",
+        ],
+        &out,
+    );
     // Each diagnostic points at its attribute: Terraform quotes the attribute's line.
     for line in [
         "email_address = \"nobody\"",
@@ -343,15 +328,15 @@ resource "combell_mail_antispam" "nowhere" {
 }
 "#,
     ));
-    let out = tf.fails(&["plan", "-no-color", "-input=false"]);
-    let text = format!("{}{}", out.stdout, out.stderr);
+    let out = tf.plan_fails();
+    let text = out.text();
     assert!(
         text.contains("Anti-spam type not allowed for this mail zone")
             && text.contains("allows none, basic"),
         "{out}"
     );
     assert!(text.contains("has no mail zone"), "{out}");
-    assert_eq!(writes(&sim), 0, "a plan must not write: {}", sim.stats());
+    sim.assert_no_writes();
 
     // The lost answer: the alias exists, so it is recorded, and the next plan is empty.
     tf.write_config(&config(
@@ -388,8 +373,8 @@ resource "combell_mail_alias" "sales" {
 }
 "#,
     ));
-    let out = other.fails(&["apply", "-auto-approve", "-no-color", "-input=false"]);
-    let text = format!("{}{}", out.stdout, out.stderr);
+    let out = other.apply_fails();
+    let text = out.text();
     assert!(
         text.contains("already exists") && text.contains("example.com/sales@example.com"),
         "{out}"
@@ -495,8 +480,8 @@ data "combell_mail_zone" "none" {
 }
 "#,
     ));
-    let out = missing.fails(&["plan", "-no-color", "-input=false"]);
-    let text = format!("{}{}", out.stdout, out.stderr);
+    let out = missing.plan_fails();
+    let text = out.text();
     assert!(text.contains("has no Windows hosting"), "{out}");
     assert!(text.contains("has no mail zone"), "{out}");
 }
@@ -505,7 +490,7 @@ data "combell_mail_zone" "none" {
 fn the_examples_apply_against_the_simulator() {
     let sim = Sim::start();
     let tf = Tf::new(&sim);
-    let root = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../..")).join("examples");
+    let root = crate::common::repo_path("examples");
     let mut body = String::new();
     for file in [
         "resources/combell_mail_alias/resource.tf",

@@ -3,12 +3,8 @@
 //! auto-forward → empty plan → password version update → settings update → import (CLI and
 //! `import {}` with generated configuration) → drift and deletion outside Terraform → destroy.
 
-use crate::common::{api, block_on, config, Sim, Tf};
+use crate::common::{api, block_on, config, plan_refusing, started_with, Sim, Tf};
 use combell_api::{AutoReply, CancellationToken};
-
-fn puts(sim: &Sim) -> u64 {
-    sim.stats()["by_method"]["PUT"].as_u64().unwrap_or(0)
-}
 
 const PASSWORD: &str = "Mail4Secret9";
 
@@ -58,16 +54,8 @@ fn mailbox_life_create_update_import_drift_destroy() {
     assert_eq!(detail.auto_reply.message, "Back on Monday.");
     assert_eq!(detail.auto_forward.email_addresses, ["someone@example.org"]);
     assert!(detail.auto_forward.copy_to_myself);
-    let state_text = std::fs::read_to_string(tf.work_dir().join("terraform.tfstate"))
-        .expect("read the state file");
-    assert!(
-        !state_text.contains(PASSWORD),
-        "the password reached the state"
-    );
-    assert!(
-        !out.stderr.contains(PASSWORD) && !out.stdout.contains(PASSWORD),
-        "the password reached Terraform's output"
-    );
+    tf.assert_state_hides(PASSWORD);
+    out.assert_hides(PASSWORD);
 
     // A new password version sends the password (one PUT) in place.
     tf.write_config(&mailbox(2, "Back on Monday."));
@@ -76,20 +64,21 @@ fn mailbox_life_create_update_import_drift_destroy() {
         plan.stdout.contains("0 to add, 1 to change, 0 to destroy"),
         "{plan}"
     );
-    let before = puts(&sim);
+    let before = sim.method_count("PUT");
     let out = tf.apply();
-    assert_eq!(puts(&sim), before + 1, "one PUT of the password only");
-    assert!(
-        !out.stderr.contains(PASSWORD) && !out.stdout.contains(PASSWORD),
-        "the password reached Terraform's output"
+    assert_eq!(
+        sim.method_count("PUT"),
+        before + 1,
+        "one PUT of the password only"
     );
+    out.assert_hides(PASSWORD);
     tf.assert_plan_empty();
 
     // A new auto-reply message: one PUT of the auto-reply.
     tf.write_config(&mailbox(2, "Back on Tuesday."));
-    let before = puts(&sim);
+    let before = sim.method_count("PUT");
     tf.apply();
-    assert_eq!(puts(&sim), before + 1);
+    assert_eq!(sim.method_count("PUT"), before + 1);
     tf.assert_plan_empty();
     let detail = block_on(client.get_mailbox("e2e@example.com", &none)).expect("read");
     assert_eq!(detail.auto_reply.message, "Back on Tuesday.");
@@ -125,20 +114,8 @@ fn mailbox_life_create_update_import_drift_destroy() {
     empty.write_config(&config(
         "resource \"combell_mailbox\" \"info\" {\n  email_address = \"info@example.com\"\n}\n",
     ));
-    let bad = empty.fails(&[
-        "import",
-        "-no-color",
-        "-input=false",
-        "combell_mailbox.info",
-        "not-an-address",
-    ]);
-    let missing = empty.fails(&[
-        "import",
-        "-no-color",
-        "-input=false",
-        "combell_mailbox.info",
-        "nobody@example.com",
-    ]);
+    let bad = empty.import_fails("combell_mailbox.info", "not-an-address");
+    let missing = empty.import_fails("combell_mailbox.info", "nobody@example.com");
     assert!(missing.stderr.contains("non-existent"), "{missing}");
     assert!(bad.stderr.contains("Invalid import ID"), "{bad}");
 
@@ -147,14 +124,7 @@ fn mailbox_life_create_update_import_drift_destroy() {
     generated.write_config(&config(
         "import {\n  to = combell_mailbox.gen\n  id = \"e2e@example.com\"\n}\n",
     ));
-    generated.ok(&[
-        "plan",
-        "-no-color",
-        "-input=false",
-        "-generate-config-out=generated.tf",
-    ]);
-    let text = std::fs::read_to_string(generated.work_dir().join("generated.tf"))
-        .expect("generated configuration");
+    let text = generated.plan_generating_config();
     assert!(text.contains("someone@example.org"), "{text}");
     generated.apply();
     generated.assert_plan_empty();
@@ -166,9 +136,7 @@ fn mailbox_life_create_update_import_drift_destroy() {
 
 #[test]
 fn invalid_configurations_fail_at_plan_before_any_api_write() {
-    let sim = Sim::start();
-    let tf = Tf::new(&sim);
-    tf.write_config(&config(
+    let (sim, _tf) = plan_refusing(
         r#"
 resource "combell_mailbox" "bad" {
   email_address    = "Not An Address"
@@ -189,37 +157,26 @@ resource "combell_mailbox" "incomplete" {
   password_version = 1
 }
 "#,
-    ));
-    let out = tf.fails(&["plan", "-no-color", "-input=false"]);
-    let text = format!("{}{}", out.stdout, out.stderr);
-    for expected in [
-        "Invalid e-mail address",
-        "Invalid account id",
-        "Invalid mailbox password",
-        "8 to 20 characters",
-        "An enabled auto-reply needs a message",
-        "An enabled auto-forward needs an address",
-        "password_version without password",
-    ] {
-        assert!(text.contains(expected), "missing {expected:?} in:\n{out}");
-    }
-    let stats = sim.stats();
-    let writes: u64 = ["POST", "PUT", "DELETE"]
-        .iter()
-        .map(|m| stats["by_method"][m].as_u64().unwrap_or(0))
-        .sum();
-    assert_eq!(writes, 0, "a plan must not write: {stats}");
+        &[
+            "Invalid e-mail address",
+            "Invalid account id",
+            "Invalid mailbox password",
+            "8 to 20 characters",
+            "An enabled auto-reply needs a message",
+            "An enabled auto-forward needs an address",
+            "password_version without password",
+        ],
+    );
+    sim.assert_no_writes();
 }
 
 #[test]
 fn a_new_mailbox_needs_a_password() {
-    let sim = Sim::start();
-    let tf = Tf::new(&sim);
-    tf.write_config(&config(
+    let (_sim, tf) = started_with(
         "resource \"combell_mailbox\" \"box\" {\n  email_address = \"new@example.com\"\n}\n",
-    ));
-    let out = tf.fails(&["plan", "-no-color", "-input=false"]);
-    let text = format!("{}{}", out.stdout, out.stderr);
+    );
+    let out = tf.plan_fails();
+    let text = out.text();
     assert!(text.contains("A new mailbox needs a password"), "{out}");
 
     // Without account_id, the domain's only mail zone account is used and recorded.
@@ -237,18 +194,13 @@ fn a_new_mailbox_needs_a_password() {
     tf.write_config(&config(
         "resource \"combell_mailbox\" \"box\" {\n  email_address = \"new@nomail.example\"\n  password      = \"Mail4Secret9\"\n}\n",
     ));
-    let out = tf.fails(&["apply", "-auto-approve", "-no-color", "-input=false"]);
-    assert!(
-        format!("{}{}", out.stdout, out.stderr).contains("has no mail zone"),
-        "{out}"
-    );
+    let out = tf.apply_fails();
+    assert!(out.text().contains("has no mail zone"), "{out}");
 }
 
 #[test]
 fn the_data_source_lists_a_domains_mailboxes() {
-    let sim = Sim::start();
-    let tf = Tf::new(&sim);
-    tf.write_config(&config(
+    let (_sim, tf) = started_with(
         r#"
 resource "combell_mailbox" "extra" {
   email_address = "extra@example.com"
@@ -269,7 +221,7 @@ output "size" {
   value = data.combell_mailboxes.all.mailboxes[0].max_size
 }
 "#,
-    ));
+    );
     tf.apply();
     let out = tf.ok(&["output", "-json"]);
     let outputs: serde_json::Value = serde_json::from_str(&out.stdout).expect("outputs JSON");
@@ -283,11 +235,8 @@ output "size" {
     tf.write_config(&config(
         "data \"combell_mailboxes\" \"bad\" {\n  domain_name = \"Not A Domain\"\n}\n",
     ));
-    let out = tf.fails(&["plan", "-no-color", "-input=false"]);
-    assert!(
-        format!("{}{}", out.stdout, out.stderr).contains("Invalid domain name"),
-        "{out}"
-    );
+    let out = tf.plan_fails();
+    assert!(out.text().contains("Invalid domain name"), "{out}");
 }
 
 #[test]
@@ -336,8 +285,8 @@ resource "combell_mailbox" "info" {
 }
 "#,
     ));
-    let out = other.fails(&["apply", "-auto-approve", "-no-color", "-input=false"]);
-    let text = format!("{}{}", out.stdout, out.stderr);
+    let out = other.apply_fails();
+    let text = out.text();
     assert!(text.contains("already exists"), "{out}");
     assert!(text.contains("terraform import"), "{out}");
     assert!(other.resource("combell_mailbox.info").is_none());
@@ -347,7 +296,7 @@ resource "combell_mailbox" "info" {
 fn the_examples_apply_against_the_simulator() {
     let sim = Sim::start();
     let tf = Tf::new(&sim);
-    let root = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../..")).join("examples");
+    let root = crate::common::repo_path("examples");
     let resource = std::fs::read_to_string(root.join("resources/combell_mailbox/resource.tf"))
         .expect("resource example");
     let data = std::fs::read_to_string(root.join("data-sources/combell_mailboxes/data-source.tf"))

@@ -4,11 +4,7 @@
 //! with generated configuration) → password version update → deletion behind Terraform's back
 //! → re-create → destroy; a failed job; a create timeout that the next apply finishes.
 
-use crate::common;
-
-use std::time::{Duration, Instant};
-
-use crate::common::{api, block_on, config, Sim, Tf};
+use crate::common::{api, block_on, config, plan_refusing, started_with, wait_until, Sim, Tf};
 use combell_api::{CancellationToken, MysqlDatabase};
 
 fn databases(sim: &Sim) -> Vec<MysqlDatabase> {
@@ -40,10 +36,6 @@ fn with_password(name: &str, version: u32, extra: &str) -> String {
     ))
 }
 
-fn puts(sim: &Sim) -> u64 {
-    sim.stats()["by_method"]["PUT"].as_u64().unwrap_or(0)
-}
-
 #[test]
 fn database_life_create_import_update_drift_destroy() {
     let sim = Sim::start();
@@ -66,16 +58,8 @@ fn database_life_create_import_update_drift_destroy() {
     assert_eq!(db["user_count"], 1);
     assert!(db["provisioning_job_id"].is_string(), "{db}");
     assert!(db["password"].is_null(), "write-only: {db}");
-    let state_text = std::fs::read_to_string(tf.work_dir().join("terraform.tfstate"))
-        .expect("read the state file");
-    assert!(
-        !state_text.contains(PASSWORD),
-        "the password reached the state"
-    );
-    assert!(
-        !out.stderr.contains(PASSWORD) && !out.stdout.contains(PASSWORD),
-        "the password reached Terraform's output"
-    );
+    tf.assert_state_hides(PASSWORD);
+    out.assert_hides(PASSWORD);
     assert!(exists(&sim, "ID1001_e2eshop"));
 
     // `terraform import` into a fresh state: a configuration without password plans nothing.
@@ -85,21 +69,9 @@ fn database_life_create_import_update_drift_destroy() {
     fresh.assert_plan_empty();
     let empty = Tf::new(&sim);
     empty.write_config(&config(&database("e2eshop", "")));
-    let bad = empty.fails(&[
-        "import",
-        "-no-color",
-        "-input=false",
-        "combell_mysql_database.e2eshop",
-        "e2eshop",
-    ]);
+    let bad = empty.import_fails("combell_mysql_database.e2eshop", "e2eshop");
     assert!(bad.stderr.contains("Invalid import ID"), "{bad}");
-    let missing = empty.fails(&[
-        "import",
-        "-no-color",
-        "-input=false",
-        "combell_mysql_database.e2eshop",
-        "ID1001_nothere",
-    ]);
+    let missing = empty.import_fails("combell_mysql_database.e2eshop", "ID1001_nothere");
     assert!(missing.stderr.contains("non-existent"), "{missing}");
 
     // `import {}` with generated configuration: the next plan is empty.
@@ -107,20 +79,13 @@ fn database_life_create_import_update_drift_destroy() {
     generated.write_config(&config(
         "import {\n  to = combell_mysql_database.gen\n  id = \"ID1001_e2eshop\"\n}\n",
     ));
-    generated.ok(&[
-        "plan",
-        "-no-color",
-        "-input=false",
-        "-generate-config-out=generated.tf",
-    ]);
-    let text = std::fs::read_to_string(generated.work_dir().join("generated.tf"))
-        .expect("generated configuration");
+    let text = generated.plan_generating_config();
     assert!(text.contains("e2eshop"), "{text}");
     generated.apply();
     generated.assert_plan_empty();
 
     // A new password version sets the password in place, with one PUT.
-    let before = puts(&sim);
+    let before = sim.method_count("PUT");
     tf.write_config(&with_password("e2eshop", 2, ""));
     let plan = tf.assert_plan_changes();
     assert!(
@@ -128,11 +93,11 @@ fn database_life_create_import_update_drift_destroy() {
         "{plan}"
     );
     tf.apply();
-    assert_eq!(puts(&sim), before + 1, "one PUT .../password");
+    assert_eq!(sim.method_count("PUT"), before + 1, "one PUT .../password");
     tf.assert_plan_empty();
     // ...and a new version without a password is refused at plan time.
     tf.write_config(&config(&database("e2eshop", "  password_version = 3\n")));
-    let out = tf.fails(&["plan", "-no-color", "-input=false"]);
+    let out = tf.plan_fails();
     assert!(out.stderr.contains("A password is required"), "{out}");
     tf.write_config(&with_password("e2eshop", 2, ""));
 
@@ -159,12 +124,10 @@ fn database_life_create_import_update_drift_destroy() {
 fn a_failed_job_is_an_error_naming_it_and_leaves_nothing() {
     let sim = Sim::start();
     let tf = Tf::new(&sim);
-    let (status, body) = common::http_request(sim.addr(), "POST", "/_sim/jobs/fail-next")
-        .expect("arm a failing job");
-    assert!((200..300).contains(&status), "{status}: {body}");
+    sim.fail_next_job();
     tf.write_config(&with_password("e2efail", 1, ""));
-    let out = tf.fails(&["apply", "-auto-approve", "-no-color", "-input=false"]);
-    let text = format!("{}{}", out.stdout, out.stderr);
+    let out = tf.apply_fails();
+    let text = out.text();
     assert!(text.contains("provisioning job"), "{out}");
     assert!(text.contains("failed"), "{out}");
     assert!(tf.resource("combell_mysql_database.e2efail").is_none());
@@ -183,26 +146,16 @@ fn a_create_timeout_names_the_job_and_the_next_apply_finishes() {
         1,
         "  timeouts {\n    create = \"1s\"\n  }\n",
     ));
-    let out = tf.fails(&["apply", "-auto-approve", "-no-color", "-input=false"]);
-    let text = format!("{}{}", out.stdout, out.stderr);
+    let out = tf.apply_fails();
+    let text = out.text();
     // Kept in the state (tainted) with its job: not orphaned.
-    let pending = tf.expect_resource("combell_mysql_database.e2eslow");
-    let job_id = pending["provisioning_job_id"]
-        .as_str()
-        .expect("the pending job is in the state")
-        .to_string();
-    assert!(pending["id"].is_null(), "{pending}");
+    let job_id = tf.pending_job("combell_mysql_database.e2eslow");
     assert!(text.contains(&job_id), "the error names the job:\n{out}");
     assert!(text.contains("deadline"), "{out}");
 
-    let started = Instant::now();
-    while !exists(&sim, "ID1001_e2eslow") {
-        assert!(
-            started.elapsed() < Duration::from_secs(60),
-            "the simulator never finished the job"
-        );
-        std::thread::sleep(Duration::from_millis(200));
-    }
+    wait_until("the simulator never finished the job", || {
+        exists(&sim, "ID1001_e2eslow")
+    });
     // The refresh finds the database the job made; the tainted object is then replaced
     // (Terraform's rule for tainted objects), and afterwards nothing is left to do.
     let out = tf.apply_with(&["-refresh-only"]);
@@ -226,9 +179,7 @@ fn a_create_timeout_names_the_job_and_the_next_apply_finishes() {
 
 #[test]
 fn data_source_lists_what_the_simulator_has() {
-    let sim = Sim::start();
-    let tf = Tf::new(&sim);
-    tf.write_config(&config(
+    let (_sim, tf) = started_with(
         r#"
 data "combell_mysql_databases" "all" {}
 
@@ -244,7 +195,7 @@ output "none" {
   value = length(data.combell_mysql_databases.none.databases)
 }
 "#,
-    ));
+    );
     tf.apply();
     let out = tf.ok(&["output", "-json"]);
     let outputs: serde_json::Value = serde_json::from_str(&out.stdout).expect("outputs JSON");
@@ -261,9 +212,7 @@ output "none" {
 
 #[test]
 fn invalid_configurations_fail_at_plan_before_any_api_write() {
-    let sim = Sim::start();
-    let tf = Tf::new(&sim);
-    tf.write_config(&config(
+    let (sim, tf) = plan_refusing(
         r#"
 resource "combell_mysql_database" "bad" {
   account_id = 0
@@ -278,28 +227,19 @@ data "combell_mysql_databases" "odd" {
   account_id = -1
 }
 "#,
-    ));
-    let out = tf.fails(&["plan", "-no-color", "-input=false"]);
-    let text = format!("{}{}", out.stdout, out.stderr);
-    for expected in [
-        "Invalid database name",
-        "Invalid account id",
-        "Invalid database password",
-        "8 to 20 characters",
-        "at least one digit",
-        "cannot contain any of these characters",
-        "Invalid timeout",
-    ] {
-        assert!(text.contains(expected), "missing {expected:?} in:\n{out}");
-    }
+        &[
+            "Invalid database name",
+            "Invalid account id",
+            "Invalid database password",
+            "8 to 20 characters",
+            "at least one digit",
+            "cannot contain any of these characters",
+            "Invalid timeout",
+        ],
+    );
     // A password is required to create; that is judged at plan time, once the rest is valid.
     tf.write_config(&config(&database("nopass", "")));
-    let out = tf.fails(&["plan", "-no-color", "-input=false"]);
+    let out = tf.plan_fails();
     assert!(out.stderr.contains("A password is required"), "{out}");
-    let stats = sim.stats();
-    let writes: u64 = ["POST", "PUT", "DELETE"]
-        .iter()
-        .map(|m| stats["by_method"][m].as_u64().unwrap_or(0))
-        .sum();
-    assert_eq!(writes, 0, "a plan must not write: {stats}");
+    sim.assert_no_writes();
 }

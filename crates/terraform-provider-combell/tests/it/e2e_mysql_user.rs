@@ -4,9 +4,7 @@
 //! updates → deletion behind Terraform's back → re-create → destroy; the database's own
 //! read_and_write user imported and "destroyed" (only forgotten); plan-time validation.
 
-use crate::common;
-
-use crate::common::{api, block_on, config, Sim, Tf};
+use crate::common::{api, assert_mentions, block_on, config, started_with, wait_until, Sim, Tf};
 use combell_api::{CancellationToken, MysqlUser};
 
 fn users(sim: &Sim) -> Vec<MysqlUser> {
@@ -59,8 +57,7 @@ fn user_life_create_import_update_drift_destroy() {
     assert_eq!(state["rights"], "read_only");
     assert_eq!(state["status"], "disabled");
     assert!(state["password"].is_null());
-    let text = std::fs::read_to_string(tf.work_dir().join("terraform.tfstate")).expect("state");
-    assert!(!text.contains(PASSWORD), "the password reached the state");
+    tf.assert_state_hides(PASSWORD);
     assert!(!user(&sim, "e2euser").expect("created").enabled);
 
     // Import into a fresh state, and with generated configuration.
@@ -68,24 +65,13 @@ fn user_life_create_import_update_drift_destroy() {
     fresh.write_config(&config(&resource("e2euser", "  status = \"disabled\"\n")));
     fresh.import("combell_mysql_user.e2euser", "ID1001_shop/e2euser");
     fresh.assert_plan_empty();
-    let bad = fresh.fails(&[
-        "import",
-        "-no-color",
-        "-input=false",
-        "combell_mysql_user.e2euser",
-        "e2euser",
-    ]);
+    let bad = fresh.import_fails("combell_mysql_user.e2euser", "e2euser");
     assert!(bad.stderr.contains("Invalid import ID"), "{bad}");
     let generated = Tf::new(&sim);
     generated.write_config(&config(
         "import {\n  to = combell_mysql_user.gen\n  id = \"ID1001_shop/e2euser\"\n}\n",
     ));
-    generated.ok(&[
-        "plan",
-        "-no-color",
-        "-input=false",
-        "-generate-config-out=generated.tf",
-    ]);
+    generated.plan_generating_config();
     generated.apply();
     generated.assert_plan_empty();
 
@@ -96,10 +82,13 @@ fn user_life_create_import_update_drift_destroy() {
         plan.stdout.contains("0 to add, 1 to change, 0 to destroy"),
         "{plan}"
     );
-    let puts = |sim: &Sim| sim.stats()["by_method"]["PUT"].as_u64().unwrap_or(0);
-    let before = puts(&sim);
+    let before = sim.method_count("PUT");
     tf.apply();
-    assert_eq!(puts(&sim), before + 2, "a status and a password PUT");
+    assert_eq!(
+        sim.method_count("PUT"),
+        before + 2,
+        "a status and a password PUT"
+    );
     assert!(user(&sim, "e2euser").expect("still there").enabled);
     tf.assert_plan_empty();
 
@@ -133,9 +122,7 @@ fn user_life_create_import_update_drift_destroy() {
 
 #[test]
 fn the_databases_own_user_is_managed_but_only_forgotten_on_destroy() {
-    let sim = Sim::start();
-    let tf = Tf::new(&sim);
-    tf.write_config(&config(
+    let (sim, tf) = started_with(
         r#"
 resource "combell_mysql_user" "owner" {
   database_name = "ID1001_shop"
@@ -148,7 +135,7 @@ resource "combell_mysql_user" "reporting" {
   name          = "reporting"
 }
 "#,
-    ));
+    );
     tf.import("combell_mysql_user.owner", "ID1001_shop/ID1001_shop");
     tf.import("combell_mysql_user.reporting", "ID1001_shop/reporting");
     let owner = tf.expect_resource("combell_mysql_user.owner");
@@ -158,7 +145,7 @@ resource "combell_mysql_user" "reporting" {
     tf.assert_plan_empty();
     assert!(!user(&sim, "ID1001_shop").expect("own user").enabled);
     let out = tf.destroy();
-    let text = format!("{}{}", out.stdout, out.stderr);
+    let text = out.text();
     assert!(text.contains("still exists"), "{out}");
     assert!(
         user(&sim, "reporting").is_none(),
@@ -169,9 +156,7 @@ resource "combell_mysql_user" "reporting" {
 
 #[test]
 fn invalid_configurations_fail_at_plan_before_any_api_write() {
-    let sim = Sim::start();
-    let tf = Tf::new(&sim);
-    tf.write_config(&config(
+    let (sim, tf) = started_with(
         r#"
 resource "combell_mysql_user" "bad" {
   database_name = "ID1001 shop"
@@ -180,36 +165,28 @@ resource "combell_mysql_user" "bad" {
   status        = "off"
 }
 "#,
-    ));
-    let out = tf.fails(&["plan", "-no-color", "-input=false"]);
-    for expected in [
-        "Invalid MySQL user name",
-        "Invalid database name",
-        "Invalid MySQL user password",
-        "Invalid status",
-    ] {
-        assert!(
-            out.stderr.contains(expected),
-            "missing {expected:?} in:\n{out}"
-        );
-    }
-    let stats = sim.stats();
-    let writes: u64 = ["POST", "PUT", "DELETE"]
-        .iter()
-        .map(|m| stats["by_method"][m].as_u64().unwrap_or(0))
-        .sum();
-    assert_eq!(writes, 0, "a plan must not write: {stats}");
+    );
+    let out = tf.plan_fails();
+    assert_mentions(
+        &out.stderr,
+        &[
+            "Invalid MySQL user name",
+            "Invalid database name",
+            "Invalid MySQL user password",
+            "Invalid status",
+        ],
+        &out,
+    );
+    sim.assert_no_writes();
 }
 
 #[test]
 fn a_failed_job_leaves_nothing_and_a_timeout_is_finished_by_the_next_apply() {
     let sim = Sim::start_with(&["--job-duration", "4s"]);
     let tf = Tf::new(&sim);
-    let (status, body) = common::http_request(sim.addr(), "POST", "/_sim/jobs/fail-next")
-        .expect("arm a failing job");
-    assert!((200..300).contains(&status), "{status}: {body}");
+    sim.fail_next_job();
     tf.write_config(&with_password("e2eslow", 1, ""));
-    let out = tf.fails(&["apply", "-auto-approve", "-no-color", "-input=false"]);
+    let out = tf.apply_fails();
     assert!(out.stderr.contains("failed"), "{out}");
     assert!(tf.resource("combell_mysql_user.e2eslow").is_none());
 
@@ -218,27 +195,17 @@ fn a_failed_job_leaves_nothing_and_a_timeout_is_finished_by_the_next_apply() {
         1,
         "  timeouts {\n    create = \"1s\"\n  }\n",
     ));
-    let out = tf.fails(&["apply", "-auto-approve", "-no-color", "-input=false"]);
-    let pending = tf.expect_resource("combell_mysql_user.e2eslow");
-    let job_id = pending["provisioning_job_id"]
-        .as_str()
-        .expect("the pending job is in the state")
-        .to_string();
-    assert!(pending["id"].is_null(), "{pending}");
+    let out = tf.apply_fails();
+    let job_id = tf.pending_job("combell_mysql_user.e2eslow");
     assert!(
         out.stderr.contains(&job_id),
         "the error names the job:\n{out}"
     );
 
     // Once the job has finished, the next run reads the user and replaces the tainted one.
-    let started = std::time::Instant::now();
-    while user(&sim, "e2eslow").is_none() {
-        assert!(
-            started.elapsed() < std::time::Duration::from_secs(60),
-            "the simulator never finished the job"
-        );
-        std::thread::sleep(std::time::Duration::from_millis(200));
-    }
+    wait_until("the simulator never finished the job", || {
+        user(&sim, "e2eslow").is_some()
+    });
     tf.write_config(&with_password("e2eslow", 1, ""));
     tf.apply();
     tf.assert_plan_empty();

@@ -8,20 +8,8 @@
 //! older than 1.14).
 
 use std::fs;
-use std::path::Path;
 
-use crate::common::{Sim, Tf};
-
-const PROVIDER_CONFIG: &str = r#"terraform {
-  required_providers {
-    combell = {
-      source = "combell/combell"
-    }
-  }
-}
-
-provider "combell" {}
-"#;
+use crate::common::{Sim, Tf, PROVIDER_CONFIG};
 
 /// One `list` block per list resource, covering the whole seed without overlaps.
 const ESTATE_QUERY: &str = r#"
@@ -59,14 +47,6 @@ list "combell_account" "all" {
 fn results<'a>(stdout: &'a str, address: &str) -> Vec<&'a str> {
     let prefix = format!("{address} ");
     stdout.lines().filter(|l| l.starts_with(&prefix)).collect()
-}
-
-fn writes(sim: &Sim) -> u64 {
-    let stats = sim.stats();
-    ["POST", "PUT", "DELETE"]
-        .iter()
-        .map(|m| stats["by_method"][m].as_u64().unwrap_or(0))
-        .sum()
 }
 
 #[test]
@@ -172,7 +152,7 @@ fn query_turns_the_seed_estate_into_configuration_that_imports_cleanly() {
     );
 
     // Discovery and import only read.
-    assert_eq!(writes(&sim), 0);
+    assert_eq!(sim.write_count(), 0);
 }
 
 #[test]
@@ -302,8 +282,7 @@ fn example_queries_run() {
     let sim = Sim::start();
     let tf = Tf::new_for_query(&sim);
     tf.write_config(PROVIDER_CONFIG);
-    let root =
-        Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../..")).join("examples/list-resources");
+    let root = crate::common::repo_path("examples/list-resources");
     let mut found = 0;
     for dir in fs::read_dir(&root)
         .expect("examples/list-resources")

@@ -194,7 +194,7 @@ fn full_life_against(reading: &str) -> Vec<(String, Counted)> {
         tf.state_addresses()
     );
     // Database, user, key and record: each deleted through its own path.
-    let deletes = sim.stats()["by_method"]["DELETE"].as_u64().unwrap_or(0);
+    let deletes = sim.method_count("DELETE");
     assert!(deletes >= 4, "{deletes} DELETE requests");
     for (name, run) in &runs {
         assert!(

@@ -115,9 +115,9 @@ fn the_pfx_reaches_a_provisioner_and_never_the_plan_state_or_logs() {
         PASSWORD,
     ];
     for (place, text) in [
-        ("plan output", format!("{}{}", plan.stdout, plan.stderr)),
+        ("plan output", plan.text()),
         ("saved plan", plan_json.stdout.clone()),
-        ("apply output", format!("{}{}", apply.stdout, apply.stderr)),
+        ("apply output", apply.text()),
         ("state", state),
         ("debug log", log),
     ] {
@@ -145,7 +145,7 @@ fn bad_inputs_fail_without_echoing_the_password() {
     let weak = "abc12";
     tf.set_env("TF_VAR_pfx_password", weak);
     tf.write_config(&config(FINGERPRINT));
-    let out = tf.fails(&["plan", "-no-color", "-input=false"]);
+    let out = tf.plan_fails();
     assert!(
         out.stderr
             .contains("Unable to download combell_ssl_certificate_download"),
@@ -160,7 +160,7 @@ fn bad_inputs_fail_without_echoing_the_password() {
     // An unknown certificate: not found, with where to look.
     tf.set_env("TF_VAR_pfx_password", PASSWORD);
     tf.write_config(&config("0000000000000000000000000000000000000000"));
-    let out = tf.fails(&["plan", "-no-color", "-input=false"]);
+    let out = tf.plan_fails();
     assert!(
         out.stderr.contains("No certificate has the fingerprint"),
         "{out}"

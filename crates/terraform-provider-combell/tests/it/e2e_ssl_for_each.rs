@@ -4,29 +4,7 @@
 //! configuration: the plan knows every key, one apply orders, publishes and verifies all three,
 //! and the plan after is empty.
 
-use crate::common::{config, Sim, Tf};
-
-fn flat(text: &str) -> String {
-    text.replace(['│', '╷', '╵'], " ")
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
-fn csr(common_name: &str, alt_names: &[&str]) -> String {
-    let key = rcgen::KeyPair::generate().expect("key");
-    let mut params =
-        rcgen::CertificateParams::new(alt_names.iter().map(|s| s.to_string()).collect::<Vec<_>>())
-            .expect("params");
-    params
-        .distinguished_name
-        .push(rcgen::DnType::CommonName, common_name);
-    params
-        .serialize_request(&key)
-        .expect("csr")
-        .pem()
-        .expect("pem")
-}
+use crate::common::{config, csr, flat, Sim, Tf};
 
 /// One certificate with its records and its verification, `for_each` over the request.
 fn certificate(name: &str, kind: &str) -> String {
@@ -62,17 +40,18 @@ resource "combell_ssl_certificate_validation" "{name}" {{
 fn validation_records_for_each_over_the_request_plan_and_apply_in_one_run() {
     let sim = Sim::start();
     let mut tf = Tf::new(&sim);
-    tf.set_env("TF_VAR_standard_csr", &csr("shop.example.com", &[]));
+    tf.set_env("TF_VAR_standard_csr", &csr("shop.example.com", &[], None));
     tf.set_env(
         "TF_VAR_multi_csr",
         &csr(
             "api.example.com",
             &["api.example.com", "example.net", "status.example.net"],
+            None,
         ),
     );
     tf.set_env(
         "TF_VAR_wildcard_csr",
-        &csr("*.example.net", &["*.example.net", "example.net"]),
+        &csr("*.example.net", &["*.example.net", "example.net"], None),
     );
     tf.write_config(&config(
         &[
@@ -83,7 +62,7 @@ fn validation_records_for_each_over_the_request_plan_and_apply_in_one_run() {
         .concat(),
     ));
 
-    let plan = tf.ok(&["plan", "-no-color", "-input=false"]);
+    let plan = tf.plan_ok();
     let text = flat(&plan.stdout);
     for address in [
         r#"combell_dns_record.standard["shop.example.com"] will be created"#,
@@ -134,12 +113,6 @@ fn validation_records_for_each_over_the_request_plan_and_apply_in_one_run() {
         serde_json::json!(["api.example.com", "example.net", "status.example.net"])
     );
     // A refresh (the requests are issued now) changes nothing either.
-    tf.ok(&[
-        "apply",
-        "-refresh-only",
-        "-auto-approve",
-        "-no-color",
-        "-input=false",
-    ]);
+    tf.apply_with(&["-refresh-only"]);
     tf.assert_plan_empty();
 }

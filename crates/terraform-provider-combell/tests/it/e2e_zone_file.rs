@@ -240,7 +240,7 @@ fn an_unsupported_type_fails_at_plan_naming_its_line() {
         "$ORIGIN example.net.\n$TTL 3600\nwww IN A 192.0.2.1\n; reverse entry\n10 IN PTR www.example.net.\n",
     );
     tf.write_config(&main_tf());
-    let out = tf.fails(&["plan", "-no-color", "-input=false"]);
+    let out = tf.plan_fails();
     let text = flat(&format!("{}\n{}", out.stdout, out.stderr));
     assert!(text.contains("Zone file line 5:"), "{out}");
     assert!(text.contains("Record type PTR cannot be managed"), "{out}");

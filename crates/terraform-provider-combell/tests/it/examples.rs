@@ -3,7 +3,7 @@
 //! not in an example fails here rather than in a user's hands.
 
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use crate::common::{Sim, Tf};
 
@@ -17,7 +17,7 @@ const REQUIRED_PROVIDERS: &str = r#"terraform {
 "#;
 
 fn example_dirs() -> Vec<PathBuf> {
-    let root = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../..")).join("examples");
+    let root = crate::common::repo_path("examples");
     let mut dirs = vec![root.join("provider"), root.join("quickstart")];
     for kind in [
         "resources",
@@ -77,15 +77,9 @@ fn every_example_validates_against_the_provider_schema() {
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
 
-/// The zone migration composition does what its README promises against the simulator's seed:
-/// one apply imports the five existing records unchanged and creates the new ones, and the next
-/// plan is empty.
-#[test]
-fn zone_migration_imports_the_seed_zone_and_converges() {
-    let sim = Sim::start();
-    let tf = Tf::new(&sim);
-    let dir = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
-        .join("examples/compositions/zone-migration");
+/// Copies the `.tf` files of the composition `name` into `tf`'s working directory.
+fn write_composition(tf: &Tf, name: &str) {
+    let dir = crate::common::repo_path("examples/compositions").join(name);
     for entry in fs::read_dir(&dir).expect("composition folder").flatten() {
         let name = entry.file_name().to_string_lossy().into_owned();
         if name.ends_with(".tf") {
@@ -95,6 +89,16 @@ fn zone_migration_imports_the_seed_zone_and_converges() {
             );
         }
     }
+}
+
+/// The zone migration composition does what its README promises against the simulator's seed:
+/// one apply imports the five existing records unchanged and creates the new ones, and the next
+/// plan is empty.
+#[test]
+fn zone_migration_imports_the_seed_zone_and_converges() {
+    let sim = Sim::start();
+    let tf = Tf::new(&sim);
+    write_composition(&tf, "zone-migration");
     let out = tf.apply();
     assert!(
         out.stdout
@@ -113,17 +117,7 @@ fn zone_migration_imports_the_seed_zone_and_converges() {
 fn client_site_applies_converges_and_destroys() {
     let sim = Sim::start();
     let mut tf = Tf::new(&sim);
-    let dir = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
-        .join("examples/compositions/client-site");
-    for entry in fs::read_dir(&dir).expect("composition folder").flatten() {
-        let name = entry.file_name().to_string_lossy().into_owned();
-        if name.ends_with(".tf") {
-            tf.write_file(
-                &name,
-                &fs::read_to_string(entry.path()).expect("composition file"),
-            );
-        }
-    }
+    write_composition(&tf, "client-site");
     for var in [
         "ftp_password",
         "database_password",

@@ -26,8 +26,7 @@ output "greeting" {
 
 #[test]
 fn scripts_terraform_runs_a_terraform() {
-    let script =
-        PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../..")).join("scripts/terraform");
+    let script = crate::common::repo_path("scripts/terraform");
     let out = Command::new(&script)
         .arg("version")
         .env("CHECKPOINT_DISABLE", "1")
@@ -147,8 +146,7 @@ fn fake_terraform(dir: &std::path::Path, name: &str, version_line: &str) -> Path
 fn resolver_takes_terraform_env_as_is() {
     let dir = tempfile::tempdir().unwrap();
     let fake = fake_terraform(dir.path(), "my-terraform", "Terraform v0.12.0");
-    let which = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
-        .join("scripts/which-terraform");
+    let which = crate::common::repo_path("scripts/which-terraform");
     let out = Command::new(which)
         .env("TERRAFORM", &fake)
         .output()
@@ -163,8 +161,7 @@ fn resolver_takes_terraform_env_as_is() {
 #[test]
 fn resolver_accepts_only_terraform_1_11_or_newer() {
     let dir = tempfile::tempdir().unwrap();
-    let lib = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
-        .join("scripts/lib/terraform.sh");
+    let lib = crate::common::repo_path("scripts/lib/terraform.sh");
     let cases = [
         ("Terraform v1.10.9", false),
         ("Terraform v1.11.0", true),

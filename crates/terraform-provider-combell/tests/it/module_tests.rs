@@ -29,34 +29,21 @@ fn module_dir(sim: &Sim) -> Tf {
     let mut tf = Tf::new(sim);
     let root = tf.work_dir().parent().unwrap().to_path_buf();
     let mirror = root.join("mirror");
-    let out = Command::new(
-        Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../..")).join("scripts/install"),
-    )
-    .args(["--bin-dir", &common::provider_dir().to_string_lossy()])
-    .args(["--dir", &mirror.to_string_lossy()])
-    .stdin(Stdio::null())
-    .output()
-    .unwrap();
+    let out = Command::new(crate::common::repo_path("scripts/install"))
+        .args(["--bin-dir", &common::provider_dir().to_string_lossy()])
+        .args(["--dir", &mirror.to_string_lossy()])
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
     assert!(
         out.status.success(),
         "scripts/install failed:\n{}",
         String::from_utf8_lossy(&out.stderr)
     );
     let cli_config = root.join("mirror.tfrc");
-    let dir = serde_json::to_string(&mirror.to_string_lossy()).unwrap();
-    fs::write(
-        &cli_config,
-        format!(
-            "provider_installation {{\n  filesystem_mirror {{\n    path    = {dir}\n    \
-             include = [\"registry.terraform.io/combell/combell\"]\n  }}\n  direct {{\n    \
-             exclude = [\"registry.terraform.io/combell/combell\"]\n  }}\n}}\n"
-        ),
-    )
-    .unwrap();
-    tf.set_env("TF_CLI_CONFIG_FILE", &cli_config.to_string_lossy());
+    tf.use_mirror(&mirror, &cli_config);
     copy_tree(
-        &Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
-            .join("examples/modules/client-site"),
+        &crate::common::repo_path("examples/modules/client-site"),
         tf.work_dir(),
     );
     tf.ok(&["init", "-no-color", "-input=false"]);

@@ -15,7 +15,7 @@ use std::fs;
 use std::io::{BufRead, Write};
 use std::net::{SocketAddr, TcpListener};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Stdio};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::thread;
 
@@ -30,21 +30,6 @@ use tempfile::TempDir;
 
 const VERSION: &str = "0.1.0";
 const NAME: &str = "terraform-provider-combell";
-
-fn run(cmd: &mut Command) -> Output {
-    let out = cmd
-        .stdin(Stdio::null())
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run {cmd:?}: {e}"));
-    assert!(
-        out.status.success(),
-        "{cmd:?} failed ({}):\n--- stdout ---\n{}\n--- stderr ---\n{}",
-        out.status,
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    out
-}
 
 fn sha256_hex(bytes: &[u8]) -> String {
     Sha256::digest(bytes)
@@ -134,7 +119,7 @@ impl Keyring {
     }
 
     fn generate(&self, email: &str) -> Key {
-        run(self.gpg().args([
+        common::run_ok(self.gpg().args([
             "--passphrase",
             "",
             "--quick-generate-key",
@@ -143,16 +128,18 @@ impl Keyring {
             "sign",
             "1d",
         ]));
-        let listing = run(self
-            .gpg()
-            .args(["--with-colons", "--list-secret-keys", email]));
+        let listing =
+            common::run_ok(
+                self.gpg()
+                    .args(["--with-colons", "--list-secret-keys", email]),
+            );
         let fingerprint = String::from_utf8_lossy(&listing.stdout)
             .lines()
             .find_map(|l| l.strip_prefix("fpr:"))
             .and_then(|rest| rest.split(':').find(|f| f.len() == 40))
             .unwrap_or_else(|| panic!("no fingerprint in {listing:?}"))
             .to_string();
-        let export = run(self.gpg().args(["--armor", "--export", &fingerprint]));
+        let export = common::run_ok(self.gpg().args(["--armor", "--export", &fingerprint]));
         Key {
             fingerprint,
             armored_public: String::from_utf8(export.stdout).unwrap(),
@@ -196,19 +183,20 @@ fn release() -> Release {
         let stranger = keyring.generate("stranger@release.test");
         let tmp = tempfile::tempdir().unwrap();
         let dir = tmp.path().join("dist");
-        let script =
-            Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../..")).join("scripts/release");
+        let script = crate::common::repo_path("scripts/release");
         // Two platforms in one release, as the release workflow packages them: the debug
         // provider for this machine and a stand-in for a platform that cannot be built here.
         let stand_in = tmp.path().join("darwin-provider");
         fs::write(&stand_in, b"stand-in for a darwin_arm64 build").unwrap();
         let provider = common::provider_dir().join(NAME);
-        run(Command::new(&script)
-            .env("GNUPGHOME", keyring.home.path())
-            .args(["--version", VERSION, "--out", &dir.to_string_lossy()])
-            .args(["--binary", &format!("linux_amd64={}", provider.display())])
-            .args(["--binary", &format!("darwin_arm64={}", stand_in.display())])
-            .args(["--gpg-key", &signer.fingerprint]));
+        common::run_ok(
+            Command::new(&script)
+                .env("GNUPGHOME", keyring.home.path())
+                .args(["--version", VERSION, "--out", &dir.to_string_lossy()])
+                .args(["--binary", &format!("linux_amd64={}", provider.display())])
+                .args(["--binary", &format!("darwin_arm64={}", stand_in.display())])
+                .args(["--gpg-key", &signer.fingerprint]),
+        );
         let sums = fs::read_to_string(dir.join(format!("{NAME}_{VERSION}_SHA256SUMS"))).unwrap();
         assert_eq!(
             sums.lines().count(),
@@ -430,28 +418,12 @@ fn terraform_for(sim: &Sim, registry: &Registry) -> Tf {
         .set_env("HOME", &home.to_string_lossy())
         .set_env("SSL_CERT_FILE", &registry.ca_file.to_string_lossy())
         .set_env("SSL_CERT_DIR", &root.join("no-certs").to_string_lossy());
-    tf.write_config(&format!(
-        r#"terraform {{
-  required_providers {{
-    combell = {{
-      source  = "{}"
-      version = "{VERSION}"
-    }}
-  }}
-}}
-
-provider "combell" {{}}
-
-data "combell_servicepacks" "all" {{}}
-
-resource "combell_dns_record" "from_registry" {{
-  domain_name = "example.com"
-  type        = "A"
-  record_name = "from-registry"
-  content     = "192.0.2.77"
-}}
-"#,
-        registry.source()
+    tf.write_config(&common::pinned_config(
+        &registry.source(),
+        VERSION,
+        "from_registry",
+        "from-registry",
+        "192.0.2.77",
     ));
     tf
 }
@@ -532,7 +504,7 @@ fn installs_and_plans(release: &Release) {
         "the lock file does not pin the zip's checksum:\n{lock}"
     );
 
-    let plan = tf.ok(&["plan", "-no-color", "-input=false"]);
+    let plan = tf.plan_ok();
     assert!(
         plan.stdout.contains("1 to add, 0 to change, 0 to destroy"),
         "{plan}"

@@ -4,49 +4,37 @@
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
+use crate::common::grpc::{
+    apply_answer, apply_create, client_capabilities, configure, dv, nulls, plan_create,
+    read_request, resource_type, spawn_apply, value_of,
+};
 use crate::tfplugin_support::{client_cert, connect, connect_as, Plugin};
 use combell_sim::{self as sim, SimConfig};
 use tfplugin::proto::{health, plugin, tfplugin6 as pb};
-use tfplugin::{from_msgpack, to_msgpack, ProviderDef, Type, Value};
+use tfplugin::{Type, Value};
 
 const BINARY: &str = env!("CARGO_BIN_EXE_terraform-provider-combell");
 const RECORD: &str = "combell_dns_record";
 
 fn record_type() -> Type {
-    terraform_provider_combell::provider::provider()
-        .resources()
-        .iter()
-        .find(|r| r.type_name() == RECORD)
-        .unwrap()
-        .schema()
-        .value_type()
-}
-
-fn dv(v: &Value, ty: &Type) -> Option<pb::DynamicValue> {
-    Some(pb::DynamicValue {
-        msgpack: to_msgpack(v, ty).unwrap(),
-        json: Vec::new(),
-    })
+    resource_type(RECORD)
 }
 
 fn record(pairs: &[(&str, Value)]) -> Value {
-    let mut v = Value::object(
-        [
-            "id",
-            "domain_name",
-            "type",
-            "record_name",
-            "content",
-            "ttl",
-            "priority",
-            "service",
-            "protocol",
-            "target",
-            "port",
-            "weight",
-        ]
-        .map(|name| (name, Value::Null)),
-    );
+    let mut v = nulls(&[
+        "id",
+        "domain_name",
+        "type",
+        "record_name",
+        "content",
+        "ttl",
+        "priority",
+        "service",
+        "protocol",
+        "target",
+        "port",
+        "weight",
+    ]);
     for (k, val) in pairs {
         v.set(k, val.clone());
     }
@@ -62,44 +50,8 @@ fn a_record(name: &str) -> Value {
     ])
 }
 
-async fn configure(
-    provider: &mut pb::provider_client::ProviderClient<tonic::transport::Channel>,
-    endpoint: &str,
-) {
-    let config = Value::object([
-        ("endpoint", endpoint.into()),
-        ("api_key", sim::DEFAULT_API_KEY.into()),
-        ("api_secret", sim::DEFAULT_API_SECRET.into()),
-    ]);
-    let ty = terraform_provider_combell::provider::provider()
-        .schema()
-        .value_type();
-    let diags = provider
-        .configure_provider(pb::configure_provider::Request {
-            terraform_version: "1.15.5".into(),
-            config: dv(&config, &ty),
-            // As Terraform 1.11 and later send them.
-            client_capabilities: Some(pb::ClientCapabilities {
-                write_only_attributes_allowed: true,
-                ..Default::default()
-            }),
-        })
-        .await
-        .unwrap()
-        .into_inner()
-        .diagnostics;
-    assert!(diags.is_empty(), "{diags:?}");
-}
-
 fn plan_request(config: &Value) -> pb::plan_resource_change::Request {
-    let ty = record_type();
-    pb::plan_resource_change::Request {
-        type_name: RECORD.into(),
-        prior_state: dv(&Value::Null, &ty),
-        proposed_new_state: dv(config, &ty),
-        config: dv(config, &ty),
-        ..Default::default()
-    }
+    plan_create(RECORD, &record_type(), config)
 }
 
 #[tokio::test]
@@ -141,11 +93,7 @@ async fn a_session_as_terraform_drives_it() {
         .validate_resource_config(pb::validate_resource_config::Request {
             type_name: RECORD.into(),
             config: dv(&invalid, &ty),
-            // As Terraform 1.11 and later send them.
-            client_capabilities: Some(pb::ClientCapabilities {
-                write_only_attributes_allowed: true,
-                ..Default::default()
-            }),
+            client_capabilities: client_capabilities(),
         })
         .await
         .unwrap()
@@ -163,42 +111,28 @@ async fn a_session_as_terraform_drives_it() {
         .unwrap()
         .into_inner();
     assert!(planned.diagnostics.is_empty(), "{:?}", planned.diagnostics);
-    let planned_value =
-        from_msgpack(&planned.planned_state.as_ref().unwrap().msgpack, &ty).unwrap();
+    let planned_value = value_of(planned.planned_state.clone(), &ty);
     assert!(planned_value.is_unknown_at("id"));
     assert_eq!(planned_value.get_i64("ttl"), Some(3600));
 
     let applied = provider
-        .apply_resource_change(pb::apply_resource_change::Request {
-            type_name: RECORD.into(),
-            prior_state: dv(&Value::Null, &ty),
-            planned_state: planned.planned_state,
-            config: dv(&config, &ty),
-            ..Default::default()
-        })
+        .apply_resource_change(apply_create(RECORD, &ty, planned.planned_state, &config))
         .await
         .unwrap()
         .into_inner();
     assert!(applied.diagnostics.is_empty(), "{:?}", applied.diagnostics);
-    let state = from_msgpack(&applied.new_state.unwrap().msgpack, &ty).unwrap();
+    let state = value_of(applied.new_state, &ty);
     assert!(
         state.get_str("id").is_some_and(|id| id.starts_with("1-")),
         "{state:?}"
     );
 
     let read = provider
-        .read_resource(pb::read_resource::Request {
-            type_name: RECORD.into(),
-            current_state: dv(&state, &ty),
-            ..Default::default()
-        })
+        .read_resource(read_request(RECORD, &ty, &state))
         .await
         .unwrap()
         .into_inner();
-    assert_eq!(
-        from_msgpack(&read.new_state.unwrap().msgpack, &ty).unwrap(),
-        state
-    );
+    assert_eq!(value_of(read.new_state, &ty), state);
 
     // Unsupported RPCs and unknown types answer with diagnostics, never hang or fail at the
     // gRPC level; a stream ends after its diagnostic.
@@ -289,19 +223,10 @@ async fn stop_provider_answers_at_once_and_the_create_in_flight_still_reaches_th
         .await
         .unwrap()
         .into_inner();
-    let mut applier = provider.clone();
-    let apply_ty = ty.clone();
-    let apply = tokio::spawn(async move {
-        applier
-            .apply_resource_change(pb::apply_resource_change::Request {
-                type_name: RECORD.into(),
-                prior_state: dv(&Value::Null, &apply_ty),
-                planned_state: planned.planned_state,
-                config: dv(&config, &apply_ty),
-                ..Default::default()
-            })
-            .await
-    });
+    let apply = spawn_apply(
+        &provider,
+        apply_create(RECORD, &ty, planned.planned_state, &config),
+    );
     tokio::time::sleep(Duration::from_millis(300)).await;
     assert!(
         !apply.is_finished(),
@@ -319,14 +244,9 @@ async fn stop_provider_answers_at_once_and_the_create_in_flight_still_reaches_th
     assert!(stopped.error.is_empty());
 
     // The API accepted the create: the object comes back to Terraform, complete.
-    let applied = tokio::time::timeout(Duration::from_secs(30), apply)
-        .await
-        .unwrap()
-        .unwrap()
-        .unwrap()
-        .into_inner();
+    let applied = apply_answer(apply).await;
     assert!(applied.diagnostics.is_empty(), "{:?}", applied.diagnostics);
-    let state = from_msgpack(&applied.new_state.unwrap().msgpack, &ty).unwrap();
+    let state = value_of(applied.new_state, &ty);
     assert_eq!(state.get_str("id"), Some("1-5550001111"));
 }
 

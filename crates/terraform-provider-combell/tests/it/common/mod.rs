@@ -24,6 +24,8 @@
 // Each test crate uses a different subset of the harness.
 #![allow(dead_code)]
 
+pub mod grpc;
+
 use std::fmt;
 use std::fs;
 use std::io::{BufRead, BufReader, Read, Write};
@@ -44,6 +46,18 @@ pub const SIM_API_SECRET: &str = "sim-secret";
 
 /// Address the provider is known by in configurations (`source = "combell/combell"`).
 pub const PROVIDER_SOURCE: &str = "combell/combell";
+
+/// A configuration of the provider alone, as a user writes it.
+pub const PROVIDER_CONFIG: &str = r#"terraform {
+  required_providers {
+    combell = {
+      source = "combell/combell"
+    }
+  }
+}
+
+provider "combell" {}
+"#;
 
 const SIM_START_TIMEOUT: Duration = Duration::from_secs(30);
 const HTTP_TIMEOUT: Duration = Duration::from_secs(30);
@@ -196,6 +210,34 @@ impl Sim {
             .unwrap_or_else(|| panic!("/_sim/stats has no numeric `total`: {stats}"))
     }
 
+    /// Requests the simulator has served with `method` (`GET`, `POST`, ...).
+    pub fn method_count(&self, method: &str) -> u64 {
+        self.stats()["by_method"][method].as_u64().unwrap_or(0)
+    }
+
+    /// Requests the simulator has served on `route` (as `/_sim/stats` names routes).
+    pub fn route_count(&self, route: &str) -> u64 {
+        self.stats()["by_route"][route].as_u64().unwrap_or(0)
+    }
+
+    /// Writes (POST, PUT and DELETE) the simulator has served.
+    pub fn write_count(&self) -> u64 {
+        writes_in(&self.stats())
+    }
+
+    /// Panics, showing the statistics, if any write reached the simulator.
+    pub fn assert_no_writes(&self) {
+        let stats = self.stats();
+        assert_eq!(writes_in(&stats), 0, "a plan must not write: {stats}");
+    }
+
+    /// `POST /_sim/jobs/fail-next`: the next provisioning job fails.
+    pub fn fail_next_job(&self) {
+        let (status, body) =
+            http_request(self.addr, "POST", "/_sim/jobs/fail-next").expect("arm a failing job");
+        assert!((200..300).contains(&status), "{status}: {body}");
+    }
+
     /// `POST /_sim/reset`: back to the seeded state.
     pub fn reset(&self) {
         let (status, body) = http_request(self.addr, "POST", "/_sim/reset")
@@ -210,6 +252,14 @@ impl Sim {
     pub fn stderr(&self) -> String {
         fs::read_to_string(&self.stderr_path).unwrap_or_default()
     }
+}
+
+/// POST, PUT and DELETE requests counted in `/_sim/stats`.
+fn writes_in(stats: &Value) -> u64 {
+    ["POST", "PUT", "DELETE"]
+        .iter()
+        .map(|m| stats["by_method"][m].as_u64().unwrap_or(0))
+        .sum()
 }
 
 impl Drop for Sim {
@@ -372,6 +422,19 @@ impl TfOutput {
     pub fn success(&self) -> bool {
         self.status.success()
     }
+
+    /// Standard output followed by standard error.
+    pub fn text(&self) -> String {
+        format!("{}{}", self.stdout, self.stderr)
+    }
+
+    /// Panics if `password` shows in Terraform's output.
+    pub fn assert_hides(&self, password: &str) {
+        assert!(
+            !self.stderr.contains(password) && !self.stdout.contains(password),
+            "the password reached Terraform's output"
+        );
+    }
 }
 
 impl fmt::Display for TfOutput {
@@ -471,6 +534,22 @@ impl Tf {
         self
     }
 
+    /// Installs `combell/combell` from the filesystem mirror `mirror` (everything else from
+    /// the registry), through a CLI configuration written to `cli_config`.
+    pub fn use_mirror(&mut self, mirror: &Path, cli_config: &Path) -> &mut Tf {
+        let dir = serde_json::to_string(&mirror.to_string_lossy()).unwrap();
+        fs::write(
+            cli_config,
+            format!(
+                "provider_installation {{\n  filesystem_mirror {{\n    path    = {dir}\n    \
+                 include = [\"registry.terraform.io/combell/combell\"]\n  }}\n  direct {{\n    \
+                 exclude = [\"registry.terraform.io/combell/combell\"]\n  }}\n}}\n"
+            ),
+        )
+        .unwrap_or_else(|e| panic!("cannot write {}: {e}", cli_config.display()));
+        self.set_env("TF_CLI_CONFIG_FILE", &cli_config.to_string_lossy())
+    }
+
     /// Writes `main.tf`.
     pub fn write_config(&self, hcl: &str) {
         self.write_file("main.tf", hcl);
@@ -542,6 +621,16 @@ impl Tf {
         out
     }
 
+    /// `terraform plan`, which must succeed.
+    pub fn plan_ok(&self) -> TfOutput {
+        self.ok(&["plan", "-no-color", "-input=false"])
+    }
+
+    /// `terraform plan`, which must fail (an invalid configuration).
+    pub fn plan_fails(&self) -> TfOutput {
+        self.fails(&["plan", "-no-color", "-input=false"])
+    }
+
     /// `terraform apply -auto-approve`, which must succeed; `extra` like `-var`, `-target`.
     pub fn apply_with(&self, extra: &[&str]) -> TfOutput {
         let mut args = vec!["apply", "-auto-approve", "-no-color", "-input=false"];
@@ -551,6 +640,53 @@ impl Tf {
 
     pub fn apply(&self) -> TfOutput {
         self.apply_with(&[])
+    }
+
+    /// `terraform apply -auto-approve`, which must fail.
+    pub fn apply_fails(&self) -> TfOutput {
+        self.fails(&["apply", "-auto-approve", "-no-color", "-input=false"])
+    }
+
+    /// The job of a create that ran out of time at `address`: kept in the state (tainted) with
+    /// its provisioning job and no id, so that nothing is orphaned.
+    pub fn pending_job(&self, address: &str) -> String {
+        let pending = self.expect_resource(address);
+        let job_id = pending["provisioning_job_id"]
+            .as_str()
+            .expect("the pending job is in the state")
+            .to_string();
+        assert!(pending["id"].is_null(), "{pending}");
+        job_id
+    }
+
+    /// `terraform import ADDRESS ID`, which must fail.
+    pub fn import_fails(&self, address: &str, id: &str) -> TfOutput {
+        self.fails(&["import", "-no-color", "-input=false", address, id])
+    }
+
+    /// A plan that writes the configuration of its `import {}` blocks to `generated.tf`, which
+    /// must succeed; the generated configuration.
+    pub fn plan_generating_config(&self) -> String {
+        self.ok(&[
+            "plan",
+            "-no-color",
+            "-input=false",
+            "-generate-config-out=generated.tf",
+        ]);
+        fs::read_to_string(self.work.join("generated.tf")).expect("generated configuration")
+    }
+
+    /// The state file as stored.
+    pub fn state_file(&self) -> String {
+        fs::read_to_string(self.work.join("terraform.tfstate")).expect("read the state file")
+    }
+
+    /// Panics if `password` is stored in the state file.
+    pub fn assert_state_hides(&self, password: &str) {
+        assert!(
+            !self.state_file().contains(password),
+            "the password reached the state"
+        );
     }
 
     /// `terraform destroy -auto-approve`, which must succeed.
@@ -814,8 +950,7 @@ fn find_query_terraform() -> Result<PathBuf, String> {
     if terraform_version(usual).is_some_and(|v| v >= (1, 14)) {
         return Ok(usual.clone());
     }
-    let which =
-        Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../..")).join("scripts/which-terraform");
+    let which = repo_path("scripts/which-terraform");
     let out = Command::new(&which)
         .args(["--min", "1.14"])
         .env("TERRAFORM", usual)
@@ -857,8 +992,7 @@ fn find_terraform() -> Result<PathBuf, String> {
     let path = match std::env::var_os("COMBELL_TEST_TERRAFORM") {
         Some(p) if !p.is_empty() => PathBuf::from(p),
         _ => {
-            let which = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
-                .join("scripts/which-terraform");
+            let which = repo_path("scripts/which-terraform");
             let out = Command::new(&which)
                 .stdin(Stdio::null())
                 .output()
@@ -907,12 +1041,146 @@ fn tail(text: &str, max: usize) -> &str {
 // Small helpers the end-to-end modules share
 // ---------------------------------------------------------------------------------------------
 
+/// The `terraform` block that names the provider under test by its source address.
+pub fn terraform_block() -> String {
+    format!(
+        "terraform {{\n  required_providers {{\n    combell = {{ source = \"{PROVIDER_SOURCE}\" }}\n  }}\n}}\n"
+    )
+}
+
+/// The `terraform` block and a provider block holding `settings`.
+pub fn with_provider(settings: &str) -> String {
+    format!(
+        "{}\nprovider \"combell\" {{\n{settings}\n}}\n",
+        terraform_block()
+    )
+}
+
+/// A configuration that pins the provider at `source` to `version`, reads the servicepacks and
+/// creates one A record, `label` in the configuration and `record_name` in `example.com`,
+/// pointing at `address`: what an installed provider is tried with.
+pub fn pinned_config(
+    source: &str,
+    version: &str,
+    label: &str,
+    record_name: &str,
+    address: &str,
+) -> String {
+    format!(
+        r#"terraform {{
+  required_providers {{
+    combell = {{
+      source  = "{source}"
+      version = "{version}"
+    }}
+  }}
+}}
+
+provider "combell" {{}}
+
+data "combell_servicepacks" "all" {{}}
+
+resource "combell_dns_record" "{label}" {{
+  domain_name = "example.com"
+  type        = "A"
+  record_name = "{record_name}"
+  content     = "{address}"
+}}
+"#
+    )
+}
+
 /// A configuration: the provider's `required_providers` entry, an empty provider block, `body`.
 pub fn config(body: &str) -> String {
-    format!(
-        "terraform {{\n  required_providers {{\n    combell = {{ source = \"{}\" }}\n  }}\n}}\n\nprovider \"combell\" {{}}\n{body}",
-        PROVIDER_SOURCE
-    )
+    format!("{}\nprovider \"combell\" {{}}\n{body}", terraform_block())
+}
+
+/// Terraform's output without its diagnostic frames and line wrapping, for phrase matching.
+pub fn flat(text: &str) -> String {
+    text.replace(['│', '╷', '╵'], " ")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// A fresh simulator and a Terraform working directory on it holding `body` (see [`config`]).
+pub fn started_with(body: &str) -> (Sim, Tf) {
+    let sim = Sim::start();
+    let tf = Tf::new(&sim);
+    tf.write_config(&config(body));
+    (sim, tf)
+}
+
+/// Plans `body` on a fresh simulator: the plan must fail, naming each of `expected`.
+pub fn plan_refusing(body: &str, expected: &[&str]) -> (Sim, Tf) {
+    let (sim, tf) = started_with(body);
+    let out = tf.plan_fails();
+    assert_mentions(&out.text(), expected, &out);
+    (sim, tf)
+}
+
+/// Panics, naming the phrase and showing `out`, unless `text` (taken from `out`) contains each
+/// of `expected`.
+pub fn assert_mentions(text: &str, expected: &[&str], out: &TfOutput) {
+    for expected in expected {
+        assert!(text.contains(expected), "missing {expected:?} in:\n{out}");
+    }
+}
+
+/// `relative` in the repository, e.g. `scripts/install`.
+pub fn repo_path(relative: &str) -> PathBuf {
+    Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../..")).join(relative)
+}
+
+/// Runs `cmd` without input and panics, showing its output, unless it succeeds.
+pub fn run_ok(cmd: &mut Command) -> std::process::Output {
+    let out = cmd
+        .stdin(Stdio::null())
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {cmd:?}: {e}"));
+    assert!(
+        out.status.success(),
+        "{cmd:?} failed ({}):\n--- stdout ---\n{}\n--- stderr ---\n{}",
+        out.status,
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+/// A registrant for domain registrations, as an HCL attribute.
+pub const REGISTRANT: &str = r#"
+  registrant = {
+    first_name   = "Ann"
+    last_name    = "Smith"
+    address      = "Main Street 1"
+    postal_code  = "9000"
+    city         = "Gent"
+    country_code = "BE"
+    email        = "ann@example.be"
+    phone        = "+32.93300000"
+  }
+"#;
+
+/// A PEM certificate signing request for `common_name` with `alt_names` as subject alternative
+/// names and, when given, a country in the subject; signed by a fresh key.
+pub fn csr(common_name: &str, alt_names: &[&str], country: Option<&str>) -> String {
+    let key = rcgen::KeyPair::generate().expect("key");
+    let alt_names = alt_names.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    let mut params = rcgen::CertificateParams::new(alt_names).expect("params");
+    params
+        .distinguished_name
+        .push(rcgen::DnType::CommonName, common_name);
+    if let Some(country) = country {
+        params
+            .distinguished_name
+            .push(rcgen::DnType::CountryName, country);
+    }
+    params
+        .serialize_request(&key)
+        .expect("csr")
+        .pem()
+        .expect("pem")
 }
 
 /// The project's own API client, pointed at `sim`: for checks and changes behind Terraform's back.
@@ -924,6 +1192,15 @@ pub fn api(sim: &Sim) -> combell_api::Client {
         ..combell_api::ClientConfig::default()
     })
     .expect("client for the simulator")
+}
+
+/// Polls `done` every 200 ms until it holds; panics with `what` after a minute.
+pub fn wait_until(what: &str, mut done: impl FnMut() -> bool) {
+    let started = Instant::now();
+    while !done() {
+        assert!(started.elapsed() < Duration::from_secs(60), "{what}");
+        thread::sleep(Duration::from_millis(200));
+    }
 }
 
 /// Runs one future to completion on a fresh single-threaded runtime.
