@@ -49,6 +49,11 @@ impl ApiError {
         ApiError::NotFound(ErrorMessage::new(code, text))
     }
 
+    /// 404 for a path that names nothing the simulator has a route or an object for.
+    pub fn no_such_resource() -> Self {
+        ApiError::not_found("not_found", "There is no such resource.")
+    }
+
     pub fn unauthorized(code: &str, text: impl Into<String>) -> Self {
         ApiError::Unauthorized(ErrorMessage::new(code, text))
     }

@@ -4,26 +4,21 @@
 //! Every handler looks up what the path names first (404), then reads the body (400), so a
 //! request to a hosting that does not exist says so whatever it carries.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use axum::body::Bytes;
-use axum::extract::rejection::{PathRejection, QueryRejection};
-use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::extract::State;
+use axum::response::Response;
 use axum::routing::{delete, get, post, put};
-use axum::{Json, Router};
+use axum::Router;
+use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 use super::super::error::ApiError;
-use super::super::http::{located, parse_json, query_map};
-use super::super::paging::Paging;
+use super::super::handler::{created, json, no_content, path_or_404, PathArg, QueryArg};
+use super::super::paging::paged;
 use super::super::Shared;
-use super::{
-    ApcuInput, HostHeaderInput, LinuxState, MemoryLimitInput, PhpVersionInput, ScheduledTaskInput,
-    SshKeyInput, SubsiteInput, Toggle,
-};
+use super::{LinuxState, ScheduledTaskInput};
 
 /// This area's routes; `http::router` merges them under the gate.
 pub(crate) fn routes() -> Router<Arc<Shared>> {
@@ -92,53 +87,74 @@ pub(crate) fn routes() -> Router<Arc<Shared>> {
         .route("/v2/windowshostings/{domainName}", get(windows_detail))
 }
 
-type Query1 = Result<Query<HashMap<String, String>>, QueryRejection>;
-type Path1 = Result<Path<String>, PathRejection>;
-type Path2 = Result<Path<(String, String)>, PathRejection>;
-
-/// A path that does not even decode names nothing that exists.
-fn path_or_404<T>(path: Result<Path<T>, PathRejection>) -> Result<T, ApiError> {
-    path.map(|Path(p)| p)
-        .map_err(|_| ApiError::not_found("not_found", "There is no such resource."))
-}
-
-fn json<T: Serialize>(answer: Result<T, ApiError>) -> Response {
-    answer
-        .map(|body| Json(body).into_response())
-        .unwrap_or_else(IntoResponse::into_response)
-}
-
-fn no_content(answer: Result<(), ApiError>) -> Response {
-    answer
-        .map(|()| StatusCode::NO_CONTENT.into_response())
-        .unwrap_or_else(IntoResponse::into_response)
-}
-
-/// 201 with a `Location` under the hosting, as every synchronous create here answers.
-fn created(answer: Result<String, ApiError>) -> Response {
-    answer
-        .map(|location| located(StatusCode::CREATED, &location))
-        .unwrap_or_else(IntoResponse::into_response)
-}
+type Path1 = PathArg<String>;
+type Path2 = PathArg<(String, String)>;
 
 fn hosting_path(domain: &str) -> String {
     format!("/v2/linuxhostings/{}", domain.trim().to_ascii_lowercase())
 }
 
-/// The hosting must exist before its body is even read.
-fn with_hosting<T>(state: &LinuxState, domain: &str, body: &Bytes) -> Result<T, ApiError>
-where
-    T: serde::de::DeserializeOwned,
-{
-    state.hosting(domain)?;
-    parse_json(body)
+/// A change to the hosting named `domain`: the hosting must exist before its body is even read.
+fn hosting_write<I: DeserializeOwned, T>(
+    shared: &Shared,
+    domain: &str,
+    body: &Bytes,
+    apply: impl FnOnce(&mut LinuxState, &I) -> Result<T, ApiError>,
+) -> Result<T, ApiError> {
+    shared.write_body(
+        body,
+        |s| s.linux.hosting(domain).map(|_| ()),
+        |s, input| apply(&mut s.linux, input),
+    )
 }
 
-async fn list_linux(State(shared): State<Arc<Shared>>, query: Query1) -> Response {
-    let answer = query_map(query)
-        .and_then(|q| Paging::from_query(&q))
-        .and_then(|paging| Ok(paging.respond(shared.read(|s| Ok(s.linux.list_linux()))?)));
-    answer.unwrap_or_else(IntoResponse::into_response)
+/// A settings PUT on the hosting the path names: 204.
+fn configure<I: DeserializeOwned>(
+    shared: &Shared,
+    path: Path1,
+    body: &Bytes,
+    apply: impl FnOnce(&mut LinuxState, &str, &I) -> Result<(), ApiError>,
+) -> Response {
+    no_content(path_or_404(path).and_then(|domain| {
+        hosting_write(shared, &domain, body, |linux, input| {
+            apply(linux, &domain, input)
+        })
+    }))
+}
+
+/// A settings PUT on something of the hosting (a site, a host name) the path names: 204.
+fn configure_part<I: DeserializeOwned>(
+    shared: &Shared,
+    path: Path2,
+    body: &Bytes,
+    apply: impl FnOnce(&mut LinuxState, &str, &str, &I) -> Result<(), ApiError>,
+) -> Response {
+    no_content(path_or_404(path).and_then(|(domain, part)| {
+        hosting_write(shared, &domain, body, |linux, input| {
+            apply(linux, &domain, &part, input)
+        })
+    }))
+}
+
+/// A synchronous create on the hosting: 201 with the `Location`
+/// `/v2/linuxhostings/{domain}/{under}/{name}`, `name` being what `create` returns.
+fn create_on<I: DeserializeOwned>(
+    shared: &Shared,
+    path: Path1,
+    body: &Bytes,
+    under: &str,
+    create: impl FnOnce(&mut LinuxState, &str, &I) -> Result<String, ApiError>,
+) -> Response {
+    created(path_or_404(path).and_then(|domain| {
+        let name = hosting_write(shared, &domain, body, |linux, input| {
+            create(linux, &domain, input)
+        })?;
+        Ok(format!("{}/{under}/{name}", hosting_path(&domain)))
+    }))
+}
+
+async fn list_linux(State(shared): State<Arc<Shared>>, query: QueryArg) -> Response {
+    paged(query, |_| shared.read(|s| Ok(s.linux.list_linux())))
 }
 
 async fn linux_detail(State(shared): State<Arc<Shared>>, path: Path1) -> Response {
@@ -163,39 +179,19 @@ async fn linux_detail(State(shared): State<Arc<Shared>>, path: Path1) -> Respons
 }
 
 async fn configure_ftp(State(shared): State<Arc<Shared>>, path: Path1, body: Bytes) -> Response {
-    no_content(path_or_404(path).and_then(|domain| {
-        shared.write(|s| {
-            let input: Toggle = with_hosting(&s.linux, &domain, &body)?;
-            s.linux.configure_ftp(&domain, &input)
-        })
-    }))
+    configure(&shared, path, &body, LinuxState::configure_ftp)
 }
 
 async fn configure_ssh(State(shared): State<Arc<Shared>>, path: Path1, body: Bytes) -> Response {
-    no_content(path_or_404(path).and_then(|domain| {
-        shared.write(|s| {
-            let input: Toggle = with_hosting(&s.linux, &domain, &body)?;
-            s.linux.configure_ssh(&domain, &input)
-        })
-    }))
+    configure(&shared, path, &body, LinuxState::configure_ssh)
 }
 
 async fn configure_gzip(State(shared): State<Arc<Shared>>, path: Path1, body: Bytes) -> Response {
-    no_content(path_or_404(path).and_then(|domain| {
-        shared.write(|s| {
-            let input: Toggle = with_hosting(&s.linux, &domain, &body)?;
-            s.linux.configure_gzip(&domain, &input)
-        })
-    }))
+    configure(&shared, path, &body, LinuxState::configure_gzip)
 }
 
 async fn configure_apcu(State(shared): State<Arc<Shared>>, path: Path1, body: Bytes) -> Response {
-    no_content(path_or_404(path).and_then(|domain| {
-        shared.write(|s| {
-            let input: ApcuInput = with_hosting(&s.linux, &domain, &body)?;
-            s.linux.configure_apcu(&domain, &input)
-        })
-    }))
+    configure(&shared, path, &body, LinuxState::configure_apcu)
 }
 
 async fn configure_memory_limit(
@@ -203,12 +199,7 @@ async fn configure_memory_limit(
     path: Path1,
     body: Bytes,
 ) -> Response {
-    no_content(path_or_404(path).and_then(|domain| {
-        shared.write(|s| {
-            let input: MemoryLimitInput = with_hosting(&s.linux, &domain, &body)?;
-            s.linux.configure_memory_limit(&domain, &input)
-        })
-    }))
+    configure(&shared, path, &body, LinuxState::configure_memory_limit)
 }
 
 async fn php_versions(State(shared): State<Arc<Shared>>, path: Path1) -> Response {
@@ -230,12 +221,7 @@ async fn configure_php_version(
     path: Path1,
     body: Bytes,
 ) -> Response {
-    no_content(path_or_404(path).and_then(|domain| {
-        shared.write(|s| {
-            let input: PhpVersionInput = with_hosting(&s.linux, &domain, &body)?;
-            s.linux.configure_php_version(&domain, &input)
-        })
-    }))
+    configure(&shared, path, &body, LinuxState::configure_php_version)
 }
 
 async fn list_tasks(State(shared): State<Arc<Shared>>, path: Path1) -> Response {
@@ -243,13 +229,13 @@ async fn list_tasks(State(shared): State<Arc<Shared>>, path: Path1) -> Response 
 }
 
 async fn create_task(State(shared): State<Arc<Shared>>, path: Path1, body: Bytes) -> Response {
-    created(path_or_404(path).and_then(|domain| {
-        let id = shared.write(|s| {
-            let input: ScheduledTaskInput = with_hosting(&s.linux, &domain, &body)?;
-            s.linux.create_task(&domain, &input)
-        })?;
-        Ok(format!("{}/scheduledtasks/{id}", hosting_path(&domain)))
-    }))
+    create_on(
+        &shared,
+        path,
+        &body,
+        "scheduledtasks",
+        LinuxState::create_task,
+    )
 }
 
 async fn get_task(State(shared): State<Arc<Shared>>, path: Path2) -> Response {
@@ -258,11 +244,11 @@ async fn get_task(State(shared): State<Arc<Shared>>, path: Path2) -> Response {
 
 async fn update_task(State(shared): State<Arc<Shared>>, path: Path2, body: Bytes) -> Response {
     no_content(path_or_404(path).and_then(|(domain, id)| {
-        shared.write(|s| {
-            s.linux.get_task(&domain, &id)?;
-            let input: ScheduledTaskInput = parse_json(&body)?;
-            s.linux.update_task(&domain, &id, &input)
-        })
+        shared.write_body(
+            &body,
+            |s| s.linux.get_task(&domain, &id).map(|_| ()),
+            |s, input: &ScheduledTaskInput| s.linux.update_task(&domain, &id, input),
+        )
     }))
 }
 
@@ -275,9 +261,8 @@ async fn delete_task(State(shared): State<Arc<Shared>>, path: Path2) -> Response
 
 async fn add_host_header(State(shared): State<Arc<Shared>>, path: Path2, body: Bytes) -> Response {
     created(path_or_404(path).and_then(|(domain, site)| {
-        let name = shared.write(|s| {
-            let input: HostHeaderInput = with_hosting(&s.linux, &domain, &body)?;
-            s.linux.add_host_header(&domain, &site, &input)
+        let name = hosting_write(&shared, &domain, &body, |linux, input| {
+            linux.add_host_header(&domain, &site, input)
         })?;
         Ok(format!(
             "{}/sites/{}/hostheaders/{name}",
@@ -288,12 +273,7 @@ async fn add_host_header(State(shared): State<Arc<Shared>>, path: Path2, body: B
 }
 
 async fn configure_http2(State(shared): State<Arc<Shared>>, path: Path2, body: Bytes) -> Response {
-    no_content(path_or_404(path).and_then(|(domain, site)| {
-        shared.write(|s| {
-            let input: Toggle = with_hosting(&s.linux, &domain, &body)?;
-            s.linux.configure_http2(&domain, &site, &input)
-        })
-    }))
+    configure_part(&shared, path, &body, LinuxState::configure_http2)
 }
 
 async fn list_ssh_keys(State(shared): State<Arc<Shared>>, path: Path1) -> Response {
@@ -301,13 +281,7 @@ async fn list_ssh_keys(State(shared): State<Arc<Shared>>, path: Path1) -> Respon
 }
 
 async fn add_ssh_key(State(shared): State<Arc<Shared>>, path: Path1, body: Bytes) -> Response {
-    created(path_or_404(path).and_then(|domain| {
-        let fingerprint = shared.write(|s| {
-            let input: SshKeyInput = with_hosting(&s.linux, &domain, &body)?;
-            s.linux.add_ssh_key(&domain, &input)
-        })?;
-        Ok(format!("{}/ssh/keys/{fingerprint}", hosting_path(&domain)))
-    }))
+    create_on(&shared, path, &body, "ssh/keys", LinuxState::add_ssh_key)
 }
 
 async fn delete_ssh_key(State(shared): State<Arc<Shared>>, path: Path2) -> Response {
@@ -321,12 +295,7 @@ async fn configure_auto_redirect(
     path: Path2,
     body: Bytes,
 ) -> Response {
-    no_content(path_or_404(path).and_then(|(domain, hostname)| {
-        shared.write(|s| {
-            let input: Toggle = with_hosting(&s.linux, &domain, &body)?;
-            s.linux.configure_auto_redirect(&domain, &hostname, &input)
-        })
-    }))
+    configure_part(&shared, path, &body, LinuxState::configure_auto_redirect)
 }
 
 async fn configure_lets_encrypt(
@@ -334,22 +303,11 @@ async fn configure_lets_encrypt(
     path: Path2,
     body: Bytes,
 ) -> Response {
-    no_content(path_or_404(path).and_then(|(domain, hostname)| {
-        shared.write(|s| {
-            let input: Toggle = with_hosting(&s.linux, &domain, &body)?;
-            s.linux.configure_lets_encrypt(&domain, &hostname, &input)
-        })
-    }))
+    configure_part(&shared, path, &body, LinuxState::configure_lets_encrypt)
 }
 
 async fn add_subsite(State(shared): State<Arc<Shared>>, path: Path1, body: Bytes) -> Response {
-    created(path_or_404(path).and_then(|domain| {
-        let name = shared.write(|s| {
-            let input: SubsiteInput = with_hosting(&s.linux, &domain, &body)?;
-            s.linux.add_subsite(&domain, &input)
-        })?;
-        Ok(format!("{}/subsites/{name}", hosting_path(&domain)))
-    }))
+    create_on(&shared, path, &body, "subsites", LinuxState::add_subsite)
 }
 
 async fn delete_subsite(State(shared): State<Arc<Shared>>, path: Path2) -> Response {
@@ -359,18 +317,12 @@ async fn delete_subsite(State(shared): State<Arc<Shared>>, path: Path2) -> Respo
     )
 }
 
-async fn list_all_ssh_keys(State(shared): State<Arc<Shared>>, query: Query1) -> Response {
-    let answer = query_map(query)
-        .and_then(|q| Paging::from_query(&q))
-        .and_then(|paging| Ok(paging.respond(shared.read(|s| Ok(s.linux.all_ssh_keys()))?)));
-    answer.unwrap_or_else(IntoResponse::into_response)
+async fn list_all_ssh_keys(State(shared): State<Arc<Shared>>, query: QueryArg) -> Response {
+    paged(query, |_| shared.read(|s| Ok(s.linux.all_ssh_keys())))
 }
 
-async fn list_windows(State(shared): State<Arc<Shared>>, query: Query1) -> Response {
-    let answer = query_map(query)
-        .and_then(|q| Paging::from_query(&q))
-        .and_then(|paging| Ok(paging.respond(shared.read(|s| Ok(s.linux.list_windows()))?)));
-    answer.unwrap_or_else(IntoResponse::into_response)
+async fn list_windows(State(shared): State<Arc<Shared>>, query: QueryArg) -> Response {
+    paged(query, |_| shared.read(|s| Ok(s.linux.list_windows())))
 }
 
 async fn windows_detail(State(shared): State<Arc<Shared>>, path: Path1) -> Response {
