@@ -117,6 +117,24 @@ pub(crate) fn job_started(job_id: Result<String, ApiError>) -> Response {
     })
 }
 
+/// A 204 PUT on the object the path names: `find` must find it (else its 404) before the body
+/// is even read (else a 400); then `apply` changes it.
+pub(crate) fn put_on_named<F: ?Sized, I: DeserializeOwned>(
+    shared: &Shared,
+    path: PathArg<String>,
+    body: &Bytes,
+    find: impl for<'a> FnOnce(&'a SimState, &str) -> Result<&'a F, ApiError>,
+    apply: impl FnOnce(&mut SimState, &str, &I) -> Result<(), ApiError>,
+) -> Response {
+    no_content(path_or_404(path).and_then(|name| {
+        shared.write_body(
+            body,
+            |s| find(s, &name).map(|_| ()),
+            |s, input| apply(s, &name, input),
+        )
+    }))
+}
+
 impl Shared {
     /// How long a provisioning job takes, in milliseconds.
     pub(crate) fn job_duration_ms(&self) -> i64 {

@@ -14,13 +14,12 @@ use std::sync::Arc;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::response::Response;
-use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use super::super::accounts::is_domain_name;
 use super::super::error::{ApiError, ErrorMessage};
 use super::super::handler::{
-    job_started, json, no_content, parse_json, path_or_404, PathArg, QueryArg,
+    job_started, json, parse_json, path_or_404, put_on_named, PathArg, QueryArg,
 };
 use super::super::paging::paged;
 use super::super::state::{AssetType, JobStatus, JobWork, SimState, Zone};
@@ -562,28 +561,18 @@ pub(crate) async fn get_one(State(shared): State<Arc<Shared>>, path: PathArg<Str
     json(path_or_404(path).and_then(|name| shared.read(|s| s.domain_detail(&name))))
 }
 
-/// A 204 PUT on a domain of the account: 404 before the body is even looked at.
-fn put_on_domain<I: DeserializeOwned>(
-    shared: &Shared,
-    path: PathArg<String>,
-    body: &Bytes,
-    apply: impl FnOnce(&mut SimState, &str, &I) -> Result<(), ApiError>,
-) -> Response {
-    no_content(path_or_404(path).and_then(|name| {
-        shared.write_body(
-            body,
-            |s| s.domain(&name).map(|_| ()),
-            |s, request| apply(s, &name, request),
-        )
-    }))
-}
-
 pub(crate) async fn put_name_servers(
     State(shared): State<Arc<Shared>>,
     path: PathArg<String>,
     body: Bytes,
 ) -> Response {
-    put_on_domain(&shared, path, &body, SimState::set_name_servers)
+    put_on_named(
+        &shared,
+        path,
+        &body,
+        SimState::domain,
+        SimState::set_name_servers,
+    )
 }
 
 pub(crate) async fn put_renew(
@@ -591,7 +580,13 @@ pub(crate) async fn put_renew(
     path: PathArg<String>,
     body: Bytes,
 ) -> Response {
-    put_on_domain(&shared, path, &body, SimState::set_will_renew)
+    put_on_named(
+        &shared,
+        path,
+        &body,
+        SimState::domain,
+        SimState::set_will_renew,
+    )
 }
 
 #[cfg(test)]

@@ -15,7 +15,9 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 use super::super::error::ApiError;
-use super::super::handler::{created, json, no_content, path_or_404, PathArg, QueryArg};
+use super::super::handler::{
+    created, json, no_content, path_or_404, put_on_named, PathArg, QueryArg,
+};
 use super::super::paging::paged;
 use super::super::Shared;
 use super::{LinuxState, ScheduledTaskInput};
@@ -115,11 +117,13 @@ fn configure<I: DeserializeOwned>(
     body: &Bytes,
     apply: impl FnOnce(&mut LinuxState, &str, &I) -> Result<(), ApiError>,
 ) -> Response {
-    no_content(path_or_404(path).and_then(|domain| {
-        hosting_write(shared, &domain, body, |linux, input| {
-            apply(linux, &domain, input)
-        })
-    }))
+    put_on_named(
+        shared,
+        path,
+        body,
+        |s, domain| s.linux.hosting(domain),
+        |s, domain, input| apply(&mut s.linux, domain, input),
+    )
 }
 
 /// A settings PUT on something of the hosting (a site, a host name) the path names: 204.

@@ -17,7 +17,8 @@ use super::{domain_of, is_email_address, key, MAILBOX_SIZE_MB};
 use crate::accounts::check_password;
 use crate::error::{ApiError, ErrorMessage};
 use crate::handler::{
-    created, json, no_content, param, parse_json, path_or_404, query_map, PathArg, QueryArg,
+    created, json, no_content, param, parse_json, path_or_404, put_on_named, query_map, PathArg,
+    QueryArg,
 };
 use crate::state::SimState;
 use crate::Shared;
@@ -406,28 +407,18 @@ pub(crate) async fn delete(State(shared): State<Arc<Shared>>, path: PathArg<Stri
     no_content(path_or_404(path).and_then(|name| shared.write(|s| s.delete_mailbox(&name))))
 }
 
-/// A 204 PUT on an existing mailbox: 404 before the body is even looked at.
-fn put_on_mailbox<I: serde::de::DeserializeOwned>(
-    shared: &Shared,
-    path: PathArg<String>,
-    body: &Bytes,
-    apply: impl FnOnce(&mut SimState, &str, &I) -> Result<(), ApiError>,
-) -> Response {
-    no_content(path_or_404(path).and_then(|name| {
-        shared.write_body(
-            body,
-            |s| s.mailbox(&name).map(|_| ()),
-            |s, input| apply(s, &name, input),
-        )
-    }))
-}
-
 pub(crate) async fn autoforward(
     State(shared): State<Arc<Shared>>,
     path: PathArg<String>,
     body: Bytes,
 ) -> Response {
-    put_on_mailbox(&shared, path, &body, SimState::set_autoforward)
+    put_on_named(
+        &shared,
+        path,
+        &body,
+        SimState::mailbox,
+        SimState::set_autoforward,
+    )
 }
 
 pub(crate) async fn autoreply(
@@ -435,7 +426,13 @@ pub(crate) async fn autoreply(
     path: PathArg<String>,
     body: Bytes,
 ) -> Response {
-    put_on_mailbox(&shared, path, &body, SimState::set_autoreply)
+    put_on_named(
+        &shared,
+        path,
+        &body,
+        SimState::mailbox,
+        SimState::set_autoreply,
+    )
 }
 
 pub(crate) async fn password(
@@ -443,7 +440,13 @@ pub(crate) async fn password(
     path: PathArg<String>,
     body: Bytes,
 ) -> Response {
-    put_on_mailbox(&shared, path, &body, SimState::set_mailbox_password)
+    put_on_named(
+        &shared,
+        path,
+        &body,
+        SimState::mailbox,
+        SimState::set_mailbox_password,
+    )
 }
 
 #[cfg(test)]
