@@ -9,9 +9,11 @@ use base64::Engine as _;
 use combell_sim::{self as sim, RateLimit, RunningSim, SimConfig};
 use hmac::{Hmac, Mac};
 use md5::{Digest, Md5};
-use reqwest::{Method, StatusCode};
+use reqwest::Method;
 use serde_json::{json, Value};
 use sha2::Sha256;
+
+use crate::sim_support::{client, Answer};
 
 fn urlencode(text: &str) -> String {
     text.bytes()
@@ -55,42 +57,6 @@ struct Api {
     secret: String,
 }
 
-struct Answer {
-    status: StatusCode,
-    headers: reqwest::header::HeaderMap,
-    body: String,
-}
-
-impl Answer {
-    fn json(&self) -> Value {
-        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("{e}: {}", self.body))
-    }
-
-    fn header(&self, name: &str) -> Option<&str> {
-        self.headers.get(name).map(|v| v.to_str().unwrap())
-    }
-
-    fn number(&self, name: &str) -> u64 {
-        self.header(name)
-            .unwrap_or_else(|| panic!("no {name} header"))
-            .parse()
-            .unwrap()
-    }
-
-    fn codes(&self) -> Vec<String> {
-        let body = self.json();
-        match body.get("validation_errors") {
-            Some(list) => list
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|e| e["error_code"].as_str().unwrap().to_string())
-                .collect(),
-            None => vec![body["error_code"].as_str().unwrap().to_string()],
-        }
-    }
-}
-
 impl Api {
     async fn start(config: SimConfig) -> Api {
         let key = config.api_key.clone();
@@ -98,10 +64,7 @@ impl Api {
         let sim = sim::start(config).await.unwrap();
         Api {
             sim,
-            http: reqwest::Client::builder()
-                .redirect(reqwest::redirect::Policy::none())
-                .build()
-                .unwrap(),
+            http: client(),
             key,
             secret,
         }
@@ -130,12 +93,7 @@ impl Api {
         if let Some(auth) = auth {
             request = request.header("authorization", auth);
         }
-        let response = request.send().await.unwrap();
-        Answer {
-            status: response.status(),
-            headers: response.headers().clone(),
-            body: response.text().await.unwrap(),
-        }
+        Answer::read(request.send().await.unwrap()).await.unwrap()
     }
 
     /// A correctly signed request (signed over the lowercased path, as the spec says).
