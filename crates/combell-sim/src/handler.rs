@@ -6,12 +6,14 @@
 //! an `Err` always becomes the error's own answer.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use axum::body::Bytes;
 use axum::extract::rejection::{PathRejection, QueryRejection};
-use axum::extract::{Path, Query};
+use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, HeaderName, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
+use axum::routing::{put, MethodRouter};
 use axum::Json;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -133,6 +135,18 @@ pub(crate) fn put_on_named<F: ?Sized, I: DeserializeOwned>(
             |s, input| apply(s, &name, input),
         )
     }))
+}
+
+/// The route of a 204 PUT on the object the path names, made by [`put_on_named`].
+pub(crate) fn put_named<F: ?Sized + 'static, I: DeserializeOwned + 'static>(
+    find: for<'a> fn(&'a SimState, &str) -> Result<&'a F, ApiError>,
+    apply: fn(&mut SimState, &str, &I) -> Result<(), ApiError>,
+) -> MethodRouter<Arc<Shared>> {
+    put(
+        move |State(shared): State<Arc<Shared>>, path: PathArg<String>, body: Bytes| async move {
+            put_on_named(&shared, path, &body, find, apply)
+        },
+    )
 }
 
 impl Shared {

@@ -8,7 +8,7 @@ use axum::extract::{ConnectInfo, MatchedPath, Request, State};
 use axum::http::{header, HeaderName, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{delete, get, post, put};
+use axum::routing::{delete, get, post};
 use axum::{Json, Router};
 use serde_json::json;
 
@@ -42,9 +42,9 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
         .route("/v2/domains/{domainName}", get(domains::get_one))
         .route(
             "/v2/domains/{domainName}/nameservers",
-            put(domains::put_name_servers),
+            domains::put_name_servers(),
         )
-        .route("/v2/domains/{domainName}/renew", put(domains::put_renew))
+        .route("/v2/domains/{domainName}/renew", domains::put_renew())
         .route(
             "/v2/sslcertificaterequests",
             get(ssl::list_requests).post(ssl::create_request),

@@ -14,12 +14,13 @@ use std::sync::Arc;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::response::Response;
+use axum::routing::MethodRouter;
 use serde::{Deserialize, Serialize};
 
 use super::super::accounts::is_domain_name;
 use super::super::error::{ApiError, ErrorMessage};
 use super::super::handler::{
-    job_started, json, parse_json, path_or_404, put_on_named, PathArg, QueryArg,
+    job_started, json, parse_json, path_or_404, put_named, PathArg, QueryArg,
 };
 use super::super::paging::paged;
 use super::super::state::{AssetType, JobStatus, JobWork, SimState, Zone};
@@ -561,32 +562,14 @@ pub(crate) async fn get_one(State(shared): State<Arc<Shared>>, path: PathArg<Str
     json(path_or_404(path).and_then(|name| shared.read(|s| s.domain_detail(&name))))
 }
 
-pub(crate) async fn put_name_servers(
-    State(shared): State<Arc<Shared>>,
-    path: PathArg<String>,
-    body: Bytes,
-) -> Response {
-    put_on_named(
-        &shared,
-        path,
-        &body,
-        SimState::domain,
-        SimState::set_name_servers,
-    )
+/// `PUT /v2/domains/{domainName}/nameservers` (204).
+pub(crate) fn put_name_servers() -> MethodRouter<Arc<Shared>> {
+    put_named(SimState::domain, SimState::set_name_servers)
 }
 
-pub(crate) async fn put_renew(
-    State(shared): State<Arc<Shared>>,
-    path: PathArg<String>,
-    body: Bytes,
-) -> Response {
-    put_on_named(
-        &shared,
-        path,
-        &body,
-        SimState::domain,
-        SimState::set_will_renew,
-    )
+/// `PUT /v2/domains/{domainName}/renew` (204).
+pub(crate) fn put_renew() -> MethodRouter<Arc<Shared>> {
+    put_named(SimState::domain, SimState::set_will_renew)
 }
 
 #[cfg(test)]

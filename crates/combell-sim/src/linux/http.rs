@@ -9,6 +9,7 @@ use std::sync::Arc;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::response::Response;
+use axum::routing::MethodRouter;
 use axum::routing::{delete, get, post, put};
 use axum::Router;
 use serde::de::DeserializeOwned;
@@ -28,19 +29,25 @@ pub(crate) fn routes() -> Router<Arc<Shared>> {
     Router::new()
         .route("/v2/linuxhostings", get(list_linux))
         .route(H, get(linux_detail))
-        .route(&format!("{H}/ftp/configuration"), put(configure_ftp))
-        .route(&format!("{H}/phpsettings/apcu"), put(configure_apcu))
+        .route(
+            &format!("{H}/ftp/configuration"),
+            configure(LinuxState::configure_ftp),
+        )
+        .route(
+            &format!("{H}/phpsettings/apcu"),
+            configure(LinuxState::configure_apcu),
+        )
         .route(
             &format!("{H}/phpsettings/availableversions"),
             get(php_versions),
         )
         .route(
             &format!("{H}/phpsettings/memorylimit"),
-            put(configure_memory_limit),
+            configure(LinuxState::configure_memory_limit),
         )
         .route(
             &format!("{H}/phpsettings/version"),
-            put(configure_php_version),
+            configure(LinuxState::configure_php_version),
         )
         .route(
             &format!("{H}/scheduledtasks"),
@@ -52,7 +59,7 @@ pub(crate) fn routes() -> Router<Arc<Shared>> {
         )
         .route(
             &format!("{H}/settings/gzipcompression"),
-            put(configure_gzip),
+            configure(LinuxState::configure_gzip),
         )
         .route(
             &format!("{H}/sites/{{siteName}}/hostheaders"),
@@ -60,9 +67,12 @@ pub(crate) fn routes() -> Router<Arc<Shared>> {
         )
         .route(
             &format!("{H}/sites/{{siteName}}/http2/configuration"),
-            put(configure_http2),
+            configure_part(LinuxState::configure_http2),
         )
-        .route(&format!("{H}/ssh/configuration"), put(configure_ssh))
+        .route(
+            &format!("{H}/ssh/configuration"),
+            configure(LinuxState::configure_ssh),
+        )
         .route(
             &format!("{H}/ssh/keys"),
             get(list_ssh_keys).post(add_ssh_key),
@@ -73,11 +83,11 @@ pub(crate) fn routes() -> Router<Arc<Shared>> {
         )
         .route(
             &format!("{H}/sslsettings/{{hostname}}/autoredirect"),
-            put(configure_auto_redirect),
+            configure_part(LinuxState::configure_auto_redirect),
         )
         .route(
             &format!("{H}/sslsettings/{{hostname}}/letsencrypt"),
-            put(configure_lets_encrypt),
+            configure_part(LinuxState::configure_lets_encrypt),
         )
         .route(&format!("{H}/subsites"), post(add_subsite))
         .route(
@@ -110,34 +120,37 @@ fn hosting_write<I: DeserializeOwned, T>(
     )
 }
 
-/// A settings PUT on the hosting the path names: 204.
-fn configure<I: DeserializeOwned>(
-    shared: &Shared,
-    path: Path1,
-    body: &Bytes,
-    apply: impl FnOnce(&mut LinuxState, &str, &I) -> Result<(), ApiError>,
-) -> Response {
-    put_on_named(
-        shared,
-        path,
-        body,
-        |s, domain| s.linux.hosting(domain),
-        |s, domain, input| apply(&mut s.linux, domain, input),
+/// The route of a settings PUT on the hosting the path names (204).
+fn configure<I: DeserializeOwned + 'static>(
+    apply: fn(&mut LinuxState, &str, &I) -> Result<(), ApiError>,
+) -> MethodRouter<Arc<Shared>> {
+    put(
+        move |State(shared): State<Arc<Shared>>, path: Path1, body: Bytes| async move {
+            put_on_named(
+                &shared,
+                path,
+                &body,
+                |s, domain| s.linux.hosting(domain),
+                |s, domain, input| apply(&mut s.linux, domain, input),
+            )
+        },
     )
 }
 
-/// A settings PUT on something of the hosting (a site, a host name) the path names: 204.
-fn configure_part<I: DeserializeOwned>(
-    shared: &Shared,
-    path: Path2,
-    body: &Bytes,
-    apply: impl FnOnce(&mut LinuxState, &str, &str, &I) -> Result<(), ApiError>,
-) -> Response {
-    no_content(path_or_404(path).and_then(|(domain, part)| {
-        hosting_write(shared, &domain, body, |linux, input| {
-            apply(linux, &domain, &part, input)
-        })
-    }))
+/// The route of a settings PUT on something of the hosting (a site, a host name) the path
+/// names (204).
+fn configure_part<I: DeserializeOwned + 'static>(
+    apply: fn(&mut LinuxState, &str, &str, &I) -> Result<(), ApiError>,
+) -> MethodRouter<Arc<Shared>> {
+    put(
+        move |State(shared): State<Arc<Shared>>, path: Path2, body: Bytes| async move {
+            no_content(path_or_404(path).and_then(|(domain, part)| {
+                hosting_write(&shared, &domain, &body, |linux, input| {
+                    apply(linux, &domain, &part, input)
+                })
+            }))
+        },
+    )
 }
 
 /// A synchronous create on the hosting: 201 with the `Location`
@@ -182,30 +195,6 @@ async fn linux_detail(State(shared): State<Arc<Shared>>, path: Path1) -> Respons
     }))
 }
 
-async fn configure_ftp(State(shared): State<Arc<Shared>>, path: Path1, body: Bytes) -> Response {
-    configure(&shared, path, &body, LinuxState::configure_ftp)
-}
-
-async fn configure_ssh(State(shared): State<Arc<Shared>>, path: Path1, body: Bytes) -> Response {
-    configure(&shared, path, &body, LinuxState::configure_ssh)
-}
-
-async fn configure_gzip(State(shared): State<Arc<Shared>>, path: Path1, body: Bytes) -> Response {
-    configure(&shared, path, &body, LinuxState::configure_gzip)
-}
-
-async fn configure_apcu(State(shared): State<Arc<Shared>>, path: Path1, body: Bytes) -> Response {
-    configure(&shared, path, &body, LinuxState::configure_apcu)
-}
-
-async fn configure_memory_limit(
-    State(shared): State<Arc<Shared>>,
-    path: Path1,
-    body: Bytes,
-) -> Response {
-    configure(&shared, path, &body, LinuxState::configure_memory_limit)
-}
-
 async fn php_versions(State(shared): State<Arc<Shared>>, path: Path1) -> Response {
     #[derive(Serialize)]
     struct PhpVersion {
@@ -218,14 +207,6 @@ async fn php_versions(State(shared): State<Arc<Shared>>, path: Path1) -> Respons
             .map(|version| PhpVersion { version })
             .collect::<Vec<_>>())
     }))
-}
-
-async fn configure_php_version(
-    State(shared): State<Arc<Shared>>,
-    path: Path1,
-    body: Bytes,
-) -> Response {
-    configure(&shared, path, &body, LinuxState::configure_php_version)
 }
 
 async fn list_tasks(State(shared): State<Arc<Shared>>, path: Path1) -> Response {
@@ -276,10 +257,6 @@ async fn add_host_header(State(shared): State<Arc<Shared>>, path: Path2, body: B
     }))
 }
 
-async fn configure_http2(State(shared): State<Arc<Shared>>, path: Path2, body: Bytes) -> Response {
-    configure_part(&shared, path, &body, LinuxState::configure_http2)
-}
-
 async fn list_ssh_keys(State(shared): State<Arc<Shared>>, path: Path1) -> Response {
     json(path_or_404(path).and_then(|domain| shared.read(|s| s.linux.list_ssh_keys(&domain))))
 }
@@ -292,22 +269,6 @@ async fn delete_ssh_key(State(shared): State<Arc<Shared>>, path: Path2) -> Respo
     no_content(path_or_404(path).and_then(|(domain, fingerprint)| {
         shared.write(|s| s.linux.delete_ssh_key(&domain, &fingerprint))
     }))
-}
-
-async fn configure_auto_redirect(
-    State(shared): State<Arc<Shared>>,
-    path: Path2,
-    body: Bytes,
-) -> Response {
-    configure_part(&shared, path, &body, LinuxState::configure_auto_redirect)
-}
-
-async fn configure_lets_encrypt(
-    State(shared): State<Arc<Shared>>,
-    path: Path2,
-    body: Bytes,
-) -> Response {
-    configure_part(&shared, path, &body, LinuxState::configure_lets_encrypt)
 }
 
 async fn add_subsite(State(shared): State<Arc<Shared>>, path: Path1, body: Bytes) -> Response {

@@ -11,13 +11,14 @@ use std::sync::Arc;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::response::Response;
+use axum::routing::MethodRouter;
 use serde::{Deserialize, Serialize};
 
 use super::{domain_of, is_email_address, key, MAILBOX_SIZE_MB};
 use crate::accounts::check_password;
 use crate::error::{ApiError, ErrorMessage};
 use crate::handler::{
-    created, json, no_content, param, parse_json, path_or_404, put_on_named, query_map, PathArg,
+    created, json, no_content, param, parse_json, path_or_404, put_named, query_map, PathArg,
     QueryArg,
 };
 use crate::state::SimState;
@@ -407,46 +408,19 @@ pub(crate) async fn delete(State(shared): State<Arc<Shared>>, path: PathArg<Stri
     no_content(path_or_404(path).and_then(|name| shared.write(|s| s.delete_mailbox(&name))))
 }
 
-pub(crate) async fn autoforward(
-    State(shared): State<Arc<Shared>>,
-    path: PathArg<String>,
-    body: Bytes,
-) -> Response {
-    put_on_named(
-        &shared,
-        path,
-        &body,
-        SimState::mailbox,
-        SimState::set_autoforward,
-    )
+/// `PUT .../autoforward` (204).
+pub(crate) fn autoforward() -> MethodRouter<Arc<Shared>> {
+    put_named(SimState::mailbox, SimState::set_autoforward)
 }
 
-pub(crate) async fn autoreply(
-    State(shared): State<Arc<Shared>>,
-    path: PathArg<String>,
-    body: Bytes,
-) -> Response {
-    put_on_named(
-        &shared,
-        path,
-        &body,
-        SimState::mailbox,
-        SimState::set_autoreply,
-    )
+/// `PUT .../autoreply` (204).
+pub(crate) fn autoreply() -> MethodRouter<Arc<Shared>> {
+    put_named(SimState::mailbox, SimState::set_autoreply)
 }
 
-pub(crate) async fn password(
-    State(shared): State<Arc<Shared>>,
-    path: PathArg<String>,
-    body: Bytes,
-) -> Response {
-    put_on_named(
-        &shared,
-        path,
-        &body,
-        SimState::mailbox,
-        SimState::set_mailbox_password,
-    )
+/// `PUT .../password` (204).
+pub(crate) fn password() -> MethodRouter<Arc<Shared>> {
+    put_named(SimState::mailbox, SimState::set_mailbox_password)
 }
 
 #[cfg(test)]

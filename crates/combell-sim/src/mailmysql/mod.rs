@@ -167,15 +167,15 @@ pub(crate) fn routes() -> Router<Arc<Shared>> {
         )
         .route(
             "/v2/mailboxes/{mailboxName}/autoforward",
-            put(mailboxes::autoforward),
+            mailboxes::autoforward(),
         )
         .route(
             "/v2/mailboxes/{mailboxName}/autoreply",
-            put(mailboxes::autoreply),
+            mailboxes::autoreply(),
         )
         .route(
             "/v2/mailboxes/{mailboxName}/password",
-            put(mailboxes::password),
+            mailboxes::password(),
         )
         .route("/v2/mailzones/{domainName}", get(mailzones::get_one))
         .route(
