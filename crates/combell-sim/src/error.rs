@@ -116,3 +116,13 @@ impl IntoResponse for ApiError {
         }
     }
 }
+
+/// The codes of a 400's or a 404's errors, for tests; any other refusal fails the test.
+#[cfg(test)]
+pub(crate) fn codes(err: ApiError) -> Vec<String> {
+    match err {
+        ApiError::Validation(errors) => errors.into_iter().map(|e| e.error_code).collect(),
+        ApiError::NotFound(e) => vec![e.error_code],
+        other => panic!("{other:?}"),
+    }
+}

@@ -426,14 +426,7 @@ pub(crate) fn password() -> MethodRouter<Arc<Shared>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn codes(err: ApiError) -> Vec<String> {
-        match err {
-            ApiError::Validation(errors) => errors.into_iter().map(|e| e.error_code).collect(),
-            ApiError::NotFound(e) => vec![e.error_code],
-            other => panic!("{other:?}"),
-        }
-    }
+    use crate::error::codes;
 
     fn request(address: &str, account: i64, password: &str) -> CreateMailbox {
         CreateMailbox {

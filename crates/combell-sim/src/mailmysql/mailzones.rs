@@ -597,14 +597,7 @@ pub(crate) async fn delete_smtp_domain(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn codes(err: ApiError) -> Vec<String> {
-        match err {
-            ApiError::Validation(errors) => errors.into_iter().map(|e| e.error_code).collect(),
-            ApiError::NotFound(e) => vec![e.error_code],
-            other => panic!("{other:?}"),
-        }
-    }
+    use crate::error::codes;
 
     fn alias(address: &str, destinations: &[&str]) -> AliasInput {
         AliasInput {

@@ -527,14 +527,7 @@ pub(crate) async fn user_status(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn codes(err: ApiError) -> Vec<String> {
-        match err {
-            ApiError::Validation(errors) => errors.into_iter().map(|e| e.error_code).collect(),
-            ApiError::NotFound(e) => vec![e.error_code],
-            other => panic!("{other:?}"),
-        }
-    }
+    use crate::error::codes;
 
     fn request(account: i64, name: &str, password: &str) -> CreateDatabase {
         CreateDatabase {
