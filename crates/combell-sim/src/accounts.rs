@@ -3,20 +3,16 @@
 //! provisioning job; the account (with its domain asset and DNS zone) exists only once the job
 //! has finished.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use axum::body::Bytes;
-use axum::extract::rejection::QueryRejection;
-use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
-use axum::Json;
+use axum::extract::{Path, State};
+use axum::response::Response;
 use serde::{Deserialize, Serialize};
 
 use super::error::{ApiError, ErrorMessage};
-use super::http::{located, param, parse_json, query_map};
-use super::paging::Paging;
+use super::handler::{job_started, json, param, parse_json, QueryArg};
+use super::paging::paged;
 use super::servicepacks::ServicepackView;
 use super::state::{Account, AssetType, JobWork, SimState, Zone};
 use super::{now_ms, Shared};
@@ -258,14 +254,9 @@ pub(crate) fn check_password(password: &str) -> Result<(), String> {
     Ok(())
 }
 
-pub(crate) async fn list(
-    State(shared): State<Arc<Shared>>,
-    query: Result<Query<HashMap<String, String>>, QueryRejection>,
-) -> Response {
-    let answer = (|| {
-        let query = query_map(query)?;
-        let paging = Paging::from_query(&query)?;
-        let asset_type = match param(&query, "asset_type") {
+pub(crate) async fn list(State(shared): State<Arc<Shared>>, query: QueryArg) -> Response {
+    paged(query, |query| {
+        let asset_type = match param(query, "asset_type") {
             None => None,
             Some(text) => Some(AssetType::parse(text).ok_or_else(|| {
                 ApiError::invalid(
@@ -275,36 +266,27 @@ pub(crate) async fn list(
             })?),
         };
         let filter = AccountFilter {
-            identifier: param(&query, "identifier").map(str::to_string),
+            identifier: param(query, "identifier").map(str::to_string),
             asset_type,
         };
-        let accounts = shared.read(|s| Ok(s.list_accounts(&filter)))?;
-        Ok::<_, ApiError>(paging.respond(accounts))
-    })();
-    answer.unwrap_or_else(IntoResponse::into_response)
+        shared.read(|s| Ok(s.list_accounts(&filter)))
+    })
 }
 
 pub(crate) async fn get_one(
     State(shared): State<Arc<Shared>>,
     Path(account_id): Path<String>,
 ) -> Response {
-    match shared.read(|s| s.account_detail(&account_id)) {
-        Ok(detail) => Json(detail).into_response(),
-        Err(e) => e.into_response(),
-    }
+    json(shared.read(|s| s.account_detail(&account_id)))
 }
 
 pub(crate) async fn create(State(shared): State<Arc<Shared>>, body: Bytes) -> Response {
-    let duration_ms = i64::try_from(shared.config().job_duration.as_millis()).unwrap_or(i64::MAX);
-    let answer = parse_json::<CreateAccount>(&body)
-        .and_then(|request| shared.write(|s| s.create_account(&request, now_ms(), duration_ms)));
-    match answer {
-        Ok(job_id) => located(
-            StatusCode::ACCEPTED,
-            &format!("/v2/provisioningjobs/{job_id}"),
-        ),
-        Err(e) => e.into_response(),
-    }
+    let duration_ms = shared.job_duration_ms();
+    job_started(
+        parse_json::<CreateAccount>(&body).and_then(|request| {
+            shared.write(|s| s.create_account(&request, now_ms(), duration_ms))
+        }),
+    )
 }
 
 #[cfg(test)]

@@ -23,7 +23,7 @@ use serde_json::{json, Value};
 
 use super::error::ApiError;
 use super::faults::{FaultBody, FaultKind, FaultRule, KillSwitch};
-use super::http::set_number;
+use super::handler::set_number;
 use super::state::{JobStatus, SimState};
 use super::{lock, Shared};
 

@@ -7,21 +7,20 @@
 //! from service and protocol (`_sip._tcp`) with content `weight port target`; no `*` on create;
 //! NS and SOA visible but not writable; SRV service/target/protocol/port not editable.
 
-use std::collections::HashMap;
 use std::net::{Ipv4Addr, Ipv6Addr};
 use std::sync::Arc;
 
 use axum::body::Bytes;
-use axum::extract::rejection::{PathRejection, QueryRejection};
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
-use axum::Json;
+use axum::response::Response;
 use serde::{Deserialize, Serialize};
 
 use super::error::{ApiError, ErrorMessage};
-use super::http::{located, param, parse_json, query_map};
-use super::paging::Paging;
+use super::handler::{
+    answer, created, empty, json, no_content, param, path_or_404, PathArg, QueryArg,
+};
+use super::paging::paged;
 use super::state::{SimState, Zone};
 use super::Shared;
 
@@ -699,94 +698,77 @@ impl SimState {
     }
 }
 
-/// A path that does not even decode names nothing that exists.
-fn path_or_404<T>(path: Result<Path<T>, PathRejection>) -> Result<T, ApiError> {
-    path.map(|Path(p)| p)
-        .map_err(|_| ApiError::not_found("not_found", "There is no such resource."))
-}
-
 pub(crate) async fn list(
     State(shared): State<Arc<Shared>>,
-    path: Result<Path<String>, PathRejection>,
-    query: Result<Query<HashMap<String, String>>, QueryRejection>,
+    path: PathArg<String>,
+    query: QueryArg,
 ) -> Response {
-    let answer = (|| {
-        let domain = path_or_404(path)?;
-        let query = query_map(query)?;
-        let paging = Paging::from_query(&query)?;
-        let filter = RecordFilter {
-            record_type: param(&query, "type").map(str::to_string),
-            record_name: query.get("record_name").map(|v| v.trim().to_string()),
-            service: param(&query, "service").map(str::to_string),
-        };
-        let records = shared.read(|s| s.list_records(&domain, &filter))?;
-        Ok::<_, ApiError>(paging.respond(records))
-    })();
-    answer.unwrap_or_else(IntoResponse::into_response)
+    answer(path_or_404(path), |domain| {
+        paged(query, |query| {
+            let filter = RecordFilter {
+                record_type: param(query, "type").map(str::to_string),
+                record_name: query.get("record_name").map(|v| v.trim().to_string()),
+                service: param(query, "service").map(str::to_string),
+            };
+            shared.read(|s| s.list_records(&domain, &filter))
+        })
+    })
 }
 
 pub(crate) async fn create(
     State(shared): State<Arc<Shared>>,
-    path: Result<Path<String>, PathRejection>,
+    path: PathArg<String>,
     body: Bytes,
 ) -> Response {
-    let answer = path_or_404(path).and_then(|domain| {
-        let id = shared.write(|s| {
-            s.zone(&domain)?;
-            let input: DnsRecordInput = parse_json(&body)?;
-            s.create_record(&domain, &input)
-        })?;
-        Ok(located(
-            StatusCode::CREATED,
-            &format!(
-                "/v2/dns/{}/records/{id}",
-                domain.trim().to_ascii_lowercase()
-            ),
+    created(path_or_404(path).and_then(|domain| {
+        let id = shared.write_body(
+            &body,
+            |s| s.zone(&domain).map(|_| ()),
+            |s, input: &DnsRecordInput| s.create_record(&domain, input),
+        )?;
+        Ok(format!(
+            "/v2/dns/{}/records/{id}",
+            domain.trim().to_ascii_lowercase()
         ))
-    });
-    answer.unwrap_or_else(IntoResponse::into_response)
+    }))
 }
 
 pub(crate) async fn get_one(
     State(shared): State<Arc<Shared>>,
-    path: Result<Path<(String, String)>, PathRejection>,
+    path: PathArg<(String, String)>,
 ) -> Response {
-    path_or_404(path)
-        .and_then(|(domain, id)| shared.read(|s| s.get_record(&domain, &id)))
-        .map(|record| Json(record).into_response())
-        .unwrap_or_else(IntoResponse::into_response)
+    json(path_or_404(path).and_then(|(domain, id)| shared.read(|s| s.get_record(&domain, &id))))
 }
 
 pub(crate) async fn update(
     State(shared): State<Arc<Shared>>,
-    path: Result<Path<(String, String)>, PathRejection>,
+    path: PathArg<(String, String)>,
     body: Bytes,
 ) -> Response {
-    path_or_404(path)
-        .and_then(|(domain, id)| {
-            let renumber = shared.config().dns_put_renumbers;
-            shared.write(|s| {
-                s.get_record(&domain, &id)?;
-                let input: DnsRecordInput = parse_json(&body)?;
-                s.update_record(&domain, &id, &input)?;
+    let renumber = shared.config().dns_put_renumbers;
+    let answer = path_or_404(path).and_then(|(domain, id)| {
+        shared.write_body(
+            &body,
+            |s| s.get_record(&domain, &id).map(|_| ()),
+            |s, input: &DnsRecordInput| {
+                s.update_record(&domain, &id, input)?;
                 if renumber {
                     s.renumber_record(&domain, &id)?;
                 }
                 Ok(())
-            })
-        })
-        .map(|()| StatusCode::OK.into_response())
-        .unwrap_or_else(IntoResponse::into_response)
+            },
+        )
+    });
+    empty(StatusCode::OK, answer)
 }
 
 pub(crate) async fn delete(
     State(shared): State<Arc<Shared>>,
-    path: Result<Path<(String, String)>, PathRejection>,
+    path: PathArg<(String, String)>,
 ) -> Response {
-    path_or_404(path)
-        .and_then(|(domain, id)| shared.write(|s| s.delete_record(&domain, &id)))
-        .map(|()| StatusCode::NO_CONTENT.into_response())
-        .unwrap_or_else(IntoResponse::into_response)
+    no_content(
+        path_or_404(path).and_then(|(domain, id)| shared.write(|s| s.delete_record(&domain, &id))),
+    )
 }
 
 #[cfg(test)]

@@ -49,6 +49,11 @@ impl ApiError {
         ApiError::NotFound(ErrorMessage::new(code, text))
     }
 
+    /// 404 for a path that names nothing the simulator has a route or an object for.
+    pub fn no_such_resource() -> Self {
+        ApiError::not_found("not_found", "There is no such resource.")
+    }
+
     pub fn unauthorized(code: &str, text: impl Into<String>) -> Self {
         ApiError::Unauthorized(ErrorMessage::new(code, text))
     }
@@ -109,5 +114,15 @@ impl IntoResponse for ApiError {
                 response
             }
         }
+    }
+}
+
+/// The codes of a 400's or a 404's errors, for tests; any other refusal fails the test.
+#[cfg(test)]
+pub(crate) fn codes(err: ApiError) -> Vec<String> {
+    match err {
+        ApiError::Validation(errors) => errors.into_iter().map(|e| e.error_code).collect(),
+        ApiError::NotFound(e) => vec![e.error_code],
+        other => panic!("{other:?}"),
     }
 }

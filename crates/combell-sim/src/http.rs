@@ -1,24 +1,22 @@
-//! The router: Combell's routes under `/v2` behind one gate (stats, auth, rate limit), the
-//! admin routes under `/_sim`, and the small request/response helpers the area handlers share.
+//! The router: Combell's routes under `/v2` behind one gate (stats, auth, rate limit), and the
+//! admin routes under `/_sim`. What the area handlers share is in `handler`.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
-use axum::body::{Body, Bytes};
-use axum::extract::rejection::QueryRejection;
-use axum::extract::{ConnectInfo, MatchedPath, Query, Request, State};
-use axum::http::{header, HeaderMap, HeaderName, HeaderValue, StatusCode};
+use axum::body::Body;
+use axum::extract::{ConnectInfo, MatchedPath, Request, State};
+use axum::http::{header, HeaderName, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{delete, get, post, put};
+use axum::routing::{delete, get, post};
 use axum::{Json, Router};
-use serde::de::DeserializeOwned;
 use serde_json::json;
 
 use super::auth::{self, SignedRequest};
 use super::domainssl::{domains, ssl};
 use super::error::ApiError;
 use super::faults::KillSwitch;
+use super::handler::set_number;
 use super::ratelimit::Decision;
 use super::{accounts, admin, dns, jobs, linux, lock, now_ms, servicepacks, Shared};
 
@@ -44,9 +42,9 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
         .route("/v2/domains/{domainName}", get(domains::get_one))
         .route(
             "/v2/domains/{domainName}/nameservers",
-            put(domains::put_name_servers),
+            domains::put_name_servers(),
         )
-        .route("/v2/domains/{domainName}/renew", put(domains::put_renew))
+        .route("/v2/domains/{domainName}/renew", domains::put_renew())
         .route(
             "/v2/sslcertificaterequests",
             get(ssl::list_requests).post(ssl::create_request),
@@ -91,7 +89,7 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
 }
 
 async fn not_found() -> ApiError {
-    ApiError::not_found("not_found", "There is no such resource.")
+    ApiError::no_such_resource()
 }
 
 async fn method_not_allowed() -> ApiError {
@@ -272,56 +270,4 @@ fn finish(
         ],
     );
     response
-}
-
-pub(crate) fn set_number(headers: &mut HeaderMap, name: HeaderName, value: impl Into<u64>) {
-    headers.insert(name, HeaderValue::from(value.into()));
-}
-
-/// An answer with no body and a `Location` header (201 and 202 creates).
-pub(crate) fn located(status: StatusCode, location: &str) -> Response {
-    with_location(status.into_response(), location)
-}
-
-/// Adds `Location`, relative as Combell sends it.
-pub(crate) fn with_location(mut response: Response, location: &str) -> Response {
-    match HeaderValue::from_str(location) {
-        Ok(value) => {
-            response.headers_mut().insert(header::LOCATION, value);
-        }
-        Err(_) => {
-            hclog::warn("sim", "location is not a valid header value", &[]);
-        }
-    }
-    response
-}
-
-/// Query parameters as a map; a malformed query string is a 400, not axum's plain-text answer.
-pub(crate) fn query_map(
-    query: Result<Query<HashMap<String, String>>, QueryRejection>,
-) -> Result<HashMap<String, String>, ApiError> {
-    query.map(|Query(map)| map).map_err(|e| {
-        ApiError::invalid("query_invalid", format!("The query string is invalid: {e}"))
-    })
-}
-
-/// A non-empty query parameter; the spec's nullable filters treat empty as absent.
-pub(crate) fn param<'a>(query: &'a HashMap<String, String>, name: &str) -> Option<&'a str> {
-    query.get(name).map(|v| v.trim()).filter(|v| !v.is_empty())
-}
-
-/// The body as JSON of type `T`; unknown fields are ignored, as Combell does.
-pub(crate) fn parse_json<T: DeserializeOwned>(body: &Bytes) -> Result<T, ApiError> {
-    if body.iter().all(|b| b.is_ascii_whitespace()) {
-        return Err(ApiError::invalid(
-            "request_body_required",
-            "A JSON request body is required.",
-        ));
-    }
-    serde_json::from_slice(body).map_err(|e| {
-        ApiError::invalid(
-            "request_body_invalid",
-            format!("The request body is not valid JSON for this operation: {e}"),
-        )
-    })
 }

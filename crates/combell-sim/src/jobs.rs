@@ -11,7 +11,7 @@ use axum::Json;
 use serde_json::json;
 
 use super::error::ApiError;
-use super::http::with_location;
+use super::handler::{answer, with_location};
 use super::state::{Job, JobStatus, JobWork, SimState};
 use super::Shared;
 
@@ -81,23 +81,20 @@ pub(crate) async fn get_one(
     State(shared): State<Arc<Shared>>,
     Path(job_id): Path<String>,
 ) -> Response {
-    let answer = match shared.read(|s| s.job_answer(&job_id, super::now_ms())) {
-        Ok(answer) => answer,
-        Err(e) => return e.into_response(),
-    };
-    match answer.resource_links {
+    let job = shared.read(|s| s.job_answer(&job_id, super::now_ms()));
+    answer(job, |job| match job.resource_links {
         Some(links) => {
             let location = links.first().cloned().unwrap_or_else(|| "/v2".to_string());
-            let body = Json(json!({"id": answer.id, "resource_links": links}));
+            let body = Json(json!({"id": job.id, "resource_links": links}));
             with_location((StatusCode::CREATED, body).into_response(), &location)
         }
         None => Json(json!({
-            "id": answer.id,
-            "status": answer.status,
-            "completion": {"estimate": answer.estimate},
+            "id": job.id,
+            "status": job.status,
+            "completion": {"estimate": job.estimate},
         }))
         .into_response(),
-    }
+    })
 }
 
 #[cfg(test)]

@@ -21,6 +21,7 @@ pub mod domainssl;
 pub mod error;
 pub mod estate;
 pub mod faults;
+mod handler;
 mod http;
 pub mod jobs;
 pub mod linux;

@@ -8,7 +8,7 @@ use axum::Json;
 use serde::Serialize;
 
 use super::error::ApiError;
-use super::http::{param, set_number};
+use super::handler::{param, query_map, set_number, QueryArg};
 
 /// Combell's page size when `take` is not given, for every paged list.
 pub const DEFAULT_TAKE: usize = 25;
@@ -82,6 +82,19 @@ impl Paging {
         );
         response
     }
+}
+
+/// A paged list: the query is read (400 for a malformed one or bad paging), `list` makes the
+/// whole list from the query's other parameters, and one page of it is answered.
+pub(crate) fn paged<T: Serialize>(
+    query: QueryArg,
+    list: impl FnOnce(&HashMap<String, String>) -> Result<Vec<T>, ApiError>,
+) -> Response {
+    let page = query_map(query).and_then(|query| {
+        let paging = Paging::from_query(&query)?;
+        Ok(paging.respond(list(&query)?))
+    });
+    page.unwrap_or_else(IntoResponse::into_response)
 }
 
 #[cfg(test)]

@@ -3,10 +3,10 @@
 use std::sync::Arc;
 
 use axum::extract::State;
-use axum::response::{IntoResponse, Response};
-use axum::Json;
+use axum::response::Response;
 use serde::Serialize;
 
+use super::handler::json;
 use super::state::SimState;
 use super::Shared;
 
@@ -40,8 +40,5 @@ impl SimState {
 }
 
 pub(crate) async fn list(State(shared): State<Arc<Shared>>) -> Response {
-    match shared.read(|s| Ok(s.list_servicepacks())) {
-        Ok(packs) => Json(packs).into_response(),
-        Err(e) => e.into_response(),
-    }
+    json(shared.read(|s| Ok(s.list_servicepacks())))
 }

@@ -9,24 +9,23 @@
 //! the domain has appeared, as observed in production; the domain arrives through a second,
 //! unannounced job that shares the first one's fate.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use axum::body::Bytes;
-use axum::extract::rejection::{PathRejection, QueryRejection};
-use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
-use axum::Json;
+use axum::extract::State;
+use axum::response::Response;
+use axum::routing::MethodRouter;
 use serde::{Deserialize, Serialize};
 
 use super::super::accounts::is_domain_name;
 use super::super::error::{ApiError, ErrorMessage};
-use super::super::http::{located, parse_json, query_map};
-use super::super::paging::Paging;
+use super::super::handler::{
+    job_started, json, parse_json, path_or_404, put_named, PathArg, QueryArg,
+};
+use super::super::paging::paged;
 use super::super::state::{AssetType, JobStatus, JobWork, SimState, Zone};
 use super::super::{now_ms, Shared};
-use super::{path_or_404, DomainRecord, Registrant};
+use super::{DomainRecord, Registrant};
 
 /// The API's `Domain`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -546,73 +545,31 @@ impl SimState {
     }
 }
 
-pub(crate) async fn list(
-    State(shared): State<Arc<Shared>>,
-    query: Result<Query<HashMap<String, String>>, QueryRejection>,
-) -> Response {
-    let answer = (|| {
-        let paging = Paging::from_query(&query_map(query)?)?;
-        let domains = shared.read(|s| Ok(s.list_domains()))?;
-        Ok::<_, ApiError>(paging.respond(domains))
-    })();
-    answer.unwrap_or_else(IntoResponse::into_response)
+pub(crate) async fn list(State(shared): State<Arc<Shared>>, query: QueryArg) -> Response {
+    paged(query, |_| shared.read(|s| Ok(s.list_domains())))
 }
 
 pub(crate) async fn register(State(shared): State<Arc<Shared>>, body: Bytes) -> Response {
-    let duration_ms = i64::try_from(shared.config().job_duration.as_millis()).unwrap_or(i64::MAX);
-    parse_json::<RegisterDomain>(&body)
-        .and_then(|request| shared.write(|s| s.register_domain(&request, now_ms(), duration_ms)))
-        .map(|job_id| {
-            located(
-                StatusCode::ACCEPTED,
-                &format!("/v2/provisioningjobs/{job_id}"),
-            )
-        })
-        .unwrap_or_else(IntoResponse::into_response)
+    let duration_ms = shared.job_duration_ms();
+    job_started(
+        parse_json::<RegisterDomain>(&body).and_then(|request| {
+            shared.write(|s| s.register_domain(&request, now_ms(), duration_ms))
+        }),
+    )
 }
 
-pub(crate) async fn get_one(
-    State(shared): State<Arc<Shared>>,
-    path: Result<Path<String>, PathRejection>,
-) -> Response {
-    path_or_404(path)
-        .and_then(|name| shared.read(|s| s.domain_detail(&name)))
-        .map(|detail| Json(detail).into_response())
-        .unwrap_or_else(IntoResponse::into_response)
+pub(crate) async fn get_one(State(shared): State<Arc<Shared>>, path: PathArg<String>) -> Response {
+    json(path_or_404(path).and_then(|name| shared.read(|s| s.domain_detail(&name))))
 }
 
-pub(crate) async fn put_name_servers(
-    State(shared): State<Arc<Shared>>,
-    path: Result<Path<String>, PathRejection>,
-    body: Bytes,
-) -> Response {
-    path_or_404(path)
-        .and_then(|name| {
-            shared.write(|s| {
-                s.domain(&name)?;
-                let request: EditNameServers = parse_json(&body)?;
-                s.set_name_servers(&name, &request)
-            })
-        })
-        .map(|()| StatusCode::NO_CONTENT.into_response())
-        .unwrap_or_else(IntoResponse::into_response)
+/// `PUT /v2/domains/{domainName}/nameservers` (204).
+pub(crate) fn put_name_servers() -> MethodRouter<Arc<Shared>> {
+    put_named(SimState::domain, SimState::set_name_servers)
 }
 
-pub(crate) async fn put_renew(
-    State(shared): State<Arc<Shared>>,
-    path: Result<Path<String>, PathRejection>,
-    body: Bytes,
-) -> Response {
-    path_or_404(path)
-        .and_then(|name| {
-            shared.write(|s| {
-                s.domain(&name)?;
-                let request: EditDomainWillRenew = parse_json(&body)?;
-                s.set_will_renew(&name, &request)
-            })
-        })
-        .map(|()| StatusCode::NO_CONTENT.into_response())
-        .unwrap_or_else(IntoResponse::into_response)
+/// `PUT /v2/domains/{domainName}/renew` (204).
+pub(crate) fn put_renew() -> MethodRouter<Arc<Shared>> {
+    put_named(SimState::domain, SimState::set_will_renew)
 }
 
 #[cfg(test)]

@@ -10,11 +10,7 @@ pub mod ssl;
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use axum::extract::rejection::PathRejection;
-use axum::extract::Path;
 use serde::{Deserialize, Serialize};
-
-use super::error::ApiError;
 
 pub use self::ssl::SslState;
 
@@ -130,10 +126,4 @@ impl DomainSslState {
             ssl: SslState::seed(),
         }
     }
-}
-
-/// A path that does not even decode names nothing that exists.
-pub(crate) fn path_or_404<T>(path: Result<Path<T>, PathRejection>) -> Result<T, ApiError> {
-    path.map(|Path(p)| p)
-        .map_err(|_| ApiError::not_found("not_found", "There is no such resource."))
 }

@@ -16,12 +16,11 @@
 //! PKCS#12 archive holding the certificate and its key, its integrity protected by the password
 //! (see [`super::pfx`]).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use axum::body::{Body, Bytes};
-use axum::extract::rejection::{PathRejection, QueryRejection};
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -31,12 +30,14 @@ use serde::{Deserialize, Serialize};
 use super::super::accounts::check_password;
 use super::super::dns::is_host_name;
 use super::super::error::{ApiError, ErrorMessage};
-use super::super::http::{located, param, parse_json, query_map};
-use super::super::paging::Paging;
+use super::super::handler::{
+    answer, created, json, located, no_content, param, parse_json, path_or_404, query_map, PathArg,
+    QueryArg,
+};
+use super::super::paging::paged;
 use super::super::state::SimState;
 use super::super::{now_ms, Shared};
 use super::der::{self, hex_upper};
-use super::path_or_404;
 
 /// A pending request older than this is gone (410), as an unvalidated order lapses.
 const REQUEST_LIFETIME_MS: i64 = 30 * 24 * 3600 * 1000;
@@ -853,89 +854,71 @@ fn outcome_response(outcome: RequestOutcome, pending_status: StatusCode) -> Resp
     }
 }
 
-pub(crate) async fn list_requests(
-    State(shared): State<Arc<Shared>>,
-    query: Result<Query<HashMap<String, String>>, QueryRejection>,
-) -> Response {
-    let answer = (|| {
-        let paging = Paging::from_query(&query_map(query)?)?;
-        let requests = shared.write(|s| Ok(s.list_ssl_requests(now_ms())))?;
-        Ok::<_, ApiError>(paging.respond(requests))
-    })();
-    answer.unwrap_or_else(IntoResponse::into_response)
+pub(crate) async fn list_requests(State(shared): State<Arc<Shared>>, query: QueryArg) -> Response {
+    paged(query, |_| {
+        shared.write(|s| Ok(s.list_ssl_requests(now_ms())))
+    })
 }
 
 pub(crate) async fn create_request(State(shared): State<Arc<Shared>>, body: Bytes) -> Response {
-    parse_json::<CreateRequest>(&body)
-        .and_then(|request| shared.write(|s| s.create_ssl_request(&request, now_ms())))
-        .map(|id| {
-            located(
-                StatusCode::CREATED,
-                &format!("/v2/sslcertificaterequests/{id}"),
-            )
-        })
-        .unwrap_or_else(IntoResponse::into_response)
+    created(
+        parse_json::<CreateRequest>(&body)
+            .and_then(|request| shared.write(|s| s.create_ssl_request(&request, now_ms())))
+            .map(|id| format!("/v2/sslcertificaterequests/{id}")),
+    )
 }
 
 pub(crate) async fn get_request(
     State(shared): State<Arc<Shared>>,
-    path: Result<Path<String>, PathRejection>,
+    path: PathArg<String>,
 ) -> Response {
-    path_or_404(path)
-        .and_then(|id| shared.write(|s| s.ssl_request_outcome(&id, now_ms())))
-        .map(|outcome| outcome_response(outcome, StatusCode::OK))
-        .unwrap_or_else(IntoResponse::into_response)
+    answer(
+        path_or_404(path).and_then(|id| shared.write(|s| s.ssl_request_outcome(&id, now_ms()))),
+        |outcome| outcome_response(outcome, StatusCode::OK),
+    )
 }
 
 pub(crate) async fn verify_request(
     State(shared): State<Arc<Shared>>,
-    path: Result<Path<String>, PathRejection>,
+    path: PathArg<String>,
 ) -> Response {
-    let delay = i64::try_from(shared.config().job_duration.as_millis()).unwrap_or(i64::MAX);
-    path_or_404(path)
-        .and_then(|id| shared.write(|s| s.verify_ssl_request(&id, now_ms(), delay)))
-        .map(|outcome| outcome_response(outcome, StatusCode::ACCEPTED))
-        .unwrap_or_else(IntoResponse::into_response)
+    let delay = shared.job_duration_ms();
+    answer(
+        path_or_404(path)
+            .and_then(|id| shared.write(|s| s.verify_ssl_request(&id, now_ms(), delay))),
+        |outcome| outcome_response(outcome, StatusCode::ACCEPTED),
+    )
 }
 
 pub(crate) async fn cancel_request(
     State(shared): State<Arc<Shared>>,
-    path: Result<Path<String>, PathRejection>,
+    path: PathArg<String>,
 ) -> Response {
-    path_or_404(path)
-        .and_then(|id| shared.write(|s| s.cancel_ssl_request(&id)))
-        .map(|()| StatusCode::NO_CONTENT.into_response())
-        .unwrap_or_else(IntoResponse::into_response)
+    no_content(path_or_404(path).and_then(|id| shared.write(|s| s.cancel_ssl_request(&id))))
 }
 
 pub(crate) async fn list_certificates(
     State(shared): State<Arc<Shared>>,
-    query: Result<Query<HashMap<String, String>>, QueryRejection>,
+    query: QueryArg,
 ) -> Response {
-    let answer = (|| {
-        let paging = Paging::from_query(&query_map(query)?)?;
-        let certificates = shared.write(|s| Ok(s.list_ssl_certificates(now_ms())))?;
-        Ok::<_, ApiError>(paging.respond(certificates))
-    })();
-    answer.unwrap_or_else(IntoResponse::into_response)
+    paged(query, |_| {
+        shared.write(|s| Ok(s.list_ssl_certificates(now_ms())))
+    })
 }
 
 pub(crate) async fn get_certificate(
     State(shared): State<Arc<Shared>>,
-    path: Result<Path<String>, PathRejection>,
+    path: PathArg<String>,
 ) -> Response {
-    path_or_404(path)
-        .and_then(|fp| shared.read(|s| s.ssl_certificate_detail(&fp)))
-        .map(|detail| Json(detail).into_response())
-        .unwrap_or_else(IntoResponse::into_response)
+    json(path_or_404(path).and_then(|fp| shared.read(|s| s.ssl_certificate_detail(&fp))))
 }
 
 pub(crate) async fn download_certificate(
     State(shared): State<Arc<Shared>>,
-    path: Result<Path<String>, PathRejection>,
-    query: Result<Query<HashMap<String, String>>, QueryRejection>,
+    path: PathArg<String>,
+    query: QueryArg,
 ) -> Response {
-    let answer = (|| {
+    let download = (|| {
         let fingerprint = path_or_404(path)?;
         let query = query_map(query)?;
         let certificate = shared.read(|s| s.ssl_certificate(&fingerprint).cloned())?;
@@ -992,7 +975,7 @@ pub(crate) async fn download_certificate(
         }
         Ok::<_, ApiError>(response)
     })();
-    answer.unwrap_or_else(IntoResponse::into_response)
+    answer(download, |response| response)
 }
 
 const SEED_FINGERPRINT: &str = "823639776FEED06A181077D3C3382C9D8202AFB4";

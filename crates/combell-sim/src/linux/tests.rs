@@ -1,12 +1,5 @@
 use super::*;
-
-fn codes(err: ApiError) -> Vec<String> {
-    match err {
-        ApiError::Validation(list) => list.into_iter().map(|e| e.error_code).collect(),
-        ApiError::NotFound(e) => vec![e.error_code],
-        other => panic!("{other:?}"),
-    }
-}
+use crate::error::codes;
 
 fn on() -> Toggle {
     Toggle {

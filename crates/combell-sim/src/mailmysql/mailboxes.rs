@@ -6,21 +6,21 @@
 //! accounts (`account_id`). `GET /v2/mailboxes` without `domain_name` lists every mailbox: the
 //! spec calls the filter "obligated" yet optional, and declares no 400 to refuse with.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use axum::body::Bytes;
-use axum::extract::rejection::{PathRejection, QueryRejection};
-use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
-use axum::Json;
+use axum::extract::State;
+use axum::response::Response;
+use axum::routing::MethodRouter;
 use serde::{Deserialize, Serialize};
 
-use super::{domain_of, is_email_address, key, path_or_404, MAILBOX_SIZE_MB};
+use super::{domain_of, is_email_address, key, MAILBOX_SIZE_MB};
 use crate::accounts::check_password;
 use crate::error::{ApiError, ErrorMessage};
-use crate::http::{located, param, parse_json, query_map};
+use crate::handler::{
+    created, json, no_content, param, parse_json, path_or_404, put_named, query_map, PathArg,
+    QueryArg,
+};
 use crate::state::SimState;
 use crate::Shared;
 
@@ -385,100 +385,48 @@ impl SimState {
     }
 }
 
-pub(crate) async fn list(
-    State(shared): State<Arc<Shared>>,
-    query: Result<Query<HashMap<String, String>>, QueryRejection>,
-) -> Response {
-    let answer = (|| {
-        let query = query_map(query)?;
+pub(crate) async fn list(State(shared): State<Arc<Shared>>, query: QueryArg) -> Response {
+    json(query_map(query).and_then(|query| {
         let domain = param(&query, "domain_name").map(str::to_string);
-        let mailboxes = shared.read(|s| Ok(s.list_mailboxes(domain.as_deref())))?;
-        Ok::<_, ApiError>(Json(mailboxes).into_response())
-    })();
-    answer.unwrap_or_else(IntoResponse::into_response)
+        shared.read(|s| Ok(s.list_mailboxes(domain.as_deref())))
+    }))
 }
 
 pub(crate) async fn create(State(shared): State<Arc<Shared>>, body: Bytes) -> Response {
-    parse_json::<CreateMailbox>(&body)
-        .and_then(|request| shared.write(|s| s.create_mailbox(&request)))
-        .map(|address| located(StatusCode::CREATED, &format!("/v2/mailboxes/{address}")))
-        .unwrap_or_else(IntoResponse::into_response)
+    created(
+        parse_json::<CreateMailbox>(&body)
+            .and_then(|request| shared.write(|s| s.create_mailbox(&request)))
+            .map(|address| format!("/v2/mailboxes/{address}")),
+    )
 }
 
-pub(crate) async fn get_one(
-    State(shared): State<Arc<Shared>>,
-    path: Result<Path<String>, PathRejection>,
-) -> Response {
-    path_or_404(path)
-        .and_then(|name| shared.read(|s| s.mailbox_detail(&name)))
-        .map(|detail| Json(detail).into_response())
-        .unwrap_or_else(IntoResponse::into_response)
+pub(crate) async fn get_one(State(shared): State<Arc<Shared>>, path: PathArg<String>) -> Response {
+    json(path_or_404(path).and_then(|name| shared.read(|s| s.mailbox_detail(&name))))
 }
 
-pub(crate) async fn delete(
-    State(shared): State<Arc<Shared>>,
-    path: Result<Path<String>, PathRejection>,
-) -> Response {
-    path_or_404(path)
-        .and_then(|name| shared.write(|s| s.delete_mailbox(&name)))
-        .map(|()| StatusCode::NO_CONTENT.into_response())
-        .unwrap_or_else(IntoResponse::into_response)
+pub(crate) async fn delete(State(shared): State<Arc<Shared>>, path: PathArg<String>) -> Response {
+    no_content(path_or_404(path).and_then(|name| shared.write(|s| s.delete_mailbox(&name))))
 }
 
-/// A 204 PUT on an existing mailbox: 404 before the body is even looked at.
-fn put_on_mailbox<T: serde::de::DeserializeOwned>(
-    shared: &Shared,
-    path: Result<Path<String>, PathRejection>,
-    body: &Bytes,
-    apply: impl FnOnce(&mut SimState, &str, &T) -> Result<(), ApiError>,
-) -> Response {
-    path_or_404(path)
-        .and_then(|name| {
-            shared.write(|s| {
-                s.mailbox(&name)?;
-                let input: T = parse_json(body)?;
-                apply(s, &name, &input)
-            })
-        })
-        .map(|()| StatusCode::NO_CONTENT.into_response())
-        .unwrap_or_else(IntoResponse::into_response)
+/// `PUT .../autoforward` (204).
+pub(crate) fn autoforward() -> MethodRouter<Arc<Shared>> {
+    put_named(SimState::mailbox, SimState::set_autoforward)
 }
 
-pub(crate) async fn autoforward(
-    State(shared): State<Arc<Shared>>,
-    path: Result<Path<String>, PathRejection>,
-    body: Bytes,
-) -> Response {
-    put_on_mailbox(&shared, path, &body, SimState::set_autoforward)
+/// `PUT .../autoreply` (204).
+pub(crate) fn autoreply() -> MethodRouter<Arc<Shared>> {
+    put_named(SimState::mailbox, SimState::set_autoreply)
 }
 
-pub(crate) async fn autoreply(
-    State(shared): State<Arc<Shared>>,
-    path: Result<Path<String>, PathRejection>,
-    body: Bytes,
-) -> Response {
-    put_on_mailbox(&shared, path, &body, SimState::set_autoreply)
-}
-
-pub(crate) async fn password(
-    State(shared): State<Arc<Shared>>,
-    path: Result<Path<String>, PathRejection>,
-    body: Bytes,
-) -> Response {
-    put_on_mailbox(&shared, path, &body, SimState::set_mailbox_password)
+/// `PUT .../password` (204).
+pub(crate) fn password() -> MethodRouter<Arc<Shared>> {
+    put_named(SimState::mailbox, SimState::set_mailbox_password)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn codes(err: ApiError) -> Vec<String> {
-        match err {
-            ApiError::Validation(errors) => errors.into_iter().map(|e| e.error_code).collect(),
-            ApiError::NotFound(e) => vec![e.error_code],
-            other => panic!("{other:?}"),
-        }
-    }
+    use crate::error::codes;
 
     fn request(address: &str, account: i64, password: &str) -> CreateMailbox {
         CreateMailbox {

@@ -5,16 +5,15 @@
 use std::sync::Arc;
 
 use axum::body::Bytes;
-use axum::extract::rejection::PathRejection;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
-use axum::Json;
+use axum::response::Response;
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
-use super::{domain_of, is_email_address, key, path_or_404, MAILBOX_SIZE_MB};
+use super::{domain_of, is_email_address, key, MAILBOX_SIZE_MB};
 use crate::error::{ApiError, ErrorMessage};
-use crate::http::{located, parse_json};
+use crate::handler::{created, empty, json, no_content, path_or_404, PathArg};
 use crate::state::SimState;
 use crate::Shared;
 
@@ -444,182 +443,161 @@ fn smtp_domain_not_found(hostname: &str) -> ApiError {
     )
 }
 
-pub(crate) async fn get_one(
-    State(shared): State<Arc<Shared>>,
-    path: Result<Path<String>, PathRejection>,
+/// A change under the mail zone the path names: the zone, and `found` within it, must exist
+/// (404) before the body is read.
+fn zone_write<I: DeserializeOwned, T>(
+    shared: &Shared,
+    domain: &str,
+    body: &Bytes,
+    found: impl FnOnce(&MailZone) -> Result<(), ApiError>,
+    apply: impl FnOnce(&mut SimState, &I) -> Result<T, ApiError>,
+) -> Result<T, ApiError> {
+    shared.write_body(body, |s| s.mail_zone(domain).and_then(found), apply)
+}
+
+/// A create under the mail zone: 201 with the `Location` of `/v2/mailzones/{domain}/{part}/{name}`.
+fn zone_create<I: DeserializeOwned>(
+    shared: &Shared,
+    path: PathArg<String>,
+    body: &Bytes,
+    part: &str,
+    create: impl FnOnce(&mut SimState, &str, &I) -> Result<String, ApiError>,
 ) -> Response {
-    path_or_404(path)
-        .and_then(|domain| shared.read(|s| s.mail_zone(&domain).cloned()))
-        .map(|zone| Json(zone).into_response())
-        .unwrap_or_else(IntoResponse::into_response)
+    created(path_or_404(path).and_then(|domain| {
+        let name = zone_write(
+            shared,
+            &domain,
+            body,
+            |_| Ok(()),
+            |s, input| create(s, &domain, input),
+        )?;
+        Ok(format!("/v2/mailzones/{}/{part}/{name}", key(&domain)))
+    }))
+}
+
+pub(crate) async fn get_one(State(shared): State<Arc<Shared>>, path: PathArg<String>) -> Response {
+    json(path_or_404(path).and_then(|domain| shared.read(|s| s.mail_zone(&domain).cloned())))
 }
 
 pub(crate) async fn create_alias(
     State(shared): State<Arc<Shared>>,
-    path: Result<Path<String>, PathRejection>,
+    path: PathArg<String>,
     body: Bytes,
 ) -> Response {
-    path_or_404(path)
-        .and_then(|domain| {
-            let address = shared.write(|s| {
-                s.mail_zone(&domain)?;
-                let input: AliasInput = parse_json(&body)?;
-                s.create_alias(&domain, &input)
-            })?;
-            Ok(located(
-                StatusCode::CREATED,
-                &format!("/v2/mailzones/{}/aliases/{address}", key(&domain)),
-            ))
-        })
-        .unwrap_or_else(IntoResponse::into_response)
+    zone_create(&shared, path, &body, "aliases", SimState::create_alias)
 }
 
 pub(crate) async fn update_alias(
     State(shared): State<Arc<Shared>>,
-    path: Result<Path<(String, String)>, PathRejection>,
+    path: PathArg<(String, String)>,
     body: Bytes,
 ) -> Response {
-    path_or_404(path)
-        .and_then(|(domain, address)| {
-            shared.write(|s| {
-                let zone = s.mail_zone(&domain)?;
-                if !zone
-                    .aliases
-                    .iter()
-                    .any(|a| a.email_address == key(&address))
-                {
-                    return Err(alias_not_found(&key(&address)));
-                }
-                let input: AliasInput = parse_json(&body)?;
-                s.update_alias(&domain, &address, &input)
-            })
+    let answer = path_or_404(path).and_then(|(domain, address)| {
+        let address_key = key(&address);
+        let found =
+            |zone: &MailZone| match zone.aliases.iter().any(|a| a.email_address == address_key) {
+                true => Ok(()),
+                false => Err(alias_not_found(&address_key)),
+            };
+        zone_write(&shared, &domain, &body, found, |s, input| {
+            s.update_alias(&domain, &address, input)
         })
-        .map(|()| StatusCode::ACCEPTED.into_response())
-        .unwrap_or_else(IntoResponse::into_response)
+    });
+    empty(StatusCode::ACCEPTED, answer)
 }
 
 pub(crate) async fn delete_alias(
     State(shared): State<Arc<Shared>>,
-    path: Result<Path<(String, String)>, PathRejection>,
+    path: PathArg<(String, String)>,
 ) -> Response {
-    path_or_404(path)
-        .and_then(|(domain, address)| shared.write(|s| s.delete_alias(&domain, &address)))
-        .map(|()| StatusCode::NO_CONTENT.into_response())
-        .unwrap_or_else(IntoResponse::into_response)
+    no_content(
+        path_or_404(path)
+            .and_then(|(domain, address)| shared.write(|s| s.delete_alias(&domain, &address))),
+    )
 }
 
 pub(crate) async fn antispam(
     State(shared): State<Arc<Shared>>,
-    path: Result<Path<String>, PathRejection>,
+    path: PathArg<String>,
     body: Bytes,
 ) -> Response {
-    path_or_404(path)
-        .and_then(|domain| {
-            shared.write(|s| {
-                s.mail_zone(&domain)?;
-                let input: AntiSpamInput = parse_json(&body)?;
-                s.set_antispam(&domain, &input)
-            })
-        })
-        .map(|()| StatusCode::NO_CONTENT.into_response())
-        .unwrap_or_else(IntoResponse::into_response)
+    no_content(path_or_404(path).and_then(|domain| {
+        zone_write(
+            &shared,
+            &domain,
+            &body,
+            |_| Ok(()),
+            |s, input| s.set_antispam(&domain, input),
+        )
+    }))
 }
 
 pub(crate) async fn create_catch_all(
     State(shared): State<Arc<Shared>>,
-    path: Result<Path<String>, PathRejection>,
+    path: PathArg<String>,
     body: Bytes,
 ) -> Response {
-    path_or_404(path)
-        .and_then(|domain| {
-            let address = shared.write(|s| {
-                s.mail_zone(&domain)?;
-                let input: CatchAllInput = parse_json(&body)?;
-                s.create_catch_all(&domain, &input)
-            })?;
-            Ok(located(
-                StatusCode::CREATED,
-                &format!("/v2/mailzones/{}/catchall/{address}", key(&domain)),
-            ))
-        })
-        .unwrap_or_else(IntoResponse::into_response)
+    zone_create(&shared, path, &body, "catchall", SimState::create_catch_all)
 }
 
 pub(crate) async fn delete_catch_all(
     State(shared): State<Arc<Shared>>,
-    path: Result<Path<(String, String)>, PathRejection>,
+    path: PathArg<(String, String)>,
 ) -> Response {
-    path_or_404(path)
-        .and_then(|(domain, address)| shared.write(|s| s.delete_catch_all(&domain, &address)))
-        .map(|()| StatusCode::NO_CONTENT.into_response())
-        .unwrap_or_else(IntoResponse::into_response)
+    no_content(
+        path_or_404(path)
+            .and_then(|(domain, address)| shared.write(|s| s.delete_catch_all(&domain, &address))),
+    )
 }
 
 pub(crate) async fn create_smtp_domain(
     State(shared): State<Arc<Shared>>,
-    path: Result<Path<String>, PathRejection>,
+    path: PathArg<String>,
     body: Bytes,
 ) -> Response {
-    path_or_404(path)
-        .and_then(|domain| {
-            let hostname = shared.write(|s| {
-                s.mail_zone(&domain)?;
-                let input: SmtpDomainInput = parse_json(&body)?;
-                s.create_smtp_domain(&domain, &input)
-            })?;
-            Ok(located(
-                StatusCode::CREATED,
-                &format!("/v2/mailzones/{}/smtpdomains/{hostname}", key(&domain)),
-            ))
-        })
-        .unwrap_or_else(IntoResponse::into_response)
+    zone_create(
+        &shared,
+        path,
+        &body,
+        "smtpdomains",
+        SimState::create_smtp_domain,
+    )
 }
 
 pub(crate) async fn update_smtp_domain(
     State(shared): State<Arc<Shared>>,
-    path: Result<Path<(String, String)>, PathRejection>,
+    path: PathArg<(String, String)>,
     body: Bytes,
 ) -> Response {
-    path_or_404(path)
-        .and_then(|(domain, hostname)| {
-            shared.write(|s| {
-                let zone = s.mail_zone(&domain)?;
-                if !zone
-                    .smtp_domains
-                    .iter()
-                    .any(|d| d.hostname == key(&hostname))
-                {
-                    return Err(smtp_domain_not_found(&key(&hostname)));
-                }
-                let input: SmtpDomainInput = parse_json(&body)?;
-                s.update_smtp_domain(&domain, &hostname, &input)
-            })
+    let answer = path_or_404(path).and_then(|(domain, hostname)| {
+        let hostname_key = key(&hostname);
+        let found =
+            |zone: &MailZone| match zone.smtp_domains.iter().any(|d| d.hostname == hostname_key) {
+                true => Ok(()),
+                false => Err(smtp_domain_not_found(&hostname_key)),
+            };
+        zone_write(&shared, &domain, &body, found, |s, input| {
+            s.update_smtp_domain(&domain, &hostname, input)
         })
-        .map(|()| StatusCode::ACCEPTED.into_response())
-        .unwrap_or_else(IntoResponse::into_response)
+    });
+    empty(StatusCode::ACCEPTED, answer)
 }
 
 pub(crate) async fn delete_smtp_domain(
     State(shared): State<Arc<Shared>>,
-    path: Result<Path<(String, String)>, PathRejection>,
+    path: PathArg<(String, String)>,
 ) -> Response {
-    path_or_404(path)
-        .and_then(|(domain, hostname)| shared.write(|s| s.delete_smtp_domain(&domain, &hostname)))
-        .map(|()| StatusCode::NO_CONTENT.into_response())
-        .unwrap_or_else(IntoResponse::into_response)
+    no_content(
+        path_or_404(path).and_then(|(domain, hostname)| {
+            shared.write(|s| s.delete_smtp_domain(&domain, &hostname))
+        }),
+    )
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn codes(err: ApiError) -> Vec<String> {
-        match err {
-            ApiError::Validation(errors) => errors.into_iter().map(|e| e.error_code).collect(),
-            ApiError::NotFound(e) => vec![e.error_code],
-            other => panic!("{other:?}"),
-        }
-    }
+    use crate::error::codes;
 
     fn alias(address: &str, destinations: &[&str]) -> AliasInput {
         AliasInput {

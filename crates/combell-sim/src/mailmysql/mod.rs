@@ -35,13 +35,10 @@ pub mod mysql;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use axum::extract::rejection::PathRejection;
-use axum::extract::Path;
 use axum::routing::{get, put};
 use axum::Router;
 use serde::{Deserialize, Serialize};
 
-use super::error::ApiError;
 use super::state::{AssetType, SimState};
 use super::Shared;
 
@@ -170,15 +167,15 @@ pub(crate) fn routes() -> Router<Arc<Shared>> {
         )
         .route(
             "/v2/mailboxes/{mailboxName}/autoforward",
-            put(mailboxes::autoforward),
+            mailboxes::autoforward(),
         )
         .route(
             "/v2/mailboxes/{mailboxName}/autoreply",
-            put(mailboxes::autoreply),
+            mailboxes::autoreply(),
         )
         .route(
             "/v2/mailboxes/{mailboxName}/password",
-            put(mailboxes::password),
+            mailboxes::password(),
         )
         .route("/v2/mailzones/{domainName}", get(mailzones::get_one))
         .route(
@@ -230,12 +227,6 @@ pub(crate) fn routes() -> Router<Arc<Shared>> {
             "/v2/mysqldatabases/{databaseName}/users/{userName}/status",
             put(mysql::user_status),
         )
-}
-
-/// A path that does not even decode names nothing that exists.
-pub(crate) fn path_or_404<T>(path: Result<Path<T>, PathRejection>) -> Result<T, ApiError> {
-    path.map(|Path(p)| p)
-        .map_err(|_| ApiError::not_found("not_found", "There is no such resource."))
 }
 
 /// Names in paths and bodies compare without case or surrounding blanks.

@@ -3,22 +3,19 @@
 //! `GET` and `DELETE /v2/mysqldatabases/{databaseName}`; their users: list, create (202 + a
 //! job; new users are `read_only`), delete (only `read_only` users), password and status (204).
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use axum::body::Bytes;
-use axum::extract::rejection::{PathRejection, QueryRejection};
-use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
-use axum::Json;
+use axum::extract::State;
+use axum::response::Response;
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
+use super::key;
 use super::mailboxes::{password_problem, PasswordInput};
-use super::{key, path_or_404};
 use crate::error::{ApiError, ErrorMessage};
-use crate::http::{located, parse_json, query_map};
-use crate::paging::Paging;
+use crate::handler::{job_started, json, no_content, parse_json, path_or_404, PathArg, QueryArg};
+use crate::paging::paged;
 use crate::state::{AssetType, JobStatus, JobWork, SimState};
 use crate::{now_ms, Shared};
 
@@ -443,141 +440,94 @@ impl SimState {
     }
 }
 
-fn job_duration_ms(shared: &Shared) -> i64 {
-    i64::try_from(shared.config().job_duration.as_millis()).unwrap_or(i64::MAX)
-}
-
-fn job_location(job_id: &str) -> Response {
-    located(
-        StatusCode::ACCEPTED,
-        &format!("/v2/provisioningjobs/{job_id}"),
-    )
-}
-
-pub(crate) async fn list(
-    State(shared): State<Arc<Shared>>,
-    query: Result<Query<HashMap<String, String>>, QueryRejection>,
-) -> Response {
-    let answer = (|| {
-        let query = query_map(query)?;
-        let paging = Paging::from_query(&query)?;
-        let databases = shared.read(|s| Ok(s.list_databases()))?;
-        Ok::<_, ApiError>(paging.respond(databases))
-    })();
-    answer.unwrap_or_else(IntoResponse::into_response)
+pub(crate) async fn list(State(shared): State<Arc<Shared>>, query: QueryArg) -> Response {
+    paged(query, |_| shared.read(|s| Ok(s.list_databases())))
 }
 
 pub(crate) async fn create(State(shared): State<Arc<Shared>>, body: Bytes) -> Response {
-    let duration = job_duration_ms(&shared);
-    parse_json::<CreateDatabase>(&body)
-        .and_then(|request| shared.write(|s| s.create_database(&request, now_ms(), duration)))
-        .map(|job_id| job_location(&job_id))
-        .unwrap_or_else(IntoResponse::into_response)
+    let duration = shared.job_duration_ms();
+    job_started(
+        parse_json::<CreateDatabase>(&body)
+            .and_then(|request| shared.write(|s| s.create_database(&request, now_ms(), duration))),
+    )
 }
 
-pub(crate) async fn get_one(
-    State(shared): State<Arc<Shared>>,
-    path: Result<Path<String>, PathRejection>,
-) -> Response {
-    path_or_404(path)
-        .and_then(|name| shared.read(|s| s.database_view(&name)))
-        .map(|view| Json(view).into_response())
-        .unwrap_or_else(IntoResponse::into_response)
+pub(crate) async fn get_one(State(shared): State<Arc<Shared>>, path: PathArg<String>) -> Response {
+    json(path_or_404(path).and_then(|name| shared.read(|s| s.database_view(&name))))
 }
 
-pub(crate) async fn delete(
-    State(shared): State<Arc<Shared>>,
-    path: Result<Path<String>, PathRejection>,
-) -> Response {
-    path_or_404(path)
-        .and_then(|name| shared.write(|s| s.delete_database(&name)))
-        .map(|()| StatusCode::NO_CONTENT.into_response())
-        .unwrap_or_else(IntoResponse::into_response)
+pub(crate) async fn delete(State(shared): State<Arc<Shared>>, path: PathArg<String>) -> Response {
+    no_content(path_or_404(path).and_then(|name| shared.write(|s| s.delete_database(&name))))
 }
 
 pub(crate) async fn list_users(
     State(shared): State<Arc<Shared>>,
-    path: Result<Path<String>, PathRejection>,
+    path: PathArg<String>,
 ) -> Response {
-    path_or_404(path)
-        .and_then(|name| shared.read(|s| s.list_users(&name)))
-        .map(|users| Json(users).into_response())
-        .unwrap_or_else(IntoResponse::into_response)
+    json(path_or_404(path).and_then(|name| shared.read(|s| s.list_users(&name))))
 }
 
 pub(crate) async fn create_user(
     State(shared): State<Arc<Shared>>,
-    path: Result<Path<String>, PathRejection>,
+    path: PathArg<String>,
     body: Bytes,
 ) -> Response {
-    let duration = job_duration_ms(&shared);
-    path_or_404(path)
-        .and_then(|database| {
-            shared.write(|s| {
-                s.database(&database)?;
-                let request: CreateUser = parse_json(&body)?;
-                s.create_user(&database, &request, now_ms(), duration)
-            })
-        })
-        .map(|job_id| job_location(&job_id))
-        .unwrap_or_else(IntoResponse::into_response)
+    let duration = shared.job_duration_ms();
+    job_started(path_or_404(path).and_then(|database| {
+        shared.write_body(
+            &body,
+            |s| s.database(&database).map(|_| ()),
+            |s, request: &CreateUser| s.create_user(&database, request, now_ms(), duration),
+        )
+    }))
 }
 
 pub(crate) async fn delete_user(
     State(shared): State<Arc<Shared>>,
-    path: Result<Path<(String, String)>, PathRejection>,
+    path: PathArg<(String, String)>,
 ) -> Response {
-    path_or_404(path)
-        .and_then(|(database, user)| shared.write(|s| s.delete_user(&database, &user)))
-        .map(|()| StatusCode::NO_CONTENT.into_response())
-        .unwrap_or_else(IntoResponse::into_response)
+    no_content(
+        path_or_404(path)
+            .and_then(|(database, user)| shared.write(|s| s.delete_user(&database, &user))),
+    )
+}
+
+/// A 204 PUT on an existing user: 404 before the body is even looked at.
+fn put_on_user<I: DeserializeOwned>(
+    shared: &Shared,
+    path: PathArg<(String, String)>,
+    body: &Bytes,
+    apply: impl FnOnce(&mut SimState, &str, &str, &I) -> Result<(), ApiError>,
+) -> Response {
+    no_content(path_or_404(path).and_then(|(database, user)| {
+        shared.write_body(
+            body,
+            |s| s.user(&database, &user).map(|_| ()),
+            |s, input| apply(s, &database, &user, input),
+        )
+    }))
 }
 
 pub(crate) async fn user_password(
     State(shared): State<Arc<Shared>>,
-    path: Result<Path<(String, String)>, PathRejection>,
+    path: PathArg<(String, String)>,
     body: Bytes,
 ) -> Response {
-    path_or_404(path)
-        .and_then(|(database, user)| {
-            shared.write(|s| {
-                s.user(&database, &user)?;
-                let input: PasswordInput = parse_json(&body)?;
-                s.set_user_password(&database, &user, &input)
-            })
-        })
-        .map(|()| StatusCode::NO_CONTENT.into_response())
-        .unwrap_or_else(IntoResponse::into_response)
+    put_on_user(&shared, path, &body, SimState::set_user_password)
 }
 
 pub(crate) async fn user_status(
     State(shared): State<Arc<Shared>>,
-    path: Result<Path<(String, String)>, PathRejection>,
+    path: PathArg<(String, String)>,
     body: Bytes,
 ) -> Response {
-    path_or_404(path)
-        .and_then(|(database, user)| {
-            shared.write(|s| {
-                s.user(&database, &user)?;
-                let input: UserStatusInput = parse_json(&body)?;
-                s.set_user_status(&database, &user, &input)
-            })
-        })
-        .map(|()| StatusCode::NO_CONTENT.into_response())
-        .unwrap_or_else(IntoResponse::into_response)
+    put_on_user(&shared, path, &body, SimState::set_user_status)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn codes(err: ApiError) -> Vec<String> {
-        match err {
-            ApiError::Validation(errors) => errors.into_iter().map(|e| e.error_code).collect(),
-            ApiError::NotFound(e) => vec![e.error_code],
-            other => panic!("{other:?}"),
-        }
-    }
+    use crate::error::codes;
 
     fn request(account: i64, name: &str, password: &str) -> CreateDatabase {
         CreateDatabase {

@@ -9,9 +9,11 @@ use base64::Engine as _;
 use combell_sim::{self as sim, RateLimit, RunningSim, SimConfig};
 use hmac::{Hmac, Mac};
 use md5::{Digest, Md5};
-use reqwest::{Method, StatusCode};
+use reqwest::Method;
 use serde_json::{json, Value};
 use sha2::Sha256;
+
+use crate::sim_support::{client, Answer};
 
 fn urlencode(text: &str) -> String {
     text.bytes()
@@ -55,42 +57,6 @@ struct Api {
     secret: String,
 }
 
-struct Answer {
-    status: StatusCode,
-    headers: reqwest::header::HeaderMap,
-    body: String,
-}
-
-impl Answer {
-    fn json(&self) -> Value {
-        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("{e}: {}", self.body))
-    }
-
-    fn header(&self, name: &str) -> Option<&str> {
-        self.headers.get(name).map(|v| v.to_str().unwrap())
-    }
-
-    fn number(&self, name: &str) -> u64 {
-        self.header(name)
-            .unwrap_or_else(|| panic!("no {name} header"))
-            .parse()
-            .unwrap()
-    }
-
-    fn codes(&self) -> Vec<String> {
-        let body = self.json();
-        match body.get("validation_errors") {
-            Some(list) => list
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|e| e["error_code"].as_str().unwrap().to_string())
-                .collect(),
-            None => vec![body["error_code"].as_str().unwrap().to_string()],
-        }
-    }
-}
-
 impl Api {
     async fn start(config: SimConfig) -> Api {
         let key = config.api_key.clone();
@@ -98,10 +64,7 @@ impl Api {
         let sim = sim::start(config).await.unwrap();
         Api {
             sim,
-            http: reqwest::Client::builder()
-                .redirect(reqwest::redirect::Policy::none())
-                .build()
-                .unwrap(),
+            http: client(),
             key,
             secret,
         }
@@ -130,12 +93,7 @@ impl Api {
         if let Some(auth) = auth {
             request = request.header("authorization", auth);
         }
-        let response = request.send().await.unwrap();
-        Answer {
-            status: response.status(),
-            headers: response.headers().clone(),
-            body: response.text().await.unwrap(),
-        }
+        Answer::read(request.send().await.unwrap()).await.unwrap()
     }
 
     /// A correctly signed request (signed over the lowercased path, as the spec says).
@@ -184,8 +142,7 @@ async fn servicepacks_and_accounts() {
     assert_eq!(hosting.json()[0]["id"], 1001);
     assert_eq!(hosting.json().as_array().unwrap().len(), 1);
     let bad = api.get("/v2/accounts?asset_type=castle").await;
-    assert_eq!(bad.status, 400);
-    assert_eq!(bad.codes(), ["asset_type_invalid"]);
+    bad.refused(400, &["asset_type_invalid"]);
 
     let detail = api.get("/v2/accounts/1001").await;
     assert_eq!(detail.status, 200);
@@ -195,8 +152,7 @@ async fn servicepacks_and_accounts() {
                "servicepack": {"id": 12, "name": "Linux Hosting Basic"}})
     );
     let missing = api.get("/v2/accounts/424242").await;
-    assert_eq!(missing.status, 404);
-    assert_eq!(missing.codes(), ["account_not_found"]);
+    missing.refused(404, &["account_not_found"]);
     assert!(missing.json()["error_text"].is_string());
 }
 
@@ -229,8 +185,7 @@ async fn account_creation_goes_through_a_provisioning_job() {
             ),
         )
         .await;
-    assert_eq!(created.status, 202);
-    assert_eq!(created.body, "");
+    created.empty(202);
     let location = created.header("location").unwrap().to_string();
     let job_id = location.strip_prefix("/v2/provisioningjobs/").unwrap();
     assert!(uuid::Uuid::parse_str(job_id).is_ok());
@@ -332,8 +287,7 @@ async fn dns_records_crud() {
             Some(json!({"type": "A", "record_name": "API", "ttl": 600, "content": "192.0.2.50"})),
         )
         .await;
-    assert_eq!(created.status, 201);
-    assert_eq!(created.body, "");
+    created.empty(201);
     let location = created.header("location").unwrap().to_string();
     let id = location
         .strip_prefix("/v2/dns/example.com/records/")
@@ -355,8 +309,7 @@ async fn dns_records_crud() {
             Some(json!({"type": "A", "record_name": "api", "content": "192.0.2.51"})),
         )
         .await;
-    assert_eq!(replaced.status, 200);
-    assert_eq!(replaced.body, "");
+    replaced.empty(200);
     let read = api.get(&location).await.json();
     assert_eq!(
         (read["id"].as_str(), read["content"].as_str()),
@@ -419,8 +372,7 @@ async fn dns_records_crud() {
             Some(json!({"type": "SRV", "service": "_sip", "target": "other.example.com", "port": 5060})),
         )
         .await;
-    assert_eq!(moved.status, 400);
-    assert_eq!(moved.codes(), ["dns_srv_field_not_editable"]);
+    moved.refused(400, &["dns_srv_field_not_editable"]);
 
     let wildcard = api
         .call(
@@ -429,8 +381,7 @@ async fn dns_records_crud() {
             Some(json!({"type": "A", "record_name": "*.dev", "content": "192.0.2.1"})),
         )
         .await;
-    assert_eq!(wildcard.status, 400);
-    assert_eq!(wildcard.codes(), ["dns_invalid_record_name"]);
+    wildcard.refused(400, &["dns_invalid_record_name"]);
     let malformed = api
         .raw(
             "POST",
@@ -439,8 +390,7 @@ async fn dns_records_crud() {
             Some(api.authorization("POST", "/v2/dns/example.com/records", b"{\"type\": ")),
         )
         .await;
-    assert_eq!(malformed.status, 400);
-    assert_eq!(malformed.codes(), ["request_body_invalid"]);
+    malformed.refused(400, &["request_body_invalid"]);
     let ns = api
         .call(
             "POST",
@@ -451,15 +401,12 @@ async fn dns_records_crud() {
     assert_eq!(ns.codes(), ["dns_record_type_invalid"]);
 
     let deleted = api.call("DELETE", &location, None).await;
-    assert_eq!(deleted.status, 204);
-    assert_eq!(deleted.body, "");
+    deleted.empty(204);
     let gone = api.get(&location).await;
-    assert_eq!(gone.status, 404);
-    assert_eq!(gone.codes(), ["dns_record_not_found"]);
+    gone.refused(404, &["dns_record_not_found"]);
     assert_eq!(api.call("DELETE", &location, None).await.status, 404);
     let no_zone = api.get("/v2/dns/nowhere.example/records").await;
-    assert_eq!(no_zone.status, 404);
-    assert_eq!(no_zone.codes(), ["dns_zone_not_found"]);
+    no_zone.refused(404, &["dns_zone_not_found"]);
     let no_zone_post = api
         .call(
             "POST",
@@ -471,8 +418,7 @@ async fn dns_records_crud() {
     let collection_delete = api
         .call("DELETE", "/v2/dns/example.com/records", None)
         .await;
-    assert_eq!(collection_delete.status, 405);
-    assert_eq!(collection_delete.codes(), ["method_not_allowed"]);
+    collection_delete.refused(405, &["method_not_allowed"]);
 }
 
 #[tokio::test]
@@ -489,8 +435,7 @@ async fn dns_paging_headers() {
     assert_eq!(past.number("x-paging-take"), 0);
     assert_eq!(past.json(), json!([]));
     let bad = api.get("/v2/dns/example.com/records?take=0").await;
-    assert_eq!(bad.status, 400);
-    assert_eq!(bad.codes(), ["paging_take_invalid"]);
+    bad.refused(400, &["paging_take_invalid"]);
 }
 
 #[tokio::test]
@@ -523,8 +468,7 @@ async fn authentication_failures_are_401_with_combell_bodies() {
     let refused = api
         .raw("GET", "/v2/servicepacks", b"", Some(wrong_secret))
         .await;
-    assert_eq!(refused.status, 401);
-    assert_eq!(refused.codes(), ["authorization_hmac_invalid"]);
+    refused.refused(401, &["authorization_hmac_invalid"]);
     let wrong_key = sign(
         "who",
         "sim-secret",

@@ -10,42 +10,21 @@ use std::time::{Duration, Instant};
 
 use combell_api::signing::sign;
 use combell_sim::{self as sim, FaultRule, RunningSim, SimConfig};
-use reqwest::{Method, StatusCode};
+use reqwest::Method;
 use serde_json::{json, Value};
+
+use crate::sim_support::{client, Answer};
 
 struct Api {
     sim: RunningSim,
     http: reqwest::Client,
 }
 
-struct Answer {
-    status: StatusCode,
-    headers: reqwest::header::HeaderMap,
-    body: String,
-}
-
-impl Answer {
-    fn json(&self) -> Value {
-        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("{e}: {}", self.body))
-    }
-
-    fn header(&self, name: &str) -> &str {
-        self.headers
-            .get(name)
-            .unwrap_or_else(|| panic!("no {name} header"))
-            .to_str()
-            .unwrap()
-    }
-}
-
 impl Api {
     async fn start(config: SimConfig) -> Api {
         Api {
             sim: sim::start(config).await.unwrap(),
-            http: reqwest::Client::builder()
-                .redirect(reqwest::redirect::Policy::none())
-                .build()
-                .unwrap(),
+            http: client(),
         }
     }
 
@@ -81,12 +60,7 @@ impl Api {
         if !body.is_empty() {
             request = request.header("content-type", "application/json");
         }
-        let response = request.send().await?;
-        Ok(Answer {
-            status: response.status(),
-            headers: response.headers().clone(),
-            body: response.text().await?,
-        })
+        Answer::read(request.send().await?).await
     }
 
     async fn call(&self, method: &str, pq: &str, body: Option<Value>) -> Answer {
@@ -102,12 +76,7 @@ impl Api {
         if let Some(body) = body {
             request = request.json(&body);
         }
-        let response = request.send().await.unwrap();
-        Answer {
-            status: response.status(),
-            headers: response.headers().clone(),
-            body: response.text().await.unwrap(),
-        }
+        Answer::read(request.send().await.unwrap()).await.unwrap()
     }
 
     fn record_count(&self, domain: &str) -> usize {
@@ -179,9 +148,9 @@ async fn admin_endpoint_adds_lists_and_removes_rules() {
 
     let limited = api.call("GET", "/v2/accounts", None).await;
     assert_eq!(limited.status, 429);
-    assert_eq!(limited.header("retry-after"), "9");
-    assert_eq!(limited.header("x-ratelimit-reset"), "9");
-    assert_eq!(limited.header("x-ratelimit-remaining"), "0");
+    assert_eq!(limited.present("retry-after"), "9");
+    assert_eq!(limited.present("x-ratelimit-reset"), "9");
+    assert_eq!(limited.present("x-ratelimit-remaining"), "0");
     assert_eq!(limited.json()["error_code"], "too_many_requests");
 
     let bad = api
@@ -276,7 +245,7 @@ async fn create_account(api: &Api, identifier: &str) -> String {
         )
         .await;
     assert_eq!(created.status, 202, "{}", created.body);
-    created.header("location").to_string()
+    created.present("location").to_string()
 }
 
 #[tokio::test]
@@ -380,8 +349,8 @@ async fn a_huge_take_is_capped_and_the_headers_tell_the_truth() {
         .await;
     assert_eq!(page.status, 200);
     assert_eq!(page.json().as_array().unwrap().len(), 1000);
-    assert_eq!(page.header("x-paging-take"), "1000");
-    assert_eq!(page.header("x-paging-totalresults"), total.to_string());
+    assert_eq!(page.present("x-paging-take"), "1000");
+    assert_eq!(page.present("x-paging-totalresults"), total.to_string());
     let rest = api
         .call(
             "GET",
@@ -390,7 +359,7 @@ async fn a_huge_take_is_capped_and_the_headers_tell_the_truth() {
         )
         .await;
     assert_eq!(rest.json().as_array().unwrap().len(), total - 1000);
-    assert_eq!(rest.header("x-paging-take"), (total - 1000).to_string());
+    assert_eq!(rest.present("x-paging-take"), (total - 1000).to_string());
 }
 
 #[tokio::test]
@@ -453,7 +422,7 @@ async fn concurrent_writers_keep_the_state_and_file_coherent() {
                     .call("POST", "/v2/dns/example.com/records", Some(txt(&name)))
                     .await;
                 assert_eq!(created.status, 201);
-                let location = created.header("location").to_string();
+                let location = created.present("location").to_string();
                 if n % 2 == 0 {
                     assert_eq!(api.call("DELETE", &location, None).await.status, 204);
                 } else {

@@ -26,6 +26,20 @@ pub struct Answer {
 }
 
 impl Answer {
+    /// Reads a whole answer off the wire.
+    pub async fn read(response: reqwest::Response) -> reqwest::Result<Answer> {
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = response.bytes().await?.to_vec();
+        let body = String::from_utf8_lossy(&bytes).into_owned();
+        Ok(Answer {
+            status,
+            headers,
+            bytes,
+            body,
+        })
+    }
+
     pub fn json(&self) -> Value {
         serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("{e}: {}", self.body))
     }
@@ -34,8 +48,16 @@ impl Answer {
         self.headers.get(name).map(|v| v.to_str().unwrap())
     }
 
+    /// A header the answer must carry.
+    #[track_caller]
+    pub fn present(&self, name: &str) -> &str {
+        self.header(name)
+            .unwrap_or_else(|| panic!("no {name} header"))
+    }
+
+    #[track_caller]
     pub fn number(&self, name: &str) -> u64 {
-        self.header(name).unwrap().parse().unwrap()
+        self.present(name).parse().unwrap()
     }
 
     /// The Combell error codes of an error answer, whichever of its shapes it has.
@@ -73,6 +95,15 @@ impl Answer {
     }
 }
 
+/// The HTTP client of the tests: Combell's 303s (SSL certificate requests) are answers to
+/// check, not to follow.
+pub fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+}
+
 impl Api {
     pub async fn start() -> Api {
         Api::start_with(SimConfig::for_tests()).await
@@ -81,11 +112,7 @@ impl Api {
     pub async fn start_with(config: SimConfig) -> Api {
         Api {
             sim: sim::start(config).await.unwrap(),
-            // Combell's 303s (SSL certificate requests) are answers to check, not to follow.
-            http: reqwest::Client::builder()
-                .redirect(reqwest::redirect::Policy::none())
-                .build()
-                .unwrap(),
+            http: client(),
         }
     }
 
@@ -113,17 +140,7 @@ impl Api {
                 .header("content-type", "application/json")
                 .body(body.to_vec());
         }
-        let response = request.send().await.unwrap();
-        let status = response.status();
-        let headers = response.headers().clone();
-        let bytes = response.bytes().await.unwrap().to_vec();
-        let body = String::from_utf8_lossy(&bytes).into_owned();
-        Answer {
-            status,
-            headers,
-            bytes,
-            body,
-        }
+        Answer::read(request.send().await.unwrap()).await.unwrap()
     }
 
     pub async fn get(&self, pq: &str) -> Answer {
