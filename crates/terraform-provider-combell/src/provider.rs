@@ -12,6 +12,7 @@ use crate::accounts::account_data::AccountDataSource;
 use crate::accounts::account_list::AccountList;
 use crate::accounts::accounts_data::AccountsDataSource;
 use crate::accounts::servicepacks_data::ServicepacksDataSource;
+use crate::core::data::Data;
 use crate::core::list::Listed;
 use crate::core::managed::Typed;
 use crate::core::settings::SettingsOf;
@@ -229,24 +230,24 @@ impl ProviderDef for CombellProvider {
 
     fn data_sources(&self) -> Vec<Arc<dyn DataSource>> {
         vec![
-            Arc::new(ServicepacksDataSource),
-            Arc::new(AccountDataSource),
-            Arc::new(AccountsDataSource),
-            Arc::new(MysqlDatabasesDataSource),
-            Arc::new(MailboxesDataSource),
-            Arc::new(DomainDataSource),
-            Arc::new(DomainsDataSource),
-            Arc::new(SslCertificateDataSource),
-            Arc::new(SslCertificatesDataSource),
-            Arc::new(SslCertificateRequestsDataSource),
-            Arc::new(LinuxHostingDataSource),
-            Arc::new(LinuxHostingsDataSource),
-            Arc::new(PhpVersionsDataSource),
-            Arc::new(SshKeysDataSource),
-            Arc::new(MailZoneDataSource),
-            Arc::new(WindowsHostingDataSource),
-            Arc::new(WindowsHostingsDataSource),
-            Arc::new(DnsRecordsDataSource),
+            Arc::new(Data::new(ServicepacksDataSource)),
+            Arc::new(Data::new(AccountDataSource)),
+            Arc::new(Data::new(AccountsDataSource)),
+            Arc::new(Data::new(MysqlDatabasesDataSource)),
+            Arc::new(Data::new(MailboxesDataSource)),
+            Arc::new(Data::new(DomainDataSource)),
+            Arc::new(Data::new(DomainsDataSource)),
+            Arc::new(Data::new(SslCertificateDataSource)),
+            Arc::new(Data::new(SslCertificatesDataSource)),
+            Arc::new(Data::new(SslCertificateRequestsDataSource)),
+            Arc::new(Data::new(LinuxHostingDataSource)),
+            Arc::new(Data::new(LinuxHostingsDataSource)),
+            Arc::new(Data::new(PhpVersionsDataSource)),
+            Arc::new(Data::new(SshKeysDataSource)),
+            Arc::new(Data::new(MailZoneDataSource)),
+            Arc::new(Data::new(WindowsHostingDataSource)),
+            Arc::new(Data::new(WindowsHostingsDataSource)),
+            Arc::new(Data::new(DnsRecordsDataSource)),
         ]
     }
 

@@ -3,28 +3,21 @@
 
 use async_trait::async_trait;
 
+use crate::core::data::{found, Failure, Reader};
+use combell_api::{CancellationToken, Client};
+
 use crate::accounts::account::{account_values, addons_attribute, find_by_identifier, AccountData};
-use crate::core::{api_error, client};
-use tfplugin::{
-    decode, Attribute, AttributePath, Ctx, DataSource, Diagnostic, Diagnostics, Model, ReadResult,
-    Schema, Value,
-};
+use tfplugin::{Attribute, AttributePath, Diagnostics, Schema};
 
 pub struct AccountDataSource;
 
 const TYPE_NAME: &str = "combell_account";
 
 #[async_trait]
-impl DataSource for AccountDataSource {
-    fn type_name(&self) -> &str {
-        TYPE_NAME
-    }
-    fn api_operations(&self) -> &'static [&'static str] {
-        &["GET /accounts/{accountId}"]
-    }
-    fn model_attributes(&self) -> Vec<&'static str> {
-        AccountData::attribute_names()
-    }
+impl Reader for AccountDataSource {
+    type Model = AccountData;
+    const TYPE_NAME: &'static str = TYPE_NAME;
+    const API_OPERATIONS: &'static [&'static str] = &["GET /accounts/{accountId}"];
 
     fn schema(&self) -> Schema {
         Schema::new(vec![
@@ -51,71 +44,48 @@ impl DataSource for AccountDataSource {
         )
     }
 
-    async fn validate(&self, _ctx: &Ctx, config: &Value) -> Diagnostics {
-        let config = decode!(AccountData, config);
-        let mut diags = Diagnostics::default();
-        if let Err((attribute, detail)) = check_selector(&config) {
+    fn validate(&self, config: &AccountData, diags: &mut Diagnostics) {
+        if let Err((attribute, detail)) = check_selector(config) {
             diags.error_at(
                 AttributePath::new(attribute),
                 "Give exactly one of id and identifier",
                 detail,
             );
         }
-        diags
     }
 
-    async fn read(&self, ctx: &Ctx, config: &Value) -> ReadResult {
-        let summary = format!("Unable to read {TYPE_NAME}");
-        let config = decode!(AccountData, config);
-        let client = match client(ctx) {
-            Ok(client) => client,
-            Err(diag) => return ReadResult::error(diag),
-        };
+    async fn read(
+        &self,
+        client: &Client,
+        config: AccountData,
+        cancel: &CancellationToken,
+    ) -> Result<AccountData, Failure> {
         let account_id = match (config.id.as_str(), config.identifier.as_str()) {
             (Some(id), _) => match id.trim().parse::<i64>() {
                 Ok(n) if n > 0 => n,
                 _ => {
-                    return ReadResult::error(
-                        Diagnostic::error(
-                            summary,
-                            format!(
-                                "\"{id}\" is not a Combell account id (a positive whole number)."
-                            ),
-                        )
-                        .at(AttributePath::new("id")),
-                    )
+                    return Err(Failure::said_at(
+                        "id",
+                        format!("\"{id}\" is not a Combell account id (a positive whole number)."),
+                    ))
                 }
             },
-            (None, Some(identifier)) => {
-                match find_by_identifier(&client, identifier, ctx.stopping()).await {
-                    Ok(Some(account)) => account.id,
-                    Ok(None) => {
-                        return ReadResult::error(Diagnostic::error(
-                            summary,
-                            format!(
-                                "No Combell account has the identifier \"{identifier}\". \
-                                 data.combell_accounts lists the accounts the API key can see."
-                            ),
-                        ))
-                    }
-                    Err(err) => return ReadResult::error(api_error(summary, &err)),
+            (None, Some(identifier)) => match find_by_identifier(client, identifier, cancel).await?
+            {
+                Some(account) => account.id,
+                None => {
+                    return Err(Failure::said(format!(
+                        "No Combell account has the identifier \"{identifier}\". \
+                         data.combell_accounts lists the accounts the API key can see."
+                    )))
                 }
-            }
-            (None, None) => {
-                return ReadResult::error(Diagnostic::error(
-                    summary,
-                    "Give exactly one of id and identifier.",
-                ))
-            }
+            },
+            (None, None) => return Err(Failure::said("Give exactly one of id and identifier.")),
         };
-        match client.get_account(account_id, ctx.stopping()).await {
-            Ok(detail) => ReadResult::ok(account_values(&detail).encode()),
-            Err(err) if err.is_not_found() => ReadResult::error(Diagnostic::error(
-                summary,
-                format!("Combell has no account with id {account_id}."),
-            )),
-            Err(err) => ReadResult::error(api_error(summary, &err)),
-        }
+        let detail = found(client.get_account(account_id, cancel).await, || {
+            Failure::said(format!("Combell has no account with id {account_id}."))
+        })?;
+        Ok(account_values(&detail))
     }
 }
 

@@ -3,12 +3,11 @@
 
 use async_trait::async_trait;
 
-use crate::core::{api_error, client};
+use crate::core::data::{Failure, Reader};
+use combell_api::{CancellationToken, Client};
+
 use combell_api::{Account, AccountFilter, AssetType};
-use tfplugin::{
-    decode, model, Attribute, AttributePath, Ctx, DataSource, Diagnostics, Model, Nesting,
-    ReadResult, Schema, Value,
-};
+use tfplugin::{model, Attribute, AttributePath, Diagnostics, Nesting, Schema};
 
 pub struct AccountsDataSource;
 
@@ -37,16 +36,10 @@ const ASSET_TYPES: &str =
     "`domain`, `linux_hosting`, `mysql`, `dns`, `mailbox` or `windows_hosting`";
 
 #[async_trait]
-impl DataSource for AccountsDataSource {
-    fn type_name(&self) -> &str {
-        TYPE_NAME
-    }
-    fn api_operations(&self) -> &'static [&'static str] {
-        &["GET /accounts"]
-    }
-    fn model_attributes(&self) -> Vec<&'static str> {
-        Accounts::attribute_names()
-    }
+impl Reader for AccountsDataSource {
+    type Model = Accounts;
+    const TYPE_NAME: &'static str = TYPE_NAME;
+    const API_OPERATIONS: &'static [&'static str] = &["GET /accounts"];
 
     fn schema(&self) -> Schema {
         Schema::new(vec![
@@ -85,9 +78,7 @@ impl DataSource for AccountsDataSource {
         )
     }
 
-    async fn validate(&self, _ctx: &Ctx, config: &Value) -> Diagnostics {
-        let config = decode!(Accounts, config);
-        let mut diags = Diagnostics::default();
+    fn validate(&self, config: &Accounts, diags: &mut Diagnostics) {
         if let Some(text) = config.asset_type.as_str() {
             if text.parse::<AssetType>().is_err() {
                 diags.error_at(
@@ -97,16 +88,14 @@ impl DataSource for AccountsDataSource {
                 );
             }
         }
-        diags
     }
 
-    async fn read(&self, ctx: &Ctx, config: &Value) -> ReadResult {
-        let summary = format!("Unable to read {TYPE_NAME}");
-        let config = decode!(Accounts, config);
-        let client = match client(ctx) {
-            Ok(client) => client,
-            Err(diag) => return ReadResult::error(diag),
-        };
+    async fn read(
+        &self,
+        client: &Client,
+        config: Accounts,
+        cancel: &CancellationToken,
+    ) -> Result<Accounts, Failure> {
         let filter = AccountFilter {
             identifier: config.identifier.known().cloned(),
             asset_type: config
@@ -114,10 +103,8 @@ impl DataSource for AccountsDataSource {
                 .as_str()
                 .and_then(|t| t.parse::<AssetType>().ok()),
         };
-        match client.list_accounts(&filter, ctx.stopping()).await {
-            Ok(accounts) => ReadResult::ok(state_from(config, &accounts, &filter).encode()),
-            Err(err) => ReadResult::error(api_error(summary, &err)),
-        }
+        let accounts = client.list_accounts(&filter, cancel).await?;
+        Ok(state_from(config, &accounts, &filter))
     }
 }
 
@@ -147,6 +134,7 @@ fn state_from(config: Accounts, accounts: &[Account], filter: &AccountFilter) ->
 #[cfg(test)]
 mod tests {
     use super::*;
+    use tfplugin::Model;
 
     fn accounts() -> Vec<Account> {
         vec![
@@ -196,7 +184,9 @@ mod tests {
 
     #[test]
     fn asset_type_is_validated() {
-        let ds = AccountsDataSource;
+        use crate::core::data::Data;
+        use tfplugin::{Ctx, DataSource};
+        let ds = Data::new(AccountsDataSource);
         let rt = tokio::runtime::Builder::new_current_thread()
             .build()
             .unwrap();

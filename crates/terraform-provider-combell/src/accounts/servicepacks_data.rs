@@ -3,9 +3,11 @@
 
 use async_trait::async_trait;
 
-use crate::core::{api_error, client};
+use crate::core::data::{Failure, Reader};
+use combell_api::{CancellationToken, Client};
+
 use combell_api::Servicepack;
-use tfplugin::{model, Attribute, Ctx, DataSource, Model, Nesting, ReadResult, Schema, Value};
+use tfplugin::{model, Attribute, Nesting, Schema};
 
 pub struct ServicepacksDataSource;
 
@@ -28,16 +30,10 @@ model! {
 const TYPE_NAME: &str = "combell_servicepacks";
 
 #[async_trait]
-impl DataSource for ServicepacksDataSource {
-    fn type_name(&self) -> &str {
-        TYPE_NAME
-    }
-    fn api_operations(&self) -> &'static [&'static str] {
-        &["GET /servicepacks"]
-    }
-    fn model_attributes(&self) -> Vec<&'static str> {
-        Servicepacks::attribute_names()
-    }
+impl Reader for ServicepacksDataSource {
+    type Model = Servicepacks;
+    const TYPE_NAME: &'static str = TYPE_NAME;
+    const API_OPERATIONS: &'static [&'static str] = &["GET /servicepacks"];
 
     fn schema(&self) -> Schema {
         Schema::new(vec![
@@ -65,15 +61,13 @@ impl DataSource for ServicepacksDataSource {
         )
     }
 
-    async fn read(&self, ctx: &Ctx, _config: &Value) -> ReadResult {
-        let client = match client(ctx) {
-            Ok(client) => client,
-            Err(diag) => return ReadResult::error(diag),
-        };
-        match client.list_servicepacks(ctx.stopping()).await {
-            Ok(packs) => ReadResult::ok(state_from(&packs).encode()),
-            Err(err) => ReadResult::error(api_error(format!("Unable to read {TYPE_NAME}"), &err)),
-        }
+    async fn read(
+        &self,
+        client: &Client,
+        _config: Servicepacks,
+        cancel: &CancellationToken,
+    ) -> Result<Servicepacks, Failure> {
+        Ok(state_from(&client.list_servicepacks(cancel).await?))
     }
 }
 

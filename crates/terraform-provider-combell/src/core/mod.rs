@@ -3,8 +3,10 @@
 //! sent twice), waiting for provisioning jobs ([`jobs`], within the `timeouts` block of
 //! [`timeouts`]), the validation rules of values Combell accepts ([`rules`]), listing for
 //! `terraform query` ([`list`]), the one create/read/update/delete/import path of a managed type
-//! ([`managed`]), and the one way an API error becomes a diagnostic.
+//! ([`managed`]), the one read path of a data source ([`data`]), and the one way an API error
+//! becomes a diagnostic.
 
+pub mod data;
 pub mod fields;
 pub mod flow;
 pub mod ids;

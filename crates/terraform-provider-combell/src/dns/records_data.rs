@@ -6,16 +6,14 @@
 
 use async_trait::async_trait;
 
-use crate::core::flow::or_return;
+use crate::core::data::{known, Failure, Reader};
+use combell_api::{CancellationToken, Client};
+
 use crate::core::rules::{self, HostRules};
-use crate::core::{api_error, client};
 use crate::dns::record::{canonical_domain, state_from, DnsRecordModel};
 use crate::dns::record_list::RecordFilter;
 use combell_api::DnsRecord;
-use tfplugin::{
-    decode, model, Attribute, AttributePath, Ctx, DataSource, Diagnostic, Diagnostics, Model,
-    Nesting, Number, ReadResult, Schema, Value,
-};
+use tfplugin::{model, Attribute, AttributePath, Diagnostics, Nesting, Number, Schema};
 
 const TYPE_NAME: &str = "combell_dns_records";
 
@@ -111,24 +109,16 @@ fn schema() -> Schema {
 }
 
 #[async_trait]
-impl DataSource for DnsRecordsDataSource {
-    fn type_name(&self) -> &str {
-        TYPE_NAME
-    }
+impl Reader for DnsRecordsDataSource {
+    type Model = DnsRecordsState;
+    const TYPE_NAME: &'static str = TYPE_NAME;
+    const API_OPERATIONS: &'static [&'static str] = &["GET /dns/{domainName}/records"];
+
     fn schema(&self) -> Schema {
         schema()
     }
-    fn api_operations(&self) -> &'static [&'static str] {
-        &["GET /dns/{domainName}/records"]
-    }
-    fn model_attributes(&self) -> Vec<&'static str> {
-        DnsRecordsState::attribute_names()
-    }
-
-    async fn validate(&self, _ctx: &Ctx, config: &Value) -> Diagnostics {
-        let config = decode!(DnsRecordsState, config);
-        let mut diags = Diagnostics::default();
-        RecordFilter::check_type(&config.r#type, &mut diags);
+    fn validate(&self, config: &DnsRecordsState, diags: &mut Diagnostics) {
+        RecordFilter::check_type(&config.r#type, diags);
         if let Some(domain) = config.domain_name.as_str() {
             if let Err(detail) = rules::host_name(domain.trim(), HostRules::ZONE) {
                 diags.error_at(
@@ -138,24 +128,18 @@ impl DataSource for DnsRecordsDataSource {
                 );
             }
         }
-        diags
     }
 
-    async fn read(&self, ctx: &Ctx, config: &Value) -> ReadResult {
-        let summary = format!("Unable to read {TYPE_NAME}");
-        let config = decode!(DnsRecordsState, config);
-        let client = or_return!(client(ctx));
-        let Some(domain) = config.domain_name.as_str().map(canonical_domain) else {
-            return ReadResult::error(Diagnostic::error(summary, "domain_name is not known."));
-        };
+    async fn read(
+        &self,
+        client: &Client,
+        config: DnsRecordsState,
+        cancel: &CancellationToken,
+    ) -> Result<DnsRecordsState, Failure> {
+        let domain = canonical_domain(known(&config.domain_name, "domain_name")?);
         let filter = RecordFilter::new(&config.r#type, &config.record_name).api();
-        match client
-            .list_dns_records(&domain, &filter, ctx.stopping())
-            .await
-        {
-            Ok(records) => ReadResult::ok(state_of(config, &domain, &records).encode()),
-            Err(err) => ReadResult::error(api_error(summary, &err)),
-        }
+        let records = client.list_dns_records(&domain, &filter, cancel).await?;
+        Ok(state_of(config, &domain, &records))
     }
 }
 

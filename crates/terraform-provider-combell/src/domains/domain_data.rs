@@ -4,13 +4,12 @@
 
 use async_trait::async_trait;
 
-use crate::core::{api_error, client};
+use crate::core::data::{found, known, Failure, Reader};
+use combell_api::{CancellationToken, Client};
+
 use crate::domains::domain::{domain_name_in, domain_values};
 use combell_api::Registrant;
-use tfplugin::{
-    decode, model, Attribute, AttributePath, Ctx, DataSource, Diagnostic, Diagnostics, Field,
-    Model, Nesting, ReadResult, Schema, Type, Value,
-};
+use tfplugin::{model, Attribute, Diagnostics, Field, Nesting, Schema, Type};
 
 pub struct DomainDataSource;
 
@@ -69,16 +68,10 @@ const REGISTRANT_FIELDS: [(&str, &str); 12] = [
 ];
 
 #[async_trait]
-impl DataSource for DomainDataSource {
-    fn type_name(&self) -> &str {
-        TYPE_NAME
-    }
-    fn api_operations(&self) -> &'static [&'static str] {
-        &["GET /domains/{domainName}"]
-    }
-    fn model_attributes(&self) -> Vec<&'static str> {
-        DomainData::attribute_names()
-    }
+impl Reader for DomainDataSource {
+    type Model = DomainData;
+    const TYPE_NAME: &'static str = TYPE_NAME;
+    const API_OPERATIONS: &'static [&'static str] = &["GET /domains/{domainName}"];
 
     fn schema(&self) -> Schema {
         Schema::new(vec![
@@ -119,49 +112,36 @@ impl DataSource for DomainDataSource {
         )
     }
 
-    async fn validate(&self, _ctx: &Ctx, config: &Value) -> Diagnostics {
-        let config = decode!(DomainData, config);
-        let mut diags = Diagnostics::default();
-        domain_name_in(&config.domain_name, &mut diags);
-        diags
+    fn validate(&self, config: &DomainData, diags: &mut Diagnostics) {
+        domain_name_in(&config.domain_name, diags);
     }
 
-    async fn read(&self, ctx: &Ctx, config: &Value) -> ReadResult {
-        let summary = format!("Unable to read {TYPE_NAME}");
-        let config = decode!(DomainData, config);
-        let client = match client(ctx) {
-            Ok(client) => client,
-            Err(diag) => return ReadResult::error(diag),
-        };
-        let Some(name) = config.domain_name.as_str() else {
-            return ReadResult::error(Diagnostic::error(summary, "domain_name is not known."));
-        };
-        match client.get_domain(name, ctx.stopping()).await {
-            Ok(detail) => {
-                let domain = domain_values(&detail);
-                let state = DomainData {
-                    id: domain.id,
-                    domain_name: domain.domain_name,
-                    name_servers: domain.name_servers,
-                    will_renew: domain.will_renew,
-                    can_toggle_renew: domain.can_toggle_renew,
-                    expiration_date: domain.expiration_date,
-                    registrant: registrant_from(&detail.registrant).into(),
-                };
-                ReadResult::ok(state.encode())
-            }
-            Err(err) if err.is_not_found() => ReadResult::error(
-                Diagnostic::error(
-                    summary,
-                    format!(
-                        "{name} is not a domain of this Combell reseller account; \
-                         data.combell_domains lists them."
-                    ),
-                )
-                .at(AttributePath::new("domain_name")),
-            ),
-            Err(err) => ReadResult::error(api_error(summary, &err)),
-        }
+    async fn read(
+        &self,
+        client: &Client,
+        config: DomainData,
+        cancel: &CancellationToken,
+    ) -> Result<DomainData, Failure> {
+        let name = known(&config.domain_name, "domain_name")?;
+        let detail = found(client.get_domain(name, cancel).await, || {
+            Failure::said_at(
+                "domain_name",
+                format!(
+                    "{name} is not a domain of this Combell reseller account; \
+                     data.combell_domains lists them."
+                ),
+            )
+        })?;
+        let domain = domain_values(&detail);
+        Ok(DomainData {
+            id: domain.id,
+            domain_name: domain.domain_name,
+            name_servers: domain.name_servers,
+            will_renew: domain.will_renew,
+            can_toggle_renew: domain.can_toggle_renew,
+            expiration_date: domain.expiration_date,
+            registrant: registrant_from(&detail.registrant).into(),
+        })
     }
 }
 
@@ -193,6 +173,7 @@ pub(crate) fn registrant_fields() -> &'static [(&'static str, &'static str)] {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use tfplugin::Model;
 
     #[test]
     fn the_registrant_model_has_the_schema_fields_in_order() {

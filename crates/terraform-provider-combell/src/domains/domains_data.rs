@@ -2,10 +2,10 @@
 
 use async_trait::async_trait;
 
-use crate::core::{api_error, client};
-use tfplugin::{
-    model, Attribute, Ctx, DataSource, Field, Model, Nesting, ReadResult, Schema, Value,
-};
+use crate::core::data::{Failure, Reader};
+use combell_api::{CancellationToken, Client};
+
+use tfplugin::{model, Attribute, Field, Nesting, Schema};
 
 pub struct DomainsDataSource;
 
@@ -29,16 +29,10 @@ model! {
 const TYPE_NAME: &str = "combell_domains";
 
 #[async_trait]
-impl DataSource for DomainsDataSource {
-    fn type_name(&self) -> &str {
-        TYPE_NAME
-    }
-    fn api_operations(&self) -> &'static [&'static str] {
-        &["GET /domains"]
-    }
-    fn model_attributes(&self) -> Vec<&'static str> {
-        Domains::attribute_names()
-    }
+impl Reader for DomainsDataSource {
+    type Model = Domains;
+    const TYPE_NAME: &'static str = TYPE_NAME;
+    const API_OPERATIONS: &'static [&'static str] = &["GET /domains"];
 
     fn schema(&self) -> Schema {
         Schema::new(vec![
@@ -66,29 +60,24 @@ impl DataSource for DomainsDataSource {
         .description("Lists the domains of the Combell reseller account.")
     }
 
-    async fn read(&self, ctx: &Ctx, _config: &Value) -> ReadResult {
-        let summary = format!("Unable to read {TYPE_NAME}");
-        let client = match client(ctx) {
-            Ok(client) => client,
-            Err(diag) => return ReadResult::error(diag),
-        };
-        match client.list_domains(ctx.stopping()).await {
-            Ok(domains) => ReadResult::ok(
-                Domains {
-                    id: "domains".to_string().into(),
-                    domains: domains
-                        .into_iter()
-                        .map(|d| DomainItem {
-                            domain_name: d.domain_name.into(),
-                            expiration_date: d.expiration_date.into(),
-                            will_renew: Field::from_option(d.will_renew),
-                        })
-                        .collect::<Vec<_>>()
-                        .into(),
-                }
-                .encode(),
-            ),
-            Err(err) => ReadResult::error(api_error(summary, &err)),
-        }
+    async fn read(
+        &self,
+        client: &Client,
+        _config: Domains,
+        cancel: &CancellationToken,
+    ) -> Result<Domains, Failure> {
+        let domains = client.list_domains(cancel).await?;
+        Ok(Domains {
+            id: "domains".to_string().into(),
+            domains: domains
+                .into_iter()
+                .map(|d| DomainItem {
+                    domain_name: d.domain_name.into(),
+                    expiration_date: d.expiration_date.into(),
+                    will_renew: Field::from_option(d.will_renew),
+                })
+                .collect::<Vec<_>>()
+                .into(),
+        })
     }
 }

@@ -5,13 +5,12 @@
 
 use async_trait::async_trait;
 
-use crate::core::{api_error, client};
+use crate::core::data::{known, Failure, Reader};
+use combell_api::{CancellationToken, Client};
+
 use crate::linux::common::host_name_in;
 use combell_api::{LinuxHostingDetail, ScheduledTask, SshKey};
-use tfplugin::{
-    decode, model, Attribute, Ctx, DataSource, Diagnostic, Diagnostics, Model, Nesting, ReadResult,
-    Schema, Type, Value,
-};
+use tfplugin::{model, Attribute, Diagnostics, Nesting, Schema, Type};
 
 model! {
     /// The configuration and state of `combell_linux_hosting`.
@@ -82,20 +81,14 @@ fn computed_string(name: &str, description: &str) -> Attribute {
 }
 
 #[async_trait]
-impl DataSource for LinuxHostingDataSource {
-    fn type_name(&self) -> &str {
-        TYPE_NAME
-    }
-    fn api_operations(&self) -> &'static [&'static str] {
-        &[
-            "GET /linuxhostings/{domainName}",
-            "GET /linuxhostings/{domainName}/scheduledtasks",
-            "GET /linuxhostings/{domainName}/ssh/keys",
-        ]
-    }
-    fn model_attributes(&self) -> Vec<&'static str> {
-        LinuxHosting::attribute_names()
-    }
+impl Reader for LinuxHostingDataSource {
+    type Model = LinuxHosting;
+    const TYPE_NAME: &'static str = TYPE_NAME;
+    const API_OPERATIONS: &'static [&'static str] = &[
+        "GET /linuxhostings/{domainName}",
+        "GET /linuxhostings/{domainName}/scheduledtasks",
+        "GET /linuxhostings/{domainName}/ssh/keys",
+    ];
 
     fn schema(&self) -> Schema {
         Schema::new(vec![
@@ -190,42 +183,21 @@ impl DataSource for LinuxHostingDataSource {
         )
     }
 
-    async fn validate(&self, _ctx: &Ctx, config: &Value) -> Diagnostics {
-        let config = decode!(LinuxHosting, config);
-        let mut diags = Diagnostics::default();
-        host_name_in(
-            &config.domain_name,
-            "domain_name",
-            "domain name",
-            &mut diags,
-        );
-        diags
+    fn validate(&self, config: &LinuxHosting, diags: &mut Diagnostics) {
+        host_name_in(&config.domain_name, "domain_name", "domain name", diags);
     }
 
-    async fn read(&self, ctx: &Ctx, config: &Value) -> ReadResult {
-        let summary = format!("Unable to read {TYPE_NAME}");
-        let config = decode!(LinuxHosting, config);
-        let client = match client(ctx) {
-            Ok(client) => client,
-            Err(diag) => return ReadResult::error(diag),
-        };
-        let Some(domain) = config.domain_name.as_str() else {
-            return ReadResult::error(Diagnostic::error(summary, "domain_name is not known."));
-        };
-        let cancel = ctx.stopping();
-        let detail = match client.get_linux_hosting(domain, cancel).await {
-            Ok(d) => d,
-            Err(err) => return ReadResult::error(api_error(summary, &err)),
-        };
-        let tasks = match client.list_scheduled_tasks(domain, cancel).await {
-            Ok(t) => t,
-            Err(err) => return ReadResult::error(api_error(summary, &err)),
-        };
-        let keys = match client.list_linux_ssh_keys(domain, cancel).await {
-            Ok(k) => k,
-            Err(err) => return ReadResult::error(api_error(summary, &err)),
-        };
-        ReadResult::ok(state_from(domain, &detail, tasks, keys).encode())
+    async fn read(
+        &self,
+        client: &Client,
+        config: LinuxHosting,
+        cancel: &CancellationToken,
+    ) -> Result<LinuxHosting, Failure> {
+        let domain = known(&config.domain_name, "domain_name")?;
+        let detail = client.get_linux_hosting(domain, cancel).await?;
+        let tasks = client.list_scheduled_tasks(domain, cancel).await?;
+        let keys = client.list_linux_ssh_keys(domain, cancel).await?;
+        Ok(state_from(domain, &detail, tasks, keys))
     }
 }
 
@@ -299,6 +271,7 @@ mod tests {
     use super::*;
     use combell_api::LinuxSite;
     use tfplugin::to_json;
+    use tfplugin::Model;
 
     #[test]
     fn state_matches_the_schema_and_sorts_tasks_by_number() {

@@ -3,61 +3,60 @@
 
 use async_trait::async_trait;
 
-use crate::core::{api_error, client};
+use crate::core::data::{Failure, Reader};
 use crate::linux::common::HostingList;
-use combell_api::LinuxHosting;
-use tfplugin::{Attribute, Ctx, DataSource, Model, Nesting, ReadResult, Schema, Value};
+use combell_api::{CancellationToken, Client, LinuxHosting};
+use tfplugin::{Attribute, Nesting, Schema};
 
 pub struct LinuxHostingsDataSource;
 
-const TYPE_NAME: &str = "combell_linux_hostings";
-
 #[async_trait]
-impl DataSource for LinuxHostingsDataSource {
-    fn type_name(&self) -> &str {
-        TYPE_NAME
-    }
-    fn api_operations(&self) -> &'static [&'static str] {
-        &["GET /linuxhostings"]
-    }
-
-    fn model_attributes(&self) -> Vec<&'static str> {
-        HostingList::attribute_names()
-    }
+impl Reader for LinuxHostingsDataSource {
+    type Model = HostingList;
+    const TYPE_NAME: &'static str = "combell_linux_hostings";
+    const API_OPERATIONS: &'static [&'static str] = &["GET /linuxhostings"];
 
     fn schema(&self) -> Schema {
-        Schema::new(vec![
-            Attribute::string("id")
-                .computed()
-                .description("Always `linuxhostings`; present because Terraform expects an id."),
-            Attribute::nested(
-                "hostings",
-                Nesting::List,
-                vec![
-                    Attribute::string("domain_name")
-                        .computed()
-                        .description("The hosting's domain name, such as `example.com`."),
-                    Attribute::number("servicepack_id")
-                        .computed()
-                        .description("Id of the hosting's servicepack."),
-                ],
-            )
-            .computed()
-            .description("The Linux hostings, sorted by domain name."),
-        ])
-        .description("Lists the Linux hostings of the Combell account.")
+        hostings_schema(
+            "linuxhostings",
+            "Linux",
+            "Lists the Linux hostings of the Combell account.",
+        )
     }
 
-    async fn read(&self, ctx: &Ctx, _config: &Value) -> ReadResult {
-        let client = match client(ctx) {
-            Ok(client) => client,
-            Err(diag) => return ReadResult::error(diag),
-        };
-        match client.list_linux_hostings(ctx.stopping()).await {
-            Ok(list) => ReadResult::ok(state_from(list).encode()),
-            Err(err) => ReadResult::error(api_error(format!("Unable to read {TYPE_NAME}"), &err)),
-        }
+    async fn read(
+        &self,
+        client: &Client,
+        _config: HostingList,
+        cancel: &CancellationToken,
+    ) -> Result<HostingList, Failure> {
+        Ok(state_from(client.list_linux_hostings(cancel).await?))
     }
+}
+
+/// The schema of a list of hostings of one kind (`Linux`, `Windows`), whose constant id is
+/// `id`.
+pub(crate) fn hostings_schema(id: &str, kind: &str, description: &str) -> Schema {
+    Schema::new(vec![
+        Attribute::string("id").computed().description(&format!(
+            "Always `{id}`; present because Terraform expects an id."
+        )),
+        Attribute::nested(
+            "hostings",
+            Nesting::List,
+            vec![
+                Attribute::string("domain_name")
+                    .computed()
+                    .description("The hosting's domain name, such as `example.com`."),
+                Attribute::number("servicepack_id")
+                    .computed()
+                    .description("Id of the hosting's servicepack."),
+            ],
+        )
+        .computed()
+        .description(&format!("The {kind} hostings, sorted by domain name.")),
+    ])
+    .description(description)
 }
 
 fn state_from(list: Vec<LinuxHosting>) -> HostingList {
@@ -70,6 +69,7 @@ fn state_from(list: Vec<LinuxHosting>) -> HostingList {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use tfplugin::Model;
 
     #[test]
     fn sorted_by_domain() {

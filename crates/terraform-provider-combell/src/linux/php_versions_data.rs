@@ -3,12 +3,11 @@
 
 use async_trait::async_trait;
 
-use crate::core::{api_error, client};
+use crate::core::data::{known, Failure, Reader};
+use combell_api::{CancellationToken, Client};
+
 use crate::linux::common::host_name_in;
-use tfplugin::{
-    decode, model, Attribute, Ctx, DataSource, Diagnostic, Diagnostics, Model, ReadResult, Schema,
-    Type, Value,
-};
+use tfplugin::{model, Attribute, Diagnostics, Schema, Type};
 
 model! {
     /// The configuration and state of `combell_php_versions`.
@@ -24,16 +23,11 @@ pub struct PhpVersionsDataSource;
 const TYPE_NAME: &str = "combell_php_versions";
 
 #[async_trait]
-impl DataSource for PhpVersionsDataSource {
-    fn type_name(&self) -> &str {
-        TYPE_NAME
-    }
-    fn api_operations(&self) -> &'static [&'static str] {
-        &["GET /linuxhostings/{domainName}/phpsettings/availableversions"]
-    }
-    fn model_attributes(&self) -> Vec<&'static str> {
-        PhpVersions::attribute_names()
-    }
+impl Reader for PhpVersionsDataSource {
+    type Model = PhpVersions;
+    const TYPE_NAME: &'static str = TYPE_NAME;
+    const API_OPERATIONS: &'static [&'static str] =
+        &["GET /linuxhostings/{domainName}/phpsettings/availableversions"];
 
     fn schema(&self) -> Schema {
         Schema::new(vec![
@@ -53,38 +47,22 @@ impl DataSource for PhpVersionsDataSource {
         .description("Lists the PHP versions a Linux hosting can use.")
     }
 
-    async fn validate(&self, _ctx: &Ctx, config: &Value) -> Diagnostics {
-        let config = decode!(PhpVersions, config);
-        let mut diags = Diagnostics::default();
-        host_name_in(
-            &config.domain_name,
-            "domain_name",
-            "domain name",
-            &mut diags,
-        );
-        diags
+    fn validate(&self, config: &PhpVersions, diags: &mut Diagnostics) {
+        host_name_in(&config.domain_name, "domain_name", "domain name", diags);
     }
 
-    async fn read(&self, ctx: &Ctx, config: &Value) -> ReadResult {
-        let summary = format!("Unable to read {TYPE_NAME}");
-        let config = decode!(PhpVersions, config);
-        let client = match client(ctx) {
-            Ok(client) => client,
-            Err(diag) => return ReadResult::error(diag),
-        };
-        let Some(domain) = config.domain_name.as_str() else {
-            return ReadResult::error(Diagnostic::error(summary, "domain_name is not known."));
-        };
-        match client.php_versions(domain, ctx.stopping()).await {
-            Ok(versions) => ReadResult::ok(
-                PhpVersions {
-                    id: domain.to_string().into(),
-                    domain_name: domain.to_string().into(),
-                    versions: versions.into(),
-                }
-                .encode(),
-            ),
-            Err(err) => ReadResult::error(api_error(summary, &err)),
-        }
+    async fn read(
+        &self,
+        client: &Client,
+        config: PhpVersions,
+        cancel: &CancellationToken,
+    ) -> Result<PhpVersions, Failure> {
+        let domain = known(&config.domain_name, "domain_name")?;
+        let versions = client.php_versions(domain, cancel).await?;
+        Ok(PhpVersions {
+            id: domain.to_string().into(),
+            domain_name: domain.to_string().into(),
+            versions: versions.into(),
+        })
     }
 }

@@ -4,11 +4,11 @@
 
 use async_trait::async_trait;
 
-use crate::core::{api_error, client};
+use crate::core::data::{Failure, Reader};
+use combell_api::{CancellationToken, Client};
+
 use combell_api::SshKeyDetail;
-use tfplugin::{
-    model, Attribute, Ctx, DataSource, Model, Nesting, ReadResult, Schema, Type, Value,
-};
+use tfplugin::{model, Attribute, Nesting, Schema, Type};
 
 model! {
     /// The state of `combell_ssh_keys`.
@@ -32,16 +32,10 @@ pub struct SshKeysDataSource;
 const TYPE_NAME: &str = "combell_ssh_keys";
 
 #[async_trait]
-impl DataSource for SshKeysDataSource {
-    fn type_name(&self) -> &str {
-        TYPE_NAME
-    }
-    fn api_operations(&self) -> &'static [&'static str] {
-        &["GET /ssh"]
-    }
-    fn model_attributes(&self) -> Vec<&'static str> {
-        SshKeys::attribute_names()
-    }
+impl Reader for SshKeysDataSource {
+    type Model = SshKeys;
+    const TYPE_NAME: &'static str = TYPE_NAME;
+    const API_OPERATIONS: &'static [&'static str] = &["GET /ssh"];
 
     fn schema(&self) -> Schema {
         Schema::new(vec![
@@ -72,15 +66,13 @@ impl DataSource for SshKeysDataSource {
         )
     }
 
-    async fn read(&self, ctx: &Ctx, _config: &Value) -> ReadResult {
-        let client = match client(ctx) {
-            Ok(client) => client,
-            Err(diag) => return ReadResult::error(diag),
-        };
-        match client.list_all_ssh_keys(ctx.stopping()).await {
-            Ok(keys) => ReadResult::ok(state_from(keys).encode()),
-            Err(err) => ReadResult::error(api_error(format!("Unable to read {TYPE_NAME}"), &err)),
-        }
+    async fn read(
+        &self,
+        client: &Client,
+        _config: SshKeys,
+        cancel: &CancellationToken,
+    ) -> Result<SshKeys, Failure> {
+        Ok(state_from(client.list_all_ssh_keys(cancel).await?))
     }
 }
 

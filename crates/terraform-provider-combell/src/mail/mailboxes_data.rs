@@ -4,26 +4,22 @@
 
 use async_trait::async_trait;
 
-use crate::core::flow::or_return;
-use crate::core::{api_error, client};
+use crate::core::data::{known, Failure, Reader};
+use combell_api::{CancellationToken, Client};
+
 use crate::mail::zone_shared::domain_in;
 use combell_api::Mailbox;
-use tfplugin::{
-    decode, Attribute, Ctx, DataSource, Diagnostics, Model, Nesting, ReadResult, Schema, Value,
-};
+use tfplugin::{Attribute, Diagnostics, Nesting, Schema};
 
 pub struct MailboxesDataSource;
 
 const TYPE_NAME: &str = "combell_mailboxes";
 
 #[async_trait]
-impl DataSource for MailboxesDataSource {
-    fn type_name(&self) -> &str {
-        TYPE_NAME
-    }
-    fn api_operations(&self) -> &'static [&'static str] {
-        &["GET /mailboxes"]
-    }
+impl Reader for MailboxesDataSource {
+    type Model = MailboxesState;
+    const TYPE_NAME: &'static str = TYPE_NAME;
+    const API_OPERATIONS: &'static [&'static str] = &["GET /mailboxes"];
 
     fn schema(&self) -> Schema {
         Schema::new(vec![
@@ -55,31 +51,19 @@ impl DataSource for MailboxesDataSource {
         .description("Lists the mailboxes of a domain whose mail Combell hosts.")
     }
 
-    fn model_attributes(&self) -> Vec<&'static str> {
-        MailboxesState::attribute_names()
+    fn validate(&self, config: &MailboxesState, diags: &mut Diagnostics) {
+        domain_in(&config.domain_name, "domain_name", diags);
     }
 
-    async fn validate(&self, _ctx: &Ctx, config: &Value) -> Diagnostics {
-        let config = decode!(MailboxesState, config);
-        let mut diags = Diagnostics::default();
-        domain_in(&config.domain_name, "domain_name", &mut diags);
-        diags
-    }
-
-    async fn read(&self, ctx: &Ctx, config: &Value) -> ReadResult {
-        let summary = format!("Unable to read {TYPE_NAME}");
-        let config = decode!(MailboxesState, config);
-        let client = or_return!(client(ctx));
-        let Some(domain) = config.domain_name.as_str() else {
-            return ReadResult::error(tfplugin::Diagnostic::error(
-                summary,
-                "domain_name is not known.",
-            ));
-        };
-        match client.list_mailboxes(domain, ctx.stopping()).await {
-            Ok(mailboxes) => ReadResult::ok(state_from(domain, &mailboxes).encode()),
-            Err(err) => ReadResult::error(api_error(summary, &err)),
-        }
+    async fn read(
+        &self,
+        client: &Client,
+        config: MailboxesState,
+        cancel: &CancellationToken,
+    ) -> Result<MailboxesState, Failure> {
+        let domain = known(&config.domain_name, "domain_name")?;
+        let mailboxes = client.list_mailboxes(domain, cancel).await?;
+        Ok(state_from(domain, &mailboxes))
     }
 }
 
@@ -93,7 +77,7 @@ tfplugin::model! {
 
 tfplugin::model! {
     /// The state of `data.combell_mailboxes`.
-    struct MailboxesState {
+    pub(crate) struct MailboxesState {
         id: String,
         domain_name: String,
         mailboxes: Vec<Entry>,
@@ -127,6 +111,7 @@ fn state_from(domain: &str, mailboxes: &[Mailbox]) -> MailboxesState {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use tfplugin::Model;
 
     fn mailbox(name: &str) -> Mailbox {
         Mailbox {

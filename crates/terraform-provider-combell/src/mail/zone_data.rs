@@ -6,28 +6,22 @@
 
 use async_trait::async_trait;
 
-use crate::core::flow::or_return;
-use crate::core::{api_error, client};
+use crate::core::data::{known, Failure, Reader};
+use combell_api::{CancellationToken, Client};
+
 use crate::mail::zone_shared::{domain_in, no_zone, read_zone};
 use combell_api::MailZone;
-use tfplugin::{
-    decode, Attribute, AttributePath, Ctx, DataSource, Diagnostic, Diagnostics, Model, Nesting,
-    ReadResult, Schema, Type, Value,
-};
+use tfplugin::{Attribute, Diagnostics, Nesting, Schema, Type};
 
 pub struct MailZoneDataSource;
 
 const TYPE_NAME: &str = "combell_mail_zone";
 
 #[async_trait]
-impl DataSource for MailZoneDataSource {
-    fn type_name(&self) -> &str {
-        TYPE_NAME
-    }
-
-    fn api_operations(&self) -> &'static [&'static str] {
-        &["GET /mailzones/{domainName}"]
-    }
+impl Reader for MailZoneDataSource {
+    type Model = MailZoneState;
+    const TYPE_NAME: &'static str = TYPE_NAME;
+    const API_OPERATIONS: &'static [&'static str] = &["GET /mailzones/{domainName}"];
 
     fn schema(&self) -> Schema {
         Schema::new(vec![
@@ -101,31 +95,21 @@ impl DataSource for MailZoneDataSource {
         )
     }
 
-    fn model_attributes(&self) -> Vec<&'static str> {
-        MailZoneState::attribute_names()
+    fn validate(&self, config: &MailZoneState, diags: &mut Diagnostics) {
+        domain_in(&config.domain_name, "domain_name", diags);
     }
 
-    async fn validate(&self, _ctx: &Ctx, config: &Value) -> Diagnostics {
-        let config = decode!(MailZoneState, config);
-        let mut diags = Diagnostics::default();
-        domain_in(&config.domain_name, "domain_name", &mut diags);
-        diags
-    }
-
-    async fn read(&self, ctx: &Ctx, config: &Value) -> ReadResult {
-        let summary = format!("Unable to read {TYPE_NAME}");
-        let config = decode!(MailZoneState, config);
-        let client = or_return!(client(ctx));
-        let Some(domain) = config.domain_name.as_str() else {
-            return ReadResult::error(Diagnostic::error(summary, "domain_name is not known."));
-        };
+    async fn read(
+        &self,
+        client: &Client,
+        config: MailZoneState,
+        cancel: &CancellationToken,
+    ) -> Result<MailZoneState, Failure> {
+        let domain = known(&config.domain_name, "domain_name")?;
         // Shared with the refresh of the zone's parts in the same run (one GET for all).
-        match read_zone(&client, domain, ctx.stopping()).await {
-            Ok(Some(zone)) => ReadResult::ok(state_from(domain, &zone).encode()),
-            Ok(None) => ReadResult::error(
-                Diagnostic::error(summary, no_zone(domain)).at(AttributePath::new("domain_name")),
-            ),
-            Err(err) => ReadResult::error(api_error(summary, &err)),
+        match read_zone(client, domain, cancel).await? {
+            Some(zone) => Ok(state_from(domain, &zone)),
+            None => Err(Failure::said_at("domain_name", no_zone(domain))),
         }
     }
 }
@@ -153,7 +137,7 @@ tfplugin::model! {
 
 tfplugin::model! {
     /// The state of `data.combell_mail_zone`.
-    struct MailZoneState {
+    pub(crate) struct MailZoneState {
         id: String,
         domain_name: String,
         enabled: bool,
@@ -223,6 +207,7 @@ fn state_from(domain: &str, zone: &MailZone) -> MailZoneState {
 mod tests {
     use super::*;
     use combell_api::{AntiSpam, CatchAll, MailAlias, MailZoneAccount, SmtpDomain};
+    use tfplugin::Model;
 
     #[test]
     fn maps_every_part_sorted() {

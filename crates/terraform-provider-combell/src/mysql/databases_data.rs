@@ -3,27 +3,22 @@
 
 use async_trait::async_trait;
 
-use crate::core::flow::or_return;
-use crate::core::{api_error, client};
+use crate::core::data::{Failure, Reader};
+use combell_api::{CancellationToken, Client};
+
 use crate::mysql::database::{state_from as database_state, Database};
 use combell_api::MysqlDatabase;
-use tfplugin::{
-    decode, Attribute, AttributePath, Ctx, DataSource, Diagnostics, Model, Nesting, Number,
-    ReadResult, Schema, Value,
-};
+use tfplugin::{Attribute, AttributePath, Diagnostics, Nesting, Number, Schema, Value};
 
 pub struct MysqlDatabasesDataSource;
 
 const TYPE_NAME: &str = "combell_mysql_databases";
 
 #[async_trait]
-impl DataSource for MysqlDatabasesDataSource {
-    fn type_name(&self) -> &str {
-        TYPE_NAME
-    }
-    fn api_operations(&self) -> &'static [&'static str] {
-        &["GET /mysqldatabases"]
-    }
+impl Reader for MysqlDatabasesDataSource {
+    type Model = DatabasesState;
+    const TYPE_NAME: &'static str = TYPE_NAME;
+    const API_OPERATIONS: &'static [&'static str] = &["GET /mysqldatabases"];
 
     fn schema(&self) -> Schema {
         Schema::new(vec![
@@ -71,13 +66,7 @@ impl DataSource for MysqlDatabasesDataSource {
         )
     }
 
-    fn model_attributes(&self) -> Vec<&'static str> {
-        DatabasesState::attribute_names()
-    }
-
-    async fn validate(&self, _ctx: &Ctx, config: &Value) -> Diagnostics {
-        let config = decode!(DatabasesState, config);
-        let mut diags = Diagnostics::default();
+    fn validate(&self, config: &DatabasesState, diags: &mut Diagnostics) {
         if let Some(n) = config.account_id.get() {
             if let Err(detail) = crate::core::rules::positive_id(
                 &Value::Number(n),
@@ -91,17 +80,16 @@ impl DataSource for MysqlDatabasesDataSource {
                 );
             }
         }
-        diags
     }
 
-    async fn read(&self, ctx: &Ctx, config: &Value) -> ReadResult {
-        let summary = format!("Unable to read {TYPE_NAME}");
-        let config = decode!(DatabasesState, config);
-        let client = or_return!(client(ctx));
-        match client.list_mysql_databases(ctx.stopping()).await {
-            Ok(databases) => ReadResult::ok(state_from(&config, &databases).encode()),
-            Err(err) => ReadResult::error(api_error(summary, &err)),
-        }
+    async fn read(
+        &self,
+        client: &Client,
+        config: DatabasesState,
+        cancel: &CancellationToken,
+    ) -> Result<DatabasesState, Failure> {
+        let databases = client.list_mysql_databases(cancel).await?;
+        Ok(state_from(&config, &databases))
     }
 }
 
@@ -119,7 +107,7 @@ tfplugin::model! {
 
 tfplugin::model! {
     /// The state of `data.combell_mysql_databases`.
-    struct DatabasesState {
+    pub(crate) struct DatabasesState {
         id: String,
         account_id: Number,
         databases: Vec<Entry>,

@@ -3,12 +3,11 @@
 
 use async_trait::async_trait;
 
-use crate::core::{api_error, client};
+use crate::core::data::{found, known, Failure, Reader};
+use combell_api::{CancellationToken, Client};
+
 use combell_api::SslCertificateDetail;
-use tfplugin::{
-    decode, model, Attribute, AttributePath, Ctx, DataSource, Diagnostic, Model, ReadResult,
-    Schema, Type, Value,
-};
+use tfplugin::{model, Attribute, Schema, Type};
 
 model! {
     /// The configuration and state of `combell_ssl_certificate`.
@@ -28,16 +27,10 @@ pub struct SslCertificateDataSource;
 const TYPE_NAME: &str = "combell_ssl_certificate";
 
 #[async_trait]
-impl DataSource for SslCertificateDataSource {
-    fn type_name(&self) -> &str {
-        TYPE_NAME
-    }
-    fn api_operations(&self) -> &'static [&'static str] {
-        &["GET /sslcertificates/{sha1Fingerprint}"]
-    }
-    fn model_attributes(&self) -> Vec<&'static str> {
-        SslCertificate::attribute_names()
-    }
+impl Reader for SslCertificateDataSource {
+    type Model = SslCertificate;
+    const TYPE_NAME: &'static str = TYPE_NAME;
+    const API_OPERATIONS: &'static [&'static str] = &["GET /sslcertificates/{sha1Fingerprint}"];
 
     fn schema(&self) -> Schema {
         Schema::new(vec![
@@ -73,33 +66,26 @@ impl DataSource for SslCertificateDataSource {
         )
     }
 
-    async fn read(&self, ctx: &Ctx, config: &Value) -> ReadResult {
-        let summary = format!("Unable to read {TYPE_NAME}");
-        let config = decode!(SslCertificate, config);
-        let client = match client(ctx) {
-            Ok(client) => client,
-            Err(diag) => return ReadResult::error(diag),
-        };
-        let Some(fingerprint) = config.sha1_fingerprint.as_str() else {
-            return ReadResult::error(Diagnostic::error(summary, "sha1_fingerprint is not known."));
-        };
-        match client
-            .get_ssl_certificate(fingerprint, ctx.stopping())
-            .await
-        {
-            Ok(certificate) => ReadResult::ok(state_from(&certificate, fingerprint).encode()),
-            Err(err) if err.is_not_found() => ReadResult::error(
-                Diagnostic::error(
-                    summary,
+    async fn read(
+        &self,
+        client: &Client,
+        config: SslCertificate,
+        cancel: &CancellationToken,
+    ) -> Result<SslCertificate, Failure> {
+        let fingerprint = known(&config.sha1_fingerprint, "sha1_fingerprint")?;
+        let certificate = found(
+            client.get_ssl_certificate(fingerprint, cancel).await,
+            || {
+                Failure::said_at(
+                    "sha1_fingerprint",
                     format!(
                         "Combell has no SSL certificate with SHA-1 fingerprint {fingerprint}; \
-                         data.combell_ssl_certificates lists them."
+                     data.combell_ssl_certificates lists them."
                     ),
                 )
-                .at(AttributePath::new("sha1_fingerprint")),
-            ),
-            Err(err) => ReadResult::error(api_error(summary, &err)),
-        }
+            },
+        )?;
+        Ok(state_from(&certificate, fingerprint))
     }
 }
 

@@ -3,8 +3,10 @@
 
 use async_trait::async_trait;
 
-use crate::core::{api_error, client};
-use tfplugin::{model, Attribute, Ctx, DataSource, Model, Nesting, ReadResult, Schema, Value};
+use crate::core::data::{Failure, Reader};
+use combell_api::{CancellationToken, Client};
+
+use tfplugin::{model, Attribute, Nesting, Schema};
 
 model! {
     /// The state of `combell_ssl_certificate_requests`.
@@ -31,17 +33,11 @@ pub struct SslCertificateRequestsDataSource;
 const TYPE_NAME: &str = "combell_ssl_certificate_requests";
 
 #[async_trait]
-impl DataSource for SslCertificateRequestsDataSource {
-    fn type_name(&self) -> &str {
-        TYPE_NAME
-    }
-    fn api_operations(&self) -> &'static [&'static str] {
-        &["GET /sslcertificaterequests"]
-    }
+impl Reader for SslCertificateRequestsDataSource {
+    type Model = SslCertificateRequests;
+    const TYPE_NAME: &'static str = TYPE_NAME;
+    const API_OPERATIONS: &'static [&'static str] = &["GET /sslcertificaterequests"];
 
-    fn model_attributes(&self) -> Vec<&'static str> {
-        SslCertificateRequests::attribute_names()
-    }
     fn schema(&self) -> Schema {
         Schema::new(vec![
             Attribute::string("id").computed().description(
@@ -83,32 +79,27 @@ impl DataSource for SslCertificateRequestsDataSource {
         )
     }
 
-    async fn read(&self, ctx: &Ctx, _config: &Value) -> ReadResult {
-        let summary = format!("Unable to read {TYPE_NAME}");
-        let client = match client(ctx) {
-            Ok(client) => client,
-            Err(diag) => return ReadResult::error(diag),
-        };
-        match client.list_ssl_certificate_requests(ctx.stopping()).await {
-            Ok(list) => ReadResult::ok(
-                SslCertificateRequests {
-                    id: "sslcertificaterequests".to_string().into(),
-                    requests: list
-                        .into_iter()
-                        .map(|r| Request {
-                            id: r.id.to_string().into(),
-                            common_name: r.common_name.into(),
-                            certificate_type: r.certificate_type.into(),
-                            validation_level: r.validation_level.into(),
-                            order_code: r.order_code.into(),
-                            vendor: r.vendor.into(),
-                        })
-                        .collect::<Vec<_>>()
-                        .into(),
-                }
-                .encode(),
-            ),
-            Err(err) => ReadResult::error(api_error(summary, &err)),
-        }
+    async fn read(
+        &self,
+        client: &Client,
+        _config: SslCertificateRequests,
+        cancel: &CancellationToken,
+    ) -> Result<SslCertificateRequests, Failure> {
+        let list = client.list_ssl_certificate_requests(cancel).await?;
+        Ok(SslCertificateRequests {
+            id: "sslcertificaterequests".to_string().into(),
+            requests: list
+                .into_iter()
+                .map(|r| Request {
+                    id: r.id.to_string().into(),
+                    common_name: r.common_name.into(),
+                    certificate_type: r.certificate_type.into(),
+                    validation_level: r.validation_level.into(),
+                    order_code: r.order_code.into(),
+                    vendor: r.vendor.into(),
+                })
+                .collect::<Vec<_>>()
+                .into(),
+        })
     }
 }

@@ -2,8 +2,10 @@
 
 use async_trait::async_trait;
 
-use crate::core::{api_error, client};
-use tfplugin::{model, Attribute, Ctx, DataSource, Model, Nesting, ReadResult, Schema, Value};
+use crate::core::data::{Failure, Reader};
+use combell_api::{CancellationToken, Client};
+
+use tfplugin::{model, Attribute, Nesting, Schema};
 
 model! {
     /// The state of `combell_ssl_certificates`.
@@ -29,17 +31,11 @@ pub struct SslCertificatesDataSource;
 const TYPE_NAME: &str = "combell_ssl_certificates";
 
 #[async_trait]
-impl DataSource for SslCertificatesDataSource {
-    fn type_name(&self) -> &str {
-        TYPE_NAME
-    }
-    fn api_operations(&self) -> &'static [&'static str] {
-        &["GET /sslcertificates"]
-    }
+impl Reader for SslCertificatesDataSource {
+    type Model = SslCertificates;
+    const TYPE_NAME: &'static str = TYPE_NAME;
+    const API_OPERATIONS: &'static [&'static str] = &["GET /sslcertificates"];
 
-    fn model_attributes(&self) -> Vec<&'static str> {
-        SslCertificates::attribute_names()
-    }
     fn schema(&self) -> Schema {
         Schema::new(vec![
             Attribute::string("id")
@@ -74,31 +70,26 @@ impl DataSource for SslCertificatesDataSource {
         .description("Lists the SSL certificates of the Combell reseller account.")
     }
 
-    async fn read(&self, ctx: &Ctx, _config: &Value) -> ReadResult {
-        let summary = format!("Unable to read {TYPE_NAME}");
-        let client = match client(ctx) {
-            Ok(client) => client,
-            Err(diag) => return ReadResult::error(diag),
-        };
-        match client.list_ssl_certificates(ctx.stopping()).await {
-            Ok(list) => ReadResult::ok(
-                SslCertificates {
-                    id: "sslcertificates".to_string().into(),
-                    certificates: list
-                        .into_iter()
-                        .map(|c| Certificate {
-                            sha1_fingerprint: c.sha1_fingerprint.into(),
-                            common_name: c.common_name.into(),
-                            expires_after: c.expires_after.into(),
-                            r#type: c.kind.into(),
-                            validation_level: c.validation_level.into(),
-                        })
-                        .collect::<Vec<_>>()
-                        .into(),
-                }
-                .encode(),
-            ),
-            Err(err) => ReadResult::error(api_error(summary, &err)),
-        }
+    async fn read(
+        &self,
+        client: &Client,
+        _config: SslCertificates,
+        cancel: &CancellationToken,
+    ) -> Result<SslCertificates, Failure> {
+        let list = client.list_ssl_certificates(cancel).await?;
+        Ok(SslCertificates {
+            id: "sslcertificates".to_string().into(),
+            certificates: list
+                .into_iter()
+                .map(|c| Certificate {
+                    sha1_fingerprint: c.sha1_fingerprint.into(),
+                    common_name: c.common_name.into(),
+                    expires_after: c.expires_after.into(),
+                    r#type: c.kind.into(),
+                    validation_level: c.validation_level.into(),
+                })
+                .collect::<Vec<_>>()
+                .into(),
+        })
     }
 }

@@ -4,13 +4,12 @@
 
 use async_trait::async_trait;
 
-use crate::core::{api_error, client};
+use crate::core::data::{found, known, Failure, Reader};
+use combell_api::{CancellationToken, Client};
+
 use crate::linux::common::host_name_in;
 use combell_api::{SiteBinding, WindowsHostingDetail, WindowsSite};
-use tfplugin::{
-    decode, model, Attribute, AttributePath, Ctx, DataSource, Diagnostic, Diagnostics, Model,
-    Nesting, ReadResult, Schema, Type, Value,
-};
+use tfplugin::{model, Attribute, Diagnostics, Nesting, Schema, Type};
 
 pub struct WindowsHostingDataSource;
 
@@ -64,17 +63,10 @@ model! {
 }
 
 #[async_trait]
-impl DataSource for WindowsHostingDataSource {
-    fn type_name(&self) -> &str {
-        TYPE_NAME
-    }
-
-    fn api_operations(&self) -> &'static [&'static str] {
-        &["GET /windowshostings/{domainName}"]
-    }
-    fn model_attributes(&self) -> Vec<&'static str> {
-        WindowsHosting::attribute_names()
-    }
+impl Reader for WindowsHostingDataSource {
+    type Model = WindowsHosting;
+    const TYPE_NAME: &'static str = TYPE_NAME;
+    const API_OPERATIONS: &'static [&'static str] = &["GET /windowshostings/{domainName}"];
 
     fn schema(&self) -> Schema {
         let binding = vec![
@@ -166,42 +158,27 @@ impl DataSource for WindowsHostingDataSource {
         )
     }
 
-    async fn validate(&self, _ctx: &Ctx, config: &Value) -> Diagnostics {
-        let config = decode!(WindowsHosting, config);
-        let mut diags = Diagnostics::default();
-        host_name_in(
-            &config.domain_name,
-            "domain_name",
-            "domain name",
-            &mut diags,
-        );
-        diags
+    fn validate(&self, config: &WindowsHosting, diags: &mut Diagnostics) {
+        host_name_in(&config.domain_name, "domain_name", "domain name", diags);
     }
 
-    async fn read(&self, ctx: &Ctx, config: &Value) -> ReadResult {
-        let summary = format!("Unable to read {TYPE_NAME}");
-        let config = decode!(WindowsHosting, config);
-        let client = match client(ctx) {
-            Ok(client) => client,
-            Err(diag) => return ReadResult::error(diag),
-        };
-        let Some(domain) = config.domain_name.as_str() else {
-            return ReadResult::error(Diagnostic::error(summary, "domain_name is not known."));
-        };
-        match client.get_windows_hosting(domain, ctx.stopping()).await {
-            Ok(detail) => ReadResult::ok(state_from(domain, &detail).encode()),
-            Err(err) if err.is_not_found() => ReadResult::error(
-                Diagnostic::error(
-                    summary,
-                    format!(
-                        "\"{domain}\" has no Windows hosting at Combell \
-                         (data.combell_windows_hostings lists them)."
-                    ),
-                )
-                .at(AttributePath::new("domain_name")),
-            ),
-            Err(err) => ReadResult::error(api_error(summary, &err)),
-        }
+    async fn read(
+        &self,
+        client: &Client,
+        config: WindowsHosting,
+        cancel: &CancellationToken,
+    ) -> Result<WindowsHosting, Failure> {
+        let domain = known(&config.domain_name, "domain_name")?;
+        let detail = found(client.get_windows_hosting(domain, cancel).await, || {
+            Failure::said_at(
+                "domain_name",
+                format!(
+                    "\"{domain}\" has no Windows hosting at Combell \
+                     (data.combell_windows_hostings lists them)."
+                ),
+            )
+        })?;
+        Ok(state_from(domain, &detail))
     }
 }
 
@@ -250,6 +227,7 @@ fn state_from(domain: &str, h: &WindowsHostingDetail) -> WindowsHosting {
 mod tests {
     use super::*;
     use combell_api::ApplicationPool;
+    use tfplugin::Model;
 
     #[test]
     fn maps_every_field() {

@@ -4,64 +4,36 @@
 
 use async_trait::async_trait;
 
-use crate::core::{api_error, client};
+use crate::core::data::{Failure, Reader};
 use crate::linux::common::HostingList;
-use combell_api::WindowsHosting;
-use tfplugin::{Attribute, Ctx, DataSource, Model, Nesting, ReadResult, Schema, Value};
+use crate::linux::hostings_data::hostings_schema;
+use combell_api::{CancellationToken, Client, WindowsHosting};
+use tfplugin::Schema;
 
 pub struct WindowsHostingsDataSource;
 
-const TYPE_NAME: &str = "combell_windows_hostings";
-
 #[async_trait]
-impl DataSource for WindowsHostingsDataSource {
-    fn type_name(&self) -> &str {
-        TYPE_NAME
-    }
-
-    fn api_operations(&self) -> &'static [&'static str] {
-        &["GET /windowshostings"]
-    }
-
-    fn model_attributes(&self) -> Vec<&'static str> {
-        HostingList::attribute_names()
-    }
+impl Reader for WindowsHostingsDataSource {
+    type Model = HostingList;
+    const TYPE_NAME: &'static str = "combell_windows_hostings";
+    const API_OPERATIONS: &'static [&'static str] = &["GET /windowshostings"];
 
     fn schema(&self) -> Schema {
-        Schema::new(vec![
-            Attribute::string("id")
-                .computed()
-                .description("Always `windows_hostings`; present because Terraform expects an id."),
-            Attribute::nested(
-                "hostings",
-                Nesting::List,
-                vec![
-                    Attribute::string("domain_name")
-                        .computed()
-                        .description("The hosting's domain name, such as `example.com`."),
-                    Attribute::number("servicepack_id")
-                        .computed()
-                        .description("Id of the hosting's servicepack."),
-                ],
-            )
-            .computed()
-            .description("The Windows hostings, sorted by domain name."),
-        ])
-        .description(
+        hostings_schema(
+            "windows_hostings",
+            "Windows",
             "Lists the Windows hostings the API key can see. Combell's API can only read \
              Windows hostings; they come with an account whose servicepack includes one.",
         )
     }
 
-    async fn read(&self, ctx: &Ctx, _config: &Value) -> ReadResult {
-        let client = match client(ctx) {
-            Ok(client) => client,
-            Err(diag) => return ReadResult::error(diag),
-        };
-        match client.list_windows_hostings(ctx.stopping()).await {
-            Ok(list) => ReadResult::ok(state_from(list).encode()),
-            Err(err) => ReadResult::error(api_error(format!("Unable to read {TYPE_NAME}"), &err)),
-        }
+    async fn read(
+        &self,
+        client: &Client,
+        _config: HostingList,
+        cancel: &CancellationToken,
+    ) -> Result<HostingList, Failure> {
+        Ok(state_from(client.list_windows_hostings(cancel).await?))
     }
 }
 
@@ -75,6 +47,7 @@ fn state_from(list: Vec<WindowsHosting>) -> HostingList {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use tfplugin::Model;
 
     #[test]
     fn sorted_by_domain() {
