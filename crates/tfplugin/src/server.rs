@@ -282,14 +282,18 @@ fn tls_config(
     Ok(config)
 }
 
-/// A server-side TLS stream tonic can serve.
-struct TlsConn(tokio_rustls::server::TlsStream<TcpStream>);
+/// A connection tonic can serve: the TLS stream Terraform speaks to, or a plaintext TCP
+/// stream (with TCP_NODELAY set) when mutual TLS is off.
+struct Conn<S>(S);
 
-impl tonic::transport::server::Connected for TlsConn {
+type TlsConn = Conn<tokio_rustls::server::TlsStream<TcpStream>>;
+type PlainConn = Conn<TcpStream>;
+
+impl<S> tonic::transport::server::Connected for Conn<S> {
     type ConnectInfo = ();
     fn connect_info(&self) -> Self::ConnectInfo {}
 }
-impl AsyncRead for TlsConn {
+impl<S: AsyncRead + Unpin> AsyncRead for Conn<S> {
     fn poll_read(
         mut self: Pin<&mut Self>,
         cx: &mut Context<'_>,
@@ -298,7 +302,7 @@ impl AsyncRead for TlsConn {
         Pin::new(&mut self.0).poll_read(cx, buf)
     }
 }
-impl AsyncWrite for TlsConn {
+impl<S: AsyncWrite + Unpin> AsyncWrite for Conn<S> {
     fn poll_write(
         mut self: Pin<&mut Self>,
         cx: &mut Context<'_>,
@@ -321,38 +325,6 @@ impl AsyncWrite for TlsConn {
     }
     fn is_write_vectored(&self) -> bool {
         self.0.is_write_vectored()
-    }
-}
-
-/// A plaintext stream with TCP_NODELAY set.
-struct PlainConn(TcpStream);
-
-impl tonic::transport::server::Connected for PlainConn {
-    type ConnectInfo = ();
-    fn connect_info(&self) -> Self::ConnectInfo {}
-}
-impl AsyncRead for PlainConn {
-    fn poll_read(
-        mut self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        buf: &mut ReadBuf<'_>,
-    ) -> Poll<std::io::Result<()>> {
-        Pin::new(&mut self.0).poll_read(cx, buf)
-    }
-}
-impl AsyncWrite for PlainConn {
-    fn poll_write(
-        mut self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        buf: &[u8],
-    ) -> Poll<std::io::Result<usize>> {
-        Pin::new(&mut self.0).poll_write(cx, buf)
-    }
-    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
-        Pin::new(&mut self.0).poll_flush(cx)
-    }
-    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
-        Pin::new(&mut self.0).poll_shutdown(cx)
     }
 }
 
@@ -625,7 +597,7 @@ async fn accept_plain(
             Ok((stream, _)) => {
                 // Without this every small response waits ~40 ms for Nagle + delayed ACK.
                 let _ = stream.set_nodelay(true);
-                if tx.send(Ok(PlainConn(stream))).await.is_err() {
+                if tx.send(Ok(Conn(stream))).await.is_err() {
                     return;
                 }
             }
@@ -652,7 +624,7 @@ async fn accept_tls(
                 tokio::spawn(async move {
                     match acceptor.accept(stream).await {
                         Ok(tls) => {
-                            let _ = tx.send(Ok(TlsConn(tls))).await;
+                            let _ = tx.send(Ok(Conn(tls))).await;
                         }
                         Err(e) => hclog::warn(
                             MODULE,

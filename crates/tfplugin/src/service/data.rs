@@ -9,21 +9,15 @@ impl ProviderService {
     ) -> Result<Response<pb::validate_data_resource_config::Response>, Status> {
         let req = req.into_inner();
         let _log = RpcLog::new("ValidateDataResourceConfig", &req.type_name);
-        let diags = match self.data_source(&req.type_name) {
-            Err(unknown) => unknown,
-            Ok(d) => {
-                let (imp, ctx) = (d.imp.clone(), self.ctx());
-                let (raw, what) = (req.config.as_ref(), "data source configuration");
-                validated(
-                    raw,
-                    &d.ty,
-                    Some(&d.schema),
-                    what,
-                    move |config| async move { imp.validate(&ctx, &config).await },
-                )
-                .await
-            }
-        };
+        let ctx = self.ctx();
+        let diags = validated(
+            self.data_source(&req.type_name),
+            req.config.as_ref(),
+            "data source configuration",
+            true,
+            |imp, config| async move { imp.validate(&ctx, &config).await },
+        )
+        .await;
         Ok(Response::new(pb::validate_data_resource_config::Response {
             diagnostics: diags.to_proto(),
         }))

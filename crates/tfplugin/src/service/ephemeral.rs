@@ -9,21 +9,15 @@ impl ProviderService {
     ) -> Result<Response<pb::validate_ephemeral_resource_config::Response>, Status> {
         let req = req.into_inner();
         let _log = RpcLog::new("ValidateEphemeralResourceConfig", &req.type_name);
-        let diags = match self.ephemeral_resource(&req.type_name) {
-            Err(unknown) => unknown,
-            Ok(e) => {
-                let (imp, ctx) = (e.imp.clone(), self.ctx());
-                let (raw, what) = (req.config.as_ref(), "ephemeral resource configuration");
-                validated(
-                    raw,
-                    &e.ty,
-                    Some(&e.schema),
-                    what,
-                    move |config| async move { imp.validate(&ctx, &config).await },
-                )
-                .await
-            }
-        };
+        let ctx = self.ctx();
+        let diags = validated(
+            self.ephemeral_resource(&req.type_name),
+            req.config.as_ref(),
+            "ephemeral resource configuration",
+            true,
+            |imp, config| async move { imp.validate(&ctx, &config).await },
+        )
+        .await;
         Ok(Response::new(
             pb::validate_ephemeral_resource_config::Response {
                 diagnostics: diags.to_proto(),

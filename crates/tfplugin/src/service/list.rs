@@ -25,17 +25,15 @@ impl ProviderService {
     ) -> Result<Response<pb::validate_list_resource_config::Response>, Status> {
         let req = req.into_inner();
         let _log = RpcLog::new("ValidateListResourceConfig", &req.type_name);
-        let diags = match self.list_type(&req.type_name) {
-            Err(unknown) => unknown,
-            Ok(l) => {
-                let (imp, ctx) = (l.imp.clone(), self.ctx());
-                let (raw, what) = (req.config.as_ref(), "list configuration");
-                validated(raw, &l.ty, None, what, move |config| async move {
-                    imp.validate(&ctx, &config).await
-                })
-                .await
-            }
-        };
+        let ctx = self.ctx();
+        let diags = validated(
+            self.list_type(&req.type_name),
+            req.config.as_ref(),
+            "list configuration",
+            false,
+            |imp, config| async move { imp.validate(&ctx, &config).await },
+        )
+        .await;
         Ok(Response::new(pb::validate_list_resource_config::Response {
             diagnostics: diags.to_proto(),
         }))

@@ -227,26 +227,34 @@ fn registered<'a, T: ?Sized>(
     })
 }
 
-/// The checks every kind of type's configuration gets: decoded against `ty` (an error names
-/// it as `what`), the schema's own rules when `schema` is given, then `check` (the type's own
-/// validation), guarded against a panic.
-async fn validated<F, Fut>(
+/// The checks every kind of type's configuration gets: the type looked up (`found`), the
+/// configuration decoded against its type (an error names it as `what`), the schema's own
+/// rules when `schema_rules`, then `check` (the type's own validation), guarded against a panic.
+async fn validated<T: ?Sized, F, Fut>(
+    found: Result<&Typed<T>, Diagnostics>,
     raw: Option<&pb::DynamicValue>,
-    ty: &Type,
-    schema: Option<&Schema>,
     what: &str,
+    schema_rules: bool,
     check: F,
 ) -> Diagnostics
 where
-    F: FnOnce(Value) -> Fut,
+    F: FnOnce(Arc<T>, Value) -> Fut,
     Fut: Future<Output = Diagnostics> + Send + 'static,
 {
-    let config = match decode(raw, ty, what) {
+    let typed = match found {
+        Ok(typed) => typed,
+        Err(unknown) => return unknown,
+    };
+    let config = match decode(raw, &typed.ty, what) {
         Ok(config) => config,
         Err(diags) => return diags,
     };
-    let mut diags = schema.map_or_else(Diagnostics::default, |s| s.validate_config(&config));
-    match guarded("validation", check(config)).await {
+    let mut diags = if schema_rules {
+        typed.schema.validate_config(&config)
+    } else {
+        Diagnostics::default()
+    };
+    match guarded("validation", check(typed.imp.clone(), config)).await {
         Ok(more) => diags.extend(more),
         Err(panicked) => return panicked,
     }

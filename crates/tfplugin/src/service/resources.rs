@@ -11,21 +11,15 @@ impl ProviderService {
     ) -> Result<Response<pb::validate_resource_config::Response>, Status> {
         let req = req.into_inner();
         let _log = RpcLog::new("ValidateResourceConfig", &req.type_name);
-        let diags = match self.resource(&req.type_name) {
-            Err(unknown) => unknown,
-            Ok(r) => {
-                let (imp, ctx) = (r.imp.clone(), self.ctx());
-                let (raw, what) = (req.config.as_ref(), "resource configuration");
-                validated(
-                    raw,
-                    &r.ty,
-                    Some(&r.schema),
-                    what,
-                    move |config| async move { imp.validate(&ctx, &config).await },
-                )
-                .await
-            }
-        };
+        let ctx = self.ctx();
+        let diags = validated(
+            self.resource(&req.type_name),
+            req.config.as_ref(),
+            "resource configuration",
+            true,
+            |imp, config| async move { imp.validate(&ctx, &config).await },
+        )
+        .await;
         Ok(Response::new(pb::validate_resource_config::Response {
             diagnostics: diags.to_proto(),
         }))
