@@ -9,6 +9,7 @@
 pub mod data;
 pub mod fields;
 pub mod flow;
+pub mod hostings;
 pub mod ids;
 pub mod jobs;
 pub mod list;

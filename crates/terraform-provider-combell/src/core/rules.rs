@@ -9,7 +9,7 @@
 
 use std::ops::RangeInclusive;
 
-use tfplugin::Value;
+use tfplugin::{AttributePath, Diagnostics, Field, Value};
 
 /// A host name may have at most this many characters, in its ASCII form, without a final dot.
 pub(crate) const MAX_HOST_NAME: usize = 253;
@@ -349,6 +349,24 @@ pub(crate) fn domain_name(name: &str) -> Result<(), String> {
                 quoted(name)
             )
         })
+}
+
+/// Adds an error at `attribute` when the field is a known string that is not a host name.
+pub(crate) fn host_name_in(
+    field: &Field<String>,
+    attribute: &str,
+    what: &str,
+    diags: &mut Diagnostics,
+) {
+    if let Some(name) = field.as_str() {
+        if let Err(detail) = domain_name(name) {
+            diags.error_at(
+                AttributePath::new(attribute),
+                format!("Invalid {what}"),
+                detail,
+            );
+        }
+    }
 }
 
 /// A lower-case e-mail address as Combell takes it: a local part of letters, digits and

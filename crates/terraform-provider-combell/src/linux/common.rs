@@ -1,66 +1,13 @@
-//! What the Linux hosting resources share: the hosting list model, host-name checks, and the
-//! diagnostics for a hosting that does not exist and for a destroy the API cannot carry out.
+//! What the Linux hosting resources share: the diagnostics for a hosting that does not exist
+//! and for a destroy the API cannot carry out, and a check of changed values.
 
 use crate::core::api_error;
 use combell_api::{CancellationToken, Client, LinuxHostingDetail};
-use tfplugin::{model, AttributePath, Diagnostic, Diagnostics, Field};
+use tfplugin::{AttributePath, Diagnostic, Diagnostics, Field};
 
 /// The planned value when it is known and differs from the prior one.
 pub(crate) fn changed<'a, T: PartialEq>(planned: &'a Field<T>, prior: &Field<T>) -> Option<&'a T> {
     planned.known().filter(|v| prior.known() != Some(*v))
-}
-
-/// Adds an error at `attribute` when the field is a known string that is not a host name.
-pub(crate) fn host_name_in(
-    field: &Field<String>,
-    attribute: &str,
-    what: &str,
-    diags: &mut Diagnostics,
-) {
-    if let Some(name) = field.as_str() {
-        if let Err(detail) = crate::core::rules::domain_name(name) {
-            diags.error_at(
-                AttributePath::new(attribute),
-                format!("Invalid {what}"),
-                detail,
-            );
-        }
-    }
-}
-
-model! {
-    /// The state of `combell_linux_hostings` and `combell_windows_hostings`.
-    pub struct HostingList {
-        id: String,
-        hostings: Vec<HostingItem>,
-    }
-}
-
-model! {
-    /// One hosting of a [`HostingList`].
-    pub struct HostingItem {
-        domain_name: String,
-        servicepack_id: i64,
-    }
-}
-
-impl HostingList {
-    /// The list with the id `id`, of `(domain name, servicepack id)` pairs: domain names in
-    /// lower case, sorted.
-    pub(crate) fn new(id: &str, hostings: impl IntoIterator<Item = (String, i64)>) -> Self {
-        let mut items: Vec<HostingItem> = hostings
-            .into_iter()
-            .map(|(domain, servicepack)| HostingItem {
-                domain_name: domain.to_ascii_lowercase().into(),
-                servicepack_id: servicepack.into(),
-            })
-            .collect();
-        items.sort_by(|a, b| a.domain_name.as_str().cmp(&b.domain_name.as_str()));
-        HostingList {
-            id: id.to_string().into(),
-            hostings: items.into(),
-        }
-    }
 }
 
 /// `GET /linuxhostings/{domain}` with a diagnostic that says what a 404 means here.

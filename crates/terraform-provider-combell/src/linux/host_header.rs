@@ -17,7 +17,8 @@ use async_trait::async_trait;
 
 use crate::core::ids::{IdPart, LINUX_HOSTING};
 use crate::core::managed::{Managed, Typed};
-use crate::linux::common::{forgotten, host_name_in, hosting};
+use crate::core::rules::host_name_in;
+use crate::linux::common::{forgotten, hosting};
 use combell_api::{self as api, CancellationToken, Client, LinuxHostingDetail};
 use tfplugin::{model, Attribute, AttributePath, Diagnostic, Diagnostics, Schema};
 

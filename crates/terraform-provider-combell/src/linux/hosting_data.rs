@@ -8,7 +8,7 @@ use async_trait::async_trait;
 use crate::core::data::{known, Failure, Reader};
 use combell_api::{CancellationToken, Client};
 
-use crate::linux::common::host_name_in;
+use crate::core::rules::host_name_in;
 use combell_api::{LinuxHostingDetail, ScheduledTask, SshKey};
 use tfplugin::{model, Attribute, Diagnostics, Nesting, Schema, Type};
 

@@ -4,9 +4,9 @@
 use async_trait::async_trait;
 
 use crate::core::data::{Failure, Reader};
-use crate::linux::common::HostingList;
+use crate::core::hostings::{hostings_schema, HostingList};
 use combell_api::{CancellationToken, Client, LinuxHosting};
-use tfplugin::{Attribute, Nesting, Schema};
+use tfplugin::Schema;
 
 pub struct LinuxHostingsDataSource;
 
@@ -32,31 +32,6 @@ impl Reader for LinuxHostingsDataSource {
     ) -> Result<HostingList, Failure> {
         Ok(state_from(client.list_linux_hostings(cancel).await?))
     }
-}
-
-/// The schema of a list of hostings of one kind (`Linux`, `Windows`), whose constant id is
-/// `id`.
-pub(crate) fn hostings_schema(id: &str, kind: &str, description: &str) -> Schema {
-    Schema::new(vec![
-        Attribute::string("id").computed().description(&format!(
-            "Always `{id}`; present because Terraform expects an id."
-        )),
-        Attribute::nested(
-            "hostings",
-            Nesting::List,
-            vec![
-                Attribute::string("domain_name")
-                    .computed()
-                    .description("The hosting's domain name, such as `example.com`."),
-                Attribute::number("servicepack_id")
-                    .computed()
-                    .description("Id of the hosting's servicepack."),
-            ],
-        )
-        .computed()
-        .description(&format!("The {kind} hostings, sorted by domain name.")),
-    ])
-    .description(description)
 }
 
 fn state_from(list: Vec<LinuxHosting>) -> HostingList {

@@ -6,7 +6,7 @@ use async_trait::async_trait;
 use crate::core::data::{known, Failure, Reader};
 use combell_api::{CancellationToken, Client};
 
-use crate::linux::common::host_name_in;
+use crate::core::rules::host_name_in;
 use tfplugin::{model, Attribute, Diagnostics, Schema, Type};
 
 model! {

@@ -19,7 +19,7 @@ use async_trait::async_trait;
 
 use crate::core::ids::{IdPart, LINUX_HOSTING};
 use crate::core::managed::{Managed, Typed};
-use crate::linux::common::host_name_in;
+use crate::core::rules::host_name_in;
 use combell_api::{self as api, CancellationToken, Client, ScheduledTask};
 use tfplugin::{model, Attribute, AttributePath, Diagnostics, Schema};
 

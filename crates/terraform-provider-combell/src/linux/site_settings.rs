@@ -25,9 +25,10 @@ use async_trait::async_trait;
 
 use crate::core::flow::apply_with;
 use crate::core::ids::{IdPart, LINUX_HOSTING};
+use crate::core::rules::host_name_in;
 use crate::core::settings::{not_known, PlanModels, Settings, SettingsOf};
 use crate::core::{api_error, client};
-use crate::linux::common::{changed, forgotten, host_name_in, hosting};
+use crate::linux::common::{changed, forgotten, hosting};
 use combell_api::{CancellationToken, Client, Error, LinuxHostingDetail};
 use tfplugin::{
     model, ApplyResult, Attribute, AttributePath, Ctx, Diagnostic, Diagnostics, Field, Model,

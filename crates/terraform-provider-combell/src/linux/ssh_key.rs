@@ -19,7 +19,7 @@ use serde_json::json;
 
 use crate::core::ids::{IdPart, LINUX_HOSTING};
 use crate::core::managed::{Managed, Typed};
-use crate::linux::common::host_name_in;
+use crate::core::rules::host_name_in;
 use combell_api::{self as api, CancellationToken, Client, SshKey};
 use tfplugin::{
     default_plan, model, Attribute, AttributePath, Ctx, Diagnostics, Field, Model, PlanRequest,

@@ -7,7 +7,7 @@ use async_trait::async_trait;
 use crate::core::data::{found, known, Failure, Reader};
 use combell_api::{CancellationToken, Client};
 
-use crate::linux::common::host_name_in;
+use crate::core::rules::host_name_in;
 use combell_api::{SiteBinding, WindowsHostingDetail, WindowsSite};
 use tfplugin::{model, Attribute, Diagnostics, Nesting, Schema, Type};
 

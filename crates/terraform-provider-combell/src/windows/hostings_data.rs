@@ -5,8 +5,7 @@
 use async_trait::async_trait;
 
 use crate::core::data::{Failure, Reader};
-use crate::linux::common::HostingList;
-use crate::linux::hostings_data::hostings_schema;
+use crate::core::hostings::{hostings_schema, HostingList};
 use combell_api::{CancellationToken, Client, WindowsHosting};
 use tfplugin::Schema;
 
