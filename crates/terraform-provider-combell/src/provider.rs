@@ -69,8 +69,8 @@ use crate::windows::hosting_data::WindowsHostingDataSource;
 use crate::windows::hostings_data::WindowsHostingsDataSource;
 use combell_api::{self as client, Client, ClientConfig, Secret};
 use tfplugin::{
-    Attribute, AttributePath, Ctx, DataSource, Diagnostic, Diagnostics, EphemeralResource,
-    Function, ListResource, ProviderData, ProviderDef, Resource, Schema, Value,
+    model, Attribute, AttributePath, Ctx, DataSource, Diagnostic, Diagnostics, EphemeralResource,
+    Field, Function, ListResource, Model, ProviderData, ProviderDef, Resource, Schema, Value,
 };
 
 pub const ENV_ENDPOINT: &str = "COMBELL_ENDPOINT";
@@ -83,6 +83,15 @@ pub fn provider() -> CombellProvider {
 }
 
 pub struct CombellProvider;
+
+model! {
+    /// The provider block.
+    pub struct ProviderConfig {
+        endpoint: String,
+        api_key: String,
+        api_secret: String,
+    }
+}
 
 #[async_trait]
 impl ProviderDef for CombellProvider {
@@ -122,8 +131,12 @@ impl ProviderDef for CombellProvider {
     }
 
     async fn validate(&self, config: &Value) -> Diagnostics {
+        let config = match ProviderConfig::decode(config) {
+            Ok(config) => config,
+            Err(diags) => return diags,
+        };
         let mut diags = Diagnostics::default();
-        if let Some(endpoint) = config.get_str("endpoint") {
+        if let Some(endpoint) = config.endpoint.as_str() {
             if let Err(detail) = check_endpoint(endpoint) {
                 diags.error_at(AttributePath::new("endpoint"), "Invalid endpoint", detail);
             }
@@ -132,19 +145,23 @@ impl ProviderDef for CombellProvider {
     }
 
     async fn configure(&self, ctx: &Ctx, config: &Value) -> (Option<ProviderData>, Diagnostics) {
+        let config = match ProviderConfig::decode(config) {
+            Ok(config) => config,
+            Err(diags) => return (None, diags),
+        };
         let mut diags = Diagnostics::default();
         // A configuration that depends on values known only after apply: resources get no
         // client and say so if they need one; planning itself needs none.
-        if ["endpoint", "api_key", "api_secret"]
+        if [&config.endpoint, &config.api_key, &config.api_secret]
             .iter()
-            .any(|name| config.is_unknown_at(name))
+            .any(|field| field.is_unknown())
         {
             return (None, diags);
         }
-        let endpoint = setting(config, "endpoint", ENV_ENDPOINT)
+        let endpoint = setting(&config.endpoint, ENV_ENDPOINT)
             .unwrap_or_else(|| client::DEFAULT_ENDPOINT.to_string());
-        let api_key = setting(config, "api_key", ENV_API_KEY);
-        let api_secret = setting(config, "api_secret", ENV_API_SECRET);
+        let api_key = setting(&config.api_key, ENV_API_KEY);
+        let api_secret = setting(&config.api_secret, ENV_API_SECRET);
         if api_key.is_none() {
             diags.error_at(
                 AttributePath::new("api_key"),
@@ -284,9 +301,9 @@ impl ProviderDef for CombellProvider {
 }
 
 /// The provider block's value if set and non-empty, else the environment variable's.
-fn setting(config: &Value, name: &str, env: &str) -> Option<String> {
-    config
-        .get_str(name)
+fn setting(configured: &Field<String>, env: &str) -> Option<String> {
+    configured
+        .as_str()
         .map(str::to_string)
         .filter(|v| !v.is_empty())
         .or_else(|| std::env::var(env).ok().filter(|v| !v.is_empty()))
@@ -436,6 +453,8 @@ mod tests {
             let name = format!("data.{}", d.type_name());
             types.push((name, d.model_attributes(), d.schema()));
         }
+        let provider_model = ProviderConfig::attribute_names();
+        types.push(("provider".to_string(), provider_model, p.schema()));
         let mut untyped = Vec::new();
         for (name, model, schema) in types {
             let attributes: Vec<&str> = schema
