@@ -198,8 +198,14 @@ pub(crate) trait Managed: Send + Sync + 'static {
     /// order, trimmed, none empty).
     fn imported(&self, parts: &[String]) -> Self::Model;
     /// Whether `state` holds what [`Managed::fetch`] needs (a state without it names no
-    /// object: a read drops it, a delete has nothing to do).
-    fn names_object(&self, state: &Self::Model) -> bool;
+    /// object: a read drops it, a delete has nothing to do). The default: every part of the
+    /// import ID ([`Managed::ID_PARTS`]) is a known string.
+    fn names_object(&self, state: &Self::Model) -> bool {
+        let state = state.encode();
+        Self::ID_PARTS
+            .iter()
+            .all(|(name, _)| state.get_str(name).is_some())
+    }
 
     /// The `timeouts` block the schema declares, for a type that waits for Combell's
     /// provisioning jobs: [`Typed`] validates it, and its create limit bounds both the wait of

@@ -213,12 +213,6 @@ impl Managed for LinuxHostHeaderResource {
             ..Default::default()
         }
     }
-
-    fn names_object(&self, state: &HostHeader) -> bool {
-        state.domain_name.as_str().is_some()
-            && state.site_name.as_str().is_some()
-            && state.name.as_str().is_some()
-    }
 }
 
 /// The one mapping from the API; `None` when the site has no such host header.

@@ -243,10 +243,6 @@ impl Managed for ScheduledTaskResource {
             ..Default::default()
         }
     }
-
-    fn names_object(&self, state: &Task) -> bool {
-        state.domain_name.as_str().is_some() && state.task_id.as_str().is_some()
-    }
 }
 
 /// The request body; a left-out `enabled` is sent as `true`, the API's default.

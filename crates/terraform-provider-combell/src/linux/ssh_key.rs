@@ -244,10 +244,6 @@ impl Managed for SshKeyResource {
             ..Default::default()
         }
     }
-
-    fn names_object(&self, state: &Key) -> bool {
-        state.domain_name.as_str().is_some() && state.fingerprint.as_str().is_some()
-    }
 }
 
 /// Fingerprints compare without case, `MD5:` prefix or colons.

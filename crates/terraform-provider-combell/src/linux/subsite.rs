@@ -187,10 +187,6 @@ impl Managed for LinuxSubsiteResource {
             ..Default::default()
         }
     }
-
-    fn names_object(&self, state: &Subsite) -> bool {
-        state.domain_name.as_str().is_some() && state.name.as_str().is_some()
-    }
 }
 
 /// The one mapping from the API; `None` when the hosting has no such site, or when it is the
