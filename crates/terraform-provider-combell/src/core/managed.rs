@@ -341,14 +341,7 @@ impl<M: Managed> Resource for Typed<M> {
     async fn import(&self, _ctx: &Ctx, id: &str) -> ImportResult {
         match self.inner.import_id(id) {
             Ok(id) => import(&self.inner, &id),
-            Err(detail) => ImportResult {
-                diagnostics: Diagnostic::error(
-                    format!("Invalid import ID for {}", M::TYPE_NAME),
-                    detail,
-                )
-                .into(),
-                ..Default::default()
-            },
+            Err(detail) => invalid_import_id(M::TYPE_NAME, detail),
         }
     }
     fn trim_generated_config(&self, state: &Value, config: &mut Value) {
@@ -726,14 +719,7 @@ pub(crate) fn import<M: Managed>(this: &M, id: &str) -> ImportResult {
                 state: Some(this.imported(&parts).encode()),
                 ..Default::default()
             },
-            Err(detail) => ImportResult {
-                diagnostics: Diagnostic::error(
-                    format!("Invalid import ID for {}", M::TYPE_NAME),
-                    detail,
-                )
-                .into(),
-                ..Default::default()
-            },
+            Err(detail) => invalid_import_id(M::TYPE_NAME, detail),
         },
         Err(result) => result,
     }
@@ -753,31 +739,22 @@ pub(crate) fn split_import_id(
         .iter()
         .find_map(|p| crate::core::rules::path_segment(p).err());
     if let (true, Some(why)) = (parts.len() == names.len(), unsafe_part) {
-        return Err(ImportResult {
-            diagnostics: Diagnostic::error(
-                format!("Invalid import ID for {type_name}"),
-                format!("{why} Got {}.", crate::core::rules::quoted(id)),
-            )
-            .into(),
-            ..Default::default()
-        });
+        let got = crate::core::rules::quoted(id);
+        return Err(invalid_import_id(type_name, format!("{why} Got {got}.")));
     }
     if parts.len() != names.len() || parts.iter().any(String::is_empty) {
-        return Err(ImportResult {
-            diagnostics: Diagnostic::error(
-                format!("Invalid import ID for {type_name}"),
-                format!(
-                    "Expected \"{}\", such as \"{example}\"; got \"{id}\".",
-                    names
-                        .iter()
-                        .map(|n| format!("<{n}>"))
-                        .collect::<Vec<_>>()
-                        .join("/")
-                ),
-            )
-            .into(),
-            ..Default::default()
-        });
+        let form: Vec<String> = names.iter().map(|n| format!("<{n}>")).collect();
+        let form = form.join("/");
+        let detail = format!("Expected \"{form}\", such as \"{example}\"; got \"{id}\".");
+        return Err(invalid_import_id(type_name, detail));
     }
     Ok(parts)
+}
+
+/// The import's error for an ID that names no object of `type_name`, with `detail` saying why.
+pub(crate) fn invalid_import_id(type_name: &str, detail: impl Into<String>) -> ImportResult {
+    ImportResult {
+        diagnostics: Diagnostic::error(format!("Invalid import ID for {type_name}"), detail).into(),
+        ..Default::default()
+    }
 }
