@@ -24,8 +24,8 @@ use serde_json::{json, Value};
 use super::error::ApiError;
 use super::faults::{FaultBody, FaultKind, FaultRule, KillSwitch};
 use super::handler::set_number;
+use super::shared::{lock, Shared};
 use super::state::{JobStatus, SimState};
-use super::{lock, Shared};
 
 /// A job that must never finish is due at the end of year 9999: far enough, and still a
 /// date every client can parse.

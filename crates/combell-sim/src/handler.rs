@@ -20,7 +20,7 @@ use serde::Serialize;
 
 use super::error::ApiError;
 use super::state::SimState;
-use super::Shared;
+use crate::shared::Shared;
 
 /// A path as a handler takes it, so a path that does not decode is answered by [`path_or_404`].
 pub(crate) type PathArg<T> = Result<Path<T>, PathRejection>;

@@ -18,7 +18,8 @@ use super::error::ApiError;
 use super::faults::KillSwitch;
 use super::handler::set_number;
 use super::ratelimit::Decision;
-use super::{accounts, admin, dns, jobs, linux, lock, now_ms, servicepacks, Shared};
+use super::shared::{lock, now_ms, Shared};
+use super::{accounts, admin, dns, jobs, linux, servicepacks};
 
 /// Larger bodies are refused before anything parses them.
 const MAX_BODY_BYTES: usize = 1024 * 1024;
@@ -62,7 +63,7 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
             "/v2/sslcertificates/{sha1Fingerprint}/download",
             get(ssl::download_certificate),
         )
-        .merge(linux::routes())
+        .merge(linux::http::routes())
         .merge(super::mailmysql::routes());
     let admin = Router::new()
         .route("/_sim/stats", get(admin::stats))

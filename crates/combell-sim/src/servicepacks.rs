@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use super::handler::json;
 use super::state::SimState;
-use super::Shared;
+use crate::shared::Shared;
 
 /// The API's `Servicepack`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]

@@ -17,15 +17,15 @@ use axum::response::Response;
 use axum::routing::MethodRouter;
 use serde::{Deserialize, Serialize};
 
-use super::super::accounts::is_domain_name;
 use super::super::error::{ApiError, ErrorMessage};
 use super::super::handler::{
     job_started, json, parse_json, path_or_404, put_named, PathArg, QueryArg,
 };
 use super::super::paging::paged;
 use super::super::state::{AssetType, JobStatus, JobWork, SimState, Zone};
-use super::super::{now_ms, Shared};
-use super::{DomainRecord, Registrant};
+use crate::names::is_domain_name;
+use crate::shared::{now_ms, Shared};
+use crate::state::domains::{reseller_registrant, DomainRecord, Registrant, DEFAULT_NAME_SERVERS};
 
 /// The API's `Domain`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -177,7 +177,7 @@ fn clean(value: &Option<String>) -> Option<String> {
 /// to when the request names no registrant (the spec marks no field of `RegisterDomain`
 /// required, and Combell's own client documents a body with the domain name alone).
 fn default_registrant_input() -> RegistrantInput {
-    let contact = super::reseller_registrant();
+    let contact = reseller_registrant();
     RegistrantInput {
         address: contact.address,
         city: contact.city,
@@ -392,10 +392,7 @@ impl SimState {
         }
         let registrant = check_registrant(request.registrant.as_ref(), &tld, &mut errors);
         let name_servers = match request.name_servers.as_deref() {
-            None | Some([]) => super::DEFAULT_NAME_SERVERS
-                .iter()
-                .map(|s| s.to_string())
-                .collect(),
+            None | Some([]) => DEFAULT_NAME_SERVERS.iter().map(|s| s.to_string()).collect(),
             Some(raw) => check_name_servers(raw, &mut errors),
         };
         if !errors.is_empty() {
@@ -485,11 +482,8 @@ impl SimState {
                 expiration_date: expiration_after(now_ms, 1),
                 will_renew: Some(true),
                 can_toggle_renew: true,
-                name_servers: super::DEFAULT_NAME_SERVERS
-                    .iter()
-                    .map(|s| s.to_string())
-                    .collect(),
-                registrant: super::reseller_registrant(),
+                name_servers: DEFAULT_NAME_SERVERS.iter().map(|s| s.to_string()).collect(),
+                registrant: reseller_registrant(),
             },
         );
     }

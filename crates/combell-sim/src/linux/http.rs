@@ -20,8 +20,8 @@ use super::super::handler::{
     created, json, no_content, path_or_404, put_on_named, PathArg, QueryArg,
 };
 use super::super::paging::paged;
-use super::super::Shared;
 use super::{LinuxState, ScheduledTaskInput};
+use crate::shared::Shared;
 
 /// This area's routes; `http::router` merges them under the gate.
 pub(crate) fn routes() -> Router<Arc<Shared>> {

@@ -9,111 +9,14 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use serde::de::DeserializeOwned;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
-use super::{domain_of, is_email_address, key, MAILBOX_SIZE_MB};
 use crate::error::{ApiError, ErrorMessage};
 use crate::handler::{created, empty, json, no_content, path_or_404, PathArg};
+use crate::names::{domain_of, is_domain_name, is_email_address, key};
+use crate::shared::Shared;
+use crate::state::mail::{Alias, AntiSpamType, MailZone, SmtpDomain};
 use crate::state::SimState;
-use crate::Shared;
-
-/// The API's `AntiSpamTypes`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum AntiSpamType {
-    None,
-    Basic,
-    Advanced,
-}
-
-impl AntiSpamType {
-    pub fn parse(text: &str) -> Option<AntiSpamType> {
-        match text.trim().to_ascii_lowercase().as_str() {
-            "none" => Some(AntiSpamType::None),
-            "basic" => Some(AntiSpamType::Basic),
-            "advanced" => Some(AntiSpamType::Advanced),
-            _ => None,
-        }
-    }
-}
-
-/// The API's `AntiSpam`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AntiSpam {
-    #[serde(rename = "type")]
-    pub spam_type: AntiSpamType,
-    pub allowed_types: Vec<AntiSpamType>,
-}
-
-impl AntiSpam {
-    /// Basic scanning by default; advanced only comes with the Pro and Mail Only packs.
-    pub fn for_pack(servicepack_id: i32) -> AntiSpam {
-        let mut allowed_types = vec![AntiSpamType::None, AntiSpamType::Basic];
-        if matches!(servicepack_id, 13 | 15) {
-            allowed_types.push(AntiSpamType::Advanced);
-        }
-        AntiSpam {
-            spam_type: AntiSpamType::Basic,
-            allowed_types,
-        }
-    }
-}
-
-/// The API's `Alias`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Alias {
-    pub email_address: String,
-    pub destinations: Vec<String>,
-}
-
-/// The API's `CatchAll`.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CatchAll {
-    pub email_addresses: Vec<String>,
-}
-
-/// The API's `SmtpDomain`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SmtpDomain {
-    pub hostname: String,
-    pub enabled: bool,
-}
-
-/// The API's `MailZoneAccount`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct MailZoneAccount {
-    pub account_id: i32,
-    pub size: i32,
-}
-
-/// The API's `MailZone`, stored as every read returns it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct MailZone {
-    pub name: String,
-    pub enabled: bool,
-    pub available_accounts: Vec<MailZoneAccount>,
-    pub aliases: Vec<Alias>,
-    pub catch_all: CatchAll,
-    pub anti_spam: AntiSpam,
-    pub smtp_domains: Vec<SmtpDomain>,
-}
-
-impl MailZone {
-    pub fn new(domain: &str, account_id: i32, anti_spam: AntiSpam) -> MailZone {
-        MailZone {
-            name: key(domain),
-            enabled: true,
-            available_accounts: vec![MailZoneAccount {
-                account_id,
-                size: MAILBOX_SIZE_MB,
-            }],
-            aliases: Vec::new(),
-            catch_all: CatchAll::default(),
-            anti_spam,
-            smtp_domains: Vec::new(),
-        }
-    }
-}
 
 /// `CreateAliasRequest` and `UpdateAliasRequest` (which lacks `email_address`).
 #[derive(Clone, Debug, Default, Deserialize)]
@@ -372,7 +275,7 @@ impl SimState {
                 "mailzone_smtp_domain_hostname_required",
                 "The SMTP domain's hostname is required.".to_string(),
             ))
-        } else if !crate::accounts::is_domain_name(&hostname) {
+        } else if !is_domain_name(&hostname) {
             Some((
                 "mailzone_smtp_domain_hostname_invalid",
                 format!("'{hostname}' is not a valid domain name."),

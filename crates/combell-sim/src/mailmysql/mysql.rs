@@ -11,63 +11,21 @@ use axum::response::Response;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
-use super::key;
 use super::mailboxes::{password_problem, PasswordInput};
 use crate::error::{ApiError, ErrorMessage};
 use crate::handler::{job_started, json, no_content, parse_json, path_or_404, PathArg, QueryArg};
+use crate::names::key;
 use crate::paging::paged;
+use crate::shared::{now_ms, Shared};
+use crate::state::mail::{MysqlDatabase, MysqlUser, UserRights};
 use crate::state::{AssetType, JobStatus, JobWork, SimState};
-use crate::{now_ms, Shared};
 
 /// Longest database name as submitted, before the `ID<accountId>_` prefix.
 pub const MAX_DATABASE_NAME: usize = 14;
-/// The size of a new database, in MB.
-pub const DATABASE_SIZE_MB: i32 = 1024;
 /// Where Combell's MySQL servers live: `ID1001_shop.db.webhosting.be`.
 pub const DATABASE_HOST_SUFFIX: &str = ".db.webhosting.be";
 
-/// The API's `UserRights`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum UserRights {
-    ReadAndWrite,
-    ReadOnly,
-}
-
-/// The API's `MySqlUser`, as stored and read.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct MysqlUser {
-    pub name: String,
-    pub enabled: bool,
-    pub rights: UserRights,
-}
-
-/// A database as stored, with its users.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct MysqlDatabase {
-    pub name: String,
-    pub account_id: i32,
-    pub max_size: i32,
-    pub actual_size: i32,
-    pub users: Vec<MysqlUser>,
-}
-
 impl MysqlDatabase {
-    /// A fresh database with its own `read_and_write` user of the same name.
-    pub fn new(name: &str, account_id: i32) -> MysqlDatabase {
-        MysqlDatabase {
-            name: name.to_string(),
-            account_id,
-            max_size: DATABASE_SIZE_MB,
-            actual_size: 0,
-            users: vec![MysqlUser {
-                name: name.to_string(),
-                enabled: true,
-                rights: UserRights::ReadAndWrite,
-            }],
-        }
-    }
-
     fn view(&self) -> MysqlDatabaseView {
         MysqlDatabaseView {
             name: self.name.clone(),
