@@ -13,7 +13,7 @@ use axum::extract::rejection::{PathRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, HeaderName, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{put, MethodRouter};
+use axum::routing::{delete, get, put, MethodRouter};
 use axum::Json;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -145,6 +145,43 @@ pub(crate) fn put_named<F: ?Sized + 'static, I: DeserializeOwned + 'static>(
     put(
         move |State(shared): State<Arc<Shared>>, path: PathArg<String>, body: Bytes| async move {
             put_on_named(&shared, path, &body, find, apply)
+        },
+    )
+}
+
+/// The route of a GET of the object the path names: 200 with what `read` makes of it as JSON.
+pub(crate) fn get_named<T: Serialize + 'static>(
+    read: fn(&SimState, &str) -> Result<T, ApiError>,
+) -> MethodRouter<Arc<Shared>> {
+    get(
+        move |State(shared): State<Arc<Shared>>, path: PathArg<String>| async move {
+            json(path_or_404(path).and_then(|name| shared.read(|s| read(s, &name))))
+        },
+    )
+}
+
+/// The route of a DELETE of the object the path names: 204 once `remove` has removed it.
+pub(crate) fn delete_named(
+    remove: fn(&mut SimState, &str) -> Result<(), ApiError>,
+) -> MethodRouter<Arc<Shared>> {
+    delete(
+        move |State(shared): State<Arc<Shared>>, path: PathArg<String>| async move {
+            no_content(path_or_404(path).and_then(|name| shared.write(|s| remove(s, &name))))
+        },
+    )
+}
+
+/// The route of a DELETE of a part of something (`/{name}/.../{part}`) that the path names: 204
+/// once `remove` has removed it.
+pub(crate) fn delete_part(
+    remove: fn(&mut SimState, &str, &str) -> Result<(), ApiError>,
+) -> MethodRouter<Arc<Shared>> {
+    delete(
+        move |State(shared): State<Arc<Shared>>, path: PathArg<(String, String)>| async move {
+            no_content(
+                path_or_404(path)
+                    .and_then(|(name, part)| shared.write(|s| remove(s, &name, &part))),
+            )
         },
     )
 }

@@ -16,9 +16,10 @@ use super::auth::{self, SignedRequest};
 use super::domainssl::{domains, ssl};
 use super::error::ApiError;
 use super::faults::KillSwitch;
-use super::handler::set_number;
+use super::handler::{get_named, set_number};
 use super::ratelimit::Decision;
 use super::shared::{lock, now_ms, Shared};
+use super::state::SimState;
 use super::{accounts, admin, dns, jobs, linux, servicepacks};
 
 /// Larger bodies are refused before anything parses them.
@@ -40,7 +41,10 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
         )
         .route("/v2/domains", get(domains::list))
         .route("/v2/domains/registrations", post(domains::register))
-        .route("/v2/domains/{domainName}", get(domains::get_one))
+        .route(
+            "/v2/domains/{domainName}",
+            get_named(SimState::domain_detail),
+        )
         .route(
             "/v2/domains/{domainName}/nameservers",
             domains::put_name_servers(),
@@ -57,7 +61,7 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
         .route("/v2/sslcertificates", get(ssl::list_certificates))
         .route(
             "/v2/sslcertificates/{sha1Fingerprint}",
-            get(ssl::get_certificate),
+            get_named(SimState::ssl_certificate_detail),
         )
         .route(
             "/v2/sslcertificates/{sha1Fingerprint}/download",

@@ -18,9 +18,7 @@ use axum::routing::MethodRouter;
 use serde::{Deserialize, Serialize};
 
 use super::super::error::{ApiError, ErrorMessage};
-use super::super::handler::{
-    job_started, json, parse_json, path_or_404, put_named, PathArg, QueryArg,
-};
+use super::super::handler::{job_started, parse_json, put_named, QueryArg};
 use super::super::paging::paged;
 use super::super::state::{AssetType, JobStatus, JobWork, SimState, Zone};
 use crate::names::is_domain_name;
@@ -550,10 +548,6 @@ pub(crate) async fn register(State(shared): State<Arc<Shared>>, body: Bytes) -> 
             shared.write(|s| s.register_domain(&request, now_ms(), duration_ms))
         }),
     )
-}
-
-pub(crate) async fn get_one(State(shared): State<Arc<Shared>>, path: PathArg<String>) -> Response {
-    json(path_or_404(path).and_then(|name| shared.read(|s| s.domain_detail(&name))))
 }
 
 /// `PUT /v2/domains/{domainName}/nameservers` (204).

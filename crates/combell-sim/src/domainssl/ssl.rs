@@ -29,7 +29,7 @@ use serde::{Deserialize, Serialize};
 use combell_api::der::{self, hex_upper};
 
 use super::super::handler::{
-    answer, created, json, located, no_content, param, parse_json, path_or_404, query_map, PathArg,
+    answer, created, located, no_content, param, parse_json, path_or_404, query_map, PathArg,
     QueryArg,
 };
 use super::super::paging::paged;
@@ -833,13 +833,6 @@ pub(crate) async fn list_certificates(
     paged(query, |_| {
         shared.write(|s| Ok(s.list_ssl_certificates(now_ms())))
     })
-}
-
-pub(crate) async fn get_certificate(
-    State(shared): State<Arc<Shared>>,
-    path: PathArg<String>,
-) -> Response {
-    json(path_or_404(path).and_then(|fp| shared.read(|s| s.ssl_certificate_detail(&fp))))
 }
 
 pub(crate) async fn download_certificate(

@@ -15,10 +15,7 @@ use axum::routing::MethodRouter;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{ApiError, ErrorMessage};
-use crate::handler::{
-    created, json, no_content, param, parse_json, path_or_404, put_named, query_map, PathArg,
-    QueryArg,
-};
+use crate::handler::{created, json, param, parse_json, put_named, query_map, QueryArg};
 use crate::names::{check_password, domain_of, is_email_address, key};
 use crate::shared::Shared;
 use crate::state::mail::{AutoForward, AutoReply, Mailbox};
@@ -360,14 +357,6 @@ pub(crate) async fn create(State(shared): State<Arc<Shared>>, body: Bytes) -> Re
             .and_then(|request| shared.write(|s| s.create_mailbox(&request)))
             .map(|address| format!("/v2/mailboxes/{address}")),
     )
-}
-
-pub(crate) async fn get_one(State(shared): State<Arc<Shared>>, path: PathArg<String>) -> Response {
-    json(path_or_404(path).and_then(|name| shared.read(|s| s.mailbox_detail(&name))))
-}
-
-pub(crate) async fn delete(State(shared): State<Arc<Shared>>, path: PathArg<String>) -> Response {
-    no_content(path_or_404(path).and_then(|name| shared.write(|s| s.delete_mailbox(&name))))
 }
 
 /// `PUT .../autoforward` (204).

@@ -8,11 +8,12 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
+use axum::routing::{post, put, MethodRouter};
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
 
 use crate::error::{ApiError, ErrorMessage};
-use crate::handler::{created, empty, json, no_content, path_or_404, PathArg};
+use crate::handler::{created, empty, no_content, path_or_404, PathArg};
 use crate::names::{domain_of, is_domain_name, is_email_address, key};
 use crate::shared::Shared;
 use crate::state::mail::{Alias, AntiSpamType, MailZone, SmtpDomain};
@@ -358,65 +359,64 @@ fn zone_write<I: DeserializeOwned, T>(
     shared.write_body(body, |s| s.mail_zone(domain).and_then(found), apply)
 }
 
-/// A create under the mail zone: 201 with the `Location` of `/v2/mailzones/{domain}/{part}/{name}`.
-fn zone_create<I: DeserializeOwned>(
-    shared: &Shared,
-    path: PathArg<String>,
-    body: &Bytes,
-    part: &str,
-    create: impl FnOnce(&mut SimState, &str, &I) -> Result<String, ApiError>,
-) -> Response {
-    created(path_or_404(path).and_then(|domain| {
-        let name = zone_write(
-            shared,
-            &domain,
-            body,
-            |_| Ok(()),
-            |s, input| create(s, &domain, input),
-        )?;
-        Ok(format!("/v2/mailzones/{}/{part}/{name}", key(&domain)))
-    }))
-}
-
-pub(crate) async fn get_one(State(shared): State<Arc<Shared>>, path: PathArg<String>) -> Response {
-    json(path_or_404(path).and_then(|domain| shared.read(|s| s.mail_zone(&domain).cloned())))
-}
-
-pub(crate) async fn create_alias(
-    State(shared): State<Arc<Shared>>,
-    path: PathArg<String>,
-    body: Bytes,
-) -> Response {
-    zone_create(&shared, path, &body, "aliases", SimState::create_alias)
-}
-
-pub(crate) async fn update_alias(
-    State(shared): State<Arc<Shared>>,
-    path: PathArg<(String, String)>,
-    body: Bytes,
-) -> Response {
-    let answer = path_or_404(path).and_then(|(domain, address)| {
-        let address_key = key(&address);
-        let found =
-            |zone: &MailZone| match zone.aliases.iter().any(|a| a.email_address == address_key) {
-                true => Ok(()),
-                false => Err(alias_not_found(&address_key)),
-            };
-        zone_write(&shared, &domain, &body, found, |s, input| {
-            s.update_alias(&domain, &address, input)
-        })
-    });
-    empty(StatusCode::ACCEPTED, answer)
-}
-
-pub(crate) async fn delete_alias(
-    State(shared): State<Arc<Shared>>,
-    path: PathArg<(String, String)>,
-) -> Response {
-    no_content(
-        path_or_404(path)
-            .and_then(|(domain, address)| shared.write(|s| s.delete_alias(&domain, &address))),
+/// The route of a create under the mail zone the path names: 201 with the `Location` of
+/// `/v2/mailzones/{domain}/{part}/{name}`.
+pub(crate) fn zone_create<I: DeserializeOwned + 'static>(
+    part: &'static str,
+    create: fn(&mut SimState, &str, &I) -> Result<String, ApiError>,
+) -> MethodRouter<Arc<Shared>> {
+    post(
+        move |State(shared): State<Arc<Shared>>, path: PathArg<String>, body: Bytes| async move {
+            created(path_or_404(path).and_then(|domain| {
+                let name = zone_write(
+                    &shared,
+                    &domain,
+                    &body,
+                    |_| Ok(()),
+                    |s, input| create(s, &domain, input),
+                )?;
+                Ok(format!("/v2/mailzones/{}/{part}/{name}", key(&domain)))
+            }))
+        },
     )
+}
+
+/// The route of a 202 PUT on a part of the mail zone (an alias, an SMTP domain) that the path
+/// names: `find` must find it in the zone (404) before the body is read.
+pub(crate) fn zone_update<I: DeserializeOwned + 'static>(
+    find: fn(&MailZone, &str) -> Result<(), ApiError>,
+    apply: fn(&mut SimState, &str, &str, &I) -> Result<(), ApiError>,
+) -> MethodRouter<Arc<Shared>> {
+    put(
+        move |State(shared): State<Arc<Shared>>, path: PathArg<(String, String)>, body: Bytes| async move {
+            let answer = path_or_404(path).and_then(|(domain, name)| {
+                zone_write(
+                    &shared,
+                    &domain,
+                    &body,
+                    |zone| find(zone, &key(&name)),
+                    |s, input| apply(s, &domain, &name, input),
+                )
+            });
+            empty(StatusCode::ACCEPTED, answer)
+        },
+    )
+}
+
+/// An alias of the zone, by its lower-case address.
+pub(crate) fn has_alias(zone: &MailZone, address: &str) -> Result<(), ApiError> {
+    match zone.aliases.iter().any(|a| a.email_address == address) {
+        true => Ok(()),
+        false => Err(alias_not_found(address)),
+    }
+}
+
+/// An SMTP domain of the zone, by its lower-case host name.
+pub(crate) fn has_smtp_domain(zone: &MailZone, hostname: &str) -> Result<(), ApiError> {
+    match zone.smtp_domains.iter().any(|d| d.hostname == hostname) {
+        true => Ok(()),
+        false => Err(smtp_domain_not_found(hostname)),
+    }
 }
 
 pub(crate) async fn antispam(
@@ -433,68 +433,6 @@ pub(crate) async fn antispam(
             |s, input| s.set_antispam(&domain, input),
         )
     }))
-}
-
-pub(crate) async fn create_catch_all(
-    State(shared): State<Arc<Shared>>,
-    path: PathArg<String>,
-    body: Bytes,
-) -> Response {
-    zone_create(&shared, path, &body, "catchall", SimState::create_catch_all)
-}
-
-pub(crate) async fn delete_catch_all(
-    State(shared): State<Arc<Shared>>,
-    path: PathArg<(String, String)>,
-) -> Response {
-    no_content(
-        path_or_404(path)
-            .and_then(|(domain, address)| shared.write(|s| s.delete_catch_all(&domain, &address))),
-    )
-}
-
-pub(crate) async fn create_smtp_domain(
-    State(shared): State<Arc<Shared>>,
-    path: PathArg<String>,
-    body: Bytes,
-) -> Response {
-    zone_create(
-        &shared,
-        path,
-        &body,
-        "smtpdomains",
-        SimState::create_smtp_domain,
-    )
-}
-
-pub(crate) async fn update_smtp_domain(
-    State(shared): State<Arc<Shared>>,
-    path: PathArg<(String, String)>,
-    body: Bytes,
-) -> Response {
-    let answer = path_or_404(path).and_then(|(domain, hostname)| {
-        let hostname_key = key(&hostname);
-        let found =
-            |zone: &MailZone| match zone.smtp_domains.iter().any(|d| d.hostname == hostname_key) {
-                true => Ok(()),
-                false => Err(smtp_domain_not_found(&hostname_key)),
-            };
-        zone_write(&shared, &domain, &body, found, |s, input| {
-            s.update_smtp_domain(&domain, &hostname, input)
-        })
-    });
-    empty(StatusCode::ACCEPTED, answer)
-}
-
-pub(crate) async fn delete_smtp_domain(
-    State(shared): State<Arc<Shared>>,
-    path: PathArg<(String, String)>,
-) -> Response {
-    no_content(
-        path_or_404(path).and_then(|(domain, hostname)| {
-            shared.write(|s| s.delete_smtp_domain(&domain, &hostname))
-        }),
-    )
 }
 
 #[cfg(test)]

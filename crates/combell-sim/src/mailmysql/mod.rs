@@ -38,6 +38,7 @@ use axum::routing::{get, put};
 use axum::Router;
 
 use super::state::{AssetType, SimState};
+use crate::handler::{delete_named, delete_part, get_named};
 use crate::shared::Shared;
 
 pub use crate::names::is_email_address;
@@ -77,7 +78,7 @@ pub(crate) fn routes() -> Router<Arc<Shared>> {
         )
         .route(
             "/v2/mailboxes/{mailboxName}",
-            get(mailboxes::get_one).delete(mailboxes::delete),
+            get_named(SimState::mailbox_detail).merge(delete_named(SimState::delete_mailbox)),
         )
         .route(
             "/v2/mailboxes/{mailboxName}/autoforward",
@@ -91,14 +92,18 @@ pub(crate) fn routes() -> Router<Arc<Shared>> {
             "/v2/mailboxes/{mailboxName}/password",
             mailboxes::password(),
         )
-        .route("/v2/mailzones/{domainName}", get(mailzones::get_one))
+        .route(
+            "/v2/mailzones/{domainName}",
+            get_named(|s, domain| s.mail_zone(domain).cloned()),
+        )
         .route(
             "/v2/mailzones/{domainName}/aliases",
-            axum::routing::post(mailzones::create_alias),
+            mailzones::zone_create("aliases", SimState::create_alias),
         )
         .route(
             "/v2/mailzones/{domainName}/aliases/{emailAddress}",
-            put(mailzones::update_alias).delete(mailzones::delete_alias),
+            mailzones::zone_update(mailzones::has_alias, SimState::update_alias)
+                .merge(delete_part(SimState::delete_alias)),
         )
         .route(
             "/v2/mailzones/{domainName}/antispam",
@@ -106,32 +111,33 @@ pub(crate) fn routes() -> Router<Arc<Shared>> {
         )
         .route(
             "/v2/mailzones/{domainName}/catchall",
-            axum::routing::post(mailzones::create_catch_all),
+            mailzones::zone_create("catchall", SimState::create_catch_all),
         )
         .route(
             "/v2/mailzones/{domainName}/catchall/{emailAddress}",
-            axum::routing::delete(mailzones::delete_catch_all),
+            delete_part(SimState::delete_catch_all),
         )
         .route(
             "/v2/mailzones/{domainName}/smtpdomains",
-            axum::routing::post(mailzones::create_smtp_domain),
+            mailzones::zone_create("smtpdomains", SimState::create_smtp_domain),
         )
         .route(
             "/v2/mailzones/{domainName}/smtpdomains/{hostname}",
-            put(mailzones::update_smtp_domain).delete(mailzones::delete_smtp_domain),
+            mailzones::zone_update(mailzones::has_smtp_domain, SimState::update_smtp_domain)
+                .merge(delete_part(SimState::delete_smtp_domain)),
         )
         .route("/v2/mysqldatabases", get(mysql::list).post(mysql::create))
         .route(
             "/v2/mysqldatabases/{databaseName}",
-            get(mysql::get_one).delete(mysql::delete),
+            get_named(SimState::database_view).merge(delete_named(SimState::delete_database)),
         )
         .route(
             "/v2/mysqldatabases/{databaseName}/users",
-            get(mysql::list_users).post(mysql::create_user),
+            get_named(SimState::list_users).post(mysql::create_user),
         )
         .route(
             "/v2/mysqldatabases/{databaseName}/users/{userName}",
-            axum::routing::delete(mysql::delete_user),
+            delete_part(SimState::delete_user),
         )
         .route(
             "/v2/mysqldatabases/{databaseName}/users/{userName}/password",

@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use super::mailboxes::{password_problem, PasswordInput};
 use crate::error::{ApiError, ErrorMessage};
-use crate::handler::{job_started, json, no_content, parse_json, path_or_404, PathArg, QueryArg};
+use crate::handler::{job_started, no_content, parse_json, path_or_404, PathArg, QueryArg};
 use crate::names::key;
 use crate::paging::paged;
 use crate::shared::{now_ms, Shared};
@@ -410,21 +410,6 @@ pub(crate) async fn create(State(shared): State<Arc<Shared>>, body: Bytes) -> Re
     )
 }
 
-pub(crate) async fn get_one(State(shared): State<Arc<Shared>>, path: PathArg<String>) -> Response {
-    json(path_or_404(path).and_then(|name| shared.read(|s| s.database_view(&name))))
-}
-
-pub(crate) async fn delete(State(shared): State<Arc<Shared>>, path: PathArg<String>) -> Response {
-    no_content(path_or_404(path).and_then(|name| shared.write(|s| s.delete_database(&name))))
-}
-
-pub(crate) async fn list_users(
-    State(shared): State<Arc<Shared>>,
-    path: PathArg<String>,
-) -> Response {
-    json(path_or_404(path).and_then(|name| shared.read(|s| s.list_users(&name))))
-}
-
 pub(crate) async fn create_user(
     State(shared): State<Arc<Shared>>,
     path: PathArg<String>,
@@ -438,16 +423,6 @@ pub(crate) async fn create_user(
             |s, request: &CreateUser| s.create_user(&database, request, now_ms(), duration),
         )
     }))
-}
-
-pub(crate) async fn delete_user(
-    State(shared): State<Arc<Shared>>,
-    path: PathArg<(String, String)>,
-) -> Response {
-    no_content(
-        path_or_404(path)
-            .and_then(|(database, user)| shared.write(|s| s.delete_user(&database, &user))),
-    )
 }
 
 /// A 204 PUT on an existing user: 404 before the body is even looked at.
