@@ -15,7 +15,7 @@ use std::sync::Arc;
 
 use axum::body::Bytes;
 use axum::extract::{Path, Request, State};
-use axum::http::{header, HeaderName, StatusCode};
+use axum::http::{header, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -23,7 +23,7 @@ use serde_json::{json, Value};
 
 use super::error::ApiError;
 use super::faults::{FaultBody, FaultKind, FaultRule, KillSwitch};
-use super::handler::set_number;
+use super::handler::{set_number, set_rate_limit};
 use super::shared::{lock, Shared};
 use super::state::{JobStatus, SimState};
 
@@ -208,18 +208,7 @@ pub(crate) async fn apply_fault(
                 .unwrap_or(100);
             let headers = response.headers_mut();
             set_number(headers, header::RETRY_AFTER, retry_after_secs);
-            set_number(headers, HeaderName::from_static("x-ratelimit-limit"), limit);
-            set_number(headers, HeaderName::from_static("x-ratelimit-usage"), limit);
-            set_number(
-                headers,
-                HeaderName::from_static("x-ratelimit-remaining"),
-                0u64,
-            );
-            set_number(
-                headers,
-                HeaderName::from_static("x-ratelimit-reset"),
-                retry_after_secs,
-            );
+            set_rate_limit(headers, [limit, limit, 0, retry_after_secs]);
             Some(response)
         }
         FaultKind::Drop => match switch {

@@ -66,6 +66,19 @@ pub(crate) fn set_number(headers: &mut HeaderMap, name: HeaderName, value: impl 
     headers.insert(name, HeaderValue::from(value.into()));
 }
 
+/// The four `X-RateLimit-*` headers: the window's limit, its usage, what is left of it and the
+/// seconds until it resets.
+pub(crate) fn set_rate_limit(headers: &mut HeaderMap, [limit, usage, remaining, reset]: [u64; 4]) {
+    for (name, value) in [
+        ("x-ratelimit-limit", limit),
+        ("x-ratelimit-usage", usage),
+        ("x-ratelimit-remaining", remaining),
+        ("x-ratelimit-reset", reset),
+    ] {
+        set_number(headers, HeaderName::from_static(name), value);
+    }
+}
+
 /// An answer with no body and a `Location` header (201 and 202 creates).
 pub(crate) fn located(status: StatusCode, location: &str) -> Response {
     with_location(status.into_response(), location)

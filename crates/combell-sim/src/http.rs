@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use axum::body::Body;
 use axum::extract::{ConnectInfo, MatchedPath, Request, State};
-use axum::http::{header, HeaderName, StatusCode};
+use axum::http::{header, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post};
@@ -16,7 +16,7 @@ use super::auth::{self, SignedRequest};
 use super::domainssl::{domains, ssl};
 use super::error::ApiError;
 use super::faults::KillSwitch;
-use super::handler::{get_named, set_number};
+use super::handler::{get_named, set_number, set_rate_limit};
 use super::ratelimit::Decision;
 use super::shared::{lock, now_ms, Shared};
 use super::state::SimState;
@@ -244,26 +244,8 @@ fn finish(
         if headers.contains_key("x-ratelimit-limit") {
             return response;
         }
-        set_number(
-            headers,
-            HeaderName::from_static("x-ratelimit-limit"),
-            d.limit,
-        );
-        set_number(
-            headers,
-            HeaderName::from_static("x-ratelimit-usage"),
-            d.usage,
-        );
-        set_number(
-            headers,
-            HeaderName::from_static("x-ratelimit-remaining"),
-            d.remaining,
-        );
-        set_number(
-            headers,
-            HeaderName::from_static("x-ratelimit-reset"),
-            d.reset_secs,
-        );
+        let [limit, usage, remaining] = [d.limit, d.usage, d.remaining].map(u64::from);
+        set_rate_limit(headers, [limit, usage, remaining, d.reset_secs]);
     }
     hclog::debug(
         "sim",

@@ -66,15 +66,14 @@ pub(crate) fn zone_apex_records(ids: [String; 3]) -> Vec<DnsRecord> {
     ]
 }
 
-/// The zone of the `n`th account of a seeded estate (`--seed-estate`), with ids `1-3NNNNN00KK`:
-/// Combell's NS and SOA, apex and `www` A records, an MX, an SPF TXT and a `mail` CNAME.
-pub(crate) fn estate_zone(n: u32, domain: &str) -> Vec<DnsRecord> {
-    let id = |k: u32| format!("1-3{n:05}00{k:02}");
-    let address = format!("192.0.2.{}", 100 + n % 100);
+/// A zone for a site and its mail: Combell's NS and SOA (ids `id(1)` to `id(3)`), then apex
+/// and `www` A records to `address`, an MX to `mail.{domain}` and an SPF TXT (`id(4)` to
+/// `id(7)`).
+fn web_and_mail_zone(id: impl Fn(u32) -> String, domain: &str, address: &str) -> Vec<DnsRecord> {
     let mut records = zone_apex_records([id(1), id(2), id(3)]);
     records.extend([
-        plain(&id(4), "A", "", &address, None),
-        plain(&id(5), "A", "www", &address, None),
+        plain(&id(4), "A", "", address, None),
+        plain(&id(5), "A", "www", address, None),
         plain(&id(6), "MX", "", &format!("mail.{domain}"), Some(10)),
         plain(
             &id(7),
@@ -83,28 +82,24 @@ pub(crate) fn estate_zone(n: u32, domain: &str) -> Vec<DnsRecord> {
             "v=spf1 mx include:spf.combell.com -all",
             None,
         ),
-        plain(&id(8), "CNAME", "mail", domain, Some(0)),
     ]);
+    records
+}
+
+/// The zone of the `n`th account of a seeded estate (`--seed-estate`), with ids `1-3NNNNN00KK`:
+/// Combell's NS and SOA, apex and `www` A records, an MX, an SPF TXT and a `mail` CNAME.
+pub(crate) fn estate_zone(n: u32, domain: &str) -> Vec<DnsRecord> {
+    let id = |k: u32| format!("1-3{n:05}00{k:02}");
+    let mut records = web_and_mail_zone(id, domain, &format!("192.0.2.{}", 100 + n % 100));
+    records.push(plain(&id(8), "CNAME", "mail", domain, Some(0)));
     records
 }
 
 /// The seeded zone of `example.com`, with ids `1-10000000NN`.
 pub(crate) fn seed_example_com() -> Vec<DnsRecord> {
     let id = |n: u32| format!("1-10000000{n:02}");
-    let mut records = zone_apex_records([id(1), id(2), id(3)]);
-    records.extend([
-        plain(&id(4), "A", "", "192.0.2.10", None),
-        plain(&id(5), "A", "www", "192.0.2.10", None),
-        plain(&id(6), "MX", "", "mail.example.com", Some(10)),
-        plain(
-            &id(7),
-            "TXT",
-            "",
-            "v=spf1 mx include:spf.combell.com -all",
-            None,
-        ),
-        plain(&id(8), "A", "*", "192.0.2.20", None),
-    ]);
+    let mut records = web_and_mail_zone(id, "example.com", "192.0.2.10");
+    records.push(plain(&id(8), "A", "*", "192.0.2.20", None));
     records
 }
 
