@@ -39,7 +39,7 @@ pub mod sshkey;
 use serde::{Deserialize, Serialize};
 
 use super::error::{ApiError, ErrorMessage};
-use super::state::AssetType;
+use super::state::{remove_where, AssetType};
 use crate::names::{is_domain_name, key};
 use crate::state::linux::{
     login_name, new_linux_hosting, new_windows_hosting, FIRST_TASK_ID, LINUX_IP, WINDOWS_IP,
@@ -622,14 +622,11 @@ impl LinuxState {
             )
         })?;
         let hosting = self.hosting_mut(domain)?;
-        let before = hosting.ssh_keys.len();
-        hosting
-            .ssh_keys
-            .retain(|k| k.fingerprint.replace(':', "") != wanted);
-        if hosting.ssh_keys.len() == before {
-            return Err(not_found());
-        }
-        Ok(())
+        remove_where(
+            &mut hosting.ssh_keys,
+            |k| k.fingerprint.replace(':', "") == wanted,
+            not_found,
+        )
     }
 
     /// Every key on every hosting, once each, in the order first seen.

@@ -17,7 +17,7 @@ use crate::handler::{created, empty, no_content, path_or_404, PathArg};
 use crate::names::{domain_of, is_domain_name, is_email_address, key};
 use crate::shared::Shared;
 use crate::state::mail::{Alias, AntiSpamType, MailZone, SmtpDomain};
-use crate::state::SimState;
+use crate::state::{remove_where, SimState};
 
 /// `CreateAliasRequest` and `UpdateAliasRequest` (which lacks `email_address`).
 #[derive(Clone, Debug, Default, Deserialize)]
@@ -179,12 +179,11 @@ impl SimState {
     pub fn delete_alias(&mut self, domain: &str, address: &str) -> Result<(), ApiError> {
         let address = key(address);
         let zone = self.mail_zone_mut(domain)?;
-        let before = zone.aliases.len();
-        zone.aliases.retain(|a| a.email_address != address);
-        if zone.aliases.len() == before {
-            return Err(alias_not_found(&address));
-        }
-        Ok(())
+        remove_where(
+            &mut zone.aliases,
+            |a| a.email_address == address,
+            || alias_not_found(&address),
+        )
     }
 
     pub fn set_antispam(&mut self, domain: &str, input: &AntiSpamInput) -> Result<(), ApiError> {
@@ -251,15 +250,16 @@ impl SimState {
     pub fn delete_catch_all(&mut self, domain: &str, address: &str) -> Result<(), ApiError> {
         let address = key(address);
         let zone = self.mail_zone_mut(domain)?;
-        let before = zone.catch_all.email_addresses.len();
-        zone.catch_all.email_addresses.retain(|a| *a != address);
-        if zone.catch_all.email_addresses.len() == before {
-            return Err(ApiError::not_found(
-                "mailzone_catchall_not_found",
-                format!("'{address}' is not a catch-all address of this mail zone."),
-            ));
-        }
-        Ok(())
+        remove_where(
+            &mut zone.catch_all.email_addresses,
+            |a| *a == address,
+            || {
+                ApiError::not_found(
+                    "mailzone_catchall_not_found",
+                    format!("'{address}' is not a catch-all address of this mail zone."),
+                )
+            },
+        )
     }
 
     /// Returns the SMTP domain's host name; new SMTP domains are enabled.
@@ -324,12 +324,11 @@ impl SimState {
     pub fn delete_smtp_domain(&mut self, domain: &str, hostname: &str) -> Result<(), ApiError> {
         let hostname = key(hostname);
         let zone = self.mail_zone_mut(domain)?;
-        let before = zone.smtp_domains.len();
-        zone.smtp_domains.retain(|d| d.hostname != hostname);
-        if zone.smtp_domains.len() == before {
-            return Err(smtp_domain_not_found(&hostname));
-        }
-        Ok(())
+        remove_where(
+            &mut zone.smtp_domains,
+            |d| d.hostname == hostname,
+            || smtp_domain_not_found(&hostname),
+        )
     }
 }
 

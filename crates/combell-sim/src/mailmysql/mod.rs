@@ -141,11 +141,11 @@ pub(crate) fn routes() -> Router<Arc<Shared>> {
         )
         .route(
             "/v2/mysqldatabases/{databaseName}/users/{userName}/password",
-            put(mysql::user_password),
+            mysql::put_user(SimState::set_user_password),
         )
         .route(
             "/v2/mysqldatabases/{databaseName}/users/{userName}/status",
-            put(mysql::user_status),
+            mysql::put_user(SimState::set_user_status),
         )
 }
 

@@ -8,6 +8,7 @@ use std::sync::Arc;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::response::Response;
+use axum::routing::{put, MethodRouter};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
@@ -425,36 +426,21 @@ pub(crate) async fn create_user(
     }))
 }
 
-/// A 204 PUT on an existing user: 404 before the body is even looked at.
-fn put_on_user<I: DeserializeOwned>(
-    shared: &Shared,
-    path: PathArg<(String, String)>,
-    body: &Bytes,
-    apply: impl FnOnce(&mut SimState, &str, &str, &I) -> Result<(), ApiError>,
-) -> Response {
-    no_content(path_or_404(path).and_then(|(database, user)| {
-        shared.write_body(
-            body,
-            |s| s.user(&database, &user).map(|_| ()),
-            |s, input| apply(s, &database, &user, input),
-        )
-    }))
-}
-
-pub(crate) async fn user_password(
-    State(shared): State<Arc<Shared>>,
-    path: PathArg<(String, String)>,
-    body: Bytes,
-) -> Response {
-    put_on_user(&shared, path, &body, SimState::set_user_password)
-}
-
-pub(crate) async fn user_status(
-    State(shared): State<Arc<Shared>>,
-    path: PathArg<(String, String)>,
-    body: Bytes,
-) -> Response {
-    put_on_user(&shared, path, &body, SimState::set_user_status)
+/// The route of a 204 PUT on an existing user: 404 before the body is even looked at.
+pub(crate) fn put_user<I: DeserializeOwned + 'static>(
+    apply: fn(&mut SimState, &str, &str, &I) -> Result<(), ApiError>,
+) -> MethodRouter<Arc<Shared>> {
+    put(
+        move |State(shared): State<Arc<Shared>>, path: PathArg<(String, String)>, body: Bytes| async move {
+            no_content(path_or_404(path).and_then(|(database, user)| {
+                shared.write_body(
+                    &body,
+                    |s| s.user(&database, &user).map(|_| ()),
+                    |s, input| apply(s, &database, &user, input),
+                )
+            }))
+        },
+    )
 }
 
 #[cfg(test)]

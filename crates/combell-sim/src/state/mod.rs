@@ -18,6 +18,7 @@ pub mod mail;
 pub mod ssl;
 
 use self::dns::DnsRecord;
+use crate::error::ApiError;
 
 /// Bumped when the file layout changes incompatibly.
 pub const STATE_FORMAT: u32 = 1;
@@ -369,6 +370,20 @@ fn pack(id: i32, name: &str, assets: &[AssetType]) -> Servicepack {
         name: name.to_string(),
         assets: assets.to_vec(),
     }
+}
+
+/// Removes the items of `items` that `gone` picks; `missing`'s error when it picked none.
+pub(crate) fn remove_where<T>(
+    items: &mut Vec<T>,
+    gone: impl Fn(&T) -> bool,
+    missing: impl FnOnce() -> ApiError,
+) -> Result<(), ApiError> {
+    let before = items.len();
+    items.retain(|item| !gone(item));
+    if items.len() == before {
+        return Err(missing());
+    }
+    Ok(())
 }
 
 #[cfg(test)]
