@@ -10,13 +10,13 @@ use axum::extract::{Path, State};
 use axum::response::Response;
 use serde::{Deserialize, Serialize};
 
-use super::error::{ApiError, ErrorMessage};
-use super::handler::{job_started, json, param, parse_json, QueryArg};
-use super::paging::paged;
-use super::servicepacks::ServicepackView;
-use super::state::{Account, AssetType, JobWork, SimState, Zone};
+use crate::error::{ApiError, ErrorMessage};
+use crate::handler::{job_started, json, param, parse_json, QueryArg};
 use crate::names::{check_password, is_domain_name};
+use crate::paging::paged;
+use crate::servicepacks::ServicepackView;
 use crate::shared::{now_ms, Shared};
+use crate::state::{Account, AssetType, JobWork, SimState, Zone};
 
 /// The API's `Account`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]

@@ -21,11 +21,11 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::{json, Value};
 
-use super::error::ApiError;
-use super::faults::{FaultBody, FaultKind, FaultRule, KillSwitch};
-use super::handler::{set_number, set_rate_limit};
-use super::shared::{lock, Shared};
-use super::state::{JobStatus, SimState};
+use crate::error::ApiError;
+use crate::faults::{FaultBody, FaultKind, FaultRule, KillSwitch};
+use crate::handler::{set_number, set_rate_limit};
+use crate::shared::{lock, Shared};
+use crate::state::{JobStatus, SimState};
 
 /// A job that must never finish is due at the end of year 9999: far enough, and still a
 /// date every client can parse.

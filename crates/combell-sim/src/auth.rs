@@ -14,7 +14,7 @@ use hmac::{Hmac, Mac};
 use md5::{Digest, Md5};
 use sha2::Sha256;
 
-use super::error::ApiError;
+use crate::error::ApiError;
 use combell_api::signing;
 
 /// How far a request's timestamp may be from the server clock, either way.

@@ -16,17 +16,17 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
 
-use super::error::{ApiError, ErrorMessage};
-use super::handler::{
+use crate::error::{ApiError, ErrorMessage};
+use crate::handler::{
     answer, created, empty, json, no_content, param, path_or_404, PathArg, QueryArg,
 };
-use super::paging::paged;
-use super::state::{SimState, Zone};
 pub use crate::names::is_host_name;
 use crate::names::label_ok;
+use crate::paging::paged;
 use crate::shared::Shared;
 use crate::state::dns::zone_apex_records;
 pub use crate::state::dns::{DnsRecord, DEFAULT_PRIORITY, DEFAULT_TTL, NAME_SERVERS};
+use crate::state::{SimState, Zone};
 
 /// A record as a client sends it: any field may be missing or null; unknown fields are dropped.
 #[derive(Clone, Debug, Default, Deserialize)]

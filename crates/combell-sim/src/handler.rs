@@ -18,9 +18,9 @@ use axum::Json;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-use super::error::ApiError;
-use super::state::SimState;
+use crate::error::ApiError;
 use crate::shared::Shared;
+use crate::state::SimState;
 
 /// A path as a handler takes it, so a path that does not decode is answered by [`path_or_404`].
 pub(crate) type PathArg<T> = Result<Path<T>, PathRejection>;

@@ -12,15 +12,15 @@ use axum::routing::{delete, get, post};
 use axum::{Json, Router};
 use serde_json::json;
 
-use super::auth::{self, SignedRequest};
-use super::domainssl::{domains, ssl};
-use super::error::ApiError;
-use super::faults::KillSwitch;
-use super::handler::{get_named, set_number, set_rate_limit};
-use super::ratelimit::Decision;
-use super::shared::{lock, now_ms, Shared};
-use super::state::SimState;
-use super::{accounts, admin, dns, jobs, linux, servicepacks};
+use crate::auth::{self, SignedRequest};
+use crate::domainssl::{domains, ssl};
+use crate::error::ApiError;
+use crate::faults::KillSwitch;
+use crate::handler::{get_named, set_number, set_rate_limit};
+use crate::ratelimit::Decision;
+use crate::shared::{lock, now_ms, Shared};
+use crate::state::SimState;
+use crate::{accounts, admin, dns, jobs, linux, servicepacks};
 
 /// Larger bodies are refused before anything parses them.
 const MAX_BODY_BYTES: usize = 1024 * 1024;

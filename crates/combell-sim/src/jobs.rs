@@ -10,10 +10,10 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::json;
 
-use super::error::ApiError;
-use super::handler::{answer, with_location};
-use super::state::{Job, JobStatus, JobWork, SimState};
+use crate::error::ApiError;
+use crate::handler::{answer, with_location};
 use crate::shared::Shared;
+use crate::state::{Job, JobStatus, JobWork, SimState};
 
 /// What a poll shows of a job at a given moment.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -7,8 +7,8 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Serialize;
 
-use super::error::ApiError;
-use super::handler::{param, query_map, set_number, QueryArg};
+use crate::error::ApiError;
+use crate::handler::{param, query_map, set_number, QueryArg};
 
 /// Combell's page size when `take` is not given, for every paged list.
 pub const DEFAULT_TAKE: usize = 25;

@@ -17,13 +17,13 @@ use axum::response::Response;
 use axum::routing::MethodRouter;
 use serde::{Deserialize, Serialize};
 
-use super::super::error::{ApiError, ErrorMessage};
-use super::super::handler::{job_started, parse_json, put_named, QueryArg};
-use super::super::paging::paged;
-use super::super::state::{AssetType, JobStatus, JobWork, SimState, Zone};
+use crate::error::{ApiError, ErrorMessage};
+use crate::handler::{job_started, parse_json, put_named, QueryArg};
 use crate::names::is_domain_name;
+use crate::paging::paged;
 use crate::shared::{now_ms, Shared};
 use crate::state::domains::{reseller_registrant, DomainRecord, Registrant, DEFAULT_NAME_SERVERS};
+use crate::state::{AssetType, JobStatus, JobWork, SimState, Zone};
 
 /// The API's `Domain`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]

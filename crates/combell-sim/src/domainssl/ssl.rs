@@ -28,16 +28,16 @@ use serde::{Deserialize, Serialize};
 
 use combell_api::der::{self, hex_upper};
 
-use super::super::handler::{
+use crate::error::{ApiError, ErrorMessage};
+use crate::handler::{
     answer, created, located, no_content, param, parse_json, path_or_404, query_map, PathArg,
     QueryArg,
 };
-use super::super::paging::paged;
-use super::super::state::SimState;
-use crate::error::{ApiError, ErrorMessage};
 use crate::names::{check_password, is_host_name};
+use crate::paging::paged;
 use crate::shared::{now_ms, Shared};
 use crate::state::ssl::{CertRequest, Certificate, RequestStatus, FIRST_REQUEST_ID};
+use crate::state::SimState;
 
 /// A pending request older than this is gone (410), as an unvalidated order lapses.
 const REQUEST_LIFETIME_MS: i64 = 30 * 24 * 3600 * 1000;

@@ -38,8 +38,7 @@ pub mod sshkey;
 
 use serde::{Deserialize, Serialize};
 
-use super::error::{ApiError, ErrorMessage};
-use super::state::{remove_where, AssetType};
+use crate::error::{ApiError, ErrorMessage};
 use crate::names::{is_domain_name, key};
 use crate::state::linux::{
     login_name, new_linux_hosting, new_windows_hosting, FIRST_TASK_ID, LINUX_IP, WINDOWS_IP,
@@ -49,6 +48,7 @@ pub use crate::state::linux::{
     WindowsHosting, WindowsSite, DEFAULT_MEMORY_LIMIT_MB, DEFAULT_PHP_VERSION, PHP_VERSIONS,
     SEED_SSH_KEY, SEED_SSH_KEY_FINGERPRINT,
 };
+use crate::state::{remove_where, AssetType};
 
 const MEMORY_LIMIT_MB: std::ops::RangeInclusive<i64> = 64..=2048;
 const APCU_SIZE_MB: std::ops::RangeInclusive<i64> = 16..=1024;

@@ -37,9 +37,9 @@ use std::sync::Arc;
 use axum::routing::{get, put};
 use axum::Router;
 
-use super::state::{AssetType, SimState};
 use crate::handler::{delete_named, delete_part, get_named};
 use crate::shared::Shared;
+use crate::state::{AssetType, SimState};
 
 pub use crate::names::is_email_address;
 pub use crate::state::mail::{
