@@ -10,12 +10,13 @@ use axum::extract::{Path, State};
 use axum::response::Response;
 use serde::{Deserialize, Serialize};
 
-use super::error::{ApiError, ErrorMessage};
-use super::handler::{job_started, json, param, parse_json, QueryArg};
-use super::paging::paged;
-use super::servicepacks::ServicepackView;
-use super::state::{Account, AssetType, JobWork, SimState, Zone};
-use super::{now_ms, Shared};
+use crate::error::{ApiError, ErrorMessage};
+use crate::handler::{job_started, json, param, parse_json, QueryArg};
+use crate::names::{check_password, is_domain_name};
+use crate::paging::paged;
+use crate::servicepacks::ServicepackView;
+use crate::shared::{now_ms, Shared};
+use crate::state::{Account, AssetType, JobWork, SimState, Zone};
 
 /// The API's `Account`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -210,48 +211,6 @@ impl SimState {
         }
         vec![format!("/v2/accounts/{account_id}")]
     }
-}
-
-/// Host names as Combell takes them for an account: at least two labels of `a-z0-9-`.
-pub(crate) fn is_domain_name(name: &str) -> bool {
-    let labels: Vec<&str> = name.split('.').collect();
-    name.len() <= 253
-        && labels.len() >= 2
-        && labels.iter().all(|l| {
-            !l.is_empty()
-                && l.len() <= 63
-                && !l.starts_with('-')
-                && !l.ends_with('-')
-                && l.bytes()
-                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-        })
-}
-
-/// The password rules of API-SUMMARY.md §1.9.
-pub(crate) fn check_password(password: &str) -> Result<(), String> {
-    let length = password.chars().count();
-    if !(8..=20).contains(&length) {
-        return Err("The password must be 8 to 20 characters long.".to_string());
-    }
-    if !password.chars().any(|c| c.is_ascii_digit())
-        || !password.chars().any(|c| c.is_ascii_alphabetic())
-    {
-        return Err("The password must contain at least one letter and one digit.".to_string());
-    }
-    if password
-        .chars()
-        .any(|c| c.is_whitespace() || "*€$&+}{'\"\\".contains(c))
-    {
-        return Err(
-            "The password cannot contain spaces or any of * € $ & + } { ' \" \\.".to_string(),
-        );
-    }
-    // The rules allow letters, digits and punctuation; control characters (NUL, escape,
-    // line breaks) are none of those.
-    if password.chars().any(char::is_control) {
-        return Err("The password cannot contain control characters.".to_string());
-    }
-    Ok(())
 }
 
 pub(crate) async fn list(State(shared): State<Arc<Shared>>, query: QueryArg) -> Response {

@@ -15,17 +15,17 @@ use std::sync::Arc;
 
 use axum::body::Bytes;
 use axum::extract::{Path, Request, State};
-use axum::http::{header, HeaderName, StatusCode};
+use axum::http::{header, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::{json, Value};
 
-use super::error::ApiError;
-use super::faults::{FaultBody, FaultKind, FaultRule, KillSwitch};
-use super::handler::set_number;
-use super::state::{JobStatus, SimState};
-use super::{lock, Shared};
+use crate::error::ApiError;
+use crate::faults::{FaultBody, FaultKind, FaultRule, KillSwitch};
+use crate::handler::{set_number, set_rate_limit};
+use crate::shared::{lock, Shared};
+use crate::state::{JobStatus, SimState};
 
 /// A job that must never finish is due at the end of year 9999: far enough, and still a
 /// date every client can parse.
@@ -208,18 +208,7 @@ pub(crate) async fn apply_fault(
                 .unwrap_or(100);
             let headers = response.headers_mut();
             set_number(headers, header::RETRY_AFTER, retry_after_secs);
-            set_number(headers, HeaderName::from_static("x-ratelimit-limit"), limit);
-            set_number(headers, HeaderName::from_static("x-ratelimit-usage"), limit);
-            set_number(
-                headers,
-                HeaderName::from_static("x-ratelimit-remaining"),
-                0u64,
-            );
-            set_number(
-                headers,
-                HeaderName::from_static("x-ratelimit-reset"),
-                retry_after_secs,
-            );
+            set_rate_limit(headers, [limit, limit, 0, retry_after_secs]);
             Some(response)
         }
         FaultKind::Drop => match switch {

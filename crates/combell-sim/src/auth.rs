@@ -14,7 +14,7 @@ use hmac::{Hmac, Mac};
 use md5::{Digest, Md5};
 use sha2::Sha256;
 
-use super::error::ApiError;
+use crate::error::ApiError;
 use combell_api::signing;
 
 /// How far a request's timestamp may be from the server clock, either way.
@@ -378,6 +378,33 @@ mod tests {
         verify("my_key", "my_secret", &req, now, nonces).map(|_| ())
     }
 
+    /// A published vector: `pq` and `body`, signed as `sign_method` with `my_key`, `my_secret`
+    /// and nonce `0123456789abcdef` at 1700000000, give the string `message` and the signature
+    /// `sig`, and the header is accepted as `check_method` at `now`; returns the header.
+    fn signed_vector(
+        (sign_method, check_method): (&str, &str),
+        pq: &str,
+        body: &[u8],
+        (message, sig): (&str, &str),
+        now: i64,
+    ) -> String {
+        let signed = string_to_sign(
+            "my_key",
+            sign_method,
+            pq,
+            "1700000000",
+            "0123456789abcdef",
+            body,
+        );
+        assert_eq!(signed, message);
+        let signature = signature("my_secret", &signed);
+        assert_eq!(signature, sig);
+        let mut nonces = NonceStore::default();
+        let auth = header(&signature, "0123456789abcdef", NOW);
+        check(check_method, pq, body, &auth, now, &mut nonces).unwrap();
+        auth
+    }
+
     fn code(err: ApiError) -> String {
         match err {
             ApiError::Unauthorized(m) => m.error_code,
@@ -397,60 +424,30 @@ mod tests {
 
     #[test]
     fn vector_get_without_body() {
-        let message = string_to_sign(
-            "my_key",
-            "GET",
-            "/v2/domains?skip=0&take=10",
-            "1700000000",
-            "0123456789abcdef",
-            b"",
-        );
-        assert_eq!(
-            message,
-            "my_keyget%2Fv2%2Fdomains%3Fskip%3D0%26take%3D1017000000000123456789abcdef"
-        );
-        let sig = signature("my_secret", &message);
-        assert_eq!(sig, "TMzDXA+0IRPIYea7NZkZYFZjqYYeAb6tNIFnqYcQ6pE=");
-        let mut nonces = NonceStore::default();
-        let auth = header(&sig, "0123456789abcdef", NOW);
-        check(
-            "GET",
+        signed_vector(
+            ("GET", "GET"),
             "/v2/domains?skip=0&take=10",
             b"",
-            &auth,
+            (
+                "my_keyget%2Fv2%2Fdomains%3Fskip%3D0%26take%3D1017000000000123456789abcdef",
+                "TMzDXA+0IRPIYea7NZkZYFZjqYYeAb6tNIFnqYcQ6pE=",
+            ),
             NOW,
-            &mut nonces,
-        )
-        .unwrap();
+        );
     }
 
     #[test]
     fn vector_post_with_body() {
-        let message = string_to_sign(
-            "my_key",
-            "post",
-            "/v2/dns/example.com/records",
-            "1700000000",
-            "0123456789abcdef",
-            VECTOR_BODY.as_bytes(),
-        );
-        assert_eq!(
-            message,
-            "my_keypost%2Fv2%2Fdns%2Fexample.com%2Frecords17000000000123456789abcdefZVmBwyxnUrx29zUR+y4oXg=="
-        );
-        let sig = signature("my_secret", &message);
-        assert_eq!(sig, "uLqDv3wE1/EaY/swlwiePK9ajEPa1VcGUqBIlbxevwU=");
-        let mut nonces = NonceStore::default();
-        let auth = header(&sig, "0123456789abcdef", NOW);
-        check(
-            "POST",
+        let auth = signed_vector(
+            ("post", "POST"),
             "/v2/dns/example.com/records",
             VECTOR_BODY.as_bytes(),
-            &auth,
+            (
+                "my_keypost%2Fv2%2Fdns%2Fexample.com%2Frecords17000000000123456789abcdefZVmBwyxnUrx29zUR+y4oXg==",
+                "uLqDv3wE1/EaY/swlwiePK9ajEPa1VcGUqBIlbxevwU=",
+            ),
             NOW + 10,
-            &mut nonces,
-        )
-        .unwrap();
+        );
         // The same signature over a different body is refused.
         let mut fresh = NonceStore::default();
         let err = check(

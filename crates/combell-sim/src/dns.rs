@@ -14,32 +14,19 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
-use super::error::{ApiError, ErrorMessage};
-use super::handler::{
+use crate::error::{ApiError, ErrorMessage};
+use crate::handler::{
     answer, created, empty, json, no_content, param, path_or_404, PathArg, QueryArg,
 };
-use super::paging::paged;
-use super::state::{SimState, Zone};
-use super::Shared;
-
-/// A record as stored and as every read returns it (the API's `DnsRecord`).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct DnsRecord {
-    pub id: String,
-    #[serde(rename = "type")]
-    pub record_type: String,
-    pub record_name: String,
-    pub ttl: i64,
-    pub content: String,
-    pub service: Option<String>,
-    pub target: Option<String>,
-    pub protocol: Option<String>,
-    pub priority: Option<i64>,
-    pub port: Option<i64>,
-    pub weight: Option<i64>,
-}
+pub use crate::names::is_host_name;
+use crate::names::label_ok;
+use crate::paging::paged;
+use crate::shared::Shared;
+use crate::state::dns::zone_apex_records;
+pub use crate::state::dns::{DnsRecord, DEFAULT_PRIORITY, DEFAULT_TTL, NAME_SERVERS};
+use crate::state::{SimState, Zone};
 
 /// A record as a client sends it: any field may be missing or null; unknown fields are dropped.
 #[derive(Clone, Debug, Default, Deserialize)]
@@ -64,10 +51,6 @@ pub struct RecordFilter {
     pub record_name: Option<String>,
     pub service: Option<String>,
 }
-
-pub const DEFAULT_TTL: i64 = 3600;
-pub const DEFAULT_PRIORITY: i64 = 10;
-pub const NAME_SERVERS: [&str; 2] = ["ns3.european-server.com", "ns4.european-server.com"];
 
 const WRITABLE_TYPES: [&str; 9] = [
     "A", "AAAA", "CNAME", "MX", "SRV", "TXT", "ALIAS", "TLSA", "CAA",
@@ -120,28 +103,6 @@ fn fixed_priority(record_type: &str) -> Option<i64> {
         "AAAA" | "CNAME" | "CAA" => Some(0),
         _ => None,
     }
-}
-
-/// A label: 1 to 63 letters, digits, hyphens and underscores, not starting or ending with a
-/// hyphen (RFC 1123 host names; underscores for service names such as `_dmarc`).
-fn label_ok(label: &str, allow_upper: bool) -> bool {
-    !label.is_empty()
-        && label.len() <= 63
-        && !label.starts_with('-')
-        && !label.ends_with('-')
-        && label.bytes().all(|b| {
-            b.is_ascii_lowercase()
-                || (allow_upper && b.is_ascii_uppercase())
-                || b.is_ascii_digit()
-                || b == b'-'
-                || b == b'_'
-        })
-}
-
-/// A host name as content or SRV target: dot-separated labels, an optional final dot.
-pub fn is_host_name(name: &str) -> bool {
-    let name = name.strip_suffix('.').unwrap_or(name);
-    !name.is_empty() && name.len() <= 253 && name.split('.').all(|l| label_ok(l, true))
 }
 
 fn check_record_name(name: &str) -> Result<(), ErrorMessage> {
@@ -464,100 +425,6 @@ fn record_not_found(domain: &str, id: &str) -> ApiError {
     )
 }
 
-fn plain(
-    id: &str,
-    record_type: &str,
-    name: &str,
-    content: &str,
-    priority: Option<i64>,
-) -> DnsRecord {
-    DnsRecord {
-        id: id.to_string(),
-        record_type: record_type.to_string(),
-        record_name: name.to_string(),
-        ttl: DEFAULT_TTL,
-        content: content.to_string(),
-        service: None,
-        target: None,
-        protocol: None,
-        priority,
-        port: None,
-        weight: None,
-    }
-}
-
-/// What Combell puts in every zone: its two name servers and a SOA.
-fn zone_apex_records(ids: [String; 3]) -> Vec<DnsRecord> {
-    let [ns1, ns2, soa] = ids;
-    vec![
-        plain(&ns1, "NS", "", NAME_SERVERS[0], None),
-        plain(&ns2, "NS", "", NAME_SERVERS[1], None),
-        plain(
-            &soa,
-            "SOA",
-            "",
-            &format!(
-                "{} hostmaster.combell.com 2026010101 10800 3600 604800 3600",
-                NAME_SERVERS[0]
-            ),
-            None,
-        ),
-    ]
-}
-
-/// The zone of the `n`th account of a seeded estate (`--seed-estate`), with ids `1-3NNNNN00KK`:
-/// Combell's NS and SOA, apex and `www` A records, an MX, an SPF TXT and a `mail` CNAME.
-pub(crate) fn estate_zone(n: u32, domain: &str) -> Vec<DnsRecord> {
-    let id = |k: u32| format!("1-3{n:05}00{k:02}");
-    let address = format!("192.0.2.{}", 100 + n % 100);
-    let mut records = zone_apex_records([id(1), id(2), id(3)]);
-    records.extend([
-        plain(&id(4), "A", "", &address, None),
-        plain(&id(5), "A", "www", &address, None),
-        plain(&id(6), "MX", "", &format!("mail.{domain}"), Some(10)),
-        plain(
-            &id(7),
-            "TXT",
-            "",
-            "v=spf1 mx include:spf.combell.com -all",
-            None,
-        ),
-        plain(&id(8), "CNAME", "mail", domain, Some(0)),
-    ]);
-    records
-}
-
-/// The seeded zone of `example.com`, with ids `1-10000000NN`.
-pub(crate) fn seed_example_com() -> Vec<DnsRecord> {
-    let id = |n: u32| format!("1-10000000{n:02}");
-    let mut records = zone_apex_records([id(1), id(2), id(3)]);
-    records.extend([
-        plain(&id(4), "A", "", "192.0.2.10", None),
-        plain(&id(5), "A", "www", "192.0.2.10", None),
-        plain(&id(6), "MX", "", "mail.example.com", Some(10)),
-        plain(
-            &id(7),
-            "TXT",
-            "",
-            "v=spf1 mx include:spf.combell.com -all",
-            None,
-        ),
-        plain(&id(8), "A", "*", "192.0.2.20", None),
-    ]);
-    records
-}
-
-/// The seeded zone of `example.net`, with ids `1-20000000NN`.
-pub(crate) fn seed_example_net() -> Vec<DnsRecord> {
-    let id = |n: u32| format!("1-20000000{n:02}");
-    let mut records = zone_apex_records([id(1), id(2), id(3)]);
-    records.extend([
-        plain(&id(4), "A", "", "198.51.100.10", None),
-        plain(&id(5), "CNAME", "www", "example.net", Some(0)),
-    ]);
-    records
-}
-
 impl SimState {
     fn zone(&self, domain: &str) -> Result<&Zone, ApiError> {
         self.zones
@@ -774,6 +641,7 @@ pub(crate) async fn delete(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::state::dns::seed_example_com;
 
     fn input(json: serde_json::Value) -> DnsRecordInput {
         serde_json::from_value(json).unwrap()

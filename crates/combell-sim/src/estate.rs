@@ -16,11 +16,13 @@ use base64::engine::general_purpose::STANDARD as BASE64;
 use base64::Engine as _;
 use sha2::{Digest, Sha256};
 
-use super::linux::{sshkey, HostHeader, LinuxSite, ScheduledTask, SshKey};
-use super::mailmysql::{
+use crate::config::SimConfig;
+use crate::linux::sshkey;
+use crate::state::linux::{HostHeader, LinuxSite, ScheduledTask, SshKey};
+use crate::state::mail::{
     Alias, AntiSpamType, Mailbox, MysqlDatabase, MysqlUser, SmtpDomain, UserRights,
 };
-use super::state::SimState;
+use crate::state::SimState;
 
 /// Where the estate's account ids start (account `n` has id `ESTATE_ACCOUNT_BASE + n`).
 pub const ESTATE_ACCOUNT_BASE: i32 = 2000;
@@ -45,6 +47,14 @@ fn estate_ssh_key(n: u32, domain: &str) -> SshKey {
 }
 
 impl SimState {
+    /// The seed a simulator with `config` starts from (and `/_sim/reset` returns to): the
+    /// seed, plus the estate of `--seed-estate`.
+    pub fn seed_for(config: &SimConfig) -> SimState {
+        let mut state = SimState::seed();
+        state.seed_estate(config.seed_estate);
+        state
+    }
+
     /// Adds `count` accounts as the module docs describe. Accounts that exist already (a
     /// `--state` file seeded before) are left as they are.
     pub fn seed_estate(&mut self, count: u32) {
@@ -70,7 +80,7 @@ impl SimState {
 
     fn furnish_estate_account(&mut self, n: u32, id: i32, domain: &str) {
         if let Some(zone) = self.zones.get_mut(domain) {
-            zone.records = super::dns::estate_zone(n, domain);
+            zone.records = crate::state::dns::estate_zone(n, domain);
         }
         if let Some(record) = self.domainssl.domains.get_mut(domain) {
             record.expiration_date = "2027-06-30T00:00:00Z".to_string();
@@ -213,13 +223,13 @@ mod tests {
         state.seed_estate(3);
         assert_eq!(state, again);
         // What a simulator starts from (and resets to) with --seed-estate.
-        let config = crate::SimConfig {
+        let config = crate::config::SimConfig {
             seed_estate: 3,
-            ..crate::SimConfig::default()
+            ..crate::config::SimConfig::default()
         };
         assert_eq!(SimState::seed_for(&config), again);
         assert_eq!(
-            SimState::seed_for(&crate::SimConfig::default()),
+            SimState::seed_for(&crate::config::SimConfig::default()),
             SimState::seed()
         );
     }

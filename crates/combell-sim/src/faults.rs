@@ -29,7 +29,7 @@ use serde_json::Value;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::{TcpListener, TcpStream};
 
-use super::parse_duration;
+use crate::parse::parse_duration;
 
 /// What goes wrong when a rule fires.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

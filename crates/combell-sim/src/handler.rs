@@ -13,14 +13,14 @@ use axum::extract::rejection::{PathRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, HeaderName, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{put, MethodRouter};
+use axum::routing::{delete, get, put, MethodRouter};
 use axum::Json;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-use super::error::ApiError;
-use super::state::SimState;
-use super::Shared;
+use crate::error::ApiError;
+use crate::shared::Shared;
+use crate::state::SimState;
 
 /// A path as a handler takes it, so a path that does not decode is answered by [`path_or_404`].
 pub(crate) type PathArg<T> = Result<Path<T>, PathRejection>;
@@ -64,6 +64,19 @@ pub(crate) fn parse_json<T: DeserializeOwned>(body: &Bytes) -> Result<T, ApiErro
 
 pub(crate) fn set_number(headers: &mut HeaderMap, name: HeaderName, value: impl Into<u64>) {
     headers.insert(name, HeaderValue::from(value.into()));
+}
+
+/// The four `X-RateLimit-*` headers: the window's limit, its usage, what is left of it and the
+/// seconds until it resets.
+pub(crate) fn set_rate_limit(headers: &mut HeaderMap, [limit, usage, remaining, reset]: [u64; 4]) {
+    for (name, value) in [
+        ("x-ratelimit-limit", limit),
+        ("x-ratelimit-usage", usage),
+        ("x-ratelimit-remaining", remaining),
+        ("x-ratelimit-reset", reset),
+    ] {
+        set_number(headers, HeaderName::from_static(name), value);
+    }
 }
 
 /// An answer with no body and a `Location` header (201 and 202 creates).
@@ -145,6 +158,43 @@ pub(crate) fn put_named<F: ?Sized + 'static, I: DeserializeOwned + 'static>(
     put(
         move |State(shared): State<Arc<Shared>>, path: PathArg<String>, body: Bytes| async move {
             put_on_named(&shared, path, &body, find, apply)
+        },
+    )
+}
+
+/// The route of a GET of the object the path names: 200 with what `read` makes of it as JSON.
+pub(crate) fn get_named<T: Serialize + 'static>(
+    read: fn(&SimState, &str) -> Result<T, ApiError>,
+) -> MethodRouter<Arc<Shared>> {
+    get(
+        move |State(shared): State<Arc<Shared>>, path: PathArg<String>| async move {
+            json(path_or_404(path).and_then(|name| shared.read(|s| read(s, &name))))
+        },
+    )
+}
+
+/// The route of a DELETE of the object the path names: 204 once `remove` has removed it.
+pub(crate) fn delete_named(
+    remove: fn(&mut SimState, &str) -> Result<(), ApiError>,
+) -> MethodRouter<Arc<Shared>> {
+    delete(
+        move |State(shared): State<Arc<Shared>>, path: PathArg<String>| async move {
+            no_content(path_or_404(path).and_then(|name| shared.write(|s| remove(s, &name))))
+        },
+    )
+}
+
+/// The route of a DELETE of a part of something (`/{name}/.../{part}`) that the path names: 204
+/// once `remove` has removed it.
+pub(crate) fn delete_part(
+    remove: fn(&mut SimState, &str, &str) -> Result<(), ApiError>,
+) -> MethodRouter<Arc<Shared>> {
+    delete(
+        move |State(shared): State<Arc<Shared>>, path: PathArg<(String, String)>| async move {
+            no_content(
+                path_or_404(path)
+                    .and_then(|(name, part)| shared.write(|s| remove(s, &name, &part))),
+            )
         },
     )
 }

@@ -5,20 +5,22 @@ use std::sync::Arc;
 
 use axum::body::Body;
 use axum::extract::{ConnectInfo, MatchedPath, Request, State};
-use axum::http::{header, HeaderName, StatusCode};
+use axum::http::{header, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post};
 use axum::{Json, Router};
 use serde_json::json;
 
-use super::auth::{self, SignedRequest};
-use super::domainssl::{domains, ssl};
-use super::error::ApiError;
-use super::faults::KillSwitch;
-use super::handler::set_number;
-use super::ratelimit::Decision;
-use super::{accounts, admin, dns, jobs, linux, lock, now_ms, servicepacks, Shared};
+use crate::auth::{self, SignedRequest};
+use crate::domainssl::{domains, ssl};
+use crate::error::ApiError;
+use crate::faults::KillSwitch;
+use crate::handler::{get_named, set_number, set_rate_limit};
+use crate::ratelimit::Decision;
+use crate::shared::{lock, now_ms, Shared};
+use crate::state::SimState;
+use crate::{accounts, admin, dns, jobs, linux, servicepacks};
 
 /// Larger bodies are refused before anything parses them.
 const MAX_BODY_BYTES: usize = 1024 * 1024;
@@ -39,7 +41,10 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
         )
         .route("/v2/domains", get(domains::list))
         .route("/v2/domains/registrations", post(domains::register))
-        .route("/v2/domains/{domainName}", get(domains::get_one))
+        .route(
+            "/v2/domains/{domainName}",
+            get_named(SimState::domain_detail),
+        )
         .route(
             "/v2/domains/{domainName}/nameservers",
             domains::put_name_servers(),
@@ -56,13 +61,13 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
         .route("/v2/sslcertificates", get(ssl::list_certificates))
         .route(
             "/v2/sslcertificates/{sha1Fingerprint}",
-            get(ssl::get_certificate),
+            get_named(SimState::ssl_certificate_detail),
         )
         .route(
             "/v2/sslcertificates/{sha1Fingerprint}/download",
             get(ssl::download_certificate),
         )
-        .merge(linux::routes())
+        .merge(linux::http::routes())
         .merge(super::mailmysql::routes());
     let admin = Router::new()
         .route("/_sim/stats", get(admin::stats))
@@ -239,26 +244,8 @@ fn finish(
         if headers.contains_key("x-ratelimit-limit") {
             return response;
         }
-        set_number(
-            headers,
-            HeaderName::from_static("x-ratelimit-limit"),
-            d.limit,
-        );
-        set_number(
-            headers,
-            HeaderName::from_static("x-ratelimit-usage"),
-            d.usage,
-        );
-        set_number(
-            headers,
-            HeaderName::from_static("x-ratelimit-remaining"),
-            d.remaining,
-        );
-        set_number(
-            headers,
-            HeaderName::from_static("x-ratelimit-reset"),
-            d.reset_secs,
-        );
+        let [limit, usage, remaining] = [d.limit, d.usage, d.remaining].map(u64::from);
+        set_rate_limit(headers, [limit, usage, remaining, d.reset_secs]);
     }
     hclog::debug(
         "sim",

@@ -10,10 +10,10 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::json;
 
-use super::error::ApiError;
-use super::handler::{answer, with_location};
-use super::state::{Job, JobStatus, JobWork, SimState};
-use super::Shared;
+use crate::error::ApiError;
+use crate::handler::{answer, with_location};
+use crate::shared::Shared;
+use crate::state::{Job, JobStatus, JobWork, SimState};
 
 /// What a poll shows of a job at a given moment.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -81,7 +81,7 @@ pub(crate) async fn get_one(
     State(shared): State<Arc<Shared>>,
     Path(job_id): Path<String>,
 ) -> Response {
-    let job = shared.read(|s| s.job_answer(&job_id, super::now_ms()));
+    let job = shared.read(|s| s.job_answer(&job_id, crate::shared::now_ms()));
     answer(job, |job| match job.resource_links {
         Some(links) => {
             let location = links.first().cloned().unwrap_or_else(|| "/v2".to_string());

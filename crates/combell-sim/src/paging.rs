@@ -7,8 +7,8 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Serialize;
 
-use super::error::ApiError;
-use super::handler::{param, query_map, set_number, QueryArg};
+use crate::error::ApiError;
+use crate::handler::{param, query_map, set_number, QueryArg};
 
 /// Combell's page size when `take` is not given, for every paged list.
 pub const DEFAULT_TAKE: usize = 25;
@@ -65,21 +65,13 @@ impl Paging {
         let mut response = Json(page).into_response();
         let headers = response.headers_mut();
         let as_u64 = |n: usize| u64::try_from(n).unwrap_or(u64::MAX);
-        set_number(
-            headers,
-            HeaderName::from_static("x-paging-skipped"),
-            as_u64(self.skip),
-        );
-        set_number(
-            headers,
-            HeaderName::from_static("x-paging-take"),
-            as_u64(returned),
-        );
-        set_number(
-            headers,
-            HeaderName::from_static("x-paging-totalresults"),
-            as_u64(total),
-        );
+        for (name, value) in [
+            ("x-paging-skipped", self.skip),
+            ("x-paging-take", returned),
+            ("x-paging-totalresults", total),
+        ] {
+            set_number(headers, HeaderName::from_static(name), as_u64(value));
+        }
         response
     }
 }

@@ -6,9 +6,9 @@ use axum::extract::State;
 use axum::response::Response;
 use serde::Serialize;
 
-use super::handler::json;
-use super::state::SimState;
-use super::Shared;
+use crate::handler::json;
+use crate::shared::Shared;
+use crate::state::SimState;
 
 /// The API's `Servicepack`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]

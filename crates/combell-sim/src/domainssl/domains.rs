@@ -17,15 +17,13 @@ use axum::response::Response;
 use axum::routing::MethodRouter;
 use serde::{Deserialize, Serialize};
 
-use super::super::accounts::is_domain_name;
-use super::super::error::{ApiError, ErrorMessage};
-use super::super::handler::{
-    job_started, json, parse_json, path_or_404, put_named, PathArg, QueryArg,
-};
-use super::super::paging::paged;
-use super::super::state::{AssetType, JobStatus, JobWork, SimState, Zone};
-use super::super::{now_ms, Shared};
-use super::{DomainRecord, Registrant};
+use crate::error::{ApiError, ErrorMessage};
+use crate::handler::{job_started, parse_json, put_named, QueryArg};
+use crate::names::is_domain_name;
+use crate::paging::paged;
+use crate::shared::{now_ms, Shared};
+use crate::state::domains::{reseller_registrant, DomainRecord, Registrant, DEFAULT_NAME_SERVERS};
+use crate::state::{AssetType, JobStatus, JobWork, SimState, Zone};
 
 /// The API's `Domain`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -177,7 +175,7 @@ fn clean(value: &Option<String>) -> Option<String> {
 /// to when the request names no registrant (the spec marks no field of `RegisterDomain`
 /// required, and Combell's own client documents a body with the domain name alone).
 fn default_registrant_input() -> RegistrantInput {
-    let contact = super::reseller_registrant();
+    let contact = reseller_registrant();
     RegistrantInput {
         address: contact.address,
         city: contact.city,
@@ -392,10 +390,7 @@ impl SimState {
         }
         let registrant = check_registrant(request.registrant.as_ref(), &tld, &mut errors);
         let name_servers = match request.name_servers.as_deref() {
-            None | Some([]) => super::DEFAULT_NAME_SERVERS
-                .iter()
-                .map(|s| s.to_string())
-                .collect(),
+            None | Some([]) => DEFAULT_NAME_SERVERS.iter().map(|s| s.to_string()).collect(),
             Some(raw) => check_name_servers(raw, &mut errors),
         };
         if !errors.is_empty() {
@@ -485,11 +480,8 @@ impl SimState {
                 expiration_date: expiration_after(now_ms, 1),
                 will_renew: Some(true),
                 can_toggle_renew: true,
-                name_servers: super::DEFAULT_NAME_SERVERS
-                    .iter()
-                    .map(|s| s.to_string())
-                    .collect(),
-                registrant: super::reseller_registrant(),
+                name_servers: DEFAULT_NAME_SERVERS.iter().map(|s| s.to_string()).collect(),
+                registrant: reseller_registrant(),
             },
         );
     }
@@ -556,10 +548,6 @@ pub(crate) async fn register(State(shared): State<Arc<Shared>>, body: Bytes) -> 
             shared.write(|s| s.register_domain(&request, now_ms(), duration_ms))
         }),
     )
-}
-
-pub(crate) async fn get_one(State(shared): State<Arc<Shared>>, path: PathArg<String>) -> Response {
-    json(path_or_404(path).and_then(|name| shared.read(|s| s.domain_detail(&name))))
 }
 
 /// `PUT /v2/domains/{domainName}/nameservers` (204).

@@ -11,8 +11,9 @@ use base64::Engine;
 use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
 
-use super::der;
-use super::ssl::Certificate;
+use combell_api::der;
+
+use crate::state::ssl::Certificate;
 
 const ITERATIONS: u32 = 2048;
 
@@ -158,7 +159,7 @@ pub fn build(certificate: &Certificate, password: &str) -> Result<Vec<u8>, Strin
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domainssl::ssl::SslState;
+    use crate::state::ssl::SslState;
 
     #[test]
     fn integers_and_lengths_encode_as_der() {

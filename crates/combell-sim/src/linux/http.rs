@@ -15,13 +15,11 @@ use axum::Router;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-use super::super::error::ApiError;
-use super::super::handler::{
-    created, json, no_content, path_or_404, put_on_named, PathArg, QueryArg,
-};
-use super::super::paging::paged;
-use super::super::Shared;
 use super::{LinuxState, ScheduledTaskInput};
+use crate::error::ApiError;
+use crate::handler::{created, json, no_content, path_or_404, put_on_named, PathArg, QueryArg};
+use crate::paging::paged;
+use crate::shared::Shared;
 
 /// This area's routes; `http::router` merges them under the gate.
 pub(crate) fn routes() -> Router<Arc<Shared>> {

@@ -1,5 +1,6 @@
 use super::*;
 use crate::error::codes;
+use crate::state::linux::seed;
 
 fn on() -> Toggle {
     Toggle {

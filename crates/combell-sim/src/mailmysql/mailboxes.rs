@@ -14,15 +14,12 @@ use axum::response::Response;
 use axum::routing::MethodRouter;
 use serde::{Deserialize, Serialize};
 
-use super::{domain_of, is_email_address, key, MAILBOX_SIZE_MB};
-use crate::accounts::check_password;
 use crate::error::{ApiError, ErrorMessage};
-use crate::handler::{
-    created, json, no_content, param, parse_json, path_or_404, put_named, query_map, PathArg,
-    QueryArg,
-};
+use crate::handler::{created, json, param, parse_json, put_named, query_map, QueryArg};
+use crate::names::{check_password, domain_of, is_email_address, key};
+use crate::shared::Shared;
+use crate::state::mail::{AutoForward, AutoReply, Mailbox};
 use crate::state::SimState;
-use crate::Shared;
 
 /// Longest auto-reply subject and message accepted, in characters.
 const MAX_SUBJECT_CHARS: usize = 255;
@@ -30,45 +27,7 @@ const MAX_MESSAGE_CHARS: usize = 10_000;
 /// Most auto-forward destinations accepted.
 const MAX_FORWARDS: usize = 25;
 
-/// The API's `AutoForward`, as stored and read.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AutoForward {
-    pub enabled: bool,
-    pub email_addresses: Vec<String>,
-    pub copy_to_myself: bool,
-}
-
-/// The API's `AutoReply`, as stored and read.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AutoReply {
-    pub enabled: bool,
-    pub subject: String,
-    pub message: String,
-}
-
-/// A mailbox as stored; its password is never kept (see the module docs of `mailmysql`).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Mailbox {
-    pub name: String,
-    pub account_id: i32,
-    pub max_size: i32,
-    pub actual_size: i32,
-    pub auto_forward: AutoForward,
-    pub auto_reply: AutoReply,
-}
-
 impl Mailbox {
-    pub fn new(address: &str, account_id: i32) -> Mailbox {
-        Mailbox {
-            name: key(address),
-            account_id,
-            max_size: MAILBOX_SIZE_MB,
-            actual_size: 0,
-            auto_forward: AutoForward::default(),
-            auto_reply: AutoReply::default(),
-        }
-    }
-
     fn summary(&self) -> MailboxSummary {
         MailboxSummary {
             name: self.name.clone(),
@@ -398,14 +357,6 @@ pub(crate) async fn create(State(shared): State<Arc<Shared>>, body: Bytes) -> Re
             .and_then(|request| shared.write(|s| s.create_mailbox(&request)))
             .map(|address| format!("/v2/mailboxes/{address}")),
     )
-}
-
-pub(crate) async fn get_one(State(shared): State<Arc<Shared>>, path: PathArg<String>) -> Response {
-    json(path_or_404(path).and_then(|name| shared.read(|s| s.mailbox_detail(&name))))
-}
-
-pub(crate) async fn delete(State(shared): State<Arc<Shared>>, path: PathArg<String>) -> Response {
-    no_content(path_or_404(path).and_then(|name| shared.write(|s| s.delete_mailbox(&name))))
 }
 
 /// `PUT .../autoforward` (204).

@@ -8,112 +8,16 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
+use axum::routing::{post, put, MethodRouter};
 use serde::de::DeserializeOwned;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
-use super::{domain_of, is_email_address, key, MAILBOX_SIZE_MB};
 use crate::error::{ApiError, ErrorMessage};
-use crate::handler::{created, empty, json, no_content, path_or_404, PathArg};
-use crate::state::SimState;
-use crate::Shared;
-
-/// The API's `AntiSpamTypes`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum AntiSpamType {
-    None,
-    Basic,
-    Advanced,
-}
-
-impl AntiSpamType {
-    pub fn parse(text: &str) -> Option<AntiSpamType> {
-        match text.trim().to_ascii_lowercase().as_str() {
-            "none" => Some(AntiSpamType::None),
-            "basic" => Some(AntiSpamType::Basic),
-            "advanced" => Some(AntiSpamType::Advanced),
-            _ => None,
-        }
-    }
-}
-
-/// The API's `AntiSpam`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AntiSpam {
-    #[serde(rename = "type")]
-    pub spam_type: AntiSpamType,
-    pub allowed_types: Vec<AntiSpamType>,
-}
-
-impl AntiSpam {
-    /// Basic scanning by default; advanced only comes with the Pro and Mail Only packs.
-    pub fn for_pack(servicepack_id: i32) -> AntiSpam {
-        let mut allowed_types = vec![AntiSpamType::None, AntiSpamType::Basic];
-        if matches!(servicepack_id, 13 | 15) {
-            allowed_types.push(AntiSpamType::Advanced);
-        }
-        AntiSpam {
-            spam_type: AntiSpamType::Basic,
-            allowed_types,
-        }
-    }
-}
-
-/// The API's `Alias`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Alias {
-    pub email_address: String,
-    pub destinations: Vec<String>,
-}
-
-/// The API's `CatchAll`.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CatchAll {
-    pub email_addresses: Vec<String>,
-}
-
-/// The API's `SmtpDomain`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SmtpDomain {
-    pub hostname: String,
-    pub enabled: bool,
-}
-
-/// The API's `MailZoneAccount`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct MailZoneAccount {
-    pub account_id: i32,
-    pub size: i32,
-}
-
-/// The API's `MailZone`, stored as every read returns it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct MailZone {
-    pub name: String,
-    pub enabled: bool,
-    pub available_accounts: Vec<MailZoneAccount>,
-    pub aliases: Vec<Alias>,
-    pub catch_all: CatchAll,
-    pub anti_spam: AntiSpam,
-    pub smtp_domains: Vec<SmtpDomain>,
-}
-
-impl MailZone {
-    pub fn new(domain: &str, account_id: i32, anti_spam: AntiSpam) -> MailZone {
-        MailZone {
-            name: key(domain),
-            enabled: true,
-            available_accounts: vec![MailZoneAccount {
-                account_id,
-                size: MAILBOX_SIZE_MB,
-            }],
-            aliases: Vec::new(),
-            catch_all: CatchAll::default(),
-            anti_spam,
-            smtp_domains: Vec::new(),
-        }
-    }
-}
+use crate::handler::{created, empty, no_content, path_or_404, PathArg};
+use crate::names::{domain_of, is_domain_name, is_email_address, key};
+use crate::shared::Shared;
+use crate::state::mail::{Alias, AntiSpamType, MailZone, SmtpDomain};
+use crate::state::{remove_where, SimState};
 
 /// `CreateAliasRequest` and `UpdateAliasRequest` (which lacks `email_address`).
 #[derive(Clone, Debug, Default, Deserialize)]
@@ -275,12 +179,11 @@ impl SimState {
     pub fn delete_alias(&mut self, domain: &str, address: &str) -> Result<(), ApiError> {
         let address = key(address);
         let zone = self.mail_zone_mut(domain)?;
-        let before = zone.aliases.len();
-        zone.aliases.retain(|a| a.email_address != address);
-        if zone.aliases.len() == before {
-            return Err(alias_not_found(&address));
-        }
-        Ok(())
+        remove_where(
+            &mut zone.aliases,
+            |a| a.email_address == address,
+            || alias_not_found(&address),
+        )
     }
 
     pub fn set_antispam(&mut self, domain: &str, input: &AntiSpamInput) -> Result<(), ApiError> {
@@ -347,15 +250,16 @@ impl SimState {
     pub fn delete_catch_all(&mut self, domain: &str, address: &str) -> Result<(), ApiError> {
         let address = key(address);
         let zone = self.mail_zone_mut(domain)?;
-        let before = zone.catch_all.email_addresses.len();
-        zone.catch_all.email_addresses.retain(|a| *a != address);
-        if zone.catch_all.email_addresses.len() == before {
-            return Err(ApiError::not_found(
-                "mailzone_catchall_not_found",
-                format!("'{address}' is not a catch-all address of this mail zone."),
-            ));
-        }
-        Ok(())
+        remove_where(
+            &mut zone.catch_all.email_addresses,
+            |a| *a == address,
+            || {
+                ApiError::not_found(
+                    "mailzone_catchall_not_found",
+                    format!("'{address}' is not a catch-all address of this mail zone."),
+                )
+            },
+        )
     }
 
     /// Returns the SMTP domain's host name; new SMTP domains are enabled.
@@ -372,7 +276,7 @@ impl SimState {
                 "mailzone_smtp_domain_hostname_required",
                 "The SMTP domain's hostname is required.".to_string(),
             ))
-        } else if !crate::accounts::is_domain_name(&hostname) {
+        } else if !is_domain_name(&hostname) {
             Some((
                 "mailzone_smtp_domain_hostname_invalid",
                 format!("'{hostname}' is not a valid domain name."),
@@ -420,12 +324,11 @@ impl SimState {
     pub fn delete_smtp_domain(&mut self, domain: &str, hostname: &str) -> Result<(), ApiError> {
         let hostname = key(hostname);
         let zone = self.mail_zone_mut(domain)?;
-        let before = zone.smtp_domains.len();
-        zone.smtp_domains.retain(|d| d.hostname != hostname);
-        if zone.smtp_domains.len() == before {
-            return Err(smtp_domain_not_found(&hostname));
-        }
-        Ok(())
+        remove_where(
+            &mut zone.smtp_domains,
+            |d| d.hostname == hostname,
+            || smtp_domain_not_found(&hostname),
+        )
     }
 }
 
@@ -455,65 +358,64 @@ fn zone_write<I: DeserializeOwned, T>(
     shared.write_body(body, |s| s.mail_zone(domain).and_then(found), apply)
 }
 
-/// A create under the mail zone: 201 with the `Location` of `/v2/mailzones/{domain}/{part}/{name}`.
-fn zone_create<I: DeserializeOwned>(
-    shared: &Shared,
-    path: PathArg<String>,
-    body: &Bytes,
-    part: &str,
-    create: impl FnOnce(&mut SimState, &str, &I) -> Result<String, ApiError>,
-) -> Response {
-    created(path_or_404(path).and_then(|domain| {
-        let name = zone_write(
-            shared,
-            &domain,
-            body,
-            |_| Ok(()),
-            |s, input| create(s, &domain, input),
-        )?;
-        Ok(format!("/v2/mailzones/{}/{part}/{name}", key(&domain)))
-    }))
-}
-
-pub(crate) async fn get_one(State(shared): State<Arc<Shared>>, path: PathArg<String>) -> Response {
-    json(path_or_404(path).and_then(|domain| shared.read(|s| s.mail_zone(&domain).cloned())))
-}
-
-pub(crate) async fn create_alias(
-    State(shared): State<Arc<Shared>>,
-    path: PathArg<String>,
-    body: Bytes,
-) -> Response {
-    zone_create(&shared, path, &body, "aliases", SimState::create_alias)
-}
-
-pub(crate) async fn update_alias(
-    State(shared): State<Arc<Shared>>,
-    path: PathArg<(String, String)>,
-    body: Bytes,
-) -> Response {
-    let answer = path_or_404(path).and_then(|(domain, address)| {
-        let address_key = key(&address);
-        let found =
-            |zone: &MailZone| match zone.aliases.iter().any(|a| a.email_address == address_key) {
-                true => Ok(()),
-                false => Err(alias_not_found(&address_key)),
-            };
-        zone_write(&shared, &domain, &body, found, |s, input| {
-            s.update_alias(&domain, &address, input)
-        })
-    });
-    empty(StatusCode::ACCEPTED, answer)
-}
-
-pub(crate) async fn delete_alias(
-    State(shared): State<Arc<Shared>>,
-    path: PathArg<(String, String)>,
-) -> Response {
-    no_content(
-        path_or_404(path)
-            .and_then(|(domain, address)| shared.write(|s| s.delete_alias(&domain, &address))),
+/// The route of a create under the mail zone the path names: 201 with the `Location` of
+/// `/v2/mailzones/{domain}/{part}/{name}`.
+pub(crate) fn zone_create<I: DeserializeOwned + 'static>(
+    part: &'static str,
+    create: fn(&mut SimState, &str, &I) -> Result<String, ApiError>,
+) -> MethodRouter<Arc<Shared>> {
+    post(
+        move |State(shared): State<Arc<Shared>>, path: PathArg<String>, body: Bytes| async move {
+            created(path_or_404(path).and_then(|domain| {
+                let name = zone_write(
+                    &shared,
+                    &domain,
+                    &body,
+                    |_| Ok(()),
+                    |s, input| create(s, &domain, input),
+                )?;
+                Ok(format!("/v2/mailzones/{}/{part}/{name}", key(&domain)))
+            }))
+        },
     )
+}
+
+/// The route of a 202 PUT on a part of the mail zone (an alias, an SMTP domain) that the path
+/// names: `find` must find it in the zone (404) before the body is read.
+pub(crate) fn zone_update<I: DeserializeOwned + 'static>(
+    find: fn(&MailZone, &str) -> Result<(), ApiError>,
+    apply: fn(&mut SimState, &str, &str, &I) -> Result<(), ApiError>,
+) -> MethodRouter<Arc<Shared>> {
+    put(
+        move |State(shared): State<Arc<Shared>>, path: PathArg<(String, String)>, body: Bytes| async move {
+            let answer = path_or_404(path).and_then(|(domain, name)| {
+                zone_write(
+                    &shared,
+                    &domain,
+                    &body,
+                    |zone| find(zone, &key(&name)),
+                    |s, input| apply(s, &domain, &name, input),
+                )
+            });
+            empty(StatusCode::ACCEPTED, answer)
+        },
+    )
+}
+
+/// An alias of the zone, by its lower-case address.
+pub(crate) fn has_alias(zone: &MailZone, address: &str) -> Result<(), ApiError> {
+    match zone.aliases.iter().any(|a| a.email_address == address) {
+        true => Ok(()),
+        false => Err(alias_not_found(address)),
+    }
+}
+
+/// An SMTP domain of the zone, by its lower-case host name.
+pub(crate) fn has_smtp_domain(zone: &MailZone, hostname: &str) -> Result<(), ApiError> {
+    match zone.smtp_domains.iter().any(|d| d.hostname == hostname) {
+        true => Ok(()),
+        false => Err(smtp_domain_not_found(hostname)),
+    }
 }
 
 pub(crate) async fn antispam(
@@ -530,68 +432,6 @@ pub(crate) async fn antispam(
             |s, input| s.set_antispam(&domain, input),
         )
     }))
-}
-
-pub(crate) async fn create_catch_all(
-    State(shared): State<Arc<Shared>>,
-    path: PathArg<String>,
-    body: Bytes,
-) -> Response {
-    zone_create(&shared, path, &body, "catchall", SimState::create_catch_all)
-}
-
-pub(crate) async fn delete_catch_all(
-    State(shared): State<Arc<Shared>>,
-    path: PathArg<(String, String)>,
-) -> Response {
-    no_content(
-        path_or_404(path)
-            .and_then(|(domain, address)| shared.write(|s| s.delete_catch_all(&domain, &address))),
-    )
-}
-
-pub(crate) async fn create_smtp_domain(
-    State(shared): State<Arc<Shared>>,
-    path: PathArg<String>,
-    body: Bytes,
-) -> Response {
-    zone_create(
-        &shared,
-        path,
-        &body,
-        "smtpdomains",
-        SimState::create_smtp_domain,
-    )
-}
-
-pub(crate) async fn update_smtp_domain(
-    State(shared): State<Arc<Shared>>,
-    path: PathArg<(String, String)>,
-    body: Bytes,
-) -> Response {
-    let answer = path_or_404(path).and_then(|(domain, hostname)| {
-        let hostname_key = key(&hostname);
-        let found =
-            |zone: &MailZone| match zone.smtp_domains.iter().any(|d| d.hostname == hostname_key) {
-                true => Ok(()),
-                false => Err(smtp_domain_not_found(&hostname_key)),
-            };
-        zone_write(&shared, &domain, &body, found, |s, input| {
-            s.update_smtp_domain(&domain, &hostname, input)
-        })
-    });
-    empty(StatusCode::ACCEPTED, answer)
-}
-
-pub(crate) async fn delete_smtp_domain(
-    State(shared): State<Arc<Shared>>,
-    path: PathArg<(String, String)>,
-) -> Response {
-    no_content(
-        path_or_404(path).and_then(|(domain, hostname)| {
-            shared.write(|s| s.delete_smtp_domain(&domain, &hostname))
-        }),
-    )
 }
 
 #[cfg(test)]

@@ -32,105 +32,20 @@ pub mod mailboxes;
 pub mod mailzones;
 pub mod mysql;
 
-use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use axum::routing::{get, put};
 use axum::Router;
-use serde::{Deserialize, Serialize};
 
-use super::state::{AssetType, SimState};
-use super::Shared;
+use crate::handler::{delete_named, delete_part, get_named};
+use crate::shared::Shared;
+use crate::state::{AssetType, SimState};
 
-pub use self::mailboxes::{AutoForward, AutoReply, Mailbox};
-pub use self::mailzones::{
-    Alias, AntiSpam, AntiSpamType, CatchAll, MailZone, MailZoneAccount, SmtpDomain,
+pub use crate::names::is_email_address;
+pub use crate::state::mail::{
+    Alias, AntiSpam, AntiSpamType, AutoForward, AutoReply, CatchAll, MailMysqlState, MailZone,
+    MailZoneAccount, Mailbox, MysqlDatabase, MysqlUser, SmtpDomain, UserRights, MAILBOX_SIZE_MB,
 };
-pub use self::mysql::{MysqlDatabase, MysqlUser, UserRights};
-
-/// The size Combell gives a mail zone account, and so each of its mailboxes, in MB.
-pub const MAILBOX_SIZE_MB: i32 = 5120;
-
-/// This area's part of the simulator's state.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct MailMysqlState {
-    /// Keyed by lower-case domain name.
-    #[serde(default)]
-    pub mail_zones: BTreeMap<String, MailZone>,
-    /// Keyed by lower-case e-mail address.
-    #[serde(default)]
-    pub mailboxes: BTreeMap<String, Mailbox>,
-    /// Keyed by lower-case database name.
-    #[serde(default)]
-    pub databases: BTreeMap<String, MysqlDatabase>,
-}
-
-impl MailMysqlState {
-    /// `example.com` (account 1001): its mail zone with `info@example.com` and an alias, and the
-    /// database `ID1001_shop` with its own user and a read-only one.
-    pub fn seed() -> MailMysqlState {
-        let mut state = MailMysqlState::default();
-        let mut zone = MailZone::new("example.com", 1001, AntiSpam::for_pack(12));
-        zone.aliases.push(Alias {
-            email_address: "sales@example.com".to_string(),
-            destinations: vec!["info@example.com".to_string()],
-        });
-        state.mail_zones.insert(zone.name.clone(), zone);
-        let mut info = Mailbox::new("info@example.com", 1001);
-        info.actual_size = 12;
-        state.mailboxes.insert(info.name.clone(), info);
-        let mut shop = MysqlDatabase::new("ID1001_shop", 1001);
-        shop.actual_size = 3;
-        shop.users.push(MysqlUser {
-            name: "reporting".to_string(),
-            enabled: true,
-            rights: UserRights::ReadOnly,
-        });
-        state.databases.insert(shop.name.to_ascii_lowercase(), shop);
-        state
-    }
-
-    /// One line for the simulator's start-up banner, e.g. `1 mail zone (example.com), 1 mailbox
-    /// (info@example.com), 1 MySQL database (ID1001_shop)`.
-    pub fn describe(&self) -> String {
-        fn part<'a>(
-            count: usize,
-            one: &str,
-            many: &str,
-            names: impl Iterator<Item = &'a str>,
-        ) -> String {
-            let names: Vec<&str> = names.take(5).collect();
-            let noun = if count == 1 { one } else { many };
-            if names.is_empty() {
-                format!("{count} {noun}")
-            } else {
-                let more = if count > names.len() { ", …" } else { "" };
-                format!("{count} {noun} ({}{more})", names.join(", "))
-            }
-        }
-        [
-            part(
-                self.mail_zones.len(),
-                "mail zone",
-                "mail zones",
-                self.mail_zones.values().map(|z| z.name.as_str()),
-            ),
-            part(
-                self.mailboxes.len(),
-                "mailbox",
-                "mailboxes",
-                self.mailboxes.values().map(|m| m.name.as_str()),
-            ),
-            part(
-                self.databases.len(),
-                "MySQL database",
-                "MySQL databases",
-                self.databases.values().map(|d| d.name.as_str()),
-            ),
-        ]
-        .join(", ")
-    }
-}
 
 impl SimState {
     /// What a finished account job adds for this area: a mail zone when the servicepack has
@@ -163,7 +78,7 @@ pub(crate) fn routes() -> Router<Arc<Shared>> {
         )
         .route(
             "/v2/mailboxes/{mailboxName}",
-            get(mailboxes::get_one).delete(mailboxes::delete),
+            get_named(SimState::mailbox_detail).merge(delete_named(SimState::delete_mailbox)),
         )
         .route(
             "/v2/mailboxes/{mailboxName}/autoforward",
@@ -177,14 +92,18 @@ pub(crate) fn routes() -> Router<Arc<Shared>> {
             "/v2/mailboxes/{mailboxName}/password",
             mailboxes::password(),
         )
-        .route("/v2/mailzones/{domainName}", get(mailzones::get_one))
+        .route(
+            "/v2/mailzones/{domainName}",
+            get_named(|s, domain| s.mail_zone(domain).cloned()),
+        )
         .route(
             "/v2/mailzones/{domainName}/aliases",
-            axum::routing::post(mailzones::create_alias),
+            mailzones::zone_create("aliases", SimState::create_alias),
         )
         .route(
             "/v2/mailzones/{domainName}/aliases/{emailAddress}",
-            put(mailzones::update_alias).delete(mailzones::delete_alias),
+            mailzones::zone_update(mailzones::has_alias, SimState::update_alias)
+                .merge(delete_part(SimState::delete_alias)),
         )
         .route(
             "/v2/mailzones/{domainName}/antispam",
@@ -192,74 +111,48 @@ pub(crate) fn routes() -> Router<Arc<Shared>> {
         )
         .route(
             "/v2/mailzones/{domainName}/catchall",
-            axum::routing::post(mailzones::create_catch_all),
+            mailzones::zone_create("catchall", SimState::create_catch_all),
         )
         .route(
             "/v2/mailzones/{domainName}/catchall/{emailAddress}",
-            axum::routing::delete(mailzones::delete_catch_all),
+            delete_part(SimState::delete_catch_all),
         )
         .route(
             "/v2/mailzones/{domainName}/smtpdomains",
-            axum::routing::post(mailzones::create_smtp_domain),
+            mailzones::zone_create("smtpdomains", SimState::create_smtp_domain),
         )
         .route(
             "/v2/mailzones/{domainName}/smtpdomains/{hostname}",
-            put(mailzones::update_smtp_domain).delete(mailzones::delete_smtp_domain),
+            mailzones::zone_update(mailzones::has_smtp_domain, SimState::update_smtp_domain)
+                .merge(delete_part(SimState::delete_smtp_domain)),
         )
         .route("/v2/mysqldatabases", get(mysql::list).post(mysql::create))
         .route(
             "/v2/mysqldatabases/{databaseName}",
-            get(mysql::get_one).delete(mysql::delete),
+            get_named(SimState::database_view).merge(delete_named(SimState::delete_database)),
         )
         .route(
             "/v2/mysqldatabases/{databaseName}/users",
-            get(mysql::list_users).post(mysql::create_user),
+            get_named(SimState::list_users).post(mysql::create_user),
         )
         .route(
             "/v2/mysqldatabases/{databaseName}/users/{userName}",
-            axum::routing::delete(mysql::delete_user),
+            delete_part(SimState::delete_user),
         )
         .route(
             "/v2/mysqldatabases/{databaseName}/users/{userName}/password",
-            put(mysql::user_password),
+            mysql::put_user(SimState::set_user_password),
         )
         .route(
             "/v2/mysqldatabases/{databaseName}/users/{userName}/status",
-            put(mysql::user_status),
+            mysql::put_user(SimState::set_user_status),
         )
-}
-
-/// Names in paths and bodies compare without case or surrounding blanks.
-pub(crate) fn key(name: &str) -> String {
-    name.trim().to_ascii_lowercase()
-}
-
-/// A plain e-mail address, already lower-cased: a local part of letters, digits and `._+-`
-/// (no leading, trailing or doubled dot, at most 64) and a domain of two labels or more.
-pub fn is_email_address(address: &str) -> bool {
-    let Some((local, domain)) = address.rsplit_once('@') else {
-        return false;
-    };
-    address.len() <= 254
-        && !local.is_empty()
-        && local.len() <= 64
-        && !local.starts_with('.')
-        && !local.ends_with('.')
-        && !local.contains("..")
-        && local
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._+-".contains(&b))
-        && super::accounts::is_domain_name(domain)
-}
-
-/// The domain part of an address (after the last `@`).
-pub(crate) fn domain_of(address: &str) -> &str {
-    address.rsplit_once('@').map(|(_, d)| d).unwrap_or("")
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::names::domain_of;
 
     #[test]
     fn email_addresses() {

@@ -8,66 +8,25 @@ use std::sync::Arc;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::response::Response;
+use axum::routing::{put, MethodRouter};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
-use super::key;
 use super::mailboxes::{password_problem, PasswordInput};
 use crate::error::{ApiError, ErrorMessage};
-use crate::handler::{job_started, json, no_content, parse_json, path_or_404, PathArg, QueryArg};
+use crate::handler::{job_started, no_content, parse_json, path_or_404, PathArg, QueryArg};
+use crate::names::key;
 use crate::paging::paged;
+use crate::shared::{now_ms, Shared};
+use crate::state::mail::{MysqlDatabase, MysqlUser, UserRights};
 use crate::state::{AssetType, JobStatus, JobWork, SimState};
-use crate::{now_ms, Shared};
 
 /// Longest database name as submitted, before the `ID<accountId>_` prefix.
 pub const MAX_DATABASE_NAME: usize = 14;
-/// The size of a new database, in MB.
-pub const DATABASE_SIZE_MB: i32 = 1024;
 /// Where Combell's MySQL servers live: `ID1001_shop.db.webhosting.be`.
 pub const DATABASE_HOST_SUFFIX: &str = ".db.webhosting.be";
 
-/// The API's `UserRights`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum UserRights {
-    ReadAndWrite,
-    ReadOnly,
-}
-
-/// The API's `MySqlUser`, as stored and read.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct MysqlUser {
-    pub name: String,
-    pub enabled: bool,
-    pub rights: UserRights,
-}
-
-/// A database as stored, with its users.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct MysqlDatabase {
-    pub name: String,
-    pub account_id: i32,
-    pub max_size: i32,
-    pub actual_size: i32,
-    pub users: Vec<MysqlUser>,
-}
-
 impl MysqlDatabase {
-    /// A fresh database with its own `read_and_write` user of the same name.
-    pub fn new(name: &str, account_id: i32) -> MysqlDatabase {
-        MysqlDatabase {
-            name: name.to_string(),
-            account_id,
-            max_size: DATABASE_SIZE_MB,
-            actual_size: 0,
-            users: vec![MysqlUser {
-                name: name.to_string(),
-                enabled: true,
-                rights: UserRights::ReadAndWrite,
-            }],
-        }
-    }
-
     fn view(&self) -> MysqlDatabaseView {
         MysqlDatabaseView {
             name: self.name.clone(),
@@ -452,21 +411,6 @@ pub(crate) async fn create(State(shared): State<Arc<Shared>>, body: Bytes) -> Re
     )
 }
 
-pub(crate) async fn get_one(State(shared): State<Arc<Shared>>, path: PathArg<String>) -> Response {
-    json(path_or_404(path).and_then(|name| shared.read(|s| s.database_view(&name))))
-}
-
-pub(crate) async fn delete(State(shared): State<Arc<Shared>>, path: PathArg<String>) -> Response {
-    no_content(path_or_404(path).and_then(|name| shared.write(|s| s.delete_database(&name))))
-}
-
-pub(crate) async fn list_users(
-    State(shared): State<Arc<Shared>>,
-    path: PathArg<String>,
-) -> Response {
-    json(path_or_404(path).and_then(|name| shared.read(|s| s.list_users(&name))))
-}
-
 pub(crate) async fn create_user(
     State(shared): State<Arc<Shared>>,
     path: PathArg<String>,
@@ -482,46 +426,21 @@ pub(crate) async fn create_user(
     }))
 }
 
-pub(crate) async fn delete_user(
-    State(shared): State<Arc<Shared>>,
-    path: PathArg<(String, String)>,
-) -> Response {
-    no_content(
-        path_or_404(path)
-            .and_then(|(database, user)| shared.write(|s| s.delete_user(&database, &user))),
+/// The route of a 204 PUT on an existing user: 404 before the body is even looked at.
+pub(crate) fn put_user<I: DeserializeOwned + 'static>(
+    apply: fn(&mut SimState, &str, &str, &I) -> Result<(), ApiError>,
+) -> MethodRouter<Arc<Shared>> {
+    put(
+        move |State(shared): State<Arc<Shared>>, path: PathArg<(String, String)>, body: Bytes| async move {
+            no_content(path_or_404(path).and_then(|(database, user)| {
+                shared.write_body(
+                    &body,
+                    |s| s.user(&database, &user).map(|_| ()),
+                    |s, input| apply(s, &database, &user, input),
+                )
+            }))
+        },
     )
-}
-
-/// A 204 PUT on an existing user: 404 before the body is even looked at.
-fn put_on_user<I: DeserializeOwned>(
-    shared: &Shared,
-    path: PathArg<(String, String)>,
-    body: &Bytes,
-    apply: impl FnOnce(&mut SimState, &str, &str, &I) -> Result<(), ApiError>,
-) -> Response {
-    no_content(path_or_404(path).and_then(|(database, user)| {
-        shared.write_body(
-            body,
-            |s| s.user(&database, &user).map(|_| ()),
-            |s, input| apply(s, &database, &user, input),
-        )
-    }))
-}
-
-pub(crate) async fn user_password(
-    State(shared): State<Arc<Shared>>,
-    path: PathArg<(String, String)>,
-    body: Bytes,
-) -> Response {
-    put_on_user(&shared, path, &body, SimState::set_user_password)
-}
-
-pub(crate) async fn user_status(
-    State(shared): State<Arc<Shared>>,
-    path: PathArg<(String, String)>,
-    body: Bytes,
-) -> Response {
-    put_on_user(&shared, path, &body, SimState::set_user_status)
 }
 
 #[cfg(test)]

@@ -1,9 +1,11 @@
 //! The `combell-sim` binary's contract with the scripts and harnesses that start it: the exact
 //! first stdout line, the flags, and a clean exit on SIGTERM.
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::TcpStream;
-use std::process::{Command, Stdio};
+use std::process::Command;
+
+use crate::sim_support::spawn_binary;
 
 fn http_get(addr: &str, path: &str) -> String {
     let mut stream = TcpStream::connect(addr).unwrap();
@@ -21,27 +23,21 @@ fn http_get(addr: &str, path: &str) -> String {
 fn first_line_flags_and_sigterm() {
     let dir = tempfile::tempdir().unwrap();
     let state = dir.path().join("state.json");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_combell-sim"))
-        .args([
-            "--listen",
-            "127.0.0.1:0",
-            "--api-key",
-            "k1",
-            "--api-secret",
-            "s3cr3t-value",
-        ])
-        .args(["--job-duration", "250ms", "--rate-limit", "off", "--state"])
-        .arg(&state)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let first = lines.next().unwrap().unwrap();
-    let url = first
-        .strip_prefix("combell-sim listening on http://")
-        .and_then(|rest| rest.strip_suffix("/v2"))
-        .unwrap_or_else(|| panic!("unexpected first line: {first}"));
+    let (mut child, url, mut lines) = spawn_binary(&[
+        "--listen",
+        "127.0.0.1:0",
+        "--api-key",
+        "k1",
+        "--api-secret",
+        "s3cr3t-value",
+        "--job-duration",
+        "250ms",
+        "--rate-limit",
+        "off",
+        "--state",
+        &state.display().to_string(),
+    ]);
+    let url = url.as_str();
     let (host, port) = url.split_once(':').unwrap();
     assert_eq!(host, "127.0.0.1");
     assert!(port.parse::<u16>().unwrap() > 0);
@@ -73,14 +69,14 @@ fn first_line_flags_and_sigterm() {
 
 #[test]
 fn seed_estate_adds_its_accounts_to_the_seed() {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_combell-sim"))
-        .args(["--listen", "127.0.0.1:0", "--rate-limit", "off"])
-        .args(["--seed-estate", "2"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let (mut child, _, lines) = spawn_binary(&[
+        "--listen",
+        "127.0.0.1:0",
+        "--rate-limit",
+        "off",
+        "--seed-estate",
+        "2",
+    ]);
     let seed = lines
         .map_while(Result::ok)
         .find(|l| l.starts_with("Seed: "))

@@ -2,9 +2,8 @@
 //! job fail/cancel, stats by status, oversized and malformed input, huge `take`, odd names,
 //! concurrent writers, and a state file that survives `kill -9`.
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::TcpStream;
-use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -13,7 +12,7 @@ use combell_sim::{self as sim, FaultRule, RunningSim, SimConfig};
 use reqwest::Method;
 use serde_json::{json, Value};
 
-use crate::sim_support::{client, Answer};
+use crate::sim_support::{client, spawn_binary, Answer};
 
 struct Api {
     sim: RunningSim,
@@ -462,20 +461,8 @@ fn spawn_sim(state: &std::path::Path) -> (std::process::Child, String) {
 }
 
 fn spawn_sim_with(args: &[&str]) -> (std::process::Child, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_combell-sim"))
-        .args(["--rate-limit", "off", "--job-duration", "50ms"])
-        .args(args)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let first = lines.next().unwrap().unwrap();
-    let addr = first
-        .strip_prefix("combell-sim listening on http://")
-        .and_then(|r| r.strip_suffix("/v2"))
-        .unwrap()
-        .to_string();
+    let (child, addr, lines) =
+        spawn_binary(&[&["--rate-limit", "off", "--job-duration", "50ms"], args].concat());
     // Keep reading so the child never blocks on a full pipe.
     std::thread::spawn(move || for _ in lines {});
     (child, addr)

@@ -5,6 +5,8 @@
 // Each test crate uses a different subset.
 #![allow(dead_code)]
 
+use std::io::{BufRead, BufReader, Lines};
+use std::process::{Child, ChildStdout, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use combell_api::signing;
@@ -183,4 +185,23 @@ pub fn keys(value: &Value) -> Vec<&str> {
         .collect();
     keys.sort_unstable();
     keys
+}
+
+/// Starts the `combell-sim` binary with `args` and reads its first line, which must be
+/// `combell-sim listening on http://ADDR/v2`; returns the child, `ADDR` and the lines after it.
+pub fn spawn_binary(args: &[&str]) -> (Child, String, Lines<BufReader<ChildStdout>>) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_combell-sim"))
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let first = lines.next().unwrap().unwrap();
+    let addr = first
+        .strip_prefix("combell-sim listening on http://")
+        .and_then(|rest| rest.strip_suffix("/v2"))
+        .unwrap_or_else(|| panic!("unexpected first line: {first}"))
+        .to_string();
+    (child, addr, lines)
 }

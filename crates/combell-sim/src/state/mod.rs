@@ -1,7 +1,9 @@
 //! The simulator's whole world as one serialisable value: the seed, the `--state` file, and the
 //! clock-driven part (provisioning jobs that finish when their time comes).
 //!
-//! Each API area adds its operations to [`SimState`] in its own file; nothing here knows HTTP.
+//! What each area stores, how a new object of it starts and its seed are in this folder
+//! ([`dns`], [`linux`], [`mail`], [`domains`], [`ssl`]), which imports nothing of the areas;
+//! each API area adds its operations to [`SimState`] in its own file. Nothing here knows HTTP.
 
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -9,7 +11,14 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use super::dns::DnsRecord;
+pub mod dns;
+pub mod domains;
+pub mod linux;
+pub mod mail;
+pub mod ssl;
+
+use self::dns::DnsRecord;
+use crate::error::ApiError;
 
 /// Bumped when the file layout changes incompatibly.
 pub const STATE_FORMAT: u32 = 1;
@@ -90,9 +99,7 @@ pub enum JobWork {
         user_name: String,
     },
     /// A domain registration or transfer: the domain and its DNS zone.
-    ProvisionDomain {
-        domain: Box<super::domainssl::DomainRecord>,
-    },
+    ProvisionDomain { domain: Box<domains::DomainRecord> },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -121,11 +128,11 @@ pub struct SimState {
     /// How many of the next created jobs will fail.
     pub fail_next_jobs: u32,
     #[serde(default)]
-    pub linux: super::linux::LinuxState,
+    pub linux: linux::LinuxState,
     #[serde(default)]
-    pub mailmysql: super::mailmysql::MailMysqlState,
+    pub mailmysql: mail::MailMysqlState,
     #[serde(default)]
-    pub domainssl: super::domainssl::DomainSslState,
+    pub domainssl: domains::DomainSslState,
 }
 
 impl SimState {
@@ -190,14 +197,14 @@ impl SimState {
             "example.com".to_string(),
             Zone {
                 domain_name: "example.com".to_string(),
-                records: super::dns::seed_example_com(),
+                records: dns::seed_example_com(),
             },
         );
         zones.insert(
             "example.net".to_string(),
             Zone {
                 domain_name: "example.net".to_string(),
-                records: super::dns::seed_example_net(),
+                records: dns::seed_example_net(),
             },
         );
         SimState {
@@ -208,18 +215,10 @@ impl SimState {
             jobs: Vec::new(),
             next_account_id: 1003,
             fail_next_jobs: 0,
-            linux: super::linux::seed(),
-            mailmysql: super::mailmysql::MailMysqlState::seed(),
-            domainssl: super::domainssl::DomainSslState::seed(),
+            linux: linux::seed(),
+            mailmysql: mail::MailMysqlState::seed(),
+            domainssl: domains::DomainSslState::seed(),
         }
-    }
-
-    /// The seed a simulator with `config` starts from (and `/_sim/reset` returns to): the
-    /// seed, plus the estate of `--seed-estate`.
-    pub fn seed_for(config: &super::SimConfig) -> SimState {
-        let mut state = SimState::seed();
-        state.seed_estate(config.seed_estate);
-        state
     }
 
     /// Finishes every job whose time has come; true when anything changed.
@@ -371,6 +370,20 @@ fn pack(id: i32, name: &str, assets: &[AssetType]) -> Servicepack {
         name: name.to_string(),
         assets: assets.to_vec(),
     }
+}
+
+/// Removes the items of `items` that `gone` picks; `missing`'s error when it picked none.
+pub(crate) fn remove_where<T>(
+    items: &mut Vec<T>,
+    gone: impl Fn(&T) -> bool,
+    missing: impl FnOnce() -> ApiError,
+) -> Result<(), ApiError> {
+    let before = items.len();
+    items.retain(|item| !gone(item));
+    if items.len() == before {
+        return Err(missing());
+    }
+    Ok(())
 }
 
 #[cfg(test)]
