@@ -214,7 +214,7 @@ impl ProviderDef for CombellProvider {
             Arc::new(SettingsOf::new(DomainResource)),
             Arc::new(DomainRegistrationResource),
             Arc::new(SslCertificateRequestResource),
-            Arc::new(SslCertificateValidationResource),
+            Arc::new(Typed::new(SslCertificateValidationResource)),
             Arc::new(SettingsOf::new(LinuxHostingSettingsResource)),
             Arc::new(SettingsOf::new(LinuxSiteSettingsResource)),
             Arc::new(Typed::new(SshKeyResource)),

@@ -63,6 +63,9 @@ pub(crate) trait Managed: Send + Sync + 'static {
     /// Whether the identity is the [`Managed::ID_PARTS`] in lower case, whatever the state's
     /// spelling (host names: the identity must not change with it).
     const LOWER_CASE_IDENTITY: bool = false;
+    /// Whether the type has a resource identity (Terraform 1.12+), made of its
+    /// [`Managed::ID_PARTS`]; `false` for a type that names no object of its own.
+    const HAS_IDENTITY: bool = true;
     /// The Combell API operations the type calls, as `Resource::api_operations` lists them.
     const API_OPERATIONS: &'static [&'static str];
     /// The attributes whose change replaces the object.
@@ -169,6 +172,11 @@ pub(crate) trait Managed: Send + Sync + 'static {
     /// What to tell the user when Combell refuses a create for a reason the type knows (such
     /// as "exists already: import it"); `None` for the API's own words.
     fn refused(&self, _planned: &Self::Model, _err: &api::Error) -> Option<String> {
+        None
+    }
+    /// What to tell the user when a read fails for a reason the type knows (the summary is
+    /// "Unable to read <type>"); `None` for the API's own words.
+    fn unreadable(&self, _state: &Self::Model, _err: &api::Error) -> Option<String> {
         None
     }
     /// A check of the import ID's parts beyond their count (such as the form of a generated
@@ -354,9 +362,12 @@ impl<M: Managed> Resource for Typed<M> {
         }
     }
     fn identity_schema(&self) -> Option<IdentitySchema> {
-        identity_schema::<M>()
+        identity_schema::<M>().filter(|_| M::HAS_IDENTITY)
     }
     fn identity(&self, state: &Value) -> Option<Value> {
+        if !M::HAS_IDENTITY {
+            return None;
+        }
         let mut fields = Vec::with_capacity(M::ID_PARTS.len());
         for (name, _) in M::ID_PARTS {
             let value = state.get_str(name)?;
@@ -570,10 +581,13 @@ pub(crate) async fn read<M: Managed>(this: &M, ctx: &Ctx, state: &Value) -> Read
             ReadResult::gone()
         }
         Err(err) if err.is_not_found() => ReadResult::gone(),
-        Err(err) => read_with(
-            state.clone(),
-            api_error(format!("Unable to read {}", M::TYPE_NAME), &err).into(),
-        ),
+        Err(err) => {
+            let mut diag = api_error(format!("Unable to read {}", M::TYPE_NAME), &err);
+            if let Some(detail) = this.unreadable(&current, &err) {
+                diag.detail = detail;
+            }
+            read_with(state.clone(), diag.into())
+        }
     }
 }
 
