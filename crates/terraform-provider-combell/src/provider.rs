@@ -212,7 +212,7 @@ impl ProviderDef for CombellProvider {
             Arc::new(Typed::new(MysqlUserResource)),
             Arc::new(MailboxResource),
             Arc::new(SettingsOf::new(DomainResource)),
-            Arc::new(DomainRegistrationResource),
+            Arc::new(Typed::new(DomainRegistrationResource)),
             Arc::new(SslCertificateRequestResource),
             Arc::new(Typed::new(SslCertificateValidationResource)),
             Arc::new(SettingsOf::new(LinuxHostingSettingsResource)),

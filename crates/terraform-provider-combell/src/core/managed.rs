@@ -113,6 +113,23 @@ pub(crate) trait Managed: Send + Sync + 'static {
         key: &Self::Model,
         cancel: &CancellationToken,
     ) -> Result<Option<Self::Model>, api::Error>;
+    /// A refusal of the create decided by the configuration alone, before anything is sent
+    /// (a paid purchase that is not confirmed). The default refuses nothing.
+    fn guard_create(&self, _config: &Self::Model) -> Option<Diagnostic> {
+        None
+    }
+    /// For a paid order ([`CreateSpec::order`]): where the user can see whether it was placed,
+    /// and how long an order whose answer was lost may take to show before the create gives up
+    /// on knowing. The default: `None`, not an order.
+    fn order(&self) -> Option<(&'static str, Duration)> {
+        None
+    }
+    /// For a paid order: the pending entry kept in the state when an order may have been
+    /// placed but no lookup has shown it, so that the next plan or apply looks before it
+    /// orders. The default keeps nothing.
+    fn undecided(&self, _planned: &Self::Model) -> Option<Self::Model> {
+        None
+    }
     /// Checks made before the create is sent, with the summary for a refusal: `Ok(Some(state))`
     /// takes over an object that is there already (a host header, which Combell cannot delete,
     /// left by an earlier destroy), `Err` refuses the create with a diagnostic. The default
@@ -417,6 +434,9 @@ pub(crate) async fn create<M: Managed>(
         (Ok(planned), Ok(config)) => (planned, config),
         (Err(diags), _) | (_, Err(diags)) => return ApplyResult::error(diags),
     };
+    if let Some(diag) = this.guard_create(&config) {
+        return ApplyResult::error(diag);
+    }
     let client = match client(ctx) {
         Ok(client) => client,
         Err(diag) => return ApplyResult::error(diag),
@@ -447,15 +467,16 @@ pub(crate) async fn create<M: Managed>(
     let left = |limit: Option<Duration>| {
         limit.map_or(Duration::ZERO, |l| l.saturating_sub(started.elapsed()))
     };
+    let order = this.order();
     let created = create_once(
         CreateSpec {
             module: M::LOG,
             what: &what,
             // An object still being provisioned by a lost request appears when its job ends,
             // within the create's time limit.
-            settle: left(limit),
+            settle: order.map_or(left(limit), |(_, settle)| settle.min(left(limit))),
             cancel: ctx.stopping(),
-            order: None,
+            order: order.map(|(check, _)| check),
         },
         || this.send_create(&client, &planned, &config, ctx.stopping()),
         || this.find_created(&client, &planned, &existing, &no_cancel),
@@ -466,6 +487,9 @@ pub(crate) async fn create<M: Managed>(
         Ok(Created::Found(found)) => return apply_with(found.encode(), this.adopted(&found)),
         Err(failure) => {
             let mut diag = failure.diagnostic(&summary);
+            if let Some(entry) = this.undecided(&planned).filter(|_| failure.pending) {
+                return apply_with(entry.encode(), diag.into());
+            }
             if let Some(detail) = this.refused(&planned, &failure.error) {
                 diag.detail = detail;
             }
