@@ -213,7 +213,7 @@ impl ProviderDef for CombellProvider {
             Arc::new(MailboxResource),
             Arc::new(SettingsOf::new(DomainResource)),
             Arc::new(Typed::new(DomainRegistrationResource)),
-            Arc::new(SslCertificateRequestResource),
+            Arc::new(Typed::new(SslCertificateRequestResource)),
             Arc::new(Typed::new(SslCertificateValidationResource)),
             Arc::new(SettingsOf::new(LinuxHostingSettingsResource)),
             Arc::new(SettingsOf::new(LinuxSiteSettingsResource)),

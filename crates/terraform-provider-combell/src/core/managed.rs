@@ -118,6 +118,12 @@ pub(crate) trait Managed: Send + Sync + 'static {
     fn guard_create(&self, _config: &Self::Model) -> Option<Diagnostic> {
         None
     }
+    /// The plan a create works with, given the configuration: for a type whose lookups by
+    /// natural key need a write-only value (the CSR that names an order). Write-only values
+    /// never reach the state whatever a type returns. The default is the plan as it is.
+    fn planned_with(&self, planned: Self::Model, _config: &Self::Model) -> Self::Model {
+        planned
+    }
     /// For a paid order ([`CreateSpec::order`]): where the user can see whether it was placed,
     /// and how long an order whose answer was lost may take to show before the create gives up
     /// on knowing. The default: `None`, not an order.
@@ -274,6 +280,11 @@ pub(crate) trait Managed: Send + Sync + 'static {
     fn forgotten(&self, _prior: &Self::Model) -> Option<Diagnostics> {
         None
     }
+    /// Checks of the state an apply returned against its plan (`Resource::check_applied`),
+    /// for what Terraform's own check cannot say well. The default checks nothing.
+    fn check_applied(&self, _planned: &Self::Model, _state: &Self::Model) -> Diagnostics {
+        Diagnostics::default()
+    }
     /// What to tell the user after an update was sent (the update itself cannot carry a
     /// warning). The default says nothing.
     fn updated(&self, _prior: &Self::Model, _planned: &Self::Model) -> Diagnostics {
@@ -370,6 +381,12 @@ impl<M: Managed> Resource for Typed<M> {
             },
         }
     }
+    fn check_applied(&self, planned: &Value, state: &Value) -> Diagnostics {
+        match (decoded::<M::Model>(planned), decoded::<M::Model>(state)) {
+            (Ok(planned), Ok(state)) => self.inner.check_applied(&planned, &state),
+            (Err(diags), _) | (_, Err(diags)) => diags,
+        }
+    }
     fn trim_generated_config(&self, state: &Value, config: &mut Value) {
         if let (Ok(state), Ok(mut typed)) =
             (decoded::<M::Model>(state), decoded::<M::Model>(config))
@@ -437,6 +454,7 @@ pub(crate) async fn create<M: Managed>(
     if let Some(diag) = this.guard_create(&config) {
         return ApplyResult::error(diag);
     }
+    let planned = this.planned_with(planned, &config);
     let client = match client(ctx) {
         Ok(client) => client,
         Err(diag) => return ApplyResult::error(diag),
@@ -474,7 +492,11 @@ pub(crate) async fn create<M: Managed>(
             what: &what,
             // An object still being provisioned by a lost request appears when its job ends,
             // within the create's time limit.
-            settle: order.map_or(left(limit), |(_, settle)| settle.min(left(limit))),
+            settle: match (order, limit) {
+                (Some((_, settle)), Some(_)) => settle.min(left(limit)),
+                (Some((_, settle)), None) => settle,
+                (None, _) => left(limit),
+            },
             cancel: ctx.stopping(),
             order: order.map(|(check, _)| check),
         },
