@@ -286,9 +286,26 @@ impl Managed for DomainRegistrationResource {
 
     fn what(&self, planned: &Registration) -> String {
         format!(
-            "the registration of {}",
+            "the {} of {}",
+            kind(planned),
             planned.domain_name.as_str().unwrap_or_default()
         )
+    }
+
+    /// A transfer is marked in the plan by an empty `auth_code` (the code itself stays in the
+    /// configuration), for the words of the create; write-only, it never reaches the state.
+    fn planned_with(&self, planned: Registration, config: &Registration) -> Registration {
+        let transfer = config
+            .auth_code
+            .as_str()
+            .is_some_and(|c| !c.trim().is_empty());
+        Registration {
+            auth_code: match transfer {
+                true => Field::Known(String::new()),
+                false => Field::Null,
+            },
+            ..planned
+        }
     }
 
     fn guard_create(&self, config: &Registration) -> Option<Diagnostic> {
@@ -299,7 +316,7 @@ impl Managed for DomainRegistrationResource {
         Some((ORDER_CHECK, ORDER_SETTLE))
     }
 
-    /// The order; the answer is its kind (`registration` or `transfer`) and its job, if any.
+    /// The order; the answer is its job, if any.
     async fn send_create(
         &self,
         client: &Client,
@@ -321,29 +338,23 @@ impl Managed for DomainRegistrationResource {
                 .filter(|c| !c.trim().is_empty())
                 .map(Secret::new),
         };
-        let kind = kind(registration.auth_code.is_some());
         let job = client.register_domain(&registration, cancel).await?;
         let job_id = job.map(|j| j.job_id).unwrap_or_default();
         hclog::info(
             LOG,
-            &format!("domain {kind} ordered"),
+            &format!("domain {} ordered", kind(planned)),
             &[("domain", json!(name)), ("job_id", json!(job_id))],
         );
-        Ok(format!("{kind} {job_id}"))
+        Ok(job_id)
     }
 
-    /// Pending until its job has run. A transfer is marked by an empty `auth_code`, for the
-    /// words of the wait: write-only, it never reaches the stored state.
-    fn created(&self, planned: &Registration, answer: &str) -> Registration {
-        let (kind, job_id) = answer.split_once(' ').unwrap_or((answer, ""));
+    /// Pending until its job has run (the plan's mark of a transfer kept for the words).
+    fn created(&self, planned: &Registration, job_id: &str) -> Registration {
         Registration {
             provisioning_job_id: Some(job_id.to_string())
                 .filter(|j| !j.is_empty())
                 .map_or(Field::Null, Field::Known),
-            auth_code: match kind == "transfer" {
-                true => Field::Known(String::new()),
-                false => Field::Null,
-            },
+            auth_code: planned.auth_code.clone(),
             ..known(planned)
         }
     }
@@ -429,9 +440,24 @@ impl Managed for DomainRegistrationResource {
         if job_id.is_empty() && !creating {
             return Ok((settled, Diagnostics::default()));
         }
+        let message = "waiting for the domain's provisioning job";
         let outcome = match job_id.is_empty() {
-            false => wait(client, job_id, name, limit, cancel).await,
             true => appear(client, name, limit, cancel).await,
+            false => match wait_logged(
+                client,
+                job_id,
+                limit,
+                cancel,
+                LOG,
+                message,
+                ("domain", name),
+            )
+            .await
+            {
+                Ok(_) => Ok(()),
+                Err(WaitError::Failed(err) | WaitError::Unfinished(err)) => Err(err),
+                Err(WaitError::Vanished(detail)) => Err(client::Error::Invalid(detail)),
+            },
         };
         let err = match outcome {
             Ok(()) => return Ok((settled, Diagnostics::default())),
@@ -447,7 +473,7 @@ impl Managed for DomainRegistrationResource {
         // A transfer's job may go on after the domain has arrived.
         match client.get_domain(name, &CancellationToken::new()).await {
             Ok(detail) => {
-                let what = kind(state.auth_code.is_known());
+                let what = kind(state);
                 let warning = Diagnostic::warning(
                     format!("The {what} of {name} is still being finalised"),
                     format!(
@@ -473,7 +499,7 @@ impl Managed for DomainRegistrationResource {
             "The {} of {name}: {err}\n\nThe domain is kept in the state (tainted) with its \
              provisioning job, so the purchase is not lost: the next plan or apply waits for \
              that job (up to timeouts.create).",
-            kind(state.auth_code.is_known())
+            kind(state)
         )
     }
 
@@ -547,9 +573,9 @@ impl Managed for DomainRegistrationResource {
     }
 }
 
-/// The order's kind, in words.
-fn kind(transfer: bool) -> &'static str {
-    if transfer {
+/// The order's kind, in words (see [`Managed::planned_with`]).
+fn kind(value: &Registration) -> &'static str {
+    if value.auth_code.is_known() {
         "transfer"
     } else {
         "registration"
@@ -564,30 +590,6 @@ const ORDER_SETTLE: Duration = Duration::from_secs(120);
 /// Where a user sees whether a registration was ordered.
 const ORDER_CHECK: &str = "the domains and orders in the Combell control panel, or \
     data.combell_domains; a domain that is there can also be imported";
-
-async fn wait(
-    client: &Client,
-    job_id: &str,
-    name: &str,
-    limit: Duration,
-    cancel: &CancellationToken,
-) -> Result<(), client::Error> {
-    match wait_logged(
-        client,
-        job_id,
-        limit,
-        cancel,
-        LOG,
-        "waiting for the domain's provisioning job",
-        ("domain", name),
-    )
-    .await
-    {
-        Ok(_) => Ok(()),
-        Err(WaitError::Failed(err) | WaitError::Unfinished(err)) => Err(err),
-        Err(WaitError::Vanished(detail)) => Err(client::Error::Invalid(detail)),
-    }
-}
 
 /// Without a job to follow: polls the domain until it is in the account, within `limit`.
 async fn appear(
