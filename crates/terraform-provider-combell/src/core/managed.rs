@@ -4,7 +4,9 @@
 //! here once:
 //!
 //! - a create goes through [`create_once`]: a lost answer is reconciled with [`Managed::fetch`]
-//!   by natural key, never sent twice;
+//!   by natural key, never sent twice; a paid order ([`Managed::order`]) is also looked up
+//!   before it is sent, and when no lookup can decide, the state keeps a pending entry
+//!   ([`Managed::undecided`]) so that the next run looks again before anything is bought;
 //! - the state after a create is the plan plus what the answer gave ([`Managed::created`]),
 //!   after an update the plan: one request per write. The object is read back only when that
 //!   still leaves a value unknown (one that Combell decides), and when the read back fails the
@@ -384,7 +386,7 @@ impl<M: Managed> Resource for Typed<M> {
     fn check_applied(&self, planned: &Value, state: &Value) -> Diagnostics {
         match (decoded::<M::Model>(planned), decoded::<M::Model>(state)) {
             (Ok(planned), Ok(state)) => self.inner.check_applied(&planned, &state),
-            (Err(diags), _) | (_, Err(diags)) => diags,
+            _ => Diagnostics::default(),
         }
     }
     fn trim_generated_config(&self, state: &Value, config: &mut Value) {
