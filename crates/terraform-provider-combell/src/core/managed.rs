@@ -4,7 +4,9 @@
 //! here once:
 //!
 //! - a create goes through [`create_once`]: a lost answer is reconciled with [`Managed::fetch`]
-//!   by natural key, never sent twice;
+//!   by natural key, never sent twice; a paid order ([`Managed::order`]) is also looked up
+//!   before it is sent, and when no lookup can decide, the state keeps a pending entry
+//!   ([`Managed::undecided`]) so that the next run looks again before anything is bought;
 //! - the state after a create is the plan plus what the answer gave ([`Managed::created`]),
 //!   after an update the plan: one request per write. The object is read back only when that
 //!   still leaves a value unknown (one that Combell decides), and when the read back fails the
@@ -63,6 +65,9 @@ pub(crate) trait Managed: Send + Sync + 'static {
     /// Whether the identity is the [`Managed::ID_PARTS`] in lower case, whatever the state's
     /// spelling (host names: the identity must not change with it).
     const LOWER_CASE_IDENTITY: bool = false;
+    /// Whether the type has a resource identity (Terraform 1.12+), made of its
+    /// [`Managed::ID_PARTS`]; `false` for a type that names no object of its own.
+    const HAS_IDENTITY: bool = true;
     /// The Combell API operations the type calls, as `Resource::api_operations` lists them.
     const API_OPERATIONS: &'static [&'static str];
     /// The attributes whose change replaces the object.
@@ -110,6 +115,29 @@ pub(crate) trait Managed: Send + Sync + 'static {
         key: &Self::Model,
         cancel: &CancellationToken,
     ) -> Result<Option<Self::Model>, api::Error>;
+    /// A refusal of the create decided by the configuration alone, before anything is sent
+    /// (a paid purchase that is not confirmed). The default refuses nothing.
+    fn guard_create(&self, _config: &Self::Model) -> Option<Diagnostic> {
+        None
+    }
+    /// The plan a create works with, given the configuration: for a type whose lookups by
+    /// natural key need a write-only value (the CSR that names an order). Write-only values
+    /// never reach the state whatever a type returns. The default is the plan as it is.
+    fn planned_with(&self, planned: Self::Model, _config: &Self::Model) -> Self::Model {
+        planned
+    }
+    /// For a paid order ([`CreateSpec::order`]): where the user can see whether it was placed,
+    /// and how long an order whose answer was lost may take to show before the create gives up
+    /// on knowing. The default: `None`, not an order.
+    fn order(&self) -> Option<(&'static str, Duration)> {
+        None
+    }
+    /// For a paid order: the pending entry kept in the state when an order may have been
+    /// placed but no lookup has shown it, so that the next plan or apply looks before it
+    /// orders. The default keeps nothing.
+    fn undecided(&self, _planned: &Self::Model) -> Option<Self::Model> {
+        None
+    }
     /// Checks made before the create is sent, with the summary for a refusal: `Ok(Some(state))`
     /// takes over an object that is there already (a host header, which Combell cannot delete,
     /// left by an earlier destroy), `Err` refuses the create with a diagnostic. The default
@@ -169,6 +197,11 @@ pub(crate) trait Managed: Send + Sync + 'static {
     /// What to tell the user when Combell refuses a create for a reason the type knows (such
     /// as "exists already: import it"); `None` for the API's own words.
     fn refused(&self, _planned: &Self::Model, _err: &api::Error) -> Option<String> {
+        None
+    }
+    /// What to tell the user when a read fails for a reason the type knows (the summary is
+    /// "Unable to read <type>"); `None` for the API's own words.
+    fn unreadable(&self, _state: &Self::Model, _err: &api::Error) -> Option<String> {
         None
     }
     /// A check of the import ID's parts beyond their count (such as the form of a generated
@@ -254,6 +287,11 @@ pub(crate) trait Managed: Send + Sync + 'static {
     /// default: `None`, the delete is sent.
     fn forgotten(&self, _prior: &Self::Model) -> Option<Diagnostics> {
         None
+    }
+    /// Checks of the state an apply returned against its plan (`Resource::check_applied`),
+    /// for what Terraform's own check cannot say well. The default checks nothing.
+    fn check_applied(&self, _planned: &Self::Model, _state: &Self::Model) -> Diagnostics {
+        Diagnostics::default()
     }
     /// What to tell the user after an update was sent (the update itself cannot carry a
     /// warning). The default says nothing.
@@ -344,6 +382,12 @@ impl<M: Managed> Resource for Typed<M> {
             Err(detail) => invalid_import_id(M::TYPE_NAME, detail),
         }
     }
+    fn check_applied(&self, planned: &Value, state: &Value) -> Diagnostics {
+        match (decoded::<M::Model>(planned), decoded::<M::Model>(state)) {
+            (Ok(planned), Ok(state)) => self.inner.check_applied(&planned, &state),
+            _ => Diagnostics::default(),
+        }
+    }
     fn trim_generated_config(&self, state: &Value, config: &mut Value) {
         if let (Ok(state), Ok(mut typed)) =
             (decoded::<M::Model>(state), decoded::<M::Model>(config))
@@ -353,9 +397,12 @@ impl<M: Managed> Resource for Typed<M> {
         }
     }
     fn identity_schema(&self) -> Option<IdentitySchema> {
-        identity_schema::<M>()
+        identity_schema::<M>().filter(|_| M::HAS_IDENTITY)
     }
     fn identity(&self, state: &Value) -> Option<Value> {
+        if !M::HAS_IDENTITY {
+            return None;
+        }
         let mut fields = Vec::with_capacity(M::ID_PARTS.len());
         for (name, _) in M::ID_PARTS {
             let value = state.get_str(name)?;
@@ -405,6 +452,10 @@ pub(crate) async fn create<M: Managed>(
         (Ok(planned), Ok(config)) => (planned, config),
         (Err(diags), _) | (_, Err(diags)) => return ApplyResult::error(diags),
     };
+    if let Some(diag) = this.guard_create(&config) {
+        return ApplyResult::error(diag);
+    }
+    let planned = this.planned_with(planned, &config);
     let client = match client(ctx) {
         Ok(client) => client,
         Err(diag) => return ApplyResult::error(diag),
@@ -435,15 +486,20 @@ pub(crate) async fn create<M: Managed>(
     let left = |limit: Option<Duration>| {
         limit.map_or(Duration::ZERO, |l| l.saturating_sub(started.elapsed()))
     };
+    let order = this.order();
     let created = create_once(
         CreateSpec {
             module: M::LOG,
             what: &what,
             // An object still being provisioned by a lost request appears when its job ends,
             // within the create's time limit.
-            settle: left(limit),
+            settle: match (order, limit) {
+                (Some((_, settle)), Some(_)) => settle.min(left(limit)),
+                (Some((_, settle)), None) => settle,
+                (None, _) => left(limit),
+            },
             cancel: ctx.stopping(),
-            order: None,
+            order: order.map(|(check, _)| check),
         },
         || this.send_create(&client, &planned, &config, ctx.stopping()),
         || this.find_created(&client, &planned, &existing, &no_cancel),
@@ -454,6 +510,9 @@ pub(crate) async fn create<M: Managed>(
         Ok(Created::Found(found)) => return apply_with(found.encode(), this.adopted(&found)),
         Err(failure) => {
             let mut diag = failure.diagnostic(&summary);
+            if let Some(entry) = this.undecided(&planned).filter(|_| failure.pending) {
+                return apply_with(entry.encode(), diag.into());
+            }
             if let Some(detail) = this.refused(&planned, &failure.error) {
                 diag.detail = detail;
             }
@@ -569,10 +628,13 @@ pub(crate) async fn read<M: Managed>(this: &M, ctx: &Ctx, state: &Value) -> Read
             ReadResult::gone()
         }
         Err(err) if err.is_not_found() => ReadResult::gone(),
-        Err(err) => read_with(
-            state.clone(),
-            api_error(format!("Unable to read {}", M::TYPE_NAME), &err).into(),
-        ),
+        Err(err) => {
+            let mut diag = api_error(format!("Unable to read {}", M::TYPE_NAME), &err);
+            if let Some(detail) = this.unreadable(&current, &err) {
+                diag.detail = detail;
+            }
+            read_with(state.clone(), diag.into())
+        }
     }
 }
 

@@ -8,7 +8,7 @@ use tfplugin::Resource;
 
 use crate::core::list::{Filter, Filters, FindResult, Found, Lister};
 use crate::domains::domain;
-use crate::domains::registration::DomainRegistrationResource;
+use crate::domains::registration;
 
 pub struct DomainList;
 pub struct DomainRegistrationList;
@@ -46,7 +46,7 @@ impl Lister for DomainList {
 #[async_trait]
 impl Lister for DomainRegistrationList {
     fn resource(&self) -> &'static dyn Resource {
-        &DomainRegistrationResource
+        &registration::RESOURCE
     }
     const DESCRIPTION: &'static str =
         "Lists the domains of the Combell reseller account as registrations, for `terraform \

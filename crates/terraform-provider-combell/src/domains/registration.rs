@@ -30,23 +30,21 @@ use std::time::{Duration, Instant};
 use async_trait::async_trait;
 use serde_json::json;
 
-use crate::core::flow::{apply_with, or_return, read_with};
-use crate::core::ids::DOMAIN;
+use crate::core::api_error;
+use crate::core::ids::{IdPart, DOMAIN};
 use crate::core::jobs::{wait_logged, WaitError};
+use crate::core::managed::{Managed, Typed};
 use crate::core::purchase::purchase_guard;
-use crate::core::reconcile::{create_once, CreateSpec, Created};
 use crate::core::rules::{self, HostRules};
 use crate::core::timeouts::{Op, Timeouts};
-use crate::core::{api_error, client};
 use crate::domains::domain::name_server_problems;
 use crate::domains::domain_data::{registrant_fields, registrant_from, RegistrantState};
 use combell_api::{
     self as client, CancellationToken, Client, DomainDetail, RegisterDomain, Registrant, Secret,
 };
 use tfplugin::{
-    decode, default_plan, model, ApplyResult, Attribute, AttributePath, Ctx, Diagnostic,
-    Diagnostics, Field, ImportResult, Model, Nesting, PlanRequest, PlanResponse, ReadResult,
-    Resource, Schema, Type, Value,
+    model, Attribute, AttributePath, Ctx, Diagnostic, Diagnostics, Field, Model, Nesting,
+    PlanRequest, PlanResponse, Schema, Type, Value,
 };
 
 const TYPE_NAME: &str = "combell_domain_registration";
@@ -76,6 +74,10 @@ fn timeouts() -> Timeouts {
 }
 
 pub struct DomainRegistrationResource;
+
+/// The resource, for the provider's registry and the list of registrations.
+pub(crate) static RESOURCE: Typed<DomainRegistrationResource> =
+    Typed::new(DomainRegistrationResource);
 
 model! {
     /// The state, plan and configuration of `combell_domain_registration`. `extra_fields` stays
@@ -193,71 +195,62 @@ fn schema() -> Schema {
 
 // ---- Lifecycle ------------------------------------------------------------------------------
 
-const REPLACE_ON_CHANGE: [&str; 1] = ["domain_name"];
+const PURCHASE: &str = "registering or transferring a domain";
 
 #[async_trait]
-impl Resource for DomainRegistrationResource {
-    fn type_name(&self) -> &str {
-        TYPE_NAME
-    }
-    fn api_operations(&self) -> &'static [&'static str] {
-        &[
-            "POST /domains/registrations",
-            "GET /domains/{domainName}",
-            "GET /provisioningjobs/{jobId}",
-        ]
-    }
+impl Managed for DomainRegistrationResource {
+    type Model = Registration;
+    const TYPE_NAME: &'static str = TYPE_NAME;
+    const LOG: &'static str = LOG;
+    const ID_PARTS: &'static [IdPart] = &[DOMAIN];
+    const ID_EXAMPLE: &'static str = "example.com";
+    const LOWER_CASE_IDENTITY: bool = true;
+    const API_OPERATIONS: &'static [&'static str] = &[
+        "POST /domains/registrations",
+        "GET /domains/{domainName}",
+        "GET /provisioningjobs/{jobId}",
+    ];
+    const REQUIRES_REPLACE: &'static [&'static str] = &["domain_name"];
 
     fn schema(&self) -> Schema {
         schema()
     }
 
-    fn identity_schema(&self) -> Option<tfplugin::IdentitySchema> {
-        Some(crate::core::list::identity_schema(&[DOMAIN]))
+    fn timeouts(&self) -> Option<Timeouts> {
+        Some(timeouts())
     }
 
-    fn identity(&self, state: &Value) -> Option<Value> {
-        crate::core::list::lower_case_identity(self, state)
-    }
-
-    fn model_attributes(&self) -> Vec<&'static str> {
-        Registration::attribute_names()
-    }
-
-    fn requires_replace(&self) -> &[&str] {
-        &REPLACE_ON_CHANGE
-    }
-
-    async fn validate(&self, _ctx: &Ctx, config: &Value) -> Diagnostics {
-        let mut diags = Diagnostics::default();
-        for (path, summary, detail) in validate_config(&decode!(Registration, config)) {
+    fn validate(&self, config: &Registration, diags: &mut Diagnostics) {
+        for (path, summary, detail) in validate_config(config) {
             diags.error_at(path, summary, detail);
         }
-        timeouts().validate(config, &mut diags);
-        diags
     }
 
-    async fn plan(&self, _ctx: &Ctx, req: PlanRequest) -> PlanResponse {
-        let prior_value = req.prior.clone();
-        let config_value = req.config.clone();
-        let mut resp = default_plan(&schema(), &REPLACE_ON_CHANGE, &[], req);
+    /// The purchase guard on a create or replacement; on an update, the registrant (which
+    /// Combell's API cannot change) stays as it is.
+    async fn modify_plan(
+        &self,
+        _ctx: &Ctx,
+        _schema: &Schema,
+        req: &PlanRequest,
+        resp: &mut PlanResponse,
+    ) {
         if resp.planned.is_null() {
-            return resp;
+            return;
         }
-        let creating = prior_value.is_null() || !resp.requires_replace.is_empty();
-        if creating {
-            let confirm = Registration::decode(&config_value)
+        if req.prior.is_null() || !resp.requires_replace.is_empty() {
+            let confirm = Registration::decode(&req.config)
                 .map(|c| c.confirm_purchase)
                 .unwrap_or_default();
-            if let Some(d) = purchase_guard(&confirm, "registering or transferring a domain") {
+            if let Some(d) = purchase_guard(&confirm, PURCHASE) {
                 resp.diagnostics.push(d);
             }
-            return resp;
+            return;
         }
-        let decoded = Registration::decode(&prior_value).and_then(|prior| {
+        let decoded = Registration::decode(&req.prior).and_then(|prior| {
             Ok((
                 prior,
-                Registration::decode(&config_value)?,
+                Registration::decode(&req.config)?,
                 Registration::decode(&resp.planned)?,
             ))
         });
@@ -265,7 +258,7 @@ impl Resource for DomainRegistrationResource {
             Ok(decoded) => decoded,
             Err(diags) => {
                 resp.diagnostics.extend(diags);
-                return resp;
+                return;
             }
         };
         if config.registrant.is_null() {
@@ -289,25 +282,51 @@ impl Resource for DomainRegistrationResource {
                 .at(AttributePath::new("registrant")),
             );
         }
-        resp
     }
 
-    async fn create(&self, ctx: &Ctx, planned_value: &Value, config: &Value) -> ApplyResult {
-        let summary = format!("Unable to create {TYPE_NAME}");
-        let planned = decode!(Registration, planned_value);
-        let config = decode!(Registration, config);
-        if let Some(d) = purchase_guard(
-            &config.confirm_purchase,
-            "registering or transferring a domain",
-        ) {
-            return ApplyResult::error(d);
+    fn what(&self, planned: &Registration) -> String {
+        format!(
+            "the {} of {}",
+            kind(planned),
+            planned.domain_name.as_str().unwrap_or_default()
+        )
+    }
+
+    /// A transfer is marked in the plan by an empty `auth_code` (the code itself stays in the
+    /// configuration), for the words of the create; write-only, it never reaches the state.
+    fn planned_with(&self, planned: Registration, config: &Registration) -> Registration {
+        let transfer = config
+            .auth_code
+            .as_str()
+            .is_some_and(|c| !c.trim().is_empty());
+        Registration {
+            auth_code: match transfer {
+                true => Field::Known(String::new()),
+                false => Field::Null,
+            },
+            ..planned
         }
-        let client = or_return!(client(ctx));
+    }
+
+    fn guard_create(&self, config: &Registration) -> Option<Diagnostic> {
+        purchase_guard(&config.confirm_purchase, PURCHASE)
+    }
+
+    fn order(&self) -> Option<(&'static str, Duration)> {
+        Some((ORDER_CHECK, ORDER_SETTLE))
+    }
+
+    /// The order; the answer is its job, if any.
+    async fn send_create(
+        &self,
+        client: &Client,
+        planned: &Registration,
+        config: &Registration,
+        cancel: &CancellationToken,
+    ) -> Result<String, client::Error> {
         let Some(name) = planned.domain_name.as_str() else {
-            return ApplyResult::error(Diagnostic::error(summary, "domain_name is not known."));
+            return Err(client::Error::Invalid("domain_name is not known.".into()));
         };
-        let started = Instant::now();
-        let limit = timeouts().get(planned_value, Op::Create);
         let registration = RegisterDomain {
             domain_name: name.to_string(),
             name_servers: config.name_servers.known().cloned().unwrap_or_default(),
@@ -319,229 +338,247 @@ impl Resource for DomainRegistrationResource {
                 .filter(|c| !c.trim().is_empty())
                 .map(Secret::new),
         };
-        let transfer = registration.auth_code.is_some();
-        let what = if transfer { "transfer" } else { "registration" };
-        let object = format!("the {what} of {name}");
-        let no_cancel = CancellationToken::new();
-        let created = create_once(
-            CreateSpec {
-                module: LOG,
-                what: &object,
-                settle: ORDER_SETTLE.min(limit),
-                cancel: ctx.stopping(),
-                order: Some(ORDER_CHECK),
-            },
-            || client.register_domain(&registration, ctx.stopping()),
-            || find_domain(&client, name, &no_cancel),
-        )
-        .await;
-        let job = match created {
-            Ok(Created::Posted(job)) => job,
-            Ok(Created::Found(detail)) => {
-                let mut diags = Diagnostics::default();
-                diags.warning(
-                    format!("Adopted {name}, already in the reseller account"),
-                    format!(
-                        "{name} was already in the reseller account, bought by an earlier run \
-                         whose answer was lost or left by a destroy (which cannot cancel a \
-                         registration). It is now managed by this resource; nothing was \
-                         ordered. name_servers, extra_fields and auth_code were not sent."
-                    ),
-                );
-                let base = Registration {
-                    provisioning_job_id: Field::Null,
-                    ..known(&planned)
-                };
-                return apply_with(state_from(&detail, &base).encode(), diags);
-            }
-            Err(failure) if failure.pending => {
-                let pending = Registration {
-                    id: Field::Null,
-                    provisioning_job_id: Field::Null,
-                    ..known(&planned)
-                };
-                return apply_with(pending.encode(), failure.diagnostic(summary).into());
-            }
-            Err(failure) => {
-                let err = &failure.error;
-                let mut d = failure.diagnostic(summary);
-                if err
-                    .codes()
-                    .contains(&"domain_transfer_authorization_code_empty")
-                {
-                    d.detail.push_str(&format!(
-                        "\n\n{name} is registered at another registrar: set auth_code to the \
-                         authorisation code from that registrar to transfer it."
-                    ));
-                }
-                return ApplyResult::error(d);
-            }
-        };
+        let job = client.register_domain(&registration, cancel).await?;
+        let job_id = job.map(|j| j.job_id).unwrap_or_default();
         hclog::info(
             LOG,
-            &format!("domain {what} ordered"),
-            &[
-                ("domain", json!(name)),
-                ("job_id", json!(job.as_ref().map(|j| j.job_id.clone()))),
-            ],
+            &format!("domain {} ordered", kind(planned)),
+            &[("domain", json!(name)), ("job_id", json!(job_id))],
         );
-        let mut pending = known(&planned);
-        let left = limit.saturating_sub(started.elapsed());
-        let outcome = match &job {
-            Some(job) => {
-                pending.provisioning_job_id.set(job.job_id.clone());
-                wait(&client, &job.job_id, name, left, ctx.stopping()).await
-            }
-            None => appear(&client, name, left, ctx.stopping()).await,
-        };
-        let no_cancel = CancellationToken::new();
-        match outcome {
-            Ok(()) => read_back(&client, name, &pending, Diagnostics::default()).await,
-            Err(err @ client::Error::JobFailed { .. }) => ApplyResult::error(Diagnostic::error(
-                summary,
+        Ok(job_id)
+    }
+
+    /// Pending until its job has run (the plan's mark of a transfer kept for the words).
+    fn created(&self, planned: &Registration, job_id: &str) -> Registration {
+        Registration {
+            provisioning_job_id: Some(job_id.to_string())
+                .filter(|j| !j.is_empty())
+                .map_or(Field::Null, Field::Known),
+            auth_code: planned.auth_code.clone(),
+            ..known(planned)
+        }
+    }
+
+    fn refused(&self, planned: &Registration, err: &client::Error) -> Option<String> {
+        let name = planned.domain_name.as_str()?;
+        err.codes()
+            .contains(&"domain_transfer_authorization_code_empty")
+            .then(|| {
                 format!(
-                    "Combell's provisioning job for the {what} of {name} failed: {err}\n\n\
-                     Nothing was registered, so nothing is kept in the state."
-                ),
-            )),
-            Err(err) => {
-                // A transfer's job may go on after the domain has arrived.
-                if let Ok(detail) = client.get_domain(name, &no_cancel).await {
-                    let mut diags = Diagnostics::default();
-                    diags.warning(
-                        format!("The {what} of {name} is still being finalised"),
-                        format!(
-                            "The domain is in the reseller account, but Combell's job had not \
-                             finished: {err}"
-                        ),
-                    );
-                    return apply_with(state_from(&detail, &pending).encode(), diags);
-                }
-                apply_with(
-                    pending.encode(),
-                    Diagnostic::error(
-                        summary,
-                        format!(
-                            "The {what} of {name}: {err}\n\nThe domain is kept in the state \
-                             (tainted) with its provisioning job, so the purchase is not lost: \
-                             the next plan or apply waits for that job (up to timeouts.create)."
-                        ),
-                    )
-                    .into(),
+                    "{}\n\n{name} is registered at another registrar: set auth_code to the \
+                     authorisation code from that registrar to transfer it.",
+                    api_error("", err).detail
                 )
-            }
-        }
+            })
     }
 
-    async fn read(&self, ctx: &Ctx, state: &Value) -> ReadResult {
-        let summary = format!("Unable to read {TYPE_NAME}");
-        let current = decode!(Registration, state);
-        let client = or_return!(client(ctx));
-        let Some(name) = current.domain_name.as_str() else {
-            return ReadResult::gone();
-        };
-        if current.id.is_null() {
-            if let Some(job_id) = current.provisioning_job_id.as_str() {
-                let limit = timeouts().get(state, Op::Create);
-                match wait(&client, job_id, name, limit, ctx.stopping()).await {
-                    Ok(()) => {}
-                    Err(client::Error::JobFailed { .. }) => return ReadResult::gone(),
-                    Err(err) => {
-                        if client.get_domain(name, ctx.stopping()).await.is_err() {
-                            return read_with(
-                                state.clone(),
-                                Diagnostic::error(
-                                    summary,
-                                    format!(
-                                        "The registration of {name} has not finished: {err}. \
-                                         Run plan or apply again later."
-                                    ),
-                                )
-                                .into(),
-                            );
-                        }
-                    }
-                }
-            }
-        }
-        match client.get_domain(name, ctx.stopping()).await {
-            Ok(detail) => ReadResult::ok(state_from(&detail, &current).encode()),
-            Err(err) if err.is_not_found() => {
-                hclog::info(
-                    LOG,
-                    "domain no longer in the reseller account; removing it from the state",
-                    &[("domain", json!(name))],
-                );
-                ReadResult::gone()
-            }
-            Err(err) => read_with(state.clone(), api_error(summary, &err).into()),
-        }
-    }
-
-    async fn update(
+    async fn find_created(
         &self,
-        ctx: &Ctx,
-        prior: &Value,
-        planned: &Value,
-        _config: &Value,
-    ) -> ApplyResult {
-        // Only the timeouts can change in place (the registrant is refused at plan time), so
-        // nothing is sent: the state is the plan, read back only if it leaves a value unknown.
-        let client = or_return!(client(ctx));
-        let prior = decode!(Registration, prior);
-        let planned = decode!(Registration, planned);
-        let Some(name) = prior.domain_name.as_str() else {
-            return ApplyResult::ok(known(&planned).encode());
+        client: &Client,
+        planned: &Registration,
+        _existing: &[String],
+        cancel: &CancellationToken,
+    ) -> Result<Option<Registration>, client::Error> {
+        let base = Registration {
+            provisioning_job_id: Field::Null,
+            ..known(planned)
         };
-        if planned.encode().is_wholly_known() {
-            return ApplyResult::ok(planned.encode());
-        }
-        read_back(&client, name, &planned, Diagnostics::default()).await
+        self.fetch(client, &base, cancel).await
     }
 
-    async fn delete(&self, _ctx: &Ctx, prior: &Value) -> Diagnostics {
-        let prior = decode!(Registration, prior);
+    fn adopted(&self, state: &Registration) -> Diagnostics {
+        let name = state.domain_name.as_str().unwrap_or_default();
+        Diagnostic::warning(
+            format!("Adopted {name}, already in the reseller account"),
+            format!(
+                "{name} was already in the reseller account, bought by an earlier run whose \
+                 answer was lost or left by a destroy (which cannot cancel a registration). It \
+                 is now managed by this resource; nothing was ordered. name_servers, \
+                 extra_fields and auth_code were not sent."
+            ),
+        )
+        .into()
+    }
+
+    fn undecided(&self, planned: &Registration) -> Option<Registration> {
+        Some(Registration {
+            id: Field::Null,
+            provisioning_job_id: Field::Null,
+            ..known(planned)
+        })
+    }
+
+    /// A state with a null `id` waits: for its job, or without one for the domain to appear.
+    fn pending_job(&self, state: &Registration) -> Option<String> {
+        if !state.id.is_null() || state.domain_name.as_str().is_none() {
+            return None;
+        }
+        Some(
+            state
+                .provisioning_job_id
+                .as_str()
+                .unwrap_or_default()
+                .to_string(),
+        )
+    }
+
+    async fn settle(
+        &self,
+        client: &Client,
+        state: &Registration,
+        job_id: &str,
+        creating: bool,
+        limit: Duration,
+        cancel: &CancellationToken,
+    ) -> Result<(Registration, Diagnostics), WaitError> {
+        let name = state.domain_name.as_str().unwrap_or_default();
+        // Once the job has run, the domain is read.
+        let settled = Registration {
+            id: Field::Unknown,
+            ..state.clone()
+        };
+        if job_id.is_empty() && !creating {
+            return Ok((settled, Diagnostics::default()));
+        }
+        let message = "waiting for the domain's provisioning job";
+        let outcome = match job_id.is_empty() {
+            true => appear(client, name, limit, cancel).await,
+            false => match wait_logged(
+                client,
+                job_id,
+                limit,
+                cancel,
+                LOG,
+                message,
+                ("domain", name),
+            )
+            .await
+            {
+                Ok(_) => Ok(()),
+                Err(WaitError::Failed(err) | WaitError::Unfinished(err)) => Err(err),
+                Err(WaitError::Vanished(detail)) => Err(client::Error::Invalid(detail)),
+            },
+        };
+        let err = match outcome {
+            Ok(()) => return Ok((settled, Diagnostics::default())),
+            Err(err @ client::Error::JobFailed { .. }) => return Err(WaitError::Failed(err)),
+            Err(err) => err,
+        };
+        if !creating {
+            return match client.get_domain(name, cancel).await {
+                Ok(_) => Ok((settled, Diagnostics::default())),
+                Err(_) => Err(WaitError::Unfinished(err)),
+            };
+        }
+        // A transfer's job may go on after the domain has arrived.
+        match client.get_domain(name, &CancellationToken::new()).await {
+            Ok(detail) => {
+                let what = kind(state);
+                let warning = Diagnostic::warning(
+                    format!("The {what} of {name} is still being finalised"),
+                    format!(
+                        "The domain is in the reseller account, but Combell's job had not \
+                         finished: {err}"
+                    ),
+                );
+                Ok((state_from(&detail, state), warning.into()))
+            }
+            Err(_) => Err(WaitError::Unfinished(err)),
+        }
+    }
+
+    fn unfinished(&self, state: &Registration, err: &client::Error, reading: bool) -> String {
+        let name = state.domain_name.as_str().unwrap_or_default();
+        if reading {
+            return format!(
+                "The registration of {name} has not finished: {err}. Run plan or apply again \
+                 later."
+            );
+        }
+        format!(
+            "The {} of {name}: {err}\n\nThe domain is kept in the state (tainted) with its \
+             provisioning job, so the purchase is not lost: the next plan or apply waits for \
+             that job (up to timeouts.create).",
+            kind(state)
+        )
+    }
+
+    /// The domain in the reseller account, if it is there: the natural key of a registration.
+    async fn fetch(
+        &self,
+        client: &Client,
+        key: &Registration,
+        cancel: &CancellationToken,
+    ) -> Result<Option<Registration>, client::Error> {
+        let Some(name) = key.domain_name.as_str() else {
+            return Ok(None);
+        };
+        match client.get_domain(name, cancel).await {
+            Ok(detail) => Ok(Some(state_from(&detail, key))),
+            Err(err) if err.is_not_found() => Ok(None),
+            Err(err) => Err(err),
+        }
+    }
+
+    fn forgotten(&self, prior: &Registration) -> Option<Diagnostics> {
         let name = prior.domain_name.as_str().unwrap_or("the domain");
         hclog::warn(
             LOG,
             "domain registration removed from the state only",
             &[("domain", json!(name))],
         );
-        Diagnostic::warning(
-            format!("Domain {name} is still registered"),
-            format!(
-                "Combell's API cannot delete or cancel a domain registration, so {name} was only \
-                 removed from the Terraform state. It stays in the reseller account and is \
-                 renewed (and billed) when it expires unless renewal is turned off (will_renew = \
-                 false on a combell_domain, or in the Combell control panel)."
-            ),
+        Some(
+            Diagnostic::warning(
+                format!("Domain {name} is still registered"),
+                format!(
+                    "Combell's API cannot delete or cancel a domain registration, so {name} was \
+                     only removed from the Terraform state. It stays in the reseller account and \
+                     is renewed (and billed) when it expires unless renewal is turned off \
+                     (will_renew = false on a combell_domain, or in the Combell control panel)."
+                ),
+            )
+            .into(),
         )
-        .into()
     }
 
-    async fn import(&self, _ctx: &Ctx, id: &str) -> ImportResult {
+    async fn send_delete(
+        &self,
+        _client: &Client,
+        _prior: &Registration,
+        _cancel: &CancellationToken,
+    ) -> Result<Diagnostics, client::Error> {
+        Ok(Diagnostics::default())
+    }
+
+    fn import_id(&self, id: &str) -> Result<String, String> {
         let name = id.trim();
-        match rules::domain_name(name) {
-            Ok(()) => ImportResult {
-                state: Some(
-                    Registration {
-                        id: name.to_string().into(),
-                        domain_name: name.to_string().into(),
-                        ..Default::default()
-                    }
-                    .encode(),
-                ),
-                ..Default::default()
-            },
-            Err(detail) => ImportResult {
-                diagnostics: Diagnostic::error(
-                    format!("Invalid import ID for {TYPE_NAME}"),
-                    format!("The import ID is the domain name, such as \"example.com\". {detail}"),
-                )
-                .into(),
-                ..Default::default()
-            },
+        rules::domain_name(name)
+            .map(|()| name.to_string())
+            .map_err(|detail| {
+                format!("The import ID is the domain name, such as \"example.com\". {detail}")
+            })
+    }
+
+    fn imported(&self, parts: &[String]) -> Registration {
+        let name = parts.first().cloned().unwrap_or_default();
+        Registration {
+            id: name.clone().into(),
+            domain_name: name.into(),
+            ..Default::default()
         }
+    }
+
+    fn names_object(&self, state: &Registration) -> bool {
+        state.domain_name.as_str().is_some()
+    }
+}
+
+/// The order's kind, in words (see [`Managed::planned_with`]).
+fn kind(value: &Registration) -> &'static str {
+    if value.auth_code.is_known() {
+        "transfer"
+    } else {
+        "registration"
     }
 }
 
@@ -553,43 +590,6 @@ const ORDER_SETTLE: Duration = Duration::from_secs(120);
 /// Where a user sees whether a registration was ordered.
 const ORDER_CHECK: &str = "the domains and orders in the Combell control panel, or \
     data.combell_domains; a domain that is there can also be imported";
-
-/// The domain in the reseller account, if it is there: the natural key of a registration.
-async fn find_domain(
-    client: &Client,
-    name: &str,
-    cancel: &CancellationToken,
-) -> Result<Option<DomainDetail>, client::Error> {
-    match client.get_domain(name, cancel).await {
-        Ok(detail) => Ok(Some(detail)),
-        Err(err) if err.is_not_found() => Ok(None),
-        Err(err) => Err(err),
-    }
-}
-
-async fn wait(
-    client: &Client,
-    job_id: &str,
-    name: &str,
-    limit: Duration,
-    cancel: &CancellationToken,
-) -> Result<(), client::Error> {
-    match wait_logged(
-        client,
-        job_id,
-        limit,
-        cancel,
-        LOG,
-        "waiting for the domain's provisioning job",
-        ("domain", name),
-    )
-    .await
-    {
-        Ok(_) => Ok(()),
-        Err(WaitError::Failed(err) | WaitError::Unfinished(err)) => Err(err),
-        Err(WaitError::Vanished(detail)) => Err(client::Error::Invalid(detail)),
-    }
-}
 
 /// Without a job to follow: polls the domain until it is in the account, within `limit`.
 async fn appear(
@@ -620,21 +620,6 @@ async fn appear(
             _ = tokio::time::sleep(delay) => {}
         }
         delay = (delay * 2).min(Duration::from_secs(30));
-    }
-}
-
-async fn read_back(
-    client: &Client,
-    name: &str,
-    base: &Registration,
-    mut diags: Diagnostics,
-) -> ApplyResult {
-    match client.get_domain(name, &CancellationToken::new()).await {
-        Ok(detail) => apply_with(state_from(&detail, base).encode(), diags),
-        Err(err) => {
-            diags.push(api_error(format!("Unable to read {TYPE_NAME} back"), &err));
-            apply_with(known(base).encode(), diags)
-        }
     }
 }
 

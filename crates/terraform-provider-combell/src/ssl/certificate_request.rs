@@ -30,19 +30,18 @@ use serde_json::json;
 
 use std::time::Duration;
 
-use crate::core::flow::or_return;
+use crate::core::ids::IdPart;
+use crate::core::jobs::WaitError;
+use crate::core::managed::{Managed, Typed};
 use crate::core::purchase::purchase_guard;
-use crate::core::reconcile::{create_once, CreateSpec, Created};
-use crate::core::{api_error, client};
 use combell_api::der::parse_csr;
 use combell_api::{
     self as client, AdditionalValidationAttribute, CancellationToken, Client,
     CreateSslCertificateRequest, SslCertificateRequestDetail, SslRequestState, SslValidation,
 };
 use tfplugin::{
-    decode, default_plan, model, ApplyResult, Attribute, AttributePath, Ctx, Diagnostic,
-    Diagnostics, Field, ImportResult, Model, Nesting, PlanRequest, PlanResponse, ReadResult,
-    Resource, Schema, Type, Value,
+    default_plan, model, Attribute, AttributePath, Ctx, Diagnostic, Diagnostics, Field, Model,
+    Nesting, PlanRequest, PlanResponse, Schema, Type, Value,
 };
 
 const TYPE_NAME: &str = "combell_ssl_certificate_request";
@@ -69,6 +68,10 @@ const REQUIRED_ATTRIBUTES: [&str; 8] = [
 const TWO_LABEL_SUFFIXES: [&str; 6] = ["co.uk", "org.uk", "com.au", "co.nz", "co.za", "com.br"];
 
 pub struct SslCertificateRequestResource;
+
+/// The resource, for the provider's registry and the list of requests.
+pub(crate) static RESOURCE: Typed<SslCertificateRequestResource> =
+    Typed::new(SslCertificateRequestResource);
 
 model! {
     /// The state, plan and configuration of `combell_ssl_certificate_request`. The validation
@@ -252,69 +255,57 @@ fn schema() -> Schema {
 
 // ---- Lifecycle ------------------------------------------------------------------------------
 
-const REPLACE_ON_CHANGE: [&str; 2] = ["certificate_type", "validation_level"];
+const PURCHASE: &str = "ordering an SSL certificate";
 
 #[async_trait]
-impl Resource for SslCertificateRequestResource {
-    fn type_name(&self) -> &str {
-        TYPE_NAME
-    }
-    fn api_operations(&self) -> &'static [&'static str] {
-        &[
-            "POST /sslcertificaterequests",
-            "GET /sslcertificaterequests/{id}",
-            "GET /sslcertificates/{sha1Fingerprint}",
-        ]
-    }
+impl Managed for SslCertificateRequestResource {
+    type Model = CertificateRequest;
+    const TYPE_NAME: &'static str = TYPE_NAME;
+    const LOG: &'static str = LOG;
+    const ID_PARTS: &'static [IdPart] =
+        &[("id", "Combell's numeric id of the request, such as `3001`.")];
+    const ID_EXAMPLE: &'static str = "3001";
+    const API_OPERATIONS: &'static [&'static str] = &[
+        "POST /sslcertificaterequests",
+        "GET /sslcertificaterequests/{id}",
+        "GET /sslcertificates/{sha1Fingerprint}",
+    ];
+    const REQUIRES_REPLACE: &'static [&'static str] = &["certificate_type", "validation_level"];
 
     fn schema(&self) -> Schema {
         schema()
     }
 
-    fn identity_schema(&self) -> Option<tfplugin::IdentitySchema> {
-        Some(crate::core::list::identity_schema(&[(
-            "id",
-            "Combell's numeric id of the request, such as `3001`.",
-        )]))
-    }
-
-    fn model_attributes(&self) -> Vec<&'static str> {
-        CertificateRequest::attribute_names()
-    }
-
-    fn requires_replace(&self) -> &[&str] {
-        &REPLACE_ON_CHANGE
-    }
-
-    async fn validate(&self, _ctx: &Ctx, config: &Value) -> Diagnostics {
-        let config = decode!(CertificateRequest, config);
-        let mut diags = Diagnostics::default();
-        for (attribute, summary, detail) in validate_config(&config) {
+    fn validate(&self, config: &CertificateRequest, diags: &mut Diagnostics) {
+        for (attribute, summary, detail) in validate_config(config) {
             diags.error_at(AttributePath::new(attribute), summary, detail);
         }
-        diags
     }
 
-    async fn plan(&self, _ctx: &Ctx, req: PlanRequest) -> PlanResponse {
-        let prior_value = req.prior.clone();
-        let config_value = req.config.clone();
-        let mut fresh_req = req.clone();
-        let mut resp = default_plan(&schema(), &REPLACE_ON_CHANGE, &[], req);
+    /// A CSR for another common name replaces the request; a new order plans its names from
+    /// the CSR and needs the purchase confirmed.
+    async fn modify_plan(
+        &self,
+        _ctx: &Ctx,
+        schema: &Schema,
+        req: &PlanRequest,
+        resp: &mut PlanResponse,
+    ) {
         if resp.planned.is_null() {
-            return resp;
+            return;
         }
         let decoded = (
-            CertificateRequest::decode(&prior_value),
-            CertificateRequest::decode(&config_value),
+            CertificateRequest::decode(&req.prior),
+            CertificateRequest::decode(&req.config),
         );
         let (prior, config) = match decoded {
             (Ok(prior), Ok(config)) => (prior, config),
             (Err(diags), _) | (_, Err(diags)) => {
                 resp.diagnostics.extend(diags);
-                return resp;
+                return;
             }
         };
-        if !prior_value.is_null() && resp.requires_replace.is_empty() {
+        if !req.prior.is_null() && resp.requires_replace.is_empty() {
             let wanted = config
                 .csr
                 .as_str()
@@ -323,15 +314,14 @@ impl Resource for SslCertificateRequestResource {
                 .map(|cn| cn.trim().to_ascii_lowercase());
             if let (Some(wanted), Some(had)) = (wanted, prior.common_name.as_str()) {
                 if !wanted.eq_ignore_ascii_case(had) {
-                    fresh_req.prior = Value::Null;
-                    let fresh = default_plan(&schema(), &[], &[], fresh_req);
-                    resp.planned = fresh.planned;
+                    let mut fresh = req.clone();
+                    fresh.prior = Value::Null;
+                    resp.planned = default_plan(schema, &[], &[], fresh).planned;
                     resp.requires_replace = vec![AttributePath::new("common_name")];
                 }
             }
         }
-        let creating = prior_value.is_null() || !resp.requires_replace.is_empty();
-        if creating {
+        if req.prior.is_null() || !resp.requires_replace.is_empty() {
             match CertificateRequest::decode(&resp.planned) {
                 Ok(mut planned) => {
                     if plan_names(&mut planned, &config) {
@@ -340,20 +330,18 @@ impl Resource for SslCertificateRequestResource {
                 }
                 Err(diags) => resp.diagnostics.extend(diags),
             }
-            let confirm = CertificateRequest::decode(&config_value)
-                .map(|c| c.confirm_purchase)
-                .unwrap_or_default();
-            if let Some(d) = purchase_guard(&confirm, "ordering an SSL certificate") {
+            if let Some(d) = purchase_guard(&config.confirm_purchase, PURCHASE) {
                 resp.diagnostics.push(d);
             }
         }
-        resp
     }
 
-    fn check_applied(&self, planned: &Value, state: &Value) -> Diagnostics {
-        let planned = decode!(CertificateRequest, planned);
-        let state = decode!(CertificateRequest, state);
-        match names_differ(&planned, &state) {
+    fn check_applied(
+        &self,
+        planned: &CertificateRequest,
+        state: &CertificateRequest,
+    ) -> Diagnostics {
+        match names_differ(planned, state) {
             Some(detail) => Diagnostic::error(
                 format!("{TYPE_NAME} holds other names than planned"),
                 detail,
@@ -363,26 +351,67 @@ impl Resource for SslCertificateRequestResource {
         }
     }
 
-    async fn create(&self, ctx: &Ctx, planned: &Value, config: &Value) -> ApplyResult {
-        let summary = format!("Unable to create {TYPE_NAME}");
-        let planned = decode!(CertificateRequest, planned);
-        let config = decode!(CertificateRequest, config);
-        if let Some(d) = purchase_guard(&config.confirm_purchase, "ordering an SSL certificate") {
-            return ApplyResult::error(d);
+    fn what(&self, planned: &CertificateRequest) -> String {
+        match order_key(planned) {
+            Some(key) => format!(
+                "the {} SSL certificate for \"{}\"",
+                key.kind, key.common_name
+            ),
+            None => "an SSL certificate".to_string(),
         }
-        let client = or_return!(client(ctx));
-        let (Some(kind), Some(csr)) = (planned.certificate_type.as_str(), config.csr.as_str())
-        else {
-            return ApplyResult::error(Diagnostic::error(
+    }
+
+    fn guard_create(&self, config: &CertificateRequest) -> Option<Diagnostic> {
+        if let Some(d) = purchase_guard(&config.confirm_purchase, PURCHASE) {
+            return Some(d);
+        }
+        let summary = format!("Unable to create {TYPE_NAME}");
+        if config.certificate_type.as_str().is_none() || config.csr.as_str().is_none() {
+            return Some(Diagnostic::error(
                 summary,
                 "certificate_type or csr is not known.",
             ));
-        };
-        let level = planned.validation_level.as_str().unwrap_or(DEFAULT_LEVEL);
+        }
+        match order_key(config) {
+            Some(_) => None,
+            None => Some(
+                Diagnostic::error(summary, "The CSR has no common name that can be read.")
+                    .at(AttributePath::new("csr")),
+            ),
+        }
+    }
+
+    /// The CSR names the order: its lookups need it.
+    fn planned_with(
+        &self,
+        planned: CertificateRequest,
+        config: &CertificateRequest,
+    ) -> CertificateRequest {
+        CertificateRequest {
+            csr: config.csr.clone(),
+            ..planned
+        }
+    }
+
+    fn order(&self) -> Option<(&'static str, Duration)> {
+        Some((ORDER_CHECK, ORDER_SETTLE))
+    }
+
+    async fn send_create(
+        &self,
+        client: &Client,
+        planned: &CertificateRequest,
+        config: &CertificateRequest,
+        cancel: &CancellationToken,
+    ) -> Result<String, client::Error> {
         let order = CreateSslCertificateRequest {
-            certificate_type: kind.to_string(),
-            validation_level: level.to_string(),
-            csr: csr.to_string(),
+            certificate_type: planned
+                .certificate_type
+                .as_str()
+                .unwrap_or_default()
+                .to_string(),
+            validation_level: level(planned).to_string(),
+            csr: config.csr.as_str().unwrap_or_default().to_string(),
             additional_validation_attributes: config
                 .additional_validation_attributes
                 .known()
@@ -397,151 +426,230 @@ impl Resource for SslCertificateRequestResource {
                 })
                 .collect(),
         };
-        let Some(key) = OrderKey::of_csr(csr, kind, level) else {
-            return ApplyResult::error(
-                Diagnostic::error(summary, "The CSR has no common name that can be read.")
-                    .at(AttributePath::new("csr")),
-            );
-        };
-        let what = format!("the {kind} SSL certificate for \"{}\"", key.common_name);
-        let no_cancel = CancellationToken::new();
-        let created = create_once(
-            CreateSpec {
-                module: LOG,
-                what: &what,
-                settle: ORDER_SETTLE,
-                cancel: ctx.stopping(),
-                order: Some(ORDER_CHECK),
-            },
-            || client.create_ssl_certificate_request(&order, ctx.stopping()),
-            || find_order(&client, &key, &no_cancel),
-        )
-        .await;
-        let mut diagnostics = Diagnostics::default();
-        let id = match created {
-            Ok(Created::Posted(id)) => id,
-            Ok(Created::Found(id)) => {
-                diagnostics.warning(
-                    format!("Adopted the pending SSL certificate request {id}"),
-                    format!(
-                        "Combell already had a pending request for {what} with these names \
-                         (request {id}), placed by an earlier run whose answer was lost or left \
-                         by a destroy (which cannot cancel requests). It is now managed by this \
-                         resource; no new certificate was ordered."
-                    ),
-                );
-                id
-            }
-            Err(failure) if failure.pending => {
-                return ApplyResult {
-                    state: Some(pending_state(&planned, &key).encode()),
-                    diagnostics: failure.diagnostic(summary).into(),
-                    ..Default::default()
-                }
-            }
-            Err(failure) => return ApplyResult::error(failure.diagnostic(summary)),
-        };
+        let id = client
+            .create_ssl_certificate_request(&order, cancel)
+            .await?;
         hclog::info(
             LOG,
             "SSL certificate request ordered",
             &[("request_id", json!(id))],
         );
-        let mut base = known(&planned);
-        base.id.set(id.to_string());
-        // The request exists (and is paid for) from here on: nothing below drops it.
-        match refresh(&client, id, &base, &CancellationToken::new()).await {
-            Ok(Some(state)) => ApplyResult {
-                state: Some(state.encode()),
-                diagnostics,
-                ..Default::default()
-            },
-            Ok(None) => ApplyResult::error(Diagnostic::error(
-                summary,
-                format!("Combell created SSL certificate request {id} but it was gone at once."),
-            )),
-            Err(err) => ApplyResult {
-                state: Some(base.encode()),
-                diagnostics: api_error(format!("Unable to read {TYPE_NAME} back"), &err).into(),
-                ..Default::default()
-            },
+        Ok(id.to_string())
+    }
+
+    /// The request exists (and is paid for) from here on; Combell decides its validations and
+    /// status, which are read back.
+    fn created(&self, planned: &CertificateRequest, id: &str) -> CertificateRequest {
+        CertificateRequest {
+            id: id.to_string().into(),
+            status: Field::Unknown,
+            ..known(planned)
         }
     }
 
-    async fn read(&self, ctx: &Ctx, state: &Value) -> ReadResult {
-        let summary = format!("Unable to read {TYPE_NAME}");
-        let current = decode!(CertificateRequest, state);
-        let client = or_return!(client(ctx));
-        if current.id.is_null() {
-            return read_pending(&client, &current, state, ctx.stopping()).await;
-        }
-        let Some(id) = current.id.as_str().and_then(|s| s.parse::<i64>().ok()) else {
-            return ReadResult::gone();
-        };
-        match refresh(&client, id, &current, ctx.stopping()).await {
-            Ok(Some(new)) => ReadResult::ok(new.encode()),
-            Ok(None) => ReadResult::gone(),
-            Err(err) => ReadResult {
-                state: Some(state.clone()),
-                diagnostics: api_error(summary, &err).into(),
-                ..Default::default()
-            },
-        }
-    }
-
-    async fn update(
+    async fn find_created(
         &self,
-        _ctx: &Ctx,
-        _prior: &Value,
-        planned: &Value,
-        _config: &Value,
-    ) -> ApplyResult {
-        // Every setting that reaches Combell replaces the request; nothing to send.
-        let planned = decode!(CertificateRequest, planned);
-        ApplyResult::ok(known(&planned).encode())
+        client: &Client,
+        planned: &CertificateRequest,
+        _existing: &[String],
+        cancel: &CancellationToken,
+    ) -> Result<Option<CertificateRequest>, client::Error> {
+        let Some(key) = order_key(planned) else {
+            return Ok(None);
+        };
+        let Some(id) = find_order(client, &key, cancel).await? else {
+            return Ok(None);
+        };
+        let mut base = known(planned);
+        base.id.set(id.to_string());
+        match refresh(client, id, &base, cancel).await? {
+            Some(state) => Ok(Some(state)),
+            // Not an order to place again: the create fails, keeping a pending entry.
+            None => Err(client::Error::Invalid(format!(
+                "SSL certificate request {id} was found, but it was gone at once"
+            ))),
+        }
     }
 
-    async fn delete(&self, _ctx: &Ctx, prior: &Value) -> Diagnostics {
-        let prior = decode!(CertificateRequest, prior);
-        let Some(id) = prior.id.as_str() else {
-            let name = prior.common_name.as_str().unwrap_or("(unknown)");
-            return Diagnostic::warning(
-                format!("An SSL certificate order for \"{name}\" may exist at Combell"),
-                format!(
-                    "The order for \"{name}\" had not been confirmed (its answer was lost) when \
-                     it was removed from the Terraform state. If it was placed, it is a pending \
-                     request at Combell (see {ORDER_CHECK}); a later create with the same CSR, \
-                     type and level adopts it instead of ordering again."
-                ),
-            )
-            .into();
-        };
-        let issued = prior.status.as_str() == Some("issued");
-        hclog::warn(
-            LOG,
-            "SSL certificate request removed from the state only",
-            &[("request_id", json!(id))],
+    fn adopted(&self, state: &CertificateRequest) -> Diagnostics {
+        let id = state.id.as_str().unwrap_or_default();
+        let what = format!(
+            "the {} SSL certificate for \"{}\"",
+            state.certificate_type.as_str().unwrap_or_default(),
+            state
+                .common_name
+                .as_str()
+                .unwrap_or_default()
+                .to_ascii_lowercase()
         );
-        let left = if issued {
-            "Its certificate stays in the reseller account until it expires."
-        } else {
-            "A pending request lapses at Combell if it is never validated; it is not refunded."
-        };
         Diagnostic::warning(
-            format!("SSL certificate request {id} still exists at Combell"),
+            format!("Adopted the pending SSL certificate request {id}"),
             format!(
-                "Combell's API cannot delete or cancel a certificate request, so request {id} was \
-                 only removed from the Terraform state. {left}"
+                "Combell already had a pending request for {what} with these names (request \
+                 {id}), placed by an earlier run whose answer was lost or left by a destroy \
+                 (which cannot cancel requests). It is now managed by this resource; no new \
+                 certificate was ordered."
             ),
         )
         .into()
     }
 
-    async fn import(&self, _ctx: &Ctx, id: &str) -> ImportResult {
-        crate::ssl::import_by_request_id(TYPE_NAME, id, |n| CertificateRequest {
-            id: n.to_string().into(),
-            ..Default::default()
-        })
+    fn undecided(&self, planned: &CertificateRequest) -> Option<CertificateRequest> {
+        order_key(planned).map(|key| pending_state(planned, &key))
     }
+
+    /// A pending entry (a null `id`): its refresh looks the order up again.
+    fn pending_job(&self, state: &CertificateRequest) -> Option<String> {
+        state.id.is_null().then(String::new)
+    }
+
+    /// The order is adopted once Combell shows it (its request is then read), and the entry
+    /// goes once Combell shows none (so the next apply orders, after looking once more).
+    async fn settle(
+        &self,
+        client: &Client,
+        state: &CertificateRequest,
+        _job_id: &str,
+        _creating: bool,
+        _limit: Duration,
+        cancel: &CancellationToken,
+    ) -> Result<(CertificateRequest, Diagnostics), WaitError> {
+        // A state that names no request, which the read then drops.
+        let gone = CertificateRequest {
+            id: Field::Unknown,
+            ..state.clone()
+        };
+        let Some(key) = OrderKey::of_state(state) else {
+            return Ok((gone, Diagnostics::default()));
+        };
+        match find_order(client, &key, cancel).await {
+            Ok(Some(id)) => {
+                hclog::warn(
+                    LOG,
+                    "the order of a pending entry exists; recording it",
+                    &[("request_id", json!(id))],
+                );
+                let found = CertificateRequest {
+                    id: id.to_string().into(),
+                    status: Field::Unknown,
+                    ..state.clone()
+                };
+                Ok((found, Diagnostics::default()))
+            }
+            Ok(None) => {
+                hclog::info(
+                    LOG,
+                    "no order of a pending entry at Combell; removing it from the state",
+                    &[("common_name", json!(key.common_name))],
+                );
+                Ok((gone, Diagnostics::default()))
+            }
+            Err(err) => Err(WaitError::Unfinished(err)),
+        }
+    }
+
+    fn unfinished(
+        &self,
+        state: &CertificateRequest,
+        err: &client::Error,
+        _reading: bool,
+    ) -> String {
+        format!(
+            "An order for \"{}\" may have been placed and is kept as pending, but looking for \
+             it failed: {err}. Nothing is ordered until a lookup answers; see {ORDER_CHECK}.",
+            OrderKey::of_state(state)
+                .map(|key| key.common_name)
+                .unwrap_or_default()
+        )
+    }
+
+    async fn fetch(
+        &self,
+        client: &Client,
+        key: &CertificateRequest,
+        cancel: &CancellationToken,
+    ) -> Result<Option<CertificateRequest>, client::Error> {
+        match request_id(key) {
+            Some(id) => refresh(client, id, key, cancel).await,
+            None => Ok(None),
+        }
+    }
+
+    fn forgotten(&self, prior: &CertificateRequest) -> Option<Diagnostics> {
+        let Some(id) = prior.id.as_str() else {
+            let name = prior.common_name.as_str().unwrap_or("(unknown)");
+            return Some(
+                Diagnostic::warning(
+                    format!("An SSL certificate order for \"{name}\" may exist at Combell"),
+                    format!(
+                        "The order for \"{name}\" had not been confirmed (its answer was lost) \
+                         when it was removed from the Terraform state. If it was placed, it is a \
+                         pending request at Combell (see {ORDER_CHECK}); a later create with the \
+                         same CSR, type and level adopts it instead of ordering again."
+                    ),
+                )
+                .into(),
+            );
+        };
+        hclog::warn(
+            LOG,
+            "SSL certificate request removed from the state only",
+            &[("request_id", json!(id))],
+        );
+        let left = if prior.status.as_str() == Some("issued") {
+            "Its certificate stays in the reseller account until it expires."
+        } else {
+            "A pending request lapses at Combell if it is never validated; it is not refunded."
+        };
+        Some(
+            Diagnostic::warning(
+                format!("SSL certificate request {id} still exists at Combell"),
+                format!(
+                    "Combell's API cannot delete or cancel a certificate request, so request \
+                     {id} was only removed from the Terraform state. {left}"
+                ),
+            )
+            .into(),
+        )
+    }
+
+    async fn send_delete(
+        &self,
+        _client: &Client,
+        _prior: &CertificateRequest,
+        _cancel: &CancellationToken,
+    ) -> Result<Diagnostics, client::Error> {
+        Ok(Diagnostics::default())
+    }
+
+    fn import_id(&self, id: &str) -> Result<String, String> {
+        crate::ssl::request_import_id(id)
+    }
+
+    fn imported(&self, parts: &[String]) -> CertificateRequest {
+        CertificateRequest {
+            id: parts.first().cloned().unwrap_or_default().into(),
+            ..Default::default()
+        }
+    }
+
+    fn names_object(&self, state: &CertificateRequest) -> bool {
+        request_id(state).is_some()
+    }
+}
+
+fn request_id(state: &CertificateRequest) -> Option<i64> {
+    state.id.as_str().and_then(|s| s.parse::<i64>().ok())
+}
+
+fn level(value: &CertificateRequest) -> &str {
+    value.validation_level.as_str().unwrap_or(DEFAULT_LEVEL)
+}
+
+/// The key of the order a plan (with its CSR) or configuration makes.
+fn order_key(value: &CertificateRequest) -> Option<OrderKey> {
+    let kind = value.certificate_type.as_str()?;
+    OrderKey::of_csr(value.csr.as_str()?, kind, level(value))
 }
 
 // ---- Helpers --------------------------------------------------------------------------------
@@ -652,61 +760,6 @@ fn pending_state(planned: &CertificateRequest, key: &OrderKey) -> CertificateReq
         certificate_type: key.kind.clone().into(),
         validation_level: key.level.clone().into(),
         ..known(planned)
-    }
-}
-
-/// Refresh of a pending entry: the order is adopted once Combell shows it, and the entry goes
-/// once Combell shows none (so the next apply orders, after looking once more).
-async fn read_pending(
-    client: &Client,
-    current: &CertificateRequest,
-    state: &Value,
-    cancel: &CancellationToken,
-) -> ReadResult {
-    let Some(key) = OrderKey::of_state(current) else {
-        return ReadResult::gone();
-    };
-    match find_order(client, &key, cancel).await {
-        Ok(Some(id)) => {
-            hclog::warn(
-                LOG,
-                "the order of a pending entry exists; recording it",
-                &[("request_id", json!(id))],
-            );
-            let mut base = current.clone();
-            base.id.set(id.to_string());
-            match refresh(client, id, &base, cancel).await {
-                Ok(Some(new)) => ReadResult::ok(new.encode()),
-                Ok(None) => ReadResult::gone(),
-                Err(err) => ReadResult {
-                    state: Some(state.clone()),
-                    diagnostics: api_error(format!("Unable to read {TYPE_NAME}"), &err).into(),
-                    ..Default::default()
-                },
-            }
-        }
-        Ok(None) => {
-            hclog::info(
-                LOG,
-                "no order of a pending entry at Combell; removing it from the state",
-                &[("common_name", json!(key.common_name))],
-            );
-            ReadResult::gone()
-        }
-        Err(err) => ReadResult {
-            state: Some(state.clone()),
-            diagnostics: Diagnostic::error(
-                format!("Unable to read {TYPE_NAME}"),
-                format!(
-                    "An order for \"{}\" may have been placed and is kept as pending, but \
-                     looking for it failed: {err}. Nothing is ordered until a lookup answers; \
-                     see {ORDER_CHECK}.",
-                    key.common_name
-                ),
-            )
-            .into(),
-            ..Default::default()
-        },
     }
 }
 
@@ -1126,6 +1179,7 @@ fn validate_config(config: &CertificateRequest) -> Vec<(&'static str, String, St
 #[cfg(test)]
 mod tests {
     use super::*;
+    use tfplugin::Resource;
 
     const CSR: &str =
         "-----BEGIN CERTIFICATE REQUEST-----\nnot really\n-----END CERTIFICATE REQUEST-----";
@@ -1195,7 +1249,7 @@ mod tests {
         let plan = tokio::runtime::Builder::new_current_thread()
             .build()
             .unwrap()
-            .block_on(SslCertificateRequestResource.plan(
+            .block_on(RESOURCE.plan(
                 &Ctx::for_tests(None),
                 PlanRequest {
                     prior: Value::Null,
@@ -1266,7 +1320,7 @@ mod tests {
             let p = tokio::runtime::Builder::new_current_thread()
                 .build()
                 .unwrap()
-                .block_on(SslCertificateRequestResource.plan(
+                .block_on(RESOURCE.plan(
                     &Ctx::for_tests(None),
                     PlanRequest {
                         prior: Value::Null,
@@ -1337,7 +1391,7 @@ mod tests {
             "{detail}"
         );
         assert!(detail.contains("3001"), "{detail}");
-        let diags = SslCertificateRequestResource.check_applied(&planned.encode(), &other.encode());
+        let diags = RESOURCE.check_applied(&planned.encode(), &other.encode());
         assert!(diags.has_errors());
     }
 
@@ -1355,7 +1409,7 @@ mod tests {
         let ok = tokio::runtime::Builder::new_current_thread()
             .build()
             .unwrap()
-            .block_on(SslCertificateRequestResource.import(&Ctx::for_tests(None), "3001"));
+            .block_on(RESOURCE.import(&Ctx::for_tests(None), "3001"));
         let state = CertificateRequest::decode_complete(&ok.state.unwrap()).unwrap();
         assert_eq!(state.id.as_str(), Some("3001"));
     }

@@ -6,14 +6,14 @@ use combell_api::Client;
 use tfplugin::Resource;
 
 use crate::core::list::{Filter, Filters, FindResult, Found, Lister};
-use crate::ssl::certificate_request::SslCertificateRequestResource;
+use crate::ssl::certificate_request;
 
 pub struct SslCertificateRequestList;
 
 #[async_trait]
 impl Lister for SslCertificateRequestList {
     fn resource(&self) -> &'static dyn Resource {
-        &SslCertificateRequestResource
+        &certificate_request::RESOURCE
     }
     const DESCRIPTION: &'static str = "Lists the pending SSL certificate requests, for \
         `terraform query`. Combell lists a request only until its certificate is issued.";

@@ -16,14 +16,12 @@ use std::time::{Duration, Instant};
 use async_trait::async_trait;
 use serde_json::json;
 
-use crate::core::flow::or_return;
+use crate::core::managed::Managed;
 use crate::core::timeouts::{Op, Timeouts};
-use crate::core::{api_error, client};
 use crate::ssl::parse_request_id as parse_id;
 use combell_api::{CancellationToken, Client, Error, SslCertificateDetail, SslRequestState};
 use tfplugin::{
-    decode, model, ApplyResult, Attribute, AttributePath, Ctx, Diagnostic, Diagnostics, Field,
-    ImportResult, Model, ReadResult, Resource, Schema, Type, Value,
+    model, Attribute, AttributePath, Diagnostic, Diagnostics, Field, Model, Schema, Type, Value,
 };
 
 const TYPE_NAME: &str = "combell_ssl_certificate_validation";
@@ -86,36 +84,33 @@ fn schema() -> Schema {
     )
 }
 
-const REPLACE_ON_CHANGE: [&str; 2] = ["request_id", "validation_record_ids"];
-
 #[async_trait]
-impl Resource for SslCertificateValidationResource {
-    fn type_name(&self) -> &str {
-        TYPE_NAME
-    }
-    fn api_operations(&self) -> &'static [&'static str] {
-        &[
-            "PUT /sslcertificaterequests/{id}",
-            "GET /sslcertificaterequests/{id}",
-            "GET /sslcertificates/{sha1Fingerprint}",
-        ]
-    }
+impl Managed for SslCertificateValidationResource {
+    type Model = Validation;
+    const TYPE_NAME: &'static str = TYPE_NAME;
+    const LOG: &'static str = LOG;
+    const ID_PARTS: &'static [crate::core::ids::IdPart] =
+        &[("request_id", "The SSL certificate request's id.")];
+    const ID_EXAMPLE: &'static str = "3001";
+    // A validation names no object of its own: the certificate is the request's.
+    const HAS_IDENTITY: bool = false;
+    const API_OPERATIONS: &'static [&'static str] = &[
+        "PUT /sslcertificaterequests/{id}",
+        "GET /sslcertificaterequests/{id}",
+        "GET /sslcertificates/{sha1Fingerprint}",
+    ];
+    const REQUIRES_REPLACE: &'static [&'static str] = &["request_id", "validation_record_ids"];
 
     fn schema(&self) -> Schema {
         schema()
     }
 
-    fn model_attributes(&self) -> Vec<&'static str> {
-        Validation::attribute_names()
+    fn timeouts(&self) -> Option<Timeouts> {
+        Some(timeouts())
     }
 
-    fn requires_replace(&self) -> &[&str] {
-        &REPLACE_ON_CHANGE
-    }
-
-    async fn validate(&self, _ctx: &Ctx, config: &Value) -> Diagnostics {
-        let mut diags = Diagnostics::default();
-        if let Some(id) = decode!(Validation, config).request_id.as_str() {
+    fn validate(&self, config: &Validation, diags: &mut Diagnostics) {
+        if let Some(id) = config.request_id.as_str() {
             if parse_id(id).is_none() {
                 diags.error_at(
                     AttributePath::new("request_id"),
@@ -124,122 +119,130 @@ impl Resource for SslCertificateValidationResource {
                 );
             }
         }
-        timeouts().validate(config, &mut diags);
-        diags
     }
 
-    async fn create(&self, ctx: &Ctx, planned: &Value, _config: &Value) -> ApplyResult {
-        let summary = format!("Unable to create {TYPE_NAME}");
-        let limit = timeouts().get(planned, Op::Create);
-        let mut state = decode!(Validation, planned);
-        let client = or_return!(client(ctx));
-        let Some(id) = state.request_id.as_str().and_then(parse_id) else {
-            return ApplyResult::error(Diagnostic::error(summary, "request_id is not known."));
-        };
-        let fingerprint = match issue(&client, id, limit, ctx.stopping()).await {
-            Ok(fingerprint) => fingerprint,
-            Err(detail) => return ApplyResult::error(Diagnostic::error(summary, detail)),
-        };
-        state.id.set(id.to_string());
-        match client
-            .get_ssl_certificate(&fingerprint, &CancellationToken::new())
-            .await
-        {
-            Ok(certificate) => ApplyResult::ok(state_from(&certificate, state).encode()),
-            Err(err) => {
-                let state = Validation {
-                    sha1_fingerprint: fingerprint.into(),
-                    common_name: Field::Null,
-                    expires_after: Field::Null,
-                    ..state
-                };
-                ApplyResult {
-                    state: Some(state.encode()),
-                    diagnostics: api_error(format!("Unable to read {TYPE_NAME} back"), &err).into(),
-                    ..Default::default()
-                }
-            }
-        }
-    }
-
-    async fn read(&self, ctx: &Ctx, state: &Value) -> ReadResult {
-        let summary = format!("Unable to read {TYPE_NAME}");
-        let current = decode!(Validation, state);
-        let client = or_return!(client(ctx));
-        let fingerprint = match current.sha1_fingerprint.as_str() {
-            Some(f) => f.to_string(),
-            // Just imported: the request names its certificate.
-            None => {
-                let Some(id) = current.request_id.as_str().and_then(parse_id) else {
-                    return ReadResult::gone();
-                };
-                match client.get_ssl_certificate_request(id, ctx.stopping()).await {
-                    Ok(SslRequestState::Issued(f)) => f,
-                    Ok(SslRequestState::Pending(_)) => {
-                        return ReadResult::error(Diagnostic::error(
-                            summary,
-                            format!(
-                                "SSL certificate request {id} has no certificate yet: only an \
-                                 issued request can be imported as {TYPE_NAME}."
-                            ),
-                        ))
-                    }
-                    Ok(SslRequestState::Gone) => return ReadResult::gone(),
-                    Err(err) if err.is_not_found() => return ReadResult::gone(),
-                    Err(err) => return ReadResult::error(api_error(summary, &err)),
-                }
-            }
-        };
-        match client
-            .get_ssl_certificate(&fingerprint, ctx.stopping())
-            .await
-        {
-            Ok(certificate) => ReadResult::ok(state_from(&certificate, current).encode()),
-            Err(err) if err.is_not_found() => {
-                hclog::info(
-                    LOG,
-                    "certificate no longer listed; removing the validation from the state",
-                    &[("sha1_fingerprint", json!(fingerprint))],
-                );
-                ReadResult::gone()
-            }
-            Err(err) => ReadResult {
-                state: Some(state.clone()),
-                diagnostics: api_error(summary, &err).into(),
-                ..Default::default()
-            },
-        }
-    }
-
-    async fn update(
-        &self,
-        _ctx: &Ctx,
-        _prior: &Value,
-        planned: &Value,
-        _config: &Value,
-    ) -> ApplyResult {
-        // Only the timeouts change in place.
-        ApplyResult::ok(planned.clone())
-    }
-
-    async fn delete(&self, _ctx: &Ctx, prior: &Value) -> Diagnostics {
-        let prior = decode!(Validation, prior);
-        let name = prior.common_name.as_str().unwrap_or("the certificate");
-        Diagnostic::warning(
-            format!("The certificate for {name} stays at Combell"),
-            "Destroying combell_ssl_certificate_validation only removes it from the Terraform \
-             state: Combell's API cannot revoke or delete a certificate, which stays in the \
-             reseller account until it expires.",
+    fn what(&self, planned: &Validation) -> String {
+        format!(
+            "the certificate of SSL certificate request {}",
+            planned.request_id.as_str().unwrap_or_default()
         )
-        .into()
     }
 
-    async fn import(&self, _ctx: &Ctx, id: &str) -> ImportResult {
-        crate::ssl::import_by_request_id(TYPE_NAME, id, |n| Validation {
-            id: n.to_string().into(),
-            request_id: n.to_string().into(),
+    /// The verify and the wait for the certificate: nothing is created, so there is nothing
+    /// to look up after a lost answer; every failure is final and says why
+    /// ([`Managed::refused`]).
+    async fn send_create(
+        &self,
+        client: &Client,
+        planned: &Validation,
+        _config: &Validation,
+        cancel: &CancellationToken,
+    ) -> Result<String, Error> {
+        let Some(id) = planned.request_id.as_str().and_then(parse_id) else {
+            return Err(Error::Invalid("request_id is not known.".into()));
+        };
+        let limit = timeouts().get(&planned.encode(), Op::Create);
+        issue(client, id, limit, cancel)
+            .await
+            .map_err(Error::Invalid)
+    }
+
+    fn refused(&self, _planned: &Validation, err: &Error) -> Option<String> {
+        own_words(err)
+    }
+
+    /// The issued certificate's fingerprint; the rest is read back.
+    fn created(&self, planned: &Validation, fingerprint: &str) -> Validation {
+        let id = planned.request_id.as_str().and_then(parse_id);
+        Validation {
+            id: id.map_or(Field::Null, |id| id.to_string().into()),
+            sha1_fingerprint: fingerprint.to_string().into(),
+            ..planned.clone()
+        }
+    }
+
+    /// The certificate, found by its fingerprint; just imported, the request names it.
+    async fn fetch(
+        &self,
+        client: &Client,
+        key: &Validation,
+        cancel: &CancellationToken,
+    ) -> Result<Option<Validation>, Error> {
+        let fingerprint = match key.sha1_fingerprint.as_str() {
+            Some(f) => f.to_string(),
+            None => {
+                let Some(id) = key.request_id.as_str().and_then(parse_id) else {
+                    return Ok(None);
+                };
+                match client.get_ssl_certificate_request(id, cancel).await? {
+                    SslRequestState::Issued(f) => f,
+                    SslRequestState::Pending(_) => {
+                        return Err(Error::Invalid(format!(
+                            "SSL certificate request {id} has no certificate yet: only an \
+                             issued request can be imported as {TYPE_NAME}."
+                        )))
+                    }
+                    SslRequestState::Gone => return Ok(None),
+                }
+            }
+        };
+        match client.get_ssl_certificate(&fingerprint, cancel).await {
+            Ok(certificate) => Ok(Some(state_from(&certificate, key.clone()))),
+            Err(err) if err.is_not_found() => Ok(None),
+            Err(err) => Err(err),
+        }
+    }
+
+    fn unreadable(&self, _state: &Validation, err: &Error) -> Option<String> {
+        own_words(err)
+    }
+
+    fn forgotten(&self, prior: &Validation) -> Option<Diagnostics> {
+        let name = prior.common_name.as_str().unwrap_or("the certificate");
+        Some(
+            Diagnostic::warning(
+                format!("The certificate for {name} stays at Combell"),
+                "Destroying combell_ssl_certificate_validation only removes it from the \
+                 Terraform state: Combell's API cannot revoke or delete a certificate, which \
+                 stays in the reseller account until it expires.",
+            )
+            .into(),
+        )
+    }
+
+    async fn send_delete(
+        &self,
+        _client: &Client,
+        _prior: &Validation,
+        _cancel: &CancellationToken,
+    ) -> Result<Diagnostics, Error> {
+        Ok(Diagnostics::default())
+    }
+
+    fn import_id(&self, id: &str) -> Result<String, String> {
+        crate::ssl::request_import_id(id)
+    }
+
+    fn imported(&self, parts: &[String]) -> Validation {
+        let id = parts.first().cloned().unwrap_or_default();
+        Validation {
+            id: id.clone().into(),
+            request_id: id.into(),
             ..Default::default()
-        })
+        }
+    }
+
+    fn names_object(&self, state: &Validation) -> bool {
+        state.sha1_fingerprint.as_str().is_some()
+            || state.request_id.as_str().and_then(parse_id).is_some()
+    }
+}
+
+/// The words of a failure this type explains itself (kept in [`Error::Invalid`]).
+fn own_words(err: &Error) -> Option<String> {
+    match err {
+        Error::Invalid(detail) => Some(detail.clone()),
+        _ => None,
     }
 }
 

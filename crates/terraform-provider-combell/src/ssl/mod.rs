@@ -12,34 +12,15 @@ pub mod certificate_requests_data;
 pub mod certificate_validation;
 pub mod certificates_data;
 
-use tfplugin::{Diagnostic, ImportResult, Model};
-
 /// A request id: a positive number, spaces around it allowed.
 pub(crate) fn parse_request_id(text: &str) -> Option<i64> {
     text.trim().parse::<i64>().ok().filter(|n| *n > 0)
 }
 
-/// The import of a type whose import ID is a request id: `state` of the id, or the error that
-/// says what the ID should be.
-pub(crate) fn import_by_request_id<M: Model>(
-    type_name: &str,
-    id: &str,
-    state: impl FnOnce(i64) -> M,
-) -> ImportResult {
-    match parse_request_id(id) {
-        Some(n) => ImportResult {
-            state: Some(state(n).encode()),
-            ..Default::default()
-        },
-        None => ImportResult {
-            diagnostics: Diagnostic::error(
-                format!("Invalid import ID for {type_name}"),
-                format!(
-                    "The import ID is the request's numeric id, such as \"3001\"; got \"{id}\"."
-                ),
-            )
-            .into(),
-            ..Default::default()
-        },
-    }
+/// The import ID of a type whose import ID is a request id, as the core splits it, or the
+/// detail of the error that says what the ID should be.
+pub(crate) fn request_import_id(id: &str) -> Result<String, String> {
+    parse_request_id(id).map(|n| n.to_string()).ok_or_else(|| {
+        format!("The import ID is the request's numeric id, such as \"3001\"; got \"{id}\".")
+    })
 }
