@@ -35,7 +35,7 @@ use crate::core::api_error;
 use crate::core::fields::unknown_as_null;
 use crate::core::ids::IdPart;
 use crate::core::jobs::{wait_logged, WaitError};
-use crate::core::managed::Managed;
+use crate::core::managed::{Managed, Typed};
 use crate::core::rules::{self, password_problems};
 use crate::core::timeouts::{Op, Timeouts};
 use combell_api::{
@@ -60,6 +60,9 @@ fn timeouts() -> Timeouts {
 }
 
 pub struct MysqlDatabaseResource;
+
+/// The resource, for its list.
+pub(crate) static RESOURCE: Typed<MysqlDatabaseResource> = Typed::new(MysqlDatabaseResource);
 
 // ---- Schema ---------------------------------------------------------------------------------
 
@@ -636,10 +639,7 @@ fn check_name(name: &str) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::managed::Typed;
     use tfplugin::{Ctx, Resource};
-
-    static RESOURCE: Typed<MysqlDatabaseResource> = Typed::new(MysqlDatabaseResource);
 
     fn db() -> MysqlDatabase {
         MysqlDatabase {
