@@ -758,3 +758,26 @@ pub(crate) fn invalid_import_id(type_name: &str, detail: impl Into<String>) -> I
         ..Default::default()
     }
 }
+
+/// The plan check of a type whose write-only `password` a create sends, and an update sends
+/// again when `password_version` changes (for [`Managed::modify_plan`]): an error at
+/// `password` when the configuration has none then; `detail(creating)` says what to set.
+pub(crate) fn require_password(
+    req: &PlanRequest,
+    resp: &mut PlanResponse,
+    detail: impl FnOnce(bool) -> String,
+) {
+    if resp.planned.is_null() {
+        return;
+    }
+    let creating = req.prior.is_null() || !resp.requires_replace.is_empty();
+    let version = |state: &Value| state.get("password_version").cloned().unwrap_or_default();
+    let new_version = !creating && version(&resp.planned) != version(&req.prior);
+    let absent = req.config.get("password").is_none_or(Value::is_null);
+    if absent && (creating || new_version) {
+        resp.diagnostics.push(
+            Diagnostic::error("A password is required", detail(creating))
+                .at(tfplugin::AttributePath::new("password")),
+        );
+    }
+}
