@@ -38,7 +38,7 @@ use serde_json::json;
 
 use crate::core::api_error;
 use crate::core::ids::IdPart;
-use crate::core::jobs::{Provisioning, Unfinished, WaitError};
+use crate::core::jobs::{recorded_job, Provisioning, Unfinished, WaitError};
 use crate::core::managed::{Managed, Typed};
 use crate::core::rules::{self, password_problems};
 use crate::core::timeouts::{Op, Timeouts};
@@ -372,11 +372,7 @@ impl Managed for AccountResource {
     }
 
     fn pending_job(&self, state: &AccountState) -> Option<String> {
-        if state.id.is_null() {
-            state.provisioning_job_id.as_str().map(str::to_string)
-        } else {
-            None
-        }
+        recorded_job(&state.id, &state.provisioning_job_id)
     }
 
     /// A read first looks the account up by its identifier (the natural key), then waits.

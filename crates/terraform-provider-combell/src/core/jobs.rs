@@ -7,6 +7,7 @@ use std::time::Duration;
 use serde_json::json;
 
 use combell_api::{self as client, CancellationToken, Client, JobOutcome, JobProgress};
+use tfplugin::Field;
 
 /// Why a wait for a provisioning job ended without the object it creates.
 pub(crate) enum WaitError {
@@ -128,5 +129,15 @@ impl Provisioning<'_> {
                 ("id", id),
             ],
         );
+    }
+}
+
+/// The job a state records while the object it makes is not known, for `Managed::pending_job`
+/// of a type whose `id` is set only once its job has finished: `job` while `id` is null.
+pub(crate) fn recorded_job(id: &Field<String>, job: &Field<String>) -> Option<String> {
+    if id.is_null() {
+        job.as_str().map(str::to_string)
+    } else {
+        None
     }
 }

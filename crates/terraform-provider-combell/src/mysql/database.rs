@@ -34,7 +34,7 @@ use serde_json::json;
 use crate::core::api_error;
 use crate::core::fields::unknown_as_null;
 use crate::core::ids::IdPart;
-use crate::core::jobs::{Provisioning, Unfinished, WaitError};
+use crate::core::jobs::{recorded_job, Provisioning, Unfinished, WaitError};
 use crate::core::managed::{require_password, Managed, Typed};
 use crate::core::rules::{self, password_problems};
 use crate::core::timeouts::{Op, Timeouts};
@@ -251,11 +251,7 @@ impl Managed for MysqlDatabaseResource {
     }
 
     fn pending_job(&self, state: &Database) -> Option<String> {
-        if state.id.is_null() {
-            state.provisioning_job_id.as_str().map(str::to_string)
-        } else {
-            None
-        }
+        recorded_job(&state.id, &state.provisioning_job_id)
     }
 
     async fn settle(
