@@ -485,17 +485,6 @@ impl Managed for AccountResource {
     fn check_import(&self, parts: &[String]) -> Result<(), String> {
         parse_import_id(&parts[0]).map(|_| ())
     }
-
-    fn imported(&self, parts: &[String]) -> AccountState {
-        AccountState {
-            id: parts[0].clone().into(),
-            ..Default::default()
-        }
-    }
-
-    fn names_object(&self, state: &AccountState) -> bool {
-        state.id.as_str().is_some()
-    }
 }
 
 // ---- Helpers --------------------------------------------------------------------------------

@@ -195,8 +195,15 @@ pub(crate) trait Managed: Send + Sync + 'static {
         created
     }
     /// The state an import starts from, given the import ID's parts (in [`Managed::ID_PARTS`]
-    /// order, trimmed, none empty).
-    fn imported(&self, parts: &[String]) -> Self::Model;
+    /// order, trimmed, none empty). The default: each part in the string attribute it is named
+    /// after, the rest null.
+    fn imported(&self, parts: &[String]) -> Self::Model {
+        let attributes = Self::ID_PARTS
+            .iter()
+            .zip(parts)
+            .map(|((name, _), part)| (*name, Value::from(part.as_str())));
+        Self::Model::decode(&Value::object(attributes)).unwrap_or_default()
+    }
     /// Whether `state` holds what [`Managed::fetch`] needs (a state without it names no
     /// object: a read drops it, a delete has nothing to do). The default: every part of the
     /// import ID ([`Managed::ID_PARTS`]) is a known string.

@@ -361,17 +361,6 @@ impl Managed for MysqlDatabaseResource {
     fn check_import(&self, parts: &[String]) -> Result<(), String> {
         parse_import_id(&parts[0]).map(|_| ())
     }
-
-    fn imported(&self, parts: &[String]) -> Database {
-        Database {
-            id: parts[0].clone().into(),
-            ..Default::default()
-        }
-    }
-
-    fn names_object(&self, state: &Database) -> bool {
-        state.id.as_str().is_some()
-    }
 }
 
 // ---- Helpers --------------------------------------------------------------------------------

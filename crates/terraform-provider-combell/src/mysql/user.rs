@@ -456,10 +456,6 @@ impl Managed for MysqlUserResource {
             ..Default::default()
         }
     }
-
-    fn names_object(&self, state: &User) -> bool {
-        state.database_name.as_str().is_some() && state.name.as_str().is_some()
-    }
 }
 
 // ---- Helpers --------------------------------------------------------------------------------
