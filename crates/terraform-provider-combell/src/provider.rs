@@ -270,10 +270,10 @@ impl ProviderDef for CombellProvider {
 
     fn list_resources(&self) -> Vec<Arc<dyn ListResource>> {
         vec![
-            Arc::new(DnsRecordList),
-            Arc::new(MailboxList),
-            Arc::new(MysqlDatabaseList),
-            Arc::new(AccountList),
+            Arc::new(Listed(DnsRecordList)),
+            Arc::new(Listed(MailboxList)),
+            Arc::new(Listed(MysqlDatabaseList)),
+            Arc::new(Listed(AccountList)),
             Arc::new(Listed(MysqlUserList)),
             Arc::new(Listed(MailAliasList)),
             Arc::new(Listed(MailCatchAllList)),

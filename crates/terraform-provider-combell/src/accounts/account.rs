@@ -38,7 +38,7 @@ use serde_json::json;
 
 use crate::core::api_error;
 use crate::core::ids::IdPart;
-use crate::core::jobs::{wait_logged, WaitError};
+use crate::core::jobs::{recorded_job, Provisioning, Unfinished, WaitError};
 use crate::core::managed::{Managed, Typed};
 use crate::core::rules::{self, password_problems};
 use crate::core::timeouts::{Op, Timeouts};
@@ -372,11 +372,7 @@ impl Managed for AccountResource {
     }
 
     fn pending_job(&self, state: &AccountState) -> Option<String> {
-        if state.id.is_null() {
-            state.provisioning_job_id.as_str().map(str::to_string)
-        } else {
-            None
-        }
+        recorded_job(&state.id, &state.provisioning_job_id)
     }
 
     /// A read first looks the account up by its identifier (the natural key), then waits.
@@ -407,7 +403,7 @@ impl Managed for AccountResource {
     }
 
     fn unfinished(&self, state: &AccountState, err: &client::Error, reading: bool) -> String {
-        unfinished_detail(err, state.identifier.as_str().unwrap_or_default(), reading)
+        UNFINISHED.detail(state.identifier.as_str().unwrap_or_default(), err, reading)
     }
 
     /// By id; a state whose id is not an account id names nothing.
@@ -489,17 +485,6 @@ impl Managed for AccountResource {
     fn check_import(&self, parts: &[String]) -> Result<(), String> {
         parse_import_id(&parts[0]).map(|_| ())
     }
-
-    fn imported(&self, parts: &[String]) -> AccountState {
-        AccountState {
-            id: parts[0].clone().into(),
-            ..Default::default()
-        }
-    }
-
-    fn names_object(&self, state: &AccountState) -> bool {
-        state.id.as_str().is_some()
-    }
 }
 
 // ---- Helpers --------------------------------------------------------------------------------
@@ -512,16 +497,13 @@ async fn wait_for_account(
     limit: Duration,
     cancel: &CancellationToken,
 ) -> Result<AccountDetail, WaitError> {
-    let outcome = wait_logged(
-        client,
+    let job = Provisioning {
+        module: LOG,
+        what: "account",
+        subject: ("identifier", identifier),
         job_id,
-        limit,
-        cancel,
-        LOG,
-        "waiting for the account's provisioning job",
-        ("identifier", identifier),
-    )
-    .await?;
+    };
+    let outcome = job.wait(client, limit, cancel).await?;
     // The account exists from here on: the reads are not cut short by Ctrl-C, so its id
     // reaches the state (the client's own timeouts still bound them).
     let no_cancel = CancellationToken::new();
@@ -539,15 +521,7 @@ async fn wait_for_account(
             Err(err) => return Err(WaitError::Unfinished(err)),
         },
     };
-    hclog::info(
-        LOG,
-        "account provisioned",
-        &[
-            ("identifier", json!(identifier)),
-            ("job_id", json!(job_id)),
-            ("id", json!(account_id)),
-        ],
-    );
+    job.provisioned(json!(account_id));
     client
         .get_account(account_id, &no_cancel)
         .await
@@ -651,27 +625,18 @@ fn pending_state(planned: &AccountState, job_id: &str) -> AccountState {
     }
 }
 
-/// Why a wait ended early, and what happens next. `reading` is a refresh of a pending state.
-fn unfinished_detail(err: &client::Error, identifier: &str, reading: bool) -> String {
-    let next = if reading {
-        "The state still records the job, so nothing is lost: run plan or apply again once the \
-         job has finished (the Combell control panel shows it); the account it creates is then \
-         used, and no second account is requested."
-    } else {
-        "The account is kept in the state (tainted) together with its provisioning job, so it \
-         is not orphaned: the next plan or apply waits for that job (up to timeouts.create) and \
-         uses the account it creates; no second account is requested. Raise timeouts.create if \
-         provisioning regularly takes longer."
-    };
-    let mut detail = format!("Account \"{identifier}\": {err}\n\n{next}");
-    if err.is_cancelled() {
-        detail.push_str(
-            "\n\nTerraform asked the provider to stop (for example after Ctrl-C) before the \
-             job finished.",
-        );
-    }
-    detail
-}
+/// Why a wait ended early, and what happens next.
+const UNFINISHED: Unfinished = Unfinished {
+    object: "Account",
+    after_create: "The account is kept in the state (tainted) together with its provisioning \
+                   job, so it is not orphaned: the next plan or apply waits for that job (up to \
+                   timeouts.create) and uses the account it creates; no second account is \
+                   requested. Raise timeouts.create if provisioning regularly takes longer.",
+    after_read: "The state still records the job, so nothing is lost: run plan or apply again \
+                 once the job has finished (the Combell control panel shows it); the account it \
+                 creates is then used, and no second account is requested.",
+    says_stop: true,
+};
 
 fn password_not_changed_detail(prior: &AccountState) -> String {
     format!(

@@ -3,19 +3,12 @@
 //! `GET /accounts/{accountId}` when Terraform asks for it.
 
 use async_trait::async_trait;
+use combell_api::{AccountFilter, Client};
+use tfplugin::{model, Attribute, AttributePath, Diagnostics, Model, Number, Resource, Value};
 
 use crate::accounts::account;
-use crate::core::flow::or_return;
-use crate::core::{api_error, client};
-use combell_api::AccountFilter;
-use tfplugin::{
-    decode, model, Attribute, AttributePath, Ctx, Diagnostics, ListRequest, ListResource, ListSink,
-    Number, Schema, Value,
-};
-
-use crate::core::list::send_imported;
-
-const TYPE_NAME: &str = "combell_account";
+use crate::core::list::{Filter, Filters, FindResult, Found, Lister};
+use crate::core::rules;
 
 pub struct AccountList;
 
@@ -28,37 +21,34 @@ model! {
     }
 }
 
-fn schema() -> Schema {
-    Schema::new(vec![
-        Attribute::string("identifier").optional().description(
-            "Only the account with this identifier (domain name), such as `example.com`. Left \
-             out, every account.",
-        ),
-        Attribute::number("servicepack_id").optional().description(
-            "Only accounts of this servicepack; `data.combell_servicepacks` lists them. Left \
-             out, every servicepack.",
-        ),
-    ])
-    .description("Lists the Combell accounts, for `terraform query`.")
-}
-
 #[async_trait]
-impl ListResource for AccountList {
-    fn type_name(&self) -> &str {
-        TYPE_NAME
+impl Lister for AccountList {
+    fn resource(&self) -> &'static dyn Resource {
+        &account::RESOURCE
     }
-    fn schema(&self) -> Schema {
-        schema()
+    const DESCRIPTION: &'static str = "Lists the Combell accounts, for `terraform query`.";
+    const FILTERS: &'static [Filter] = &[];
+    const API_OPERATIONS: &'static [&'static str] = &["GET /accounts", "GET /accounts/{accountId}"];
+    fn own_filters(&self) -> Vec<Attribute> {
+        vec![
+            Attribute::string("identifier").optional().description(
+                "Only the account with this identifier (domain name), such as `example.com`. \
+                 Left out, every account.",
+            ),
+            Attribute::number("servicepack_id").optional().description(
+                "Only accounts of this servicepack; `data.combell_servicepacks` lists them. Left \
+                 out, every servicepack.",
+            ),
+        ]
     }
-    fn api_operations(&self) -> &'static [&'static str] {
-        &["GET /accounts", "GET /accounts/{accountId}"]
-    }
-
-    async fn validate(&self, _ctx: &Ctx, config: &Value) -> Diagnostics {
-        let config = decode!(AccountListConfig, config);
+    fn check(&self, config: &Value) -> Diagnostics {
+        let config = match AccountListConfig::decode(config) {
+            Ok(config) => config,
+            Err(d) => return d,
+        };
         let mut diags = Diagnostics::default();
         if let Some(n) = config.servicepack_id.get() {
-            if let Err(detail) = crate::core::rules::positive_id(
+            if let Err(detail) = rules::positive_id(
                 &Value::Number(n),
                 "servicepack_id",
                 " (data.combell_servicepacks lists the ids)",
@@ -72,11 +62,8 @@ impl ListResource for AccountList {
         }
         diags
     }
-
-    async fn list(&self, ctx: &Ctx, req: ListRequest, out: &ListSink) -> Diagnostics {
-        let summary = format!("Unable to list {TYPE_NAME}");
-        let config = decode!(AccountListConfig, &req.config);
-        let client = or_return!(client(ctx));
+    async fn find(&self, client: &Client, filters: &Filters, found: &mut Found<'_>) -> FindResult {
+        let config: AccountListConfig = filters.own()?;
         let identifier = config
             .identifier
             .as_str()
@@ -86,10 +73,7 @@ impl ListResource for AccountList {
             identifier: identifier.clone(),
             ..AccountFilter::default()
         };
-        let mut accounts = match client.list_accounts(&filter, ctx.stopping()).await {
-            Ok(a) => a,
-            Err(err) => return api_error(summary, &err).into(),
-        };
+        let mut accounts = client.list_accounts(&filter, found.stopping()).await?;
         accounts.retain(|a| {
             identifier
                 .as_deref()
@@ -100,9 +84,7 @@ impl ListResource for AccountList {
         let objects = accounts
             .into_iter()
             .map(|a| (a.id.to_string(), format!("{} ({})", a.identifier, a.id)));
-        match send_imported(&account::RESOURCE, ctx, out, objects).await {
-            Ok(()) => Diagnostics::default(),
-            Err(d) => d.into(),
-        }
+        found.send_all(objects).await?;
+        Ok(())
     }
 }

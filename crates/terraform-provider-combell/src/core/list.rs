@@ -9,28 +9,11 @@ use async_trait::async_trait;
 use combell_api::{Client, LinuxHostingDetail};
 use tfplugin::{
     Attribute, AttributePath, Ctx, Diagnostic, Diagnostics, ListItem, ListRequest, ListResource,
-    ListSink, Resource, Schema, Value,
+    ListSink, Model, Resource, Schema, Value,
 };
 
 use crate::core::rules::{self, HostRules};
 use crate::core::{api_error, client};
-
-/// Sends the partial (import) state of each object, named by its import ID, with its display
-/// name; stops when Terraform has enough.
-pub(crate) async fn send_imported(
-    resource: &dyn Resource,
-    ctx: &Ctx,
-    out: &ListSink,
-    objects: impl IntoIterator<Item = (String, String)>,
-) -> Result<(), Diagnostic> {
-    for (import_id, display_name) in objects {
-        let item = imported_item(resource, ctx, import_id, display_name).await?;
-        if !out.send(item).await {
-            break;
-        }
-    }
-    Ok(())
-}
 
 /// One object as a list item: the partial state the resource's import makes of `import_id`.
 async fn imported_item(
@@ -77,6 +60,15 @@ pub(crate) trait Lister: Send + Sync + 'static {
     const API_OPERATIONS: &'static [&'static str];
     /// The resource type listed.
     fn resource(&self) -> &'static dyn Resource;
+    /// Filters of this list alone, with their own descriptions, after those of
+    /// [`Lister::FILTERS`] in the schema; `find` reads them with [`Filters::own`]. None by default.
+    fn own_filters(&self) -> Vec<Attribute> {
+        Vec::new()
+    }
+    /// The plan-time checks of [`Lister::own_filters`], after the shared filters' checks.
+    fn check(&self, _config: &Value) -> Diagnostics {
+        Diagnostics::default()
+    }
     /// Finds the objects, sending each to `found` and stopping as soon as it says so.
     async fn find(&self, client: &Client, filters: &Filters, found: &mut Found<'_>) -> FindResult;
 }
@@ -101,6 +93,8 @@ impl From<combell_api::Error> for ListError {
 pub(crate) enum Filter {
     /// `account_id`: the Combell account whose objects are listed.
     AccountId,
+    /// `account_id`, described by what is listed (`"databases"`): as [`Filter::AccountId`].
+    AccountIdOf(&'static str),
     /// `domain_name`: the domain (zone, mail zone or hosting) whose objects are listed.
     DomainName(&'static str),
     /// `database_name`: the MySQL database whose users are listed.
@@ -114,6 +108,14 @@ impl Filter {
                 "Only the objects of this Combell account, such as `1001`. Left out, those of \
                  every account.",
             ),
+            Filter::AccountIdOf(what) => {
+                Attribute::number("account_id")
+                    .optional()
+                    .description(&format!(
+                    "Only the {what} of this Combell account, such as `1001`. Left out, those of \
+                     every account."
+                ))
+            }
             Filter::DomainName("domain") => {
                 Attribute::string("domain_name").optional().description(
                     "Only this domain, such as `example.com`. Left out, every domain of the \
@@ -138,12 +140,14 @@ impl Filter {
 }
 
 /// The values of a list's filters; `None` when left out.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub(crate) struct Filters {
     pub account_id: Option<i64>,
     /// Lower case, without a final dot.
     pub domain_name: Option<String>,
     pub database_name: Option<String>,
+    /// The whole `config` block, for [`Filters::own`].
+    config: Value,
 }
 
 impl Filters {
@@ -158,7 +162,13 @@ impl Filters {
             account_id: config.get_i64("account_id"),
             domain_name: text("domain_name").map(|d| d.trim_end_matches('.').to_ascii_lowercase()),
             database_name: text("database_name"),
+            config: config.clone(),
         }
+    }
+
+    /// The configuration as the list's own model, for its [`Lister::own_filters`].
+    pub fn own<M: Model>(&self) -> Result<M, ListError> {
+        M::decode_at(&self.config, &AttributePath(Vec::new())).map_err(ListError::Diagnostic)
     }
 
     /// Whether `domain` passes the `domain_name` filter.
@@ -199,6 +209,24 @@ impl Found<'_> {
         Ok(!self.stopped)
     }
 
+    /// Sends one object whose listing holds everything the resource's read would: its full
+    /// state. `Ok(false)`: stop, Terraform has enough.
+    pub async fn send_state(
+        &mut self,
+        display_name: impl Into<String>,
+        state: Value,
+    ) -> Result<bool, ListError> {
+        if !self.stopped {
+            let item = ListItem {
+                display_name: display_name.into(),
+                state,
+                complete: true,
+            };
+            self.stopped = !self.out.send(item).await;
+        }
+        Ok(!self.stopped)
+    }
+
     /// Sends each object, as [`Found::send`] does, until Terraform has enough (`Ok(false)`).
     pub async fn send_all(
         &mut self,
@@ -228,8 +256,10 @@ impl<L: Lister> ListResource for Listed<L> {
     }
 
     fn schema(&self) -> Schema {
-        Schema::new(L::FILTERS.iter().copied().map(Filter::attribute).collect())
-            .description(L::DESCRIPTION)
+        let mut attributes: Vec<Attribute> =
+            L::FILTERS.iter().copied().map(Filter::attribute).collect();
+        attributes.extend(self.0.own_filters());
+        Schema::new(attributes).description(L::DESCRIPTION)
     }
 
     fn api_operations(&self) -> &'static [&'static str] {
@@ -240,7 +270,7 @@ impl<L: Lister> ListResource for Listed<L> {
         let mut diags = Diagnostics::default();
         for &filter in L::FILTERS {
             match filter {
-                Filter::AccountId => {
+                Filter::AccountId | Filter::AccountIdOf(_) => {
                     if let Some(n) = config.get_known("account_id") {
                         if let Err(detail) = rules::positive_id(
                             n,
@@ -286,6 +316,7 @@ impl<L: Lister> ListResource for Listed<L> {
                 }
             }
         }
+        diags.extend(self.0.check(config));
         diags
     }
 
@@ -363,6 +394,20 @@ pub(crate) async fn per_linux_hosting(
         }
     }
     Ok(())
+}
+
+/// The check of a required `domain_name` filter that names one zone or domain: an empty one
+/// reads `empty` (what to set it to), any other must be a full host name.
+pub(crate) fn check_named_domain(config: &Value, empty: &str, diags: &mut Diagnostics) {
+    let Some(domain) = config.get_str("domain_name").map(str::trim) else {
+        return;
+    };
+    let path = AttributePath::new("domain_name");
+    if domain.is_empty() {
+        diags.error_at(path, "Empty domain name", empty);
+    } else if let Err(detail) = rules::host_name(domain, HostRules::FULL_NAME) {
+        diags.error_at(path, "Invalid domain name", detail);
+    }
 }
 
 /// An identity schema of string attributes, each required for import, in import ID order.

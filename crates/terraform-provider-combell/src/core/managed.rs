@@ -228,8 +228,15 @@ pub(crate) trait Managed: Send + Sync + 'static {
         created
     }
     /// The state an import starts from, given the import ID's parts (in [`Managed::ID_PARTS`]
-    /// order, trimmed, none empty).
-    fn imported(&self, parts: &[String]) -> Self::Model;
+    /// order, trimmed, none empty). The default: each part in the string attribute it is named
+    /// after, the rest null.
+    fn imported(&self, parts: &[String]) -> Self::Model {
+        let attributes = Self::ID_PARTS
+            .iter()
+            .zip(parts)
+            .map(|((name, _), part)| (*name, Value::from(part.as_str())));
+        Self::Model::decode(&Value::object(attributes)).unwrap_or_default()
+    }
     /// Whether `state` holds what [`Managed::fetch`] needs (a state without it names no
     /// object: a read drops it, a delete has nothing to do). The default: every part of the
     /// import ID ([`Managed::ID_PARTS`]) is a known string.
@@ -818,5 +825,28 @@ pub(crate) fn invalid_import_id(type_name: &str, detail: impl Into<String>) -> I
     ImportResult {
         diagnostics: Diagnostic::error(format!("Invalid import ID for {type_name}"), detail).into(),
         ..Default::default()
+    }
+}
+
+/// The plan check of a type whose write-only `password` a create sends, and an update sends
+/// again when `password_version` changes (for [`Managed::modify_plan`]): an error at
+/// `password` when the configuration has none then; `detail(creating)` says what to set.
+pub(crate) fn require_password(
+    req: &PlanRequest,
+    resp: &mut PlanResponse,
+    detail: impl FnOnce(bool) -> String,
+) {
+    if resp.planned.is_null() {
+        return;
+    }
+    let creating = req.prior.is_null() || !resp.requires_replace.is_empty();
+    let version = |state: &Value| state.get("password_version").cloned().unwrap_or_default();
+    let new_version = !creating && version(&resp.planned) != version(&req.prior);
+    let absent = req.config.get("password").is_none_or(Value::is_null);
+    if absent && (creating || new_version) {
+        resp.diagnostics.push(
+            Diagnostic::error("A password is required", detail(creating))
+                .at(tfplugin::AttributePath::new("password")),
+        );
     }
 }

@@ -2,20 +2,12 @@
 //! optionally of one type or name. NS and SOA records are left out: Combell manages them and
 //! `combell_dns_record` cannot hold them.
 
-use crate::core::rules::{self, HostRules};
 use async_trait::async_trait;
+use combell_api::{Client, DnsRecord, DnsRecordFilter};
+use tfplugin::{model, Attribute, AttributePath, Diagnostics, Field, Model, Resource, Value};
 
-use crate::core::flow::or_return;
-use crate::core::{api_error, client};
-use crate::dns::record::{canonical_domain, state_from, DnsRecordModel, WRITABLE_TYPES};
-use combell_api::{DnsRecord, DnsRecordFilter};
-use tfplugin::Field;
-use tfplugin::{
-    decode, model, Attribute, AttributePath, Ctx, Diagnostics, ListItem, ListRequest, ListResource,
-    ListSink, Model, Schema, Value,
-};
-
-const TYPE_NAME: &str = "combell_dns_record";
+use crate::core::list::{check_named_domain, Filter, Filters, FindResult, Found, Lister};
+use crate::dns::record::{state_from, DnsRecordModel, DnsRecordResource, WRITABLE_TYPES};
 
 pub struct DnsRecordList;
 
@@ -28,78 +20,52 @@ model! {
     }
 }
 
-fn schema() -> Schema {
-    Schema::new(vec![
-        Attribute::string("domain_name")
-            .required()
-            .description("The zone whose records are listed, such as `example.com`."),
-        Attribute::string("type").optional().description(
-            "Only records of this type (`A`, `AAAA`, `CNAME`, `MX`, `SRV`, `TXT`, `ALIAS`, `TLSA` \
-             or `CAA`). Left out, all of them.",
-        ),
-        Attribute::string("record_name").optional().description(
-            "Only records with this name relative to the zone (`www`; `\"\"` or `@` for the \
-             apex). Left out, all names.",
-        ),
-    ])
-    .description(
-        "Lists the DNS records of a zone hosted by Combell, for `terraform query`. NS and SOA \
-         records, which Combell manages itself, are not listed.",
-    )
-}
-
 #[async_trait]
-impl ListResource for DnsRecordList {
-    fn type_name(&self) -> &str {
-        TYPE_NAME
+impl Lister for DnsRecordList {
+    fn resource(&self) -> &'static dyn Resource {
+        &DnsRecordResource
     }
-    fn schema(&self) -> Schema {
-        schema()
+    const DESCRIPTION: &'static str =
+        "Lists the DNS records of a zone hosted by Combell, for `terraform query`. NS and SOA \
+         records, which Combell manages itself, are not listed.";
+    const FILTERS: &'static [Filter] = &[];
+    const API_OPERATIONS: &'static [&'static str] = &["GET /dns/{domainName}/records"];
+    fn own_filters(&self) -> Vec<Attribute> {
+        vec![
+            Attribute::string("domain_name")
+                .required()
+                .description("The zone whose records are listed, such as `example.com`."),
+            Attribute::string("type").optional().description(
+                "Only records of this type (`A`, `AAAA`, `CNAME`, `MX`, `SRV`, `TXT`, `ALIAS`, \
+                 `TLSA` or `CAA`). Left out, all of them.",
+            ),
+            Attribute::string("record_name").optional().description(
+                "Only records with this name relative to the zone (`www`; `\"\"` or `@` for the \
+                 apex). Left out, all names.",
+            ),
+        ]
     }
-    fn api_operations(&self) -> &'static [&'static str] {
-        &["GET /dns/{domainName}/records"]
-    }
-
-    async fn validate(&self, _ctx: &Ctx, config: &Value) -> Diagnostics {
-        let config = decode!(DnsRecordListConfig, config);
+    fn check(&self, config: &Value) -> Diagnostics {
         let mut diags = Diagnostics::default();
-        RecordFilter::check_type(&config.r#type, &mut diags);
-        if config
-            .domain_name
-            .as_str()
-            .is_some_and(|d| d.trim().is_empty())
-        {
-            diags.error_at(
-                AttributePath::new("domain_name"),
-                "Empty domain name",
-                "Set domain_name to the zone to list, such as \"example.com\".",
-            );
-        }
-        if let Some(domain) = config.domain_name.as_str().filter(|d| !d.trim().is_empty()) {
-            if let Err(detail) = rules::host_name(domain.trim(), HostRules::FULL_NAME) {
-                diags.error_at(
-                    AttributePath::new("domain_name"),
-                    "Invalid domain name",
-                    detail,
-                );
-            }
-        }
+        let filter = match DnsRecordListConfig::decode(config) {
+            Ok(filter) => filter,
+            Err(d) => return d,
+        };
+        RecordFilter::check_type(&filter.r#type, &mut diags);
+        check_named_domain(
+            config,
+            "Set domain_name to the zone to list, such as \"example.com\".",
+            &mut diags,
+        );
         diags
     }
-
-    async fn list(&self, ctx: &Ctx, req: ListRequest, out: &ListSink) -> Diagnostics {
-        let summary = format!("Unable to list {TYPE_NAME}");
-        let config = decode!(DnsRecordListConfig, &req.config);
-        let client = or_return!(client(ctx));
-        let domain = canonical_domain(config.domain_name.as_str().unwrap_or_default());
+    async fn find(&self, client: &Client, filters: &Filters, found: &mut Found<'_>) -> FindResult {
+        let config: DnsRecordListConfig = filters.own()?;
+        let domain = filters.domain_name.clone().unwrap_or_default();
         let filter = RecordFilter::new(&config.r#type, &config.record_name);
-        let records = match client
-            .list_dns_records(&domain, &filter.api(), ctx.stopping())
-            .await
-        {
-            Ok(records) => records,
-            Err(err) => return api_error(summary, &err).into(),
-        };
+        let records = client
+            .list_dns_records(&domain, &filter.api(), found.stopping())
+            .await?;
         for record in records.iter().filter(|r| filter.matches(r)) {
             let record_type = record
                 .record_type
@@ -112,19 +78,16 @@ impl ListResource for DnsRecordList {
             } else {
                 format!("{name}.{domain}")
             };
-            let item = ListItem {
-                display_name: format!(
-                    "{fqdn} {record_type} {}",
-                    record.content.as_deref().unwrap_or_default()
-                ),
-                state: state_from(record, &domain, &DnsRecordModel::default()).encode(),
-                complete: true,
-            };
-            if !out.send(item).await {
+            let shown = format!(
+                "{fqdn} {record_type} {}",
+                record.content.as_deref().unwrap_or_default()
+            );
+            let state = state_from(record, &domain, &DnsRecordModel::default()).encode();
+            if !found.send_state(shown, state).await? {
                 break;
             }
         }
-        Diagnostics::default()
+        Ok(())
     }
 }
 

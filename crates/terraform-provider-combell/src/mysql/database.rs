@@ -34,15 +34,15 @@ use serde_json::json;
 use crate::core::api_error;
 use crate::core::fields::unknown_as_null;
 use crate::core::ids::IdPart;
-use crate::core::jobs::{wait_logged, WaitError};
-use crate::core::managed::Managed;
+use crate::core::jobs::{recorded_job, Provisioning, Unfinished, WaitError};
+use crate::core::managed::{require_password, Managed, Typed};
 use crate::core::rules::{self, password_problems};
 use crate::core::timeouts::{Op, Timeouts};
 use combell_api::{
     self as client, CancellationToken, Client, CreateMysqlDatabase, MysqlDatabase, Secret,
 };
 use tfplugin::{
-    Attribute, AttributePath, Ctx, Diagnostic, Diagnostics, Field, Model, Number, PlanRequest,
+    Attribute, AttributePath, Ctx, Diagnostic, Diagnostics, Field, Number, PlanRequest,
     PlanResponse, Schema, Value,
 };
 
@@ -60,6 +60,9 @@ fn timeouts() -> Timeouts {
 }
 
 pub struct MysqlDatabaseResource;
+
+/// The resource, for its list.
+pub(crate) static RESOURCE: Typed<MysqlDatabaseResource> = Typed::new(MysqlDatabaseResource);
 
 // ---- Schema ---------------------------------------------------------------------------------
 
@@ -169,21 +172,7 @@ impl Managed for MysqlDatabaseResource {
         req: &PlanRequest,
         resp: &mut PlanResponse,
     ) {
-        if resp.planned.is_null() {
-            return;
-        }
-        // A value that does not fit the model reads as null, as the attributes it lacks did.
-        let prior = Database::decode(&req.prior).unwrap_or_default();
-        let config = Database::decode(&req.config).unwrap_or_default();
-        let planned = Database::decode(&resp.planned).unwrap_or_default();
-        let creating = req.prior.is_null() || !resp.requires_replace.is_empty();
-        let new_version = !creating && planned.password_version != prior.password_version;
-        if let Some(detail) = missing_password(&config, creating, new_version) {
-            resp.diagnostics.push(
-                Diagnostic::error("A password is required", detail)
-                    .at(AttributePath::new("password")),
-            );
-        }
+        require_password(req, resp, |creating| missing_password_detail(!creating));
     }
 
     fn what(&self, planned: &Database) -> String {
@@ -262,11 +251,7 @@ impl Managed for MysqlDatabaseResource {
     }
 
     fn pending_job(&self, state: &Database) -> Option<String> {
-        if state.id.is_null() {
-            state.provisioning_job_id.as_str().map(str::to_string)
-        } else {
-            None
-        }
+        recorded_job(&state.id, &state.provisioning_job_id)
     }
 
     async fn settle(
@@ -284,7 +269,7 @@ impl Managed for MysqlDatabaseResource {
     }
 
     fn unfinished(&self, state: &Database, err: &client::Error, reading: bool) -> String {
-        unfinished_detail(err, state.name.as_str().unwrap_or("(unknown)"), reading)
+        UNFINISHED.detail(state.name.as_str().unwrap_or("(unknown)"), err, reading)
     }
 
     /// By real name once known (from the reseller's database list, shared by every database
@@ -376,17 +361,6 @@ impl Managed for MysqlDatabaseResource {
     fn check_import(&self, parts: &[String]) -> Result<(), String> {
         parse_import_id(&parts[0]).map(|_| ())
     }
-
-    fn imported(&self, parts: &[String]) -> Database {
-        Database {
-            id: parts[0].clone().into(),
-            ..Default::default()
-        }
-    }
-
-    fn names_object(&self, state: &Database) -> bool {
-        state.id.as_str().is_some()
-    }
 }
 
 // ---- Helpers --------------------------------------------------------------------------------
@@ -399,16 +373,13 @@ async fn wait_for_database(
     limit: Duration,
     cancel: &CancellationToken,
 ) -> Result<MysqlDatabase, WaitError> {
-    let outcome = wait_logged(
-        client,
+    let job = Provisioning {
+        module: LOG,
+        what: "database",
+        subject: ("name", name),
         job_id,
-        limit,
-        cancel,
-        LOG,
-        "waiting for the database's provisioning job",
-        ("name", name),
-    )
-    .await?;
+    };
+    let outcome = job.wait(client, limit, cancel).await?;
     let Some(real_name) = outcome.resource_id() else {
         return Err(WaitError::Vanished(format!(
             "Provisioning job {job_id} finished but named no database. Check the Combell \
@@ -416,15 +387,7 @@ async fn wait_for_database(
              id) if it exists."
         )));
     };
-    hclog::info(
-        LOG,
-        "database provisioned",
-        &[
-            ("name", json!(name)),
-            ("job_id", json!(job_id)),
-            ("id", json!(real_name)),
-        ],
-    );
+    job.provisioned(json!(real_name));
     // The database exists from here on: the read is not cut short by Ctrl-C, so its name
     // reaches the state.
     client
@@ -527,32 +490,17 @@ fn pending_state(planned: &Database, job_id: &str) -> Database {
     }
 }
 
-/// Why a wait ended early, and what happens next. `reading` is a refresh of a pending state.
-fn unfinished_detail(err: &client::Error, name: &str, reading: bool) -> String {
-    let next = if reading {
-        "The state still records the job, so nothing is lost: run plan or apply again once the \
-         job has finished; the database it creates is then used."
-    } else {
-        "The database is kept in the state (tainted) together with its provisioning job, so it \
-         is not orphaned: the next plan or apply waits for that job (up to timeouts.create) \
-         and then replaces the tainted database. Raise timeouts.create if provisioning \
-         regularly takes longer."
-    };
-    let mut detail = format!("Database \"{name}\": {err}\n\n{next}");
-    if err.is_cancelled() {
-        detail.push_str(
-            "\n\nTerraform asked the provider to stop (for example after Ctrl-C) before the \
-             job finished.",
-        );
-    }
-    detail
-}
-
-/// Whether the plan lacks a password it needs: always to create, and with a new version.
-fn missing_password(config: &Database, creating: bool, new_version: bool) -> Option<String> {
-    let absent = config.password.is_null();
-    (absent && (creating || new_version)).then(|| missing_password_detail(!creating))
-}
+/// Why a wait ended early, and what happens next.
+const UNFINISHED: Unfinished = Unfinished {
+    object: "Database",
+    after_create: "The database is kept in the state (tainted) together with its provisioning \
+                   job, so it is not orphaned: the next plan or apply waits for that job (up to \
+                   timeouts.create) and then replaces the tainted database. Raise \
+                   timeouts.create if provisioning regularly takes longer.",
+    after_read: "The state still records the job, so nothing is lost: run plan or apply again \
+                 once the job has finished; the database it creates is then used.",
+    says_stop: true,
+};
 
 fn missing_password_detail(new_version: bool) -> String {
     if new_version {
@@ -636,10 +584,7 @@ fn check_name(name: &str) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::managed::Typed;
-    use tfplugin::{Ctx, Resource};
-
-    static RESOURCE: Typed<MysqlDatabaseResource> = Typed::new(MysqlDatabaseResource);
+    use tfplugin::{Ctx, Model, Resource};
 
     fn db() -> MysqlDatabase {
         MysqlDatabase {

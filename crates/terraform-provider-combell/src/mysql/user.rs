@@ -27,14 +27,14 @@ use serde_json::json;
 use crate::core::api_error;
 use crate::core::fields::unknown_as_null;
 use crate::core::ids::IdPart;
-use crate::core::jobs::{wait_logged, WaitError};
-use crate::core::managed::{Managed, Typed};
+use crate::core::jobs::{Provisioning, Unfinished, WaitError};
+use crate::core::managed::{require_password, Managed, Typed};
 use crate::core::rules::password_problems;
 use crate::core::timeouts::{Op, Timeouts};
 use crate::mysql::database::is_real_name;
 use combell_api::{self as client, CancellationToken, Client, CreateMysqlUser, MysqlUser, Secret};
 use tfplugin::{
-    Attribute, AttributePath, Ctx, Diagnostic, Diagnostics, Field, Model, Number, PlanRequest,
+    Attribute, AttributePath, Ctx, Diagnostic, Diagnostics, Field, Number, PlanRequest,
     PlanResponse, Schema,
 };
 
@@ -170,28 +170,16 @@ impl Managed for MysqlUserResource {
         req: &PlanRequest,
         resp: &mut PlanResponse,
     ) {
-        if resp.planned.is_null() {
-            return;
-        }
-        // A value that does not fit the model reads as null, as the attributes it lacks did.
-        let prior = User::decode(&req.prior).unwrap_or_default();
-        let config = User::decode(&req.config).unwrap_or_default();
-        let planned = User::decode(&resp.planned).unwrap_or_default();
-        let creating = req.prior.is_null() || !resp.requires_replace.is_empty();
-        let new_version = !creating && planned.password_version != prior.password_version;
-        if config.password.is_null() && (creating || new_version) {
-            let detail = if creating {
+        require_password(req, resp, |creating| {
+            if creating {
                 "Combell needs a password to create a MySQL user: set password (and \
                  password_version, so that later changes are noticed)."
             } else {
                 "password_version changed, but no password is set: set password to the new \
                  password."
-            };
-            resp.diagnostics.push(
-                Diagnostic::error("A password is required", detail)
-                    .at(AttributePath::new("password")),
-            );
-        }
+            }
+            .into()
+        });
     }
 
     fn what(&self, planned: &User) -> String {
@@ -303,16 +291,13 @@ impl Managed for MysqlUserResource {
                     ],
                 );
             }
-            wait_logged(
-                client,
+            let job = Provisioning {
+                module: LOG,
+                what: "MySQL user",
+                subject: ("name", name),
                 job_id,
-                limit,
-                cancel,
-                LOG,
-                "waiting for the MySQL user's provisioning job",
-                ("name", name),
-            )
-            .await?;
+            };
+            job.wait(client, limit, cancel).await?;
         }
         let mut diags = Diagnostics::default();
         // The user exists from here on: what follows is not cut short by Ctrl-C.
@@ -357,7 +342,7 @@ impl Managed for MysqlUserResource {
     }
 
     fn unfinished(&self, state: &User, err: &client::Error, reading: bool) -> String {
-        unfinished_detail(err, state.name.as_str().unwrap_or_default(), reading)
+        UNFINISHED.detail(state.name.as_str().unwrap_or_default(), err, reading)
     }
 
     async fn fetch(
@@ -471,10 +456,6 @@ impl Managed for MysqlUserResource {
             ..Default::default()
         }
     }
-
-    fn names_object(&self, state: &User) -> bool {
-        state.database_name.as_str().is_some() && state.name.as_str().is_some()
-    }
 }
 
 // ---- Helpers --------------------------------------------------------------------------------
@@ -548,17 +529,17 @@ fn known(value: &User) -> User {
     }
 }
 
-/// Why a wait ended early, and what happens next. `reading` is a refresh of a pending state.
-fn unfinished_detail(err: &client::Error, name: &str, reading: bool) -> String {
-    let next = if reading {
-        "The state still records the job, so nothing is lost: run plan or apply again once the \
-         job has finished (the wait is bounded by the timeouts.create stored with the user)."
-    } else {
-        "The user is kept in the state (tainted) together with its provisioning job, so it is \
-         not orphaned: the next plan or apply waits for that job (up to timeouts.create)."
-    };
-    format!("MySQL user \"{name}\": {err}\n\n{next}")
-}
+/// Why a wait ended early, and what happens next.
+const UNFINISHED: Unfinished = Unfinished {
+    object: "MySQL user",
+    after_create: "The user is kept in the state (tainted) together with its provisioning job, \
+                   so it is not orphaned: the next plan or apply waits for that job (up to \
+                   timeouts.create).",
+    after_read: "The state still records the job, so nothing is lost: run plan or apply again \
+                 once the job has finished (the wait is bounded by the timeouts.create stored \
+                 with the user).",
+    says_stop: false,
+};
 
 fn parse_import_id(id: &str) -> Result<(String, String), String> {
     let parts: Vec<&str> = id.trim().split('/').collect();
@@ -637,7 +618,7 @@ fn check_name(name: &str, database: &str) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use tfplugin::{Resource, Value};
+    use tfplugin::{Model, Resource, Value};
 
     fn config(change: impl FnOnce(&mut User)) -> User {
         let mut v = User {
