@@ -244,25 +244,23 @@ impl Managed for MailboxPart {
         resp: &mut PlanResponse,
     ) {
         let creating = req.prior.is_null();
-        if !creating {
-            if let (Ok(mut prior), Ok(proposed)) =
-                (Mailbox::decode(&req.prior), Mailbox::decode(&req.proposed))
-            {
-                if prior.account_id.is_null() {
-                    prior.account_id = proposed.account_id;
-                    let req = PlanRequest {
-                        prior: prior.encode(),
-                        ..req.clone()
-                    };
-                    *resp = default_plan(schema, Self::REQUIRES_REPLACE, &[], req);
-                }
+        let decoded = (Mailbox::decode(&req.prior), Mailbox::decode(&req.proposed));
+        if let (false, (Ok(mut prior), Ok(proposed))) = (creating, decoded) {
+            if prior.account_id.is_null() {
+                prior.account_id = proposed.account_id;
+                let prior = prior.encode();
+                let req = PlanRequest {
+                    prior,
+                    ..req.clone()
+                };
+                *resp = default_plan(schema, Self::REQUIRES_REPLACE, &[], req);
             }
         }
         let new_object = creating || !resp.requires_replace.is_empty();
-        if resp.planned.is_null() || !new_object {
-            return;
-        }
-        if Mailbox::decode(&req.config).is_ok_and(|c| c.password.is_null()) {
+        if !resp.planned.is_null()
+            && new_object
+            && Mailbox::decode(&req.config).is_ok_and(|c| c.password.is_null())
+        {
             resp.diagnostics.push(
                 Diagnostic::error(
                     "A new mailbox needs a password",
@@ -277,18 +275,14 @@ impl Managed for MailboxPart {
     /// An auto-reply or auto-forward that is off and holds nothing is what a mailbox has
     /// unless someone set one up: a configuration leaves it out (not managed).
     fn trim_generated_config(&self, _state: &Mailbox, config: &mut Mailbox) {
-        if config
-            .auto_reply
-            .known()
-            .is_some_and(|r| untouched(&r.enabled, [&r.subject, &r.message], None))
-        {
+        let off = |enabled: &Field<bool>| enabled.get() != Some(true);
+        let blank = |text: &Field<String>| text.as_str().unwrap_or_default().is_empty();
+        let reply = config.auto_reply.known();
+        if reply.is_some_and(|r| off(&r.enabled) && blank(&r.subject) && blank(&r.message)) {
             config.auto_reply = Field::Null;
         }
-        if config
-            .auto_forward
-            .known()
-            .is_some_and(|f| untouched(&f.enabled, [], Some(&f.email_addresses)))
-        {
+        let forward = config.auto_forward.known();
+        if forward.is_some_and(|f| off(&f.enabled) && f.email_addresses.items().is_empty()) {
             config.auto_forward = Field::Null;
         }
     }
@@ -334,8 +328,9 @@ impl Managed for MailboxPart {
         cancel: &CancellationToken,
     ) -> Result<Option<Mailbox>, Diagnostic> {
         let address = planned.email_address.as_str().unwrap_or_default();
-        match client.get_mailbox(address, cancel).await {
-            Ok(_) => Err(Diagnostic::error(
+        match lookup(client, address, cancel).await {
+            Ok(None) => Ok(None),
+            Ok(Some(_)) => Err(Diagnostic::error(
                 summary,
                 format!(
                     "Mailbox \"{address}\" already exists at Combell. To manage it with \
@@ -343,7 +338,6 @@ impl Managed for MailboxPart {
                      (or an import block with id = \"{address}\")."
                 ),
             )),
-            Err(err) if err.is_not_found() => Ok(None),
             Err(err) => Err(api_error(summary, &err)),
         }
     }
@@ -360,7 +354,7 @@ impl Managed for MailboxPart {
                 .account_id
                 .get()
                 .and_then(Number::as_i64)
-                .unwrap_or_default(),
+                .unwrap_or(0),
             email_address: planned.email_address.as_str().unwrap_or_default().into(),
             password: Secret::new(config.password.as_str().unwrap_or_default()),
         };
@@ -385,11 +379,8 @@ impl Managed for MailboxPart {
         let Some(id) = key.id.as_str() else {
             return Ok(None);
         };
-        match client.get_mailbox(id, cancel).await {
-            Ok(detail) => Ok(Some(state_from(&detail, key))),
-            Err(err) if err.is_not_found() => Ok(None),
-            Err(err) => Err(err),
-        }
+        let found = lookup(client, id, cancel).await?;
+        Ok(found.map(|detail| state_from(&detail, key)))
     }
 
     /// The address did not exist a moment ago: a mailbox found under it after a lost answer
@@ -403,11 +394,8 @@ impl Managed for MailboxPart {
         cancel: &CancellationToken,
     ) -> Result<Option<Mailbox>, api::Error> {
         let address = planned.email_address.as_str().unwrap_or_default();
-        match client.get_mailbox(address, cancel).await {
-            Ok(_) => Ok(Some(self.created(planned, address))),
-            Err(err) if err.is_not_found() => Ok(None),
-            Err(err) => Err(err),
-        }
+        let found = lookup(client, address, cancel).await?;
+        Ok(found.map(|_| self.created(planned, address)))
     }
 
     /// The auto-reply and auto-forward PUTs the plan needs, then one read back (Combell decides
@@ -426,22 +414,21 @@ impl Managed for MailboxPart {
             Ok(client) => client,
             Err(diag) => return apply_with(state.encode(), diag.into()),
         };
-        let summary = format!("Unable to create {TYPE_NAME}");
-        let no_cancel = CancellationToken::new();
-        let id = state.id.as_str().unwrap_or_default();
+        let (id, no_cancel) = (
+            state.id.as_str().unwrap_or_default(),
+            CancellationToken::new(),
+        );
         planned.account_id = state.account_id.clone();
+        let settings = apply_settings(&client, id, &Mailbox::default(), &planned, &no_cancel).await;
+        let (state, read_back) = match client.get_mailbox(id, &no_cancel).await {
+            Ok(detail) => (state_from(&detail, &planned), Ok(())),
+            Err(err) => (state, Err(err)),
+        };
         let mut diags = created.diagnostics;
-        let nothing = Mailbox::default();
-        if let Err(err) = apply_settings(&client, id, &nothing, &planned, &no_cancel).await {
-            diags.push(api_error(summary.clone(), &err));
+        for err in [settings, read_back].into_iter().filter_map(Result::err) {
+            diags.push(api_error(format!("Unable to create {TYPE_NAME}"), &err));
         }
-        match client.get_mailbox(id, &no_cancel).await {
-            Ok(detail) => apply_with(state_from(&detail, &planned).encode(), diags),
-            Err(err) => {
-                diags.push(api_error(summary, &err));
-                apply_with(state.encode(), diags)
-            }
-        }
+        apply_with(state.encode(), diags)
     }
 
     /// A new password_version sends the password, which only the configuration holds.
@@ -476,13 +463,11 @@ impl Managed for MailboxPart {
         cancel: &CancellationToken,
     ) -> Result<(), api::Error> {
         let id = prior.id.as_str().unwrap_or_default();
-        if let (true, Some(password)) = (
-            planned.password_version != prior.password_version,
-            config.password.as_str(),
-        ) {
-            client
-                .set_mailbox_password(id, &Secret::new(password), cancel)
-                .await?;
+        let password = config.password.as_str().map(Secret::new);
+        if let Some(password) =
+            password.filter(|_| planned.password_version != prior.password_version)
+        {
+            client.set_mailbox_password(id, &password, cancel).await?;
             hclog::info(
                 LOG,
                 "mailbox password changed",
@@ -525,20 +510,20 @@ impl Managed for MailboxPart {
     }
 }
 
-/// Whether a setting is off and holds nothing: no text in `texts`, no item in `list`.
-fn untouched<const N: usize>(
-    enabled: &Field<bool>,
-    texts: [&Field<String>; N],
-    list: Option<&Field<Vec<String>>>,
-) -> bool {
-    enabled.get() != Some(true)
-        && texts
-            .iter()
-            .all(|t| t.as_str().unwrap_or_default().is_empty())
-        && list.is_none_or(|l| l.items().is_empty())
-}
-
 // ---- Helpers --------------------------------------------------------------------------------
+
+/// The mailbox `address` names; `None` when Combell has none.
+async fn lookup(
+    client: &Client,
+    address: &str,
+    cancel: &CancellationToken,
+) -> Result<Option<MailboxDetail>, api::Error> {
+    match client.get_mailbox(address, cancel).await {
+        Ok(detail) => Ok(Some(detail)),
+        Err(err) if err.is_not_found() => Ok(None),
+        Err(err) => Err(err),
+    }
+}
 
 /// The mail zone account a mailbox goes into when the configuration names none: the domain's
 /// only one. With several, guessing could put the mailbox under the wrong quota.
@@ -590,34 +575,19 @@ async fn apply_settings(
     prior: &Mailbox,
     planned: &Mailbox,
     cancel: &CancellationToken,
-) -> Result<(), combell_api::Error> {
-    if let Some(reply) = planned
-        .auto_reply
-        .known()
-        .filter(|_| planned.auto_reply != prior.auto_reply)
-    {
-        client
-            .set_mailbox_autoreply(id, &auto_reply_from(reply), cancel)
-            .await?;
-        hclog::info(
-            LOG,
-            "mailbox auto-reply set",
-            &[("email_address", json!(id))],
-        );
+) -> Result<(), api::Error> {
+    let logged = [("email_address", json!(id))];
+    let reply = planned.auto_reply.known();
+    if let Some(reply) = reply.filter(|_| planned.auto_reply != prior.auto_reply) {
+        let reply = auto_reply_from(reply);
+        client.set_mailbox_autoreply(id, &reply, cancel).await?;
+        hclog::info(LOG, "mailbox auto-reply set", &logged);
     }
-    if let Some(forward) = planned
-        .auto_forward
-        .known()
-        .filter(|_| planned.auto_forward != prior.auto_forward)
-    {
-        client
-            .set_mailbox_autoforward(id, &auto_forward_from(forward), cancel)
-            .await?;
-        hclog::info(
-            LOG,
-            "mailbox auto-forward set",
-            &[("email_address", json!(id))],
-        );
+    let forward = planned.auto_forward.known();
+    if let Some(forward) = forward.filter(|_| planned.auto_forward != prior.auto_forward) {
+        let forward = auto_forward_from(forward);
+        client.set_mailbox_autoforward(id, &forward, cancel).await?;
+        hclog::info(LOG, "mailbox auto-forward set", &logged);
     }
     Ok(())
 }
@@ -756,27 +726,18 @@ fn validate_config(config: &Mailbox) -> Vec<(&'static str, String, String)> {
                 "Set auto_reply.message to the text of the automatic answer.".into(),
             ));
         }
-        if reply
-            .subject
-            .as_str()
-            .is_some_and(|s| s.chars().count() > MAX_SUBJECT_CHARS)
-        {
-            problems.push((
-                "auto_reply",
-                "Auto-reply subject too long".into(),
-                format!("auto_reply.subject may be at most {MAX_SUBJECT_CHARS} characters."),
-            ));
-        }
-        if reply
-            .message
-            .as_str()
-            .is_some_and(|s| s.chars().count() > MAX_MESSAGE_CHARS)
-        {
-            problems.push((
-                "auto_reply",
-                "Auto-reply message too long".into(),
-                format!("auto_reply.message may be at most {MAX_MESSAGE_CHARS} characters."),
-            ));
+        let limits = [
+            ("subject", &reply.subject, MAX_SUBJECT_CHARS),
+            ("message", &reply.message, MAX_MESSAGE_CHARS),
+        ];
+        for (name, text, max) in limits {
+            if text.as_str().is_some_and(|s| s.chars().count() > max) {
+                problems.push((
+                    "auto_reply",
+                    format!("Auto-reply {name} too long"),
+                    format!("auto_reply.{name} may be at most {max} characters."),
+                ));
+            }
         }
     }
     if let Some(forward) = config.auto_forward.known() {
