@@ -154,6 +154,11 @@ pub(crate) async fn per_mail_zone(
     Ok(())
 }
 
+/// Every item in lower case, in the API's order.
+pub(crate) fn lower_all(items: &[String]) -> Vec<String> {
+    items.iter().map(|s| s.to_ascii_lowercase()).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
