@@ -35,6 +35,7 @@ use crate::core::api_error;
 use crate::core::client;
 use crate::core::flow::apply_with;
 use crate::core::ids::IdPart;
+use crate::core::list::unless_missing;
 use crate::core::managed::{Managed, Typed};
 use crate::core::rules::{self, password_problems};
 use combell_api::{
@@ -288,10 +289,8 @@ impl Managed for MailboxPart {
     }
 
     fn what(&self, planned: &Mailbox) -> String {
-        format!(
-            "mailbox \"{}\"",
-            planned.email_address.as_str().unwrap_or_default()
-        )
+        let address = planned.email_address.as_str().unwrap_or_default();
+        format!("mailbox \"{address}\"")
     }
 
     /// Both the address and the password must be known; left out, the account is the domain's
@@ -328,7 +327,7 @@ impl Managed for MailboxPart {
         cancel: &CancellationToken,
     ) -> Result<Option<Mailbox>, Diagnostic> {
         let address = planned.email_address.as_str().unwrap_or_default();
-        match lookup(client, address, cancel).await {
+        match unless_missing(client.get_mailbox(address, cancel).await) {
             Ok(None) => Ok(None),
             Ok(Some(_)) => Err(Diagnostic::error(
                 summary,
@@ -379,7 +378,7 @@ impl Managed for MailboxPart {
         let Some(id) = key.id.as_str() else {
             return Ok(None);
         };
-        let found = lookup(client, id, cancel).await?;
+        let found = unless_missing(client.get_mailbox(id, cancel).await)?;
         Ok(found.map(|detail| state_from(&detail, key)))
     }
 
@@ -394,7 +393,7 @@ impl Managed for MailboxPart {
         cancel: &CancellationToken,
     ) -> Result<Option<Mailbox>, api::Error> {
         let address = planned.email_address.as_str().unwrap_or_default();
-        let found = lookup(client, address, cancel).await?;
+        let found = unless_missing(client.get_mailbox(address, cancel).await)?;
         Ok(found.map(|_| self.created(planned, address)))
     }
 
@@ -511,19 +510,6 @@ impl Managed for MailboxPart {
 }
 
 // ---- Helpers --------------------------------------------------------------------------------
-
-/// The mailbox `address` names; `None` when Combell has none.
-async fn lookup(
-    client: &Client,
-    address: &str,
-    cancel: &CancellationToken,
-) -> Result<Option<MailboxDetail>, api::Error> {
-    match client.get_mailbox(address, cancel).await {
-        Ok(detail) => Ok(Some(detail)),
-        Err(err) if err.is_not_found() => Ok(None),
-        Err(err) => Err(err),
-    }
-}
 
 /// The mail zone account a mailbox goes into when the configuration names none: the domain's
 /// only one. With several, guessing could put the mailbox under the wrong quota.
