@@ -126,78 +126,73 @@ fn schema() -> Schema {
 }
 
 pub(crate) fn auto_reply_attribute() -> Attribute {
-    Attribute::nested(
+    setting(
         "auto_reply",
-        Nesting::Single,
+        "the mailbox answers incoming mail automatically",
         vec![
-            Attribute::bool("enabled")
-                .optional()
-                .computed()
-                .description(
-                    "Whether the mailbox answers incoming mail automatically. Left out, \
-                     Combell's current setting is kept (off for a new mailbox).",
-                ),
-            Attribute::string("subject")
-                .optional()
-                .computed()
-                .description(
-                    "Subject of the automatic answer, at most 255 characters. Left out, Combell's \
+            kept(
+                Attribute::string("subject"),
+                "Subject of the automatic answer, at most 255 characters. Left out, Combell's \
                  current subject is kept.",
-                ),
-            Attribute::string("message")
-                .optional()
-                .computed()
-                .description(
-                    "Text of the automatic answer, at most 10000 characters; required when \
+            ),
+            kept(
+                Attribute::string("message"),
+                "Text of the automatic answer, at most 10000 characters; required when \
                  `enabled` is true. Left out, Combell's current message is kept.",
-                ),
+            ),
         ],
-    )
-    .optional()
-    .computed()
-    .description(
-        "The automatic answer to incoming mail. Left out, it is not managed: the state shows \
-         Combell's setting and removing the attribute later changes nothing at Combell (set \
-         `enabled = false` to turn it off).",
+        "The automatic answer to incoming mail.",
     )
 }
 
 pub(crate) fn auto_forward_attribute() -> Attribute {
-    Attribute::nested(
+    setting(
         "auto_forward",
-        Nesting::Single,
+        "incoming mail is forwarded",
         vec![
-            Attribute::bool("enabled")
-                .optional()
-                .computed()
-                .description(
-                    "Whether incoming mail is forwarded. Left out, Combell's current setting is \
-                     kept (off for a new mailbox).",
-                ),
-            Attribute::new("email_addresses", Type::list(Type::String))
-                .optional()
-                .computed()
-                .description(
-                    "Where mail is forwarded to: 1 to 25 distinct lower-case e-mail addresses \
-                     when `enabled` is true, not the mailbox's own. Left out, Combell's current \
-                     list is kept.",
-                ),
-            Attribute::bool("copy_to_myself")
-                .optional()
-                .computed()
-                .description(
-                    "Whether the mailbox also keeps a copy of forwarded mail. Left out, Combell's \
+            kept(
+                Attribute::new("email_addresses", Type::list(Type::String)),
+                "Where mail is forwarded to: 1 to 25 distinct lower-case e-mail addresses when \
+                 `enabled` is true, not the mailbox's own. Left out, Combell's current list is \
+                 kept.",
+            ),
+            kept(
+                Attribute::bool("copy_to_myself"),
+                "Whether the mailbox also keeps a copy of forwarded mail. Left out, Combell's \
                  current setting is kept.",
-                ),
+            ),
         ],
+        "Forwarding of incoming mail.",
     )
-    .optional()
-    .computed()
-    .description(
-        "Forwarding of incoming mail. Left out, it is not managed: the state shows Combell's \
-         setting and removing the attribute later changes nothing at Combell (set \
-         `enabled = false` to turn it off).",
+}
+
+/// A setting of the mailbox: `enabled` (whether `enabled_means`), then `fields`; like each of
+/// them, not managed when left out.
+fn setting(name: &str, enabled_means: &str, fields: Vec<Attribute>, what: &str) -> Attribute {
+    let enabled = kept(
+        Attribute::bool("enabled"),
+        &format!(
+            "Whether {enabled_means}. Left out, Combell's current setting is kept (off for a new \
+             mailbox)."
+        ),
+    );
+    kept(
+        Attribute::nested(
+            name,
+            Nesting::Single,
+            std::iter::once(enabled).chain(fields).collect(),
+        ),
+        &format!(
+            "{what} Left out, it is not managed: the state shows Combell's setting and removing \
+             the attribute later changes nothing at Combell (set `enabled = false` to turn it \
+             off)."
+        ),
     )
+}
+
+/// Optional and computed: left out, Combell's value is kept.
+fn kept(attribute: Attribute, description: &str) -> Attribute {
+    attribute.optional().computed().description(description)
 }
 
 // ---- The parts the core calls -------------------------------------------------------------
