@@ -47,7 +47,7 @@ use crate::mail::antispam::MailAntispam;
 use crate::mail::antispam_list::MailAntispamList;
 use crate::mail::catch_all::MailCatchAll;
 use crate::mail::catch_all_list::MailCatchAllList;
-use crate::mail::mailbox::MailboxResource;
+use crate::mail::mailbox::MailboxPart;
 use crate::mail::mailbox_list::MailboxList;
 use crate::mail::mailboxes_data::MailboxesDataSource;
 use crate::mail::smtp_domain::MailSmtpDomain;
@@ -227,7 +227,7 @@ impl ProviderDef for CombellProvider {
             Arc::new(Typed::new(AccountResource)),
             Arc::new(Typed::new(MysqlDatabaseResource)),
             Arc::new(Typed::new(MysqlUserResource)),
-            Arc::new(MailboxResource),
+            Arc::new(Typed::new(MailboxPart)),
             Arc::new(SettingsOf::new(DomainResource)),
             Arc::new(Typed::new(DomainRegistrationResource)),
             Arc::new(Typed::new(SslCertificateRequestResource)),

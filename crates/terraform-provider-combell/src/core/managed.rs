@@ -305,6 +305,32 @@ pub(crate) trait Managed: Send + Sync + 'static {
     fn updated(&self, _prior: &Self::Model, _planned: &Self::Model) -> Diagnostics {
         Diagnostics::default()
     }
+    /// Completes the plan before anything is checked or sent, for a value the plan leaves to
+    /// the create but the create must send (a mailbox's mail zone account, left out, is the
+    /// domain's only one); `Err` refuses the create with a diagnostic (`summary` is its
+    /// summary). `config` as for [`Managed::send_create`]. The default changes nothing.
+    async fn prepare_create(
+        &self,
+        _client: &Client,
+        _planned: &mut Self::Model,
+        _config: &Self::Model,
+        _summary: &str,
+        _cancel: &CancellationToken,
+    ) -> Result<(), Diagnostic> {
+        Ok(())
+    }
+    /// Checks made before an update is sent, on what only the apply sees (a write-only value
+    /// the change needs): `Err` refuses it with a diagnostic (`summary` is its summary), the
+    /// prior state staying. The default checks nothing.
+    fn check_update(
+        &self,
+        _prior: &Self::Model,
+        _planned: &Self::Model,
+        _config: &Self::Model,
+        _summary: &str,
+    ) -> Result<(), Diagnostic> {
+        Ok(())
+    }
 }
 
 /// Terraform's `Resource` for a [`Managed`] type: everything comes from the type's declaration.
@@ -467,6 +493,13 @@ pub(crate) async fn create<M: Managed>(
         Ok(client) => client,
         Err(diag) => return ApplyResult::error(diag),
     };
+    let mut planned = planned;
+    if let Err(diag) = this
+        .prepare_create(&client, &mut planned, &config, &summary, ctx.stopping())
+        .await
+    {
+        return ApplyResult::error(diag);
+    }
     let what = this.what(&planned);
     match this
         .before_create(&client, &planned, &summary, ctx.stopping())
@@ -715,6 +748,9 @@ pub(crate) async fn update<M: Managed>(
         Ok(client) => client,
         Err(diag) => return apply_with(prior.clone(), diag.into()),
     };
+    if let Err(diag) = this.check_update(&prior_model, &planned_model, &config_model, &summary) {
+        return apply_with(prior.clone(), diag.into());
+    }
     if let Err(err) = this
         .send_update(
             &client,

@@ -19,11 +19,12 @@
 
 use async_trait::async_trait;
 
-use crate::core::api_error;
 use crate::core::ids::{IdPart, MAIL_ZONE};
 use crate::core::managed::{Managed, Typed};
 use crate::core::rules;
-use crate::mail::zone_shared::{no_zone, read_zone, read_zone_fresh, split_import_id, StringSet};
+use crate::mail::zone_shared::{
+    read_zone, read_zone_fresh, refuse_taken, split_import_id, StringSet,
+};
 use combell_api::{self as api, CancellationToken, Client, MailAlias, MailZone};
 use tfplugin::{Attribute, AttributePath, Diagnostic, Diagnostics, Schema, Type};
 
@@ -118,22 +119,12 @@ impl Managed for MailAliasPart {
     ) -> Result<Option<Alias>, Diagnostic> {
         let domain = planned.domain_name.as_str().unwrap_or_default();
         let address = planned.email_address.as_str().unwrap_or_default();
-        match read_zone_fresh(client, domain, cancel).await {
-            Ok(None) => {
-                Err(Diagnostic::error(summary, no_zone(domain))
-                    .at(AttributePath::new("domain_name")))
-            }
-            Ok(Some(zone)) if zone.alias(address).is_some() => Err(Diagnostic::error(
-                summary,
-                format!(
-                    "Alias \"{address}\" already exists in the mail zone of \"{domain}\". To \
-                     manage it with Terraform, import it: terraform import <resource \
-                     address> {domain}/{address}"
-                ),
-            )),
-            Ok(Some(_)) => Ok(None),
-            Err(err) => Err(api_error(summary, &err)),
-        }
+        refuse_taken(client, (domain, address), summary, cancel, |zone| {
+            zone.alias(address).is_some().then(|| {
+                format!("Alias \"{address}\" already exists in the mail zone of \"{domain}\".")
+            })
+        })
+        .await
     }
 
     async fn send_create(

@@ -22,7 +22,7 @@ use serde_json::json;
 use crate::core::ids::{IdPart, MAIL_ZONE};
 use crate::core::managed::{Managed, Typed};
 use crate::core::rules;
-use crate::mail::zone_shared::{domain_in, no_zone, read_zone, read_zone_fresh};
+use crate::mail::zone_shared::{domain_in, lower_all, no_zone, read_zone, read_zone_fresh};
 use combell_api::{self as api, AntiSpam, CancellationToken, Client};
 use tfplugin::{
     Attribute, AttributePath, Ctx, Diagnostic, Diagnostics, Model, PlanRequest, PlanResponse,
@@ -322,12 +322,7 @@ fn state_from(domain: &str, anti_spam: &AntiSpam) -> Antispam {
         id: domain.clone().into(),
         domain_name: domain.into(),
         r#type: anti_spam.spam_type.to_ascii_lowercase().into(),
-        allowed_types: anti_spam
-            .allowed_types
-            .iter()
-            .map(|t| t.to_ascii_lowercase())
-            .collect::<Vec<_>>()
-            .into(),
+        allowed_types: lower_all(&anti_spam.allowed_types).into(),
     }
 }
 

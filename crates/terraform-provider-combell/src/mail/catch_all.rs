@@ -15,11 +15,12 @@
 
 use async_trait::async_trait;
 
-use crate::core::api_error;
 use crate::core::ids::{IdPart, MAIL_ZONE};
 use crate::core::managed::{Managed, Typed};
 use crate::core::rules;
-use crate::mail::zone_shared::{domain_in, no_zone, read_zone, read_zone_fresh, split_import_id};
+use crate::mail::zone_shared::{
+    domain_in, read_zone, read_zone_fresh, refuse_taken, split_import_id,
+};
 use combell_api::{self as api, CancellationToken, Client, MailZone};
 use tfplugin::{Attribute, AttributePath, Diagnostic, Diagnostics, Schema};
 
@@ -115,22 +116,12 @@ impl Managed for MailCatchAll {
     ) -> Result<Option<CatchAll>, Diagnostic> {
         let domain = planned.domain_name.as_str().unwrap_or_default();
         let address = planned.email_address.as_str().unwrap_or_default();
-        match read_zone_fresh(client, domain, cancel).await {
-            Ok(None) => {
-                Err(Diagnostic::error(summary, no_zone(domain))
-                    .at(AttributePath::new("domain_name")))
-            }
-            Ok(Some(zone)) if zone.has_catch_all(address) => Err(Diagnostic::error(
-                summary,
-                format!(
-                    "\"{address}\" already receives the catch-all mail of \"{domain}\". To \
-                     manage it with Terraform, import it: terraform import <resource \
-                     address> {domain}/{address}"
-                ),
-            )),
-            Ok(Some(_)) => Ok(None),
-            Err(err) => Err(api_error(summary, &err)),
-        }
+        refuse_taken(client, (domain, address), summary, cancel, |zone| {
+            zone.has_catch_all(address).then(|| {
+                format!("\"{address}\" already receives the catch-all mail of \"{domain}\".")
+            })
+        })
+        .await
     }
 
     async fn send_create(

@@ -22,23 +22,29 @@
 //! from the configuration or, left out, from the create, which takes the domain's only mail zone
 //! account; it is null after an import). Neither the address nor the account can change: both
 //! replace the mailbox.
-
-use std::time::Duration;
+//!
+//! Through the core's one path (`core::managed`). Natural key: the address, which must not
+//! exist before the POST (a mailbox there is refused, not taken over), so one found under it
+//! after a lost answer is the one created. The account is settled before the create
+//! (`prepare_create`); the settings' PUTs and the read back follow it (`after_create`).
 
 use async_trait::async_trait;
 use serde_json::json;
 
-use crate::core::flow::{apply_with, or_return, read_with};
-use crate::core::reconcile::{create_once, CreateSpec, Created};
+use crate::core::api_error;
+use crate::core::client;
+use crate::core::flow::apply_with;
+use crate::core::ids::IdPart;
+use crate::core::list::unless_missing;
+use crate::core::managed::{Managed, Typed};
 use crate::core::rules::{self, password_problems};
-use crate::core::{api_error, client};
 use combell_api::{
-    AutoForward, AutoReply, CancellationToken, CreateMailbox, MailboxDetail, Secret,
+    self as api, AutoForward, AutoReply, CancellationToken, Client, CreateMailbox, MailboxDetail,
+    Secret,
 };
 use tfplugin::{
-    decode, default_plan, identity_strings, ApplyResult, Attribute, AttributePath, Ctx, Diagnostic,
-    Diagnostics, Field, IdentityAttribute, IdentitySchema, ImportResult, Model, Nesting, Number,
-    PlanRequest, PlanResponse, ReadResult, Resource, Schema, Type, Value,
+    default_plan, ApplyResult, Attribute, AttributePath, Ctx, Diagnostic, Diagnostics, Field,
+    Model, Nesting, Number, PlanRequest, PlanResponse, Schema, Type, Value,
 };
 
 const TYPE_NAME: &str = "combell_mailbox";
@@ -50,7 +56,14 @@ const MAX_SUBJECT_CHARS: usize = 255;
 const MAX_MESSAGE_CHARS: usize = 10_000;
 const MAX_FORWARDS: usize = 25;
 
-pub struct MailboxResource;
+/// The parts of `combell_mailbox` the core calls.
+#[derive(Clone, Copy)]
+pub struct MailboxPart;
+
+/// The Terraform resource, as the core runs it.
+pub(crate) static RESOURCE: Typed<MailboxPart> = Typed::new(MailboxPart);
+/// The name the list resource knows it by.
+pub(crate) use RESOURCE as MailboxResource;
 
 // ---- Schema ---------------------------------------------------------------------------------
 
@@ -113,182 +126,137 @@ fn schema() -> Schema {
 }
 
 pub(crate) fn auto_reply_attribute() -> Attribute {
-    Attribute::nested(
+    setting(
         "auto_reply",
-        Nesting::Single,
+        "the mailbox answers incoming mail automatically",
         vec![
-            Attribute::bool("enabled")
-                .optional()
-                .computed()
-                .description(
-                    "Whether the mailbox answers incoming mail automatically. Left out, \
-                     Combell's current setting is kept (off for a new mailbox).",
-                ),
-            Attribute::string("subject")
-                .optional()
-                .computed()
-                .description(
-                    "Subject of the automatic answer, at most 255 characters. Left out, Combell's \
+            kept(
+                Attribute::string("subject"),
+                "Subject of the automatic answer, at most 255 characters. Left out, Combell's \
                  current subject is kept.",
-                ),
-            Attribute::string("message")
-                .optional()
-                .computed()
-                .description(
-                    "Text of the automatic answer, at most 10000 characters; required when \
+            ),
+            kept(
+                Attribute::string("message"),
+                "Text of the automatic answer, at most 10000 characters; required when \
                  `enabled` is true. Left out, Combell's current message is kept.",
-                ),
+            ),
         ],
-    )
-    .optional()
-    .computed()
-    .description(
-        "The automatic answer to incoming mail. Left out, it is not managed: the state shows \
-         Combell's setting and removing the attribute later changes nothing at Combell (set \
-         `enabled = false` to turn it off).",
+        "The automatic answer to incoming mail.",
     )
 }
 
 pub(crate) fn auto_forward_attribute() -> Attribute {
-    Attribute::nested(
+    setting(
         "auto_forward",
-        Nesting::Single,
+        "incoming mail is forwarded",
         vec![
-            Attribute::bool("enabled")
-                .optional()
-                .computed()
-                .description(
-                    "Whether incoming mail is forwarded. Left out, Combell's current setting is \
-                     kept (off for a new mailbox).",
-                ),
-            Attribute::new("email_addresses", Type::list(Type::String))
-                .optional()
-                .computed()
-                .description(
-                    "Where mail is forwarded to: 1 to 25 distinct lower-case e-mail addresses \
-                     when `enabled` is true, not the mailbox's own. Left out, Combell's current \
-                     list is kept.",
-                ),
-            Attribute::bool("copy_to_myself")
-                .optional()
-                .computed()
-                .description(
-                    "Whether the mailbox also keeps a copy of forwarded mail. Left out, Combell's \
+            kept(
+                Attribute::new("email_addresses", Type::list(Type::String)),
+                "Where mail is forwarded to: 1 to 25 distinct lower-case e-mail addresses when \
+                 `enabled` is true, not the mailbox's own. Left out, Combell's current list is \
+                 kept.",
+            ),
+            kept(
+                Attribute::bool("copy_to_myself"),
+                "Whether the mailbox also keeps a copy of forwarded mail. Left out, Combell's \
                  current setting is kept.",
-                ),
+            ),
         ],
-    )
-    .optional()
-    .computed()
-    .description(
-        "Forwarding of incoming mail. Left out, it is not managed: the state shows Combell's \
-         setting and removing the attribute later changes nothing at Combell (set \
-         `enabled = false` to turn it off).",
+        "Forwarding of incoming mail.",
     )
 }
 
-// ---- Lifecycle ------------------------------------------------------------------------------
+/// A setting of the mailbox: `enabled` (whether `enabled_means`), then `fields`; like each of
+/// them, not managed when left out.
+fn setting(name: &str, enabled_means: &str, fields: Vec<Attribute>, what: &str) -> Attribute {
+    let enabled = kept(
+        Attribute::bool("enabled"),
+        &format!(
+            "Whether {enabled_means}. Left out, Combell's current setting is kept (off for a new \
+             mailbox)."
+        ),
+    );
+    kept(
+        Attribute::nested(
+            name,
+            Nesting::Single,
+            std::iter::once(enabled).chain(fields).collect(),
+        ),
+        &format!(
+            "{what} Left out, it is not managed: the state shows Combell's setting and removing \
+             the attribute later changes nothing at Combell (set `enabled = false` to turn it \
+             off)."
+        ),
+    )
+}
 
-const REPLACE_ON_CHANGE: [&str; 2] = ["email_address", "account_id"];
+/// Optional and computed: left out, Combell's value is kept.
+fn kept(attribute: Attribute, description: &str) -> Attribute {
+    attribute.optional().computed().description(description)
+}
+
+// ---- The parts the core calls -------------------------------------------------------------
 
 #[async_trait]
-impl Resource for MailboxResource {
-    fn type_name(&self) -> &str {
-        TYPE_NAME
-    }
-    fn api_operations(&self) -> &'static [&'static str] {
-        &[
-            "POST /mailboxes",
-            "GET /mailboxes/{mailboxName}",
-            "DELETE /mailboxes/{mailboxName}",
-            "PUT /mailboxes/{mailboxName}/password",
-            "PUT /mailboxes/{mailboxName}/autoreply",
-            "PUT /mailboxes/{mailboxName}/autoforward",
-            "GET /mailzones/{domainName}",
-        ]
-    }
+impl Managed for MailboxPart {
+    type Model = Mailbox;
+    const TYPE_NAME: &'static str = TYPE_NAME;
+    const LOG: &'static str = LOG;
+    const ID_PARTS: &'static [IdPart] = &[(
+        "email_address",
+        "The mailbox's e-mail address, in lower case, such as `info@example.com`.",
+    )];
+    const ID_EXAMPLE: &'static str = "info@example.com";
+    const LOWER_CASE_IDENTITY: bool = true;
+    const API_OPERATIONS: &'static [&'static str] = &[
+        "POST /mailboxes",
+        "GET /mailboxes/{mailboxName}",
+        "DELETE /mailboxes/{mailboxName}",
+        "PUT /mailboxes/{mailboxName}/password",
+        "PUT /mailboxes/{mailboxName}/autoreply",
+        "PUT /mailboxes/{mailboxName}/autoforward",
+        "GET /mailzones/{domainName}",
+    ];
+    const REQUIRES_REPLACE: &'static [&'static str] = &["email_address", "account_id"];
 
     fn schema(&self) -> Schema {
         schema()
     }
 
-    fn identity_schema(&self) -> Option<IdentitySchema> {
-        Some(IdentitySchema::new(vec![IdentityAttribute::string(
-            "email_address",
-            "The mailbox's e-mail address, in lower case, such as `info@example.com`.",
-        )]))
-    }
-
-    fn identity(&self, state: &Value) -> Option<Value> {
-        let [address] = identity_strings(state, ["email_address"])?;
-        Some(Value::object([(
-            "email_address",
-            address.trim().to_ascii_lowercase().into(),
-        )]))
-    }
-
-    fn model_attributes(&self) -> Vec<&'static str> {
-        Mailbox::attribute_names()
-    }
-
-    /// An auto-reply or auto-forward that is off and holds nothing is what a mailbox has
-    /// unless someone set one up: a configuration leaves it out (not managed).
-    fn trim_generated_config(&self, _state: &Value, config: &mut Value) {
-        let settings: [(&str, &[&str]); 2] = [
-            ("auto_reply", &["subject", "message"]),
-            ("auto_forward", &["email_addresses"]),
-        ];
-        for (name, contents) in settings {
-            let Some(setting) = config.get(name) else {
-                continue;
-            };
-            let off = setting.get_bool("enabled") != Some(true);
-            let empty = contents.iter().all(|c| match setting.get(c) {
-                None | Some(Value::Null) => true,
-                Some(Value::String(s)) => s.is_empty(),
-                Some(Value::List(items)) => items.is_empty(),
-                Some(_) => false,
-            });
-            if off && empty {
-                config.set(name, Value::Null);
-            }
-        }
-    }
-
-    fn requires_replace(&self) -> &[&str] {
-        &REPLACE_ON_CHANGE
-    }
-
-    async fn validate(&self, _ctx: &Ctx, config: &Value) -> Diagnostics {
-        let config = decode!(Mailbox, config);
-        let mut diags = Diagnostics::default();
-        for (attribute, summary, detail) in validate_config(&config) {
+    fn validate(&self, config: &Mailbox, diags: &mut Diagnostics) {
+        for (attribute, summary, detail) in validate_config(config) {
             diags.error_at(AttributePath::new(attribute), summary, detail);
         }
-        diags
     }
 
-    async fn plan(&self, _ctx: &Ctx, mut req: PlanRequest) -> PlanResponse {
+    /// An imported mailbox has no account_id (the API does not report one): recording it later
+    /// is not a change of account, so it must not replace the mailbox. A new mailbox (also a
+    /// replacement) needs a password.
+    async fn modify_plan(
+        &self,
+        _ctx: &Ctx,
+        schema: &Schema,
+        req: &PlanRequest,
+        resp: &mut PlanResponse,
+    ) {
         let creating = req.prior.is_null();
-        let config = Mailbox::decode(&req.config);
-        // An imported mailbox has no account_id (the API does not report one): recording it
-        // later is not a change of account, so it must not replace the mailbox.
-        if !creating {
-            if let (Ok(mut prior), Ok(proposed)) =
-                (Mailbox::decode(&req.prior), Mailbox::decode(&req.proposed))
-            {
-                if prior.account_id.is_null() {
-                    prior.account_id = proposed.account_id;
-                    req.prior = prior.encode();
-                }
+        let decoded = (Mailbox::decode(&req.prior), Mailbox::decode(&req.proposed));
+        if let (false, (Ok(mut prior), Ok(proposed))) = (creating, decoded) {
+            if prior.account_id.is_null() {
+                prior.account_id = proposed.account_id;
+                let prior = prior.encode();
+                let req = PlanRequest {
+                    prior,
+                    ..req.clone()
+                };
+                *resp = default_plan(schema, Self::REQUIRES_REPLACE, &[], req);
             }
         }
-        let mut resp = default_plan(&schema(), &REPLACE_ON_CHANGE, &[], req);
         let new_object = creating || !resp.requires_replace.is_empty();
-        if resp.planned.is_null() || !new_object {
-            return resp;
-        }
-        if config.is_ok_and(|c| c.password.is_null()) {
+        if !resp.planned.is_null()
+            && new_object
+            && Mailbox::decode(&req.config).is_ok_and(|c| c.password.is_null())
+        {
             resp.diagnostics.push(
                 Diagnostic::error(
                     "A new mailbox needs a password",
@@ -298,221 +266,241 @@ impl Resource for MailboxResource {
                 .at(AttributePath::new("password")),
             );
         }
-        resp
     }
 
-    async fn create(&self, ctx: &Ctx, planned: &Value, config: &Value) -> ApplyResult {
-        let summary = format!("Unable to create {TYPE_NAME}");
-        let mut planned = decode!(Mailbox, planned);
-        let config = decode!(Mailbox, config);
-        let client = or_return!(client(ctx));
-        let (Some(address), Some(password)) = (
-            planned.email_address.as_str().map(str::to_string),
-            config.password.as_str(),
-        ) else {
-            return ApplyResult::error(Diagnostic::error(
+    /// An auto-reply or auto-forward that is off and holds nothing is what a mailbox has
+    /// unless someone set one up: a configuration leaves it out (not managed).
+    fn trim_generated_config(&self, _state: &Mailbox, config: &mut Mailbox) {
+        let off = |enabled: &Field<bool>| enabled.get() != Some(true);
+        let blank = |text: &Field<String>| text.as_str().unwrap_or_default().is_empty();
+        let reply = config.auto_reply.known();
+        if reply.is_some_and(|r| off(&r.enabled) && blank(&r.subject) && blank(&r.message)) {
+            config.auto_reply = Field::Null;
+        }
+        let forward = config.auto_forward.known();
+        if forward.is_some_and(|f| off(&f.enabled) && f.email_addresses.items().is_empty()) {
+            config.auto_forward = Field::Null;
+        }
+    }
+
+    fn what(&self, planned: &Mailbox) -> String {
+        let address = planned.email_address.as_str().unwrap_or_default();
+        format!("mailbox \"{address}\"")
+    }
+
+    /// Both the address and the password must be known; left out, the account is the domain's
+    /// only mail zone account.
+    async fn prepare_create(
+        &self,
+        client: &Client,
+        planned: &mut Mailbox,
+        config: &Mailbox,
+        summary: &str,
+        cancel: &CancellationToken,
+    ) -> Result<(), Diagnostic> {
+        let (Some(address), Some(_)) = (planned.email_address.as_str(), config.password.as_str())
+        else {
+            return Err(Diagnostic::error(
                 summary,
                 "email_address and password must both be known to create a mailbox.",
             ));
         };
-        let address = address.as_str();
-        let account_id = match planned.account_id.get().and_then(Number::as_i64) {
-            Some(id) => id,
-            None => match zone_account(&client, address, ctx.stopping()).await {
-                Ok(id) => id,
-                Err(diag) => return ApplyResult::error(diag),
-            },
-        };
-        planned.account_id.set(Number::Int(account_id));
-        let planned = &planned;
-        // A mailbox that exists before the POST is not ours: taking it over silently would
-        // hand its mail to this configuration (and to its destroy).
-        match client.get_mailbox(address, ctx.stopping()).await {
-            Ok(_) => {
-                return ApplyResult::error(Diagnostic::error(
-                    summary,
-                    format!(
-                        "Mailbox \"{address}\" already exists at Combell. To manage it with \
-                         Terraform, import it: terraform import <resource address> {address} \
-                         (or an import block with id = \"{address}\")."
-                    ),
-                ))
-            }
-            Err(err) if err.is_not_found() => {}
-            Err(err) => return ApplyResult::error(api_error(summary, &err)),
+        if planned.account_id.get().and_then(Number::as_i64).is_none() {
+            let account_id = zone_account(client, address, summary, cancel).await?;
+            planned.account_id.set(Number::Int(account_id));
         }
-        let request = CreateMailbox {
-            account_id,
-            email_address: address.to_string(),
-            password: Secret::new(password),
-        };
-        // From the POST on, Ctrl-C no longer cuts calls short: a mailbox that exists must reach
-        // the state.
-        let no_cancel = CancellationToken::new();
-        let mut diags = Diagnostics::default();
-        let what = format!("mailbox \"{address}\"");
-        // The address did not exist a moment ago: a mailbox found under it after a lost answer
-        // (a 5xx after the change, a broken connection) was made by this create.
-        let created = create_once(
-            CreateSpec {
-                module: LOG,
-                what: &what,
-                settle: Duration::ZERO,
-                cancel: ctx.stopping(),
-                order: None,
-            },
-            || client.create_mailbox(&request, ctx.stopping()),
-            || async {
-                match client.get_mailbox(address, &no_cancel).await {
-                    Ok(_) => Ok(Some(())),
-                    Err(err) if err.is_not_found() => Ok(None),
-                    Err(err) => Err(err),
-                }
-            },
-        )
-        .await;
-        let id = match created {
-            Ok(Created::Posted(id)) => id.to_ascii_lowercase(),
-            Ok(Created::Found(())) => address.to_string(),
-            Err(failure) => return ApplyResult::error(failure.diagnostic(summary)),
-        };
-        hclog::info(LOG, "mailbox created", &[("email_address", json!(id))]);
-
-        // Whatever fails next, the mailbox is recorded (tainted).
-        let nothing = Mailbox::default();
-        if let Err(err) = apply_settings(&client, &id, &nothing, planned, &no_cancel).await {
-            diags.push(api_error(summary.clone(), &err));
-        }
-        let fallback = Mailbox {
-            id: id.clone().into(),
-            ..known(planned)
-        };
-        match client.get_mailbox(&id, &no_cancel).await {
-            Ok(detail) => apply_with(state_from(&detail, planned).encode(), diags),
-            Err(err) => {
-                diags.push(api_error(summary, &err));
-                apply_with(fallback.encode(), diags)
-            }
-        }
+        Ok(())
     }
 
-    async fn read(&self, ctx: &Ctx, state: &Value) -> ReadResult {
-        let summary = format!("Unable to read {TYPE_NAME}");
-        let current = decode!(Mailbox, state);
-        let client = or_return!(client(ctx));
-        let Some(id) = current.id.as_str() else {
-            return ReadResult::gone();
-        };
-        match client.get_mailbox(id, ctx.stopping()).await {
-            Ok(detail) => ReadResult::ok(state_from(&detail, &current).encode()),
-            Err(err) if err.is_not_found() => {
-                hclog::info(
-                    LOG,
-                    "mailbox no longer exists; removing it from the state",
-                    &[("email_address", json!(id))],
-                );
-                ReadResult::gone()
-            }
-            Err(err) => read_with(state.clone(), api_error(summary, &err).into()),
-        }
-    }
-
-    async fn update(
+    /// A mailbox that exists before the POST is not ours: taking it over silently would hand
+    /// its mail to this configuration (and to its destroy).
+    async fn before_create(
         &self,
-        ctx: &Ctx,
-        prior: &Value,
-        planned: &Value,
-        config: &Value,
-    ) -> ApplyResult {
-        let summary = format!("Unable to update {TYPE_NAME}");
-        let client = or_return!(client(ctx));
-        let current = decode!(Mailbox, prior);
-        let planned = decode!(Mailbox, planned);
-        let config = decode!(Mailbox, config);
-        let Some(id) = current.id.as_str() else {
-            return ApplyResult::error(Diagnostic::error(summary, "The state has no mailbox id."));
+        client: &Client,
+        planned: &Mailbox,
+        summary: &str,
+        cancel: &CancellationToken,
+    ) -> Result<Option<Mailbox>, Diagnostic> {
+        let address = planned.email_address.as_str().unwrap_or_default();
+        match unless_missing(client.get_mailbox(address, cancel).await) {
+            Ok(None) => Ok(None),
+            Ok(Some(_)) => Err(Diagnostic::error(
+                summary,
+                format!(
+                    "Mailbox \"{address}\" already exists at Combell. To manage it with \
+                     Terraform, import it: terraform import <resource address> {address} \
+                     (or an import block with id = \"{address}\")."
+                ),
+            )),
+            Err(err) => Err(api_error(summary, &err)),
+        }
+    }
+
+    async fn send_create(
+        &self,
+        client: &Client,
+        planned: &Mailbox,
+        config: &Mailbox,
+        cancel: &CancellationToken,
+    ) -> Result<String, api::Error> {
+        let request = CreateMailbox {
+            account_id: planned
+                .account_id
+                .get()
+                .and_then(Number::as_i64)
+                .unwrap_or(0),
+            email_address: planned.email_address.as_str().unwrap_or_default().into(),
+            password: Secret::new(config.password.as_str().unwrap_or_default()),
         };
-        let failed = |diags: Diagnostics| apply_with(prior.clone(), diags);
-        if planned.password_version != current.password_version {
-            let Some(password) = config.password.as_str() else {
-                return failed(
-                    Diagnostic::error(
-                        summary,
-                        "password_version changed but password is not set: set the new \
-                         password together with its version.",
-                    )
-                    .at(AttributePath::new("password"))
-                    .into(),
-                );
-            };
-            if let Err(err) = client
-                .set_mailbox_password(id, &Secret::new(password), ctx.stopping())
-                .await
-            {
-                return failed(api_error(summary, &err).into());
-            }
+        client.create_mailbox(&request, cancel).await
+    }
+
+    /// The plan's known part under the new id: the settings and the read back follow in
+    /// [`Managed::after_create`].
+    fn created(&self, planned: &Mailbox, answer: &str) -> Mailbox {
+        Mailbox {
+            id: answer.to_ascii_lowercase().into(),
+            ..known(planned)
+        }
+    }
+
+    async fn fetch(
+        &self,
+        client: &Client,
+        key: &Mailbox,
+        cancel: &CancellationToken,
+    ) -> Result<Option<Mailbox>, api::Error> {
+        let Some(id) = key.id.as_str() else {
+            return Ok(None);
+        };
+        let found = unless_missing(client.get_mailbox(id, cancel).await)?;
+        Ok(found.map(|detail| state_from(&detail, key)))
+    }
+
+    /// The address did not exist a moment ago: a mailbox found under it after a lost answer
+    /// (a 5xx after the change, a broken connection) was made by this create. It is recorded
+    /// like a posted one, its settings and read back still to come.
+    async fn find_created(
+        &self,
+        client: &Client,
+        planned: &Mailbox,
+        _existing: &[String],
+        cancel: &CancellationToken,
+    ) -> Result<Option<Mailbox>, api::Error> {
+        let address = planned.email_address.as_str().unwrap_or_default();
+        let found = unless_missing(client.get_mailbox(address, cancel).await)?;
+        Ok(found.map(|_| self.created(planned, address)))
+    }
+
+    /// The auto-reply and auto-forward PUTs the plan needs, then one read back (Combell decides
+    /// `login`, `max_size` and `actual_size`). Whatever fails, the mailbox is recorded
+    /// (tainted). Ctrl-C no longer cuts these calls short.
+    async fn after_create(&self, ctx: &Ctx, planned: &Value, created: ApplyResult) -> ApplyResult {
+        let state = match &created.state {
+            Some(state) if !created.diagnostics.has_errors() => state,
+            _ => return created,
+        };
+        let (Ok(state), Ok(mut planned)) = (Mailbox::decode(state), Mailbox::decode(planned))
+        else {
+            return created;
+        };
+        let client = match client(ctx) {
+            Ok(client) => client,
+            Err(diag) => return apply_with(state.encode(), diag.into()),
+        };
+        let (id, no_cancel) = (
+            state.id.as_str().unwrap_or_default(),
+            CancellationToken::new(),
+        );
+        planned.account_id = state.account_id.clone();
+        let settings = apply_settings(&client, id, &Mailbox::default(), &planned, &no_cancel).await;
+        let (state, read_back) = match client.get_mailbox(id, &no_cancel).await {
+            Ok(detail) => (state_from(&detail, &planned), Ok(())),
+            Err(err) => (state, Err(err)),
+        };
+        let mut diags = created.diagnostics;
+        for err in [settings, read_back].into_iter().filter_map(Result::err) {
+            diags.push(api_error(format!("Unable to create {TYPE_NAME}"), &err));
+        }
+        apply_with(state.encode(), diags)
+    }
+
+    /// A new password_version sends the password, which only the configuration holds.
+    fn check_update(
+        &self,
+        prior: &Mailbox,
+        planned: &Mailbox,
+        config: &Mailbox,
+        summary: &str,
+    ) -> Result<(), Diagnostic> {
+        if prior.id.as_str().is_none() {
+            return Err(Diagnostic::error(summary, "The state has no mailbox id."));
+        }
+        if planned.password_version != prior.password_version && config.password.is_null() {
+            return Err(Diagnostic::error(
+                summary,
+                "password_version changed but password is not set: set the new password \
+                 together with its version.",
+            )
+            .at(AttributePath::new("password")));
+        }
+        Ok(())
+    }
+
+    /// The password (when password_version changed), then the settings that changed.
+    async fn send_update(
+        &self,
+        client: &Client,
+        prior: &Mailbox,
+        planned: &Mailbox,
+        config: &Mailbox,
+        cancel: &CancellationToken,
+    ) -> Result<(), api::Error> {
+        let id = prior.id.as_str().unwrap_or_default();
+        let password = config.password.as_str().map(Secret::new);
+        if let Some(password) =
+            password.filter(|_| planned.password_version != prior.password_version)
+        {
+            client.set_mailbox_password(id, &password, cancel).await?;
             hclog::info(
                 LOG,
                 "mailbox password changed",
                 &[("email_address", json!(id))],
             );
         }
-        if let Err(err) = apply_settings(&client, id, &current, &planned, ctx.stopping()).await {
-            return failed(api_error(summary, &err).into());
-        }
-        // One request per write: the plan is the new state unless it leaves a value unknown
-        // (an auto-reply or auto-forward field left out of a changed setting).
-        let planned_state = planned.encode();
-        if planned_state.is_wholly_known() {
-            return ApplyResult::ok(planned_state);
-        }
-        match client.get_mailbox(id, &CancellationToken::new()).await {
-            Ok(detail) => ApplyResult::ok(state_from(&detail, &planned).encode()),
-            Err(err) => failed(api_error(summary, &err).into()),
-        }
+        apply_settings(client, id, prior, planned, cancel).await
     }
 
-    async fn delete(&self, ctx: &Ctx, prior: &Value) -> Diagnostics {
-        let prior = decode!(Mailbox, prior);
-        let Some(id) = prior.id.as_str() else {
-            return Diagnostics::default();
-        };
-        match client(ctx) {
-            Ok(client) => match client.delete_mailbox(id, ctx.stopping()).await {
-                Ok(()) => Diagnostics::default(),
-                Err(err) if err.is_not_found() => Diagnostics::default(),
-                Err(err) => api_error(format!("Unable to delete {TYPE_NAME}"), &err).into(),
-            },
-            Err(d) => d.into(),
-        }
+    async fn send_delete(
+        &self,
+        client: &Client,
+        prior: &Mailbox,
+        cancel: &CancellationToken,
+    ) -> Result<Diagnostics, api::Error> {
+        let id = prior.id.as_str().unwrap_or_default();
+        client.delete_mailbox(id, cancel).await?;
+        Ok(Diagnostics::default())
     }
 
-    async fn import(&self, _ctx: &Ctx, id: &str) -> ImportResult {
+    /// The address in any case.
+    fn import_id(&self, id: &str) -> Result<String, String> {
         let address = id.trim().to_ascii_lowercase();
-        match rules::email_address(&address) {
-            Ok(()) => {
-                let state = Mailbox {
-                    id: address.clone().into(),
-                    email_address: address.into(),
-                    ..Default::default()
-                };
-                ImportResult {
-                    state: Some(state.encode()),
-                    ..Default::default()
-                }
-            }
-            Err(detail) => ImportResult {
-                diagnostics: Diagnostic::error(
-                    format!("Invalid import ID for {TYPE_NAME}"),
-                    format!(
-                        "Expected the mailbox's e-mail address, such as \"info@example.com\". \
-                         {detail}"
-                    ),
-                )
-                .into(),
-                ..Default::default()
-            },
+        rules::email_address(&address).map_err(|detail| {
+            format!("Expected the mailbox's e-mail address, such as \"info@example.com\". {detail}")
+        })?;
+        Ok(address)
+    }
+
+    fn imported(&self, parts: &[String]) -> Mailbox {
+        Mailbox {
+            id: parts[0].clone().into(),
+            email_address: parts[0].clone().into(),
+            ..Default::default()
         }
+    }
+
+    fn names_object(&self, state: &Mailbox) -> bool {
+        state.id.as_str().is_some()
     }
 }
 
@@ -521,11 +509,11 @@ impl Resource for MailboxResource {
 /// The mail zone account a mailbox goes into when the configuration names none: the domain's
 /// only one. With several, guessing could put the mailbox under the wrong quota.
 async fn zone_account(
-    client: &combell_api::Client,
+    client: &Client,
     address: &str,
+    summary: &str,
     cancel: &CancellationToken,
 ) -> Result<i64, Diagnostic> {
-    let summary = format!("Unable to create {TYPE_NAME}");
     let domain = address.rsplit_once('@').map(|(_, d)| d).unwrap_or_default();
     match client.mail_zone_account_ids(domain, cancel).await {
         Ok(ids) => match ids.as_slice() {
@@ -563,39 +551,24 @@ async fn zone_account(
 
 /// PUTs auto-reply and auto-forward where the plan sets them and they differ from `prior`.
 async fn apply_settings(
-    client: &combell_api::Client,
+    client: &Client,
     id: &str,
     prior: &Mailbox,
     planned: &Mailbox,
     cancel: &CancellationToken,
-) -> Result<(), combell_api::Error> {
-    if let Some(reply) = planned
-        .auto_reply
-        .known()
-        .filter(|_| planned.auto_reply != prior.auto_reply)
-    {
-        client
-            .set_mailbox_autoreply(id, &auto_reply_from(reply), cancel)
-            .await?;
-        hclog::info(
-            LOG,
-            "mailbox auto-reply set",
-            &[("email_address", json!(id))],
-        );
+) -> Result<(), api::Error> {
+    let logged = [("email_address", json!(id))];
+    let reply = planned.auto_reply.known();
+    if let Some(reply) = reply.filter(|_| planned.auto_reply != prior.auto_reply) {
+        let reply = auto_reply_from(reply);
+        client.set_mailbox_autoreply(id, &reply, cancel).await?;
+        hclog::info(LOG, "mailbox auto-reply set", &logged);
     }
-    if let Some(forward) = planned
-        .auto_forward
-        .known()
-        .filter(|_| planned.auto_forward != prior.auto_forward)
-    {
-        client
-            .set_mailbox_autoforward(id, &auto_forward_from(forward), cancel)
-            .await?;
-        hclog::info(
-            LOG,
-            "mailbox auto-forward set",
-            &[("email_address", json!(id))],
-        );
+    let forward = planned.auto_forward.known();
+    if let Some(forward) = forward.filter(|_| planned.auto_forward != prior.auto_forward) {
+        let forward = auto_forward_from(forward);
+        client.set_mailbox_autoforward(id, &forward, cancel).await?;
+        hclog::info(LOG, "mailbox auto-forward set", &logged);
     }
     Ok(())
 }
@@ -635,7 +608,7 @@ fn forward_state(forward: &AutoForward) -> Forward {
 
 tfplugin::model! {
     /// `auto_reply` of `combell_mailbox`.
-    struct Reply {
+    pub struct Reply {
         enabled: bool,
         subject: String,
         message: String,
@@ -644,7 +617,7 @@ tfplugin::model! {
 
 tfplugin::model! {
     /// `auto_forward` of `combell_mailbox`.
-    struct Forward {
+    pub struct Forward {
         enabled: bool,
         email_addresses: Vec<String>,
         copy_to_myself: bool,
@@ -654,7 +627,7 @@ tfplugin::model! {
 tfplugin::model! {
     /// The state (and configuration) of `combell_mailbox`. Numbers the configuration sets are
     /// `Number`, so that validation reports a fraction in its own words.
-    struct Mailbox {
+    pub struct Mailbox {
         id: String,
         email_address: String,
         account_id: Number,
@@ -734,27 +707,18 @@ fn validate_config(config: &Mailbox) -> Vec<(&'static str, String, String)> {
                 "Set auto_reply.message to the text of the automatic answer.".into(),
             ));
         }
-        if reply
-            .subject
-            .as_str()
-            .is_some_and(|s| s.chars().count() > MAX_SUBJECT_CHARS)
-        {
-            problems.push((
-                "auto_reply",
-                "Auto-reply subject too long".into(),
-                format!("auto_reply.subject may be at most {MAX_SUBJECT_CHARS} characters."),
-            ));
-        }
-        if reply
-            .message
-            .as_str()
-            .is_some_and(|s| s.chars().count() > MAX_MESSAGE_CHARS)
-        {
-            problems.push((
-                "auto_reply",
-                "Auto-reply message too long".into(),
-                format!("auto_reply.message may be at most {MAX_MESSAGE_CHARS} characters."),
-            ));
+        let limits = [
+            ("subject", &reply.subject, MAX_SUBJECT_CHARS),
+            ("message", &reply.message, MAX_MESSAGE_CHARS),
+        ];
+        for (name, text, max) in limits {
+            if text.as_str().is_some_and(|s| s.chars().count() > max) {
+                problems.push((
+                    "auto_reply",
+                    format!("Auto-reply {name} too long"),
+                    format!("auto_reply.{name} may be at most {max} characters."),
+                ));
+            }
         }
     }
     if let Some(forward) = config.auto_forward.known() {
@@ -816,6 +780,7 @@ fn forward_problems(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use tfplugin::Resource;
 
     fn generated(detail: &MailboxDetail) -> Mailbox {
         let state = state_from(detail, &Mailbox::default()).encode();

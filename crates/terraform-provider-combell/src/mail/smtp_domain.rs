@@ -23,7 +23,7 @@ use crate::core::flow::apply_with;
 use crate::core::ids::{IdPart, MAIL_ZONE};
 use crate::core::managed::{Managed, Typed};
 use crate::core::rules;
-use crate::mail::zone_shared::{no_zone, read_zone, read_zone_fresh, split_import_id};
+use crate::mail::zone_shared::{read_zone, read_zone_fresh, refuse_taken, split_import_id};
 use combell_api::{self as api, CancellationToken, Client, MailZone, SmtpDomain};
 use tfplugin::{
     ApplyResult, Attribute, AttributePath, Ctx, Diagnostic, Diagnostics, Model, Schema, Value,
@@ -125,22 +125,12 @@ impl Managed for MailSmtpDomain {
     ) -> Result<Option<Smtp>, Diagnostic> {
         let domain = planned.domain_name.as_str().unwrap_or_default();
         let hostname = planned.hostname.as_str().unwrap_or_default();
-        match read_zone_fresh(client, domain, cancel).await {
-            Ok(None) => {
-                Err(Diagnostic::error(summary, no_zone(domain))
-                    .at(AttributePath::new("domain_name")))
-            }
-            Ok(Some(zone)) if zone.smtp_domain(hostname).is_some() => Err(Diagnostic::error(
-                summary,
-                format!(
-                    "\"{hostname}\" is already an SMTP domain of the mail zone \
-                     \"{domain}\". To manage it with Terraform, import it: terraform \
-                     import <resource address> {domain}/{hostname}"
-                ),
-            )),
-            Ok(Some(_)) => Ok(None),
-            Err(err) => Err(api_error(summary, &err)),
-        }
+        refuse_taken(client, (domain, hostname), summary, cancel, |zone| {
+            zone.smtp_domain(hostname).is_some().then(|| {
+                format!("\"{hostname}\" is already an SMTP domain of the mail zone \"{domain}\".")
+            })
+        })
+        .await
     }
 
     async fn send_create(

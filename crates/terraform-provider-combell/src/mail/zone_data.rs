@@ -9,7 +9,7 @@ use async_trait::async_trait;
 use crate::core::data::{known, Failure, Reader};
 use combell_api::{CancellationToken, Client};
 
-use crate::mail::zone_shared::{domain_in, no_zone, read_zone};
+use crate::mail::zone_shared::{domain_in, lower_all, no_zone, read_zone};
 use combell_api::MailZone;
 use tfplugin::{Attribute, Diagnostics, Nesting, Schema, Type};
 
@@ -151,7 +151,7 @@ tfplugin::model! {
 }
 
 fn sorted_lower(items: &[String]) -> Vec<String> {
-    let mut items: Vec<String> = items.iter().map(|s| s.to_ascii_lowercase()).collect();
+    let mut items = lower_all(items);
     items.sort();
     items
 }
@@ -193,13 +193,7 @@ fn state_from(domain: &str, zone: &MailZone) -> MailZoneState {
         catch_all_addresses: sorted_lower(&zone.catch_all.email_addresses).into(),
         smtp_domains: smtp.into(),
         anti_spam_type: zone.anti_spam.spam_type.to_ascii_lowercase().into(),
-        anti_spam_allowed_types: zone
-            .anti_spam
-            .allowed_types
-            .iter()
-            .map(|t| t.to_ascii_lowercase())
-            .collect::<Vec<_>>()
-            .into(),
+        anti_spam_allowed_types: lower_all(&zone.anti_spam.allowed_types).into(),
     }
 }
 

@@ -17,6 +17,7 @@
 //! alias address alone, `import_id`), a plan check that reads the zone (`modify_plan`), and a
 //! second write after a create (an SMTP domain created disabled, `after_create`).
 
+use crate::core::api_error;
 use combell_api::{CancellationToken, Client, Error, MailZone};
 use tfplugin::{AttributePath, Diagnostic, Diagnostics, Field, FieldType, Value};
 
@@ -152,6 +153,40 @@ pub(crate) async fn per_mail_zone(
         }
     }
     Ok(())
+}
+
+/// Every item in lower case, in the API's order.
+pub(crate) fn lower_all(items: &[String]) -> Vec<String> {
+    items.iter().map(|s| s.to_ascii_lowercase()).collect()
+}
+
+/// The check before a create in the mail zone of `domain`: the zone must exist (read fresh), and
+/// an object that `taken` finds there already is not ours (its destroy would belong to this
+/// configuration): refused, with `taken`'s words for it and how to import it
+/// (`<domain>/<key>`), the `summary` given.
+pub(crate) async fn refuse_taken<T>(
+    client: &Client,
+    (domain, key): (&str, &str),
+    summary: &str,
+    cancel: &CancellationToken,
+    taken: impl FnOnce(&MailZone) -> Option<String>,
+) -> Result<Option<T>, Diagnostic> {
+    match read_zone_fresh(client, domain, cancel).await {
+        Ok(None) => {
+            Err(Diagnostic::error(summary, no_zone(domain)).at(AttributePath::new("domain_name")))
+        }
+        Ok(Some(zone)) => match taken(&zone) {
+            Some(there) => Err(Diagnostic::error(
+                summary,
+                format!(
+                    "{there} To manage it with Terraform, import it: terraform import <resource \
+                     address> {domain}/{key}"
+                ),
+            )),
+            None => Ok(None),
+        },
+        Err(err) => Err(api_error(summary, &err)),
+    }
 }
 
 #[cfg(test)]
