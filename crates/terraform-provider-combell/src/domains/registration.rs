@@ -567,10 +567,6 @@ impl Managed for DomainRegistrationResource {
             ..Default::default()
         }
     }
-
-    fn names_object(&self, state: &Registration) -> bool {
-        state.domain_name.as_str().is_some()
-    }
 }
 
 /// The order's kind, in words (see [`Managed::planned_with`]).

@@ -221,10 +221,6 @@ impl Managed for MailAliasPart {
         }
     }
 
-    fn names_object(&self, state: &Alias) -> bool {
-        state.domain_name.as_str().is_some() && state.email_address.as_str().is_some()
-    }
-
     fn import_id(&self, id: &str) -> Result<String, String> {
         parse_import_id(id).map(|(domain, address)| format!("{domain}/{address}"))
     }

@@ -216,10 +216,6 @@ impl Managed for MailAntispam {
         }
     }
 
-    fn names_object(&self, state: &Antispam) -> bool {
-        state.domain_name.as_str().is_some()
-    }
-
     fn import_id(&self, id: &str) -> Result<String, String> {
         let domain = id.trim().to_ascii_lowercase();
         rules::domain_name(&domain).map_err(|detail| {

@@ -193,10 +193,6 @@ impl Managed for MailCatchAll {
         state_from(&parts[0], &parts[1])
     }
 
-    fn names_object(&self, state: &CatchAll) -> bool {
-        state.domain_name.as_str().is_some() && state.email_address.as_str().is_some()
-    }
-
     fn import_id(&self, id: &str) -> Result<String, String> {
         parse_import_id(id).map(|(domain, address)| format!("{domain}/{address}"))
     }

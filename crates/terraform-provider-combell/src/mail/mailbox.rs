@@ -60,10 +60,8 @@ const MAX_FORWARDS: usize = 25;
 #[derive(Clone, Copy)]
 pub struct MailboxPart;
 
-/// The Terraform resource, as the core runs it.
+/// The Terraform resource, as the core runs it and the list resource names it.
 pub(crate) static RESOURCE: Typed<MailboxPart> = Typed::new(MailboxPart);
-/// The name the list resource knows it by.
-pub(crate) use RESOURCE as MailboxResource;
 
 // ---- Schema ---------------------------------------------------------------------------------
 
@@ -785,7 +783,7 @@ mod tests {
     fn generated(detail: &MailboxDetail) -> Mailbox {
         let state = state_from(detail, &Mailbox::default()).encode();
         let mut config = tfplugin::generated_config(&schema(), &state);
-        MailboxResource.trim_generated_config(&state, &mut config);
+        RESOURCE.trim_generated_config(&state, &mut config);
         Mailbox::decode(&config).unwrap()
     }
 
@@ -1089,7 +1087,7 @@ mod tests {
             &cfg.auto_forward,
             &old.auto_forward,
         );
-        block_on(MailboxResource.plan(
+        block_on(RESOURCE.plan(
             &Ctx::for_tests(None),
             PlanRequest {
                 prior: prior.map_or(Value::Null, |p| p.encode()),
@@ -1174,10 +1172,10 @@ mod tests {
 
     #[test]
     fn import_takes_the_address_in_any_case() {
-        let result = block_on(MailboxResource.import(&Ctx::for_tests(None), " Info@Example.com"));
+        let result = block_on(RESOURCE.import(&Ctx::for_tests(None), " Info@Example.com"));
         let state = Mailbox::decode_complete(&result.state.unwrap()).unwrap();
         assert_eq!(state.id.as_str(), Some("info@example.com"));
-        let result = block_on(MailboxResource.import(&Ctx::for_tests(None), "1001"));
+        let result = block_on(RESOURCE.import(&Ctx::for_tests(None), "1001"));
         assert!(result.state.is_none());
         assert!(result.diagnostics.has_errors());
     }

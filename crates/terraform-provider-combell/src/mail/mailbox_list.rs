@@ -7,14 +7,14 @@ use combell_api::Client;
 use tfplugin::{Attribute, Diagnostics, Resource, Value};
 
 use crate::core::list::{check_named_domain, Filter, Filters, FindResult, Found, Lister};
-use crate::mail::mailbox::MailboxResource;
+use crate::mail::mailbox;
 
 pub struct MailboxList;
 
 #[async_trait]
 impl Lister for MailboxList {
     fn resource(&self) -> &'static dyn Resource {
-        &MailboxResource
+        &mailbox::RESOURCE
     }
     const DESCRIPTION: &'static str =
         "Lists the mailboxes of a domain whose mail Combell hosts, for `terraform query`.";

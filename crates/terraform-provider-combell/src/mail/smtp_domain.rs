@@ -232,10 +232,6 @@ impl Managed for MailSmtpDomain {
         }
     }
 
-    fn names_object(&self, state: &Smtp) -> bool {
-        state.domain_name.as_str().is_some() && state.hostname.as_str().is_some()
-    }
-
     fn import_id(&self, id: &str) -> Result<String, String> {
         let usage = "Expected <domain>/<hostname>, such as \"example.com/example.be\".";
         let (domain, hostname) = split_import_id(id).ok_or_else(|| usage.to_string())?;
