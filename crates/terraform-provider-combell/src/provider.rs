@@ -223,7 +223,7 @@ impl ProviderDef for CombellProvider {
 
     fn resources(&self) -> Vec<Arc<dyn Resource>> {
         vec![
-            Arc::new(DnsRecordResource),
+            Arc::new(Typed::new(DnsRecordResource)),
             Arc::new(Typed::new(AccountResource)),
             Arc::new(Typed::new(MysqlDatabaseResource)),
             Arc::new(Typed::new(MysqlUserResource)),

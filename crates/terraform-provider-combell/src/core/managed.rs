@@ -331,6 +331,43 @@ pub(crate) trait Managed: Send + Sync + 'static {
     ) -> Result<(), Diagnostic> {
         Ok(())
     }
+    /// The identity's spelling of the import-ID part `name` of a state. The default: as
+    /// written, or trimmed and in lower case with [`Managed::LOWER_CASE_IDENTITY`].
+    fn identity_value(&self, _name: &str, value: &str) -> String {
+        if Self::LOWER_CASE_IDENTITY {
+            value.trim().trim_end_matches('.').to_ascii_lowercase()
+        } else {
+            value.to_string()
+        }
+    }
+    /// [`Managed::fetch`] for a read, given the private state Terraform keeps with `state`;
+    /// returns the private state to keep from now on as well (`None`: as it is). The default
+    /// fetches and keeps it.
+    async fn fetch_marked(
+        &self,
+        client: &Client,
+        state: &Self::Model,
+        _private: &[u8],
+        cancel: &CancellationToken,
+    ) -> Result<(Option<Self::Model>, Option<Vec<u8>>), api::Error> {
+        Ok((self.fetch(client, state, cancel).await?, None))
+    }
+    /// The read back of an object just written that leaves values unknown (`creating`: after
+    /// its create, else after an update). The default is [`Managed::fetch`].
+    async fn read_written(
+        &self,
+        client: &Client,
+        state: &Self::Model,
+        _creating: bool,
+        cancel: &CancellationToken,
+    ) -> Result<Option<Self::Model>, api::Error> {
+        self.fetch(client, state, cancel).await
+    }
+    /// The private state to keep with the state of an update that was not read back (for a
+    /// type that checks something about it at the next read). The default: none.
+    fn updated_private(&self, _state: &Self::Model) -> Vec<u8> {
+        Vec::new()
+    }
 }
 
 /// Terraform's `Resource` for a [`Managed`] type: everything comes from the type's declaration.
@@ -395,7 +432,10 @@ impl<M: Managed> Resource for Typed<M> {
         self.inner.after_create(ctx, planned, created).await
     }
     async fn read(&self, ctx: &Ctx, state: &Value) -> ReadResult {
-        read(&self.inner, ctx, state).await
+        read(&self.inner, ctx, state, &[]).await
+    }
+    async fn read_with_private(&self, ctx: &Ctx, state: &Value, private: &[u8]) -> ReadResult {
+        read(&self.inner, ctx, state, private).await
     }
     async fn update(
         &self,
@@ -438,12 +478,7 @@ impl<M: Managed> Resource for Typed<M> {
         }
         let mut fields = Vec::with_capacity(M::ID_PARTS.len());
         for (name, _) in M::ID_PARTS {
-            let value = state.get_str(name)?;
-            let value = if M::LOWER_CASE_IDENTITY {
-                value.trim().trim_end_matches('.').to_ascii_lowercase()
-            } else {
-                value.to_string()
-            };
+            let value = self.inner.identity_value(name, state.get_str(name)?);
             if value.is_empty() {
                 return None;
             }
@@ -603,7 +638,7 @@ pub(crate) async fn create<M: Managed>(
         return apply_with(encoded, diagnostics);
     }
     // Combell decides a value the plan left unknown: read the object back once.
-    match this.fetch(&client, &state, &no_cancel).await {
+    match this.read_written(&client, &state, true, &no_cancel).await {
         Ok(Some(read)) => apply_with(read.encode(), diagnostics),
         Ok(None) => {
             diagnostics.push(Diagnostic::error(
@@ -628,7 +663,12 @@ pub(crate) async fn create<M: Managed>(
     }
 }
 
-pub(crate) async fn read<M: Managed>(this: &M, ctx: &Ctx, state: &Value) -> ReadResult {
+pub(crate) async fn read<M: Managed>(
+    this: &M,
+    ctx: &Ctx,
+    state: &Value,
+    private: &[u8],
+) -> ReadResult {
     let current = match decoded::<M::Model>(state) {
         Ok(current) => current,
         Err(diags) => return ReadResult::error(diags),
@@ -657,9 +697,15 @@ pub(crate) async fn read<M: Managed>(this: &M, ctx: &Ctx, state: &Value) -> Read
         Ok(client) => client,
         Err(diag) => return ReadResult::error(diag),
     };
-    match this.fetch(&client, &current, ctx.stopping()).await {
-        Ok(Some(read)) => read_with(read.encode(), diagnostics),
-        Ok(None) => {
+    match this
+        .fetch_marked(&client, &current, private, ctx.stopping())
+        .await
+    {
+        Ok((Some(read), private)) => ReadResult {
+            private,
+            ..read_with(read.encode(), diagnostics)
+        },
+        Ok((None, _)) => {
             hclog::info(
                 M::LOG,
                 "no longer exists; removing it from the state",
@@ -766,10 +812,13 @@ pub(crate) async fn update<M: Managed>(
     }
     let mut diagnostics = this.updated(&prior_model, &planned_model);
     if planned.is_wholly_known() {
-        return apply_with(planned.clone(), diagnostics);
+        return ApplyResult {
+            private: this.updated_private(&planned_model),
+            ..apply_with(planned.clone(), diagnostics)
+        };
     }
     match this
-        .fetch(&client, &planned_model, &CancellationToken::new())
+        .read_written(&client, &planned_model, false, &CancellationToken::new())
         .await
     {
         Ok(Some(read)) => apply_with(read.encode(), diagnostics),

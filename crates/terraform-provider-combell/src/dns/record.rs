@@ -29,24 +29,25 @@
 //! `combell-sim --dns-put-renumbers`) instead of dropping it from the state.
 
 use std::sync::LazyLock;
-use std::time::Duration;
 
 use async_trait::async_trait;
 
-use crate::core::flow::{apply_with, or_return};
-use crate::core::reconcile::{create_once, CreateSpec, Created};
+use crate::core::ids::IdPart;
+use crate::core::managed::{Managed, Typed};
 use crate::core::rules::{self, HostRules};
-use crate::core::{api_error, client};
 use combell_api::{self as client, CancellationToken, Client, DnsRecord, DnsRecordFilter};
 use tfplugin::{
-    decode, default_plan, identity_strings, model, ApplyResult, Attribute, AttributePath, Ctx,
-    Diagnostic, Diagnostics, Field, IdentityAttribute, IdentitySchema, ImportResult, Model, Number,
-    PlanRequest, PlanResponse, ReadResult, Resource, Schema, Value,
+    model, Attribute, AttributePath, Ctx, Diagnostic, Diagnostics, Field, Model, Number,
+    PlanRequest, PlanResponse, Schema, Value,
 };
 
 const TYPE_NAME: &str = "combell_dns_record";
 
+/// The parts of `combell_dns_record`; `Typed` makes its `Resource`.
 pub struct DnsRecordResource;
+
+/// `combell_dns_record` as Terraform sees it, for its list.
+pub(crate) static RESOURCE: Typed<DnsRecordResource> = Typed::new(DnsRecordResource);
 
 model! {
     /// The state, plan or configuration of `combell_dns_record`. The numbers are [`Number`]s:
@@ -158,87 +159,62 @@ const REPLACE_ON_CHANGE: [&str; 6] = [
     "port",
 ];
 
+/// The zone and id of a state (`""` when not known: the client refuses an empty one).
+fn zone_and_id(state: &DnsRecordModel) -> (&str, &str) {
+    (
+        state.domain_name.as_str().unwrap_or_default(),
+        state.id.as_str().unwrap_or_default(),
+    )
+}
+
 #[async_trait]
-impl Resource for DnsRecordResource {
-    fn type_name(&self) -> &str {
-        TYPE_NAME
-    }
-    fn api_operations(&self) -> &'static [&'static str] {
-        &[
-            "POST /dns/{domainName}/records",
-            "GET /dns/{domainName}/records",
-            "GET /dns/{domainName}/records/{recordId}",
-            "PUT /dns/{domainName}/records/{recordId}",
-            "DELETE /dns/{domainName}/records/{recordId}",
-        ]
-    }
+impl Managed for DnsRecordResource {
+    type Model = DnsRecordModel;
+    const TYPE_NAME: &'static str = TYPE_NAME;
+    const LOG: &'static str = "dns_record";
+    const ID_PARTS: &'static [IdPart] = &[
+        (
+            "domain_name",
+            "The zone, in lower case, such as `example.com`.",
+        ),
+        ("id", "Combell's id of the record, such as `1-4787652784`."),
+    ];
+    const ID_EXAMPLE: &'static str = "example.com/1-4787652784";
+    const API_OPERATIONS: &'static [&'static str] = &[
+        "POST /dns/{domainName}/records",
+        "GET /dns/{domainName}/records",
+        "GET /dns/{domainName}/records/{recordId}",
+        "PUT /dns/{domainName}/records/{recordId}",
+        "DELETE /dns/{domainName}/records/{recordId}",
+    ];
 
     fn schema(&self) -> Schema {
         schema()
     }
 
-    fn identity_schema(&self) -> Option<IdentitySchema> {
-        Some(IdentitySchema::new(vec![
-            IdentityAttribute::string(
-                "domain_name",
-                "The zone, in lower case, such as `example.com`.",
-            ),
-            IdentityAttribute::string("id", "Combell's id of the record, such as `1-4787652784`."),
-        ]))
-    }
-
-    /// The zone in canonical form (lower case, no final dot): `domain_name` keeps the
-    /// configuration's spelling, the identity must not change with it.
-    fn identity(&self, state: &Value) -> Option<Value> {
-        let [domain, id] = identity_strings(state, ["domain_name", "id"])?;
-        Some(Value::object([
-            ("domain_name", canonical_domain(domain).into()),
-            ("id", id.into()),
-        ]))
-    }
-
-    fn model_attributes(&self) -> Vec<&'static str> {
-        DnsRecordModel::attribute_names()
-    }
-
-    /// Combell derives an SRV record's name and content: a configuration leaves them out.
-    fn trim_generated_config(&self, state: &Value, config: &mut Value) {
-        let (Ok(state), Ok(mut typed)) = (
-            DnsRecordModel::decode(state),
-            DnsRecordModel::decode(config),
-        ) else {
-            return;
-        };
-        if state
-            .r#type
-            .as_str()
-            .is_some_and(|t| t.eq_ignore_ascii_case("SRV"))
-        {
-            typed.record_name = Field::Null;
-            typed.content = Field::Null;
-            *config = typed.encode();
-        }
-    }
-
-    async fn validate(&self, _ctx: &Ctx, config: &Value) -> Diagnostics {
-        let config = decode!(DnsRecordModel, config);
-        let mut diags = Diagnostics::default();
-        let mut problems = number_problems(&config);
-        problems.extend(validate_config(&config));
+    fn validate(&self, config: &DnsRecordModel, diags: &mut Diagnostics) {
+        let mut problems = number_problems(config);
+        problems.extend(validate_config(config));
         for p in problems {
             diags.error_at(AttributePath::new(p.attribute), p.summary, p.detail);
         }
-        diags
     }
 
-    async fn plan(&self, _ctx: &Ctx, req: PlanRequest) -> PlanResponse {
+    /// Replacement by meaning (see [`REPLACE_ON_CHANGE`]), the computed values Combell
+    /// derives, and the refusal of a wildcard name that would be created.
+    async fn modify_plan(
+        &self,
+        _ctx: &Ctx,
+        _schema: &Schema,
+        req: &PlanRequest,
+        resp: &mut PlanResponse,
+    ) {
         if req.proposed.is_null() {
-            return default_plan(&SCHEMA, &[], &[], req);
+            return;
         }
         let creating = req.prior.is_null();
         let prior = DnsRecordModel::decode(&req.prior).unwrap_or_default();
         let config = DnsRecordModel::decode(&req.config).unwrap_or_default();
-        let mut resp = default_plan(&SCHEMA, &[], &[], req);
         if !creating {
             resp.requires_replace = REPLACE_ON_CHANGE
                 .iter()
@@ -265,256 +241,250 @@ impl Resource for DnsRecordResource {
                 );
             }
         }
-        resp
     }
 
-    async fn create(&self, ctx: &Ctx, planned: &Value, _config: &Value) -> ApplyResult {
-        let summary = format!("Unable to create {TYPE_NAME}");
-        let planned = decode!(DnsRecordModel, planned);
-        let client = or_return!(client(ctx));
-        let Some(domain) = planned.domain_name.as_str() else {
-            return ApplyResult::error(Diagnostic::error(summary, "domain_name is not known."));
-        };
-        let request = request_from(&planned);
-        // Records with the same type, name and content may exist already (zones allow it): the
-        // ones the zone held before this process's first create in it, and the ones this
-        // process made since, are never this create's, whatever happens to its answer. One
-        // list per zone and process, not one per create.
-        let known = &client.caches().dns_known_ids;
-        let baseline = known
+    /// Combell derives an SRV record's name and content: a configuration leaves them out.
+    fn trim_generated_config(&self, state: &DnsRecordModel, config: &mut DnsRecordModel) {
+        if state
+            .r#type
+            .as_str()
+            .is_some_and(|t| t.eq_ignore_ascii_case("SRV"))
+        {
+            config.record_name = Field::Null;
+            config.content = Field::Null;
+        }
+    }
+
+    fn what(&self, planned: &DnsRecordModel) -> String {
+        format!(
+            "the {} record \"{}\" in {}",
+            planned.r#type.as_str().unwrap_or_default(),
+            planned.record_name.as_str().unwrap_or_default(),
+            planned.domain_name.as_str().unwrap_or_default()
+        )
+    }
+
+    async fn before_create(
+        &self,
+        _client: &Client,
+        planned: &DnsRecordModel,
+        summary: &str,
+        _cancel: &CancellationToken,
+    ) -> Result<Option<DnsRecordModel>, Diagnostic> {
+        match planned.domain_name.as_str() {
+            Some(_) => Ok(None),
+            None => Err(Diagnostic::error(summary, "domain_name is not known.")),
+        }
+    }
+
+    /// Records with the same type, name and content may exist already (zones allow it): the
+    /// ones the zone held before this process's first create in it, and the ones this process
+    /// made since, are never this create's, whatever happens to its answer. One list per zone
+    /// and process, not one per create; they are kept in the client's cache, not returned.
+    async fn existing(
+        &self,
+        client: &Client,
+        planned: &DnsRecordModel,
+        cancel: &CancellationToken,
+    ) -> Result<Vec<String>, client::Error> {
+        let (domain, _) = zone_and_id(planned);
+        client
+            .caches()
+            .dns_known_ids
             .ensure(domain, || async {
                 let records = client
-                    .list_dns_records(domain, &DnsRecordFilter::default(), ctx.stopping())
+                    .list_dns_records(domain, &DnsRecordFilter::default(), cancel)
                     .await?;
                 Ok(records.into_iter().filter_map(|r| r.id).collect())
             })
-            .await;
-        if let Err(err) = baseline {
-            return ApplyResult::error(api_error(summary, &err));
-        }
-        let no_cancel = CancellationToken::new();
-        let what = format!(
-            "the {} record \"{}\" in {domain}",
-            request.record_type.as_deref().unwrap_or(""),
-            planned.record_name.as_str().unwrap_or("")
-        );
-        let created = create_once(
-            CreateSpec {
-                module: "dns_record",
-                what: &what,
-                settle: Duration::ZERO,
-                cancel: ctx.stopping(),
-                order: None,
-            },
-            || client.create_dns_record(domain, &request, ctx.stopping()),
-            || async {
-                let records = same_key_records(&client, domain, &request, &no_cancel).await?;
-                let mut new = records
-                    .into_iter()
-                    .filter_map(|r| r.id)
-                    .filter(|id| !known.contains(domain, id));
-                // Two new ones would mean another client made the same record meanwhile:
-                // either is as good, the first is taken.
-                Ok(new.next())
-            },
-        )
-        .await;
-        let id = match created {
-            Ok(Created::Posted(id) | Created::Found(id)) => id,
-            Err(failure) => return ApplyResult::error(failure.diagnostic(summary)),
-        };
-        known.add(domain, &id);
-        hclog::debug(
-            "dns_record",
-            "created DNS record",
-            &[("domain", domain.into()), ("id", id.clone().into())],
-        );
-        // The record exists from here on: whatever happens, its id reaches the state. Combell
-        // stores what was sent, so the plan and the id are the state; only what Combell derives
-        // (an SRV record's name and content) needs the record read back.
-        let mut state = planned.clone();
-        state.id.set(&id);
-        if state.encode().is_wholly_known() {
-            return ApplyResult::ok(state.encode());
-        }
-        match read_back(&client, domain, &id, &planned).await {
-            Ok(state) => ApplyResult::ok(state.encode()),
-            Err(diag) => apply_with(
-                known_state_with_id(&planned, &id),
-                Diagnostic::error(
-                    summary,
-                    format!(
-                        "Combell created the record (id {id}) but reading it back failed: {}\n\n\
-                         The record is kept in the state, marked tainted; the next apply \
-                         replaces it.",
-                        diag.detail
-                    ),
-                )
-                .into(),
-            ),
-        }
+            .await?;
+        Ok(Vec::new())
     }
 
-    async fn read(&self, ctx: &Ctx, state: &Value) -> ReadResult {
-        self.read_with_private(ctx, state, &[]).await
-    }
-
-    async fn read_with_private(&self, ctx: &Ctx, state: &Value, private: &[u8]) -> ReadResult {
-        let summary = format!("Unable to read {TYPE_NAME}");
-        let state = decode!(DnsRecordModel, state);
-        let client = or_return!(client(ctx));
-        let (Some(domain), Some(id)) = (state.domain_name.as_str(), state.id.as_str()) else {
-            return ReadResult::error(Diagnostic::error(
-                summary,
-                "The state holds no domain_name or id for this record. This is a bug in the \
-                 provider; please report it.",
-            ));
-        };
-        // From the zone's list, shared with every other record of the zone read by this
-        // process (refresh and import alike): one paged call per zone instead of one per record.
-        let unconfirmed = private == PUT_UNCONFIRMED;
-        let confirmed = |record: &DnsRecord| ReadResult {
-            state: Some(state_from(record, domain, &state).encode()),
-            // The id is confirmed: nothing is left for the next read.
-            private: unconfirmed.then(Vec::new),
-            diagnostics: Diagnostics::default(),
-        };
-        match client.read_dns_record(domain, id, ctx.stopping()).await {
-            Ok(Some(record)) => confirmed(&record),
-            Ok(None) if unconfirmed => {
-                // Changed by a PUT since the last read, and not under its id any more: the PUT
-                // gave it a new one. Find it by what was written.
-                let written = request_from(&state);
-                match find_by_content(&client, domain, &written, ctx.stopping()).await {
-                    Some(Ok(record)) => {
-                        hclog::info(
-                            "dns_record",
-                            "DNS record has a new id since it was changed",
-                            &[
-                                ("domain", domain.into()),
-                                ("old_id", id.into()),
-                                ("id", record.id.clone().unwrap_or_default().into()),
-                            ],
-                        );
-                        confirmed(&record)
-                    }
-                    Some(Err(err)) => ReadResult::error(api_error(summary, &err)),
-                    None => ReadResult::gone(),
-                }
-            }
-            Ok(None) => {
-                hclog::info(
-                    "dns_record",
-                    "DNS record no longer exists; removing it from the state",
-                    &[("domain", domain.into()), ("id", id.into())],
-                );
-                ReadResult::gone()
-            }
-            Err(err) => ReadResult::error(api_error(summary, &err)),
-        }
-    }
-
-    async fn update(
+    async fn send_create(
         &self,
-        ctx: &Ctx,
-        prior: &Value,
-        planned: &Value,
-        _config: &Value,
-    ) -> ApplyResult {
-        let summary = format!("Unable to update {TYPE_NAME}");
-        let prior_value = prior;
-        let prior = decode!(DnsRecordModel, prior);
-        let planned = decode!(DnsRecordModel, planned);
-        let client = or_return!(client(ctx));
-        let (Some(domain), Some(id)) = (planned.domain_name.as_str(), prior.id.as_str()) else {
-            return ApplyResult::error(Diagnostic::error(
-                summary,
-                "domain_name or id is not known.",
-            ));
-        };
-        let request = request_from(&planned);
-        if let Err(err) = client
-            .update_dns_record(domain, id, &request, ctx.stopping())
-            .await
-        {
-            // The record is as it was: keep the prior state so nothing is lost.
-            return apply_with(prior_value.clone(), api_error(summary, &err).into());
-        }
-        // Combell stores what was sent: the plan is the new state, unless it leaves something
-        // Combell derives unknown (an SRV record's content after a weight change). Whether
-        // Combell keeps a record's id across a PUT has not been observed either way: the next
-        // read confirms it (see `PUT_UNCONFIRMED`).
+        client: &Client,
+        planned: &DnsRecordModel,
+        _config: &DnsRecordModel,
+        cancel: &CancellationToken,
+    ) -> Result<String, client::Error> {
+        let (domain, _) = zone_and_id(planned);
+        let id = client
+            .create_dns_record(domain, &request_from(planned), cancel)
+            .await?;
+        client.caches().dns_known_ids.add(domain, &id);
+        Ok(id)
+    }
+
+    /// Combell stores what was sent: the plan and the id are the state; only what Combell
+    /// derives (an SRV record's name and content) needs the record read back.
+    fn created(&self, planned: &DnsRecordModel, id: &str) -> DnsRecordModel {
         let mut state = planned.clone();
         state.id.set(id);
+        state
+    }
+
+    /// The record a create whose answer was lost made: one with its natural key that is not
+    /// one of the records known before. Two new ones would mean another client made the same
+    /// record meanwhile: either is as good, the first is taken.
+    async fn find_created(
+        &self,
+        client: &Client,
+        planned: &DnsRecordModel,
+        _existing: &[String],
+        cancel: &CancellationToken,
+    ) -> Result<Option<DnsRecordModel>, client::Error> {
+        let (domain, _) = zone_and_id(planned);
+        let known = &client.caches().dns_known_ids;
+        let records = same_key_records(client, domain, &request_from(planned), cancel).await?;
+        let Some((record, id)) = records.into_iter().find_map(|r| {
+            r.id.clone()
+                .filter(|id| !known.contains(domain, id))
+                .map(|id| (r, id))
+        }) else {
+            return Ok(None);
+        };
+        known.add(domain, &id);
+        let state = self.created(planned, &id);
         if state.encode().is_wholly_known() {
-            return ApplyResult {
-                state: Some(state.encode()),
-                private: PUT_UNCONFIRMED.to_vec(),
-                diagnostics: Diagnostics::default(),
-            };
+            return Ok(Some(state));
         }
-        // If the id is gone, find the record by what was just written. Not cut short by
-        // StopProvider: the write has happened (see `read_back`).
-        let no_cancel = CancellationToken::new();
-        let record = match client.get_dns_record(domain, id, &no_cancel).await {
-            Err(err) if err.is_not_found() => {
-                find_by_content(&client, domain, &request, &no_cancel).await
+        Ok(Some(state_from(&record, domain, &state)))
+    }
+
+    /// From the zone's list, shared with every other record of the zone read by this process
+    /// (refresh and import alike): one paged call per zone instead of one per record.
+    async fn fetch(
+        &self,
+        client: &Client,
+        key: &DnsRecordModel,
+        cancel: &CancellationToken,
+    ) -> Result<Option<DnsRecordModel>, client::Error> {
+        let (domain, id) = zone_and_id(key);
+        let record = client.read_dns_record(domain, id, cancel).await?;
+        Ok(record.map(|record| state_from(&record, domain, key)))
+    }
+
+    /// A record changed by a PUT since the last read (see [`PUT_UNCONFIRMED`]) and not under
+    /// its id any more was given a new one: it is found by what was written.
+    async fn fetch_marked(
+        &self,
+        client: &Client,
+        state: &DnsRecordModel,
+        private: &[u8],
+        cancel: &CancellationToken,
+    ) -> Result<(Option<DnsRecordModel>, Option<Vec<u8>>), client::Error> {
+        let unconfirmed = private == PUT_UNCONFIRMED;
+        // The id is confirmed: nothing is left for the next read.
+        let confirmed = unconfirmed.then(Vec::new);
+        if let Some(found) = self.fetch(client, state, cancel).await? {
+            return Ok((Some(found), confirmed));
+        }
+        if !unconfirmed {
+            return Ok((None, None));
+        }
+        let (domain, id) = zone_and_id(state);
+        let written = request_from(state);
+        let Some(record) = find_by_content(client, domain, &written, cancel)
+            .await
+            .transpose()?
+        else {
+            return Ok((None, None));
+        };
+        hclog::info(
+            "dns_record",
+            "DNS record has a new id since it was changed",
+            &[
+                ("domain", domain.into()),
+                ("old_id", id.into()),
+                ("id", record.id.clone().unwrap_or_default().into()),
+            ],
+        );
+        Ok((Some(state_from(&record, domain, state)), confirmed))
+    }
+
+    /// The single GET, not the zone's list (which the write made stale); after an update,
+    /// a record whose id is gone is found by what was just written.
+    async fn read_written(
+        &self,
+        client: &Client,
+        state: &DnsRecordModel,
+        creating: bool,
+        cancel: &CancellationToken,
+    ) -> Result<Option<DnsRecordModel>, client::Error> {
+        let (domain, id) = zone_and_id(state);
+        let record = match client.get_dns_record(domain, id, cancel).await {
+            Err(err) if err.is_not_found() && !creating => {
+                find_by_content(client, domain, &request_from(state), cancel)
+                    .await
+                    .transpose()?
             }
-            other => Some(other),
+            other => Some(other?),
         };
-        match record {
-            Some(Ok(record)) => ApplyResult::ok(state_from(&record, domain, &planned).encode()),
-            Some(Err(err)) => apply_with(
-                known_state_with_id(&planned, id),
-                api_error(summary, &err).into(),
-            ),
-            None => ApplyResult::error(Diagnostic::error(
-                summary,
-                format!(
-                    "Combell accepted the change of record {id} in {domain}, but the record can \
-                     no longer be found under that id or by its new values. Check the zone in \
-                     the control panel and import the record if it exists."
-                ),
-            )),
+        Ok(record.map(|record| {
+            let mut read = state_from(&record, domain, state);
+            if creating {
+                read.id.set(id);
+            }
+            read
+        }))
+    }
+
+    async fn send_update(
+        &self,
+        client: &Client,
+        prior: &DnsRecordModel,
+        planned: &DnsRecordModel,
+        _config: &DnsRecordModel,
+        cancel: &CancellationToken,
+    ) -> Result<(), client::Error> {
+        let (domain, _) = zone_and_id(planned);
+        let (_, id) = zone_and_id(prior);
+        client
+            .update_dns_record(domain, id, &request_from(planned), cancel)
+            .await
+    }
+
+    /// Whether Combell keeps a record's id across a PUT has not been observed either way: the
+    /// next read confirms it.
+    fn updated_private(&self, _state: &DnsRecordModel) -> Vec<u8> {
+        PUT_UNCONFIRMED.to_vec()
+    }
+
+    async fn send_delete(
+        &self,
+        client: &Client,
+        prior: &DnsRecordModel,
+        cancel: &CancellationToken,
+    ) -> Result<Diagnostics, client::Error> {
+        let (domain, id) = zone_and_id(prior);
+        client.delete_dns_record(domain, id, cancel).await?;
+        Ok(Diagnostics::default())
+    }
+
+    fn import_id(&self, id: &str) -> Result<String, String> {
+        parse_import_id(id).map(|_| id.to_string())
+    }
+
+    fn imported(&self, parts: &[String]) -> DnsRecordModel {
+        let part = |i: usize| parts.get(i).cloned().unwrap_or_default();
+        DnsRecordModel {
+            domain_name: part(0).into(),
+            id: part(1).into(),
+            ..DnsRecordModel::default()
         }
     }
 
-    async fn delete(&self, ctx: &Ctx, prior: &Value) -> Diagnostics {
-        let summary = format!("Unable to delete {TYPE_NAME}");
-        let prior = decode!(DnsRecordModel, prior);
-        let client = or_return!(client(ctx));
-        let (Some(domain), Some(id)) = (prior.domain_name.as_str(), prior.id.as_str()) else {
-            return Diagnostics::default();
-        };
-        match client.delete_dns_record(domain, id, ctx.stopping()).await {
-            Ok(()) => Diagnostics::default(),
-            // Already gone (also after a retried DELETE whose first attempt worked).
-            Err(err) if err.is_not_found() => Diagnostics::default(),
-            Err(err) => api_error(summary, &err).into(),
-        }
+    fn names_object(&self, state: &DnsRecordModel) -> bool {
+        state.domain_name.as_str().is_some() && state.id.as_str().is_some()
     }
 
-    async fn import(&self, _ctx: &Ctx, id: &str) -> ImportResult {
-        match parse_import_id(id) {
-            Ok((domain, record_id)) => ImportResult {
-                state: Some(
-                    DnsRecordModel {
-                        domain_name: domain.into(),
-                        id: record_id.into(),
-                        ..DnsRecordModel::default()
-                    }
-                    .encode(),
-                ),
-                ..Default::default()
-            },
-            Err(detail) => ImportResult {
-                diagnostics: Diagnostic::error(
-                    format!("Invalid import ID for {TYPE_NAME}"),
-                    detail,
-                )
-                .into(),
-                ..Default::default()
-            },
+    /// The zone in canonical form (lower case, no final dot): `domain_name` keeps the
+    /// configuration's spelling, the identity must not change with it.
+    fn identity_value(&self, name: &str, value: &str) -> String {
+        match name {
+            "domain_name" => canonical_domain(value),
+            _ => value.to_string(),
         }
     }
 }
@@ -524,30 +494,6 @@ impl Resource for DnsRecordResource {
 /// The private data an update leaves when it wrote the record without reading it back: the
 /// next read looks the record up by its values if its id is gone (a PUT that renumbers).
 const PUT_UNCONFIRMED: &[u8] = b"dns_record:put-unconfirmed";
-
-/// Reads a record just written and maps it, keeping the planned spelling where equivalent.
-///
-/// Not cut short by StopProvider: the write has happened, and a complete state now saves a
-/// tainted record and its replacement on the next apply. The client's own timeouts and retry
-/// bounds still limit the wait.
-async fn read_back(
-    client: &Client,
-    domain: &str,
-    id: &str,
-    planned: &DnsRecordModel,
-) -> Result<DnsRecordModel, Diagnostic> {
-    match client
-        .get_dns_record(domain, id, &CancellationToken::new())
-        .await
-    {
-        Ok(record) => {
-            let mut state = state_from(&record, domain, planned);
-            state.id.set(id);
-            Ok(state)
-        }
-        Err(err) => Err(api_error(format!("Unable to read {TYPE_NAME}"), &err)),
-    }
-}
 
 /// The records of `domain` that have the natural key of `written`: type, name and content;
 /// for MX the priority too, and for SRV service, protocol, target, port and priority (Combell
@@ -836,14 +782,6 @@ fn replace_attribute_changed(name: &str, prior: &DnsRecordModel, config: &DnsRec
             canon(old) != canon(new)
         }
     }
-}
-
-/// The planned state with the new id and no unknowns left: what is stored when a record was
-/// created but could not be read back (Terraform then marks it tainted).
-fn known_state_with_id(planned: &DnsRecordModel, id: &str) -> Value {
-    let mut state = planned.known_part();
-    state.id.set(id);
-    state.encode()
 }
 
 /// A zone name as Combell stores it: lower case, without a final dot.
@@ -1386,6 +1324,7 @@ fn number_problems(config: &DnsRecordModel) -> Vec<Problem> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use tfplugin::Resource;
 
     fn listed(record_type: &str, name: &str, content: &str, priority: Option<i64>) -> DnsRecord {
         DnsRecord {
@@ -1833,7 +1772,7 @@ mod tests {
             weight: cfg.weight.clone().or(old.weight),
             ..cfg.clone()
         };
-        futures_block_on(DnsRecordResource.plan(
+        futures_block_on(RESOURCE.plan(
             &Ctx::for_tests(None),
             PlanRequest {
                 prior: prior.map_or(Value::Null, |p| p.encode()),
@@ -1959,7 +1898,7 @@ mod tests {
         };
         let state = state_from(&srv, "example.com", &DnsRecordModel::default()).encode();
         let mut generated = tfplugin::generated_config(&schema(), &state);
-        DnsRecordResource.trim_generated_config(&state, &mut generated);
+        RESOURCE.trim_generated_config(&state, &mut generated);
         let generated = DnsRecordModel::decode(&generated).unwrap();
         assert!(generated.record_name.is_null() && generated.content.is_null());
         // Defaults left out; what differs from them kept.
@@ -1976,7 +1915,7 @@ mod tests {
         };
         let state = state_from(&mx, "example.com", &DnsRecordModel::default()).encode();
         let mut generated = tfplugin::generated_config(&schema(), &state);
-        DnsRecordResource.trim_generated_config(&state, &mut generated);
+        RESOURCE.trim_generated_config(&state, &mut generated);
         let generated = DnsRecordModel::decode(&generated).unwrap();
         assert!(generated.record_name.is_null() && generated.priority.is_null());
         assert_eq!(whole(&generated.ttl), Some(600));

@@ -7,7 +7,7 @@ use combell_api::{Client, DnsRecord, DnsRecordFilter};
 use tfplugin::{model, Attribute, AttributePath, Diagnostics, Field, Model, Resource, Value};
 
 use crate::core::list::{check_named_domain, Filter, Filters, FindResult, Found, Lister};
-use crate::dns::record::{state_from, DnsRecordModel, DnsRecordResource, WRITABLE_TYPES};
+use crate::dns::record::{state_from, DnsRecordModel, RESOURCE, WRITABLE_TYPES};
 
 pub struct DnsRecordList;
 
@@ -23,7 +23,7 @@ model! {
 #[async_trait]
 impl Lister for DnsRecordList {
     fn resource(&self) -> &'static dyn Resource {
-        &DnsRecordResource
+        &RESOURCE
     }
     const DESCRIPTION: &'static str =
         "Lists the DNS records of a zone hosted by Combell, for `terraform query`. NS and SOA \
