@@ -43,8 +43,8 @@ use crate::dns::record_rules::{
 };
 use combell_api::{self as client, CancellationToken, Client, DnsRecord, DnsRecordFilter};
 use tfplugin::{
-    model, Attribute, AttributePath, Ctx, Diagnostic, Diagnostics, Field, Model, Number,
-    PlanRequest, PlanResponse, Schema,
+    model, Attribute, AttributePath, Ctx, Diagnostics, Field, Model, Number, PlanRequest,
+    PlanResponse, Schema,
 };
 
 const TYPE_NAME: &str = "combell_dns_record";
@@ -260,19 +260,6 @@ impl Managed for DnsRecordResource {
         )
     }
 
-    async fn before_create(
-        &self,
-        _client: &Client,
-        planned: &DnsRecordModel,
-        summary: &str,
-        _cancel: &CancellationToken,
-    ) -> Result<Option<DnsRecordModel>, Diagnostic> {
-        match planned.domain_name.as_str() {
-            Some(_) => Ok(None),
-            None => Err(Diagnostic::error(summary, "domain_name is not known.")),
-        }
-    }
-
     /// Records with the same type, name and content may exist already (zones allow it): the
     /// ones the zone held before this process's first create in it, and the ones this process
     /// made since, are never this create's, whatever happens to its answer. One list per zone
@@ -469,10 +456,6 @@ impl Managed for DnsRecordResource {
             id: part(1).into(),
             ..DnsRecordModel::default()
         }
-    }
-
-    fn names_object(&self, state: &DnsRecordModel) -> bool {
-        state.domain_name.as_str().is_some() && state.id.as_str().is_some()
     }
 
     /// The zone in canonical form (lower case, no final dot): `domain_name` keeps the
