@@ -449,15 +449,6 @@ impl Managed for DnsRecordResource {
         parse_import_id(id).map(|_| id.to_string())
     }
 
-    fn imported(&self, parts: &[String]) -> DnsRecordModel {
-        let part = |i: usize| parts.get(i).cloned().unwrap_or_default();
-        DnsRecordModel {
-            domain_name: part(0).into(),
-            id: part(1).into(),
-            ..DnsRecordModel::default()
-        }
-    }
-
     /// The zone in canonical form (lower case, no final dot): `domain_name` keeps the
     /// configuration's spelling, the identity must not change with it.
     fn identity_value(&self, name: &str, value: &str) -> String {
