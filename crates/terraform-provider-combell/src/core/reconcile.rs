@@ -170,7 +170,7 @@ where
                  waiting for its object",
                 &[("object", json!(spec.what))],
             );
-            return settle(&spec, &mut lookup, started, err)
+            return settle(&spec, &mut lookup, started, err, true)
                 .await
                 .map(Created::Found);
         }
@@ -210,7 +210,7 @@ where
             Ok(None) if fate == WriteFate::Done || spec.order.is_some() => {
                 // Combell accepted the request, or may have (and a second order costs money):
                 // the object is there or on its way.
-                return settle(&spec, &mut lookup, started, err)
+                return settle(&spec, &mut lookup, started, err, true)
                     .await
                     .map(Created::Found);
             }
@@ -236,6 +236,15 @@ where
             }
         }
         if posts >= MAX_POSTS || spec.cancel.is_cancelled() {
+            // An object provisioned by a job does not show until its job ends, so a lookup
+            // after the last lost request cannot tell "not made" from "on its way": a type
+            // that waits for jobs (a non-zero settle) looks until its time limit instead of
+            // declaring it absent.
+            if fate == WriteFate::Unknown && !spec.settle.is_zero() && !spec.cancel.is_cancelled() {
+                return settle(&spec, &mut lookup, started, err, false)
+                    .await
+                    .map(Created::Found);
+            }
             return Err(CreateFailure {
                 pending: false,
                 note: Some(format!(
@@ -300,11 +309,22 @@ async fn settle<F, L, LF>(
     lookup: &mut L,
     started: Instant,
     err: client::Error,
+    accepted: bool,
 ) -> Result<F, CreateFailure>
 where
     L: FnMut() -> LF,
     LF: Future<Output = Result<Option<F>, client::Error>>,
 {
+    // Whether Combell said it took the request (or refused a repeat as existing), or only
+    // may have: the words of a failure differ.
+    let request = if accepted {
+        format!("Combell accepted a request to create {}", spec.what)
+    } else {
+        format!(
+            "The last request to create {} may have been carried out",
+            spec.what
+        )
+    };
     loop {
         match look_up(spec, lookup).await {
             Ok(Some(found)) => {
@@ -326,10 +346,9 @@ where
                         ),
                     ),
                     None => format!(
-                        "Combell accepted a request to create {} whose answer was lost, and \
-                         looking the object up failed ({lookup_err}). Check at Combell before \
-                         applying again; if it exists, import it.",
-                        spec.what
+                        "{request}, but its answer was lost, and looking the object up failed \
+                         ({lookup_err}). Check at Combell before applying again; if it exists, \
+                         import it."
                     ),
                 };
                 return Err(CreateFailure::undecided(err, note));
@@ -346,11 +365,10 @@ where
                     ),
                 ),
                 None => format!(
-                    "Combell accepted a request to create {} but its answer was lost, and the \
-                     object had not appeared after {waited}s. It is probably still being \
-                     provisioned: wait for it, then import it (or apply again; a create of the \
-                     same object is refused while it exists).",
-                    spec.what
+                    "{request}, but its answer was lost, and the object had not appeared after \
+                     {waited}s. It is probably still being provisioned: wait for it, then import \
+                     it (or apply again; a create of the same object is refused while it \
+                     exists)."
                 ),
             };
             return Err(CreateFailure::undecided(err, note));
@@ -485,6 +503,19 @@ mod tests {
         assert_eq!((posts, lookups), (MAX_POSTS as usize, MAX_POSTS as usize));
         let text = failure.diagnostic("Unable to create").detail;
         assert!(text.contains("nothing was created"), "{text}");
+    }
+
+    #[test]
+    fn an_object_of_a_job_that_the_last_lost_request_started_is_waited_for() {
+        // Two requests refused before they were read, the third carried out with its answer
+        // lost: its object shows only when its job ends, after the third lookup.
+        let (result, posts, lookups) = run(
+            vec![Err(api(503, "")), Err(api(503, "")), Err(api(500, ""))],
+            vec![Ok(None), Ok(None), Ok(None), Ok(Some("found"))],
+            Duration::from_secs(60),
+        );
+        assert!(matches!(result, Ok(Created::Found("found"))));
+        assert_eq!((posts, lookups), (MAX_POSTS as usize, 4));
     }
 
     #[test]
