@@ -35,6 +35,7 @@ use async_trait::async_trait;
 use crate::core::ids::IdPart;
 use crate::core::managed::{Managed, Typed};
 use crate::core::rules::{self, HostRules};
+pub(crate) use crate::dns::record_rules::DnsRecordModel;
 pub(crate) use crate::dns::record_rules::WRITABLE_TYPES;
 use crate::dns::record_rules::{
     ascii_host, canonical_protocol, canonical_service, number, number_problems, same_content,
@@ -43,8 +44,7 @@ use crate::dns::record_rules::{
 };
 use combell_api::{self as client, CancellationToken, Client, DnsRecord, DnsRecordFilter};
 use tfplugin::{
-    model, Attribute, AttributePath, Ctx, Diagnostics, Field, Model, Number, PlanRequest,
-    PlanResponse, Schema,
+    Attribute, AttributePath, Ctx, Diagnostics, Field, Model, PlanRequest, PlanResponse, Schema,
 };
 
 const TYPE_NAME: &str = "combell_dns_record";
@@ -54,25 +54,6 @@ pub struct DnsRecordResource;
 
 /// `combell_dns_record` as Terraform sees it, for its list.
 pub(crate) static RESOURCE: Typed<DnsRecordResource> = Typed::new(DnsRecordResource);
-
-model! {
-    /// The state, plan or configuration of `combell_dns_record`. The numbers are [`Number`]s:
-    /// validation names fractional and huge ones in its own words.
-    pub struct DnsRecordModel {
-        id: String,
-        domain_name: String,
-        r#type: String,
-        record_name: String,
-        content: String,
-        ttl: Number,
-        priority: Number,
-        service: String,
-        protocol: String,
-        target: String,
-        port: Number,
-        weight: Number,
-    }
-}
 
 // ---- Schema ---------------------------------------------------------------------------------
 

@@ -1,10 +1,29 @@
 //! The plan-time rules of `combell_dns_record`: every check Combell makes of a record that can
 //! be made before calling it, and the comparisons by meaning (`@` and `""`, `TCP` and `_tcp`,
-//! host names without case or final dot) that the mapping and the plan share.
+//! host names without case or final dot) that the mapping and the plan share; and the record's
+//! typed model, which they check (the resource's file builds on this one, not the other way).
 
 use crate::core::rules::{self, HostRules};
-use crate::dns::record::DnsRecordModel;
 use tfplugin::{Field, Number, Value};
+
+tfplugin::model! {
+    /// The state, plan or configuration of `combell_dns_record`. The numbers are [`Number`]s:
+    /// validation names fractional and huge ones in its own words.
+    pub struct DnsRecordModel {
+        id: String,
+        domain_name: String,
+        r#type: String,
+        record_name: String,
+        content: String,
+        ttl: Number,
+        priority: Number,
+        service: String,
+        protocol: String,
+        target: String,
+        port: Number,
+        weight: Number,
+    }
+}
 
 /// A number field as a whole number: `None` when null, unknown, fractional or beyond i64.
 pub(super) fn whole(field: &Field<Number>) -> Option<i64> {
