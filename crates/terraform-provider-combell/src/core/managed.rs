@@ -523,12 +523,11 @@ pub(crate) async fn create<M: Managed>(
     if let Some(diag) = this.guard_create(&config) {
         return ApplyResult::error(diag);
     }
-    let planned = this.planned_with(planned, &config);
+    let mut planned = this.planned_with(planned, &config);
     let client = match client(ctx) {
         Ok(client) => client,
         Err(diag) => return ApplyResult::error(diag),
     };
-    let mut planned = planned;
     if let Err(diag) = this
         .prepare_create(&client, &mut planned, &config, &summary, ctx.stopping())
         .await

@@ -18,6 +18,7 @@ use serde_json::json;
 
 use crate::core::flow::apply_with;
 use crate::core::ids::{IdPart, DOMAIN};
+use crate::core::managed::invalid_import_id;
 use crate::core::rules::{self, HostRules};
 use crate::core::settings::{not_known, PlanModels, Settings, SettingsOf};
 use crate::core::{api_error, client};
@@ -289,14 +290,10 @@ impl Settings for DomainResource {
                 state: Some(self.imported(&[name.to_string()]).encode()),
                 ..Default::default()
             },
-            Err(detail) => ImportResult {
-                diagnostics: Diagnostic::error(
-                    format!("Invalid import ID for {TYPE_NAME}"),
-                    format!("The import ID is the domain name, such as \"example.com\". {detail}"),
-                )
-                .into(),
-                ..Default::default()
-            },
+            Err(detail) => invalid_import_id(
+                TYPE_NAME,
+                format!("The import ID is the domain name, such as \"example.com\". {detail}"),
+            ),
         }
     }
 }
